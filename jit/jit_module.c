@@ -1,10 +1,77 @@
-/* jit/jit_module.c - registers the JIT's types and functions in _core. */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
+/* jit/jit_module.c - registers the JIT's types and functions in _core and
+ * owns the lazy import of NumPy's C API: `import jitprofile` does not
+ * import NumPy; the API is loaded once NumPy is in use. */
+#define JP_IMPORT_NUMPY
+#include "jit/numpy_api.h"
+
+int
+jp_numpy_ready(void)
+{
+    static int state;       /* 0 not tried, 1 ready, -1 not yet imported by anyone */
+    PyObject *modules;
+    if (state == 1)
+        return 1;
+    modules = PyImport_GetModuleDict();
+    if (PyDict_GetItemString(modules, "numpy") == NULL)
+        return 0;
+    if (PyArray_ImportNumPyAPI() < 0) {
+        PyErr_Clear();
+        return 0;
+    }
+    state = 1;
+    return 1;
+}
+
+#include "jit/dispatcher.h"
+#include "jit/engine.h"
+#include "jit/errors.h"
+#include "jit/symbols.h"
+
+/* _core.jit_symbols() -> list of (start, end, display, filename, line):
+ * the symbol registry, for tests and for tools. */
+static PyObject *
+jit_symbols(PyObject *module, PyObject *unused)
+{
+    size_t n = jp_symbols_count();
+    PyObject *list = PyList_New(0);
+    (void)module;
+    (void)unused;
+    for (size_t i = 0; list && i < n; i++) {
+        const jp_jit_symbol *s = jp_symbols_at(i);
+        PyObject *item = Py_BuildValue("(KKssi)", (unsigned long long)s->start,
+                                       (unsigned long long)s->end, s->display, s->filename,
+                                       s->first_line);
+        if (item == NULL || PyList_Append(list, item) < 0)
+            Py_CLEAR(list);
+        Py_XDECREF(item);
+    }
+    return list;
+}
+
+/* _core.host_cpu() -> (name, features): what the JIT targets. */
+static PyObject *
+host_cpu(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    if (jp_engine_init() < 0)
+        return NULL;
+    return Py_BuildValue("(ss)", jp_engine_cpu_name(), jp_engine_cpu_features());
+}
+
+static PyMethodDef jit_functions[] = {
+    {"jit_symbols", jit_symbols, METH_NOARGS, "The JIT symbol registry."},
+    {"host_cpu", host_cpu, METH_NOARGS, "The CPU name and features the JIT compiles for."},
+    {NULL, NULL, 0, NULL},
+};
 
 int
 jp_jit_module_init(PyObject *m)
 {
-    (void)m;
-    return 0;
+    if (jp_types_module_init(m) < 0 || jp_errors_module_init(m) < 0)
+        return -1;
+    if (PyType_Ready(&JpDispatcher_Type) < 0
+        || PyModule_AddObjectRef(m, "Dispatcher", (PyObject *)&JpDispatcher_Type) < 0)
+        return -1;
+    return PyModule_AddFunctions(m, jit_functions);
 }

@@ -1,4 +1,14 @@
-"""jitprofile: a performance workbench for numerical Python."""
-from . import _core  # noqa: F401
+"""jitprofile: a performance workbench for numerical Python.
+
+``import jitprofile as nb`` works for ordinary Numba code: ``jit``, ``njit``,
+the type objects (``float64``, ``int64``, ...) and the errors.
+"""
+from . import _core
+from ._core import CompileError, TypingError, UnsupportedError, Dispatcher, typeof
+from .decorators import jit, njit
+from .types import *  # noqa: F401,F403
+from . import types
 
 __version__ = "0.1.0"
+__all__ = ["jit", "njit", "typeof", "types", "Dispatcher", "CompileError", "TypingError",
+           "UnsupportedError"] + types.__all__

@@ -1,0 +1,164 @@
+/* jit/compiler.c - compile sessions: creating instances (one function at
+ * one signature), then inferring, lowering, optimising and linking every
+ * instance a compile needs as one LLVM module, and registering the result
+ * with the symbol registry. */
+#include "jit/compiler.h"
+#include "jit/engine.h"
+#include "jit/symbols.h"
+
+#include <llvm-c/Analysis.h>
+#include <stdlib.h>
+#include <string.h>
+
+int jp_lower_instance(LLVMContextRef ctx, LLVMModuleRef mod, jp_instance *inst);
+
+static unsigned long symbol_counter;
+
+void
+jp_instance_free(jp_instance *inst)
+{
+    if (inst == NULL)
+        return;
+    free(inst->argtypes);
+    free(inst->var_types);
+    free(inst->node_types);
+    free(inst->callees);
+    free(inst->bindings);
+    free(inst->symbol);
+    free(inst->llvm_ir);
+    free(inst->asm_text);
+    free(inst);
+}
+
+void
+jp_session_abort(jp_session *s)
+{
+    while (s->pending) {
+        jp_instance *next = s->pending->next;
+        jp_instance_free(s->pending);
+        s->pending = next;
+    }
+}
+
+static int
+same_types(jp_type **a, jp_type **b, int n)
+{
+    return n == 0 || memcmp(a, b, (size_t)n * sizeof *a) == 0;
+}
+
+jp_instance *
+jp_session_instance(jp_session *s, PyObject *dispatcher, int nargs, jp_type **argtypes)
+{
+    jp_instance *inst = jp_dispatcher_find(dispatcher, nargs, argtypes);
+    jp_func_ir *ir;
+    size_t nn, nl, len;
+
+    if (inst)
+        return inst;
+    for (inst = s->pending; inst; inst = inst->next)
+        if (inst->dispatcher == dispatcher && inst->nargs == nargs
+            && same_types(inst->argtypes, argtypes, nargs))
+            return inst;
+    if ((ir = jp_dispatcher_ir(dispatcher)) == NULL)
+        return NULL;
+    if (nargs != ir->nparams) {
+        PyErr_Format(PyExc_TypeError, "%s() takes %d arguments (%d given)", ir->name, ir->nparams, nargs);
+        return NULL;
+    }
+    inst = calloc(1, sizeof *inst);
+    if (inst == NULL)
+        return (jp_instance *)PyErr_NoMemory();
+    nn = (size_t)(ir->nnodes ? ir->nnodes : 1);
+    nl = (size_t)(ir->nlocals ? ir->nlocals : 1);
+    inst->ir = ir;
+    inst->dispatcher = dispatcher;
+    inst->nargs = nargs;
+    inst->argtypes = malloc((size_t)(nargs ? nargs : 1) * sizeof(jp_type *));
+    inst->var_types = malloc(nl * sizeof(jp_type *));
+    inst->node_types = malloc(nn * sizeof(jp_type *));
+    inst->callees = calloc(nn, sizeof(jp_instance *));
+    inst->bindings = calloc(nn, sizeof(jp_arg_source *));
+    len = strlen(ir->qualname) + 32;
+    inst->symbol = malloc(len);
+    if (!inst->argtypes || !inst->var_types || !inst->node_types || !inst->callees
+        || !inst->bindings || !inst->symbol) {
+        jp_instance_free(inst);
+        return (jp_instance *)PyErr_NoMemory();
+    }
+    snprintf(inst->symbol, len, "jp.%s.%lu", ir->qualname, ++symbol_counter);
+    memcpy(inst->argtypes, argtypes, (size_t)nargs * sizeof(jp_type *));
+    for (size_t i = 0; i < nl; i++)
+        inst->var_types[i] = jp_type_unknown();
+    for (int i = 0; i < nargs; i++)
+        inst->var_types[i] = argtypes[i];
+    for (size_t i = 0; i < nn; i++)
+        inst->node_types[i] = jp_type_unknown();
+    inst->ret = jp_type_unknown();
+    inst->next = s->pending;
+    s->pending = inst;
+    return inst;
+}
+
+static void
+signature_text(jp_instance *inst, char *buf, size_t size)
+{
+    size_t off = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < inst->nargs && off < size; i++)
+        off += (size_t)snprintf(buf + off, size - off, "%s%s", i ? ", " : "", inst->argtypes[i]->name);
+}
+
+int
+jp_codegen_session(jp_session *s)
+{
+    LLVMModuleRef mod;
+    char *ir_text, *verify_msg = NULL;
+    int fastmath = 0;
+
+    if (jp_engine_init() < 0)
+        return -1;
+    mod = jp_engine_new_module(s->pending ? s->pending->ir->qualname : "jp");
+    for (jp_instance *inst = s->pending; inst; inst = inst->next) {
+        const jp_options *o = jp_dispatcher_options(inst->dispatcher);
+        fastmath |= o && o->fastmath;
+        if (jp_lower_instance(jp_engine_context(), mod, inst) < 0) {
+            LLVMDisposeModule(mod);
+            return -1;
+        }
+    }
+    if (LLVMVerifyModule(mod, LLVMReturnStatusAction, &verify_msg)) {
+        PyErr_Format(PyExc_RuntimeError,
+                     "internal compiler error (invalid LLVM IR), please report it: %s", verify_msg);
+        LLVMDisposeMessage(verify_msg);
+        LLVMDisposeModule(mod);
+        return -1;
+    }
+    LLVMDisposeMessage(verify_msg);
+    if (jp_engine_optimize(mod, fastmath) < 0) {
+        LLVMDisposeModule(mod);
+        return -1;
+    }
+    ir_text = LLVMPrintModuleToString(mod);
+    if (jp_engine_add(mod) < 0) {
+        LLVMDisposeMessage(ir_text);
+        return -1;
+    }
+    for (jp_instance *inst = s->pending; inst; inst = inst->next) {
+        char tramp[512], sig[1024];
+        snprintf(tramp, sizeof tramp, "%s.tramp", inst->symbol);
+        inst->entry = jp_engine_lookup(inst->symbol);
+        inst->trampoline = (jp_trampoline)jp_engine_lookup(tramp);
+        if (inst->entry == NULL || inst->trampoline == NULL) {
+            LLVMDisposeMessage(ir_text);
+            return -1;
+        }
+        inst->code_size = jp_engine_symbol_size(inst->symbol);
+        inst->llvm_ir = strdup(ir_text);
+        inst->compiled = 1;
+        signature_text(inst, sig, sizeof sig);
+        jp_symbols_add((uintptr_t)inst->entry, (uintptr_t)inst->entry + (inst->code_size ? inst->code_size : 1),
+                       inst->ir->qualname, sig, inst->ir->filename, inst->ir->def_line, NULL, 0);
+    }
+    LLVMDisposeMessage(ir_text);
+    return 0;
+}

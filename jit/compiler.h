@@ -1,0 +1,84 @@
+/* jit/compiler.h - compiled instances (one function at one signature) and
+ * the compile session that infers and lowers a group of them together, so
+ * that direct and mutual recursion type-check and land in one LLVM module. */
+#ifndef JP_COMPILER_H
+#define JP_COMPILER_H
+
+#include "jit/ir.h"
+
+/* What jitted code writes when it raises: the exception class and its
+ * message (a constant C string); the dispatcher raises it after the call. */
+typedef struct jp_excinfo {
+    PyObject *cls;
+    const char *msg;
+} jp_excinfo;
+
+/* The entry point every instance gets: unpacks argument slots, calls the
+ * native function, stores the result.  Returns 0, or 1 with *exc set. */
+typedef int (*jp_trampoline)(void **args, void *out, jp_excinfo *exc);
+
+/* How a call site fills one parameter of a jitted callee. */
+typedef struct jp_arg_source {
+    int kind;               /* 0: positional arg, 1: keyword arg, 2: default */
+    int index;              /* into args / kwvalues / the callee's defaults */
+} jp_arg_source;
+
+typedef struct jp_instance jp_instance;
+struct jp_instance {
+    jp_func_ir *ir;             /* shared with the dispatcher (not owned) */
+    PyObject *dispatcher;       /* borrowed */
+    int nargs;
+    jp_type **argtypes;
+    jp_type *ret;
+    jp_type *declared_ret;      /* an explicit signature's return type, or NULL */
+    jp_type **var_types;        /* per local */
+    jp_type **node_types;       /* per node id */
+    jp_instance **callees;      /* per node id: the instance an E_CALL calls */
+    jp_arg_source **bindings;   /* per node id: parameter sources at a call */
+    char *symbol;               /* LLVM name of the native function */
+    int changed;                /* inference made progress this round */
+    int compiled;
+    jp_trampoline trampoline;
+    void *entry;                /* address of the native function */
+    size_t code_size;
+    char *llvm_ir;              /* optimised IR, for inspect_llvm() */
+    char *asm_text;             /* assembly, for inspect_asm() */
+    jp_instance *next;          /* session list */
+};
+
+typedef struct jp_session {
+    jp_instance *pending;       /* new instances, in creation order (reversed) */
+    int rounds;
+} jp_session;
+
+/* Options a dispatcher compiles with. */
+typedef struct jp_options {
+    int nogil, fastmath, boundscheck;
+    int error_model_numpy;      /* 1: division by zero gives inf/nan, no checks */
+} jp_options;
+
+/* The instance of `dispatcher` for `argtypes`: an existing overload, one
+ * pending in this session, or a new pending one.  NULL + exception. */
+jp_instance *jp_session_instance(jp_session *s, PyObject *dispatcher,
+                                 int nargs, jp_type **argtypes);
+
+/* Type-check every pending instance to a fixed point (infer.c). */
+int jp_infer_session(jp_session *s);
+
+/* Lower, optimise and link the pending instances (lower.c + engine.c). */
+int jp_codegen_session(jp_session *s);
+
+void jp_session_abort(jp_session *s);   /* frees pending instances */
+void jp_instance_free(jp_instance *inst);
+
+/* Provided by the dispatcher (dispatcher.c). */
+jp_func_ir *jp_dispatcher_ir(PyObject *dispatcher);          /* builds lazily */
+jp_instance *jp_dispatcher_find(PyObject *dispatcher, int nargs, jp_type **argtypes);
+int jp_dispatcher_can_compile(PyObject *dispatcher);         /* no explicit signatures */
+const jp_options *jp_dispatcher_options(PyObject *dispatcher);
+/* The overload the explicit signatures offer for argtypes (by safe
+ * conversion), or NULL. */
+jp_instance *jp_dispatcher_convertible(PyObject *dispatcher, int nargs, jp_type **argtypes);
+int jp_is_dispatcher(PyObject *obj);
+
+#endif

@@ -1,0 +1,728 @@
+/* jit/dispatcher.c - the Dispatcher type: what @jit returns.
+ *
+ * A call goes through vectorcall: bind keyword and default arguments, take
+ * the type of each argument (fast paths for int, float, complex, bool), find
+ * the compiled instance for those types (last-hit cache, then a scan),
+ * unbox into argument slots, call the instance's trampoline (without the
+ * GIL under nogil=True) and box the result.  A miss compiles, under one
+ * process-wide reentrant compile lock, and re-checks after taking it.
+ */
+#include "jit/dispatcher.h"
+#include "jit/errors.h"
+
+#include <pythread.h>
+#include <string.h>
+
+#define MAX_ARGS 64
+
+/* ---- the compile lock (reentrant; taken with the GIL released) --------------- */
+
+static PyThread_type_lock compile_lock;
+static unsigned long compile_owner;
+static int compile_depth;
+
+static int
+compile_lock_acquire(void)
+{
+    unsigned long me = PyThread_get_thread_ident();
+    if (compile_lock == NULL && (compile_lock = PyThread_allocate_lock()) == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if (compile_depth > 0 && compile_owner == me) {
+        compile_depth++;
+        return 0;
+    }
+    if (!PyThread_acquire_lock(compile_lock, NOWAIT_LOCK)) {
+        Py_BEGIN_ALLOW_THREADS
+        PyThread_acquire_lock(compile_lock, WAIT_LOCK);
+        Py_END_ALLOW_THREADS
+    }
+    compile_owner = me;
+    compile_depth = 1;
+    return 0;
+}
+
+static void
+compile_lock_release(void)
+{
+    if (--compile_depth == 0) {
+        compile_owner = 0;
+        PyThread_release_lock(compile_lock);
+    }
+}
+
+/* ---- overload table ----------------------------------------------------------- */
+
+static int
+same_types(jp_type **a, jp_type **b, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
+jp_instance *
+jp_dispatcher_find(PyObject *self, int nargs, jp_type **argtypes)
+{
+    JpDispatcher *d = (JpDispatcher *)self;
+    for (int i = 0; i < d->n_overloads; i++) {
+        jp_instance *inst = d->overloads[i];
+        if (inst->nargs == nargs && same_types(inst->argtypes, argtypes, nargs))
+            return inst;
+    }
+    return NULL;
+}
+
+jp_instance *
+jp_dispatcher_convertible(PyObject *self, int nargs, jp_type **argtypes)
+{
+    JpDispatcher *d = (JpDispatcher *)self;
+    jp_instance *exact = jp_dispatcher_find(self, nargs, argtypes);
+    if (exact)
+        return exact;
+    for (int i = 0; i < d->n_overloads; i++) {
+        jp_instance *inst = d->overloads[i];
+        int ok = inst->nargs == nargs;
+        for (int k = 0; ok && k < nargs; k++)
+            ok = jp_type_can_convert(argtypes[k], inst->argtypes[k]);
+        if (ok)
+            return inst;
+    }
+    return NULL;
+}
+
+int
+jp_dispatcher_can_compile(PyObject *self)
+{
+    return !((JpDispatcher *)self)->explicit_signatures;
+}
+
+const jp_options *
+jp_dispatcher_options(PyObject *self)
+{
+    return &((JpDispatcher *)self)->options;
+}
+
+int
+jp_is_dispatcher(PyObject *obj)
+{
+    return Py_IS_TYPE(obj, &JpDispatcher_Type);
+}
+
+static int
+add_overload(JpDispatcher *d, jp_instance *inst)
+{
+    if (d->n_overloads == d->cap_overloads) {
+        int cap = d->cap_overloads ? 2 * d->cap_overloads : 4;
+        jp_instance **grown = realloc(d->overloads, (size_t)cap * sizeof *grown);
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        d->overloads = grown;
+        d->cap_overloads = cap;
+    }
+    d->overloads[d->n_overloads++] = inst;
+    return 0;
+}
+
+jp_func_ir *
+jp_dispatcher_ir(PyObject *self)
+{
+    JpDispatcher *d = (JpDispatcher *)self;
+    PyObject *mod, *source;
+    if (d->ir)
+        return d->ir;
+    mod = PyImport_ImportModule("jitprofile._source");
+    if (mod == NULL)
+        return NULL;
+    source = PyObject_CallMethod(mod, "function_source", "O", d->py_func);
+    Py_DECREF(mod);
+    if (source == NULL)
+        return NULL;
+    d->ir = jp_frontend_build(self, d->py_func, source);
+    Py_DECREF(source);
+    return d->ir;
+}
+
+/* Compile `self` for argtypes, with everything it calls. */
+jp_instance *
+jp_dispatcher_compile(JpDispatcher *d, int nargs, jp_type **argtypes)
+{
+    jp_session s = {0};
+    jp_instance *inst;
+
+    if (compile_lock_acquire() < 0)
+        return NULL;
+    inst = jp_dispatcher_find((PyObject *)d, nargs, argtypes);
+    if (inst)
+        goto done;      /* another thread compiled it meanwhile */
+    inst = jp_session_instance(&s, (PyObject *)d, nargs, argtypes);
+    if (inst == NULL || jp_infer_session(&s) < 0 || jp_codegen_session(&s) < 0) {
+        jp_session_abort(&s);
+        inst = NULL;
+        goto done;
+    }
+    /* hand each new instance to its dispatcher */
+    while (s.pending) {
+        jp_instance *next = s.pending->next;
+        s.pending->next = NULL;
+        if (add_overload((JpDispatcher *)s.pending->dispatcher, s.pending) < 0) {
+            s.pending = next;       /* leaks the rest; out of memory */
+            inst = NULL;
+            break;
+        }
+        s.pending = next;
+    }
+done:
+    compile_lock_release();
+    return inst;
+}
+
+/* ---- unboxing and boxing ------------------------------------------------------ */
+
+static int
+unbox(PyObject *obj, jp_type *t, void *dst)
+{
+    switch (t->kind) {
+    case JP_BOOL: {
+        int v = PyObject_IsTrue(obj);
+        if (v < 0)
+            return -1;
+        *(unsigned char *)dst = (unsigned char)v;
+        return 0;
+    }
+    case JP_INT: {
+        long long v;
+        if (t->is_signed || t->bits < 64) {
+            int overflow;
+            v = PyLong_AsLongLongAndOverflow(obj, &overflow);
+            if (overflow) {
+                PyErr_Format(PyExc_OverflowError, "int too large to convert to %s", t->name);
+                return -1;
+            }
+        } else {
+            v = (long long)PyLong_AsUnsignedLongLong(obj);
+        }
+        if (v == -1 && PyErr_Occurred())
+            return -1;
+        switch (t->bits) {
+        case 8: *(int8_t *)dst = (int8_t)v; break;
+        case 16: *(int16_t *)dst = (int16_t)v; break;
+        case 32: *(int32_t *)dst = (int32_t)v; break;
+        default: *(int64_t *)dst = (int64_t)v; break;
+        }
+        return 0;
+    }
+    case JP_FLOAT: {
+        double v = PyFloat_AsDouble(obj);
+        if (v == -1.0 && PyErr_Occurred())
+            return -1;
+        if (t->bits == 32)
+            *(float *)dst = (float)v;
+        else
+            *(double *)dst = v;
+        return 0;
+    }
+    case JP_COMPLEX: {
+        Py_complex v = PyComplex_AsCComplex(obj);
+        if (v.real == -1.0 && PyErr_Occurred())
+            return -1;
+        if (t->bits == 64) {
+            ((float *)dst)[0] = (float)v.real;
+            ((float *)dst)[1] = (float)v.imag;
+        } else {
+            ((double *)dst)[0] = v.real;
+            ((double *)dst)[1] = v.imag;
+        }
+        return 0;
+    }
+    case JP_TUPLE:
+        for (int i = 0; i < t->n; i++)
+            if (unbox(PyTuple_GET_ITEM(obj, i), t->elems[i], (char *)dst + t->offsets[i]) < 0)
+                return -1;
+        return 0;
+    default:
+        *(unsigned char *)dst = 0;
+        return 0;
+    }
+}
+
+static PyObject *
+box(jp_type *t, const void *src)
+{
+    switch (t->kind) {
+    case JP_BOOL:
+        return PyBool_FromLong(*(const unsigned char *)src);
+    case JP_INT:
+        switch (t->bits) {
+        case 8: return t->is_signed ? PyLong_FromLong(*(const int8_t *)src) : PyLong_FromLong(*(const uint8_t *)src);
+        case 16: return t->is_signed ? PyLong_FromLong(*(const int16_t *)src) : PyLong_FromLong(*(const uint16_t *)src);
+        case 32: return t->is_signed ? PyLong_FromLong(*(const int32_t *)src) : PyLong_FromUnsignedLong(*(const uint32_t *)src);
+        default: return t->is_signed ? PyLong_FromLongLong(*(const int64_t *)src)
+                                     : PyLong_FromUnsignedLongLong(*(const uint64_t *)src);
+        }
+    case JP_FLOAT:
+        return PyFloat_FromDouble(t->bits == 32 ? (double)*(const float *)src : *(const double *)src);
+    case JP_COMPLEX:
+        if (t->bits == 64)
+            return PyComplex_FromDoubles(((const float *)src)[0], ((const float *)src)[1]);
+        return PyComplex_FromDoubles(((const double *)src)[0], ((const double *)src)[1]);
+    case JP_TUPLE: {
+        PyObject *tuple = PyTuple_New(t->n);
+        if (tuple == NULL)
+            return NULL;
+        for (int i = 0; i < t->n; i++) {
+            PyObject *item = box(t->elems[i], (const char *)src + t->offsets[i]);
+            if (item == NULL) {
+                Py_DECREF(tuple);
+                return NULL;
+            }
+            PyTuple_SET_ITEM(tuple, i, item);
+        }
+        return tuple;
+    }
+    default:
+        Py_RETURN_NONE;
+    }
+}
+
+PyObject *
+jp_convert_object(PyObject *obj, jp_type *t)
+{
+    _Alignas(16) unsigned char tmp[512];
+    if (t->size > sizeof tmp) {
+        PyErr_SetString(PyExc_TypeError, "return value too large to convert");
+        return NULL;
+    }
+    if (unbox(obj, t, tmp) < 0)
+        return NULL;
+    return box(t, tmp);
+}
+
+PyObject *
+jp_box(jp_type *t, const void *src)
+{
+    return box(t, src);
+}
+
+/* ---- calling ------------------------------------------------------------------- */
+
+static PyObject *
+signatures_text(JpDispatcher *d)
+{
+    PyObject *list = PyList_New(0), *sep, *text;
+    if (list == NULL)
+        return NULL;
+    for (int i = 0; i < d->n_overloads; i++) {
+        jp_instance *inst = d->overloads[i];
+        char buf[1024];
+        size_t off = 0;
+        PyObject *s;
+        buf[0] = '\0';
+        for (int k = 0; k < inst->nargs && off < sizeof buf; k++)
+            off += (size_t)snprintf(buf + off, sizeof buf - off, "%s%s", k ? ", " : "", inst->argtypes[k]->name);
+        s = PyUnicode_FromFormat("(%s) -> %s", buf, inst->ret->name);
+        if (s == NULL || PyList_Append(list, s) < 0) {
+            Py_XDECREF(s);
+            Py_DECREF(list);
+            return NULL;
+        }
+        Py_DECREF(s);
+    }
+    sep = PyUnicode_FromString("\n    ");
+    text = sep ? PyUnicode_Join(sep, list) : NULL;
+    Py_XDECREF(sep);
+    Py_DECREF(list);
+    return text;
+}
+
+static PyObject *
+param_name(JpDispatcher *d, int i)
+{
+    return PyTuple_GET_ITEM(d->param_names, i);
+}
+
+/* The type of argument i, or NULL with a TypeError naming the argument. */
+static jp_type *
+arg_type(JpDispatcher *d, PyObject *arg, int i)
+{
+    PyTypeObject *tp = Py_TYPE(arg);
+    jp_type *t;
+    if (tp == &PyFloat_Type)
+        return d->t_float64;
+    if (tp == &PyLong_Type)
+        return d->t_int64;
+    if (tp == &PyBool_Type)
+        return d->t_bool;
+    if (tp == &PyComplex_Type)
+        return d->t_complex128;
+    t = jp_typeof(arg);
+    if (t == NULL && !PyErr_Occurred())
+        PyErr_Format(PyExc_TypeError,
+                     "%U() argument '%U' has type %s, which jit code does not support "
+                     "(supported: int, float, complex, bool, None and tuples of them)",
+                     d->name, param_name(d, i), tp->tp_name);
+    return t;
+}
+
+/* Bind positional and keyword arguments to parameters; fills bound[]. */
+static int
+bind_arguments(JpDispatcher *d, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+               PyObject **bound)
+{
+    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    int np = d->nparams;
+    if (nargs > np) {
+        PyErr_Format(PyExc_TypeError, "%U() takes %d positional argument%s but %zd were given",
+                     d->name, np, np == 1 ? "" : "s", nargs);
+        return -1;
+    }
+    for (int i = 0; i < np; i++)
+        bound[i] = i < nargs ? args[i] : NULL;
+    for (Py_ssize_t k = 0; k < nkw; k++) {
+        PyObject *key = PyTuple_GET_ITEM(kwnames, k);
+        int found = -1;
+        for (int i = 0; i < np && found < 0; i++)
+            if (PyTuple_GET_ITEM(d->param_names, i) == key)
+                found = i;
+        for (int i = 0; i < np && found < 0; i++)
+            if (PyUnicode_Compare(PyTuple_GET_ITEM(d->param_names, i), key) == 0)
+                found = i;
+        if (found < 0 || found < d->n_posonly) {
+            PyErr_Format(PyExc_TypeError, "%U() got an unexpected keyword argument '%U'", d->name, key);
+            return -1;
+        }
+        if (bound[found]) {
+            PyErr_Format(PyExc_TypeError, "%U() got multiple values for argument '%U'", d->name, key);
+            return -1;
+        }
+        bound[found] = args[nargs + k];
+    }
+    for (int i = 0; i < np; i++) {
+        if (bound[i] == NULL) {
+            Py_ssize_t nd = d->defaults ? PyTuple_GET_SIZE(d->defaults) : 0;
+            Py_ssize_t di = i - (np - nd);
+            if (di < 0) {
+                PyErr_Format(PyExc_TypeError, "%U() missing required argument '%U'", d->name,
+                             param_name(d, i));
+                return -1;
+            }
+            bound[i] = PyTuple_GET_ITEM(d->defaults, di);
+        }
+    }
+    return 0;
+}
+
+static jp_instance *
+no_matching_signature(JpDispatcher *d, int nargs, jp_type **types)
+{
+    char buf[1024];
+    size_t off = 0;
+    PyObject *sigs = signatures_text(d);
+    buf[0] = '\0';
+    for (int i = 0; i < nargs && off < sizeof buf; i++)
+        off += (size_t)snprintf(buf + off, sizeof buf - off, "%s%s", i ? ", " : "", types[i]->name);
+    if (sigs)
+        PyErr_Format(PyExc_TypeError,
+                     "%U(): no compiled signature matches the argument types (%s); available:\n    %U",
+                     d->name, buf, sigs);
+    Py_XDECREF(sigs);
+    return NULL;
+}
+
+static jp_instance *
+resolve(JpDispatcher *d, int nargs, jp_type **types)
+{
+    jp_instance *inst = jp_dispatcher_find((PyObject *)d, nargs, types);
+    if (inst)
+        return inst;
+    if (d->explicit_signatures) {
+        inst = jp_dispatcher_convertible((PyObject *)d, nargs, types);
+        return inst ? inst : no_matching_signature(d, nargs, types);
+    }
+    return jp_dispatcher_compile(d, nargs, types);
+}
+
+static PyObject *
+raise_from_jit(jp_excinfo *exc)
+{
+    if (exc->msg)
+        PyErr_SetString(exc->cls, exc->msg);
+    else
+        PyErr_SetNone(exc->cls);
+    return NULL;
+}
+
+static PyObject *
+dispatcher_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    JpDispatcher *d = (JpDispatcher *)self;
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    PyObject *bound_store[MAX_ARGS];
+    PyObject *const *bound = args;
+    jp_type *types[MAX_ARGS];
+    void *slots[MAX_ARGS];
+    _Alignas(16) unsigned char mem[1024];
+    _Alignas(16) unsigned char out[512];
+    unsigned char *heap = NULL;
+    jp_instance *inst;
+    jp_excinfo exc = {NULL, NULL};
+    int np = d->nparams, status;
+    size_t off = 0;
+
+    if (kwnames || nargs != np) {
+        if (bind_arguments(d, args, nargs, kwnames, bound_store) < 0)
+            return NULL;
+        bound = bound_store;
+    }
+    for (int i = 0; i < np; i++)
+        if ((types[i] = arg_type(d, bound[i], i)) == NULL)
+            return NULL;
+
+    inst = d->last;
+    if (inst == NULL || !same_types(d->last_types, types, np)) {
+        if ((inst = resolve(d, np, types)) == NULL)
+            return NULL;
+        d->last = inst;
+        memcpy(d->last_types, types, (size_t)np * sizeof *types);
+    }
+
+    for (int i = 0; i < np; i++) {
+        jp_type *t = inst->argtypes[i];
+        off = (off + t->align - 1) / t->align * t->align;
+        off += t->size;
+    }
+    if (off > sizeof mem || inst->ret->size > sizeof out) {
+        heap = PyMem_Malloc(off + inst->ret->size + 32);
+        if (heap == NULL)
+            return PyErr_NoMemory();
+    }
+    off = 0;
+    for (int i = 0; i < np; i++) {
+        jp_type *t = inst->argtypes[i];
+        off = (off + t->align - 1) / t->align * t->align;
+        slots[i] = (heap ? heap : mem) + off;
+        if (unbox(bound[i], t, slots[i]) < 0) {
+            PyMem_Free(heap);
+            return NULL;
+        }
+        off += t->size;
+    }
+    {
+        void *result = heap ? heap + ((off + 15) / 16 * 16) : out;
+        if (d->options.nogil) {
+            Py_BEGIN_ALLOW_THREADS
+            status = inst->trampoline(slots, result, &exc);
+            Py_END_ALLOW_THREADS
+        } else {
+            status = inst->trampoline(slots, result, &exc);
+        }
+        if (status != 0) {
+            PyMem_Free(heap);
+            return raise_from_jit(&exc);
+        }
+        {
+            PyObject *r = box(inst->ret, result);
+            PyMem_Free(heap);
+            if (r && inst->declared_ret && inst->declared_ret != inst->ret)
+                Py_SETREF(r, jp_convert_object(r, inst->declared_ret));
+            return r;
+        }
+    }
+}
+
+/* ---- the Python type ----------------------------------------------------------- */
+
+static int
+parse_options(JpDispatcher *d, PyObject *options)
+{
+    static const char *flags[] = {"nogil", "fastmath", "boundscheck"};
+    int *dst[] = {&d->options.nogil, &d->options.fastmath, &d->options.boundscheck};
+    PyObject *v;
+    for (int i = 0; i < 3; i++) {
+        v = PyDict_GetItemString(options, flags[i]);
+        if (v && (*dst[i] = PyObject_IsTrue(v)) < 0)
+            return -1;
+    }
+    v = PyDict_GetItemString(options, "error_model");
+    if (v && PyUnicode_Check(v)) {
+        if (PyUnicode_CompareWithASCIIString(v, "numpy") == 0)
+            d->options.error_model_numpy = 1;
+        else if (PyUnicode_CompareWithASCIIString(v, "python") != 0) {
+            PyErr_Format(PyExc_ValueError, "error_model must be 'python' or 'numpy', not %R", v);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static PyObject *
+dispatcher_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = {"py_func", "options", NULL};
+    PyObject *py_func, *options = NULL, *code = NULL, *varnames = NULL;
+    JpDispatcher *d;
+    int argcount, flags;
+
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|O!:Dispatcher", kwlist, &py_func,
+                                     &PyDict_Type, &options))
+        return NULL;
+    if (!PyFunction_Check(py_func)) {
+        PyErr_Format(PyExc_TypeError, "jit expects a Python function, got %R", py_func);
+        return NULL;
+    }
+    code = PyFunction_GetCode(py_func);
+    flags = ((PyCodeObject *)code)->co_flags;
+    if (flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR)) {
+        PyErr_Format(JpUnsupportedError, "%R: generators and coroutines are not supported in jit code",
+                     py_func);
+        return NULL;
+    }
+    d = (JpDispatcher *)type->tp_alloc(type, 0);
+    if (d == NULL)
+        return NULL;
+    d->vectorcall = dispatcher_vectorcall;
+    d->py_func = Py_NewRef(py_func);
+    d->t_int64 = jp_type_int(64, 1);
+    d->t_float64 = jp_type_float(64);
+    d->t_bool = jp_type_bool();
+    d->t_complex128 = jp_type_complex(128);
+    if (options && parse_options(d, options) < 0)
+        goto fail;
+    argcount = ((PyCodeObject *)code)->co_argcount;
+    d->n_posonly = ((PyCodeObject *)code)->co_posonlyargcount;
+    if (((PyCodeObject *)code)->co_kwonlyargcount || (flags & (CO_VARARGS | CO_VARKEYWORDS))) {
+        PyErr_Format(JpUnsupportedError,
+                     "%R: *args, **kwargs and keyword-only arguments are not supported in jit code", py_func);
+        goto fail;
+    }
+    if (argcount > MAX_ARGS) {
+        PyErr_Format(JpUnsupportedError, "%R: more than %d parameters", py_func, MAX_ARGS);
+        goto fail;
+    }
+    d->nparams = argcount;
+    varnames = PyObject_GetAttrString(code, "co_varnames");
+    if (varnames == NULL)
+        goto fail;
+    d->param_names = PyTuple_GetSlice(varnames, 0, argcount);
+    Py_DECREF(varnames);
+    if (d->param_names == NULL)
+        goto fail;
+    {
+        PyObject *defaults = PyFunction_GetDefaults(py_func);
+        d->defaults = defaults ? Py_NewRef(defaults) : NULL;
+    }
+    if ((d->name = PyObject_GetAttrString(py_func, "__name__")) == NULL
+        || (d->qualname = PyObject_GetAttrString(py_func, "__qualname__")) == NULL)
+        goto fail;
+    d->dict = PyDict_New();
+    if (d->dict == NULL)
+        goto fail;
+    {
+        static const char *copied[] = {"__doc__", "__module__"};
+        for (int i = 0; i < 2; i++) {
+            PyObject *v = PyObject_GetAttrString(py_func, copied[i]);
+            if (v == NULL || PyDict_SetItemString(d->dict, copied[i], v) < 0) {
+                Py_XDECREF(v);
+                goto fail;
+            }
+            Py_DECREF(v);
+        }
+        if (PyDict_SetItemString(d->dict, "__wrapped__", py_func) < 0)
+            goto fail;
+    }
+    return (PyObject *)d;
+fail:
+    Py_DECREF(d);
+    return NULL;
+}
+
+static int
+dispatcher_traverse(PyObject *self, visitproc visit, void *arg)
+{
+    JpDispatcher *d = (JpDispatcher *)self;
+    Py_VISIT(d->py_func);
+    Py_VISIT(d->dict);
+    Py_VISIT(d->defaults);
+    if (d->ir)
+        Py_VISIT(d->ir->refs);
+    return 0;
+}
+
+static int
+dispatcher_clear(PyObject *self)
+{
+    JpDispatcher *d = (JpDispatcher *)self;
+    Py_CLEAR(d->dict);
+    Py_CLEAR(d->defaults);
+    if (d->ir)
+        Py_CLEAR(d->ir->refs);
+    return 0;
+}
+
+static void
+dispatcher_dealloc(PyObject *self)
+{
+    JpDispatcher *d = (JpDispatcher *)self;
+    PyObject_GC_UnTrack(self);
+    if (d->weakreflist)
+        PyObject_ClearWeakRefs(self);
+    dispatcher_clear(self);
+    Py_CLEAR(d->py_func);
+    Py_CLEAR(d->param_names);
+    Py_CLEAR(d->name);
+    Py_CLEAR(d->qualname);
+    /* Compiled code stays mapped (the sampler may still name it); the
+     * instances' bookkeeping and the IR go.  Other dispatchers' code that
+     * calls ours holds direct references to the machine code, not to
+     * these structures. */
+    for (int i = 0; i < d->n_overloads; i++)
+        jp_instance_free(d->overloads[i]);
+    free(d->overloads);
+    if (d->ir) {
+        jp_func_ir_free(d->ir);
+        free(d->ir);
+    }
+    Py_TYPE(self)->tp_free(self);
+}
+
+static PyObject *
+dispatcher_repr(PyObject *self)
+{
+    JpDispatcher *d = (JpDispatcher *)self;
+    return PyUnicode_FromFormat("<jitprofile.Dispatcher %U>", d->qualname);
+}
+
+static PyObject *
+dispatcher_get(PyObject *self, PyObject *obj, PyObject *type)
+{
+    (void)type;
+    if (obj == NULL || obj == Py_None)
+        return Py_NewRef(self);
+    return PyMethod_New(self, obj);
+}
+
+
+PyTypeObject JpDispatcher_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "jitprofile.Dispatcher",
+    .tp_doc = "A function compiled by @jit: call it like the original; it compiles once per\n"
+              "signature of argument types.",
+    .tp_basicsize = sizeof(JpDispatcher),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_new = dispatcher_new,
+    .tp_dealloc = dispatcher_dealloc,
+    .tp_traverse = dispatcher_traverse,
+    .tp_clear = dispatcher_clear,
+    .tp_repr = dispatcher_repr,
+    .tp_call = PyVectorcall_Call,
+    .tp_vectorcall_offset = offsetof(JpDispatcher, vectorcall),
+    .tp_dictoffset = offsetof(JpDispatcher, dict),
+    .tp_weaklistoffset = offsetof(JpDispatcher, weakreflist),
+    .tp_descr_get = dispatcher_get,
+    .tp_methods = jp_dispatcher_methods,
+    .tp_getset = jp_dispatcher_getset,
+};

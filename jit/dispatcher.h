@@ -1,0 +1,37 @@
+/* jit/dispatcher.h - the Dispatcher object (dispatcher.c) and its Python
+ * methods (dispatcher_api.c). */
+#ifndef JP_DISPATCHER_H
+#define JP_DISPATCHER_H
+
+#include "jit/compiler.h"
+
+typedef struct JpDispatcher {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    PyObject *py_func;
+    PyObject *name, *qualname;
+    PyObject *param_names;      /* tuple of str */
+    PyObject *defaults;         /* tuple or NULL */
+    PyObject *dict;             /* __doc__, __module__, __wrapped__, user attributes */
+    PyObject *weakreflist;
+    int nparams, n_posonly;
+    int explicit_signatures;    /* compiled eagerly; no new signatures */
+    jp_options options;
+    jp_func_ir *ir;             /* built on the first compile */
+    jp_instance **overloads;
+    int n_overloads, cap_overloads;
+    jp_instance *last;          /* last-hit cache */
+    jp_type *last_types[64];
+    jp_type *t_int64, *t_float64, *t_bool, *t_complex128;
+} JpDispatcher;
+
+extern PyTypeObject JpDispatcher_Type;
+extern PyMethodDef jp_dispatcher_methods[];
+extern PyGetSetDef jp_dispatcher_getset[];
+
+/* Convert a boxed value to type t (explicit return types). */
+PyObject *jp_convert_object(PyObject *obj, jp_type *t);
+
+jp_instance *jp_dispatcher_compile(JpDispatcher *d, int nargs, jp_type **argtypes);
+
+#endif

@@ -1,0 +1,407 @@
+/* jit/dispatcher_api.c - the Python-visible methods and attributes of a
+ * Dispatcher: explicit signatures, signatures/overloads, inspect_types,
+ * inspect_llvm, inspect_asm, recompile. */
+#include "jit/dispatcher.h"
+#include "jit/engine.h"
+#include "jit/errors.h"
+
+#include <string.h>
+
+static PyObject *
+types_tuple(jp_type **types, int n)
+{
+    PyObject *t = PyTuple_New(n);
+    if (t == NULL)
+        return NULL;
+    for (int i = 0; i < n; i++) {
+        PyObject *o = jp_type_to_py(types[i]);
+        if (o == NULL) {
+            Py_DECREF(t);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(t, i, o);
+    }
+    return t;
+}
+
+/* A signature given as a Signature, a string, or a tuple of types. */
+static int
+parse_sig_arg(PyObject *sig, jp_type **ret, jp_type **args, int max)
+{
+    PyObject *argtuple = NULL;
+    int n;
+    *ret = NULL;
+    if (PyUnicode_Check(sig)) {
+        jp_type **parsed;
+        n = jp_parse_signature(PyUnicode_AsUTF8(sig), ret, &parsed);
+        if (n < 0)
+            return -1;
+        if (n > max) {
+            free(parsed);
+            PyErr_SetString(PyExc_ValueError, "too many arguments in signature");
+            return -1;
+        }
+        memcpy(args, parsed, (size_t)n * sizeof *args);
+        free(parsed);
+        return n;
+    }
+    if (PyObject_TypeCheck(sig, &JpSignature_Type)) {
+        PyObject *rt = PyObject_GetAttrString(sig, "return_type");
+        if (rt == NULL)
+            return -1;
+        if (rt != Py_None)
+            *ret = jp_type_from_py(rt);
+        Py_DECREF(rt);
+        argtuple = PyObject_GetAttrString(sig, "args");
+    } else if (PyTuple_Check(sig)) {
+        argtuple = Py_NewRef(sig);
+    } else if (PyObject_TypeCheck(sig, &JpType_Type)) {
+        argtuple = PyTuple_Pack(1, sig);
+    } else {
+        PyErr_Format(PyExc_TypeError, "a signature must be a string like 'float64(float64)', "
+                     "a signature object or a tuple of types, not %R", sig);
+        return -1;
+    }
+    if (argtuple == NULL)
+        return -1;
+    n = (int)PyTuple_GET_SIZE(argtuple);
+    if (n > max) {
+        Py_DECREF(argtuple);
+        PyErr_SetString(PyExc_ValueError, "too many arguments in signature");
+        return -1;
+    }
+    for (int i = 0; i < n; i++) {
+        if ((args[i] = jp_type_from_py(PyTuple_GET_ITEM(argtuple, i))) == NULL) {
+            Py_DECREF(argtuple);
+            return -1;
+        }
+    }
+    Py_DECREF(argtuple);
+    return n;
+}
+
+static jp_instance *
+find_by_sig(JpDispatcher *d, PyObject *sig)
+{
+    jp_type *ret, *args[64];
+    int n = parse_sig_arg(sig, &ret, args, 64);
+    jp_instance *inst;
+    if (n < 0)
+        return NULL;
+    inst = jp_dispatcher_find((PyObject *)d, n, args);
+    if (inst == NULL)
+        PyErr_Format(PyExc_KeyError, "%U has not been compiled for %R", d->name, sig);
+    return inst;
+}
+
+/* compile(signature): compile eagerly for one explicit signature. */
+static PyObject *
+d_compile(PyObject *self, PyObject *sig)
+{
+    JpDispatcher *d = (JpDispatcher *)self;
+    jp_type *ret, *args[64];
+    int n = parse_sig_arg(sig, &ret, args, 64);
+    jp_instance *inst;
+    if (n < 0)
+        return NULL;
+    if (n != d->nparams) {
+        PyErr_Format(PyExc_TypeError, "signature %R has %d argument types but %U() takes %d",
+                     sig, n, d->name, d->nparams);
+        return NULL;
+    }
+    inst = jp_dispatcher_find(self, n, args);
+    if (inst == NULL && (inst = jp_dispatcher_compile(d, n, args)) == NULL)
+        return NULL;
+    if (ret && ret->kind != JP_NONE && ret != inst->ret) {
+        if (!jp_type_can_convert(inst->ret, ret)) {
+            PyErr_Format(JpTypingError,
+                         "%U(): the signature declares return type %s but the function returns %s",
+                         d->name, ret->name, inst->ret->name);
+            return NULL;
+        }
+        inst->declared_ret = ret;
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+d_disable_compile(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    ((JpDispatcher *)self)->explicit_signatures = 1;
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+text_of_instance(JpDispatcher *d, jp_instance *inst)
+{
+    PyObject *lines = PyList_New(0), *joined = NULL, *nl = NULL, *sig;
+    sig = types_tuple(inst->argtypes, inst->nargs);
+    if (lines == NULL || sig == NULL)
+        goto done;
+    {
+        PyObject *head = PyUnicode_FromFormat("%U %S -> %s", d->qualname, sig, inst->ret->name);
+        if (head == NULL || PyList_Append(lines, head) < 0) {
+            Py_XDECREF(head);
+            goto done;
+        }
+        Py_DECREF(head);
+    }
+    for (int i = 0; i < inst->ir->nlocals; i++) {
+        PyObject *line = PyUnicode_FromFormat("    %s%s: %s", inst->ir->local_names[i],
+                                              i < inst->ir->nparams ? " (argument)" : "",
+                                              inst->var_types[i]->name);
+        if (line == NULL || PyList_Append(lines, line) < 0) {
+            Py_XDECREF(line);
+            goto done;
+        }
+        Py_DECREF(line);
+    }
+    nl = PyUnicode_FromString("\n");
+    if (nl)
+        joined = PyUnicode_Join(nl, lines);
+done:
+    Py_XDECREF(lines);
+    Py_XDECREF(nl);
+    Py_XDECREF(sig);
+    return joined;
+}
+
+/* inspect_types(file=None): print each signature's variable types. */
+static PyObject *
+d_inspect_types(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = {"file", NULL};
+    JpDispatcher *d = (JpDispatcher *)self;
+    PyObject *file = Py_None, *all = PyList_New(0), *text = NULL, *sep = NULL, *r;
+    if (all == NULL || !PyArg_ParseTupleAndKeywords(args, kwargs, "|O:inspect_types", kwlist, &file))
+        goto fail;
+    for (int i = 0; i < d->n_overloads; i++) {
+        PyObject *t = text_of_instance(d, d->overloads[i]);
+        if (t == NULL || PyList_Append(all, t) < 0) {
+            Py_XDECREF(t);
+            goto fail;
+        }
+        Py_DECREF(t);
+    }
+    if ((sep = PyUnicode_FromString("\n\n")) == NULL || (text = PyUnicode_Join(sep, all)) == NULL)
+        goto fail;
+    if (file == Py_None) {
+        PyObject *sys = PyImport_ImportModule("sys");
+        if (sys == NULL)
+            goto fail;
+        file = PyObject_GetAttrString(sys, "stdout");
+        Py_DECREF(sys);
+    } else {
+        Py_INCREF(file);
+    }
+    if (file == NULL)
+        goto fail;
+    r = PyObject_CallMethod(file, "write", "O", text);
+    if (r) {
+        Py_DECREF(r);
+        r = PyObject_CallMethod(file, "write", "s", "\n");
+        Py_XDECREF(r);
+    }
+    Py_DECREF(file);
+    Py_DECREF(all);
+    Py_DECREF(sep);
+    Py_DECREF(text);
+    if (r == NULL)
+        return NULL;
+    Py_RETURN_NONE;
+fail:
+    Py_XDECREF(all);
+    Py_XDECREF(sep);
+    Py_XDECREF(text);
+    return NULL;
+}
+
+/* inspect_llvm / inspect_asm: one signature's text, or a dict of all. */
+static PyObject *
+inspect_text(PyObject *self, PyObject *args, int want_asm)
+{
+    JpDispatcher *d = (JpDispatcher *)self;
+    PyObject *sig = Py_None, *result;
+    if (!PyArg_ParseTuple(args, want_asm ? "|O:inspect_asm" : "|O:inspect_llvm", &sig))
+        return NULL;
+    if (sig != Py_None) {
+        jp_instance *inst = find_by_sig(d, sig);
+        if (inst == NULL)
+            return NULL;
+        if (!want_asm)
+            return PyUnicode_FromString(inst->llvm_ir ? inst->llvm_ir : "");
+        if (inst->asm_text == NULL && (inst->asm_text = jp_engine_asm_from_ir(inst->llvm_ir)) == NULL)
+            return NULL;
+        return PyUnicode_FromString(inst->asm_text);
+    }
+    result = PyDict_New();
+    for (int i = 0; result && i < d->n_overloads; i++) {
+        jp_instance *inst = d->overloads[i];
+        PyObject *key = types_tuple(inst->argtypes, inst->nargs), *one, *value;
+        if (key == NULL) {
+            Py_CLEAR(result);
+            break;
+        }
+        one = PyTuple_Pack(1, key);
+        value = one ? inspect_text(self, one, want_asm) : NULL;
+        Py_XDECREF(one);
+        if (value == NULL || PyDict_SetItem(result, key, value) < 0)
+            Py_CLEAR(result);
+        Py_DECREF(key);
+        Py_XDECREF(value);
+    }
+    return result;
+}
+
+static PyObject *
+d_inspect_llvm(PyObject *self, PyObject *args)
+{
+    return inspect_text(self, args, 0);
+}
+
+static PyObject *
+d_inspect_asm(PyObject *self, PyObject *args)
+{
+    return inspect_text(self, args, 1);
+}
+
+/* recompile(): read the source and globals again and compile every
+ * signature anew (module constants are frozen at compile time). */
+static PyObject *
+d_recompile(PyObject *self, PyObject *unused)
+{
+    JpDispatcher *d = (JpDispatcher *)self;
+    int n = d->n_overloads, explicit_sigs = d->explicit_signatures;
+    jp_instance **old = d->overloads;
+    jp_func_ir *old_ir = d->ir;
+    (void)unused;
+
+    d->overloads = NULL;
+    d->n_overloads = d->cap_overloads = 0;
+    d->last = NULL;
+    d->ir = NULL;
+    d->explicit_signatures = 0;
+    for (int i = 0; i < n; i++) {
+        jp_instance *inst = jp_dispatcher_compile(d, old[i]->nargs, old[i]->argtypes);
+        if (inst == NULL) {
+            d->explicit_signatures = explicit_sigs;
+            return NULL;        /* the old instances stay owned by `old` (leaked on error) */
+        }
+        inst->declared_ret = old[i]->declared_ret;
+    }
+    d->explicit_signatures = explicit_sigs;
+    /* old instances may still be referenced as callees by other compiled
+     * code's bookkeeping: keep them (their machine code stays valid). */
+    (void)old_ir;
+    Py_RETURN_NONE;
+}
+
+PyMethodDef jp_dispatcher_methods[] = {
+    {"compile", d_compile, METH_O, "compile(signature): compile for an explicit signature now."},
+    {"disable_compile", d_disable_compile, METH_NOARGS,
+     "Compile no new signatures: calls must match (or safely convert to) existing ones."},
+    {"inspect_types", (PyCFunction)(void (*)(void))d_inspect_types, METH_VARARGS | METH_KEYWORDS,
+     "inspect_types(file=None): print the type of every variable, per signature."},
+    {"inspect_llvm", d_inspect_llvm, METH_VARARGS,
+     "inspect_llvm(signature=None): the optimised LLVM IR (a dict of all when no signature)."},
+    {"inspect_asm", d_inspect_asm, METH_VARARGS,
+     "inspect_asm(signature=None): the machine code as assembly (a dict of all when no signature)."},
+    {"recompile", d_recompile, METH_NOARGS,
+     "Recompile every signature, reading globals again."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyObject *
+g_py_func(PyObject *self, void *closure)
+{
+    (void)closure;
+    return Py_NewRef(((JpDispatcher *)self)->py_func);
+}
+
+static PyObject *
+g_name(PyObject *self, void *closure)
+{
+    (void)closure;
+    return Py_NewRef(((JpDispatcher *)self)->name);
+}
+
+static PyObject *
+g_qualname(PyObject *self, void *closure)
+{
+    (void)closure;
+    return Py_NewRef(((JpDispatcher *)self)->qualname);
+}
+
+static PyObject *
+g_signatures(PyObject *self, void *closure)
+{
+    JpDispatcher *d = (JpDispatcher *)self;
+    PyObject *list = PyList_New(d->n_overloads);
+    (void)closure;
+    for (int i = 0; list && i < d->n_overloads; i++) {
+        PyObject *t = types_tuple(d->overloads[i]->argtypes, d->overloads[i]->nargs);
+        if (t == NULL)
+            Py_CLEAR(list);
+        else
+            PyList_SET_ITEM(list, i, t);
+    }
+    return list;
+}
+
+/* overloads: {argument types: info} with the entry point, return type,
+ * LLVM symbol and code size of each compiled signature. */
+static PyObject *
+g_overloads(PyObject *self, void *closure)
+{
+    JpDispatcher *d = (JpDispatcher *)self;
+    PyObject *result = PyDict_New();
+    (void)closure;
+    for (int i = 0; result && i < d->n_overloads; i++) {
+        jp_instance *inst = d->overloads[i];
+        PyObject *key = types_tuple(inst->argtypes, inst->nargs);
+        PyObject *ret = jp_type_to_py(inst->declared_ret ? inst->declared_ret : inst->ret);
+        PyObject *info = (key && ret)
+            ? Py_BuildValue("{s:K,s:O,s:O,s:s,s:n}", "entry_point", (unsigned long long)(uintptr_t)inst->entry,
+                            "return_type", ret, "argtypes", key, "symbol", inst->symbol,
+                            "code_size", (Py_ssize_t)inst->code_size)
+            : NULL;
+        if (info == NULL || PyDict_SetItem(result, key, info) < 0)
+            Py_CLEAR(result);
+        Py_XDECREF(key);
+        Py_XDECREF(ret);
+        Py_XDECREF(info);
+    }
+    return result;
+}
+
+static PyObject *
+g_targetoptions(PyObject *self, void *closure)
+{
+    JpDispatcher *d = (JpDispatcher *)self;
+    (void)closure;
+    return Py_BuildValue("{s:O,s:O,s:O,s:O,s:s}", "nopython", Py_True,
+                         "nogil", d->options.nogil ? Py_True : Py_False,
+                         "fastmath", d->options.fastmath ? Py_True : Py_False,
+                         "boundscheck", d->options.boundscheck ? Py_True : Py_False,
+                         "error_model", d->options.error_model_numpy ? "numpy" : "python");
+}
+
+static PyObject *
+g_is_dispatcher(PyObject *self, void *closure)
+{
+    (void)self;
+    (void)closure;
+    Py_RETURN_TRUE;
+}
+
+PyGetSetDef jp_dispatcher_getset[] = {
+    {"py_func", g_py_func, NULL, "the original Python function", NULL},
+    {"__name__", g_name, NULL, NULL, NULL},
+    {"__qualname__", g_qualname, NULL, NULL, NULL},
+    {"signatures", g_signatures, NULL, "the compiled signatures: tuples of argument types", NULL},
+    {"overloads", g_overloads, NULL, "compiled signature -> entry point, return type, symbol", NULL},
+    {"targetoptions", g_targetoptions, NULL, "the options the function compiles with", NULL},
+    {"_jitprofile_dispatcher", g_is_dispatcher, NULL, NULL, NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};

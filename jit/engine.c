@@ -1,0 +1,283 @@
+/* jit/engine.c - the process's ORC LLJIT: host target machine, the O3
+ * pipeline of the new pass manager, absolute symbols for the runtime,
+ * process symbols (libm), and an object-file hook that records each
+ * function's code size for the symbol registry. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "jit/engine.h"
+#include "jit/runtime.h"
+
+#include <llvm-c/Error.h>
+#include <llvm-c/IRReader.h>
+#include <llvm-c/LLJIT.h>
+#include <llvm-c/Object.h>
+#include <llvm-c/Orc.h>
+#include <llvm-c/Target.h>
+#include <llvm-c/TargetMachine.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+#include <string.h>
+
+static LLVMOrcLLJITRef jit;
+static LLVMOrcThreadSafeContextRef tsc;
+static LLVMContextRef context;
+static LLVMTargetMachineRef tm;
+static LLVMOrcJITDylibRef main_jd;
+static char *triple, *cpu, *features, *data_layout;
+
+/* name -> code size, filled by the object transform, read after lookup */
+typedef struct size_entry {
+    char *name;
+    size_t size;
+    struct size_entry *next;
+} size_entry;
+static size_entry *sizes;
+
+static int
+llvm_error(LLVMErrorRef err, const char *what)
+{
+    char *msg = LLVMGetErrorMessage(err);
+    PyErr_Format(PyExc_RuntimeError, "LLVM: %s: %s", what, msg);
+    LLVMDisposeErrorMessage(msg);
+    return -1;
+}
+
+static LLVMErrorRef
+record_sizes(void *ctx, LLVMMemoryBufferRef *obj)
+{
+    char *msg = NULL;
+    LLVMBinaryRef bin = LLVMCreateBinary(*obj, NULL, &msg);
+    LLVMSymbolIteratorRef it;
+    (void)ctx;
+    if (bin == NULL) {
+        LLVMDisposeMessage(msg);
+        return LLVMErrorSuccess;
+    }
+    it = LLVMObjectFileCopySymbolIterator(bin);
+    while (!LLVMObjectFileIsSymbolIteratorAtEnd(bin, it)) {
+        const char *name = LLVMGetSymbolName(it);
+        uint64_t size = LLVMGetSymbolSize(it);
+        if (name && size && strncmp(name, "jp.", 3) == 0) {
+            size_entry *e = malloc(sizeof *e);
+            if (e && (e->name = strdup(name)) != NULL) {
+                e->size = (size_t)size;
+                e->next = sizes;
+                sizes = e;
+            } else {
+                free(e);
+            }
+        }
+        LLVMMoveToNextSymbol(it);
+    }
+    LLVMDisposeSymbolIterator(it);
+    LLVMDisposeBinary(bin);
+    return LLVMErrorSuccess;
+}
+
+size_t
+jp_engine_symbol_size(const char *name)
+{
+    for (size_entry **p = &sizes; *p; p = &(*p)->next) {
+        if (strcmp((*p)->name, name) == 0) {
+            size_entry *e = *p;
+            size_t size = e->size;
+            *p = e->next;
+            free(e->name);
+            free(e);
+            return size;
+        }
+    }
+    return 0;
+}
+
+static int
+define_runtime_symbols(void)
+{
+    LLVMOrcCSymbolMapPair pairs[64];
+    size_t n = 0;
+    for (const jp_runtime_symbol *s = jp_runtime_symbols; s->name && n < 64; s++, n++) {
+        pairs[n].Name = LLVMOrcLLJITMangleAndIntern(jit, s->name);
+        pairs[n].Sym.Address = (LLVMOrcExecutorAddress)(uintptr_t)s->address;
+        pairs[n].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable;
+        pairs[n].Sym.Flags.TargetFlags = 0;
+    }
+    {
+        LLVMOrcMaterializationUnitRef mu = LLVMOrcAbsoluteSymbols(pairs, n);
+        LLVMErrorRef err = LLVMOrcJITDylibDefine(main_jd, mu);
+        if (err)
+            return llvm_error(err, "defining runtime symbols");
+    }
+    return 0;
+}
+
+int
+jp_engine_init(void)
+{
+    LLVMTargetRef target;
+    char *msg = NULL;
+    LLVMOrcLLJITBuilderRef builder;
+    LLVMTargetMachineRef tm_for_jit;
+    LLVMErrorRef err;
+    LLVMOrcDefinitionGeneratorRef gen;
+    LLVMTargetDataRef td;
+
+    if (jit)
+        return 0;
+    if (LLVMInitializeNativeTarget() || LLVMInitializeNativeAsmPrinter()) {
+        PyErr_SetString(PyExc_RuntimeError, "LLVM: no native target");
+        return -1;
+    }
+    triple = LLVMGetDefaultTargetTriple();
+    cpu = LLVMGetHostCPUName();
+    features = LLVMGetHostCPUFeatures();
+    if (LLVMGetTargetFromTriple(triple, &target, &msg)) {
+        PyErr_Format(PyExc_RuntimeError, "LLVM: %s", msg);
+        LLVMDisposeMessage(msg);
+        return -1;
+    }
+    tm = LLVMCreateTargetMachine(target, triple, cpu, features, LLVMCodeGenLevelAggressive,
+                                 LLVMRelocDefault, LLVMCodeModelJITDefault);
+    tm_for_jit = LLVMCreateTargetMachine(target, triple, cpu, features, LLVMCodeGenLevelAggressive,
+                                         LLVMRelocDefault, LLVMCodeModelJITDefault);
+    td = LLVMCreateTargetDataLayout(tm);
+    data_layout = LLVMCopyStringRepOfTargetData(td);
+    LLVMDisposeTargetData(td);
+
+    builder = LLVMOrcCreateLLJITBuilder();
+    LLVMOrcLLJITBuilderSetJITTargetMachineBuilder(
+        builder, LLVMOrcJITTargetMachineBuilderCreateFromTargetMachine(tm_for_jit));
+    if ((err = LLVMOrcCreateLLJIT(&jit, builder)) != NULL) {
+        jit = NULL;
+        return llvm_error(err, "creating the JIT");
+    }
+    main_jd = LLVMOrcLLJITGetMainJITDylib(jit);
+    err = LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(&gen, LLVMOrcLLJITGetGlobalPrefix(jit),
+                                                               NULL, NULL);
+    if (err)
+        return llvm_error(err, "process symbols");
+    LLVMOrcJITDylibAddGenerator(main_jd, gen);
+    if (define_runtime_symbols() < 0)
+        return -1;
+    LLVMOrcObjectTransformLayerSetTransform(LLVMOrcLLJITGetObjTransformLayer(jit), record_sizes, NULL);
+    tsc = LLVMOrcCreateNewThreadSafeContext();
+    context = LLVMOrcThreadSafeContextGetContext(tsc);
+    return 0;
+}
+
+LLVMContextRef
+jp_engine_context(void)
+{
+    return context;
+}
+
+const char *
+jp_engine_cpu_name(void)
+{
+    return cpu ? cpu : "";
+}
+
+const char *
+jp_engine_cpu_features(void)
+{
+    return features ? features : "";
+}
+
+LLVMModuleRef
+jp_engine_new_module(const char *name)
+{
+    LLVMModuleRef mod = LLVMModuleCreateWithNameInContext(name, context);
+    LLVMSetTarget(mod, triple);
+    LLVMSetDataLayout(mod, data_layout);
+    return mod;
+}
+
+/* Fast-math flags on every floating-point instruction (fastmath=True). */
+static void
+set_fastmath(LLVMModuleRef mod)
+{
+    for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn))
+        for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb))
+            for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i))
+                if (LLVMCanValueUseFastMathFlags(i))
+                    LLVMSetFastMathFlags(i, LLVMFastMathAll);
+}
+
+int
+jp_engine_optimize(LLVMModuleRef mod, int fastmath)
+{
+    LLVMPassBuilderOptionsRef opts = LLVMCreatePassBuilderOptions();
+    LLVMErrorRef err;
+    if (fastmath)
+        set_fastmath(mod);
+    LLVMPassBuilderOptionsSetLoopVectorization(opts, 1);
+    LLVMPassBuilderOptionsSetSLPVectorization(opts, 1);
+    LLVMPassBuilderOptionsSetLoopUnrolling(opts, 1);
+    LLVMPassBuilderOptionsSetLoopInterleaving(opts, 1);
+    err = LLVMRunPasses(mod, "default<O3>", tm, opts);
+    LLVMDisposePassBuilderOptions(opts);
+    if (err)
+        return llvm_error(err, "optimising");
+    return 0;
+}
+
+int
+jp_engine_add(LLVMModuleRef mod)
+{
+    LLVMOrcThreadSafeModuleRef tsm = LLVMOrcCreateNewThreadSafeModule(mod, tsc);
+    LLVMErrorRef err = LLVMOrcLLJITAddLLVMIRModule(jit, main_jd, tsm);
+    if (err) {
+        LLVMOrcDisposeThreadSafeModule(tsm);
+        return llvm_error(err, "adding a module");
+    }
+    return 0;
+}
+
+void *
+jp_engine_lookup(const char *name)
+{
+    LLVMOrcExecutorAddress addr = 0;
+    LLVMErrorRef err = LLVMOrcLLJITLookup(jit, &addr, name);
+    if (err) {
+        llvm_error(err, "linking");
+        return NULL;
+    }
+    return (void *)(uintptr_t)addr;
+}
+
+char *
+jp_engine_asm_from_ir(const char *ir_text)
+{
+    LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRangeCopy(ir_text, strlen(ir_text), "ir");
+    LLVMContextRef ctx = LLVMContextCreate();
+    LLVMModuleRef mod = NULL;
+    LLVMMemoryBufferRef out = NULL;
+    char *msg = NULL, *text = NULL;
+
+    if (LLVMParseIRInContext(ctx, buf, &mod, &msg)) {     /* consumes buf */
+        PyErr_Format(PyExc_RuntimeError, "LLVM: %s", msg);
+        goto done;
+    }
+    if (LLVMTargetMachineEmitToMemoryBuffer(tm, mod, LLVMAssemblyFile, &msg, &out)) {
+        PyErr_Format(PyExc_RuntimeError, "LLVM: %s", msg);
+        goto done;
+    }
+    {
+        size_t n = LLVMGetBufferSize(out);
+        text = malloc(n + 1);
+        if (text == NULL) {
+            PyErr_NoMemory();
+        } else {
+            memcpy(text, LLVMGetBufferStart(out), n);
+            text[n] = '\0';
+        }
+    }
+done:
+    if (msg)
+        LLVMDisposeMessage(msg);
+    if (out)
+        LLVMDisposeMemoryBuffer(out);
+    if (mod)
+        LLVMDisposeModule(mod);
+    LLVMContextDispose(ctx);
+    return text;
+}

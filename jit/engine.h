@@ -1,0 +1,23 @@
+/* jit/engine.h - the LLVM side of the JIT: one ORC LLJIT for the process,
+ * created on the first compile (never at import), tuned for the host CPU. */
+#ifndef JP_ENGINE_H
+#define JP_ENGINE_H
+
+#include <llvm-c/Core.h>
+#include <stddef.h>
+
+int jp_engine_init(void);                   /* -1 + Python error */
+LLVMContextRef jp_engine_context(void);
+LLVMModuleRef jp_engine_new_module(const char *name);
+int jp_engine_optimize(LLVMModuleRef mod, int fastmath);
+/* Takes ownership of mod. */
+int jp_engine_add(LLVMModuleRef mod);
+void *jp_engine_lookup(const char *name);
+/* Size of a symbol's machine code, as the object file said (0 if unknown). */
+size_t jp_engine_symbol_size(const char *name);
+/* Assembly for an IR text (inspect_asm); malloc'd, NULL + Python error. */
+char *jp_engine_asm_from_ir(const char *ir_text);
+const char *jp_engine_cpu_name(void);
+const char *jp_engine_cpu_features(void);
+
+#endif

@@ -1,0 +1,1018 @@
+/* jit/infer.c - type inference.
+ *
+ * Every local keeps one type for the whole function (numbers are promoted:
+ * int64 with float64 gives float64).  Each pending instance of a session is
+ * walked repeatedly; a variable's or a return's type only moves up the
+ * lattice, so the walk reaches a fixed point.  A call to an instance still
+ * being inferred (recursion) sees its current return type, possibly
+ * "undefined", and the outer loop runs again until nothing changes.  A
+ * final walk reports anything still undefined, with its location.
+ */
+#include "jit/compiler.h"
+#include "jit/errors.h"
+#include "jit/lower_math.h"
+
+#include <string.h>
+
+typedef struct ictx {
+    jp_session *session;
+    jp_instance *inst;
+    jp_func_ir *ir;
+    int final;              /* last walk: undefined types are errors */
+} ictx;
+
+static jp_type *type_expr(ictx *c, jp_node *n);
+
+#define UNKNOWN(t) ((t)->kind == JP_UNKNOWN)
+
+static jp_type *
+record(ictx *c, jp_node *n, jp_type *t)
+{
+    if (t)
+        c->inst->node_types[n->id] = t;
+    return t;
+}
+
+static jp_type *
+fail_undefined(ictx *c, jp_node *n)
+{
+    if (n->kind == E_LOCAL)
+        return jp_error_at(JpTypingError, c->ir, n,
+                           "assign it on every path before this use",
+                           "variable '%s' is used before it is assigned",
+                           c->ir->local_names[n->u.local.index]);
+    if (n->kind == E_CALL)
+        return jp_error_at(JpTypingError, c->ir, n,
+                           "a recursive function needs a path that returns without recursing",
+                           "cannot infer the return type of this recursive call");
+    return jp_error_at(JpTypingError, c->ir, n, NULL, "cannot infer the type of this expression");
+}
+
+/* Type an operand; during the final walk an undefined type is an error. */
+static jp_type *
+operand(ictx *c, jp_node *n)
+{
+    jp_type *t = type_expr(c, n);
+    if (t && UNKNOWN(t) && c->final) {
+        if (n->kind == E_LOCAL || n->kind == E_CALL)
+            return fail_undefined(c, n);
+        /* an inner node already reported, or will: report here */
+        return fail_undefined(c, n);
+    }
+    return t;
+}
+
+static const char *
+binop_symbol(jp_binop op)
+{
+    static const char *s[] = {"+", "-", "*", "/", "//", "%", "**", "<<", ">>",
+                              "&", "|", "^", "@"};
+    return s[op];
+}
+
+static jp_type *
+bad_operands(ictx *c, jp_node *n, const char *op, jp_type *a, jp_type *b)
+{
+    if (b)
+        return jp_error_at(JpTypingError, c->ir, n, NULL,
+                           "unsupported operand types for %s: %s and %s", op, a->name, b->name);
+    return jp_error_at(JpTypingError, c->ir, n, NULL,
+                       "unsupported operand type for %s: %s", op, a->name);
+}
+
+static int
+is_intlike(jp_type *t)
+{
+    return t->kind == JP_INT || t->kind == JP_BOOL;
+}
+
+/* A constant integer (possibly negated) in the tree, for ** and indexing. */
+static int
+const_int(jp_node *n, long long *v)
+{
+    if (n->kind == E_CONST && (n->u.cnst.type->kind == JP_INT || n->u.cnst.type->kind == JP_BOOL)) {
+        *v = n->u.cnst.v.i;
+        return 1;
+    }
+    if (n->kind == E_UNARY && n->u.unary.op == UOP_NEG && const_int(n->u.unary.operand, v)) {
+        *v = -*v;
+        return 1;
+    }
+    return 0;
+}
+
+static jp_type *
+tuple_concat(jp_type *a, jp_type *b)
+{
+    jp_type *elems[128];
+    if (a->n + b->n > 64)
+        return NULL;
+    memcpy(elems, a->elems, (size_t)a->n * sizeof *elems);
+    memcpy(elems + a->n, b->elems, (size_t)b->n * sizeof *elems);
+    return jp_type_tuple(a->n + b->n, elems);
+}
+
+jp_type *
+jp_binop_type(jp_binop op, jp_type *a, jp_type *b, jp_node *right)
+{
+    int na = jp_is_number(a), nb = jp_is_number(b);
+    jp_type *t;
+    long long k;
+
+    if (op == OP_ADD && a->kind == JP_TUPLE && b->kind == JP_TUPLE)
+        return tuple_concat(a, b);
+    if (!na || !nb)
+        return NULL;
+    switch (op) {
+    case OP_ADD: case OP_SUB: case OP_MUL:
+        return jp_type_arith(a, b);
+    case OP_TRUEDIV:
+        t = jp_type_arith(a, b);
+        return t->kind == JP_INT ? jp_type_float(64) : t;
+    case OP_FLOORDIV: case OP_MOD:
+        t = jp_type_arith(a, b);
+        return t->kind == JP_COMPLEX ? NULL : t;
+    case OP_POW:
+        t = jp_type_arith(a, b);
+        if (t->kind == JP_INT && right && const_int(right, &k) && k < 0)
+            return jp_type_float(64);
+        return t;
+    case OP_LSHIFT: case OP_RSHIFT:
+        if (!is_intlike(a) || !is_intlike(b))
+            return NULL;
+        return jp_type_arith(a, b);
+    case OP_BITAND: case OP_BITOR: case OP_BITXOR:
+        if (!is_intlike(a) || !is_intlike(b))
+            return NULL;
+        if (a->kind == JP_BOOL && b->kind == JP_BOOL)
+            return a;
+        return jp_type_arith(a, b);
+    default:
+        return NULL;
+    }
+}
+
+static int
+truthy_ok(jp_type *t)
+{
+    return jp_is_number(t) || t->kind == JP_TUPLE || t->kind == JP_NONE;
+}
+
+static jp_type *
+check_truthy(ictx *c, jp_node *n, jp_type *t)
+{
+    if (t && !UNKNOWN(t) && !truthy_ok(t))
+        return jp_error_at(JpTypingError, c->ir, n, NULL,
+                           "a value of type %s cannot be used as a condition", t->name);
+    return t;
+}
+
+static int
+comparable(jp_cmpop op, jp_type *a, jp_type *b)
+{
+    if (op == CMP_IS || op == CMP_ISNOT)
+        return 1;
+    if (op == CMP_IN || op == CMP_NOTIN) {
+        if (b->kind != JP_TUPLE)
+            return 0;
+        for (int i = 0; i < b->n; i++)
+            if (!comparable(CMP_EQ, a, b->elems[i]))
+                return 0;
+        return 1;
+    }
+    if (jp_is_number(a) && jp_is_number(b)) {
+        if (a->kind == JP_COMPLEX || b->kind == JP_COMPLEX)
+            return op == CMP_EQ || op == CMP_NE;
+        return 1;
+    }
+    if (a->kind == JP_TUPLE && b->kind == JP_TUPLE) {
+        int n = a->n < b->n ? a->n : b->n;
+        if (op != CMP_EQ && op != CMP_NE && a->n != b->n)
+            return 0;
+        for (int i = 0; i < n; i++)
+            if (!comparable(op == CMP_NE ? CMP_EQ : op, a->elems[i], b->elems[i])
+                || !comparable(CMP_EQ, a->elems[i], b->elems[i]))
+                return 0;
+        return 1;
+    }
+    if (a->kind == JP_NONE && b->kind == JP_NONE)
+        return op == CMP_EQ || op == CMP_NE;
+    return op == CMP_EQ || op == CMP_NE;    /* different kinds: constant result */
+}
+
+/* ---- calls ---------------------------------------------------------------- */
+
+static jp_type *
+call_arity(ictx *c, jp_node *n, const char *name, int lo, int hi)
+{
+    int got = n->u.call.nargs;
+    if (n->u.call.nkw)
+        return jp_error_at(JpTypingError, c->ir, n, NULL,
+                           "%s() takes no keyword arguments in jit code", name);
+    if (got < lo || got > hi) {
+        if (lo == hi)
+            return jp_error_at(JpTypingError, c->ir, n, NULL,
+                               "%s() takes %d argument%s (%d given)", name, lo,
+                               lo == 1 ? "" : "s", got);
+        return jp_error_at(JpTypingError, c->ir, n, NULL,
+                           "%s() takes from %d to %d arguments (%d given)", name, lo, hi, got);
+    }
+    return jp_type_none();      /* any non-NULL */
+}
+
+static jp_type *
+type_args(ictx *c, jp_node *n, jp_type **out, int *unknown)
+{
+    *unknown = 0;
+    for (int i = 0; i < n->u.call.nargs; i++) {
+        if ((out[i] = operand(c, n->u.call.args[i])) == NULL)
+            return NULL;
+        if (UNKNOWN(out[i]))
+            *unknown = 1;
+    }
+    return jp_type_none();
+}
+
+static jp_type *
+need_number(ictx *c, jp_node *arg, jp_type *t, const char *fname, int allow_complex)
+{
+    if (jp_is_number(t) && (allow_complex || t->kind != JP_COMPLEX))
+        return t;
+    return jp_error_at(JpTypingError, c->ir, arg,
+                       t->kind == JP_COMPLEX ? "use the cmath module for complex numbers" : NULL,
+                       "%s() does not accept an argument of type %s", fname, t->name);
+}
+
+static jp_type *
+type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
+{
+    jp_type *at[64], *t;
+    int unknown, nargs = n->u.call.nargs;
+    const char *name = n->u.call.func->u.callee.name;
+
+    if (nargs > 64)
+        return jp_error_at(JpTypingError, c->ir, n, NULL, "too many arguments");
+    if (id == B_PRINT) {
+        for (int i = 0; i < nargs; i++) {
+            jp_node *a = n->u.call.args[i];
+            if (a->kind == E_STR)
+                continue;
+            if ((t = operand(c, a)) == NULL)
+                return NULL;
+            if (!UNKNOWN(t) && !jp_is_number(t) && t->kind != JP_NONE && t->kind != JP_TUPLE)
+                return jp_error_at(JpTypingError, c->ir, a, NULL,
+                                   "print() of a %s is not supported", t->name);
+        }
+        if (n->u.call.nkw)
+            return jp_error_at(JpTypingError, c->ir, n, NULL,
+                               "print() keyword arguments are not supported in jit code");
+        return jp_type_none();
+    }
+    for (int i = 0; i < nargs; i++)
+        if (n->u.call.args[i]->kind == E_STR)
+            return jp_error_at(JpTypingError, c->ir, n->u.call.args[i],
+                               "strings are supported as constant messages of print() and raise",
+                               "strings are not supported in jit code");
+    if (type_args(c, n, at, &unknown) == NULL)
+        return NULL;
+
+    switch (id) {
+    case B_ABS:
+        if (!call_arity(c, n, name, 1, 1))
+            return NULL;
+        if (unknown)
+            return jp_type_unknown();
+        if (!need_number(c, n->u.call.args[0], at[0], name, 1))
+            return NULL;
+        if (at[0]->kind == JP_COMPLEX)
+            return jp_type_float(at[0]->bits / 2);
+        return at[0]->kind == JP_FLOAT ? at[0] : jp_type_int(64, 1);
+    case B_MIN: case B_MAX:
+        if (n->u.call.nkw)
+            return jp_error_at(JpTypingError, c->ir, n, NULL,
+                               "%s() keyword arguments are not supported in jit code", name);
+        if (nargs == 0)
+            return jp_error_at(JpTypingError, c->ir, n, NULL, "%s() expects at least one argument", name);
+        if (unknown)
+            return jp_type_unknown();
+        if (nargs == 1) {
+            if (at[0]->kind != JP_TUPLE || at[0]->n == 0)
+                return jp_error_at(JpTypingError, c->ir, n, NULL,
+                                   "%s() of one argument needs a non-empty tuple, not %s", name, at[0]->name);
+            t = at[0]->elems[0];
+            for (int i = 1; i < at[0]->n; i++)
+                if ((t = jp_type_unify(t, at[0]->elems[i])) == NULL)
+                    break;
+        } else {
+            t = at[0];
+            for (int i = 1; i < nargs && t; i++)
+                t = jp_type_unify(t, at[i]);
+        }
+        if (t == NULL || !jp_is_number(t) || t->kind == JP_COMPLEX)
+            return jp_error_at(JpTypingError, c->ir, n, NULL,
+                               "%s() needs real numbers of compatible types", name);
+        return t;
+    case B_INT: case B_FLOAT: case B_BOOL:
+        if (!call_arity(c, n, name, 0, 1))
+            return NULL;
+        if (unknown)
+            return jp_type_unknown();
+        if (nargs == 1 && !(id == B_BOOL ? truthy_ok(at[0]) : jp_is_number(at[0]) && at[0]->kind != JP_COMPLEX))
+            return jp_error_at(JpTypingError, c->ir, n, NULL,
+                               "%s() of a %s is not supported in jit code", name, at[0]->name);
+        return id == B_INT ? jp_type_int(64, 1) : id == B_FLOAT ? jp_type_float(64) : jp_type_bool();
+    case B_COMPLEX:
+        if (!call_arity(c, n, name, 0, 2))
+            return NULL;
+        if (unknown)
+            return jp_type_unknown();
+        for (int i = 0; i < nargs; i++)
+            if (!need_number(c, n->u.call.args[i], at[i], name, 1))
+                return NULL;
+        return jp_type_complex(128);
+    case B_ROUND:
+        if (!call_arity(c, n, name, 1, 2))
+            return NULL;
+        if (unknown)
+            return jp_type_unknown();
+        if (!need_number(c, n->u.call.args[0], at[0], name, 0))
+            return NULL;
+        if (nargs == 2 && !is_intlike(at[1]))
+            return jp_error_at(JpTypingError, c->ir, n->u.call.args[1], NULL,
+                               "round() ndigits must be an integer, not %s", at[1]->name);
+        if (nargs == 1 || is_intlike(at[0]))
+            return jp_type_int(64, 1);
+        return at[0];
+    case B_POW:
+        if (!call_arity(c, n, name, 2, 3))
+            return NULL;
+        if (unknown)
+            return jp_type_unknown();
+        if (nargs == 3) {
+            for (int i = 0; i < 3; i++)
+                if (!is_intlike(at[i]))
+                    return jp_error_at(JpTypingError, c->ir, n, NULL,
+                                       "pow() with 3 arguments needs integers");
+            return jp_type_int(64, 1);
+        }
+        if ((t = jp_binop_type(OP_POW, at[0], at[1], n->u.call.args[1])) == NULL)
+            return bad_operands(c, n, "pow()", at[0], at[1]);
+        return t;
+    case B_DIVMOD:
+        if (!call_arity(c, n, name, 2, 2))
+            return NULL;
+        if (unknown)
+            return jp_type_unknown();
+        if ((t = jp_binop_type(OP_FLOORDIV, at[0], at[1], NULL)) == NULL)
+            return bad_operands(c, n, "divmod()", at[0], at[1]);
+        {
+            jp_type *pair[2] = {t, t};
+            return jp_type_tuple(2, pair);
+        }
+    case B_LEN:
+        if (!call_arity(c, n, name, 1, 1))
+            return NULL;
+        if (unknown)
+            return jp_type_unknown();
+        if (at[0]->kind != JP_TUPLE)
+            return jp_error_at(JpTypingError, c->ir, n, NULL,
+                               "len() of a %s is not supported", at[0]->name);
+        return jp_type_int(64, 1);
+    case B_RANGE:
+        if (!call_arity(c, n, name, 1, 3))
+            return NULL;
+        if (unknown)
+            return jp_type_unknown();
+        for (int i = 0; i < nargs; i++)
+            if (!is_intlike(at[i]))
+                return jp_error_at(JpTypingError, c->ir, n->u.call.args[i], NULL,
+                                   "range() arguments must be integers, not %s", at[i]->name);
+        return jp_type_range();
+    default:
+        return jp_error_at(JpTypingError, c->ir, n, NULL, "%s() is not supported", name);
+    }
+}
+
+static jp_type *
+type_math_call(ictx *c, jp_node *n)
+{
+    const jp_math_fn *fn = jp_math_get(n->u.call.func->u.callee.id);
+    int is_cmath = n->u.call.func->u.callee.kind == CALLEE_CMATH;
+    jp_type *at[4];
+    int unknown;
+    char qual[64];
+
+    snprintf(qual, sizeof qual, "%s.%s", fn->module, fn->name);
+    if (!call_arity(c, n, qual, fn->min_args, fn->max_args))
+        return NULL;
+    if (type_args(c, n, at, &unknown) == NULL)
+        return NULL;
+    if (unknown)
+        return jp_type_unknown();
+    for (int i = 0; i < n->u.call.nargs; i++)
+        if (!need_number(c, n->u.call.args[i], at[i], qual, is_cmath))
+            return NULL;
+    switch (fn->result) {
+    case MR_INT: return jp_type_int(64, 1);
+    case MR_BOOL: return jp_type_bool();
+    case MR_COMPLEX: return jp_type_complex(128);
+    case MR_FLOAT_PAIR: {
+        jp_type *pair[2] = {jp_type_float(64), jp_type_float(64)};
+        return jp_type_tuple(2, pair);
+    }
+    default: return jp_type_float(64);
+    }
+}
+
+/* Bind a call's arguments to the callee's parameters (positional, keyword,
+ * defaults) and type them in parameter order. */
+static int
+bind_call(ictx *c, jp_node *n, jp_func_ir *callee, jp_type **types, int *unknown)
+{
+    int np = callee->nparams;
+    jp_arg_source *src = c->inst->bindings[n->id];
+
+    if (n->u.call.nargs > np) {
+        jp_error_at(JpTypingError, c->ir, n, NULL, "%s() takes %d argument%s but %d were given",
+                    callee->name, np, np == 1 ? "" : "s", n->u.call.nargs);
+        return -1;
+    }
+    if (src == NULL) {
+        src = jp_arena_alloc(c->ir->arena, (size_t)(np ? np : 1) * sizeof *src);
+        if (src == NULL)
+            return -1;
+        c->inst->bindings[n->id] = src;
+    }
+    for (int i = 0; i < np; i++)
+        src[i].kind = -1;
+    for (int i = 0; i < n->u.call.nargs; i++)
+        src[i] = (jp_arg_source){0, i};
+    for (int k = 0; k < n->u.call.nkw; k++) {
+        int found = -1;
+        for (int i = 0; i < np; i++)
+            if (strcmp(callee->local_names[i], n->u.call.kwnames[k]) == 0)
+                found = i;
+        if (found < 0) {
+            jp_error_at(JpTypingError, c->ir, n->u.call.kwvalues[k], NULL,
+                        "%s() got an unexpected keyword argument '%s'", callee->name,
+                        n->u.call.kwnames[k]);
+            return -1;
+        }
+        if (src[found].kind >= 0) {
+            jp_error_at(JpTypingError, c->ir, n->u.call.kwvalues[k], NULL,
+                        "%s() got multiple values for argument '%s'", callee->name,
+                        n->u.call.kwnames[k]);
+            return -1;
+        }
+        src[found] = (jp_arg_source){1, k};
+    }
+    *unknown = 0;
+    for (int i = 0; i < np; i++) {
+        if (src[i].kind < 0) {
+            if (callee->defaults[i] == NULL) {
+                jp_error_at(JpTypingError, c->ir, n, NULL,
+                            "%s() missing required argument '%s'", callee->name,
+                            callee->local_names[i]);
+                return -1;
+            }
+            src[i] = (jp_arg_source){2, i};
+            types[i] = jp_typeof(callee->defaults[i]);
+            if (types[i] == NULL) {
+                jp_error_at(JpTypingError, c->ir, n, NULL,
+                            "the default value of %s() argument '%s' has a type jit code cannot use",
+                            callee->name, callee->local_names[i]);
+                return -1;
+            }
+            continue;
+        }
+        types[i] = operand(c, src[i].kind == 0 ? n->u.call.args[src[i].index]
+                                               : n->u.call.kwvalues[src[i].index]);
+        if (types[i] == NULL)
+            return -1;
+        if (UNKNOWN(types[i]))
+            *unknown = 1;
+    }
+    return 0;
+}
+
+static jp_type *
+type_dispatcher_call(ictx *c, jp_node *n)
+{
+    PyObject *disp = n->u.call.func->u.callee.obj;
+    jp_func_ir *callee = jp_dispatcher_ir(disp);
+    jp_type *types[64];
+    jp_instance *target;
+    int unknown;
+
+    if (callee == NULL)
+        return NULL;
+    if (callee->nparams > 64)
+        return jp_error_at(JpTypingError, c->ir, n, NULL, "too many parameters");
+    if (bind_call(c, n, callee, types, &unknown) < 0)
+        return NULL;
+    if (unknown)
+        return jp_type_unknown();
+    if (jp_dispatcher_can_compile(disp)) {
+        target = jp_session_instance(c->session, disp, callee->nparams, types);
+        if (target == NULL)
+            return NULL;
+    } else {
+        target = jp_dispatcher_convertible(disp, callee->nparams, types);
+        if (target == NULL) {
+            char buf[512];
+            int off = 0;
+            for (int i = 0; i < callee->nparams; i++)
+                off += snprintf(buf + off, sizeof buf - (size_t)off, "%s%s", i ? ", " : "",
+                                types[i]->name);
+            return jp_error_at(JpTypingError, c->ir, n,
+                               "add this signature to its @jit(...) list, or remove the explicit signatures",
+                               "%s() has no compiled signature that accepts (%s)", callee->name, buf);
+        }
+    }
+    c->inst->callees[n->id] = target;
+    return target->ret;
+}
+
+static jp_type *
+type_method_call(ictx *c, jp_node *n)
+{
+    jp_node *attr = n->u.call.func;
+    jp_type *recv = operand(c, attr->u.attr.value);
+    if (recv == NULL)
+        return NULL;
+    if (UNKNOWN(recv))
+        return recv;
+    if (strcmp(attr->u.attr.name, "conjugate") == 0 && jp_is_number(recv)) {
+        if (!call_arity(c, n, "conjugate", 0, 0))
+            return NULL;
+        record(c, attr, recv);
+        return recv->kind == JP_BOOL ? jp_type_int(64, 1) : recv;
+    }
+    return jp_error_at(JpTypingError, c->ir, attr, NULL,
+                       "%s has no method '%s' in jit code", recv->name, attr->u.attr.name);
+}
+
+static jp_type *
+type_call(ictx *c, jp_node *n)
+{
+    jp_node *f = n->u.call.func;
+    if (f->kind == E_ATTR)
+        return type_method_call(c, n);
+    if (f->kind != E_CALLEE) {
+        jp_type *t = type_expr(c, f);
+        if (t == NULL)
+            return NULL;
+        return jp_error_at(JpTypingError, c->ir, f, NULL, "a %s is not callable in jit code",
+                           t->name);
+    }
+    switch (f->u.callee.kind) {
+    case CALLEE_BUILTIN:
+        return type_builtin_call(c, n, (jp_builtin)f->u.callee.id);
+    case CALLEE_MATH:
+    case CALLEE_CMATH:
+        return type_math_call(c, n);
+    case CALLEE_DISPATCHER:
+        return type_dispatcher_call(c, n);
+    case CALLEE_EXCEPTION:
+    default:
+        return jp_error_at(JpTypingError, c->ir, n, "use it in a raise statement",
+                           "exception '%s' can only be raised in jit code", f->u.callee.name);
+    }
+}
+
+/* ---- expressions ----------------------------------------------------------- */
+
+static jp_type *
+type_subscript(ictx *c, jp_node *n)
+{
+    jp_type *v = operand(c, n->u.subscript.value), *i;
+    long long k;
+    if (v == NULL || (i = operand(c, n->u.subscript.index)) == NULL)
+        return NULL;
+    if (UNKNOWN(v) || UNKNOWN(i))
+        return jp_type_unknown();
+    if (v->kind != JP_TUPLE)
+        return jp_error_at(JpTypingError, c->ir, n, NULL, "a %s cannot be indexed in jit code", v->name);
+    if (!is_intlike(i))
+        return jp_error_at(JpTypingError, c->ir, n->u.subscript.index, NULL,
+                           "tuple indices must be integers, not %s", i->name);
+    if (const_int(n->u.subscript.index, &k)) {
+        if (k < 0)
+            k += v->n;
+        if (k < 0 || k >= v->n)
+            return jp_error_at(JpTypingError, c->ir, n, NULL,
+                               "tuple index out of range (the tuple has %d elements)", v->n);
+        return v->elems[k];
+    }
+    for (int e = 1; e < v->n; e++)
+        if (v->elems[e] != v->elems[0])
+            return jp_error_at(JpTypingError, c->ir, n->u.subscript.index,
+                               "index a heterogeneous tuple with a constant",
+                               "a %s can only be indexed by a constant", v->name);
+    if (v->n == 0)
+        return jp_error_at(JpTypingError, c->ir, n, NULL, "index into an empty tuple");
+    return v->elems[0];
+}
+
+static jp_type *
+type_expr_inner(ictx *c, jp_node *n)
+{
+    jp_type *a, *b, *t;
+
+    switch (n->kind) {
+    case E_CONST:
+        return n->u.cnst.type;
+    case E_STR:
+        return jp_error_at(JpTypingError, c->ir, n,
+                           "strings are supported as constant messages of print() and raise",
+                           "strings are not supported in jit code");
+    case E_LOCAL:
+        return c->inst->var_types[n->u.local.index];
+    case E_MODULE:
+        return jp_error_at(JpTypingError, c->ir, n, NULL, "a module cannot be used as a value");
+    case E_CALLEE:
+        return jp_error_at(JpTypingError, c->ir, n, "call it instead",
+                           "'%s' cannot be used as a value in jit code", n->u.callee.name);
+    case E_BINOP:
+        if ((a = operand(c, n->u.binop.left)) == NULL || (b = operand(c, n->u.binop.right)) == NULL)
+            return NULL;
+        if (UNKNOWN(a) || UNKNOWN(b))
+            return jp_type_unknown();
+        if ((t = jp_binop_type(n->u.binop.op, a, b, n->u.binop.right)) == NULL) {
+            if (n->u.binop.op == OP_MATMUL)
+                return jp_error_at(JpTypingError, c->ir, n, NULL,
+                                   "the @ operator needs arrays (NumPy support comes later)");
+            return bad_operands(c, n, binop_symbol(n->u.binop.op), a, b);
+        }
+        return t;
+    case E_UNARY:
+        if ((a = operand(c, n->u.unary.operand)) == NULL)
+            return NULL;
+        if (UNKNOWN(a))
+            return a;
+        switch (n->u.unary.op) {
+        case UOP_NOT:
+            return check_truthy(c, n, a) ? jp_type_bool() : NULL;
+        case UOP_INVERT:
+            if (!is_intlike(a))
+                return bad_operands(c, n, "~", a, NULL);
+            return jp_type_int(64, 1);
+        default:
+            if (!jp_is_number(a))
+                return bad_operands(c, n, n->u.unary.op == UOP_NEG ? "unary -" : "unary +", a, NULL);
+            return a->kind == JP_BOOL || a->kind == JP_INT ? jp_type_int(64, a->kind == JP_INT ? a->is_signed : 1) : a;
+        }
+    case E_COMPARE: {
+        int unknown = 0;
+        jp_type *prev = operand(c, n->u.compare.operands[0]);
+        if (prev == NULL)
+            return NULL;
+        unknown = UNKNOWN(prev);
+        for (int i = 0; i < n->u.compare.n; i++) {
+            jp_type *next = operand(c, n->u.compare.operands[i + 1]);
+            if (next == NULL)
+                return NULL;
+            if (!unknown && !UNKNOWN(next) && !comparable(n->u.compare.ops[i], prev, next))
+                return jp_error_at(JpTypingError, c->ir, n, NULL,
+                                   "cannot compare %s and %s with this operator", prev->name, next->name);
+            unknown |= UNKNOWN(next);
+            prev = next;
+        }
+        return unknown ? jp_type_unknown() : jp_type_bool();
+    }
+    case E_BOOLOP:
+        t = jp_type_unknown();
+        for (int i = 0; i < n->u.boolop.n; i++) {
+            jp_type *v = operand(c, n->u.boolop.values[i]);
+            jp_type *u;
+            if (v == NULL || !check_truthy(c, n->u.boolop.values[i], v))
+                return NULL;
+            if ((u = jp_type_unify(t, v)) == NULL)
+                return jp_error_at(JpTypingError, c->ir, n,
+                                   "'and'/'or' return one of their operands, so they need one type",
+                                   "cannot unify %s and %s in '%s'", t->name, v->name,
+                                   n->u.boolop.is_and ? "and" : "or");
+            t = u;
+        }
+        return t;
+    case E_IFEXP:
+        if ((t = operand(c, n->u.ifexp.test)) == NULL || !check_truthy(c, n->u.ifexp.test, t))
+            return NULL;
+        if ((a = operand(c, n->u.ifexp.body)) == NULL || (b = operand(c, n->u.ifexp.orelse)) == NULL)
+            return NULL;
+        if ((t = jp_type_unify(a, b)) == NULL)
+            return jp_error_at(JpTypingError, c->ir, n, NULL,
+                               "cannot unify %s and %s in a conditional expression", a->name, b->name);
+        return t;
+    case E_CALL:
+        return type_call(c, n);
+    case E_TUPLE: {
+        jp_type *elems[64];
+        int unknown = 0;
+        if (n->u.tuple.n > 64)
+            return jp_error_at(JpTypingError, c->ir, n, NULL, "tuples of more than 64 elements are not supported");
+        for (int i = 0; i < n->u.tuple.n; i++) {
+            if ((elems[i] = operand(c, n->u.tuple.elts[i])) == NULL)
+                return NULL;
+            if (elems[i]->kind == JP_RANGE)
+                return jp_error_at(JpTypingError, c->ir, n->u.tuple.elts[i], NULL,
+                                   "range objects can only be iterated over in a for loop");
+            unknown |= UNKNOWN(elems[i]);
+        }
+        return unknown ? jp_type_unknown() : jp_type_tuple(n->u.tuple.n, elems);
+    }
+    case E_SUBSCRIPT:
+        return type_subscript(c, n);
+    case E_ATTR:
+        if ((a = operand(c, n->u.attr.value)) == NULL)
+            return NULL;
+        if (UNKNOWN(a))
+            return a;
+        if (jp_is_number(a) && (strcmp(n->u.attr.name, "real") == 0 || strcmp(n->u.attr.name, "imag") == 0)) {
+            if (a->kind == JP_COMPLEX)
+                return jp_type_float(a->bits / 2);
+            return a->kind == JP_BOOL ? jp_type_int(64, 1) : a;
+        }
+        return jp_error_at(JpTypingError, c->ir, n, NULL, "%s has no attribute '%s' in jit code",
+                           a->name, n->u.attr.name);
+    default:
+        return jp_error_at(JpTypingError, c->ir, n, NULL, "internal error: statement in expression");
+    }
+}
+
+static jp_type *
+type_expr(ictx *c, jp_node *n)
+{
+    return record(c, n, type_expr_inner(c, n));
+}
+
+/* ---- statements ------------------------------------------------------------- */
+
+static int
+assign_local(ictx *c, jp_node *target, jp_type *t, jp_node *where)
+{
+    int idx = target->u.local.index;
+    jp_type *old = c->inst->var_types[idx], *u;
+    if (UNKNOWN(t))
+        return 0;
+    if (t->kind == JP_RANGE) {
+        jp_error_at(JpTypingError, c->ir, where, NULL,
+                    "range objects can only be iterated over in a for loop");
+        return -1;
+    }
+    u = jp_type_unify(old, t);
+    if (u == NULL) {
+        char hint[256];
+        snprintf(hint, sizeof hint,
+                 "a variable keeps one type in jit code: use a new name for the %s value", t->name);
+        jp_error_at(JpTypingError, c->ir, where, hint,
+                    "cannot unify %s and %s for variable '%s'", old->name, t->name,
+                    c->ir->local_names[idx]);
+        return -1;
+    }
+    if (u != old) {
+        c->inst->var_types[idx] = u;
+        c->inst->changed = 1;
+    }
+    record(c, target, u);
+    return 0;
+}
+
+static int
+assign_target(ictx *c, jp_node *target, jp_type *t, jp_node *where)
+{
+    if (target->kind == E_LOCAL)
+        return assign_local(c, target, t, where);
+    /* tuple unpacking */
+    if (UNKNOWN(t))
+        return 0;
+    if (t->kind != JP_TUPLE || t->n != target->u.tuple.n) {
+        if (t->kind == JP_TUPLE)
+            jp_error_at(JpTypingError, c->ir, where, NULL,
+                        "cannot unpack %d values into %d names", t->n, target->u.tuple.n);
+        else
+            jp_error_at(JpTypingError, c->ir, where, NULL, "cannot unpack a %s", t->name);
+        return -1;
+    }
+    record(c, target, t);
+    for (int i = 0; i < t->n; i++)
+        if (assign_target(c, target->u.tuple.elts[i], t->elems[i], where) < 0)
+            return -1;
+    return 0;
+}
+
+static int
+set_return(ictx *c, jp_node *where, jp_type *t)
+{
+    jp_type *u;
+    if (UNKNOWN(t))
+        return 0;
+    u = jp_type_unify(c->inst->ret, t);
+    if (u == NULL) {
+        if (where == NULL)
+            jp_error_at(JpTypingError, c->ir, c->ir->body.stmts[c->ir->body.n - 1],
+                        "return a value on every path (a function that falls off its end returns None)",
+                        "the function returns %s elsewhere but can reach its end and return None",
+                        c->inst->ret->name);
+        else if (t->kind == JP_NONE || c->inst->ret->kind == JP_NONE)
+            jp_error_at(JpTypingError, c->ir, where,
+                        "jit functions return one type: return a value on every path",
+                        "cannot unify return types %s and %s (None is not a number)",
+                        c->inst->ret->name, t->name);
+        else
+            jp_error_at(JpTypingError, c->ir, where,
+                        "every return statement must give the same type (int64 and float64 unify to float64)",
+                        "cannot unify return types %s and %s", c->inst->ret->name, t->name);
+        return -1;
+    }
+    if (u != c->inst->ret) {
+        c->inst->ret = u;
+        c->inst->changed = 1;
+    }
+    return 0;
+}
+
+static int type_block(ictx *c, jp_block *b);
+
+static int
+type_stmt(ictx *c, jp_node *s)
+{
+    jp_type *t;
+    switch (s->kind) {
+    case S_ASSIGN:
+        if ((t = operand(c, s->u.assign.value)) == NULL)
+            return -1;
+        return assign_target(c, s->u.assign.target, t, s);
+    case S_AUGASSIGN: {
+        jp_type *a = operand(c, s->u.augassign.target), *b;
+        if (a == NULL || (b = operand(c, s->u.augassign.value)) == NULL)
+            return -1;
+        if (UNKNOWN(a) || UNKNOWN(b))
+            return 0;
+        if ((t = jp_binop_type(s->u.augassign.op, a, b, s->u.augassign.value)) == NULL) {
+            bad_operands(c, s, binop_symbol(s->u.augassign.op), a, b);
+            return -1;
+        }
+        record(c, s, t);
+        return assign_local(c, s->u.augassign.target, t, s);
+    }
+    case S_EXPR:
+        return operand(c, s->u.expr.value) ? 0 : -1;
+    case S_RETURN:
+        if (s->u.expr.value == NULL)
+            return set_return(c, s, jp_type_none());
+        if ((t = operand(c, s->u.expr.value)) == NULL)
+            return -1;
+        if (t->kind == JP_RANGE) {
+            jp_error_at(JpTypingError, c->ir, s, NULL, "a range object cannot be returned");
+            return -1;
+        }
+        return set_return(c, s, t);
+    case S_IF:
+    case S_WHILE:
+        if ((t = operand(c, s->u.cond.test)) == NULL || !check_truthy(c, s->u.cond.test, t))
+            return -1;
+        if (type_block(c, &s->u.cond.body) < 0 || type_block(c, &s->u.cond.orelse) < 0)
+            return -1;
+        return 0;
+    case S_FOR: {
+        jp_node *it = s->u.loop.iter;
+        if ((t = operand(c, it)) == NULL)
+            return -1;
+        if (!UNKNOWN(t)) {
+            jp_type *elem;
+            if (t->kind == JP_RANGE) {
+                elem = jp_type_int(64, 1);
+            } else if (t->kind == JP_TUPLE) {
+                if (t->n == 0) {
+                    elem = jp_type_unknown();
+                } else {
+                    elem = t->elems[0];
+                    for (int i = 1; i < t->n; i++)
+                        if (t->elems[i] != elem) {
+                            jp_error_at(JpTypingError, c->ir, it,
+                                        "loop over range(len(t)) and index with constants instead",
+                                        "cannot iterate over a heterogeneous %s", t->name);
+                            return -1;
+                        }
+                }
+            } else {
+                jp_error_at(JpTypingError, c->ir, it, NULL,
+                            "cannot iterate over a %s in jit code", t->name);
+                return -1;
+            }
+            if (assign_target(c, s->u.loop.target, elem, s) < 0)
+                return -1;
+        }
+        if (type_block(c, &s->u.loop.body) < 0 || type_block(c, &s->u.loop.orelse) < 0)
+            return -1;
+        return 0;
+    }
+    case S_ASSERT:
+        if ((t = operand(c, s->u.assert_.test)) == NULL || !check_truthy(c, s->u.assert_.test, t))
+            return -1;
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+static int
+type_block(ictx *c, jp_block *b)
+{
+    for (int i = 0; i < b->n; i++)
+        if (type_stmt(c, b->stmts[i]) < 0)
+            return -1;
+    return 0;
+}
+
+/* ---- reachability of the function's end ------------------------------------- */
+
+static int block_terminates(jp_block *b);
+
+static int
+contains_break(jp_block *b)
+{
+    for (int i = 0; i < b->n; i++) {
+        jp_node *s = b->stmts[i];
+        if (s->kind == S_BREAK)
+            return 1;
+        if (s->kind == S_IF && (contains_break(&s->u.cond.body) || contains_break(&s->u.cond.orelse)))
+            return 1;
+    }
+    return 0;
+}
+
+static int
+stmt_terminates(jp_node *s)
+{
+    switch (s->kind) {
+    case S_RETURN:
+    case S_RAISE:
+        return 1;
+    case S_IF:
+        return block_terminates(&s->u.cond.body) && block_terminates(&s->u.cond.orelse);
+    case S_WHILE:
+        if (s->u.cond.test->kind == E_CONST && s->u.cond.test->u.cnst.v.i != 0
+            && s->u.cond.test->u.cnst.type->kind != JP_NONE)
+            return !contains_break(&s->u.cond.body);
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+static int
+block_terminates(jp_block *b)
+{
+    for (int i = 0; i < b->n; i++)
+        if (stmt_terminates(b->stmts[i]))
+            return 1;
+    return 0;
+}
+
+int
+jp_body_falls_through(jp_func_ir *ir)
+{
+    return !block_terminates(&ir->body);
+}
+
+/* ---- driver ----------------------------------------------------------------- */
+
+static int
+infer_once(jp_session *s, jp_instance *inst, int final)
+{
+    ictx c = {s, inst, inst->ir, final};
+    inst->changed = 0;
+    if (type_block(&c, &inst->ir->body) < 0)
+        return -1;
+    if (jp_body_falls_through(inst->ir) && set_return(&c, NULL, jp_type_none()) < 0)
+        return -1;
+    return 0;
+}
+
+int
+jp_infer_session(jp_session *s)
+{
+    for (s->rounds = 0; s->rounds < 1000; s->rounds++) {
+        int changed = 0;
+        for (jp_instance *inst = s->pending; inst; inst = inst->next) {
+            if (infer_once(s, inst, 0) < 0)
+                return -1;
+            changed |= inst->changed;
+        }
+        if (!changed)
+            break;
+    }
+    for (jp_instance *inst = s->pending; inst; inst = inst->next) {
+        if (infer_once(s, inst, 1) < 0)
+            return -1;
+        if (UNKNOWN(inst->ret)) {
+            jp_error_span(JpTypingError, inst->ir, inst->ir->def_line, 0, inst->ir->def_line, 0,
+                          "a recursive function needs a path that returns without recursing",
+                          "cannot infer the return type of '%s'", inst->ir->name);
+            return -1;
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,126 @@
+/* jit/ir.h - the JIT's intermediate form: a tree built from Python's AST by
+ * the frontend (frontend.c), typed by infer.c and lowered by lower.c.
+ *
+ * The tree of one Python function is built once and shared by every
+ * signature it is compiled for: per-signature facts (the type of each node,
+ * the callee chosen at each call) live in the instance's side tables,
+ * indexed by node->id.  All nodes and strings live in the function's arena.
+ */
+#ifndef JP_IR_H
+#define JP_IR_H
+
+#include "jit/types.h"
+
+typedef enum jp_node_kind {
+    /* expressions */
+    E_CONST, E_STR, E_LOCAL, E_MODULE, E_CALLEE, E_BINOP, E_UNARY, E_COMPARE,
+    E_BOOLOP, E_IFEXP, E_CALL, E_TUPLE, E_SUBSCRIPT, E_ATTR,
+    /* statements */
+    S_ASSIGN, S_AUGASSIGN, S_EXPR, S_RETURN, S_IF, S_WHILE, S_FOR, S_BREAK,
+    S_CONTINUE, S_RAISE, S_ASSERT, S_PASS,
+} jp_node_kind;
+
+typedef enum jp_binop {
+    OP_ADD, OP_SUB, OP_MUL, OP_TRUEDIV, OP_FLOORDIV, OP_MOD, OP_POW,
+    OP_LSHIFT, OP_RSHIFT, OP_BITAND, OP_BITOR, OP_BITXOR, OP_MATMUL,
+} jp_binop;
+
+typedef enum jp_cmpop {
+    CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE, CMP_IS, CMP_ISNOT,
+    CMP_IN, CMP_NOTIN,
+} jp_cmpop;
+
+typedef enum jp_unop { UOP_NEG, UOP_POS, UOP_NOT, UOP_INVERT } jp_unop;
+
+/* What an E_CALLEE names. */
+typedef enum jp_callee_kind {
+    CALLEE_BUILTIN,     /* id: jp_builtin */
+    CALLEE_MATH,        /* id: index into the math table (lower_math.c) */
+    CALLEE_CMATH,       /* id: index into the cmath table */
+    CALLEE_DISPATCHER,  /* obj: a jitprofile dispatcher */
+    CALLEE_EXCEPTION,   /* obj: an exception class */
+} jp_callee_kind;
+
+typedef enum jp_builtin {
+    B_ABS, B_MIN, B_MAX, B_INT, B_FLOAT, B_COMPLEX, B_BOOL, B_ROUND, B_POW,
+    B_DIVMOD, B_LEN, B_PRINT, B_RANGE,
+} jp_builtin;
+
+typedef struct jp_node jp_node;
+
+typedef struct jp_block {
+    int n;
+    jp_node **stmts;
+} jp_block;
+
+typedef union jp_value {
+    long long i;
+    double f;
+    double c[2];
+} jp_value;
+
+struct jp_node {
+    jp_node_kind kind;
+    int id;                 /* index into an instance's side tables */
+    int line, col;          /* file line (1-based), column (0-based bytes) */
+    int end_line, end_col;
+    union {
+        struct { jp_type *type; jp_value v; } cnst;
+        struct { const char *text; } str;
+        struct { int index; } local;
+        struct { PyObject *module; } module;
+        struct { jp_callee_kind kind; int id; PyObject *obj; const char *name; } callee;
+        struct { jp_binop op; jp_node *left, *right; } binop;
+        struct { jp_unop op; jp_node *operand; } unary;
+        struct { int n; jp_cmpop *ops; jp_node **operands; } compare;
+        struct { int is_and; int n; jp_node **values; } boolop;
+        struct { jp_node *test, *body, *orelse; } ifexp;
+        struct {
+            jp_node *func;
+            int nargs; jp_node **args;
+            int nkw; const char **kwnames; jp_node **kwvalues;
+        } call;
+        struct { int n; jp_node **elts; } tuple;
+        struct { jp_node *value, *index; } subscript;
+        struct { jp_node *value; const char *name; } attr;
+        /* statements */
+        struct { jp_node *target, *value; } assign;
+        struct { jp_binop op; jp_node *target, *value; } augassign;
+        struct { jp_node *value; } expr;            /* S_EXPR, S_RETURN */
+        struct { jp_node *test; jp_block body, orelse; } cond;  /* S_IF, S_WHILE */
+        struct { jp_node *target, *iter; jp_block body, orelse; } loop;
+        struct { PyObject *cls; const char *msg; int has_msg; } raise;
+        struct { jp_node *test; const char *msg; } assert_;
+    } u;
+};
+
+typedef struct jp_arena jp_arena;
+
+/* One Python function, as the frontend read it. */
+typedef struct jp_func_ir {
+    jp_arena *arena;
+    PyObject *dispatcher;       /* borrowed: the owner */
+    const char *name, *qualname, *filename;
+    int def_line;               /* line of the `def` */
+    int nparams;
+    int nlocals;                /* params first */
+    const char **local_names;
+    PyObject **defaults;        /* nparams entries, NULL where none (owned) */
+    jp_block body;
+    int nnodes;
+    PyObject *source_lines;     /* list of str: the function's source (owned) */
+    int source_first_line;      /* file line of source_lines[0] */
+    PyObject *refs;             /* list keeping embedded Python objects alive */
+} jp_func_ir;
+
+/* Build the IR of a Python function (frontend.c).  `source` is the tuple
+ * the glue returns: (FunctionDef node, filename, first line, source lines,
+ * indent, globals, closure dict).  NULL with UnsupportedError/TypingError. */
+jp_func_ir *jp_frontend_build(PyObject *dispatcher, PyObject *pyfunc, PyObject *source);
+void jp_func_ir_free(jp_func_ir *ir);
+
+/* Arena allocation (zeroed); never fails silently: NULL + MemoryError. */
+void *jp_arena_alloc(jp_arena *arena, size_t size);
+char *jp_arena_strdup(jp_arena *arena, const char *s);
+
+#endif

@@ -1,0 +1,850 @@
+/* jit/lower.c - typed IR -> LLVM IR: types, functions, statements and
+ * expressions.
+ *
+ * Every instance becomes `i32 @sym(ptr out, ptr exc, args...)`: 0 and the
+ * result in *out, or 1 with the exception in *exc (see jp_excinfo).  Locals
+ * are allocas that mem2reg/SROA promote.  A trampoline
+ * `i32 @sym.tramp(ptr args, ptr out, ptr exc)` gives the dispatcher one C
+ * signature for every instance.
+ */
+#include "jit/lower.h"
+#include "jit/errors.h"
+
+#include <string.h>
+
+LLVMTypeRef
+jp_llvm_type(LLVMContextRef ctx, jp_type *t)
+{
+    LLVMTypeRef r;
+    if (t->llvm)
+        return (LLVMTypeRef)t->llvm;
+    switch (t->kind) {
+    case JP_BOOL: r = LLVMInt1TypeInContext(ctx); break;
+    case JP_INT: r = LLVMIntTypeInContext(ctx, (unsigned)t->bits); break;
+    case JP_FLOAT:
+        r = t->bits == 32 ? LLVMFloatTypeInContext(ctx) : LLVMDoubleTypeInContext(ctx);
+        break;
+    case JP_COMPLEX: {
+        LLVMTypeRef part = t->bits == 64 ? LLVMFloatTypeInContext(ctx) : LLVMDoubleTypeInContext(ctx);
+        LLVMTypeRef parts[2] = {part, part};
+        r = LLVMStructTypeInContext(ctx, parts, 2, 0);
+        break;
+    }
+    case JP_TUPLE: {
+        LLVMTypeRef elems[64];
+        for (int i = 0; i < t->n; i++)
+            elems[i] = jp_llvm_type(ctx, t->elems[i]);
+        r = LLVMStructTypeInContext(ctx, elems, (unsigned)t->n, 0);
+        break;
+    }
+    case JP_RANGE: {
+        LLVMTypeRef i64 = LLVMInt64TypeInContext(ctx);
+        LLVMTypeRef parts[3] = {i64, i64, i64};
+        r = LLVMStructTypeInContext(ctx, parts, 3, 0);
+        break;
+    }
+    default: r = LLVMInt8TypeInContext(ctx); break;   /* none, function */
+    }
+    t->llvm = r;
+    return r;
+}
+
+LLVMTypeRef
+jp_llvm_fn_type(LLVMContextRef ctx, jp_instance *inst)
+{
+    LLVMTypeRef params[66];
+    LLVMTypeRef ptr = LLVMPointerTypeInContext(ctx, 0);
+    params[0] = ptr;
+    params[1] = ptr;
+    for (int i = 0; i < inst->nargs; i++)
+        params[i + 2] = jp_llvm_type(ctx, inst->argtypes[i]);
+    return LLVMFunctionType(LLVMInt32TypeInContext(ctx), params, (unsigned)inst->nargs + 2, 0);
+}
+
+jp_type *
+jp_node_type(lctx *c, jp_node *n)
+{
+    return c->inst->node_types[n->id];
+}
+
+LLVMValueRef
+jp_const_f64(lctx *c, double v)
+{
+    return LLVMConstReal(LLVMDoubleTypeInContext(c->ctx), v);
+}
+
+LLVMValueRef
+jp_const_i64(lctx *c, long long v)
+{
+    return LLVMConstInt(LLVMInt64TypeInContext(c->ctx), (unsigned long long)v, 1);
+}
+
+static LLVMValueRef
+const_ptr(lctx *c, const void *p)
+{
+    return LLVMConstIntToPtr(LLVMConstInt(LLVMInt64TypeInContext(c->ctx), (uintptr_t)p, 0),
+                             LLVMPointerTypeInContext(c->ctx, 0));
+}
+
+LLVMValueRef
+jp_alloca(lctx *c, LLVMTypeRef t, const char *name)
+{
+    LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(c->fn);
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(c->ctx);
+    LLVMValueRef first = LLVMGetFirstInstruction(entry), slot;
+    if (first)
+        LLVMPositionBuilderBefore(b, first);
+    else
+        LLVMPositionBuilderAtEnd(b, entry);
+    slot = LLVMBuildAlloca(b, t, name);
+    LLVMDisposeBuilder(b);
+    return slot;
+}
+
+LLVMValueRef
+jp_make_complex(lctx *c, jp_type *t, LLVMValueRef re, LLVMValueRef im)
+{
+    LLVMValueRef v = LLVMGetUndef(jp_llvm_type(c->ctx, t));
+    v = LLVMBuildInsertValue(c->b, v, re, 0, "");
+    return LLVMBuildInsertValue(c->b, v, im, 1, "");
+}
+
+LLVMValueRef
+jp_call_extern(lctx *c, const char *name, LLVMTypeRef ret, LLVMValueRef *args, int nargs)
+{
+    LLVMTypeRef params[8];
+    LLVMValueRef fn = LLVMGetNamedFunction(c->mod, name);
+    LLVMTypeRef fty;
+    for (int i = 0; i < nargs; i++)
+        params[i] = LLVMTypeOf(args[i]);
+    fty = LLVMFunctionType(ret, params, (unsigned)nargs, 0);
+    if (fn == NULL)
+        fn = LLVMAddFunction(c->mod, name, fty);
+    return LLVMBuildCall2(c->b, fty, fn, args, (unsigned)nargs, "");
+}
+
+/* Make sure the builder sits in an open block (code after return/raise
+ * goes to an unreachable block that LLVM deletes). */
+static void
+ensure_open(lctx *c)
+{
+    LLVMBasicBlockRef bb = LLVMGetInsertBlock(c->b);
+    if (LLVMGetBasicBlockTerminator(bb)) {
+        LLVMBasicBlockRef dead = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "dead");
+        LLVMPositionBuilderAtEnd(c->b, dead);
+    }
+}
+
+static void
+branch_to(lctx *c, LLVMBasicBlockRef bb)
+{
+    if (!LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(c->b)))
+        LLVMBuildBr(c->b, bb);
+}
+
+void
+jp_emit_raise(lctx *c, PyObject *cls, const char *msg)
+{
+    LLVMTypeRef ptr = LLVMPointerTypeInContext(c->ctx, 0);
+    LLVMValueRef msg_ptr = msg ? const_ptr(c, msg) : LLVMConstNull(ptr);
+    LLVMValueRef slot1 = LLVMBuildGEP2(c->b, ptr, c->exc, (LLVMValueRef[]){jp_const_i64(c, 1)}, 1, "");
+    LLVMBuildStore(c->b, const_ptr(c, cls), c->exc);
+    LLVMBuildStore(c->b, msg_ptr, slot1);
+    LLVMBuildRet(c->b, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 1, 0));
+}
+
+void
+jp_check(lctx *c, LLVMValueRef failed, PyObject *cls, const char *msg)
+{
+    LLVMBasicBlockRef bad = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "raise");
+    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "ok");
+    LLVMValueRef expect = LLVMGetNamedFunction(c->mod, "llvm.expect.i1");
+    LLVMTypeRef i1 = LLVMInt1TypeInContext(c->ctx);
+    LLVMTypeRef fty = LLVMFunctionType(i1, (LLVMTypeRef[]){i1, i1}, 2, 0);
+    if (expect == NULL)
+        expect = LLVMAddFunction(c->mod, "llvm.expect.i1", fty);
+    failed = LLVMBuildCall2(c->b, fty, expect, (LLVMValueRef[]){failed, LLVMConstInt(i1, 0, 0)}, 2, "");
+    LLVMBuildCondBr(c->b, failed, bad, ok);
+    LLVMPositionBuilderAtEnd(c->b, bad);
+    jp_emit_raise(c, cls, msg);
+    LLVMPositionBuilderAtEnd(c->b, ok);
+}
+
+/* ---- conversions ------------------------------------------------------------- */
+
+LLVMValueRef
+jp_cast(lctx *c, LLVMValueRef v, jp_type *from, jp_type *to)
+{
+    LLVMTypeRef tt;
+    if (from == to)
+        return v;
+    tt = jp_llvm_type(c->ctx, to);
+    if (to->kind == JP_BOOL)
+        return jp_truth(c, v, from);
+    if (to->kind == JP_INT) {
+        if (from->kind == JP_BOOL)
+            return LLVMBuildZExt(c->b, v, tt, "");
+        if (from->kind == JP_INT) {
+            if (from->bits == to->bits)
+                return v;
+            if (from->bits > to->bits)
+                return LLVMBuildTrunc(c->b, v, tt, "");
+            return from->is_signed ? LLVMBuildSExt(c->b, v, tt, "") : LLVMBuildZExt(c->b, v, tt, "");
+        }
+        if (from->kind == JP_FLOAT)
+            return to->is_signed ? LLVMBuildFPToSI(c->b, v, tt, "") : LLVMBuildFPToUI(c->b, v, tt, "");
+    }
+    if (to->kind == JP_FLOAT) {
+        if (from->kind == JP_BOOL)
+            return LLVMBuildUIToFP(c->b, v, tt, "");
+        if (from->kind == JP_INT)
+            return from->is_signed ? LLVMBuildSIToFP(c->b, v, tt, "") : LLVMBuildUIToFP(c->b, v, tt, "");
+        if (from->kind == JP_FLOAT)
+            return from->bits < to->bits ? LLVMBuildFPExt(c->b, v, tt, "") : LLVMBuildFPTrunc(c->b, v, tt, "");
+    }
+    if (to->kind == JP_COMPLEX) {
+        jp_type *part = jp_type_float(to->bits / 2);
+        if (from->kind == JP_COMPLEX) {
+            jp_type *fpart = jp_type_float(from->bits / 2);
+            LLVMValueRef re = jp_cast(c, LLVMBuildExtractValue(c->b, v, 0, ""), fpart, part);
+            LLVMValueRef im = jp_cast(c, LLVMBuildExtractValue(c->b, v, 1, ""), fpart, part);
+            return jp_make_complex(c, to, re, im);
+        }
+        return jp_make_complex(c, to, jp_cast(c, v, from, part),
+                               LLVMConstReal(jp_llvm_type(c->ctx, part), 0.0));
+    }
+    if (to->kind == JP_TUPLE && from->kind == JP_TUPLE && from->n == to->n) {
+        LLVMValueRef r = LLVMGetUndef(tt);
+        for (int i = 0; i < to->n; i++) {
+            LLVMValueRef e = LLVMBuildExtractValue(c->b, v, (unsigned)i, "");
+            r = LLVMBuildInsertValue(c->b, r, jp_cast(c, e, from->elems[i], to->elems[i]),
+                                     (unsigned)i, "");
+        }
+        return r;
+    }
+    return LLVMGetUndef(tt);    /* unreachable for well-typed IR */
+}
+
+LLVMValueRef
+jp_truth(lctx *c, LLVMValueRef v, jp_type *t)
+{
+    LLVMTypeRef i1 = LLVMInt1TypeInContext(c->ctx);
+    switch (t->kind) {
+    case JP_BOOL:
+        return v;
+    case JP_INT:
+        return LLVMBuildICmp(c->b, LLVMIntNE, v, LLVMConstNull(LLVMTypeOf(v)), "");
+    case JP_FLOAT:
+        return LLVMBuildFCmp(c->b, LLVMRealUNE, v, LLVMConstNull(LLVMTypeOf(v)), "");
+    case JP_COMPLEX: {
+        LLVMValueRef re = LLVMBuildExtractValue(c->b, v, 0, ""), im = LLVMBuildExtractValue(c->b, v, 1, "");
+        return LLVMBuildOr(c->b, LLVMBuildFCmp(c->b, LLVMRealUNE, re, LLVMConstNull(LLVMTypeOf(re)), ""),
+                           LLVMBuildFCmp(c->b, LLVMRealUNE, im, LLVMConstNull(LLVMTypeOf(im)), ""), "");
+    }
+    case JP_TUPLE:
+        return LLVMConstInt(i1, t->n > 0, 0);
+    default:
+        return LLVMConstInt(i1, 0, 0);
+    }
+}
+
+LLVMValueRef
+jp_lower_pyconst(lctx *c, PyObject *value, jp_type *t)
+{
+    LLVMTypeRef tt = jp_llvm_type(c->ctx, t);
+    switch (t->kind) {
+    case JP_BOOL: return LLVMConstInt(tt, value == Py_True, 0);
+    case JP_INT: return LLVMConstInt(tt, (unsigned long long)PyLong_AsLongLong(value), 1);
+    case JP_FLOAT: return LLVMConstReal(tt, PyFloat_AsDouble(value));
+    case JP_COMPLEX: {
+        LLVMTypeRef part = LLVMStructGetTypeAtIndex(tt, 0);
+        LLVMValueRef parts[2] = {LLVMConstReal(part, PyComplex_RealAsDouble(value)),
+                                 LLVMConstReal(part, PyComplex_ImagAsDouble(value))};
+        return LLVMConstStructInContext(c->ctx, parts, 2, 0);
+    }
+    case JP_TUPLE: {
+        LLVMValueRef elems[64];
+        for (int i = 0; i < t->n; i++)
+            elems[i] = jp_lower_pyconst(c, PyTuple_GET_ITEM(value, i), t->elems[i]);
+        return LLVMConstStructInContext(c->ctx, elems, (unsigned)t->n, 0);
+    }
+    default:
+        return LLVMConstNull(tt);
+    }
+}
+
+/* ---- expressions ------------------------------------------------------------- */
+
+static LLVMValueRef
+lower_const(lctx *c, jp_node *n)
+{
+    jp_type *t = n->u.cnst.type;
+    LLVMTypeRef tt = jp_llvm_type(c->ctx, t);
+    switch (t->kind) {
+    case JP_BOOL:
+    case JP_INT: return LLVMConstInt(tt, (unsigned long long)n->u.cnst.v.i, 1);
+    case JP_FLOAT: return LLVMConstReal(tt, n->u.cnst.v.f);
+    case JP_COMPLEX: {
+        LLVMTypeRef part = LLVMStructGetTypeAtIndex(tt, 0);
+        LLVMValueRef parts[2] = {LLVMConstReal(part, n->u.cnst.v.c[0]),
+                                 LLVMConstReal(part, n->u.cnst.v.c[1])};
+        return LLVMConstStructInContext(c->ctx, parts, 2, 0);
+    }
+    default: return LLVMConstNull(tt);
+    }
+}
+
+/* Evaluate `values` left to right as Python's and/or do, into type t. */
+static LLVMValueRef
+lower_boolop(lctx *c, jp_node *n)
+{
+    jp_type *t = jp_node_type(c, n);
+    LLVMValueRef slot = jp_alloca(c, jp_llvm_type(c->ctx, t), "boolop");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "boolop.done");
+    for (int i = 0; i < n->u.boolop.n; i++) {
+        jp_node *vn = n->u.boolop.values[i];
+        jp_type *vt = jp_node_type(c, vn);
+        LLVMValueRef v = jp_lower_expr(c, vn);
+        LLVMBuildStore(c->b, jp_cast(c, v, vt, t), slot);
+        if (i + 1 < n->u.boolop.n) {
+            LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "boolop.next");
+            LLVMValueRef truth = jp_truth(c, v, vt);
+            if (n->u.boolop.is_and)
+                LLVMBuildCondBr(c->b, truth, next, done);
+            else
+                LLVMBuildCondBr(c->b, truth, done, next);
+            LLVMPositionBuilderAtEnd(c->b, next);
+        }
+    }
+    LLVMBuildBr(c->b, done);
+    LLVMPositionBuilderAtEnd(c->b, done);
+    return LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, t), slot, "");
+}
+
+static LLVMValueRef
+lower_ifexp(lctx *c, jp_node *n)
+{
+    jp_type *t = jp_node_type(c, n);
+    LLVMTypeRef tt = jp_llvm_type(c->ctx, t);
+    LLVMValueRef slot = jp_alloca(c, tt, "ifexp");
+    LLVMBasicBlockRef yes = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "ifexp.then");
+    LLVMBasicBlockRef no = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "ifexp.else");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "ifexp.done");
+    LLVMValueRef test = jp_lower_expr(c, n->u.ifexp.test);
+    LLVMBuildCondBr(c->b, jp_truth(c, test, jp_node_type(c, n->u.ifexp.test)), yes, no);
+    LLVMPositionBuilderAtEnd(c->b, yes);
+    LLVMBuildStore(c->b, jp_cast(c, jp_lower_expr(c, n->u.ifexp.body), jp_node_type(c, n->u.ifexp.body), t), slot);
+    LLVMBuildBr(c->b, done);
+    LLVMPositionBuilderAtEnd(c->b, no);
+    LLVMBuildStore(c->b, jp_cast(c, jp_lower_expr(c, n->u.ifexp.orelse), jp_node_type(c, n->u.ifexp.orelse), t), slot);
+    LLVMBuildBr(c->b, done);
+    LLVMPositionBuilderAtEnd(c->b, done);
+    return LLVMBuildLoad2(c->b, tt, slot, "");
+}
+
+static LLVMValueRef
+lower_compare(lctx *c, jp_node *n)
+{
+    LLVMTypeRef i1 = LLVMInt1TypeInContext(c->ctx);
+    LLVMValueRef slot = NULL, left, result = NULL;
+    LLVMBasicBlockRef done = NULL;
+    jp_type *lt;
+    int chained = n->u.compare.n > 1;
+
+    if (chained) {
+        slot = jp_alloca(c, i1, "cmp");
+        done = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "cmp.done");
+    }
+    left = jp_lower_expr(c, n->u.compare.operands[0]);
+    lt = jp_node_type(c, n->u.compare.operands[0]);
+    for (int i = 0; i < n->u.compare.n; i++) {
+        jp_node *rn = n->u.compare.operands[i + 1];
+        LLVMValueRef right = jp_lower_expr(c, rn);
+        jp_type *rt = jp_node_type(c, rn);
+        result = jp_lower_compare(c, n->u.compare.ops[i], left, lt, right, rt);
+        if (chained) {
+            LLVMBuildStore(c->b, result, slot);
+            if (i + 1 < n->u.compare.n) {
+                LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "cmp.next");
+                LLVMBuildCondBr(c->b, result, next, done);
+                LLVMPositionBuilderAtEnd(c->b, next);
+            }
+        }
+        left = right;
+        lt = rt;
+    }
+    if (!chained)
+        return result;
+    LLVMBuildBr(c->b, done);
+    LLVMPositionBuilderAtEnd(c->b, done);
+    return LLVMBuildLoad2(c->b, i1, slot, "");
+}
+
+static LLVMValueRef
+lower_dispatcher_call(lctx *c, jp_node *n)
+{
+    jp_instance *callee = c->inst->callees[n->id];
+    jp_arg_source *src = c->inst->bindings[n->id];
+    LLVMValueRef args[66], fn, slot, status;
+    LLVMTypeRef fty = jp_llvm_fn_type(c->ctx, callee);
+    LLVMTypeRef rt = jp_llvm_type(c->ctx, callee->ret);
+    LLVMBasicBlockRef bad, ok;
+
+    for (int i = 0; i < callee->nargs; i++) {
+        jp_type *want = callee->argtypes[i];
+        if (src[i].kind == 2) {
+            PyObject *dv = callee->ir->defaults[src[i].index];
+            args[i + 2] = jp_cast(c, jp_lower_pyconst(c, dv, jp_typeof(dv)), jp_typeof(dv), want);
+        } else {
+            jp_node *an = src[i].kind == 0 ? n->u.call.args[src[i].index]
+                                           : n->u.call.kwvalues[src[i].index];
+            args[i + 2] = jp_cast(c, jp_lower_expr(c, an), jp_node_type(c, an), want);
+        }
+    }
+    slot = jp_alloca(c, rt, "ret");
+    args[0] = slot;
+    args[1] = c->exc;
+    fn = LLVMGetNamedFunction(c->mod, callee->symbol);
+    if (fn == NULL)
+        fn = LLVMAddFunction(c->mod, callee->symbol, fty);
+    status = LLVMBuildCall2(c->b, fty, fn, args, (unsigned)callee->nargs + 2, "");
+    bad = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "call.raised");
+    ok = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "call.ok");
+    LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntNE, status, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 0, 0), ""), bad, ok);
+    LLVMPositionBuilderAtEnd(c->b, bad);
+    LLVMBuildRet(c->b, status);
+    LLVMPositionBuilderAtEnd(c->b, ok);
+    return LLVMBuildLoad2(c->b, rt, slot, "");
+}
+
+static LLVMValueRef
+lower_call(lctx *c, jp_node *n)
+{
+    jp_node *f = n->u.call.func;
+    if (f->kind == E_ATTR) {        /* x.conjugate() */
+        jp_type *t = jp_node_type(c, f->u.attr.value);
+        LLVMValueRef v = jp_lower_expr(c, f->u.attr.value);
+        if (t->kind == JP_COMPLEX) {
+            LLVMValueRef im = LLVMBuildExtractValue(c->b, v, 1, "");
+            return LLVMBuildInsertValue(c->b, v, LLVMBuildFNeg(c->b, im, ""), 1, "");
+        }
+        return jp_cast(c, v, t, jp_node_type(c, n));
+    }
+    switch (f->u.callee.kind) {
+    case CALLEE_BUILTIN: return jp_lower_builtin_call(c, n);
+    case CALLEE_MATH:
+    case CALLEE_CMATH: return jp_lower_math_call(c, n);
+    default: return lower_dispatcher_call(c, n);
+    }
+}
+
+static LLVMValueRef
+lower_subscript(lctx *c, jp_node *n)
+{
+    jp_type *tt = jp_node_type(c, n->u.subscript.value);
+    LLVMValueRef tv = jp_lower_expr(c, n->u.subscript.value);
+    jp_node *in = n->u.subscript.index;
+    jp_type *it = jp_node_type(c, in);
+    LLVMValueRef idx, arr, ptr, neg;
+    LLVMTypeRef et, arrt;
+
+    if (in->kind == E_CONST || (in->kind == E_UNARY && in->u.unary.operand->kind == E_CONST)) {
+        long long k = in->kind == E_CONST ? in->u.cnst.v.i : -in->u.unary.operand->u.cnst.v.i;
+        if (k < 0)
+            k += tt->n;
+        return LLVMBuildExtractValue(c->b, tv, (unsigned)k, "");
+    }
+    /* a UniTuple indexed at run time: through memory */
+    et = jp_llvm_type(c->ctx, tt->elems[0]);
+    arrt = LLVMArrayType2(et, (unsigned long long)tt->n);
+    arr = jp_alloca(c, arrt, "tuple");
+    LLVMBuildStore(c->b, tv, arr);
+    idx = jp_cast(c, jp_lower_expr(c, in), it, jp_type_int(64, 1));
+    neg = LLVMBuildICmp(c->b, LLVMIntSLT, idx, jp_const_i64(c, 0), "");
+    idx = LLVMBuildSelect(c->b, neg, LLVMBuildAdd(c->b, idx, jp_const_i64(c, tt->n), ""), idx, "");
+    jp_check(c, LLVMBuildICmp(c->b, LLVMIntUGE, idx, jp_const_i64(c, tt->n), ""),
+             PyExc_IndexError, "tuple index out of range");
+    ptr = LLVMBuildGEP2(c->b, arrt, arr, (LLVMValueRef[]){jp_const_i64(c, 0), idx}, 2, "");
+    return LLVMBuildLoad2(c->b, et, ptr, "");
+}
+
+LLVMValueRef
+jp_lower_expr(lctx *c, jp_node *n)
+{
+    jp_type *t = jp_node_type(c, n);
+    switch (n->kind) {
+    case E_CONST:
+        return lower_const(c, n);
+    case E_LOCAL:
+        return LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, t), c->vars[n->u.local.index],
+                              c->ir->local_names[n->u.local.index]);
+    case E_BINOP: {
+        jp_node *l = n->u.binop.left, *r = n->u.binop.right;
+        LLVMValueRef a = jp_lower_expr(c, l), b = jp_lower_expr(c, r);
+        return jp_lower_binop(c, n->u.binop.op, a, jp_node_type(c, l), b, jp_node_type(c, r), t, r);
+    }
+    case E_UNARY: {
+        jp_node *o = n->u.unary.operand;
+        jp_type *ot = jp_node_type(c, o);
+        LLVMValueRef v = jp_lower_expr(c, o);
+        switch (n->u.unary.op) {
+        case UOP_NOT:
+            return LLVMBuildNot(c->b, jp_truth(c, v, ot), "");
+        case UOP_INVERT:
+            return LLVMBuildNot(c->b, jp_cast(c, v, ot, t), "");
+        case UOP_POS:
+            return jp_cast(c, v, ot, t);
+        case UOP_NEG:
+            v = jp_cast(c, v, ot, t);
+            if (t->kind == JP_INT)
+                return LLVMBuildNeg(c->b, v, "");
+            if (t->kind == JP_FLOAT)
+                return LLVMBuildFNeg(c->b, v, "");
+            return jp_make_complex(c, t, LLVMBuildFNeg(c->b, LLVMBuildExtractValue(c->b, v, 0, ""), ""),
+                                   LLVMBuildFNeg(c->b, LLVMBuildExtractValue(c->b, v, 1, ""), ""));
+        }
+        return NULL;
+    }
+    case E_COMPARE:
+        return lower_compare(c, n);
+    case E_BOOLOP:
+        return lower_boolop(c, n);
+    case E_IFEXP:
+        return lower_ifexp(c, n);
+    case E_CALL:
+        return lower_call(c, n);
+    case E_TUPLE: {
+        LLVMValueRef v = LLVMGetUndef(jp_llvm_type(c->ctx, t));
+        for (int i = 0; i < n->u.tuple.n; i++)
+            v = LLVMBuildInsertValue(c->b, v, jp_lower_expr(c, n->u.tuple.elts[i]), (unsigned)i, "");
+        return v;
+    }
+    case E_SUBSCRIPT:
+        return lower_subscript(c, n);
+    case E_ATTR: {
+        jp_type *vt = jp_node_type(c, n->u.attr.value);
+        LLVMValueRef v = jp_lower_expr(c, n->u.attr.value);
+        int imag = strcmp(n->u.attr.name, "imag") == 0;
+        if (vt->kind == JP_COMPLEX)
+            return LLVMBuildExtractValue(c->b, v, imag ? 1 : 0, "");
+        if (imag)
+            return LLVMConstNull(jp_llvm_type(c->ctx, t));
+        return jp_cast(c, v, vt, t);
+    }
+    default:
+        return LLVMGetUndef(jp_llvm_type(c->ctx, t));
+    }
+}
+
+/* ---- statements --------------------------------------------------------------- */
+
+static void lower_block(lctx *c, jp_block *b);
+
+static void
+store_target(lctx *c, jp_node *target, LLVMValueRef v, jp_type *vt)
+{
+    if (target->kind == E_LOCAL) {
+        int idx = target->u.local.index;
+        LLVMBuildStore(c->b, jp_cast(c, v, vt, c->inst->var_types[idx]), c->vars[idx]);
+        return;
+    }
+    for (int i = 0; i < target->u.tuple.n; i++)
+        store_target(c, target->u.tuple.elts[i], LLVMBuildExtractValue(c->b, v, (unsigned)i, ""),
+                     vt->elems[i]);
+}
+
+static void
+lower_return(lctx *c, jp_node *s)
+{
+    jp_type *rt = c->inst->ret;
+    if (s->u.expr.value && rt->kind != JP_NONE) {
+        LLVMValueRef v = jp_lower_expr(c, s->u.expr.value);
+        LLVMBuildStore(c->b, jp_cast(c, v, jp_node_type(c, s->u.expr.value), rt), c->out);
+    } else if (s->u.expr.value) {
+        jp_lower_expr(c, s->u.expr.value);
+    }
+    LLVMBuildRet(c->b, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 0, 0));
+}
+
+static void
+lower_loop_body(lctx *c, jp_block *body, LLVMBasicBlockRef brk, LLVMBasicBlockRef cont)
+{
+    c->break_bb[c->loop_depth] = brk;
+    c->continue_bb[c->loop_depth] = cont;
+    c->loop_depth++;
+    lower_block(c, body);
+    c->loop_depth--;
+}
+
+static void
+lower_while(lctx *c, jp_node *s)
+{
+    LLVMBasicBlockRef head = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "while.head");
+    LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "while.body");
+    LLVMBasicBlockRef orelse = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "while.else");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "while.done");
+    LLVMValueRef test;
+    LLVMBuildBr(c->b, head);
+    LLVMPositionBuilderAtEnd(c->b, head);
+    test = jp_lower_expr(c, s->u.cond.test);
+    LLVMBuildCondBr(c->b, jp_truth(c, test, jp_node_type(c, s->u.cond.test)), body, orelse);
+    LLVMPositionBuilderAtEnd(c->b, body);
+    lower_loop_body(c, &s->u.cond.body, done, head);
+    branch_to(c, head);
+    LLVMPositionBuilderAtEnd(c->b, orelse);
+    lower_block(c, &s->u.cond.orelse);
+    branch_to(c, done);
+    LLVMPositionBuilderAtEnd(c->b, done);
+}
+
+/* for target in range(start, stop, step) / in a UniTuple */
+static void
+lower_for(lctx *c, jp_node *s)
+{
+    jp_node *it = s->u.loop.iter;
+    jp_type *itype = jp_node_type(c, it);
+    LLVMTypeRef i64 = LLVMInt64TypeInContext(c->ctx);
+    LLVMValueRef start, stop, step, counter, i, cond, tuple_mem = NULL;
+    LLVMBasicBlockRef head, body, latch, orelse, done;
+    jp_type *int64 = jp_type_int(64, 1);
+    long long const_step = 1;
+    int step_known = 1;
+
+    if (itype->kind == JP_RANGE) {
+        jp_node **args = it->u.call.args;
+        int nargs = it->u.call.nargs;
+        LLVMValueRef v[3] = {NULL, NULL, NULL};
+        for (int k = 0; k < nargs; k++)
+            v[k] = jp_cast(c, jp_lower_expr(c, args[k]), jp_node_type(c, args[k]), int64);
+        start = nargs == 1 ? jp_const_i64(c, 0) : v[0];
+        stop = nargs == 1 ? v[0] : v[1];
+        step = nargs == 3 ? v[2] : jp_const_i64(c, 1);
+        if (nargs == 3) {
+            jp_node *sn = args[2];
+            if (sn->kind == E_CONST)
+                const_step = sn->u.cnst.v.i;
+            else if (sn->kind == E_UNARY && sn->u.unary.op == UOP_NEG && sn->u.unary.operand->kind == E_CONST)
+                const_step = -sn->u.unary.operand->u.cnst.v.i;
+            else
+                step_known = 0;
+            if (!step_known || const_step == 0)
+                jp_check(c, LLVMBuildICmp(c->b, LLVMIntEQ, step, jp_const_i64(c, 0), ""),
+                         PyExc_ValueError, "range() arg 3 must not be zero");
+        }
+    } else {
+        LLVMTypeRef et = itype->n ? jp_llvm_type(c->ctx, itype->elems[0]) : i64;
+        tuple_mem = jp_alloca(c, LLVMArrayType2(et, (unsigned long long)itype->n), "iter");
+        LLVMBuildStore(c->b, jp_lower_expr(c, it), tuple_mem);
+        start = jp_const_i64(c, 0);
+        stop = jp_const_i64(c, itype->n);
+        step = jp_const_i64(c, 1);
+    }
+    counter = jp_alloca(c, i64, "for.i");
+    LLVMBuildStore(c->b, start, counter);
+    head = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "for.head");
+    body = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "for.body");
+    latch = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "for.latch");
+    orelse = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "for.else");
+    done = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "for.done");
+    LLVMBuildBr(c->b, head);
+
+    LLVMPositionBuilderAtEnd(c->b, head);
+    i = LLVMBuildLoad2(c->b, i64, counter, "i");
+    if (step_known)
+        cond = LLVMBuildICmp(c->b, const_step > 0 ? LLVMIntSLT : LLVMIntSGT, i, stop, "");
+    else
+        cond = LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, LLVMIntSGT, step, jp_const_i64(c, 0), ""),
+                               LLVMBuildICmp(c->b, LLVMIntSLT, i, stop, ""),
+                               LLVMBuildICmp(c->b, LLVMIntSGT, i, stop, ""), "");
+    LLVMBuildCondBr(c->b, cond, body, orelse);
+
+    LLVMPositionBuilderAtEnd(c->b, body);
+    if (tuple_mem) {
+        jp_type *et = itype->elems[0];
+        LLVMTypeRef arrt = LLVMArrayType2(jp_llvm_type(c->ctx, et), (unsigned long long)itype->n);
+        LLVMValueRef p = LLVMBuildGEP2(c->b, arrt, tuple_mem, (LLVMValueRef[]){jp_const_i64(c, 0), i}, 2, "");
+        store_target(c, s->u.loop.target, LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, et), p, ""), et);
+    } else {
+        store_target(c, s->u.loop.target, i, int64);
+    }
+    lower_loop_body(c, &s->u.loop.body, done, latch);
+    branch_to(c, latch);
+
+    LLVMPositionBuilderAtEnd(c->b, latch);
+    {
+        /* i + step; the loop stops before it can overflow past stop */
+        LLVMValueRef cur = LLVMBuildLoad2(c->b, i64, counter, "");
+        LLVMBuildStore(c->b, LLVMBuildNSWAdd(c->b, cur, step, ""), counter);
+    }
+    LLVMBuildBr(c->b, head);
+
+    LLVMPositionBuilderAtEnd(c->b, orelse);
+    lower_block(c, &s->u.loop.orelse);
+    branch_to(c, done);
+    LLVMPositionBuilderAtEnd(c->b, done);
+}
+
+static void
+lower_stmt(lctx *c, jp_node *s)
+{
+    ensure_open(c);
+    switch (s->kind) {
+    case S_ASSIGN: {
+        LLVMValueRef v = jp_lower_expr(c, s->u.assign.value);
+        store_target(c, s->u.assign.target, v, jp_node_type(c, s->u.assign.value));
+        break;
+    }
+    case S_AUGASSIGN: {
+        jp_node *tn = s->u.augassign.target, *vn = s->u.augassign.value;
+        LLVMValueRef a = jp_lower_expr(c, tn), b = jp_lower_expr(c, vn);
+        jp_type *rt = c->inst->node_types[s->id];
+        LLVMValueRef r = jp_lower_binop(c, s->u.augassign.op, a, jp_node_type(c, tn), b,
+                                        jp_node_type(c, vn), rt, vn);
+        store_target(c, tn, r, rt);
+        break;
+    }
+    case S_EXPR:
+        jp_lower_expr(c, s->u.expr.value);
+        break;
+    case S_RETURN:
+        lower_return(c, s);
+        break;
+    case S_IF: {
+        LLVMBasicBlockRef yes = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "if.then");
+        LLVMBasicBlockRef no = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "if.else");
+        LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "if.done");
+        LLVMValueRef test = jp_lower_expr(c, s->u.cond.test);
+        LLVMBuildCondBr(c->b, jp_truth(c, test, jp_node_type(c, s->u.cond.test)), yes, no);
+        LLVMPositionBuilderAtEnd(c->b, yes);
+        lower_block(c, &s->u.cond.body);
+        branch_to(c, done);
+        LLVMPositionBuilderAtEnd(c->b, no);
+        lower_block(c, &s->u.cond.orelse);
+        branch_to(c, done);
+        LLVMPositionBuilderAtEnd(c->b, done);
+        break;
+    }
+    case S_WHILE:
+        lower_while(c, s);
+        break;
+    case S_FOR:
+        lower_for(c, s);
+        break;
+    case S_BREAK:
+        LLVMBuildBr(c->b, c->break_bb[c->loop_depth - 1]);
+        break;
+    case S_CONTINUE:
+        LLVMBuildBr(c->b, c->continue_bb[c->loop_depth - 1]);
+        break;
+    case S_RAISE:
+        jp_emit_raise(c, s->u.raise.cls, s->u.raise.msg);
+        break;
+    case S_ASSERT: {
+        LLVMValueRef test = jp_lower_expr(c, s->u.assert_.test);
+        jp_check(c, LLVMBuildNot(c->b, jp_truth(c, test, jp_node_type(c, s->u.assert_.test)), ""),
+                 PyExc_AssertionError, s->u.assert_.msg);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static void
+lower_block(lctx *c, jp_block *b)
+{
+    for (int i = 0; i < b->n; i++)
+        lower_stmt(c, b->stmts[i]);
+}
+
+static void
+add_attr(lctx *c, LLVMValueRef fn, const char *key, const char *value)
+{
+    LLVMAttributeRef a = LLVMCreateStringAttribute(c->ctx, key, (unsigned)strlen(key), value,
+                                                   (unsigned)strlen(value));
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, a);
+}
+
+static void
+add_enum_attr(LLVMContextRef ctx, LLVMValueRef fn, unsigned idx, const char *name)
+{
+    unsigned kind = LLVMGetEnumAttributeKindForName(name, strlen(name));
+    LLVMAddAttributeAtIndex(fn, idx, LLVMCreateEnumAttribute(ctx, kind, 0));
+}
+
+/* The trampoline: i32 @sym.tramp(ptr args, ptr out, ptr exc). */
+static void
+lower_trampoline(lctx *c, LLVMValueRef target)
+{
+    LLVMTypeRef ptr = LLVMPointerTypeInContext(c->ctx, 0);
+    LLVMTypeRef params[3] = {ptr, ptr, ptr};
+    LLVMTypeRef fty = LLVMFunctionType(LLVMInt32TypeInContext(c->ctx), params, 3, 0);
+    char name[512];
+    LLVMValueRef fn, args[66];
+    LLVMBuilderRef b = c->b;
+
+    snprintf(name, sizeof name, "%s.tramp", c->inst->symbol);
+    fn = LLVMAddFunction(c->mod, name, fty);
+    add_attr(c, fn, "frame-pointer", "all");
+    LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(c->ctx, fn, "entry"));
+    args[0] = LLVMGetParam(fn, 1);
+    args[1] = LLVMGetParam(fn, 2);
+    for (int i = 0; i < c->inst->nargs; i++) {
+        LLVMValueRef slotp = LLVMBuildGEP2(b, ptr, LLVMGetParam(fn, 0),
+                                           (LLVMValueRef[]){jp_const_i64(c, i)}, 1, "");
+        LLVMValueRef slot = LLVMBuildLoad2(b, ptr, slotp, "");
+        args[i + 2] = LLVMBuildLoad2(b, jp_llvm_type(c->ctx, c->inst->argtypes[i]), slot, "");
+    }
+    LLVMBuildRet(b, LLVMBuildCall2(b, jp_llvm_fn_type(c->ctx, c->inst), target, args,
+                                   (unsigned)c->inst->nargs + 2, ""));
+}
+
+int
+jp_lower_instance(LLVMContextRef ctx, LLVMModuleRef mod, jp_instance *inst)
+{
+    lctx c = {0};
+    LLVMValueRef fn;
+    c.ctx = ctx;
+    c.mod = mod;
+    c.inst = inst;
+    c.ir = inst->ir;
+    c.opts = jp_dispatcher_options(inst->dispatcher);
+    c.b = LLVMCreateBuilderInContext(ctx);
+
+    fn = LLVMGetNamedFunction(mod, inst->symbol);
+    if (fn == NULL)
+        fn = LLVMAddFunction(mod, inst->symbol, jp_llvm_fn_type(ctx, inst));
+    c.fn = fn;
+    add_attr(&c, fn, "frame-pointer", "all");
+    add_enum_attr(ctx, fn, 1, "noalias");
+    add_enum_attr(ctx, fn, 1, "nocapture");
+    add_enum_attr(ctx, fn, 2, "noalias");
+    add_enum_attr(ctx, fn, 2, "nocapture");
+    add_enum_attr(ctx, fn, LLVMAttributeFunctionIndex, "nounwind");
+    c.out = LLVMGetParam(fn, 0);
+    c.exc = LLVMGetParam(fn, 1);
+    LLVMPositionBuilderAtEnd(c.b, LLVMAppendBasicBlockInContext(ctx, fn, "entry"));
+    c.vars = calloc((size_t)(inst->ir->nlocals ? inst->ir->nlocals : 1), sizeof(LLVMValueRef));
+    if (c.vars == NULL) {
+        LLVMDisposeBuilder(c.b);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (int i = 0; i < inst->ir->nlocals; i++) {
+        jp_type *vt = inst->var_types[i];
+        if (vt->kind == JP_UNKNOWN)
+            vt = inst->var_types[i] = jp_type_none();
+        c.vars[i] = LLVMBuildAlloca(c.b, jp_llvm_type(ctx, vt), inst->ir->local_names[i]);
+    }
+    for (int i = 0; i < inst->nargs; i++)
+        LLVMBuildStore(c.b, jp_cast(&c, LLVMGetParam(fn, (unsigned)i + 2), inst->argtypes[i],
+                                    inst->var_types[i]), c.vars[i]);
+    lower_block(&c, &inst->ir->body);
+    ensure_open(&c);
+    /* falling off the end returns None */
+    LLVMBuildRet(c.b, LLVMConstInt(LLVMInt32TypeInContext(ctx), 0, 0));
+    lower_trampoline(&c, fn);
+    free(c.vars);
+    LLVMDisposeBuilder(c.b);
+    return 0;
+}

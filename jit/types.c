@@ -1,0 +1,457 @@
+/* jit/types.c - interning, layout, unification and parsing of the shared
+ * type language (see types.h). */
+#include "jit/types.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+static jp_type *intern_head;
+
+static jp_type *
+new_type(jp_kind kind, const char *name, size_t size, size_t align)
+{
+    jp_type *t = calloc(1, sizeof *t);
+    if (t == NULL)
+        return NULL;
+    t->kind = kind;
+    t->name = strdup(name);
+    t->size = size;
+    t->align = align;
+    t->next = intern_head;
+    intern_head = t;
+    return t;
+}
+
+#define SINGLETON(fn, kind, name, size, align)      \
+    jp_type *fn(void)                               \
+    {                                               \
+        static jp_type *t;                          \
+        if (t == NULL)                              \
+            t = new_type(kind, name, size, align);  \
+        return t;                                   \
+    }
+
+SINGLETON(jp_type_unknown, JP_UNKNOWN, "undefined", 0, 1)
+SINGLETON(jp_type_none, JP_NONE, "none", 1, 1)
+SINGLETON(jp_type_bool, JP_BOOL, "bool", 1, 1)
+SINGLETON(jp_type_range, JP_RANGE, "range", 24, 8)
+
+jp_type *
+jp_type_int(int bits, int is_signed)
+{
+    static jp_type *table[2][4];
+    int idx = bits == 8 ? 0 : bits == 16 ? 1 : bits == 32 ? 2 : 3;
+    jp_type **slot = &table[is_signed ? 1 : 0][idx];
+    if (*slot == NULL) {
+        char name[16];
+        snprintf(name, sizeof name, "%sint%d", is_signed ? "" : "u", bits);
+        *slot = new_type(JP_INT, name, (size_t)bits / 8, (size_t)bits / 8);
+        if (*slot) {
+            (*slot)->bits = bits;
+            (*slot)->is_signed = is_signed;
+        }
+    }
+    return *slot;
+}
+
+jp_type *
+jp_type_float(int bits)
+{
+    static jp_type *f32, *f64;
+    jp_type **slot = bits == 32 ? &f32 : &f64;
+    if (*slot == NULL) {
+        *slot = new_type(JP_FLOAT, bits == 32 ? "float32" : "float64",
+                         (size_t)bits / 8, (size_t)bits / 8);
+        if (*slot)
+            (*slot)->bits = bits;
+    }
+    return *slot;
+}
+
+jp_type *
+jp_type_complex(int bits)
+{
+    static jp_type *c64, *c128;
+    jp_type **slot = bits == 64 ? &c64 : &c128;
+    if (*slot == NULL) {
+        *slot = new_type(JP_COMPLEX, bits == 64 ? "complex64" : "complex128",
+                         (size_t)bits / 8, (size_t)bits / 16);
+        if (*slot)
+            (*slot)->bits = bits;
+    }
+    return *slot;
+}
+
+jp_type *
+jp_type_tuple(int n, jp_type **elems)
+{
+    int uniform = n > 0;
+    size_t off = 0, align = 1, len;
+    char *name;
+    jp_type *t;
+
+    for (jp_type *it = intern_head; it; it = it->next) {
+        if (it->kind != JP_TUPLE || it->n != n)
+            continue;
+        if (n == 0 || memcmp(it->elems, elems, (size_t)n * sizeof *elems) == 0)
+            return it;
+    }
+    for (int i = 1; i < n; i++)
+        if (elems[i] != elems[0])
+            uniform = 0;
+
+    len = 32;
+    for (int i = 0; i < n; i++)
+        len += strlen(elems[i]->name) + 2;
+    name = malloc(len);
+    if (name == NULL)
+        return NULL;
+    if (uniform) {
+        snprintf(name, len, "UniTuple(%s, %d)", elems[0]->name, n);
+    } else {
+        char *p = name + sprintf(name, "Tuple(");
+        for (int i = 0; i < n; i++)
+            p += sprintf(p, "%s%s", i ? ", " : "", elems[i]->name);
+        strcpy(p, ")");
+    }
+    t = new_type(JP_TUPLE, name, 0, 1);
+    free(name);
+    if (t == NULL)
+        return NULL;
+    t->n = n;
+    t->elems = malloc((size_t)(n ? n : 1) * sizeof *elems);
+    t->offsets = malloc((size_t)(n ? n : 1) * sizeof(size_t));
+    if (!t->elems || !t->offsets)
+        return NULL;
+    for (int i = 0; i < n; i++) {
+        size_t a = elems[i]->align;
+        t->elems[i] = elems[i];
+        off = (off + a - 1) / a * a;
+        t->offsets[i] = off;
+        off += elems[i]->size;
+        if (a > align)
+            align = a;
+    }
+    t->align = align;
+    t->size = (off + align - 1) / align * align;
+    if (t->size == 0)
+        t->size = 1;
+    return t;
+}
+
+jp_type *
+jp_type_function(PyObject *dispatcher)
+{
+    jp_type *t;
+    PyObject *name;
+    for (jp_type *it = intern_head; it; it = it->next)
+        if (it->kind == JP_FUNCTION && it->dispatcher == dispatcher)
+            return it;
+    name = PyObject_GetAttrString(dispatcher, "__name__");
+    if (name == NULL)
+        return NULL;
+    {
+        char buf[256];
+        snprintf(buf, sizeof buf, "function(%s)", PyUnicode_AsUTF8(name));
+        t = new_type(JP_FUNCTION, buf, 1, 1);
+    }
+    Py_DECREF(name);
+    if (t)
+        t->dispatcher = dispatcher;
+    return t;
+}
+
+/* Numeric rank for unification: bool < int < float < complex. */
+static int
+rank(const jp_type *t)
+{
+    switch (t->kind) {
+    case JP_BOOL: return 1;
+    case JP_INT: return 2;
+    case JP_FLOAT: return 3;
+    case JP_COMPLEX: return 4;
+    default: return 0;
+    }
+}
+
+jp_type *
+jp_type_arith(jp_type *a, jp_type *b)
+{
+    int ra = rank(a), rb = rank(b), r = ra > rb ? ra : rb;
+    if (!ra || !rb)
+        return NULL;
+    if (r <= 2) {
+        /* integers: 64-bit; mixing uint64 with a signed int goes to
+         * float64, as in NumPy and Numba */
+        int ua = a->kind == JP_INT && !a->is_signed;
+        int ub = b->kind == JP_INT && !b->is_signed;
+        if (a->kind == JP_BOOL)
+            ua = ub;
+        if (b->kind == JP_BOOL)
+            ub = ua;
+        if (ua && ub)
+            return jp_type_int(64, 0);
+        if (ua != ub && ((ua && a->bits == 64) || (ub && b->bits == 64)))
+            return jp_type_float(64);
+        return jp_type_int(64, 1);
+    }
+    if (r == 3) {
+        /* float32 stays float32 only against float32 (and bool) */
+        int bits = 64;
+        if ((a->kind == JP_FLOAT && a->bits == 32 && (b->kind == JP_BOOL || b == a))
+            || (b->kind == JP_FLOAT && b->bits == 32 && a->kind == JP_BOOL))
+            bits = 32;
+        return jp_type_float(bits);
+    }
+    {
+        int small = (a->kind != JP_COMPLEX || a->bits == 64)
+                    && (b->kind != JP_COMPLEX || b->bits == 64)
+                    && (a->kind != JP_FLOAT || a->bits == 32)
+                    && (b->kind != JP_FLOAT || b->bits == 32)
+                    && a->kind != JP_INT && b->kind != JP_INT;
+        return jp_type_complex(small ? 64 : 128);
+    }
+}
+
+jp_type *
+jp_type_unify(jp_type *a, jp_type *b)
+{
+    if (a == b)
+        return a;
+    if (a->kind == JP_UNKNOWN)
+        return b;
+    if (b->kind == JP_UNKNOWN)
+        return a;
+    if (rank(a) && rank(b)) {
+        int ra = rank(a), rb = rank(b);
+        if (ra == rb && ra == 2) {
+            /* two ints: the wider, signed if either is */
+            int bits = a->bits > b->bits ? a->bits : b->bits;
+            if (a->is_signed != b->is_signed)
+                return jp_type_int(64, 1);
+            return jp_type_int(bits, a->is_signed);
+        }
+        if (ra == rb && a->kind == JP_FLOAT)
+            return jp_type_float(64);
+        if (ra == rb && a->kind == JP_COMPLEX)
+            return jp_type_complex(128);
+        return jp_type_arith(a, b);
+    }
+    if (a->kind == JP_TUPLE && b->kind == JP_TUPLE && a->n == b->n) {
+        jp_type *elems[64];
+        if (a->n > 64)
+            return NULL;
+        for (int i = 0; i < a->n; i++) {
+            elems[i] = jp_type_unify(a->elems[i], b->elems[i]);
+            if (elems[i] == NULL)
+                return NULL;
+        }
+        return jp_type_tuple(a->n, elems);
+    }
+    return NULL;
+}
+
+int
+jp_type_can_convert(jp_type *from, jp_type *to)
+{
+    if (from == to)
+        return 1;
+    if (rank(from) && rank(to))
+        return rank(from) <= rank(to);
+    if (from->kind == JP_TUPLE && to->kind == JP_TUPLE && from->n == to->n) {
+        for (int i = 0; i < from->n; i++)
+            if (!jp_type_can_convert(from->elems[i], to->elems[i]))
+                return 0;
+        return 1;
+    }
+    return 0;
+}
+
+/* ---- parsing ---------------------------------------------------------- */
+
+typedef struct parser {
+    const char *text;
+    const char *p;
+} parser;
+
+static void
+skip_space(parser *ps)
+{
+    while (isspace((unsigned char)*ps->p))
+        ps->p++;
+}
+
+static jp_type *parse_one(parser *ps);
+
+static jp_type *
+parse_error(parser *ps, const char *what)
+{
+    PyErr_Format(PyExc_ValueError, "bad type signature %R: %s at column %d",
+                 PyUnicode_FromString(ps->text), what, (int)(ps->p - ps->text) + 1);
+    return NULL;
+}
+
+static jp_type *
+named_type(const char *name)
+{
+    static const struct { const char *name; char kind; int bits; } names[] = {
+        {"int8", 'i', 8}, {"int16", 'i', 16}, {"int32", 'i', 32}, {"int64", 'i', 64},
+        {"uint8", 'u', 8}, {"uint16", 'u', 16}, {"uint32", 'u', 32}, {"uint64", 'u', 64},
+        {"i1", 'i', 8}, {"i2", 'i', 16}, {"i4", 'i', 32}, {"i8", 'i', 64},
+        {"u1", 'u', 8}, {"u2", 'u', 16}, {"u4", 'u', 32}, {"u8", 'u', 64},
+        {"intp", 'i', 64}, {"uintp", 'u', 64}, {"int_", 'i', 64}, {"int", 'i', 64},
+        {"float32", 'f', 32}, {"float64", 'f', 64}, {"f4", 'f', 32}, {"f8", 'f', 64},
+        {"double", 'f', 64}, {"float", 'f', 64}, {"float_", 'f', 64},
+        {"complex64", 'c', 64}, {"complex128", 'c', 128}, {"c8", 'c', 64},
+        {"c16", 'c', 128}, {"complex", 'c', 128},
+        {"bool", 'b', 0}, {"boolean", 'b', 0}, {"b1", 'b', 0}, {"bool_", 'b', 0},
+        {"none", 'n', 0}, {"void", 'n', 0}, {"None", 'n', 0},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(names[i].name, name) != 0)
+            continue;
+        switch (names[i].kind) {
+        case 'i': return jp_type_int(names[i].bits, 1);
+        case 'u': return jp_type_int(names[i].bits, 0);
+        case 'f': return jp_type_float(names[i].bits);
+        case 'c': return jp_type_complex(names[i].bits);
+        case 'b': return jp_type_bool();
+        default: return jp_type_none();
+        }
+    }
+    return NULL;
+}
+
+/* Parses "(t, t, ...)" into elems; returns the count or -1. */
+static int
+parse_list(parser *ps, jp_type **elems, int max)
+{
+    int n = 0;
+    skip_space(ps);
+    if (*ps->p != '(') {
+        parse_error(ps, "expected '('");
+        return -1;
+    }
+    ps->p++;
+    skip_space(ps);
+    if (*ps->p == ')') {
+        ps->p++;
+        return 0;
+    }
+    for (;;) {
+        if (n == max) {
+            parse_error(ps, "too many types");
+            return -1;
+        }
+        if ((elems[n++] = parse_one(ps)) == NULL)
+            return -1;
+        skip_space(ps);
+        if (*ps->p == ',') {
+            ps->p++;
+            continue;
+        }
+        if (*ps->p == ')') {
+            ps->p++;
+            return n;
+        }
+        parse_error(ps, "expected ',' or ')'");
+        return -1;
+    }
+}
+
+static jp_type *
+parse_one(parser *ps)
+{
+    char name[32];
+    size_t len = 0;
+    jp_type *elems[64];
+    jp_type *t;
+
+    skip_space(ps);
+    while (isalnum((unsigned char)*ps->p) || *ps->p == '_') {
+        if (len + 1 >= sizeof name)
+            return parse_error(ps, "name too long");
+        name[len++] = *ps->p++;
+    }
+    name[len] = '\0';
+    if (len == 0)
+        return parse_error(ps, "expected a type name");
+    if (strcmp(name, "UniTuple") == 0) {
+        long count;
+        char *end;
+        skip_space(ps);
+        if (*ps->p++ != '(')
+            return parse_error(ps, "expected '('");
+        if ((t = parse_one(ps)) == NULL)
+            return NULL;
+        skip_space(ps);
+        if (*ps->p++ != ',')
+            return parse_error(ps, "expected ','");
+        count = strtol(ps->p, &end, 10);
+        if (end == ps->p || count < 0 || count > 64)
+            return parse_error(ps, "expected a count from 0 to 64");
+        ps->p = end;
+        skip_space(ps);
+        if (*ps->p++ != ')')
+            return parse_error(ps, "expected ')'");
+        for (long i = 0; i < count; i++)
+            elems[i] = t;
+        return jp_type_tuple((int)count, elems);
+    }
+    if (strcmp(name, "Tuple") == 0) {
+        int n = parse_list(ps, elems, 64);
+        return n < 0 ? NULL : jp_type_tuple(n, elems);
+    }
+    t = named_type(name);
+    if (t == NULL) {
+        PyErr_Format(PyExc_ValueError, "unknown type name '%s' in signature '%s'",
+                     name, ps->text);
+        return NULL;
+    }
+    return t;
+}
+
+jp_type *
+jp_parse_type(const char *text)
+{
+    parser ps = {text, text};
+    jp_type *t = parse_one(&ps);
+    if (t == NULL)
+        return NULL;
+    skip_space(&ps);
+    if (*ps.p)
+        return parse_error(&ps, "unexpected text");
+    return t;
+}
+
+int
+jp_parse_signature(const char *text, jp_type **ret, jp_type ***args)
+{
+    parser ps = {text, text};
+    jp_type *elems[64];
+    int n;
+
+    *ret = NULL;
+    *args = NULL;
+    skip_space(&ps);
+    if (*ps.p != '(') {
+        if ((*ret = parse_one(&ps)) == NULL)
+            return -1;
+    }
+    n = parse_list(&ps, elems, 64);
+    if (n < 0)
+        return -1;
+    skip_space(&ps);
+    if (*ps.p) {
+        parse_error(&ps, "unexpected text");
+        return -1;
+    }
+    *args = malloc((size_t)(n ? n : 1) * sizeof **args);
+    if (*args == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    memcpy(*args, elems, (size_t)n * sizeof **args);
+    return n;
+}

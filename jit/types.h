@@ -1,0 +1,92 @@
+/* jit/types.h - the shared type language: interned type descriptors.
+ *
+ * One spelling for the JIT's typeof, the dispatcher, the data profiler and
+ * the wire format: "int64", "float32", "complex128", "bool", "none",
+ * "UniTuple(float64, 3)", "Tuple(int64, float64)".  Types are interned:
+ * two equal types are the same pointer, so compare with ==.  They are never
+ * freed.
+ */
+#ifndef JP_TYPES_H
+#define JP_TYPES_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stddef.h>
+
+typedef enum jp_kind {
+    JP_UNKNOWN,     /* not yet inferred (bottom of the lattice) */
+    JP_NONE,
+    JP_BOOL,
+    JP_INT,
+    JP_FLOAT,
+    JP_COMPLEX,
+    JP_TUPLE,
+    JP_RANGE,       /* a range object inside a for loop */
+    JP_FUNCTION,    /* a jitted function used as a value */
+} jp_kind;
+
+typedef struct jp_type jp_type;
+struct jp_type {
+    jp_kind kind;
+    int bits;               /* int: 8..64; float: 32, 64; complex: 64, 128 */
+    int is_signed;          /* int only */
+    int n;                  /* tuple: element count */
+    jp_type **elems;        /* tuple: element types */
+    size_t *offsets;        /* tuple: byte offset of each element */
+    size_t size, align;     /* memory layout (C rules, as LLVM lays it out) */
+    const char *name;       /* the spelling in the type language */
+    PyObject *dispatcher;   /* JP_FUNCTION: the dispatcher (borrowed, kept alive by the user) */
+    void *llvm;             /* cached LLVMTypeRef (the JIT's one context) */
+    PyObject *pyobj;        /* cached Python wrapper (jitprofile.types) */
+    jp_type *next;          /* intern table chain */
+};
+
+jp_type *jp_type_unknown(void);
+jp_type *jp_type_none(void);
+jp_type *jp_type_bool(void);
+jp_type *jp_type_int(int bits, int is_signed);
+jp_type *jp_type_float(int bits);
+jp_type *jp_type_complex(int bits);
+jp_type *jp_type_range(void);
+jp_type *jp_type_tuple(int n, jp_type **elems);    /* NULL on out of memory */
+jp_type *jp_type_function(PyObject *dispatcher);
+
+#define JP_INT64   (jp_type_int(64, 1))
+#define JP_FLOAT64 (jp_type_float(64))
+
+static inline int jp_is_number(const jp_type *t)
+{
+    return t->kind == JP_BOOL || t->kind == JP_INT || t->kind == JP_FLOAT
+           || t->kind == JP_COMPLEX;
+}
+
+/* The least type both a and b convert to without loss of kind
+ * (int64 + float64 -> float64; tuples elementwise); NULL when none. */
+jp_type *jp_type_unify(jp_type *a, jp_type *b);
+
+/* The type of an arithmetic result on operands a and b (NumPy/Numba rules:
+ * integer arithmetic happens in 64 bits, bool arithmetic in int64). */
+jp_type *jp_type_arith(jp_type *a, jp_type *b);
+
+/* Whether a value of type `from` can be passed where `to` is expected
+ * without losing information (int -> float, float32 -> float64, ...). */
+int jp_type_can_convert(jp_type *from, jp_type *to);
+
+/* Parse a type ("float64", "UniTuple(int64, 2)") or a signature
+ * ("float64(float64, int64)"); *ret is NULL when the text has no return
+ * type.  Returns the argument count, or -1 with a Python ValueError. */
+int jp_parse_signature(const char *text, jp_type **ret, jp_type ***args);
+jp_type *jp_parse_type(const char *text);   /* NULL + ValueError */
+
+/* typeof: the type of a Python value, or NULL (no exception set) when the
+ * JIT has no type for it. */
+jp_type *jp_typeof(PyObject *value);
+
+/* The Python-facing objects: jitprofile.float64 etc. and signatures. */
+extern PyTypeObject JpType_Type;
+extern PyTypeObject JpSignature_Type;
+PyObject *jp_type_to_py(jp_type *t);        /* new reference */
+jp_type *jp_type_from_py(PyObject *obj);    /* Type object or str; NULL + error */
+int jp_types_module_init(PyObject *m);
+
+#endif

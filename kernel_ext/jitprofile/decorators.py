@@ -1,0 +1,57 @@
+"""@jit / @njit: Numba's spelling over the C Dispatcher (jit/dispatcher.c)."""
+from . import _core
+
+_OPTIONS = ("nogil", "fastmath", "boundscheck", "error_model")
+
+
+def _signature_list(sig):
+    if sig is None:
+        return []
+    if isinstance(sig, (list, tuple)) and not isinstance(sig, _core.Type) \
+            and not (isinstance(sig, tuple) and all(isinstance(t, _core.Type) for t in sig) and sig):
+        return list(sig)
+    return [sig]
+
+
+def jit(signature_or_function=None, locals=None, cache=False, pipeline_class=None,
+        boundscheck=None, *, nopython=True, forceobj=False, nogil=False, fastmath=False,
+        error_model="python", parallel=False, inline="never", **options):
+    """Compile a Python function to native code (Numba-compatible).
+
+    Bare (``@jit``) or with options; explicit signatures as a string
+    ``"float64(float64, int64)"``, a signature object ``float64(float64)``,
+    or a list of them, compile eagerly and fix the signatures.
+
+    ``nopython=True`` is the only mode: there is no object-mode fallback.
+    ``cache=True`` is accepted; on-disk caching is not implemented yet, so
+    each process compiles anew.  ``parallel`` is accepted and ignored until
+    prange support lands.
+    """
+    if not nopython or forceobj:
+        raise ValueError("jitprofile compiles in nopython mode only: remove nopython=False / "
+                         "forceobj=True (code the JIT cannot compile raises a clear error instead "
+                         "of falling back to object mode)")
+    unknown = set(options) - {"target", "no_cpython_wrapper", "no_cfunc_wrapper", "debug"}
+    if unknown:
+        raise TypeError(f"jit() got unexpected option(s): {', '.join(sorted(unknown))}")
+    opts = {"nogil": nogil, "fastmath": bool(fastmath), "boundscheck": bool(boundscheck),
+            "error_model": error_model}
+
+    def wrap(func, sigs):
+        disp = _core.Dispatcher(func, opts)
+        if sigs:
+            for sig in sigs:
+                disp.compile(sig)
+            disp.disable_compile()
+        return disp
+
+    if callable(signature_or_function) and not isinstance(signature_or_function, _core.Type):
+        return wrap(signature_or_function, [])
+    sigs = _signature_list(signature_or_function)
+    return lambda func: wrap(func, sigs)
+
+
+def njit(*args, **kwargs):
+    """jit with nopython=True (the only mode)."""
+    kwargs.pop("nopython", None)
+    return jit(*args, **kwargs)
