@@ -67,7 +67,7 @@ if [[ $ctest_ok -eq 1 ]]; then
   rc=0
   run_logged "$logs/ctest.log" meson test -C build/ctest --print-errorlogs || rc=$?
   counts=$(grep -E '^(Ok|Expected Fail|Fail|Unexpected Pass|Skipped|Timeout): ' "$logs/ctest.log" \
-           | tr -s ' ' | paste -sd' ' -)
+           | tr -s ' ' | sed 's/ *$//' | paste -sd' ' -)
   if [[ $rc -eq 0 ]]; then
     record "C tests, meson" ok "${counts:-no summary}"
   else
