@@ -41,7 +41,7 @@ run_pytest() {
   run_logged "$log" timeout -k 30 "$pytest_timeout" \
     "$venv/bin/python" -m pytest "$@" || rc=$?
   local last
-  last=$(grep -v '^\s*$' "$log" | tail -n 1)
+  last=$(grep -v '^\s*$' "$log" | tail -n 1 || true)
   case $rc in
     0) record "$label" ok "$last" ;;
     5) record "$label" ok "$last (no tests collected: not a failure)" ;;
@@ -51,7 +51,12 @@ run_pytest() {
 }
 
 echo "== test: setup"
-bash scripts/setup.sh --no-demo
+if ! bash scripts/setup.sh --no-demo; then
+  echo
+  echo "== test summary: FAILED: setup"
+  echo "[setup] bash scripts/setup.sh --no-demo failed: nothing was tested"
+  exit 1
+fi
 mkdir -p "$logs"
 export PATH="$root/.venv/bin:$PATH"   # meson and ninja of .venv
 
@@ -67,11 +72,11 @@ if [[ $ctest_ok -eq 1 ]]; then
   rc=0
   run_logged "$logs/ctest.log" meson test -C build/ctest --print-errorlogs || rc=$?
   counts=$(grep -E '^(Ok|Expected Fail|Fail|Unexpected Pass|Skipped|Timeout): ' "$logs/ctest.log" \
-           | tr -s ' ' | sed 's/ *$//' | paste -sd' ' -)
+           | tr -s ' ' | sed 's/ *$//' | paste -sd' ' - || true)
   if [[ $rc -eq 0 ]]; then
     record "C tests, meson" ok "${counts:-no summary}"
   else
-    record "C tests, meson" fail "${counts:-no summary} (meson test exit $rc)"
+    record "C tests, meson" fail "${counts:-no test summary, build failed?} (meson test exit $rc)"
   fi
 else
   record "C tests, meson" fail "meson setup build/ctest failed"
