@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# scripts/make_venv.sh X.Y DIR - owns one virtual environment: creates DIR
+# with CPython X.Y (recreates it when broken or of another version),
+# installs the build and test dependencies, then builds and (re)installs
+# jitprofile from this checkout, every time, so the install is current.
+# The meson build directory (build/<DIR without its dot>) is kept between
+# runs: rebuilds are incremental.  Extra pip requirements (pins) may be
+# given in $JP_EXTRA_REQUIREMENTS, installed with the dependencies before
+# the build.  Exits 3 when no CPython X.Y is found.
+set -euo pipefail
+
+want=${1:?usage: make_venv.sh X.Y DIR}
+venv=${2:?usage: make_venv.sh X.Y DIR}
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+deps=("numpy>=2" "meson-python>=0.15" "meson>=1.2" ninja pytest hypothesis)
+read -r -a extra <<<"${JP_EXTRA_REQUIREMENTS:-}"
+name=$(basename "$venv")
+builddir="build/${name#.}"
+
+have=$("$venv/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null || true)
+if [[ "$have" != "$want" ]]; then
+  py=$(bash scripts/find_python.sh "$want") || exit 3
+  echo "make_venv: creating $venv with $py"
+  rm -rf "$venv"
+  "$py" -m venv "$venv"
+else
+  echo "make_venv: reusing $venv (Python $have)"
+fi
+
+vbin=$(cd "$venv/bin" && pwd)
+vpy="$vbin/python"
+"$vpy" -m pip install -q "${deps[@]}" "${extra[@]}"
+export PATH="$vbin:$PATH"   # meson-python runs ninja from PATH
+echo "make_venv: building and installing jitprofile into $venv"
+"$vpy" -m pip install -q --no-build-isolation --no-deps --force-reinstall \
+  -Cbuild-dir="$builddir" .
+"$vpy" -c 'import jitprofile, sys; print("make_venv: jitprofile", jitprofile.__version__, "on Python", sys.version.split()[0])'
