@@ -55,7 +55,11 @@ raise_formatted(PyObject *exc_type, const jp_func_ir *ir, int line, int col,
             caret[i] = (i < len && s[i] == '\t') ? '\t' : ' ';
         memset(caret + col, '^', (size_t)width);
         caret[col + width] = '\0';
-        src_line = PyUnicode_FromFormat("%U\n    %.*s\n    %s", text, (int)len, s, caret);
+        {
+            PyObject *code = PyUnicode_FromStringAndSize(s, len);
+            src_line = code ? PyUnicode_FromFormat("%U\n    %U\n    %s", text, code, caret) : NULL;
+            Py_XDECREF(code);
+        }
         PyMem_Free(caret);
         if (src_line == NULL)
             goto done;
