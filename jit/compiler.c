@@ -96,6 +96,7 @@ jp_session_instance(jp_session *s, PyObject *dispatcher, int nargs, jp_type **ar
     inst->ret = jp_type_unknown();
     inst->next = s->pending;
     s->pending = inst;
+    s->added = 1;
     return inst;
 }
 

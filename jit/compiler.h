@@ -49,6 +49,7 @@ struct jp_instance {
 typedef struct jp_session {
     jp_instance *pending;       /* new instances, in creation order (reversed) */
     int rounds;
+    int added;                  /* instances were created this round */
 } jp_session;
 
 /* Options a dispatcher compiles with. */

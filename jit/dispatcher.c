@@ -574,13 +574,10 @@ dispatcher_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
         PyErr_Format(PyExc_TypeError, "jit expects a Python function, got %R", py_func);
         return NULL;
     }
+    /* generators and coroutines are rejected by the frontend, at the
+     * line of their yield/await */
     code = PyFunction_GetCode(py_func);
     flags = ((PyCodeObject *)code)->co_flags;
-    if (flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR)) {
-        PyErr_Format(JpUnsupportedError, "%R: generators and coroutines are not supported in jit code",
-                     py_func);
-        return NULL;
-    }
     d = (JpDispatcher *)type->tp_alloc(type, 0);
     if (d == NULL)
         return NULL;

@@ -270,7 +270,7 @@ type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
     }
     for (int i = 0; i < nargs; i++)
         if (n->u.call.args[i]->kind == E_STR)
-            return jp_error_at(JpTypingError, c->ir, n->u.call.args[i],
+            return jp_error_at(JpUnsupportedError, c->ir, n->u.call.args[i],
                                "strings are supported as constant messages of print() and raise",
                                "strings are not supported in jit code");
     if (type_args(c, n, at, &unknown) == NULL)
@@ -623,7 +623,7 @@ type_expr_inner(ictx *c, jp_node *n)
     case E_CONST:
         return n->u.cnst.type;
     case E_STR:
-        return jp_error_at(JpTypingError, c->ir, n,
+        return jp_error_at(JpUnsupportedError, c->ir, n,
                            "strings are supported as constant messages of print() and raise",
                            "strings are not supported in jit code");
     case E_LOCAL:
@@ -996,12 +996,13 @@ jp_infer_session(jp_session *s)
 {
     for (s->rounds = 0; s->rounds < 1000; s->rounds++) {
         int changed = 0;
+        s->added = 0;
         for (jp_instance *inst = s->pending; inst; inst = inst->next) {
             if (infer_once(s, inst, 0) < 0)
                 return -1;
             changed |= inst->changed;
         }
-        if (!changed)
+        if (!changed && !s->added)
             break;
     }
     for (jp_instance *inst = s->pending; inst; inst = inst->next) {

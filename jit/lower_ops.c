@@ -127,11 +127,12 @@ float_pow(lctx *c, LLVMValueRef a, LLVMValueRef b, jp_node *right)
                  PyExc_ZeroDivisionError, jp_errtext_get(ERR_ZERO_NEG_POW));
         /* a negative finite base to a finite non-integer power: CPython
          * returns a complex number, which a float function cannot */
-        jp_check(c, LLVMBuildAnd(c->b,
-                                 LLVMBuildAnd(c->b, LLVMBuildFCmp(c->b, LLVMRealOLT, a, zero, ""),
-                                              LLVMBuildFCmp(c->b, LLVMRealONE, fl, b, ""), ""),
-                                 LLVMBuildFCmp(c->b, LLVMRealOLT, intrinsic(c, "fabs", t, &b, 1),
-                                               LLVMConstReal(t, __builtin_inf()), ""), ""),
+        LLVMValueRef inf = LLVMConstReal(t, __builtin_inf());
+        LLVMValueRef neg_finite = LLVMBuildAnd(c->b, LLVMBuildFCmp(c->b, LLVMRealOLT, a, zero, ""),
+                                               LLVMBuildFCmp(c->b, LLVMRealOGT, a, LLVMConstReal(t, -__builtin_inf()), ""), "");
+        LLVMValueRef frac_finite = LLVMBuildAnd(c->b, LLVMBuildFCmp(c->b, LLVMRealONE, fl, b, ""),
+                                                LLVMBuildFCmp(c->b, LLVMRealOLT, intrinsic(c, "fabs", t, &b, 1), inf, ""), "");
+        jp_check(c, LLVMBuildAnd(c->b, neg_finite, frac_finite, ""),
                  PyExc_ValueError,
                  "negative number cannot be raised to a fractional power in jit code (the result "
                  "would be complex): convert the base with complex() first");
