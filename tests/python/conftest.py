@@ -21,10 +21,14 @@ def same_complex(a, b):
             and same_float(a.real, b.real) and same_float(a.imag, b.imag))
 
 
-def line_of(path, marker):
-    """1-based line number of the unique line of ``path`` containing ``marker``."""
+def line_of(path, tag):
+    """1-based line number of the unique line of ``path`` carrying the comment ``# TAG``.
+
+    Callers pass the bare tag, so the call site itself never matches."""
+    marker = "# " + tag
     with open(path) as fh:
-        hits = [i for i, line in enumerate(fh, 1) if marker in line]
+        hits = [i for i, line in enumerate(fh, 1)
+                if marker in line and (line.split(marker, 1)[1][:1] in ("", " ", "\n"))]
     assert len(hits) == 1, (marker, hits)
     return hits[0]
 
@@ -32,6 +36,11 @@ def line_of(path, marker):
 def source_line(path, lineno):
     with open(path) as fh:
         return fh.read().splitlines()[lineno - 1]
+
+
+def code_part(line):
+    """The code of a source line without its trailing comment, stripped."""
+    return line.split("#", 1)[0].strip()
 
 
 def py_error(fn, *args):
