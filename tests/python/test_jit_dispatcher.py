@@ -191,6 +191,26 @@ def test_tuple_with_unsupported_element_is_type_error():
         takes_velocity((1, "a"))
 
 
+@njit
+def none_check(x, y):
+    return y is None
+
+
+def test_none_argument():
+    assert none_check(1, None) is True
+    assert none_check(1, 2.5) is False
+    assert any("none" in str(t).lower() for s in none_check.signatures for t in s)
+
+
+@njit
+def returns_none_or_nothing(x):
+    y = x + 1
+
+
+def test_returns_none():
+    assert returns_none_or_nothing(1) is None
+
+
 # ---- introspection -----------------------------------------------------------------------
 
 @njit

@@ -414,3 +414,59 @@ def test_gamma_lgamma_close_to_cpython(x):
     lg = _cpython(math.lgamma, x)
     if lg is not None:
         assert math.isclose(f_lgamma(x), lg, rel_tol=1e-10, abs_tol=1e-13)
+
+
+# ---- complex ---------------------------------------------------------------------------------
+
+complexes = st.complex_numbers(allow_nan=False, allow_infinity=False)
+
+
+def check_complex(got, expected):
+    assert isinstance(got, complex), got
+    assert same_float(got.real, expected.real) and same_float(got.imag, expected.imag), \
+        (got, expected)
+
+
+@SETTINGS
+@given(complexes, complexes)
+def test_complex_add_sub_mul(a, b):
+    check_complex(j_add(a, b), a + b)
+    check_complex(j_sub(a, b), a - b)
+    check_complex(j_mul(a, b), a * b)
+
+
+@SETTINGS
+@given(complexes, complexes.filter(lambda b: b != 0))
+def test_complex_truediv(a, b):
+    # CPython's complex division algorithm (scaled, as Numba also implements it)
+    check_complex(j_truediv(a, b), a / b)
+
+
+@SETTINGS
+@given(complexes)
+def test_complex_abs_and_neg(a):
+    try:
+        expected = abs(a)          # CPython raises OverflowError when |a| overflows
+    except OverflowError:
+        expected = None
+    if expected is not None:
+        check_float(j_abs(a), expected)
+    check_complex(j_neg(a), -a)
+
+
+@SETTINGS
+@given(ints, finite)
+def test_mixed_int_float_arith(i, x):
+    check_float(j_add(i, x), i + x if abs(i) <= 2**53 else float(i) + x)
+    check_float(j_mul(x, i), x * i if abs(i) <= 2**53 else x * float(i))
+
+
+@SETTINGS
+@given(st.booleans(), st.booleans())
+def test_bool_ops(a, b):
+    assert j_and(a, b) is (a & b)
+    assert j_or(a, b) is (a | b)
+    assert j_xor(a, b) is (a ^ b)
+    check_int(j_add(a, b), a + b)
+    assert j_eq(a, b) is (a == b)
+    assert j_lt(a, b) is (a < b)
