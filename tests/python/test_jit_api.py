@@ -189,3 +189,36 @@ def test_complex128_signature():
         return z.conjugate()
     f = jit(complex128(complex128))(conj)
     assert f(1 + 2j) == 1 - 2j
+
+
+_CACHE_MOD = '''
+from jitprofile import njit
+
+@njit(cache=True)
+def helper(x):
+    return x + HELPER_DELTA
+
+@njit(cache=True)
+def entry(x):
+    return helper(x) * 2
+
+print(entry(1), entry(2.5))
+'''
+
+
+def _run_cache_mod(tmp_path, delta):
+    import subprocess
+    import sys
+    mod = tmp_path / "cachemod.py"
+    mod.write_text(_CACHE_MOD.replace("HELPER_DELTA", str(delta)))
+    out = subprocess.run([sys.executable, str(mod)], capture_output=True, text=True,
+                         cwd=str(tmp_path), timeout=120)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+def test_cache_true_across_processes_and_source_changes(tmp_path):
+    assert _run_cache_mod(tmp_path, 1) == "4 7.0"
+    assert _run_cache_mod(tmp_path, 1) == "4 7.0"        # second run may load from the cache
+    # changing only the callee's source must not reuse the stale compiled caller
+    assert _run_cache_mod(tmp_path, 10) == "22 25.0"
