@@ -433,6 +433,10 @@ read_relocations(object_scan *s, LLVMBinaryRef bin, LLVMSectionIteratorRef relse
             s->relocs = more;
         }
         sym = LLVMGetRelocationSymbol(it);
+        if (LLVMObjectFileIsSymbolIteratorAtEnd(bin, sym)) {     /* no symbol */
+            LLVMDisposeSymbolIterator(sym);
+            continue;
+        }
         s->relocs[s->nrelocs].offset = off;
         s->relocs[s->nrelocs].section = symbol_section(s, bin, sym);
         s->relocs[s->nrelocs].target = LLVMGetSymbolAddress(sym) + addend;
