@@ -3,14 +3,16 @@
  * instance a compile needs as one LLVM module, and registering the result
  * with the symbol registry. */
 #include "jit/compiler.h"
+#include "jit/debuginfo.h"
 #include "jit/engine.h"
 #include "jit/symbols.h"
 
+#include <limits.h>
 #include <llvm-c/Analysis.h>
 #include <stdlib.h>
 #include <string.h>
 
-int jp_lower_instance(LLVMContextRef ctx, LLVMModuleRef mod, jp_instance *inst);
+int jp_lower_instance(LLVMContextRef ctx, LLVMModuleRef mod, jp_instance *inst, jp_dbg *dbg);
 
 static unsigned long symbol_counter;
 
@@ -113,20 +115,24 @@ int
 jp_codegen_session(jp_session *s)
 {
     LLVMModuleRef mod;
+    jp_dbg *dbg;
     char *ir_text, *verify_msg = NULL;
     int fastmath = 0;
 
     if (jp_engine_init() < 0)
         return -1;
     mod = jp_engine_new_module(s->pending ? s->pending->ir->qualname : "jp");
+    dbg = jp_dbg_begin_module(mod, s->pending ? s->pending->ir->filename : NULL);
     for (jp_instance *inst = s->pending; inst; inst = inst->next) {
         const jp_options *o = jp_dispatcher_options(inst->dispatcher);
         fastmath |= o && o->fastmath;
-        if (jp_lower_instance(jp_engine_context(), mod, inst) < 0) {
+        if (jp_lower_instance(jp_engine_context(), mod, inst, dbg) < 0) {
+            jp_dbg_finish_module(dbg);
             LLVMDisposeModule(mod);
             return -1;
         }
     }
+    jp_dbg_finish_module(dbg);
     if (LLVMVerifyModule(mod, LLVMReturnStatusAction, &verify_msg)) {
         PyErr_Format(PyExc_RuntimeError,
                      "internal compiler error (invalid LLVM IR), please report it: %s", verify_msg);
@@ -139,6 +145,7 @@ jp_codegen_session(jp_session *s)
         LLVMDisposeModule(mod);
         return -1;
     }
+    jp_dbg_flatten_inlined(mod);
     ir_text = LLVMPrintModuleToString(mod);
     if (jp_engine_add(mod) < 0) {
         LLVMDisposeMessage(ir_text);
@@ -146,6 +153,8 @@ jp_codegen_session(jp_session *s)
     }
     for (jp_instance *inst = s->pending; inst; inst = inst->next) {
         char tramp[512], sig[1024];
+        jp_line_span *lines;
+        int n_lines, lo, hi;
         snprintf(tramp, sizeof tramp, "%s.tramp", inst->symbol);
         inst->entry = jp_engine_lookup(inst->symbol);
         inst->trampoline = (jp_trampoline)jp_engine_lookup(tramp);
@@ -157,8 +166,14 @@ jp_codegen_session(jp_session *s)
         inst->llvm_ir = strdup(ir_text);
         inst->compiled = 1;
         signature_text(inst, sig, sizeof sig);
+        /* the function's own source lines bound its line table */
+        lo = inst->ir->source_lines ? inst->ir->source_first_line : inst->ir->def_line;
+        hi = inst->ir->source_lines ? lo + (int)PyList_GET_SIZE(inst->ir->source_lines) - 1 : INT_MAX;
+        lines = jp_dbg_take_lines(inst->symbol, lo, hi, &n_lines);
+        free(jp_dbg_take_lines(tramp, lo, hi, &(int){0}));
         jp_symbols_add((uintptr_t)inst->entry, (uintptr_t)inst->entry + (inst->code_size ? inst->code_size : 1),
-                       inst->ir->qualname, sig, inst->ir->filename, inst->ir->def_line, NULL, 0);
+                       inst->ir->qualname, sig, inst->ir->filename, inst->ir->def_line, lines, n_lines);
+        free(lines);
     }
     LLVMDisposeMessage(ir_text);
     return 0;

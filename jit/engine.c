@@ -5,6 +5,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include "jit/debuginfo.h"
 #include "jit/engine.h"
 #include "jit/runtime.h"
 
@@ -70,6 +71,7 @@ record_sizes(void *ctx, LLVMMemoryBufferRef *obj)
         LLVMMoveToNextSymbol(it);
     }
     LLVMDisposeSymbolIterator(it);
+    jp_dbg_read_object(bin);
     LLVMDisposeBinary(bin);
     return LLVMErrorSuccess;
 }

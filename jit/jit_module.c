@@ -27,8 +27,9 @@ jp_numpy_ready(void)
 #include "jit/errors.h"
 #include "jit/symbols.h"
 
-/* _core.jit_symbols() -> list of (start, end, display, filename, line):
- * the symbol registry, for tests and for tools. */
+/* _core.jit_symbols() -> list of (start, end, display, filename, line,
+ * lines): the symbol registry, for tests and for tools; lines is the line
+ * table as a list of (code offset, line). */
 static PyObject *
 jit_symbols(PyObject *module, PyObject *unused)
 {
@@ -38,9 +39,18 @@ jit_symbols(PyObject *module, PyObject *unused)
     (void)unused;
     for (size_t i = 0; list && i < n; i++) {
         const jp_jit_symbol *s = jp_symbols_at(i);
-        PyObject *item = Py_BuildValue("(KKssi)", (unsigned long long)s->start,
-                                       (unsigned long long)s->end, s->display, s->filename,
-                                       s->first_line);
+        PyObject *lines = PyList_New(s->n_lines), *item = NULL;
+        for (int k = 0; lines && k < s->n_lines; k++) {
+            PyObject *row = Py_BuildValue("(II)", s->lines[k].code_offset, s->lines[k].line);
+            if (row == NULL)
+                Py_CLEAR(lines);
+            else
+                PyList_SET_ITEM(lines, k, row);
+        }
+        if (lines)
+            item = Py_BuildValue("(KKssiN)", (unsigned long long)s->start,
+                                 (unsigned long long)s->end, s->display, s->filename,
+                                 s->first_line, lines);
         if (item == NULL || PyList_Append(list, item) < 0)
             Py_CLEAR(list);
         Py_XDECREF(item);

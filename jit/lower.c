@@ -468,8 +468,8 @@ lower_subscript(lctx *c, jp_node *n)
     return LLVMBuildLoad2(c->b, et, ptr, "");
 }
 
-LLVMValueRef
-jp_lower_expr(lctx *c, jp_node *n)
+static LLVMValueRef
+lower_expr_node(lctx *c, jp_node *n)
 {
     jp_type *t = jp_node_type(c, n);
     switch (n->kind) {
@@ -534,6 +534,15 @@ jp_lower_expr(lctx *c, jp_node *n)
     default:
         return LLVMGetUndef(jp_llvm_type(c->ctx, t));
     }
+}
+
+LLVMValueRef
+jp_lower_expr(lctx *c, jp_node *n)
+{
+    LLVMMetadataRef saved = jp_dbg_set_location(c->dbg, c->b, n->line, n->col);
+    LLVMValueRef v = lower_expr_node(c, n);
+    jp_dbg_restore_location(c->dbg, c->b, saved);
+    return v;
 }
 
 /* ---- statements --------------------------------------------------------------- */
@@ -688,6 +697,7 @@ static void
 lower_stmt(lctx *c, jp_node *s)
 {
     ensure_open(c);
+    jp_dbg_set_location(c->dbg, c->b, s->line, s->col);
     switch (s->kind) {
     case S_ASSIGN: {
         LLVMValueRef v = jp_lower_expr(c, s->u.assign.value);
@@ -753,8 +763,10 @@ lower_stmt(lctx *c, jp_node *s)
 static void
 lower_block(lctx *c, jp_block *b)
 {
+    LLVMMetadataRef saved = LLVMGetCurrentDebugLocation2(c->b);  /* the enclosing statement's */
     for (int i = 0; i < b->n; i++)
         lower_stmt(c, b->stmts[i]);
+    jp_dbg_restore_location(c->dbg, c->b, saved);
 }
 
 static void
@@ -787,6 +799,7 @@ lower_trampoline(lctx *c, LLVMValueRef target)
     fn = LLVMAddFunction(c->mod, name, fty);
     add_attr(c, fn, "frame-pointer", "all");
     LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(c->ctx, fn, "entry"));
+    jp_dbg_begin_function(c->dbg, b, fn, name, c->ir->filename, c->ir->def_line);
     args[0] = LLVMGetParam(fn, 1);
     args[1] = LLVMGetParam(fn, 2);
     for (int i = 0; i < c->inst->nargs; i++) {
@@ -800,7 +813,7 @@ lower_trampoline(lctx *c, LLVMValueRef target)
 }
 
 int
-jp_lower_instance(LLVMContextRef ctx, LLVMModuleRef mod, jp_instance *inst)
+jp_lower_instance(LLVMContextRef ctx, LLVMModuleRef mod, jp_instance *inst, jp_dbg *dbg)
 {
     lctx c = {0};
     LLVMValueRef fn;
@@ -810,6 +823,7 @@ jp_lower_instance(LLVMContextRef ctx, LLVMModuleRef mod, jp_instance *inst)
     c.ir = inst->ir;
     c.opts = jp_dispatcher_options(inst->dispatcher);
     c.b = LLVMCreateBuilderInContext(ctx);
+    c.dbg = dbg;
 
     fn = LLVMGetNamedFunction(mod, inst->symbol);
     if (fn == NULL)
@@ -824,6 +838,7 @@ jp_lower_instance(LLVMContextRef ctx, LLVMModuleRef mod, jp_instance *inst)
     c.out = LLVMGetParam(fn, 0);
     c.exc = LLVMGetParam(fn, 1);
     LLVMPositionBuilderAtEnd(c.b, LLVMAppendBasicBlockInContext(ctx, fn, "entry"));
+    jp_dbg_begin_function(dbg, c.b, fn, inst->ir->qualname, inst->ir->filename, inst->ir->def_line);
     c.vars = calloc((size_t)(inst->ir->nlocals ? inst->ir->nlocals : 1), sizeof(LLVMValueRef));
     if (c.vars == NULL) {
         LLVMDisposeBuilder(c.b);

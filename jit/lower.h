@@ -6,6 +6,7 @@
 #define JP_LOWER_H
 
 #include "jit/compiler.h"
+#include "jit/debuginfo.h"
 
 #include <llvm-c/Core.h>
 
@@ -20,6 +21,7 @@ typedef struct lctx {
     LLVMValueRef *vars;             /* alloca per local */
     LLVMBasicBlockRef break_bb[64], continue_bb[64];
     int loop_depth;
+    jp_dbg *dbg;                    /* debug locations (NULL: none) */
 } lctx;
 
 LLVMTypeRef jp_llvm_type(LLVMContextRef ctx, jp_type *t);
