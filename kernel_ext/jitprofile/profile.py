@@ -9,6 +9,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import signal
 import sys
 import tempfile
 import threading
@@ -58,8 +59,28 @@ def _after_fork_child():
     child.start()
     atexit.register(child._dump_child)
     mp_util = sys.modules.get("multiprocessing.util")
-    if mp_util is not None:     # workers leave through os._exit, after these
+    if mp_util is not None:
+        # multiprocessing workers leave through os._exit after running the
+        # finalizers; their bootstrap clears the finalizers registered so
+        # far, then runs the after-fork hooks: register from one of those.
         mp_util.Finalize(None, child._dump_child, exitpriority=-100)
+        mp_util.register_after_fork(child, _register_mp_finalizer)
+        # Pool.terminate() (and so `with Pool() as p`) ends workers with
+        # SIGTERM: save the profile first, then die of the same signal.
+        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, _dump_and_die)
+
+
+def _dump_and_die(signum, _frame):
+    if _active is not None:
+        _active._dump_child()
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+
+
+def _register_mp_finalizer(child: "Profile") -> None:
+    import multiprocessing.util as mp_util
+    mp_util.Finalize(None, child._dump_child, exitpriority=-100)
 
 
 class Profile:
