@@ -140,8 +140,10 @@ def test_process_pool_children_are_merged():
 def test_multiprocessing_pool_children_are_merged():
     ctx = multiprocessing.get_context("fork")
     with jitprofile.Profile() as prof:
-        with ctx.Pool(2) as pool:
-            pool.map(pi_part, [(i * 200_000, 200_000) for i in range(4)])
+        pool = ctx.Pool(2)
+        pool.map(pi_part, [(i * 300_000, 300_000) for i in range(6)], chunksize=1)
+        pool.close()            # workers leave normally and save their samples
+        pool.join()
     pids = {p["pid"] for p in prof.by_process()}
     assert len(pids) >= 2
     assert any(r.name == "pi_part" for r in prof.top(10))
