@@ -1,11 +1,16 @@
-/* profiler/module_init.c - registers the profiler's Python-facing functions
+/* profiler/module_init.c - registers the profiler's Python-facing types
  * in jitprofile._core. */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "profiler/profile_object.h"
 
 int
 jp_profiler_module_init(PyObject *m)
 {
-    (void)m;
+    if (PyType_Ready(&JpProfileData_Type) < 0)
+        return -1;
+    Py_INCREF(&JpProfileData_Type);
+    if (PyModule_AddObject(m, "ProfileData", (PyObject *)&JpProfileData_Type) < 0) {
+        Py_DECREF(&JpProfileData_Type);
+        return -1;
+    }
     return 0;
 }

@@ -12,3 +12,11 @@ from . import types
 __version__ = "0.1.0"
 __all__ = ["jit", "njit", "typeof", "types", "Dispatcher", "CompileError", "TypingError",
            "UnsupportedError"] + types.__all__
+
+
+def __getattr__(name):
+    # the profiler's glue loads on first use: `import jitprofile` stays cheap
+    if name == "Profile":
+        from .profile import Profile
+        return Profile
+    raise AttributeError(f"module 'jitprofile' has no attribute {name!r}")

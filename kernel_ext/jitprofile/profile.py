@@ -1,0 +1,382 @@
+"""jitprofile.Profile: the mixed-mode sampling profiler, as Python sees it.
+
+Thin glue over the C sampler (sampler/) and aggregation (profiler/): start
+and stop a session, name threads, follow forked children (multiprocessing,
+ProcessPoolExecutor) and merge their profiles, and present the results.
+"""
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import signal
+import sys
+import tempfile
+import threading
+from typing import NamedTuple
+
+from . import _core
+
+__all__ = ["Profile", "FunctionStat"]
+
+_active: "Profile | None" = None       # the session running in this process
+_fork_hook_installed = False
+
+
+class FunctionStat(NamedTuple):
+    """One row of Profile.top(): a function and where its time went."""
+    name: str
+    module: str
+    file: str
+    line: int
+    category: str        # python / native / jit
+    self_samples: int
+    total_samples: int
+    self_pct: float
+    total_pct: float
+    self_s: float
+    total_s: float
+    threads: int
+
+
+def _thread_hook(*_args):
+    """Runs once in each new threading.Thread: sample it from its start."""
+    sys.setprofile(None)
+    if _active is not None:
+        _core.sampler_register_thread(threading.current_thread().name)
+
+
+def _after_fork_child():
+    global _active
+    parent = _active
+    _active = None
+    if parent is None or not parent.follow_children or parent._child_dir is None:
+        return
+    child = Profile(hz=parent.hz, wall=parent.wall, native=parent.native,
+                    follow_children=True)
+    child._child_dir = parent._child_dir
+    child._is_child = True
+    child.start()
+    atexit.register(child._dump_child)
+    mp_util = sys.modules.get("multiprocessing.util")
+    if mp_util is not None:
+        # multiprocessing workers leave through os._exit after running the
+        # finalizers; their bootstrap clears the finalizers registered so
+        # far, then runs the after-fork hooks: register from one of those.
+        mp_util.Finalize(None, child._dump_child, exitpriority=-100)
+        mp_util.register_after_fork(child, _register_mp_finalizer)
+        # Pool.terminate() (and so `with Pool() as p`) ends workers with
+        # SIGTERM: save the profile first, then die of the same signal.
+        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, _dump_and_die)
+
+
+def _dump_and_die(signum, _frame):
+    if _active is not None:
+        _active._dump_child()
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+
+
+def _register_mp_finalizer(child: "Profile") -> None:
+    import multiprocessing.util as mp_util
+    mp_util.Finalize(None, child._dump_child, exitpriority=-100)
+
+
+class Profile:
+    """A sampling profile of every thread (and, optionally, every forked
+    child process) of this process.
+
+        with jitprofile.Profile() as prof:
+            work()
+        print(prof.text())
+    """
+
+    def __init__(self, hz: int = 1000, wall: bool = False, native: bool = True,
+                 follow_children: bool = True, root=None):
+        if not isinstance(hz, int) or not 1 <= hz <= 10000:
+            raise ValueError(f"sampling rate must be 1..10000 Hz, not {hz!r}")
+        self.hz = hz
+        self.wall = bool(wall)
+        self.native = bool(native)
+        self.follow_children = bool(follow_children)
+        self._root = root            # code object hidden with its callers
+        self.data = _core.ProfileData()
+        self.data.interval = 1.0 / hz
+        self._child_dir: str | None = None
+        self._is_child = False
+        self._dumped = False
+        self._running = False
+        self._thread_names: dict[tuple[int, int], str] = {}
+
+    # -- session ---------------------------------------------------------
+    def start(self) -> "Profile":
+        global _active, _fork_hook_installed
+        if _active is not None:
+            raise RuntimeError("another jitprofile.Profile is already running")
+        if self.follow_children and self._child_dir is None:
+            self._child_dir = tempfile.mkdtemp(prefix="jitprofile-children-")
+        if not _fork_hook_installed:
+            os.register_at_fork(after_in_child=_after_fork_child)
+            _fork_hook_installed = True
+        _core.sampler_start(self.data, hz=self.hz, wall=self.wall, native=self.native,
+                            root=self._root)
+        _active = self
+        self._running = True
+        self._remember_thread_names()
+        threading.setprofile(_thread_hook)
+        atexit.register(self.stop)
+        return self
+
+    def stop(self) -> "Profile":
+        global _active
+        if not self._running:
+            return self
+        _core.sampler_stop()
+        self._remember_thread_names()
+        threading.setprofile(None)
+        self._running = False
+        if _active is self:
+            _active = None
+        atexit.unregister(self.stop)
+        for (pid, tid), name in self._thread_names.items():
+            self.data.add_thread(pid, tid, name)
+        if not self._is_child:
+            self._merge_children()
+        return self
+
+    def __enter__(self) -> "Profile":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def _remember_thread_names(self) -> None:
+        pid = os.getpid()
+        for t in threading.enumerate():
+            if t.native_id is not None:
+                self._thread_names[(pid, t.native_id)] = t.name
+
+    # -- children ----------------------------------------------------------
+    def _dump_child(self) -> None:
+        if self._dumped or self._child_dir is None:
+            return
+        self._dumped = True
+        self.stop()
+        path = os.path.join(self._child_dir, f"child-{os.getpid()}.json")
+        tmp = path + ".tmp"
+        try:
+            with open(tmp, "w") as f:
+                json.dump(self.to_dict(), f)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+
+    def _merge_children(self) -> None:
+        d = self._child_dir
+        if d is None or not os.path.isdir(d):
+            return
+        for name in sorted(os.listdir(d)):
+            path = os.path.join(d, name)
+            if name.startswith("child-") and name.endswith(".json"):
+                try:
+                    with open(path) as f:
+                        child = Profile.from_dict(json.load(f))
+                    self.data.merge(child.data)
+                except (OSError, ValueError, KeyError, TypeError):
+                    pass
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+        try:
+            os.rmdir(d)
+        except OSError:
+            pass
+        self._child_dir = None
+
+    # -- results -----------------------------------------------------------
+    def top(self, n: int = 20, thread: int | None = None,
+            pid: int | None = None) -> list[FunctionStat]:
+        """The n functions with the most self time (then total time)."""
+        total, rows = self.data.stats(pid=-1 if pid is None else pid,
+                                      tid=-1 if thread is None else thread)
+        funcs = self.data.functions()
+        iv = self.data.interval
+        out = []
+        for func, self_w, total_w, nthreads in rows[:n]:
+            name, file, module, line, cat = funcs[func]
+            out.append(FunctionStat(name, module, file, line, cat, self_w, total_w,
+                                    100.0 * self_w / total if total else 0.0,
+                                    100.0 * total_w / total if total else 0.0,
+                                    self_w * iv, total_w * iv, nthreads))
+        return out
+
+    def by_thread(self) -> list[dict]:
+        """Per thread: pid, tid, name, samples, seconds, share, hottest function."""
+        threads = self.data.threads()
+        total = sum(t[3] for t in threads) or 1
+        out = []
+        for pid, tid, name, samples in threads:
+            if samples == 0:
+                continue
+            top = self.top(1, thread=tid, pid=pid)
+            out.append({"pid": pid, "tid": tid, "name": name, "samples": samples,
+                        "seconds": samples * self.data.interval,
+                        "share": samples / total,
+                        "top": top[0].name if top else None})
+        out.sort(key=lambda r: -r["samples"])
+        return out
+
+    def by_process(self) -> list[dict]:
+        """Per process: pid, samples, seconds (CPU or wall), threads, share."""
+        procs: dict[int, dict] = {}
+        total = 0
+        for pid, tid, _name, samples in self.data.threads():
+            if samples == 0:
+                continue
+            p = procs.setdefault(pid, {"pid": pid, "samples": 0, "threads": 0})
+            p["samples"] += samples
+            p["threads"] += 1
+            total += samples
+        for p in procs.values():
+            p["seconds"] = p["samples"] * self.data.interval
+            p["share"] = p["samples"] / total if total else 0.0
+        return sorted(procs.values(), key=lambda r: -r["samples"])
+
+    def timeline(self, bucket_ms: float = 10.0) -> dict[tuple[int, int], list[tuple[float, float]]]:
+        """Per (pid, tid): [(seconds since the first sample, sampled seconds
+        in that bucket)] - the per-thread CPU (or wall) timeline."""
+        threads = self.data.threads()
+        samples = self.data.samples()
+        if not samples:
+            return {}
+        t0 = min(s[2] for s in samples)
+        width = int(bucket_ms * 1e6)
+        iv = self.data.interval
+        buckets: dict[tuple[int, int], dict[int, float]] = {}
+        for thread, _node, ts, weight in samples:
+            key = (threads[thread][0], threads[thread][1])
+            b = buckets.setdefault(key, {})
+            k = (ts - t0) // width
+            b[k] = b.get(k, 0.0) + weight * iv
+        return {key: [(k * width / 1e9, v) for k, v in sorted(b.items())]
+                for key, b in buckets.items()}
+
+    def stacks(self) -> list[tuple[list[str], int]]:
+        """Every distinct stack (root first, function names) with its weight."""
+        return [(line.rsplit(" ", 1)[0].split(";"), int(line.rsplit(" ", 1)[1]))
+                for line in self.data.collapsed().splitlines() if line]
+
+    def to_collapsed(self, path: str | None = None) -> str:
+        """Brendan Gregg's folded stacks ("a;b;c 42" per line)."""
+        text = self.data.collapsed()
+        if path is not None:
+            with open(path, "w") as f:
+                f.write(text)
+        return text
+
+    def to_dict(self) -> dict:
+        """Every table of the profile, JSON-ready (from_dict reads it back)."""
+        return {
+            "version": 1,
+            "hz": self.hz, "wall": self.wall, "native": self.native,
+            "interval": self.data.interval,
+            "functions": [list(f) for f in self.data.functions()],
+            "frames": [list(f) for f in self.data.frames()],
+            "nodes": [list(n) for n in self.data.nodes()],
+            "threads": [list(t) for t in self.data.threads()],
+            "samples": [list(s) for s in self.data.samples()],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Profile":
+        if d.get("version") != 1:
+            raise ValueError("not a jitprofile profile (version 1)")
+        prof = cls(hz=int(d["hz"]), wall=d["wall"], native=d["native"],
+                   follow_children=False)
+        data = prof.data
+        data.interval = float(d["interval"])
+        fmap = [data.intern_func(*f) for f in d["functions"]]
+        frmap = [data.intern_frame(fmap[func], line) for func, line in d["frames"]]
+        nmap = [0] * len(d["nodes"])
+        for i, (parent, frame) in enumerate(d["nodes"]):
+            if i:
+                nmap[i] = data.intern_node(nmap[parent], frmap[frame])
+        tmap = [data.add_thread(pid, tid, name) for pid, tid, name, _n in d["threads"]]
+        for thread, node, ts, weight in d["samples"]:
+            data.add_sample(tmap[thread], nmap[node], ts, weight)
+        return prof
+
+    def to_speedscope(self, path: str | None = None) -> dict:
+        """A speedscope file (https://www.speedscope.app): one sampled
+        profile per thread, weights in seconds."""
+        funcs = self.data.functions()
+        frames = self.data.frames()
+        nodes = self.data.nodes()
+        threads = self.data.threads()
+        shared = [{"name": funcs[f][0], "file": funcs[f][1], "line": line,
+                   "col": 0} for f, line in frames]
+        paths: dict[int, list[int]] = {}
+
+        def path_of(node: int) -> list[int]:
+            p = paths.get(node)
+            if p is None:
+                out = []
+                n = node
+                while n > 0:
+                    out.append(nodes[n][1])
+                    n = nodes[n][0]
+                p = paths[node] = out[::-1]
+            return p
+
+        per_thread: dict[int, list] = {}
+        for thread, node, ts, weight in self.data.samples():
+            per_thread.setdefault(thread, []).append((ts, node, weight))
+        profiles = []
+        iv = self.data.interval
+        for thread, rows in sorted(per_thread.items()):
+            pid, tid, name, _n = threads[thread]
+            rows.sort()
+            start = rows[0][0] / 1e9
+            profiles.append({
+                "type": "sampled", "name": f"{name or 'thread'} (pid {pid}, tid {tid})",
+                "unit": "seconds", "startValue": 0.0,
+                "endValue": sum(r[2] for r in rows) * iv,
+                "samples": [path_of(node) for _ts, node, _w in rows],
+                "weights": [w * iv for _ts, _node, w in rows],
+            })
+            del start
+        doc = {"$schema": "https://www.speedscope.app/file-format-schema.json",
+               "shared": {"frames": shared}, "profiles": profiles,
+               "name": "jitprofile", "exporter": "jitprofile"}
+        if path is not None:
+            with open(path, "w") as f:
+                json.dump(doc, f)
+        return doc
+
+    def text(self, n: int = 25) -> str:
+        """A hotspot table like VTune's function summary."""
+        total_w = sum(t[3] for t in self.data.threads())
+        procs = self.by_process()
+        nthreads = sum(p["threads"] for p in procs)
+        kind = "wall time" if self.wall else "CPU time"
+        lines = [f"jitprofile: {total_w * self.data.interval:.3f} s of {kind} sampled at "
+                 f"{self.hz} Hz, {nthreads} thread(s), {len(procs)} process(es)"]
+        if len(procs) > 1:
+            for p in procs:
+                lines.append(f"  pid {p['pid']:>8}  {p['seconds']:9.3f} s  "
+                             f"{100 * p['share']:5.1f}%  {p['threads']} thread(s)")
+        lines.append("")
+        lines.append(f"{'Function':<48} {'Self %':>7} {'Total %':>7} {'Self s':>8} "
+                     f"{'Category':<8} {'Module':<28} {'Thr':>3}")
+        for r in self.top(n):
+            name = r.name if len(r.name) <= 48 else r.name[:45] + "..."
+            mod = r.module if len(r.module) <= 28 else r.module[:25] + "..."
+            lines.append(f"{name:<48} {r.self_pct:6.1f}% {r.total_pct:6.1f}% "
+                         f"{r.self_s:8.3f} {r.category:<8} {mod:<28} {r.threads:>3}")
+        return "\n".join(lines) + "\n"
+
+    def __repr__(self) -> str:
+        state = "running" if self._running else "stopped"
+        return f"<jitprofile.Profile {state}, {len(self.data.samples())} samples>"

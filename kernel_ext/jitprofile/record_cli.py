@@ -1,0 +1,181 @@
+"""python -m jitprofile record [-r HZ] [--wall] [--no-native] [-o FILE]
+[--format text|collapsed|speedscope|json] (script.py | -m module) [args...]
+
+Runs the target under jitprofile.Profile and writes the profile.  A target
+that raises still yields its profile, then its traceback, and its exit code
+becomes ours.  Bad input (missing script, unknown format, rate out of range)
+is one line on stderr and exit code 2.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import importlib.util
+import sys
+import traceback
+import types
+
+FORMATS = ("text", "collapsed", "speedscope", "json")
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):           # one line, exit code 2
+        raise _UsageError(message)
+
+
+def _rate(text: str) -> int:
+    try:
+        hz = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"rate must be an integer, not {text!r}")
+    if not 1 <= hz <= 10000:
+        raise argparse.ArgumentTypeError(f"rate must be 1..10000 Hz, not {hz}")
+    return hz
+
+
+def _parser() -> _Parser:
+    p = _Parser(prog="python -m jitprofile record", add_help=True,
+                description="Profile a Python script or module (Python, native and JIT frames).")
+    p.add_argument("-r", "--rate", type=_rate, default=1000, metavar="HZ",
+                   help="samples per second per thread, 1..10000 (default 1000)")
+    p.add_argument("--wall", action="store_true", help="sample wall time (blocked threads show)")
+    p.add_argument("--no-native", action="store_true", help="Python frames only")
+    p.add_argument("--no-children", action="store_true", help="do not follow forked children")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the profile here (default stdout)")
+    p.add_argument("--format", default=None, metavar="FMT",
+                   help="text, collapsed, speedscope or json (default text, or from -o's suffix)")
+    p.add_argument("-m", dest="module", metavar="MODULE", help="run a library module as a script")
+    p.add_argument("target", nargs=argparse.REMAINDER, help="script.py [args...]")
+    return p
+
+
+def _format_for(args) -> str:
+    fmt = args.format
+    if fmt is None and args.output:
+        ext = os.path.splitext(args.output)[1].lower()
+        fmt = {".collapsed": "collapsed", ".folded": "collapsed",
+               ".speedscope": "speedscope", ".json": "json"}.get(ext, "text")
+    fmt = fmt or "text"
+    if fmt not in FORMATS:
+        raise _UsageError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    return fmt
+
+
+def _render(prof, fmt: str) -> str:
+    if fmt == "text":
+        return prof.text()
+    if fmt == "collapsed":
+        return prof.to_collapsed()
+    if fmt == "speedscope":
+        return json.dumps(prof.to_speedscope())
+    return json.dumps(prof.to_dict())
+
+
+def _load_target(args):
+    """(code, globals) of the script or module, to run as __main__."""
+    main = types.ModuleType("__main__")
+    if args.module is None:
+        path = args.target[0]
+        with open(path, "rb") as f:
+            code = compile(f.read(), path, "exec")
+        main.__file__ = path
+    else:
+        spec = importlib.util.find_spec(args.module)
+        if spec is not None and spec.submodule_search_locations is not None:
+            spec = importlib.util.find_spec(args.module + ".__main__")
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "get_code"):
+            raise _UsageError(f"no module named {args.module!r}")
+        code = spec.loader.get_code(spec.name)
+        if code is None:
+            raise _UsageError(f"module {args.module!r} has no code to run")
+        main.__file__ = spec.origin
+        main.__spec__ = spec
+    main.__builtins__ = __builtins__
+    sys.modules["__main__"] = main
+    return code, main.__dict__
+
+
+def _run_target(code, globals_) -> None:
+    """The launcher frame: it and its callers are hidden from the profile."""
+    exec(code, globals_)
+
+
+def _user_traceback() -> str:
+    """The current exception's traceback without the launcher's frames."""
+    etype, value, tb = sys.exc_info()
+    skip = {os.path.abspath(__file__)}
+    while tb is not None and os.path.abspath(tb.tb_frame.f_code.co_filename) in skip:
+        tb = tb.tb_next
+    return "".join(traceback.format_exception(etype, value, tb))
+
+
+def main(argv: list[str]) -> int:
+    try:
+        args = _parser().parse_args(argv)
+        fmt = _format_for(args)
+        if args.module is None:
+            if not args.target:
+                raise _UsageError("no script given (record script.py [args] or record -m module)")
+            script = args.target[0]
+            if not os.path.isfile(script):
+                raise _UsageError(f"cannot find script {script!r}")
+        elif args.target and args.target[0] == "--":
+            args.target = args.target[1:]
+    except _UsageError as e:
+        print(f"jitprofile record: error: {e}", file=sys.stderr)
+        return 2
+
+    from .profile import Profile
+
+    if args.module is not None:
+        sys.argv = [args.module] + args.target
+        sys.path.insert(0, os.getcwd())
+    else:
+        sys.argv = list(args.target)
+        sys.path.insert(0, os.path.dirname(os.path.abspath(args.target[0])))
+    try:
+        target, globals_ = _load_target(args)
+    except (_UsageError, ImportError, SyntaxError, OSError, ValueError) as e:
+        print(f"jitprofile record: error: {e}", file=sys.stderr)
+        return 2
+    prof = Profile(hz=args.rate, wall=args.wall, native=not args.no_native,
+                   follow_children=not args.no_children, root=_run_target.__code__)
+    rc = 0
+    failure = None
+    try:        # the target may close or replace sys.stdout
+        out_stream = os.fdopen(os.dup(sys.stdout.fileno()), "w")
+    except (OSError, ValueError, AttributeError):
+        out_stream = sys.__stdout__
+    prof.start()
+    try:
+        _run_target(target, globals_)
+    except SystemExit as e:
+        if e.code is None:
+            rc = 0
+        elif isinstance(e.code, int):
+            rc = e.code
+        else:
+            print(e.code, file=sys.stderr)
+            rc = 1
+    except BaseException:               # KeyboardInterrupt included
+        failure = _user_traceback()
+        rc = 1
+    finally:
+        prof.stop()
+    out = _render(prof, fmt)
+    if args.output:
+        with open(args.output, "w") as f:
+            f.write(out)
+        print(f"jitprofile: profile written to {args.output} ({fmt})", file=sys.stderr)
+    else:
+        sys.stdout.flush() if not sys.stdout.closed else None
+        out_stream.write(out)
+        out_stream.flush()
+    if failure is not None:
+        sys.stderr.write(failure)
+    return rc

@@ -1,0 +1,361 @@
+/* sampler/collector.c - the collector thread and the drain.
+ *
+ * The thread follows the process's threads and, every few milliseconds,
+ * takes the GIL to drain the rings: each raw sample is symbolized (native
+ * addresses through the ELF symbolizer and the JIT registry, Python frames
+ * through their code objects) and merged into one stack, root first, that
+ * is interned into the profile's call tree.
+ *
+ * The merge: walking the native stack from the leaf, every
+ * _PyEval_EvalFrameDefault frame is replaced by the run of Python frames it
+ * was executing (up to and including the one marked as its entry frame);
+ * other interpreter frames are dropped when the thread runs Python code,
+ * and so are the native frames below its outermost Python frame (thread
+ * start-up).  Python frames left over (native unwinding stopped early) go
+ * at the root.
+ */
+#define _GNU_SOURCE
+#include "sampler/sampler.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "jit/symbols.h"
+#include "profiler/idmap.h"
+#include "sampler/sample.h"
+#include "sampler/symbolize_elf.h"
+
+#define DRAIN_INTERVAL_NS 10000000L     /* 10 ms */
+#define SCAN_EVERY 2                    /* thread scan every 2 drains */
+
+enum { NK_OTHER = 0, NK_EVAL = 1, NK_INTERP = 2 };
+
+static jp_idmap native_cache;       /* ip -> frame id | kind << 30 */
+static jp_idmap pyframe_cache;      /* (code ptr, offset) -> frame id */
+static jp_idmap thread_index;       /* slot index -> profile thread id + 1 */
+static uint32_t scratch[JP_MAX_NATIVE + JP_MAX_PYFRAMES + 2];
+static uint32_t freed_frame = JP_NONE, unknown_frame = JP_NONE;
+
+static uint32_t
+special_frame(uint32_t *cache, const char *name)
+{
+    if (*cache == JP_NONE) {
+        uint32_t f = jp_profile_func(jp_S.profile, name, "", "", 0, JP_CAT_NATIVE);
+        if (f != JP_NONE)
+            *cache = jp_profile_frame(jp_S.profile, f, 0);
+    }
+    return *cache;
+}
+
+/* Dotted module name from a source path: the part under site-packages or
+ * lib/pythonX.Y, else the file's stem. */
+static void
+module_from_path(const char *path, char *out, size_t cap)
+{
+    const char *marks[] = {"/site-packages/", "/dist-packages/", "/lib/python3."};
+    const char *start = NULL;
+    size_t k = 0;
+
+    if (path[0] == '<') {
+        snprintf(out, cap, "%s", path);
+        return;
+    }
+    for (size_t i = 0; i < sizeof marks / sizeof *marks && !start; i++) {
+        const char *m = strstr(path, marks[i]);
+        if (m) {
+            start = m + strlen(marks[i]);
+            if (i == 2) {           /* skip "11/" of lib/python3.11/ */
+                const char *slash = strchr(start, '/');
+                start = slash ? slash + 1 : start;
+            }
+        }
+    }
+    if (start == NULL)
+        start = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    for (const char *c = start; *c && k + 1 < cap; c++)
+        out[k++] = *c == '/' ? '.' : *c;
+    out[k] = '\0';
+    if (k > 3 && strcmp(out + k - 3, ".py") == 0)
+        out[k -= 3] = '\0';
+    if (k > 9 && strcmp(out + k - 9, ".__init__") == 0)
+        out[k - 9] = '\0';
+}
+
+static uint32_t
+python_frame(uintptr_t ptr, uint32_t offset, uint64_t ts)
+{
+    uint32_t id = jp_idmap_get(&pyframe_cache, ptr, offset);
+    int transient = 0, line;
+    PyCodeObject *code;
+    const char *name, *file;
+    char module[256];
+    uint32_t func;
+
+    if (id != JP_NONE)
+        return id;
+    code = jp_codes_resolve(ptr, ts, &transient);
+    if (code == NULL) {
+        jp_S.unresolved_code++;
+        return special_frame(&freed_frame, "<freed code>");
+    }
+    name = PyUnicode_Check(code->co_qualname) ? PyUnicode_AsUTF8(code->co_qualname) : NULL;
+    file = PyUnicode_Check(code->co_filename) ? PyUnicode_AsUTF8(code->co_filename) : NULL;
+    if (name == NULL || file == NULL) {
+        PyErr_Clear();
+        return special_frame(&unknown_frame, "[unknown]");
+    }
+    line = PyCode_Addr2Line(code, (int)offset);
+    if (line < 0)
+        line = code->co_firstlineno;
+    module_from_path(file, module, sizeof module);
+    func = jp_profile_func(jp_S.profile, name, file, module, code->co_firstlineno,
+                           JP_CAT_PYTHON);
+    id = func == JP_NONE ? JP_NONE : jp_profile_frame(jp_S.profile, func, line);
+    if (id != JP_NONE && !transient)
+        jp_idmap_put(&pyframe_cache, ptr, offset, id);
+    return id;
+}
+
+/* Frame id and kind (NK_*) of a native address (a call site for frames
+ * above the leaf). */
+static uint32_t
+native_frame(uintptr_t ip, int *kind)
+{
+    uint32_t v = jp_idmap_get(&native_cache, ip, 1);
+    const jp_jit_symbol *js;
+    jp_native_sym ns;
+    uint32_t func, id;
+    char buf[512];
+
+    if (v != JP_NONE) {
+        *kind = (int)(v >> 30);
+        return v & 0x3fffffff;
+    }
+    *kind = NK_OTHER;
+    js = jp_symbols_find(ip);
+    if (js != NULL) {
+        char module[256];
+        module_from_path(js->filename, module, sizeof module);
+        func = jp_profile_func(jp_S.profile, js->display, js->filename, module,
+                               js->first_line, JP_CAT_JIT);
+        id = func == JP_NONE ? JP_NONE
+             : jp_profile_frame(jp_S.profile, func, jp_symbols_line(js, ip));
+    } else {
+        jp_symbolize(ip, &ns);
+        if (ns.function == NULL) {
+            snprintf(buf, sizeof buf, "[%s+0x%lx]",
+                     ns.object_short[0] ? ns.object_short : "unknown",
+                     (unsigned long)ns.offset);
+        }
+        if (ns.function && strncmp(ns.function, "_PyEval_EvalFrameDefault", 24) == 0)
+            *kind = NK_EVAL;
+        else if (ns.is_interpreter)
+            *kind = NK_INTERP;
+        func = jp_profile_func(jp_S.profile, ns.function ? ns.function : buf,
+                               ns.object, ns.object_short, 0, JP_CAT_NATIVE);
+        id = func == JP_NONE ? JP_NONE : jp_profile_frame(jp_S.profile, func, 0);
+    }
+    if (id != JP_NONE && id < (1u << 30))
+        jp_idmap_put(&native_cache, ip, 1, id | (uint32_t)*kind << 30);
+    return id;
+}
+
+static uint32_t
+profile_thread(int slot_index, jp_slot *slot)
+{
+    uint32_t v = jp_idmap_get(&thread_index, (uint64_t)slot_index, (uint64_t)slot->tid);
+    if (v == JP_NONE) {
+        v = jp_profile_thread(jp_S.profile, jp_S.pid, slot->tid);
+        if (v == JP_NONE)
+            return JP_NONE;
+        jp_idmap_put(&thread_index, (uint64_t)slot_index, (uint64_t)slot->tid, v);
+        slot->name_dirty = 1;
+    }
+    if (slot->name_dirty) {
+        slot->name_dirty = 0;
+        jp_profile_thread_name(jp_S.profile, v, slot->name);
+    }
+    return v;
+}
+
+static void
+process_sample(int slot_index, jp_slot *slot, const uint64_t *rec)
+{
+    uint32_t n_native = (uint32_t)rec[1], n_py = (uint32_t)(rec[1] >> 32);
+    uint64_t ts = rec[2];
+    const uint64_t *ips = rec + JP_SAMPLE_HDR_WORDS, *py = ips + n_native;
+    uint32_t n = 0, pi = 0, thread, node;
+    const uint32_t cap = sizeof scratch / sizeof *scratch;
+
+    if (JP_REC_WORDS(rec[0]) != JP_SAMPLE_HDR_WORDS + n_native + 2 * n_py)
+        return;                 /* corrupt: never trust it */
+    if (jp_S.root_code != 0) {  /* hide the launcher (e.g. the CLI) */
+        for (uint32_t i = 0; i < n_py; i++)
+            if ((uintptr_t)py[2 * i] == jp_S.root_code) {
+                n_py = i;
+                if (n_py == 0)
+                    n_native = 0;
+                break;
+            }
+    }
+    thread = profile_thread(slot_index, slot);
+    if (thread == JP_NONE)
+        return;
+    for (uint32_t i = 0; i < n_native && n < cap; i++) {
+        int kind;
+        uint32_t id = native_frame((uintptr_t)ips[i] - (i > 0), &kind);
+        if (kind == NK_EVAL && n_py > 0) {
+            while (pi < n_py && n < cap) {
+                uint64_t meta = py[2 * pi + 1];
+                uint32_t f = python_frame((uintptr_t)py[2 * pi], (uint32_t)meta, ts);
+                pi++;
+                if (f != JP_NONE)
+                    scratch[n++] = f;
+                if ((meta >> 32) & JP_PYF_ENTRY)
+                    break;
+            }
+            continue;
+        }
+        if (n_py > 0 && (pi >= n_py || kind == NK_INTERP))
+            continue;
+        if (id != JP_NONE)
+            scratch[n++] = id;
+    }
+    while (pi < n_py && n < cap) {
+        uint32_t f = python_frame((uintptr_t)py[2 * pi], (uint32_t)py[2 * pi + 1], ts);
+        pi++;
+        if (f != JP_NONE)
+            scratch[n++] = f;
+    }
+    if (n == 0) {
+        uint32_t f = special_frame(&unknown_frame, "[unknown]");
+        if (f == JP_NONE)
+            return;
+        scratch[n++] = f;
+    }
+    for (uint32_t i = 0; i < n / 2; i++) {     /* root first */
+        uint32_t t = scratch[i];
+        scratch[i] = scratch[n - 1 - i];
+        scratch[n - 1 - i] = t;
+    }
+    node = jp_profile_path(jp_S.profile, scratch, n);
+    if (node != JP_NONE && jp_profile_add_sample(jp_S.profile, thread, node, ts,
+                                                    JP_SAMPLE_WEIGHT(rec[0])) == 0)
+        jp_S.samples++;
+}
+
+void
+jp_collector_drain(void)
+{
+    uint64_t start = jp_now_ns();
+
+    if (jp_S.slots == NULL || jp_S.profile == NULL || jp_S.draining)
+        return;
+    jp_S.draining = 1;
+    for (int i = 0; i < JP_MAX_THREADS; i++) {
+        jp_slot *s = &jp_S.slots[i];
+        const uint64_t *rec;
+        int st = __atomic_load_n(&s->state, __ATOMIC_ACQUIRE);
+        if (st == JP_SLOT_FREE)
+            continue;
+        while ((rec = jp_ring_peek(&s->ring)) != NULL) {
+            if (JP_REC_KIND(rec[0]) == JP_REC_SAMPLE)
+                process_sample(i, s, rec);
+            jp_ring_pop(&s->ring);
+        }
+        if (s->ring.dropped) {
+            jp_S.dropped += s->ring.dropped;
+            s->ring.dropped = 0;
+        }
+    }
+    jp_codes_after_drain(start);
+    jp_threads_free_retired();
+    jp_S.draining = 0;
+}
+
+static int
+rings_have_data(void)
+{
+    for (int i = 0; i < JP_MAX_THREADS; i++) {
+        jp_slot *s = &jp_S.slots[i];
+        if (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) != JP_SLOT_FREE
+            && __atomic_load_n(&s->ring.head, __ATOMIC_ACQUIRE)
+               != __atomic_load_n(&s->ring.tail, __ATOMIC_ACQUIRE))
+            return 1;
+    }
+    return 0;
+}
+
+static void *
+collector_main(void *arg)
+{
+    sigset_t all;
+    unsigned tick = 0;
+
+    (void)arg;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    for (;;) {
+        struct timespec ts = {0, DRAIN_INTERVAL_NS};
+        int stop = __atomic_load_n(&jp_S.stop_requested, __ATOMIC_ACQUIRE);
+
+        if (stop) {
+            jp_threads_stop_all();
+            break;
+        }
+        if (tick++ % SCAN_EVERY == 0)
+            jp_threads_scan();
+        if (rings_have_data()) {
+            PyEval_RestoreThread(jp_S.collector_ts);
+            jp_collector_drain();
+            PyEval_SaveThread();
+        }
+        while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+            ;
+    }
+    return NULL;
+}
+
+static void *
+collector_boot(void *arg)
+{
+    jp_S.collector_tid = (pid_t)gettid();
+    __atomic_store_n((int *)arg, 1, __ATOMIC_RELEASE);
+    return collector_main(NULL);
+}
+
+int
+jp_collector_start(void)
+{
+    int ready = 0;
+    pthread_attr_t attr;
+
+    jp_S.collector_tid = -1;
+    pthread_attr_init(&attr);
+    if (pthread_create(&jp_S.collector, &attr, collector_boot, &ready) != 0) {
+        pthread_attr_destroy(&attr);
+        return -1;
+    }
+    pthread_attr_destroy(&attr);
+    while (!__atomic_load_n(&ready, __ATOMIC_ACQUIRE))
+        sched_yield();
+    return 0;
+}
+
+void
+jp_collector_join(void)
+{
+    __atomic_store_n(&jp_S.stop_requested, 1, __ATOMIC_RELEASE);
+    pthread_join(jp_S.collector, NULL);
+}
+
+void
+jp_collector_reset_caches(void)
+{
+    jp_idmap_free(&native_cache);
+    jp_idmap_free(&pyframe_cache);
+    jp_idmap_free(&thread_index);
+    freed_frame = unknown_frame = JP_NONE;
+}

@@ -1,0 +1,85 @@
+/* sampler/sampler.h - the sampler's shared state: thread slots, the
+ * session configuration, and the entry points that its files give each
+ * other.  One session at a time per process. */
+#ifndef JP_SAMPLER_H
+#define JP_SAMPLER_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "profiler/profile_data.h"
+#include "sampler/ring.h"
+
+#define JP_MAX_THREADS 1024
+
+enum { JP_SLOT_FREE = 0, JP_SLOT_ACTIVE = 1, JP_SLOT_RETIRED = 2 };
+
+typedef struct jp_slot {
+    jp_ring ring;
+    int state;              /* JP_SLOT_*, atomic */
+    int busy;               /* handlers running on this slot, atomic */
+    pid_t tid;
+    timer_t timer;
+    int has_timer;
+    int seen;               /* mark of the last /proc scan */
+    char name[64];
+    int name_dirty;         /* name changed since the collector looked */
+} jp_slot;
+
+typedef struct jp_session {
+    int running;            /* atomic */
+    int stop_requested;     /* atomic */
+    int hz;
+    int wall;
+    int native;
+    uint64_t ring_words;
+    pid_t pid;
+    jp_slot *slots;         /* JP_MAX_THREADS, calloc'ed, never moves */
+    pthread_mutex_t slots_lock;     /* allocation of slots (not the handler) */
+    pthread_t collector;
+    pid_t collector_tid;
+    PyThreadState *collector_ts;
+    PyObject *owner;        /* the ProfileData that owns profile */
+    jp_profile *profile;
+    uintptr_t root_code;    /* frames from this code object rootward are hidden */
+    int draining;           /* the GIL holder is inside jp_collector_drain */
+    uint64_t samples, dropped, unresolved_code, timer_errors;
+} jp_session;
+
+extern jp_session jp_S;
+
+/* signal_handler.c */
+int jp_signal_install(void);            /* 0, or -1 with errno */
+void jp_signal_restore(void);
+
+/* threads.c */
+int jp_threads_add(pid_t tid, const char *name);    /* 0 or -1 */
+void jp_threads_scan(void);             /* follow /proc/self/task */
+void jp_threads_stop_all(void);         /* delete every timer, wait handlers */
+void jp_threads_free_retired(void);     /* after a drain */
+jp_slot *jp_threads_from_value(void *value);    /* async-signal-safe */
+
+/* collector.c */
+int jp_collector_start(void);
+void jp_collector_join(void);
+void jp_collector_drain(void);          /* GIL held */
+void jp_collector_reset_caches(void);   /* new profile: forget ids */
+
+/* code_table.c (GIL held) */
+int jp_codes_init(void);
+void jp_codes_clear(void);
+/* The code object for a sampled pointer taken at time ts, or NULL when it
+ * was freed.  *transient: the object is being deallocated right now; read
+ * it, but keep nothing keyed by its address. */
+PyCodeObject *jp_codes_resolve(uintptr_t ptr, uint64_t ts, int *transient);
+/* Forget deaths whose dealloc ended before a drain that started at
+ * drain_start (called at the end of that drain). */
+void jp_codes_after_drain(uint64_t drain_start);
+uint64_t jp_now_ns(void);
+
+#endif

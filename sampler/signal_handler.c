@@ -1,0 +1,119 @@
+/* sampler/signal_handler.c - the SIGPROF handler: one sample of the
+ * interrupted thread into its ring.  Nothing else happens here: no
+ * allocation, no locks, no reference counts, no C-API beyond a
+ * thread-specific-data read.  Signals that are not our timers' are passed
+ * to the previous handler. */
+#define _GNU_SOURCE
+#include "sampler/sampler.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sampler/pyframes.h"
+#include "sampler/sample.h"
+#include "sampler/unwind.h"
+
+static struct sigaction old_action;
+static int installed;
+
+static void
+capture(jp_slot *slot, void *uc, int overrun)
+{
+    const uint64_t want = JP_SAMPLE_HDR_WORDS + JP_MAX_NATIVE + 2 * JP_MAX_PYFRAMES;
+    uint64_t got = 0, room;
+    uint64_t *rec = jp_ring_reserve(&slot->ring, JP_SAMPLE_HDR_WORDS + 8,
+                                    want < slot->ring.capacity / 4 ? want
+                                    : slot->ring.capacity / 4, &got);
+    int n_native = 0, n_py = 0, trunc = 0;
+    unsigned flags = 0;
+    void *tstate;
+    struct timespec now;
+
+    if (rec == NULL)
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &now);   /* when the chain is read */
+    room = got - JP_SAMPLE_HDR_WORDS;
+    if (jp_S.native) {
+        int max = room / 2 < JP_MAX_NATIVE ? (int)(room / 2) : JP_MAX_NATIVE;
+        n_native = jp_unwind_capture(uc, rec + JP_SAMPLE_HDR_WORDS, max, &trunc);
+        if (trunc)
+            flags |= JP_SF_NATIVE_TRUNC;
+        room -= (uint64_t)n_native;
+    } else {
+        flags |= JP_SF_NO_NATIVE;
+    }
+    tstate = jp_pyframes_tstate();
+    if (tstate != NULL) {
+        int max = room / 2 < JP_MAX_PYFRAMES ? (int)(room / 2) : JP_MAX_PYFRAMES;
+        flags |= JP_SF_HAS_PY;
+        n_py = jp_pyframes_capture(tstate, rec + JP_SAMPLE_HDR_WORDS + n_native,
+                                   max, &trunc);
+        if (trunc)
+            flags |= JP_SF_PY_TRUNC;
+    }
+    rec[1] = (uint64_t)(uint32_t)n_native | (uint64_t)(uint32_t)n_py << 32;
+    rec[2] = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+    rec[0] = JP_REC_WORD0(JP_REC_SAMPLE,
+                          JP_SAMPLE_HDR_WORDS + n_native + 2 * n_py)
+             | (uint64_t)flags << 32
+             | (uint64_t)(overrun < 0 ? 0 : overrun > 0xffff ? 0xffff : overrun) << 40;
+    jp_ring_commit(&slot->ring, JP_SAMPLE_HDR_WORDS + n_native + 2 * (uint64_t)n_py);
+}
+
+static void
+on_sigprof(int sig, siginfo_t *si, void *uc)
+{
+    int saved_errno = errno;
+    jp_slot *slot = NULL;
+
+    if (si != NULL && si->si_code == SI_TIMER)
+        slot = jp_threads_from_value(si->si_value.sival_ptr);
+    if (slot == NULL) {
+        /* not one of ours: hand it to whoever had SIGPROF before */
+        if ((old_action.sa_flags & SA_SIGINFO) && old_action.sa_sigaction)
+            old_action.sa_sigaction(sig, si, uc);
+        else if (old_action.sa_handler != SIG_DFL
+                 && old_action.sa_handler != SIG_IGN && old_action.sa_handler)
+            old_action.sa_handler(sig);
+        errno = saved_errno;
+        return;
+    }
+    __atomic_add_fetch(&slot->busy, 1, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&slot->state, __ATOMIC_SEQ_CST) == JP_SLOT_ACTIVE
+        && slot->tid == (pid_t)gettid())
+        capture(slot, uc, si->si_overrun);
+    __atomic_sub_fetch(&slot->busy, 1, __ATOMIC_SEQ_CST);
+    errno = saved_errno;
+}
+
+int
+jp_signal_install(void)
+{
+    struct sigaction sa;
+
+    if (installed)
+        return 0;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_sigprof;
+    sa.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGPROF, &sa, &old_action) < 0)
+        return -1;
+    installed = 1;
+    return 0;
+}
+
+void
+jp_signal_restore(void)
+{
+    /* Leave our handler in place when the old disposition was the default
+     * (terminate): a timer signal still in flight must not kill the
+     * process.  Inactive, the handler only forwards foreign signals. */
+    if (!installed)
+        return;
+    if (old_action.sa_handler == SIG_DFL && !(old_action.sa_flags & SA_SIGINFO))
+        return;
+    sigaction(SIGPROF, &old_action, NULL);
+    installed = 0;
+}

@@ -1,0 +1,212 @@
+/* sampler/threads.c - which threads are sampled: one slot per thread (its
+ * ring and its timer), found by following /proc/self/task and by Python
+ * threads registering themselves when they start.
+ *
+ * CPU-time mode arms a timer on the thread's own CPU clock; wall-time mode
+ * on CLOCK_MONOTONIC; either way the signal is directed at that thread
+ * (SIGEV_THREAD_ID) and carries its slot in si_value.  Slots are never
+ * freed while the session lives; a slot is reused only after its timer is
+ * deleted, no handler runs on it and its ring has been drained.
+ */
+#define _GNU_SOURCE
+#include "sampler/sampler.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+jp_slot *
+jp_threads_from_value(void *value)
+{
+    jp_slot *base = jp_S.slots;
+    uintptr_t v = (uintptr_t)value, b = (uintptr_t)base;
+
+    if (base == NULL || v < b || v >= b + JP_MAX_THREADS * sizeof(jp_slot)
+        || (v - b) % sizeof(jp_slot) != 0)
+        return NULL;
+    return (jp_slot *)value;
+}
+
+static void
+read_comm(pid_t tid, char *out, size_t cap)
+{
+    char path[64];
+    int fd;
+    ssize_t n;
+
+    snprintf(path, sizeof path, "/proc/self/task/%d/comm", (int)tid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    out[0] = '\0';
+    if (fd < 0)
+        return;
+    n = read(fd, out, cap - 1);
+    close(fd);
+    if (n <= 0)
+        n = 0;
+    out[n] = '\0';
+    if (n > 0 && out[n - 1] == '\n')
+        out[n - 1] = '\0';
+}
+
+static int
+arm_timer(jp_slot *s)
+{
+    struct sigevent sev;
+    struct itimerspec its;
+    clockid_t clk;
+    long ns = 1000000000L / jp_S.hz;
+
+    memset(&sev, 0, sizeof sev);
+    sev.sigev_notify = SIGEV_THREAD_ID;
+    sev.sigev_signo = SIGPROF;
+    sev.sigev_value.sival_ptr = s;
+    sev._sigev_un._tid = s->tid;
+    /* the thread's CPU clock, as pthread_getcpuclockid builds it */
+    clk = jp_S.wall ? CLOCK_MONOTONIC
+                    : (clockid_t)((~(unsigned)s->tid << 3) | 6);
+    if (timer_create(clk, &sev, &s->timer) < 0)
+        return -1;
+    s->has_timer = 1;
+    its.it_interval.tv_sec = ns / 1000000000L;
+    its.it_interval.tv_nsec = ns % 1000000000L;
+    /* stagger the first tick so that threads do not fire in lockstep */
+    its.it_value.tv_sec = 0;
+    its.it_value.tv_nsec = 1 + (long)(((unsigned)s->tid * 2654435761u) % (unsigned)ns);
+    if (timer_settime(s->timer, 0, &its, NULL) < 0) {
+        timer_delete(s->timer);
+        s->has_timer = 0;
+        return -1;
+    }
+    return 0;
+}
+
+static jp_slot *
+find_slot(pid_t tid)
+{
+    for (int i = 0; i < JP_MAX_THREADS; i++) {
+        jp_slot *s = &jp_S.slots[i];
+        if (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) == JP_SLOT_ACTIVE
+            && s->tid == tid)
+            return s;
+    }
+    return NULL;
+}
+
+int
+jp_threads_add(pid_t tid, const char *name)
+{
+    jp_slot *s = NULL;
+    int rc = -1;
+
+    if (tid == jp_S.collector_tid || jp_S.slots == NULL)
+        return 0;
+    pthread_mutex_lock(&jp_S.slots_lock);
+    s = find_slot(tid);
+    if (s != NULL) {
+        if (name && name[0]) {
+            snprintf(s->name, sizeof s->name, "%s", name);
+            s->name_dirty = 1;
+        }
+        s->seen = 1;
+        rc = 0;
+        goto out;
+    }
+    for (int i = 0; i < JP_MAX_THREADS; i++) {
+        if (__atomic_load_n(&jp_S.slots[i].state, __ATOMIC_ACQUIRE) == JP_SLOT_FREE) {
+            s = &jp_S.slots[i];
+            break;
+        }
+    }
+    if (s == NULL)
+        goto out;
+    if (s->ring.buf == NULL && jp_ring_init(&s->ring, jp_S.ring_words) < 0)
+        goto out;
+    jp_ring_reset(&s->ring);
+    s->tid = tid;
+    s->seen = 1;
+    if (name && name[0])
+        snprintf(s->name, sizeof s->name, "%s", name);
+    else
+        read_comm(tid, s->name, sizeof s->name);
+    s->name_dirty = 1;
+    __atomic_store_n(&s->state, JP_SLOT_ACTIVE, __ATOMIC_SEQ_CST);
+    if (arm_timer(s) < 0) {
+        __atomic_store_n(&s->state, JP_SLOT_FREE, __ATOMIC_SEQ_CST);
+        jp_S.timer_errors++;
+        goto out;
+    }
+    rc = 0;
+out:
+    pthread_mutex_unlock(&jp_S.slots_lock);
+    return rc;
+}
+
+/* Stop sampling one slot: no handler may use it after this returns. */
+static void
+retire(jp_slot *s)
+{
+    __atomic_store_n(&s->state, JP_SLOT_RETIRED, __ATOMIC_SEQ_CST);
+    if (s->has_timer) {
+        timer_delete(s->timer);     /* also discards a pending signal */
+        s->has_timer = 0;
+    }
+    while (__atomic_load_n(&s->busy, __ATOMIC_SEQ_CST) != 0)
+        sched_yield();
+}
+
+void
+jp_threads_scan(void)
+{
+    DIR *d = opendir("/proc/self/task");
+    struct dirent *e;
+
+    if (d == NULL)
+        return;
+    pthread_mutex_lock(&jp_S.slots_lock);
+    for (int i = 0; i < JP_MAX_THREADS; i++)
+        jp_S.slots[i].seen = 0;
+    pthread_mutex_unlock(&jp_S.slots_lock);
+    while ((e = readdir(d)) != NULL) {
+        pid_t tid = (pid_t)atoi(e->d_name);
+        if (tid > 0)
+            jp_threads_add(tid, NULL);
+    }
+    closedir(d);
+    pthread_mutex_lock(&jp_S.slots_lock);
+    for (int i = 0; i < JP_MAX_THREADS; i++) {
+        jp_slot *s = &jp_S.slots[i];
+        if (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) == JP_SLOT_ACTIVE && !s->seen)
+            retire(s);
+    }
+    pthread_mutex_unlock(&jp_S.slots_lock);
+}
+
+void
+jp_threads_stop_all(void)
+{
+    pthread_mutex_lock(&jp_S.slots_lock);
+    for (int i = 0; i < JP_MAX_THREADS; i++) {
+        jp_slot *s = &jp_S.slots[i];
+        if (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) == JP_SLOT_ACTIVE)
+            retire(s);
+    }
+    pthread_mutex_unlock(&jp_S.slots_lock);
+}
+
+void
+jp_threads_free_retired(void)
+{
+    pthread_mutex_lock(&jp_S.slots_lock);
+    for (int i = 0; i < JP_MAX_THREADS; i++) {
+        jp_slot *s = &jp_S.slots[i];
+        if (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) == JP_SLOT_RETIRED
+            && jp_ring_peek(&s->ring) == NULL)
+            __atomic_store_n(&s->state, JP_SLOT_FREE, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&jp_S.slots_lock);
+}

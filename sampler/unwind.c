@@ -1,0 +1,90 @@
+/* sampler/unwind.c - native stack capture for the signal handler.
+ *
+ * libunwind (local-only, UNW_INIT_SIGNAL_FRAME) steps through code that has
+ * unwind tables.  JIT code has none that libunwind can find, but it keeps
+ * frame pointers, so while the IP is inside a registered JIT range we walk
+ * the rbp chain ourselves, then restart libunwind from the first non-JIT
+ * return address with a context built from the recovered registers.
+ */
+#define _GNU_SOURCE
+#define UNW_LOCAL_ONLY
+#include <libunwind.h>
+#include <string.h>
+#include <ucontext.h>
+
+#include "jit/symbols.h"
+#include "sampler/unwind.h"
+
+/* How far above the stack pointer a frame pointer may plausibly point. */
+#define JP_MAX_FRAME_SPAN (64u << 20)
+
+/* Step through consecutive JIT frames by their frame pointers.  On entry
+ * *ip is in JIT code and has been recorded; on return ip, sp and bp describe
+ * the first caller outside JIT code (recorded as well), or 0 is returned
+ * when the chain is implausible. */
+static int
+walk_jit_frames(uint64_t *ips, int *n, int max, unw_word_t *ip,
+                unw_word_t *sp, unw_word_t *bp)
+{
+    for (;;) {
+        unw_word_t fp = *bp, next_ip, next_bp;
+
+        if (fp == 0 || (fp & 7) != 0 || fp < *sp
+            || fp - *sp > JP_MAX_FRAME_SPAN)
+            return 0;
+        next_bp = ((unw_word_t *)fp)[0];
+        next_ip = ((unw_word_t *)fp)[1];
+        if (next_ip < 4096)
+            return 0;
+        *sp = fp + 16;
+        *bp = next_bp;
+        *ip = next_ip;
+        if (*n >= max)
+            return 0;
+        ips[(*n)++] = next_ip;
+        if (jp_symbols_find(next_ip - 1) == NULL)
+            return 1;
+    }
+}
+
+int
+jp_unwind_capture(void *ucontext, uint64_t *ips, int max, int *truncated)
+{
+    unw_cursor_t cursor;
+    ucontext_t resumed;
+    int n = 0;
+
+    *truncated = 0;
+    if (unw_init_local2(&cursor, (unw_context_t *)ucontext,
+                        UNW_INIT_SIGNAL_FRAME) < 0)
+        return 0;
+    for (;;) {
+        unw_word_t ip = 0, sp = 0, bp = 0;
+
+        if (unw_get_reg(&cursor, UNW_REG_IP, &ip) < 0 || ip == 0)
+            break;
+        if (n >= max) {
+            *truncated = 1;
+            break;
+        }
+        ips[n++] = ip;
+        if (jp_symbols_find(n == 1 ? ip : ip - 1) != NULL) {
+            unw_get_reg(&cursor, UNW_REG_SP, &sp);
+            unw_get_reg(&cursor, UNW_X86_64_RBP, &bp);
+            if (!walk_jit_frames(ips, &n, max, &ip, &sp, &bp))
+                break;
+            /* Resume libunwind at the first non-JIT caller; its callee-saved
+             * registers other than rbp are unknown, which CFI-based
+             * unwinding of the frames above rarely needs. */
+            memcpy(&resumed, ucontext, sizeof resumed);
+            resumed.uc_mcontext.gregs[REG_RIP] = (greg_t)ip;
+            resumed.uc_mcontext.gregs[REG_RSP] = (greg_t)sp;
+            resumed.uc_mcontext.gregs[REG_RBP] = (greg_t)bp;
+            if (unw_init_local2(&cursor, (unw_context_t *)&resumed, 0) < 0)
+                break;
+        }
+        if (unw_step(&cursor) <= 0)
+            break;
+    }
+    return n;
+}

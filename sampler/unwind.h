@@ -1,0 +1,14 @@
+/* sampler/unwind.h - native stack capture from a signal context. */
+#ifndef JP_UNWIND_H
+#define JP_UNWIND_H
+
+#include <stdint.h>
+
+/* Walk the interrupted thread's native stack from the signal's ucontext,
+ * leaf first, into ips[0..max).  libunwind local unwinding; frames whose IP
+ * lies in JIT code (jp_symbols_find) are stepped by their frame pointers.
+ * Async-signal-safe.  Returns the number of frames; *truncated is set when
+ * the stack was deeper than max. */
+int jp_unwind_capture(void *ucontext, uint64_t *ips, int max, int *truncated);
+
+#endif
