@@ -967,6 +967,8 @@ jp_lower_instance(LLVMContextRef ctx, LLVMModuleRef mod, jp_instance *inst, jp_d
     /* falling off the end returns None */
     LLVMBuildRet(c.b, LLVMConstInt(LLVMInt32TypeInContext(ctx), 0, 0));
     lower_trampoline(&c, fn);
+    if (inst->loop)
+        jp_lower_ufunc_loop(&c, fn);
     free(c.vars);
     free(c.owned);
     free(c.temps);

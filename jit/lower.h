@@ -93,6 +93,9 @@ LLVMValueRef jp_elementwise(lctx *c, jp_type *rt, LLVMValueRef out, int nin, LLV
 /* for x in array: the element or row view at i */
 LLVMValueRef jp_array_iter_item(lctx *c, LLVMValueRef arr, jp_type *t, LLVMValueRef i);
 
+/* ufunc and gufunc inner loops around the kernel (lower_ufunc.c) */
+void jp_lower_ufunc_loop(lctx *c, LLVMValueRef kernel);
+
 /* NumPy functions and array methods (lower_numpy.c) */
 LLVMValueRef jp_lower_numpy_call(lctx *c, jp_node *n);
 LLVMValueRef jp_lower_array_method(lctx *c, jp_node *n);

@@ -6,6 +6,7 @@
 #include <Python.h>
 
 #include "jit/runtime.h"
+#include "jit/dispatcher.h"
 #include "jit/nrt.h"
 #include "jit/random.h"
 
@@ -491,6 +492,17 @@ jp_rt_slice(int64_t length, int64_t start, int64_t stop, int64_t step, int32_t f
     return 0;
 }
 
+/* A ufunc kernel raised: report it as the Python exception (the first one
+ * wins), taking the GIL, since NumPy may have released it. */
+static void
+jp_rt_ufunc_error(jp_excinfo *exc)
+{
+    PyGILState_STATE st = PyGILState_Ensure();
+    if (!PyErr_Occurred())
+        jp_raise_from_jit(exc);
+    PyGILState_Release(st);
+}
+
 #define SYM(fn) {#fn, (void *)fn}
 
 const jp_runtime_symbol jp_runtime_symbols[] = {
@@ -501,7 +513,7 @@ const jp_runtime_symbol jp_runtime_symbols[] = {
     SYM(jp_rt_print_u64), SYM(jp_rt_print_f64), SYM(jp_rt_print_c128),
     SYM(jp_rt_print_bool), SYM(jp_rt_print_none), SYM(jp_rt_print_str),
     SYM(jp_rt_print_tuple_begin), SYM(jp_rt_print_tuple_end),
-    SYM(jp_rt_slice), SYM(jp_nrt_alloc), SYM(jp_nrt_incref), SYM(jp_nrt_decref),
+    SYM(jp_rt_ufunc_error), SYM(jp_rt_slice), SYM(jp_nrt_alloc), SYM(jp_nrt_incref), SYM(jp_nrt_decref),
     SYM(jp_random_seed), SYM(jp_random_double), SYM(jp_random_gauss), SYM(jp_random_randint),
     {NULL, NULL},
 };
