@@ -72,7 +72,7 @@ typedef struct jp_session {
 
 /* Options a dispatcher compiles with. */
 typedef struct jp_options {
-    int nogil, fastmath, boundscheck;
+    int nogil, fastmath, boundscheck, parallel;
     int error_model_numpy;      /* 1: division by zero gives inf/nan, no checks */
 } jp_options;
 

@@ -686,10 +686,10 @@ dispatcher_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyOb
 static int
 parse_options(JpDispatcher *d, PyObject *options)
 {
-    static const char *flags[] = {"nogil", "fastmath", "boundscheck"};
-    int *dst[] = {&d->options.nogil, &d->options.fastmath, &d->options.boundscheck};
+    static const char *flags[] = {"nogil", "fastmath", "boundscheck", "parallel"};
+    int *dst[] = {&d->options.nogil, &d->options.fastmath, &d->options.boundscheck, &d->options.parallel};
     PyObject *v;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         v = PyDict_GetItemString(options, flags[i]);
         if (v && (*dst[i] = PyObject_IsTrue(v)) < 0)
             return -1;

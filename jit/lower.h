@@ -36,6 +36,10 @@ LLVMTypeRef jp_llvm_type(LLVMContextRef ctx, jp_type *t);
 LLVMTypeRef jp_llvm_fn_type(LLVMContextRef ctx, jp_instance *inst);
 
 /* helpers (lower.c) */
+void jp_lower_block(lctx *c, jp_block *b);
+void jp_store_target(lctx *c, jp_node *target, LLVMValueRef v, jp_type *vt);
+/* for i in prange(...) with parallel=True (lower_prange.c) */
+void jp_lower_prange(lctx *c, jp_node *s, LLVMValueRef start, LLVMValueRef stop, LLVMValueRef step);
 LLVMValueRef jp_lower_expr(lctx *c, jp_node *n);
 LLVMValueRef jp_cast(lctx *c, LLVMValueRef v, jp_type *from, jp_type *to);
 LLVMValueRef jp_truth(lctx *c, LLVMValueRef v, jp_type *t);
