@@ -496,9 +496,8 @@ bind_call(ictx *c, jp_node *n, jp_func_ir *callee, jp_type **types, int *unknown
 }
 
 static jp_type *
-type_dispatcher_call(ictx *c, jp_node *n)
+type_dispatcher_call(ictx *c, jp_node *n, PyObject *disp)
 {
-    PyObject *disp = n->u.call.func->u.callee.obj;
     jp_func_ir *callee = jp_dispatcher_ir(disp);
     jp_type *types[64];
     jp_instance *target;
@@ -564,6 +563,10 @@ type_call(ictx *c, jp_node *n)
         jp_type *t = jp_itype_expr(c, f);
         if (t == NULL)
             return NULL;
+        if (UNKNOWN(t))
+            return t;
+        if (t->kind == JP_FUNCTION)     /* a jitted function passed as an argument */
+            return type_dispatcher_call(c, n, t->dispatcher);
         return jp_error_at(JpTypingError, c->ir, f, NULL, "a %s is not callable in jit code",
                            t->name);
     }
@@ -574,7 +577,7 @@ type_call(ictx *c, jp_node *n)
     case CALLEE_CMATH:
         return type_math_call(c, n);
     case CALLEE_DISPATCHER:
-        return type_dispatcher_call(c, n);
+        return type_dispatcher_call(c, n, f->u.callee.obj);
     case CALLEE_NUMPY:
         return jp_infer_numpy_call(c, n);
     case CALLEE_EXCEPTION:
@@ -868,6 +871,7 @@ set_return(ictx *c, jp_node *where, jp_type *t)
 }
 
 static int type_block(ictx *c, jp_block *b);
+static int const_condition(ictx *c, jp_node *test);
 
 /* A prange body runs in chunks on several threads: it cannot return or
  * break out of the loop. */
@@ -945,6 +949,14 @@ type_stmt(ictx *c, jp_node *s)
     case S_WHILE:
         if ((t = jp_ioperand(c, s->u.cond.test)) == NULL || !check_truthy(c, s->u.cond.test, t))
             return -1;
+        if (s->kind == S_IF) {
+            int k = const_condition(c, s->u.cond.test);
+            c->inst->branch[s->id] = (signed char)k;
+            if (k == 1)
+                return type_block(c, &s->u.cond.body);
+            if (k == 2)
+                return type_block(c, &s->u.cond.orelse);
+        }
         if (type_block(c, &s->u.cond.body) < 0 || type_block(c, &s->u.cond.orelse) < 0)
             return -1;
         return 0;
@@ -1000,15 +1012,18 @@ type_stmt(ictx *c, jp_node *s)
 static int
 type_block(ictx *c, jp_block *b)
 {
-    for (int i = 0; i < b->n; i++)
+    for (int i = 0; i < b->n; i++) {
         if (type_stmt(c, b->stmts[i]) < 0)
             return -1;
+        if (jp_stmt_terminates(c->inst, b->stmts[i]))
+            break;      /* the rest is unreachable: not typed, not lowered */
+    }
     return 0;
 }
 
-/* ---- reachability of the function's end ------------------------------------- */
+/* ---- reachability ---------------------------------------------------------- */
 
-static int block_terminates(jp_block *b);
+static int block_terminates(jp_instance *inst, jp_block *b);
 
 static int
 contains_break(jp_block *b)
@@ -1023,15 +1038,19 @@ contains_break(jp_block *b)
     return 0;
 }
 
-static int
-stmt_terminates(jp_node *s)
+int
+jp_stmt_terminates(jp_instance *inst, jp_node *s)
 {
     switch (s->kind) {
     case S_RETURN:
     case S_RAISE:
         return 1;
     case S_IF:
-        return block_terminates(&s->u.cond.body) && block_terminates(&s->u.cond.orelse);
+        if (inst->branch[s->id] == 1)
+            return block_terminates(inst, &s->u.cond.body);
+        if (inst->branch[s->id] == 2)
+            return block_terminates(inst, &s->u.cond.orelse);
+        return block_terminates(inst, &s->u.cond.body) && block_terminates(inst, &s->u.cond.orelse);
     case S_WHILE:
         if (s->u.cond.test->kind == E_CONST && s->u.cond.test->u.cnst.v.i != 0
             && s->u.cond.test->u.cnst.type->kind != JP_NONE)
@@ -1043,18 +1062,50 @@ stmt_terminates(jp_node *s)
 }
 
 static int
-block_terminates(jp_block *b)
+block_terminates(jp_instance *inst, jp_block *b)
 {
     for (int i = 0; i < b->n; i++)
-        if (stmt_terminates(b->stmts[i]))
+        if (jp_stmt_terminates(inst, b->stmts[i]))
             return 1;
     return 0;
 }
 
 int
-jp_body_falls_through(jp_func_ir *ir)
+jp_body_falls_through(jp_instance *inst)
 {
-    return !block_terminates(&ir->body);
+    return !block_terminates(inst, &inst->ir->body);
+}
+
+/* `x is None` and friends, decided by the types: 1 true, 2 false, 0 open. */
+static int
+const_condition(ictx *c, jp_node *test)
+{
+    if (test->kind == E_CONST) {
+        jp_type *t = test->u.cnst.type;
+        if (t->kind == JP_NONE)
+            return 2;
+        if (t->kind == JP_BOOL || t->kind == JP_INT)
+            return test->u.cnst.v.i ? 1 : 2;
+        return 0;
+    }
+    if (test->kind == E_UNARY && test->u.unary.op == UOP_NOT) {
+        int k = const_condition(c, test->u.unary.operand);
+        return k ? 3 - k : 0;
+    }
+    if (test->kind == E_COMPARE && test->u.compare.n == 1) {
+        jp_cmpop op = test->u.compare.ops[0];
+        jp_type *a, *b;
+        int same;
+        if (op != CMP_IS && op != CMP_ISNOT && op != CMP_EQ && op != CMP_NE)
+            return 0;
+        a = c->inst->node_types[test->u.compare.operands[0]->id];
+        b = c->inst->node_types[test->u.compare.operands[1]->id];
+        if (UNKNOWN(a) || UNKNOWN(b) || (a->kind != JP_NONE && b->kind != JP_NONE))
+            return 0;
+        same = a->kind == b->kind;
+        return (op == CMP_IS || op == CMP_EQ) == same ? 1 : 2;
+    }
+    return 0;
 }
 
 /* ---- driver ----------------------------------------------------------------- */
@@ -1066,7 +1117,7 @@ infer_once(jp_session *s, jp_instance *inst, int final)
     inst->changed = 0;
     if (type_block(&c, &inst->ir->body) < 0)
         return -1;
-    if (jp_body_falls_through(inst->ir) && set_return(&c, NULL, jp_type_none()) < 0)
+    if (jp_body_falls_through(inst) && set_return(&c, NULL, jp_type_none()) < 0)
         return -1;
     return 0;
 }

@@ -154,7 +154,7 @@ void
 jp_emit_raise(lctx *c, PyObject *cls, const char *msg)
 {
     LLVMTypeRef ptr = LLVMPointerTypeInContext(c->ctx, 0);
-    LLVMValueRef msg_ptr = msg ? const_ptr(c, msg) : LLVMConstNull(ptr);
+    LLVMValueRef msg_ptr = msg ? const_ptr(c, jp_intern_string(msg)) : LLVMConstNull(ptr);
     LLVMValueRef slot1 = LLVMBuildGEP2(c->b, ptr, c->exc, (LLVMValueRef[]){jp_const_i64(c, 1)}, 1, "");
     LLVMValueRef slot2 = LLVMBuildGEP2(c->b, ptr, c->exc, (LLVMValueRef[]){jp_const_i64(c, 2)}, 1, "");
     jp_emit_exit_cleanup(c);
@@ -449,6 +449,8 @@ lower_call(lctx *c, jp_node *n)
         }
         return jp_cast(c, v, t, jp_node_type(c, n));
     }
+    if (f->kind != E_CALLEE)        /* a function-typed local: the callee is static */
+        return lower_dispatcher_call(c, n);
     switch (f->u.callee.kind) {
     case CALLEE_BUILTIN: return jp_lower_builtin_call(c, n);
     case CALLEE_MATH:
@@ -497,9 +499,17 @@ lower_expr_node(lctx *c, jp_node *n)
     switch (n->kind) {
     case E_CONST:
         return lower_const(c, n);
-    case E_LOCAL:
-        return LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, t), c->vars[n->u.local.index],
-                              c->ir->local_names[n->u.local.index]);
+    case E_LOCAL: {
+        int idx = n->u.local.index;
+        if (c->defined && c->defined[idx]) {
+            /* assigned on some paths only: CPython raises UnboundLocalError;
+             * where a store dominates, LLVM folds this check away */
+            LLVMValueRef ok = LLVMBuildLoad2(c->b, LLVMInt1TypeInContext(c->ctx), c->defined[idx], "");
+            jp_check(c, LLVMBuildNot(c->b, ok, ""), PyExc_UnboundLocalError,
+                     jp_unbound_message(c->ir->local_names[idx]));
+        }
+        return LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, t), c->vars[idx], c->ir->local_names[idx]);
+    }
     case E_BINOP: {
         jp_node *l = n->u.binop.left, *r = n->u.binop.right;
         LLVMValueRef a = jp_lower_expr(c, l), b = jp_lower_expr(c, r);
@@ -599,6 +609,8 @@ jp_store_target(lctx *c, jp_node *target, LLVMValueRef v, jp_type *vt)
             jp_decref(c, old, var_t);
         }
         LLVMBuildStore(c->b, nv, c->vars[idx]);
+        if (c->defined && c->defined[idx])
+            LLVMBuildStore(c->b, LLVMConstInt(LLVMInt1TypeInContext(c->ctx), 1, 0), c->defined[idx]);
         return;
     }
     for (int i = 0; i < target->u.tuple.n; i++)
@@ -667,7 +679,7 @@ lower_for(lctx *c, jp_node *s)
     jp_node *it = s->u.loop.iter;
     jp_type *itype = jp_node_type(c, it);
     LLVMTypeRef i64 = LLVMInt64TypeInContext(c->ctx);
-    LLVMValueRef start, stop, step, counter, i, cond, tuple_mem = NULL, array_slot = NULL;
+    LLVMValueRef start, stop, step, counter, i, cond, trips, tuple_mem = NULL, array_slot = NULL;
     LLVMBasicBlockRef head, body, latch, orelse, done;
     jp_type *int64 = jp_type_int(64, 1);
     long long const_step = 1;
@@ -719,8 +731,29 @@ lower_for(lctx *c, jp_node *s)
         stop = jp_const_i64(c, itype->n);
         step = jp_const_i64(c, 1);
     }
-    counter = jp_alloca(c, i64, "for.i");
-    LLVMBuildStore(c->b, start, counter);
+    /* iterate k over the trip count and derive i = start + k*step: a
+     * counter that walks i itself could wrap past stop near the int64
+     * limits */
+    {
+        LLVMValueRef zero = jp_const_i64(c, 0), one = jp_const_i64(c, 1);
+        LLVMValueRef up = LLVMBuildICmp(c->b, LLVMIntSGT, stop, start, "");
+        LLVMValueRef down = LLVMBuildICmp(c->b, LLVMIntSLT, stop, start, "");
+        LLVMValueRef n_up = LLVMBuildAdd(c->b, LLVMBuildUDiv(c->b, LLVMBuildSub(c->b, LLVMBuildSub(c->b, stop, start, ""), one, ""),
+                                                             step, ""), one, "");
+        LLVMValueRef n_down = LLVMBuildAdd(c->b, LLVMBuildUDiv(c->b, LLVMBuildSub(c->b, LLVMBuildSub(c->b, start, stop, ""), one, ""),
+                                                               LLVMBuildNeg(c->b, step, ""), ""), one, "");
+        if (step_known && const_step == 1)
+            trips = LLVMBuildSelect(c->b, up, LLVMBuildSub(c->b, stop, start, ""), zero, "");
+        else if (step_known)
+            trips = const_step > 0 ? LLVMBuildSelect(c->b, up, n_up, zero, "")
+                                   : LLVMBuildSelect(c->b, down, n_down, zero, "");
+        else
+            trips = LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, LLVMIntSGT, step, zero, ""),
+                                    LLVMBuildSelect(c->b, up, n_up, zero, ""),
+                                    LLVMBuildSelect(c->b, down, n_down, zero, ""), "");
+    }
+    counter = jp_alloca(c, i64, "for.k");
+    LLVMBuildStore(c->b, jp_const_i64(c, 0), counter);
     head = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "for.head");
     body = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "for.body");
     latch = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "for.latch");
@@ -729,13 +762,11 @@ lower_for(lctx *c, jp_node *s)
     LLVMBuildBr(c->b, head);
 
     LLVMPositionBuilderAtEnd(c->b, head);
-    i = LLVMBuildLoad2(c->b, i64, counter, "i");
-    if (step_known)
-        cond = LLVMBuildICmp(c->b, const_step > 0 ? LLVMIntSLT : LLVMIntSGT, i, stop, "");
-    else
-        cond = LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, LLVMIntSGT, step, jp_const_i64(c, 0), ""),
-                               LLVMBuildICmp(c->b, LLVMIntSLT, i, stop, ""),
-                               LLVMBuildICmp(c->b, LLVMIntSGT, i, stop, ""), "");
+    {
+        LLVMValueRef k = LLVMBuildLoad2(c->b, i64, counter, "k");
+        cond = LLVMBuildICmp(c->b, LLVMIntULT, k, trips, "");
+        i = tuple_mem || array_slot ? k : LLVMBuildAdd(c->b, start, LLVMBuildMul(c->b, k, step, ""), "i");
+    }
     LLVMBuildCondBr(c->b, cond, body, orelse);
 
     LLVMPositionBuilderAtEnd(c->b, body);
@@ -763,7 +794,7 @@ lower_for(lctx *c, jp_node *s)
     {
         /* i + step; the loop stops before it can overflow past stop */
         LLVMValueRef cur = LLVMBuildLoad2(c->b, i64, counter, "");
-        LLVMBuildStore(c->b, LLVMBuildNSWAdd(c->b, cur, step, ""), counter);
+        LLVMBuildStore(c->b, LLVMBuildNUWAdd(c->b, cur, jp_const_i64(c, 1), ""), counter);
     }
     LLVMBuildBr(c->b, head);
 
@@ -823,9 +854,15 @@ lower_stmt(lctx *c, jp_node *s)
         lower_return(c, s);
         break;
     case S_IF: {
-        LLVMBasicBlockRef yes = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "if.then");
-        LLVMBasicBlockRef no = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "if.else");
-        LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "if.done");
+        LLVMBasicBlockRef yes, no, done;
+        if (c->inst->branch[s->id]) {
+            /* decided by the types (`if x is None` with x None): one branch */
+            jp_lower_block(c, c->inst->branch[s->id] == 1 ? &s->u.cond.body : &s->u.cond.orelse);
+            break;
+        }
+        yes = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "if.then");
+        no = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "if.else");
+        done = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "if.done");
         LLVMValueRef test = jp_lower_expr(c, s->u.cond.test);
         LLVMValueRef truth = jp_truth(c, test, jp_node_type(c, s->u.cond.test));
         jp_release_temps(c, mark);
@@ -870,8 +907,11 @@ void
 jp_lower_block(lctx *c, jp_block *b)
 {
     LLVMMetadataRef saved = LLVMGetCurrentDebugLocation2(c->b);  /* the enclosing statement's */
-    for (int i = 0; i < b->n; i++)
+    for (int i = 0; i < b->n; i++) {
         lower_stmt(c, b->stmts[i]);
+        if (jp_stmt_terminates(c->inst, b->stmts[i]))
+            break;      /* unreachable, and untyped: see type_block() */
+    }
     jp_dbg_restore_location(c->dbg, c->b, saved);
 }
 
@@ -957,6 +997,11 @@ jp_lower_instance(LLVMContextRef ctx, LLVMModuleRef mod, jp_instance *inst, jp_d
             vt = inst->var_types[i] = jp_type_none();
         c.vars[i] = LLVMBuildAlloca(c.b, jp_llvm_type(ctx, vt), inst->ir->local_names[i]);
     }
+    c.defined = calloc((size_t)(inst->ir->nlocals ? inst->ir->nlocals : 1), sizeof(LLVMValueRef));
+    for (int i = inst->nargs; c.defined && i < inst->ir->nlocals; i++) {
+        c.defined[i] = LLVMBuildAlloca(c.b, LLVMInt1TypeInContext(ctx), "defined");
+        LLVMBuildStore(c.b, LLVMConstInt(LLVMInt1TypeInContext(ctx), 0, 0), c.defined[i]);
+    }
     for (int i = 0; i < inst->ir->nlocals; i++)
         if (jp_type_is_managed(inst->var_types[i]))
             jp_own_slots(&c, c.vars[i], inst->var_types[i]);
@@ -975,6 +1020,7 @@ jp_lower_instance(LLVMContextRef ctx, LLVMModuleRef mod, jp_instance *inst, jp_d
     if (inst->loop)
         jp_lower_ufunc_loop(&c, fn);
     free(c.vars);
+    free(c.defined);
     free(c.owned);
     free(c.temps);
     LLVMDisposeBuilder(c.b);

@@ -296,7 +296,8 @@ jp_lower_math_call(lctx *c, jp_node *n)
             LLVMValueRef fl = intr(c, "floor", &args[1], 1);
             LLVMValueRef zero = jp_const_f64(c, 0.0);
             jp_check(c, LLVMBuildAnd(c->b, LLVMBuildFCmp(c->b, LLVMRealOEQ, args[0], zero, ""),
-                                     LLVMBuildFCmp(c->b, LLVMRealOLT, args[1], zero, ""), ""),
+                                     LLVMBuildAnd(c->b, LLVMBuildFCmp(c->b, LLVMRealOLT, args[1], zero, ""),
+                                                  is_finite(c, args[1]), ""), ""),
                      PyExc_ValueError, jp_errtext_get(ERR_MATH_DOMAIN));
             jp_check(c, LLVMBuildAnd(c->b, LLVMBuildAnd(c->b, LLVMBuildFCmp(c->b, LLVMRealOLT, args[0], zero, ""),
                                                        is_finite(c, args[0]), ""),
@@ -394,7 +395,8 @@ lower_print(lctx *c, jp_node *n)
     for (int i = 0; i < n->u.call.nargs; i++) {
         jp_node *an = n->u.call.args[i];
         if (an->kind == E_STR) {
-            LLVMValueRef p = LLVMConstIntToPtr(LLVMConstInt(LLVMInt64TypeInContext(c->ctx), (uintptr_t)an->u.str.text, 0),
+            LLVMValueRef p = LLVMConstIntToPtr(LLVMConstInt(LLVMInt64TypeInContext(c->ctx),
+                                                            (uintptr_t)jp_intern_string(an->u.str.text), 0),
                                                LLVMPointerTypeInContext(c->ctx, 0));
             jp_call_extern(c, "jp_rt_print_str", vt, &p, 1);
         } else {

@@ -198,6 +198,29 @@ done:
     return out;
 }
 
+static PyObject *
+sig_richcompare(PyObject *a, PyObject *b, int op)
+{
+    JpSignatureObject *x = (JpSignatureObject *)a, *y;
+    int eq;
+    if (!PyObject_TypeCheck(b, &JpSignature_Type) || (op != Py_EQ && op != Py_NE))
+        Py_RETURN_NOTIMPLEMENTED;
+    y = (JpSignatureObject *)b;
+    eq = x->return_type == y->return_type && PyObject_RichCompareBool(x->args, y->args, Py_EQ) == 1;
+    return PyBool_FromLong(op == Py_EQ ? eq : !eq);
+}
+
+static Py_hash_t
+sig_hash(PyObject *self)
+{
+    JpSignatureObject *sig = (JpSignatureObject *)self;
+    Py_hash_t h = PyObject_Hash(sig->args);
+    if (h == -1)
+        return -1;
+    h ^= (Py_hash_t)(uintptr_t)sig->return_type;
+    return h == -1 ? -2 : h;
+}
+
 static PyMemberDef sig_members[] = {
     {"return_type", T_OBJECT, offsetof(JpSignatureObject, return_type), READONLY, NULL},
     {"args", T_OBJECT, offsetof(JpSignatureObject, args), READONLY, NULL},
@@ -213,6 +236,8 @@ PyTypeObject JpSignature_Type = {
     .tp_dealloc = sig_dealloc,
     .tp_repr = sig_repr,
     .tp_members = sig_members,
+    .tp_richcompare = sig_richcompare,
+    .tp_hash = sig_hash,
 };
 
 /* _core.parse_signature(text) -> Signature */
