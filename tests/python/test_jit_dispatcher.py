@@ -280,3 +280,18 @@ def test_py_func_is_original_and_still_python():
     assert f.py_func is g
     assert f.py_func(1) == 2
     assert f(1) == 2
+
+
+@njit
+def optional_offset(a, b=None):
+    if b is None:
+        return a
+    return a + b
+
+
+def test_default_none_with_is_none_branch():
+    # the common Numba idiom: a None default tested with `is None` (the branch that
+    # would use None is pruned for that signature)
+    assert optional_offset(1) == 1
+    assert optional_offset(1, 2) == 3
+    assert optional_offset(1.5, b=2) == 3.5
