@@ -295,3 +295,15 @@ def test_default_none_with_is_none_branch():
     assert optional_offset(1) == 1
     assert optional_offset(1, 2) == 3
     assert optional_offset(1.5, b=2) == 3.5
+
+
+def test_explicit_int32_signature_never_silently_truncates_arguments():
+    @jit("int32(int32, int32)")
+    def add32(a, b):
+        return a + b
+
+    # a Python int that does not fit int32 must not be silently wrapped (2**40 -> 0):
+    # TypeError (no safe conversion from int64) or OverflowError are both acceptable
+    with pytest.raises((TypeError, OverflowError)):
+        add32(2**40, 1)
+    assert sig_strs(add32) == [("int32", "int32")]
