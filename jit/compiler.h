@@ -11,7 +11,13 @@
 typedef struct jp_excinfo {
     PyObject *cls;
     const char *msg;
+    int64_t format;             /* 0: msg as is; JP_EXC_INDEX: msg built from args */
+    int64_t args[3];
 } jp_excinfo;
+
+#define JP_EXC_INDEX 1          /* "index %d is out of bounds for axis %d with size %d" */
+#define JP_EXC_BROADCAST 2      /* "operands could not be broadcast together (axis %d: %d vs %d)" */
+#define JP_EXC_RESHAPE 3        /* "cannot reshape array of size %d into shape of size %d" */
 
 /* The entry point every instance gets: unpacks argument slots, calls the
  * native function, stores the result.  Returns 0, or 1 with *exc set. */

@@ -9,6 +9,8 @@
  */
 #include "jit/dispatcher.h"
 #include "jit/errors.h"
+#include "jit/nrt.h"
+#include "jit/numpy_api.h"
 
 #include <pythread.h>
 #include <string.h>
@@ -244,10 +246,85 @@ unbox(PyObject *obj, jp_type *t, void *dst)
             if (unbox(PyTuple_GET_ITEM(obj, i), t->elems[i], (char *)dst + t->offsets[i]) < 0)
                 return -1;
         return 0;
+    case JP_ARRAY: {
+        /* {meminfo NULL, parent, data, shape, strides}: the caller keeps obj alive */
+        PyArrayObject *arr = (PyArrayObject *)obj;
+        void **p = dst;
+        int64_t *dims = (int64_t *)(p + 3);
+        if (!PyArray_Check(obj) || PyArray_NDIM(arr) != t->ndim) {
+            PyErr_Format(PyExc_TypeError, "expected %s, got %R", t->name, obj);
+            return -1;
+        }
+        p[0] = NULL;
+        p[1] = obj;
+        p[2] = PyArray_DATA(arr);
+        for (int k = 0; k < t->ndim; k++) {
+            dims[k] = PyArray_DIM(arr, k);
+            dims[t->ndim + k] = PyArray_STRIDE(arr, k);
+        }
+        return 0;
+    }
     default:
         *(unsigned char *)dst = 0;
         return 0;
     }
+}
+
+static void
+capsule_release(PyObject *capsule)
+{
+    jp_nrt_decref(PyCapsule_GetPointer(capsule, "jitprofile.meminfo"));
+}
+
+/* An ndarray for a jit array value; takes over its reference. */
+static PyObject *
+box_array(jp_type *t, const void *src)
+{
+    void *const *p = src;
+    const int64_t *dims = (const int64_t *)(p + 3);
+    jp_meminfo *mi = p[0];
+    PyObject *parent = p[1], *arr, *base;
+    npy_intp shape[32], strides[32];
+    PyArray_Descr *descr = jp_descr_of(t->dtype);
+    int flags = t->readonly ? 0 : NPY_ARRAY_WRITEABLE;
+    if (descr == NULL)
+        return NULL;
+    for (int k = 0; k < t->ndim; k++) {
+        shape[k] = (npy_intp)dims[k];
+        strides[k] = (npy_intp)dims[t->ndim + k];
+    }
+    if (mi == NULL && parent) {
+        PyArrayObject *pa = (PyArrayObject *)parent;
+        int same = PyArray_DATA(pa) == p[2] && PyArray_NDIM(pa) == t->ndim;
+        for (int k = 0; same && k < t->ndim; k++)
+            same = PyArray_DIM(pa, k) == shape[k] && PyArray_STRIDE(pa, k) == strides[k];
+        if (same) {
+            Py_DECREF(descr);
+            return Py_NewRef(parent);
+        }
+        if (!PyArray_ISWRITEABLE(pa))
+            flags = 0;
+    }
+    arr = PyArray_NewFromDescr(&PyArray_Type, descr, t->ndim, shape, strides, p[2], flags, NULL);
+    if (arr == NULL) {
+        jp_nrt_decref(mi);
+        return NULL;
+    }
+    if (mi) {
+        base = PyCapsule_New(mi, "jitprofile.meminfo", capsule_release);
+        if (base == NULL) {
+            jp_nrt_decref(mi);
+            Py_DECREF(arr);
+            return NULL;
+        }
+    } else {
+        base = Py_NewRef(parent);
+    }
+    if (PyArray_SetBaseObject((PyArrayObject *)arr, base) < 0) {
+        Py_DECREF(arr);
+        return NULL;
+    }
+    return arr;
 }
 
 static PyObject *
@@ -270,6 +347,8 @@ box(jp_type *t, const void *src)
         if (t->bits == 64)
             return PyComplex_FromDoubles(((const float *)src)[0], ((const float *)src)[1]);
         return PyComplex_FromDoubles(((const double *)src)[0], ((const double *)src)[1]);
+    case JP_ARRAY:
+        return box_array(t, src);
     case JP_TUPLE: {
         PyObject *tuple = PyTuple_New(t->n);
         if (tuple == NULL)
@@ -360,6 +439,15 @@ arg_type(JpDispatcher *d, PyObject *arg, int i)
     if (tp == &PyComplex_Type)
         return d->t_complex128;
     t = jp_typeof(arg);
+    if (t == NULL && !PyErr_Occurred() && jp_numpy_ready() && PyArray_Check(arg)) {
+        PyArray_Descr *descr = PyArray_DESCR((PyArrayObject *)arg);
+        PyErr_Format(PyExc_TypeError,
+                     "%U() argument '%U' is an array of dtype %R, which jit code does not support "
+                     "(supported: bool, int8..int64, uint8..uint64, float32, float64, complex64, "
+                     "complex128 and structured dtypes of those, aligned and in native byte order)",
+                     d->name, param_name(d, i), (PyObject *)descr);
+        return NULL;
+    }
     if (t == NULL && !PyErr_Occurred())
         PyErr_Format(PyExc_TypeError,
                      "%U() argument '%U' has type %s, which jit code does not support "
@@ -449,6 +537,23 @@ resolve(JpDispatcher *d, int nargs, jp_type **types)
 static PyObject *
 raise_from_jit(jp_excinfo *exc)
 {
+    switch (exc->format) {
+    case JP_EXC_INDEX:
+        PyErr_Format(exc->cls, "index %lld is out of bounds for axis %lld with size %lld",
+                     (long long)exc->args[0], (long long)exc->args[1], (long long)exc->args[2]);
+        return NULL;
+    case JP_EXC_BROADCAST:
+        PyErr_Format(exc->cls, "operands could not be broadcast together: dimension %lld has "
+                     "size %lld where %lld was expected", (long long)exc->args[0],
+                     (long long)exc->args[1], (long long)exc->args[2]);
+        return NULL;
+    case JP_EXC_RESHAPE:
+        PyErr_Format(exc->cls, "cannot reshape array of size %lld into a shape of size %lld",
+                     (long long)exc->args[0], (long long)exc->args[1]);
+        return NULL;
+    default:
+        break;
+    }
     if (exc->msg)
         PyErr_SetString(exc->cls, exc->msg);
     else
@@ -469,7 +574,7 @@ dispatcher_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyOb
     _Alignas(16) unsigned char out[512];
     unsigned char *heap = NULL;
     jp_instance *inst;
-    jp_excinfo exc = {NULL, NULL};
+    jp_excinfo exc = {NULL, NULL, 0, {0, 0, 0}};
     int np = d->nparams, status;
     size_t off = 0;
 

@@ -12,6 +12,8 @@
 #include "jit/errors.h"
 #include "jit/lower_math.h"
 #include "jit/compiler.h"
+#include "jit/numpy_funcs.h"
+#include "jit/numpy_api.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -365,6 +367,15 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
         return n;
     }
     if (PyModule_Check(value)) {
+        const char *mname = PyModule_GetName(value);
+        if (mname && (strcmp(mname, "numpy") == 0 || strcmp(mname, "numpy.random") == 0)) {
+            n = new_node(f, E_MODULE, ast_node);
+            if (n)
+                n->u.module.module = value;
+            return n;
+        }
+        if (PyErr_Occurred())
+            PyErr_Clear();
         if (value != f->math_mod && value != f->cmath_mod)
             return typing_error(f, ast_node, "only math and cmath can be used as modules for now",
                                 "module '%s' is not supported in jit code",
@@ -385,6 +396,37 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
     }
     if (PyErr_Occurred())
         return NULL;
+    if ((id = jp_numpy_lookup(value)) >= 0) {
+        n = new_node(f, E_CALLEE, ast_node);
+        if (n == NULL)
+            return NULL;
+        n->u.callee.kind = CALLEE_NUMPY;
+        n->u.callee.id = id;
+        n->u.callee.name = jp_arena_strdup(f->ir->arena, name);
+        return n;
+    }
+    {
+        jp_type *dt = jp_numpy_dtype_object(value);
+        if (dt) {
+            n = new_node(f, E_CONST, ast_node);
+            if (n)
+                n->u.cnst.type = jp_type_dtype(dt);
+            return n;
+        }
+    }
+    if (jp_numpy_ready() && PyArray_IsScalar(value, Generic)) {
+        jp_type *st = jp_typeof(value);
+        if (st && jp_is_number(st)) {
+            PyObject *py = PyObject_CallMethod(value, "item", NULL);
+            if (py == NULL)
+                return NULL;
+            n = const_node(f, ast_node, py);
+            Py_DECREF(py);
+            if (n && n->u.cnst.type != st && st->kind != JP_BOOL)
+                n->u.cnst.type = st;    /* keep the NumPy width */
+            return n;
+        }
+    }
     if (PyCFunction_Check(value) && PyCFunction_GET_SELF(value) == f->builtins_mod) {
         const char *fname = ((PyCFunctionObject *)value)->m_ml->ml_name;
         for (size_t i = 0; i < sizeof builtin_names / sizeof builtin_names[0]; i++)
@@ -523,6 +565,53 @@ build_list(fe *f, PyObject *list, int *count, jp_node ***out)
         if (((*out)[i] = build_expr(f, PyList_GET_ITEM(list, i))) == NULL)
             return -1;
     return 0;
+}
+
+static jp_node *build_expr_inner(fe *f, PyObject *node, int k);
+
+/* a[i], a[i, j], a[lo:hi:step], a[:, 0]: slices may appear only here */
+static jp_node *
+build_index(fe *f, PyObject *node)
+{
+    int k = kind_of(node);
+    if (k == A_Slice) {
+        static const char *parts[] = {"lower", "upper", "step"};
+        jp_node *n = new_node(f, E_SLICE, node), **dst[3];
+        if (n == NULL)
+            return NULL;
+        dst[0] = &n->u.slice.lower;
+        dst[1] = &n->u.slice.upper;
+        dst[2] = &n->u.slice.step;
+        for (int i = 0; i < 3; i++) {
+            PyObject *v = PyObject_GetAttrString(node, parts[i]);
+            if (v == NULL)
+                return NULL;
+            if (v != Py_None && (*dst[i] = build_expr_inner(f, v, kind_of(v))) == NULL) {
+                Py_DECREF(v);
+                return NULL;
+            }
+            Py_DECREF(v);
+        }
+        return n;
+    }
+    if (k == A_Tuple) {
+        PyObject *elts = PyObject_GetAttrString(node, "elts");
+        jp_node *n;
+        if (elts == NULL || (n = new_node(f, E_TUPLE, node)) == NULL) {
+            Py_XDECREF(elts);
+            return NULL;
+        }
+        n->u.tuple.n = (int)PyList_GET_SIZE(elts);
+        n->u.tuple.elts = alloc_array(f, (size_t)n->u.tuple.n, sizeof(jp_node *));
+        for (int i = 0; n->u.tuple.elts && i < n->u.tuple.n; i++)
+            if ((n->u.tuple.elts[i] = build_index(f, PyList_GET_ITEM(elts, i))) == NULL) {
+                Py_DECREF(elts);
+                return NULL;
+            }
+        Py_DECREF(elts);
+        return n->u.tuple.elts ? n : NULL;
+    }
+    return build_expr_inner(f, node, k);
 }
 
 static jp_node *
@@ -698,11 +787,7 @@ build_expr_inner(fe *f, PyObject *node, int k)
             n = NULL;
             break;
         }
-        if (kind_of(b) == A_Slice) {
-            n = unsupported(f, b, "slicing", "tuples support constant indexing; arrays come with NumPy support");
-            break;
-        }
-        if ((n->u.subscript.index = build_expr(f, b)) == NULL)
+        if ((n->u.subscript.index = build_index(f, b)) == NULL)
             n = NULL;
         break;
     case A_Attribute: {
@@ -776,11 +861,8 @@ build_target(fe *f, PyObject *node)
         Py_DECREF(elts);
         return n;
     }
-    if (k == A_Subscript)
-        return unsupported(f, node, "assignment to an item",
-                           "tuples are immutable; array item assignment comes with NumPy support");
-    if (k == A_Attribute)
-        return unsupported(f, node, "assignment to an attribute", NULL);
+    if (k == A_Subscript || k == A_Attribute)
+        return build_expr(f, node);     /* S_SETITEM: checked by inference */
     if (k == A_Starred)
         return unsupported(f, node, "starred assignment", NULL);
     return unsupported(f, node, construct_name(k), NULL);
@@ -889,8 +971,16 @@ build_stmt(fe *f, PyObject *node)
         if ((n = new_node(f, S_ASSIGN, node)) == NULL)
             break;
         if ((n->u.assign.value = build_expr(f, b)) == NULL
-            || (n->u.assign.target = build_target(f, PyList_GET_ITEM(a, 0))) == NULL)
+            || (n->u.assign.target = build_target(f, PyList_GET_ITEM(a, 0))) == NULL) {
             n = NULL;
+            break;
+        }
+        if (n->u.assign.target->kind == E_SUBSCRIPT || n->u.assign.target->kind == E_ATTR) {
+            jp_node *target = n->u.assign.target, *value = n->u.assign.value;
+            n->kind = S_SETITEM;
+            n->u.augassign.target = target;
+            n->u.augassign.value = value;
+        }
         break;
     }
     case A_AnnAssign:
@@ -911,8 +1001,8 @@ build_stmt(fe *f, PyObject *node)
         if ((a = get_attr(node, "target")) == NULL || (b = get_attr(node, "value")) == NULL
             || (c = get_attr(node, "op")) == NULL)
             break;
-        if (kind_of(a) != A_Name) {
-            n = unsupported(f, a, "augmented assignment to an item or attribute", NULL);
+        if (kind_of(a) != A_Name && kind_of(a) != A_Subscript && kind_of(a) != A_Attribute) {
+            n = unsupported(f, a, "this augmented assignment target", NULL);
             break;
         }
         binop_of(kind_of(c), &op);

@@ -14,19 +14,12 @@
 
 #include <string.h>
 
-typedef struct ictx {
-    jp_session *session;
-    jp_instance *inst;
-    jp_func_ir *ir;
-    int final;              /* last walk: undefined types are errors */
-} ictx;
-
-static jp_type *type_expr(ictx *c, jp_node *n);
+#include "jit/infer.h"
 
 #define UNKNOWN(t) ((t)->kind == JP_UNKNOWN)
 
-static jp_type *
-record(ictx *c, jp_node *n, jp_type *t)
+jp_type *
+jp_irecord(ictx *c, jp_node *n, jp_type *t)
 {
     if (t)
         c->inst->node_types[n->id] = t;
@@ -49,10 +42,10 @@ fail_undefined(ictx *c, jp_node *n)
 }
 
 /* Type an operand; during the final walk an undefined type is an error. */
-static jp_type *
-operand(ictx *c, jp_node *n)
+jp_type *
+jp_ioperand(ictx *c, jp_node *n)
 {
-    jp_type *t = type_expr(c, n);
+    jp_type *t = jp_itype_expr(c, n);
     if (t && UNKNOWN(t) && c->final) {
         if (n->kind == E_LOCAL || n->kind == E_CALL)
             return fail_undefined(c, n);
@@ -157,6 +150,7 @@ truthy_ok(jp_type *t)
 {
     return jp_is_number(t) || t->kind == JP_TUPLE || t->kind == JP_NONE;
 }
+/* (arrays: "the truth value of an array is ambiguous", as NumPy says) */
 
 static jp_type *
 check_truthy(ictx *c, jp_node *n, jp_type *t)
@@ -225,7 +219,7 @@ type_args(ictx *c, jp_node *n, jp_type **out, int *unknown)
 {
     *unknown = 0;
     for (int i = 0; i < n->u.call.nargs; i++) {
-        if ((out[i] = operand(c, n->u.call.args[i])) == NULL)
+        if ((out[i] = jp_ioperand(c, n->u.call.args[i])) == NULL)
             return NULL;
         if (UNKNOWN(out[i]))
             *unknown = 1;
@@ -257,7 +251,7 @@ type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
             jp_node *a = n->u.call.args[i];
             if (a->kind == E_STR)
                 continue;
-            if ((t = operand(c, a)) == NULL)
+            if ((t = jp_ioperand(c, a)) == NULL)
                 return NULL;
             if (!UNKNOWN(t) && !jp_is_number(t) && t->kind != JP_NONE && t->kind != JP_TUPLE)
                 return jp_error_at(JpTypingError, c->ir, a, NULL,
@@ -374,6 +368,11 @@ type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
             return NULL;
         if (unknown)
             return jp_type_unknown();
+        if (at[0]->kind == JP_ARRAY) {
+            if (at[0]->ndim == 0)
+                return jp_error_at(JpTypingError, c->ir, n, NULL, "len() of a 0-d array");
+            return jp_type_int(64, 1);
+        }
         if (at[0]->kind != JP_TUPLE)
             return jp_error_at(JpTypingError, c->ir, n, NULL,
                                "len() of a %s is not supported", at[0]->name);
@@ -485,7 +484,7 @@ bind_call(ictx *c, jp_node *n, jp_func_ir *callee, jp_type **types, int *unknown
             }
             continue;
         }
-        types[i] = operand(c, src[i].kind == 0 ? n->u.call.args[src[i].index]
+        types[i] = jp_ioperand(c, src[i].kind == 0 ? n->u.call.args[src[i].index]
                                                : n->u.call.kwvalues[src[i].index]);
         if (types[i] == NULL)
             return -1;
@@ -537,15 +536,17 @@ static jp_type *
 type_method_call(ictx *c, jp_node *n)
 {
     jp_node *attr = n->u.call.func;
-    jp_type *recv = operand(c, attr->u.attr.value);
+    jp_type *recv = jp_ioperand(c, attr->u.attr.value);
     if (recv == NULL)
         return NULL;
     if (UNKNOWN(recv))
         return recv;
+    if (recv->kind == JP_ARRAY)
+        return jp_infer_method(c, n, recv);
     if (strcmp(attr->u.attr.name, "conjugate") == 0 && jp_is_number(recv)) {
         if (!call_arity(c, n, "conjugate", 0, 0))
             return NULL;
-        record(c, attr, recv);
+        jp_irecord(c, attr, recv);
         return recv->kind == JP_BOOL ? jp_type_int(64, 1) : recv;
     }
     return jp_error_at(JpTypingError, c->ir, attr, NULL,
@@ -559,7 +560,7 @@ type_call(ictx *c, jp_node *n)
     if (f->kind == E_ATTR)
         return type_method_call(c, n);
     if (f->kind != E_CALLEE) {
-        jp_type *t = type_expr(c, f);
+        jp_type *t = jp_itype_expr(c, f);
         if (t == NULL)
             return NULL;
         return jp_error_at(JpTypingError, c->ir, f, NULL, "a %s is not callable in jit code",
@@ -573,6 +574,8 @@ type_call(ictx *c, jp_node *n)
         return type_math_call(c, n);
     case CALLEE_DISPATCHER:
         return type_dispatcher_call(c, n);
+    case CALLEE_NUMPY:
+        return jp_infer_numpy_call(c, n);
     case CALLEE_EXCEPTION:
     default:
         return jp_error_at(JpTypingError, c->ir, n, "use it in a raise statement",
@@ -585,12 +588,18 @@ type_call(ictx *c, jp_node *n)
 static jp_type *
 type_subscript(ictx *c, jp_node *n)
 {
-    jp_type *v = operand(c, n->u.subscript.value), *i;
+    jp_type *v = jp_ioperand(c, n->u.subscript.value), *i;
     long long k;
-    if (v == NULL || (i = operand(c, n->u.subscript.index)) == NULL)
+    if (v == NULL)
+        return NULL;
+    if (v->kind == JP_RECORD_REF && n->u.subscript.index->kind == E_STR)
+        return jp_infer_subscript(c, n, v);
+    if ((i = jp_ioperand(c, n->u.subscript.index)) == NULL)
         return NULL;
     if (UNKNOWN(v) || UNKNOWN(i))
         return jp_type_unknown();
+    if (v->kind == JP_ARRAY || v->kind == JP_RECORD_REF)
+        return jp_infer_subscript(c, n, v);
     if (v->kind != JP_TUPLE)
         return jp_error_at(JpTypingError, c->ir, n, NULL, "a %s cannot be indexed in jit code", v->name);
     if (!is_intlike(i))
@@ -634,10 +643,12 @@ type_expr_inner(ictx *c, jp_node *n)
         return jp_error_at(JpTypingError, c->ir, n, "call it instead",
                            "'%s' cannot be used as a value in jit code", n->u.callee.name);
     case E_BINOP:
-        if ((a = operand(c, n->u.binop.left)) == NULL || (b = operand(c, n->u.binop.right)) == NULL)
+        if ((a = jp_ioperand(c, n->u.binop.left)) == NULL || (b = jp_ioperand(c, n->u.binop.right)) == NULL)
             return NULL;
         if (UNKNOWN(a) || UNKNOWN(b))
             return jp_type_unknown();
+        if (jp_is_array(a) || jp_is_array(b))
+            return jp_infer_array_binop(c, n, n->u.binop.op, a, b);
         if ((t = jp_binop_type(n->u.binop.op, a, b, n->u.binop.right)) == NULL) {
             if (n->u.binop.op == OP_MATMUL)
                 return jp_error_at(JpTypingError, c->ir, n, NULL,
@@ -646,10 +657,12 @@ type_expr_inner(ictx *c, jp_node *n)
         }
         return t;
     case E_UNARY:
-        if ((a = operand(c, n->u.unary.operand)) == NULL)
+        if ((a = jp_ioperand(c, n->u.unary.operand)) == NULL)
             return NULL;
         if (UNKNOWN(a))
             return a;
+        if (jp_is_array(a))
+            return jp_infer_array_unary(c, n, n->u.unary.op, a);
         switch (n->u.unary.op) {
         case UOP_NOT:
             return check_truthy(c, n, a) ? jp_type_bool() : NULL;
@@ -664,14 +677,20 @@ type_expr_inner(ictx *c, jp_node *n)
         }
     case E_COMPARE: {
         int unknown = 0;
-        jp_type *prev = operand(c, n->u.compare.operands[0]);
+        jp_type *prev = jp_ioperand(c, n->u.compare.operands[0]);
         if (prev == NULL)
             return NULL;
         unknown = UNKNOWN(prev);
         for (int i = 0; i < n->u.compare.n; i++) {
-            jp_type *next = operand(c, n->u.compare.operands[i + 1]);
+            jp_type *next = jp_ioperand(c, n->u.compare.operands[i + 1]);
             if (next == NULL)
                 return NULL;
+            if (!unknown && !UNKNOWN(next) && (jp_is_array(prev) || jp_is_array(next))) {
+                if (n->u.compare.n > 1)
+                    return jp_error_at(JpTypingError, c->ir, n, "compare arrays one pair at a time",
+                                       "chained comparisons of arrays are not supported");
+                return jp_infer_array_compare(c, n, prev, next);
+            }
             if (!unknown && !UNKNOWN(next) && !comparable(n->u.compare.ops[i], prev, next))
                 return jp_error_at(JpTypingError, c->ir, n, NULL,
                                    "cannot compare %s and %s with this operator", prev->name, next->name);
@@ -683,7 +702,7 @@ type_expr_inner(ictx *c, jp_node *n)
     case E_BOOLOP:
         t = jp_type_unknown();
         for (int i = 0; i < n->u.boolop.n; i++) {
-            jp_type *v = operand(c, n->u.boolop.values[i]);
+            jp_type *v = jp_ioperand(c, n->u.boolop.values[i]);
             jp_type *u;
             if (v == NULL || !check_truthy(c, n->u.boolop.values[i], v))
                 return NULL;
@@ -696,9 +715,9 @@ type_expr_inner(ictx *c, jp_node *n)
         }
         return t;
     case E_IFEXP:
-        if ((t = operand(c, n->u.ifexp.test)) == NULL || !check_truthy(c, n->u.ifexp.test, t))
+        if ((t = jp_ioperand(c, n->u.ifexp.test)) == NULL || !check_truthy(c, n->u.ifexp.test, t))
             return NULL;
-        if ((a = operand(c, n->u.ifexp.body)) == NULL || (b = operand(c, n->u.ifexp.orelse)) == NULL)
+        if ((a = jp_ioperand(c, n->u.ifexp.body)) == NULL || (b = jp_ioperand(c, n->u.ifexp.orelse)) == NULL)
             return NULL;
         if ((t = jp_type_unify(a, b)) == NULL)
             return jp_error_at(JpTypingError, c->ir, n, NULL,
@@ -712,7 +731,7 @@ type_expr_inner(ictx *c, jp_node *n)
         if (n->u.tuple.n > 64)
             return jp_error_at(JpTypingError, c->ir, n, NULL, "tuples of more than 64 elements are not supported");
         for (int i = 0; i < n->u.tuple.n; i++) {
-            if ((elems[i] = operand(c, n->u.tuple.elts[i])) == NULL)
+            if ((elems[i] = jp_ioperand(c, n->u.tuple.elts[i])) == NULL)
                 return NULL;
             if (elems[i]->kind == JP_RANGE)
                 return jp_error_at(JpTypingError, c->ir, n->u.tuple.elts[i], NULL,
@@ -723,11 +742,26 @@ type_expr_inner(ictx *c, jp_node *n)
     }
     case E_SUBSCRIPT:
         return type_subscript(c, n);
+    case E_SLICE: {
+        jp_node *parts[3] = {n->u.slice.lower, n->u.slice.upper, n->u.slice.step};
+        for (int i = 0; i < 3; i++) {
+            if (parts[i] == NULL)
+                continue;
+            if ((t = jp_ioperand(c, parts[i])) == NULL)
+                return NULL;
+            if (!UNKNOWN(t) && !is_intlike(t) && t->kind != JP_NONE)
+                return jp_error_at(JpTypingError, c->ir, parts[i], NULL,
+                                   "slice indices must be integers, not %s", t->name);
+        }
+        return jp_type_slice();
+    }
     case E_ATTR:
-        if ((a = operand(c, n->u.attr.value)) == NULL)
+        if ((a = jp_ioperand(c, n->u.attr.value)) == NULL)
             return NULL;
         if (UNKNOWN(a))
             return a;
+        if (a->kind == JP_ARRAY || a->kind == JP_RECORD_REF)
+            return jp_infer_attr(c, n, a);
         if (jp_is_number(a) && (strcmp(n->u.attr.name, "real") == 0 || strcmp(n->u.attr.name, "imag") == 0)) {
             if (a->kind == JP_COMPLEX)
                 return jp_type_float(a->bits / 2);
@@ -740,10 +774,10 @@ type_expr_inner(ictx *c, jp_node *n)
     }
 }
 
-static jp_type *
-type_expr(ictx *c, jp_node *n)
+jp_type *
+jp_itype_expr(ictx *c, jp_node *n)
 {
-    return record(c, n, type_expr_inner(c, n));
+    return jp_irecord(c, n, type_expr_inner(c, n));
 }
 
 /* ---- statements ------------------------------------------------------------- */
@@ -774,7 +808,7 @@ assign_local(ictx *c, jp_node *target, jp_type *t, jp_node *where)
         c->inst->var_types[idx] = u;
         c->inst->changed = 1;
     }
-    record(c, target, u);
+    jp_irecord(c, target, u);
     return 0;
 }
 
@@ -794,7 +828,7 @@ assign_target(ictx *c, jp_node *target, jp_type *t, jp_node *where)
             jp_error_at(JpTypingError, c->ir, where, NULL, "cannot unpack a %s", t->name);
         return -1;
     }
-    record(c, target, t);
+    jp_irecord(c, target, t);
     for (int i = 0; i < t->n; i++)
         if (assign_target(c, target->u.tuple.elts[i], t->elems[i], where) < 0)
             return -1;
@@ -840,28 +874,45 @@ type_stmt(ictx *c, jp_node *s)
     jp_type *t;
     switch (s->kind) {
     case S_ASSIGN:
-        if ((t = operand(c, s->u.assign.value)) == NULL)
+        if ((t = jp_ioperand(c, s->u.assign.value)) == NULL)
             return -1;
         return assign_target(c, s->u.assign.target, t, s);
+    case S_SETITEM:
+        return jp_infer_setitem(c, s);
     case S_AUGASSIGN: {
-        jp_type *a = operand(c, s->u.augassign.target), *b;
-        if (a == NULL || (b = operand(c, s->u.augassign.value)) == NULL)
+        jp_type *a = jp_ioperand(c, s->u.augassign.target), *b;
+        if (a == NULL || (b = jp_ioperand(c, s->u.augassign.value)) == NULL)
             return -1;
         if (UNKNOWN(a) || UNKNOWN(b))
             return 0;
-        if ((t = jp_binop_type(s->u.augassign.op, a, b, s->u.augassign.value)) == NULL) {
+        if (jp_is_array(a) || jp_is_array(b))
+            t = jp_infer_array_binop(c, s, s->u.augassign.op, a, b);
+        else if ((t = jp_binop_type(s->u.augassign.op, a, b, s->u.augassign.value)) == NULL) {
             bad_operands(c, s, binop_symbol(s->u.augassign.op), a, b);
             return -1;
         }
-        record(c, s, t);
+        if (t == NULL)
+            return -1;
+        jp_irecord(c, s, t);
+        if (s->u.augassign.target->kind != E_LOCAL)
+            return jp_infer_setitem(c, s);      /* a[i] += v: the store is a setitem */
+        if (jp_is_array(a)) {
+            /* a += b on an array updates it in place, as NumPy */
+            if (a->readonly) {
+                jp_error_at(JpTypingError, c->ir, s, NULL, "cannot write to a read-only array");
+                return -1;
+            }
+            jp_irecord(c, s, a);
+            return 0;
+        }
         return assign_local(c, s->u.augassign.target, t, s);
     }
     case S_EXPR:
-        return operand(c, s->u.expr.value) ? 0 : -1;
+        return jp_ioperand(c, s->u.expr.value) ? 0 : -1;
     case S_RETURN:
         if (s->u.expr.value == NULL)
             return set_return(c, s, jp_type_none());
-        if ((t = operand(c, s->u.expr.value)) == NULL)
+        if ((t = jp_ioperand(c, s->u.expr.value)) == NULL)
             return -1;
         if (t->kind == JP_RANGE) {
             jp_error_at(JpTypingError, c->ir, s, NULL, "a range object cannot be returned");
@@ -870,14 +921,14 @@ type_stmt(ictx *c, jp_node *s)
         return set_return(c, s, t);
     case S_IF:
     case S_WHILE:
-        if ((t = operand(c, s->u.cond.test)) == NULL || !check_truthy(c, s->u.cond.test, t))
+        if ((t = jp_ioperand(c, s->u.cond.test)) == NULL || !check_truthy(c, s->u.cond.test, t))
             return -1;
         if (type_block(c, &s->u.cond.body) < 0 || type_block(c, &s->u.cond.orelse) < 0)
             return -1;
         return 0;
     case S_FOR: {
         jp_node *it = s->u.loop.iter;
-        if ((t = operand(c, it)) == NULL)
+        if ((t = jp_ioperand(c, it)) == NULL)
             return -1;
         if (!UNKNOWN(t)) {
             jp_type *elem;
@@ -896,6 +947,9 @@ type_stmt(ictx *c, jp_node *s)
                             return -1;
                         }
                 }
+            } else if (t->kind == JP_ARRAY) {
+                if ((elem = jp_infer_iter_element(c, it, t)) == NULL)
+                    return -1;
             } else {
                 jp_error_at(JpTypingError, c->ir, it, NULL,
                             "cannot iterate over a %s in jit code", t->name);
@@ -909,7 +963,7 @@ type_stmt(ictx *c, jp_node *s)
         return 0;
     }
     case S_ASSERT:
-        if ((t = operand(c, s->u.assert_.test)) == NULL || !check_truthy(c, s->u.assert_.test, t))
+        if ((t = jp_ioperand(c, s->u.assert_.test)) == NULL || !check_truthy(c, s->u.assert_.test, t))
             return -1;
         return 0;
     default:

@@ -14,10 +14,11 @@
 typedef enum jp_node_kind {
     /* expressions */
     E_CONST, E_STR, E_LOCAL, E_MODULE, E_CALLEE, E_BINOP, E_UNARY, E_COMPARE,
-    E_BOOLOP, E_IFEXP, E_CALL, E_TUPLE, E_SUBSCRIPT, E_ATTR,
+    E_BOOLOP, E_IFEXP, E_CALL, E_TUPLE, E_SUBSCRIPT, E_ATTR, E_SLICE,
     /* statements */
     S_ASSIGN, S_AUGASSIGN, S_EXPR, S_RETURN, S_IF, S_WHILE, S_FOR, S_BREAK,
     S_CONTINUE, S_RAISE, S_ASSERT, S_PASS,
+    S_SETITEM,          /* target[index] = value, record.field = value */
 } jp_node_kind;
 
 typedef enum jp_binop {
@@ -39,6 +40,7 @@ typedef enum jp_callee_kind {
     CALLEE_CMATH,       /* id: index into the cmath table */
     CALLEE_DISPATCHER,  /* obj: a jitprofile dispatcher */
     CALLEE_EXCEPTION,   /* obj: an exception class */
+    CALLEE_NUMPY,       /* id: index into the numpy table (lower_numpy.c) */
 } jp_callee_kind;
 
 typedef enum jp_builtin {
@@ -83,9 +85,10 @@ struct jp_node {
         struct { int n; jp_node **elts; } tuple;
         struct { jp_node *value, *index; } subscript;
         struct { jp_node *value; const char *name; } attr;
+        struct { jp_node *lower, *upper, *step; } slice;      /* each may be NULL */
         /* statements */
         struct { jp_node *target, *value; } assign;
-        struct { jp_binop op; jp_node *target, *value; } augassign;
+        struct { jp_binop op; jp_node *target, *value; } augassign;   /* also S_SETITEM (op unused) */
         struct { jp_node *value; } expr;            /* S_EXPR, S_RETURN */
         struct { jp_node *test; jp_block body, orelse; } cond;  /* S_IF, S_WHILE */
         struct { jp_node *target, *iter; jp_block body, orelse; } loop;

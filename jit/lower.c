@@ -43,7 +43,15 @@ jp_llvm_type(LLVMContextRef ctx, jp_type *t)
         r = LLVMStructTypeInContext(ctx, parts, 3, 0);
         break;
     }
-    default: r = LLVMInt8TypeInContext(ctx); break;   /* none, function */
+    case JP_ARRAY: {
+        LLVMTypeRef ptr = LLVMPointerTypeInContext(ctx, 0);
+        LLVMTypeRef dims = LLVMArrayType2(LLVMInt64TypeInContext(ctx), (unsigned long long)t->ndim);
+        LLVMTypeRef parts[5] = {ptr, ptr, ptr, dims, dims};
+        r = LLVMStructTypeInContext(ctx, parts, 5, 0);
+        break;
+    }
+    case JP_RECORD_REF: r = LLVMPointerTypeInContext(ctx, 0); break;
+    default: r = LLVMInt8TypeInContext(ctx); break;   /* none, function, dtype, slice */
     }
     t->llvm = r;
     return r;
@@ -148,8 +156,11 @@ jp_emit_raise(lctx *c, PyObject *cls, const char *msg)
     LLVMTypeRef ptr = LLVMPointerTypeInContext(c->ctx, 0);
     LLVMValueRef msg_ptr = msg ? const_ptr(c, msg) : LLVMConstNull(ptr);
     LLVMValueRef slot1 = LLVMBuildGEP2(c->b, ptr, c->exc, (LLVMValueRef[]){jp_const_i64(c, 1)}, 1, "");
+    LLVMValueRef slot2 = LLVMBuildGEP2(c->b, ptr, c->exc, (LLVMValueRef[]){jp_const_i64(c, 2)}, 1, "");
+    jp_emit_exit_cleanup(c);
     LLVMBuildStore(c->b, const_ptr(c, cls), c->exc);
     LLVMBuildStore(c->b, msg_ptr, slot1);
+    LLVMBuildStore(c->b, jp_const_i64(c, 0), slot2);
     LLVMBuildRet(c->b, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 1, 0));
 }
 
@@ -412,15 +423,23 @@ lower_dispatcher_call(lctx *c, jp_node *n)
     ok = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "call.ok");
     LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntNE, status, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 0, 0), ""), bad, ok);
     LLVMPositionBuilderAtEnd(c->b, bad);
+    jp_emit_exit_cleanup(c);
     LLVMBuildRet(c->b, status);
     LLVMPositionBuilderAtEnd(c->b, ok);
-    return LLVMBuildLoad2(c->b, rt, slot, "");
+    {
+        LLVMValueRef r = LLVMBuildLoad2(c->b, rt, slot, "");
+        if (jp_type_is_managed(callee->ret))
+            jp_register_temp(c, r, callee->ret);
+        return r;
+    }
 }
 
 static LLVMValueRef
 lower_call(lctx *c, jp_node *n)
 {
     jp_node *f = n->u.call.func;
+    if (f->kind == E_ATTR && jp_node_type(c, f->u.attr.value)->kind == JP_ARRAY)
+        return jp_lower_array_method(c, n);
     if (f->kind == E_ATTR) {        /* x.conjugate() */
         jp_type *t = jp_node_type(c, f->u.attr.value);
         LLVMValueRef v = jp_lower_expr(c, f->u.attr.value);
@@ -434,6 +453,7 @@ lower_call(lctx *c, jp_node *n)
     case CALLEE_BUILTIN: return jp_lower_builtin_call(c, n);
     case CALLEE_MATH:
     case CALLEE_CMATH: return jp_lower_math_call(c, n);
+    case CALLEE_NUMPY: return jp_lower_numpy_call(c, n);
     default: return lower_dispatcher_call(c, n);
     }
 }
@@ -442,6 +462,8 @@ static LLVMValueRef
 lower_subscript(lctx *c, jp_node *n)
 {
     jp_type *tt = jp_node_type(c, n->u.subscript.value);
+    if (tt->kind == JP_ARRAY || tt->kind == JP_RECORD_REF)
+        return jp_lower_array_subscript(c, n);
     LLVMValueRef tv = jp_lower_expr(c, n->u.subscript.value);
     jp_node *in = n->u.subscript.index;
     jp_type *it = jp_node_type(c, in);
@@ -481,12 +503,19 @@ lower_expr_node(lctx *c, jp_node *n)
     case E_BINOP: {
         jp_node *l = n->u.binop.left, *r = n->u.binop.right;
         LLVMValueRef a = jp_lower_expr(c, l), b = jp_lower_expr(c, r);
-        return jp_lower_binop(c, n->u.binop.op, a, jp_node_type(c, l), b, jp_node_type(c, r), t, r);
+        jp_type *tl = jp_node_type(c, l), *tr = jp_node_type(c, r);
+        if (n->u.binop.op == OP_MATMUL)
+            return jp_lower_numpy_call(c, n);
+        if (tl->kind == JP_ARRAY || tr->kind == JP_ARRAY)
+            return jp_lower_array_binop(c, n, n->u.binop.op, a, tl, b, tr, t, NULL);
+        return jp_lower_binop(c, n->u.binop.op, a, tl, b, tr, t, r);
     }
     case E_UNARY: {
         jp_node *o = n->u.unary.operand;
         jp_type *ot = jp_node_type(c, o);
         LLVMValueRef v = jp_lower_expr(c, o);
+        if (ot->kind == JP_ARRAY)
+            return jp_lower_array_unary(c, n, v, ot, t);
         switch (n->u.unary.op) {
         case UOP_NOT:
             return LLVMBuildNot(c->b, jp_truth(c, v, ot), "");
@@ -506,6 +535,11 @@ lower_expr_node(lctx *c, jp_node *n)
         return NULL;
     }
     case E_COMPARE:
+        if (t->kind == JP_ARRAY) {
+            jp_node *l = n->u.compare.operands[0], *r = n->u.compare.operands[1];
+            LLVMValueRef a = jp_lower_expr(c, l), b = jp_lower_expr(c, r);
+            return jp_lower_array_compare(c, n, a, jp_node_type(c, l), b, jp_node_type(c, r), t);
+        }
         return lower_compare(c, n);
     case E_BOOLOP:
         return lower_boolop(c, n);
@@ -523,7 +557,10 @@ lower_expr_node(lctx *c, jp_node *n)
         return lower_subscript(c, n);
     case E_ATTR: {
         jp_type *vt = jp_node_type(c, n->u.attr.value);
-        LLVMValueRef v = jp_lower_expr(c, n->u.attr.value);
+        LLVMValueRef v;
+        if (vt->kind == JP_ARRAY || vt->kind == JP_RECORD_REF)
+            return jp_lower_array_attr(c, n);
+        v = jp_lower_expr(c, n->u.attr.value);
         int imag = strcmp(n->u.attr.name, "imag") == 0;
         if (vt->kind == JP_COMPLEX)
             return LLVMBuildExtractValue(c->b, v, imag ? 1 : 0, "");
@@ -554,7 +591,14 @@ store_target(lctx *c, jp_node *target, LLVMValueRef v, jp_type *vt)
 {
     if (target->kind == E_LOCAL) {
         int idx = target->u.local.index;
-        LLVMBuildStore(c->b, jp_cast(c, v, vt, c->inst->var_types[idx]), c->vars[idx]);
+        jp_type *var_t = c->inst->var_types[idx];
+        LLVMValueRef nv = jp_cast(c, v, vt, var_t);
+        if (jp_type_is_managed(var_t)) {
+            LLVMValueRef old = LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, var_t), c->vars[idx], "");
+            jp_incref(c, nv, var_t);
+            jp_decref(c, old, var_t);
+        }
+        LLVMBuildStore(c->b, nv, c->vars[idx]);
         return;
     }
     for (int i = 0; i < target->u.tuple.n; i++)
@@ -568,10 +612,14 @@ lower_return(lctx *c, jp_node *s)
     jp_type *rt = c->inst->ret;
     if (s->u.expr.value && rt->kind != JP_NONE) {
         LLVMValueRef v = jp_lower_expr(c, s->u.expr.value);
-        LLVMBuildStore(c->b, jp_cast(c, v, jp_node_type(c, s->u.expr.value), rt), c->out);
+        v = jp_cast(c, v, jp_node_type(c, s->u.expr.value), rt);
+        if (jp_type_is_managed(rt))
+            jp_incref(c, v, rt);        /* the caller's reference */
+        LLVMBuildStore(c->b, v, c->out);
     } else if (s->u.expr.value) {
         jp_lower_expr(c, s->u.expr.value);
     }
+    jp_emit_exit_cleanup(c);
     LLVMBuildRet(c->b, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 0, 0));
 }
 
@@ -595,8 +643,14 @@ lower_while(lctx *c, jp_node *s)
     LLVMValueRef test;
     LLVMBuildBr(c->b, head);
     LLVMPositionBuilderAtEnd(c->b, head);
-    test = jp_lower_expr(c, s->u.cond.test);
-    LLVMBuildCondBr(c->b, jp_truth(c, test, jp_node_type(c, s->u.cond.test)), body, orelse);
+    {
+        int mark = c->ntemps;
+        LLVMValueRef truth;
+        test = jp_lower_expr(c, s->u.cond.test);
+        truth = jp_truth(c, test, jp_node_type(c, s->u.cond.test));
+        jp_release_temps(c, mark);
+        LLVMBuildCondBr(c->b, truth, body, orelse);
+    }
     LLVMPositionBuilderAtEnd(c->b, body);
     lower_loop_body(c, &s->u.cond.body, done, head);
     branch_to(c, head);
@@ -613,7 +667,7 @@ lower_for(lctx *c, jp_node *s)
     jp_node *it = s->u.loop.iter;
     jp_type *itype = jp_node_type(c, it);
     LLVMTypeRef i64 = LLVMInt64TypeInContext(c->ctx);
-    LLVMValueRef start, stop, step, counter, i, cond, tuple_mem = NULL;
+    LLVMValueRef start, stop, step, counter, i, cond, tuple_mem = NULL, array_slot = NULL;
     LLVMBasicBlockRef head, body, latch, orelse, done;
     jp_type *int64 = jp_type_int(64, 1);
     long long const_step = 1;
@@ -640,6 +694,18 @@ lower_for(lctx *c, jp_node *s)
                 jp_check(c, LLVMBuildICmp(c->b, LLVMIntEQ, step, jp_const_i64(c, 0), ""),
                          PyExc_ValueError, "range() arg 3 must not be zero");
         }
+    } else if (itype->kind == JP_ARRAY) {
+        /* hold the iterable for the whole loop in a hidden owned slot */
+        int mark = c->ntemps;
+        LLVMValueRef arr = jp_lower_expr(c, it);
+        array_slot = jp_alloca(c, jp_llvm_type(c->ctx, itype), "iter.array");
+        jp_own_slots(c, array_slot, itype);
+        jp_incref(c, arr, itype);
+        LLVMBuildStore(c->b, arr, array_slot);
+        jp_release_temps(c, mark);
+        start = jp_const_i64(c, 0);
+        stop = jp_arr_field(c, arr, 3, 0);
+        step = jp_const_i64(c, 1);
     } else {
         LLVMTypeRef et = itype->n ? jp_llvm_type(c->ctx, itype->elems[0]) : i64;
         tuple_mem = jp_alloca(c, LLVMArrayType2(et, (unsigned long long)itype->n), "iter");
@@ -668,7 +734,16 @@ lower_for(lctx *c, jp_node *s)
     LLVMBuildCondBr(c->b, cond, body, orelse);
 
     LLVMPositionBuilderAtEnd(c->b, body);
-    if (tuple_mem) {
+    if (array_slot) {
+        int mark = c->ntemps;
+        LLVMValueRef arr = LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, itype), array_slot, "");
+        jp_type *et = jp_node_type(c, s->u.loop.target);
+        if (s->u.loop.target->kind == E_LOCAL)
+            et = itype->ndim == 1 ? (itype->dtype->kind == JP_RECORD ? jp_type_record_ref(itype->dtype) : itype->dtype)
+                                  : jp_type_array(itype->dtype, itype->ndim - 1, itype->layout == 'C' ? 'C' : 'A', itype->readonly);
+        store_target(c, s->u.loop.target, jp_array_iter_item(c, arr, itype, i), et);
+        jp_release_temps(c, mark);
+    } else if (tuple_mem) {
         jp_type *et = itype->elems[0];
         LLVMTypeRef arrt = LLVMArrayType2(jp_llvm_type(c->ctx, et), (unsigned long long)itype->n);
         LLVMValueRef p = LLVMBuildGEP2(c->b, arrt, tuple_mem, (LLVMValueRef[]){jp_const_i64(c, 0), i}, 2, "");
@@ -691,14 +766,23 @@ lower_for(lctx *c, jp_node *s)
     lower_block(c, &s->u.loop.orelse);
     branch_to(c, done);
     LLVMPositionBuilderAtEnd(c->b, done);
+    if (array_slot) {
+        LLVMTypeRef at = jp_llvm_type(c->ctx, itype);
+        jp_decref(c, LLVMBuildLoad2(c->b, at, array_slot, ""), itype);
+        LLVMBuildStore(c->b, LLVMConstNull(at), array_slot);
+    }
 }
 
 static void
 lower_stmt(lctx *c, jp_node *s)
 {
+    int mark = c->ntemps;
     ensure_open(c);
     jp_dbg_set_location(c->dbg, c->b, s->line, s->col);
     switch (s->kind) {
+    case S_SETITEM:
+        jp_lower_setitem(c, s, 0);
+        break;
     case S_ASSIGN: {
         LLVMValueRef v = jp_lower_expr(c, s->u.assign.value);
         store_target(c, s->u.assign.target, v, jp_node_type(c, s->u.assign.value));
@@ -706,11 +790,25 @@ lower_stmt(lctx *c, jp_node *s)
     }
     case S_AUGASSIGN: {
         jp_node *tn = s->u.augassign.target, *vn = s->u.augassign.value;
-        LLVMValueRef a = jp_lower_expr(c, tn), b = jp_lower_expr(c, vn);
+        LLVMValueRef a, b;
         jp_type *rt = c->inst->node_types[s->id];
+        if (tn->kind != E_LOCAL) {
+            jp_lower_setitem(c, s, 1);
+            break;
+        }
+        a = jp_lower_expr(c, tn);
+        b = jp_lower_expr(c, vn);
+        if (jp_node_type(c, tn)->kind == JP_ARRAY) {
+            /* a += b on an array: in place, as NumPy */
+            jp_lower_array_binop(c, s, s->u.augassign.op, a, jp_node_type(c, tn), b, jp_node_type(c, vn),
+                                 jp_node_type(c, tn), a);
+            break;
+        }
+        {
         LLVMValueRef r = jp_lower_binop(c, s->u.augassign.op, a, jp_node_type(c, tn), b,
                                         jp_node_type(c, vn), rt, vn);
         store_target(c, tn, r, rt);
+        }
         break;
     }
     case S_EXPR:
@@ -724,7 +822,9 @@ lower_stmt(lctx *c, jp_node *s)
         LLVMBasicBlockRef no = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "if.else");
         LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "if.done");
         LLVMValueRef test = jp_lower_expr(c, s->u.cond.test);
-        LLVMBuildCondBr(c->b, jp_truth(c, test, jp_node_type(c, s->u.cond.test)), yes, no);
+        LLVMValueRef truth = jp_truth(c, test, jp_node_type(c, s->u.cond.test));
+        jp_release_temps(c, mark);
+        LLVMBuildCondBr(c->b, truth, yes, no);
         LLVMPositionBuilderAtEnd(c->b, yes);
         lower_block(c, &s->u.cond.body);
         branch_to(c, done);
@@ -758,6 +858,7 @@ lower_stmt(lctx *c, jp_node *s)
     default:
         break;
     }
+    jp_release_temps(c, mark);
 }
 
 static void
@@ -851,15 +952,24 @@ jp_lower_instance(LLVMContextRef ctx, LLVMModuleRef mod, jp_instance *inst, jp_d
             vt = inst->var_types[i] = jp_type_none();
         c.vars[i] = LLVMBuildAlloca(c.b, jp_llvm_type(ctx, vt), inst->ir->local_names[i]);
     }
-    for (int i = 0; i < inst->nargs; i++)
-        LLVMBuildStore(c.b, jp_cast(&c, LLVMGetParam(fn, (unsigned)i + 2), inst->argtypes[i],
-                                    inst->var_types[i]), c.vars[i]);
+    for (int i = 0; i < inst->ir->nlocals; i++)
+        if (jp_type_is_managed(inst->var_types[i]))
+            jp_own_slots(&c, c.vars[i], inst->var_types[i]);
+    for (int i = 0; i < inst->nargs; i++) {
+        LLVMValueRef v = jp_cast(&c, LLVMGetParam(fn, (unsigned)i + 2), inst->argtypes[i], inst->var_types[i]);
+        if (jp_type_is_managed(inst->var_types[i]))
+            jp_incref(&c, v, inst->var_types[i]);
+        LLVMBuildStore(c.b, v, c.vars[i]);
+    }
     lower_block(&c, &inst->ir->body);
     ensure_open(&c);
+    jp_emit_exit_cleanup(&c);
     /* falling off the end returns None */
     LLVMBuildRet(c.b, LLVMConstInt(LLVMInt32TypeInContext(ctx), 0, 0));
     lower_trampoline(&c, fn);
     free(c.vars);
+    free(c.owned);
+    free(c.temps);
     LLVMDisposeBuilder(c.b);
     return 0;
 }

@@ -22,6 +22,14 @@ typedef struct lctx {
     LLVMBasicBlockRef break_bb[64], continue_bb[64];
     int loop_depth;
     jp_dbg *dbg;                    /* debug locations (NULL: none) */
+    /* references to array memory (lower_array.c): owned slots are the
+     * meminfo fields of locals and hidden loop iterables, released when the
+     * function exits; temps are the meminfos of arrays an expression
+     * created, released at the end of their statement.  Both hold NULL
+     * while not live, so an exit can release every slot. */
+    LLVMValueRef *owned, *temps;
+    int nowned, cap_owned, ntemps, cap_temps;
+    int numpy_semantics;            /* inside array kernels: NumPy's error rules */
 } lctx;
 
 LLVMTypeRef jp_llvm_type(LLVMContextRef ctx, jp_type *t);
@@ -50,6 +58,44 @@ LLVMValueRef jp_lower_binop(lctx *c, jp_binop op, LLVMValueRef a, jp_type *ta,
 LLVMValueRef jp_lower_compare(lctx *c, jp_cmpop op, LLVMValueRef a, jp_type *ta,
                               LLVMValueRef b, jp_type *tb);
 LLVMValueRef jp_lower_float_to_int(lctx *c, LLVMValueRef v, jp_type *from);
+
+/* arrays (lower_array.c) */
+typedef void (*jp_elem_fn)(lctx *c, void *ctx, LLVMValueRef *idx);
+LLVMValueRef jp_arr_field(lctx *c, LLVMValueRef arr, unsigned field, int dim);  /* 0 mi, 1 parent, 2 data, 3 shape, 4 strides */
+LLVMValueRef jp_arr_make(lctx *c, jp_type *t, LLVMValueRef mi, LLVMValueRef parent, LLVMValueRef data,
+                         LLVMValueRef *shape, LLVMValueRef *strides);
+LLVMValueRef jp_arr_alloc(lctx *c, jp_type *t, LLVMValueRef *shape);   /* C order, a temp */
+LLVMValueRef jp_arr_elem_ptr(lctx *c, LLVMValueRef arr, jp_type *t, LLVMValueRef *idx, int nidx);
+LLVMValueRef jp_arr_load(lctx *c, LLVMValueRef ptr, jp_type *dtype);
+void jp_arr_store(lctx *c, LLVMValueRef ptr, jp_type *dtype, LLVMValueRef v);
+LLVMValueRef jp_arr_size(lctx *c, LLVMValueRef arr, jp_type *t);
+void jp_loop_nest(lctx *c, int ndim, LLVMValueRef *extent, jp_elem_fn body, void *ctx);
+void jp_incref(lctx *c, LLVMValueRef v, jp_type *t);
+void jp_decref(lctx *c, LLVMValueRef v, jp_type *t);
+void jp_register_temp(lctx *c, LLVMValueRef v, jp_type *t);
+void jp_release_temps(lctx *c, int mark);
+void jp_own_slots(lctx *c, LLVMValueRef slot, jp_type *t);  /* a variable's alloca */
+void jp_emit_exit_cleanup(lctx *c);
+void jp_raise_formatted(lctx *c, PyObject *cls, int format, LLVMValueRef a0, LLVMValueRef a1, LLVMValueRef a2);
+LLVMValueRef jp_lower_array_subscript(lctx *c, jp_node *n);
+void jp_lower_setitem(lctx *c, jp_node *s, int is_aug);
+LLVMValueRef jp_lower_array_attr(lctx *c, jp_node *n);
+LLVMValueRef jp_lower_array_binop(lctx *c, jp_node *n, jp_binop op, LLVMValueRef a, jp_type *ta,
+                                  LLVMValueRef b, jp_type *tb, jp_type *rt, LLVMValueRef out);
+LLVMValueRef jp_lower_array_unary(lctx *c, jp_node *n, LLVMValueRef a, jp_type *ta, jp_type *rt);
+LLVMValueRef jp_lower_array_compare(lctx *c, jp_node *n, LLVMValueRef a, jp_type *ta,
+                                    LLVMValueRef b, jp_type *tb, jp_type *rt);
+/* Broadcast `nin` inputs (arrays or scalars) into `out` (NULL: allocate
+ * rt), calling fn on the loaded elements. */
+typedef LLVMValueRef (*jp_kernel_fn)(lctx *c, void *ctx, LLVMValueRef *vals, jp_type **types);
+LLVMValueRef jp_elementwise(lctx *c, jp_type *rt, LLVMValueRef out, int nin, LLVMValueRef *in,
+                            jp_type **tin, jp_kernel_fn fn, void *ctx);
+/* for x in array: the element or row view at i */
+LLVMValueRef jp_array_iter_item(lctx *c, LLVMValueRef arr, jp_type *t, LLVMValueRef i);
+
+/* NumPy functions and array methods (lower_numpy.c) */
+LLVMValueRef jp_lower_numpy_call(lctx *c, jp_node *n);
+LLVMValueRef jp_lower_array_method(lctx *c, jp_node *n);
 
 /* math, cmath and builtin calls (lower_math.c) */
 LLVMValueRef jp_lower_math_call(lctx *c, jp_node *n);

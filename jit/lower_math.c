@@ -421,7 +421,9 @@ jp_lower_builtin_call(lctx *c, jp_node *n)
     if (id == B_MIN || id == B_MAX)
         return lower_minmax(c, n, id == B_MAX);
     if (id == B_LEN) {
-        jp_lower_expr(c, an[0]);
+        LLVMValueRef v = jp_lower_expr(c, an[0]);
+        if (jp_node_type(c, an[0])->kind == JP_ARRAY)
+            return jp_arr_field(c, v, 3, 0);
         return jp_const_i64(c, jp_node_type(c, an[0])->n);
     }
     if (nargs == 0) {

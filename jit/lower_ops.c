@@ -9,7 +9,7 @@
 static int
 numpy_errors(lctx *c)
 {
-    return c->opts && c->opts->error_model_numpy;
+    return c->numpy_semantics || (c->opts && c->opts->error_model_numpy);
 }
 
 static LLVMValueRef

@@ -6,6 +6,8 @@
 #include <Python.h>
 
 #include "jit/runtime.h"
+#include "jit/nrt.h"
+#include "jit/random.h"
 
 #include <complex.h>
 #include <math.h>
@@ -451,6 +453,44 @@ jp_rt_print_end(void)
     PyGILState_Release(print_gil);
 }
 
+/* ---- slices ---------------------------------------------------------------------- */
+
+/* Python's slice.indices() for one dimension: out[0] = first index,
+ * out[1] = number of elements.  flags: 1 start given, 2 stop given.
+ * Returns 0, or -1 when step is 0. */
+static int
+jp_rt_slice(int64_t length, int64_t start, int64_t stop, int64_t step, int32_t flags, int64_t *out)
+{
+    int64_t n;
+    if (step == 0)
+        return -1;
+    if (!(flags & 1)) {
+        start = step < 0 ? length - 1 : 0;
+    } else if (start < 0) {
+        start += length;
+        if (start < 0)
+            start = step < 0 ? -1 : 0;
+    } else if (start >= length) {
+        start = step < 0 ? length - 1 : length;
+    }
+    if (!(flags & 2)) {
+        stop = step < 0 ? -1 : length;
+    } else if (stop < 0) {
+        stop += length;
+        if (stop < 0)
+            stop = step < 0 ? -1 : 0;
+    } else if (stop >= length) {
+        stop = step < 0 ? length - 1 : length;
+    }
+    if (step < 0)
+        n = stop < start ? (start - stop - 1) / (-step) + 1 : 0;
+    else
+        n = start < stop ? (stop - start - 1) / step + 1 : 0;
+    out[0] = start;
+    out[1] = n;
+    return 0;
+}
+
 #define SYM(fn) {#fn, (void *)fn}
 
 const jp_runtime_symbol jp_runtime_symbols[] = {
@@ -461,5 +501,7 @@ const jp_runtime_symbol jp_runtime_symbols[] = {
     SYM(jp_rt_print_u64), SYM(jp_rt_print_f64), SYM(jp_rt_print_c128),
     SYM(jp_rt_print_bool), SYM(jp_rt_print_none), SYM(jp_rt_print_str),
     SYM(jp_rt_print_tuple_begin), SYM(jp_rt_print_tuple_end),
+    SYM(jp_rt_slice), SYM(jp_nrt_alloc), SYM(jp_nrt_incref), SYM(jp_nrt_decref),
+    SYM(jp_random_seed), SYM(jp_random_double), SYM(jp_random_gauss), SYM(jp_random_randint),
     {NULL, NULL},
 };

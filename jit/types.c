@@ -18,6 +18,7 @@ new_type(jp_kind kind, const char *name, size_t size, size_t align)
     t->name = strdup(name);
     t->size = size;
     t->align = align;
+    t->type_num = -1;
     t->next = intern_head;
     intern_head = t;
     return t;
@@ -162,6 +163,94 @@ jp_type_function(PyObject *dispatcher)
     return t;
 }
 
+jp_type *
+jp_type_array(jp_type *dtype, int ndim, char layout, int readonly)
+{
+    char name[256];
+    jp_type *t;
+    if (ndim <= 1 && layout == 'F')
+        layout = 'C';
+    for (jp_type *it = intern_head; it; it = it->next)
+        if (it->kind == JP_ARRAY && it->dtype == dtype && it->ndim == ndim
+            && it->layout == layout && it->readonly == readonly)
+            return it;
+    snprintf(name, sizeof name, "%sarray(%s, %dd, %c)", readonly ? "readonly " : "",
+             dtype->name, ndim, layout);
+    /* {meminfo, parent, data, shape[ndim], strides[ndim]} */
+    t = new_type(JP_ARRAY, name, 24 + 16 * (size_t)ndim, 8);
+    if (t) {
+        t->dtype = dtype;
+        t->ndim = ndim;
+        t->layout = layout;
+        t->readonly = readonly;
+    }
+    return t;
+}
+
+jp_type *
+jp_type_dtype(jp_type *dtype)
+{
+    char name[160];
+    jp_type *t;
+    for (jp_type *it = intern_head; it; it = it->next)
+        if (it->kind == JP_DTYPE && it->dtype == dtype)
+            return it;
+    snprintf(name, sizeof name, "dtype(%s)", dtype->name);
+    t = new_type(JP_DTYPE, name, 1, 1);
+    if (t)
+        t->dtype = dtype;
+    return t;
+}
+
+SINGLETON(jp_type_slice, JP_SLICE, "slice", 32, 8)
+
+jp_type *
+jp_type_record_ref(jp_type *record)
+{
+    char name[512];
+    jp_type *t;
+    for (jp_type *it = intern_head; it; it = it->next)
+        if (it->kind == JP_RECORD_REF && it->dtype == record)
+            return it;
+    snprintf(name, sizeof name, "%s", record->name);
+    t = new_type(JP_RECORD_REF, name, 8, 8);
+    if (t)
+        t->dtype = record;
+    return t;
+}
+
+jp_type *
+jp_type_named_record(const char *name, int n, jp_type **elems, size_t *offsets, size_t size)
+{
+    jp_type *t;
+    for (jp_type *it = intern_head; it; it = it->next)
+        if (it->kind == JP_RECORD && strcmp(it->name, name) == 0 && it->size == size)
+            return it;
+    t = new_type(JP_RECORD, name, size, 8);
+    if (t == NULL)
+        return NULL;
+    t->n = n;
+    t->elems = malloc((size_t)n * sizeof *elems);
+    t->offsets = malloc((size_t)n * sizeof(size_t));
+    if (!t->elems || !t->offsets)
+        return NULL;
+    memcpy(t->elems, elems, (size_t)n * sizeof *elems);
+    memcpy(t->offsets, offsets, (size_t)n * sizeof(size_t));
+    return t;
+}
+
+int
+jp_type_is_managed(const jp_type *t)
+{
+    if (t->kind == JP_ARRAY)
+        return 1;
+    if (t->kind == JP_TUPLE)
+        for (int i = 0; i < t->n; i++)
+            if (jp_type_is_managed(t->elems[i]))
+                return 1;
+    return 0;
+}
+
 /* Numeric rank for unification: bool < int < float < complex. */
 static int
 rank(const jp_type *t)
@@ -238,6 +327,9 @@ jp_type_unify(jp_type *a, jp_type *b)
             return jp_type_complex(128);
         return jp_type_arith(a, b);
     }
+    if (a->kind == JP_ARRAY && b->kind == JP_ARRAY && a->dtype == b->dtype && a->ndim == b->ndim)
+        return jp_type_array(a->dtype, a->ndim, a->layout == b->layout ? a->layout : 'A',
+                             a->readonly || b->readonly);
     if (a->kind == JP_TUPLE && b->kind == JP_TUPLE && a->n == b->n) {
         jp_type *elems[64];
         if (a->n > 64)
@@ -257,6 +349,10 @@ jp_type_can_convert(jp_type *from, jp_type *to)
 {
     if (from == to)
         return 1;
+    if (from->kind == JP_ARRAY && to->kind == JP_ARRAY)
+        return from->dtype == to->dtype && from->ndim == to->ndim
+               && (to->layout == 'A' || to->layout == from->layout)
+               && (to->readonly || !from->readonly);
     if (rank(from) && rank(to))
         return rank(from) <= rank(to);
     if (from->kind == JP_TUPLE && to->kind == JP_TUPLE && from->n == to->n) {
@@ -403,13 +499,80 @@ parse_one(parser *ps)
         int n = parse_list(ps, elems, 64);
         return n < 0 ? NULL : jp_type_tuple(n, elems);
     }
+    if (strcmp(name, "array") == 0) {
+        jp_type *dt;
+        long nd;
+        char *end, layout = 'A';
+        skip_space(ps);
+        if (*ps->p++ != '(')
+            return parse_error(ps, "expected '('");
+        if ((dt = parse_one(ps)) == NULL)
+            return NULL;
+        skip_space(ps);
+        if (*ps->p++ != ',')
+            return parse_error(ps, "expected ','");
+        nd = strtol(ps->p, &end, 10);
+        if (end == ps->p || *end != 'd' || nd < 0 || nd > 32)
+            return parse_error(ps, "expected a dimension count like 2d");
+        ps->p = end + 1;
+        skip_space(ps);
+        if (*ps->p == ',') {
+            ps->p++;
+            skip_space(ps);
+            layout = *ps->p++;
+            if (layout != 'C' && layout != 'F' && layout != 'A')
+                return parse_error(ps, "layout must be C, F or A");
+            skip_space(ps);
+        }
+        if (*ps->p++ != ')')
+            return parse_error(ps, "expected ')'");
+        return jp_type_array(dt, (int)nd, layout, 0);
+    }
     t = named_type(name);
-    if (t == NULL) {
+    if (t != NULL) {
+        skip_space(ps);
+        if (*ps->p == '[') {
+            /* Numba's spelling: float64[:], float64[:, ::1], float64[::1, :] */
+            int nd = 0, contig_last = 0, contig_first = 0;
+            ps->p++;
+            for (;;) {
+                int colons = 0;
+                skip_space(ps);
+                while (*ps->p == ':') {
+                    colons++;
+                    ps->p++;
+                }
+                if (colons == 0)
+                    return parse_error(ps, "expected ':' in an array type");
+                if (colons == 2) {
+                    if (*ps->p != '1')
+                        return parse_error(ps, "expected '::1'");
+                    ps->p++;
+                    if (nd == 0)
+                        contig_first = 1;
+                    contig_last = 1;
+                } else {
+                    contig_last = 0;
+                }
+                nd++;
+                skip_space(ps);
+                if (*ps->p == ',') {
+                    ps->p++;
+                    continue;
+                }
+                if (*ps->p++ != ']')
+                    return parse_error(ps, "expected ']'");
+                break;
+            }
+            return jp_type_array(t, nd, contig_last ? 'C' : (contig_first && nd > 1) ? 'F' : 'A', 0);
+        }
+        return t;
+    }
+    {
         PyErr_Format(PyExc_ValueError, "unknown type name '%s' in signature '%s'",
                      name, ps->text);
         return NULL;
     }
-    return t;
 }
 
 jp_type *

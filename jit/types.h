@@ -23,6 +23,11 @@ typedef enum jp_kind {
     JP_TUPLE,
     JP_RANGE,       /* a range object inside a for loop */
     JP_FUNCTION,    /* a jitted function used as a value */
+    JP_ARRAY,       /* a NumPy array: dtype, ndim, layout, readonly */
+    JP_DTYPE,       /* a dtype object (np.float64, float, ...) used as a value */
+    JP_SLICE,       /* a slice in an index: start, stop, step (internal) */
+    JP_RECORD,      /* a structured dtype: named fields at offsets */
+    JP_RECORD_REF,  /* one element of a record array (a pointer into it) */
 } jp_kind;
 
 typedef struct jp_type jp_type;
@@ -36,6 +41,13 @@ struct jp_type {
     size_t size, align;     /* memory layout (C rules, as LLVM lays it out) */
     const char *name;       /* the spelling in the type language */
     PyObject *dispatcher;   /* JP_FUNCTION: the dispatcher (borrowed, kept alive by the user) */
+    jp_type *dtype;         /* array, dtype, record ref: the element type */
+    int ndim;               /* array */
+    char layout;            /* array: 'C', 'F' or 'A' (any strides) */
+    int readonly;           /* array */
+    const char **field_names;   /* record: field names (elems/offsets give types/offsets) */
+    int type_num;           /* number/record: the NumPy type number (-1 if none) */
+    PyObject *descr;        /* record: the NumPy dtype (owned) */
     void *llvm;             /* cached LLVMTypeRef (the JIT's one context) */
     PyObject *pyobj;        /* cached Python wrapper (jitprofile.types) */
     jp_type *next;          /* intern table chain */
@@ -50,6 +62,30 @@ jp_type *jp_type_complex(int bits);
 jp_type *jp_type_range(void);
 jp_type *jp_type_tuple(int n, jp_type **elems);    /* NULL on out of memory */
 jp_type *jp_type_function(PyObject *dispatcher);
+jp_type *jp_type_array(jp_type *dtype, int ndim, char layout, int readonly);
+jp_type *jp_type_dtype(jp_type *dtype);
+jp_type *jp_type_slice(void);
+jp_type *jp_type_record_ref(jp_type *record);
+/* A record type from a NumPy structured dtype (NULL, no error, if a field
+ * has a type the JIT cannot use). */
+jp_type *jp_type_record(PyObject *descr);
+jp_type *jp_type_named_record(const char *name, int n, jp_type **elems, size_t *offsets,
+                              size_t size);
+/* NumPy type numbers <-> element types (typeof.c). */
+jp_type *jp_dtype_from_typenum(int type_num);
+int jp_typenum_of(const jp_type *t);
+jp_type *jp_typeof_array(PyObject *value);      /* value is an ndarray */
+/* The NumPy dtype of an element type (new reference; needs NumPy loaded). */
+struct _PyArray_Descr;
+struct _PyArray_Descr *jp_descr_of(const jp_type *t);
+
+static inline int jp_is_array(const jp_type *t)
+{
+    return t->kind == JP_ARRAY;
+}
+
+/* Whether values of t hold array references (arrays, tuples of them). */
+int jp_type_is_managed(const jp_type *t);
 
 #define JP_INT64   (jp_type_int(64, 1))
 #define JP_FLOAT64 (jp_type_float(64))

@@ -76,7 +76,8 @@ static PyObject *
 type_get_kind(PyObject *self, void *closure)
 {
     static const char *kinds[] = {"undefined", "none", "bool", "int", "float",
-                                  "complex", "tuple", "range", "function"};
+                                  "complex", "tuple", "range", "function", "array",
+                                  "dtype", "slice", "record", "record"};
     (void)closure;
     return PyUnicode_FromString(kinds[((JpTypeObject *)self)->type->kind]);
 }

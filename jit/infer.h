@@ -1,0 +1,38 @@
+/* jit/infer.h - what the inference files share: the walk's context and
+ * its helpers.  infer.c types scalars, statements and calls; infer_array.c
+ * types arrays, NumPy functions and array methods. */
+#ifndef JP_INFER_H
+#define JP_INFER_H
+
+#include "jit/compiler.h"
+
+typedef struct ictx {
+    jp_session *session;
+    jp_instance *inst;
+    jp_func_ir *ir;
+    int final;              /* last walk: undefined types are errors */
+} ictx;
+
+#define UNKNOWN(t) ((t)->kind == JP_UNKNOWN)
+
+jp_type *jp_itype_expr(ictx *c, jp_node *n);
+jp_type *jp_ioperand(ictx *c, jp_node *n);          /* undefined is an error in the final walk */
+jp_type *jp_irecord(ictx *c, jp_node *n, jp_type *t);
+jp_type *jp_binop_type(jp_binop op, jp_type *a, jp_type *b, jp_node *right);
+
+/* infer_array.c */
+jp_type *jp_infer_array_binop(ictx *c, jp_node *n, jp_binop op, jp_type *a, jp_type *b);
+jp_type *jp_infer_array_unary(ictx *c, jp_node *n, jp_unop op, jp_type *a);
+jp_type *jp_infer_array_compare(ictx *c, jp_node *n, jp_type *a, jp_type *b);
+jp_type *jp_infer_subscript(ictx *c, jp_node *n, jp_type *value);
+jp_type *jp_infer_attr(ictx *c, jp_node *n, jp_type *value);        /* arrays, records */
+jp_type *jp_infer_method(ictx *c, jp_node *call, jp_type *recv);    /* a.sum(), ... */
+jp_type *jp_infer_numpy_call(ictx *c, jp_node *call);
+int jp_infer_setitem(ictx *c, jp_node *stmt);
+jp_type *jp_infer_iter_element(ictx *c, jp_node *iter, jp_type *t);  /* for x in array */
+/* NumPy's promotion of two element types (keeps widths: int32+int32 is int32). */
+jp_type *jp_np_promote(jp_type *a, jp_type *b);
+/* The element type a dtype argument names (np.float64, float, ...), or NULL. */
+jp_type *jp_infer_dtype_arg(ictx *c, jp_node *n);
+
+#endif

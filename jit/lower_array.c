@@ -1,0 +1,820 @@
+/* jit/lower_array.c - NumPy arrays in compiled code.
+ *
+ * An array value is {meminfo, parent, data, shape[n], strides[n]}: strides
+ * in bytes as NumPy has them; meminfo is NULL for arrays that came from
+ * Python (the caller keeps `parent` alive for the call) and a jp_meminfo
+ * for memory jit code allocated.  This file owns that model: reference
+ * counting (owned slots and statement temps, see lower.h), element
+ * addressing (with C/F layouts the unit stride is a constant, so LLVM can
+ * vectorise), indexing and slicing into views, item assignment, loop nests
+ * and broadcasting elementwise kernels.
+ */
+#include "jit/lower.h"
+#include "jit/errors.h"
+
+#include <string.h>
+
+static LLVMTypeRef
+i64t(lctx *c)
+{
+    return LLVMInt64TypeInContext(c->ctx);
+}
+
+static LLVMTypeRef
+ptrt(lctx *c)
+{
+    return LLVMPointerTypeInContext(c->ctx, 0);
+}
+
+LLVMValueRef
+jp_arr_field(lctx *c, LLVMValueRef arr, unsigned field, int dim)
+{
+    if (field < 3)
+        return LLVMBuildExtractValue(c->b, arr, field, "");
+    return LLVMBuildExtractValue(c->b, LLVMBuildExtractValue(c->b, arr, field, ""), (unsigned)dim, "");
+}
+
+LLVMValueRef
+jp_arr_make(lctx *c, jp_type *t, LLVMValueRef mi, LLVMValueRef parent, LLVMValueRef data,
+            LLVMValueRef *shape, LLVMValueRef *strides)
+{
+    LLVMTypeRef st = jp_llvm_type(c->ctx, t);
+    LLVMValueRef v = LLVMGetUndef(st);
+    LLVMValueRef sh = LLVMGetUndef(LLVMStructGetTypeAtIndex(st, 3));
+    LLVMValueRef sr = LLVMGetUndef(LLVMStructGetTypeAtIndex(st, 4));
+    for (int k = 0; k < t->ndim; k++) {
+        sh = LLVMBuildInsertValue(c->b, sh, shape[k], (unsigned)k, "");
+        sr = LLVMBuildInsertValue(c->b, sr, strides[k], (unsigned)k, "");
+    }
+    v = LLVMBuildInsertValue(c->b, v, mi, 0, "");
+    v = LLVMBuildInsertValue(c->b, v, parent, 1, "");
+    v = LLVMBuildInsertValue(c->b, v, data, 2, "");
+    v = LLVMBuildInsertValue(c->b, v, sh, 3, "");
+    return LLVMBuildInsertValue(c->b, v, sr, 4, "");
+}
+
+static size_t
+itemsize(jp_type *dtype)
+{
+    return dtype->size;
+}
+
+/* ---- reference counting ---------------------------------------------------------- */
+
+static void
+call_void(lctx *c, const char *name, LLVMValueRef arg)
+{
+    jp_call_extern(c, name, LLVMVoidTypeInContext(c->ctx), &arg, 1);
+}
+
+void
+jp_incref(lctx *c, LLVMValueRef v, jp_type *t)
+{
+    if (t->kind == JP_ARRAY)
+        call_void(c, "jp_nrt_incref", jp_arr_field(c, v, 0, 0));
+    else if (t->kind == JP_TUPLE)
+        for (int i = 0; i < t->n; i++)
+            if (jp_type_is_managed(t->elems[i]))
+                jp_incref(c, LLVMBuildExtractValue(c->b, v, (unsigned)i, ""), t->elems[i]);
+}
+
+void
+jp_decref(lctx *c, LLVMValueRef v, jp_type *t)
+{
+    if (t->kind == JP_ARRAY)
+        call_void(c, "jp_nrt_decref", jp_arr_field(c, v, 0, 0));
+    else if (t->kind == JP_TUPLE)
+        for (int i = 0; i < t->n; i++)
+            if (jp_type_is_managed(t->elems[i]))
+                jp_decref(c, LLVMBuildExtractValue(c->b, v, (unsigned)i, ""), t->elems[i]);
+}
+
+/* Put b in the entry block, after its allocas. */
+static void
+position_after_allocas(lctx *c, LLVMBuilderRef b)
+{
+    LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(c->fn);
+    LLVMValueRef i = LLVMGetFirstInstruction(entry);
+    while (i && LLVMGetInstructionOpcode(i) == LLVMAlloca)
+        i = LLVMGetNextInstruction(i);
+    if (i)
+        LLVMPositionBuilderBefore(b, i);
+    else
+        LLVMPositionBuilderAtEnd(b, entry);
+}
+
+static LLVMValueRef
+entry_alloca_null(lctx *c, const char *name)
+{
+    LLVMValueRef slot = jp_alloca(c, ptrt(c), name);
+    /* the null store goes right after the alloca, in the entry block */
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(c->ctx);
+    LLVMValueRef next = LLVMGetNextInstruction(slot);
+    if (next)
+        LLVMPositionBuilderBefore(b, next);
+    else
+        LLVMPositionBuilderAtEnd(b, LLVMGetEntryBasicBlock(c->fn));
+    LLVMBuildStore(b, LLVMConstNull(ptrt(c)), slot);
+    LLVMDisposeBuilder(b);
+    return slot;
+}
+
+static int
+grow(LLVMValueRef **list, int *cap, int n)
+{
+    if (n < *cap)
+        return 0;
+    *cap = *cap ? *cap * 2 : 32;
+    *list = realloc(*list, (size_t)*cap * sizeof **list);
+    return *list ? 0 : -1;
+}
+
+static void
+register_meminfo_temp(lctx *c, LLVMValueRef mi)
+{
+    LLVMValueRef slot = entry_alloca_null(c, "temp");
+    if (grow(&c->temps, &c->cap_temps, c->ntemps) < 0)
+        return;
+    c->temps[c->ntemps++] = slot;
+    LLVMBuildStore(c->b, mi, slot);
+}
+
+void
+jp_register_temp(lctx *c, LLVMValueRef v, jp_type *t)
+{
+    if (t->kind == JP_ARRAY)
+        register_meminfo_temp(c, jp_arr_field(c, v, 0, 0));
+    else if (t->kind == JP_TUPLE)
+        for (int i = 0; i < t->n; i++)
+            if (jp_type_is_managed(t->elems[i]))
+                jp_register_temp(c, LLVMBuildExtractValue(c->b, v, (unsigned)i, ""), t->elems[i]);
+}
+
+static void
+release_slot(lctx *c, LLVMValueRef slot)
+{
+    LLVMValueRef mi = LLVMBuildLoad2(c->b, ptrt(c), slot, "");
+    LLVMBuildStore(c->b, LLVMConstNull(ptrt(c)), slot);
+    call_void(c, "jp_nrt_decref", mi);
+}
+
+void
+jp_release_temps(lctx *c, int mark)
+{
+    if (LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(c->b)))
+        return;
+    for (int i = mark; i < c->ntemps; i++)
+        release_slot(c, c->temps[i]);
+}
+
+/* The meminfo fields of a variable's alloca (an array, or a tuple holding
+ * arrays) become owned slots; the alloca is zeroed in the entry block. */
+static void
+own_fields(lctx *c, LLVMValueRef ptr, jp_type *t, LLVMTypeRef whole, LLVMValueRef *path, int depth,
+           LLVMValueRef base)
+{
+    LLVMTypeRef i32 = LLVMInt32TypeInContext(c->ctx);
+    if (t->kind == JP_ARRAY) {
+        LLVMValueRef idx[8];
+        LLVMBuilderRef b = LLVMCreateBuilderInContext(c->ctx);
+        LLVMValueRef gep;
+        memcpy(idx, path, (size_t)depth * sizeof *idx);
+        idx[depth] = LLVMConstInt(i32, 0, 0);
+        position_after_allocas(c, b);
+        gep = LLVMBuildGEP2(b, whole, base, idx, (unsigned)depth + 1, "mi.slot");
+        LLVMDisposeBuilder(b);
+        if (grow(&c->owned, &c->cap_owned, c->nowned) == 0)
+            c->owned[c->nowned++] = gep;
+        (void)ptr;
+        return;
+    }
+    if (t->kind == JP_TUPLE && depth < 7)
+        for (int i = 0; i < t->n; i++)
+            if (jp_type_is_managed(t->elems[i])) {
+                path[depth] = LLVMConstInt(i32, (unsigned long long)i, 0);
+                own_fields(c, ptr, t->elems[i], whole, path, depth + 1, base);
+            }
+}
+
+void
+jp_own_slots(lctx *c, LLVMValueRef slot, jp_type *t)
+{
+    LLVMValueRef path[8];
+    LLVMTypeRef i32 = LLVMInt32TypeInContext(c->ctx);
+    LLVMTypeRef whole = jp_llvm_type(c->ctx, t);
+    path[0] = LLVMConstInt(i32, 0, 0);
+    {
+        LLVMBuilderRef b = LLVMCreateBuilderInContext(c->ctx);
+        position_after_allocas(c, b);
+        LLVMBuildStore(b, LLVMConstNull(whole), slot);
+        LLVMDisposeBuilder(b);
+    }
+    own_fields(c, slot, t, whole, path, 1, slot);
+}
+
+void
+jp_emit_exit_cleanup(lctx *c)
+{
+    for (int i = 0; i < c->nowned; i++)
+        call_void(c, "jp_nrt_decref", LLVMBuildLoad2(c->b, ptrt(c), c->owned[i], ""));
+    for (int i = 0; i < c->ntemps; i++)
+        call_void(c, "jp_nrt_decref", LLVMBuildLoad2(c->b, ptrt(c), c->temps[i], ""));
+}
+
+void
+jp_raise_formatted(lctx *c, PyObject *cls, int format, LLVMValueRef a0, LLVMValueRef a1, LLVMValueRef a2)
+{
+    LLVMValueRef vals[3] = {a0, a1, a2};
+    LLVMTypeRef i64 = i64t(c);
+    jp_emit_exit_cleanup(c);
+    LLVMBuildStore(c->b, LLVMConstIntToPtr(LLVMConstInt(i64, (uintptr_t)cls, 0), ptrt(c)), c->exc);
+    LLVMBuildStore(c->b, LLVMConstNull(ptrt(c)),
+                   LLVMBuildGEP2(c->b, i64, c->exc, (LLVMValueRef[]){jp_const_i64(c, 1)}, 1, ""));
+    LLVMBuildStore(c->b, jp_const_i64(c, format),
+                   LLVMBuildGEP2(c->b, i64, c->exc, (LLVMValueRef[]){jp_const_i64(c, 2)}, 1, ""));
+    for (int i = 0; i < 3; i++)
+        LLVMBuildStore(c->b, vals[i] ? vals[i] : jp_const_i64(c, 0),
+                       LLVMBuildGEP2(c->b, i64, c->exc, (LLVMValueRef[]){jp_const_i64(c, 3 + i)}, 1, ""));
+    LLVMBuildRet(c->b, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 1, 0));
+}
+
+static void
+check_formatted(lctx *c, LLVMValueRef failed, PyObject *cls, int format, LLVMValueRef a0,
+                LLVMValueRef a1, LLVMValueRef a2)
+{
+    LLVMBasicBlockRef bad = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "raise");
+    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "ok");
+    LLVMBuildCondBr(c->b, failed, bad, ok);
+    LLVMPositionBuilderAtEnd(c->b, bad);
+    jp_raise_formatted(c, cls, format, a0, a1, a2);
+    LLVMPositionBuilderAtEnd(c->b, ok);
+}
+
+/* ---- addressing -------------------------------------------------------------------- */
+
+LLVMValueRef
+jp_arr_load(lctx *c, LLVMValueRef ptr, jp_type *dtype)
+{
+    if (dtype->kind == JP_RECORD)
+        return ptr;     /* a record element is its address */
+    return LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, dtype), ptr, "");
+}
+
+void
+jp_arr_store(lctx *c, LLVMValueRef ptr, jp_type *dtype, LLVMValueRef v)
+{
+    LLVMBuildStore(c->b, v, ptr);
+    (void)dtype;
+}
+
+static LLVMValueRef
+stride_of(lctx *c, LLVMValueRef arr, jp_type *t, int k)
+{
+    if ((t->layout == 'C' && k == t->ndim - 1) || (t->layout == 'F' && k == 0))
+        return jp_const_i64(c, (long long)itemsize(t->dtype));
+    return jp_arr_field(c, arr, 4, k);
+}
+
+LLVMValueRef
+jp_arr_elem_ptr(lctx *c, LLVMValueRef arr, jp_type *t, LLVMValueRef *idx, int nidx)
+{
+    LLVMValueRef off = jp_const_i64(c, 0);
+    for (int k = 0; k < nidx; k++)
+        off = LLVMBuildAdd(c->b, off, LLVMBuildMul(c->b, idx[k], stride_of(c, arr, t, k), ""), "");
+    return LLVMBuildGEP2(c->b, LLVMInt8TypeInContext(c->ctx), jp_arr_field(c, arr, 2, 0), &off, 1, "");
+}
+
+LLVMValueRef
+jp_arr_size(lctx *c, LLVMValueRef arr, jp_type *t)
+{
+    LLVMValueRef n = jp_const_i64(c, 1);
+    for (int k = 0; k < t->ndim; k++)
+        n = LLVMBuildMul(c->b, n, jp_arr_field(c, arr, 3, k), "");
+    return n;
+}
+
+/* idx < 0 counts from the end; with boundscheck, IndexError names the
+ * index, the axis and the size, as NumPy does. */
+static LLVMValueRef
+wrap_index(lctx *c, LLVMValueRef idx, LLVMValueRef size, int axis)
+{
+    LLVMValueRef neg = LLVMBuildICmp(c->b, LLVMIntSLT, idx, jp_const_i64(c, 0), "");
+    LLVMValueRef wrapped = LLVMBuildSelect(c->b, neg, LLVMBuildAdd(c->b, idx, size, ""), idx, "");
+    if (c->opts && c->opts->boundscheck)
+        check_formatted(c, LLVMBuildICmp(c->b, LLVMIntUGE, wrapped, size, ""), PyExc_IndexError,
+                        JP_EXC_INDEX, idx, jp_const_i64(c, axis), size);
+    return wrapped;
+}
+
+/* ---- loops --------------------------------------------------------------------------- */
+
+static void
+loop_level(lctx *c, int k, int ndim, LLVMValueRef *extent, LLVMValueRef *idx, jp_elem_fn body, void *ctx)
+{
+    LLVMValueRef counter, i;
+    LLVMBasicBlockRef head, bodyb, done;
+    if (k == ndim) {
+        body(c, ctx, idx);
+        return;
+    }
+    counter = jp_alloca(c, i64t(c), "k");
+    LLVMBuildStore(c->b, jp_const_i64(c, 0), counter);
+    head = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "nest.head");
+    bodyb = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "nest.body");
+    done = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "nest.done");
+    LLVMBuildBr(c->b, head);
+    LLVMPositionBuilderAtEnd(c->b, head);
+    i = LLVMBuildLoad2(c->b, i64t(c), counter, "");
+    LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntSLT, i, extent[k], ""), bodyb, done);
+    LLVMPositionBuilderAtEnd(c->b, bodyb);
+    idx[k] = i;
+    loop_level(c, k + 1, ndim, extent, idx, body, ctx);
+    LLVMBuildStore(c->b, LLVMBuildNSWAdd(c->b, LLVMBuildLoad2(c->b, i64t(c), counter, ""), jp_const_i64(c, 1), ""),
+                   counter);
+    LLVMBuildBr(c->b, head);
+    LLVMPositionBuilderAtEnd(c->b, done);
+}
+
+void
+jp_loop_nest(lctx *c, int ndim, LLVMValueRef *extent, jp_elem_fn body, void *ctx)
+{
+    LLVMValueRef idx[32];
+    loop_level(c, 0, ndim, extent, idx, body, ctx);
+}
+
+/* ---- allocation ------------------------------------------------------------------------ */
+
+LLVMValueRef
+jp_arr_alloc(lctx *c, jp_type *t, LLVMValueRef *shape)
+{
+    LLVMValueRef strides[32], nbytes, mi, data, v, stride = jp_const_i64(c, (long long)itemsize(t->dtype));
+    LLVMValueRef neg = LLVMConstInt(LLVMInt1TypeInContext(c->ctx), 0, 0);
+    for (int k = t->ndim - 1; k >= 0; k--) {
+        strides[k] = stride;
+        stride = LLVMBuildMul(c->b, stride, shape[k], "");
+        neg = LLVMBuildOr(c->b, neg, LLVMBuildICmp(c->b, LLVMIntSLT, shape[k], jp_const_i64(c, 0), ""), "");
+    }
+    jp_check(c, neg, PyExc_ValueError, "negative dimensions are not allowed");
+    nbytes = stride;
+    mi = jp_call_extern(c, "jp_nrt_alloc", ptrt(c), &nbytes, 1);
+    jp_check(c, LLVMBuildICmp(c->b, LLVMIntEQ, mi, LLVMConstNull(ptrt(c)), ""), PyExc_MemoryError,
+             "cannot allocate the array");
+    data = LLVMBuildLoad2(c->b, ptrt(c), LLVMBuildGEP2(c->b, i64t(c), mi, (LLVMValueRef[]){jp_const_i64(c, 1)}, 1, ""), "data");
+    v = jp_arr_make(c, t, mi, LLVMConstNull(ptrt(c)), data, shape, strides);
+    register_meminfo_temp(c, mi);
+    return v;
+}
+
+/* ---- elementwise kernels with broadcasting ---------------------------------------------- */
+
+typedef struct ew_ctx {
+    jp_type *rt;
+    LLVMValueRef out;
+    int nin;
+    LLVMValueRef *in;
+    jp_type **tin;
+    LLVMValueRef eff[8][32];    /* effective strides (0 where broadcast) */
+    jp_kernel_fn fn;
+    void *fctx;
+    int flat;                   /* one flat loop over contiguous data */
+} ew_ctx;
+
+static void
+ew_body(lctx *c, void *vctx, LLVMValueRef *idx)
+{
+    ew_ctx *e = vctx;
+    LLVMValueRef vals[8], r;
+    jp_type *types[8];
+    int R = e->rt->ndim;
+    for (int j = 0; j < e->nin; j++) {
+        jp_type *t = e->tin[j];
+        if (t->kind != JP_ARRAY) {
+            vals[j] = e->in[j];
+            types[j] = t;
+            continue;
+        }
+        types[j] = t->dtype;
+        if (e->flat) {
+            LLVMValueRef off = LLVMBuildMul(c->b, idx[0], jp_const_i64(c, (long long)itemsize(t->dtype)), "");
+            LLVMValueRef p = LLVMBuildGEP2(c->b, LLVMInt8TypeInContext(c->ctx), jp_arr_field(c, e->in[j], 2, 0), &off, 1, "");
+            vals[j] = jp_arr_load(c, p, t->dtype);
+        } else {
+            LLVMValueRef off = jp_const_i64(c, 0), p;
+            for (int k = 0; k < t->ndim; k++)
+                off = LLVMBuildAdd(c->b, off, LLVMBuildMul(c->b, idx[R - t->ndim + k], e->eff[j][k], ""), "");
+            p = LLVMBuildGEP2(c->b, LLVMInt8TypeInContext(c->ctx), jp_arr_field(c, e->in[j], 2, 0), &off, 1, "");
+            vals[j] = jp_arr_load(c, p, t->dtype);
+        }
+    }
+    r = e->fn(c, e->fctx, vals, types);
+    if (e->flat) {
+        LLVMValueRef off = LLVMBuildMul(c->b, idx[0], jp_const_i64(c, (long long)itemsize(e->rt->dtype)), "");
+        jp_arr_store(c, LLVMBuildGEP2(c->b, LLVMInt8TypeInContext(c->ctx), jp_arr_field(c, e->out, 2, 0), &off, 1, ""),
+                     e->rt->dtype, r);
+    } else {
+        jp_arr_store(c, jp_arr_elem_ptr(c, e->out, e->rt, idx, R), e->rt->dtype, r);
+    }
+}
+
+LLVMValueRef
+jp_elementwise(lctx *c, jp_type *rt, LLVMValueRef out, int nin, LLVMValueRef *in, jp_type **tin,
+               jp_kernel_fn fn, void *fctx)
+{
+    ew_ctx e = {0};
+    int R = rt->ndim, all_c = 1;
+    LLVMValueRef shape[32], same = LLVMConstInt(LLVMInt1TypeInContext(c->ctx), 1, 0);
+    int saved = c->numpy_semantics;
+
+    e.rt = rt;
+    e.nin = nin;
+    e.in = in;
+    e.tin = tin;
+    e.fn = fn;
+    e.fctx = fctx;
+    if (out) {
+        for (int d = 0; d < R; d++)
+            shape[d] = jp_arr_field(c, out, 3, d);
+    } else {
+        for (int d = 0; d < R; d++)
+            shape[d] = jp_const_i64(c, 1);
+    }
+    for (int j = 0; j < nin; j++) {
+        jp_type *t = tin[j];
+        if (t->kind != JP_ARRAY)
+            continue;
+        if (t->layout != 'C' || t->ndim != R)
+            all_c = 0;
+        for (int k = 0; k < t->ndim; k++) {
+            int d = R - t->ndim + k;
+            LLVMValueRef s = jp_arr_field(c, in[j], 3, k), one = jp_const_i64(c, 1), bad;
+            if (!out)
+                shape[d] = LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, shape[d], one, ""), s, shape[d], "");
+            bad = LLVMBuildAnd(c->b, LLVMBuildICmp(c->b, LLVMIntNE, s, one, ""),
+                               LLVMBuildICmp(c->b, LLVMIntNE, s, shape[d], ""), "");
+            check_formatted(c, bad, PyExc_ValueError, JP_EXC_BROADCAST, jp_const_i64(c, d), s, shape[d]);
+        }
+    }
+    for (int j = 0; j < nin; j++) {
+        jp_type *t = tin[j];
+        if (t->kind != JP_ARRAY)
+            continue;
+        for (int k = 0; k < t->ndim; k++) {
+            int d = R - t->ndim + k;
+            LLVMValueRef s = jp_arr_field(c, in[j], 3, k);
+            LLVMValueRef is1 = LLVMBuildICmp(c->b, LLVMIntEQ, s, jp_const_i64(c, 1), "");
+            e.eff[j][k] = LLVMBuildSelect(c->b, is1, jp_const_i64(c, 0), stride_of(c, in[j], t, k), "");
+            same = LLVMBuildAnd(c->b, same, LLVMBuildICmp(c->b, LLVMIntEQ, s, shape[d], ""), "");
+        }
+    }
+    if (!out)
+        out = jp_arr_alloc(c, rt, shape);
+    else if (rt->layout != 'C')
+        all_c = 0;
+    e.out = out;
+    c->numpy_semantics = 1;
+    if (all_c && R > 0) {
+        /* same shapes and all C-contiguous at run time: one flat loop with
+         * unit strides, which the vectoriser handles */
+        LLVMBasicBlockRef flat = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "ew.flat");
+        LLVMBasicBlockRef nest = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "ew.nest");
+        LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "ew.done");
+        LLVMValueRef total = jp_const_i64(c, 1);
+        for (int d = 0; d < R; d++)
+            total = LLVMBuildMul(c->b, total, shape[d], "");
+        LLVMBuildCondBr(c->b, same, flat, nest);
+        LLVMPositionBuilderAtEnd(c->b, flat);
+        e.flat = 1;
+        jp_loop_nest(c, 1, &total, ew_body, &e);
+        LLVMBuildBr(c->b, done);
+        LLVMPositionBuilderAtEnd(c->b, nest);
+        e.flat = 0;
+        jp_loop_nest(c, R, shape, ew_body, &e);
+        LLVMBuildBr(c->b, done);
+        LLVMPositionBuilderAtEnd(c->b, done);
+    } else {
+        jp_loop_nest(c, R, shape, ew_body, &e);
+    }
+    c->numpy_semantics = saved;
+    return out;
+}
+
+typedef struct binop_k {
+    jp_binop op;
+    jp_type *work;          /* the computation's element type */
+    jp_type *rdt;           /* the result's element type */
+} binop_k;
+
+static LLVMValueRef
+binop_kernel(lctx *c, void *vctx, LLVMValueRef *vals, jp_type **types)
+{
+    binop_k *k = vctx;
+    LLVMValueRef r = jp_lower_binop(c, k->op, vals[0], types[0], vals[1], types[1], k->work, NULL);
+    return jp_cast(c, r, k->work, k->rdt);
+}
+
+LLVMValueRef
+jp_lower_array_binop(lctx *c, jp_node *n, jp_binop op, LLVMValueRef a, jp_type *ta, LLVMValueRef b,
+                     jp_type *tb, jp_type *rt, LLVMValueRef out)
+{
+    LLVMValueRef in[2] = {a, b};
+    jp_type *tin[2] = {ta, tb};
+    binop_k k = {op, rt->dtype, rt->dtype};
+    (void)n;
+    if (out) {
+        /* in place: compute in the promoted type, store in the target's */
+        jp_type *ea = ta->kind == JP_ARRAY ? ta->dtype : ta, *eb = tb->kind == JP_ARRAY ? tb->dtype : tb;
+        k.work = jp_type_unify(ea, eb);
+        if (k.work == NULL || !jp_is_number(k.work))
+            k.work = rt->dtype;
+        if (op == OP_TRUEDIV && k.work->kind != JP_FLOAT && k.work->kind != JP_COMPLEX)
+            k.work = jp_type_float(64);
+    }
+    return jp_elementwise(c, rt, out, 2, in, tin, binop_kernel, &k);
+}
+
+static LLVMValueRef
+unary_kernel(lctx *c, void *vctx, LLVMValueRef *vals, jp_type **types)
+{
+    jp_node *n = vctx;
+    jp_type *rt = jp_node_type(c, n)->dtype;
+    LLVMValueRef v = jp_cast(c, vals[0], types[0], rt);
+    switch (n->u.unary.op) {
+    case UOP_NEG:
+        if (rt->kind == JP_INT)
+            return LLVMBuildNeg(c->b, v, "");
+        if (rt->kind == JP_FLOAT)
+            return LLVMBuildFNeg(c->b, v, "");
+        return jp_make_complex(c, rt, LLVMBuildFNeg(c->b, LLVMBuildExtractValue(c->b, v, 0, ""), ""),
+                               LLVMBuildFNeg(c->b, LLVMBuildExtractValue(c->b, v, 1, ""), ""));
+    case UOP_INVERT:
+        return LLVMBuildNot(c->b, v, "");
+    default:
+        return v;
+    }
+}
+
+LLVMValueRef
+jp_lower_array_unary(lctx *c, jp_node *n, LLVMValueRef a, jp_type *ta, jp_type *rt)
+{
+    return jp_elementwise(c, rt, NULL, 1, &a, &ta, unary_kernel, n);
+}
+
+static LLVMValueRef
+compare_kernel(lctx *c, void *vctx, LLVMValueRef *vals, jp_type **types)
+{
+    jp_cmpop *op = vctx;
+    return jp_lower_compare(c, *op, vals[0], types[0], vals[1], types[1]);
+}
+
+LLVMValueRef
+jp_lower_array_compare(lctx *c, jp_node *n, LLVMValueRef a, jp_type *ta, LLVMValueRef b, jp_type *tb,
+                       jp_type *rt)
+{
+    LLVMValueRef in[2] = {a, b};
+    jp_type *tin[2] = {ta, tb};
+    return jp_elementwise(c, rt, NULL, 2, in, tin, compare_kernel, &n->u.compare.ops[0]);
+}
+
+/* ---- indexing and views ------------------------------------------------------------------ */
+
+typedef struct view {
+    LLVMValueRef data;
+    LLVMValueRef shape[32], strides[32];
+    int ndim;
+} view;
+
+/* Apply index items to arr: ints select (and drop a dimension), slices
+ * narrow; trailing dimensions stay.  Fills v; returns 1 when every
+ * dimension was selected by an int (an element). */
+static int
+apply_index(lctx *c, LLVMValueRef arr, jp_type *t, jp_node **items, int nitems, view *v)
+{
+    LLVMValueRef off = jp_const_i64(c, 0);
+    v->ndim = 0;
+    for (int k = 0; k < t->ndim; k++) {
+        LLVMValueRef size = jp_arr_field(c, arr, 3, k), stride = stride_of(c, arr, t, k);
+        jp_node *it = k < nitems ? items[k] : NULL;
+        if (it == NULL) {
+            v->shape[v->ndim] = size;
+            v->strides[v->ndim++] = stride;
+        } else if (it->kind == E_SLICE) {
+            LLVMValueRef parts[3], res, st, slot, status;
+            jp_node *pn[3] = {it->u.slice.lower, it->u.slice.upper, it->u.slice.step};
+            int flags = 0;
+            for (int p = 0; p < 3; p++) {
+                if (pn[p] && jp_node_type(c, pn[p])->kind != JP_NONE) {
+                    parts[p] = jp_cast(c, jp_lower_expr(c, pn[p]), jp_node_type(c, pn[p]), jp_type_int(64, 1));
+                    if (p < 2)
+                        flags |= 1 << p;
+                } else {
+                    parts[p] = jp_const_i64(c, p == 2 ? 1 : 0);
+                }
+            }
+            slot = jp_alloca(c, LLVMArrayType2(i64t(c), 2), "slice");
+            status = jp_call_extern(c, "jp_rt_slice", LLVMInt32TypeInContext(c->ctx),
+                                    (LLVMValueRef[]){size, parts[0], parts[1], parts[2],
+                                                     LLVMConstInt(LLVMInt32TypeInContext(c->ctx), (unsigned long long)flags, 0),
+                                                     slot}, 6);
+            jp_check(c, LLVMBuildICmp(c->b, LLVMIntNE, status, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 0, 0), ""),
+                     PyExc_ValueError, "slice step cannot be zero");
+            res = LLVMBuildLoad2(c->b, i64t(c), slot, "");
+            st = LLVMBuildLoad2(c->b, i64t(c), LLVMBuildGEP2(c->b, i64t(c), slot, (LLVMValueRef[]){jp_const_i64(c, 1)}, 1, ""), "");
+            off = LLVMBuildAdd(c->b, off, LLVMBuildMul(c->b, res, stride, ""), "");
+            v->shape[v->ndim] = st;
+            v->strides[v->ndim++] = LLVMBuildMul(c->b, stride, parts[2], "");
+        } else {
+            jp_type *itype = jp_node_type(c, it);
+            LLVMValueRef i = jp_cast(c, jp_lower_expr(c, it), itype, jp_type_int(64, 1));
+            i = wrap_index(c, i, size, k);
+            off = LLVMBuildAdd(c->b, off, LLVMBuildMul(c->b, i, stride, ""), "");
+        }
+    }
+    v->data = LLVMBuildGEP2(c->b, LLVMInt8TypeInContext(c->ctx), jp_arr_field(c, arr, 2, 0), &off, 1, "");
+    return v->ndim == 0;
+}
+
+static LLVMValueRef
+make_view(lctx *c, LLVMValueRef arr, jp_type *rt, view *v)
+{
+    LLVMValueRef mi = jp_arr_field(c, arr, 0, 0);
+    LLVMValueRef r = jp_arr_make(c, rt, mi, jp_arr_field(c, arr, 1, 0), v->data, v->shape, v->strides);
+    jp_incref(c, r, rt);
+    jp_register_temp(c, r, rt);
+    return r;
+}
+
+static void
+index_items(jp_node *idx, jp_node ***items, int *n)
+{
+    if (idx->kind == E_TUPLE) {
+        *items = idx->u.tuple.elts;
+        *n = idx->u.tuple.n;
+    } else {
+        *items = NULL;
+        *n = 1;
+    }
+}
+
+static LLVMValueRef
+record_field_ptr(lctx *c, LLVMValueRef rec, jp_type *rt, const char *field, jp_type **ftype)
+{
+    jp_type *r = rt->dtype;
+    for (int i = 0; i < r->n; i++) {
+        if (strcmp(r->field_names[i], field) == 0) {
+            LLVMValueRef off = jp_const_i64(c, (long long)r->offsets[i]);
+            *ftype = r->elems[i];
+            return LLVMBuildGEP2(c->b, LLVMInt8TypeInContext(c->ctx), rec, &off, 1, "");
+        }
+    }
+    *ftype = NULL;
+    return NULL;
+}
+
+LLVMValueRef
+jp_lower_array_subscript(lctx *c, jp_node *n)
+{
+    jp_type *at = jp_node_type(c, n->u.subscript.value), *rt = jp_node_type(c, n);
+    LLVMValueRef arr = jp_lower_expr(c, n->u.subscript.value);
+    jp_node **items, *single = n->u.subscript.index;
+    int nitems;
+    view v;
+
+    if (at->kind == JP_RECORD_REF) {
+        jp_type *ft;
+        LLVMValueRef p = record_field_ptr(c, arr, at, single->u.str.text, &ft);
+        return jp_arr_load(c, p, ft);
+    }
+    index_items(single, &items, &nitems);
+    if (items == NULL)
+        items = &single;
+    if (apply_index(c, arr, at, items, nitems, &v))
+        return jp_arr_load(c, v.data, at->dtype);
+    return make_view(c, arr, rt, &v);
+}
+
+LLVMValueRef
+jp_array_iter_item(lctx *c, LLVMValueRef arr, jp_type *t, LLVMValueRef i)
+{
+    LLVMValueRef off = LLVMBuildMul(c->b, i, stride_of(c, arr, t, 0), "");
+    view v;
+    v.data = LLVMBuildGEP2(c->b, LLVMInt8TypeInContext(c->ctx), jp_arr_field(c, arr, 2, 0), &off, 1, "");
+    if (t->ndim == 1)
+        return jp_arr_load(c, v.data, t->dtype);
+    v.ndim = t->ndim - 1;
+    for (int k = 1; k < t->ndim; k++) {
+        v.shape[k - 1] = jp_arr_field(c, arr, 3, k);
+        v.strides[k - 1] = stride_of(c, arr, t, k);
+    }
+    return make_view(c, arr, jp_type_array(t->dtype, t->ndim - 1, t->layout == 'C' ? 'C' : 'A', t->readonly), &v);
+}
+
+LLVMValueRef
+jp_lower_array_attr(lctx *c, jp_node *n)
+{
+    jp_type *at = jp_node_type(c, n->u.attr.value), *rt = jp_node_type(c, n);
+    LLVMValueRef arr = jp_lower_expr(c, n->u.attr.value);
+    const char *name = n->u.attr.name;
+
+    if (at->kind == JP_RECORD_REF) {
+        jp_type *ft;
+        LLVMValueRef p = record_field_ptr(c, arr, at, name, &ft);
+        return jp_arr_load(c, p, ft);
+    }
+    if (strcmp(name, "shape") == 0 || strcmp(name, "strides") == 0) {
+        LLVMValueRef t = LLVMGetUndef(jp_llvm_type(c->ctx, rt));
+        for (int k = 0; k < at->ndim; k++)
+            t = LLVMBuildInsertValue(c->b, t, jp_arr_field(c, arr, name[1] == 'h' ? 3 : 4, k), (unsigned)k, "");
+        return t;
+    }
+    if (strcmp(name, "ndim") == 0)
+        return jp_const_i64(c, at->ndim);
+    if (strcmp(name, "size") == 0)
+        return jp_arr_size(c, arr, at);
+    if (strcmp(name, "itemsize") == 0)
+        return jp_const_i64(c, (long long)itemsize(at->dtype));
+    if (strcmp(name, "nbytes") == 0)
+        return LLVMBuildMul(c->b, jp_arr_size(c, arr, at), jp_const_i64(c, (long long)itemsize(at->dtype)), "");
+    if (strcmp(name, "T") == 0) {
+        view v;
+        v.data = jp_arr_field(c, arr, 2, 0);
+        v.ndim = at->ndim;
+        for (int k = 0; k < at->ndim; k++) {
+            v.shape[k] = jp_arr_field(c, arr, 3, at->ndim - 1 - k);
+            v.strides[k] = jp_arr_field(c, arr, 4, at->ndim - 1 - k);
+        }
+        return make_view(c, arr, rt, &v);
+    }
+    if (strcmp(name, "real") == 0)
+        return arr;
+    return LLVMConstNull(jp_llvm_type(c->ctx, rt));      /* dtype: a compile-time value */
+}
+
+/* ---- item assignment ---------------------------------------------------------------------- */
+
+static LLVMValueRef
+copy_kernel(lctx *c, void *vctx, LLVMValueRef *vals, jp_type **types)
+{
+    jp_type *dt = vctx;
+    return jp_cast(c, vals[0], types[0], dt);
+}
+
+void
+jp_lower_setitem(lctx *c, jp_node *s, int is_aug)
+{
+    jp_node *target = s->u.augassign.target;
+    jp_type *tt = jp_node_type(c, target), *bt;
+    LLVMValueRef base, ptr, value;
+    jp_type *vt;
+    jp_node **items, *single;
+    int nitems;
+    view v;
+
+    if (target->kind == E_ATTR || (target->kind == E_SUBSCRIPT && target->u.subscript.index->kind == E_STR)) {
+        jp_type *ft;
+        jp_node *recn = target->kind == E_ATTR ? target->u.attr.value : target->u.subscript.value;
+        const char *field = target->kind == E_ATTR ? target->u.attr.name : target->u.subscript.index->u.str.text;
+        bt = jp_node_type(c, recn);
+        base = jp_lower_expr(c, recn);
+        ptr = record_field_ptr(c, base, bt, field, &ft);
+        if (is_aug) {
+            LLVMValueRef old = jp_arr_load(c, ptr, ft), b = jp_lower_expr(c, s->u.augassign.value);
+            value = jp_lower_binop(c, s->u.augassign.op, old, ft, b, jp_node_type(c, s->u.augassign.value),
+                                   jp_node_type(c, s), s->u.augassign.value);
+            jp_arr_store(c, ptr, ft, jp_cast(c, value, jp_node_type(c, s), ft));
+        } else {
+            jp_arr_store(c, ptr, ft, jp_cast(c, jp_lower_expr(c, s->u.augassign.value),
+                                             jp_node_type(c, s->u.augassign.value), ft));
+        }
+        return;
+    }
+    bt = jp_node_type(c, target->u.subscript.value);
+    base = jp_lower_expr(c, target->u.subscript.value);
+    single = target->u.subscript.index;
+    index_items(single, &items, &nitems);
+    if (items == NULL)
+        items = &single;
+    if (apply_index(c, base, bt, items, nitems, &v)) {
+        /* one element */
+        if (is_aug) {
+            LLVMValueRef old = jp_arr_load(c, v.data, bt->dtype), b = jp_lower_expr(c, s->u.augassign.value);
+            jp_type *rt = jp_node_type(c, s);
+            value = jp_lower_binop(c, s->u.augassign.op, old, bt->dtype, b, jp_node_type(c, s->u.augassign.value),
+                                   rt, s->u.augassign.value);
+            jp_arr_store(c, v.data, bt->dtype, jp_cast(c, value, rt, bt->dtype));
+        } else {
+            value = jp_lower_expr(c, s->u.augassign.value);
+            jp_arr_store(c, v.data, bt->dtype, jp_cast(c, value, jp_node_type(c, s->u.augassign.value), bt->dtype));
+        }
+        return;
+    }
+    /* a view: broadcast the value into it */
+    {
+        LLVMValueRef dst = make_view(c, base, tt, &v);
+        value = jp_lower_expr(c, s->u.augassign.value);
+        vt = jp_node_type(c, s->u.augassign.value);
+        if (is_aug)
+            jp_lower_array_binop(c, s, s->u.augassign.op, dst, tt, value, vt, tt, dst);
+        else
+            jp_elementwise(c, tt, dst, 1, &value, &vt, copy_kernel, tt->dtype);
+    }
+}
