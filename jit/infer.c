@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "jit/infer.h"
+#include "jit/pycompat.h"
 
 #define UNKNOWN(t) ((t)->kind == JP_UNKNOWN)
 
@@ -532,6 +533,63 @@ type_dispatcher_call(ictx *c, jp_node *n, PyObject *disp)
     return target->ret;
 }
 
+/* @generated_jit / @overload: ask the template for the implementation of
+ * these argument types, then call it like any jitted function. */
+static jp_type *
+type_generated_call(ictx *c, jp_node *n)
+{
+    PyObject *template = n->u.call.func->u.callee.obj, *args, *disp;
+    jp_type *t;
+    if (n->u.call.nkw)
+        return jp_error_at(JpTypingError, c->ir, n, NULL, "%s() takes positional arguments only in jit code",
+                           n->u.call.func->u.callee.name);
+    args = PyTuple_New(n->u.call.nargs);
+    if (args == NULL)
+        return NULL;
+    for (int i = 0; i < n->u.call.nargs; i++) {
+        jp_type *at = jp_ioperand(c, n->u.call.args[i]);
+        PyObject *o;
+        if (at == NULL || UNKNOWN(at)) {
+            Py_DECREF(args);
+            return at;
+        }
+        if ((o = jp_type_to_py(at)) == NULL) {
+            Py_DECREF(args);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(args, i, o);
+    }
+    disp = PyObject_CallMethod(template, "_resolve", "O", args) ;
+    if (disp == NULL && PyErr_ExceptionMatches(PyExc_TypeError)) {
+        /* _resolve takes *argtypes */
+        PyErr_Clear();
+        disp = PyObject_CallObject(PyObject_GetAttrString(template, "_resolve"), args);
+    }
+    Py_DECREF(args);
+    if (disp == NULL) {
+        PyObject *exc = jp_take_exception(), *s = exc ? PyObject_Str(exc) : NULL;
+        if (exc && PyObject_IsInstance(exc, JpCompileError) == 1) {
+            PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);     /* the implementation's own error */
+            Py_XDECREF(s);
+            Py_DECREF(exc);
+            return NULL;
+        }
+        jp_error_at(JpTypingError, c->ir, n, NULL, "%s() rejected these argument types: %s",
+                    n->u.call.func->u.callee.name, s ? PyUnicode_AsUTF8(s) : "?");
+        Py_XDECREF(s);
+        Py_XDECREF(exc);
+        return NULL;
+    }
+    if (!jp_is_dispatcher(disp)) {
+        Py_DECREF(disp);
+        return jp_error_at(JpTypingError, c->ir, n, NULL, "%s() did not resolve to a jitted function",
+                           n->u.call.func->u.callee.name);
+    }
+    t = type_dispatcher_call(c, n, disp);
+    Py_DECREF(disp);        /* the template keeps it */
+    return t;
+}
+
 static jp_type *
 type_method_call(ictx *c, jp_node *n)
 {
@@ -580,6 +638,8 @@ type_call(ictx *c, jp_node *n)
         return type_dispatcher_call(c, n, f->u.callee.obj);
     case CALLEE_NUMPY:
         return jp_infer_numpy_call(c, n);
+    case CALLEE_GENERATED:
+        return type_generated_call(c, n);
     case CALLEE_EXCEPTION:
     default:
         return jp_error_at(JpTypingError, c->ir, n, "use it in a raise statement",

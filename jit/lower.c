@@ -456,6 +456,7 @@ lower_call(lctx *c, jp_node *n)
     case CALLEE_MATH:
     case CALLEE_CMATH: return jp_lower_math_call(c, n);
     case CALLEE_NUMPY: return jp_lower_numpy_call(c, n);
+    case CALLEE_GENERATED: return lower_dispatcher_call(c, n);
     default: return lower_dispatcher_call(c, n);
     }
 }
