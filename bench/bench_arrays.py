@@ -283,6 +283,13 @@ def print_tables(results, first, info, processes):
     print_rows(head, body)
     print("jp/Numba below 1: jitprofile faster.  'seed (Numba)' is the speedup over "
           "CPython the seed's table gives for Numba (its machine, its baseline)")
+    print("\nthe same, as speedups over the vectorised NumPy version (NumPy time / time)")
+    head = ["benchmark", "jitprofile", "Numba", "seed (Numba)"]
+    body = [[f"{TITLES[case]} {size_text(case, n)}",
+             ratio(c["numpy"], c["jitprofile"], "{:.2f}x"),
+             ratio(c["numpy"], c["numba"], "{:.2f}x"), f"{SEED[case]}x"]
+            for case, n, c in results]
+    print_rows(head, body)
     if first:
         print(f"\nfirst call, fresh process (compile + run on a small input; median of {processes})")
         head = ["kernel", "Numba", "jitprofile", "jp/Numba"]
