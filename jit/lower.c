@@ -117,6 +117,28 @@ jp_make_complex(lctx *c, jp_type *t, LLVMValueRef re, LLVMValueRef im)
     return LLVMBuildInsertValue(c->b, v, im, 1, "");
 }
 
+/* libm functions compiled code calls: pure for LLVM (memory(none)), since
+ * the checks CPython makes are done in IR and errno is never read.  Without
+ * this LLVM must assume each call writes memory and reloads array data
+ * after it. */
+static int
+is_pure_libm(const char *name)
+{
+    static const char *pure[] = {
+        "sqrt", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sin", "cos", "tan",
+        "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
+        "erf", "erfc", "tgamma", "lgamma", "cbrt", "hypot", "fmod", "pow", "floor", "ceil",
+        "trunc", "rint", "fabs", "copysign",
+    };
+    size_t len = strlen(name);
+    for (size_t i = 0; i < sizeof pure / sizeof pure[0]; i++) {
+        size_t n = strlen(pure[i]);
+        if (strncmp(name, pure[i], n) == 0 && (len == n || (len == n + 1 && name[n] == 'f')))
+            return 1;
+    }
+    return 0;
+}
+
 LLVMValueRef
 jp_call_extern(lctx *c, const char *name, LLVMTypeRef ret, LLVMValueRef *args, int nargs)
 {
@@ -126,8 +148,17 @@ jp_call_extern(lctx *c, const char *name, LLVMTypeRef ret, LLVMValueRef *args, i
     for (int i = 0; i < nargs; i++)
         params[i] = LLVMTypeOf(args[i]);
     fty = LLVMFunctionType(ret, params, (unsigned)nargs, 0);
-    if (fn == NULL)
+    if (fn == NULL) {
         fn = LLVMAddFunction(c->mod, name, fty);
+        if (is_pure_libm(name)) {
+            static const char *attrs[] = {"nounwind", "willreturn", "nosync", "nofree"};
+            unsigned mem = LLVMGetEnumAttributeKindForName("memory", 6);
+            for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++)
+                LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                                        LLVMCreateEnumAttribute(c->ctx, LLVMGetEnumAttributeKindForName(attrs[i], strlen(attrs[i])), 0));
+            LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(c->ctx, mem, 0));
+        }
+    }
     return LLVMBuildCall2(c->b, fty, fn, args, (unsigned)nargs, "");
 }
 
@@ -959,6 +990,39 @@ lower_trampoline(lctx *c, LLVMValueRef target)
                                    (unsigned)c->inst->nargs + 2, ""));
 }
 
+static void
+mark_target(jp_node *t, int *assigned)
+{
+    if (t->kind == E_LOCAL)
+        assigned[t->u.local.index] = 1;
+    else if (t->kind == E_TUPLE)
+        for (int i = 0; i < t->u.tuple.n; i++)
+            mark_target(t->u.tuple.elts[i], assigned);
+}
+
+/* Which locals the body assigns (parameters included). */
+static void
+mark_assigned(jp_block *b, int *assigned)
+{
+    for (int i = 0; i < b->n; i++) {
+        jp_node *s = b->stmts[i];
+        switch (s->kind) {
+        case S_ASSIGN: mark_target(s->u.assign.target, assigned); break;
+        case S_AUGASSIGN: mark_target(s->u.augassign.target, assigned); break;
+        case S_IF: case S_WHILE:
+            mark_assigned(&s->u.cond.body, assigned);
+            mark_assigned(&s->u.cond.orelse, assigned);
+            break;
+        case S_FOR:
+            mark_target(s->u.loop.target, assigned);
+            mark_assigned(&s->u.loop.body, assigned);
+            mark_assigned(&s->u.loop.orelse, assigned);
+            break;
+        default: break;
+        }
+    }
+}
+
 int
 jp_lower_instance(LLVMContextRef ctx, LLVMModuleRef mod, jp_instance *inst, jp_dbg *dbg)
 {
@@ -1003,14 +1067,23 @@ jp_lower_instance(LLVMContextRef ctx, LLVMModuleRef mod, jp_instance *inst, jp_d
         c.defined[i] = LLVMBuildAlloca(c.b, LLVMInt1TypeInContext(ctx), "defined");
         LLVMBuildStore(c.b, LLVMConstInt(LLVMInt1TypeInContext(ctx), 0, 0), c.defined[i]);
     }
-    for (int i = 0; i < inst->ir->nlocals; i++)
-        if (jp_type_is_managed(inst->var_types[i]))
-            jp_own_slots(&c, c.vars[i], inst->var_types[i]);
-    for (int i = 0; i < inst->nargs; i++) {
-        LLVMValueRef v = jp_cast(&c, LLVMGetParam(fn, (unsigned)i + 2), inst->argtypes[i], inst->var_types[i]);
-        if (jp_type_is_managed(inst->var_types[i]))
-            jp_incref(&c, v, inst->var_types[i]);
-        LLVMBuildStore(c.b, v, c.vars[i]);
+    /* An array parameter the body never reassigns is borrowed: the
+     * caller's reference outlives the call, so no incref/decref pair is
+     * left in loops the callee gets inlined into. */
+    {
+        int *assigned = calloc((size_t)(inst->ir->nlocals ? inst->ir->nlocals : 1), sizeof(int));
+        if (assigned)
+            mark_assigned(&inst->ir->body, assigned);
+        for (int i = 0; i < inst->ir->nlocals; i++)
+            if (jp_type_is_managed(inst->var_types[i]) && (i >= inst->nargs || !assigned || assigned[i]))
+                jp_own_slots(&c, c.vars[i], inst->var_types[i]);
+        for (int i = 0; i < inst->nargs; i++) {
+            LLVMValueRef v = jp_cast(&c, LLVMGetParam(fn, (unsigned)i + 2), inst->argtypes[i], inst->var_types[i]);
+            if (jp_type_is_managed(inst->var_types[i]) && (!assigned || assigned[i]))
+                jp_incref(&c, v, inst->var_types[i]);
+            LLVMBuildStore(c.b, v, c.vars[i]);
+        }
+        free(assigned);
     }
     jp_lower_block(&c, &inst->ir->body);
     ensure_open(&c);
