@@ -715,7 +715,7 @@ lower_for(lctx *c, jp_node *s)
     LLVMBasicBlockRef head, body, latch, orelse, done;
     jp_type *int64 = jp_type_int(64, 1);
     long long const_step = 1;
-    int step_known = 1;
+    int step_known = 1, counter_nsw = 0;
 
     if (itype->kind == JP_RANGE) {
         jp_node **args = it->u.call.args;
@@ -795,9 +795,19 @@ lower_for(lctx *c, jp_node *s)
 
     LLVMPositionBuilderAtEnd(c->b, head);
     {
+        /* With a constant start >= 0 and a constant step > 0 the trip count
+         * fits in int64: a signed counter that cannot wrap tells LLVM that
+         * i >= 0, so negative-index wrap-around folds away in the body. */
         LLVMValueRef k = LLVMBuildLoad2(c->b, i64, counter, "k");
-        cond = LLVMBuildICmp(c->b, LLVMIntULT, k, trips, "");
-        i = tuple_mem || array_slot ? k : LLVMBuildAdd(c->b, start, LLVMBuildMul(c->b, k, step, ""), "i");
+        int small = LLVMIsAConstantInt(start) && LLVMConstIntGetSExtValue(start) >= 0 && step_known && const_step > 0;
+        counter_nsw = small;
+        cond = LLVMBuildICmp(c->b, small ? LLVMIntSLT : LLVMIntULT, k, trips, "");
+        if (tuple_mem || array_slot)
+            i = k;
+        else if (small)
+            i = LLVMBuildNSWAdd(c->b, start, LLVMBuildNSWMul(c->b, k, step, ""), "i");
+        else
+            i = LLVMBuildAdd(c->b, start, LLVMBuildMul(c->b, k, step, ""), "i");
     }
     LLVMBuildCondBr(c->b, cond, body, orelse);
 
@@ -826,7 +836,8 @@ lower_for(lctx *c, jp_node *s)
     {
         /* i + step; the loop stops before it can overflow past stop */
         LLVMValueRef cur = LLVMBuildLoad2(c->b, i64, counter, "");
-        LLVMBuildStore(c->b, LLVMBuildNUWAdd(c->b, cur, jp_const_i64(c, 1), ""), counter);
+        LLVMBuildStore(c->b, counter_nsw ? LLVMBuildNSWAdd(c->b, cur, jp_const_i64(c, 1), "")
+                                         : LLVMBuildNUWAdd(c->b, cur, jp_const_i64(c, 1), ""), counter);
     }
     LLVMBuildBr(c->b, head);
 
@@ -1081,6 +1092,20 @@ jp_lower_instance(LLVMContextRef ctx, LLVMModuleRef mod, jp_instance *inst, jp_d
             LLVMValueRef v = jp_cast(&c, LLVMGetParam(fn, (unsigned)i + 2), inst->argtypes[i], inst->var_types[i]);
             if (jp_type_is_managed(inst->var_types[i]) && (!assigned || assigned[i]))
                 jp_incref(&c, v, inst->var_types[i]);
+            if (inst->argtypes[i]->kind == JP_ARRAY) {
+                /* shapes are never negative: tells LLVM that indices derived
+                 * from them cannot wrap, so index wrap-around folds away */
+                LLVMTypeRef i1 = LLVMInt1TypeInContext(ctx);
+                LLVMTypeRef aty = LLVMFunctionType(LLVMVoidTypeInContext(ctx), &i1, 1, 0);
+                LLVMValueRef assume = LLVMGetNamedFunction(mod, "llvm.assume");
+                if (assume == NULL)
+                    assume = LLVMAddFunction(mod, "llvm.assume", aty);
+                for (int k = 0; k < inst->argtypes[i]->ndim; k++) {
+                    LLVMValueRef dim = jp_arr_field(&c, v, 3, k);
+                    LLVMValueRef ok = LLVMBuildICmp(c.b, LLVMIntSGE, dim, jp_const_i64(&c, 0), "");
+                    LLVMBuildCall2(c.b, aty, assume, &ok, 1, "");
+                }
+            }
             LLVMBuildStore(c.b, v, c.vars[i]);
         }
         free(assigned);
