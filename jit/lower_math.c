@@ -242,6 +242,8 @@ lower_cmath(lctx *c, jp_node *n, const jp_math_fn *fn)
     }
 }
 
+static int input_check(lctx *c, const char *name, LLVMValueRef x, LLVMValueRef r);
+
 LLVMValueRef
 jp_lower_math_call(lctx *c, jp_node *n)
 {
@@ -308,8 +310,34 @@ jp_lower_math_call(lctx *c, jp_node *n)
     } else {
         r = jp_call_extern(c, fn->libm, f64t(c), args, n->u.call.nargs);
     }
+    if (!(c->opts && c->opts->error_model_numpy) && n->u.call.nargs == 1 && input_check(c, name, args[0], r))
+        return r;
     math_checks(c, fn->check, r, args, n->u.call.nargs);
     return r;
+}
+
+/* The same errors as math_checks() for the hottest functions, tested on the
+ * argument with one compare (the result's NaN/inf tests cost more and
+ * serialise the loop on the call).  Returns 1 when it handled `name`. */
+static int
+input_check(lctx *c, const char *name, LLVMValueRef x, LLVMValueRef r)
+{
+    LLVMValueRef zero = jp_const_f64(c, 0.0), inf = jp_const_f64(c, __builtin_inf());
+    if (strcmp(name, "sqrt") == 0) {
+        jp_check(c, LLVMBuildFCmp(c->b, LLVMRealOLT, x, zero, ""), PyExc_ValueError, jp_errtext_get(ERR_MATH_DOMAIN));
+        return 1;
+    }
+    if (strcmp(name, "log") == 0 || strcmp(name, "log2") == 0 || strcmp(name, "log10") == 0) {
+        jp_check(c, LLVMBuildFCmp(c->b, LLVMRealOLE, x, zero, ""), PyExc_ValueError, jp_errtext_get(ERR_MATH_DOMAIN));
+        return 1;
+    }
+    if (strcmp(name, "exp") == 0 || strcmp(name, "expm1") == 0) {
+        jp_check(c, LLVMBuildAnd(c->b, LLVMBuildFCmp(c->b, LLVMRealOEQ, r, inf, ""),
+                                 LLVMBuildFCmp(c->b, LLVMRealOLT, x, inf, ""), ""),
+                 PyExc_OverflowError, jp_errtext_get(ERR_MATH_RANGE));
+        return 1;
+    }
+    return 0;
 }
 
 /* ---- builtins ---------------------------------------------------------------- */
