@@ -10,6 +10,7 @@
 #include "jit/dispatcher.h"
 #include "jit/errors.h"
 #include "jit/nrt.h"
+#include "jit/jitclass.h"
 #include "jit/numpy_api.h"
 
 #include <pythread.h>
@@ -296,6 +297,16 @@ unbox(PyObject *obj, jp_type *t, void *dst)
             if (unbox(PyTuple_GET_ITEM(obj, i), t->elems[i], (char *)dst + t->offsets[i]) < 0)
                 return -1;
         return 0;
+    case JP_CLASS: {
+        jp_meminfo *mi = jp_jitclass_unbox(obj, t);
+        if (mi == NULL)
+            return -1;
+        *(jp_meminfo **)dst = mi;       /* borrowed: the caller keeps obj alive */
+        return 0;
+    }
+    case JP_FUNCTION:
+        *(unsigned char *)dst = 0;
+        return 0;
     case JP_ARRAY: {
         /* {meminfo NULL, parent, data, shape, strides}: the caller keeps obj alive */
         PyArrayObject *arr = (PyArrayObject *)obj;
@@ -399,6 +410,10 @@ box(jp_type *t, const void *src)
         return PyComplex_FromDoubles(((const double *)src)[0], ((const double *)src)[1]);
     case JP_ARRAY:
         return box_array(t, src);
+    case JP_CLASS:
+        return jp_jitclass_box(t, *(jp_meminfo *const *)src);
+    case JP_FUNCTION:
+        return Py_NewRef(t->dispatcher);
     case JP_TUPLE: {
         PyObject *tuple = PyTuple_New(t->n);
         if (tuple == NULL)
@@ -416,6 +431,12 @@ box(jp_type *t, const void *src)
     default:
         Py_RETURN_NONE;
     }
+}
+
+int
+jp_unbox_value(PyObject *obj, jp_type *t, void *dst)
+{
+    return unbox(obj, t, dst);
 }
 
 PyObject *

@@ -29,6 +29,10 @@ extern PyTypeObject JpDispatcher_Type;
 extern PyMethodDef jp_dispatcher_methods[];
 extern PyGetSetDef jp_dispatcher_getset[];
 
+/* Box a native value of type t (references are taken over) / unbox one. */
+PyObject *jp_box(jp_type *t, const void *src);
+int jp_unbox_value(PyObject *obj, jp_type *t, void *dst);
+
 /* Convert a boxed value to type t (explicit return types). */
 PyObject *jp_convert_object(PyObject *obj, jp_type *t);
 

@@ -15,6 +15,7 @@
 #include "jit/numpy_funcs.h"
 #include "jit/numpy_api.h"
 #include "jit/pycompat.h"
+#include "jit/jitclass.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -487,6 +488,16 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
             }
         return typing_error(f, ast_node, NULL,
                             "builtin function '%s' is not supported in jit code", fname);
+    }
+    if (PyType_Check(value) && PyType_IsSubtype((PyTypeObject *)value, &JpJitClassBase_Type)
+        && (PyTypeObject *)value != &JpJitClassBase_Type) {
+        n = new_node(f, E_CALLEE, ast_node);
+        if (n == NULL || PyList_Append(f->ir->refs, value) < 0)
+            return NULL;
+        n->u.callee.kind = CALLEE_CLASS;
+        n->u.callee.obj = value;
+        n->u.callee.name = jp_arena_strdup(f->ir->arena, name);
+        return n;
     }
     if (PyType_Check(value)) {
         static const struct { PyTypeObject *type; jp_builtin id; } types[] = {

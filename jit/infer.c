@@ -428,14 +428,14 @@ type_math_call(ictx *c, jp_node *n)
 /* Bind a call's arguments to the callee's parameters (positional, keyword,
  * defaults) and type them in parameter order. */
 static int
-bind_call(ictx *c, jp_node *n, jp_func_ir *callee, jp_type **types, int *unknown)
+bind_call(ictx *c, jp_node *n, jp_func_ir *callee, jp_type **types, int *unknown, jp_type *self_t)
 {
-    int np = callee->nparams;
+    int np = callee->nparams, skip = self_t ? 1 : 0;
     jp_arg_source *src = c->inst->bindings[n->id];
 
-    if (n->u.call.nargs > np) {
+    if (n->u.call.nargs + skip > np) {
         jp_error_at(JpTypingError, c->ir, n, NULL, "%s() takes %d argument%s but %d were given",
-                    callee->name, np, np == 1 ? "" : "s", n->u.call.nargs);
+                    callee->name, np - skip, np - skip == 1 ? "" : "s", n->u.call.nargs);
         return -1;
     }
     if (src == NULL) {
@@ -446,8 +446,10 @@ bind_call(ictx *c, jp_node *n, jp_func_ir *callee, jp_type **types, int *unknown
     }
     for (int i = 0; i < np; i++)
         src[i].kind = -1;
+    if (skip)
+        src[0] = (jp_arg_source){3, 0};     /* the instance, for methods */
     for (int i = 0; i < n->u.call.nargs; i++)
-        src[i] = (jp_arg_source){0, i};
+        src[i + skip] = (jp_arg_source){0, i};
     for (int k = 0; k < n->u.call.nkw; k++) {
         int found = -1;
         for (int i = 0; i < np; i++)
@@ -468,7 +470,9 @@ bind_call(ictx *c, jp_node *n, jp_func_ir *callee, jp_type **types, int *unknown
         src[found] = (jp_arg_source){1, k};
     }
     *unknown = 0;
-    for (int i = 0; i < np; i++) {
+    if (skip)
+        types[0] = self_t;
+    for (int i = skip; i < np; i++) {
         if (src[i].kind < 0) {
             if (callee->defaults[i] == NULL) {
                 jp_error_at(JpTypingError, c->ir, n, NULL,
@@ -497,7 +501,7 @@ bind_call(ictx *c, jp_node *n, jp_func_ir *callee, jp_type **types, int *unknown
 }
 
 static jp_type *
-type_dispatcher_call(ictx *c, jp_node *n, PyObject *disp)
+type_dispatcher_call_self(ictx *c, jp_node *n, PyObject *disp, jp_type *self_t)
 {
     jp_func_ir *callee = jp_dispatcher_ir(disp);
     jp_type *types[64];
@@ -508,7 +512,7 @@ type_dispatcher_call(ictx *c, jp_node *n, PyObject *disp)
         return NULL;
     if (callee->nparams > 64)
         return jp_error_at(JpTypingError, c->ir, n, NULL, "too many parameters");
-    if (bind_call(c, n, callee, types, &unknown) < 0)
+    if (bind_call(c, n, callee, types, &unknown, self_t) < 0)
         return NULL;
     if (unknown)
         return jp_type_unknown();
@@ -571,6 +575,139 @@ type_cfunc_call(ictx *c, jp_node *n)
     }
     ret = jp_parse_type(PyUnicode_AsUTF8(PyTuple_GET_ITEM(desc, 1)));
     return ret;
+}
+
+static jp_type *
+type_dispatcher_call(ictx *c, jp_node *n, PyObject *disp)
+{
+    return type_dispatcher_call_self(c, n, disp, NULL);
+}
+
+/* ---- @jitclass -------------------------------------------------------------------- */
+
+static PyObject *
+class_attr(jp_type *t, const char *what)
+{
+    return PyObject_GetAttrString(t->pyclass, what);
+}
+
+/* A method (or property getter, or __init__) of a jitclass, as the
+ * dispatcher that compiles it, or NULL (no error) when there is none. */
+static PyObject *
+class_member(jp_type *t, const char *table, const char *name)
+{
+    PyObject *d = class_attr(t, table), *m;
+    if (d == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    m = PyDict_GetItemString(d, name);
+    Py_XINCREF(m);
+    Py_DECREF(d);
+    return m;
+}
+
+static int
+class_field(jp_type *t, const char *name)
+{
+    for (int i = 0; i < t->n; i++)
+        if (strcmp(t->field_names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+static const char *
+class_name(jp_type *t)
+{
+    return t->name + strlen("instance.jitclass.");
+}
+
+/* Cls(args): allocate, run __init__(self, args), give the instance. */
+static jp_type *
+type_class_call(ictx *c, jp_node *n)
+{
+    PyObject *cls = n->u.call.func->u.callee.obj, *tobj = PyObject_GetAttrString(cls, "_jp_type"), *init;
+    jp_type *t, *r;
+    if (tobj == NULL)
+        return NULL;
+    t = jp_type_from_py(tobj);
+    Py_DECREF(tobj);
+    if (t == NULL)
+        return NULL;
+    init = class_member(t, "_jp_methods", "__init__");
+    if (init == NULL) {
+        if (n->u.call.nargs || n->u.call.nkw)
+            return jp_error_at(JpTypingError, c->ir, n, NULL, "%s() takes no arguments (it has no __init__)",
+                               class_name(t));
+        return t;
+    }
+    r = type_dispatcher_call_self(c, n, init, t);
+    Py_DECREF(init);
+    if (r == NULL || UNKNOWN(r))
+        return r;
+    if (r->kind != JP_NONE)
+        return jp_error_at(JpTypingError, c->ir, n, NULL, "%s.__init__ must return None, not %s",
+                           class_name(t), r->name);
+    return t;
+}
+
+jp_type *
+jp_infer_class_attr(ictx *c, jp_node *n, jp_type *t)
+{
+    int i = class_field(t, n->u.attr.name);
+    PyObject *getter;
+    jp_type *r;
+    if (i >= 0)
+        return t->elems[i];
+    getter = class_member(t, "_jp_props", n->u.attr.name);
+    if (getter == NULL)
+        return jp_error_at(JpTypingError, c->ir, n, "declare it in the jitclass spec",
+                           "%s has no field or property '%s'", class_name(t), n->u.attr.name);
+    /* a property: its getter, called with the instance alone */
+    {
+        jp_func_ir *gir = jp_dispatcher_ir(getter);
+        jp_instance *target;
+        jp_arg_source *src;
+        if (gir == NULL || gir->nparams != 1) {
+            Py_DECREF(getter);
+            return gir ? jp_error_at(JpTypingError, c->ir, n, NULL, "property '%s' of %s must take only self",
+                                     n->u.attr.name, class_name(t)) : NULL;
+        }
+        target = jp_session_instance(c->session, getter, 1, &t);
+        Py_DECREF(getter);
+        if (target == NULL)
+            return NULL;
+        src = c->inst->bindings[n->id];
+        if (src == NULL) {
+            src = jp_arena_alloc(c->ir->arena, sizeof *src);
+            if (src == NULL)
+                return NULL;
+            c->inst->bindings[n->id] = src;
+        }
+        src[0] = (jp_arg_source){3, 0};
+        c->inst->callees[n->id] = target;
+        r = target->ret;
+    }
+    return r;
+}
+
+static jp_type *
+type_class_method(ictx *c, jp_node *n, jp_type *t)
+{
+    jp_node *attr = n->u.call.func;
+    PyObject *m = class_member(t, "_jp_methods", attr->u.attr.name);
+    jp_type *r;
+    if (m == NULL) {
+        if (class_field(t, attr->u.attr.name) >= 0)
+            return jp_error_at(JpTypingError, c->ir, attr, NULL, "field '%s' of %s is not callable",
+                               attr->u.attr.name, class_name(t));
+        return jp_error_at(JpTypingError, c->ir, attr, NULL, "%s has no method '%s'", class_name(t),
+                           attr->u.attr.name);
+    }
+    jp_irecord(c, attr, t);
+    r = type_dispatcher_call_self(c, n, m, t);
+    Py_DECREF(m);
+    return r;
 }
 
 /* @generated_jit / @overload: ask the template for the implementation of
@@ -641,6 +778,8 @@ type_method_call(ictx *c, jp_node *n)
         return recv;
     if (recv->kind == JP_ARRAY)
         return jp_infer_method(c, n, recv);
+    if (recv->kind == JP_CLASS)
+        return type_class_method(c, n, recv);
     if (strcmp(attr->u.attr.name, "conjugate") == 0 && jp_is_number(recv)) {
         if (!call_arity(c, n, "conjugate", 0, 0))
             return NULL;
@@ -682,6 +821,8 @@ type_call(ictx *c, jp_node *n)
         return type_generated_call(c, n);
     case CALLEE_CFUNC:
         return type_cfunc_call(c, n);
+    case CALLEE_CLASS:
+        return type_class_call(c, n);
     case CALLEE_EXCEPTION:
     default:
         return jp_error_at(JpTypingError, c->ir, n, "use it in a raise statement",
@@ -868,6 +1009,8 @@ type_expr_inner(ictx *c, jp_node *n)
             return a;
         if (a->kind == JP_ARRAY || a->kind == JP_RECORD_REF)
             return jp_infer_attr(c, n, a);
+        if (a->kind == JP_CLASS)
+            return jp_infer_class_attr(c, n, a);
         if (jp_is_number(a) && (strcmp(n->u.attr.name, "real") == 0 || strcmp(n->u.attr.name, "imag") == 0)) {
             if (a->kind == JP_COMPLEX)
                 return jp_type_float(a->bits / 2);

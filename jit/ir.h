@@ -43,6 +43,7 @@ typedef enum jp_callee_kind {
     CALLEE_NUMPY,       /* id: index into the numpy table (lower_numpy.c) */
     CALLEE_GENERATED,   /* obj: a @generated_jit / @overload template (resolved by types) */
     CALLEE_CFUNC,       /* obj: (address, return type, argument types) of a C function */
+    CALLEE_CLASS,       /* obj: a @jitclass class (calling it constructs an instance) */
 } jp_callee_kind;
 
 typedef enum jp_builtin {

@@ -50,7 +50,8 @@ jp_llvm_type(LLVMContextRef ctx, jp_type *t)
         r = LLVMStructTypeInContext(ctx, parts, 5, 0);
         break;
     }
-    case JP_RECORD_REF: r = LLVMPointerTypeInContext(ctx, 0); break;
+    case JP_RECORD_REF:
+    case JP_CLASS: r = LLVMPointerTypeInContext(ctx, 0); break;
     default: r = LLVMInt8TypeInContext(ctx); break;   /* none, function, dtype, slice */
     }
     t->llvm = r;
@@ -220,6 +221,8 @@ jp_cast(lctx *c, LLVMValueRef v, jp_type *from, jp_type *to)
     LLVMTypeRef tt;
     if (from == to)
         return v;
+    if (from->kind == JP_ARRAY && to->kind == JP_ARRAY && from->ndim == to->ndim)
+        return v;       /* another layout or readonly flag: the same value */
     tt = jp_llvm_type(c->ctx, to);
     if (to->kind == JP_BOOL)
         return jp_truth(c, v, from);
@@ -422,8 +425,8 @@ lower_compare(lctx *c, jp_node *n)
     return LLVMBuildLoad2(c->b, i1, slot, "");
 }
 
-static LLVMValueRef
-lower_dispatcher_call(lctx *c, jp_node *n)
+LLVMValueRef
+jp_lower_instance_call(lctx *c, jp_node *n, LLVMValueRef self)
 {
     jp_instance *callee = c->inst->callees[n->id];
     jp_arg_source *src = c->inst->bindings[n->id];
@@ -434,7 +437,9 @@ lower_dispatcher_call(lctx *c, jp_node *n)
 
     for (int i = 0; i < callee->nargs; i++) {
         jp_type *want = callee->argtypes[i];
-        if (src[i].kind == 2) {
+        if (src[i].kind == 3) {         /* a method's instance */
+            args[i + 2] = self;
+        } else if (src[i].kind == 2) {
             PyObject *dv = callee->ir->defaults[src[i].index];
             args[i + 2] = jp_cast(c, jp_lower_pyconst(c, dv, jp_typeof(dv)), jp_typeof(dv), want);
         } else {
@@ -505,11 +510,19 @@ lower_cfunc_call(lctx *c, jp_node *n)
 }
 
 static LLVMValueRef
+lower_dispatcher_call(lctx *c, jp_node *n)
+{
+    return jp_lower_instance_call(c, n, NULL);
+}
+
+static LLVMValueRef
 lower_call(lctx *c, jp_node *n)
 {
     jp_node *f = n->u.call.func;
     if (f->kind == E_ATTR && jp_node_type(c, f->u.attr.value)->kind == JP_ARRAY)
         return jp_lower_array_method(c, n);
+    if (f->kind == E_ATTR && jp_node_type(c, f->u.attr.value)->kind == JP_CLASS)
+        return jp_lower_instance_call(c, n, jp_lower_expr(c, f->u.attr.value));
     if (f->kind == E_ATTR) {        /* x.conjugate() */
         jp_type *t = jp_node_type(c, f->u.attr.value);
         LLVMValueRef v = jp_lower_expr(c, f->u.attr.value);
@@ -528,6 +541,7 @@ lower_call(lctx *c, jp_node *n)
     case CALLEE_NUMPY: return jp_lower_numpy_call(c, n);
     case CALLEE_GENERATED: return lower_dispatcher_call(c, n);
     case CALLEE_CFUNC: return lower_cfunc_call(c, n);
+    case CALLEE_CLASS: return jp_lower_class_new(c, n);
     default: return lower_dispatcher_call(c, n);
     }
 }
@@ -642,6 +656,8 @@ lower_expr_node(lctx *c, jp_node *n)
         LLVMValueRef v;
         if (vt->kind == JP_ARRAY || vt->kind == JP_RECORD_REF)
             return jp_lower_array_attr(c, n);
+        if (vt->kind == JP_CLASS)
+            return jp_lower_class_attr(c, n);
         v = jp_lower_expr(c, n->u.attr.value);
         int imag = strcmp(n->u.attr.name, "imag") == 0;
         if (vt->kind == JP_COMPLEX)

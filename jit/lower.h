@@ -98,6 +98,16 @@ LLVMValueRef jp_elementwise(lctx *c, jp_type *rt, LLVMValueRef out, int nin, LLV
 /* for x in array: the element or row view at i */
 LLVMValueRef jp_array_iter_item(lctx *c, LLVMValueRef arr, jp_type *t, LLVMValueRef i);
 
+/* a call to a compiled instance (the callee typing chose for node n);
+ * self: the instance a method is called on, or NULL */
+LLVMValueRef jp_lower_instance_call(lctx *c, jp_node *n, LLVMValueRef self);
+
+/* @jitclass instances (lower_class.c) */
+LLVMValueRef jp_lower_class_new(lctx *c, jp_node *n);
+LLVMValueRef jp_lower_class_attr(lctx *c, jp_node *n);
+/* store into obj.field; is_aug: obj.field op= value */
+void jp_lower_class_setattr(lctx *c, jp_node *s, int is_aug);
+
 /* ufunc and gufunc inner loops around the kernel (lower_ufunc.c) */
 void jp_lower_ufunc_loop(lctx *c, LLVMValueRef kernel);
 

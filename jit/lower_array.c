@@ -70,7 +70,9 @@ call_void(lctx *c, const char *name, LLVMValueRef arg)
 void
 jp_incref(lctx *c, LLVMValueRef v, jp_type *t)
 {
-    if (t->kind == JP_ARRAY)
+    if (t->kind == JP_CLASS)
+        call_void(c, "jp_nrt_incref", v);
+    else if (t->kind == JP_ARRAY)
         call_void(c, "jp_nrt_incref", jp_arr_field(c, v, 0, 0));
     else if (t->kind == JP_TUPLE)
         for (int i = 0; i < t->n; i++)
@@ -81,7 +83,9 @@ jp_incref(lctx *c, LLVMValueRef v, jp_type *t)
 void
 jp_decref(lctx *c, LLVMValueRef v, jp_type *t)
 {
-    if (t->kind == JP_ARRAY)
+    if (t->kind == JP_CLASS)
+        call_void(c, "jp_nrt_decref", v);
+    else if (t->kind == JP_ARRAY)
         call_void(c, "jp_nrt_decref", jp_arr_field(c, v, 0, 0));
     else if (t->kind == JP_TUPLE)
         for (int i = 0; i < t->n; i++)
@@ -142,7 +146,9 @@ register_meminfo_temp(lctx *c, LLVMValueRef mi)
 void
 jp_register_temp(lctx *c, LLVMValueRef v, jp_type *t)
 {
-    if (t->kind == JP_ARRAY)
+    if (t->kind == JP_CLASS)
+        register_meminfo_temp(c, v);
+    else if (t->kind == JP_ARRAY)
         register_meminfo_temp(c, jp_arr_field(c, v, 0, 0));
     else if (t->kind == JP_TUPLE)
         for (int i = 0; i < t->n; i++)
@@ -174,14 +180,16 @@ own_fields(lctx *c, LLVMValueRef ptr, jp_type *t, LLVMTypeRef whole, LLVMValueRe
            LLVMValueRef base)
 {
     LLVMTypeRef i32 = LLVMInt32TypeInContext(c->ctx);
-    if (t->kind == JP_ARRAY) {
+    if (t->kind == JP_ARRAY || t->kind == JP_CLASS) {
         LLVMValueRef idx[8];
         LLVMBuilderRef b = LLVMCreateBuilderInContext(c->ctx);
         LLVMValueRef gep;
+        int nidx = depth;
         memcpy(idx, path, (size_t)depth * sizeof *idx);
-        idx[depth] = LLVMConstInt(i32, 0, 0);
+        if (t->kind == JP_ARRAY)
+            idx[nidx++] = LLVMConstInt(i32, 0, 0);      /* the array's meminfo field */
         position_after_allocas(c, b);
-        gep = LLVMBuildGEP2(b, whole, base, idx, (unsigned)depth + 1, "mi.slot");
+        gep = LLVMBuildGEP2(b, whole, base, idx, (unsigned)nidx, "mi.slot");
         LLVMDisposeBuilder(b);
         if (grow(&c->owned, &c->cap_owned, c->nowned) == 0)
             c->owned[c->nowned++] = gep;
@@ -792,6 +800,10 @@ jp_lower_setitem(lctx *c, jp_node *s, int is_aug)
     int nitems;
     view v;
 
+    if (target->kind == E_ATTR && jp_node_type(c, target->u.attr.value)->kind == JP_CLASS) {
+        jp_lower_class_setattr(c, s, is_aug);
+        return;
+    }
     if (target->kind == E_ATTR || (target->kind == E_SUBSCRIPT && target->u.subscript.index->kind == E_STR)) {
         jp_type *ft;
         jp_node *recn = target->kind == E_ATTR ? target->u.attr.value : target->u.subscript.value;

@@ -583,6 +583,7 @@ const jp_runtime_symbol jp_runtime_symbols[] = {
     SYM(jp_rt_print_tuple_begin), SYM(jp_rt_print_tuple_end),
     SYM(jp_rt_ufunc_error), SYM(jp_rt_prange), SYM(jp_rt_prange_lock), SYM(jp_rt_prange_unlock),
     SYM(jp_rt_slice), SYM(jp_nrt_alloc), SYM(jp_nrt_incref), SYM(jp_nrt_decref),
+    SYM(jp_nrt_alloc_dtor), SYM(jp_nrt_adopt),
     SYM(jp_random_seed), SYM(jp_random_double), SYM(jp_random_gauss), SYM(jp_random_randint),
     {NULL, NULL},
 };
