@@ -56,6 +56,7 @@ struct jp_instance {
     char *symbol;               /* LLVM name of the native function */
     int changed;                /* inference made progress this round */
     int compiled;
+    int uncacheable;            /* the code embeds process-specific addresses */
     jp_trampoline trampoline;
     void *entry;                /* address of the native function */
     size_t code_size;

@@ -92,6 +92,36 @@ jp_engine_symbol_size(const char *name)
     return 0;
 }
 
+/* jp.pyexc.<Name>: every builtin exception class, so that compiled code
+ * names them by symbol (and cached code stays valid in a new process). */
+static int
+define_exception_symbols(void)
+{
+    PyObject *builtins = PyEval_GetBuiltins(), *key, *value;
+    Py_ssize_t pos = 0;
+    LLVMOrcCSymbolMapPair pairs[256];
+    size_t n = 0;
+    if (builtins == NULL)
+        return 0;
+    while (PyDict_Next(builtins, &pos, &key, &value) && n < 256) {
+        char sym[160];
+        if (!PyType_Check(value) || !PyType_IsSubtype((PyTypeObject *)value, (PyTypeObject *)PyExc_BaseException))
+            continue;
+        snprintf(sym, sizeof sym, "jp.pyexc.%s", ((PyTypeObject *)value)->tp_name);
+        pairs[n].Name = LLVMOrcLLJITMangleAndIntern(jit, sym);
+        pairs[n].Sym.Address = (LLVMOrcExecutorAddress)(uintptr_t)value;
+        pairs[n].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported;
+        pairs[n].Sym.Flags.TargetFlags = 0;
+        n++;
+    }
+    {
+        LLVMErrorRef err = LLVMOrcJITDylibDefine(main_jd, LLVMOrcAbsoluteSymbols(pairs, n));
+        if (err)
+            return llvm_error(err, "defining exception symbols");
+    }
+    return 0;
+}
+
 static int
 define_runtime_symbols(void)
 {
@@ -158,7 +188,7 @@ jp_engine_init(void)
     if (err)
         return llvm_error(err, "process symbols");
     LLVMOrcJITDylibAddGenerator(main_jd, gen);
-    if (define_runtime_symbols() < 0)
+    if (define_runtime_symbols() < 0 || define_exception_symbols() < 0)
         return -1;
     LLVMOrcObjectTransformLayerSetTransform(LLVMOrcLLJITGetObjTransformLayer(jit), record_sizes, NULL);
     tsc = LLVMOrcCreateNewThreadSafeContext();
