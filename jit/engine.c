@@ -43,6 +43,64 @@ llvm_error(LLVMErrorRef err, const char *what)
     return -1;
 }
 
+/* While capturing (a compile that will be cached), each object file the
+ * JIT links is copied here too. */
+static int capturing;
+static char *captured;
+static size_t captured_len;
+
+void
+jp_engine_capture_begin(void)
+{
+    free(captured);
+    captured = NULL;
+    captured_len = 0;
+    capturing = 1;
+}
+
+char *
+jp_engine_capture_end(size_t *len)
+{
+    char *r = captured;
+    *len = captured_len;
+    capturing = 0;
+    captured = NULL;
+    captured_len = 0;
+    return r;
+}
+
+static void
+capture(LLVMMemoryBufferRef obj)
+{
+    size_t n = LLVMGetBufferSize(obj);
+    char *grown;
+    if (!capturing)
+        return;
+    if (captured_len) {     /* one object per compile: more means we cannot cache it */
+        capturing = 0;
+        free(captured);
+        captured = NULL;
+        captured_len = 0;
+        return;
+    }
+    grown = malloc(n);
+    if (grown == NULL)
+        return;
+    memcpy(grown, LLVMGetBufferStart(obj), n);
+    captured = grown;
+    captured_len = n;
+}
+
+int
+jp_engine_add_object(const char *data, size_t len)
+{
+    LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRangeCopy(data, len, "cached");
+    LLVMErrorRef err = LLVMOrcLLJITAddObjectFile(jit, main_jd, buf);
+    if (err)
+        return llvm_error(err, "loading cached code");
+    return 0;
+}
+
 static LLVMErrorRef
 record_sizes(void *ctx, LLVMMemoryBufferRef *obj)
 {
@@ -50,6 +108,7 @@ record_sizes(void *ctx, LLVMMemoryBufferRef *obj)
     LLVMBinaryRef bin = LLVMCreateBinary(*obj, NULL, &msg);
     LLVMSymbolIteratorRef it;
     (void)ctx;
+    capture(*obj);
     if (bin == NULL) {
         LLVMDisposeMessage(msg);
         return LLVMErrorSuccess;

@@ -466,6 +466,8 @@ jp_lower_instance_call(lctx *c, jp_node *n, LLVMValueRef self)
     jp_instance *callee = c->inst->callees[n->id];
     jp_arg_source *src = c->inst->bindings[n->id];
     LLVMValueRef args[66], fn, slot, status;
+    if (callee->compiled)
+        c->inst->uncacheable = 1;       /* linked to code of another compile, by a local name */
     LLVMTypeRef fty = jp_llvm_fn_type(c->ctx, callee);
     LLVMTypeRef rt = jp_llvm_type(c->ctx, callee->ret);
     LLVMBasicBlockRef bad, ok;
