@@ -52,15 +52,22 @@ jp_instance *
 jp_session_instance(jp_session *s, PyObject *dispatcher, int nargs, jp_type **argtypes)
 {
     jp_instance *inst = jp_dispatcher_find(dispatcher, nargs, argtypes);
-    jp_func_ir *ir;
-    size_t nn, nl, len;
-
     if (inst)
         return inst;
     for (inst = s->pending; inst; inst = inst->next)
-        if (inst->dispatcher == dispatcher && inst->nargs == nargs
+        if (inst->dispatcher == dispatcher && inst->nargs == nargs && inst->loop == NULL
             && same_types(inst->argtypes, argtypes, nargs))
             return inst;
+    return jp_session_new_instance(s, dispatcher, nargs, argtypes);
+}
+
+jp_instance *
+jp_session_new_instance(jp_session *s, PyObject *dispatcher, int nargs, jp_type **argtypes)
+{
+    jp_instance *inst;
+    jp_func_ir *ir;
+    size_t nn, nl, len;
+
     if ((ir = jp_dispatcher_ir(dispatcher)) == NULL)
         return NULL;
     if (nargs != ir->nparams) {
@@ -174,6 +181,22 @@ jp_codegen_session(jp_session *s)
         jp_symbols_add((uintptr_t)inst->entry, (uintptr_t)inst->entry + (inst->code_size ? inst->code_size : 1),
                        inst->ir->qualname, sig, inst->ir->filename, inst->ir->def_line, lines, n_lines);
         free(lines);
+        if (inst->loop) {
+            /* the ufunc loop, with the kernel inlined into it, is named too */
+            char loop_name[512], loop_label[512];
+            size_t loop_size;
+            snprintf(loop_name, sizeof loop_name, "%s.ufunc", inst->symbol);
+            if ((inst->loop->loop_fn = jp_engine_lookup(loop_name)) == NULL) {
+                LLVMDisposeMessage(ir_text);
+                return -1;
+            }
+            loop_size = jp_engine_symbol_size(loop_name);
+            lines = jp_dbg_take_lines(loop_name, lo, hi, &n_lines);
+            snprintf(loop_label, sizeof loop_label, "%s ufunc", inst->ir->qualname);
+            jp_symbols_add((uintptr_t)inst->loop->loop_fn, (uintptr_t)inst->loop->loop_fn + (loop_size ? loop_size : 1),
+                           loop_label, sig, inst->ir->filename, inst->ir->def_line, lines, n_lines);
+            free(lines);
+        }
     }
     LLVMDisposeMessage(ir_text);
     return 0;

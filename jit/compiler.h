@@ -29,6 +29,17 @@ typedef struct jp_arg_source {
     int index;              /* into args / kwvalues / the callee's defaults */
 } jp_arg_source;
 
+/* A NumPy ufunc or gufunc inner loop compiled around an instance (its
+ * kernel), in the same module so the kernel inlines into the loop. */
+typedef struct jp_loop_spec {
+    int kind;                   /* 1: elementwise ufunc, 2: gufunc */
+    int nin, nout;
+    jp_type *out_type;          /* kind 1: the output element type */
+    int *core_ndim;             /* kind 2: per argument, its core dimensions */
+    int *core_dim;              /* kind 2: per argument and core dim, the index into dims[1..] */
+    void *loop_fn;              /* filled after linking */
+} jp_loop_spec;
+
 typedef struct jp_instance jp_instance;
 struct jp_instance {
     jp_func_ir *ir;             /* shared with the dispatcher (not owned) */
@@ -49,6 +60,7 @@ struct jp_instance {
     size_t code_size;
     char *llvm_ir;              /* optimised IR, for inspect_llvm() */
     char *asm_text;             /* assembly, for inspect_asm() */
+    jp_loop_spec *loop;         /* also emit a ufunc loop (private instances) */
     jp_instance *next;          /* session list */
 };
 
@@ -60,7 +72,7 @@ typedef struct jp_session {
 
 /* Options a dispatcher compiles with. */
 typedef struct jp_options {
-    int nogil, fastmath, boundscheck;
+    int nogil, fastmath, boundscheck, parallel;
     int error_model_numpy;      /* 1: division by zero gives inf/nan, no checks */
 } jp_options;
 
@@ -68,6 +80,10 @@ typedef struct jp_options {
  * pending in this session, or a new pending one.  NULL + exception. */
 jp_instance *jp_session_instance(jp_session *s, PyObject *dispatcher,
                                  int nargs, jp_type **argtypes);
+
+/* A new private instance (never shared through the dispatcher's table). */
+jp_instance *jp_session_new_instance(jp_session *s, PyObject *dispatcher,
+                                     int nargs, jp_type **argtypes);
 
 /* Type-check every pending instance to a fixed point (infer.c). */
 int jp_infer_session(jp_session *s);

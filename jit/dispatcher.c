@@ -183,6 +183,48 @@ done:
     return inst;
 }
 
+/* Compile a private instance of `d` for argtypes with a ufunc loop. */
+jp_instance *
+jp_dispatcher_compile_loop(JpDispatcher *d, int nargs, jp_type **argtypes, jp_loop_spec *spec)
+{
+    jp_session s = {0};
+    jp_instance *inst;
+    if (compile_lock_acquire() < 0)
+        return NULL;
+    inst = jp_session_new_instance(&s, (PyObject *)d, nargs, argtypes);
+    if (inst)
+        inst->loop = spec;
+    if (inst == NULL || jp_infer_session(&s) < 0) {
+        jp_session_abort(&s);
+        compile_lock_release();
+        return NULL;
+    }
+    if (spec->kind == 1 && spec->out_type == NULL)
+        spec->out_type = inst->ret;
+    if (spec->kind == 1 && !jp_is_number(inst->ret)) {
+        PyErr_Format(JpTypingError, "%U(): a ufunc kernel must return a number, not %s", d->name,
+                     inst->ret->name);
+        jp_session_abort(&s);
+        compile_lock_release();
+        return NULL;
+    }
+    if (jp_codegen_session(&s) < 0) {
+        jp_session_abort(&s);
+        compile_lock_release();
+        return NULL;
+    }
+    /* the kernel's callees join their dispatchers; the kernel itself stays private */
+    while (s.pending) {
+        jp_instance *next = s.pending->next;
+        s.pending->next = NULL;
+        if (s.pending != inst)
+            add_overload((JpDispatcher *)s.pending->dispatcher, s.pending);
+        s.pending = next;
+    }
+    compile_lock_release();
+    return inst;
+}
+
 /* ---- unboxing and boxing ------------------------------------------------------ */
 
 static int
@@ -534,8 +576,8 @@ resolve(JpDispatcher *d, int nargs, jp_type **types)
     return jp_dispatcher_compile(d, nargs, types);
 }
 
-static PyObject *
-raise_from_jit(jp_excinfo *exc)
+PyObject *
+jp_raise_from_jit(jp_excinfo *exc)
 {
     switch (exc->format) {
     case JP_EXC_INDEX:
@@ -627,7 +669,7 @@ dispatcher_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyOb
         }
         if (status != 0) {
             PyMem_Free(heap);
-            return raise_from_jit(&exc);
+            return jp_raise_from_jit(&exc);
         }
         {
             PyObject *r = box(inst->ret, result);
@@ -644,10 +686,10 @@ dispatcher_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyOb
 static int
 parse_options(JpDispatcher *d, PyObject *options)
 {
-    static const char *flags[] = {"nogil", "fastmath", "boundscheck"};
-    int *dst[] = {&d->options.nogil, &d->options.fastmath, &d->options.boundscheck};
+    static const char *flags[] = {"nogil", "fastmath", "boundscheck", "parallel"};
+    int *dst[] = {&d->options.nogil, &d->options.fastmath, &d->options.boundscheck, &d->options.parallel};
     PyObject *v;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         v = PyDict_GetItemString(options, flags[i]);
         if (v && (*dst[i] = PyObject_IsTrue(v)) < 0)
             return -1;

@@ -32,6 +32,11 @@ extern PyGetSetDef jp_dispatcher_getset[];
 /* Convert a boxed value to type t (explicit return types). */
 PyObject *jp_convert_object(PyObject *obj, jp_type *t);
 
+jp_instance *jp_dispatcher_compile_loop(JpDispatcher *d, int nargs, jp_type **argtypes,
+                                       jp_loop_spec *spec);
+/* Set the Python exception that jit code reported (GIL held). */
+PyObject *jp_raise_from_jit(jp_excinfo *exc);
+
 jp_instance *jp_dispatcher_compile(JpDispatcher *d, int nargs, jp_type **argtypes);
 
 #endif

@@ -396,6 +396,20 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
     }
     if (PyErr_Occurred())
         return NULL;
+    if (PyFunction_Check(value)) {
+        PyObject *marker = PyObject_GetAttrString(value, "_jitprofile_prange");
+        if (marker) {
+            Py_DECREF(marker);
+            n = new_node(f, E_CALLEE, ast_node);
+            if (n == NULL)
+                return NULL;
+            n->u.callee.kind = CALLEE_BUILTIN;
+            n->u.callee.id = B_PRANGE;
+            n->u.callee.name = jp_arena_strdup(f->ir->arena, name);
+            return n;
+        }
+        PyErr_Clear();
+    }
     if ((id = jp_numpy_lookup(value)) >= 0) {
         n = new_node(f, E_CALLEE, ast_node);
         if (n == NULL)

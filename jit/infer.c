@@ -378,6 +378,7 @@ type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
                                "len() of a %s is not supported", at[0]->name);
         return jp_type_int(64, 1);
     case B_RANGE:
+    case B_PRANGE:
         if (!call_arity(c, n, name, 1, 3))
             return NULL;
         if (unknown)
@@ -868,6 +869,27 @@ set_return(ictx *c, jp_node *where, jp_type *t)
 
 static int type_block(ictx *c, jp_block *b);
 
+/* A prange body runs in chunks on several threads: it cannot return or
+ * break out of the loop. */
+static int
+prange_body_check(ictx *c, jp_block *b, int nested_loop)
+{
+    for (int i = 0; i < b->n; i++) {
+        jp_node *s = b->stmts[i];
+        if (s->kind == S_RETURN || (s->kind == S_BREAK && !nested_loop)) {
+            jp_error_at(JpUnsupportedError, c->ir, s, "compute into a variable or an array instead",
+                        "%s inside a prange loop is not supported", s->kind == S_RETURN ? "return" : "break");
+            return -1;
+        }
+        if ((s->kind == S_IF && (prange_body_check(c, &s->u.cond.body, nested_loop) < 0
+                                 || prange_body_check(c, &s->u.cond.orelse, nested_loop) < 0))
+            || ((s->kind == S_WHILE || s->kind == S_FOR)
+                && (prange_body_check(c, s->kind == S_WHILE ? &s->u.cond.body : &s->u.loop.body, 1) < 0)))
+            return -1;
+    }
+    return 0;
+}
+
 static int
 type_stmt(ictx *c, jp_node *s)
 {
@@ -928,6 +950,10 @@ type_stmt(ictx *c, jp_node *s)
         return 0;
     case S_FOR: {
         jp_node *it = s->u.loop.iter;
+        if (it->kind == E_CALL && it->u.call.func->kind == E_CALLEE
+            && it->u.call.func->u.callee.kind == CALLEE_BUILTIN && it->u.call.func->u.callee.id == B_PRANGE
+            && jp_dispatcher_options(c->inst->dispatcher)->parallel && prange_body_check(c, &s->u.loop.body, 0) < 0)
+            return -1;
         if ((t = jp_ioperand(c, it)) == NULL)
             return -1;
         if (!UNKNOWN(t)) {

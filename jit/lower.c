@@ -584,10 +584,10 @@ jp_lower_expr(lctx *c, jp_node *n)
 
 /* ---- statements --------------------------------------------------------------- */
 
-static void lower_block(lctx *c, jp_block *b);
 
-static void
-store_target(lctx *c, jp_node *target, LLVMValueRef v, jp_type *vt)
+
+void
+jp_store_target(lctx *c, jp_node *target, LLVMValueRef v, jp_type *vt)
 {
     if (target->kind == E_LOCAL) {
         int idx = target->u.local.index;
@@ -602,7 +602,7 @@ store_target(lctx *c, jp_node *target, LLVMValueRef v, jp_type *vt)
         return;
     }
     for (int i = 0; i < target->u.tuple.n; i++)
-        store_target(c, target->u.tuple.elts[i], LLVMBuildExtractValue(c->b, v, (unsigned)i, ""),
+        jp_store_target(c, target->u.tuple.elts[i], LLVMBuildExtractValue(c->b, v, (unsigned)i, ""),
                      vt->elems[i]);
 }
 
@@ -629,7 +629,7 @@ lower_loop_body(lctx *c, jp_block *body, LLVMBasicBlockRef brk, LLVMBasicBlockRe
     c->break_bb[c->loop_depth] = brk;
     c->continue_bb[c->loop_depth] = cont;
     c->loop_depth++;
-    lower_block(c, body);
+    jp_lower_block(c, body);
     c->loop_depth--;
 }
 
@@ -655,7 +655,7 @@ lower_while(lctx *c, jp_node *s)
     lower_loop_body(c, &s->u.cond.body, done, head);
     branch_to(c, head);
     LLVMPositionBuilderAtEnd(c->b, orelse);
-    lower_block(c, &s->u.cond.orelse);
+    jp_lower_block(c, &s->u.cond.orelse);
     branch_to(c, done);
     LLVMPositionBuilderAtEnd(c->b, done);
 }
@@ -682,6 +682,11 @@ lower_for(lctx *c, jp_node *s)
         start = nargs == 1 ? jp_const_i64(c, 0) : v[0];
         stop = nargs == 1 ? v[0] : v[1];
         step = nargs == 3 ? v[2] : jp_const_i64(c, 1);
+        if (it->u.call.func->u.callee.id == B_PRANGE && c->opts && c->opts->parallel) {
+            jp_lower_prange(c, s, start, stop, step);
+            jp_lower_block(c, &s->u.loop.orelse);
+            return;
+        }
         if (nargs == 3) {
             jp_node *sn = args[2];
             if (sn->kind == E_CONST)
@@ -741,15 +746,15 @@ lower_for(lctx *c, jp_node *s)
         if (s->u.loop.target->kind == E_LOCAL)
             et = itype->ndim == 1 ? (itype->dtype->kind == JP_RECORD ? jp_type_record_ref(itype->dtype) : itype->dtype)
                                   : jp_type_array(itype->dtype, itype->ndim - 1, itype->layout == 'C' ? 'C' : 'A', itype->readonly);
-        store_target(c, s->u.loop.target, jp_array_iter_item(c, arr, itype, i), et);
+        jp_store_target(c, s->u.loop.target, jp_array_iter_item(c, arr, itype, i), et);
         jp_release_temps(c, mark);
     } else if (tuple_mem) {
         jp_type *et = itype->elems[0];
         LLVMTypeRef arrt = LLVMArrayType2(jp_llvm_type(c->ctx, et), (unsigned long long)itype->n);
         LLVMValueRef p = LLVMBuildGEP2(c->b, arrt, tuple_mem, (LLVMValueRef[]){jp_const_i64(c, 0), i}, 2, "");
-        store_target(c, s->u.loop.target, LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, et), p, ""), et);
+        jp_store_target(c, s->u.loop.target, LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, et), p, ""), et);
     } else {
-        store_target(c, s->u.loop.target, i, int64);
+        jp_store_target(c, s->u.loop.target, i, int64);
     }
     lower_loop_body(c, &s->u.loop.body, done, latch);
     branch_to(c, latch);
@@ -763,7 +768,7 @@ lower_for(lctx *c, jp_node *s)
     LLVMBuildBr(c->b, head);
 
     LLVMPositionBuilderAtEnd(c->b, orelse);
-    lower_block(c, &s->u.loop.orelse);
+    jp_lower_block(c, &s->u.loop.orelse);
     branch_to(c, done);
     LLVMPositionBuilderAtEnd(c->b, done);
     if (array_slot) {
@@ -785,7 +790,7 @@ lower_stmt(lctx *c, jp_node *s)
         break;
     case S_ASSIGN: {
         LLVMValueRef v = jp_lower_expr(c, s->u.assign.value);
-        store_target(c, s->u.assign.target, v, jp_node_type(c, s->u.assign.value));
+        jp_store_target(c, s->u.assign.target, v, jp_node_type(c, s->u.assign.value));
         break;
     }
     case S_AUGASSIGN: {
@@ -807,7 +812,7 @@ lower_stmt(lctx *c, jp_node *s)
         {
         LLVMValueRef r = jp_lower_binop(c, s->u.augassign.op, a, jp_node_type(c, tn), b,
                                         jp_node_type(c, vn), rt, vn);
-        store_target(c, tn, r, rt);
+        jp_store_target(c, tn, r, rt);
         }
         break;
     }
@@ -826,10 +831,10 @@ lower_stmt(lctx *c, jp_node *s)
         jp_release_temps(c, mark);
         LLVMBuildCondBr(c->b, truth, yes, no);
         LLVMPositionBuilderAtEnd(c->b, yes);
-        lower_block(c, &s->u.cond.body);
+        jp_lower_block(c, &s->u.cond.body);
         branch_to(c, done);
         LLVMPositionBuilderAtEnd(c->b, no);
-        lower_block(c, &s->u.cond.orelse);
+        jp_lower_block(c, &s->u.cond.orelse);
         branch_to(c, done);
         LLVMPositionBuilderAtEnd(c->b, done);
         break;
@@ -861,8 +866,8 @@ lower_stmt(lctx *c, jp_node *s)
     jp_release_temps(c, mark);
 }
 
-static void
-lower_block(lctx *c, jp_block *b)
+void
+jp_lower_block(lctx *c, jp_block *b)
 {
     LLVMMetadataRef saved = LLVMGetCurrentDebugLocation2(c->b);  /* the enclosing statement's */
     for (int i = 0; i < b->n; i++)
@@ -961,12 +966,14 @@ jp_lower_instance(LLVMContextRef ctx, LLVMModuleRef mod, jp_instance *inst, jp_d
             jp_incref(&c, v, inst->var_types[i]);
         LLVMBuildStore(c.b, v, c.vars[i]);
     }
-    lower_block(&c, &inst->ir->body);
+    jp_lower_block(&c, &inst->ir->body);
     ensure_open(&c);
     jp_emit_exit_cleanup(&c);
     /* falling off the end returns None */
     LLVMBuildRet(c.b, LLVMConstInt(LLVMInt32TypeInContext(ctx), 0, 0));
     lower_trampoline(&c, fn);
+    if (inst->loop)
+        jp_lower_ufunc_loop(&c, fn);
     free(c.vars);
     free(c.owned);
     free(c.temps);

@@ -336,7 +336,7 @@ red_body(lctx *c, void *vctx, LLVMValueRef *idx)
     LLVMValueRef v = jp_cast(c, jp_arr_load(c, p, r->t->dtype), r->t->dtype, r->acc_t);
     LLVMTypeRef at = jp_llvm_type(c->ctx, r->acc_t);
     LLVMValueRef acc = LLVMBuildLoad2(c->b, at, r->acc, ""), nv;
-    switch (r->id) {
+    switch (r->mean ? r->id : (r->id == NP_VAR || r->id == NP_STD) ? NP_SUM : r->id) {
     case NP_SUM: case NP_MEAN:
         nv = jp_lower_binop(c, OP_ADD, acc, r->acc_t, v, r->acc_t, r->acc_t, NULL);
         break;

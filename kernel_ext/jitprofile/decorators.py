@@ -24,8 +24,8 @@ def jit(signature_or_function=None, locals=None, cache=False, pipeline_class=Non
 
     ``nopython=True`` is the only mode: there is no object-mode fallback.
     ``cache=True`` is accepted; on-disk caching is not implemented yet, so
-    each process compiles anew.  ``parallel`` is accepted and ignored until
-    prange support lands.
+    each process compiles anew.  ``parallel=True`` runs ``prange`` loops on
+    the thread pool (with +, -, *, min and max reductions).
     """
     if not nopython or forceobj:
         raise ValueError("jitprofile compiles in nopython mode only: remove nopython=False / "
@@ -35,7 +35,7 @@ def jit(signature_or_function=None, locals=None, cache=False, pipeline_class=Non
     if unknown:
         raise TypeError(f"jit() got unexpected option(s): {', '.join(sorted(unknown))}")
     opts = {"nogil": nogil, "fastmath": bool(fastmath), "boundscheck": bool(boundscheck),
-            "error_model": error_model}
+            "error_model": error_model, "parallel": bool(parallel)}
 
     def wrap(func, sigs):
         disp = _core.Dispatcher(func, opts)
@@ -55,3 +55,11 @@ def njit(*args, **kwargs):
     """jit with nopython=True (the only mode)."""
     kwargs.pop("nopython", None)
     return jit(*args, **kwargs)
+
+
+def prange(*args):
+    """range() that runs in parallel inside @jit(parallel=True) code."""
+    return range(*args)
+
+
+prange._jitprofile_prange = True
