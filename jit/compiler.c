@@ -26,6 +26,7 @@ jp_instance_free(jp_instance *inst)
     free(inst->node_types);
     free(inst->callees);
     free(inst->bindings);
+    free(inst->branch);
     free(inst->symbol);
     free(inst->llvm_ir);
     free(inst->asm_text);
@@ -87,10 +88,11 @@ jp_session_new_instance(jp_session *s, PyObject *dispatcher, int nargs, jp_type 
     inst->node_types = malloc(nn * sizeof(jp_type *));
     inst->callees = calloc(nn, sizeof(jp_instance *));
     inst->bindings = calloc(nn, sizeof(jp_arg_source *));
+    inst->branch = calloc(nn, 1);
     len = strlen(ir->qualname) + 32;
     inst->symbol = malloc(len);
     if (!inst->argtypes || !inst->var_types || !inst->node_types || !inst->callees
-        || !inst->bindings || !inst->symbol) {
+        || !inst->bindings || !inst->branch || !inst->symbol) {
         jp_instance_free(inst);
         return (jp_instance *)PyErr_NoMemory();
     }

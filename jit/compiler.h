@@ -52,6 +52,7 @@ struct jp_instance {
     jp_type **node_types;       /* per node id */
     jp_instance **callees;      /* per node id: the instance an E_CALL calls */
     jp_arg_source **bindings;   /* per node id: parameter sources at a call */
+    signed char *branch;        /* per S_IF id: 0 decided at run time, 1 always body, 2 always else */
     char *symbol;               /* LLVM name of the native function */
     int changed;                /* inference made progress this round */
     int compiled;
@@ -87,6 +88,11 @@ jp_instance *jp_session_new_instance(jp_session *s, PyObject *dispatcher,
 
 /* Type-check every pending instance to a fixed point (infer.c). */
 int jp_infer_session(jp_session *s);
+
+/* Whether control never continues past statement s (returns, raises, an
+ * endless loop, or an if whose taken branches all do), with the branches
+ * that typing decided at compile time (`if x is None` on a None-typed x). */
+int jp_stmt_terminates(jp_instance *inst, jp_node *s);
 
 /* Lower, optimise and link the pending instances (lower.c + engine.c). */
 int jp_codegen_session(jp_session *s);

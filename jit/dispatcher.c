@@ -252,6 +252,14 @@ unbox(PyObject *obj, jp_type *t, void *dst)
         }
         if (v == -1 && PyErr_Occurred())
             return -1;
+        if (t->bits < 64) {
+            long long lo = t->is_signed ? -(1LL << (t->bits - 1)) : 0;
+            long long hi = t->is_signed ? (1LL << (t->bits - 1)) - 1 : (1LL << t->bits) - 1;
+            if (v < lo || v > hi) {
+                PyErr_Format(PyExc_OverflowError, "Python int %lld out of bounds for %s", v, t->name);
+                return -1;
+            }
+        }
         switch (t->bits) {
         case 8: *(int8_t *)dst = (int8_t)v; break;
         case 16: *(int16_t *)dst = (int16_t)v; break;
@@ -417,6 +425,14 @@ jp_convert_object(PyObject *obj, jp_type *t)
     if (t->size > sizeof tmp) {
         PyErr_SetString(PyExc_TypeError, "return value too large to convert");
         return NULL;
+    }
+    if (t->kind == JP_INT && PyLong_Check(obj)) {
+        /* a declared integer return type converts like a C cast (wraps) */
+        unsigned long long v = PyLong_AsUnsignedLongLongMask(obj);
+        if (v == (unsigned long long)-1 && PyErr_Occurred())
+            return NULL;
+        memcpy(tmp, &v, t->size);
+        return box(t, tmp);
     }
     if (unbox(obj, t, tmp) < 0)
         return NULL;

@@ -396,6 +396,42 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
     }
     if (PyErr_Occurred())
         return NULL;
+    {
+        /* @generated_jit functions, and functions given an @overload */
+        PyObject *template = NULL;
+        if (!PyModule_Check(value) && !PyType_Check(value)) {
+            PyObject *marker = PyObject_GetAttrString(value, "_jitprofile_generated");
+            if (marker) {
+                Py_DECREF(marker);
+                template = Py_NewRef(value);
+            } else {
+                PyObject *ext = PyImport_GetModule(PyUnicode_FromString("jitprofile.extending"));
+                PyErr_Clear();
+                if (ext) {
+                    PyObject *t = PyObject_CallMethod(ext, "_lookup", "O", value);
+                    Py_DECREF(ext);
+                    if (t == NULL)
+                        return NULL;
+                    if (t != Py_None)
+                        template = t;
+                    else
+                        Py_DECREF(t);
+                }
+            }
+        }
+        if (template) {
+            n = new_node(f, E_CALLEE, ast_node);
+            if (n == NULL || PyList_Append(f->ir->refs, template) < 0) {
+                Py_DECREF(template);
+                return NULL;
+            }
+            Py_DECREF(template);
+            n->u.callee.kind = CALLEE_GENERATED;
+            n->u.callee.obj = template;
+            n->u.callee.name = jp_arena_strdup(f->ir->arena, name);
+            return n;
+        }
+    }
     if (PyFunction_Check(value)) {
         PyObject *marker = PyObject_GetAttrString(value, "_jitprofile_prange");
         if (marker) {

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "jit/infer.h"
+#include "jit/pycompat.h"
 
 #define UNKNOWN(t) ((t)->kind == JP_UNKNOWN)
 
@@ -496,9 +497,8 @@ bind_call(ictx *c, jp_node *n, jp_func_ir *callee, jp_type **types, int *unknown
 }
 
 static jp_type *
-type_dispatcher_call(ictx *c, jp_node *n)
+type_dispatcher_call(ictx *c, jp_node *n, PyObject *disp)
 {
-    PyObject *disp = n->u.call.func->u.callee.obj;
     jp_func_ir *callee = jp_dispatcher_ir(disp);
     jp_type *types[64];
     jp_instance *target;
@@ -533,6 +533,63 @@ type_dispatcher_call(ictx *c, jp_node *n)
     return target->ret;
 }
 
+/* @generated_jit / @overload: ask the template for the implementation of
+ * these argument types, then call it like any jitted function. */
+static jp_type *
+type_generated_call(ictx *c, jp_node *n)
+{
+    PyObject *template = n->u.call.func->u.callee.obj, *args, *disp;
+    jp_type *t;
+    if (n->u.call.nkw)
+        return jp_error_at(JpTypingError, c->ir, n, NULL, "%s() takes positional arguments only in jit code",
+                           n->u.call.func->u.callee.name);
+    args = PyTuple_New(n->u.call.nargs);
+    if (args == NULL)
+        return NULL;
+    for (int i = 0; i < n->u.call.nargs; i++) {
+        jp_type *at = jp_ioperand(c, n->u.call.args[i]);
+        PyObject *o;
+        if (at == NULL || UNKNOWN(at)) {
+            Py_DECREF(args);
+            return at;
+        }
+        if ((o = jp_type_to_py(at)) == NULL) {
+            Py_DECREF(args);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(args, i, o);
+    }
+    disp = PyObject_CallMethod(template, "_resolve", "O", args) ;
+    if (disp == NULL && PyErr_ExceptionMatches(PyExc_TypeError)) {
+        /* _resolve takes *argtypes */
+        PyErr_Clear();
+        disp = PyObject_CallObject(PyObject_GetAttrString(template, "_resolve"), args);
+    }
+    Py_DECREF(args);
+    if (disp == NULL) {
+        PyObject *exc = jp_take_exception(), *s = exc ? PyObject_Str(exc) : NULL;
+        if (exc && PyObject_IsInstance(exc, JpCompileError) == 1) {
+            PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);     /* the implementation's own error */
+            Py_XDECREF(s);
+            Py_DECREF(exc);
+            return NULL;
+        }
+        jp_error_at(JpTypingError, c->ir, n, NULL, "%s() rejected these argument types: %s",
+                    n->u.call.func->u.callee.name, s ? PyUnicode_AsUTF8(s) : "?");
+        Py_XDECREF(s);
+        Py_XDECREF(exc);
+        return NULL;
+    }
+    if (!jp_is_dispatcher(disp)) {
+        Py_DECREF(disp);
+        return jp_error_at(JpTypingError, c->ir, n, NULL, "%s() did not resolve to a jitted function",
+                           n->u.call.func->u.callee.name);
+    }
+    t = type_dispatcher_call(c, n, disp);
+    Py_DECREF(disp);        /* the template keeps it */
+    return t;
+}
+
 static jp_type *
 type_method_call(ictx *c, jp_node *n)
 {
@@ -564,6 +621,10 @@ type_call(ictx *c, jp_node *n)
         jp_type *t = jp_itype_expr(c, f);
         if (t == NULL)
             return NULL;
+        if (UNKNOWN(t))
+            return t;
+        if (t->kind == JP_FUNCTION)     /* a jitted function passed as an argument */
+            return type_dispatcher_call(c, n, t->dispatcher);
         return jp_error_at(JpTypingError, c->ir, f, NULL, "a %s is not callable in jit code",
                            t->name);
     }
@@ -574,9 +635,11 @@ type_call(ictx *c, jp_node *n)
     case CALLEE_CMATH:
         return type_math_call(c, n);
     case CALLEE_DISPATCHER:
-        return type_dispatcher_call(c, n);
+        return type_dispatcher_call(c, n, f->u.callee.obj);
     case CALLEE_NUMPY:
         return jp_infer_numpy_call(c, n);
+    case CALLEE_GENERATED:
+        return type_generated_call(c, n);
     case CALLEE_EXCEPTION:
     default:
         return jp_error_at(JpTypingError, c->ir, n, "use it in a raise statement",
@@ -868,6 +931,7 @@ set_return(ictx *c, jp_node *where, jp_type *t)
 }
 
 static int type_block(ictx *c, jp_block *b);
+static int const_condition(ictx *c, jp_node *test);
 
 /* A prange body runs in chunks on several threads: it cannot return or
  * break out of the loop. */
@@ -945,6 +1009,14 @@ type_stmt(ictx *c, jp_node *s)
     case S_WHILE:
         if ((t = jp_ioperand(c, s->u.cond.test)) == NULL || !check_truthy(c, s->u.cond.test, t))
             return -1;
+        if (s->kind == S_IF) {
+            int k = const_condition(c, s->u.cond.test);
+            c->inst->branch[s->id] = (signed char)k;
+            if (k == 1)
+                return type_block(c, &s->u.cond.body);
+            if (k == 2)
+                return type_block(c, &s->u.cond.orelse);
+        }
         if (type_block(c, &s->u.cond.body) < 0 || type_block(c, &s->u.cond.orelse) < 0)
             return -1;
         return 0;
@@ -1000,15 +1072,18 @@ type_stmt(ictx *c, jp_node *s)
 static int
 type_block(ictx *c, jp_block *b)
 {
-    for (int i = 0; i < b->n; i++)
+    for (int i = 0; i < b->n; i++) {
         if (type_stmt(c, b->stmts[i]) < 0)
             return -1;
+        if (jp_stmt_terminates(c->inst, b->stmts[i]))
+            break;      /* the rest is unreachable: not typed, not lowered */
+    }
     return 0;
 }
 
-/* ---- reachability of the function's end ------------------------------------- */
+/* ---- reachability ---------------------------------------------------------- */
 
-static int block_terminates(jp_block *b);
+static int block_terminates(jp_instance *inst, jp_block *b);
 
 static int
 contains_break(jp_block *b)
@@ -1023,15 +1098,19 @@ contains_break(jp_block *b)
     return 0;
 }
 
-static int
-stmt_terminates(jp_node *s)
+int
+jp_stmt_terminates(jp_instance *inst, jp_node *s)
 {
     switch (s->kind) {
     case S_RETURN:
     case S_RAISE:
         return 1;
     case S_IF:
-        return block_terminates(&s->u.cond.body) && block_terminates(&s->u.cond.orelse);
+        if (inst->branch[s->id] == 1)
+            return block_terminates(inst, &s->u.cond.body);
+        if (inst->branch[s->id] == 2)
+            return block_terminates(inst, &s->u.cond.orelse);
+        return block_terminates(inst, &s->u.cond.body) && block_terminates(inst, &s->u.cond.orelse);
     case S_WHILE:
         if (s->u.cond.test->kind == E_CONST && s->u.cond.test->u.cnst.v.i != 0
             && s->u.cond.test->u.cnst.type->kind != JP_NONE)
@@ -1043,18 +1122,50 @@ stmt_terminates(jp_node *s)
 }
 
 static int
-block_terminates(jp_block *b)
+block_terminates(jp_instance *inst, jp_block *b)
 {
     for (int i = 0; i < b->n; i++)
-        if (stmt_terminates(b->stmts[i]))
+        if (jp_stmt_terminates(inst, b->stmts[i]))
             return 1;
     return 0;
 }
 
 int
-jp_body_falls_through(jp_func_ir *ir)
+jp_body_falls_through(jp_instance *inst)
 {
-    return !block_terminates(&ir->body);
+    return !block_terminates(inst, &inst->ir->body);
+}
+
+/* `x is None` and friends, decided by the types: 1 true, 2 false, 0 open. */
+static int
+const_condition(ictx *c, jp_node *test)
+{
+    if (test->kind == E_CONST) {
+        jp_type *t = test->u.cnst.type;
+        if (t->kind == JP_NONE)
+            return 2;
+        if (t->kind == JP_BOOL || t->kind == JP_INT)
+            return test->u.cnst.v.i ? 1 : 2;
+        return 0;
+    }
+    if (test->kind == E_UNARY && test->u.unary.op == UOP_NOT) {
+        int k = const_condition(c, test->u.unary.operand);
+        return k ? 3 - k : 0;
+    }
+    if (test->kind == E_COMPARE && test->u.compare.n == 1) {
+        jp_cmpop op = test->u.compare.ops[0];
+        jp_type *a, *b;
+        int same;
+        if (op != CMP_IS && op != CMP_ISNOT && op != CMP_EQ && op != CMP_NE)
+            return 0;
+        a = c->inst->node_types[test->u.compare.operands[0]->id];
+        b = c->inst->node_types[test->u.compare.operands[1]->id];
+        if (UNKNOWN(a) || UNKNOWN(b) || (a->kind != JP_NONE && b->kind != JP_NONE))
+            return 0;
+        same = a->kind == b->kind;
+        return (op == CMP_IS || op == CMP_EQ) == same ? 1 : 2;
+    }
+    return 0;
 }
 
 /* ---- driver ----------------------------------------------------------------- */
@@ -1066,7 +1177,7 @@ infer_once(jp_session *s, jp_instance *inst, int final)
     inst->changed = 0;
     if (type_block(&c, &inst->ir->body) < 0)
         return -1;
-    if (jp_body_falls_through(inst->ir) && set_return(&c, NULL, jp_type_none()) < 0)
+    if (jp_body_falls_through(inst) && set_return(&c, NULL, jp_type_none()) < 0)
         return -1;
     return 0;
 }

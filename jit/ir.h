@@ -41,6 +41,7 @@ typedef enum jp_callee_kind {
     CALLEE_DISPATCHER,  /* obj: a jitprofile dispatcher */
     CALLEE_EXCEPTION,   /* obj: an exception class */
     CALLEE_NUMPY,       /* id: index into the numpy table (lower_numpy.c) */
+    CALLEE_GENERATED,   /* obj: a @generated_jit / @overload template (resolved by types) */
 } jp_callee_kind;
 
 typedef enum jp_builtin {

@@ -19,6 +19,7 @@ typedef struct lctx {
     const jp_options *opts;
     LLVMValueRef fn, out, exc;
     LLVMValueRef *vars;             /* alloca per local */
+    LLVMValueRef *defined;          /* i1 alloca per non-parameter local (NULL: no checks) */
     LLVMBasicBlockRef break_bb[64], continue_bb[64];
     int loop_depth;
     jp_dbg *dbg;                    /* debug locations (NULL: none) */

@@ -583,6 +583,30 @@ typedef struct view {
     int ndim;
 } view;
 
+/* An index expression.  Sums and products of int64 values used as an
+ * index are built with nsw: index arithmetic that overflows int64 would
+ * address outside any array anyway, and the flag lets LLVM prove that
+ * i + 1 in a loop is not negative, so wrap-around folds away and the loop
+ * vectorises. */
+static LLVMValueRef
+lower_index_value(lctx *c, jp_node *n)
+{
+    jp_type *t = jp_node_type(c, n);
+    if (n->kind == E_BINOP && t->kind == JP_INT && t->bits == 64 && t->is_signed
+        && (n->u.binop.op == OP_ADD || n->u.binop.op == OP_SUB || n->u.binop.op == OP_MUL)) {
+        jp_type *lt = jp_node_type(c, n->u.binop.left), *rt = jp_node_type(c, n->u.binop.right);
+        if ((lt->kind == JP_INT || lt->kind == JP_BOOL) && (rt->kind == JP_INT || rt->kind == JP_BOOL)) {
+            LLVMValueRef a = lower_index_value(c, n->u.binop.left), b = lower_index_value(c, n->u.binop.right);
+            switch (n->u.binop.op) {
+            case OP_ADD: return LLVMBuildNSWAdd(c->b, a, b, "");
+            case OP_SUB: return LLVMBuildNSWSub(c->b, a, b, "");
+            default: return LLVMBuildNSWMul(c->b, a, b, "");
+            }
+        }
+    }
+    return jp_cast(c, jp_lower_expr(c, n), t, jp_type_int(64, 1));
+}
+
 /* Apply index items to arr: ints select (and drop a dimension), slices
  * narrow; trailing dimensions stay.  Fills v; returns 1 when every
  * dimension was selected by an int (an element). */
@@ -623,8 +647,7 @@ apply_index(lctx *c, LLVMValueRef arr, jp_type *t, jp_node **items, int nitems, 
             v->shape[v->ndim] = st;
             v->strides[v->ndim++] = LLVMBuildMul(c->b, stride, parts[2], "");
         } else {
-            jp_type *itype = jp_node_type(c, it);
-            LLVMValueRef i = jp_cast(c, jp_lower_expr(c, it), itype, jp_type_int(64, 1));
+            LLVMValueRef i = lower_index_value(c, it);
             i = wrap_index(c, i, size, k);
             off = LLVMBuildAdd(c->b, off, LLVMBuildMul(c->b, i, stride, ""), "");
         }

@@ -162,6 +162,7 @@ jp_lower_prange(lctx *c, jp_node *s, LLVMValueRef start, LLVMValueRef stop, LLVM
     sub.nowned = sub.cap_owned = sub.ntemps = sub.cap_temps = 0;
     sub.loop_depth = 0;
     sub.vars = calloc((size_t)(n ? n : 1), sizeof(LLVMValueRef));
+    sub.defined = NULL;     /* the body's reads were checked when the loop was typed as a whole */
     LLVMPositionBuilderAtEnd(sub.b, LLVMAppendBasicBlockInContext(c->ctx, fn, "entry"));
     jp_dbg_begin_function(sub.dbg, sub.b, fn, name, ir->filename, s->line);
     for (int i = 0; i < n; i++) {

@@ -5,6 +5,8 @@
 #include "jit/types.h"
 #include "jit/numpy_api.h"
 
+int jp_is_dispatcher(PyObject *obj);
+
 #include <string.h>
 
 jp_type *
@@ -183,6 +185,8 @@ jp_typeof(PyObject *value)
         }
         return jp_type_tuple((int)n, elems);
     }
+    if (jp_is_dispatcher(value))
+        return jp_type_function(value);
     if (jp_numpy_ready()) {
         if (PyArray_Check(value))
             return jp_typeof_array(value);

@@ -158,8 +158,10 @@ jp_type_function(PyObject *dispatcher)
         t = new_type(JP_FUNCTION, buf, 1, 1);
     }
     Py_DECREF(name);
-    if (t)
+    if (t) {
+        Py_INCREF(dispatcher);      /* the type keeps its function alive */
         t->dispatcher = dispatcher;
+    }
     return t;
 }
 

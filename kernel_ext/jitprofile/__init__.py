@@ -7,11 +7,12 @@ from . import _core
 from ._core import CompileError, TypingError, UnsupportedError, Dispatcher, typeof
 from .decorators import jit, njit, prange
 from .ufunc import vectorize, guvectorize, set_num_threads, get_num_threads
+from .extending import generated_jit, overload
 from .types import *  # noqa: F401,F403
 from . import types
 
 __version__ = "0.1.0"
-__all__ = ["jit", "njit", "prange", "vectorize", "guvectorize", "set_num_threads", "get_num_threads",
+__all__ = ["jit", "njit", "prange", "generated_jit", "overload", "vectorize", "guvectorize", "set_num_threads", "get_num_threads",
            "typeof", "types", "Dispatcher", "CompileError", "TypingError",
            "UnsupportedError"] + types.__all__
 
