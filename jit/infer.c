@@ -533,6 +533,46 @@ type_dispatcher_call(ictx *c, jp_node *n, PyObject *disp)
     return target->ret;
 }
 
+/* A C function through ctypes/CFFI: numbers convert to the C parameter
+ * types; a `T *` parameter takes an array of T (its data pointer). */
+static jp_type *
+type_cfunc_call(ictx *c, jp_node *n)
+{
+    PyObject *desc = n->u.call.func->u.callee.obj, *args = PyTuple_GET_ITEM(desc, 2);
+    const char *fname = n->u.call.func->u.callee.name;
+    jp_type *ret;
+    if (n->u.call.nkw)
+        return jp_error_at(JpTypingError, c->ir, n, NULL, "C function %s() takes positional arguments", fname);
+    if (n->u.call.nargs != PyTuple_GET_SIZE(args))
+        return jp_error_at(JpTypingError, c->ir, n, NULL, "C function %s() takes %zd arguments (%d given)",
+                           fname, PyTuple_GET_SIZE(args), n->u.call.nargs);
+    for (int i = 0; i < n->u.call.nargs; i++) {
+        const char *want = PyUnicode_AsUTF8(PyTuple_GET_ITEM(args, i));
+        jp_type *at = jp_ioperand(c, n->u.call.args[i]);
+        if (at == NULL || UNKNOWN(at))
+            return at;
+        if (strncmp(want, "ptr:", 4) == 0) {
+            jp_type *pointee = jp_parse_type(want + 4);
+            if (pointee == NULL)
+                return NULL;
+            if (at->kind != JP_ARRAY || at->dtype != pointee)
+                return jp_error_at(JpTypingError, c->ir, n->u.call.args[i], "pass an array with that dtype",
+                                   "argument %d of C function %s() is a %s *, not %s", i + 1, fname,
+                                   pointee->name, at->name);
+        } else {
+            jp_type *pt = jp_parse_type(want);
+            if (pt == NULL)
+                return NULL;
+            if (!jp_is_number(at) || (at->kind == JP_FLOAT && pt->kind == JP_INT) || at->kind == JP_COMPLEX)
+                return jp_error_at(JpTypingError, c->ir, n->u.call.args[i], NULL,
+                                   "argument %d of C function %s() is %s, not %s", i + 1, fname,
+                                   pt->name, at->name);
+        }
+    }
+    ret = jp_parse_type(PyUnicode_AsUTF8(PyTuple_GET_ITEM(desc, 1)));
+    return ret;
+}
+
 /* @generated_jit / @overload: ask the template for the implementation of
  * these argument types, then call it like any jitted function. */
 static jp_type *
@@ -640,6 +680,8 @@ type_call(ictx *c, jp_node *n)
         return jp_infer_numpy_call(c, n);
     case CALLEE_GENERATED:
         return type_generated_call(c, n);
+    case CALLEE_CFUNC:
+        return type_cfunc_call(c, n);
     case CALLEE_EXCEPTION:
     default:
         return jp_error_at(JpTypingError, c->ir, n, "use it in a raise statement",

@@ -42,6 +42,7 @@ typedef enum jp_callee_kind {
     CALLEE_EXCEPTION,   /* obj: an exception class */
     CALLEE_NUMPY,       /* id: index into the numpy table (lower_numpy.c) */
     CALLEE_GENERATED,   /* obj: a @generated_jit / @overload template (resolved by types) */
+    CALLEE_CFUNC,       /* obj: (address, return type, argument types) of a C function */
 } jp_callee_kind;
 
 typedef enum jp_builtin {

@@ -465,6 +465,45 @@ lower_dispatcher_call(lctx *c, jp_node *n)
     }
 }
 
+/* A call through a C function pointer (ctypes/CFFI), by address. */
+static LLVMValueRef
+lower_cfunc_call(lctx *c, jp_node *n)
+{
+    PyObject *desc = n->u.call.func->u.callee.obj, *types = PyTuple_GET_ITEM(desc, 2);
+    unsigned long long address = PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(desc, 0));
+    jp_type *ret = jp_node_type(c, n);
+    LLVMTypeRef params[32], fty, ptr = LLVMPointerTypeInContext(c->ctx, 0);
+    LLVMValueRef args[32], fn, r;
+    int nargs = n->u.call.nargs;
+    for (int i = 0; i < nargs && i < 32; i++) {
+        const char *want = PyUnicode_AsUTF8(PyTuple_GET_ITEM(types, i));
+        jp_node *an = n->u.call.args[i];
+        LLVMValueRef v = jp_lower_expr(c, an);
+        if (strncmp(want, "ptr:", 4) == 0) {
+            args[i] = jp_arr_field(c, v, 2, 0);
+            params[i] = ptr;
+        } else {
+            jp_type *pt = jp_parse_type(want);
+            args[i] = jp_cast(c, v, jp_node_type(c, an), pt);
+            params[i] = jp_llvm_type(c->ctx, pt);
+            if (pt->kind == JP_BOOL) {      /* C _Bool is a byte */
+                args[i] = LLVMBuildZExt(c->b, args[i], LLVMInt8TypeInContext(c->ctx), "");
+                params[i] = LLVMInt8TypeInContext(c->ctx);
+            }
+        }
+    }
+    fty = LLVMFunctionType(ret->kind == JP_NONE ? LLVMVoidTypeInContext(c->ctx)
+                           : ret->kind == JP_BOOL ? LLVMInt8TypeInContext(c->ctx) : jp_llvm_type(c->ctx, ret),
+                           params, (unsigned)nargs, 0);
+    fn = LLVMConstIntToPtr(LLVMConstInt(LLVMInt64TypeInContext(c->ctx), address, 0), ptr);
+    r = LLVMBuildCall2(c->b, fty, fn, args, (unsigned)nargs, "");
+    if (ret->kind == JP_NONE)
+        return LLVMConstNull(LLVMInt8TypeInContext(c->ctx));
+    if (ret->kind == JP_BOOL)
+        return LLVMBuildICmp(c->b, LLVMIntNE, r, LLVMConstInt(LLVMInt8TypeInContext(c->ctx), 0, 0), "");
+    return r;
+}
+
 static LLVMValueRef
 lower_call(lctx *c, jp_node *n)
 {
@@ -488,6 +527,7 @@ lower_call(lctx *c, jp_node *n)
     case CALLEE_CMATH: return jp_lower_math_call(c, n);
     case CALLEE_NUMPY: return jp_lower_numpy_call(c, n);
     case CALLEE_GENERATED: return lower_dispatcher_call(c, n);
+    case CALLEE_CFUNC: return lower_cfunc_call(c, n);
     default: return lower_dispatcher_call(c, n);
     }
 }
