@@ -249,3 +249,33 @@ def test_shared_array_across_threads():
     assert results == [expected] * 4
     gc.collect()
     assert sys.getrefcount(a) == before
+
+
+# ---- memory across jitted calls ---------------------------------------------------------------------
+
+def _rss():
+    import os
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+@njit
+def chain_temporaries(n):
+    acc = np.zeros(n)
+    for i in range(10):
+        acc = acc + callee_alloc(n)        # 2 x 800-byte temporaries per iteration for n=100
+    v = callee_view(acc)
+    return v[0]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RSS through /proc")
+def test_no_leak_across_jitted_calls_and_rebinding():
+    for _ in range(1000):
+        chain_temporaries(100)
+    gc.collect()
+    before = _rss()
+    for _ in range(10_000):                # 10^4 x ~21 blocks x 800 bytes = ~170 MB if leaked
+        chain_temporaries(100)
+    gc.collect()
+    growth = _rss() - before
+    assert growth < 20 * 2**20, f"RSS grew by {growth / 2**20:.1f} MiB"
