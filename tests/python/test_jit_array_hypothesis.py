@@ -132,11 +132,13 @@ def test_random_slice_assignment(n, start, stop, step, v):
     a = np.arange(float(n))
     exp = a.copy()
     exp[start:stop:step] = v
-    # the bounds as explicit ints (Python's slice.indices), stop -1 spelled -n-1
+    # the bounds as explicit ints (Python's slice.indices), -1 spelled -n-1
     sl = slice(start, stop, step).indices(n)
     b = a.copy()
     lo, hi, st_ = sl
     if st_ < 0 and hi == -1:
         hi = -n - 1      # a[lo::-k] written with an explicit stop
+    if lo < 0:
+        lo = -n - 1      # indices() says "before the start": an empty slice
     set_slice(b, lo, hi, st_, v)
     np.testing.assert_array_equal(b, exp)
