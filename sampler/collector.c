@@ -318,12 +318,30 @@ collector_main(void *arg)
     return NULL;
 }
 
+/* The collector's thread state is created and deleted in the collector
+ * thread itself.  From 3.12 on, deleting a thread state that is bound to
+ * a thread's PyGILState slot clears that slot in the *calling* thread:
+ * deleted from the thread that stops the session, it left that thread
+ * with no PyGILState_GetThisThreadState(), and every later sample of it
+ * without Python frames. */
 static void *
 collector_boot(void *arg)
 {
+    PyThreadState *ts = PyThreadState_New(jp_S.interp);
+
+    if (ts == NULL) {
+        __atomic_store_n((int *)arg, -1, __ATOMIC_RELEASE);
+        return NULL;
+    }
+    jp_S.collector_ts = ts;
     jp_S.collector_tid = (pid_t)gettid();
     __atomic_store_n((int *)arg, 1, __ATOMIC_RELEASE);
-    return collector_main(NULL);
+    collector_main(NULL);
+    PyEval_RestoreThread(ts);
+    PyThreadState_Clear(ts);
+    jp_S.collector_ts = NULL;
+    PyThreadState_DeleteCurrent();      /* releases the GIL */
+    return NULL;
 }
 
 int
@@ -341,6 +359,10 @@ jp_collector_start(void)
     pthread_attr_destroy(&attr);
     while (!__atomic_load_n(&ready, __ATOMIC_ACQUIRE))
         sched_yield();
+    if (ready < 0) {
+        pthread_join(jp_S.collector, NULL);
+        return -1;
+    }
     return 0;
 }
 

@@ -105,9 +105,7 @@ sampler_start(PyObject *mod, PyObject *args, PyObject *kw)
     jp_S.profile = prof;
     jp_S.root_code = (uintptr_t)root;   /* kept alive by jp_codes below */
     prof->interval_s = 1.0 / hz;
-    jp_S.collector_ts = PyThreadState_New(PyThreadState_Get()->interp);
-    if (jp_S.collector_ts == NULL)
-        goto fail;
+    jp_S.interp = PyThreadState_Get()->interp;
     if (jp_signal_install() < 0) {
         PyErr_SetFromErrno(PyExc_OSError);
         goto fail;
@@ -128,11 +126,6 @@ sampler_start(PyObject *mod, PyObject *args, PyObject *kw)
     jp_threads_add((pid_t)gettid(), NULL);
     Py_RETURN_NONE;
 fail:
-    if (jp_S.collector_ts) {
-        PyThreadState_Clear(jp_S.collector_ts);
-        PyThreadState_Delete(jp_S.collector_ts);
-        jp_S.collector_ts = NULL;
-    }
     jp_S.profile = NULL;
     return NULL;
 }
@@ -150,9 +143,6 @@ sampler_stop(PyObject *mod, PyObject *noargs)
     jp_collector_drain();
     __atomic_store_n(&jp_S.running, 0, __ATOMIC_RELEASE);
     jp_codes_clear();
-    PyThreadState_Clear(jp_S.collector_ts);
-    PyThreadState_Delete(jp_S.collector_ts);
-    jp_S.collector_ts = NULL;
     jp_signal_restore();
     jp_S.profile = NULL;
     Py_CLEAR(jp_S.owner);

@@ -43,7 +43,8 @@ typedef struct jp_session {
     pthread_mutex_t slots_lock;     /* allocation of slots (not the handler) */
     pthread_t collector;
     pid_t collector_tid;
-    PyThreadState *collector_ts;
+    PyInterpreterState *interp;     /* the collector's thread state's */
+    PyThreadState *collector_ts;    /* created and deleted by the collector */
     PyObject *owner;        /* the ProfileData that owns profile */
     jp_profile *profile;
     uintptr_t root_code;    /* frames from this code object rootward are hidden */
