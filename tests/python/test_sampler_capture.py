@@ -188,3 +188,15 @@ def test_timeline_and_process_view():
         sum(r["seconds"] for r in prof.by_thread() if r["tid"] == threading.get_native_id()))
     procs = prof.by_process()
     assert len(procs) == 1 and procs[0]["share"] == 1.0
+
+
+def test_own_cost_counters():
+    # the sampler reports its own cost: signals handled, time inside the
+    # handler, drains and the time the collector held the GIL
+    with jitprofile.Profile(hz=1000) as prof:
+        busy_python(0.2)
+    st = _core.sampler_stats()
+    weighted = sum(t[3] for t in prof.data.threads())
+    assert 0 < st["handler_calls"] <= weighted
+    assert st["handler_ns"] > 0
+    assert st["drains"] >= 1 and st["drain_ns"] > 0
