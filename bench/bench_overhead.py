@@ -136,7 +136,10 @@ def main():
     for _ in range(args.repeat):
         for tname, mk in tools.items():
             res[("mandel", tname)].append(run(mk(script, str(n))))
-            res[("empty", tname)].append(run(mk(empty, "0")))
+            try:
+                res[("empty", tname)].append(run(mk(empty, "0")))
+            except RuntimeError:        # py-spy: the process ended before it attached
+                pass
     print(f"{'tool':<28} {'wall median (min..max)':>28} {'ovh':>7} "
           f"{'cpu median (min..max)':>28} {'ovh':>7} {'fixed wall':>10}")
     base_w = statistics.median(w for w, _ in res[("mandel", "none")])
@@ -145,7 +148,8 @@ def main():
     for tname in tools:
         w = summarize([x[0] for x in res[("mandel", tname)]])
         c = summarize([x[1] for x in res[("mandel", tname)]])
-        fixed = statistics.median(x[0] for x in res[("empty", tname)]) - empty_w
+        fixed = (statistics.median(x[0] for x in res[("empty", tname)]) - empty_w
+                 if res[("empty", tname)] else float("nan"))
         print(f"{tname:<28} {w[0]:8.3f} s ({w[1]:6.3f}..{w[2]:6.3f}) "
               f"{100 * (w[0] / base_w - 1):+6.1f}% "
               f"{c[0]:8.3f} s ({c[1]:6.3f}..{c[2]:6.3f}) {100 * (c[0] / base_c - 1):+6.1f}% "
