@@ -91,14 +91,16 @@ def publisher_role(args) -> None:
             add(pick_thread[k & 8191], pick_node[k & 8191], prev + int(j * step), 1)
             k += 1
         t0 = time.perf_counter_ns()
-        pub.push()                              # what the drain hook does
+        pub.push(wait=False)                    # what the drain hook does
         push_ns.append(time.perf_counter_ns() - t0)
         log.append((prev, now, n))
         prev = now
         next_tick += TICK_NS
+    pub.push()                                  # what is left, then END
+    busy = pub.stats()["stage_busy"]
     pub.close()
     with open(args.log, "w") as f:
-        json.dump({"ticks": log, "samples": k, "push_ns": push_ns}, f)
+        json.dump({"ticks": log, "samples": k, "push_ns": push_ns, "busy": busy}, f)
 
 
 def run_synthetic(rate: int, args, stalled: bool = False) -> dict:
@@ -165,6 +167,7 @@ def run_synthetic(rate: int, args, stalled: bool = False) -> dict:
         "push_us": {"p50": round(float(np.percentile(push_us, 50)), 1),
                     "p99": round(float(np.percentile(push_us, 99)), 1),
                     "max": round(float(push_us.max()), 1)},
+        "push_skipped_busy": log["busy"],
         "stalled_lost_messages": stuck_lost if stalled else None,
         "call_tree_nodes": len(profile["nodes"]) - 1,
     }

@@ -30,20 +30,20 @@ static const char *const stat_names[JP_ST_COUNT] = {
 };
 
 static void
-collect(JpPub *self)
+collect(JpPub *self, int wait)
 {
     jp_stage *st = jp_pub_stage(self->pub);
     int session = jp_S.profile == self->prof;
     jp_stage_collect(st, self->prof,
                      session ? jp_S.samples : st->last_sampler_samples,
-                     session ? jp_S.dropped : st->last_sampler_dropped);
+                     session ? jp_S.dropped : st->last_sampler_dropped, wait);
 }
 
 static void
 drain_hook(jp_profile *prof)
 {
     if (attached != NULL && attached->pub != NULL && attached->prof == prof)
-        collect(attached);
+        collect(attached, 0);      /* never waits: skipped data goes next time */
 }
 
 static void
@@ -163,22 +163,25 @@ pub_attach(JpPub *self, PyObject *data)
     }
     attached = self;
     jp_drain_hook = drain_hook;
-    collect(self);
+    collect(self, 1);
     Py_RETURN_NONE;
 }
 
 static PyObject *
-pub_push(JpPub *self, PyObject *noargs)
+pub_push(JpPub *self, PyObject *args)
 {
-    (void)noargs;
+    int wait = 1;
+    if (!PyArg_ParseTuple(args, "|p", &wait))
+        return NULL;
     if (!usable(self))
         return NULL;
     if (self->prof == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "attach a profile first");
         return NULL;
     }
-    collect(self);
-    jp_pub_kick(self->pub);
+    collect(self, wait);
+    if (wait)
+        jp_pub_kick(self->pub);
     Py_RETURN_NONE;
 }
 
@@ -258,6 +261,15 @@ pub_set_info(JpPub *self, PyObject *dict)
     return r;
 }
 
+static int
+set_busy(PyObject *d, jp_stage *st)
+{
+    PyObject *v = PyLong_FromUnsignedLongLong(__atomic_load_n(&st->busy, __ATOMIC_RELAXED));
+    int rc = v ? PyDict_SetItemString(d, "stage_busy", v) : -1;
+    Py_XDECREF(v);
+    return rc;
+}
+
 static PyObject *
 pub_stats(JpPub *self, PyObject *noargs)
 {
@@ -278,6 +290,10 @@ pub_stats(JpPub *self, PyObject *noargs)
             return NULL;
         }
         Py_DECREF(v);
+    }
+    if (set_busy(d, jp_pub_stage(self->pub)) < 0) {
+        Py_DECREF(d);
+        return NULL;
     }
     return d;
 }
@@ -318,7 +334,9 @@ pub_get_closed(JpPub *self, void *closure)
 static PyMethodDef pub_methods[] = {
     {"attach", (PyCFunction)pub_attach, METH_O,
      "attach(profile_data): stream it; every sampler drain copies what is new"},
-    {"push", (PyCFunction)pub_push, METH_NOARGS, "copy what is new in the attached profile now"},
+    {"push", (PyCFunction)pub_push, METH_VARARGS,
+     "push(wait=True): copy what is new in the attached profile now; wait=False\n"
+     "does what the sampler's drain does: skip (copy next time) if the queue is busy"},
     {"recommend", (PyCFunction)pub_recommend, METH_VARARGS,
      "recommend(json_text): publish the current recommendations document"},
     {"set_info", (PyCFunction)pub_set_info, METH_O,

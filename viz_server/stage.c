@@ -194,11 +194,16 @@ drop_samples(jp_stage *s, const jp_profile *p, size_t from)
     }
 }
 
-void
+int
 jp_stage_collect(jp_stage *s, const jp_profile *p,
-                 uint64_t sampler_samples, uint64_t sampler_dropped)
+                 uint64_t sampler_samples, uint64_t sampler_dropped, int wait)
 {
-    pthread_mutex_lock(&s->lock);
+    if (wait)
+        pthread_mutex_lock(&s->lock);
+    else if (pthread_mutex_trylock(&s->lock) != 0) {
+        __atomic_fetch_add(&s->busy, 1, __ATOMIC_RELAXED);
+        return -1;
+    }
     if (copy_defs(s, p) < 0) {
         drop_samples(s, p, s->n_samples);
         s->n_samples = p->samples.n;
@@ -239,6 +244,7 @@ jp_stage_collect(jp_stage *s, const jp_profile *p,
     }
 out:
     pthread_mutex_unlock(&s->lock);
+    return 0;
 }
 
 int

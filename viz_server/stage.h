@@ -56,16 +56,20 @@ typedef struct jp_stage {
     double last_interval_s;
     /* counters (under lock) */
     uint64_t dropped_samples, dropped_weight;
+    uint64_t busy;              /* collects skipped: the lock was held */
 } jp_stage;
 
 int jp_stage_init(jp_stage *s, size_t cap_bytes);   /* 0 or -1 */
 void jp_stage_destroy(jp_stage *s);
 /* Copy what is new in p since the last call (strings, functions, frames,
  * stacks, threads and renamed threads, samples) and the sampler's
- * counters.  Never blocks for long, never allocates except for the thread
- * name table. */
-void jp_stage_collect(jp_stage *s, const jp_profile *p,
-                      uint64_t sampler_samples, uint64_t sampler_dropped);
+ * counters.  Never allocates except for the thread name table.  wait=0
+ * (the collector's drain): when the publisher holds the lock (a buffer
+ * swap; or it was preempted there), return at once and copy it all on the
+ * next call - the profile itself is the buffer - so the caller never
+ * waits; counted in busy.  0 when copied, -1 when skipped. */
+int jp_stage_collect(jp_stage *s, const jp_profile *p,
+                     uint64_t sampler_samples, uint64_t sampler_dropped, int wait);
 /* Append one record of bytes (JP_R_RECOMMEND, JP_R_RAW); 0, or -1 when the
  * buffer is full. */
 int jp_stage_put_bytes(jp_stage *s, unsigned type, const void *data, size_t n);

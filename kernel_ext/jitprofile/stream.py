@@ -61,9 +61,11 @@ class Publisher:
         self._c.attach(data)
         return self
 
-    def push(self) -> None:
-        """Copy what is new in the attached profile now (e.g. after a merge)."""
-        self._c.push()
+    def push(self, wait: bool = True) -> None:
+        """Copy what is new in the attached profile now (e.g. after a merge).
+        wait=False does what each sampler drain does: when the publisher
+        thread holds the queue, skip and copy it all next time."""
+        self._c.push(wait)
 
     def recommend(self, doc) -> None:
         """Publish the current recommendations (a JSON-able object or JSON text)."""
