@@ -161,6 +161,7 @@ def main(argv: list[str]) -> int:
             print(f"jitprofile record: error: {e}", file=sys.stderr)
             return 2
         print(f"jitprofile: streaming on {publisher.endpoint}", file=sys.stderr)
+    server_pid = os.getpid()            # only this process closes the stream
     prof = Profile(hz=args.rate, wall=args.wall, native=not args.no_native,
                    follow_children=not args.no_children, root=_run_target.__code__)
     rc = 0
@@ -187,8 +188,8 @@ def main(argv: list[str]) -> int:
         rc = 1
     finally:
         prof.stop()
-        if publisher is not None:      # children merged, threads named: send, END
-            publisher.push()
+        if publisher is not None and os.getpid() == server_pid:
+            publisher.push()           # children merged, threads named: send, END
             publisher.close()
     out = _render(prof, fmt)
     if args.output:

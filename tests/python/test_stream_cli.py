@@ -98,3 +98,24 @@ def test_serve_public_binds_when_asked(tmp_path):
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert "streaming on tcp://0.0.0.0:" in err
+
+
+def test_serve_with_a_forked_child_that_returns(tmp_path):
+    # a child forked by the script runs record's epilogue too: it must leave
+    # the parent's stream alone (no error, one END, from the parent)
+    script = tmp_path / "fork.py"
+    script.write_text(textwrap.dedent("""
+        import os
+        x = sum(i * i for i in range(200_000))
+        pid = os.fork()
+        if pid == 0:
+            raise SystemExit(0)
+        os.waitpid(pid, 0)
+    """))
+    endpoint = f"ipc://{tmp_path}/fork.sock"
+    sub = Subscriber(endpoint)
+    proc = record("--serve", endpoint, "-o", str(tmp_path / "o.json"), str(script))
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert "belongs to the parent" not in err and "Traceback" not in err
+    assert sub.wait(20) and sub.process()["pid"] == proc.pid
