@@ -11,7 +11,7 @@ documented in viz_server/PROTOCOL.md.
 
     sub = Subscriber(pub.endpoint)
     while not sub.finished:
-        sub.poll(100)
+        sub.poll(0.1)                             # seconds
     prof2 = sub.to_profile()                      # a jitprofile.Profile
 """
 from __future__ import annotations
