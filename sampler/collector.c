@@ -46,6 +46,7 @@ static jp_idmap pyframe_cache;      /* (code ptr, offset) -> frame id */
 static jp_idmap thread_index;       /* slot index -> profile thread id + 1 */
 static uint32_t scratch[JP_MAX_NATIVE + JP_MAX_PYFRAMES + 2];
 static uint32_t freed_frame = JP_NONE, unknown_frame = JP_NONE;
+void (*jp_drain_hook)(jp_profile *profile);
 
 static uint32_t
 special_frame(uint32_t *cache, const char *name)
@@ -283,6 +284,8 @@ jp_collector_drain(void)
     jp_threads_free_retired();
     jp_S.drain_ns += jp_now_ns() - start;
     jp_S.drains++;
+    if (jp_drain_hook != NULL)
+        jp_drain_hook(jp_S.profile);
     jp_S.draining = 0;
 }
 

@@ -75,6 +75,9 @@ void jp_collector_join(void);
 void jp_collector_drain(void);          /* GIL held */
 void jp_collector_reset_caches(void);   /* new profile: forget ids */
 void jp_collector_after_fork(void);     /* in a forked child */
+/* Called at the end of every drain, GIL held, with the session's profile
+ * (the stream publisher, viz_server/, copies what is new).  NULL: none. */
+extern void (*jp_drain_hook)(jp_profile *profile);
 
 /* code_table.c (GIL held) */
 int jp_codes_init(void);
