@@ -223,3 +223,31 @@ def test_mandelbrot_kernel_matches_the_cpu_jit():
     expected = np.zeros((200, 300), np.uint8)
     cpu_fractal(expected, 20)
     assert (img.copy_to_host() == expected).mean() > 0.999     # fma contraction may flip a border pixel
+
+
+@needs_ptxas
+@needs_libdevice
+def test_gpu_ufunc_compiles_to_valid_ptx(tmp_path):
+    @jitprofile.vectorize(["float64(float64, float64)"], target="cuda")
+    def rel_diff(x, y):
+        return 2 * (x - y) / (x + y)
+    ptx = rel_diff.ptx()
+    assert ".visible .entry" in ptx
+    rc, err = assemble(ptx, "sm_75", tmp_path)
+    assert rc == 0, err
+    if not cuda.is_available():
+        with pytest.raises(cuda.CudaSupportError):
+            rel_diff(np.ones(3), np.ones(3))
+
+
+@needs_gpu
+def test_gpu_ufunc_matches_numpy_and_keeps_device_results():
+    @jitprofile.vectorize(["float64(float64, float64)"], target="cuda")
+    def rel_diff(x, y):
+        return 2 * (x - y) / (x + y)
+    x, y = np.random.rand(10000) + 1, np.random.rand(10000) + 1
+    np.testing.assert_allclose(rel_diff(x, y), 2 * (x - y) / (x + y), rtol=1e-12)
+    dx, dy = cuda.to_device(x), cuda.to_device(y)
+    d = rel_diff(dx, dy)
+    assert isinstance(d, cuda.DeviceNDArray)
+    assert rel_diff.last_transfer_seconds == 0.0
