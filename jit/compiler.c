@@ -11,6 +11,8 @@
 #include <llvm-c/Analysis.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 int jp_lower_instance(LLVMContextRef ctx, LLVMModuleRef mod, jp_instance *inst, jp_dbg *dbg);
 
@@ -52,7 +54,8 @@ same_types(jp_type **a, jp_type **b, int n)
 jp_instance *
 jp_session_instance(jp_session *s, PyObject *dispatcher, int nargs, jp_type **argtypes)
 {
-    jp_instance *inst = jp_dispatcher_find(dispatcher, nargs, argtypes);
+    /* a cached compile carries its callees in its own object file */
+    jp_instance *inst = s->private ? NULL : jp_dispatcher_find(dispatcher, nargs, argtypes);
     if (inst)
         return inst;
     for (inst = s->pending; inst; inst = inst->next)
@@ -96,7 +99,16 @@ jp_session_new_instance(jp_session *s, PyObject *dispatcher, int nargs, jp_type 
         jp_instance_free(inst);
         return (jp_instance *)PyErr_NoMemory();
     }
-    snprintf(inst->symbol, len, "jp.%s.%lu", ir->qualname, ++symbol_counter);
+    if (s->private) {
+        /* names that cannot collide with another process's, for cached code */
+        static unsigned long long salt;
+        if (salt == 0)
+            salt = ((unsigned long long)getpid() << 32) ^ (unsigned long long)time(NULL) ^ (uintptr_t)&salt;
+        salt = salt * 6364136223846793005ULL + 1442695040888963407ULL;
+        snprintf(inst->symbol, len, "jp.%s.c%016llx", ir->qualname, salt);
+    } else {
+        snprintf(inst->symbol, len, "jp.%s.%lu", ir->qualname, ++symbol_counter);
+    }
     memcpy(inst->argtypes, argtypes, (size_t)nargs * sizeof(jp_type *));
     for (size_t i = 0; i < nl; i++)
         inst->var_types[i] = jp_type_unknown();

@@ -56,6 +56,7 @@ struct jp_instance {
     char *symbol;               /* LLVM name of the native function */
     int changed;                /* inference made progress this round */
     int compiled;
+    int uncacheable;            /* the code embeds process-specific addresses */
     jp_trampoline trampoline;
     void *entry;                /* address of the native function */
     size_t code_size;
@@ -69,11 +70,13 @@ typedef struct jp_session {
     jp_instance *pending;       /* new instances, in creation order (reversed) */
     int rounds;
     int added;                  /* instances were created this round */
+    int private;                /* cache=True: fresh callees in this module, portable names */
+    PyObject *root;             /* the dispatcher the compile is for */
 } jp_session;
 
 /* Options a dispatcher compiles with. */
 typedef struct jp_options {
-    int nogil, fastmath, boundscheck, parallel;
+    int nogil, fastmath, boundscheck, parallel, cache;
     int error_model_numpy;      /* 1: division by zero gives inf/nan, no checks */
 } jp_options;
 

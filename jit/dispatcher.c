@@ -11,6 +11,8 @@
 #include "jit/errors.h"
 #include "jit/nrt.h"
 #include "jit/jitclass.h"
+#include "jit/cache.h"
+#include "jit/engine.h"
 #include "jit/numpy_api.h"
 
 #include <pythread.h>
@@ -162,10 +164,48 @@ jp_dispatcher_compile(JpDispatcher *d, int nargs, jp_type **argtypes)
     inst = jp_dispatcher_find((PyObject *)d, nargs, argtypes);
     if (inst)
         goto done;      /* another thread compiled it meanwhile */
+    if (d->options.cache) {
+        inst = jp_cache_load(d, nargs, argtypes);
+        if (inst) {
+            d->cache_hits++;
+            if (add_overload(d, inst) < 0) {
+                jp_instance_free(inst);
+                inst = NULL;
+            }
+            goto done;
+        }
+        PyErr_Clear();      /* a cache we cannot use is a miss */
+        d->cache_misses++;
+        s.private = 1;
+        s.root = (PyObject *)d;
+        jp_engine_capture_begin();
+    }
     inst = jp_session_instance(&s, (PyObject *)d, nargs, argtypes);
     if (inst == NULL || jp_infer_session(&s) < 0 || jp_codegen_session(&s) < 0) {
+        if (s.private)
+            free(jp_engine_capture_end(&(size_t){0}));
         jp_session_abort(&s);
         inst = NULL;
+        goto done;
+    }
+    if (s.private) {
+        size_t len;
+        char *object = jp_engine_capture_end(&len);
+        if (object && jp_cache_store(d, &s, inst, object, len) < 0)
+            PyErr_Clear();
+        free(object);
+        /* the callees live in this object only: hand the root over */
+        while (s.pending) {
+            jp_instance *next = s.pending->next;
+            s.pending->next = NULL;
+            if (s.pending == inst) {
+                if (add_overload(d, inst) < 0)
+                    inst = NULL;
+            } else {
+                jp_instance_free(s.pending);
+            }
+            s.pending = next;
+        }
         goto done;
     }
     /* hand each new instance to its dispatcher */
@@ -723,10 +763,11 @@ dispatcher_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyOb
 static int
 parse_options(JpDispatcher *d, PyObject *options)
 {
-    static const char *flags[] = {"nogil", "fastmath", "boundscheck", "parallel"};
-    int *dst[] = {&d->options.nogil, &d->options.fastmath, &d->options.boundscheck, &d->options.parallel};
+    static const char *flags[] = {"nogil", "fastmath", "boundscheck", "parallel", "cache"};
+    int *dst[] = {&d->options.nogil, &d->options.fastmath, &d->options.boundscheck, &d->options.parallel,
+                  &d->options.cache};
     PyObject *v;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 5; i++) {
         v = PyDict_GetItemString(options, flags[i]);
         if (v && (*dst[i] = PyObject_IsTrue(v)) < 0)
             return -1;

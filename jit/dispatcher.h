@@ -23,6 +23,7 @@ typedef struct JpDispatcher {
     jp_instance *last;          /* last-hit cache */
     jp_type *last_types[64];
     jp_type *t_int64, *t_float64, *t_bool, *t_complex128;
+    long cache_hits, cache_misses;
 } JpDispatcher;
 
 extern PyTypeObject JpDispatcher_Type;

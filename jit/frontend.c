@@ -91,6 +91,7 @@ jp_func_ir_free(jp_func_ir *ir)
             Py_XDECREF(ir->defaults[i]);
     Py_XDECREF(ir->source_lines);
     Py_XDECREF(ir->refs);
+    Py_XDECREF(ir->frozen);
     arena_free(ir->arena);
 }
 
@@ -616,6 +617,18 @@ build_name(fe *f, PyObject *node)
         return NULL;
     }
     Py_INCREF(value);
+    if (value == Py_None || PyBool_Check(value) || PyLong_Check(value) || PyFloat_Check(value)
+        || PyComplex_Check(value) || PyTuple_Check(value)) {
+        /* a global frozen into the code: part of the on-disk cache's key */
+        PyObject *entry = Py_BuildValue("(sO)", name, value);
+        if (entry == NULL || PyList_Append(f->ir->frozen, entry) < 0) {
+            Py_XDECREF(entry);
+            Py_DECREF(value);
+            Py_DECREF(id);
+            return NULL;
+        }
+        Py_DECREF(entry);
+    }
     n = value_node(f, node, value, name);
     Py_DECREF(value);
     Py_DECREF(id);
@@ -1418,9 +1431,10 @@ jp_frontend_build(PyObject *dispatcher, PyObject *pyfunc, PyObject *source)
     ir->source_lines = Py_NewRef(lines);
     ir->source_first_line = first_line;
     ir->refs = PyList_New(0);
+    ir->frozen = PyList_New(0);
     name = PyObject_GetAttrString(pyfunc, "__name__");
     qualname = PyObject_GetAttrString(pyfunc, "__qualname__");
-    if (ir->refs == NULL || name == NULL || qualname == NULL)
+    if (ir->refs == NULL || ir->frozen == NULL || name == NULL || qualname == NULL)
         goto fail;
     ir->name = jp_arena_strdup(ir->arena, PyUnicode_AsUTF8(name));
     ir->qualname = jp_arena_strdup(ir->arena, PyUnicode_AsUTF8(qualname));

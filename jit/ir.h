@@ -118,6 +118,7 @@ typedef struct jp_func_ir {
     PyObject *source_lines;     /* list of str: the function's source (owned) */
     int source_first_line;      /* file line of source_lines[0] */
     PyObject *refs;             /* list keeping embedded Python objects alive */
+    PyObject *frozen;           /* list of (name, value): globals frozen into the code (cache key) */
 } jp_func_ir;
 
 /* Build the IR of a Python function (frontend.c).  `source` is the tuple

@@ -182,15 +182,50 @@ branch_to(lctx *c, LLVMBasicBlockRef bb)
         LLVMBuildBr(c->b, bb);
 }
 
+/* A constant string of this module (relocatable: cached code carries it). */
+LLVMValueRef
+jp_module_string(lctx *c, const char *text)
+{
+    size_t n = strlen(text);
+    LLVMValueRef init = LLVMConstStringInContext(c->ctx, text, (unsigned)n, 0);
+    LLVMValueRef g = LLVMAddGlobal(c->mod, LLVMTypeOf(init), "str");
+    LLVMSetInitializer(g, init);
+    LLVMSetGlobalConstant(g, 1);
+    LLVMSetLinkage(g, LLVMPrivateLinkage);
+    LLVMSetUnnamedAddress(g, LLVMGlobalUnnamedAddr);
+    return g;
+}
+
+/* An exception class as a value of compiled code: a builtin one by the
+ * symbol the engine defines for it (relocatable), another by address
+ * (which keeps this code out of the on-disk cache). */
+LLVMValueRef
+jp_exception_class(lctx *c, PyObject *cls)
+{
+    PyObject *builtins = PyEval_GetBuiltins();
+    const char *name = ((PyTypeObject *)cls)->tp_name;
+    PyObject *same = builtins ? PyDict_GetItemString(builtins, name) : NULL;
+    char sym[160];
+    LLVMValueRef g;
+    if (same != cls) {
+        c->inst->uncacheable = 1;
+        return const_ptr(c, cls);
+    }
+    snprintf(sym, sizeof sym, "jp.pyexc.%s", name);
+    if ((g = LLVMGetNamedGlobal(c->mod, sym)) == NULL)
+        g = LLVMAddGlobal(c->mod, LLVMInt8TypeInContext(c->ctx), sym);
+    return g;
+}
+
 void
 jp_emit_raise(lctx *c, PyObject *cls, const char *msg)
 {
     LLVMTypeRef ptr = LLVMPointerTypeInContext(c->ctx, 0);
-    LLVMValueRef msg_ptr = msg ? const_ptr(c, jp_intern_string(msg)) : LLVMConstNull(ptr);
+    LLVMValueRef msg_ptr = msg ? jp_module_string(c, msg) : LLVMConstNull(ptr);
     LLVMValueRef slot1 = LLVMBuildGEP2(c->b, ptr, c->exc, (LLVMValueRef[]){jp_const_i64(c, 1)}, 1, "");
     LLVMValueRef slot2 = LLVMBuildGEP2(c->b, ptr, c->exc, (LLVMValueRef[]){jp_const_i64(c, 2)}, 1, "");
     jp_emit_exit_cleanup(c);
-    LLVMBuildStore(c->b, const_ptr(c, cls), c->exc);
+    LLVMBuildStore(c->b, jp_exception_class(c, cls), c->exc);
     LLVMBuildStore(c->b, msg_ptr, slot1);
     LLVMBuildStore(c->b, jp_const_i64(c, 0), slot2);
     LLVMBuildRet(c->b, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 1, 0));
@@ -431,6 +466,8 @@ jp_lower_instance_call(lctx *c, jp_node *n, LLVMValueRef self)
     jp_instance *callee = c->inst->callees[n->id];
     jp_arg_source *src = c->inst->bindings[n->id];
     LLVMValueRef args[66], fn, slot, status;
+    if (callee->compiled)
+        c->inst->uncacheable = 1;       /* linked to code of another compile, by a local name */
     LLVMTypeRef fty = jp_llvm_fn_type(c->ctx, callee);
     LLVMTypeRef rt = jp_llvm_type(c->ctx, callee->ret);
     LLVMBasicBlockRef bad, ok;
@@ -476,6 +513,7 @@ lower_cfunc_call(lctx *c, jp_node *n)
 {
     PyObject *desc = n->u.call.func->u.callee.obj, *types = PyTuple_GET_ITEM(desc, 2);
     unsigned long long address = PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(desc, 0));
+    c->inst->uncacheable = 1;       /* a process-specific address */
     jp_type *ret = jp_node_type(c, n);
     LLVMTypeRef params[32], fty, ptr = LLVMPointerTypeInContext(c->ctx, 0);
     LLVMValueRef args[32], fn, r;

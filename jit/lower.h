@@ -37,6 +37,8 @@ LLVMTypeRef jp_llvm_type(LLVMContextRef ctx, jp_type *t);
 LLVMTypeRef jp_llvm_fn_type(LLVMContextRef ctx, jp_instance *inst);
 
 /* helpers (lower.c) */
+LLVMValueRef jp_module_string(lctx *c, const char *text);
+LLVMValueRef jp_exception_class(lctx *c, PyObject *cls);
 void jp_lower_block(lctx *c, jp_block *b);
 void jp_store_target(lctx *c, jp_node *target, LLVMValueRef v, jp_type *vt);
 /* for i in prange(...) with parallel=True (lower_prange.c) */

@@ -235,7 +235,7 @@ jp_raise_formatted(lctx *c, PyObject *cls, int format, LLVMValueRef a0, LLVMValu
     LLVMValueRef vals[3] = {a0, a1, a2};
     LLVMTypeRef i64 = i64t(c);
     jp_emit_exit_cleanup(c);
-    LLVMBuildStore(c->b, LLVMConstIntToPtr(LLVMConstInt(i64, (uintptr_t)cls, 0), ptrt(c)), c->exc);
+    LLVMBuildStore(c->b, jp_exception_class(c, cls), c->exc);
     LLVMBuildStore(c->b, LLVMConstNull(ptrt(c)),
                    LLVMBuildGEP2(c->b, i64, c->exc, (LLVMValueRef[]){jp_const_i64(c, 1)}, 1, ""));
     LLVMBuildStore(c->b, jp_const_i64(c, format),

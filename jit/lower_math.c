@@ -423,9 +423,7 @@ lower_print(lctx *c, jp_node *n)
     for (int i = 0; i < n->u.call.nargs; i++) {
         jp_node *an = n->u.call.args[i];
         if (an->kind == E_STR) {
-            LLVMValueRef p = LLVMConstIntToPtr(LLVMConstInt(LLVMInt64TypeInContext(c->ctx),
-                                                            (uintptr_t)jp_intern_string(an->u.str.text), 0),
-                                               LLVMPointerTypeInContext(c->ctx, 0));
+            LLVMValueRef p = jp_module_string(c, an->u.str.text);
             jp_call_extern(c, "jp_rt_print_str", vt, &p, 1);
         } else {
             print_value(c, vals[i], jp_node_type(c, an));
