@@ -647,3 +647,71 @@ def test_guvectorize_clear_errors():
         @guvectorize(["void(float64[:], float64[:])"], "(n)->()")
         def g(x, res):
             res[0] = x + undefined_in_gufunc  # noqa: F821
+
+
+# ---------------------------------------------------------------- more signatures and shapes
+
+@vectorize(["float64(float64, float64, float64)"])
+def fma3(a, b, c):
+    return a * b + c
+
+
+@vectorize(["complex128(complex128)", "float64(float64)"])
+def csq(z):
+    return z * z
+
+
+@vectorize(["boolean(float64, float64)"])
+def close_to(a, b):
+    return abs(a - b) < 0.5
+
+
+def test_three_inputs_complex_and_bool_outputs():
+    a = np.arange(6.0).reshape(2, 3)
+    np.testing.assert_array_equal(fma3(a, 2.0, np.arange(3.0)), a * 2 + np.arange(3.0))
+    z = np.array([1 + 2j, -0.5j, 3.0 + 0j])
+    r = csq(z)
+    assert r.dtype == np.complex128 and np.array_equal(r, z * z)
+    assert csq(np.array([3.0])).dtype == np.float64
+    b = close_to(np.array([0.0, 1.0, 2.0]), np.array([0.2, 2.0, 2.4]))
+    assert b.dtype == np.bool_ and b.tolist() == [True, False, True]
+
+
+def test_vectorized_functions_callable_from_jitted_code():
+    # Numba lets jitted code call @vectorize functions (with or without signatures)
+    @vectorize
+    def lazy_inc(x):
+        return x + 1
+
+    @njit
+    def use_arrays(a, b):
+        return rel_diff(a, b)
+
+    @njit
+    def use_scalar(a):
+        return rel_diff(a, 1.0) + lazy_inc(a)
+
+    a = np.arange(1.0, 5.0)
+    np.testing.assert_array_equal(use_arrays(a, a[::-1]), rel_diff_np(a, a[::-1]))
+    assert use_scalar(3.0) == 1.0 + 4.0
+
+
+try:
+    from hypothesis import given, settings, strategies as st
+    from hypothesis.extra import numpy as hnp
+except ImportError:  # pragma: no cover
+    given = None
+
+if given is not None:
+    @settings(max_examples=60, deadline=None)
+    @given(shapes=hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=3, max_side=5),
+           data=st.data())
+    def test_broadcasting_matches_numpy_property(shapes, data):
+        floats = st.floats(-1e6, 1e6, allow_nan=False, width=64)
+        x = data.draw(hnp.arrays(np.float64, shapes.input_shapes[0], elements=floats))
+        y = data.draw(hnp.arrays(np.float64, shapes.input_shapes[1], elements=floats))
+        with np.errstate(all="ignore"):
+            expected = x + y
+            np.testing.assert_array_equal(vadd(x, y), expected)
+            np.testing.assert_array_equal(vadd_par(x, y), expected)
+            np.testing.assert_array_equal(rel_diff(x, y), rel_diff_np(x, y))
