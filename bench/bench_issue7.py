@@ -6,6 +6,9 @@ side in one run, on the seed's parallel examples:
                556 ms serial vs 272 ms parallel on 2 cores), written into a
                preallocated out= array; jitprofile's signature-less
                @vectorize(target='parallel') as an extra row.
+  sin_sum      a compute-bound companion (20 math.sin per element, n/100
+               elements), cpu vs parallel: the speedup where memory
+               bandwidth does not cap it.
   set_x        the seed's AoS vs SoA example: multiply every point's x by k,
                in a record array of (x, y, z) points (AoS, an njit loop over
                points[i].x) and in a jitclass holding three arrays (SoA,
@@ -71,6 +74,18 @@ def build(jit):
     sig = ["float64(float64, float64)"]
     k["rel_diff_cpu"] = jit.vectorize(sig, target="cpu")(rel_diff)
     k["rel_diff_par"] = jit.vectorize(sig, target="parallel")(rel_diff)
+    import math
+
+    def sin_sum(x, y):
+        # compute-bound companion of rel_diff (20 sin per element): shows the pool's
+        # speedup where memory bandwidth does not cap it
+        s = 0.0
+        for k in range(20):
+            s += math.sin(x + k * y)
+        return s
+
+    k["sin_sum_cpu"] = jit.vectorize(sig, target="cpu")(sin_sum)
+    k["sin_sum_par"] = jit.vectorize(sig, target="parallel")(sin_sum)
     if jit.__name__ == "jitprofile":
         # beyond Numba: parallel vectorize without signatures (compiled on first call)
         k["rel_diff_par_lazy"] = jit.vectorize(target="parallel")(rel_diff)
@@ -176,7 +191,18 @@ def main():
                                               out=outs["numba"]), np.add(x, y, out=ref),
                                   out=outs["numba"]), args.repeat)
     row("rel_diff", "NumPy expression (reference)", "numpy", ms)
-    del x, y, outs, ref
+    # compute-bound companion on n/100 elements
+    m = max(args.n // 100, 1000)
+    xs, ys = x[:m], y[:m]
+    souts = {name: np.empty(m) for name in jits}
+    for name, k in kernels.items():
+        for v in ("sin_sum_cpu", "sin_sum_par"):
+            f = k[v]
+            f(xs, ys, out=souts[name])
+            ms = timeit(lambda: f(xs, ys, out=souts[name]), args.repeat)
+            row("sin_sum", "target cpu" if v.endswith("cpu") else "target parallel", name, ms)
+    assert np.allclose(souts["numba"], souts["jitprofile"], rtol=1e-13, atol=1e-13)
+    del x, y, outs, ref, xs, ys, souts
     info["numba_threading_layer"] = numba.threading_layer()
     print(f"# numba threading layer: {info['numba_threading_layer']} "
           "(set NUMBA_THREADING_LAYER=workqueue|omp|tbb to choose)", flush=True)
@@ -244,7 +270,9 @@ def main():
     for name in jits:
         s, p = get("rel_diff", "target cpu", name), get("rel_diff", "target parallel", name)
         a_, b_ = get("sum_sq", "range (serial)", name), get("sum_sq", "prange parallel=True", name)
-        print(f"{name}: rel_diff parallel speedup {s / p:.2f}x, sum_sq prange speedup {a_ / b_:.2f}x")
+        c_, d_ = get("sin_sum", "target cpu", name), get("sin_sum", "target parallel", name)
+        print(f"{name}: parallel/serial speedup: rel_diff {s / p:.2f}x, sin_sum {c_ / d_:.2f}x, "
+              f"sum_sq prange {a_ / b_:.2f}x")
     if args.json:
         with open(args.json, "w") as fh:
             json.dump({"machine": info, "rows": rows}, fh, indent=1)
