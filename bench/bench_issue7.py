@@ -54,12 +54,17 @@ def machine():
 
 
 def timeit(fn, repeat):
+    """(min ms, median ms, CPU/wall): CPU time of the whole process over wall time, all
+    repeats together: about the number of threads that really ran at once (1.0 for a
+    serial loop; below the thread count when other jobs take the cores)."""
     ts = []
+    c0, w0 = time.process_time(), time.perf_counter()
     for _ in range(repeat):
         t0 = time.perf_counter()
         fn()
         ts.append((time.perf_counter() - t0) * 1e3)
-    return min(ts), statistics.median(ts)
+    cpu = (time.process_time() - c0) / max(time.perf_counter() - w0, 1e-9)
+    return min(ts), statistics.median(ts), cpu
 
 
 # ------------------------------------------------------------------ kernels per JIT
@@ -164,9 +169,11 @@ def main():
     rows = []
 
     def row(bench, variant, jit, ms, ref=None):
-        r = {"bench": bench, "variant": variant, "jit": jit, "min_ms": ms[0], "median_ms": ms[1]}
+        r = {"bench": bench, "variant": variant, "jit": jit, "min_ms": ms[0], "median_ms": ms[1],
+             "cpu_per_wall": ms[2]}
         rows.append(r)
-        print(f"{bench:9s} {variant:28s} {jit:10s} {ms[0]:9.1f} {ms[1]:9.1f}", flush=True)
+        print(f"{bench:9s} {variant:32s} {jit:10s} {ms[0]:9.1f} {ms[1]:9.1f}  cpu/wall {ms[2]:.2f}",
+              flush=True)
 
     # ---------------------------------------------------------------- rel_diff
     rng = np.random.default_rng(0)
@@ -244,15 +251,15 @@ def main():
     print(f"# load after {info['loadavg_after']}, {info['wall_s']} s", flush=True)
 
     # ---------------------------------------------------------------- table
-    def get(bench, variant, jit):
+    def get(bench, variant, jit, field="min_ms"):
         for r in rows:
             if r["bench"] == bench and r["variant"] == variant and r["jit"] == jit:
-                return r["min_ms"]
+                return r[field]
         return None
 
     print()
-    print("| benchmark | variant | Numba ms | jitprofile ms | jp/Numba |")
-    print("|---|---|---:|---:|---:|")
+    print("| benchmark | variant | Numba ms | jitprofile ms | jp/Numba | CPU/wall Numba, jp |")
+    print("|---|---|---:|---:|---:|---:|")
     seen = []
     for r in rows:
         key = (r["bench"], r["variant"])
@@ -264,8 +271,10 @@ def main():
             print(f"| {key[0]} | {key[1]} | {npy:.1f} (NumPy) | | |")
             continue
         ratio = f"{jp / nb:.2f}" if nb and jp else ""
-        print(f"| {key[0]} | {key[1]} | {nb:.1f} | {jp:.1f} | {ratio} |" if nb is not None else
-              f"| {key[0]} | {key[1]} | - | {jp:.1f} | |")
+        cw = get(*key, "numba", "cpu_per_wall"), get(*key, "jitprofile", "cpu_per_wall")
+        cws = ", ".join("-" if c is None else f"{c:.2f}" for c in cw)
+        print(f"| {key[0]} | {key[1]} | {nb:.1f} | {jp:.1f} | {ratio} | {cws} |" if nb is not None
+              else f"| {key[0]} | {key[1]} | - | {jp:.1f} | | {cws} |")
     print()
     for name in jits:
         s, p = get("rel_diff", "target cpu", name), get("rel_diff", "target parallel", name)
