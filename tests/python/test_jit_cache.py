@@ -463,3 +463,30 @@ report({"v": use(4)}, use=use)
     assert run_child(script, cache)["results"] == {"v": 6.0 + 3.0 + 8}
     out = run_child(script, cache)
     assert out["results"] == {"v": 17.0}
+
+
+def test_cached_function_raising_user_exception_class(tmp_path):
+    # user-defined exception classes live at process-specific addresses: the entry may
+    # be skipped (docs/jit.md), but a new process must raise the right class
+    body = '''
+class MyError(Exception):
+    pass
+
+
+@njit(cache=True)
+def checked(x):
+    if x < 0:
+        raise MyError("custom negative")
+    return x + 1
+
+res = {"ok": checked(1)}
+try:
+    checked(-1)
+except MyError as e:
+    res["err"] = ["MyError", str(e)]
+report(res, checked=checked)
+'''
+    script = write(tmp_path, body)
+    cache = tmp_path / "cache"
+    for _ in range(3):
+        assert run_child(script, cache)["results"] == {"ok": 2, "err": ["MyError", "custom negative"]}
