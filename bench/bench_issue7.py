@@ -67,6 +67,27 @@ def timeit(fn, repeat):
     return min(ts), statistics.median(ts), cpu
 
 
+def capacity(jitprofile, threads):
+    """CPU/wall of `threads` Python threads each running a nogil jitted spin (~0.3 s):
+    how many cores this process really gets right now (2.0 on an idle 2-core box)."""
+    import threading
+
+    def spin(n):
+        x = 0.0
+        for i in range(n):
+            x = x * 0.999999 + 1.0
+        return x
+    f = jitprofile.njit(nogil=True)(spin)
+    f(10)
+    ts = [threading.Thread(target=f, args=(100_000_000,)) for _ in range(threads)]
+    c0, w0 = time.process_time(), time.perf_counter()
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    return (time.process_time() - c0) / (time.perf_counter() - w0)
+
+
 # ------------------------------------------------------------------ kernels per JIT
 
 def build(jit):
@@ -161,8 +182,10 @@ def main():
     info = machine()
     info.update(numba=numba.__version__, numpy=np.__version__, jitprofile=jitprofile.__version__,
                 threads=args.threads, cmd=" ".join([os.path.basename(sys.executable)] + sys.argv))
+    info["capacity_before"] = capacity(jitprofile, args.threads)
     print(f"# {info['cpu']}, {info['cpus']} CPUs, {info['date']}, load {info['loadavg']}, "
-          f"threads {args.threads}", flush=True)
+          f"threads {args.threads}; cores this process gets (CPU/wall of {args.threads} "
+          f"nogil spinning threads): {info['capacity_before']:.2f}", flush=True)
 
     t0 = time.perf_counter()
     kernels = {name: build(mod) for name, mod in jits.items()}
@@ -247,8 +270,10 @@ def main():
     row("sum_sq", "np.dot(a, a) (reference)", "numpy", timeit(lambda: np.dot(a, a), args.repeat))
 
     info["loadavg_after"] = os.getloadavg()
+    info["capacity_after"] = capacity(jitprofile, args.threads)
     info["wall_s"] = round(time.perf_counter() - t0, 1)
-    print(f"# load after {info['loadavg_after']}, {info['wall_s']} s", flush=True)
+    print(f"# load after {info['loadavg_after']}, cores this process gets "
+          f"{info['capacity_after']:.2f}, {info['wall_s']} s", flush=True)
 
     # ---------------------------------------------------------------- table
     def get(bench, variant, jit, field="min_ms"):
