@@ -106,7 +106,7 @@ jp_advise_classify(PyObject *mod, PyObject *facts)
     if (elementwise && scalar_only && nsigs >= 1 && calls >= JP_REC_VECTORIZE_CALLS
         && add_kind(out, "vectorize", loop_elems >= JP_REC_PARALLEL_ELEMS ? "parallel" : "cpu") < 0)
         goto fail;
-    if (!elementwise && calls >= JP_REC_BATCH_CALLS && per_call > 0
+    if (calls >= JP_REC_BATCH_CALLS && per_call > 0
         && per_call <= JP_REC_BATCH_CALL_S && max_elems > 0 && max_elems <= JP_REC_BATCH_ELEMS
         && add_kind(out, "batch", "") < 0)
         goto fail;

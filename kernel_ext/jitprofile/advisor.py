@@ -217,6 +217,19 @@ def _elementwise_site(caller, line: int, callee_name: str) -> bool:
     return found
 
 
+def _library_dirs() -> tuple:
+    import sysconfig
+    dirs = {sysconfig.get_paths().get(k) for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+    dirs.add(os.path.dirname(os.path.abspath(__file__)))
+    return tuple(os.path.join(os.path.realpath(d), "") for d in dirs if d)
+
+
+def _is_user_code(file: str, libs: tuple) -> bool:
+    """Not the standard library, an installed package or jitprofile itself:
+    code the user can change."""
+    return not file.startswith("<") and not os.path.realpath(file).startswith(libs)
+
+
 def _gpu_present() -> bool:
     return any(os.path.exists(p) for p in ("/dev/nvidia0", "/dev/nvidiactl", "/dev/kfd"))
 
@@ -364,6 +377,10 @@ def _suggest_jit(func, sigs, facts, entry):
     speedup, why_not = measure(func, disp, _usable_samples(sigs),
                                per_call_estimate=facts["per_call_s"])
     entry.update(applicable=True, speedup=speedup)
+    if speedup is not None and speedup < 1.0:
+        entry.update(applicable=False, reason_line=None,
+                     reason=f"the compiled version is slower ({speedup:.2f}x) on the recorded "
+                            "arguments: the time goes to work that is native already")
     if why_not is not None:
         if why_not.startswith("the compiled version's results differ"):
             entry.update(applicable=False, reason=why_not, reason_line=None)
@@ -485,9 +502,10 @@ def advise(profile, *, hot_share: float | None = None, measure_speedups: bool = 
     iv = data.interval
     hot = {}
     ids = {}
+    libs = _library_dirs()
     for fid, self_w, total_w, _thr in rows:
         name, file, _mod, line, cat = funcs[fid]
-        if cat != "python" or total_w < hot_share * total or file.startswith("<"):
+        if cat != "python" or total_w < hot_share * total or not _is_user_code(file, libs):
             continue
         key = (name, file, line)
         hot[key] = (self_w / total, total_w / total, total_w * iv)

@@ -39,6 +39,16 @@ def _where(func, name, namespace):
     return None, None
 
 
+def _already_jitted(func, name, namespace) -> bool:
+    """Whether `name` already holds a dispatcher of func's code (applied as
+    the callee of another suggestion)."""
+    for ns in _namespaces(func, namespace):
+        cur = ns.get(name)
+        if isinstance(cur, _core.Dispatcher) and getattr(cur.py_func, "__code__", None) is func.__code__:
+            return True
+    return False
+
+
 def apply(suggestion, namespace: dict | None = None):
     """Replace the suggested function (and the plain callees it needs) by
     compiled dispatchers; the speedup measured on the recorded arguments."""
@@ -62,6 +72,10 @@ def apply(suggestion, namespace: dict | None = None):
                 done.append((ns, name, cur, disp))
         name = s.func.__name__
         ns, cur = _where(s.func, name, namespace)
+        if ns is None and _already_jitted(s.func, name, namespace):
+            s.applied = True
+            _applied.append((s, done))
+            return s.speedup
         if ns is None:
             raise LookupError(f"{s.function} is not bound to its name in its module or the "
                               "notebook namespace any more: nothing to replace")
