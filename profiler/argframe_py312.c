@@ -1,4 +1,6 @@
-/* profiler/argframe_py312.c - argframe.h for CPython 3.12: f_code and prev_instr (one before _PyCode_CODE(code) in a frame that has not started). */
+/* profiler/argframe_py312.c - argframe.h for CPython 3.12: a frame's fast
+ * locals through its _PyInterpreterFrame; the profile function of every
+ * thread. */
 #define Py_BUILD_CORE 1
 #include <Python.h>
 
@@ -7,8 +9,8 @@
 
 #include "profiler/argframe.h"
 
-int
-jp_locals_params(PyObject **locals, PyObject **out, int n)
+static int
+locals_params(PyObject **locals, PyObject **out, int n)
 {
     for (int i = 0; i < n; i++) {
         PyObject *v = locals[i];
@@ -24,46 +26,7 @@ jp_locals_params(PyObject **locals, PyObject **out, int n)
 int
 jp_frame_params(PyFrameObject *frame, PyObject **out, int n)
 {
-    return jp_locals_params(_PyFrame_GetLocalsArray(frame->f_frame), out, n);
-}
-
-static jp_frame_start_fn on_start;
-
-/* Whether f is a call that starts now (not a resumed generator). */
-static inline int
-starting(_PyInterpreterFrame *f, int throwflag, PyObject **codep)
-{
-    if (throwflag)
-        return 0;
-    *codep = (PyObject *)f->f_code;
-    return f->prev_instr == _PyCode_CODE(f->f_code) - 1;
-}
-
-static PyObject *
-eval_hook(PyThreadState *ts, _PyInterpreterFrame *f, int throwflag)
-{
-    PyObject *code;
-    if (starting(f, throwflag, &code) && on_start != NULL)
-        on_start(code, _PyFrame_GetLocalsArray(f));
-    return _PyEval_EvalFrameDefault(ts, f, throwflag);
-}
-
-int
-jp_eval_hook_set(jp_frame_start_fn fn)
-{
-    PyInterpreterState *interp = PyThreadState_GetInterpreter(PyThreadState_Get());
-    _PyFrameEvalFunction cur = _PyInterpreterState_GetEvalFrameFunc(interp);
-
-    if (fn != NULL) {
-        if (cur != eval_hook && cur != _PyEval_EvalFrameDefault)
-            return -1;
-        on_start = fn;
-        _PyInterpreterState_SetEvalFrameFunc(interp, eval_hook);
-    } else if (cur == eval_hook) {
-        _PyInterpreterState_SetEvalFrameFunc(interp, _PyEval_EvalFrameDefault);
-        on_start = NULL;
-    }
-    return 0;
+    return locals_params(_PyFrame_GetLocalsArray(frame->f_frame), out, n);
 }
 
 void

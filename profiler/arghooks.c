@@ -3,6 +3,8 @@
 
 #include "profiler/argframe.h"
 
+#include <time.h>
+
 static jp_argrec *active;
 
 int
@@ -25,10 +27,7 @@ jp_arghooks_deactivate(jp_argrec *r)
     if (active != r)
         return;
     jp_arghooks_exact(r, 0);
-    if (r->sampled) {
-        jp_eval_hook_set(NULL);
-        r->sampled = 0;
-    }
+    jp_arghooks_window(r, 0);
     active = NULL;
 }
 
@@ -96,6 +95,8 @@ jp_arghooks_exact(jp_argrec *r, int on)
 {
     if (active != r || r->exact == on)
         return;
+    if (on)
+        jp_arghooks_window(r, 0);
     r->exact = on;
     jp_set_profile_all_threads(on ? profile_hook : NULL, NULL);
 }
@@ -107,7 +108,7 @@ jp_arghooks_thread_start(void)
         PyEval_SetProfile(profile_hook, NULL);
 }
 
-/* ---- sampled mode: the frame-evaluation hook ------------------------- */
+/* ---- sampled mode: recording windows on the hot functions ------------ */
 
 /* The index of a code object seen for the first time: its record when its
  * name is hot, else JP_ARGREC_COLD.  Remembered in seen_codes. */
@@ -145,17 +146,24 @@ fail:
     return JP_ARGREC_COLD;
 }
 
-static void
-on_frame_start(PyObject *code, PyObject **locals)
+/* Sampled mode: a C profile function, installed for short windows (the
+ * driver opens and closes them), that records the calls of hot functions
+ * only.  Calls keep their usual path through the interpreter. */
+static int
+sampled_hook(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
 {
     jp_argrec *r = active;
     PyObject *args[JP_ARG_MAX];
+    PyObject *code;
     jp_argfunc *fn;
     uint32_t id;
     int n;
 
-    if (r == NULL || !r->sampled || r->busy || PyErr_Occurred())
-        return;
+    (void)obj;
+    (void)arg;
+    if (what != PyTrace_CALL || r == NULL || !r->sampled || r->busy || PyErr_Occurred())
+        return 0;
+    code = (PyObject *)PyFrame_GetCode(frame);
     id = jp_idmap_get(&r->seen_codes, (uintptr_t)code, 0);
     if (id == UINT32_MAX) {
         r->busy = 1;
@@ -163,14 +171,49 @@ on_frame_start(PyObject *code, PyObject **locals)
         r->busy = 0;
     }
     if (id == JP_ARGREC_COLD)
-        return;
+        goto done;
     fn = &r->funcs[id];
     fn->seen++;
     if (fn->seen > r->warm && fn->seen % r->every != 0)
-        return;
+        goto done;
     n = jp_arghooks_nparams((PyCodeObject *)code);
-    if (jp_locals_params(locals, args, n) == n)
+    if (jp_frame_params(frame, args, n) == n)
         record(r, fn, args, n);
+done:
+    Py_DECREF(code);
+    return 0;
+}
+
+static uint64_t
+now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void
+jp_arghooks_window(jp_argrec *r, int open)
+{
+    if (active != r || r->exact || r->sampled == open)
+        return;
+    r->sampled = open;
+    jp_set_profile_all_threads(open ? sampled_hook : NULL, NULL);
+    if (open)
+        r->window_start_ns = now_ns();
+    else
+        r->window_ns += now_ns() - r->window_start_ns;
+}
+
+double
+jp_arghooks_duty(jp_argrec *r)
+{
+    uint64_t on = r->window_ns, now = now_ns();
+    if (r->first_watch_ns == 0 || now <= r->first_watch_ns)
+        return 1.0;
+    if (r->sampled)
+        on += now - r->window_start_ns;
+    return (double)on / (double)(now - r->first_watch_ns);
 }
 
 int
@@ -183,26 +226,27 @@ jp_arghooks_watch(jp_argrec *r, PyObject *qualname, PyObject *filename, int firs
         PyErr_SetString(PyExc_RuntimeError, "the recorder is not running");
         return -1;
     }
+    if (r->busy)
+        return 1;           /* re-entered from a recording: the next poll does it */
     key = Py_BuildValue("(OOi)", qualname, filename, firstlineno);
     if (key == NULL)
         return -1;
+    r->busy = 1;
     had = PySet_Contains(r->hot_names, key);
     if (had == 0 && PySet_Add(r->hot_names, key) < 0)
         had = -1;
     Py_DECREF(key);
-    if (had < 0)
-        return -1;
-    if (!had) {
+    if (had == 0) {
         /* codes classified cold may have this name now: classify anew */
         jp_idmap_free(&r->seen_codes);
         if (PyList_SetSlice(r->held, 0, PyList_GET_SIZE(r->held), NULL) < 0)
-            return -1;
+            had = -1;
     }
-    if (!r->sampled) {
-        if (jp_eval_hook_set(on_frame_start) < 0)
-            return 0;
-        r->sampled = 1;
-    }
+    r->busy = 0;
+    if (had < 0)
+        return -1;
+    if (r->first_watch_ns == 0)
+        r->first_watch_ns = now_ns();
     return 1;
 }
 
@@ -214,9 +258,11 @@ jp_arghooks_record_frame(jp_argrec *r, PyFrameObject *frame)
     jp_argfunc *fn;
     int n = jp_arghooks_nparams(co), ok = 0;
 
-    if (n < 0 || is_generator_code(co) || jp_frame_params(frame, args, n) < 0)
+    if (r->busy || n < 0 || is_generator_code(co) || jp_frame_params(frame, args, n) < 0)
         goto done;
+    r->busy = 1;
     fn = jp_argrec_func(r, (PyObject *)co);
+    r->busy = 0;
     if (fn == NULL) {
         Py_DECREF(co);
         return -1;

@@ -1,9 +1,11 @@
 /* profiler/arghooks.h - how calls reach the data profiler: a C profile
- * hook in every thread (exact mode: every call of every function), the
- * frame-evaluation hook (sampled mode: installed once the sampler has found
- * a hot function; records the first few, then every Nth call of the hot
- * functions only), and live frames (a hot call that was already running).
- * One recorder is active at a time. */
+ * function in every thread (exact mode: every call of every function;
+ * sampled mode: only during short windows that argpoll.c opens once the
+ * sampler has found hot functions, and only their calls: the first few,
+ * then every Nth), and live frames (a hot call that was already running).
+ * Calls keep their usual path through the interpreter (no frame-evaluation
+ * hook: a sampler walking frames sees nothing unusual).  One recorder is
+ * active at a time. */
 #ifndef JP_ARGHOOKS_H
 #define JP_ARGHOOKS_H
 
@@ -16,9 +18,12 @@ void jp_arghooks_deactivate(jp_argrec *r);
 /* Exact mode on or off for the active recorder r. */
 void jp_arghooks_exact(jp_argrec *r, int on);
 /* Sampled mode: record the calls of functions named (qualname, filename,
- * firstlineno) from now on.  1, 0 when the frame-evaluation hook cannot be
- * installed (another tool owns it), -1 on error. */
+ * firstlineno) in the windows from now on.  1, or -1 on error. */
 int jp_arghooks_watch(jp_argrec *r, PyObject *qualname, PyObject *filename, int firstlineno);
+/* Sampled mode: open (install the profile function) or close a window. */
+void jp_arghooks_window(jp_argrec *r, int open);
+/* The share of the time since the first watch that windows were open. */
+double jp_arghooks_duty(jp_argrec *r);
 /* Record the parameters of a running frame: 1, 0 when not recordable. */
 int jp_arghooks_record_frame(jp_argrec *r, PyFrameObject *frame);
 /* In a new thread: install the exact-mode hook when one is active. */

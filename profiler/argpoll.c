@@ -2,10 +2,11 @@
  * timer whose handler is this C function, so no Python frame of ours lands
  * in the samples; or a daemon thread where the signal is taken) read the
  * sampler's profile, watch each Python function whose total share passed
- * the threshold, and record the parameters of hot calls already running
- * (a function called once, such as a main loop, is hot only while it
- * runs).  The period doubles after each poll, up to one second, so the
- * cost of reading a long profile stays small. */
+ * the threshold, record the parameters of hot calls already running (a
+ * function called once, such as a main loop, is hot only while it runs),
+ * then open a short recording window (arghooks.c) that the next tick
+ * closes.  The period doubles after each poll, up to one second, so the
+ * cost of reading a long profile and of the windows stays small. */
 #define _GNU_SOURCE
 #include "profiler/argpoll.h"
 
@@ -24,7 +25,7 @@ static struct {
     PyObject *profile;          /* the ProfileData object (strong) */
     double hot_share;
     int min_samples;
-    double period, max_period;
+    double period, max_period, window;
     int timer;                  /* the SIGALRM itimer is ours */
 } P;
 
@@ -81,7 +82,9 @@ jp_argpoll_once(void)
     PyObject *fresh = NULL;
     int watched = 0;
 
-    if (P.rec == NULL || !P.rec->running_flag)
+    /* busy: the poll interrupted a recording (a finalizer run by one of its
+     * allocations reached the signal handler): records may move under it */
+    if (P.rec == NULL || !P.rec->running_flag || P.rec->busy)
         return 0;
     prof = jp_profile_of(P.profile);
     if (prof == NULL)
@@ -135,15 +138,19 @@ static PyObject *
 argrec_poll_start(PyObject *mod, PyObject *args, PyObject *kw)
 {
     static char *kwlist[] = {"recorder", "profile", "hot_share", "min_samples", "period",
-                             "timer", NULL};
+                             "window", "timer", NULL};
     PyObject *recorder, *profile;
-    double hot_share = 0.05, period = 0.05;
+    double hot_share = 0.05, period = 0.05, window = 0.002;
     int min_samples = 5, timer = 1;
 
     (void)mod;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "OO|didp", kwlist, &recorder, &profile,
-                                     &hot_share, &min_samples, &period, &timer))
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OO|diddp", kwlist, &recorder, &profile,
+                                     &hot_share, &min_samples, &period, &window, &timer))
         return NULL;
+    if (window <= 0 || window > 1) {
+        PyErr_SetString(PyExc_ValueError, "window: 0 < seconds <= 1");
+        return NULL;
+    }
     if (jp_profile_of(profile) == NULL)
         return NULL;
     if (!PyObject_TypeCheck(recorder, &JpArgRecorder_Type)) {
@@ -161,6 +168,7 @@ argrec_poll_start(PyObject *mod, PyObject *args, PyObject *kw)
     P.min_samples = min_samples;
     P.period = period;
     P.max_period = 1.0;
+    P.window = window;
     P.timer = timer;
     if (timer)
         arm(period);
@@ -177,39 +185,58 @@ argrec_poll_stop(PyObject *mod, PyObject *noargs)
         setitimer(ITIMER_REAL, &off, NULL);
         P.timer = 0;
     }
+    if (P.rec != NULL)
+        jp_arghooks_window(P.rec, 0);
     P.rec = NULL;
     Py_CLEAR(P.recorder);
     Py_CLEAR(P.profile);
     Py_RETURN_NONE;
 }
 
-/* poll() from a thread, or the SIGALRM handler (signum, frame). */
+/* One tick, from a thread or as the SIGALRM handler (signum, frame): close
+ * the open window and wait a period; or poll, then open a window while any
+ * function is watched. */
 static PyObject *
 argrec_poll(PyObject *mod, PyObject *args)
 {
-    int watched;
+    int watched = 0;
     (void)mod;
     (void)args;
-    watched = jp_argpoll_once();
-    if (watched < 0)
-        PyErr_Clear();          /* a failed poll must not break the program */
-    if (P.timer && P.rec != NULL) {
+    if (P.rec == NULL)
+        return PyLong_FromLong(0);
+    if (P.rec->sampled) {
+        jp_arghooks_window(P.rec, 0);
+        if (P.timer)
+            arm(P.period);
         P.period = P.period * 2 < P.max_period ? P.period * 2 : P.max_period;
-        arm(P.period);
+        return PyLong_FromLong(0);
     }
-    return PyLong_FromLong(watched < 0 ? 0 : watched);
+    watched = jp_argpoll_once();
+    if (watched < 0) {
+        PyErr_Clear();          /* a failed poll must not break the program */
+        watched = 0;
+    }
+    if (P.rec->running_flag && !P.rec->busy && PySet_GET_SIZE(P.rec->hot_names) > 0) {
+        jp_arghooks_window(P.rec, 1);
+        if (P.timer)
+            arm(P.window);
+    } else if (P.timer) {
+        arm(P.period);
+        P.period = P.period * 2 < P.max_period ? P.period * 2 : P.max_period;
+    }
+    return PyLong_FromLong(watched);
 }
 
 static PyMethodDef argpoll_methods[] = {
     {"argrec_poll_start", (PyCFunction)(void (*)(void))argrec_poll_start,
      METH_VARARGS | METH_KEYWORDS,
      "argrec_poll_start(recorder, profile, hot_share=0.05, min_samples=5, period=0.05, "
-     "timer=True): sampled mode's driver; timer: arm SIGALRM (install argrec_poll as its "
-     "handler first)."},
+     "window=0.002, timer=True): sampled mode's driver; timer: arm SIGALRM (install "
+     "argrec_poll as its handler first)."},
     {"argrec_poll_stop", argrec_poll_stop, METH_NOARGS, "Stop the driver (and its timer)."},
     {"argrec_poll", argrec_poll, METH_VARARGS,
-     "argrec_poll(*ignored): one poll now; the number of functions newly watched.  Also the "
-     "SIGALRM handler."},
+     "argrec_poll(*ignored): one tick: close the open recording window, or poll (the number "
+     "of functions newly watched) and open one.  Also the SIGALRM handler."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -19,7 +19,8 @@ jp_argrec_init(jp_argrec *r)
         jp_argrec_clear(r);
         return -1;
     }
-    r->copy_limit = 16 << 20;
+    r->copy_limit = 4 << 20;
+    r->copy_budget = 64 << 20;
     r->reservoir_size = 4;
     r->every = 16;
     r->warm = 32;
@@ -142,13 +143,17 @@ count_shape(jp_arg_shapes *h, PyArrayObject *a)
 }
 
 /* A value to keep in the reservoir: arrays copied (None when larger than
- * the limit), everything else shared (numbers and tuples are immutable). */
+ * the limit, or once the recorder has copied its budget: copying is what
+ * recording a large array costs), everything else shared (numbers and
+ * tuples are immutable). */
 static PyObject *
 kept_value(jp_argrec *r, PyObject *v)
 {
     if (jp_numpy_ready() && PyArray_Check(v)) {
-        if (PyArray_NBYTES((PyArrayObject *)v) > r->copy_limit)
+        Py_ssize_t nb = (Py_ssize_t)PyArray_NBYTES((PyArrayObject *)v);
+        if (nb > r->copy_limit || r->copied + nb > r->copy_budget)
             Py_RETURN_NONE;
+        r->copied += nb;
         return PyArray_NewCopy((PyArrayObject *)v, NPY_KEEPORDER);
     }
     Py_INCREF(v);

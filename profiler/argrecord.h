@@ -71,12 +71,15 @@ typedef struct jp_argrec {
     PyObject *hot_names;        /* set: (qualname, filename, firstlineno) */
     PyObject *keep;             /* list: type objects named by untyped keys */
     Py_ssize_t copy_limit;      /* arrays larger than this are not copied */
+    Py_ssize_t copy_budget;     /* bytes copied in all; past it, none is */
+    Py_ssize_t copied;
     int reservoir_size;
     uint32_t every;             /* sampled mode: record every Nth call ... */
     uint32_t warm;              /* ... after recording the first `warm` */
     uint64_t rng;
     int exact;                  /* the profile hook records every call */
-    int sampled;                /* the frame-evaluation hook is installed */
+    int sampled;                /* a sampled-mode window is open */
+    uint64_t window_start_ns, window_ns, first_watch_ns;
     int running_flag;           /* started and not stopped */
     int busy;                   /* recording now: re-entered hooks skip */
 } jp_argrec;

