@@ -11,6 +11,8 @@
 #include <llvm-c/Analysis.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 int jp_lower_instance(LLVMContextRef ctx, LLVMModuleRef mod, jp_instance *inst, jp_dbg *dbg);
 
@@ -26,6 +28,7 @@ jp_instance_free(jp_instance *inst)
     free(inst->node_types);
     free(inst->callees);
     free(inst->bindings);
+    free(inst->branch);
     free(inst->symbol);
     free(inst->llvm_ir);
     free(inst->asm_text);
@@ -51,16 +54,24 @@ same_types(jp_type **a, jp_type **b, int n)
 jp_instance *
 jp_session_instance(jp_session *s, PyObject *dispatcher, int nargs, jp_type **argtypes)
 {
-    jp_instance *inst = jp_dispatcher_find(dispatcher, nargs, argtypes);
-    jp_func_ir *ir;
-    size_t nn, nl, len;
-
+    /* a cached compile carries its callees in its own object file */
+    jp_instance *inst = s->private ? NULL : jp_dispatcher_find(dispatcher, nargs, argtypes);
     if (inst)
         return inst;
     for (inst = s->pending; inst; inst = inst->next)
-        if (inst->dispatcher == dispatcher && inst->nargs == nargs
+        if (inst->dispatcher == dispatcher && inst->nargs == nargs && inst->loop == NULL
             && same_types(inst->argtypes, argtypes, nargs))
             return inst;
+    return jp_session_new_instance(s, dispatcher, nargs, argtypes);
+}
+
+jp_instance *
+jp_session_new_instance(jp_session *s, PyObject *dispatcher, int nargs, jp_type **argtypes)
+{
+    jp_instance *inst;
+    jp_func_ir *ir;
+    size_t nn, nl, len;
+
     if ((ir = jp_dispatcher_ir(dispatcher)) == NULL)
         return NULL;
     if (nargs != ir->nparams) {
@@ -80,14 +91,24 @@ jp_session_instance(jp_session *s, PyObject *dispatcher, int nargs, jp_type **ar
     inst->node_types = malloc(nn * sizeof(jp_type *));
     inst->callees = calloc(nn, sizeof(jp_instance *));
     inst->bindings = calloc(nn, sizeof(jp_arg_source *));
+    inst->branch = calloc(nn, 1);
     len = strlen(ir->qualname) + 32;
     inst->symbol = malloc(len);
     if (!inst->argtypes || !inst->var_types || !inst->node_types || !inst->callees
-        || !inst->bindings || !inst->symbol) {
+        || !inst->bindings || !inst->branch || !inst->symbol) {
         jp_instance_free(inst);
         return (jp_instance *)PyErr_NoMemory();
     }
-    snprintf(inst->symbol, len, "jp.%s.%lu", ir->qualname, ++symbol_counter);
+    if (s->private) {
+        /* names that cannot collide with another process's, for cached code */
+        static unsigned long long salt;
+        if (salt == 0)
+            salt = ((unsigned long long)getpid() << 32) ^ (unsigned long long)time(NULL) ^ (uintptr_t)&salt;
+        salt = salt * 6364136223846793005ULL + 1442695040888963407ULL;
+        snprintf(inst->symbol, len, "jp.%s.c%016llx", ir->qualname, salt);
+    } else {
+        snprintf(inst->symbol, len, "jp.%s.%lu", ir->qualname, ++symbol_counter);
+    }
     memcpy(inst->argtypes, argtypes, (size_t)nargs * sizeof(jp_type *));
     for (size_t i = 0; i < nl; i++)
         inst->var_types[i] = jp_type_unknown();
@@ -174,6 +195,22 @@ jp_codegen_session(jp_session *s)
         jp_symbols_add((uintptr_t)inst->entry, (uintptr_t)inst->entry + (inst->code_size ? inst->code_size : 1),
                        inst->ir->qualname, sig, inst->ir->filename, inst->ir->def_line, lines, n_lines);
         free(lines);
+        if (inst->loop) {
+            /* the ufunc loop, with the kernel inlined into it, is named too */
+            char loop_name[512], loop_label[512];
+            size_t loop_size;
+            snprintf(loop_name, sizeof loop_name, "%s.ufunc", inst->symbol);
+            if ((inst->loop->loop_fn = jp_engine_lookup(loop_name)) == NULL) {
+                LLVMDisposeMessage(ir_text);
+                return -1;
+            }
+            loop_size = jp_engine_symbol_size(loop_name);
+            lines = jp_dbg_take_lines(loop_name, lo, hi, &n_lines);
+            snprintf(loop_label, sizeof loop_label, "%s ufunc", inst->ir->qualname);
+            jp_symbols_add((uintptr_t)inst->loop->loop_fn, (uintptr_t)inst->loop->loop_fn + (loop_size ? loop_size : 1),
+                           loop_label, sig, inst->ir->filename, inst->ir->def_line, lines, n_lines);
+            free(lines);
+        }
     }
     LLVMDisposeMessage(ir_text);
     return 0;

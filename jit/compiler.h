@@ -29,6 +29,17 @@ typedef struct jp_arg_source {
     int index;              /* into args / kwvalues / the callee's defaults */
 } jp_arg_source;
 
+/* A NumPy ufunc or gufunc inner loop compiled around an instance (its
+ * kernel), in the same module so the kernel inlines into the loop. */
+typedef struct jp_loop_spec {
+    int kind;                   /* 1: elementwise ufunc, 2: gufunc */
+    int nin, nout;
+    jp_type *out_type;          /* kind 1: the output element type */
+    int *core_ndim;             /* kind 2: per argument, its core dimensions */
+    int *core_dim;              /* kind 2: per argument and core dim, the index into dims[1..] */
+    void *loop_fn;              /* filled after linking */
+} jp_loop_spec;
+
 typedef struct jp_instance jp_instance;
 struct jp_instance {
     jp_func_ir *ir;             /* shared with the dispatcher (not owned) */
@@ -41,14 +52,17 @@ struct jp_instance {
     jp_type **node_types;       /* per node id */
     jp_instance **callees;      /* per node id: the instance an E_CALL calls */
     jp_arg_source **bindings;   /* per node id: parameter sources at a call */
+    signed char *branch;        /* per S_IF id: 0 decided at run time, 1 always body, 2 always else */
     char *symbol;               /* LLVM name of the native function */
     int changed;                /* inference made progress this round */
     int compiled;
+    int uncacheable;            /* the code embeds process-specific addresses */
     jp_trampoline trampoline;
     void *entry;                /* address of the native function */
     size_t code_size;
     char *llvm_ir;              /* optimised IR, for inspect_llvm() */
     char *asm_text;             /* assembly, for inspect_asm() */
+    jp_loop_spec *loop;         /* also emit a ufunc loop (private instances) */
     jp_instance *next;          /* session list */
 };
 
@@ -56,11 +70,13 @@ typedef struct jp_session {
     jp_instance *pending;       /* new instances, in creation order (reversed) */
     int rounds;
     int added;                  /* instances were created this round */
+    int private;                /* cache=True: fresh callees in this module, portable names */
+    PyObject *root;             /* the dispatcher the compile is for */
 } jp_session;
 
 /* Options a dispatcher compiles with. */
 typedef struct jp_options {
-    int nogil, fastmath, boundscheck;
+    int nogil, fastmath, boundscheck, parallel, cache;
     int error_model_numpy;      /* 1: division by zero gives inf/nan, no checks */
 } jp_options;
 
@@ -69,8 +85,17 @@ typedef struct jp_options {
 jp_instance *jp_session_instance(jp_session *s, PyObject *dispatcher,
                                  int nargs, jp_type **argtypes);
 
+/* A new private instance (never shared through the dispatcher's table). */
+jp_instance *jp_session_new_instance(jp_session *s, PyObject *dispatcher,
+                                     int nargs, jp_type **argtypes);
+
 /* Type-check every pending instance to a fixed point (infer.c). */
 int jp_infer_session(jp_session *s);
+
+/* Whether control never continues past statement s (returns, raises, an
+ * endless loop, or an if whose taken branches all do), with the branches
+ * that typing decided at compile time (`if x is None` on a None-typed x). */
+int jp_stmt_terminates(jp_instance *inst, jp_node *s);
 
 /* Lower, optimise and link the pending instances (lower.c + engine.c). */
 int jp_codegen_session(jp_session *s);

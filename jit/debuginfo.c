@@ -90,6 +90,19 @@ jp_dbg_begin_function(jp_dbg *d, LLVMBuilderRef b, LLVMValueRef fn, const char *
 }
 
 LLVMMetadataRef
+jp_dbg_scope(jp_dbg *d)
+{
+    return d ? d->scope : NULL;
+}
+
+void
+jp_dbg_set_scope(jp_dbg *d, LLVMMetadataRef scope)
+{
+    if (d)
+        d->scope = scope;
+}
+
+LLVMMetadataRef
 jp_dbg_set_location(jp_dbg *d, LLVMBuilderRef b, int line, int col)
 {
     LLVMMetadataRef prev;

@@ -29,6 +29,11 @@ void jp_dbg_finish_module(jp_dbg *d);
  * def line.  Every instruction b builds from now on carries a location. */
 void jp_dbg_begin_function(jp_dbg *d, LLVMBuilderRef b, LLVMValueRef fn, const char *name,
                            const char *filename, int line);
+/* The current function's subprogram, to come back to after lowering
+ * another function (an outlined prange body) with the same builder. */
+LLVMMetadataRef jp_dbg_scope(jp_dbg *d);
+void jp_dbg_set_scope(jp_dbg *d, LLVMMetadataRef scope);
+
 /* Set b's location to line/col (col 0-based) inside the current function
  * and return the previous location, for jp_dbg_restore_location(); NULL
  * (nothing to restore) when line <= 0 or b is already on that line. */

@@ -10,6 +10,9 @@
 #include "jit/dispatcher.h"
 #include "jit/errors.h"
 #include "jit/nrt.h"
+#include "jit/jitclass.h"
+#include "jit/cache.h"
+#include "jit/engine.h"
 #include "jit/numpy_api.h"
 
 #include <pythread.h>
@@ -161,10 +164,48 @@ jp_dispatcher_compile(JpDispatcher *d, int nargs, jp_type **argtypes)
     inst = jp_dispatcher_find((PyObject *)d, nargs, argtypes);
     if (inst)
         goto done;      /* another thread compiled it meanwhile */
+    if (d->options.cache) {
+        inst = jp_cache_load(d, nargs, argtypes);
+        if (inst) {
+            d->cache_hits++;
+            if (add_overload(d, inst) < 0) {
+                jp_instance_free(inst);
+                inst = NULL;
+            }
+            goto done;
+        }
+        PyErr_Clear();      /* a cache we cannot use is a miss */
+        d->cache_misses++;
+        s.private = 1;
+        s.root = (PyObject *)d;
+        jp_engine_capture_begin();
+    }
     inst = jp_session_instance(&s, (PyObject *)d, nargs, argtypes);
     if (inst == NULL || jp_infer_session(&s) < 0 || jp_codegen_session(&s) < 0) {
+        if (s.private)
+            free(jp_engine_capture_end(&(size_t){0}));
         jp_session_abort(&s);
         inst = NULL;
+        goto done;
+    }
+    if (s.private) {
+        size_t len;
+        char *object = jp_engine_capture_end(&len);
+        if (object && jp_cache_store(d, &s, inst, object, len) < 0)
+            PyErr_Clear();
+        free(object);
+        /* the callees live in this object only: hand the root over */
+        while (s.pending) {
+            jp_instance *next = s.pending->next;
+            s.pending->next = NULL;
+            if (s.pending == inst) {
+                if (add_overload(d, inst) < 0)
+                    inst = NULL;
+            } else {
+                jp_instance_free(s.pending);
+            }
+            s.pending = next;
+        }
         goto done;
     }
     /* hand each new instance to its dispatcher */
@@ -179,6 +220,48 @@ jp_dispatcher_compile(JpDispatcher *d, int nargs, jp_type **argtypes)
         s.pending = next;
     }
 done:
+    compile_lock_release();
+    return inst;
+}
+
+/* Compile a private instance of `d` for argtypes with a ufunc loop. */
+jp_instance *
+jp_dispatcher_compile_loop(JpDispatcher *d, int nargs, jp_type **argtypes, jp_loop_spec *spec)
+{
+    jp_session s = {0};
+    jp_instance *inst;
+    if (compile_lock_acquire() < 0)
+        return NULL;
+    inst = jp_session_new_instance(&s, (PyObject *)d, nargs, argtypes);
+    if (inst)
+        inst->loop = spec;
+    if (inst == NULL || jp_infer_session(&s) < 0) {
+        jp_session_abort(&s);
+        compile_lock_release();
+        return NULL;
+    }
+    if (spec->kind == 1 && spec->out_type == NULL)
+        spec->out_type = inst->ret;
+    if (spec->kind == 1 && !jp_is_number(inst->ret)) {
+        PyErr_Format(JpTypingError, "%U(): a ufunc kernel must return a number, not %s", d->name,
+                     inst->ret->name);
+        jp_session_abort(&s);
+        compile_lock_release();
+        return NULL;
+    }
+    if (jp_codegen_session(&s) < 0) {
+        jp_session_abort(&s);
+        compile_lock_release();
+        return NULL;
+    }
+    /* the kernel's callees join their dispatchers; the kernel itself stays private */
+    while (s.pending) {
+        jp_instance *next = s.pending->next;
+        s.pending->next = NULL;
+        if (s.pending != inst)
+            add_overload((JpDispatcher *)s.pending->dispatcher, s.pending);
+        s.pending = next;
+    }
     compile_lock_release();
     return inst;
 }
@@ -210,6 +293,14 @@ unbox(PyObject *obj, jp_type *t, void *dst)
         }
         if (v == -1 && PyErr_Occurred())
             return -1;
+        if (t->bits < 64) {
+            long long lo = t->is_signed ? -(1LL << (t->bits - 1)) : 0;
+            long long hi = t->is_signed ? (1LL << (t->bits - 1)) - 1 : (1LL << t->bits) - 1;
+            if (v < lo || v > hi) {
+                PyErr_Format(PyExc_OverflowError, "Python int %lld out of bounds for %s", v, t->name);
+                return -1;
+            }
+        }
         switch (t->bits) {
         case 8: *(int8_t *)dst = (int8_t)v; break;
         case 16: *(int16_t *)dst = (int16_t)v; break;
@@ -245,6 +336,16 @@ unbox(PyObject *obj, jp_type *t, void *dst)
         for (int i = 0; i < t->n; i++)
             if (unbox(PyTuple_GET_ITEM(obj, i), t->elems[i], (char *)dst + t->offsets[i]) < 0)
                 return -1;
+        return 0;
+    case JP_CLASS: {
+        jp_meminfo *mi = jp_jitclass_unbox(obj, t);
+        if (mi == NULL)
+            return -1;
+        *(jp_meminfo **)dst = mi;       /* borrowed: the caller keeps obj alive */
+        return 0;
+    }
+    case JP_FUNCTION:
+        *(unsigned char *)dst = 0;
         return 0;
     case JP_ARRAY: {
         /* {meminfo NULL, parent, data, shape, strides}: the caller keeps obj alive */
@@ -349,6 +450,10 @@ box(jp_type *t, const void *src)
         return PyComplex_FromDoubles(((const double *)src)[0], ((const double *)src)[1]);
     case JP_ARRAY:
         return box_array(t, src);
+    case JP_CLASS:
+        return jp_jitclass_box(t, *(jp_meminfo *const *)src);
+    case JP_FUNCTION:
+        return Py_NewRef(t->dispatcher);
     case JP_TUPLE: {
         PyObject *tuple = PyTuple_New(t->n);
         if (tuple == NULL)
@@ -368,6 +473,12 @@ box(jp_type *t, const void *src)
     }
 }
 
+int
+jp_unbox_value(PyObject *obj, jp_type *t, void *dst)
+{
+    return unbox(obj, t, dst);
+}
+
 PyObject *
 jp_convert_object(PyObject *obj, jp_type *t)
 {
@@ -375,6 +486,14 @@ jp_convert_object(PyObject *obj, jp_type *t)
     if (t->size > sizeof tmp) {
         PyErr_SetString(PyExc_TypeError, "return value too large to convert");
         return NULL;
+    }
+    if (t->kind == JP_INT && PyLong_Check(obj)) {
+        /* a declared integer return type converts like a C cast (wraps) */
+        unsigned long long v = PyLong_AsUnsignedLongLongMask(obj);
+        if (v == (unsigned long long)-1 && PyErr_Occurred())
+            return NULL;
+        memcpy(tmp, &v, t->size);
+        return box(t, tmp);
     }
     if (unbox(obj, t, tmp) < 0)
         return NULL;
@@ -534,8 +653,8 @@ resolve(JpDispatcher *d, int nargs, jp_type **types)
     return jp_dispatcher_compile(d, nargs, types);
 }
 
-static PyObject *
-raise_from_jit(jp_excinfo *exc)
+PyObject *
+jp_raise_from_jit(jp_excinfo *exc)
 {
     switch (exc->format) {
     case JP_EXC_INDEX:
@@ -627,7 +746,7 @@ dispatcher_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyOb
         }
         if (status != 0) {
             PyMem_Free(heap);
-            return raise_from_jit(&exc);
+            return jp_raise_from_jit(&exc);
         }
         {
             PyObject *r = box(inst->ret, result);
@@ -644,10 +763,11 @@ dispatcher_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyOb
 static int
 parse_options(JpDispatcher *d, PyObject *options)
 {
-    static const char *flags[] = {"nogil", "fastmath", "boundscheck"};
-    int *dst[] = {&d->options.nogil, &d->options.fastmath, &d->options.boundscheck};
+    static const char *flags[] = {"nogil", "fastmath", "boundscheck", "parallel", "cache"};
+    int *dst[] = {&d->options.nogil, &d->options.fastmath, &d->options.boundscheck, &d->options.parallel,
+                  &d->options.cache};
     PyObject *v;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 5; i++) {
         v = PyDict_GetItemString(options, flags[i]);
         if (v && (*dst[i] = PyObject_IsTrue(v)) < 0)
             return -1;

@@ -23,14 +23,24 @@ typedef struct JpDispatcher {
     jp_instance *last;          /* last-hit cache */
     jp_type *last_types[64];
     jp_type *t_int64, *t_float64, *t_bool, *t_complex128;
+    long cache_hits, cache_misses;
 } JpDispatcher;
 
 extern PyTypeObject JpDispatcher_Type;
 extern PyMethodDef jp_dispatcher_methods[];
 extern PyGetSetDef jp_dispatcher_getset[];
 
+/* Box a native value of type t (references are taken over) / unbox one. */
+PyObject *jp_box(jp_type *t, const void *src);
+int jp_unbox_value(PyObject *obj, jp_type *t, void *dst);
+
 /* Convert a boxed value to type t (explicit return types). */
 PyObject *jp_convert_object(PyObject *obj, jp_type *t);
+
+jp_instance *jp_dispatcher_compile_loop(JpDispatcher *d, int nargs, jp_type **argtypes,
+                                       jp_loop_spec *spec);
+/* Set the Python exception that jit code reported (GIL held). */
+PyObject *jp_raise_from_jit(jp_excinfo *exc);
 
 jp_instance *jp_dispatcher_compile(JpDispatcher *d, int nargs, jp_type **argtypes);
 

@@ -387,6 +387,28 @@ g_targetoptions(PyObject *self, void *closure)
                          "error_model", d->options.error_model_numpy ? "numpy" : "python");
 }
 
+/* stats: cache hits and misses, as Numba's dispatcher.stats */
+static PyObject *
+g_stats(PyObject *self, void *closure)
+{
+    JpDispatcher *d = (JpDispatcher *)self;
+    PyObject *types = PyImport_ImportModule("types"), *ns = NULL, *kw;
+    (void)closure;
+    if (types == NULL)
+        return NULL;
+    kw = Py_BuildValue("{s:l,s:l}", "cache_hits", d->cache_hits, "cache_misses", d->cache_misses);
+    if (kw) {
+        PyObject *cls = PyObject_GetAttrString(types, "SimpleNamespace"), *empty = PyTuple_New(0);
+        if (cls && empty)
+            ns = PyObject_Call(cls, empty, kw);
+        Py_XDECREF(cls);
+        Py_XDECREF(empty);
+        Py_DECREF(kw);
+    }
+    Py_DECREF(types);
+    return ns;
+}
+
 static PyObject *
 g_is_dispatcher(PyObject *self, void *closure)
 {
@@ -402,6 +424,7 @@ PyGetSetDef jp_dispatcher_getset[] = {
     {"signatures", g_signatures, NULL, "the compiled signatures: tuples of argument types", NULL},
     {"overloads", g_overloads, NULL, "compiled signature -> entry point, return type, symbol", NULL},
     {"targetoptions", g_targetoptions, NULL, "the options the function compiles with", NULL},
+    {"stats", g_stats, NULL, "cache_hits and cache_misses of the on-disk cache (cache=True)", NULL},
     {"_jitprofile_dispatcher", g_is_dispatcher, NULL, NULL, NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };

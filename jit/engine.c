@@ -43,6 +43,64 @@ llvm_error(LLVMErrorRef err, const char *what)
     return -1;
 }
 
+/* While capturing (a compile that will be cached), each object file the
+ * JIT links is copied here too. */
+static int capturing;
+static char *captured;
+static size_t captured_len;
+
+void
+jp_engine_capture_begin(void)
+{
+    free(captured);
+    captured = NULL;
+    captured_len = 0;
+    capturing = 1;
+}
+
+char *
+jp_engine_capture_end(size_t *len)
+{
+    char *r = captured;
+    *len = captured_len;
+    capturing = 0;
+    captured = NULL;
+    captured_len = 0;
+    return r;
+}
+
+static void
+capture(LLVMMemoryBufferRef obj)
+{
+    size_t n = LLVMGetBufferSize(obj);
+    char *grown;
+    if (!capturing)
+        return;
+    if (captured_len) {     /* one object per compile: more means we cannot cache it */
+        capturing = 0;
+        free(captured);
+        captured = NULL;
+        captured_len = 0;
+        return;
+    }
+    grown = malloc(n);
+    if (grown == NULL)
+        return;
+    memcpy(grown, LLVMGetBufferStart(obj), n);
+    captured = grown;
+    captured_len = n;
+}
+
+int
+jp_engine_add_object(const char *data, size_t len)
+{
+    LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRangeCopy(data, len, "cached");
+    LLVMErrorRef err = LLVMOrcLLJITAddObjectFile(jit, main_jd, buf);
+    if (err)
+        return llvm_error(err, "loading cached code");
+    return 0;
+}
+
 static LLVMErrorRef
 record_sizes(void *ctx, LLVMMemoryBufferRef *obj)
 {
@@ -50,6 +108,7 @@ record_sizes(void *ctx, LLVMMemoryBufferRef *obj)
     LLVMBinaryRef bin = LLVMCreateBinary(*obj, NULL, &msg);
     LLVMSymbolIteratorRef it;
     (void)ctx;
+    capture(*obj);
     if (bin == NULL) {
         LLVMDisposeMessage(msg);
         return LLVMErrorSuccess;
@@ -88,6 +147,36 @@ jp_engine_symbol_size(const char *name)
             free(e);
             return size;
         }
+    }
+    return 0;
+}
+
+/* jp.pyexc.<Name>: every builtin exception class, so that compiled code
+ * names them by symbol (and cached code stays valid in a new process). */
+static int
+define_exception_symbols(void)
+{
+    PyObject *builtins = PyEval_GetBuiltins(), *key, *value;
+    Py_ssize_t pos = 0;
+    LLVMOrcCSymbolMapPair pairs[256];
+    size_t n = 0;
+    if (builtins == NULL)
+        return 0;
+    while (PyDict_Next(builtins, &pos, &key, &value) && n < 256) {
+        char sym[160];
+        if (!PyType_Check(value) || !PyType_IsSubtype((PyTypeObject *)value, (PyTypeObject *)PyExc_BaseException))
+            continue;
+        snprintf(sym, sizeof sym, "jp.pyexc.%s", ((PyTypeObject *)value)->tp_name);
+        pairs[n].Name = LLVMOrcLLJITMangleAndIntern(jit, sym);
+        pairs[n].Sym.Address = (LLVMOrcExecutorAddress)(uintptr_t)value;
+        pairs[n].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported;
+        pairs[n].Sym.Flags.TargetFlags = 0;
+        n++;
+    }
+    {
+        LLVMErrorRef err = LLVMOrcJITDylibDefine(main_jd, LLVMOrcAbsoluteSymbols(pairs, n));
+        if (err)
+            return llvm_error(err, "defining exception symbols");
     }
     return 0;
 }
@@ -158,7 +247,7 @@ jp_engine_init(void)
     if (err)
         return llvm_error(err, "process symbols");
     LLVMOrcJITDylibAddGenerator(main_jd, gen);
-    if (define_runtime_symbols() < 0)
+    if (define_runtime_symbols() < 0 || define_exception_symbols() < 0)
         return -1;
     LLVMOrcObjectTransformLayerSetTransform(LLVMOrcLLJITGetObjTransformLayer(jit), record_sizes, NULL);
     tsc = LLVMOrcCreateNewThreadSafeContext();

@@ -17,6 +17,11 @@ void *jp_engine_lookup(const char *name);
 size_t jp_engine_symbol_size(const char *name);
 /* Assembly for an IR text (inspect_asm); malloc'd, NULL + Python error. */
 char *jp_engine_asm_from_ir(const char *ir_text);
+/* Copy the object file(s) linked between begin and end (the cache). */
+void jp_engine_capture_begin(void);
+char *jp_engine_capture_end(size_t *len);      /* malloc'd, NULL if none or several */
+/* Link an object file made by an earlier process (cached code). */
+int jp_engine_add_object(const char *data, size_t len);
 const char *jp_engine_cpu_name(void);
 const char *jp_engine_cpu_features(void);
 

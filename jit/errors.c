@@ -5,6 +5,7 @@
 #include "jit/pycompat.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 PyObject *JpCompileError;
@@ -22,6 +23,17 @@ set_attr_int(PyObject *obj, const char *name, long v)
     return rc;
 }
 
+/* Characters in the first `bytes` bytes of UTF-8 text s. */
+static int
+utf8_chars(const char *s, int bytes)
+{
+    int n = 0;
+    for (int i = 0; i < bytes && s[i]; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
 static void *
 raise_formatted(PyObject *exc_type, const jp_func_ir *ir, int line, int col,
                 int end_line, int end_col, const char *hint, const char *fmt,
@@ -29,12 +41,19 @@ raise_formatted(PyObject *exc_type, const jp_func_ir *ir, int line, int col,
 {
     PyObject *msg = NULL, *text = NULL, *exc = NULL, *src_line = NULL;
     Py_ssize_t idx;
+    int char_col = col;
 
     msg = PyUnicode_FromFormatV(fmt, ap);
     if (msg == NULL)
         return NULL;
+    idx = line - ir->source_first_line;
+    if (ir->source_lines && idx >= 0 && idx < PyList_GET_SIZE(ir->source_lines)) {
+        const char *src = PyUnicode_AsUTF8(PyList_GET_ITEM(ir->source_lines, idx));
+        if (src && (Py_ssize_t)strlen(src) >= col)
+            char_col = utf8_chars(src, col);
+    }
     text = PyUnicode_FromFormat("%s:%d:%d: in function '%s': %U", ir->filename,
-                                line, col + 1, ir->qualname, msg);
+                                line, char_col + 1, ir->qualname, msg);
     if (text == NULL)
         goto done;
     idx = line - ir->source_first_line;
@@ -48,11 +67,14 @@ raise_formatted(PyObject *exc_type, const jp_func_ir *ir, int line, int col,
             goto done;
         if (col + width > len)
             width = len > col ? (int)(len - col) : 1;
+        /* the AST counts UTF-8 bytes; people count characters */
+        width = utf8_chars(s + col, width);
+        col = utf8_chars(s, col);
         caret = PyMem_Malloc((size_t)col + (size_t)width + 1);
         if (caret == NULL)
             goto done;
         for (int i = 0; i < col; i++)
-            caret[i] = (i < len && s[i] == '\t') ? '\t' : ' ';
+            caret[i] = ' ';
         memset(caret + col, '^', (size_t)width);
         caret[col + width] = '\0';
         {
@@ -80,7 +102,7 @@ raise_formatted(PyObject *exc_type, const jp_func_ir *ir, int line, int col,
         if (fn == NULL || func == NULL || PyObject_SetAttrString(exc, "filename", fn) < 0
             || PyObject_SetAttrString(exc, "function", func) < 0
             || PyObject_SetAttrString(exc, "message", msg) < 0
-            || set_attr_int(exc, "lineno", line) < 0 || set_attr_int(exc, "col", col + 1) < 0) {
+            || set_attr_int(exc, "lineno", line) < 0 || set_attr_int(exc, "col", char_col + 1) < 0) {
             Py_XDECREF(fn);
             Py_XDECREF(func);
             goto done;
@@ -117,6 +139,48 @@ jp_error_at(PyObject *exc_type, const jp_func_ir *ir, const jp_node *node,
                     node->end_col, hint, fmt, ap);
     va_end(ap);
     return NULL;
+}
+
+/* Strings that compiled code points at outlive every dispatcher: they are
+ * interned here and never freed. */
+typedef struct interned {
+    struct interned *next;
+    char text[];
+} interned;
+static interned *interned_head;
+
+const char *
+jp_intern_string(const char *s)
+{
+    size_t n;
+    interned *it;
+    if (s == NULL)
+        return NULL;
+    for (it = interned_head; it; it = it->next)
+        if (strcmp(it->text, s) == 0)
+            return it->text;
+    n = strlen(s) + 1;
+    it = malloc(sizeof *it + n);
+    if (it == NULL)
+        return "out of memory";
+    memcpy(it->text, s, n);
+    it->next = interned_head;
+    interned_head = it;
+    return it->text;
+}
+
+static const char *unbound_template;    /* the message with __jp_var__ for the name */
+
+const char *
+jp_unbound_message(const char *name)
+{
+    char buf[512];
+    const char *t = unbound_template ? unbound_template : "local variable '__jp_var__' referenced before assignment";
+    const char *at = strstr(t, "__jp_var__");
+    if (at == NULL)
+        return jp_intern_string(t);
+    snprintf(buf, sizeof buf, "%.*s%s%s", (int)(at - t), t, name, at + strlen("__jp_var__"));
+    return jp_intern_string(buf);
 }
 
 const char *
@@ -178,6 +242,23 @@ jp_errors_module_init(PyObject *m)
     for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++)
         if (capture_text(globals, probes[i].which, probes[i].expr) < 0)
             goto fail;
+    {
+        /* UnboundLocalError's wording changed in 3.12: take the running one's */
+        PyObject *r = PyRun_String("def __jp_probe():\n    if 0:\n        __jp_var__ = 1\n    return __jp_var__\n",
+                                   Py_file_input, globals, globals);
+        PyObject *fn, *exc, *text;
+        Py_XDECREF(r);
+        fn = r ? PyDict_GetItemString(globals, "__jp_probe") : NULL;
+        r = fn ? PyObject_CallNoArgs(fn) : NULL;
+        Py_XDECREF(r);
+        exc = jp_take_exception();
+        text = exc ? PyObject_Str(exc) : NULL;
+        if (text && PyUnicode_AsUTF8(text))
+            unbound_template = strdup(PyUnicode_AsUTF8(text));
+        PyErr_Clear();
+        Py_XDECREF(text);
+        Py_XDECREF(exc);
+    }
     Py_DECREF(globals);
 
     JpCompileError = PyErr_NewExceptionWithDoc(

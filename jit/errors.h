@@ -37,6 +37,10 @@ typedef enum jp_errtext {
 } jp_errtext;
 
 const char *jp_errtext_get(jp_errtext which);
+/* A copy of s that lives as long as the process (compiled code points at it). */
+const char *jp_intern_string(const char *s);
+/* UnboundLocalError's text for a local name, as the running CPython says it. */
+const char *jp_unbound_message(const char *name);
 int jp_errors_module_init(PyObject *m);
 
 #endif

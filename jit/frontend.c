@@ -14,6 +14,8 @@
 #include "jit/compiler.h"
 #include "jit/numpy_funcs.h"
 #include "jit/numpy_api.h"
+#include "jit/pycompat.h"
+#include "jit/jitclass.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -89,6 +91,7 @@ jp_func_ir_free(jp_func_ir *ir)
             Py_XDECREF(ir->defaults[i]);
     Py_XDECREF(ir->source_lines);
     Py_XDECREF(ir->refs);
+    Py_XDECREF(ir->frozen);
     arena_free(ir->arena);
 }
 
@@ -396,6 +399,56 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
     }
     if (PyErr_Occurred())
         return NULL;
+    {
+        /* @generated_jit functions, and functions given an @overload */
+        PyObject *template = NULL;
+        if (!PyModule_Check(value) && !PyType_Check(value)) {
+            PyObject *marker = PyObject_GetAttrString(value, "_jitprofile_generated");
+            if (marker) {
+                Py_DECREF(marker);
+                template = Py_NewRef(value);
+            } else {
+                PyObject *ext = PyImport_GetModule(PyUnicode_FromString("jitprofile.extending"));
+                PyErr_Clear();
+                if (ext) {
+                    PyObject *t = PyObject_CallMethod(ext, "_lookup", "O", value);
+                    Py_DECREF(ext);
+                    if (t == NULL)
+                        return NULL;
+                    if (t != Py_None)
+                        template = t;
+                    else
+                        Py_DECREF(t);
+                }
+            }
+        }
+        if (template) {
+            n = new_node(f, E_CALLEE, ast_node);
+            if (n == NULL || PyList_Append(f->ir->refs, template) < 0) {
+                Py_DECREF(template);
+                return NULL;
+            }
+            Py_DECREF(template);
+            n->u.callee.kind = CALLEE_GENERATED;
+            n->u.callee.obj = template;
+            n->u.callee.name = jp_arena_strdup(f->ir->arena, name);
+            return n;
+        }
+    }
+    if (PyFunction_Check(value)) {
+        PyObject *marker = PyObject_GetAttrString(value, "_jitprofile_prange");
+        if (marker) {
+            Py_DECREF(marker);
+            n = new_node(f, E_CALLEE, ast_node);
+            if (n == NULL)
+                return NULL;
+            n->u.callee.kind = CALLEE_BUILTIN;
+            n->u.callee.id = B_PRANGE;
+            n->u.callee.name = jp_arena_strdup(f->ir->arena, name);
+            return n;
+        }
+        PyErr_Clear();
+    }
     if ((id = jp_numpy_lookup(value)) >= 0) {
         n = new_node(f, E_CALLEE, ast_node);
         if (n == NULL)
@@ -437,6 +490,16 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
         return typing_error(f, ast_node, NULL,
                             "builtin function '%s' is not supported in jit code", fname);
     }
+    if (PyType_Check(value) && PyType_IsSubtype((PyTypeObject *)value, &JpJitClassBase_Type)
+        && (PyTypeObject *)value != &JpJitClassBase_Type) {
+        n = new_node(f, E_CALLEE, ast_node);
+        if (n == NULL || PyList_Append(f->ir->refs, value) < 0)
+            return NULL;
+        n->u.callee.kind = CALLEE_CLASS;
+        n->u.callee.obj = value;
+        n->u.callee.name = jp_arena_strdup(f->ir->arena, name);
+        return n;
+    }
     if (PyType_Check(value)) {
         static const struct { PyTypeObject *type; jp_builtin id; } types[] = {
             {&PyLong_Type, B_INT}, {&PyFloat_Type, B_FLOAT}, {&PyComplex_Type, B_COMPLEX},
@@ -471,6 +534,34 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
         n->u.callee.obj = value;
         n->u.callee.name = jp_arena_strdup(f->ir->arena, name);
         return n;
+    }
+    {
+        /* a C function: ctypes pointer or CFFI function (jitprofile/_ffi.py) */
+        PyObject *ffi = PyImport_ImportModule("jitprofile._ffi"), *desc;
+        if (ffi == NULL)
+            return NULL;
+        desc = PyObject_CallMethod(ffi, "describe", "O", value);
+        Py_DECREF(ffi);
+        if (desc == NULL) {
+            PyObject *exc = jp_take_exception(), *msg = exc ? PyObject_Str(exc) : NULL;
+            typing_error(f, ast_node, NULL, "%s", msg ? PyUnicode_AsUTF8(msg) : "bad C function");
+            Py_XDECREF(msg);
+            Py_XDECREF(exc);
+            return NULL;
+        }
+        if (desc != Py_None) {
+            n = new_node(f, E_CALLEE, ast_node);
+            if (n == NULL || PyList_Append(f->ir->refs, desc) < 0) {
+                Py_DECREF(desc);
+                return NULL;
+            }
+            Py_DECREF(desc);
+            n->u.callee.kind = CALLEE_CFUNC;
+            n->u.callee.obj = desc;
+            n->u.callee.name = jp_arena_strdup(f->ir->arena, name);
+            return n;
+        }
+        Py_DECREF(desc);
     }
     {
         PyObject *tname = PyType_GetName(Py_TYPE(value));
@@ -526,6 +617,18 @@ build_name(fe *f, PyObject *node)
         return NULL;
     }
     Py_INCREF(value);
+    if (value == Py_None || PyBool_Check(value) || PyLong_Check(value) || PyFloat_Check(value)
+        || PyComplex_Check(value) || PyTuple_Check(value)) {
+        /* a global frozen into the code: part of the on-disk cache's key */
+        PyObject *entry = Py_BuildValue("(sO)", name, value);
+        if (entry == NULL || PyList_Append(f->ir->frozen, entry) < 0) {
+            Py_XDECREF(entry);
+            Py_DECREF(value);
+            Py_DECREF(id);
+            return NULL;
+        }
+        Py_DECREF(entry);
+    }
     n = value_node(f, node, value, name);
     Py_DECREF(value);
     Py_DECREF(id);
@@ -612,6 +715,73 @@ build_index(fe *f, PyObject *node)
         return n->u.tuple.elts ? n : NULL;
     }
     return build_expr_inner(f, node, k);
+}
+
+/* The Python object a non-local Name (or a chain of attributes on one)
+ * refers to, when it is an object jit code cannot use as a value itself but
+ * can look into; NULL (no error) otherwise. */
+static PyObject *
+lookup_chain(fe *f, PyObject *node)
+{
+    PyObject *id, *value;
+    int k = kind_of(node);
+    if (k == A_Attribute) {
+        PyObject *base_node = get_attr(node, "value"), *attr = get_attr(node, "attr"), *base, *v = NULL;
+        base = base_node ? lookup_chain(f, base_node) : NULL;
+        if (base && attr) {
+            v = PyObject_GetAttr(base, attr);
+            if (v == NULL)
+                PyErr_Clear();
+        }
+        Py_XDECREF(base);
+        Py_XDECREF(base_node);
+        Py_XDECREF(attr);
+        return v;
+    }
+    if (k != A_Name || (id = get_attr(node, "id")) == NULL)
+        return NULL;
+    if (PyDict_GetItemWithError(f->locals, id) || PyErr_Occurred()) {
+        PyErr_Clear();
+        Py_DECREF(id);
+        return NULL;
+    }
+    if ((value = PyDict_GetItemWithError(f->closure, id)) == NULL && !PyErr_Occurred())
+        if ((value = PyDict_GetItemWithError(f->globals, id)) == NULL && !PyErr_Occurred())
+            value = PyDict_GetItemWithError(f->builtins, id);
+    PyErr_Clear();
+    Py_DECREF(id);
+    return value ? Py_NewRef(value) : NULL;
+}
+
+/* The Python object a non-local name or attribute chain refers to, when jit
+ * code cannot use it as a value itself but can look into it (a CFFI `lib`,
+ * a compiled module, a namespace); NULL (no error) otherwise. */
+static PyObject *
+static_object(fe *f, PyObject *node)
+{
+    PyObject *value = lookup_chain(f, node);
+    if (value == NULL)
+        return NULL;
+    if (PyModule_Check(value)) {
+        const char *name = PyModule_GetName(value);
+        if (name == NULL)
+            PyErr_Clear();
+        if (value == f->math_mod || value == f->cmath_mod
+            || (name && (strcmp(name, "numpy") == 0 || strcmp(name, "numpy.random") == 0)))
+            goto normal;
+        return value;
+    }
+    /* values with a meaning of their own go through the normal path */
+    if (value == Py_None || PyBool_Check(value) || PyLong_Check(value) || PyFloat_Check(value)
+        || PyComplex_Check(value) || PyTuple_Check(value) || PyType_Check(value)
+        || PyCFunction_Check(value) || PyFunction_Check(value) || jp_is_dispatcher(value))
+        goto normal;
+    if (jp_numpy_ready() && (PyArray_Check(value) || PyArray_IsScalar(value, Generic)))
+        goto normal;
+    return value;
+normal:
+    Py_DECREF(value);
+    return NULL;
 }
 
 static jp_node *
@@ -794,6 +964,29 @@ build_expr_inner(fe *f, PyObject *node, int k)
         jp_node *base;
         if ((a = get_attr(node, "value")) == NULL || (b = get_attr(node, "attr")) == NULL)
             break;
+        {
+            /* obj.attr on a global object that is not itself a jit value
+             * (a CFFI `lib`, a namespace, a class): resolved now, frozen */
+            PyObject *obj = static_object(f, a);
+            if (obj == NULL && PyErr_Occurred())
+                break;
+            if (obj) {
+                char qual[256];
+                PyObject *v = PyObject_GetAttr(obj, b);
+                PyObject *tn = PyType_GetName(Py_TYPE(obj));
+                snprintf(qual, sizeof qual, "%s.%s", tn ? PyUnicode_AsUTF8(tn) : "?", PyUnicode_AsUTF8(b));
+                Py_XDECREF(tn);
+                Py_DECREF(obj);
+                if (v == NULL) {
+                    PyErr_Clear();
+                    typing_error(f, node, NULL, "attribute '%s' does not exist", qual);
+                    break;
+                }
+                n = value_node(f, node, v, qual);
+                Py_DECREF(v);
+                break;
+            }
+        }
         if ((base = build_expr(f, a)) == NULL)
             break;
         if (base->kind == E_MODULE) {
@@ -1238,9 +1431,10 @@ jp_frontend_build(PyObject *dispatcher, PyObject *pyfunc, PyObject *source)
     ir->source_lines = Py_NewRef(lines);
     ir->source_first_line = first_line;
     ir->refs = PyList_New(0);
+    ir->frozen = PyList_New(0);
     name = PyObject_GetAttrString(pyfunc, "__name__");
     qualname = PyObject_GetAttrString(pyfunc, "__qualname__");
-    if (ir->refs == NULL || name == NULL || qualname == NULL)
+    if (ir->refs == NULL || ir->frozen == NULL || name == NULL || qualname == NULL)
         goto fail;
     ir->name = jp_arena_strdup(ir->arena, PyUnicode_AsUTF8(name));
     ir->qualname = jp_arena_strdup(ir->arena, PyUnicode_AsUTF8(qualname));

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "jit/infer.h"
+#include "jit/pycompat.h"
 
 #define UNKNOWN(t) ((t)->kind == JP_UNKNOWN)
 
@@ -378,6 +379,7 @@ type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
                                "len() of a %s is not supported", at[0]->name);
         return jp_type_int(64, 1);
     case B_RANGE:
+    case B_PRANGE:
         if (!call_arity(c, n, name, 1, 3))
             return NULL;
         if (unknown)
@@ -426,14 +428,14 @@ type_math_call(ictx *c, jp_node *n)
 /* Bind a call's arguments to the callee's parameters (positional, keyword,
  * defaults) and type them in parameter order. */
 static int
-bind_call(ictx *c, jp_node *n, jp_func_ir *callee, jp_type **types, int *unknown)
+bind_call(ictx *c, jp_node *n, jp_func_ir *callee, jp_type **types, int *unknown, jp_type *self_t)
 {
-    int np = callee->nparams;
+    int np = callee->nparams, skip = self_t ? 1 : 0;
     jp_arg_source *src = c->inst->bindings[n->id];
 
-    if (n->u.call.nargs > np) {
+    if (n->u.call.nargs + skip > np) {
         jp_error_at(JpTypingError, c->ir, n, NULL, "%s() takes %d argument%s but %d were given",
-                    callee->name, np, np == 1 ? "" : "s", n->u.call.nargs);
+                    callee->name, np - skip, np - skip == 1 ? "" : "s", n->u.call.nargs);
         return -1;
     }
     if (src == NULL) {
@@ -444,8 +446,10 @@ bind_call(ictx *c, jp_node *n, jp_func_ir *callee, jp_type **types, int *unknown
     }
     for (int i = 0; i < np; i++)
         src[i].kind = -1;
+    if (skip)
+        src[0] = (jp_arg_source){3, 0};     /* the instance, for methods */
     for (int i = 0; i < n->u.call.nargs; i++)
-        src[i] = (jp_arg_source){0, i};
+        src[i + skip] = (jp_arg_source){0, i};
     for (int k = 0; k < n->u.call.nkw; k++) {
         int found = -1;
         for (int i = 0; i < np; i++)
@@ -466,7 +470,9 @@ bind_call(ictx *c, jp_node *n, jp_func_ir *callee, jp_type **types, int *unknown
         src[found] = (jp_arg_source){1, k};
     }
     *unknown = 0;
-    for (int i = 0; i < np; i++) {
+    if (skip)
+        types[0] = self_t;
+    for (int i = skip; i < np; i++) {
         if (src[i].kind < 0) {
             if (callee->defaults[i] == NULL) {
                 jp_error_at(JpTypingError, c->ir, n, NULL,
@@ -495,9 +501,8 @@ bind_call(ictx *c, jp_node *n, jp_func_ir *callee, jp_type **types, int *unknown
 }
 
 static jp_type *
-type_dispatcher_call(ictx *c, jp_node *n)
+type_dispatcher_call_self(ictx *c, jp_node *n, PyObject *disp, jp_type *self_t)
 {
-    PyObject *disp = n->u.call.func->u.callee.obj;
     jp_func_ir *callee = jp_dispatcher_ir(disp);
     jp_type *types[64];
     jp_instance *target;
@@ -507,7 +512,7 @@ type_dispatcher_call(ictx *c, jp_node *n)
         return NULL;
     if (callee->nparams > 64)
         return jp_error_at(JpTypingError, c->ir, n, NULL, "too many parameters");
-    if (bind_call(c, n, callee, types, &unknown) < 0)
+    if (bind_call(c, n, callee, types, &unknown, self_t) < 0)
         return NULL;
     if (unknown)
         return jp_type_unknown();
@@ -532,6 +537,236 @@ type_dispatcher_call(ictx *c, jp_node *n)
     return target->ret;
 }
 
+/* A C function through ctypes/CFFI: numbers convert to the C parameter
+ * types; a `T *` parameter takes an array of T (its data pointer). */
+static jp_type *
+type_cfunc_call(ictx *c, jp_node *n)
+{
+    PyObject *desc = n->u.call.func->u.callee.obj, *args = PyTuple_GET_ITEM(desc, 2);
+    const char *fname = n->u.call.func->u.callee.name;
+    jp_type *ret;
+    if (n->u.call.nkw)
+        return jp_error_at(JpTypingError, c->ir, n, NULL, "C function %s() takes positional arguments", fname);
+    if (n->u.call.nargs != PyTuple_GET_SIZE(args))
+        return jp_error_at(JpTypingError, c->ir, n, NULL, "C function %s() takes %zd arguments (%d given)",
+                           fname, PyTuple_GET_SIZE(args), n->u.call.nargs);
+    for (int i = 0; i < n->u.call.nargs; i++) {
+        const char *want = PyUnicode_AsUTF8(PyTuple_GET_ITEM(args, i));
+        jp_type *at = jp_ioperand(c, n->u.call.args[i]);
+        if (at == NULL || UNKNOWN(at))
+            return at;
+        if (strncmp(want, "ptr:", 4) == 0) {
+            jp_type *pointee = jp_parse_type(want + 4);
+            if (pointee == NULL)
+                return NULL;
+            if (at->kind != JP_ARRAY || at->dtype != pointee)
+                return jp_error_at(JpTypingError, c->ir, n->u.call.args[i], "pass an array with that dtype",
+                                   "argument %d of C function %s() is a %s *, not %s", i + 1, fname,
+                                   pointee->name, at->name);
+        } else {
+            jp_type *pt = jp_parse_type(want);
+            if (pt == NULL)
+                return NULL;
+            if (!jp_is_number(at) || (at->kind == JP_FLOAT && pt->kind == JP_INT) || at->kind == JP_COMPLEX)
+                return jp_error_at(JpTypingError, c->ir, n->u.call.args[i], NULL,
+                                   "argument %d of C function %s() is %s, not %s", i + 1, fname,
+                                   pt->name, at->name);
+        }
+    }
+    ret = jp_parse_type(PyUnicode_AsUTF8(PyTuple_GET_ITEM(desc, 1)));
+    return ret;
+}
+
+static jp_type *
+type_dispatcher_call(ictx *c, jp_node *n, PyObject *disp)
+{
+    return type_dispatcher_call_self(c, n, disp, NULL);
+}
+
+/* ---- @jitclass -------------------------------------------------------------------- */
+
+static PyObject *
+class_attr(jp_type *t, const char *what)
+{
+    return PyObject_GetAttrString(t->pyclass, what);
+}
+
+/* A method (or property getter, or __init__) of a jitclass, as the
+ * dispatcher that compiles it, or NULL (no error) when there is none. */
+static PyObject *
+class_member(jp_type *t, const char *table, const char *name)
+{
+    PyObject *d = class_attr(t, table), *m;
+    if (d == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    m = PyDict_GetItemString(d, name);
+    Py_XINCREF(m);
+    Py_DECREF(d);
+    return m;
+}
+
+static int
+class_field(jp_type *t, const char *name)
+{
+    for (int i = 0; i < t->n; i++)
+        if (strcmp(t->field_names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+static const char *
+class_name(jp_type *t)
+{
+    return t->name + strlen("instance.jitclass.");
+}
+
+/* Cls(args): allocate, run __init__(self, args), give the instance. */
+static jp_type *
+type_class_call(ictx *c, jp_node *n)
+{
+    PyObject *cls = n->u.call.func->u.callee.obj, *tobj = PyObject_GetAttrString(cls, "_jp_type"), *init;
+    jp_type *t, *r;
+    if (tobj == NULL)
+        return NULL;
+    t = jp_type_from_py(tobj);
+    Py_DECREF(tobj);
+    if (t == NULL)
+        return NULL;
+    init = class_member(t, "_jp_methods", "__init__");
+    if (init == NULL) {
+        if (n->u.call.nargs || n->u.call.nkw)
+            return jp_error_at(JpTypingError, c->ir, n, NULL, "%s() takes no arguments (it has no __init__)",
+                               class_name(t));
+        return t;
+    }
+    r = type_dispatcher_call_self(c, n, init, t);
+    Py_DECREF(init);
+    if (r == NULL || UNKNOWN(r))
+        return r;
+    if (r->kind != JP_NONE)
+        return jp_error_at(JpTypingError, c->ir, n, NULL, "%s.__init__ must return None, not %s",
+                           class_name(t), r->name);
+    return t;
+}
+
+jp_type *
+jp_infer_class_attr(ictx *c, jp_node *n, jp_type *t)
+{
+    int i = class_field(t, n->u.attr.name);
+    PyObject *getter;
+    jp_type *r;
+    if (i >= 0)
+        return t->elems[i];
+    getter = class_member(t, "_jp_props", n->u.attr.name);
+    if (getter == NULL)
+        return jp_error_at(JpTypingError, c->ir, n, "declare it in the jitclass spec",
+                           "%s has no field or property '%s'", class_name(t), n->u.attr.name);
+    /* a property: its getter, called with the instance alone */
+    {
+        jp_func_ir *gir = jp_dispatcher_ir(getter);
+        jp_instance *target;
+        jp_arg_source *src;
+        if (gir == NULL || gir->nparams != 1) {
+            Py_DECREF(getter);
+            return gir ? jp_error_at(JpTypingError, c->ir, n, NULL, "property '%s' of %s must take only self",
+                                     n->u.attr.name, class_name(t)) : NULL;
+        }
+        target = jp_session_instance(c->session, getter, 1, &t);
+        Py_DECREF(getter);
+        if (target == NULL)
+            return NULL;
+        src = c->inst->bindings[n->id];
+        if (src == NULL) {
+            src = jp_arena_alloc(c->ir->arena, sizeof *src);
+            if (src == NULL)
+                return NULL;
+            c->inst->bindings[n->id] = src;
+        }
+        src[0] = (jp_arg_source){3, 0};
+        c->inst->callees[n->id] = target;
+        r = target->ret;
+    }
+    return r;
+}
+
+static jp_type *
+type_class_method(ictx *c, jp_node *n, jp_type *t)
+{
+    jp_node *attr = n->u.call.func;
+    PyObject *m = class_member(t, "_jp_methods", attr->u.attr.name);
+    jp_type *r;
+    if (m == NULL) {
+        if (class_field(t, attr->u.attr.name) >= 0)
+            return jp_error_at(JpTypingError, c->ir, attr, NULL, "field '%s' of %s is not callable",
+                               attr->u.attr.name, class_name(t));
+        return jp_error_at(JpTypingError, c->ir, attr, NULL, "%s has no method '%s'", class_name(t),
+                           attr->u.attr.name);
+    }
+    jp_irecord(c, attr, t);
+    r = type_dispatcher_call_self(c, n, m, t);
+    Py_DECREF(m);
+    return r;
+}
+
+/* @generated_jit / @overload: ask the template for the implementation of
+ * these argument types, then call it like any jitted function. */
+static jp_type *
+type_generated_call(ictx *c, jp_node *n)
+{
+    PyObject *template = n->u.call.func->u.callee.obj, *args, *disp;
+    jp_type *t;
+    if (n->u.call.nkw)
+        return jp_error_at(JpTypingError, c->ir, n, NULL, "%s() takes positional arguments only in jit code",
+                           n->u.call.func->u.callee.name);
+    args = PyTuple_New(n->u.call.nargs);
+    if (args == NULL)
+        return NULL;
+    for (int i = 0; i < n->u.call.nargs; i++) {
+        jp_type *at = jp_ioperand(c, n->u.call.args[i]);
+        PyObject *o;
+        if (at == NULL || UNKNOWN(at)) {
+            Py_DECREF(args);
+            return at;
+        }
+        if ((o = jp_type_to_py(at)) == NULL) {
+            Py_DECREF(args);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(args, i, o);
+    }
+    disp = PyObject_CallMethod(template, "_resolve", "O", args) ;
+    if (disp == NULL && PyErr_ExceptionMatches(PyExc_TypeError)) {
+        /* _resolve takes *argtypes */
+        PyErr_Clear();
+        disp = PyObject_CallObject(PyObject_GetAttrString(template, "_resolve"), args);
+    }
+    Py_DECREF(args);
+    if (disp == NULL) {
+        PyObject *exc = jp_take_exception(), *s = exc ? PyObject_Str(exc) : NULL;
+        if (exc && PyObject_IsInstance(exc, JpCompileError) == 1) {
+            PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);     /* the implementation's own error */
+            Py_XDECREF(s);
+            Py_DECREF(exc);
+            return NULL;
+        }
+        jp_error_at(JpTypingError, c->ir, n, NULL, "%s() rejected these argument types: %s",
+                    n->u.call.func->u.callee.name, s ? PyUnicode_AsUTF8(s) : "?");
+        Py_XDECREF(s);
+        Py_XDECREF(exc);
+        return NULL;
+    }
+    if (!jp_is_dispatcher(disp)) {
+        Py_DECREF(disp);
+        return jp_error_at(JpTypingError, c->ir, n, NULL, "%s() did not resolve to a jitted function",
+                           n->u.call.func->u.callee.name);
+    }
+    t = type_dispatcher_call(c, n, disp);
+    Py_DECREF(disp);        /* the template keeps it */
+    return t;
+}
+
 static jp_type *
 type_method_call(ictx *c, jp_node *n)
 {
@@ -543,6 +778,8 @@ type_method_call(ictx *c, jp_node *n)
         return recv;
     if (recv->kind == JP_ARRAY)
         return jp_infer_method(c, n, recv);
+    if (recv->kind == JP_CLASS)
+        return type_class_method(c, n, recv);
     if (strcmp(attr->u.attr.name, "conjugate") == 0 && jp_is_number(recv)) {
         if (!call_arity(c, n, "conjugate", 0, 0))
             return NULL;
@@ -563,6 +800,10 @@ type_call(ictx *c, jp_node *n)
         jp_type *t = jp_itype_expr(c, f);
         if (t == NULL)
             return NULL;
+        if (UNKNOWN(t))
+            return t;
+        if (t->kind == JP_FUNCTION)     /* a jitted function passed as an argument */
+            return type_dispatcher_call(c, n, t->dispatcher);
         return jp_error_at(JpTypingError, c->ir, f, NULL, "a %s is not callable in jit code",
                            t->name);
     }
@@ -573,9 +814,15 @@ type_call(ictx *c, jp_node *n)
     case CALLEE_CMATH:
         return type_math_call(c, n);
     case CALLEE_DISPATCHER:
-        return type_dispatcher_call(c, n);
+        return type_dispatcher_call(c, n, f->u.callee.obj);
     case CALLEE_NUMPY:
         return jp_infer_numpy_call(c, n);
+    case CALLEE_GENERATED:
+        return type_generated_call(c, n);
+    case CALLEE_CFUNC:
+        return type_cfunc_call(c, n);
+    case CALLEE_CLASS:
+        return type_class_call(c, n);
     case CALLEE_EXCEPTION:
     default:
         return jp_error_at(JpTypingError, c->ir, n, "use it in a raise statement",
@@ -762,6 +1009,8 @@ type_expr_inner(ictx *c, jp_node *n)
             return a;
         if (a->kind == JP_ARRAY || a->kind == JP_RECORD_REF)
             return jp_infer_attr(c, n, a);
+        if (a->kind == JP_CLASS)
+            return jp_infer_class_attr(c, n, a);
         if (jp_is_number(a) && (strcmp(n->u.attr.name, "real") == 0 || strcmp(n->u.attr.name, "imag") == 0)) {
             if (a->kind == JP_COMPLEX)
                 return jp_type_float(a->bits / 2);
@@ -867,6 +1116,28 @@ set_return(ictx *c, jp_node *where, jp_type *t)
 }
 
 static int type_block(ictx *c, jp_block *b);
+static int const_condition(ictx *c, jp_node *test);
+
+/* A prange body runs in chunks on several threads: it cannot return or
+ * break out of the loop. */
+static int
+prange_body_check(ictx *c, jp_block *b, int nested_loop)
+{
+    for (int i = 0; i < b->n; i++) {
+        jp_node *s = b->stmts[i];
+        if (s->kind == S_RETURN || (s->kind == S_BREAK && !nested_loop)) {
+            jp_error_at(JpUnsupportedError, c->ir, s, "compute into a variable or an array instead",
+                        "%s inside a prange loop is not supported", s->kind == S_RETURN ? "return" : "break");
+            return -1;
+        }
+        if ((s->kind == S_IF && (prange_body_check(c, &s->u.cond.body, nested_loop) < 0
+                                 || prange_body_check(c, &s->u.cond.orelse, nested_loop) < 0))
+            || ((s->kind == S_WHILE || s->kind == S_FOR)
+                && (prange_body_check(c, s->kind == S_WHILE ? &s->u.cond.body : &s->u.loop.body, 1) < 0)))
+            return -1;
+    }
+    return 0;
+}
 
 static int
 type_stmt(ictx *c, jp_node *s)
@@ -923,11 +1194,23 @@ type_stmt(ictx *c, jp_node *s)
     case S_WHILE:
         if ((t = jp_ioperand(c, s->u.cond.test)) == NULL || !check_truthy(c, s->u.cond.test, t))
             return -1;
+        if (s->kind == S_IF) {
+            int k = const_condition(c, s->u.cond.test);
+            c->inst->branch[s->id] = (signed char)k;
+            if (k == 1)
+                return type_block(c, &s->u.cond.body);
+            if (k == 2)
+                return type_block(c, &s->u.cond.orelse);
+        }
         if (type_block(c, &s->u.cond.body) < 0 || type_block(c, &s->u.cond.orelse) < 0)
             return -1;
         return 0;
     case S_FOR: {
         jp_node *it = s->u.loop.iter;
+        if (it->kind == E_CALL && it->u.call.func->kind == E_CALLEE
+            && it->u.call.func->u.callee.kind == CALLEE_BUILTIN && it->u.call.func->u.callee.id == B_PRANGE
+            && jp_dispatcher_options(c->inst->dispatcher)->parallel && prange_body_check(c, &s->u.loop.body, 0) < 0)
+            return -1;
         if ((t = jp_ioperand(c, it)) == NULL)
             return -1;
         if (!UNKNOWN(t)) {
@@ -974,15 +1257,18 @@ type_stmt(ictx *c, jp_node *s)
 static int
 type_block(ictx *c, jp_block *b)
 {
-    for (int i = 0; i < b->n; i++)
+    for (int i = 0; i < b->n; i++) {
         if (type_stmt(c, b->stmts[i]) < 0)
             return -1;
+        if (jp_stmt_terminates(c->inst, b->stmts[i]))
+            break;      /* the rest is unreachable: not typed, not lowered */
+    }
     return 0;
 }
 
-/* ---- reachability of the function's end ------------------------------------- */
+/* ---- reachability ---------------------------------------------------------- */
 
-static int block_terminates(jp_block *b);
+static int block_terminates(jp_instance *inst, jp_block *b);
 
 static int
 contains_break(jp_block *b)
@@ -997,15 +1283,19 @@ contains_break(jp_block *b)
     return 0;
 }
 
-static int
-stmt_terminates(jp_node *s)
+int
+jp_stmt_terminates(jp_instance *inst, jp_node *s)
 {
     switch (s->kind) {
     case S_RETURN:
     case S_RAISE:
         return 1;
     case S_IF:
-        return block_terminates(&s->u.cond.body) && block_terminates(&s->u.cond.orelse);
+        if (inst->branch[s->id] == 1)
+            return block_terminates(inst, &s->u.cond.body);
+        if (inst->branch[s->id] == 2)
+            return block_terminates(inst, &s->u.cond.orelse);
+        return block_terminates(inst, &s->u.cond.body) && block_terminates(inst, &s->u.cond.orelse);
     case S_WHILE:
         if (s->u.cond.test->kind == E_CONST && s->u.cond.test->u.cnst.v.i != 0
             && s->u.cond.test->u.cnst.type->kind != JP_NONE)
@@ -1017,18 +1307,50 @@ stmt_terminates(jp_node *s)
 }
 
 static int
-block_terminates(jp_block *b)
+block_terminates(jp_instance *inst, jp_block *b)
 {
     for (int i = 0; i < b->n; i++)
-        if (stmt_terminates(b->stmts[i]))
+        if (jp_stmt_terminates(inst, b->stmts[i]))
             return 1;
     return 0;
 }
 
 int
-jp_body_falls_through(jp_func_ir *ir)
+jp_body_falls_through(jp_instance *inst)
 {
-    return !block_terminates(&ir->body);
+    return !block_terminates(inst, &inst->ir->body);
+}
+
+/* `x is None` and friends, decided by the types: 1 true, 2 false, 0 open. */
+static int
+const_condition(ictx *c, jp_node *test)
+{
+    if (test->kind == E_CONST) {
+        jp_type *t = test->u.cnst.type;
+        if (t->kind == JP_NONE)
+            return 2;
+        if (t->kind == JP_BOOL || t->kind == JP_INT)
+            return test->u.cnst.v.i ? 1 : 2;
+        return 0;
+    }
+    if (test->kind == E_UNARY && test->u.unary.op == UOP_NOT) {
+        int k = const_condition(c, test->u.unary.operand);
+        return k ? 3 - k : 0;
+    }
+    if (test->kind == E_COMPARE && test->u.compare.n == 1) {
+        jp_cmpop op = test->u.compare.ops[0];
+        jp_type *a, *b;
+        int same;
+        if (op != CMP_IS && op != CMP_ISNOT && op != CMP_EQ && op != CMP_NE)
+            return 0;
+        a = c->inst->node_types[test->u.compare.operands[0]->id];
+        b = c->inst->node_types[test->u.compare.operands[1]->id];
+        if (UNKNOWN(a) || UNKNOWN(b) || (a->kind != JP_NONE && b->kind != JP_NONE))
+            return 0;
+        same = a->kind == b->kind;
+        return (op == CMP_IS || op == CMP_EQ) == same ? 1 : 2;
+    }
+    return 0;
 }
 
 /* ---- driver ----------------------------------------------------------------- */
@@ -1040,7 +1362,7 @@ infer_once(jp_session *s, jp_instance *inst, int final)
     inst->changed = 0;
     if (type_block(&c, &inst->ir->body) < 0)
         return -1;
-    if (jp_body_falls_through(inst->ir) && set_return(&c, NULL, jp_type_none()) < 0)
+    if (jp_body_falls_through(inst) && set_return(&c, NULL, jp_type_none()) < 0)
         return -1;
     return 0;
 }

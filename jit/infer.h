@@ -28,6 +28,7 @@ jp_type *jp_infer_subscript(ictx *c, jp_node *n, jp_type *value);
 jp_type *jp_infer_attr(ictx *c, jp_node *n, jp_type *value);        /* arrays, records */
 jp_type *jp_infer_method(ictx *c, jp_node *call, jp_type *recv);    /* a.sum(), ... */
 jp_type *jp_infer_numpy_call(ictx *c, jp_node *call);
+jp_type *jp_infer_class_attr(ictx *c, jp_node *n, jp_type *t);     /* obj.field, obj.property */
 int jp_infer_setitem(ictx *c, jp_node *stmt);
 jp_type *jp_infer_iter_element(ictx *c, jp_node *iter, jp_type *t);  /* for x in array */
 /* NumPy's promotion of two element types (keeps widths: int32+int32 is int32). */

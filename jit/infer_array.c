@@ -814,6 +814,25 @@ jp_infer_setitem(ictx *c, jp_node *s)
             return -1;
         if (UNKNOWN(base))
             return 0;
+        if (base->kind == JP_CLASS) {
+            int fi = -1;
+            for (int i = 0; i < base->n; i++)
+                if (strcmp(base->field_names[i], target->u.attr.name) == 0)
+                    fi = i;
+            if (fi < 0) {
+                jp_error_at(JpTypingError, c->ir, target, "declare it in the jitclass spec",
+                            "%s has no field '%s'", base->name + strlen("instance.jitclass."), target->u.attr.name);
+                return -1;
+            }
+            tt = base->elems[fi];
+            jp_irecord(c, target, tt);
+            if (!jp_type_can_convert(vt, tt) && !(tt->kind == JP_INT && vt->kind == JP_INT)) {
+                jp_error_at(JpTypingError, c->ir, s, NULL, "cannot assign %s to field '%s' of type %s",
+                            vt->name, target->u.attr.name, tt->name);
+                return -1;
+            }
+            return 0;
+        }
         if (base->kind != JP_RECORD_REF) {
             jp_error_at(JpUnsupportedError, c->ir, target, NULL,
                         "assignment to an attribute of a %s is not supported in jit code", base->name);

@@ -41,11 +41,15 @@ typedef enum jp_callee_kind {
     CALLEE_DISPATCHER,  /* obj: a jitprofile dispatcher */
     CALLEE_EXCEPTION,   /* obj: an exception class */
     CALLEE_NUMPY,       /* id: index into the numpy table (lower_numpy.c) */
+    CALLEE_GENERATED,   /* obj: a @generated_jit / @overload template (resolved by types) */
+    CALLEE_CFUNC,       /* obj: (address, return type, argument types) of a C function */
+    CALLEE_CLASS,       /* obj: a @jitclass class (calling it constructs an instance) */
 } jp_callee_kind;
 
 typedef enum jp_builtin {
     B_ABS, B_MIN, B_MAX, B_INT, B_FLOAT, B_COMPLEX, B_BOOL, B_ROUND, B_POW,
     B_DIVMOD, B_LEN, B_PRINT, B_RANGE,
+    B_PRANGE,           /* jitprofile.prange: range, run in parallel under parallel=True */
 } jp_builtin;
 
 typedef struct jp_node jp_node;
@@ -114,6 +118,7 @@ typedef struct jp_func_ir {
     PyObject *source_lines;     /* list of str: the function's source (owned) */
     int source_first_line;      /* file line of source_lines[0] */
     PyObject *refs;             /* list keeping embedded Python objects alive */
+    PyObject *frozen;           /* list of (name, value): globals frozen into the code (cache key) */
 } jp_func_ir;
 
 /* Build the IR of a Python function (frontend.c).  `source` is the tuple

@@ -14,7 +14,7 @@ jp_numpy_ready(void)
     modules = PyImport_GetModuleDict();
     if (PyDict_GetItemString(modules, "numpy") == NULL)
         return 0;
-    if (PyArray_ImportNumPyAPI() < 0) {
+    if (PyArray_ImportNumPyAPI() < 0 || PyUFunc_ImportUFuncAPI() < 0) {
         PyErr_Clear();
         return 0;
     }
@@ -75,6 +75,9 @@ static PyMethodDef jit_functions[] = {
     {NULL, NULL, 0, NULL},
 };
 
+int jp_ufunc_module_init(PyObject *m);
+int jp_jitclass_module_init(PyObject *m);
+
 int
 jp_jit_module_init(PyObject *m)
 {
@@ -82,6 +85,8 @@ jp_jit_module_init(PyObject *m)
         return -1;
     if (PyType_Ready(&JpDispatcher_Type) < 0
         || PyModule_AddObjectRef(m, "Dispatcher", (PyObject *)&JpDispatcher_Type) < 0)
+        return -1;
+    if (jp_ufunc_module_init(m) < 0 || jp_jitclass_module_init(m) < 0)
         return -1;
     return PyModule_AddFunctions(m, jit_functions);
 }

@@ -50,7 +50,8 @@ jp_llvm_type(LLVMContextRef ctx, jp_type *t)
         r = LLVMStructTypeInContext(ctx, parts, 5, 0);
         break;
     }
-    case JP_RECORD_REF: r = LLVMPointerTypeInContext(ctx, 0); break;
+    case JP_RECORD_REF:
+    case JP_CLASS: r = LLVMPointerTypeInContext(ctx, 0); break;
     default: r = LLVMInt8TypeInContext(ctx); break;   /* none, function, dtype, slice */
     }
     t->llvm = r;
@@ -117,6 +118,28 @@ jp_make_complex(lctx *c, jp_type *t, LLVMValueRef re, LLVMValueRef im)
     return LLVMBuildInsertValue(c->b, v, im, 1, "");
 }
 
+/* libm functions compiled code calls: pure for LLVM (memory(none)), since
+ * the checks CPython makes are done in IR and errno is never read.  Without
+ * this LLVM must assume each call writes memory and reloads array data
+ * after it. */
+static int
+is_pure_libm(const char *name)
+{
+    static const char *pure[] = {
+        "sqrt", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sin", "cos", "tan",
+        "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
+        "erf", "erfc", "tgamma", "lgamma", "cbrt", "hypot", "fmod", "pow", "floor", "ceil",
+        "trunc", "rint", "fabs", "copysign",
+    };
+    size_t len = strlen(name);
+    for (size_t i = 0; i < sizeof pure / sizeof pure[0]; i++) {
+        size_t n = strlen(pure[i]);
+        if (strncmp(name, pure[i], n) == 0 && (len == n || (len == n + 1 && name[n] == 'f')))
+            return 1;
+    }
+    return 0;
+}
+
 LLVMValueRef
 jp_call_extern(lctx *c, const char *name, LLVMTypeRef ret, LLVMValueRef *args, int nargs)
 {
@@ -126,8 +149,17 @@ jp_call_extern(lctx *c, const char *name, LLVMTypeRef ret, LLVMValueRef *args, i
     for (int i = 0; i < nargs; i++)
         params[i] = LLVMTypeOf(args[i]);
     fty = LLVMFunctionType(ret, params, (unsigned)nargs, 0);
-    if (fn == NULL)
+    if (fn == NULL) {
         fn = LLVMAddFunction(c->mod, name, fty);
+        if (is_pure_libm(name)) {
+            static const char *attrs[] = {"nounwind", "willreturn", "nosync", "nofree"};
+            unsigned mem = LLVMGetEnumAttributeKindForName("memory", 6);
+            for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++)
+                LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                                        LLVMCreateEnumAttribute(c->ctx, LLVMGetEnumAttributeKindForName(attrs[i], strlen(attrs[i])), 0));
+            LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(c->ctx, mem, 0));
+        }
+    }
     return LLVMBuildCall2(c->b, fty, fn, args, (unsigned)nargs, "");
 }
 
@@ -150,15 +182,50 @@ branch_to(lctx *c, LLVMBasicBlockRef bb)
         LLVMBuildBr(c->b, bb);
 }
 
+/* A constant string of this module (relocatable: cached code carries it). */
+LLVMValueRef
+jp_module_string(lctx *c, const char *text)
+{
+    size_t n = strlen(text);
+    LLVMValueRef init = LLVMConstStringInContext(c->ctx, text, (unsigned)n, 0);
+    LLVMValueRef g = LLVMAddGlobal(c->mod, LLVMTypeOf(init), "str");
+    LLVMSetInitializer(g, init);
+    LLVMSetGlobalConstant(g, 1);
+    LLVMSetLinkage(g, LLVMPrivateLinkage);
+    LLVMSetUnnamedAddress(g, LLVMGlobalUnnamedAddr);
+    return g;
+}
+
+/* An exception class as a value of compiled code: a builtin one by the
+ * symbol the engine defines for it (relocatable), another by address
+ * (which keeps this code out of the on-disk cache). */
+LLVMValueRef
+jp_exception_class(lctx *c, PyObject *cls)
+{
+    PyObject *builtins = PyEval_GetBuiltins();
+    const char *name = ((PyTypeObject *)cls)->tp_name;
+    PyObject *same = builtins ? PyDict_GetItemString(builtins, name) : NULL;
+    char sym[160];
+    LLVMValueRef g;
+    if (same != cls) {
+        c->inst->uncacheable = 1;
+        return const_ptr(c, cls);
+    }
+    snprintf(sym, sizeof sym, "jp.pyexc.%s", name);
+    if ((g = LLVMGetNamedGlobal(c->mod, sym)) == NULL)
+        g = LLVMAddGlobal(c->mod, LLVMInt8TypeInContext(c->ctx), sym);
+    return g;
+}
+
 void
 jp_emit_raise(lctx *c, PyObject *cls, const char *msg)
 {
     LLVMTypeRef ptr = LLVMPointerTypeInContext(c->ctx, 0);
-    LLVMValueRef msg_ptr = msg ? const_ptr(c, msg) : LLVMConstNull(ptr);
+    LLVMValueRef msg_ptr = msg ? jp_module_string(c, msg) : LLVMConstNull(ptr);
     LLVMValueRef slot1 = LLVMBuildGEP2(c->b, ptr, c->exc, (LLVMValueRef[]){jp_const_i64(c, 1)}, 1, "");
     LLVMValueRef slot2 = LLVMBuildGEP2(c->b, ptr, c->exc, (LLVMValueRef[]){jp_const_i64(c, 2)}, 1, "");
     jp_emit_exit_cleanup(c);
-    LLVMBuildStore(c->b, const_ptr(c, cls), c->exc);
+    LLVMBuildStore(c->b, jp_exception_class(c, cls), c->exc);
     LLVMBuildStore(c->b, msg_ptr, slot1);
     LLVMBuildStore(c->b, jp_const_i64(c, 0), slot2);
     LLVMBuildRet(c->b, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 1, 0));
@@ -189,6 +256,8 @@ jp_cast(lctx *c, LLVMValueRef v, jp_type *from, jp_type *to)
     LLVMTypeRef tt;
     if (from == to)
         return v;
+    if (from->kind == JP_ARRAY && to->kind == JP_ARRAY && from->ndim == to->ndim)
+        return v;       /* another layout or readonly flag: the same value */
     tt = jp_llvm_type(c->ctx, to);
     if (to->kind == JP_BOOL)
         return jp_truth(c, v, from);
@@ -391,19 +460,23 @@ lower_compare(lctx *c, jp_node *n)
     return LLVMBuildLoad2(c->b, i1, slot, "");
 }
 
-static LLVMValueRef
-lower_dispatcher_call(lctx *c, jp_node *n)
+LLVMValueRef
+jp_lower_instance_call(lctx *c, jp_node *n, LLVMValueRef self)
 {
     jp_instance *callee = c->inst->callees[n->id];
     jp_arg_source *src = c->inst->bindings[n->id];
     LLVMValueRef args[66], fn, slot, status;
+    if (callee->compiled)
+        c->inst->uncacheable = 1;       /* linked to code of another compile, by a local name */
     LLVMTypeRef fty = jp_llvm_fn_type(c->ctx, callee);
     LLVMTypeRef rt = jp_llvm_type(c->ctx, callee->ret);
     LLVMBasicBlockRef bad, ok;
 
     for (int i = 0; i < callee->nargs; i++) {
         jp_type *want = callee->argtypes[i];
-        if (src[i].kind == 2) {
+        if (src[i].kind == 3) {         /* a method's instance */
+            args[i + 2] = self;
+        } else if (src[i].kind == 2) {
             PyObject *dv = callee->ir->defaults[src[i].index];
             args[i + 2] = jp_cast(c, jp_lower_pyconst(c, dv, jp_typeof(dv)), jp_typeof(dv), want);
         } else {
@@ -434,12 +507,60 @@ lower_dispatcher_call(lctx *c, jp_node *n)
     }
 }
 
+/* A call through a C function pointer (ctypes/CFFI), by address. */
+static LLVMValueRef
+lower_cfunc_call(lctx *c, jp_node *n)
+{
+    PyObject *desc = n->u.call.func->u.callee.obj, *types = PyTuple_GET_ITEM(desc, 2);
+    unsigned long long address = PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(desc, 0));
+    c->inst->uncacheable = 1;       /* a process-specific address */
+    jp_type *ret = jp_node_type(c, n);
+    LLVMTypeRef params[32], fty, ptr = LLVMPointerTypeInContext(c->ctx, 0);
+    LLVMValueRef args[32], fn, r;
+    int nargs = n->u.call.nargs;
+    for (int i = 0; i < nargs && i < 32; i++) {
+        const char *want = PyUnicode_AsUTF8(PyTuple_GET_ITEM(types, i));
+        jp_node *an = n->u.call.args[i];
+        LLVMValueRef v = jp_lower_expr(c, an);
+        if (strncmp(want, "ptr:", 4) == 0) {
+            args[i] = jp_arr_field(c, v, 2, 0);
+            params[i] = ptr;
+        } else {
+            jp_type *pt = jp_parse_type(want);
+            args[i] = jp_cast(c, v, jp_node_type(c, an), pt);
+            params[i] = jp_llvm_type(c->ctx, pt);
+            if (pt->kind == JP_BOOL) {      /* C _Bool is a byte */
+                args[i] = LLVMBuildZExt(c->b, args[i], LLVMInt8TypeInContext(c->ctx), "");
+                params[i] = LLVMInt8TypeInContext(c->ctx);
+            }
+        }
+    }
+    fty = LLVMFunctionType(ret->kind == JP_NONE ? LLVMVoidTypeInContext(c->ctx)
+                           : ret->kind == JP_BOOL ? LLVMInt8TypeInContext(c->ctx) : jp_llvm_type(c->ctx, ret),
+                           params, (unsigned)nargs, 0);
+    fn = LLVMConstIntToPtr(LLVMConstInt(LLVMInt64TypeInContext(c->ctx), address, 0), ptr);
+    r = LLVMBuildCall2(c->b, fty, fn, args, (unsigned)nargs, "");
+    if (ret->kind == JP_NONE)
+        return LLVMConstNull(LLVMInt8TypeInContext(c->ctx));
+    if (ret->kind == JP_BOOL)
+        return LLVMBuildICmp(c->b, LLVMIntNE, r, LLVMConstInt(LLVMInt8TypeInContext(c->ctx), 0, 0), "");
+    return r;
+}
+
+static LLVMValueRef
+lower_dispatcher_call(lctx *c, jp_node *n)
+{
+    return jp_lower_instance_call(c, n, NULL);
+}
+
 static LLVMValueRef
 lower_call(lctx *c, jp_node *n)
 {
     jp_node *f = n->u.call.func;
     if (f->kind == E_ATTR && jp_node_type(c, f->u.attr.value)->kind == JP_ARRAY)
         return jp_lower_array_method(c, n);
+    if (f->kind == E_ATTR && jp_node_type(c, f->u.attr.value)->kind == JP_CLASS)
+        return jp_lower_instance_call(c, n, jp_lower_expr(c, f->u.attr.value));
     if (f->kind == E_ATTR) {        /* x.conjugate() */
         jp_type *t = jp_node_type(c, f->u.attr.value);
         LLVMValueRef v = jp_lower_expr(c, f->u.attr.value);
@@ -449,11 +570,16 @@ lower_call(lctx *c, jp_node *n)
         }
         return jp_cast(c, v, t, jp_node_type(c, n));
     }
+    if (f->kind != E_CALLEE)        /* a function-typed local: the callee is static */
+        return lower_dispatcher_call(c, n);
     switch (f->u.callee.kind) {
     case CALLEE_BUILTIN: return jp_lower_builtin_call(c, n);
     case CALLEE_MATH:
     case CALLEE_CMATH: return jp_lower_math_call(c, n);
     case CALLEE_NUMPY: return jp_lower_numpy_call(c, n);
+    case CALLEE_GENERATED: return lower_dispatcher_call(c, n);
+    case CALLEE_CFUNC: return lower_cfunc_call(c, n);
+    case CALLEE_CLASS: return jp_lower_class_new(c, n);
     default: return lower_dispatcher_call(c, n);
     }
 }
@@ -497,9 +623,17 @@ lower_expr_node(lctx *c, jp_node *n)
     switch (n->kind) {
     case E_CONST:
         return lower_const(c, n);
-    case E_LOCAL:
-        return LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, t), c->vars[n->u.local.index],
-                              c->ir->local_names[n->u.local.index]);
+    case E_LOCAL: {
+        int idx = n->u.local.index;
+        if (c->defined && c->defined[idx]) {
+            /* assigned on some paths only: CPython raises UnboundLocalError;
+             * where a store dominates, LLVM folds this check away */
+            LLVMValueRef ok = LLVMBuildLoad2(c->b, LLVMInt1TypeInContext(c->ctx), c->defined[idx], "");
+            jp_check(c, LLVMBuildNot(c->b, ok, ""), PyExc_UnboundLocalError,
+                     jp_unbound_message(c->ir->local_names[idx]));
+        }
+        return LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, t), c->vars[idx], c->ir->local_names[idx]);
+    }
     case E_BINOP: {
         jp_node *l = n->u.binop.left, *r = n->u.binop.right;
         LLVMValueRef a = jp_lower_expr(c, l), b = jp_lower_expr(c, r);
@@ -560,6 +694,8 @@ lower_expr_node(lctx *c, jp_node *n)
         LLVMValueRef v;
         if (vt->kind == JP_ARRAY || vt->kind == JP_RECORD_REF)
             return jp_lower_array_attr(c, n);
+        if (vt->kind == JP_CLASS)
+            return jp_lower_class_attr(c, n);
         v = jp_lower_expr(c, n->u.attr.value);
         int imag = strcmp(n->u.attr.name, "imag") == 0;
         if (vt->kind == JP_COMPLEX)
@@ -584,10 +720,10 @@ jp_lower_expr(lctx *c, jp_node *n)
 
 /* ---- statements --------------------------------------------------------------- */
 
-static void lower_block(lctx *c, jp_block *b);
 
-static void
-store_target(lctx *c, jp_node *target, LLVMValueRef v, jp_type *vt)
+
+void
+jp_store_target(lctx *c, jp_node *target, LLVMValueRef v, jp_type *vt)
 {
     if (target->kind == E_LOCAL) {
         int idx = target->u.local.index;
@@ -599,10 +735,12 @@ store_target(lctx *c, jp_node *target, LLVMValueRef v, jp_type *vt)
             jp_decref(c, old, var_t);
         }
         LLVMBuildStore(c->b, nv, c->vars[idx]);
+        if (c->defined && c->defined[idx])
+            LLVMBuildStore(c->b, LLVMConstInt(LLVMInt1TypeInContext(c->ctx), 1, 0), c->defined[idx]);
         return;
     }
     for (int i = 0; i < target->u.tuple.n; i++)
-        store_target(c, target->u.tuple.elts[i], LLVMBuildExtractValue(c->b, v, (unsigned)i, ""),
+        jp_store_target(c, target->u.tuple.elts[i], LLVMBuildExtractValue(c->b, v, (unsigned)i, ""),
                      vt->elems[i]);
 }
 
@@ -629,7 +767,7 @@ lower_loop_body(lctx *c, jp_block *body, LLVMBasicBlockRef brk, LLVMBasicBlockRe
     c->break_bb[c->loop_depth] = brk;
     c->continue_bb[c->loop_depth] = cont;
     c->loop_depth++;
-    lower_block(c, body);
+    jp_lower_block(c, body);
     c->loop_depth--;
 }
 
@@ -655,7 +793,7 @@ lower_while(lctx *c, jp_node *s)
     lower_loop_body(c, &s->u.cond.body, done, head);
     branch_to(c, head);
     LLVMPositionBuilderAtEnd(c->b, orelse);
-    lower_block(c, &s->u.cond.orelse);
+    jp_lower_block(c, &s->u.cond.orelse);
     branch_to(c, done);
     LLVMPositionBuilderAtEnd(c->b, done);
 }
@@ -667,11 +805,11 @@ lower_for(lctx *c, jp_node *s)
     jp_node *it = s->u.loop.iter;
     jp_type *itype = jp_node_type(c, it);
     LLVMTypeRef i64 = LLVMInt64TypeInContext(c->ctx);
-    LLVMValueRef start, stop, step, counter, i, cond, tuple_mem = NULL, array_slot = NULL;
+    LLVMValueRef start, stop, step, counter, i, cond, trips, tuple_mem = NULL, array_slot = NULL;
     LLVMBasicBlockRef head, body, latch, orelse, done;
     jp_type *int64 = jp_type_int(64, 1);
     long long const_step = 1;
-    int step_known = 1;
+    int step_known = 1, counter_nsw = 0;
 
     if (itype->kind == JP_RANGE) {
         jp_node **args = it->u.call.args;
@@ -682,6 +820,11 @@ lower_for(lctx *c, jp_node *s)
         start = nargs == 1 ? jp_const_i64(c, 0) : v[0];
         stop = nargs == 1 ? v[0] : v[1];
         step = nargs == 3 ? v[2] : jp_const_i64(c, 1);
+        if (it->u.call.func->u.callee.id == B_PRANGE && c->opts && c->opts->parallel) {
+            jp_lower_prange(c, s, start, stop, step);
+            jp_lower_block(c, &s->u.loop.orelse);
+            return;
+        }
         if (nargs == 3) {
             jp_node *sn = args[2];
             if (sn->kind == E_CONST)
@@ -714,8 +857,29 @@ lower_for(lctx *c, jp_node *s)
         stop = jp_const_i64(c, itype->n);
         step = jp_const_i64(c, 1);
     }
-    counter = jp_alloca(c, i64, "for.i");
-    LLVMBuildStore(c->b, start, counter);
+    /* iterate k over the trip count and derive i = start + k*step: a
+     * counter that walks i itself could wrap past stop near the int64
+     * limits */
+    {
+        LLVMValueRef zero = jp_const_i64(c, 0), one = jp_const_i64(c, 1);
+        LLVMValueRef up = LLVMBuildICmp(c->b, LLVMIntSGT, stop, start, "");
+        LLVMValueRef down = LLVMBuildICmp(c->b, LLVMIntSLT, stop, start, "");
+        LLVMValueRef n_up = LLVMBuildAdd(c->b, LLVMBuildUDiv(c->b, LLVMBuildSub(c->b, LLVMBuildSub(c->b, stop, start, ""), one, ""),
+                                                             step, ""), one, "");
+        LLVMValueRef n_down = LLVMBuildAdd(c->b, LLVMBuildUDiv(c->b, LLVMBuildSub(c->b, LLVMBuildSub(c->b, start, stop, ""), one, ""),
+                                                               LLVMBuildNeg(c->b, step, ""), ""), one, "");
+        if (step_known && const_step == 1)
+            trips = LLVMBuildSelect(c->b, up, LLVMBuildSub(c->b, stop, start, ""), zero, "");
+        else if (step_known)
+            trips = const_step > 0 ? LLVMBuildSelect(c->b, up, n_up, zero, "")
+                                   : LLVMBuildSelect(c->b, down, n_down, zero, "");
+        else
+            trips = LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, LLVMIntSGT, step, zero, ""),
+                                    LLVMBuildSelect(c->b, up, n_up, zero, ""),
+                                    LLVMBuildSelect(c->b, down, n_down, zero, ""), "");
+    }
+    counter = jp_alloca(c, i64, "for.k");
+    LLVMBuildStore(c->b, jp_const_i64(c, 0), counter);
     head = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "for.head");
     body = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "for.body");
     latch = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "for.latch");
@@ -724,13 +888,21 @@ lower_for(lctx *c, jp_node *s)
     LLVMBuildBr(c->b, head);
 
     LLVMPositionBuilderAtEnd(c->b, head);
-    i = LLVMBuildLoad2(c->b, i64, counter, "i");
-    if (step_known)
-        cond = LLVMBuildICmp(c->b, const_step > 0 ? LLVMIntSLT : LLVMIntSGT, i, stop, "");
-    else
-        cond = LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, LLVMIntSGT, step, jp_const_i64(c, 0), ""),
-                               LLVMBuildICmp(c->b, LLVMIntSLT, i, stop, ""),
-                               LLVMBuildICmp(c->b, LLVMIntSGT, i, stop, ""), "");
+    {
+        /* With a constant start >= 0 and a constant step > 0 the trip count
+         * fits in int64: a signed counter that cannot wrap tells LLVM that
+         * i >= 0, so negative-index wrap-around folds away in the body. */
+        LLVMValueRef k = LLVMBuildLoad2(c->b, i64, counter, "k");
+        int small = LLVMIsAConstantInt(start) && LLVMConstIntGetSExtValue(start) >= 0 && step_known && const_step > 0;
+        counter_nsw = small;
+        cond = LLVMBuildICmp(c->b, small ? LLVMIntSLT : LLVMIntULT, k, trips, "");
+        if (tuple_mem || array_slot)
+            i = k;
+        else if (small)
+            i = LLVMBuildNSWAdd(c->b, start, LLVMBuildNSWMul(c->b, k, step, ""), "i");
+        else
+            i = LLVMBuildAdd(c->b, start, LLVMBuildMul(c->b, k, step, ""), "i");
+    }
     LLVMBuildCondBr(c->b, cond, body, orelse);
 
     LLVMPositionBuilderAtEnd(c->b, body);
@@ -741,15 +913,15 @@ lower_for(lctx *c, jp_node *s)
         if (s->u.loop.target->kind == E_LOCAL)
             et = itype->ndim == 1 ? (itype->dtype->kind == JP_RECORD ? jp_type_record_ref(itype->dtype) : itype->dtype)
                                   : jp_type_array(itype->dtype, itype->ndim - 1, itype->layout == 'C' ? 'C' : 'A', itype->readonly);
-        store_target(c, s->u.loop.target, jp_array_iter_item(c, arr, itype, i), et);
+        jp_store_target(c, s->u.loop.target, jp_array_iter_item(c, arr, itype, i), et);
         jp_release_temps(c, mark);
     } else if (tuple_mem) {
         jp_type *et = itype->elems[0];
         LLVMTypeRef arrt = LLVMArrayType2(jp_llvm_type(c->ctx, et), (unsigned long long)itype->n);
         LLVMValueRef p = LLVMBuildGEP2(c->b, arrt, tuple_mem, (LLVMValueRef[]){jp_const_i64(c, 0), i}, 2, "");
-        store_target(c, s->u.loop.target, LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, et), p, ""), et);
+        jp_store_target(c, s->u.loop.target, LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, et), p, ""), et);
     } else {
-        store_target(c, s->u.loop.target, i, int64);
+        jp_store_target(c, s->u.loop.target, i, int64);
     }
     lower_loop_body(c, &s->u.loop.body, done, latch);
     branch_to(c, latch);
@@ -758,12 +930,13 @@ lower_for(lctx *c, jp_node *s)
     {
         /* i + step; the loop stops before it can overflow past stop */
         LLVMValueRef cur = LLVMBuildLoad2(c->b, i64, counter, "");
-        LLVMBuildStore(c->b, LLVMBuildNSWAdd(c->b, cur, step, ""), counter);
+        LLVMBuildStore(c->b, counter_nsw ? LLVMBuildNSWAdd(c->b, cur, jp_const_i64(c, 1), "")
+                                         : LLVMBuildNUWAdd(c->b, cur, jp_const_i64(c, 1), ""), counter);
     }
     LLVMBuildBr(c->b, head);
 
     LLVMPositionBuilderAtEnd(c->b, orelse);
-    lower_block(c, &s->u.loop.orelse);
+    jp_lower_block(c, &s->u.loop.orelse);
     branch_to(c, done);
     LLVMPositionBuilderAtEnd(c->b, done);
     if (array_slot) {
@@ -785,7 +958,7 @@ lower_stmt(lctx *c, jp_node *s)
         break;
     case S_ASSIGN: {
         LLVMValueRef v = jp_lower_expr(c, s->u.assign.value);
-        store_target(c, s->u.assign.target, v, jp_node_type(c, s->u.assign.value));
+        jp_store_target(c, s->u.assign.target, v, jp_node_type(c, s->u.assign.value));
         break;
     }
     case S_AUGASSIGN: {
@@ -807,7 +980,7 @@ lower_stmt(lctx *c, jp_node *s)
         {
         LLVMValueRef r = jp_lower_binop(c, s->u.augassign.op, a, jp_node_type(c, tn), b,
                                         jp_node_type(c, vn), rt, vn);
-        store_target(c, tn, r, rt);
+        jp_store_target(c, tn, r, rt);
         }
         break;
     }
@@ -818,18 +991,24 @@ lower_stmt(lctx *c, jp_node *s)
         lower_return(c, s);
         break;
     case S_IF: {
-        LLVMBasicBlockRef yes = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "if.then");
-        LLVMBasicBlockRef no = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "if.else");
-        LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "if.done");
+        LLVMBasicBlockRef yes, no, done;
+        if (c->inst->branch[s->id]) {
+            /* decided by the types (`if x is None` with x None): one branch */
+            jp_lower_block(c, c->inst->branch[s->id] == 1 ? &s->u.cond.body : &s->u.cond.orelse);
+            break;
+        }
+        yes = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "if.then");
+        no = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "if.else");
+        done = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "if.done");
         LLVMValueRef test = jp_lower_expr(c, s->u.cond.test);
         LLVMValueRef truth = jp_truth(c, test, jp_node_type(c, s->u.cond.test));
         jp_release_temps(c, mark);
         LLVMBuildCondBr(c->b, truth, yes, no);
         LLVMPositionBuilderAtEnd(c->b, yes);
-        lower_block(c, &s->u.cond.body);
+        jp_lower_block(c, &s->u.cond.body);
         branch_to(c, done);
         LLVMPositionBuilderAtEnd(c->b, no);
-        lower_block(c, &s->u.cond.orelse);
+        jp_lower_block(c, &s->u.cond.orelse);
         branch_to(c, done);
         LLVMPositionBuilderAtEnd(c->b, done);
         break;
@@ -861,12 +1040,15 @@ lower_stmt(lctx *c, jp_node *s)
     jp_release_temps(c, mark);
 }
 
-static void
-lower_block(lctx *c, jp_block *b)
+void
+jp_lower_block(lctx *c, jp_block *b)
 {
     LLVMMetadataRef saved = LLVMGetCurrentDebugLocation2(c->b);  /* the enclosing statement's */
-    for (int i = 0; i < b->n; i++)
+    for (int i = 0; i < b->n; i++) {
         lower_stmt(c, b->stmts[i]);
+        if (jp_stmt_terminates(c->inst, b->stmts[i]))
+            break;      /* unreachable, and untyped: see type_block() */
+    }
     jp_dbg_restore_location(c->dbg, c->b, saved);
 }
 
@@ -913,6 +1095,39 @@ lower_trampoline(lctx *c, LLVMValueRef target)
                                    (unsigned)c->inst->nargs + 2, ""));
 }
 
+static void
+mark_target(jp_node *t, int *assigned)
+{
+    if (t->kind == E_LOCAL)
+        assigned[t->u.local.index] = 1;
+    else if (t->kind == E_TUPLE)
+        for (int i = 0; i < t->u.tuple.n; i++)
+            mark_target(t->u.tuple.elts[i], assigned);
+}
+
+/* Which locals the body assigns (parameters included). */
+static void
+mark_assigned(jp_block *b, int *assigned)
+{
+    for (int i = 0; i < b->n; i++) {
+        jp_node *s = b->stmts[i];
+        switch (s->kind) {
+        case S_ASSIGN: mark_target(s->u.assign.target, assigned); break;
+        case S_AUGASSIGN: mark_target(s->u.augassign.target, assigned); break;
+        case S_IF: case S_WHILE:
+            mark_assigned(&s->u.cond.body, assigned);
+            mark_assigned(&s->u.cond.orelse, assigned);
+            break;
+        case S_FOR:
+            mark_target(s->u.loop.target, assigned);
+            mark_assigned(&s->u.loop.body, assigned);
+            mark_assigned(&s->u.loop.orelse, assigned);
+            break;
+        default: break;
+        }
+    }
+}
+
 int
 jp_lower_instance(LLVMContextRef ctx, LLVMModuleRef mod, jp_instance *inst, jp_dbg *dbg)
 {
@@ -952,22 +1167,53 @@ jp_lower_instance(LLVMContextRef ctx, LLVMModuleRef mod, jp_instance *inst, jp_d
             vt = inst->var_types[i] = jp_type_none();
         c.vars[i] = LLVMBuildAlloca(c.b, jp_llvm_type(ctx, vt), inst->ir->local_names[i]);
     }
-    for (int i = 0; i < inst->ir->nlocals; i++)
-        if (jp_type_is_managed(inst->var_types[i]))
-            jp_own_slots(&c, c.vars[i], inst->var_types[i]);
-    for (int i = 0; i < inst->nargs; i++) {
-        LLVMValueRef v = jp_cast(&c, LLVMGetParam(fn, (unsigned)i + 2), inst->argtypes[i], inst->var_types[i]);
-        if (jp_type_is_managed(inst->var_types[i]))
-            jp_incref(&c, v, inst->var_types[i]);
-        LLVMBuildStore(c.b, v, c.vars[i]);
+    c.defined = calloc((size_t)(inst->ir->nlocals ? inst->ir->nlocals : 1), sizeof(LLVMValueRef));
+    for (int i = inst->nargs; c.defined && i < inst->ir->nlocals; i++) {
+        c.defined[i] = LLVMBuildAlloca(c.b, LLVMInt1TypeInContext(ctx), "defined");
+        LLVMBuildStore(c.b, LLVMConstInt(LLVMInt1TypeInContext(ctx), 0, 0), c.defined[i]);
     }
-    lower_block(&c, &inst->ir->body);
+    /* An array parameter the body never reassigns is borrowed: the
+     * caller's reference outlives the call, so no incref/decref pair is
+     * left in loops the callee gets inlined into. */
+    {
+        int *assigned = calloc((size_t)(inst->ir->nlocals ? inst->ir->nlocals : 1), sizeof(int));
+        if (assigned)
+            mark_assigned(&inst->ir->body, assigned);
+        for (int i = 0; i < inst->ir->nlocals; i++)
+            if (jp_type_is_managed(inst->var_types[i]) && (i >= inst->nargs || !assigned || assigned[i]))
+                jp_own_slots(&c, c.vars[i], inst->var_types[i]);
+        for (int i = 0; i < inst->nargs; i++) {
+            LLVMValueRef v = jp_cast(&c, LLVMGetParam(fn, (unsigned)i + 2), inst->argtypes[i], inst->var_types[i]);
+            if (jp_type_is_managed(inst->var_types[i]) && (!assigned || assigned[i]))
+                jp_incref(&c, v, inst->var_types[i]);
+            if (inst->argtypes[i]->kind == JP_ARRAY) {
+                /* shapes are never negative: tells LLVM that indices derived
+                 * from them cannot wrap, so index wrap-around folds away */
+                LLVMTypeRef i1 = LLVMInt1TypeInContext(ctx);
+                LLVMTypeRef aty = LLVMFunctionType(LLVMVoidTypeInContext(ctx), &i1, 1, 0);
+                LLVMValueRef assume = LLVMGetNamedFunction(mod, "llvm.assume");
+                if (assume == NULL)
+                    assume = LLVMAddFunction(mod, "llvm.assume", aty);
+                for (int k = 0; k < inst->argtypes[i]->ndim; k++) {
+                    LLVMValueRef dim = jp_arr_field(&c, v, 3, k);
+                    LLVMValueRef ok = LLVMBuildICmp(c.b, LLVMIntSGE, dim, jp_const_i64(&c, 0), "");
+                    LLVMBuildCall2(c.b, aty, assume, &ok, 1, "");
+                }
+            }
+            LLVMBuildStore(c.b, v, c.vars[i]);
+        }
+        free(assigned);
+    }
+    jp_lower_block(&c, &inst->ir->body);
     ensure_open(&c);
     jp_emit_exit_cleanup(&c);
     /* falling off the end returns None */
     LLVMBuildRet(c.b, LLVMConstInt(LLVMInt32TypeInContext(ctx), 0, 0));
     lower_trampoline(&c, fn);
+    if (inst->loop)
+        jp_lower_ufunc_loop(&c, fn);
     free(c.vars);
+    free(c.defined);
     free(c.owned);
     free(c.temps);
     LLVMDisposeBuilder(c.b);

@@ -19,6 +19,7 @@ typedef struct lctx {
     const jp_options *opts;
     LLVMValueRef fn, out, exc;
     LLVMValueRef *vars;             /* alloca per local */
+    LLVMValueRef *defined;          /* i1 alloca per non-parameter local (NULL: no checks) */
     LLVMBasicBlockRef break_bb[64], continue_bb[64];
     int loop_depth;
     jp_dbg *dbg;                    /* debug locations (NULL: none) */
@@ -36,6 +37,12 @@ LLVMTypeRef jp_llvm_type(LLVMContextRef ctx, jp_type *t);
 LLVMTypeRef jp_llvm_fn_type(LLVMContextRef ctx, jp_instance *inst);
 
 /* helpers (lower.c) */
+LLVMValueRef jp_module_string(lctx *c, const char *text);
+LLVMValueRef jp_exception_class(lctx *c, PyObject *cls);
+void jp_lower_block(lctx *c, jp_block *b);
+void jp_store_target(lctx *c, jp_node *target, LLVMValueRef v, jp_type *vt);
+/* for i in prange(...) with parallel=True (lower_prange.c) */
+void jp_lower_prange(lctx *c, jp_node *s, LLVMValueRef start, LLVMValueRef stop, LLVMValueRef step);
 LLVMValueRef jp_lower_expr(lctx *c, jp_node *n);
 LLVMValueRef jp_cast(lctx *c, LLVMValueRef v, jp_type *from, jp_type *to);
 LLVMValueRef jp_truth(lctx *c, LLVMValueRef v, jp_type *t);
@@ -92,6 +99,19 @@ LLVMValueRef jp_elementwise(lctx *c, jp_type *rt, LLVMValueRef out, int nin, LLV
                             jp_type **tin, jp_kernel_fn fn, void *ctx);
 /* for x in array: the element or row view at i */
 LLVMValueRef jp_array_iter_item(lctx *c, LLVMValueRef arr, jp_type *t, LLVMValueRef i);
+
+/* a call to a compiled instance (the callee typing chose for node n);
+ * self: the instance a method is called on, or NULL */
+LLVMValueRef jp_lower_instance_call(lctx *c, jp_node *n, LLVMValueRef self);
+
+/* @jitclass instances (lower_class.c) */
+LLVMValueRef jp_lower_class_new(lctx *c, jp_node *n);
+LLVMValueRef jp_lower_class_attr(lctx *c, jp_node *n);
+/* store into obj.field; is_aug: obj.field op= value */
+void jp_lower_class_setattr(lctx *c, jp_node *s, int is_aug);
+
+/* ufunc and gufunc inner loops around the kernel (lower_ufunc.c) */
+void jp_lower_ufunc_loop(lctx *c, LLVMValueRef kernel);
 
 /* NumPy functions and array methods (lower_numpy.c) */
 LLVMValueRef jp_lower_numpy_call(lctx *c, jp_node *n);

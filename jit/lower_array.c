@@ -70,7 +70,9 @@ call_void(lctx *c, const char *name, LLVMValueRef arg)
 void
 jp_incref(lctx *c, LLVMValueRef v, jp_type *t)
 {
-    if (t->kind == JP_ARRAY)
+    if (t->kind == JP_CLASS)
+        call_void(c, "jp_nrt_incref", v);
+    else if (t->kind == JP_ARRAY)
         call_void(c, "jp_nrt_incref", jp_arr_field(c, v, 0, 0));
     else if (t->kind == JP_TUPLE)
         for (int i = 0; i < t->n; i++)
@@ -81,7 +83,9 @@ jp_incref(lctx *c, LLVMValueRef v, jp_type *t)
 void
 jp_decref(lctx *c, LLVMValueRef v, jp_type *t)
 {
-    if (t->kind == JP_ARRAY)
+    if (t->kind == JP_CLASS)
+        call_void(c, "jp_nrt_decref", v);
+    else if (t->kind == JP_ARRAY)
         call_void(c, "jp_nrt_decref", jp_arr_field(c, v, 0, 0));
     else if (t->kind == JP_TUPLE)
         for (int i = 0; i < t->n; i++)
@@ -142,7 +146,9 @@ register_meminfo_temp(lctx *c, LLVMValueRef mi)
 void
 jp_register_temp(lctx *c, LLVMValueRef v, jp_type *t)
 {
-    if (t->kind == JP_ARRAY)
+    if (t->kind == JP_CLASS)
+        register_meminfo_temp(c, v);
+    else if (t->kind == JP_ARRAY)
         register_meminfo_temp(c, jp_arr_field(c, v, 0, 0));
     else if (t->kind == JP_TUPLE)
         for (int i = 0; i < t->n; i++)
@@ -174,14 +180,16 @@ own_fields(lctx *c, LLVMValueRef ptr, jp_type *t, LLVMTypeRef whole, LLVMValueRe
            LLVMValueRef base)
 {
     LLVMTypeRef i32 = LLVMInt32TypeInContext(c->ctx);
-    if (t->kind == JP_ARRAY) {
+    if (t->kind == JP_ARRAY || t->kind == JP_CLASS) {
         LLVMValueRef idx[8];
         LLVMBuilderRef b = LLVMCreateBuilderInContext(c->ctx);
         LLVMValueRef gep;
+        int nidx = depth;
         memcpy(idx, path, (size_t)depth * sizeof *idx);
-        idx[depth] = LLVMConstInt(i32, 0, 0);
+        if (t->kind == JP_ARRAY)
+            idx[nidx++] = LLVMConstInt(i32, 0, 0);      /* the array's meminfo field */
         position_after_allocas(c, b);
-        gep = LLVMBuildGEP2(b, whole, base, idx, (unsigned)depth + 1, "mi.slot");
+        gep = LLVMBuildGEP2(b, whole, base, idx, (unsigned)nidx, "mi.slot");
         LLVMDisposeBuilder(b);
         if (grow(&c->owned, &c->cap_owned, c->nowned) == 0)
             c->owned[c->nowned++] = gep;
@@ -227,7 +235,7 @@ jp_raise_formatted(lctx *c, PyObject *cls, int format, LLVMValueRef a0, LLVMValu
     LLVMValueRef vals[3] = {a0, a1, a2};
     LLVMTypeRef i64 = i64t(c);
     jp_emit_exit_cleanup(c);
-    LLVMBuildStore(c->b, LLVMConstIntToPtr(LLVMConstInt(i64, (uintptr_t)cls, 0), ptrt(c)), c->exc);
+    LLVMBuildStore(c->b, jp_exception_class(c, cls), c->exc);
     LLVMBuildStore(c->b, LLVMConstNull(ptrt(c)),
                    LLVMBuildGEP2(c->b, i64, c->exc, (LLVMValueRef[]){jp_const_i64(c, 1)}, 1, ""));
     LLVMBuildStore(c->b, jp_const_i64(c, format),
@@ -583,6 +591,30 @@ typedef struct view {
     int ndim;
 } view;
 
+/* An index expression.  Sums and products of int64 values used as an
+ * index are built with nsw: index arithmetic that overflows int64 would
+ * address outside any array anyway, and the flag lets LLVM prove that
+ * i + 1 in a loop is not negative, so wrap-around folds away and the loop
+ * vectorises. */
+static LLVMValueRef
+lower_index_value(lctx *c, jp_node *n)
+{
+    jp_type *t = jp_node_type(c, n);
+    if (n->kind == E_BINOP && t->kind == JP_INT && t->bits == 64 && t->is_signed
+        && (n->u.binop.op == OP_ADD || n->u.binop.op == OP_SUB || n->u.binop.op == OP_MUL)) {
+        jp_type *lt = jp_node_type(c, n->u.binop.left), *rt = jp_node_type(c, n->u.binop.right);
+        if ((lt->kind == JP_INT || lt->kind == JP_BOOL) && (rt->kind == JP_INT || rt->kind == JP_BOOL)) {
+            LLVMValueRef a = lower_index_value(c, n->u.binop.left), b = lower_index_value(c, n->u.binop.right);
+            switch (n->u.binop.op) {
+            case OP_ADD: return LLVMBuildNSWAdd(c->b, a, b, "");
+            case OP_SUB: return LLVMBuildNSWSub(c->b, a, b, "");
+            default: return LLVMBuildNSWMul(c->b, a, b, "");
+            }
+        }
+    }
+    return jp_cast(c, jp_lower_expr(c, n), t, jp_type_int(64, 1));
+}
+
 /* Apply index items to arr: ints select (and drop a dimension), slices
  * narrow; trailing dimensions stay.  Fills v; returns 1 when every
  * dimension was selected by an int (an element). */
@@ -623,8 +655,7 @@ apply_index(lctx *c, LLVMValueRef arr, jp_type *t, jp_node **items, int nitems, 
             v->shape[v->ndim] = st;
             v->strides[v->ndim++] = LLVMBuildMul(c->b, stride, parts[2], "");
         } else {
-            jp_type *itype = jp_node_type(c, it);
-            LLVMValueRef i = jp_cast(c, jp_lower_expr(c, it), itype, jp_type_int(64, 1));
+            LLVMValueRef i = lower_index_value(c, it);
             i = wrap_index(c, i, size, k);
             off = LLVMBuildAdd(c->b, off, LLVMBuildMul(c->b, i, stride, ""), "");
         }
@@ -769,6 +800,10 @@ jp_lower_setitem(lctx *c, jp_node *s, int is_aug)
     int nitems;
     view v;
 
+    if (target->kind == E_ATTR && jp_node_type(c, target->u.attr.value)->kind == JP_CLASS) {
+        jp_lower_class_setattr(c, s, is_aug);
+        return;
+    }
     if (target->kind == E_ATTR || (target->kind == E_SUBSCRIPT && target->u.subscript.index->kind == E_STR)) {
         jp_type *ft;
         jp_node *recn = target->kind == E_ATTR ? target->u.attr.value : target->u.subscript.value;

@@ -242,6 +242,8 @@ lower_cmath(lctx *c, jp_node *n, const jp_math_fn *fn)
     }
 }
 
+static int input_check(lctx *c, const char *name, LLVMValueRef x, LLVMValueRef r);
+
 LLVMValueRef
 jp_lower_math_call(lctx *c, jp_node *n)
 {
@@ -296,7 +298,8 @@ jp_lower_math_call(lctx *c, jp_node *n)
             LLVMValueRef fl = intr(c, "floor", &args[1], 1);
             LLVMValueRef zero = jp_const_f64(c, 0.0);
             jp_check(c, LLVMBuildAnd(c->b, LLVMBuildFCmp(c->b, LLVMRealOEQ, args[0], zero, ""),
-                                     LLVMBuildFCmp(c->b, LLVMRealOLT, args[1], zero, ""), ""),
+                                     LLVMBuildAnd(c->b, LLVMBuildFCmp(c->b, LLVMRealOLT, args[1], zero, ""),
+                                                  is_finite(c, args[1]), ""), ""),
                      PyExc_ValueError, jp_errtext_get(ERR_MATH_DOMAIN));
             jp_check(c, LLVMBuildAnd(c->b, LLVMBuildAnd(c->b, LLVMBuildFCmp(c->b, LLVMRealOLT, args[0], zero, ""),
                                                        is_finite(c, args[0]), ""),
@@ -307,8 +310,34 @@ jp_lower_math_call(lctx *c, jp_node *n)
     } else {
         r = jp_call_extern(c, fn->libm, f64t(c), args, n->u.call.nargs);
     }
+    if (!(c->opts && c->opts->error_model_numpy) && n->u.call.nargs == 1 && input_check(c, name, args[0], r))
+        return r;
     math_checks(c, fn->check, r, args, n->u.call.nargs);
     return r;
+}
+
+/* The same errors as math_checks() for the hottest functions, tested on the
+ * argument with one compare (the result's NaN/inf tests cost more and
+ * serialise the loop on the call).  Returns 1 when it handled `name`. */
+static int
+input_check(lctx *c, const char *name, LLVMValueRef x, LLVMValueRef r)
+{
+    LLVMValueRef zero = jp_const_f64(c, 0.0), inf = jp_const_f64(c, __builtin_inf());
+    if (strcmp(name, "sqrt") == 0) {
+        jp_check(c, LLVMBuildFCmp(c->b, LLVMRealOLT, x, zero, ""), PyExc_ValueError, jp_errtext_get(ERR_MATH_DOMAIN));
+        return 1;
+    }
+    if (strcmp(name, "log") == 0 || strcmp(name, "log2") == 0 || strcmp(name, "log10") == 0) {
+        jp_check(c, LLVMBuildFCmp(c->b, LLVMRealOLE, x, zero, ""), PyExc_ValueError, jp_errtext_get(ERR_MATH_DOMAIN));
+        return 1;
+    }
+    if (strcmp(name, "exp") == 0 || strcmp(name, "expm1") == 0) {
+        jp_check(c, LLVMBuildAnd(c->b, LLVMBuildFCmp(c->b, LLVMRealOEQ, r, inf, ""),
+                                 LLVMBuildFCmp(c->b, LLVMRealOLT, x, inf, ""), ""),
+                 PyExc_OverflowError, jp_errtext_get(ERR_MATH_RANGE));
+        return 1;
+    }
+    return 0;
 }
 
 /* ---- builtins ---------------------------------------------------------------- */
@@ -394,8 +423,7 @@ lower_print(lctx *c, jp_node *n)
     for (int i = 0; i < n->u.call.nargs; i++) {
         jp_node *an = n->u.call.args[i];
         if (an->kind == E_STR) {
-            LLVMValueRef p = LLVMConstIntToPtr(LLVMConstInt(LLVMInt64TypeInContext(c->ctx), (uintptr_t)an->u.str.text, 0),
-                                               LLVMPointerTypeInContext(c->ctx, 0));
+            LLVMValueRef p = jp_module_string(c, an->u.str.text);
             jp_call_extern(c, "jp_rt_print_str", vt, &p, 1);
         } else {
             print_value(c, vals[i], jp_node_type(c, an));

@@ -122,8 +122,10 @@ float_pow(lctx *c, LLVMValueRef a, LLVMValueRef b, jp_node *right)
         return r;
     if (!square) {
         LLVMValueRef fl = intrinsic(c, "floor", t, &b, 1);
+        /* 0.0 ** -inf is inf in CPython: only a finite negative exponent raises */
         jp_check(c, LLVMBuildAnd(c->b, LLVMBuildFCmp(c->b, LLVMRealOEQ, a, zero, ""),
-                                 LLVMBuildFCmp(c->b, LLVMRealOLT, b, zero, ""), ""),
+                                 LLVMBuildAnd(c->b, LLVMBuildFCmp(c->b, LLVMRealOLT, b, zero, ""),
+                                              LLVMBuildFCmp(c->b, LLVMRealOGT, b, LLVMConstReal(t, -__builtin_inf()), ""), ""), ""),
                  PyExc_ZeroDivisionError, jp_errtext_get(ERR_ZERO_NEG_POW));
         /* a negative finite base to a finite non-integer power: CPython
          * returns a complex number, which a float function cannot */

@@ -1,5 +1,10 @@
-/* jit/nrt.c - the reference-counted memory blocks behind arrays allocated
- * in jit code (see nrt.h).  Pure C with atomics: safe without the GIL. */
+/* jit/nrt.c - the reference-counted memory blocks behind arrays and
+ * jitclass instances allocated in jit code (see nrt.h).  Atomics only:
+ * safe without the GIL, except adopted Python objects, whose release takes
+ * the GIL. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
 #include "jit/nrt.h"
 
 #include <stdlib.h>
@@ -7,11 +12,11 @@
 
 static int64_t live;
 
-jp_meminfo *
-jp_nrt_alloc(int64_t nbytes)
+static jp_meminfo *
+new_block(int64_t nbytes, int zeroed)
 {
     jp_meminfo *mi;
-    size_t size;
+    size_t size, rounded;
     if (nbytes < 0)
         return NULL;
     size = (size_t)nbytes;
@@ -19,13 +24,55 @@ jp_nrt_alloc(int64_t nbytes)
     if (mi == NULL)
         return NULL;
     /* aligned_alloc wants a multiple of the alignment (and never 0 bytes) */
-    mi->data = aligned_alloc(64, size ? (size + 63) & ~(size_t)63 : 64);
+    rounded = size ? (size + 63) & ~(size_t)63 : 64;
+    mi->data = aligned_alloc(64, rounded);
     if (mi->data == NULL) {
         free(mi);
         return NULL;
     }
+    if (zeroed)
+        memset(mi->data, 0, rounded);
     mi->refcount = 1;
     mi->size = size;
+    mi->dtor = NULL;
+    mi->adopted = 0;
+    __atomic_add_fetch(&live, 1, __ATOMIC_RELAXED);
+    return mi;
+}
+
+jp_meminfo *
+jp_nrt_alloc(int64_t nbytes)
+{
+    return new_block(nbytes, 0);
+}
+
+jp_meminfo *
+jp_nrt_alloc_dtor(int64_t nbytes, void (*dtor)(void *))
+{
+    jp_meminfo *mi = new_block(nbytes, 1);
+    if (mi)
+        mi->dtor = dtor;
+    return mi;
+}
+
+jp_meminfo *
+jp_nrt_adopt(void *pyobject)
+{
+    jp_meminfo *mi;
+    PyGILState_STATE st;
+    if (pyobject == NULL)
+        return NULL;
+    mi = malloc(sizeof *mi);
+    if (mi == NULL)
+        return NULL;
+    st = PyGILState_Ensure();
+    Py_INCREF((PyObject *)pyobject);
+    PyGILState_Release(st);
+    mi->refcount = 1;
+    mi->data = pyobject;
+    mi->size = 0;
+    mi->dtor = NULL;
+    mi->adopted = 1;
     __atomic_add_fetch(&live, 1, __ATOMIC_RELAXED);
     return mi;
 }
@@ -41,7 +88,15 @@ void
 jp_nrt_decref(jp_meminfo *mi)
 {
     if (mi && __atomic_sub_fetch(&mi->refcount, 1, __ATOMIC_ACQ_REL) == 0) {
-        free(mi->data);
+        if (mi->adopted) {
+            PyGILState_STATE st = PyGILState_Ensure();
+            Py_DECREF((PyObject *)mi->data);
+            PyGILState_Release(st);
+        } else {
+            if (mi->dtor)
+                mi->dtor(mi->data);
+            free(mi->data);
+        }
         free(mi);
         __atomic_sub_fetch(&live, 1, __ATOMIC_RELAXED);
     }

@@ -1,6 +1,9 @@
-/* jit/nrt.h - memory of arrays that jit code allocates: a reference-counted
- * block (meminfo).  Compiled code increfs/decrefs through the runtime; an
- * array handed to Python owns one reference through a capsule base. */
+/* jit/nrt.h - memory that jit code allocates: a reference-counted block
+ * (meminfo) behind arrays and jitclass instances.  Compiled code
+ * increfs/decrefs through the runtime; an array handed to Python owns one
+ * reference through a capsule base.  A block can carry a destructor (a
+ * jitclass releasing its fields), and can stand for a Python object it
+ * keeps alive (an array from Python stored in a jitclass field). */
 #ifndef JP_NRT_H
 #define JP_NRT_H
 
@@ -9,11 +12,17 @@
 
 typedef struct jp_meminfo {
     int64_t refcount;       /* atomic */
-    void *data;             /* 64-byte aligned */
+    void *data;             /* 64-byte aligned (or the adopted PyObject) */
     size_t size;
+    void (*dtor)(void *data);   /* run before the data is freed, or NULL */
+    int adopted;            /* data is a PyObject reference, not malloc'd */
 } jp_meminfo;
 
 jp_meminfo *jp_nrt_alloc(int64_t nbytes);       /* refcount 1; NULL on failure */
+/* Zeroed, with a destructor (jitclass instances). */
+jp_meminfo *jp_nrt_alloc_dtor(int64_t nbytes, void (*dtor)(void *));
+/* A block that owns a reference to a Python object (taken with the GIL). */
+jp_meminfo *jp_nrt_adopt(void *pyobject);
 void jp_nrt_incref(jp_meminfo *mi);             /* NULL is a no-op */
 void jp_nrt_decref(jp_meminfo *mi);
 /* Live blocks, for leak tests. */

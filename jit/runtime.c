@@ -6,6 +6,10 @@
 #include <Python.h>
 
 #include "jit/runtime.h"
+#include "jit/dispatcher.h"
+#include "jit/threadpool.h"
+
+#include <pthread.h>
 #include "jit/nrt.h"
 #include "jit/random.h"
 
@@ -491,6 +495,82 @@ jp_rt_slice(int64_t length, int64_t start, int64_t stop, int64_t step, int32_t f
     return 0;
 }
 
+/* ---- prange ------------------------------------------------------------------------ */
+
+typedef int32_t (*prange_body)(void *env, int64_t lo, int64_t hi, int64_t start, int64_t step,
+                               jp_excinfo *exc);
+
+typedef struct prange_ctx {
+    prange_body fn;
+    void *env;
+    int64_t start, step;
+    jp_excinfo *out;
+    int failed;
+} prange_ctx;
+
+static pthread_mutex_t prange_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+jp_rt_prange_lock(void)
+{
+    pthread_mutex_lock(&prange_mutex);
+}
+
+static void
+jp_rt_prange_unlock(void)
+{
+    pthread_mutex_unlock(&prange_mutex);
+}
+
+static void
+prange_chunk(void *vctx, int64_t lo, int64_t hi)
+{
+    prange_ctx *p = vctx;
+    jp_excinfo local = {NULL, NULL, 0, {0, 0, 0}};
+    if (__atomic_load_n(&p->failed, __ATOMIC_RELAXED))
+        return;
+    if (p->fn(p->env, lo, hi, p->start, p->step, &local) != 0) {
+        pthread_mutex_lock(&prange_mutex);
+        if (!p->failed) {
+            *p->out = local;
+            p->failed = 1;
+        }
+        pthread_mutex_unlock(&prange_mutex);
+    }
+}
+
+/* Run a prange body over range(start, stop, step) on the thread pool;
+ * 1 with *exc set when an iteration raised. */
+static int32_t
+jp_rt_prange(int64_t start, int64_t stop, int64_t step, prange_body fn, void *env, jp_excinfo *exc)
+{
+    prange_ctx p = {fn, env, start, step, exc, 0};
+    int64_t n;
+    if (step == 0) {
+        exc->cls = PyExc_ValueError;
+        exc->msg = "range() arg 3 must not be zero";
+        exc->format = 0;
+        return 1;
+    }
+    if (step > 0)
+        n = stop > start ? (int64_t)(((uint64_t)stop - (uint64_t)start - 1) / (uint64_t)step) + 1 : 0;
+    else
+        n = start > stop ? (int64_t)(((uint64_t)start - (uint64_t)stop - 1) / (uint64_t)(-step)) + 1 : 0;
+    jp_pool_parallel_for(n, prange_chunk, &p);
+    return p.failed;
+}
+
+/* A ufunc kernel raised: report it as the Python exception (the first one
+ * wins), taking the GIL, since NumPy may have released it. */
+static void
+jp_rt_ufunc_error(jp_excinfo *exc)
+{
+    PyGILState_STATE st = PyGILState_Ensure();
+    if (!PyErr_Occurred())
+        jp_raise_from_jit(exc);
+    PyGILState_Release(st);
+}
+
 #define SYM(fn) {#fn, (void *)fn}
 
 const jp_runtime_symbol jp_runtime_symbols[] = {
@@ -501,7 +581,9 @@ const jp_runtime_symbol jp_runtime_symbols[] = {
     SYM(jp_rt_print_u64), SYM(jp_rt_print_f64), SYM(jp_rt_print_c128),
     SYM(jp_rt_print_bool), SYM(jp_rt_print_none), SYM(jp_rt_print_str),
     SYM(jp_rt_print_tuple_begin), SYM(jp_rt_print_tuple_end),
+    SYM(jp_rt_ufunc_error), SYM(jp_rt_prange), SYM(jp_rt_prange_lock), SYM(jp_rt_prange_unlock),
     SYM(jp_rt_slice), SYM(jp_nrt_alloc), SYM(jp_nrt_incref), SYM(jp_nrt_decref),
+    SYM(jp_nrt_alloc_dtor), SYM(jp_nrt_adopt),
     SYM(jp_random_seed), SYM(jp_random_double), SYM(jp_random_gauss), SYM(jp_random_randint),
     {NULL, NULL},
 };

@@ -4,6 +4,9 @@
  * Also the mapping between NumPy dtypes and the JIT's element types. */
 #include "jit/types.h"
 #include "jit/numpy_api.h"
+#include "jit/jitclass.h"
+
+int jp_is_dispatcher(PyObject *obj);
 
 #include <string.h>
 
@@ -182,6 +185,13 @@ jp_typeof(PyObject *value)
                 return NULL;
         }
         return jp_type_tuple((int)n, elems);
+    }
+    if (jp_is_dispatcher(value))
+        return jp_type_function(value);
+    {
+        jp_type *ct = jp_jitclass_typeof(value);
+        if (ct)
+            return ct;
     }
     if (jp_numpy_ready()) {
         if (PyArray_Check(value))

@@ -158,8 +158,10 @@ jp_type_function(PyObject *dispatcher)
         t = new_type(JP_FUNCTION, buf, 1, 1);
     }
     Py_DECREF(name);
-    if (t)
+    if (t) {
+        Py_INCREF(dispatcher);      /* the type keeps its function alive */
         t->dispatcher = dispatcher;
+    }
     return t;
 }
 
@@ -239,10 +241,42 @@ jp_type_named_record(const char *name, int n, jp_type **elems, size_t *offsets, 
     return t;
 }
 
+jp_type *
+jp_type_class(const char *name, int n, const char **names, jp_type **types, PyObject *pyclass)
+{
+    char full[256];
+    size_t off = 0, align = 8;
+    jp_type *t;
+    snprintf(full, sizeof full, "instance.jitclass.%s", name);
+    t = new_type(JP_CLASS, full, 8, 8);
+    if (t == NULL)
+        return NULL;
+    t->n = n;
+    t->elems = malloc((size_t)(n ? n : 1) * sizeof *types);
+    t->offsets = malloc((size_t)(n ? n : 1) * sizeof(size_t));
+    t->field_names = malloc((size_t)(n ? n : 1) * sizeof(char *));
+    if (!t->elems || !t->offsets || !t->field_names)
+        return NULL;
+    for (int i = 0; i < n; i++) {
+        size_t a = types[i]->align;
+        off = (off + a - 1) / a * a;
+        t->elems[i] = types[i];
+        t->offsets[i] = off;
+        t->field_names[i] = strdup(names[i]);
+        off += types[i]->size;
+        if (a > align)
+            align = a;
+    }
+    t->struct_size = (off + align - 1) / align * align;
+    Py_INCREF(pyclass);
+    t->pyclass = pyclass;
+    return t;
+}
+
 int
 jp_type_is_managed(const jp_type *t)
 {
-    if (t->kind == JP_ARRAY)
+    if (t->kind == JP_ARRAY || t->kind == JP_CLASS)
         return 1;
     if (t->kind == JP_TUPLE)
         for (int i = 0; i < t->n; i++)

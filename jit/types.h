@@ -28,6 +28,7 @@ typedef enum jp_kind {
     JP_SLICE,       /* a slice in an index: start, stop, step (internal) */
     JP_RECORD,      /* a structured dtype: named fields at offsets */
     JP_RECORD_REF,  /* one element of a record array (a pointer into it) */
+    JP_CLASS,       /* a @jitclass instance: a reference-counted struct of fields */
 } jp_kind;
 
 typedef struct jp_type jp_type;
@@ -48,6 +49,8 @@ struct jp_type {
     const char **field_names;   /* record: field names (elems/offsets give types/offsets) */
     int type_num;           /* number/record: the NumPy type number (-1 if none) */
     PyObject *descr;        /* record: the NumPy dtype (owned) */
+    PyObject *pyclass;      /* class: the Python class (owned) */
+    size_t struct_size;     /* class: bytes of the field struct */
     void *llvm;             /* cached LLVMTypeRef (the JIT's one context) */
     PyObject *pyobj;        /* cached Python wrapper (jitprofile.types) */
     jp_type *next;          /* intern table chain */
@@ -84,7 +87,10 @@ static inline int jp_is_array(const jp_type *t)
     return t->kind == JP_ARRAY;
 }
 
-/* Whether values of t hold array references (arrays, tuples of them). */
+/* A @jitclass instance type: fields (names, types) laid out like a struct. */
+jp_type *jp_type_class(const char *name, int n, const char **names, jp_type **types, PyObject *pyclass);
+
+/* Whether values of t hold references (arrays, jitclass instances, tuples of them). */
 int jp_type_is_managed(const jp_type *t);
 
 #define JP_INT64   (jp_type_int(64, 1))

@@ -108,7 +108,98 @@ type_get_elements(PyObject *self, void *closure)
     return tuple;
 }
 
+static PyObject *
+type_get_ndim(PyObject *self, void *closure)
+{
+    jp_type *t = ((JpTypeObject *)self)->type;
+    (void)closure;
+    return PyLong_FromLong(t->kind == JP_ARRAY ? t->ndim : 0);
+}
+
+static PyObject *
+type_get_dtype(PyObject *self, void *closure)
+{
+    jp_type *t = ((JpTypeObject *)self)->type;
+    (void)closure;
+    if (t->dtype)
+        return jp_type_to_py(t->dtype);
+    if (t->kind == JP_TUPLE && t->n > 0) {
+        for (int i = 1; i < t->n; i++)
+            if (t->elems[i] != t->elems[0])
+                Py_RETURN_NONE;
+        return jp_type_to_py(t->elems[0]);
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+type_get_layout(PyObject *self, void *closure)
+{
+    jp_type *t = ((JpTypeObject *)self)->type;
+    (void)closure;
+    if (t->kind != JP_ARRAY)
+        Py_RETURN_NONE;
+    return PyUnicode_FromStringAndSize(&t->layout, 1);
+}
+
+static PyObject *
+type_get_readonly(PyObject *self, void *closure)
+{
+    (void)closure;
+    return PyBool_FromLong(((JpTypeObject *)self)->type->readonly);
+}
+
+static PyObject *
+type_get_count(PyObject *self, void *closure)
+{
+    (void)closure;
+    return PyLong_FromLong(((JpTypeObject *)self)->type->n);
+}
+
+static PyObject *
+type_get_signed(PyObject *self, void *closure)
+{
+    (void)closure;
+    return PyBool_FromLong(((JpTypeObject *)self)->type->is_signed);
+}
+
+static PyObject *
+type_getitem(PyObject *self, PyObject *key)
+{
+    /* float64[:], float64[:, :], float64[::1]: array types, Numba's spelling */
+    jp_type *t = ((JpTypeObject *)self)->type;
+    PyObject *items = PyTuple_Check(key) ? Py_NewRef(key) : PyTuple_Pack(1, key);
+    Py_ssize_t n;
+    char layout = 'A';
+    if (items == NULL)
+        return NULL;
+    n = PyTuple_GET_SIZE(items);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *sl = PyTuple_GET_ITEM(items, i), *step;
+        if (!PySlice_Check(sl)) {
+            Py_DECREF(items);
+            PyErr_SetString(PyExc_TypeError, "array types are spelled with slices: float64[:, ::1]");
+            return NULL;
+        }
+        step = ((PySliceObject *)sl)->step;
+        if (step != Py_None && PyLong_Check(step) && PyLong_AsLong(step) == 1)
+            layout = i == n - 1 ? 'C' : (i == 0 ? 'F' : 'A');
+    }
+    Py_DECREF(items);
+    return jp_type_to_py(jp_type_array(t, (int)n, layout, 0));
+}
+
+static PyMappingMethods type_as_mapping = {
+    .mp_subscript = type_getitem,
+};
+
 static PyGetSetDef type_getset[] = {
+    {"ndim", type_get_ndim, NULL, "array: the number of dimensions", NULL},
+    {"dtype", type_get_dtype, NULL, "array: the element type; UniTuple: its element type", NULL},
+    {"layout", type_get_layout, NULL, "array: 'C', 'F' or 'A'", NULL},
+    {"readonly", type_get_readonly, NULL, "array: not writeable", NULL},
+    {"count", type_get_count, NULL, "tuple: the number of elements", NULL},
+    {"signed", type_get_signed, NULL, "int: signed", NULL},
     {"kind", type_get_kind, NULL, "int, float, complex, bool, tuple, none, ...", NULL},
     {"bitwidth", type_get_bitwidth, NULL, "bits of a number type", NULL},
     {"elements", type_get_elements, NULL, "element types of a tuple type", NULL},
@@ -152,6 +243,7 @@ PyTypeObject JpType_Type = {
     .tp_repr = type_repr,
     .tp_str = type_repr,
     .tp_call = type_call,
+    .tp_as_mapping = &type_as_mapping,
     .tp_getset = type_getset,
     .tp_methods = type_methods,
     .tp_new = type_new,
@@ -198,6 +290,29 @@ done:
     return out;
 }
 
+static PyObject *
+sig_richcompare(PyObject *a, PyObject *b, int op)
+{
+    JpSignatureObject *x = (JpSignatureObject *)a, *y;
+    int eq;
+    if (!PyObject_TypeCheck(b, &JpSignature_Type) || (op != Py_EQ && op != Py_NE))
+        Py_RETURN_NOTIMPLEMENTED;
+    y = (JpSignatureObject *)b;
+    eq = x->return_type == y->return_type && PyObject_RichCompareBool(x->args, y->args, Py_EQ) == 1;
+    return PyBool_FromLong(op == Py_EQ ? eq : !eq);
+}
+
+static Py_hash_t
+sig_hash(PyObject *self)
+{
+    JpSignatureObject *sig = (JpSignatureObject *)self;
+    Py_hash_t h = PyObject_Hash(sig->args);
+    if (h == -1)
+        return -1;
+    h ^= (Py_hash_t)(uintptr_t)sig->return_type;
+    return h == -1 ? -2 : h;
+}
+
 static PyMemberDef sig_members[] = {
     {"return_type", T_OBJECT, offsetof(JpSignatureObject, return_type), READONLY, NULL},
     {"args", T_OBJECT, offsetof(JpSignatureObject, args), READONLY, NULL},
@@ -213,6 +328,8 @@ PyTypeObject JpSignature_Type = {
     .tp_dealloc = sig_dealloc,
     .tp_repr = sig_repr,
     .tp_members = sig_members,
+    .tp_richcompare = sig_richcompare,
+    .tp_hash = sig_hash,
 };
 
 /* _core.parse_signature(text) -> Signature */

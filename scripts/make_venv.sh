@@ -14,7 +14,7 @@ venv=${2:?usage: make_venv.sh X.Y DIR}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
-deps=("numpy>=2" "meson-python>=0.15" "meson>=1.2" ninja pytest hypothesis)
+deps=("numpy>=2" "meson-python>=0.15" "meson>=1.2" ninja pytest hypothesis cffi)
 read -r -a extra <<<"${JP_EXTRA_REQUIREMENTS:-}"
 name=$(basename "$venv")
 builddir="build/${name#.}"

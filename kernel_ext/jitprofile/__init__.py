@@ -5,12 +5,16 @@ the type objects (``float64``, ``int64``, ...) and the errors.
 """
 from . import _core
 from ._core import CompileError, TypingError, UnsupportedError, Dispatcher, typeof
-from .decorators import jit, njit
+from .decorators import jit, njit, prange
+from .ufunc import vectorize, guvectorize, set_num_threads, get_num_threads
+from .extending import generated_jit, overload
+from .jitclass import jitclass
 from .types import *  # noqa: F401,F403
 from . import types
 
 __version__ = "0.1.0"
-__all__ = ["jit", "njit", "typeof", "types", "Dispatcher", "CompileError", "TypingError",
+__all__ = ["jit", "njit", "prange", "generated_jit", "overload", "jitclass", "vectorize", "guvectorize", "set_num_threads", "get_num_threads",
+           "typeof", "types", "Dispatcher", "CompileError", "TypingError",
            "UnsupportedError"] + types.__all__
 
 

@@ -23,9 +23,11 @@ def jit(signature_or_function=None, locals=None, cache=False, pipeline_class=Non
     or a list of them, compile eagerly and fix the signatures.
 
     ``nopython=True`` is the only mode: there is no object-mode fallback.
-    ``cache=True`` is accepted; on-disk caching is not implemented yet, so
-    each process compiles anew.  ``parallel`` is accepted and ignored until
-    prange support lands.
+    ``cache=True`` keeps the compiled code on disk (``__pycache__`` beside the
+    source, or ``$JITPROFILE_CACHE_DIR``) for the next process; it is keyed on
+    the sources and frozen globals of every function the code depends on, the
+    CPU and the versions.  ``parallel=True`` runs ``prange`` loops on
+    the thread pool (with +, -, *, min and max reductions).
     """
     if not nopython or forceobj:
         raise ValueError("jitprofile compiles in nopython mode only: remove nopython=False / "
@@ -35,7 +37,7 @@ def jit(signature_or_function=None, locals=None, cache=False, pipeline_class=Non
     if unknown:
         raise TypeError(f"jit() got unexpected option(s): {', '.join(sorted(unknown))}")
     opts = {"nogil": nogil, "fastmath": bool(fastmath), "boundscheck": bool(boundscheck),
-            "error_model": error_model}
+            "error_model": error_model, "parallel": bool(parallel), "cache": bool(cache)}
 
     def wrap(func, sigs):
         disp = _core.Dispatcher(func, opts)
@@ -55,3 +57,11 @@ def njit(*args, **kwargs):
     """jit with nopython=True (the only mode)."""
     kwargs.pop("nopython", None)
     return jit(*args, **kwargs)
+
+
+def prange(*args):
+    """range() that runs in parallel inside @jit(parallel=True) code."""
+    return range(*args)
+
+
+prange._jitprofile_prange = True

@@ -17,19 +17,74 @@ Type = _core.Type
 Signature = _core.Signature
 
 
-def UniTuple(dtype, count):
-    """A tuple of `count` elements of one type."""
-    return _core.tuple_type([dtype] * count)
+class _Kind(type):
+    """Numba-style type classes: ``isinstance(t, types.Float)`` tests the kind
+    of a jitprofile Type (what @generated_jit and @overload receive)."""
+
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, _core.Type) and cls._matches(obj)
 
 
-def Tuple(*types):
-    """A tuple of the given element types (one argument: a sequence)."""
-    if len(types) == 1 and isinstance(types[0], (list, tuple)):
-        types = tuple(types[0])
-    return _core.tuple_type(list(types))
+class Type_(metaclass=_Kind):
+    _matches = staticmethod(lambda t: True)
+
+
+class Number(metaclass=_Kind):
+    _matches = staticmethod(lambda t: t.kind in ("int", "float", "complex", "bool"))
+
+
+class Integer(metaclass=_Kind):
+    _matches = staticmethod(lambda t: t.kind == "int")
+
+
+class Float(metaclass=_Kind):
+    _matches = staticmethod(lambda t: t.kind == "float")
+
+
+class Complex(metaclass=_Kind):
+    _matches = staticmethod(lambda t: t.kind == "complex")
+
+
+class Boolean(metaclass=_Kind):
+    _matches = staticmethod(lambda t: t.kind == "bool")
+
+
+class NoneType(metaclass=_Kind):
+    _matches = staticmethod(lambda t: t.kind == "none")
+
+
+class BaseTuple(metaclass=_Kind):
+    _matches = staticmethod(lambda t: t.kind == "tuple")
+
+
+class Array(metaclass=_Kind):
+    """``types.Array(float64, 2, 'C')`` builds an array type; isinstance tests one."""
+    _matches = staticmethod(lambda t: t.kind == "array")
+
+    def __new__(cls, dtype, ndim, layout="A", readonly=False):
+        return _core.Type(f"array({dtype}, {int(ndim)}d, {layout})")
+
+
+class UniTuple(metaclass=_Kind):
+    """``UniTuple(float64, 3)``: a tuple of `count` elements of one type."""
+    _matches = staticmethod(lambda t: t.kind == "tuple" and t.dtype is not None)
+
+    def __new__(cls, dtype, count):
+        return _core.tuple_type([dtype] * count)
+
+
+class Tuple(metaclass=_Kind):
+    """``Tuple(int64, float64)``: a tuple of the given element types."""
+    _matches = staticmethod(lambda t: t.kind == "tuple")
+
+    def __new__(cls, *types):
+        if len(types) == 1 and isinstance(types[0], (list, tuple)):
+            types = tuple(types[0])
+        return _core.tuple_type(list(types))
 
 
 __all__ = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
            "float32", "float64", "complex64", "complex128", "boolean", "bool_", "none",
            "void", "intp", "int_", "f4", "f8", "c8", "c16", "i1", "i2", "i4", "i8", "u1",
-           "u2", "u4", "u8", "double", "UniTuple", "Tuple"]
+           "u2", "u4", "u8", "double", "UniTuple", "Tuple", "Array", "Number", "Integer",
+           "Float", "Complex", "Boolean", "NoneType", "BaseTuple"]

@@ -50,3 +50,20 @@ def py_error(fn, *args):
     except Exception as e:  # noqa: BLE001
         return type(e), str(e)
     raise AssertionError("CPython did not raise")
+
+
+def run_isolated(tmp_path, source, timeout=60):
+    """Run ``source`` as a script in a fresh interpreter (for code that may hang or crash
+    the process); returns the CompletedProcess (stdout/stderr as text)."""
+    import subprocess
+    import sys
+    import textwrap
+    script = tmp_path / "isolated_case.py"
+    script.write_text(textwrap.dedent(source))
+    try:
+        return subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                              timeout=timeout, cwd=str(tmp_path))
+    except subprocess.TimeoutExpired as e:
+        partial = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
+        raise AssertionError(f"timed out after {timeout} s (hang?); output so far:\n{partial}") \
+            from None

@@ -443,3 +443,14 @@ def test_print_order_interleaves_with_python(capsys):
     print("after")
     p_one(2.5)
     assert capsys.readouterr().out == "before\n1\nafter\n2.5\n"
+
+
+@njit
+def apply_twice(g, x):
+    return g(g(x))
+
+
+def test_jitted_function_as_argument():
+    # Numba's first-class dispatcher arguments (the type language's function(name))
+    assert apply_twice(double, 3) == 12
+    assert apply_twice(double, 1.5) == 6.0

@@ -404,3 +404,49 @@ def test_tuple_unpacking_swap():
     assert swap(1, 2) == (2, 1)
     assert swap(1.5, -2.5) == (-2.5, 1.5)
     assert fib_iter(50) == 12586269025
+
+
+def test_range_near_int64_limits_terminates_like_python(tmp_path):
+    # The induction variable must not overflow past stop (an infinite loop in a naive
+    # `i += step; i < stop` lowering). Run in a child process in case it hangs.
+    from conftest import run_isolated
+    out = run_isolated(tmp_path, '''
+        from jitprofile import njit
+
+        @njit
+        def count_and_sum(a, b, c):
+            n = 0
+            s = 0
+            for i in range(a, b, c):
+                n += 1
+                s ^= i
+            return n, s
+
+        MIN, MAX = -2**63, 2**63 - 1
+        for args in [(MAX - 10, MAX, 4), (MIN + 10, MIN, -4), (0, MAX, 2**62),
+                     (MIN, MAX, 2**62), (MAX - 1, MAX, 1), (MAX, MIN, -2**62)]:
+            n = len(range(*args))
+            s = 0
+            for i in range(*args):
+                s ^= i
+            print(args, count_and_sum(*args) == (n, s), flush=True)
+    ''', timeout=15)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert len(lines) == 6 and all(ln.endswith("True") for ln in lines), out.stdout
+
+
+@njit
+def maybe_unbound(c):
+    if c:
+        y = 1
+    return y
+
+
+def test_possibly_unbound_local_is_an_error_not_garbage():
+    # CPython raises UnboundLocalError for c false; jit code must not return a value
+    # (a TypingError naming the variable at compile time is acceptable too).
+    from jitprofile import TypingError
+    with pytest.raises((UnboundLocalError, NameError, TypingError)) as ei:
+        maybe_unbound(False)
+    assert "y" in str(ei.value)

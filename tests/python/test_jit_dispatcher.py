@@ -280,3 +280,30 @@ def test_py_func_is_original_and_still_python():
     assert f.py_func is g
     assert f.py_func(1) == 2
     assert f(1) == 2
+
+
+@njit
+def optional_offset(a, b=None):
+    if b is None:
+        return a
+    return a + b
+
+
+def test_default_none_with_is_none_branch():
+    # the common Numba idiom: a None default tested with `is None` (the branch that
+    # would use None is pruned for that signature)
+    assert optional_offset(1) == 1
+    assert optional_offset(1, 2) == 3
+    assert optional_offset(1.5, b=2) == 3.5
+
+
+def test_explicit_int32_signature_never_silently_truncates_arguments():
+    @jit("int32(int32, int32)")
+    def add32(a, b):
+        return a + b
+
+    # a Python int that does not fit int32 must not be silently wrapped (2**40 -> 0):
+    # TypeError (no safe conversion from int64) or OverflowError are both acceptable
+    with pytest.raises((TypeError, OverflowError)):
+        add32(2**40, 1)
+    assert sig_strs(add32) == [("int32", "int32")]

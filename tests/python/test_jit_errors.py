@@ -448,3 +448,40 @@ def test_unsupported_construct(label, fn, marker, words):
         assert w in msg.lower(), (label, msg)
     lineno = line_of(HERE, marker)
     assert f"{HERE}:{lineno}:" in msg, (label, msg)
+
+
+@njit
+def non_ascii_before_error(x):
+    café = x
+    return café + undefined_after_accent  # NON-ASCII  # noqa: F821
+
+
+def test_column_counts_characters_not_utf8_bytes():
+    with pytest.raises(TypingError) as ei:
+        non_ascii_before_error(1)
+    err = ei.value
+    lineno = line_of(HERE, "NON-ASCII")
+    src = source_line(HERE, lineno)
+    assert err.lineno == lineno
+    assert err.col == src.index("undefined_after_accent") + 1, (err.col, str(err))
+    lines = str(err).splitlines()
+    code = code_part(src)
+    for k, ln in enumerate(lines[:-1]):
+        if code in ln and "^" in lines[k + 1]:
+            caret = lines[k + 1].index("^")
+            assert caret == ln.index(code) + code.index("undefined_after_accent"), str(err)
+            break
+    else:
+        pytest.fail("no caret line:\n" + str(err))
+
+
+@njit
+def huge_int_literal(x):
+    return x + 100000000000000000000000  # HUGE-LITERAL
+
+
+def test_int_literal_too_large_is_typing_error_with_caret():
+    with pytest.raises(TypingError) as ei:
+        huge_int_literal(1)
+    msg = _check_location(ei.value, {line_of(HERE, "HUGE-LITERAL")})
+    assert "100000000000000000000000" in msg

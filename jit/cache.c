@@ -1,0 +1,346 @@
+/* jit/cache.c - the payload of an on-disk cache entry and loading it.
+ *
+ * Payload: "JPC1", the instance count, then for each instance (the root
+ * first) its symbol, argument types and return type (type-language text),
+ * then the root's optimised IR (for inspect_llvm) and the object file.
+ * Every string is a u32 length and its bytes.  A cache=True compile runs in
+ * a private session (callees compiled into the same object file under
+ * names no other process uses, no process-specific addresses), so the
+ * object links on its own in a new process.
+ */
+#include "jit/cache.h"
+#include "jit/engine.h"
+#include "jit/symbols.h"
+#include "jit/debuginfo.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct buf {
+    char *data;
+    size_t len, cap;
+} buf;
+
+static int
+put(buf *b, const void *p, size_t n)
+{
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 4096;
+        while (cap < b->len + n)
+            cap *= 2;
+        if ((b->data = realloc(b->data, cap)) == NULL)
+            return -1;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    return 0;
+}
+
+static int
+put_str(buf *b, const char *s, size_t n)
+{
+    uint32_t len = (uint32_t)n;
+    return put(b, &len, 4) < 0 || put(b, s, n) < 0 ? -1 : 0;
+}
+
+static int
+put_cstr(buf *b, const char *s)
+{
+    return put_str(b, s, strlen(s));
+}
+
+static void
+type_list(char *out, size_t size, int n, jp_type **types)
+{
+    size_t off = 0;
+    out[0] = '\0';
+    for (int i = 0; i < n && off < size; i++)
+        off += (size_t)snprintf(out + off, size - off, "%s%s", i ? "; " : "", types[i]->name);
+}
+
+PyObject *
+jp_cache_key(int nargs, jp_type **argtypes)
+{
+    char text[4096];
+    type_list(text, sizeof text, nargs, argtypes);
+    return PyUnicode_FromString(text);
+}
+
+/* A type survives the trip through its text (records, jitclasses do not). */
+static int
+portable(jp_type *t)
+{
+    jp_type *back = jp_parse_type(t->name);
+    if (back == NULL)
+        PyErr_Clear();
+    return back == t;
+}
+
+int
+jp_cache_store(JpDispatcher *d, jp_session *s, jp_instance *root, const char *object, size_t len)
+{
+    buf b = {NULL, 0, 0};
+    uint32_t count = 0;
+    PyObject *deps = NULL, *mod = NULL, *r = NULL, *payload = NULL, *key = NULL;
+    uint64_t objlen = len;
+    int rc = -1;
+
+    for (jp_instance *i = s->pending; i; i = i->next) {
+        if (i->uncacheable || !portable(i->ret))
+            return 0;       /* fine: just not cached */
+        for (int k = 0; k < i->nargs; k++)
+            if (!portable(i->argtypes[k]))
+                return 0;
+        count++;
+    }
+    if (put(&b, "JPC1", 4) < 0 || put(&b, &count, 4) < 0)
+        goto nomem;
+    /* the root first, then its callees */
+    for (int pass = 0; pass < 2; pass++) {
+        for (jp_instance *i = s->pending; i; i = i->next) {
+            char types[4096];
+            if ((pass == 0) != (i == root))
+                continue;
+            type_list(types, sizeof types, i->nargs, i->argtypes);
+            if (put_cstr(&b, i->symbol) < 0 || put_cstr(&b, types) < 0 || put_cstr(&b, i->ret->name) < 0)
+                goto nomem;
+        }
+    }
+    if (put_cstr(&b, root->llvm_ir ? root->llvm_ir : "") < 0 || put(&b, &objlen, 8) < 0
+        || put(&b, object, len) < 0)
+        goto nomem;
+
+    /* what the code depends on: each function and the globals it froze */
+    if ((deps = PyList_New(0)) == NULL)
+        goto done;
+    for (jp_instance *i = s->pending; i; i = i->next) {
+        PyObject *entry = Py_BuildValue("(OO)", ((JpDispatcher *)i->dispatcher)->py_func, i->ir->frozen);
+        if (entry == NULL || PyList_Append(deps, entry) < 0) {
+            Py_XDECREF(entry);
+            goto done;
+        }
+        Py_DECREF(entry);
+    }
+    payload = PyBytes_FromStringAndSize(b.data, (Py_ssize_t)b.len);
+    key = jp_cache_key(root->nargs, root->argtypes);
+    mod = PyImport_ImportModule("jitprofile._cache");
+    if (payload == NULL || key == NULL || mod == NULL)
+        goto done;
+    r = PyObject_CallMethod(mod, "store", "OOOO", d->py_func, key, payload, deps);
+    if (r == NULL) {
+        /* a cache that cannot be written is not an error of the compile */
+        PyErr_WriteUnraisable(d->py_func);
+    }
+    rc = 0;
+    goto done;
+nomem:
+    PyErr_NoMemory();
+done:
+    free(b.data);
+    Py_XDECREF(deps);
+    Py_XDECREF(payload);
+    Py_XDECREF(key);
+    Py_XDECREF(mod);
+    Py_XDECREF(r);
+    return rc;
+}
+
+typedef struct reader {
+    const char *p, *end;
+} reader;
+
+static int
+get(reader *r, void *out, size_t n)
+{
+    if ((size_t)(r->end - r->p) < n)
+        return -1;
+    memcpy(out, r->p, n);
+    r->p += n;
+    return 0;
+}
+
+static char *
+get_str(reader *r)
+{
+    uint32_t n;
+    char *s;
+    if (get(r, &n, 4) < 0 || (size_t)(r->end - r->p) < n || (s = malloc((size_t)n + 1)) == NULL)
+        return NULL;
+    memcpy(s, r->p, n);
+    s[n] = '\0';
+    r->p += n;
+    return s;
+}
+
+/* "a; b; c" -> types; -1 when one does not parse */
+static int
+parse_types(char *text, jp_type **out, int max)
+{
+    int n = 0;
+    char *save = NULL;
+    if (text[0] == '\0')
+        return 0;
+    for (char *tok = strtok_r(text, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
+        while (*tok == ' ')
+            tok++;
+        if (n == max || (out[n++] = jp_parse_type(tok)) == NULL) {
+            PyErr_Clear();
+            return -1;
+        }
+    }
+    return n;
+}
+
+static void
+register_symbol(const char *symbol, jp_func_ir *ir, const char *sig)
+{
+    void *addr = jp_engine_lookup(symbol);
+    size_t size;
+    jp_line_span *lines;
+    int n_lines = 0, lo, hi;
+    if (addr == NULL) {
+        PyErr_Clear();
+        return;
+    }
+    size = jp_engine_symbol_size(symbol);
+    lo = ir->source_first_line;
+    hi = ir->source_lines ? lo + (int)PyList_GET_SIZE(ir->source_lines) - 1 : INT_MAX;
+    lines = jp_dbg_take_lines(symbol, lo, hi, &n_lines);
+    jp_symbols_add((uintptr_t)addr, (uintptr_t)addr + (size ? size : 1), ir->qualname, sig, ir->filename,
+                   ir->def_line, lines, n_lines);
+    free(lines);
+}
+
+jp_instance *
+jp_cache_load(JpDispatcher *d, int nargs, jp_type **argtypes)
+{
+    PyObject *mod, *key, *payload;
+    jp_instance *inst = NULL;
+    jp_func_ir *ir;
+    reader r;
+    uint32_t count;
+    uint64_t objlen;
+    char *symbol = NULL, *types = NULL, *ret = NULL, *ir_text = NULL, **callees = NULL;
+    jp_type *parsed[64], *rt;
+
+    if ((ir = jp_dispatcher_ir((PyObject *)d)) == NULL)
+        return NULL;
+    mod = PyImport_ImportModule("jitprofile._cache");
+    key = jp_cache_key(nargs, argtypes);
+    payload = (mod && key) ? PyObject_CallMethod(mod, "load", "OO", d->py_func, key) : NULL;
+    Py_XDECREF(mod);
+    Py_XDECREF(key);
+    if (payload == NULL) {
+        PyErr_WriteUnraisable(d->py_func);     /* an unreadable cache is a miss */
+        return NULL;
+    }
+    if (payload == Py_None) {
+        Py_DECREF(payload);
+        return NULL;
+    }
+    r.p = PyBytes_AS_STRING(payload);
+    r.end = r.p + PyBytes_GET_SIZE(payload);
+    if (r.end - r.p < 8 || memcmp(r.p, "JPC1", 4) != 0)
+        goto miss;
+    r.p += 4;
+    if (get(&r, &count, 4) < 0 || count == 0 || count > 4096)
+        goto miss;
+    if ((callees = calloc(count, sizeof(char *))) == NULL)
+        goto miss;
+    for (uint32_t i = 0; i < count; i++) {
+        char *sym = get_str(&r), *ty = get_str(&r), *rs = get_str(&r);
+        if (!sym || !ty || !rs) {
+            free(sym);
+            free(ty);
+            free(rs);
+            goto miss;
+        }
+        if (i == 0) {
+            symbol = sym;
+            types = ty;
+            ret = rs;
+        } else {
+            callees[i] = sym;
+            free(ty);
+            free(rs);
+        }
+    }
+    if ((ir_text = get_str(&r)) == NULL || get(&r, &objlen, 8) < 0 || (uint64_t)(r.end - r.p) != objlen)
+        goto miss;
+    if (parse_types(types, parsed, 64) != nargs || memcmp(parsed, argtypes, (size_t)nargs * sizeof *parsed) != 0)
+        goto miss;
+    if ((rt = jp_parse_type(ret)) == NULL) {
+        PyErr_Clear();
+        goto miss;
+    }
+    if (jp_engine_init() < 0 || jp_engine_add_object(r.p, (size_t)objlen) < 0)
+        goto fail;
+    inst = calloc(1, sizeof *inst);
+    if (inst == NULL)
+        goto fail;
+    inst->ir = ir;
+    inst->dispatcher = (PyObject *)d;
+    inst->nargs = nargs;
+    inst->argtypes = malloc((size_t)(nargs ? nargs : 1) * sizeof(jp_type *));
+    inst->var_types = malloc((size_t)(ir->nlocals ? ir->nlocals : 1) * sizeof(jp_type *));
+    inst->symbol = symbol;
+    symbol = NULL;
+    if (!inst->argtypes || !inst->var_types)
+        goto fail;
+    memcpy(inst->argtypes, argtypes, (size_t)nargs * sizeof(jp_type *));
+    for (int i = 0; i < ir->nlocals; i++)
+        inst->var_types[i] = i < nargs ? argtypes[i] : jp_type_unknown();
+    inst->ret = rt;
+    inst->llvm_ir = ir_text;
+    ir_text = NULL;
+    {
+        char tramp[512];
+        snprintf(tramp, sizeof tramp, "%s.tramp", inst->symbol);
+        inst->trampoline = (jp_trampoline)jp_engine_lookup(tramp);
+        if (inst->trampoline == NULL)
+            goto fail;
+    }
+    inst->entry = jp_engine_lookup(inst->symbol);
+    inst->code_size = jp_engine_symbol_size(inst->symbol);
+    inst->compiled = 1;
+    {
+        char sig[1024];
+        type_list(sig, sizeof sig, nargs, argtypes);
+        for (char *p = sig; *p; p++)
+            if (*p == ';')
+                *p = ',';
+        {
+            int n_lines = 0, lo = ir->source_first_line;
+            int hi = ir->source_lines ? lo + (int)PyList_GET_SIZE(ir->source_lines) - 1 : INT_MAX;
+            jp_line_span *lines = jp_dbg_take_lines(inst->symbol, lo, hi, &n_lines);
+            jp_symbols_add((uintptr_t)inst->entry, (uintptr_t)inst->entry + (inst->code_size ? inst->code_size : 1),
+                           ir->qualname, sig, ir->filename, ir->def_line, lines, n_lines);
+            free(lines);
+        }
+        /* callees inlined or not: name them too (their own file/lines are not kept) */
+        for (uint32_t i = 1; i < count; i++)
+            register_symbol(callees[i], ir, "cached callee");
+    }
+    goto done;
+
+miss:
+fail:
+    if (inst) {
+        jp_instance_free(inst);
+        inst = NULL;
+    }
+done:
+    free(symbol);
+    free(types);
+    free(ret);
+    free(ir_text);
+    if (callees) {
+        for (uint32_t i = 0; i < count; i++)
+            free(callees[i]);
+        free(callees);
+    }
+    Py_DECREF(payload);
+    return inst;
+}

@@ -1,0 +1,21 @@
+/* jit/cache.h - cache=True: compiled code kept on disk and reused by a new
+ * process.  C packs and unpacks the payload (symbols, types, IR text,
+ * object file); kernel_ext/jitprofile/_cache.py owns where it lives and
+ * when it is stale (the sources and frozen globals of every function the
+ * code depends on, the CPU, the versions). */
+#ifndef JP_CACHE_H
+#define JP_CACHE_H
+
+#include "jit/dispatcher.h"
+
+/* The instance for argtypes from the cache, or NULL: with no error when
+ * there is none (or it is stale), with one when loading failed. */
+jp_instance *jp_cache_load(JpDispatcher *d, int nargs, jp_type **argtypes);
+/* Compile root for argtypes in a private session and store the result.
+ * Returns the compiled (not yet registered) session's root, like a plain
+ * compile would. */
+int jp_cache_store(JpDispatcher *d, jp_session *s, jp_instance *root, const char *object, size_t len);
+/* The cache's key text for argument types: "float64, array(int64, 1d, C)". */
+PyObject *jp_cache_key(int nargs, jp_type **argtypes);
+
+#endif

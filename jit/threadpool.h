@@ -1,0 +1,17 @@
+/* jit/threadpool.h - the process's worker threads for parallel ufuncs and
+ * prange loops.  Plain pthreads; workers never touch Python. */
+#ifndef JP_THREADPOOL_H
+#define JP_THREADPOOL_H
+
+#include <stdint.h>
+
+typedef void (*jp_chunk_fn)(void *ctx, int64_t start, int64_t end);
+
+/* Run fn over [0, n) split in chunks across the workers and the calling
+ * thread; returns when every chunk is done.  Calls from inside a worker run
+ * serially (no nested parallelism). */
+void jp_pool_parallel_for(int64_t n, jp_chunk_fn fn, void *ctx);
+int jp_pool_num_threads(void);
+void jp_pool_set_num_threads(int n);
+
+#endif

@@ -1,0 +1,2 @@
+"""Numba-compatible location of jitclass."""
+from ..jitclass import jitclass  # noqa: F401
