@@ -23,4 +23,10 @@ def __getattr__(name):
     if name == "Profile":
         from .profile import Profile
         return Profile
+    if name in ("advise", "Suggestion"):
+        from . import advisor
+        return getattr(advisor, name)
+    if name in ("apply", "undo", "applied"):
+        from . import applier
+        return getattr(applier, name)
     raise AttributeError(f"module 'jitprofile' has no attribute {name!r}")
