@@ -85,7 +85,7 @@ function render({ model, el }) {
     h("div", { class: "jp-head" }, title, status, search, reset, legend),
     h("div", { class: "jp-flame-box" }, flame, tip),
     h("div", { class: "jp-cols" },
-      h("div", { class: "jp-col" }, h("h4", {}, "Hotspots"), table),
+      h("div", { class: "jp-col" }, h("h4", {}, "Hotspots"), h("div", { class: "jp-hot-box" }, table)),
       h("div", { class: "jp-col" }, h("h4", {}, "Threads (CPU per interval)"), timeline,
         h("h4", {}, "Arguments of the selected function"), args)),
     h("h4", {}, "Recommendations"), recs);

@@ -97,6 +97,7 @@ class LiveView:
         return self
 
     def _loop(self) -> None:
+        _core.sampler_ignore_thread()         # the profile is the cell's, not ours
         if self.parent is not None:
             try:
                 from IPython import get_ipython

@@ -87,7 +87,7 @@ def spin(seconds):
 def test_live_view_updates_while_the_profile_runs():
     pytest.importorskip("anywidget")
     from jitprofile.widget import LiveView, ProfileWidget
-    prof = Profile(hz=1000, args=None)
+    prof = Profile(hz=1000, wall=True, args=None)      # wall time: idle threads sampled too
     w = ProfileWidget()
     seen = []
     w.observe(lambda ch: seen.append((ch["new"], w.total, w.status)), names="updates")
@@ -103,6 +103,9 @@ def test_live_view_updates_while_the_profile_runs():
     assert w.status == "done" and seen[-1][2] == "done"
     names = {w.strings[w.funcs[5 * r[0]]] for r in w.hot}
     assert "spin" in names
+    # the updater thread keeps itself out of the profile
+    assert "LiveView._loop" not in names and "LiveView.update" not in names
+    assert [n for _p, _t, name, n in prof.data.threads() if name == "jitprofile-widget"] in ([], [0])
 
 
 def test_to_html_inlines_the_widget_and_the_tables(tmp_path):
