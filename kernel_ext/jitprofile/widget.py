@@ -106,8 +106,10 @@ class LiveView:
                     ip.set_parent(self.parent)
             except Exception:
                 pass
-        while not self._stop.wait(self.period):
+        next_t = time.monotonic() + self.period      # a fixed rate, whatever an update costs
+        while not self._stop.wait(max(0.0, next_t - time.monotonic())):
             self.update("running")
+            next_t = max(next_t + self.period, time.monotonic() + self.period / 4)
 
     def update(self, status: str) -> None:
         with self._lock:
