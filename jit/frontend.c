@@ -399,6 +399,21 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
     }
     if (PyErr_Occurred())
         return NULL;
+    if (!PyModule_Check(value) && !PyType_Check(value)) {
+        /* jitprofile.cuda intrinsics: cuda.threadIdx.x, cuda.grid, cuda.atomic.add, ... */
+        PyObject *marker = PyObject_GetAttrString(value, "_jitprofile_cuda");
+        if (marker && PyUnicode_Check(marker)) {
+            n = new_node(f, E_CALLEE, ast_node);
+            if (n) {
+                n->u.callee.kind = CALLEE_CUDA;
+                n->u.callee.name = jp_arena_strdup(f->ir->arena, PyUnicode_AsUTF8(marker));
+            }
+            Py_DECREF(marker);
+            return n;
+        }
+        Py_XDECREF(marker);
+        PyErr_Clear();
+    }
     {
         /* @generated_jit functions, and functions given an @overload */
         PyObject *template = NULL;
@@ -457,6 +472,17 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
         n->u.callee.id = id;
         n->u.callee.name = jp_arena_strdup(f->ir->arena, name);
         return n;
+    }
+    if (PyObject_TypeCheck(value, &JpType_Type)) {
+        /* jitprofile.float64 and friends as dtypes (np.empty(n, float64)) */
+        jp_type *dt = jp_type_from_py(value);
+        if (dt && jp_is_number(dt)) {
+            n = new_node(f, E_CONST, ast_node);
+            if (n)
+                n->u.cnst.type = jp_type_dtype(dt);
+            return n;
+        }
+        PyErr_Clear();
     }
     {
         jp_type *dt = jp_numpy_dtype_object(value);

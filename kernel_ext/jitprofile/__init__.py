@@ -25,7 +25,8 @@ def load_ipython_extension(ip):
 
 
 def __getattr__(name):
-    # the profiler's glue loads on first use: `import jitprofile` stays cheap
+    # the profiler's and the CUDA target's glue load on first use:
+    # `import jitprofile` stays cheap (cuda imports numpy)
     if name == "Profile":
         from .profile import Profile
         return Profile
@@ -35,4 +36,7 @@ def __getattr__(name):
     if name in ("apply", "undo", "applied"):
         from . import applier
         return getattr(applier, name)
+    if name == "cuda":
+        import importlib
+        return importlib.import_module(".cuda", __name__)
     raise AttributeError(f"module 'jitprofile' has no attribute {name!r}")

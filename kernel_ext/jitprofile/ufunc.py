@@ -9,7 +9,7 @@ import re
 
 from . import _core
 
-_TARGETS = ("cpu", "parallel")
+_TARGETS = ("cpu", "parallel", "cuda")
 
 
 def _split_signature(sig):
@@ -31,8 +31,7 @@ def _kernel(func):
 
 def _check_target(target):
     if target not in _TARGETS:
-        raise ValueError(f"unknown vectorize target {target!r}: use one of {', '.join(_TARGETS)}"
-                         " (the cuda target comes with GPU support)")
+        raise ValueError(f"unknown vectorize target {target!r}: use one of {', '.join(_TARGETS)}")
 
 
 def _element_type(value):
@@ -126,6 +125,12 @@ def vectorize(ftylist_or_function=(), identity=None, nopython=True, target="cpu"
     if not nopython:
         raise ValueError("vectorize compiles in nopython mode only")
     _check_target(target)
+    if target == "cuda":
+        from .cuda.ufunc import vectorize_cuda
+        if callable(ftylist_or_function) or not ftylist_or_function:
+            raise TypeError("vectorize(target='cuda') needs signatures, e.g. ['float64(float64, float64)']")
+        sigs = ftylist_or_function
+        return vectorize_cuda([sigs] if isinstance(sigs, str) else list(sigs))
 
     def wrap(func, sigs):
         if not sigs:
