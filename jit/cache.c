@@ -319,6 +319,21 @@ jp_cache_load(JpDispatcher *d, int nargs, jp_type **argtypes)
                            ir->qualname, sig, ir->filename, ir->def_line, lines, n_lines);
             free(lines);
         }
+        {
+            /* the trampoline, where O3 inlines the body: named for the sampler */
+            char tramp[512];
+            size_t tsize;
+            int n_lines = 0, lo = ir->source_first_line;
+            int hi = ir->source_lines ? lo + (int)PyList_GET_SIZE(ir->source_lines) - 1 : INT_MAX;
+            jp_line_span *lines;
+            snprintf(tramp, sizeof tramp, "%s.tramp", inst->symbol);
+            lines = jp_dbg_take_lines(tramp, lo, hi, &n_lines);
+            tsize = jp_engine_symbol_size(tramp);
+            if (tsize > 0)
+                jp_symbols_add_trampoline((uintptr_t)inst->trampoline, (uintptr_t)inst->trampoline + tsize,
+                                          ir->qualname, sig, ir->filename, ir->def_line, lines, n_lines);
+            free(lines);
+        }
         /* callees inlined or not: name them too (their own file/lines are not kept) */
         for (uint32_t i = 1; i < count; i++)
             register_symbol(callees[i], ir, "cached callee");

@@ -176,6 +176,7 @@ jp_codegen_session(jp_session *s)
         char tramp[512], sig[1024];
         jp_line_span *lines;
         int n_lines, lo, hi;
+        size_t tramp_size;
         snprintf(tramp, sizeof tramp, "%s.tramp", inst->symbol);
         inst->entry = jp_engine_lookup(inst->symbol);
         inst->trampoline = (jp_trampoline)jp_engine_lookup(tramp);
@@ -191,9 +192,18 @@ jp_codegen_session(jp_session *s)
         lo = inst->ir->source_lines ? inst->ir->source_first_line : inst->ir->def_line;
         hi = inst->ir->source_lines ? lo + (int)PyList_GET_SIZE(inst->ir->source_lines) - 1 : INT_MAX;
         lines = jp_dbg_take_lines(inst->symbol, lo, hi, &n_lines);
-        free(jp_dbg_take_lines(tramp, lo, hi, &(int){0}));
         jp_symbols_add((uintptr_t)inst->entry, (uintptr_t)inst->entry + (inst->code_size ? inst->code_size : 1),
                        inst->ir->qualname, sig, inst->ir->filename, inst->ir->def_line, lines, n_lines);
+        free(lines);
+        /* the trampoline too: the dispatcher calls it, and O3 inlines the
+         * function's body into it, so that is where samples land */
+        lines = jp_dbg_take_lines(tramp, lo, hi, &n_lines);
+        tramp_size = jp_engine_symbol_size(tramp);
+        if (tramp_size > 0)
+            jp_symbols_add_trampoline((uintptr_t)inst->trampoline,
+                                      (uintptr_t)inst->trampoline + tramp_size,
+                                      inst->ir->qualname, sig, inst->ir->filename,
+                                      inst->ir->def_line, lines, n_lines);
         free(lines);
         if (inst->loop) {
             /* the ufunc loop, with the kernel inlined into it, is named too */

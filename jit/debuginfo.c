@@ -125,20 +125,41 @@ jp_dbg_restore_location(jp_dbg *d, LLVMBuilderRef b, LLVMMetadataRef loc)
         LLVMSetCurrentDebugLocation2(b, loc);
 }
 
+/* A trampoline (<symbol>.tramp) only wraps its function: code inlined into
+ * it keeps the location it has in that function (one level below the
+ * trampoline's own), so that samples there read as the function's lines. */
+static int
+is_trampoline(LLVMValueRef fn)
+{
+    size_t len = 0;
+    const char *name = LLVMGetValueName2(fn, &len);
+    return len > 6 && memcmp(name + len - 6, ".tramp", 6) == 0;
+}
+
 void
 jp_dbg_flatten_inlined(LLVMModuleRef mod)
 {
-    for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn))
+    for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn)) {
+        int tramp = is_trampoline(fn);
         for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb))
             for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i)) {
-                LLVMMetadataRef loc = LLVMInstructionGetDebugLoc(i), at, outer = NULL;
+                LLVMMetadataRef loc = LLVMInstructionGetDebugLoc(i), at, outer = NULL,
+                                below = loc;
                 if (loc == NULL)
                     continue;
-                for (at = LLVMDILocationGetInlinedAt(loc); at; at = LLVMDILocationGetInlinedAt(at))
+                for (at = LLVMDILocationGetInlinedAt(loc); at; at = LLVMDILocationGetInlinedAt(at)) {
+                    if (outer)
+                        below = outer;
                     outer = at;
-                if (outer)
+                }
+                if (outer && tramp)     /* below's line, the trampoline's scope */
+                    LLVMInstructionSetDebugLoc(i, LLVMDIBuilderCreateDebugLocation(
+                        LLVMGetModuleContext(mod), LLVMDILocationGetLine(below),
+                        LLVMDILocationGetColumn(below), LLVMDILocationGetScope(outer), NULL));
+                else if (outer)
                     LLVMInstructionSetDebugLoc(i, outer);
             }
+    }
 }
 
 /* ---- the DWARF line program ---------------------------------------------------- */

@@ -561,7 +561,7 @@ arg_type(JpDispatcher *d, PyObject *arg, int i)
     if (t == NULL && !PyErr_Occurred() && jp_numpy_ready() && PyArray_Check(arg)) {
         PyArray_Descr *descr = PyArray_DESCR((PyArrayObject *)arg);
         PyErr_Format(PyExc_TypeError,
-                     "%U() argument '%U' is an array of dtype %R, which jit code does not support "
+                     "%U() argument '%U' is an array of dtype %S, which jit code does not support "
                      "(supported: bool, int8..int64, uint8..uint64, float32, float64, complex64, "
                      "complex128 and structured dtypes of those, aligned and in native byte order)",
                      d->name, param_name(d, i), (PyObject *)descr);

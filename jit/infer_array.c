@@ -215,8 +215,25 @@ jp_infer_subscript(ictx *c, jp_node *n, jp_type *v)
     if (idx->kind == E_TUPLE) {
         items = idx->u.tuple.elts;
         nitems = idx->u.tuple.n;
+        jp_irecord(c, idx, jp_type_none());
+    } else {
+        /* a tuple value as the index: a[t] with t = (i, j) */
+        jp_type *it = jp_ioperand(c, idx);
+        if (it == NULL || UNKNOWN(it))
+            return it;
+        if (it->kind == JP_TUPLE) {
+            for (int i = 0; i < it->n; i++)
+                if (!is_intlike(it->elems[i]))
+                    return jp_error_at(JpTypingError, c->ir, idx, NULL,
+                                       "an index tuple must hold integers, not %s", it->name);
+            if (it->n > v->ndim)
+                return jp_error_at(JpTypingError, c->ir, n, NULL,
+                                   "too many indices for an array of %d dimensions: %d given", v->ndim, it->n);
+            if (it->n == v->ndim)
+                return v->dtype->kind == JP_RECORD ? jp_type_record_ref(v->dtype) : v->dtype;
+            return jp_type_array(v->dtype, v->ndim - it->n, v->layout == 'C' ? 'C' : 'A', v->readonly);
+        }
     }
-    jp_irecord(c, idx, jp_type_none());
     for (int i = 0; i < nitems; i++) {
         jp_type *t = jp_ioperand(c, items[i]);
         if (t == NULL)
@@ -397,7 +414,7 @@ unary_result(jp_np_id id, jp_type *e)
     case NP_FLOOR: case NP_CEIL: case NP_TRUNC:
         if (e->kind == JP_COMPLEX)
             return NULL;
-        return e->kind == JP_FLOAT ? e : jp_type_float(64);
+        return e->kind == JP_BOOL ? jp_type_int(8, 1) : e;      /* NumPy 2 keeps integer dtypes */
     default:
         if (e->kind == JP_FLOAT || e->kind == JP_COMPLEX)
             return e;
@@ -446,9 +463,15 @@ reduce_type(ictx *c, jp_node *call, jp_np_id id, jp_type *a, jp_node *axis_node)
         else if (axis_node->kind == E_UNARY && axis_node->u.unary.op == UOP_NEG
                  && axis_node->u.unary.operand->kind == E_CONST)
             axis = -axis_node->u.unary.operand->u.cnst.v.i;
-        else
-            return jp_error_at(JpTypingError, c->ir, axis_node, "write the axis as a number",
-                               "axis must be a constant integer in jit code");
+        else {
+            /* an axis known at run time: the result still has ndim - 1 dimensions */
+            jp_type *at = jp_ioperand(c, axis_node);
+            if (at == NULL)
+                return NULL;
+            if (!is_intlike(at))
+                return jp_error_at(JpTypingError, c->ir, axis_node, NULL, "axis must be an integer, not %s", at->name);
+            return a->ndim == 1 ? r : jp_type_array(r, a->ndim - 1, 'C', 0);
+        }
         if (axis < -a->ndim || axis >= a->ndim)
             return jp_error_at(JpTypingError, c->ir, axis_node, NULL,
                                "axis %lld is out of bounds for an array of dimension %d", axis, a->ndim);
@@ -698,9 +721,6 @@ numpy_call(ictx *c, jp_node *call, jp_np_id id, jp_node *self_arg)
             return NULL;
         if (nargs < 1)
             return jp_error_at(JpTypingError, c->ir, call, NULL, "%s() needs an array", fn->name);
-        if ((id == NP_ARGMIN || id == NP_ARGMAX) && axis)
-            return jp_error_at(JpTypingError, c->ir, axis, NULL, "%s() with an axis is not supported in jit code",
-                               fn->name);
         {
             jp_node *ddof = arg_of(call, -1, "ddof");
             if (ddof && (t = jp_ioperand(c, ddof)) == NULL)

@@ -28,8 +28,9 @@ jp_numpy_ready(void)
 #include "jit/symbols.h"
 
 /* _core.jit_symbols() -> list of (start, end, display, filename, line,
- * lines): the symbol registry, for tests and for tools; lines is the line
- * table as a list of (code offset, line). */
+ * lines): the symbol registry's functions, for tests and for tools (their
+ * trampolines are left out); lines is the line table as a list of (code
+ * offset, line). */
 static PyObject *
 jit_symbols(PyObject *module, PyObject *unused)
 {
@@ -39,7 +40,10 @@ jit_symbols(PyObject *module, PyObject *unused)
     (void)unused;
     for (size_t i = 0; list && i < n; i++) {
         const jp_jit_symbol *s = jp_symbols_at(i);
-        PyObject *lines = PyList_New(s->n_lines), *item = NULL;
+        PyObject *lines, *item = NULL;
+        if (s->is_trampoline)
+            continue;
+        lines = PyList_New(s->n_lines);
         for (int k = 0; lines && k < s->n_lines; k++) {
             PyObject *row = Py_BuildValue("(II)", s->lines[k].code_offset, s->lines[k].line);
             if (row == NULL)

@@ -373,6 +373,87 @@ jp_arr_alloc(lctx *c, jp_type *t, LLVMValueRef *shape)
     return v;
 }
 
+/* ---- overlapping operands ------------------------------------------------------------ */
+
+static int
+may_overlap(lctx *c, LLVMValueRef a, jp_type *ta, LLVMValueRef b, jp_type *tb)
+{
+    (void)c;
+    (void)a;
+    (void)b;
+    /* only arrays with the same element type can be views of one buffer in
+     * a way that matters here; the run-time check decides */
+    return ta->kind == JP_ARRAY && tb->kind == JP_ARRAY;
+}
+
+/* [lo, hi) of the bytes an array touches (strides may be negative). */
+static void
+byte_extent(lctx *c, LLVMValueRef arr, jp_type *t, LLVMValueRef *lo, LLVMValueRef *hi)
+{
+    LLVMTypeRef i64 = LLVMInt64TypeInContext(c->ctx);
+    LLVMValueRef base = LLVMBuildPtrToInt(c->b, jp_arr_field(c, arr, 2, 0), i64, "");
+    LLVMValueRef neg = jp_const_i64(c, 0), pos = jp_const_i64(c, (long long)t->dtype->size);
+    LLVMValueRef empty = LLVMConstInt(LLVMInt1TypeInContext(c->ctx), 0, 0);
+    for (int k = 0; k < t->ndim; k++) {
+        LLVMValueRef n = jp_arr_field(c, arr, 3, k), st = jp_arr_field(c, arr, 4, k);
+        LLVMValueRef span = LLVMBuildMul(c->b, LLVMBuildSub(c->b, n, jp_const_i64(c, 1), ""), st, "");
+        LLVMValueRef is_neg = LLVMBuildICmp(c->b, LLVMIntSLT, span, jp_const_i64(c, 0), "");
+        neg = LLVMBuildAdd(c->b, neg, LLVMBuildSelect(c->b, is_neg, span, jp_const_i64(c, 0), ""), "");
+        pos = LLVMBuildAdd(c->b, pos, LLVMBuildSelect(c->b, is_neg, jp_const_i64(c, 0), span, ""), "");
+        empty = LLVMBuildOr(c->b, empty, LLVMBuildICmp(c->b, LLVMIntSLE, n, jp_const_i64(c, 0), ""), "");
+    }
+    *lo = LLVMBuildAdd(c->b, base, neg, "");
+    *hi = LLVMBuildSelect(c->b, empty, *lo, LLVMBuildAdd(c->b, base, pos, ""), "");
+}
+
+static LLVMValueRef copy_elem_kernel(lctx *c, void *vctx, LLVMValueRef *vals, jp_type **types);
+
+/* src itself, or a C-contiguous copy when its bytes overlap dst's. */
+static LLVMValueRef
+copy_if_overlapping(lctx *c, LLVMValueRef src, jp_type *ts, LLVMValueRef dst, jp_type *td)
+{
+    LLVMValueRef slo, shi, dlo, dhi, overlap, slot, copy;
+    jp_type *ct = jp_type_array(ts->dtype, ts->ndim, 'C', 0);
+    (void)td;
+    LLVMBasicBlockRef yes, done;
+    byte_extent(c, src, ts, &slo, &shi);
+    byte_extent(c, dst, td, &dlo, &dhi);
+    overlap = LLVMBuildAnd(c->b, LLVMBuildICmp(c->b, LLVMIntULT, slo, dhi, ""),
+                           LLVMBuildICmp(c->b, LLVMIntULT, dlo, shi, ""), "");
+    if (ts->ndim == td->ndim) {
+        /* exactly the same elements (a += a): updating in place is safe */
+        LLVMValueRef same = LLVMBuildICmp(c->b, LLVMIntEQ, jp_arr_field(c, src, 2, 0), jp_arr_field(c, dst, 2, 0), "");
+        for (int k = 0; k < ts->ndim; k++)
+            same = LLVMBuildAnd(c->b, same, LLVMBuildICmp(c->b, LLVMIntEQ, jp_arr_field(c, src, 4, k),
+                                                          jp_arr_field(c, dst, 4, k), ""), "");
+        overlap = LLVMBuildAnd(c->b, overlap, LLVMBuildNot(c->b, same, ""), "");
+    }
+    slot = jp_alloca(c, jp_llvm_type(c->ctx, ct), "src");
+    LLVMBuildStore(c->b, src, slot);
+    yes = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "overlap.copy");
+    done = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "overlap.done");
+    LLVMBuildCondBr(c->b, overlap, yes, done);
+    LLVMPositionBuilderAtEnd(c->b, yes);
+    {
+        jp_type *tin[1] = {ts};
+        LLVMValueRef in[1] = {src};
+        copy = jp_elementwise(c, ct, NULL, 1, in, tin, copy_elem_kernel, ts->dtype);
+        LLVMBuildStore(c->b, copy, slot);
+    }
+    LLVMBuildBr(c->b, done);
+    LLVMPositionBuilderAtEnd(c->b, done);
+    return LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, ct), slot, "");
+}
+
+static LLVMValueRef
+copy_elem_kernel(lctx *c, void *vctx, LLVMValueRef *vals, jp_type **types)
+{
+    (void)c;
+    (void)vctx;
+    (void)types;
+    return vals[0];
+}
+
 /* ---- elementwise kernels with broadcasting ---------------------------------------------- */
 
 typedef struct ew_ctx {
@@ -450,6 +531,17 @@ jp_elementwise(lctx *c, jp_type *rt, LLVMValueRef out, int nin, LLVMValueRef *in
         jp_type *t = tin[j];
         if (t->kind != JP_ARRAY)
             continue;
+        if (out && t->ndim > R) {
+            /* NumPy: a non-broadcastable output operand */
+            check_formatted(c, LLVMConstInt(LLVMInt1TypeInContext(c->ctx), 1, 0), PyExc_ValueError,
+                            JP_EXC_BROADCAST, jp_const_i64(c, 0), jp_arr_field(c, in[j], 3, 0), jp_const_i64(c, 1));
+            return out;
+        }
+        if (out && may_overlap(c, in[j], t, out, rt)) {
+            /* the output overlaps this input (a[1:] = a[:-1]): read a copy */
+            in[j] = copy_if_overlapping(c, in[j], t, out, rt);
+            t = tin[j] = jp_type_array(t->dtype, t->ndim, t->layout == 'C' ? 'C' : 'A', 0);
+        }
         if (t->layout != 'C' || t->ndim != R)
             all_c = 0;
         for (int k = 0; k < t->ndim; k++) {
@@ -686,6 +778,44 @@ index_items(jp_node *idx, jp_node ***items, int *n)
     }
 }
 
+/* a[t] with t a tuple value of ints: select its dimensions. */
+static int
+apply_tuple_index(lctx *c, LLVMValueRef arr, jp_type *t, jp_node *idx, view *v)
+{
+    jp_type *tt = jp_node_type(c, idx);
+    LLVMValueRef tv = jp_lower_expr(c, idx), off = jp_const_i64(c, 0);
+    v->ndim = 0;
+    for (int k = 0; k < t->ndim; k++) {
+        LLVMValueRef size = jp_arr_field(c, arr, 3, k), stride = stride_of(c, arr, t, k);
+        if (k < tt->n) {
+            LLVMValueRef i = jp_cast(c, LLVMBuildExtractValue(c->b, tv, (unsigned)k, ""), tt->elems[k],
+                                     jp_type_int(64, 1));
+            i = wrap_index(c, i, size, k);
+            off = LLVMBuildAdd(c->b, off, LLVMBuildMul(c->b, i, stride, ""), "");
+        } else {
+            v->shape[v->ndim] = size;
+            v->strides[v->ndim++] = stride;
+        }
+    }
+    v->data = LLVMBuildGEP2(c->b, LLVMInt8TypeInContext(c->ctx), jp_arr_field(c, arr, 2, 0), &off, 1, "");
+    return v->ndim == 0;
+}
+
+static int
+select_items(lctx *c, LLVMValueRef arr, jp_type *t, jp_node *single, view *v)
+{
+    jp_node **items;
+    int nitems;
+    if (single->kind != E_TUPLE && jp_node_type(c, single)->kind == JP_TUPLE)
+        return apply_tuple_index(c, arr, t, single, v);
+    index_items(single, &items, &nitems);
+    if (items == NULL)
+        items = &single;
+    return apply_index(c, arr, t, items, nitems, v);
+}
+
+static int select_items(lctx *c, LLVMValueRef arr, jp_type *t, jp_node *single, view *v);
+
 static LLVMValueRef
 record_field_ptr(lctx *c, LLVMValueRef rec, jp_type *rt, const char *field, jp_type **ftype)
 {
@@ -706,8 +836,7 @@ jp_lower_array_subscript(lctx *c, jp_node *n)
 {
     jp_type *at = jp_node_type(c, n->u.subscript.value), *rt = jp_node_type(c, n);
     LLVMValueRef arr = jp_lower_expr(c, n->u.subscript.value);
-    jp_node **items, *single = n->u.subscript.index;
-    int nitems;
+    jp_node *single = n->u.subscript.index;
     view v;
 
     if (at->kind == JP_RECORD_REF) {
@@ -715,10 +844,7 @@ jp_lower_array_subscript(lctx *c, jp_node *n)
         LLVMValueRef p = record_field_ptr(c, arr, at, single->u.str.text, &ft);
         return jp_arr_load(c, p, ft);
     }
-    index_items(single, &items, &nitems);
-    if (items == NULL)
-        items = &single;
-    if (apply_index(c, arr, at, items, nitems, &v))
+    if (select_items(c, arr, at, single, &v))
         return jp_arr_load(c, v.data, at->dtype);
     return make_view(c, arr, rt, &v);
 }
@@ -796,8 +922,7 @@ jp_lower_setitem(lctx *c, jp_node *s, int is_aug)
     jp_type *tt = jp_node_type(c, target), *bt;
     LLVMValueRef base, ptr, value;
     jp_type *vt;
-    jp_node **items, *single;
-    int nitems;
+    jp_node *single;
     view v;
 
     if (target->kind == E_ATTR && jp_node_type(c, target->u.attr.value)->kind == JP_CLASS) {
@@ -825,10 +950,7 @@ jp_lower_setitem(lctx *c, jp_node *s, int is_aug)
     bt = jp_node_type(c, target->u.subscript.value);
     base = jp_lower_expr(c, target->u.subscript.value);
     single = target->u.subscript.index;
-    index_items(single, &items, &nitems);
-    if (items == NULL)
-        items = &single;
-    if (apply_index(c, base, bt, items, nitems, &v)) {
+    if (select_items(c, base, bt, single, &v)) {
         /* one element */
         if (is_aug) {
             LLVMValueRef old = jp_arr_load(c, v.data, bt->dtype), b = jp_lower_expr(c, s->u.augassign.value);

@@ -224,6 +224,8 @@ unary_scalar(lctx *c, jp_np_id id, LLVMValueRef v, jp_type *vt, jp_type *rt)
         return jp_lower_binop(c, OP_MUL, v, rt, v, rt, rt, NULL);
     case NP_FLOOR: case NP_CEIL: case NP_TRUNC:
         v = jp_cast(c, v, vt, rt);
+        if (rt->kind != JP_FLOAT)
+            return v;       /* NumPy 2: an integer is its own floor */
         return fcall(c, id == NP_FLOOR ? "floor" : id == NP_CEIL ? "ceil" : "trunc", rt, &v, 1, 1);
     default:
         break;
@@ -232,9 +234,20 @@ unary_scalar(lctx *c, jp_np_id id, LLVMValueRef v, jp_type *vt, jp_type *rt)
     for (size_t i = 0; i < sizeof funcs / sizeof funcs[0]; i++) {
         if (funcs[i].id != id)
             continue;
-        if (rt->kind == JP_COMPLEX)
-            return funcs[i].cmath >= 0 ? complex_math(c, funcs[i].cmath, v, rt)
-                                       : LLVMGetUndef(jp_llvm_type(c->ctx, rt));
+        if (rt->kind == JP_COMPLEX) {
+            jp_type *pt = jp_type_float(rt->bits / 2);
+            LLVMValueRef one = jp_make_complex(c, rt, jp_cast(c, jp_const_f64(c, 1.0), jp_type_float(64), pt),
+                                               LLVMConstNull(jp_llvm_type(c->ctx, pt)));
+            if (funcs[i].cmath >= 0)
+                return complex_math(c, funcs[i].cmath, v, rt);
+            if (id == NP_EXPM1)        /* exp(z) - 1 */
+                return jp_lower_binop(c, OP_SUB, complex_math(c, 1, v, rt), rt, one, rt, rt, NULL);
+            if (id == NP_LOG1P)        /* log(1 + z) */
+                return complex_math(c, 2, jp_lower_binop(c, OP_ADD, one, rt, v, rt, rt, NULL), rt);
+            /* log2(z) = log(z) / log(2) */
+            return jp_lower_binop(c, OP_TRUEDIV, complex_math(c, 2, v, rt), rt,
+                                  jp_const_f64(c, 0.6931471805599453), jp_type_float(64), rt, NULL);
+        }
         return fcall(c, funcs[i].name, rt, &v, 1, funcs[i].intrinsic);
     }
     return v;
@@ -405,8 +418,11 @@ whole_reduce(lctx *c, jp_np_id id, LLVMValueRef arr, jp_type *t, jp_type *rt, LL
         id = r.id = NP_MAX;
     switch (id) {
     case NP_SUM: case NP_PROD:
-        r.acc_t = rt;
-        init = id == NP_SUM ? zero_of(c, rt) : one_of(c, rt);
+        /* float32 accumulates in float64 (NumPy's pairwise sum is about as
+         * accurate; a float32 running sum drifts by percents) */
+        r.acc_t = rt->kind == JP_FLOAT && rt->bits == 32 ? jp_type_float(64)
+                  : rt->kind == JP_COMPLEX && rt->bits == 64 ? jp_type_complex(128) : rt;
+        init = id == NP_SUM ? zero_of(c, r.acc_t) : one_of(c, r.acc_t);
         break;
     case NP_MEAN: case NP_VAR: case NP_STD:
         r.acc_t = dt->kind == JP_COMPLEX ? jp_type_complex(128) : jp_type_float(64);
@@ -489,25 +505,55 @@ axis_body(lctx *c, void *vctx, LLVMValueRef *idx)
 }
 
 static LLVMValueRef
+reduce_axis(lctx *c, jp_np_id id, LLVMValueRef arr, jp_type *t, jp_type *rt, LLVMValueRef ddof, int axis)
+{
+    axis_ctx x = {id, arr, NULL, ddof, t, rt, axis};
+    LLVMValueRef shape[32];
+    int j = 0;
+    for (int d = 0; d < t->ndim; d++)
+        if (d != axis)
+            shape[j++] = jp_arr_field(c, arr, 3, d);
+    x.out = jp_arr_alloc(c, rt, shape);
+    jp_loop_nest(c, rt->ndim, shape, axis_body, &x);
+    return x.out;
+}
+
+static LLVMValueRef
 lower_reduce(lctx *c, jp_np_id id, args *a, jp_type *rt)
 {
     jp_node *an = a->pos[0], *axis = kwarg(a, 1, "axis"), *ddofn = kwarg(a, -1, "ddof");
     jp_type *t = jp_node_type(c, an);
     LLVMValueRef arr = jp_lower_expr(c, an);
     LLVMValueRef ddof = ddofn ? as_i64(c, ddofn) : jp_const_i64(c, 0);
-    if (!is_none_node(c, axis) && t->ndim > 1) {
-        long long k = jp_node_type(c, axis)->kind == JP_INT && axis->kind == E_CONST ? axis->u.cnst.v.i
-                      : -axis->u.unary.operand->u.cnst.v.i;
-        axis_ctx x = {id, arr, NULL, ddof, t, rt, (int)(k < 0 ? k + t->ndim : k)};
-        LLVMValueRef shape[32];
-        int j = 0;
-        for (int d = 0; d < t->ndim; d++)
-            if (d != x.axis)
-                shape[j++] = jp_arr_field(c, arr, 3, d);
-        x.out = jp_arr_alloc(c, rt, shape);
-        jp_loop_nest(c, rt->ndim, shape, axis_body, &x);
-        return x.out;
+    int constant = axis && (axis->kind == E_CONST
+                            || (axis->kind == E_UNARY && axis->u.unary.operand->kind == E_CONST));
+    if (!is_none_node(c, axis) && t->ndim > 1 && constant) {
+        long long k = axis->kind == E_CONST ? axis->u.cnst.v.i : -axis->u.unary.operand->u.cnst.v.i;
+        return reduce_axis(c, id, arr, t, rt, ddof, (int)(k < 0 ? k + t->ndim : k));
     }
+    if (!is_none_node(c, axis) && t->ndim > 1) {
+        /* an axis known at run time: one branch per possible axis */
+        LLVMValueRef k = as_i64(c, axis), slot = jp_alloca(c, jp_llvm_type(c->ctx, rt), "reduced");
+        LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "axis.done");
+        k = LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, LLVMIntSLT, k, jp_const_i64(c, 0), ""),
+                            LLVMBuildAdd(c->b, k, jp_const_i64(c, t->ndim), ""), k, "");
+        jp_check(c, LLVMBuildICmp(c->b, LLVMIntUGE, k, jp_const_i64(c, t->ndim), ""), PyExc_ValueError,
+                 "axis is out of bounds for the array");
+        for (int d = 0; d < t->ndim; d++) {
+            LLVMBasicBlockRef here = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "axis.case");
+            LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "axis.next");
+            LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, k, jp_const_i64(c, d), ""), here, next);
+            LLVMPositionBuilderAtEnd(c->b, here);
+            LLVMBuildStore(c->b, reduce_axis(c, id, arr, t, rt, ddof, d), slot);
+            LLVMBuildBr(c->b, done);
+            LLVMPositionBuilderAtEnd(c->b, next);
+        }
+        LLVMBuildBr(c->b, done);
+        LLVMPositionBuilderAtEnd(c->b, done);
+        return LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, rt), slot, "");
+    }
+    if (!is_none_node(c, axis) && !constant)
+        as_i64(c, axis);        /* a 1-d array: any valid axis reduces it all */
     return whole_reduce(c, id, arr, t, rt, ddof);
 }
 
@@ -784,8 +830,13 @@ lower_linspace(lctx *c, args *a, jp_type *rt)
     jp_check(c, LLVMBuildICmp(c->b, LLVMIntSLT, num, jp_const_i64(c, 0), ""), PyExc_ValueError,
              "Number of samples must be non-negative.");
     div = LLVMBuildSelect(c->b, endpoint, LLVMBuildSub(c->b, num, jp_const_i64(c, 1), ""), num, "");
-    step = LLVMBuildFDiv(c->b, LLVMBuildFSub(c->b, stop, start, ""),
-                         LLVMBuildSIToFP(c->b, div, LLVMDoubleTypeInContext(c->ctx), ""), "");
+    {
+        /* NumPy: with one sample there is no step, and the sample is start */
+        LLVMValueRef delta = LLVMBuildFSub(c->b, stop, start, "");
+        step = LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, LLVMIntSGT, div, jp_const_i64(c, 0), ""),
+                               LLVMBuildFDiv(c->b, delta, LLVMBuildSIToFP(c->b, div, LLVMDoubleTypeInContext(c->ctx), ""), ""),
+                               delta, "");
+    }
     f.arr = jp_arr_alloc(c, rt, &num);
     f.t = rt;
     f.mode = 1;

@@ -240,14 +240,16 @@ jp_lower_binop(lctx *c, jp_binop op, LLVMValueRef a, jp_type *ta, LLVMValueRef b
         return numpy_errors(c) ? LLVMBuildSelect(c->b, bz, zero, r, "") : r;
     }
     case OP_POW: {
-        LLVMValueRef args[2] = {a, b};
+        LLVMValueRef args[2];
         if (work->is_signed)
-            jp_check(c, LLVMBuildICmp(c->b, LLVMIntSLT, b, LLVMConstNull(i64), ""), PyExc_ValueError,
+            jp_check(c, LLVMBuildICmp(c->b, LLVMIntSLT, b, LLVMConstNull(LLVMTypeOf(b)), ""), PyExc_ValueError,
                      "integer to a negative integer power is not supported in jit code "
                      "(the result would be a float): use a float base, e.g. float(x) ** n");
         if (right && right->kind == E_CONST && right->u.cnst.v.i == 2)
             return LLVMBuildMul(c->b, a, a, "");
-        return jp_call_extern(c, "jp_rt_ipow", i64, args, 2);
+        args[0] = jp_cast(c, a, work, jp_type_int(64, work->is_signed));
+        args[1] = jp_cast(c, b, work, jp_type_int(64, work->is_signed));
+        return jp_cast(c, jp_call_extern(c, "jp_rt_ipow", i64, args, 2), jp_type_int(64, work->is_signed), work);
     }
     case OP_LSHIFT:
     case OP_RSHIFT: {

@@ -1,5 +1,5 @@
 /* jit/module.c - PyInit for jitprofile._core: one extension module that
- * gathers the components (JIT, sampler, profiler).  Each component adds its
+ * gathers the components (JIT, sampler, profiler, stream).  Each component adds its
  * types and functions to the module through its own *_module_init().
  */
 #define PY_SSIZE_T_CLEAN
@@ -8,6 +8,7 @@
 int jp_jit_module_init(PyObject *m);
 int jp_sampler_module_init(PyObject *m);
 int jp_profiler_module_init(PyObject *m);
+int jp_viz_module_init(PyObject *m);
 
 static struct PyModuleDef core_module = {
     PyModuleDef_HEAD_INIT,
@@ -23,7 +24,7 @@ PyInit__core(void)
     if (m == NULL)
         return NULL;
     if (jp_jit_module_init(m) < 0 || jp_sampler_module_init(m) < 0
-        || jp_profiler_module_init(m) < 0) {
+        || jp_profiler_module_init(m) < 0 || jp_viz_module_init(m) < 0) {
         Py_DECREF(m);
         return NULL;
     }

@@ -45,10 +45,10 @@ write_perf_map(const jp_jit_symbol *sym)
     }
 }
 
-int
-jp_symbols_add(uintptr_t start, uintptr_t end, const char *name,
-               const char *signature, const char *filename, int first_line,
-               const jp_line_span *lines, int n_lines)
+static int
+add_symbol(uintptr_t start, uintptr_t end, const char *name,
+           const char *signature, const char *filename, int first_line,
+           const jp_line_span *lines, int n_lines, int is_trampoline)
 {
     size_t n = __atomic_load_n(&count, __ATOMIC_RELAXED);
     size_t ci = n >> CHUNK_BITS;
@@ -94,6 +94,7 @@ jp_symbols_add(uintptr_t start, uintptr_t end, const char *name,
     sym->first_line = first_line;
     sym->n_lines = n_lines;
     sym->lines = table;
+    sym->is_trampoline = is_trampoline;
     if (!sym->name || !sym->signature || !sym->filename)
         return -1;              /* leaks a few bytes once, never publishes */
     __atomic_store_n(&count, n + 1, __ATOMIC_RELEASE);
@@ -104,6 +105,24 @@ fail:
     free(table);
     free(display);
     return -1;
+}
+
+int
+jp_symbols_add(uintptr_t start, uintptr_t end, const char *name,
+               const char *signature, const char *filename, int first_line,
+               const jp_line_span *lines, int n_lines)
+{
+    return add_symbol(start, end, name, signature, filename, first_line,
+                      lines, n_lines, 0);
+}
+
+int
+jp_symbols_add_trampoline(uintptr_t start, uintptr_t end, const char *name,
+                          const char *signature, const char *filename,
+                          int first_line, const jp_line_span *lines, int n_lines)
+{
+    return add_symbol(start, end, name, signature, filename, first_line,
+                      lines, n_lines, 1);
 }
 
 size_t

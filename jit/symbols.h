@@ -28,6 +28,8 @@ typedef struct jp_jit_symbol {
     int first_line;         /* line of the def */
     int n_lines;            /* entries in lines[], sorted by code_offset */
     const jp_line_span *lines;
+    int is_trampoline;      /* the function's boxed-call entry (".tramp"),
+                             * into which O3 usually inlines its body */
 } jp_jit_symbol;
 
 /* Register a function (caller holds the GIL).  All strings and the line
@@ -36,6 +38,14 @@ typedef struct jp_jit_symbol {
 int jp_symbols_add(uintptr_t start, uintptr_t end, const char *name,
                    const char *signature, const char *filename, int first_line,
                    const jp_line_span *lines, int n_lines);
+
+/* Register the trampoline of a function (the entry the dispatcher calls,
+ * named jp.<qualname>.<n>.tramp): same names as the function, so that
+ * samples in it, or in the body O3 inlined into it, read as the function;
+ * its own line table; is_trampoline set. */
+int jp_symbols_add_trampoline(uintptr_t start, uintptr_t end, const char *name,
+                              const char *signature, const char *filename,
+                              int first_line, const jp_line_span *lines, int n_lines);
 
 /* Find the symbol containing ip.  Async-signal-safe, lock-free; the
  * returned pointer stays valid for the life of the process.  NULL when ip

@@ -1,7 +1,9 @@
 /* sampler/collector.c - the collector thread and the drain.
  *
- * The thread follows the process's threads and, every few milliseconds,
- * takes the GIL to drain the rings: each raw sample is symbolized (native
+ * The thread follows the process's threads every 20 ms and, every 100 ms
+ * (sooner when a ring fills up), takes the GIL to drain the rings: taking
+ * the GIL costs the sampled threads a hand-over each time, so it is done
+ * rarely.  Each raw sample is symbolized (native
  * addresses through the ELF symbolizer and the JIT registry, Python frames
  * through their code objects) and merged into one stack, root first, that
  * is interned into the profile's call tree.
@@ -27,8 +29,15 @@
 #include "sampler/sample.h"
 #include "sampler/symbolize_elf.h"
 
-#define DRAIN_INTERVAL_NS 10000000L     /* 10 ms */
-#define SCAN_EVERY 2                    /* thread scan every 2 drains */
+#define TICK_NS 10000000L               /* the collector wakes every 10 ms */
+#define SCAN_EVERY 2                    /* follows threads every 2 ticks */
+#define DRAIN_EVERY 10                  /* drains every 10 ticks (100 ms), */
+#define DRAIN_FILL_DIV 8                /* or when a ring is 1/8 full */
+
+/* The collector sleeps on this condition; stopping wakes it at once. */
+static pthread_mutex_t wake_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wake_cond;
+static int wake_ready;
 
 enum { NK_OTHER = 0, NK_EVAL = 1, NK_INTERP = 2 };
 
@@ -37,6 +46,7 @@ static jp_idmap pyframe_cache;      /* (code ptr, offset) -> frame id */
 static jp_idmap thread_index;       /* slot index -> profile thread id + 1 */
 static uint32_t scratch[JP_MAX_NATIVE + JP_MAX_PYFRAMES + 2];
 static uint32_t freed_frame = JP_NONE, unknown_frame = JP_NONE;
+void (*jp_drain_hook)(jp_profile *profile);
 
 static uint32_t
 special_frame(uint32_t *cache, const char *name)
@@ -272,34 +282,66 @@ jp_collector_drain(void)
     }
     jp_codes_after_drain(start);
     jp_threads_free_retired();
+    jp_S.drain_ns += jp_now_ns() - start;
+    jp_S.drains++;
+    if (jp_drain_hook != NULL)
+        jp_drain_hook(jp_S.profile);
     jp_S.draining = 0;
 }
 
+/* 0: the rings are empty; 1: they hold samples; 2: one of them is filling
+ * up (past 1/DRAIN_FILL_DIV of its capacity) and should be drained now. */
 static int
-rings_have_data(void)
+rings_fill(void)
 {
+    int any = 0;
     for (int i = 0; i < JP_MAX_THREADS; i++) {
         jp_slot *s = &jp_S.slots[i];
-        if (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) != JP_SLOT_FREE
-            && __atomic_load_n(&s->ring.head, __ATOMIC_ACQUIRE)
-               != __atomic_load_n(&s->ring.tail, __ATOMIC_ACQUIRE))
-            return 1;
+        uint64_t used;
+        if (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) == JP_SLOT_FREE)
+            continue;
+        used = __atomic_load_n(&s->ring.head, __ATOMIC_ACQUIRE)
+               - __atomic_load_n(&s->ring.tail, __ATOMIC_ACQUIRE);
+        if (used > s->ring.capacity / DRAIN_FILL_DIV)
+            return 2;
+        any |= used != 0;
     }
-    return 0;
+    return any;
 }
 
+/* Sleep one tick, or less when a stop is requested. */
+static void
+sleep_tick(void)
+{
+    struct timespec until;
+
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_nsec += TICK_NS;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&wake_lock);
+    while (!__atomic_load_n(&jp_S.stop_requested, __ATOMIC_ACQUIRE))
+        if (pthread_cond_timedwait(&wake_cond, &wake_lock, &until) == ETIMEDOUT)
+            break;
+    pthread_mutex_unlock(&wake_lock);
+}
+
+/* Draining takes the GIL from the sampled threads, so it happens rarely:
+ * every DRAIN_EVERY ticks, or sooner when a ring is filling up (deep
+ * stacks at high rates). */
 static void *
 collector_main(void *arg)
 {
     sigset_t all;
-    unsigned tick = 0;
+    unsigned tick = 0, since_drain = 0;
 
     (void)arg;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, NULL);
     for (;;) {
-        struct timespec ts = {0, DRAIN_INTERVAL_NS};
-        int stop = __atomic_load_n(&jp_S.stop_requested, __ATOMIC_ACQUIRE);
+        int stop = __atomic_load_n(&jp_S.stop_requested, __ATOMIC_ACQUIRE), fill;
 
         if (stop) {
             jp_threads_stop_all();
@@ -307,23 +349,42 @@ collector_main(void *arg)
         }
         if (tick++ % SCAN_EVERY == 0)
             jp_threads_scan();
-        if (rings_have_data()) {
+        fill = rings_fill();
+        if (fill == 2 || (fill == 1 && ++since_drain >= DRAIN_EVERY)) {
+            since_drain = 0;
             PyEval_RestoreThread(jp_S.collector_ts);
             jp_collector_drain();
             PyEval_SaveThread();
         }
-        while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-            ;
+        sleep_tick();
     }
     return NULL;
 }
 
+/* The collector's thread state is created and deleted in the collector
+ * thread itself.  From 3.12 on, deleting a thread state that is bound to
+ * a thread's PyGILState slot clears that slot in the *calling* thread:
+ * deleted from the thread that stops the session, it left that thread
+ * with no PyGILState_GetThisThreadState(), and every later sample of it
+ * without Python frames. */
 static void *
 collector_boot(void *arg)
 {
+    PyThreadState *ts = PyThreadState_New(jp_S.interp);
+
+    if (ts == NULL) {
+        __atomic_store_n((int *)arg, -1, __ATOMIC_RELEASE);
+        return NULL;
+    }
+    jp_S.collector_ts = ts;
     jp_S.collector_tid = (pid_t)gettid();
     __atomic_store_n((int *)arg, 1, __ATOMIC_RELEASE);
-    return collector_main(NULL);
+    collector_main(NULL);
+    PyEval_RestoreThread(ts);
+    PyThreadState_Clear(ts);
+    jp_S.collector_ts = NULL;
+    PyThreadState_DeleteCurrent();      /* releases the GIL */
+    return NULL;
 }
 
 int
@@ -333,6 +394,17 @@ jp_collector_start(void)
     pthread_attr_t attr;
 
     jp_S.collector_tid = -1;
+    if (!wake_ready) {
+        pthread_condattr_t ca;
+        pthread_condattr_init(&ca);
+        pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+        if (pthread_cond_init(&wake_cond, &ca) != 0) {
+            pthread_condattr_destroy(&ca);
+            return -1;
+        }
+        pthread_condattr_destroy(&ca);
+        wake_ready = 1;
+    }
     pthread_attr_init(&attr);
     if (pthread_create(&jp_S.collector, &attr, collector_boot, &ready) != 0) {
         pthread_attr_destroy(&attr);
@@ -341,14 +413,29 @@ jp_collector_start(void)
     pthread_attr_destroy(&attr);
     while (!__atomic_load_n(&ready, __ATOMIC_ACQUIRE))
         sched_yield();
+    if (ready < 0) {
+        pthread_join(jp_S.collector, NULL);
+        return -1;
+    }
     return 0;
 }
 
 void
 jp_collector_join(void)
 {
+    pthread_mutex_lock(&wake_lock);
     __atomic_store_n(&jp_S.stop_requested, 1, __ATOMIC_RELEASE);
+    pthread_cond_signal(&wake_cond);
+    pthread_mutex_unlock(&wake_lock);
     pthread_join(jp_S.collector, NULL);
+}
+
+void
+jp_collector_after_fork(void)
+{
+    /* the collector is gone; its lock may have been held at the fork */
+    pthread_mutex_init(&wake_lock, NULL);
+    wake_ready = 0;
 }
 
 void

@@ -32,6 +32,7 @@ after_fork_child(void)
         }
     }
     pthread_mutex_init(&jp_S.slots_lock, NULL);
+    jp_collector_after_fork();
     jp_S.running = 0;
     jp_S.stop_requested = 0;
     jp_S.collector_ts = NULL;
@@ -92,6 +93,7 @@ sampler_start(PyObject *mod, PyObject *args, PyObject *kw)
         s->state = JP_SLOT_FREE;
         s->busy = 0;
         s->has_timer = 0;
+        s->handler_ns = s->handler_calls = 0;
     }
     jp_codes_clear();
     jp_collector_reset_caches();
@@ -102,12 +104,11 @@ sampler_start(PyObject *mod, PyObject *args, PyObject *kw)
     jp_S.ring_words = (uint64_t)ring_kb * 1024 / 8;
     jp_S.pid = getpid();
     jp_S.samples = jp_S.dropped = jp_S.unresolved_code = jp_S.timer_errors = 0;
+    jp_S.drain_ns = jp_S.drains = jp_S.handler_ns = jp_S.handler_calls = 0;
     jp_S.profile = prof;
     jp_S.root_code = (uintptr_t)root;   /* kept alive by jp_codes below */
     prof->interval_s = 1.0 / hz;
-    jp_S.collector_ts = PyThreadState_New(PyThreadState_Get()->interp);
-    if (jp_S.collector_ts == NULL)
-        goto fail;
+    jp_S.interp = PyThreadState_Get()->interp;
     if (jp_signal_install() < 0) {
         PyErr_SetFromErrno(PyExc_OSError);
         goto fail;
@@ -128,11 +129,6 @@ sampler_start(PyObject *mod, PyObject *args, PyObject *kw)
     jp_threads_add((pid_t)gettid(), NULL);
     Py_RETURN_NONE;
 fail:
-    if (jp_S.collector_ts) {
-        PyThreadState_Clear(jp_S.collector_ts);
-        PyThreadState_Delete(jp_S.collector_ts);
-        jp_S.collector_ts = NULL;
-    }
     jp_S.profile = NULL;
     return NULL;
 }
@@ -150,9 +146,6 @@ sampler_stop(PyObject *mod, PyObject *noargs)
     jp_collector_drain();
     __atomic_store_n(&jp_S.running, 0, __ATOMIC_RELEASE);
     jp_codes_clear();
-    PyThreadState_Clear(jp_S.collector_ts);
-    PyThreadState_Delete(jp_S.collector_ts);
-    jp_S.collector_ts = NULL;
     jp_signal_restore();
     jp_S.profile = NULL;
     Py_CLEAR(jp_S.owner);
@@ -183,18 +176,29 @@ static PyObject *
 sampler_stats(PyObject *mod, PyObject *noargs)
 {
     int active = 0;
+    uint64_t hns = jp_S.handler_ns, hcalls = jp_S.handler_calls;
     (void)mod;
     (void)noargs;
     if (jp_S.slots)
-        for (int i = 0; i < JP_MAX_THREADS; i++)
-            active += jp_S.slots[i].state == JP_SLOT_ACTIVE;
-    return Py_BuildValue("{sKsKsKsKsisisisi}",
+        for (int i = 0; i < JP_MAX_THREADS; i++) {
+            jp_slot *s = &jp_S.slots[i];
+            active += s->state == JP_SLOT_ACTIVE;
+            if (s->state != JP_SLOT_FREE) {
+                hns += __atomic_load_n(&s->handler_ns, __ATOMIC_RELAXED);
+                hcalls += __atomic_load_n(&s->handler_calls, __ATOMIC_RELAXED);
+            }
+        }
+    return Py_BuildValue("{sKsKsKsKsisisisisKsKsKsK}",
                          "samples", (unsigned long long)jp_S.samples,
                          "dropped", (unsigned long long)jp_S.dropped,
                          "unresolved_code", (unsigned long long)jp_S.unresolved_code,
                          "timer_errors", (unsigned long long)jp_S.timer_errors,
                          "active_threads", active, "hz", jp_S.hz,
-                         "wall", jp_S.wall, "native", jp_S.native);
+                         "wall", jp_S.wall, "native", jp_S.native,
+                         "handler_calls", (unsigned long long)hcalls,
+                         "handler_ns", (unsigned long long)hns,
+                         "drains", (unsigned long long)jp_S.drains,
+                         "drain_ns", (unsigned long long)jp_S.drain_ns);
 }
 
 static PyObject *

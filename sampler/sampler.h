@@ -29,6 +29,8 @@ typedef struct jp_slot {
     int seen;               /* mark of the last /proc scan */
     char name[64];
     int name_dirty;         /* name changed since the collector looked */
+    uint64_t handler_ns;    /* time spent capturing (the profiler's own cost) */
+    uint64_t handler_calls;
 } jp_slot;
 
 typedef struct jp_session {
@@ -43,12 +45,15 @@ typedef struct jp_session {
     pthread_mutex_t slots_lock;     /* allocation of slots (not the handler) */
     pthread_t collector;
     pid_t collector_tid;
-    PyThreadState *collector_ts;
+    PyInterpreterState *interp;     /* the collector's thread state's */
+    PyThreadState *collector_ts;    /* created and deleted by the collector */
     PyObject *owner;        /* the ProfileData that owns profile */
     jp_profile *profile;
     uintptr_t root_code;    /* frames from this code object rootward are hidden */
     int draining;           /* the GIL holder is inside jp_collector_drain */
     uint64_t samples, dropped, unresolved_code, timer_errors;
+    uint64_t drain_ns, drains;      /* time the collector held the GIL */
+    uint64_t handler_ns, handler_calls;     /* of slots since reused */
 } jp_session;
 
 extern jp_session jp_S;
@@ -69,6 +74,10 @@ int jp_collector_start(void);
 void jp_collector_join(void);
 void jp_collector_drain(void);          /* GIL held */
 void jp_collector_reset_caches(void);   /* new profile: forget ids */
+void jp_collector_after_fork(void);     /* in a forked child */
+/* Called at the end of every drain, GIL held, with the session's profile
+ * (the stream publisher, viz_server/, copies what is new).  NULL: none. */
+extern void (*jp_drain_hook)(jp_profile *profile);
 
 /* code_table.c (GIL held) */
 int jp_codes_init(void);

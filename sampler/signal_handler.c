@@ -28,7 +28,7 @@ capture(jp_slot *slot, void *uc, int overrun)
     int n_native = 0, n_py = 0, trunc = 0;
     unsigned flags = 0;
     void *tstate;
-    struct timespec now;
+    struct timespec now, done;
 
     if (rec == NULL)
         return;
@@ -59,6 +59,10 @@ capture(jp_slot *slot, void *uc, int overrun)
              | (uint64_t)flags << 32
              | (uint64_t)(overrun < 0 ? 0 : overrun > 0xffff ? 0xffff : overrun) << 40;
     jp_ring_commit(&slot->ring, JP_SAMPLE_HDR_WORDS + n_native + 2 * (uint64_t)n_py);
+    clock_gettime(CLOCK_MONOTONIC, &done);
+    slot->handler_ns += (uint64_t)(done.tv_sec - now.tv_sec) * 1000000000ull
+                        + (uint64_t)done.tv_nsec - (uint64_t)now.tv_nsec;
+    slot->handler_calls++;
 }
 
 static void

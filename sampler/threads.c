@@ -205,8 +205,12 @@ jp_threads_free_retired(void)
     for (int i = 0; i < JP_MAX_THREADS; i++) {
         jp_slot *s = &jp_S.slots[i];
         if (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) == JP_SLOT_RETIRED
-            && jp_ring_peek(&s->ring) == NULL)
+            && jp_ring_peek(&s->ring) == NULL) {
+            jp_S.handler_ns += s->handler_ns;
+            jp_S.handler_calls += s->handler_calls;
+            s->handler_ns = s->handler_calls = 0;
             __atomic_store_n(&s->state, JP_SLOT_FREE, __ATOMIC_RELEASE);
+        }
     }
     pthread_mutex_unlock(&jp_S.slots_lock);
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # scripts/test.sh - owns running every test: setup (no demo), the C unit
 # tests (meson test in build/ctest), the whole pytest suite on CPython 3.11
-# (.venv), and the JIT tests (tests/python/test_jit_*.py, marker "not
-# slow") on CPython 3.12 and 3.13 in .venv-3.12 / .venv-3.13, each skipped
+# (.venv), and the JIT and profiler tests (tests/python/test_jit_*.py,
+# test_sampler_*.py, test_profile_*.py; marker "not slow") on CPython 3.12
+# and 3.13 in .venv-3.12 / .venv-3.13, each skipped
 # with a message when that interpreter is absent.  Every runner runs even
 # after another fails; the output ends with each runner's summary line and
 # the exit status is non-zero when anything failed.
@@ -89,12 +90,13 @@ else
   record "pytest 3.11" skip "no tests/python directory yet"
 fi
 
-# the JIT tests on the other supported versions
+# the JIT and profiler tests on the other supported versions
 shopt -s nullglob
-jit_tests=(tests/python/test_jit_*.py)
+jit_tests=(tests/python/test_jit_*.py tests/python/test_sampler_*.py
+           tests/python/test_profile_*.py)
 shopt -u nullglob
 for ver in 3.12 3.13; do
-  label="pytest $ver JIT"
+  label="pytest $ver JIT+profiler"
   venv=".venv-$ver"
   echo "== test: $venv (CPython $ver)"
   rc=0
@@ -108,7 +110,7 @@ for ver in 3.12 3.13; do
     continue
   fi
   if [[ ${#jit_tests[@]} -eq 0 ]]; then
-    record "$label" skip "build OK; no JIT tests (tests/python/test_jit_*.py) yet"
+    record "$label" skip "build OK; no JIT or profiler tests yet"
     continue
   fi
   run_pytest "$label" "$venv" "${jit_tests[@]}" -q -m "not slow"

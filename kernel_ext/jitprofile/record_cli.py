@@ -1,7 +1,10 @@
 """python -m jitprofile record [-r HZ] [--wall] [--no-native] [-o FILE]
-[--format text|collapsed|speedscope|json] (script.py | -m module) [args...]
+[--format text|collapsed|speedscope|json] [--serve ENDPOINT [--serve-public]]
+(script.py | -m module) [args...]
 
-Runs the target under jitprofile.Profile and writes the profile.  A target
+Runs the target under jitprofile.Profile and writes the profile.  With
+--serve, the profile is also streamed live (jitprofile.stream, a ZeroMQ PUB
+endpoint, loopback unless --serve-public) while the target runs.  A target
 that raises still yields its profile, then its traceback, and its exit code
 becomes ours.  Bad input (missing script, unknown format, rate out of range)
 is one line on stderr and exit code 2.
@@ -49,6 +52,10 @@ def _parser() -> _Parser:
     p.add_argument("-o", "--output", metavar="FILE", help="write the profile here (default stdout)")
     p.add_argument("--format", default=None, metavar="FMT",
                    help="text, collapsed, speedscope or json (default text, or from -o's suffix)")
+    p.add_argument("--serve", metavar="ENDPOINT",
+                   help="stream the profile live on tcp://127.0.0.1:PORT or ipc://PATH")
+    p.add_argument("--serve-public", action="store_true",
+                   help="allow --serve on a non-loopback address (read-only stream)")
     p.add_argument("-m", dest="module", metavar="MODULE", help="run a library module as a script")
     p.add_argument("target", nargs=argparse.REMAINDER, help="script.py [args...]")
     return p
@@ -126,6 +133,8 @@ def main(argv: list[str]) -> int:
                 raise _UsageError(f"cannot find script {script!r}")
         elif args.target and args.target[0] == "--":
             args.target = args.target[1:]
+        if args.serve_public and not args.serve:
+            raise _UsageError("--serve-public needs --serve ENDPOINT")
     except _UsageError as e:
         print(f"jitprofile record: error: {e}", file=sys.stderr)
         return 2
@@ -143,6 +152,16 @@ def main(argv: list[str]) -> int:
     except (_UsageError, ImportError, SyntaxError, OSError, ValueError) as e:
         print(f"jitprofile record: error: {e}", file=sys.stderr)
         return 2
+    publisher = None
+    if args.serve:
+        from .stream import Publisher
+        try:
+            publisher = Publisher(args.serve, allow_remote=args.serve_public)
+        except (OSError, ValueError) as e:     # PermissionError: not loopback
+            print(f"jitprofile record: error: {e}", file=sys.stderr)
+            return 2
+        print(f"jitprofile: streaming on {publisher.endpoint}", file=sys.stderr)
+    server_pid = os.getpid()            # only this process closes the stream
     prof = Profile(hz=args.rate, wall=args.wall, native=not args.no_native,
                    follow_children=not args.no_children, root=_run_target.__code__)
     rc = 0
@@ -151,6 +170,8 @@ def main(argv: list[str]) -> int:
         out_stream = os.fdopen(os.dup(sys.stdout.fileno()), "w")
     except (OSError, ValueError, AttributeError):
         out_stream = sys.__stdout__
+    if publisher is not None:
+        publisher.attach(prof)
     prof.start()
     try:
         _run_target(target, globals_)
@@ -167,6 +188,9 @@ def main(argv: list[str]) -> int:
         rc = 1
     finally:
         prof.stop()
+        if publisher is not None and os.getpid() == server_pid:
+            publisher.push()           # children merged, threads named: send, END
+            publisher.close()
     out = _render(prof, fmt)
     if args.output:
         with open(args.output, "w") as f:

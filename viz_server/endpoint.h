@@ -1,0 +1,14 @@
+/* viz_server/endpoint.h - the publisher's bind policy (loopback unless
+ * asked otherwise). */
+#ifndef JP_ENDPOINT_H
+#define JP_ENDPOINT_H
+
+#include <stddef.h>
+
+/* Check ep for binding.  0: allowed, the endpoint to bind is written to out
+ * (localhost rewritten to 127.0.0.1) and *ipv6 says whether the socket
+ * needs ZMQ_IPV6.  -1: refused, the reason in why. */
+int jp_endpoint_check(const char *ep, int allow_remote, char *out, size_t out_cap,
+                      int *ipv6, char *why, size_t why_cap);
+
+#endif
