@@ -178,15 +178,25 @@ argrec_poll_start(PyObject *mod, PyObject *args, PyObject *kw)
 }
 
 static PyObject *
-argrec_poll_stop(PyObject *mod, PyObject *noargs)
+argrec_poll_stop(PyObject *mod, PyObject *args, PyObject *kw)
 {
+    static char *kwlist[] = {"disarm", NULL};
+    int disarm = 1;
+
     (void)mod;
-    (void)noargs;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|p", kwlist, &disarm))
+        return NULL;
     if (P.timer) {
-        struct itimerval off = {{0, 0}, {0, 0}};
-        setitimer(ITIMER_REAL, &off, NULL);
-        P.timer = 0;
+        /* a program that took SIGALRM over keeps a timer of its own; ours
+         * is one-shot and at most a second away */
+        struct itimerval off = {{0, 0}, {0, 0}}, cur;
+        if (disarm || (getitimer(ITIMER_REAL, &cur) == 0 && cur.it_interval.tv_sec == 0
+                       && cur.it_interval.tv_usec == 0
+                       && (cur.it_value.tv_sec == 0
+                           || (cur.it_value.tv_sec == 1 && cur.it_value.tv_usec == 0))))
+            setitimer(ITIMER_REAL, &off, NULL);
     }
+    P.timer = 0;
     if (P.rec != NULL)
         jp_arghooks_window(P.rec, 0);
     P.rec = NULL;
@@ -235,7 +245,11 @@ static PyMethodDef argpoll_methods[] = {
      "argrec_poll_start(recorder, profile, hot_share=0.05, min_samples=5, period=0.05, "
      "window=0.002, timer=True): sampled mode's driver; timer: arm SIGALRM (install "
      "argrec_poll as its handler first)."},
-    {"argrec_poll_stop", argrec_poll_stop, METH_NOARGS, "Stop the driver (and its timer)."},
+    {"argrec_poll_stop", (PyCFunction)(void (*)(void))argrec_poll_stop,
+     METH_VARARGS | METH_KEYWORDS,
+     "argrec_poll_stop(disarm=True): stop the driver and its SIGALRM timer; disarm=False "
+     "(the program took the signal over meanwhile): only a timer that looks like ours "
+     "(one-shot, at most a second away)."},
     {"argrec_poll", argrec_poll, METH_VARARGS,
      "argrec_poll(*ignored): one tick: close the open recording window, or poll (the number "
      "of functions newly watched) and open one.  Also the SIGALRM handler."},

@@ -115,10 +115,12 @@ class ArgSession:
             if self._timer is not threading.current_thread():
                 self._timer.join()
             self._timer = None
-        _core.argrec_poll_stop()
-        if self._old_alarm is not None:
+        ours = self._old_alarm is not None and signal.getsignal(signal.SIGALRM) is _core.argrec_poll
+        # a program that took SIGALRM over meanwhile keeps its handler and timer
+        _core.argrec_poll_stop(disarm=ours)
+        if ours:
             signal.signal(signal.SIGALRM, self._old_alarm)
-            self._old_alarm = None
+        self._old_alarm = None
 
     def _thread_loop(self) -> None:
         period = self.period
