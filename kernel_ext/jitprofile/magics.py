@@ -6,7 +6,9 @@
     %jitprofile_undo [N ...]         undo them
 
 With a widget front end (a Jupyter kernel, anywidget installed) they show the
-live widget (widget.py); otherwise they print the text report.
+live widget (widget.py); otherwise they print the text report.  After a
+%%jitprofile cell, `_jitprofile` in the user namespace is its Profile and
+`_jitprofile.suggestions` its recommendations.
 """
 from __future__ import annotations
 
