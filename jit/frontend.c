@@ -424,7 +424,32 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
                 template = Py_NewRef(value);
             } else {
                 PyObject *ext = PyImport_GetModule(PyUnicode_FromString("jitprofile.extending"));
+                PyObject *uf = PyImport_GetModule(PyUnicode_FromString("jitprofile.ufunc"));
                 PyErr_Clear();
+                if (uf) {
+                    /* a @vectorize ufunc called on scalars: its kernel */
+                    PyObject *k = PyObject_CallMethod(uf, "_lookup", "O", value);
+                    Py_DECREF(uf);
+                    if (k == NULL) {
+                        Py_XDECREF(ext);
+                        return NULL;
+                    }
+                    if (jp_is_dispatcher(k)) {
+                        n = new_node(f, E_CALLEE, ast_node);
+                        if (n == NULL || PyList_Append(f->ir->refs, k) < 0) {
+                            Py_DECREF(k);
+                            Py_XDECREF(ext);
+                            return NULL;
+                        }
+                        n->u.callee.kind = CALLEE_DISPATCHER;
+                        n->u.callee.obj = k;
+                        n->u.callee.name = jp_arena_strdup(f->ir->arena, name);
+                        Py_DECREF(k);
+                        Py_XDECREF(ext);
+                        return n;
+                    }
+                    Py_DECREF(k);
+                }
                 if (ext) {
                     PyObject *t = PyObject_CallMethod(ext, "_lookup", "O", value);
                     Py_DECREF(ext);

@@ -24,9 +24,20 @@ def _split_signature(sig):
     raise TypeError(f"a vectorize signature must be a string or a signature object, not {sig!r}")
 
 
+_kernels = {}       # ufunc -> its kernel's dispatcher (calls from jitted code)
+
+
 def _kernel(func):
     # ufunc kernels follow NumPy's error rules: x / 0.0 gives inf, no exception
     return _core.Dispatcher(func, {"error_model": "numpy"})
+
+
+def _lookup(obj):
+    """The dispatcher jitted code calls for a ufunc made here, or None."""
+    try:
+        return _kernels.get(obj)
+    except TypeError:
+        return None
 
 
 def _check_target(target):
@@ -60,6 +71,7 @@ class DUFunc:
         self.__qualname__ = func.__qualname__
         self.__doc__ = func.__doc__
         self.__wrapped__ = func
+        _kernels[self] = self._disp
 
     def _ensure(self, key):
         if key in self._keys:
@@ -137,8 +149,11 @@ def vectorize(ftylist_or_function=(), identity=None, nopython=True, target="cpu"
             return DUFunc(func, identity, target)
         loops = [_split_signature(s) for s in sigs]
         nin = len(loops[0][0])
-        return _core.build_ufunc(_kernel(func), list(loops), func.__name__, func.__doc__ or "", nin, 1,
-                                 identity, target == "parallel", None, (), ())
+        kernel = _kernel(func)
+        uf = _core.build_ufunc(kernel, list(loops), func.__name__, func.__doc__ or "", nin, 1,
+                               identity, target == "parallel", None, (), ())
+        _kernels[uf] = kernel
+        return uf
 
     if callable(ftylist_or_function) and not isinstance(ftylist_or_function, (_core.Type, _core.Signature)):
         return wrap(ftylist_or_function, [])
