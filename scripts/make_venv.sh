@@ -15,7 +15,8 @@ venv=${2:?usage: make_venv.sh X.Y DIR}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
-deps=("numpy>=2" "meson-python>=0.15" "meson>=1.2" ninja pytest hypothesis cffi)
+deps=("numpy>=2" "meson-python>=0.15" "meson>=1.2" ninja pytest hypothesis cffi
+      setuptools)   # cffi's API mode (out-of-line modules) needs it on Python >= 3.12
 # the notebook front (issue 6): anywidget + ipywidgets are the widget's runtime
 # deps; jupyterlab, nbclient and playwright (driving Debian's chromium, never
 # `playwright install`) run tests/python/test_notebook*.py.  ipykernel >= 7.0.2:
