@@ -1,6 +1,8 @@
 /* profiler/module_init.c - registers the profiler's Python-facing types
  * in jitprofile._core. */
 #include "profiler/profile_object.h"
+#include "profiler/argrecord_object.h"
+#include "profiler/recommend.h"
 
 int
 jp_profiler_module_init(PyObject *m)
@@ -12,5 +14,7 @@ jp_profiler_module_init(PyObject *m)
         Py_DECREF(&JpProfileData_Type);
         return -1;
     }
-    return 0;
+    if (jp_argrecord_module_init(m) < 0)
+        return -1;
+    return jp_recommend_module_init(m);
 }

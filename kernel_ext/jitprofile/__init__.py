@@ -18,12 +18,24 @@ __all__ = ["jit", "njit", "prange", "generated_jit", "overload", "jitclass", "ve
            "UnsupportedError"] + types.__all__
 
 
+def load_ipython_extension(ip):
+    """`%load_ext jitprofile`: the %%jitprofile magics (jitprofile.magics)."""
+    from .magics import load
+    load(ip)
+
+
 def __getattr__(name):
     # the profiler's and the CUDA target's glue load on first use:
     # `import jitprofile` stays cheap (cuda imports numpy)
     if name == "Profile":
         from .profile import Profile
         return Profile
+    if name in ("advise", "Suggestion"):
+        from . import advisor
+        return getattr(advisor, name)
+    if name in ("apply", "undo", "applied"):
+        from . import applier
+        return getattr(applier, name)
     if name == "cuda":
         import importlib
         return importlib.import_module(".cuda", __name__)

@@ -8,8 +8,16 @@ import sys
 
 from .record_cli import main as _record_main
 
+
+def _advise_main(argv: list[str]) -> int:
+    from .advise_cli import main
+    return main(argv)
+
+
 SUBCOMMANDS = {
     "record": ("run a script or module under the sampling profiler", _record_main),
+    "advise": ("profile a script and recommend @jit/@vectorize, with measured speedups",
+               _advise_main),
 }
 
 

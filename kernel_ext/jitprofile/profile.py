@@ -44,6 +44,7 @@ def _thread_hook(*_args):
     sys.setprofile(None)
     if _active is not None:
         _core.sampler_register_thread(threading.current_thread().name)
+        _core.argrec_thread_start()     # exact argument recording, when on
 
 
 def _after_fork_child():
@@ -53,7 +54,7 @@ def _after_fork_child():
     if parent is None or not parent.follow_children or parent._child_dir is None:
         return
     child = Profile(hz=parent.hz, wall=parent.wall, native=parent.native,
-                    follow_children=True)
+                    follow_children=True, root=parent._root)
     child._child_dir = parent._child_dir
     child._is_child = True
     child.start()
@@ -93,7 +94,8 @@ class Profile:
     """
 
     def __init__(self, hz: int = 1000, wall: bool = False, native: bool = True,
-                 follow_children: bool = True, root=None):
+                 follow_children: bool = True, root=None, args: str | None = "sampled",
+                 args_options: dict | None = None):
         if not isinstance(hz, int) or not 1 <= hz <= 10000:
             raise ValueError(f"sampling rate must be 1..10000 Hz, not {hz!r}")
         self.hz = hz
@@ -108,6 +110,10 @@ class Profile:
         self._dumped = False
         self._running = False
         self._thread_names: dict[tuple[int, int], str] = {}
+        # argument types/shapes of hot functions (kernel_ext/jitprofile/argrecord.py)
+        self.args_mode = args
+        self._args_options = dict(args_options or {})
+        self.args = None
 
     # -- session ---------------------------------------------------------
     def start(self) -> "Profile":
@@ -126,12 +132,19 @@ class Profile:
         self._remember_thread_names()
         threading.setprofile(_thread_hook)
         atexit.register(self.stop)
+        if self.args_mode is not None and not self._is_child:
+            from .argrecord import ArgSession
+            if self.args is None:
+                self.args = ArgSession(self, self.args_mode, **self._args_options)
+            self.args.start()
         return self
 
     def stop(self) -> "Profile":
         global _active
         if not self._running:
             return self
+        if self.args is not None:
+            self.args.stop()
         _core.sampler_stop()
         self._remember_thread_names()
         threading.setprofile(None)
@@ -196,6 +209,15 @@ class Profile:
         self._child_dir = None
 
     # -- results -----------------------------------------------------------
+    def signatures(self, func) -> list:
+        """The observed signatures of func's calls (argrecord.Signature rows,
+        most frequent first): types in the shared type language, shares,
+        array shapes and bytes, sample argument values.  Empty when its
+        arguments were not recorded (not hot in sampled mode, args=None)."""
+        if self.args is None:
+            return []
+        return self.args.signatures(func)
+
     def top(self, n: int = 20, thread: int | None = None,
             pid: int | None = None) -> list[FunctionStat]:
         """The n functions with the most self time (then total time)."""
@@ -354,6 +376,14 @@ class Profile:
             with open(path, "w") as f:
                 json.dump(doc, f)
         return doc
+
+    def to_html(self, path: str | None = None, suggestions=(),
+                title: str = "jitprofile profile") -> str:
+        """A static HTML page of this profile (the notebook widget's flame
+        graph, hotspots, threads, arguments and the given recommendations),
+        viewable without a kernel or a network; written to path if given."""
+        from .html_export import to_html
+        return to_html(self, path, suggestions, title)
 
     def text(self, n: int = 25) -> str:
         """A hotspot table like VTune's function summary."""

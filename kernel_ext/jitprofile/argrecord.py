@@ -1,0 +1,152 @@
+"""The data profiler's glue: which functions get their arguments recorded,
+and the Signature rows that Profile.signatures() returns.
+
+Two modes (the recording itself is C: profiler/argrecord.c, arghooks.c):
+
+- ``"sampled"`` (default): every ``period`` seconds (doubling up to 1 s)
+  the sampler's profile is read; each Python function whose total share
+  passes ``hot_share`` is watched, a hot call already running has its
+  parameters read from its frame, and a ``window`` (2 ms) opens in which a
+  C profile function records the watched functions' calls (the first
+  ``warm``, then every ``every``th).  Outside the windows nothing runs per
+  call; call counts are scaled by the windows' share of the time.
+- ``"exact"``: every call of every function, through a C profile hook.
+
+The poll (C: profiler/argpoll.c) runs in the main thread as the SIGALRM
+handler when that signal is free (nothing of it shows in the profile), else
+from a daemon thread.  A run shorter than the first period (50 ms) records
+nothing in sampled mode: use exact mode for those.
+"""
+from __future__ import annotations
+
+import signal
+import threading
+from typing import NamedTuple
+
+from . import _core
+
+MODES = ("sampled", "exact")
+
+
+class Signature(NamedTuple):
+    """One observed signature of a function's calls."""
+    signature: str          # "(float64, float64, int64)", the shared type language
+    types: tuple            # jitprofile Type objects; a str "pyobject(T)" where the JIT has no type
+    calls: int              # recorded calls with this signature
+    share: float            # of the function's recorded calls
+    shapes: list            # per argument: None, or [(shape, calls), ...] most common first
+    bytes: int              # array bytes over the recorded calls
+    samples: list           # real argument tuples (arrays copied; None: above the copy limit)
+    compilable: bool        # every argument has a JIT type
+
+    @property
+    def bytes_per_call(self) -> float:
+        return self.bytes / self.calls if self.calls else 0.0
+
+
+def signatures_of(rec: "_core.ArgRecorder", func) -> list[Signature]:
+    rows = rec.signatures(getattr(func, "py_func", func))
+    total = sum(r["calls"] for r in rows) or 1
+    out = []
+    for r in rows:
+        shapes = [None if h is None else sorted(h[0], key=lambda b: -b[1]) for h in r["shapes"]]
+        out.append(Signature(r["signature"], r["types"], r["calls"], r["calls"] / total,
+                             shapes, r["bytes"], list(r["samples"]),
+                             not any(isinstance(t, str) for t in r["types"])))
+    out.sort(key=lambda s: -s.calls)
+    return out
+
+
+class ArgSession:
+    """Argument recording for one jitprofile.Profile session."""
+
+    def __init__(self, profile, mode: str = "sampled", *, hot_share: float = 0.05,
+                 min_samples: int = 5, period: float = 0.05, window: float = 0.002,
+                 every: int = 16, warm: int = 32,
+                 reservoir: int = 4, copy_limit: int = 4 << 20,
+                 copy_budget: int = 64 << 20):
+        if mode not in MODES:
+            raise ValueError(f"argument recording mode must be one of {MODES} or None, "
+                             f"not {mode!r}")
+        self.profile = profile
+        self.mode = mode
+        self.hot_share = hot_share
+        self.min_samples = min_samples
+        self.period = period
+        self.window = window
+        self.rec = _core.ArgRecorder(copy_limit=copy_limit, reservoir=reservoir, every=every,
+                                     warm=warm, copy_budget=copy_budget)
+        self._timer: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._old_alarm = None
+
+    # -- session -------------------------------------------------------------
+    def start(self) -> None:
+        self.rec.start(exact=self.mode == "exact")
+        if self.mode == "sampled":
+            self._start_driver()
+
+    def stop(self) -> None:
+        if self.mode == "sampled":
+            self._stop_driver()
+        self.rec.stop()
+
+    def _start_driver(self) -> None:
+        # The poll is C (profiler/argpoll.c): as the SIGALRM handler it runs
+        # in the main thread without a Python frame of its own, so the
+        # profile shows none of it.
+        use_alarm = (threading.current_thread() is threading.main_thread()
+                     and signal.getsignal(signal.SIGALRM) is signal.SIG_DFL
+                     and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0))
+        if use_alarm:
+            self._old_alarm = signal.signal(signal.SIGALRM, _core.argrec_poll)
+        _core.argrec_poll_start(self.rec, self.profile.data, hot_share=self.hot_share,
+                                min_samples=self.min_samples, period=self.period,
+                                window=self.window, timer=use_alarm)
+        if not use_alarm:
+            self._stop.clear()
+            self._timer = threading.Thread(target=self._thread_loop, name="jitprofile-args",
+                                           daemon=True)
+            self._timer.start()
+
+    def _stop_driver(self) -> None:
+        if self._timer is not None:
+            self._stop.set()
+            if self._timer is not threading.current_thread():
+                self._timer.join()
+            self._timer = None
+        ours = self._old_alarm is not None and signal.getsignal(signal.SIGALRM) is _core.argrec_poll
+        # a program that took SIGALRM over meanwhile keeps its handler and timer
+        _core.argrec_poll_stop(disarm=ours)
+        if ours:
+            signal.signal(signal.SIGALRM, self._old_alarm)
+        self._old_alarm = None
+
+    def _thread_loop(self) -> None:
+        period = self.period
+        while not self._stop.wait(period):
+            _core.argrec_poll()                 # poll, open a window
+            if self._stop.wait(self.window):
+                break
+            _core.argrec_poll()                 # close it
+            period = min(2 * period, 1.0)
+
+    def poll(self) -> int:
+        """One poll now (the driver's work): functions newly watched."""
+        return _core.argrec_poll()
+
+    # -- results --------------------------------------------------------------
+    def signatures(self, func) -> list[Signature]:
+        return signatures_of(self.rec, func)
+
+    def calls(self, func) -> int:
+        """Calls of func: exact mode counts every one; sampled mode counts
+        those in the windows, scaled by the windows' share of the time since
+        the function was watched (an estimate), plus running calls read."""
+        code = getattr(getattr(func, "py_func", func), "__code__", func)
+        for c, seen, _rec, frm, _hot in self.rec.functions():
+            if c is code:
+                if self.mode == "sampled" and seen:
+                    seen = round(seen / max(self.rec.duty, 1e-6))
+                return seen + frm
+        return 0
