@@ -44,6 +44,22 @@ def suggestions_text(suggestions) -> str:
     return "\n".join(lines) + "\n"
 
 
+_RESULT = "_jitprofile_cell_value"
+
+
+def _keep_last_value(tree: ast.Module, cell: str) -> bool:
+    """Turn a final expression statement into an assignment to _RESULT, so
+    the cell's value survives its one code object (the profile's root);
+    False when there is none or a trailing ';' hides it, as IPython does."""
+    if not tree.body or not isinstance(tree.body[-1], ast.Expr) or cell.rstrip().endswith(";"):
+        return False
+    last = tree.body[-1]
+    assign = ast.Assign(targets=[ast.Name(_RESULT, ast.Store())], value=last.value)
+    tree.body[-1] = ast.copy_location(assign, last)
+    ast.fix_missing_locations(tree)
+    return True
+
+
 @magics_class
 class JitprofileMagics(Magics):
     def __init__(self, shell):
@@ -72,6 +88,7 @@ class JitprofileMagics(Magics):
         # the JIT and the advisor) sees the code that runs
         filename = self.shell.compile.cache(source, self.shell.execution_count, raw_code=cell)
         tree = self.shell.transform_ast(ast.parse(source, filename))
+        shown = _keep_last_value(tree, cell)
         code = self.shell.compile(tree, filename, "exec")
         prof = Profile(hz=a.rate, wall=a.wall, native=not a.no_native, root=code,
                        args="exact" if a.exact else "sampled")
@@ -103,6 +120,8 @@ class JitprofileMagics(Magics):
                     print(f"cell: {wall:.3f} s wall")
                     print(prof.text(), end="")
                     print(suggestions_text(suggestions), end="")
+        # like any cell, a %%jitprofile cell shows its last expression's value
+        return self.shell.user_ns.pop(_RESULT, None) if shown else None
 
     def _live_view(self, prof, title):
         from IPython.display import display

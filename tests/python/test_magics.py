@@ -113,3 +113,18 @@ def test_attach_prints_the_streamed_profile(tmp_path):
         shell.kill()
     assert f"attached to {endpoint}: finished" in out, out + err
     assert "busy_remote" in out
+
+
+def test_cell_value_is_returned_like_any_cell():
+    out = run_ipython("""
+        r = ip.run_cell("%%jitprofile --no-widget\\nx = sum(i * i for i in range(200000))\\nx + 1")
+        print("VALUE", repr(r.result), "LEAK", "_jitprofile_cell_value" in ip.user_ns)
+        r = ip.run_cell("%%jitprofile --no-widget\\n41 + 1;")
+        print("HIDDEN", repr(r.result))
+        r = ip.run_cell("%%jitprofile --no-widget\\ny = 3")
+        print("STMT", repr(r.result), ip.user_ns["y"])
+    """)
+    expect = sum(i * i for i in range(200000)) + 1
+    assert f"VALUE {expect} LEAK False" in out
+    assert "HIDDEN None" in out
+    assert "STMT None 3" in out
