@@ -124,87 +124,90 @@ pd_add_sample(JpProfileData *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* The table readers: one Python tuple per row, rows [start, n). */
+typedef PyObject *(*row_fn)(const jp_profile *p, size_t i);
+
 static PyObject *
-pd_functions(JpProfileData *self, PyObject *noargs)
+rows_to_list(const jp_profile *p, size_t start, size_t n, row_fn row)
 {
-    const jp_profile *p = &self->prof;
-    PyObject *list = PyList_New((Py_ssize_t)p->funcs.n);
-    (void)noargs;
+    PyObject *list = PyList_New((Py_ssize_t)(n - start));
     if (list == NULL)
         return NULL;
-    for (size_t i = 0; i < p->funcs.n; i++) {
-        const jp_func *f = &p->funcs.v[i];
-        PyObject *t = Py_BuildValue("(sssis)", jp_profile_str(p, f->name),
-                                    jp_profile_str(p, f->file), jp_profile_str(p, f->module),
-                                    f->first_line, category_names[f->category % JP_CAT_COUNT]);
+    for (size_t i = start; i < n; i++) {
+        PyObject *t = row(p, i);
         if (t == NULL) {
             Py_DECREF(list);
             return NULL;
         }
-        PyList_SET_ITEM(list, (Py_ssize_t)i, t);
+        PyList_SET_ITEM(list, (Py_ssize_t)(i - start), t);
     }
     return list;
+}
+
+static PyObject *
+function_row(const jp_profile *p, size_t i)
+{
+    const jp_func *f = &p->funcs.v[i];
+    return Py_BuildValue("(sssis)", jp_profile_str(p, f->name), jp_profile_str(p, f->file),
+                         jp_profile_str(p, f->module), f->first_line,
+                         category_names[f->category % JP_CAT_COUNT]);
+}
+
+static PyObject *
+frame_row(const jp_profile *p, size_t i)
+{
+    return Py_BuildValue("(Ii)", p->frames.v[i].func, p->frames.v[i].line);
+}
+
+static PyObject *
+node_row(const jp_profile *p, size_t i)
+{
+    const jp_node *n = &p->nodes.v[i];
+    return Py_BuildValue("(ll)", n->parent == JP_NONE ? -1L : (long)n->parent,
+                         n->frame == JP_NONE ? -1L : (long)n->frame);
+}
+
+static PyObject *
+thread_row(const jp_profile *p, size_t i)
+{
+    const jp_thread_rec *t = &p->threads.v[i];
+    return Py_BuildValue("(iisK)", t->pid, t->tid, jp_profile_str(p, t->name),
+                         (unsigned long long)t->samples);
+}
+
+static PyObject *
+sample_row(const jp_profile *p, size_t i)
+{
+    const jp_sample_rec *s = &p->samples.v[i];
+    return Py_BuildValue("(IIKI)", s->thread, s->node, (unsigned long long)s->ts, s->weight);
+}
+
+static PyObject *
+pd_functions(JpProfileData *self, PyObject *noargs)
+{
+    (void)noargs;
+    return rows_to_list(&self->prof, 0, self->prof.funcs.n, function_row);
 }
 
 static PyObject *
 pd_frames(JpProfileData *self, PyObject *noargs)
 {
-    const jp_profile *p = &self->prof;
-    PyObject *list = PyList_New((Py_ssize_t)p->frames.n);
     (void)noargs;
-    if (list == NULL)
-        return NULL;
-    for (size_t i = 0; i < p->frames.n; i++) {
-        PyObject *t = Py_BuildValue("(Ii)", p->frames.v[i].func, p->frames.v[i].line);
-        if (t == NULL) {
-            Py_DECREF(list);
-            return NULL;
-        }
-        PyList_SET_ITEM(list, (Py_ssize_t)i, t);
-    }
-    return list;
+    return rows_to_list(&self->prof, 0, self->prof.frames.n, frame_row);
 }
 
 static PyObject *
 pd_nodes(JpProfileData *self, PyObject *noargs)
 {
-    const jp_profile *p = &self->prof;
-    PyObject *list = PyList_New((Py_ssize_t)p->nodes.n);
     (void)noargs;
-    if (list == NULL)
-        return NULL;
-    for (size_t i = 0; i < p->nodes.n; i++) {
-        const jp_node *n = &p->nodes.v[i];
-        PyObject *t = Py_BuildValue("(ll)", n->parent == JP_NONE ? -1L : (long)n->parent,
-                                    n->frame == JP_NONE ? -1L : (long)n->frame);
-        if (t == NULL) {
-            Py_DECREF(list);
-            return NULL;
-        }
-        PyList_SET_ITEM(list, (Py_ssize_t)i, t);
-    }
-    return list;
+    return rows_to_list(&self->prof, 0, self->prof.nodes.n, node_row);
 }
 
 static PyObject *
 pd_threads(JpProfileData *self, PyObject *noargs)
 {
-    const jp_profile *p = &self->prof;
-    PyObject *list = PyList_New((Py_ssize_t)p->threads.n);
     (void)noargs;
-    if (list == NULL)
-        return NULL;
-    for (size_t i = 0; i < p->threads.n; i++) {
-        const jp_thread_rec *t = &p->threads.v[i];
-        PyObject *o = Py_BuildValue("(iisK)", t->pid, t->tid, jp_profile_str(p, t->name),
-                                    (unsigned long long)t->samples);
-        if (o == NULL) {
-            Py_DECREF(list);
-            return NULL;
-        }
-        PyList_SET_ITEM(list, (Py_ssize_t)i, o);
-    }
-    return list;
+    return rows_to_list(&self->prof, 0, self->prof.threads.n, thread_row);
 }
 
 static PyObject *
@@ -216,20 +219,7 @@ pd_samples(JpProfileData *self, PyObject *args)
         return NULL;
     if (start < 0 || (size_t)start > p->samples.n)
         start = (Py_ssize_t)p->samples.n;
-    PyObject *list = PyList_New((Py_ssize_t)p->samples.n - start);
-    if (list == NULL)
-        return NULL;
-    for (size_t i = (size_t)start; i < p->samples.n; i++) {
-        const jp_sample_rec *s = &p->samples.v[i];
-        PyObject *o = Py_BuildValue("(IIKI)", s->thread, s->node,
-                                    (unsigned long long)s->ts, s->weight);
-        if (o == NULL) {
-            Py_DECREF(list);
-            return NULL;
-        }
-        PyList_SET_ITEM(list, (Py_ssize_t)i - start, o);
-    }
-    return list;
+    return rows_to_list(p, (size_t)start, p->samples.n, sample_row);
 }
 
 static PyObject *
