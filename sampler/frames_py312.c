@@ -8,6 +8,7 @@
 #include <internal/pycore_frame.h>
 
 #include "sampler/pyframes.h"
+#include "sampler/safe_read.h"
 #include "sampler/sample.h"
 
 void *
@@ -27,6 +28,11 @@ jp_pyframes_capture(void *ts, uint64_t *out, int max, int *truncated)
     if (tstate == NULL || tstate->cframe == NULL)
         return 0;
     f = tstate->cframe->current_frame;
+    /* at the entry of _PyEval_EvalFrameDefault tstate->cframe is published
+     * before its current_frame is set: check the newest frame's code object
+     * without faulting before following the chain (safe_read.c) */
+    if (f != NULL && !jp_safe_points_to_type(&f->f_code, &PyCode_Type))
+        return 0;
     while (f != NULL) {
         PyCodeObject *code;
         _Py_CODEUNIT *first;

@@ -149,3 +149,32 @@ def test_multiprocessing_pool_children_are_merged():
     pids = {p["pid"] for p in prof.by_process()}
     assert len(pids) >= 2
     assert any(r.name == "pi_part" for r in prof.top(10))
+
+
+def _entry_storm(seconds):
+    """C calling into Python as fast as it can: every key() call enters
+    _PyEval_EvalFrameDefault, whose first instructions publish a frame
+    record before its frame pointer is set (3.11, 3.12)."""
+    def key(x):
+        return x
+    end = time.perf_counter() + seconds
+    data = list(range(2000))
+    while time.perf_counter() < end:
+        sorted(data, key=key)
+        list(map(key, data))
+
+
+def test_signals_at_the_entry_of_the_eval_loop():
+    # run in a child so that a crash in the handler is a failed test, not a
+    # dead test run: 10 kHz wall-clock signals on two threads for 3 s
+    code = ("import threading, jitprofile, tests.python.test_sampler_stress as t\n"
+            "with jitprofile.Profile(hz=10000, wall=True) as p:\n"
+            "    th = threading.Thread(target=t._entry_storm, args=(3,)); th.start()\n"
+            "    t._entry_storm(3); th.join()\n"
+            "print('samples', sum(r.self_samples for r in p.top(1000)))\n")
+    import subprocess
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    r = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 0, (r.returncode, r.stderr[-2000:])
+    assert int(r.stdout.split()[-1]) > 1000
