@@ -109,6 +109,10 @@ jp_session_new_instance(jp_session *s, PyObject *dispatcher, int nargs, jp_type 
     } else {
         snprintf(inst->symbol, len, "jp.%s.%lu", ir->qualname, ++symbol_counter);
     }
+    if (s->gpu)     /* PTX names: letters, digits, _ and $ */
+        for (char *p = inst->symbol; *p; p++)
+            if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') && !(*p >= '0' && *p <= '9'))
+                *p = '_';
     memcpy(inst->argtypes, argtypes, (size_t)nargs * sizeof(jp_type *));
     for (size_t i = 0; i < nl; i++)
         inst->var_types[i] = jp_type_unknown();
@@ -117,6 +121,7 @@ jp_session_new_instance(jp_session *s, PyObject *dispatcher, int nargs, jp_type 
     for (size_t i = 0; i < nn; i++)
         inst->node_types[i] = jp_type_unknown();
     inst->ret = jp_type_unknown();
+    inst->gpu = s->gpu;
     inst->next = s->pending;
     s->pending = inst;
     s->added = 1;

@@ -57,6 +57,7 @@ struct jp_instance {
     int changed;                /* inference made progress this round */
     int compiled;
     int uncacheable;            /* the code embeds process-specific addresses */
+    int gpu;                    /* compiled for a CUDA device (gpu/cuda/) */
     jp_trampoline trampoline;
     void *entry;                /* address of the native function */
     size_t code_size;
@@ -71,6 +72,7 @@ typedef struct jp_session {
     int rounds;
     int added;                  /* instances were created this round */
     int private;                /* cache=True: fresh callees in this module, portable names */
+    int gpu;                    /* a CUDA compile: every instance is device code */
     PyObject *root;             /* the dispatcher the compile is for */
 } jp_session;
 

@@ -39,6 +39,10 @@ PyObject *jp_convert_object(PyObject *obj, jp_type *t);
 
 jp_instance *jp_dispatcher_compile_loop(JpDispatcher *d, int nargs, jp_type **argtypes,
                                        jp_loop_spec *spec);
+/* Parallel ufunc loops collect kernel errors across threads (runtime.c). */
+void jp_ufunc_errors_begin(jp_excinfo *slot);
+int jp_ufunc_errors_end(void);      /* 1 when a kernel raised (slot filled) */
+
 /* Set the Python exception that jit code reported (GIL held). */
 PyObject *jp_raise_from_jit(jp_excinfo *exc);
 

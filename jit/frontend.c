@@ -399,6 +399,21 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
     }
     if (PyErr_Occurred())
         return NULL;
+    if (!PyModule_Check(value) && !PyType_Check(value)) {
+        /* jitprofile.cuda intrinsics: cuda.threadIdx.x, cuda.grid, cuda.atomic.add, ... */
+        PyObject *marker = PyObject_GetAttrString(value, "_jitprofile_cuda");
+        if (marker && PyUnicode_Check(marker)) {
+            n = new_node(f, E_CALLEE, ast_node);
+            if (n) {
+                n->u.callee.kind = CALLEE_CUDA;
+                n->u.callee.name = jp_arena_strdup(f->ir->arena, PyUnicode_AsUTF8(marker));
+            }
+            Py_DECREF(marker);
+            return n;
+        }
+        Py_XDECREF(marker);
+        PyErr_Clear();
+    }
     {
         /* @generated_jit functions, and functions given an @overload */
         PyObject *template = NULL;
@@ -409,7 +424,32 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
                 template = Py_NewRef(value);
             } else {
                 PyObject *ext = PyImport_GetModule(PyUnicode_FromString("jitprofile.extending"));
+                PyObject *uf = PyImport_GetModule(PyUnicode_FromString("jitprofile.ufunc"));
                 PyErr_Clear();
+                if (uf) {
+                    /* a @vectorize ufunc called on scalars: its kernel */
+                    PyObject *k = PyObject_CallMethod(uf, "_lookup", "O", value);
+                    Py_DECREF(uf);
+                    if (k == NULL) {
+                        Py_XDECREF(ext);
+                        return NULL;
+                    }
+                    if (jp_is_dispatcher(k)) {
+                        n = new_node(f, E_CALLEE, ast_node);
+                        if (n == NULL || PyList_Append(f->ir->refs, k) < 0) {
+                            Py_DECREF(k);
+                            Py_XDECREF(ext);
+                            return NULL;
+                        }
+                        n->u.callee.kind = CALLEE_DISPATCHER;
+                        n->u.callee.obj = k;
+                        n->u.callee.name = jp_arena_strdup(f->ir->arena, name);
+                        Py_DECREF(k);
+                        Py_XDECREF(ext);
+                        return n;
+                    }
+                    Py_DECREF(k);
+                }
                 if (ext) {
                     PyObject *t = PyObject_CallMethod(ext, "_lookup", "O", value);
                     Py_DECREF(ext);
@@ -457,6 +497,17 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
         n->u.callee.id = id;
         n->u.callee.name = jp_arena_strdup(f->ir->arena, name);
         return n;
+    }
+    if (PyObject_TypeCheck(value, &JpType_Type)) {
+        /* jitprofile.float64 and friends as dtypes (np.empty(n, float64)) */
+        jp_type *dt = jp_type_from_py(value);
+        if (dt && jp_is_number(dt)) {
+            n = new_node(f, E_CONST, ast_node);
+            if (n)
+                n->u.cnst.type = jp_type_dtype(dt);
+            return n;
+        }
+        PyErr_Clear();
     }
     {
         jp_type *dt = jp_numpy_dtype_object(value);

@@ -823,6 +823,8 @@ type_call(ictx *c, jp_node *n)
         return type_cfunc_call(c, n);
     case CALLEE_CLASS:
         return type_class_call(c, n);
+    case CALLEE_CUDA:
+        return jp_infer_cuda_call(c, n);
     case CALLEE_EXCEPTION:
     default:
         return jp_error_at(JpTypingError, c->ir, n, "use it in a raise statement",
@@ -887,6 +889,8 @@ type_expr_inner(ictx *c, jp_node *n)
     case E_MODULE:
         return jp_error_at(JpTypingError, c->ir, n, NULL, "a module cannot be used as a value");
     case E_CALLEE:
+        if (n->u.callee.kind == CALLEE_CUDA)
+            return jp_infer_cuda_value(c, n);
         return jp_error_at(JpTypingError, c->ir, n, "call it instead",
                            "'%s' cannot be used as a value in jit code", n->u.callee.name);
     case E_BINOP:

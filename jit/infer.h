@@ -31,6 +31,10 @@ jp_type *jp_infer_numpy_call(ictx *c, jp_node *call);
 jp_type *jp_infer_class_attr(ictx *c, jp_node *n, jp_type *t);     /* obj.field, obj.property */
 int jp_infer_setitem(ictx *c, jp_node *stmt);
 jp_type *jp_infer_iter_element(ictx *c, jp_node *iter, jp_type *t);  /* for x in array */
+/* CUDA intrinsics, valid only in a GPU compile (gpu/cuda/infer_cuda.c) */
+jp_type *jp_infer_cuda_value(ictx *c, jp_node *n);      /* cuda.threadIdx.x */
+jp_type *jp_infer_cuda_call(ictx *c, jp_node *call);    /* cuda.grid(1), cuda.atomic.add(...) */
+
 /* NumPy's promotion of two element types (keeps widths: int32+int32 is int32). */
 jp_type *jp_np_promote(jp_type *a, jp_type *b);
 /* The element type a dtype argument names (np.float64, float, ...), or NULL. */

@@ -44,6 +44,7 @@ typedef enum jp_callee_kind {
     CALLEE_GENERATED,   /* obj: a @generated_jit / @overload template (resolved by types) */
     CALLEE_CFUNC,       /* obj: (address, return type, argument types) of a C function */
     CALLEE_CLASS,       /* obj: a @jitclass class (calling it constructs an instance) */
+    CALLEE_CUDA,        /* name: a CUDA intrinsic ("sreg:tid.x", "grid", "atomic.add", ...) */
 } jp_callee_kind;
 
 typedef enum jp_builtin {

@@ -187,6 +187,8 @@ LLVMValueRef
 jp_module_string(lctx *c, const char *text)
 {
     size_t n = strlen(text);
+    if (c->gpu)
+        return LLVMConstNull(LLVMPointerTypeInContext(c->ctx, 0));     /* device code reports no text */
     LLVMValueRef init = LLVMConstStringInContext(c->ctx, text, (unsigned)n, 0);
     LLVMValueRef g = LLVMAddGlobal(c->mod, LLVMTypeOf(init), "str");
     LLVMSetInitializer(g, init);
@@ -207,6 +209,8 @@ jp_exception_class(lctx *c, PyObject *cls)
     PyObject *same = builtins ? PyDict_GetItemString(builtins, name) : NULL;
     char sym[160];
     LLVMValueRef g;
+    if (c->gpu)
+        return LLVMConstNull(LLVMPointerTypeInContext(c->ctx, 0));
     if (same != cls) {
         c->inst->uncacheable = 1;
         return const_ptr(c, cls);
@@ -580,6 +584,7 @@ lower_call(lctx *c, jp_node *n)
     case CALLEE_GENERATED: return lower_dispatcher_call(c, n);
     case CALLEE_CFUNC: return lower_cfunc_call(c, n);
     case CALLEE_CLASS: return jp_lower_class_new(c, n);
+    case CALLEE_CUDA: return jp_lower_cuda_call(c, n);
     default: return lower_dispatcher_call(c, n);
     }
 }
@@ -621,6 +626,8 @@ lower_expr_node(lctx *c, jp_node *n)
 {
     jp_type *t = jp_node_type(c, n);
     switch (n->kind) {
+    case E_CALLEE:      /* only CUDA values (cuda.threadIdx.x) get here */
+        return jp_lower_cuda_value(c, n);
     case E_CONST:
         return lower_const(c, n);
     case E_LOCAL: {
@@ -1140,12 +1147,14 @@ jp_lower_instance(LLVMContextRef ctx, LLVMModuleRef mod, jp_instance *inst, jp_d
     c.opts = jp_dispatcher_options(inst->dispatcher);
     c.b = LLVMCreateBuilderInContext(ctx);
     c.dbg = dbg;
+    c.gpu = inst->gpu;
 
     fn = LLVMGetNamedFunction(mod, inst->symbol);
     if (fn == NULL)
         fn = LLVMAddFunction(mod, inst->symbol, jp_llvm_fn_type(ctx, inst));
     c.fn = fn;
-    add_attr(&c, fn, "frame-pointer", "all");
+    if (!c.gpu)
+        add_attr(&c, fn, "frame-pointer", "all");
     add_enum_attr(ctx, fn, 1, "noalias");
     add_enum_attr(ctx, fn, 1, "nocapture");
     add_enum_attr(ctx, fn, 2, "noalias");
@@ -1209,8 +1218,9 @@ jp_lower_instance(LLVMContextRef ctx, LLVMModuleRef mod, jp_instance *inst, jp_d
     jp_emit_exit_cleanup(&c);
     /* falling off the end returns None */
     LLVMBuildRet(c.b, LLVMConstInt(LLVMInt32TypeInContext(ctx), 0, 0));
-    lower_trampoline(&c, fn);
-    if (inst->loop)
+    if (!c.gpu)
+        lower_trampoline(&c, fn);
+    if (inst->loop && !c.gpu)
         jp_lower_ufunc_loop(&c, fn);
     free(c.vars);
     free(c.defined);

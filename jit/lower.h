@@ -31,6 +31,7 @@ typedef struct lctx {
     LLVMValueRef *owned, *temps;
     int nowned, cap_owned, ntemps, cap_temps;
     int numpy_semantics;            /* inside array kernels: NumPy's error rules */
+    int gpu;                        /* device code: no reference counting, no runtime calls */
 } lctx;
 
 LLVMTypeRef jp_llvm_type(LLVMContextRef ctx, jp_type *t);
@@ -109,6 +110,10 @@ LLVMValueRef jp_lower_class_new(lctx *c, jp_node *n);
 LLVMValueRef jp_lower_class_attr(lctx *c, jp_node *n);
 /* store into obj.field; is_aug: obj.field op= value */
 void jp_lower_class_setattr(lctx *c, jp_node *s, int is_aug);
+
+/* CUDA intrinsics in device code (gpu/cuda/lower_cuda.c) */
+LLVMValueRef jp_lower_cuda_value(lctx *c, jp_node *n);
+LLVMValueRef jp_lower_cuda_call(lctx *c, jp_node *n);
 
 /* ufunc and gufunc inner loops around the kernel (lower_ufunc.c) */
 void jp_lower_ufunc_loop(lctx *c, LLVMValueRef kernel);

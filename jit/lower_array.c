@@ -70,6 +70,8 @@ call_void(lctx *c, const char *name, LLVMValueRef arg)
 void
 jp_incref(lctx *c, LLVMValueRef v, jp_type *t)
 {
+    if (c->gpu)
+        return;         /* device arrays are owned by the host */
     if (t->kind == JP_CLASS)
         call_void(c, "jp_nrt_incref", v);
     else if (t->kind == JP_ARRAY)
@@ -83,6 +85,8 @@ jp_incref(lctx *c, LLVMValueRef v, jp_type *t)
 void
 jp_decref(lctx *c, LLVMValueRef v, jp_type *t)
 {
+    if (c->gpu)
+        return;
     if (t->kind == JP_CLASS)
         call_void(c, "jp_nrt_decref", v);
     else if (t->kind == JP_ARRAY)
@@ -146,6 +150,8 @@ register_meminfo_temp(lctx *c, LLVMValueRef mi)
 void
 jp_register_temp(lctx *c, LLVMValueRef v, jp_type *t)
 {
+    if (c->gpu)
+        return;
     if (t->kind == JP_CLASS)
         register_meminfo_temp(c, v);
     else if (t->kind == JP_ARRAY)
@@ -207,6 +213,8 @@ own_fields(lctx *c, LLVMValueRef ptr, jp_type *t, LLVMTypeRef whole, LLVMValueRe
 void
 jp_own_slots(lctx *c, LLVMValueRef slot, jp_type *t)
 {
+    if (c->gpu)
+        return;
     LLVMValueRef path[8];
     LLVMTypeRef i32 = LLVMInt32TypeInContext(c->ctx);
     LLVMTypeRef whole = jp_llvm_type(c->ctx, t);
@@ -223,6 +231,8 @@ jp_own_slots(lctx *c, LLVMValueRef slot, jp_type *t)
 void
 jp_emit_exit_cleanup(lctx *c)
 {
+    if (c->gpu)
+        return;
     for (int i = 0; i < c->nowned; i++)
         call_void(c, "jp_nrt_decref", LLVMBuildLoad2(c->b, ptrt(c), c->owned[i], ""));
     for (int i = 0; i < c->ntemps; i++)

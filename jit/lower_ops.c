@@ -199,8 +199,14 @@ jp_lower_binop(lctx *c, jp_binop op, LLVMValueRef a, jp_type *ta, LLVMValueRef b
             check_zero(c, b, work, op == OP_MOD ? ERR_FLOAT_MOD_ZERO : ERR_FLOAT_FLOORDIV_ZERO);
             args[0] = jp_cast(c, a, work, jp_type_float(64));
             args[1] = jp_cast(c, b, work, jp_type_float(64));
-            return jp_cast(c, jp_call_extern(c, op == OP_MOD ? "jp_rt_float_mod" : "jp_rt_float_floordiv",
-                                             f64, args, 2), jp_type_float(64), work);
+            {
+                LLVMValueRef r = jp_call_extern(c, op == OP_MOD ? "jp_rt_float_mod" : "jp_rt_float_floordiv",
+                                                f64, args, 2);
+                if (op == OP_FLOORDIV && numpy_errors(c))   /* NumPy: x // 0.0 is x / 0.0 (inf, nan) */
+                    r = LLVMBuildSelect(c->b, LLVMBuildFCmp(c->b, LLVMRealOEQ, args[1], jp_const_f64(c, 0.0), ""),
+                                        LLVMBuildFDiv(c->b, args[0], args[1], ""), r, "");
+                return jp_cast(c, r, jp_type_float(64), work);
+            }
         }
         case OP_POW:
             return float_pow(c, a, b, right);

@@ -34,6 +34,17 @@ reduction_of_assign(jp_node *s)
 {
     jp_node *v = s->u.assign.value;
     int idx = s->u.assign.target->u.local.index;
+    if (v->kind == E_BINOP) {      /* s = s + x, s = x + s, s = s - x, s = s * x */
+        jp_node *l = v->u.binop.left, *r = v->u.binop.right;
+        int left = l->kind == E_LOCAL && l->u.local.index == idx;
+        int right = r->kind == E_LOCAL && r->u.local.index == idx;
+        if (v->u.binop.op == OP_ADD && (left || right))
+            return RED_ADD;
+        if (v->u.binop.op == OP_SUB && left)
+            return RED_ADD;
+        if (v->u.binop.op == OP_MUL && (left || right))
+            return RED_MUL;
+    }
     if (v->kind == E_CALL && v->u.call.func->kind == E_CALLEE && v->u.call.func->u.callee.kind == CALLEE_BUILTIN
         && (v->u.call.func->u.callee.id == B_MIN || v->u.call.func->u.callee.id == B_MAX) && v->u.call.nargs == 2)
         for (int k = 0; k < 2; k++)

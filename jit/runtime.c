@@ -560,12 +560,49 @@ jp_rt_prange(int64_t start, int64_t stop, int64_t step, prange_body fn, void *en
     return p.failed;
 }
 
+/* While a parallel ufunc loop runs, kernel errors go to its slot (the
+ * first wins) instead of the raising worker's thread state. */
+static jp_excinfo *parallel_slot;
+static int parallel_failed;
+
+void
+jp_ufunc_errors_begin(jp_excinfo *slot)
+{
+    pthread_mutex_lock(&prange_mutex);
+    parallel_slot = slot;
+    parallel_failed = 0;
+    pthread_mutex_unlock(&prange_mutex);
+}
+
+int
+jp_ufunc_errors_end(void)
+{
+    int failed;
+    pthread_mutex_lock(&prange_mutex);
+    failed = parallel_failed;
+    parallel_slot = NULL;
+    parallel_failed = 0;
+    pthread_mutex_unlock(&prange_mutex);
+    return failed;
+}
+
 /* A ufunc kernel raised: report it as the Python exception (the first one
  * wins), taking the GIL, since NumPy may have released it. */
 static void
 jp_rt_ufunc_error(jp_excinfo *exc)
 {
-    PyGILState_STATE st = PyGILState_Ensure();
+    PyGILState_STATE st;
+    pthread_mutex_lock(&prange_mutex);
+    if (parallel_slot) {
+        if (!parallel_failed) {
+            *parallel_slot = *exc;
+            parallel_failed = 1;
+        }
+        pthread_mutex_unlock(&prange_mutex);
+        return;
+    }
+    pthread_mutex_unlock(&prange_mutex);
+    st = PyGILState_Ensure();
     if (!PyErr_Occurred())
         jp_raise_from_jit(exc);
     PyGILState_Release(st);

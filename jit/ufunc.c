@@ -47,11 +47,21 @@ parallel_loop(char **args, npy_intp const *dims, npy_intp const *steps, void *da
 {
     par_data *pd = data;
     chunk_ctx c = {pd, args, dims, steps};
+    jp_excinfo exc;
     if (dims[0] < PARALLEL_MIN) {
         pd->serial(args, dims, steps, NULL);
         return;
     }
+    /* a kernel that raises in a worker thread reports here; the exception
+     * is set in this (NumPy's) thread once the workers are done */
+    jp_ufunc_errors_begin(&exc);
     jp_pool_parallel_for(dims[0], run_chunk, &c);
+    if (jp_ufunc_errors_end()) {
+        PyGILState_STATE st = PyGILState_Ensure();
+        if (!PyErr_Occurred())
+            jp_raise_from_jit(&exc);
+        PyGILState_Release(st);
+    }
 }
 
 typedef struct ufunc_mem {

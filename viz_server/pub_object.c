@@ -126,7 +126,9 @@ pub_close_impl(JpPub *self)
         jp_drain_hook = NULL;
     }
     self->pub = NULL;
-    if (pub != NULL) {
+    /* a forked child must not touch the parent's publisher (its thread and
+     * ZeroMQ context live in the parent; closing would unlink the endpoint) */
+    if (pub != NULL && self->owner == getpid()) {
         Py_BEGIN_ALLOW_THREADS
         jp_pub_close(pub);
         Py_END_ALLOW_THREADS

@@ -19,7 +19,8 @@ __all__ = ["jit", "njit", "prange", "generated_jit", "overload", "jitclass", "ve
 
 
 def __getattr__(name):
-    # the profiler's glue loads on first use: `import jitprofile` stays cheap
+    # the profiler's and the CUDA target's glue load on first use:
+    # `import jitprofile` stays cheap (cuda imports numpy)
     if name == "Profile":
         from .profile import Profile
         return Profile
@@ -29,4 +30,7 @@ def __getattr__(name):
     if name in ("apply", "undo", "applied"):
         from . import applier
         return getattr(applier, name)
+    if name == "cuda":
+        import importlib
+        return importlib.import_module(".cuda", __name__)
     raise AttributeError(f"module 'jitprofile' has no attribute {name!r}")

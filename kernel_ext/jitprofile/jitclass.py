@@ -10,6 +10,7 @@ The spec may also be a dict, or omitted in favour of class annotations.
 """
 import inspect
 import linecache
+from types import SimpleNamespace
 
 from . import _core
 
@@ -29,6 +30,8 @@ def _spec_items(cls, spec):
             t = _core.Type(t)
         elif hasattr(t, "_jp_type"):
             t = t._jp_type
+        elif hasattr(t, "instance_type"):
+            t = t.instance_type
         if not isinstance(t, _core.Type):
             raise TypeError(f"jitclass field {name!r}: {t!r} is not a jitprofile type")
         names.append(name)
@@ -51,11 +54,12 @@ def _constructor(name, init, cls):
     call_args = "" if init is None else ", ".join(
         p for p in list(inspect.signature(init).parameters)[1:])
     filename = f"<jitclass {name} constructor>"
-    source = f"def __jp_new__({params}):\n    return __jp_cls__({call_args})\n"
+    # named after the class: argument errors read "Points() argument ..."
+    source = f"def {name}({params}):\n    return __jp_cls__({call_args})\n"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     namespace = {"__jp_cls__": cls}
     exec(compile(source, filename, "exec"), namespace)
-    return _core.Dispatcher(namespace["__jp_new__"], _JIT_OPTIONS)
+    return _core.Dispatcher(namespace[name], _JIT_OPTIONS)
 
 
 def _method(disp):
@@ -97,7 +101,8 @@ def _build(cls, spec):
     new._jp_fields = dict(zip(names, types))
     ctor = _constructor(cls.__name__, cls.__dict__.get("__init__"), new)
     new.__new__ = staticmethod(lambda klass, *args, **kwargs: ctor(*args, **kwargs))
-    new.class_type = new._jp_type
+    # Numba's spelling for the instance type, e.g. in another class's spec
+    new.class_type = SimpleNamespace(instance_type=new._jp_type, class_name=cls.__name__)
     return new
 
 

@@ -9,7 +9,7 @@ import re
 
 from . import _core
 
-_TARGETS = ("cpu", "parallel")
+_TARGETS = ("cpu", "parallel", "cuda")
 
 
 def _split_signature(sig):
@@ -24,15 +24,25 @@ def _split_signature(sig):
     raise TypeError(f"a vectorize signature must be a string or a signature object, not {sig!r}")
 
 
+_kernels = {}       # ufunc -> its kernel's dispatcher (calls from jitted code)
+
+
 def _kernel(func):
     # ufunc kernels follow NumPy's error rules: x / 0.0 gives inf, no exception
     return _core.Dispatcher(func, {"error_model": "numpy"})
 
 
+def _lookup(obj):
+    """The dispatcher jitted code calls for a ufunc made here, or None."""
+    try:
+        return _kernels.get(obj)
+    except TypeError:
+        return None
+
+
 def _check_target(target):
     if target not in _TARGETS:
-        raise ValueError(f"unknown vectorize target {target!r}: use one of {', '.join(_TARGETS)}"
-                         " (the cuda target comes with GPU support)")
+        raise ValueError(f"unknown vectorize target {target!r}: use one of {', '.join(_TARGETS)}")
 
 
 def _element_type(value):
@@ -61,6 +71,7 @@ class DUFunc:
         self.__qualname__ = func.__qualname__
         self.__doc__ = func.__doc__
         self.__wrapped__ = func
+        _kernels[self] = self._disp
 
     def _ensure(self, key):
         if key in self._keys:
@@ -126,14 +137,23 @@ def vectorize(ftylist_or_function=(), identity=None, nopython=True, target="cpu"
     if not nopython:
         raise ValueError("vectorize compiles in nopython mode only")
     _check_target(target)
+    if target == "cuda":
+        from .cuda.ufunc import vectorize_cuda
+        if callable(ftylist_or_function) or not ftylist_or_function:
+            raise TypeError("vectorize(target='cuda') needs signatures, e.g. ['float64(float64, float64)']")
+        sigs = ftylist_or_function
+        return vectorize_cuda([sigs] if isinstance(sigs, str) else list(sigs))
 
     def wrap(func, sigs):
         if not sigs:
             return DUFunc(func, identity, target)
         loops = [_split_signature(s) for s in sigs]
         nin = len(loops[0][0])
-        return _core.build_ufunc(_kernel(func), list(loops), func.__name__, func.__doc__ or "", nin, 1,
-                                 identity, target == "parallel", None, (), ())
+        kernel = _kernel(func)
+        uf = _core.build_ufunc(kernel, list(loops), func.__name__, func.__doc__ or "", nin, 1,
+                               identity, target == "parallel", None, (), ())
+        _kernels[uf] = kernel
+        return uf
 
     if callable(ftylist_or_function) and not isinstance(ftylist_or_function, (_core.Type, _core.Signature)):
         return wrap(ftylist_or_function, [])

@@ -41,7 +41,9 @@ def test_recursion_depth_1000():
     deepest = max((s for s, _ in prof.stacks()), key=len)
     assert deepest.count("rec") >= 1001, len(deepest)
     top = {r.name: r for r in prof.top(20)}
-    assert top["spin"].self_pct > 50
+    # the time is under spin, at the bottom of the 1000 frames (its self
+    # share depends on how much of it the builtin sum() takes: not asserted)
+    assert top["spin"].total_pct > 90
     assert top["rec"].total_pct > 90 and top["rec"].total_pct <= 100
 
 

@@ -105,8 +105,10 @@ def test_serve_with_a_forked_child_that_returns(tmp_path):
     # the parent's stream alone (no error, one END, from the parent)
     script = tmp_path / "fork.py"
     script.write_text(textwrap.dedent("""
-        import os
-        x = sum(i * i for i in range(200_000))
+        import os, time
+        t_end = time.time() + 1.0   # time for the subscriber to connect, even on a loaded machine
+        while time.time() < t_end:
+            x = sum(i * i for i in range(20_000))
         pid = os.fork()
         if pid == 0:
             raise SystemExit(0)

@@ -1,0 +1,461 @@
+/* gpu/cuda/ptx.c - jitted Python to PTX through LLVM 19's NVPTX backend.
+ *
+ * The session types and lowers every instance as device code (no reference
+ * counting, no CPU runtime), a kernel entry in the ptx_kernel calling
+ * convention calls the root, math goes to libdevice (`__nv_sin`: LLVM 19
+ * aborts on llvm.sin/llvm.cos for NVPTX), the few runtime helpers the
+ * lowering calls get device definitions, libdevice is linked, everything
+ * but the kernel is internalised, O3 runs (NVVMReflect resolves
+ * libdevice's __nvvm_reflect), and the NVPTX target machine prints PTX.
+ */
+#include "gpu/cuda/ptx.h"
+#include "jit/engine.h"
+#include "jit/errors.h"
+#include "jit/lower.h"
+
+#include <llvm-c/Analysis.h>
+#include <llvm-c/BitReader.h>
+#include <stdio.h>
+#include <llvm-c/Linker.h>
+#include <llvm-c/Target.h>
+#include <llvm-c/TargetMachine.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int jp_lower_instance(LLVMContextRef ctx, LLVMModuleRef mod, jp_instance *inst, jp_dbg *dbg);
+
+#define PTX_KERNEL_CC 71
+
+static char libdevice_path[512];
+
+const char *
+jp_cuda_libdevice_path(void)
+{
+    static const char *candidates[] = {
+        "%s/nvvm/libdevice/libdevice.10.bc",
+    };
+    const char *roots[] = {getenv("CUDA_HOME"), getenv("CUDA_PATH"), "/usr/local/cuda", "/usr/lib/cuda",
+                           "/usr/local/cuda-13.0", "/usr/local/cuda-12"};
+    if (libdevice_path[0])
+        return libdevice_path;
+    for (size_t r = 0; r < sizeof roots / sizeof roots[0]; r++) {
+        if (roots[r] == NULL)
+            continue;
+        snprintf(libdevice_path, sizeof libdevice_path, candidates[0], roots[r]);
+        if (access(libdevice_path, R_OK) == 0)
+            return libdevice_path;
+    }
+    libdevice_path[0] = '\0';
+    return NULL;
+}
+
+static char *libdevice_bits;       /* the bitcode, read once */
+static size_t libdevice_len;
+
+static int
+load_libdevice(void)
+{
+    FILE *f;
+    long n;
+    const char *path = jp_cuda_libdevice_path();
+    if (libdevice_bits)
+        return 0;
+    if (path == NULL) {
+        PyErr_SetString(PyExc_RuntimeError,
+                        "CUDA libdevice not found (looked for $CUDA_HOME/nvvm/libdevice/libdevice.10.bc "
+                        "and /usr/local/cuda): install the CUDA toolkit or set CUDA_HOME");
+        return -1;
+    }
+    if ((f = fopen(path, "rb")) == NULL || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) <= 0
+        || fseek(f, 0, SEEK_SET) != 0 || (libdevice_bits = malloc((size_t)n)) == NULL
+        || fread(libdevice_bits, 1, (size_t)n, f) != (size_t)n) {
+        if (f)
+            fclose(f);
+        free(libdevice_bits);
+        libdevice_bits = NULL;
+        PyErr_Format(PyExc_RuntimeError, "cannot read %s", path);
+        return -1;
+    }
+    fclose(f);
+    libdevice_len = (size_t)n;
+    return 0;
+}
+
+/* libdevice, loaded lazily, with every function linkonce: linking it pulls
+ * in only what the module calls (and what those call). */
+static LLVMModuleRef
+libdevice_for_link(LLVMContextRef ctx)
+{
+    LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRange(libdevice_bits, libdevice_len, "libdevice", 0);
+    LLVMModuleRef lib = NULL;
+    if (LLVMGetBitcodeModuleInContext2(ctx, buf, &lib)) {
+        PyErr_SetString(PyExc_RuntimeError, "cannot parse libdevice");
+        return NULL;
+    }
+    for (LLVMValueRef fn = LLVMGetFirstFunction(lib); fn; fn = LLVMGetNextFunction(fn))
+        if (!LLVMIsDeclaration(fn) && LLVMGetLinkage(fn) == LLVMExternalLinkage)
+            LLVMSetLinkage(fn, LLVMLinkOnceODRLinkage);
+    return lib;
+}
+
+static LLVMTargetMachineRef
+nvptx_machine(int cc)
+{
+    static LLVMTargetMachineRef cache[4];
+    static int cache_cc[4];
+    LLVMTargetRef target;
+    char *msg = NULL, cpu[16], features[32];
+    for (int i = 0; i < 4; i++)
+        if (cache[i] && cache_cc[i] == cc)
+            return cache[i];
+    LLVMInitializeNVPTXTargetInfo();
+    LLVMInitializeNVPTXTarget();
+    LLVMInitializeNVPTXTargetMC();
+    LLVMInitializeNVPTXAsmPrinter();
+    if (LLVMGetTargetFromTriple("nvptx64-nvidia-cuda", &target, &msg)) {
+        PyErr_Format(PyExc_RuntimeError, "LLVM has no NVPTX target: %s", msg);
+        LLVMDisposeMessage(msg);
+        return NULL;
+    }
+    snprintf(cpu, sizeof cpu, "sm_%d", cc);
+    /* the PTX ISA each generation needs (CUDA 13's ptxas takes all of them) */
+    snprintf(features, sizeof features, "+ptx%d", cc >= 90 ? 78 : cc >= 80 ? 70 : 63);
+    for (int i = 0; i < 4; i++) {
+        if (cache[i] == NULL) {
+            cache[i] = LLVMCreateTargetMachine(target, "nvptx64-nvidia-cuda", cpu, features,
+                                               LLVMCodeGenLevelAggressive, LLVMRelocDefault,
+                                               LLVMCodeModelDefault);
+            cache_cc[i] = cc;
+            return cache[i];
+        }
+    }
+    return LLVMCreateTargetMachine(target, "nvptx64-nvidia-cuda", cpu, features, LLVMCodeGenLevelAggressive,
+                                   LLVMRelocDefault, LLVMCodeModelDefault);
+}
+
+/* ---- device versions of the helpers lowering calls ----------------------------------- */
+
+static LLVMValueRef
+define_fn(LLVMModuleRef mod, const char *name, LLVMTypeRef fty, LLVMBuilderRef b)
+{
+    LLVMValueRef fn = LLVMGetNamedFunction(mod, name);
+    LLVMSetLinkage(fn, LLVMInternalLinkage);
+    LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(LLVMGetModuleContext(mod), fn, "entry"));
+    (void)fty;
+    return fn;
+}
+
+static LLVMValueRef
+call_named(LLVMBuilderRef b, LLVMModuleRef mod, const char *name, LLVMTypeRef ret, LLVMValueRef *args, int n)
+{
+    LLVMTypeRef params[4];
+    LLVMValueRef fn;
+    LLVMTypeRef fty;
+    for (int i = 0; i < n; i++)
+        params[i] = LLVMTypeOf(args[i]);
+    fty = LLVMFunctionType(ret, params, (unsigned)n, 0);
+    if ((fn = LLVMGetNamedFunction(mod, name)) == NULL)
+        fn = LLVMAddFunction(mod, name, fty);
+    return LLVMBuildCall2(b, fty, fn, args, (unsigned)n, "");
+}
+
+/* Give the runtime helpers the lowering may call a device body; fails with
+ * a clear error for the ones device code cannot have. */
+static int
+define_device_runtime(LLVMModuleRef mod)
+{
+    LLVMContextRef ctx = LLVMGetModuleContext(mod);
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(ctx);
+    LLVMTypeRef f64 = LLVMDoubleTypeInContext(ctx), i64 = LLVMInt64TypeInContext(ctx);
+    static const struct { const char *prefix; const char *what; } refused[] = {
+        {"jp_nrt_", "allocating arrays or jitclass instances"},
+        {"jp_rt_print", "print()"},
+        {"jp_rt_cmath", "cmath functions"},
+        {"jp_rt_cdiv", "complex division"},
+        {"jp_rt_cpow", "complex powers"},
+        {"jp_rt_slice", "slicing arrays"},
+        {"jp_rt_round", "round() with digits"},
+        {"jp_random_", "np.random"},
+        {"jp_rt_prange", "prange"},
+        {"jp_rt_ufunc_error", "ufunc loops"},
+        {"jp_rt_ipow_mod", "pow() with a modulus"},
+    };
+    for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn)) {
+        size_t len;
+        const char *name = LLVMGetValueName2(fn, &len);
+        if (!LLVMIsDeclaration(fn) || strncmp(name, "jp_", 3) != 0)
+            continue;
+        for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+            if (strncmp(name, refused[i].prefix, strlen(refused[i].prefix)) == 0) {
+                PyErr_Format(JpUnsupportedError, "%s is not supported in CUDA kernels", refused[i].what);
+                LLVMDisposeBuilder(b);
+                return -1;
+            }
+        }
+        if (strcmp(name, "jp_rt_int_truediv") == 0) {
+            LLVMValueRef f = define_fn(mod, name, NULL, b);
+            LLVMBuildRet(b, LLVMBuildFDiv(b, LLVMBuildSIToFP(b, LLVMGetParam(f, 0), f64, ""),
+                                          LLVMBuildSIToFP(b, LLVMGetParam(f, 1), f64, ""), ""));
+        } else if (strcmp(name, "jp_rt_ipow") == 0) {
+            /* exponentiation by squaring, wrapping */
+            LLVMValueRef f = define_fn(mod, name, NULL, b);
+            LLVMBasicBlockRef head = LLVMAppendBasicBlockInContext(ctx, f, "head");
+            LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(ctx, f, "body");
+            LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(ctx, f, "done");
+            LLVMBasicBlockRef entry = LLVMGetInsertBlock(b);
+            LLVMValueRef r, base, e, odd, nr, nb, ne;
+            LLVMBuildBr(b, head);
+            LLVMPositionBuilderAtEnd(b, head);
+            r = LLVMBuildPhi(b, i64, "r");
+            base = LLVMBuildPhi(b, i64, "base");
+            e = LLVMBuildPhi(b, i64, "e");
+            LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntSGT, e, LLVMConstInt(i64, 0, 0), ""), body, done);
+            LLVMPositionBuilderAtEnd(b, body);
+            odd = LLVMBuildICmp(b, LLVMIntNE, LLVMBuildAnd(b, e, LLVMConstInt(i64, 1, 0), ""), LLVMConstInt(i64, 0, 0), "");
+            nr = LLVMBuildSelect(b, odd, LLVMBuildMul(b, r, base, ""), r, "");
+            nb = LLVMBuildMul(b, base, base, "");
+            ne = LLVMBuildAShr(b, e, LLVMConstInt(i64, 1, 0), "");
+            LLVMBuildBr(b, head);
+            {
+                LLVMValueRef one = LLVMConstInt(i64, 1, 0), p0 = LLVMGetParam(f, 0), p1 = LLVMGetParam(f, 1);
+                LLVMAddIncoming(r, &one, &entry, 1);
+                LLVMAddIncoming(r, &nr, &body, 1);
+                LLVMAddIncoming(base, &p0, &entry, 1);
+                LLVMAddIncoming(base, &nb, &body, 1);
+                LLVMAddIncoming(e, &p1, &entry, 1);
+                LLVMAddIncoming(e, &ne, &body, 1);
+            }
+            LLVMPositionBuilderAtEnd(b, done);
+            LLVMBuildRet(b, r);
+        } else if (strcmp(name, "jp_rt_float_floordiv") == 0 || strcmp(name, "jp_rt_float_mod") == 0) {
+            /* CPython's float_divmod, halves of it */
+            LLVMValueRef f = define_fn(mod, name, NULL, b);
+            LLVMValueRef x = LLVMGetParam(f, 0), y = LLVMGetParam(f, 1), zero = LLVMConstReal(f64, 0.0);
+            LLVMValueRef m = LLVMBuildFRem(b, x, y, ""), div, fix, q;
+            fix = LLVMBuildAnd(b, LLVMBuildFCmp(b, LLVMRealONE, m, zero, ""),
+                               LLVMBuildXor(b, LLVMBuildFCmp(b, LLVMRealOLT, y, zero, ""),
+                                            LLVMBuildFCmp(b, LLVMRealOLT, m, zero, ""), ""), "");
+            div = LLVMBuildFDiv(b, LLVMBuildFSub(b, x, m, ""), y, "");
+            if (name[13] == 'm') {      /* jp_rt_float_mod */
+                LLVMValueRef adj = LLVMBuildSelect(b, fix, LLVMBuildFAdd(b, m, y, ""), m, "");
+                LLVMValueRef signed0 = call_named(b, mod, "llvm.copysign.f64", f64, (LLVMValueRef[]){zero, y}, 2);
+                LLVMBuildRet(b, LLVMBuildSelect(b, LLVMBuildFCmp(b, LLVMRealOEQ, m, zero, ""), signed0, adj, ""));
+            } else {
+                LLVMValueRef d = LLVMBuildSelect(b, fix, LLVMBuildFSub(b, div, LLVMConstReal(f64, 1.0), ""), div, "");
+                LLVMValueRef fl = call_named(b, mod, "llvm.floor.f64", f64, &d, 1);
+                q = LLVMBuildSelect(b, LLVMBuildFCmp(b, LLVMRealOGT, LLVMBuildFSub(b, d, fl, ""), LLVMConstReal(f64, 0.5), ""),
+                                    LLVMBuildFAdd(b, fl, LLVMConstReal(f64, 1.0), ""), fl, "");
+                LLVMBuildRet(b, q);
+            }
+        }
+    }
+    LLVMDisposeBuilder(b);
+    return 0;
+}
+
+/* llvm.sin.f64 / sin / sinf -> __nv_sin / __nv_sinf: NVPTX has no libm and
+ * no lowering for most of these intrinsics. */
+static void
+use_libdevice(LLVMModuleRef mod)
+{
+    static const char *native[] = {"sqrt", "fabs", "floor", "ceil", "trunc", "rint", "copysign", "fma",
+                                    "minnum", "maxnum", "nearbyint", "round"};
+    LLVMValueRef fn = LLVMGetFirstFunction(mod), next;
+    for (; fn; fn = next) {
+        size_t len;
+        const char *name = LLVMGetValueName2(fn, &len);
+        char base[64], target[80];
+        int is_f32 = 0;
+        next = LLVMGetNextFunction(fn);
+        if (!LLVMIsDeclaration(fn))
+            continue;
+        if (strncmp(name, "llvm.", 5) == 0) {
+            const char *dot = strrchr(name, '.');
+            size_t n = (size_t)(dot - name) - 5;
+            if (strncmp(name, "llvm.nvvm.", 10) == 0 || dot == NULL || n >= sizeof base
+                || (strcmp(dot, ".f64") != 0 && strcmp(dot, ".f32") != 0))
+                continue;
+            memcpy(base, name + 5, n);
+            base[n] = '\0';
+            is_f32 = strcmp(dot, ".f32") == 0;
+            {
+                int keep = 0;
+                for (size_t i = 0; i < sizeof native / sizeof native[0]; i++)
+                    keep |= strcmp(base, native[i]) == 0;
+                if (keep)
+                    continue;
+            }
+        } else if (strncmp(name, "jp_", 3) == 0 || strncmp(name, "__nv_", 5) == 0 || strncmp(name, "jp.", 3) == 0) {
+            continue;
+        } else {
+            if (len >= sizeof base)
+                continue;
+            memcpy(base, name, len + 1);     /* sinf keeps its f: __nv_sinf */
+        }
+        if (strcmp(base, "tgamma") == 0)
+            snprintf(target, sizeof target, "__nv_tgamma%s", is_f32 ? "f" : "");
+        else
+            snprintf(target, sizeof target, "__nv_%s%s", base, is_f32 ? "f" : "");
+        {
+            LLVMValueRef repl = LLVMGetNamedFunction(mod, target);
+            if (repl == NULL)
+                repl = LLVMAddFunction(mod, target, LLVMGlobalGetValueType(fn));
+            LLVMReplaceAllUsesWith(fn, repl);
+            LLVMDeleteFunction(fn);
+        }
+    }
+}
+
+/* void @entry(args...) in the ptx_kernel convention: calls the root with a
+ * return slot and an exception slot (a kernel that raises just stops). */
+static LLVMValueRef
+add_kernel(LLVMModuleRef mod, jp_instance *root, const char *entry)
+{
+    LLVMContextRef ctx = LLVMGetModuleContext(mod);
+    LLVMTypeRef params[64];
+    LLVMValueRef kernel, args[66], target = LLVMGetNamedFunction(mod, root->symbol);
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(ctx);
+    for (int i = 0; i < root->nargs; i++)
+        params[i] = jp_llvm_type(ctx, root->argtypes[i]);
+    kernel = LLVMAddFunction(mod, entry, LLVMFunctionType(LLVMVoidTypeInContext(ctx), params, (unsigned)root->nargs, 0));
+    LLVMSetFunctionCallConv(kernel, PTX_KERNEL_CC);
+    LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(ctx, kernel, "entry"));
+    args[0] = LLVMBuildAlloca(b, LLVMInt64TypeInContext(ctx), "ret");
+    args[1] = LLVMBuildAlloca(b, LLVMArrayType2(LLVMInt64TypeInContext(ctx), 6), "exc");
+    for (int i = 0; i < root->nargs; i++)
+        args[i + 2] = LLVMGetParam(kernel, (unsigned)i);
+    LLVMBuildCall2(b, jp_llvm_fn_type(ctx, root), target, args, (unsigned)root->nargs + 2, "");
+    LLVMBuildRetVoid(b);
+    LLVMDisposeBuilder(b);
+    return kernel;
+}
+
+char *
+jp_cuda_compile(JpDispatcher *d, int nargs, jp_type **argtypes, int cc, int kernel, const char *entry_name,
+                jp_type **ret)
+{
+    jp_session s = {0};
+    jp_instance *root;
+    LLVMModuleRef mod = NULL;
+    LLVMTargetMachineRef tm;
+    LLVMContextRef ctx;
+    char *ptx = NULL, *msg = NULL, *entry_owned = NULL;
+
+    if (jp_engine_init() < 0 || (tm = nvptx_machine(cc)) == NULL)
+        return NULL;
+    ctx = jp_engine_context();
+    if (load_libdevice() < 0)
+        return NULL;
+    s.gpu = 1;
+    s.private = 1;
+    s.root = (PyObject *)d;
+    if ((root = jp_session_new_instance(&s, (PyObject *)d, nargs, argtypes)) == NULL || jp_infer_session(&s) < 0)
+        goto done;
+    if (kernel && root->ret->kind != JP_NONE) {
+        PyErr_Format(JpTypingError, "%U(): a CUDA kernel cannot return a value (it returns %s); "
+                     "write results into an array argument", d->name, root->ret->name);
+        goto done;
+    }
+    *ret = root->ret;
+    mod = LLVMModuleCreateWithNameInContext(root->ir->qualname, ctx);
+    for (jp_instance *i = s.pending; i; i = i->next)
+        if (jp_lower_instance(ctx, mod, i, NULL) < 0)
+            goto done;
+    if (kernel) {
+        /* PTX names: letters, digits, _ and $ */
+        size_t n = strlen(entry_name);
+        char *clean = malloc(n + 1);
+        if (clean == NULL)
+            goto done;
+        for (size_t i = 0; i <= n; i++) {
+            char ch = entry_name[i];
+            clean[i] = (ch == '\0' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')
+                        || (ch >= '0' && ch <= '9') || ch == '_' || ch == '$') ? ch : '_';
+        }
+        add_kernel(mod, root, clean);
+        entry_name = clean;
+        entry_owned = clean;
+    }
+    if (define_device_runtime(mod) < 0)
+        goto done;
+    use_libdevice(mod);
+    LLVMSetTarget(mod, "nvptx64-nvidia-cuda");
+    {
+        LLVMTargetDataRef td = LLVMCreateTargetDataLayout(tm);
+        char *dl = LLVMCopyStringRepOfTargetData(td);
+        LLVMSetDataLayout(mod, dl);
+        LLVMDisposeMessage(dl);
+        LLVMDisposeTargetData(td);
+    }
+    if (LLVMVerifyModule(mod, LLVMReturnStatusAction, &msg)) {
+        PyErr_Format(PyExc_RuntimeError, "internal compiler error (invalid device IR), please report it: %s", msg);
+        goto done;
+    }
+    LLVMDisposeMessage(msg);
+    msg = NULL;
+    {
+        LLVMModuleRef lib = libdevice_for_link(ctx);
+        if (lib == NULL)
+            goto done;
+        LLVMSetTarget(lib, LLVMGetTarget(mod));         /* same target: no linker warnings */
+        LLVMSetDataLayout(lib, LLVMGetDataLayoutStr(mod));
+        if (LLVMLinkModules2(mod, lib)) {
+            PyErr_SetString(PyExc_RuntimeError, "linking libdevice failed");
+            goto done;
+        }
+    }
+    /* only the kernel (or, for a device function, the root) stays visible */
+    for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn)) {
+        size_t len;
+        const char *name = LLVMGetValueName2(fn, &len);
+        int keep = kernel ? strcmp(name, entry_name) == 0 : strcmp(name, root->symbol) == 0;
+        if (!LLVMIsDeclaration(fn) && !keep)
+            LLVMSetLinkage(fn, LLVMInternalLinkage);
+    }
+    for (LLVMValueRef g = LLVMGetFirstGlobal(mod); g; g = LLVMGetNextGlobal(g))
+        if (!LLVMIsDeclaration(g))
+            LLVMSetLinkage(g, LLVMInternalLinkage);
+    {
+        /* drop the libdevice functions nobody calls before the O3 pipeline
+         * spends time on them */
+        LLVMPassBuilderOptionsRef opts = LLVMCreatePassBuilderOptions();
+        LLVMErrorRef err = LLVMRunPasses(mod, "globaldce", tm, opts);
+        if (err == NULL)
+            err = LLVMRunPasses(mod, "default<O3>", tm, opts);
+        LLVMDisposePassBuilderOptions(opts);
+        if (err) {
+            char *m = LLVMGetErrorMessage(err);
+            PyErr_Format(PyExc_RuntimeError, "LLVM (NVPTX): %s", m);
+            LLVMDisposeErrorMessage(m);
+            goto done;
+        }
+    }
+    {
+        LLVMMemoryBufferRef out = NULL;
+        if (LLVMTargetMachineEmitToMemoryBuffer(tm, mod, LLVMAssemblyFile, &msg, &out)) {
+            PyErr_Format(PyExc_RuntimeError, "LLVM (NVPTX codegen): %s", msg);
+            goto done;
+        }
+        {
+            size_t n = LLVMGetBufferSize(out);
+            ptx = malloc(n + 1);
+            if (ptx) {
+                memcpy(ptx, LLVMGetBufferStart(out), n);
+                ptx[n] = '\0';
+            } else {
+                PyErr_NoMemory();
+            }
+        }
+        LLVMDisposeMemoryBuffer(out);
+    }
+done:
+    if (msg)
+        LLVMDisposeMessage(msg);
+    if (mod)
+        LLVMDisposeModule(mod);
+    free(entry_owned);
+    jp_session_abort(&s);
+    return ptx;
+}
