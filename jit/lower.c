@@ -88,6 +88,32 @@ jp_const_i64(lctx *c, long long v)
     return LLVMConstInt(LLVMInt64TypeInContext(c->ctx), (unsigned long long)v, 1);
 }
 
+/* Type-based alias info: array elements and the runtime's own structures
+ * (jitclass fields, meminfo headers) never overlap, so a store into an
+ * array cannot change a field read in the same loop and LLVM may hoist
+ * the field load.  Untagged accesses still alias everything. */
+void
+jp_tbaa(lctx *c, LLVMValueRef access, jp_tbaa_kind kind)
+{
+    static const char *names[] = {"array data", "object fields"};
+    LLVMMetadataRef root, node, tag, ops[3];
+    LLVMMetadataRef zero = LLVMValueAsMetadata(jp_const_i64(c, 0));
+    LLVMMetadataRef root_name = LLVMMDStringInContext2(c->ctx, "jitprofile tbaa", 15);
+
+    if (!access || !LLVMIsAInstruction(access))
+        return;
+    root = LLVMMDNodeInContext2(c->ctx, &root_name, 1);
+    ops[0] = LLVMMDStringInContext2(c->ctx, names[kind], strlen(names[kind]));
+    ops[1] = root;
+    ops[2] = zero;
+    node = LLVMMDNodeInContext2(c->ctx, ops, 3);
+    ops[0] = node;
+    ops[1] = node;
+    tag = LLVMMDNodeInContext2(c->ctx, ops, 3);
+    LLVMSetMetadata(access, LLVMGetMDKindIDInContext(c->ctx, "tbaa", 4),
+                    LLVMMetadataAsValue(c->ctx, tag));
+}
+
 static LLVMValueRef
 const_ptr(lctx *c, const void *p)
 {

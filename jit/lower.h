@@ -54,6 +54,9 @@ void jp_emit_raise(lctx *c, PyObject *cls, const char *msg);
 /* A call to a runtime or libm function by name (declared on first use). */
 LLVMValueRef jp_call_extern(lctx *c, const char *name, LLVMTypeRef ret,
                             LLVMValueRef *args, int nargs);
+/* Mark a load or store as touching array elements or runtime structures. */
+typedef enum { JP_TBAA_ARRAY_DATA, JP_TBAA_OBJECT_FIELDS } jp_tbaa_kind;
+void jp_tbaa(lctx *c, LLVMValueRef access, jp_tbaa_kind kind);
 LLVMValueRef jp_const_f64(lctx *c, double v);
 LLVMValueRef jp_const_i64(lctx *c, long long v);
 LLVMValueRef jp_make_complex(lctx *c, jp_type *t, LLVMValueRef re, LLVMValueRef im);

@@ -275,13 +275,17 @@ jp_arr_load(lctx *c, LLVMValueRef ptr, jp_type *dtype)
 {
     if (dtype->kind == JP_RECORD)
         return ptr;     /* a record element is its address */
-    return LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, dtype), ptr, "");
+    {
+        LLVMValueRef v = LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, dtype), ptr, "");
+        jp_tbaa(c, v, JP_TBAA_ARRAY_DATA);
+        return v;
+    }
 }
 
 void
 jp_arr_store(lctx *c, LLVMValueRef ptr, jp_type *dtype, LLVMValueRef v)
 {
-    LLVMBuildStore(c->b, v, ptr);
+    jp_tbaa(c, LLVMBuildStore(c->b, v, ptr), JP_TBAA_ARRAY_DATA);
     (void)dtype;
 }
 

@@ -21,7 +21,9 @@ static LLVMValueRef
 data_of(lctx *c, LLVMValueRef obj)
 {
     LLVMValueRef one = jp_const_i64(c, 1);
-    return LLVMBuildLoad2(c->b, ptrt(c), LLVMBuildGEP2(c->b, LLVMInt64TypeInContext(c->ctx), obj, &one, 1, ""), "fields");
+    LLVMValueRef fields = LLVMBuildLoad2(c->b, ptrt(c), LLVMBuildGEP2(c->b, LLVMInt64TypeInContext(c->ctx), obj, &one, 1, ""), "fields");
+    jp_tbaa(c, fields, JP_TBAA_OBJECT_FIELDS);
+    return fields;
 }
 
 static LLVMValueRef
@@ -105,7 +107,11 @@ jp_lower_class_attr(lctx *c, jp_node *n)
     int i = field_of(t, n->u.attr.name);
     if (i < 0)      /* a property */
         return jp_lower_instance_call(c, n, obj);
-    return LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, t->elems[i]), field_ptr(c, obj, t, i), "");
+    {
+        LLVMValueRef v = LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, t->elems[i]), field_ptr(c, obj, t, i), "");
+        jp_tbaa(c, v, JP_TBAA_OBJECT_FIELDS);
+        return v;
+    }
 }
 
 void
@@ -122,6 +128,7 @@ jp_lower_class_setattr(lctx *c, jp_node *s, int is_aug)
     if (is_aug) {
         jp_type *rt = jp_node_type(c, s);
         LLVMValueRef old = LLVMBuildLoad2(c->b, lt, p, "");
+        jp_tbaa(c, old, JP_TBAA_OBJECT_FIELDS);
         v = jp_lower_binop(c, s->u.augassign.op, old, ft, v, vt, rt, vn);
         vt = rt;
     }
@@ -137,7 +144,10 @@ jp_lower_class_setattr(lctx *c, jp_node *s, int is_aug)
     } else if (jp_type_is_managed(ft)) {
         jp_incref(c, v, ft);
     }
-    if (jp_type_is_managed(ft))
-        jp_decref(c, LLVMBuildLoad2(c->b, lt, p, ""), ft);
-    LLVMBuildStore(c->b, v, p);
+    if (jp_type_is_managed(ft)) {
+        LLVMValueRef old = LLVMBuildLoad2(c->b, lt, p, "");
+        jp_tbaa(c, old, JP_TBAA_OBJECT_FIELDS);
+        jp_decref(c, old, ft);
+    }
+    jp_tbaa(c, LLVMBuildStore(c->b, v, p), JP_TBAA_OBJECT_FIELDS);
 }

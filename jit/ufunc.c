@@ -18,6 +18,7 @@ typedef void (*loop_fn)(char **args, npy_intp const *dims, npy_intp const *steps
 typedef struct par_data {
     loop_fn serial;
     int nargs;                  /* inputs + outputs */
+    int nout;
     int ndims;                  /* entries of dims (1 + core dims) */
 } par_data;
 
@@ -42,13 +43,40 @@ run_chunk(void *vctx, int64_t start, int64_t end)
     c->pd->serial(args, dims, c->steps, NULL);
 }
 
+/* Whether iteration i may read what iteration j < i wrote: NumPy's reduce
+ * passes an output of stride 0 (the accumulator), accumulate an output that
+ * is the next call's input shifted by one.  Such loops run serially; an
+ * output that is exactly an input (in place, same stride) is safe. */
+static int
+loop_carried(const par_data *pd, char **args, npy_intp n, npy_intp const *steps)
+{
+    int nin = pd->nargs - pd->nout;
+    for (int o = nin; o < pd->nargs; o++) {
+        char *olo, *ohi;
+        if (steps[o] == 0)
+            return 1;
+        olo = steps[o] > 0 ? args[o] : args[o] + (n - 1) * steps[o];
+        ohi = steps[o] > 0 ? args[o] + (n - 1) * steps[o] : args[o];
+        for (int i = 0; i < pd->nargs; i++) {
+            char *lo, *hi;
+            if (i == o || (args[i] == args[o] && steps[i] == steps[o]))
+                continue;
+            lo = steps[i] >= 0 ? args[i] : args[i] + (n - 1) * steps[i];
+            hi = steps[i] >= 0 ? args[i] + (n - 1) * steps[i] : args[i];
+            if (lo <= ohi && olo <= hi)
+                return 1;
+        }
+    }
+    return 0;
+}
+
 static void
 parallel_loop(char **args, npy_intp const *dims, npy_intp const *steps, void *data)
 {
     par_data *pd = data;
     chunk_ctx c = {pd, args, dims, steps};
     jp_excinfo exc;
-    if (dims[0] < PARALLEL_MIN) {
+    if (dims[0] < PARALLEL_MIN || loop_carried(pd, args, dims[0], steps)) {
         pd->serial(args, dims, steps, NULL);
         return;
     }
@@ -191,6 +219,7 @@ build_ufunc(PyObject *module, PyObject *args)
         if (parallel) {
             m->pars[i].serial = (loop_fn)spec->loop_fn;
             m->pars[i].nargs = nops;
+            m->pars[i].nout = nout;
             m->pars[i].ndims = ndims + total_core;
             m->funcs[i] = (PyUFuncGenericFunction)parallel_loop;
             m->data[i] = &m->pars[i];

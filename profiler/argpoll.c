@@ -11,6 +11,7 @@
 #include "profiler/argpoll.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -104,7 +105,8 @@ jp_argpoll_once(void)
         PyObject *key;
         int had;
         if (fn->category != JP_CAT_PYTHON || stats[i].total < (uint64_t)P.min_samples
-            || (double)stats[i].total < P.hot_share * (double)total || file[0] == '<')
+            || (double)stats[i].total < P.hot_share * (double)total
+            || (file[0] == '<' && strncmp(file, "<ipython-input-", 15) != 0))
             continue;
         key = Py_BuildValue("(ssi)", jp_profile_str(prof, fn->name), file, fn->first_line);
         if (key == NULL)

@@ -208,14 +208,18 @@ pd_threads(JpProfileData *self, PyObject *noargs)
 }
 
 static PyObject *
-pd_samples(JpProfileData *self, PyObject *noargs)
+pd_samples(JpProfileData *self, PyObject *args)
 {
     const jp_profile *p = &self->prof;
-    PyObject *list = PyList_New((Py_ssize_t)p->samples.n);
-    (void)noargs;
+    Py_ssize_t start = 0;
+    if (!PyArg_ParseTuple(args, "|n", &start))
+        return NULL;
+    if (start < 0 || (size_t)start > p->samples.n)
+        start = (Py_ssize_t)p->samples.n;
+    PyObject *list = PyList_New((Py_ssize_t)p->samples.n - start);
     if (list == NULL)
         return NULL;
-    for (size_t i = 0; i < p->samples.n; i++) {
+    for (size_t i = (size_t)start; i < p->samples.n; i++) {
         const jp_sample_rec *s = &p->samples.v[i];
         PyObject *o = Py_BuildValue("(IIKI)", s->thread, s->node,
                                     (unsigned long long)s->ts, s->weight);
@@ -223,7 +227,7 @@ pd_samples(JpProfileData *self, PyObject *noargs)
             Py_DECREF(list);
             return NULL;
         }
-        PyList_SET_ITEM(list, (Py_ssize_t)i, o);
+        PyList_SET_ITEM(list, (Py_ssize_t)i - start, o);
     }
     return list;
 }
@@ -383,7 +387,8 @@ static PyMethodDef pd_methods[] = {
     {"frames", (PyCFunction)pd_frames, METH_NOARGS, "[(func, line)]"},
     {"nodes", (PyCFunction)pd_nodes, METH_NOARGS, "[(parent, frame)]; node 0 is the root"},
     {"threads", (PyCFunction)pd_threads, METH_NOARGS, "[(pid, tid, name, samples)]"},
-    {"samples", (PyCFunction)pd_samples, METH_NOARGS, "[(thread, node, ts_ns, weight)]"},
+    {"samples", (PyCFunction)pd_samples, METH_VARARGS,
+     "samples(start=0) -> [(thread, node, ts_ns, weight)] from index start on (append-only)"},
     {"stats", (PyCFunction)(void (*)(void))pd_stats, METH_VARARGS | METH_KEYWORDS,
      "stats(pid=-1, tid=-1) -> (total, [(func, self, total, threads)]) sorted by self"},
     {"collapsed", (PyCFunction)(void (*)(void))pd_collapsed, METH_VARARGS | METH_KEYWORDS,

@@ -173,6 +173,16 @@ sampler_register_thread(PyObject *mod, PyObject *args)
 }
 
 static PyObject *
+sampler_ignore_thread(PyObject *mod, PyObject *noargs)
+{
+    (void)mod;
+    (void)noargs;
+    if (jp_S.running && jp_threads_ignore((pid_t)gettid()) < 0)
+        Py_RETURN_FALSE;
+    return PyBool_FromLong(jp_S.running);
+}
+
+static PyObject *
 sampler_stats(PyObject *mod, PyObject *noargs)
 {
     int active = 0;
@@ -219,6 +229,8 @@ static PyMethodDef sampler_methods[] = {
     {"sampler_running", sampler_running, METH_NOARGS, "Whether a session is running."},
     {"sampler_register_thread", sampler_register_thread, METH_VARARGS,
      "sampler_register_thread(name=''): sample the calling thread now."},
+    {"sampler_ignore_thread", sampler_ignore_thread, METH_NOARGS,
+     "Never sample the calling thread in this session (the profiler's own threads)."},
     {"sampler_stats", sampler_stats, METH_NOARGS, "Counters of the current/last session."},
     {"sampler_drain", sampler_drain, METH_NOARGS, "Move pending samples into the profile now."},
     {NULL, NULL, 0, NULL},

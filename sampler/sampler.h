@@ -66,6 +66,7 @@ void jp_signal_restore(void);
 int jp_threads_add(pid_t tid, const char *name);    /* 0 or -1 */
 void jp_threads_scan(void);             /* follow /proc/self/task */
 void jp_threads_stop_all(void);         /* delete every timer, wait handlers */
+int jp_threads_ignore(pid_t tid);       /* never sample tid in this session */
 void jp_threads_free_retired(void);     /* after a drain */
 jp_slot *jp_threads_from_value(void *value);    /* async-signal-safe */
 

@@ -85,6 +85,21 @@ arm_timer(jp_slot *s)
     return 0;
 }
 
+/* Threads of the profiler's own front (the notebook widget's updater) that
+ * ask not to be sampled: kept until the session stops. */
+#define JP_MAX_IGNORED 16
+static pid_t ignored[JP_MAX_IGNORED];
+static int nignored;
+
+static int
+is_ignored(pid_t tid)
+{
+    for (int i = 0; i < nignored; i++)
+        if (ignored[i] == tid)
+            return 1;
+    return 0;
+}
+
 static jp_slot *
 find_slot(pid_t tid)
 {
@@ -106,6 +121,10 @@ jp_threads_add(pid_t tid, const char *name)
     if (tid == jp_S.collector_tid || jp_S.slots == NULL)
         return 0;
     pthread_mutex_lock(&jp_S.slots_lock);
+    if (is_ignored(tid)) {
+        rc = 0;
+        goto out;
+    }
     s = find_slot(tid);
     if (s != NULL) {
         if (name && name[0]) {
@@ -186,6 +205,29 @@ jp_threads_scan(void)
     pthread_mutex_unlock(&jp_S.slots_lock);
 }
 
+/* Stop sampling thread tid and never sample it again in this session;
+ * 0, or -1 when the list is full. */
+int
+jp_threads_ignore(pid_t tid)
+{
+    int rc = 0;
+    jp_slot *s;
+
+    if (jp_S.slots == NULL)
+        return 0;
+    pthread_mutex_lock(&jp_S.slots_lock);
+    if (!is_ignored(tid)) {
+        if (nignored < JP_MAX_IGNORED)
+            ignored[nignored++] = tid;
+        else
+            rc = -1;
+    }
+    if (rc == 0 && (s = find_slot(tid)) != NULL)
+        retire(s);
+    pthread_mutex_unlock(&jp_S.slots_lock);
+    return rc;
+}
+
 void
 jp_threads_stop_all(void)
 {
@@ -195,6 +237,7 @@ jp_threads_stop_all(void)
         if (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) == JP_SLOT_ACTIVE)
             retire(s);
     }
+    nignored = 0;
     pthread_mutex_unlock(&jp_S.slots_lock);
 }
 

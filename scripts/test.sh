@@ -100,7 +100,7 @@ for ver in 3.12 3.13; do
   venv=".venv-$ver"
   echo "== test: $venv (CPython $ver)"
   rc=0
-  bash scripts/make_venv.sh "$ver" "$venv" || rc=$?
+  JP_NOTEBOOK_DEPS=0 bash scripts/make_venv.sh "$ver" "$venv" || rc=$?
   if [[ $rc -eq 3 ]]; then
     echo "test: SKIPPED $label: no CPython $ver on this machine (pyenv or PATH)"
     record "$label" skip "SKIPPED: CPython $ver not found"

@@ -18,6 +18,12 @@ __all__ = ["jit", "njit", "prange", "generated_jit", "overload", "jitclass", "ve
            "UnsupportedError"] + types.__all__
 
 
+def load_ipython_extension(ip):
+    """`%load_ext jitprofile`: the %%jitprofile magics (jitprofile.magics)."""
+    from .magics import load
+    load(ip)
+
+
 def __getattr__(name):
     # the profiler's and the CUDA target's glue load on first use:
     # `import jitprofile` stays cheap (cuda imports numpy)

@@ -226,7 +226,9 @@ def _library_dirs() -> tuple:
 
 def _is_user_code(file: str, libs: tuple) -> bool:
     """Not the standard library, an installed package or jitprofile itself:
-    code the user can change."""
+    code the user can change (terminal IPython's cells are <ipython-input-N-...>)."""
+    if file.startswith("<ipython-input-"):
+        return True
     return not file.startswith("<") and not os.path.realpath(file).startswith(libs)
 
 

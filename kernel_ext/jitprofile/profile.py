@@ -55,7 +55,7 @@ def _after_fork_child():
     if parent is None or not parent.follow_children or parent._child_dir is None:
         return
     child = Profile(hz=parent.hz, wall=parent.wall, native=parent.native,
-                    follow_children=True)
+                    follow_children=True, root=parent._root)
     child._child_dir = parent._child_dir
     child._is_child = True
     child.start()
@@ -385,6 +385,14 @@ class Profile:
             with open(path, "w") as f:
                 json.dump(doc, f)
         return doc
+
+    def to_html(self, path: str | None = None, suggestions=(),
+                title: str = "jitprofile profile") -> str:
+        """A static HTML page of this profile (the notebook widget's flame
+        graph, hotspots, threads, arguments and the given recommendations),
+        viewable without a kernel or a network; written to path if given."""
+        from .html_export import to_html
+        return to_html(self, path, suggestions, title)
 
     def text(self, n: int = 25) -> str:
         """A hotspot table like VTune's function summary."""

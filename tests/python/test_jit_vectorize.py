@@ -424,6 +424,17 @@ def test_parallel_reduce_and_accumulate(two_threads):
     np.testing.assert_array_equal(vadd_par.reduce(a, axis=0), a.sum(axis=0))
     np.testing.assert_array_equal(vadd_par.accumulate(a[0]), np.cumsum(a[0]))
     assert vadd_par.reduce(np.array([])) == 0.0
+    # a 1-d reduce (an output of stride 0) and accumulate carry a value from one
+    # iteration to the next: whatever the scheduling, the pool must not split them
+    ints = np.arange(BIG, dtype=np.float64) % 7
+    for _ in range(5):
+        assert vadd_par.reduce(ints) == ints.sum()
+        np.testing.assert_array_equal(vadd_par.accumulate(ints), np.cumsum(ints))
+    # an output overlapping an input gives what np.add gives (as if from copies)
+    b = np.arange(BIG, dtype=np.float64)
+    expect = b[:-1] + b[1:]
+    vadd_par(b[:-1], b[1:], out=b[1:])
+    np.testing.assert_array_equal(b[1:], expect)
 
 
 # ---------------------------------------------------------------- lazy DUFunc (no signatures)

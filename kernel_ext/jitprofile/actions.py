@@ -1,0 +1,20 @@
+"""Apply / Undo of one recommendation, as the widget's buttons and the
+%jitprofile_apply / %jitprofile_undo magics do it: the outcome is kept on
+the suggestion (s.message) for the widget to show."""
+from __future__ import annotations
+
+
+def act_on(s, what: str) -> str:
+    """Apply ("apply") or undo ("undo") suggestion s; its message."""
+    from .applier import apply, undo
+    try:
+        if what == "apply":
+            speedup = apply(s)
+            s.message = (f"applied: {s.function} compiled, measured {speedup:.1f}x faster "
+                         "on the recorded arguments" if speedup else f"applied: {s.function}")
+        else:
+            undo(s)
+            s.message = f"undone: {s.function} is the original Python function again"
+    except Exception as exc:        # shown in the widget / printed by the magic
+        s.message = f"{what} failed: {type(exc).__name__}: {exc}"
+    return s.message

@@ -1,0 +1,205 @@
+"""The IPython extension (`%load_ext jitprofile`): the magics
+
+    %%jitprofile [-r HZ] [--wall] [--exact] [--no-native] [--no-widget]
+    %jitprofile_attach tcp://HOST:PORT [--timeout S] [--no-widget]
+    %jitprofile_apply [N ...]        apply the last cell's (applicable) jit suggestions
+    %jitprofile_undo [N ...]         undo them
+
+With a widget front end (a Jupyter kernel, anywidget installed) they show the
+live widget (widget.py); otherwise they print the text report.  After a
+%%jitprofile cell, `_jitprofile` in the user namespace is its Profile and
+`_jitprofile.suggestions` its recommendations.
+"""
+from __future__ import annotations
+
+import ast
+import time
+
+from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+
+_PERIOD = 0.2           # live updates: 5 per second
+
+
+def widgets_available(shell) -> bool:
+    """A kernel with a front end, and anywidget importable."""
+    if getattr(shell, "kernel", None) is None:
+        return False
+    try:
+        import anywidget  # noqa: F401
+        import ipywidgets  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def suggestions_text(suggestions) -> str:
+    if not suggestions:
+        return "jitprofile: no recommendations\n"
+    lines = ["Recommendations:"]
+    for i, s in enumerate(suggestions):
+        what = (f"{s.speedup:.1f}x measured" if s.speedup else (s.reason or ""))
+        mark = " (applicable: %jitprofile_apply {})".format(i) if s.applicable and not s.applied else ""
+        lines.append(f"  [{i}] {s.kind:<13} {s.function:<30} {100 * s.share:5.1f}%  {what}{mark}")
+    return "\n".join(lines) + "\n"
+
+
+_RESULT = "_jitprofile_cell_value"
+
+
+def _keep_last_value(tree: ast.Module, cell: str) -> bool:
+    """Turn a final expression statement into an assignment to _RESULT, so
+    the cell's value survives its one code object (the profile's root);
+    False when there is none or a trailing ';' hides it, as IPython does."""
+    if not tree.body or not isinstance(tree.body[-1], ast.Expr) or cell.rstrip().endswith(";"):
+        return False
+    last = tree.body[-1]
+    assign = ast.Assign(targets=[ast.Name(_RESULT, ast.Store())], value=last.value)
+    tree.body[-1] = ast.copy_location(assign, last)
+    ast.fix_missing_locations(tree)
+    return True
+
+
+@magics_class
+class JitprofileMagics(Magics):
+    def __init__(self, shell):
+        super().__init__(shell)
+        self.last = None            # the last cell's Profile
+        self.suggestions: list = []
+        self.widget = None
+        self.attached = None
+
+    # -- %%jitprofile -----------------------------------------------------------
+    @magic_arguments()
+    @argument("-r", "--rate", type=int, default=1000, help="samples per second (1..10000)")
+    @argument("--wall", action="store_true", help="sample wall time, not CPU time")
+    @argument("--exact", action="store_true", help="record the arguments of every call")
+    @argument("--no-native", action="store_true", help="Python frames only")
+    @argument("--no-widget", action="store_true", help="print the text report")
+    @cell_magic
+    def jitprofile(self, line, cell):
+        """Run the cell under the sampler and the data profiler; show the live
+        widget (or, with no widget front end, print the text report)."""
+        from . import advisor
+        from .profile import Profile
+        a = parse_argstring(self.jitprofile, line)
+        source = self.shell.transform_cell(cell)
+        # cached like IPython's own cells: linecache (so inspect.getsource,
+        # the JIT and the advisor) sees the code that runs
+        filename = self.shell.compile.cache(source, self.shell.execution_count, raw_code=cell)
+        tree = self.shell.transform_ast(ast.parse(source, filename))
+        shown = _keep_last_value(tree, cell)
+        code = self.shell.compile(tree, filename, "exec")
+        prof = Profile(hz=a.rate, wall=a.wall, native=not a.no_native, root=code,
+                       args="exact" if a.exact else "sampled")
+        view = None
+        if not a.no_widget and widgets_available(self.shell):
+            view = self._live_view(prof, f"%%jitprofile (cell {self.shell.execution_count})")
+        t0 = time.perf_counter()
+        prof.start()
+        if view is not None:
+            view.start()
+        try:
+            exec(code, self.shell.user_ns)
+        finally:
+            prof.stop()
+            wall = time.perf_counter() - t0
+            if view is not None:
+                view.stop()
+            suggestions = []
+            try:
+                suggestions = advisor.advise(prof)
+            finally:
+                prof.suggestions = suggestions
+                self.last, self.suggestions = prof, suggestions
+                self.shell.user_ns["_jitprofile"] = prof
+                if view is not None:
+                    view.finish(suggestions)
+                    self.widget = view.widget
+                else:
+                    print(f"cell: {wall:.3f} s wall")
+                    print(prof.text(), end="")
+                    print(suggestions_text(suggestions), end="")
+        # like any cell, a %%jitprofile cell shows its last expression's value
+        return self.shell.user_ns.pop(_RESULT, None) if shown else None
+
+    def _live_view(self, prof, title):
+        from IPython.display import display
+        from .widget import LiveView, ProfileWidget
+        w = ProfileWidget(title=title, interval=prof.data.interval)
+        display(w)
+        parent = self.shell.get_parent() if hasattr(self.shell, "get_parent") else None
+        return LiveView(prof, w, period=_PERIOD, parent=parent)
+
+    # -- %jitprofile_attach -------------------------------------------------------
+    @magic_arguments()
+    @argument("endpoint", help="the stream, e.g. tcp://127.0.0.1:5556 (record --serve)")
+    @argument("--timeout", type=float, default=None,
+              help="stop following after S seconds (text mode: default 60)")
+    @argument("--no-widget", action="store_true", help="wait for the end, print the text report")
+    @line_magic
+    def jitprofile_attach(self, line):
+        """Show the live profile of another process (jitprofile.stream)."""
+        from .attach import AttachView
+        a = parse_argstring(self.jitprofile_attach, line)
+        if self.attached is not None:
+            self.attached.stop()
+        if a.no_widget or not widgets_available(self.shell):
+            view = AttachView(a.endpoint, widget=None)
+            view.run_until_finished(a.timeout if a.timeout is not None else 60.0)
+            print(view.text(), end="")
+            view.close()
+            return
+        from IPython.display import display
+        from .widget import ProfileWidget
+        w = ProfileWidget(title=f"attached to {a.endpoint}", status="connecting")
+        display(w)
+        self.attached = AttachView(a.endpoint, widget=w, period=_PERIOD,
+                                   timeout=a.timeout).start()
+
+    # -- %jitprofile_apply / %jitprofile_undo --------------------------------------
+    def _chosen(self, line):
+        idx = [int(x) for x in line.split()] if line.strip() else None
+        for i, s in enumerate(self.suggestions):
+            if idx is None or i in idx:
+                yield i, s
+
+    @line_magic
+    def jitprofile_apply(self, line):
+        """Apply the last recommendations (all applicable ones, or those numbered)."""
+        from .widget_data import recommendation_rows
+        if not self.suggestions:
+            print("jitprofile: no recommendations yet: run a %%jitprofile cell first")
+            return
+        done = 0
+        for i, s in self._chosen(line):
+            if s.applicable and not s.applied:
+                print(f"[{i}] " + _act(s, "apply"))
+                done += 1
+        if not done:
+            print("jitprofile: nothing applicable to apply")
+        if self.widget is not None:
+            self.widget.recs = recommendation_rows(self.suggestions)
+
+    @line_magic
+    def jitprofile_undo(self, line):
+        """Undo applied recommendations (all, or those numbered)."""
+        from .widget_data import recommendation_rows
+        done = 0
+        for i, s in self._chosen(line):
+            if s.applied:
+                print(f"[{i}] " + _act(s, "undo"))
+                done += 1
+        if not done:
+            print("jitprofile: nothing applied to undo")
+        if self.widget is not None:
+            self.widget.recs = recommendation_rows(self.suggestions)
+
+
+def _act(s, what):
+    from .actions import act_on
+    return act_on(s, what)
+
+
+def load(ip) -> None:
+    ip.register_magics(JitprofileMagics)

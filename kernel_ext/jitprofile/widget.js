@@ -1,0 +1,332 @@
+// kernel_ext/jitprofile/widget.js - the profile widget's front end (anywidget
+// ESM, no build step, no network).  The model holds the profile as interned
+// tables (see kernel_ext/jitprofile/widget_data.py); this file draws a flame
+// graph on a canvas (click to zoom, search, colours by category), a sortable
+// hotspot table, a per-thread CPU timeline, the argument types and shapes of
+// the selected function and the recommendations with Apply / Undo buttons
+// (they send {type: "apply"|"undo", index} to the kernel).  The same file is
+// inlined by Profile.to_html() with a small read-only model.
+
+const COLORS = { python: [76, 139, 214], native: [224, 123, 57], jit: [58, 166, 85],
+                 gpu: [168, 85, 247], other: [150, 150, 150] };
+const ROW = 18;
+
+function h(tag, attrs = {}, ...kids) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "class") e.className = v;
+    else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v);
+  }
+  for (const k of kids) e.append(k);
+  return e;
+}
+
+function fmtS(w, iv) {
+  const s = w * iv;
+  return s >= 10 ? s.toFixed(1) + " s" : s >= 0.1 ? s.toFixed(2) + " s" : (s * 1e3).toFixed(0) + " ms";
+}
+
+// The profile from the model: functions, and the call tree merged by
+// function (a node's children keyed by function, whatever the line).
+function readProfile(model) {
+  const S = model.get("strings") || [];
+  const F = model.get("funcs") || [];
+  const N = model.get("nodes") || [];
+  const W = model.get("weights") || [];
+  const funcs = [];
+  for (let i = 0; i + 4 < F.length; i += 5)
+    funcs.push({ name: S[F[i]] ?? "?", file: S[F[i + 1]] ?? "", module: S[F[i + 2]] ?? "",
+                 line: F[i + 3], cat: S[F[i + 4]] ?? "other" });
+  const tree = [{ func: -1, parent: -1, self: 0, total: 0, kids: new Map() }];
+  const map = [0];
+  const n = Math.floor(N.length / 2);
+  for (let i = 1; i < n; i++) {
+    const p = map[N[2 * i]] ?? 0, f = N[2 * i + 1];
+    let m = tree[p].kids.get(f);
+    if (m === undefined) {
+      m = tree.length;
+      tree.push({ func: f, parent: p, self: 0, total: 0, kids: new Map() });
+      tree[p].kids.set(f, m);
+    }
+    map.push(m);
+  }
+  for (let i = 0; i < n && i < W.length; i++) tree[map[i]].self += W[i];
+  for (let i = tree.length - 1; i >= 0; i--) {
+    tree[i].total += tree[i].self;
+    if (i) tree[tree[i].parent].total += tree[i].total;
+  }
+  return { funcs, tree };
+}
+
+function color(cat, dim, idx) {
+  const c = COLORS[cat] || COLORS.other;
+  const v = ((idx * 37) % 30) - 15;             // a little variation between neighbours
+  const a = dim ? 0.25 : 1;
+  return `rgba(${c[0] + v},${c[1] + v},${c[2] + v},${a})`;
+}
+
+function render({ model, el }) {
+  const st = { zoom: 0, search: "", selected: -1, sortKey: "self", sortDir: -1, prof: null };
+  const title = h("span", { class: "jp-title" });
+  const status = h("span", { class: "jp-status" });
+  const search = h("input", { type: "search", placeholder: "search functions", class: "jp-search" });
+  const reset = h("button", { class: "jp-reset", title: "show the whole profile" }, "Reset zoom");
+  const flame = h("canvas", { class: "jp-flame" });
+  const tip = h("div", { class: "jp-tip" });
+  const legend = h("div", { class: "jp-legend" });
+  for (const [k, c] of Object.entries(COLORS))
+    if (k !== "other") legend.append(h("span", { style: `background: rgb(${c})` }), k);
+  const table = h("table", { class: "jp-hot" });
+  const timeline = h("canvas", { class: "jp-timeline" });
+  const args = h("div", { class: "jp-args" });
+  const recs = h("div", { class: "jp-recs" });
+  const root = h("div", { class: "jp-prof" },
+    h("div", { class: "jp-head" }, title, status, search, reset, legend),
+    h("div", { class: "jp-flame-box" }, flame, tip),
+    h("div", { class: "jp-cols" },
+      h("div", { class: "jp-col" }, h("h4", {}, "Hotspots"), h("div", { class: "jp-hot-box" }, table)),
+      h("div", { class: "jp-col" }, h("h4", {}, "Threads (CPU per interval)"), timeline,
+        h("h4", {}, "Arguments of the selected function"), args)),
+    h("h4", {}, "Recommendations"), recs);
+  el.append(root);
+  let rects = [];
+
+  // -- flame graph ---------------------------------------------------------
+  function drawFlame() {
+    const { funcs, tree } = st.prof;
+    const dpr = window.devicePixelRatio || 1;
+    const width = Math.max(300, flame.parentElement.clientWidth || 800);
+    let depth = 0;
+    (function walk(i, d) { depth = Math.max(depth, d); for (const k of tree[i].kids.values()) walk(k, d + 1); })(0, 0);
+    const chain = [];
+    for (let z = st.zoom; z > 0; z = tree[z].parent) chain.unshift(z);
+    const height = Math.max(4, depth + 1) * ROW + 4;
+    flame.width = width * dpr; flame.height = height * dpr;
+    flame.style.width = width + "px"; flame.style.height = height + "px";
+    const g = flame.getContext("2d");
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    g.clearRect(0, 0, width, height);
+    g.font = "12px sans-serif"; g.textBaseline = "middle";
+    rects = [];
+    const q = st.search.toLowerCase();
+    let matched = 0;
+    const y0 = (d) => height - (d + 1) * ROW;
+    const bar = (i, x, w, d, label) => {
+      const f = funcs[tree[i].func];
+      const hit = q && f && f.name.toLowerCase().includes(q);
+      g.fillStyle = i === 0 ? "#bbb" : color(f ? f.cat : "other", q && !hit, tree[i].func);
+      g.fillRect(x, y0(d), Math.max(w - 1, 0.5), ROW - 1);
+      if (hit) { g.strokeStyle = "#d00"; g.lineWidth = 2; g.strokeRect(x + 1, y0(d) + 1, w - 3, ROW - 3); }
+      if (w > 30) {
+        g.fillStyle = "#111";
+        let t = label;
+        while (t.length > 1 && g.measureText(t).width > w - 6) t = t.slice(0, -2);
+        if (t !== label) t += "…";
+        g.fillText(t, x + 3, y0(d) + ROW / 2);
+      }
+      rects.push({ x, y: y0(d), w, i });
+    };
+    // the zoomed node's ancestors, full width below it
+    const rootTotal = tree[0].total || 1;
+    bar(0, 0, width, 0, `all (${fmtS(tree[0].total, model.get("interval"))})`);
+    chain.forEach((n, d) => { if (n !== st.zoom) bar(n, 0, width, d + 1, funcs[tree[n].func].name); });
+    const zd = chain.length;
+    const scale = width / (tree[st.zoom].total || 1);
+    const hottest = [];
+    (function layout(i, x, d) {
+      const f = funcs[tree[i].func];
+      const w = tree[i].total * scale;
+      if (i !== 0 && w >= 0.5) bar(i, x, w, d, f.name);
+      if (i !== 0 && f && q && f.name.toLowerCase().includes(q)) matched += tree[i].total;
+      if (i !== 0 && f) hottest.push([tree[i].self, f.name]);
+      const kids = [...tree[i].kids.values()].sort((a, b) =>
+        funcs[tree[a].func].name.localeCompare(funcs[tree[b].func].name));
+      let cx = x;
+      for (const k of kids) { layout(k, cx, d + 1); cx += tree[k].total * scale; }
+    })(st.zoom, 0, zd);
+    hottest.sort((a, b) => b[0] - a[0]);
+    flame.dataset.hottest = hottest.length ? hottest[0][1] : "";
+    flame.dataset.frames = String(rects.length);
+    flame.dataset.zoom = st.zoom ? funcs[tree[st.zoom].func].name : "";
+    status.dataset.matched = q ? (100 * matched / rootTotal).toFixed(1) : "";
+  }
+
+  flame.addEventListener("mousemove", (ev) => {
+    const r = flame.getBoundingClientRect();
+    const x = ev.clientX - r.left, y = ev.clientY - r.top;
+    const hit = rects.find((b) => x >= b.x && x < b.x + b.w && y >= b.y && y < b.y + ROW);
+    if (!hit || !st.prof) { tip.style.display = "none"; return; }
+    const { funcs, tree } = st.prof;
+    const n = tree[hit.i], f = funcs[n.func];
+    const tot = tree[0].total || 1, iv = model.get("interval");
+    tip.textContent = hit.i === 0 ? `all: ${fmtS(n.total, iv)}` :
+      `${f.name} (${f.cat}) ${f.file}:${f.line} - total ${fmtS(n.total, iv)} ` +
+      `(${(100 * n.total / tot).toFixed(1)}%), self ${fmtS(n.self, iv)}`;
+    tip.style.display = "block";
+    tip.style.left = Math.min(x + 12, r.width - 320) + "px";
+    tip.style.top = (y + 14) + "px";
+  });
+  flame.addEventListener("mouseleave", () => { tip.style.display = "none"; });
+  flame.addEventListener("click", (ev) => {
+    const r = flame.getBoundingClientRect();
+    const x = ev.clientX - r.left, y = ev.clientY - r.top;
+    const hit = rects.find((b) => x >= b.x && x < b.x + b.w && y >= b.y && y < b.y + ROW);
+    if (!hit) return;
+    st.zoom = hit.i;
+    if (hit.i) st.selected = st.prof.tree[hit.i].func;
+    redraw();
+  });
+  reset.addEventListener("click", () => { st.zoom = 0; redraw(); });
+  search.addEventListener("input", () => { st.search = search.value; drawFlame(); drawTable(); });
+
+  // -- hotspot table -------------------------------------------------------
+  const COLS = [["name", "Function"], ["self", "Self"], ["total", "Total"], ["calls", "Calls"],
+                ["cat", "Category"], ["where", "File:line"]];
+  function drawTable() {
+    const { funcs } = st.prof;
+    const iv = model.get("interval"), all = model.get("total") || 1;
+    const rows = (model.get("hot") || []).map(([fi, self, total, calls]) => {
+      const f = funcs[fi] || { name: "?", file: "", line: 0, cat: "other" };
+      return { fi, name: f.name, self, total, calls, cat: f.cat,
+               where: `${f.file.split("/").pop()}:${f.line}`, file: f.file, line: f.line };
+    });
+    const k = st.sortKey, dir = st.sortDir;
+    rows.sort((a, b) => (a[k] < b[k] ? -1 : a[k] > b[k] ? 1 : 0) * dir || b.self - a.self);
+    const q = st.search.toLowerCase();
+    table.replaceChildren(h("tr", {}, ...COLS.map(([key, label]) => h("th", {
+      class: key === k ? (dir < 0 ? "jp-down" : "jp-up") : "", "data-key": key,
+      onclick: () => { st.sortDir = st.sortKey === key ? -st.sortDir : (key === "name" || key === "cat" || key === "where" ? 1 : -1);
+                       st.sortKey = key; drawTable(); } }, label))));
+    for (const r of rows) {
+      if (q && !r.name.toLowerCase().includes(q)) continue;
+      const tr = h("tr", { class: r.fi === st.selected ? "jp-sel" : "", "data-func": r.name,
+                           onclick: () => { st.selected = r.fi; drawTable(); drawArgs(); } },
+        h("td", { class: "jp-name" }, h("span", { class: "jp-dot", style: `background: ${color(r.cat, false, 0)}` }), r.name),
+        h("td", {}, `${fmtS(r.self, iv)} (${(100 * r.self / all).toFixed(1)}%)`),
+        h("td", {}, `${fmtS(r.total, iv)} (${(100 * r.total / all).toFixed(1)}%)`),
+        h("td", {}, r.calls >= 0 ? String(r.calls) : ""),
+        h("td", {}, r.cat), h("td", { class: "jp-where", title: `${r.file}:${r.line}` }, r.where));
+      table.append(tr);
+    }
+  }
+
+  // -- per-thread timeline ---------------------------------------------------
+  function drawTimeline() {
+    const tl = model.get("timeline") || { bucket: 0.05, threads: [] };
+    const dpr = window.devicePixelRatio || 1;
+    const width = Math.max(200, timeline.parentElement.clientWidth - 8 || 400);
+    const rowH = 22, label = 120;
+    const height = Math.max(1, tl.threads.length) * (rowH + 2) + 16;
+    timeline.width = width * dpr; timeline.height = height * dpr;
+    timeline.style.width = width + "px"; timeline.style.height = height + "px";
+    const g = timeline.getContext("2d");
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    g.clearRect(0, 0, width, height);
+    g.font = "11px sans-serif"; g.textBaseline = "middle";
+    const nb = Math.max(1, ...tl.threads.map((t) => t[3].length));
+    const bw = (width - label) / nb;
+    tl.threads.forEach(([name, pid, tid, vals], r) => {
+      const y = r * (rowH + 2);
+      g.fillStyle = "#333";
+      g.fillText(`${name || "thread"} ${tid}`.slice(0, 18), 2, y + rowH / 2);
+      g.fillStyle = "#eee"; g.fillRect(label, y, width - label, rowH);
+      vals.forEach((v, i) => {
+        if (v <= 0) return;
+        const c = Math.min(1, v);
+        g.fillStyle = `rgba(58, 110, 200, ${0.15 + 0.85 * c})`;
+        g.fillRect(label + i * bw, y + rowH * (1 - c), Math.max(bw, 1), rowH * c);
+      });
+    });
+    g.fillStyle = "#555";
+    g.textAlign = "left";
+    g.fillText("0 s", label, height - 6);
+    g.textAlign = "right";
+    g.fillText(`${(nb * tl.bucket).toFixed(2)} s (${(1000 * tl.bucket).toFixed(0)} ms per bar)`, width - 2, height - 6);
+    g.textAlign = "left";
+    timeline.dataset.threads = String(tl.threads.length);
+  }
+
+  // -- arguments of the selected function ------------------------------------
+  function drawArgs() {
+    const { funcs } = st.prof;
+    let fi = st.selected;
+    const all = model.get("args") || {};
+    if (fi < 0) {                               // default: the hottest function with arguments
+      const hot = model.get("hot") || [];
+      const withArgs = hot.filter((r) => all[String(r[0])]).sort((a, b) => b[1] - a[1]);
+      fi = withArgs.length ? withArgs[0][0] : -1;
+    }
+    const f = funcs[fi];
+    const sigs = all[String(fi)] || [];
+    args.replaceChildren();
+    if (!f) { args.append(h("em", {}, "select a function in the flame graph or the table")); return; }
+    args.dataset.func = f.name;
+    args.append(h("div", { class: "jp-args-name" }, `${f.name}  (${f.file.split("/").pop()}:${f.line})`));
+    if (!sigs.length) { args.append(h("em", {}, "no recorded calls (not hot, or still running)")); return; }
+    const t = h("table", {}, h("tr", {}, h("th", {}, "signature"), h("th", {}, "calls"),
+                                      h("th", {}, "share"), h("th", {}, "shapes")));
+    for (const [sig, calls, share, shapes] of sigs)
+      t.append(h("tr", {}, h("td", { class: "jp-code" }, sig), h("td", {}, String(calls)),
+                 h("td", {}, `${(100 * share).toFixed(0)}%`), h("td", { class: "jp-code" }, shapes)));
+    args.append(t);
+  }
+
+  // -- recommendations ---------------------------------------------------------
+  function drawRecs() {
+    const list = model.get("recs") || [];
+    recs.replaceChildren();
+    if (!list.length) {
+      recs.append(h("em", {}, model.get("status") === "running" ? "after the cell ends" : "none"));
+      return;
+    }
+    list.forEach((r) => {
+      const head = h("div", { class: "jp-rec-head" },
+        h("b", {}, `${r.kind}`), ` ${r.function} `,
+        h("span", { class: "jp-muted" }, `${(100 * r.share).toFixed(0)}% of the time - ${r.why || ""}`));
+      const box = h("div", { class: "jp-rec", "data-function": r.function, "data-kind": r.kind }, head);
+      const line = h("div", { class: "jp-rec-line" });
+      if (r.speedup) line.append(h("span", { class: "jp-speedup" }, `measured speedup ${r.speedup.toFixed(1)}x`));
+      else if (r.reason) line.append(h("span", { class: "jp-muted" }, r.reason));
+      if (r.applicable && !r.applied)
+        line.append(h("button", { class: "jp-apply", onclick: (e) => { e.target.disabled = true; e.target.textContent = "Applying…"; model.send({ type: "apply", index: r.index }); } }, "Apply"));
+      if (r.applied)
+        line.append(h("button", { class: "jp-undo", onclick: (e) => { e.target.disabled = true; model.send({ type: "undo", index: r.index }); } }, "Undo"));
+      if (r.message) line.append(h("span", { class: /failed/.test(r.message) ? "jp-msg" : "jp-applied" }, r.message));
+      box.append(line);
+      if (r.code) box.append(h("details", {}, h("summary", {}, "code"), h("pre", { class: "jp-code" }, r.code)));
+      recs.append(box);
+    });
+  }
+
+  function redraw() {
+    st.prof = readProfile(model);
+    if (st.zoom >= st.prof.tree.length) st.zoom = 0;
+    title.textContent = model.get("title") || "jitprofile";
+    const iv = model.get("interval");
+    status.textContent = `${model.get("status")} - ${fmtS(model.get("total") || 0, iv)} sampled, ` +
+      `${model.get("elapsed").toFixed(1)} s, update ${model.get("updates")}`;
+    status.dataset.updates = String(model.get("updates"));
+    status.dataset.state = model.get("status");
+    drawFlame(); drawTable(); drawTimeline(); drawArgs(); drawRecs();
+  }
+
+  let pending = false;
+  const schedule = () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => { pending = false; redraw(); });
+  };
+  const events = ["strings", "funcs", "nodes", "weights", "hot", "timeline", "args", "recs",
+                  "status", "updates", "title"];
+  for (const e of events) model.on(`change:${e}`, schedule);
+  const ro = typeof ResizeObserver !== "undefined" ? new ResizeObserver(schedule) : null;
+  if (ro) ro.observe(root);
+  redraw();
+  return () => {
+    for (const e of events) model.off(`change:${e}`, schedule);
+    if (ro) ro.disconnect();
+  };
+}
+
+export default { render };

@@ -1,0 +1,144 @@
+"""The widget's data: a profile as compact interned tables (this module only
+shapes data; kernel_ext/jitprofile/widget.py owns the widget).
+
+    strings   every name, file, module and category once
+    funcs     5 ints per function: name, file, module (string ids), line, category
+    nodes     2 ints per call-tree node: parent node, function (node 0 is the root)
+    weights   sampled weight per node (its self time, in sampling intervals)
+    hot       [function, self, total, calls (-1: unknown), threads] of the hottest functions
+    timeline  {"bucket": seconds, "threads": [[name, pid, tid, [CPU fraction per bucket]]]}
+
+The tables only grow between updates (the C profile interns append-only), so
+a live view resends strings, funcs and nodes only when they grew.
+"""
+from __future__ import annotations
+
+import math
+
+FINE_NS = 10_000_000            # timeline resolution kept: 10 ms
+MAX_BUCKETS = 160               # timeline buckets shown
+HOT_ROWS = 40
+
+
+class TableBuilder:
+    """Follows one ProfileData (samples read incrementally) and gives the
+    widget's trait values."""
+
+    def __init__(self, data):
+        self.data = data
+        self._strings: list[str] = []
+        self._sid: dict[str, int] = {}
+        self._funcs: list[int] = []
+        self._nfuncs = 0
+        self._weights: list[int] = []
+        self._nsamples = 0
+        self._fine: dict[int, dict[int, int]] = {}    # thread index -> 10 ms bucket -> weight
+        self._t0: int | None = None
+        self._t1 = 0
+        self.calls: dict[int, int] = {}               # function index -> calls, when known
+
+    def _s(self, text: str) -> int:
+        i = self._sid.get(text)
+        if i is None:
+            i = self._sid[text] = len(self._strings)
+            self._strings.append(text)
+        return i
+
+    def tables(self) -> dict:
+        d = self.data
+        funcs = d.functions()
+        for name, file, module, line, cat in funcs[self._nfuncs:]:
+            self._funcs += [self._s(name), self._s(file), self._s(module), int(line), self._s(cat)]
+        self._nfuncs = len(funcs)
+        frames = d.frames()
+        nodes = d.nodes()
+        flat = [0, 0]
+        for parent, frame in nodes[1:]:
+            flat += [parent, frames[frame][0]]
+        w = self._weights
+        if len(w) < len(nodes):
+            w.extend([0] * (len(nodes) - len(w)))
+        new = d.samples(self._nsamples)
+        self._nsamples += len(new)
+        fine = self._fine
+        for thread, node, ts, weight in new:
+            w[node] += weight
+            if self._t0 is None or ts < self._t0:
+                self._t0 = ts
+            self._t1 = max(self._t1, ts)
+            b = fine.setdefault(thread, {})
+            k = ts // FINE_NS
+            b[k] = b.get(k, 0) + weight
+        total, rows = d.stats()
+        hot = [[f, s, t, self.calls.get(f, -1), n] for f, s, t, n in rows[:HOT_ROWS]]
+        return {"strings": list(self._strings), "funcs": list(self._funcs), "nodes": flat,
+                "weights": list(w), "hot": hot, "total": int(total),
+                "interval": float(d.interval), "timeline": self._timeline()}
+
+    def _timeline(self) -> dict:
+        if self._t0 is None:
+            return {"bucket": 0.05, "threads": []}
+        k0 = self._t0 // FINE_NS
+        span = self._t1 // FINE_NS - k0 + 1
+        per = max(1, math.ceil(span / MAX_BUCKETS))       # fine buckets per shown bucket
+        nb = math.ceil(span / per)
+        bucket_s = per * FINE_NS / 1e9
+        iv = self.data.interval
+        threads = self.data.threads()
+        out = []
+        for ti, b in sorted(self._fine.items()):
+            vals = [0.0] * nb
+            for k, weight in b.items():
+                vals[(k - k0) // per] += weight * iv / bucket_s
+            pid, tid, name, _n = threads[ti]
+            out.append([name, pid, tid, [round(v, 3) for v in vals]])
+        return {"bucket": bucket_s, "threads": out}
+
+
+def function_index(data) -> dict:
+    """(name, file, line) -> function index, for the profile's functions."""
+    return {(f[0], f[1], f[3]): i for i, f in enumerate(data.functions())}
+
+
+def signature_rows(profile, builder: TableBuilder, limit: int = 12) -> dict:
+    """{function index (str): [[signature, calls, share, shapes text]]} for the
+    functions whose arguments were recorded; fills builder.calls."""
+    args = getattr(profile, "args", None)
+    if args is None:
+        return {}
+    index = function_index(profile.data)
+    out = {}
+    for code, *_rest in args.rec.functions():
+        fi = index.get((code.co_qualname, code.co_filename, code.co_firstlineno))
+        if fi is None:
+            continue
+        builder.calls[fi] = args.calls(code)
+        rows = []
+        for s in args.signatures(code)[:limit]:
+            shapes = ", ".join(_shape_text(h) for h in s.shapes)
+            rows.append([s.signature, s.calls, round(s.share, 4), shapes])
+        if rows:
+            out[str(fi)] = rows
+    return out
+
+
+def _shape_text(hist) -> str:
+    if not hist:
+        return "-"
+    parts = []
+    for shape, n in hist[:3]:
+        parts.append(("x".join(str(x) for x in shape) if isinstance(shape, (tuple, list))
+                      else str(shape)) + f" ({n})")
+    return " / ".join(parts)
+
+
+def recommendation_rows(suggestions) -> list[dict]:
+    """The widget's recommendation rows (Suggestion.to_dict plus index and state)."""
+    out = []
+    for i, s in enumerate(suggestions):
+        d = s.to_dict()
+        d["index"] = i
+        d["applied"] = bool(s.applied)
+        d["message"] = getattr(s, "message", "")
+        out.append(d)
+    return out
