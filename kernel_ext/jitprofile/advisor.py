@@ -357,6 +357,12 @@ def _suggest_jit(func, sigs, facts, entry):
     typed = [s.signature for s in sigs if s.compilable]
     untyped = [s for s in sigs if not s.compilable]
     code_head = "from jitprofile import njit\n\n"
+    if not sigs:
+        entry.update(applicable=False, reason_line=None,
+                     reason="no call of it was recorded (it was already running when recording "
+                            "started): nothing to compile it for or measure it on")
+        entry["code"] = code_head + _decorated(func, "njit")
+        return entry
     if not typed and untyped:
         s = untyped[0]
         params = func.__code__.co_varnames[:len(s.types)]

@@ -16,6 +16,7 @@ import threading
 from typing import NamedTuple
 
 from . import _core
+from .argrecord import ArgSession
 
 __all__ = ["Profile", "FunctionStat"]
 
@@ -125,27 +126,35 @@ class Profile:
         if not _fork_hook_installed:
             os.register_at_fork(after_in_child=_after_fork_child)
             _fork_hook_installed = True
-        _core.sampler_start(self.data, hz=self.hz, wall=self.wall, native=self.native,
-                            root=self._root)
+        # argument recording starts before sampling and stops after it, so
+        # that none of its set-up lands in the samples
+        args = None
+        if self.args_mode is not None and not self._is_child:
+            if self.args is None:
+                self.args = ArgSession(self, self.args_mode, **self._args_options)
+            args = self.args
+            args.start()
+        try:
+            _core.sampler_start(self.data, hz=self.hz, wall=self.wall, native=self.native,
+                                root=self._root)
+        except BaseException:
+            if args is not None:
+                args.stop()
+            raise
         _active = self
         self._running = True
         self._remember_thread_names()
         threading.setprofile(_thread_hook)
         atexit.register(self.stop)
-        if self.args_mode is not None and not self._is_child:
-            from .argrecord import ArgSession
-            if self.args is None:
-                self.args = ArgSession(self, self.args_mode, **self._args_options)
-            self.args.start()
         return self
 
     def stop(self) -> "Profile":
         global _active
         if not self._running:
             return self
+        _core.sampler_stop()
         if self.args is not None:
             self.args.stop()
-        _core.sampler_stop()
         self._remember_thread_names()
         threading.setprofile(None)
         self._running = False
