@@ -12,6 +12,7 @@
 
 #include "profiler/profile_object.h"
 #include "sampler/symbolize_elf.h"
+#include "sampler/unwind.h"
 
 jp_session jp_S;
 
@@ -198,7 +199,7 @@ sampler_stats(PyObject *mod, PyObject *noargs)
                 hcalls += __atomic_load_n(&s->handler_calls, __ATOMIC_RELAXED);
             }
         }
-    return Py_BuildValue("{sKsKsKsKsisisisisKsKsKsK}",
+    return Py_BuildValue("{sKsKsKsKsisisisisKsKsKsKsK}",
                          "samples", (unsigned long long)jp_S.samples,
                          "dropped", (unsigned long long)jp_S.dropped,
                          "unresolved_code", (unsigned long long)jp_S.unresolved_code,
@@ -208,7 +209,8 @@ sampler_stats(PyObject *mod, PyObject *noargs)
                          "handler_calls", (unsigned long long)hcalls,
                          "handler_ns", (unsigned long long)hns,
                          "drains", (unsigned long long)jp_S.drains,
-                         "drain_ns", (unsigned long long)jp_S.drain_ns);
+                         "drain_ns", (unsigned long long)jp_S.drain_ns,
+                         "unwind_busy_skips", (unsigned long long)jp_unwind_busy_skips());
 }
 
 static PyObject *

@@ -5,11 +5,20 @@
  * frame pointers, so while the IP is inside a registered JIT range we walk
  * the rbp chain ourselves, then restart libunwind from the first non-JIT
  * return address with a context built from the recovered registers.
+ *
+ * One thread at a time: libunwind holds its cache lock while it calls
+ * dl_iterate_phdr (the loader's lock).  A second handler waiting for that
+ * cache lock in a thread that was interrupted inside dl_iterate_phdr (the
+ * collector symbolizing, an import's dlopen) would wait forever for the
+ * first, which waits for the loader lock that thread holds.  So a handler
+ * that finds another one unwinding waits at most 200 us for its turn, then
+ * records no native frames rather than wait on.
  */
 #define _GNU_SOURCE
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
 #include <string.h>
+#include <time.h>
 #include <ucontext.h>
 
 #include "jit/symbols.h"
@@ -47,8 +56,8 @@ walk_jit_frames(uint64_t *ips, int *n, int max, unw_word_t *ip,
     }
 }
 
-int
-jp_unwind_capture(void *ucontext, uint64_t *ips, int max, int *truncated)
+static int
+unwind(void *ucontext, uint64_t *ips, int max, int *truncated)
 {
     unw_cursor_t cursor;
     ucontext_t resumed;
@@ -87,4 +96,54 @@ jp_unwind_capture(void *ucontext, uint64_t *ips, int max, int *truncated)
             break;
     }
     return n;
+}
+
+static int unwinding;           /* a handler is inside libunwind */
+static uint64_t busy_skips;     /* samples taken without native frames for it */
+
+/* Wait for the other handler a little (an unwind takes ~10 us), never
+ * longer than JP_UNWIND_WAIT_NS: past that it may be waiting for a lock this
+ * thread holds. */
+#define JP_UNWIND_WAIT_NS 200000
+
+static int
+take_turn(void)
+{
+    struct timespec t0, t;
+
+    if (!__atomic_exchange_n(&unwinding, 1, __ATOMIC_ACQUIRE))
+        return 1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        for (int i = 0; i < 64; i++) {
+            __builtin_ia32_pause();
+            if (!__atomic_load_n(&unwinding, __ATOMIC_RELAXED)
+                && !__atomic_exchange_n(&unwinding, 1, __ATOMIC_ACQUIRE))
+                return 1;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        if ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) > JP_UNWIND_WAIT_NS)
+            return 0;
+    }
+}
+
+int
+jp_unwind_capture(void *ucontext, uint64_t *ips, int max, int *truncated)
+{
+    int n;
+
+    *truncated = 0;
+    if (!take_turn()) {
+        __atomic_add_fetch(&busy_skips, 1, __ATOMIC_RELAXED);
+        return 0;
+    }
+    n = unwind(ucontext, ips, max, truncated);
+    __atomic_store_n(&unwinding, 0, __ATOMIC_RELEASE);
+    return n;
+}
+
+uint64_t
+jp_unwind_busy_skips(void)
+{
+    return __atomic_load_n(&busy_skips, __ATOMIC_RELAXED);
 }
