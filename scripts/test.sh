@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/test.sh - owns running every test: setup (no demo), the C unit
 # tests (meson test in build/ctest), the whole pytest suite on CPython 3.11
-# (.venv), and the JIT and profiler tests (tests/python/test_jit_*.py,
+# (.venv), the sampler and stream tests under AddressSanitizer (tests/run_asan.sh)
+# and the JIT and profiler tests (tests/python/test_jit_*.py,
 # test_sampler_*.py, test_profile_*.py; marker "not slow") on CPython 3.12
 # and 3.13 in .venv-3.12 / .venv-3.13, each skipped
 # with a message when that interpreter is absent.  Every runner runs even
@@ -88,6 +89,18 @@ if [[ -d tests/python ]]; then
   run_pytest "pytest 3.11" .venv tests/python -q
 else
   record "pytest 3.11" skip "no tests/python directory yet"
+fi
+
+# the sampler's and stream's C tests and the sampler stress tests under
+# AddressSanitizer (build-asan/, a debug build; about half a minute)
+echo "== test: AddressSanitizer (tests/run_asan.sh)"
+rc=0
+run_logged "$logs/asan.log" sh tests/run_asan.sh .venv/bin/python || rc=$?
+asan_counts=$(grep -E '^[0-9]+ (passed|failed)' "$logs/asan.log" | tail -1 || true)
+if [[ $rc -eq 0 ]]; then
+  record "ASan sampler+stream" ok "${asan_counts:-ok}"
+else
+  record "ASan sampler+stream" fail "${asan_counts:-build or C test failed} (exit $rc)"
 fi
 
 # the JIT and profiler tests on the other supported versions
