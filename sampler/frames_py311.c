@@ -17,16 +17,6 @@ jp_pyframes_tstate(void)
     return PyGILState_GetThisThreadState();
 }
 
-/* A frame below the top of the thread's current data-stack chunk has been
- * pushed and initialised: the common case, checked without a system call. */
-static int
-in_live_stack(PyThreadState *tstate, _PyInterpreterFrame *f)
-{
-    _PyStackChunk *chunk = tstate->datastack_chunk;
-    return chunk != NULL && (char *)f >= (char *)chunk->data
-           && (char *)(f + 1) <= (char *)tstate->datastack_top;
-}
-
 int
 jp_pyframes_capture(void *ts, uint64_t *out, int max, int *truncated)
 {
@@ -41,8 +31,7 @@ jp_pyframes_capture(void *ts, uint64_t *out, int max, int *truncated)
     /* at the entry of _PyEval_EvalFrameDefault tstate->cframe is published
      * before its current_frame is set: check the newest frame's code object
      * without faulting before following the chain (safe_read.c) */
-    if (f != NULL && !in_live_stack(tstate, f)
-        && !jp_safe_points_to_type(&f->f_code, &PyCode_Type))
+    if (f != NULL && !jp_safe_points_to_type(&f->f_code, &PyCode_Type))
         return 0;
     while (f != NULL) {
         PyCodeObject *code = f->f_code;
