@@ -43,6 +43,15 @@ run_chunk(void *vctx, int64_t start, int64_t end)
     c->pd->serial(args, dims, c->steps, NULL);
 }
 
+/* The bytes operand k touches over n iterations: [*lo, *hi]. */
+static void
+operand_span(char **args, npy_intp const *steps, int k, npy_intp n, char **lo, char **hi)
+{
+    char *last = args[k] + (n - 1) * steps[k];
+    *lo = steps[k] >= 0 ? args[k] : last;
+    *hi = steps[k] >= 0 ? last : args[k];
+}
+
 /* Whether iteration i may read what iteration j < i wrote: NumPy's reduce
  * passes an output of stride 0 (the accumulator), accumulate an output that
  * is the next call's input shifted by one.  Such loops run serially; an
@@ -50,19 +59,15 @@ run_chunk(void *vctx, int64_t start, int64_t end)
 static int
 loop_carried(const par_data *pd, char **args, npy_intp n, npy_intp const *steps)
 {
-    int nin = pd->nargs - pd->nout;
-    for (int o = nin; o < pd->nargs; o++) {
-        char *olo, *ohi;
+    for (int o = pd->nargs - pd->nout; o < pd->nargs; o++) {
+        char *olo, *ohi, *lo, *hi;
         if (steps[o] == 0)
             return 1;
-        olo = steps[o] > 0 ? args[o] : args[o] + (n - 1) * steps[o];
-        ohi = steps[o] > 0 ? args[o] + (n - 1) * steps[o] : args[o];
+        operand_span(args, steps, o, n, &olo, &ohi);
         for (int i = 0; i < pd->nargs; i++) {
-            char *lo, *hi;
             if (i == o || (args[i] == args[o] && steps[i] == steps[o]))
                 continue;
-            lo = steps[i] >= 0 ? args[i] : args[i] + (n - 1) * steps[i];
-            hi = steps[i] >= 0 ? args[i] + (n - 1) * steps[i] : args[i];
+            operand_span(args, steps, i, n, &lo, &hi);
             if (lo <= ohi && olo <= hi)
                 return 1;
         }

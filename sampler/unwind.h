@@ -11,6 +11,7 @@
  * finish unwinding, then returns 0 frames (counted by jp_unwind_busy_skips).  Returns
  * the number of frames; *truncated is set when the stack was deeper than max. */
 int jp_unwind_capture(void *ucontext, uint64_t *ips, int max, int *truncated);
+/* Samples taken without native frames for that, since the process started. */
 uint64_t jp_unwind_busy_skips(void);
 
 #endif
