@@ -39,9 +39,14 @@ PyObject *jp_convert_object(PyObject *obj, jp_type *t);
 
 jp_instance *jp_dispatcher_compile_loop(JpDispatcher *d, int nargs, jp_type **argtypes,
                                        jp_loop_spec *spec);
-/* Parallel ufunc loops collect kernel errors across threads (runtime.c). */
-void jp_ufunc_errors_begin(jp_excinfo *slot);
-int jp_ufunc_errors_end(void);      /* 1 when a kernel raised (slot filled) */
+/* One parallel ufunc call: passed as the loop's `data` argument to every
+ * chunk, so a kernel error stays with the call that raised it (the first
+ * one wins; runtime.c).  Serial loops get data == NULL and raise in the
+ * calling thread. */
+typedef struct jp_ufunc_call {
+    int failed;                 /* atomic */
+    jp_excinfo exc;
+} jp_ufunc_call;
 
 /* Set the Python exception that jit code reported (GIL held). */
 PyObject *jp_raise_from_jit(jp_excinfo *exc);

@@ -4,7 +4,8 @@
  * loop.  Elementwise loops have a unit-stride version (all steps equal the
  * item sizes, the common case) and a strided one; gufunc loops build array
  * views of the core dimensions for each outer iteration.  A kernel that
- * raises stops the loop and reports through jp_rt_ufunc_error(). */
+ * raises stops the loop and reports through jp_rt_ufunc_error(exc, data),
+ * data being the parallel call's error slot (or NULL). */
 #include "jit/lower.h"
 
 static LLVMTypeRef
@@ -184,6 +185,10 @@ jp_lower_ufunc_loop(lctx *c, LLVMValueRef kernel)
     }
     LLVMBuildRetVoid(c->b);
     LLVMPositionBuilderAtEnd(c->b, ls.fail);
-    jp_call_extern(c, "jp_rt_ufunc_error", LLVMVoidTypeInContext(c->ctx), &ls.exc, 1);
+    {
+        /* the loop's data: the parallel call it belongs to, or NULL */
+        LLVMValueRef eargs[2] = {ls.exc, LLVMGetParam(ls.fn, 3)};
+        jp_call_extern(c, "jp_rt_ufunc_error", LLVMVoidTypeInContext(c->ctx), eargs, 2);
+    }
     LLVMBuildRetVoid(c->b);
 }

@@ -560,48 +560,20 @@ jp_rt_prange(int64_t start, int64_t stop, int64_t step, prange_body fn, void *en
     return p.failed;
 }
 
-/* While a parallel ufunc loop runs, kernel errors go to its slot (the
- * first wins) instead of the raising worker's thread state. */
-static jp_excinfo *parallel_slot;
-static int parallel_failed;
-
-void
-jp_ufunc_errors_begin(jp_excinfo *slot)
-{
-    pthread_mutex_lock(&prange_mutex);
-    parallel_slot = slot;
-    parallel_failed = 0;
-    pthread_mutex_unlock(&prange_mutex);
-}
-
-int
-jp_ufunc_errors_end(void)
-{
-    int failed;
-    pthread_mutex_lock(&prange_mutex);
-    failed = parallel_failed;
-    parallel_slot = NULL;
-    parallel_failed = 0;
-    pthread_mutex_unlock(&prange_mutex);
-    return failed;
-}
-
-/* A ufunc kernel raised: report it as the Python exception (the first one
- * wins), taking the GIL, since NumPy may have released it. */
+/* A ufunc kernel raised.  In a parallel call (data is that call's
+ * jp_ufunc_call) the first error is kept for the call to raise once its
+ * chunks are done; in a serial loop (data == NULL) it is raised here, in
+ * the calling thread, taking the GIL since NumPy may have released it. */
 static void
-jp_rt_ufunc_error(jp_excinfo *exc)
+jp_rt_ufunc_error(jp_excinfo *exc, void *data)
 {
     PyGILState_STATE st;
-    pthread_mutex_lock(&prange_mutex);
-    if (parallel_slot) {
-        if (!parallel_failed) {
-            *parallel_slot = *exc;
-            parallel_failed = 1;
-        }
-        pthread_mutex_unlock(&prange_mutex);
+    if (data) {
+        jp_ufunc_call *call = data;
+        if (__atomic_exchange_n(&call->failed, 1, __ATOMIC_ACQ_REL) == 0)
+            call->exc = *exc;
         return;
     }
-    pthread_mutex_unlock(&prange_mutex);
     st = PyGILState_Ensure();
     if (!PyErr_Occurred())
         jp_raise_from_jit(exc);

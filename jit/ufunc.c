@@ -27,6 +27,7 @@ typedef struct chunk_ctx {
     char **args;
     npy_intp const *dims;
     npy_intp const *steps;
+    jp_ufunc_call *call;        /* this call's error slot */
 } chunk_ctx;
 
 static void
@@ -40,7 +41,9 @@ run_chunk(void *vctx, int64_t start, int64_t end)
     dims[0] = (npy_intp)(end - start);
     for (int d = 1; d < c->pd->ndims; d++)
         dims[d] = c->dims[d];
-    c->pd->serial(args, dims, c->steps, NULL);
+    if (__atomic_load_n(&c->call->failed, __ATOMIC_RELAXED))
+        return;     /* the call raises anyway */
+    c->pd->serial(args, dims, c->steps, c->call);
 }
 
 /* The bytes operand k touches over n iterations: [*lo, *hi]. */
@@ -79,20 +82,20 @@ static void
 parallel_loop(char **args, npy_intp const *dims, npy_intp const *steps, void *data)
 {
     par_data *pd = data;
-    chunk_ctx c = {pd, args, dims, steps};
-    jp_excinfo exc;
+    jp_ufunc_call call = {0};
+    chunk_ctx c = {pd, args, dims, steps, &call};
     if (dims[0] < PARALLEL_MIN || loop_carried(pd, args, dims[0], steps)) {
         pd->serial(args, dims, steps, NULL);
         return;
     }
-    /* a kernel that raises in a worker thread reports here; the exception
-     * is set in this (NumPy's) thread once the workers are done */
-    jp_ufunc_errors_begin(&exc);
+    /* a kernel that raises in a worker thread reports to this call's slot;
+     * the exception is set in this (NumPy's) thread once the workers are
+     * done.  The slot lives on this stack: two calls never share one. */
     jp_pool_parallel_for(dims[0], run_chunk, &c);
-    if (jp_ufunc_errors_end()) {
+    if (__atomic_load_n(&call.failed, __ATOMIC_ACQUIRE)) {
         PyGILState_STATE st = PyGILState_Ensure();
         if (!PyErr_Occurred())
-            jp_raise_from_jit(&exc);
+            jp_raise_from_jit(&call.exc);
         PyGILState_Release(st);
     }
 }
