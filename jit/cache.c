@@ -7,11 +7,22 @@
  * a private session (callees compiled into the same object file under
  * names no other process uses, no process-specific addresses), so the
  * object links on its own in a new process.
+ *
+ * kernel_ext/jitprofile/_cache.py wraps the payload in the file (header,
+ * HMAC-SHA256 over the whole entry under the user's key, ownership and
+ * file-type checks) and hands back only authenticated payloads; the MAC is
+ * computed here (_core.cache_mac, jit/hmac_sha256.c).
+ *
+ * Code loaded (or compiled for the cache) is remembered by its root symbol,
+ * which is unique to one compile: loading the same entry again in this
+ * process (a notebook cell re-run, a redefined function) reuses the linked
+ * code instead of linking a second copy, which ORC would refuse anyway.
  */
 #include "jit/cache.h"
 #include "jit/engine.h"
 #include "jit/symbols.h"
 #include "jit/debuginfo.h"
+#include "jit/hmac_sha256.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -61,11 +72,53 @@ type_list(char *out, size_t size, int n, jp_type **types)
 }
 
 PyObject *
-jp_cache_key(int nargs, jp_type **argtypes)
+jp_cache_key(JpDispatcher *d, int nargs, jp_type **argtypes)
 {
+    /* everything that changes the code besides the sources: the types, the
+     * target and every compile option (nogil too: it is part of what the
+     * user asked for, and costs nothing to keep apart) */
     char text[4096];
+    const jp_options *o = &d->options;
     type_list(text, sizeof text, nargs, argtypes);
-    return PyUnicode_FromString(text);
+    return PyUnicode_FromFormat("%s | target=cpu boundscheck=%d error_model=%s fastmath=%d nogil=%d parallel=%d",
+                                text, o->boundscheck ? 1 : 0, o->error_model_numpy ? "numpy" : "python",
+                                o->fastmath ? 1 : 0, o->nogil ? 1 : 0, o->parallel ? 1 : 0);
+}
+
+/* ---- code already linked in this process, by root symbol ----------------------- */
+
+typedef struct loaded_code {
+    char *symbol;
+    void *entry;
+    jp_trampoline trampoline;
+    size_t code_size;
+    struct loaded_code *next;
+} loaded_code;
+
+static loaded_code *loaded;     /* guarded by the compile lock; lives as long as the code */
+
+static loaded_code *
+find_loaded(const char *symbol)
+{
+    for (loaded_code *l = loaded; l; l = l->next)
+        if (strcmp(l->symbol, symbol) == 0)
+            return l;
+    return NULL;
+}
+
+static void
+remember_loaded(const char *symbol, void *entry, jp_trampoline trampoline, size_t code_size)
+{
+    loaded_code *l = malloc(sizeof *l);
+    if (l == NULL || (l->symbol = strdup(symbol)) == NULL) {
+        free(l);
+        return;         /* only costs a relink (a miss) later */
+    }
+    l->entry = entry;
+    l->trampoline = trampoline;
+    l->code_size = code_size;
+    l->next = loaded;
+    loaded = l;
 }
 
 /* A type survives the trip through its text (records, jitclasses do not). */
@@ -124,7 +177,10 @@ jp_cache_store(JpDispatcher *d, jp_session *s, jp_instance *root, const char *ob
         Py_DECREF(entry);
     }
     payload = PyBytes_FromStringAndSize(b.data, (Py_ssize_t)b.len);
-    key = jp_cache_key(root->nargs, root->argtypes);
+    key = jp_cache_key(d, root->nargs, root->argtypes);
+    /* this process already runs that code: a reload of the entry reuses it */
+    if (root->entry && root->trampoline && !find_loaded(root->symbol))
+        remember_loaded(root->symbol, root->entry, root->trampoline, root->code_size);
     mod = PyImport_ImportModule("jitprofile._cache");
     if (payload == NULL || key == NULL || mod == NULL)
         goto done;
@@ -224,11 +280,12 @@ jp_cache_load(JpDispatcher *d, int nargs, jp_type **argtypes)
     uint64_t objlen;
     char *symbol = NULL, *types = NULL, *ret = NULL, *ir_text = NULL, **callees = NULL;
     jp_type *parsed[64], *rt;
+    loaded_code *known;
 
     if ((ir = jp_dispatcher_ir((PyObject *)d)) == NULL)
         return NULL;
     mod = PyImport_ImportModule("jitprofile._cache");
-    key = jp_cache_key(nargs, argtypes);
+    key = jp_cache_key(d, nargs, argtypes);
     payload = (mod && key) ? PyObject_CallMethod(mod, "load", "OO", d->py_func, key) : NULL;
     Py_XDECREF(mod);
     Py_XDECREF(key);
@@ -275,7 +332,8 @@ jp_cache_load(JpDispatcher *d, int nargs, jp_type **argtypes)
         PyErr_Clear();
         goto miss;
     }
-    if (jp_engine_init() < 0 || jp_engine_add_object(r.p, (size_t)objlen) < 0)
+    if ((known = find_loaded(symbol)) == NULL
+        && (jp_engine_init() < 0 || jp_engine_add_object(r.p, (size_t)objlen) < 0))
         goto fail;
     inst = calloc(1, sizeof *inst);
     if (inst == NULL)
@@ -295,6 +353,14 @@ jp_cache_load(JpDispatcher *d, int nargs, jp_type **argtypes)
     inst->ret = rt;
     inst->llvm_ir = ir_text;
     ir_text = NULL;
+    inst->compiled = 1;
+    if (known) {
+        /* linked and named for the sampler when it was first loaded */
+        inst->entry = known->entry;
+        inst->trampoline = known->trampoline;
+        inst->code_size = known->code_size;
+        goto done;
+    }
     {
         char tramp[512];
         snprintf(tramp, sizeof tramp, "%s.tramp", inst->symbol);
@@ -304,7 +370,7 @@ jp_cache_load(JpDispatcher *d, int nargs, jp_type **argtypes)
     }
     inst->entry = jp_engine_lookup(inst->symbol);
     inst->code_size = jp_engine_symbol_size(inst->symbol);
-    inst->compiled = 1;
+    remember_loaded(inst->symbol, inst->entry, inst->trampoline, inst->code_size);
     {
         char sig[1024];
         type_list(sig, sizeof sig, nargs, argtypes);
@@ -358,4 +424,59 @@ done:
     }
     Py_DECREF(payload);
     return inst;
+}
+
+/* ---- _core.sha256 / _core.cache_mac (for _cache.py) ---------------------------- */
+
+static PyObject *
+py_sha256(PyObject *module, PyObject *arg)
+{
+    Py_buffer data;
+    uint8_t out[JP_SHA256_SIZE];
+    (void)module;
+    if (PyObject_GetBuffer(arg, &data, PyBUF_SIMPLE) < 0)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    jp_sha256_digest(data.buf, (size_t)data.len, out);
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&data);
+    return PyBytes_FromStringAndSize((const char *)out, sizeof out);
+}
+
+/* cache_mac(key, data[, expected]): HMAC-SHA256 of data; with expected,
+ * whether it matches (compared in constant time). */
+static PyObject *
+py_cache_mac(PyObject *module, PyObject *args)
+{
+    Py_buffer key, data, expected = {0};
+    uint8_t out[JP_SHA256_SIZE];
+    PyObject *r;
+    (void)module;
+    if (!PyArg_ParseTuple(args, "y*y*|y*:cache_mac", &key, &data, &expected))
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    jp_hmac_sha256(key.buf, (size_t)key.len, data.buf, (size_t)data.len, out);
+    Py_END_ALLOW_THREADS
+    if (expected.obj)
+        r = PyBool_FromLong(expected.len == JP_SHA256_SIZE && jp_digest_equal(out, expected.buf, JP_SHA256_SIZE));
+    else
+        r = PyBytes_FromStringAndSize((const char *)out, sizeof out);
+    PyBuffer_Release(&key);
+    PyBuffer_Release(&data);
+    if (expected.obj)
+        PyBuffer_Release(&expected);
+    return r;
+}
+
+static PyMethodDef cache_functions[] = {
+    {"sha256", py_sha256, METH_O, "SHA-256 digest of a bytes-like object."},
+    {"cache_mac", py_cache_mac, METH_VARARGS,
+     "cache_mac(key, data[, expected]): HMAC-SHA256, or whether it equals expected."},
+    {NULL, NULL, 0, NULL},
+};
+
+int
+jp_cache_module_init(PyObject *m)
+{
+    return PyModule_AddFunctions(m, cache_functions);
 }

@@ -2,7 +2,8 @@
  * process.  C packs and unpacks the payload (symbols, types, IR text,
  * object file); kernel_ext/jitprofile/_cache.py owns where it lives and
  * when it is stale (the sources and frozen globals of every function the
- * code depends on, the CPU, the versions). */
+ * code depends on, the CPU, the versions) and whether it can be trusted
+ * (owner, file type, HMAC under the user's key). */
 #ifndef JP_CACHE_H
 #define JP_CACHE_H
 
@@ -15,7 +16,10 @@ jp_instance *jp_cache_load(JpDispatcher *d, int nargs, jp_type **argtypes);
  * Returns the compiled (not yet registered) session's root, like a plain
  * compile would. */
 int jp_cache_store(JpDispatcher *d, jp_session *s, jp_instance *root, const char *object, size_t len);
-/* The cache's key text for argument types: "float64, array(int64, 1d, C)". */
-PyObject *jp_cache_key(int nargs, jp_type **argtypes);
+/* The cache's key text: argument types, target and compile options,
+ * "float64; array(int64, 1d, C) | target=cpu boundscheck=0 error_model=python ...". */
+PyObject *jp_cache_key(JpDispatcher *d, int nargs, jp_type **argtypes);
+/* Adds _core.sha256 and _core.cache_mac (HMAC-SHA256) for _cache.py. */
+int jp_cache_module_init(PyObject *m);
 
 #endif

@@ -5,6 +5,8 @@ globals, closure) - the tuple jp_frontend_build() reads.
 """
 import ast
 import inspect
+import linecache
+import types
 
 from . import _core
 
@@ -36,19 +38,71 @@ def _as_function(tree, func):
     raise _fail(func, "more than one lambda on its line" if lambdas else "no def found")
 
 
-def function_source(func):
-    try:
-        lines, first = inspect.getsourcelines(func)
-        filename = inspect.getsourcefile(func) or func.__code__.co_filename
-    except (OSError, TypeError) as exc:
-        raise _fail(func, exc) from None
-    first = max(first, 1)
+def _last_line(code):
+    """The last source line an instruction of code (or of a code nested in
+    it) comes from."""
+    last = 0
+    for _, end, _, _ in code.co_positions():
+        if end is not None and end > last:
+            last = end
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            last = max(last, _last_line(const))
+    return last
+
+
+def _dedent(lines):
     head = lines[0]
     indent = len(head) - len(head.lstrip())
     prefix = head[:indent]
     body = [ln[indent:] if ln.startswith(prefix) else ln.lstrip() if not ln.strip() else ln
             for ln in lines]
-    text = "".join(body)
+    return "".join(body), indent
+
+
+def _quick_lines(func):
+    """(lines, first) of a def from linecache and the code's own line
+    positions, or None.  inspect.getsourcelines tokenizes from the def on
+    (3-4 ms the first time in a process, for compiling tokenize's regular
+    expressions): too slow for a cache hit.  Used only when the block parses
+    to a def of the same name; anything else goes to inspect.  Lines after
+    the last instruction (a trailing `pass`) may be left out: they change
+    nothing."""
+    code = getattr(func, "__code__", None)
+    if code is None or code.co_name == "<lambda>":
+        return None
+    filename = code.co_filename
+    linecache.checkcache(filename)
+    lines = linecache.getlines(filename, func.__globals__)
+    first, last = code.co_firstlineno, _last_line(code)
+    if not lines or first < 1 or last < first or last > len(lines):
+        return None
+    if not lines[first - 1].lstrip().startswith(("def ", "async def ", "@")):
+        return None
+    block = lines[first - 1:last]
+    try:
+        tree = ast.parse(_dedent(block)[0])
+    except (SyntaxError, ValueError):
+        return None
+    if len(tree.body) != 1 or not isinstance(tree.body[0], (ast.FunctionDef, ast.AsyncFunctionDef)) \
+            or tree.body[0].name != code.co_name:
+        return None
+    return block, first
+
+
+def source_lines(func):
+    """(lines, first line) of func's source, as inspect.getsourcelines."""
+    return _quick_lines(func) or inspect.getsourcelines(func)
+
+
+def function_source(func):
+    try:
+        lines, first = source_lines(func)
+        filename = inspect.getsourcefile(func) or func.__code__.co_filename
+    except (OSError, TypeError) as exc:
+        raise _fail(func, exc) from None
+    first = max(first, 1)
+    text, indent = _dedent(lines)
     try:
         tree = ast.parse(text)
     except SyntaxError:

@@ -23,7 +23,12 @@ pytestmark = pytest.mark.skipif(
     not hasattr(jitprofile.njit(lambda: 0), "stats"),
     reason="cache=True (dispatcher.stats, JITPROFILE_CACHE_DIR) is not implemented in this build")
 
-MAGIC = b"JITPROFILE-CACHE-1\n"
+MAGIC = b"JITPROFILE-CACHE-2\n"
+
+
+def header_end(data):
+    """Where an entry's header ends (MAGIC, u32 length, marshal header)."""
+    return len(MAGIC) + 4 + int.from_bytes(data[len(MAGIC):len(MAGIC) + 4], "little")
 
 PRELUDE = '''
 import json, math, os, sys
@@ -206,15 +211,18 @@ report(res, g=g)
 
 
 def _rewrite_headers(cache, fn):
+    # entries are authenticated with the user's key (the children use the same
+    # one): re-sign the changed header, so that only the changed field decides
+    from jitprofile import _cache
+    key = _cache._user_key()
     for name in entries(cache):
         path = os.path.join(cache, name)
         data = open(path, "rb").read()
         assert data.startswith(MAGIC)
-        end = data.index(b"\n", len(MAGIC))
-        header = json.loads(data[len(MAGIC):end])
+        header, payload = _cache._unpack(data, key)
         fn(header)
         with open(path, "wb") as fh:
-            fh.write(MAGIC + json.dumps(header).encode() + b"\n" + data[end + 1:])
+            fh.write(_cache._pack(header, payload, key))
 
 
 @pytest.mark.parametrize("field", ["cpu", "jitprofile", "python"])
@@ -240,7 +248,7 @@ def test_damaged_entries_are_misses_not_crashes(tmp_path, damage):
     for name in entries(cache):
         path = os.path.join(cache, name)
         data = open(path, "rb").read()
-        end = data.index(b"\n", len(MAGIC)) + 1
+        end = header_end(data)
         new = {"truncated": data[:end + (len(data) - end) // 2],
                "garbage": data[:end] + os.urandom(len(data) - end),
                "empty": b"",
