@@ -465,6 +465,8 @@ jp_agg_apply(jp_agg *a, const uint8_t *msg, size_t len)
     const uint8_t *body = msg + JP_WIRE_HDR;
 
     a->c.received++;
+    if (len > (size_t)JP_WIRE_HDR + JP_WIRE_MAX_BODY)
+        a->c.oversize++;
     if (rc != JP_HDR_OK) {
         if (rc == JP_HDR_VERSION)
             a->c.rejected_version++;
@@ -481,6 +483,19 @@ jp_agg_apply(jp_agg *a, const uint8_t *msg, size_t len)
             return skip(a);
         }
         new_stream(a, &h);
+    }
+    if (h.seq > UINT64_MAX / 2) {
+        a->c.bad_sequence++;        /* no stream gets there: forged, never followed */
+        return reject(a);
+    }
+    if (h.seq > a->next_seq ? h.seq - a->next_seq > JP_AGG_MAX_SEQ_GAP
+                            : a->next_seq - h.seq > JP_AGG_MAX_SEQ_GAP) {
+        /* far ahead or far behind (forged, or the sequence restarted):
+         * not loss; follow the new sequence and resync from a snapshot */
+        a->c.bad_sequence++;
+        a->next_seq = h.seq;
+        a->synced = 0;
+        a->building = 0;
     }
     if (h.seq < a->next_seq)
         return reject(a);           /* replayed or duplicated */

@@ -55,7 +55,18 @@ typedef struct jp_agg_counts {
     uint64_t inconsistent;  /* a snapshot disagreed with the state */
     uint64_t streams;       /* publisher sessions seen */
     uint64_t foreign;       /* messages of another stream, ignored */
+    uint64_t oversize;      /* frames over the wire limit (counted in rejected too) */
+    uint64_t bad_sequence;  /* sequence jumps beyond JP_AGG_MAX_SEQ_GAP either way:
+                               forged or a reset; the sequence restarts there, the
+                               state resyncs from the next snapshot, nothing is
+                               counted as lost.  Numbers above 2^63 are only
+                               counted and rejected (never followed). */
+    uint64_t reconnects;    /* connections dropped and made again (sub_object.c) */
 } jp_agg_counts;
+
+/* A gap larger than this (about a million messages) is not believed to be
+ * loss: it is counted in bad_sequence instead of lost. */
+#define JP_AGG_MAX_SEQ_GAP (1ull << 20)
 
 typedef struct jp_agg {
     jp_agg_state cur, snap;

@@ -13,17 +13,36 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A decimal number in 1..65535; for binding also "*" or 0 (any free port,
+ * as ZeroMQ reads both). */
 static int
-port_ok(const char *port)
+port_ok(const char *port, int wildcard)
 {
-    if (strcmp(port, "*") == 0)
+    long v = 0;
+    if (wildcard && strcmp(port, "*") == 0)
         return 1;
     if (*port == '\0' || strlen(port) > 5)
         return 0;
-    for (const char *c = port; *c; c++)
+    for (const char *c = port; *c; c++) {
         if (*c < '0' || *c > '9')
             return 0;
-    return 1;
+        v = v * 10 + (*c - '0');
+    }
+    return (v >= 1 || wildcard) && v <= 65535;
+}
+
+int
+jp_endpoint_port_check(const char *ep, char *why, size_t why_cap)
+{
+    const char *colon;
+    if (strncmp(ep, "tcp://", 6) != 0)
+        return 0;
+    colon = strrchr(ep + 6, ':');
+    if (colon == NULL || !port_ok(colon + 1, 0)) {
+        snprintf(why, why_cap, "endpoint %s: expected tcp://HOST:PORT with PORT in 1..65535", ep);
+        return -1;
+    }
+    return 0;
 }
 
 int
@@ -59,8 +78,8 @@ jp_endpoint_check(const char *ep, int allow_remote, char *out, size_t out_cap,
     }
     rest = ep + 6;
     colon = strrchr(rest, ':');
-    if (colon == NULL || !port_ok(colon + 1)) {
-        snprintf(why, why_cap, "endpoint %s: expected tcp://HOST:PORT (PORT a number or *)", ep);
+    if (colon == NULL || !port_ok(colon + 1, 1)) {
+        snprintf(why, why_cap, "endpoint %s: expected tcp://HOST:PORT (PORT in 1..65535, or * or 0 for any)", ep);
         return -1;
     }
     hlen = (size_t)(colon - rest);

@@ -19,7 +19,8 @@ int
 jp_viz_module_init(PyObject *m)
 {
     if (add_type(m, &JpStreamPublisher_Type, "StreamPublisher") < 0
-        || add_type(m, &JpStreamSubscriber_Type, "StreamSubscriber") < 0)
+        || add_type(m, &JpStreamSubscriber_Type, "StreamSubscriber") < 0
+        || PyModule_AddIntConstant(m, "STREAM_MAX_FRAME", JP_STREAM_MAX_FRAME) < 0)
         return -1;
     return 0;
 }

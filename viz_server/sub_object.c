@@ -1,17 +1,30 @@
 /* viz_server/sub_object.c - jitprofile._core.StreamSubscriber: a ZeroMQ
  * SUB socket feeding the aggregator (aggregate.c), and the rebuilt profile
- * as the same tables ProfileData gives. */
+ * as the same tables ProfileData gives.
+ *
+ * A rogue publisher must not end the subscription.  Frames up to
+ * JP_STREAM_MAX_FRAME are received and the aggregator rejects those over
+ * the wire limit (16 MiB; counted in "oversize").  Beyond that ZeroMQ
+ * drops the connection (ZMQ_MAXMSGSIZE, which bounds our memory) and never
+ * connects again after such a protocol error, so a socket monitor watches
+ * for dropped connections and the subscriber connects again ("reconnects").
+ */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <string.h>
+#include <time.h>
 #include <zmq.h>
 
 #include "viz_server/aggregate.h"
+#include "viz_server/endpoint.h"
 #include "viz_server/viz.h"
 
 typedef struct {
     PyObject_HEAD
     void *ctx, *sock;
+    void *mon;                  /* PAIR socket reading sock's monitor events */
+    char *endpoint;
+    uint64_t dropped_at;        /* when the connection dropped, no retry seen since */
     jp_agg agg;
 } JpSub;
 
@@ -21,17 +34,78 @@ static const char *const stat_names[JP_ST_COUNT] = {
     "sampler_samples", "sampler_dropped", "messages", "bytes", "send_failed", "snapshots",
 };
 
+/* Watch sock for dropped connections (see the top of this file). */
+static int
+start_monitor(JpSub *self)
+{
+    char addr[64];
+    int zero = 0;
+    snprintf(addr, sizeof addr, "inproc://jp-sub-monitor-%p", (void *)self);
+    if (zmq_socket_monitor(self->sock, addr, ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_CONNECT_RETRIED
+                           | ZMQ_EVENT_CONNECT_DELAYED | ZMQ_EVENT_CONNECTED) < 0
+        || (self->mon = zmq_socket(self->ctx, ZMQ_PAIR)) == NULL)
+        return -1;
+    zmq_setsockopt(self->mon, ZMQ_LINGER, &zero, sizeof zero);
+    return zmq_connect(self->mon, addr);
+}
+
+static uint64_t
+now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/* Take the monitor's events.  After an ordinary disconnect ZeroMQ retries
+ * by itself (a CONNECT_RETRIED/DELAYED event follows at once); after a
+ * protocol error nothing follows, and once that silence has lasted
+ * JP_SUB_RECONNECT_NS the subscriber connects again.  (Disconnecting at
+ * once would also throw away messages still queued from the old
+ * connection.) */
+#define JP_SUB_RECONNECT_NS 100000000u
+static void
+check_connection(JpSub *self)
+{
+    zmq_msg_t ev, addr;
+    if (self->mon == NULL)
+        return;
+    zmq_msg_init(&ev);
+    zmq_msg_init(&addr);
+    while (zmq_msg_recv(&ev, self->mon, ZMQ_DONTWAIT) >= 0) {
+        uint16_t id = 0;
+        if (zmq_msg_size(&ev) >= 2)
+            memcpy(&id, zmq_msg_data(&ev), 2);
+        if (zmq_msg_more(&ev))
+            zmq_msg_recv(&addr, self->mon, 0);      /* the endpoint: always follows */
+        self->dropped_at = id == ZMQ_EVENT_DISCONNECTED ? now_ns() : 0;
+    }
+    zmq_msg_close(&ev);
+    zmq_msg_close(&addr);
+    if (self->dropped_at && now_ns() - self->dropped_at >= JP_SUB_RECONNECT_NS) {
+        self->dropped_at = 0;
+        zmq_disconnect(self->sock, self->endpoint);
+        if (zmq_connect(self->sock, self->endpoint) == 0)
+            self->agg.c.reconnects++;
+    }
+}
+
 static PyObject *
 sub_new(PyTypeObject *type, PyObject *args, PyObject *kw)
 {
     static char *kwlist[] = {"endpoint", "rcvhwm", NULL};
     const char *endpoint = NULL;
     int rcvhwm = 100000, zero = 0, one = 1;
-    int64_t maxmsg = JP_WIRE_HDR + JP_WIRE_MAX_BODY;
+    int64_t maxmsg = JP_STREAM_MAX_FRAME;
     JpSub *self;
+    char why[256];
 
     if (!PyArg_ParseTupleAndKeywords(args, kw, "|zi", kwlist, &endpoint, &rcvhwm))
         return NULL;
+    if (endpoint && jp_endpoint_port_check(endpoint, why, sizeof why) < 0) {
+        PyErr_SetString(PyExc_ValueError, why);
+        return NULL;
+    }
     self = (JpSub *)type->tp_alloc(type, 0);
     if (self == NULL)
         return NULL;
@@ -46,7 +120,11 @@ sub_new(PyTypeObject *type, PyObject *args, PyObject *kw)
     zmq_setsockopt(self->sock, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg);
     if (strchr(endpoint, '['))
         zmq_setsockopt(self->sock, ZMQ_IPV6, &one, sizeof one);
-    if (zmq_setsockopt(self->sock, ZMQ_SUBSCRIBE, "", 0) < 0
+    if ((self->endpoint = strdup(endpoint)) == NULL) {
+        Py_DECREF(self);
+        return PyErr_NoMemory();
+    }
+    if (zmq_setsockopt(self->sock, ZMQ_SUBSCRIBE, "", 0) < 0 || start_monitor(self) < 0
         || zmq_connect(self->sock, endpoint) < 0)
         goto fail;
     return (PyObject *)self;
@@ -60,6 +138,10 @@ fail:
 static void
 sub_close_impl(JpSub *self)
 {
+    if (self->mon) {
+        zmq_close(self->mon);
+        self->mon = NULL;
+    }
     if (self->sock) {
         zmq_close(self->sock);
         self->sock = NULL;
@@ -77,6 +159,7 @@ static void
 sub_dealloc(JpSub *self)
 {
     sub_close_impl(self);
+    free(self->endpoint);
     jp_agg_free(&self->agg);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
@@ -89,7 +172,7 @@ sub_poll(JpSub *self, PyObject *args, PyObject *kw)
     static char *kwlist[] = {"timeout_ms", "max_messages", NULL};
     int timeout = 0, rc;
     long max = 1000000, got = 0;
-    zmq_pollitem_t item;
+    zmq_pollitem_t items[2];
     zmq_msg_t msg;
 
     if (!PyArg_ParseTupleAndKeywords(args, kw, "|il", kwlist, &timeout, &max))
@@ -98,10 +181,12 @@ sub_poll(JpSub *self, PyObject *args, PyObject *kw)
         PyErr_SetString(PyExc_RuntimeError, "the subscriber is closed or has no socket");
         return NULL;
     }
-    item = (zmq_pollitem_t){self->sock, 0, ZMQ_POLLIN, 0};
+    items[0] = (zmq_pollitem_t){self->sock, 0, ZMQ_POLLIN, 0};
+    items[1] = (zmq_pollitem_t){self->mon, 0, ZMQ_POLLIN, 0};
     Py_BEGIN_ALLOW_THREADS
-    rc = zmq_poll(&item, 1, timeout);
+    rc = zmq_poll(items, self->mon ? 2 : 1, timeout);
     Py_END_ALLOW_THREADS
+    check_connection(self);
     if (rc < 0 && zmq_errno() == EINTR)
         return PyErr_CheckSignals() < 0 ? NULL : PyLong_FromLong(0);
     zmq_msg_init(&msg);
@@ -151,6 +236,8 @@ sub_stats(JpSub *self, PyObject *noargs)
         || set_u64(d, "lost", c->lost) < 0 || set_u64(d, "resyncs", c->resyncs) < 0
         || set_u64(d, "inconsistent", c->inconsistent) < 0
         || set_u64(d, "streams", c->streams) < 0 || set_u64(d, "foreign", c->foreign) < 0
+        || set_u64(d, "oversize", c->oversize) < 0 || set_u64(d, "bad_sequence", c->bad_sequence) < 0
+        || set_u64(d, "reconnects", c->reconnects) < 0
         || set_u64(d, "synced", (uint64_t)a->synced) < 0
         || set_u64(d, "finished", (uint64_t)a->finished) < 0
         || set_u64(d, "stream_id", a->stream_id) < 0
