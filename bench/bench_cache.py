@@ -14,7 +14,9 @@ bench_scalar.py (a function of about a dozen lines, complex arithmetic).
                another set of processes, and the hit after it.
 
 Every entry is checked for the right result before timing.  Times are the
-minimum and median over the repeats, in ms; the ratio is jitprofile / Numba.
+wall-time minimum and median over the repeats and the median CPU time of the
+calling thread (on a shared machine the wall time includes waiting for a
+core), in ms; the ratio is jitprofile / Numba on the minimum.
 Run it in .venv-bench (bench/setup_bench.sh):
     .venv-bench/bin/python bench/bench_cache.py [--reloads 30] [--procs 9] [--json F]
 """
@@ -51,18 +53,19 @@ CHILD = '''
 import sys, time, json
 sys.path.insert(0, {dir!r})
 import {mod} as m
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.thread_time()
 if {engine_first}:
     import jitprofile._core as c
     c.host_cpu()
-t1 = time.perf_counter()
+t1, c1 = time.perf_counter(), time.thread_time()
 r = m.mandel(-0.5, 0.5, 200)
-t2 = time.perf_counter()
+t2, c2 = time.perf_counter(), time.thread_time()
 stats = getattr(m.mandel, "stats", None)
 hits = stats.cache_hits if stats is not None and hasattr(stats, "cache_hits") else None
 if isinstance(hits, dict):
     hits = sum(hits.values())
-print(json.dumps({{"engine": (t1 - t0) * 1e3, "call": (t2 - t1) * 1e3, "r": r, "hits": hits}}))
+print(json.dumps({{"engine": (t1 - t0) * 1e3, "call": (t2 - t1) * 1e3, "r": r, "hits": hits,
+                  "engine_cpu": (c1 - c0) * 1e3, "call_cpu": (c2 - c1) * 1e3}}))
 '''
 
 
@@ -96,19 +99,22 @@ def in_process(d, name, reloads):
     sys.path.insert(0, d)
     mod = importlib.import_module(f"cachemod_{name}")
     assert mod.mandel(-0.5, 0.5, 200) == expected()
-    times = []
+    times, cpu = [], []
     for _ in range(reloads):
         importlib.reload(mod)
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.thread_time()
         r = mod.mandel(-0.5, 0.5, 200)
         times.append((time.perf_counter() - t) * 1e3)
+        cpu.append((time.thread_time() - c) * 1e3)
         assert r == expected()
     sys.path.remove(d)
-    return times
+    return times, cpu
 
 
-def summary(ts):
-    return {"min": min(ts), "median": statistics.median(ts)}
+def summary(ts, cpu):
+    """Wall time min/median and the median CPU time of the calling thread
+    (on a shared machine wall time includes waiting for a core)."""
+    return {"min": min(ts), "median": statistics.median(ts), "cpu_median": statistics.median(cpu)}
 
 
 def main():
@@ -136,36 +142,39 @@ def main():
         assert again["r"] == expected() and (again["hits"] in (None, 1) or again["hits"] >= 1), again
     res = {}
     for name in HEADERS:
-        res[name] = {"in_process": summary(in_process(tmp, name, args.reloads))}
-        calls, engine, after = [], [], []
+        res[name] = {"in_process": summary(*in_process(tmp, name, args.reloads))}
+        calls, engine, after, calls_cpu, engine_cpu, after_cpu = [], [], [], [], [], []
         for _ in range(args.procs):
             c = child(tmp, name, env)
             assert c["r"] == expected()
             if c["hits"] is not None:
                 assert c["hits"] == 1, c
             calls.append(c["call"])
+            calls_cpu.append(c["call_cpu"])
             if name == "jitprofile":
                 e = child(tmp, name, env, engine_first=True)
                 engine.append(e["engine"])
+                engine_cpu.append(e["engine_cpu"])
                 after.append(e["call"])
-        res[name]["fresh"] = summary(calls)
+                after_cpu.append(e["call_cpu"])
+        res[name]["fresh"] = summary(calls, calls_cpu)
         if engine:
-            res[name]["fresh_engine_start"] = summary(engine)
-            res[name]["fresh_after_engine"] = summary(after)
+            res[name]["fresh_engine_start"] = summary(engine, engine_cpu)
+            res[name]["fresh_after_engine"] = summary(after, after_cpu)
     out["results"] = res
     out["machine"]["loadavg_after"] = os.getloadavg()
 
     jp, nb = res["jitprofile"], res["numba"]
-    print(f"cache=True hit, Mandelbrot kernel (min / median ms over {args.reloads} reloads, "
-          f"{args.procs} processes)")
-    print(f"{'case':34s} {'jitprofile':>17s} {'numba':>17s} {'ratio (min)':>12s}")
+    print(f"cache=True hit, Mandelbrot kernel: wall min / wall median / CPU median, ms "
+          f"({args.reloads} reloads, {args.procs} processes)")
+    print(f"{'case':36s} {'jitprofile':>24s} {'numba':>24s} {'jp/numba (min)':>15s}")
+
+    def cell(r):
+        return f"{r['min']:7.2f} / {r['median']:6.2f} / {r['cpu_median']:6.2f}"
     for key, label in [("in_process", "in process (reload, first call)"), ("fresh", "fresh process, first call")]:
-        print(f"{label:34s} {jp[key]['min']:7.2f} / {jp[key]['median']:6.2f}  "
-              f"{nb[key]['min']:7.2f} / {nb[key]['median']:6.2f}  {jp[key]['min'] / nb[key]['min']:10.2f}")
-    print(f"{'  jitprofile engine start alone':34s} {jp['fresh_engine_start']['min']:7.2f} / "
-          f"{jp['fresh_engine_start']['median']:6.2f}")
-    print(f"{'  jitprofile hit after engine start':34s} {jp['fresh_after_engine']['min']:7.2f} / "
-          f"{jp['fresh_after_engine']['median']:6.2f}")
+        print(f"{label:36s} {cell(jp[key])} {cell(nb[key])} {jp[key]['min'] / nb[key]['min']:12.2f}")
+    print(f"{'  jitprofile engine start alone':36s} {cell(jp['fresh_engine_start'])}")
+    print(f"{'  jitprofile hit after engine start':36s} {cell(jp['fresh_after_engine'])}")
     print("machine:", out["machine"])
     if args.json:
         with open(args.json, "w") as f:
