@@ -383,3 +383,21 @@ report({"runs": out})
     assert out["results"]["runs"] == [[1, 0, 1], [4, 1, 0], [7, 1, 0]]
     # and a new process loads the entry
     assert child(script, tmp_path)["results"]["runs"] == [[1, 1, 0], [4, 1, 0], [7, 1, 0]]
+
+
+def test_processes_creating_the_key_at_once_agree_on_one(tmp_path):
+    # six first-ever runs at once (no key yet): whichever entry is written
+    # last must verify under the key left on disk
+    script = write(tmp_path, "CONST = 1.0\n" + VALUE)
+    env = dict(os.environ, JITPROFILE_CACHE_DIR=str(tmp_path / "cache"),
+               XDG_CACHE_HOME=str(tmp_path / "xdg"))
+    procs = [subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env=env) for _ in range(6)]
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0 and '"v": 2.5' in out, err
+    assert sorted(os.listdir(tmp_path / "xdg" / "jitprofile")) == ["key"]     # no temporary left
+    (entry,) = entries(tmp_path / "cache")
+    head, payload, mac = split(entry.read_bytes())
+    assert hmac(user_key(tmp_path), head + payload) == mac
+    assert child(script, tmp_path)["stats"]["value"] == {"hits": 1, "misses": 0}
