@@ -427,6 +427,32 @@ test_snapshots_and_gaps(void)
         CHECK(apply(&a, u) == JP_AGG_SKIPPED && a.c.lost == 3);
         free(u.p);
     }
+    /* forged sequence numbers: a jump beyond JP_AGG_MAX_SEQ_GAP either way is
+     * bad_sequence (followed, resync), above 2^63 rejected; never lost */
+    {
+        msg j = m_simple(seq + JP_AGG_MAX_SEQ_GAP + 10, 77, 0, e, 2);
+        msg back = m_simple(seq, 77, 0, e, 2);
+        msg top = m_simple(UINT64_MAX, 77, 0, e, 2);
+        j.p[5] = back.p[5] = top.p[5] = JP_WIRE_MINOR + 1;
+        CHECK(apply(&a, j) == JP_AGG_SKIPPED && a.c.lost == 3 && a.c.bad_sequence == 1);
+        CHECK(apply(&a, back) == JP_AGG_SKIPPED && a.c.lost == 3 && a.c.bad_sequence == 2);
+        CHECK(apply(&a, top) == JP_AGG_REJECTED && a.c.lost == 3 && a.c.bad_sequence == 3);
+        seq++;
+        free(j.p);
+        free(back.p);
+        free(top.p);
+    }
+    /* a frame over the wire limit: rejected and counted as oversize */
+    {
+        size_t big = (size_t)JP_WIRE_HDR + JP_WIRE_MAX_BODY + 1;
+        uint8_t *p = calloc(1, big);
+        msg u = m_simple(seq, 77, 0, e, 2);
+        CHECK(p != NULL);
+        memcpy(p, u.p, JP_WIRE_HDR);
+        CHECK(jp_agg_apply(&a, p, big) == JP_AGG_REJECTED && a.c.oversize == 1 && a.c.lost == 3);
+        free(p);
+        free(u.p);
+    }
     /* a message of another stream while this one runs: ignored */
     {
         msg f = m_counts(seq, JP_MSG_INTERVAL, 0, 33, one);
@@ -471,6 +497,16 @@ test_endpoints(void)
     CHECK(jp_endpoint_check("tcp://127.0.0.1:port", 0, out, sizeof out, &v6, why, sizeof why) < 0);
     CHECK(jp_endpoint_check("tcp://0.0.0.0:5555", 1, out, sizeof out, &v6, why, sizeof why) == 0);
     CHECK(jp_endpoint_check("tcp://*:5555", 1, out, sizeof out, &v6, why, sizeof why) == 0);
+    /* ports: 1..65535 (ZeroMQ would wrap 70000 to 4464); 0 and * bind any port */
+    CHECK(jp_endpoint_check("tcp://127.0.0.1:65535", 0, out, sizeof out, &v6, why, sizeof why) == 0);
+    CHECK(jp_endpoint_check("tcp://127.0.0.1:0", 0, out, sizeof out, &v6, why, sizeof why) == 0);
+    CHECK(jp_endpoint_check("tcp://127.0.0.1:65536", 0, out, sizeof out, &v6, why, sizeof why) < 0);
+    CHECK(jp_endpoint_check("tcp://127.0.0.1:99999", 1, out, sizeof out, &v6, why, sizeof why) < 0);
+    CHECK(jp_endpoint_port_check("tcp://127.0.0.1:5555", why, sizeof why) == 0);
+    CHECK(jp_endpoint_port_check("tcp://127.0.0.1:70000", why, sizeof why) < 0 && strstr(why, "65535"));
+    CHECK(jp_endpoint_port_check("tcp://127.0.0.1:0", why, sizeof why) < 0);
+    CHECK(jp_endpoint_port_check("tcp://127.0.0.1:*", why, sizeof why) < 0);
+    CHECK(jp_endpoint_port_check("ipc:///tmp/x", why, sizeof why) == 0);
 }
 
 int
