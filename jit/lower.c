@@ -772,9 +772,17 @@ jp_store_target(lctx *c, jp_node *target, LLVMValueRef v, jp_type *vt)
             LLVMBuildStore(c->b, LLVMConstInt(LLVMInt1TypeInContext(c->ctx), 1, 0), c->defined[idx]);
         return;
     }
+    /* Unpacking: the value's elements can be the very variables being
+     * rebound (a, b = b, a), and each store releases the target's old value.
+     * The assignment holds its own reference to every managed element while
+     * its stores run, so no store frees an element still to be stored. */
+    if (jp_type_is_managed(vt))
+        jp_incref(c, v, vt);
     for (int i = 0; i < target->u.tuple.n; i++)
         jp_store_target(c, target->u.tuple.elts[i], LLVMBuildExtractValue(c->b, v, (unsigned)i, ""),
                      vt->elems[i]);
+    if (jp_type_is_managed(vt))
+        jp_decref(c, v, vt);
 }
 
 static void
