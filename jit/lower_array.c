@@ -939,6 +939,16 @@ copy_kernel(lctx *c, void *vctx, LLVMValueRef *vals, jp_type **types)
     return jp_cast(c, vals[0], types[0], dt);
 }
 
+/* A Python int written in the source (300, -1): NumPy checks it against the
+ * array's dtype (NEP 50), where a computed value is cast. */
+static int
+is_int_literal(lctx *c, jp_node *n)
+{
+    if (n->kind == E_UNARY && n->u.unary.op == UOP_NEG)
+        n = n->u.unary.operand;
+    return n->kind == E_CONST && jp_node_type(c, n)->kind == JP_INT;
+}
+
 void
 jp_lower_setitem(lctx *c, jp_node *s, int is_aug)
 {
@@ -979,11 +989,15 @@ jp_lower_setitem(lctx *c, jp_node *s, int is_aug)
         if (is_aug) {
             LLVMValueRef old = jp_arr_load(c, v.data, bt->dtype), b = jp_lower_expr(c, s->u.augassign.value);
             jp_type *rt = jp_node_type(c, s);
+            if (is_int_literal(c, s->u.augassign.value))
+                jp_check_int_bounds(c, b, jp_node_type(c, s->u.augassign.value), bt->dtype);
             value = jp_lower_binop(c, s->u.augassign.op, old, bt->dtype, b, jp_node_type(c, s->u.augassign.value),
                                    rt, s->u.augassign.value);
             jp_arr_store(c, v.data, bt->dtype, jp_cast(c, value, rt, bt->dtype));
         } else {
             value = jp_lower_expr(c, s->u.augassign.value);
+            if (is_int_literal(c, s->u.augassign.value))
+                jp_check_int_bounds(c, value, jp_node_type(c, s->u.augassign.value), bt->dtype);
             jp_arr_store(c, v.data, bt->dtype, jp_cast(c, value, jp_node_type(c, s->u.augassign.value), bt->dtype));
         }
         return;
@@ -995,7 +1009,10 @@ jp_lower_setitem(lctx *c, jp_node *s, int is_aug)
         vt = jp_node_type(c, s->u.augassign.value);
         if (is_aug)
             jp_lower_array_binop(c, s, s->u.augassign.op, dst, tt, value, vt, tt, dst);
-        else
+        else {
+            if (is_int_literal(c, s->u.augassign.value))
+                jp_check_int_bounds(c, value, vt, tt->dtype);
             jp_elementwise(c, tt, dst, 1, &value, &vt, copy_kernel, tt->dtype);
+        }
     }
 }

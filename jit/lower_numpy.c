@@ -785,7 +785,10 @@ lower_create(lctx *c, jp_np_id id, args *a, jp_type *rt)
         break;
     default: {  /* full, full_like */
         jp_node *fill = kwarg(a, 1, "fill_value");
-        f.value = jp_cast(c, jp_lower_expr(c, fill), jp_node_type(c, fill), rt->dtype);
+        LLVMValueRef fv = jp_lower_expr(c, fill);
+        if (fill->kind == E_CONST || (fill->kind == E_UNARY && fill->u.unary.operand->kind == E_CONST))
+            jp_check_int_bounds(c, fv, jp_node_type(c, fill), rt->dtype);   /* np.full(3, 300, np.int8) */
+        f.value = jp_cast(c, fv, jp_node_type(c, fill), rt->dtype);
         break;
     }
     }
@@ -810,7 +813,17 @@ lower_arange(lctx *c, args *a, jp_type *rt)
         step = a->npos > 2 ? as_i64(c, a->pos[2]) : jp_const_i64(c, 1);
         jp_check(c, LLVMBuildICmp(c->b, LLVMIntEQ, step, jp_const_i64(c, 0), ""), PyExc_ZeroDivisionError,
                  "arange() step must not be zero");
-        diff = LLVMBuildSub(c->b, stop, start, "");
+        {
+            /* stop - start must not wrap (np.arange(-2**63, 2**63 - 1)) */
+            LLVMTypeRef st = LLVMStructTypeInContext(c->ctx, (LLVMTypeRef[]){i64t(c), LLVMInt1TypeInContext(c->ctx)}, 2, 0);
+            LLVMValueRef r = jp_call_extern(c, "llvm.ssub.with.overflow.i64", st, (LLVMValueRef[]){stop, start}, 2);
+            jp_check(c, LLVMBuildExtractValue(c->b, r, 1, ""), PyExc_ValueError, "Maximum allowed size exceeded");
+            diff = LLVMBuildExtractValue(c->b, r, 0, "");
+            /* and INT64_MIN / -1 traps */
+            jp_check(c, LLVMBuildAnd(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, diff, jp_const_i64(c, INT64_MIN), ""),
+                                     LLVMBuildICmp(c->b, LLVMIntEQ, step, jp_const_i64(c, -1), ""), ""),
+                     PyExc_ValueError, "Maximum allowed size exceeded");
+        }
         q = LLVMBuildSDiv(c->b, diff, step, "");
         r = LLVMBuildSRem(c->b, diff, step, "");
         up = LLVMBuildAnd(c->b, LLVMBuildICmp(c->b, LLVMIntNE, r, jp_const_i64(c, 0), ""),

@@ -233,3 +233,57 @@ def test_rebinding_under_malloc_check():
                        env=env, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-3000:]
     assert r.stdout.strip().endswith("ok")
+
+
+def param_swap(a, b):
+    a, b = b, a
+    return a, b
+
+
+def same_twice(a):
+    b = a + 1
+    return b, b
+
+
+def fib_arrays(n):
+    a = np.zeros(2)
+    b = np.ones(2)
+    for _ in range(n):
+        a, b = b, a + b
+    return a, b
+
+
+def tuple_rebuilt_from_itself():
+    t = (np.zeros(2), np.ones(2))
+    for _ in range(3):
+        t = (t[1], t[0])
+    return t
+
+
+@pytest.mark.parametrize("fn,args", [(param_swap, (np.zeros(2), np.ones(2))), (same_twice, (np.zeros(2),)),
+                                     (fib_arrays, (10,)), (tuple_rebuilt_from_itself, ())],
+                         ids=lambda x: getattr(x, "__name__", repr(x)))
+def test_more_rebinding(fn, args):
+    jitted = njit(fn)
+    want = fn(*args)
+    assert_same(jitted(*args), want)
+    before = live()
+    for _ in range(20):
+        assert_same(jitted(*args), want)
+    assert live() == before
+
+
+@njit
+def swap_instances():
+    p = Pair()
+    q = Pair()
+    q.k = 5.0
+    for _ in range(3):
+        p, q = q, p
+    return p.k, q.k
+
+
+def test_jitclass_instance_swap():
+    before = live()
+    assert swap_instances() == (5.0, 1.0)
+    assert live() == before
