@@ -1392,11 +1392,58 @@ push_stmt(fe *f, jp_block *out, int *cap, jp_node *s)
         jp_node **grown = alloc_array(f, (size_t)*cap * 2 + 4, sizeof(jp_node *));
         if (grown == NULL)
             return -1;
-        memcpy(grown, out->stmts, (size_t)out->n * sizeof(jp_node *));
+        if (out->n)
+            memcpy(grown, out->stmts, (size_t)out->n * sizeof(jp_node *));
         out->stmts = grown;
         *cap = *cap * 2 + 4;
     }
     out->stmts[out->n++] = s;
+    return 0;
+}
+
+static int split_unpack(fe *f, jp_node *target, jp_node *value, jp_node *where, jp_block *out, int *cap);
+
+/* Append `target = value` for any target: a local or a tuple of locals
+ * (S_ASSIGN), an item or attribute (S_SETITEM), a tuple holding those (split). */
+static int
+append_assign(fe *f, jp_node *target, jp_node *value, jp_node *where, jp_block *out, int *cap)
+{
+    jp_node *s;
+    if (target->kind == E_TUPLE && has_item_target(target))
+        return split_unpack(f, target, value, where, out, cap);
+    if (target->kind == E_SUBSCRIPT || target->kind == E_ATTR) {
+        if ((s = node_like(f, S_SETITEM, target)) == NULL)
+            return -1;
+        s->u.augassign.target = target;
+        s->u.augassign.value = value;
+    } else {
+        if ((s = node_like(f, S_ASSIGN, target)) == NULL)
+            return -1;
+        s->u.assign.target = target;
+        s->u.assign.value = value;
+    }
+    return push_stmt(f, out, cap, s);
+}
+
+/* for a[i] in ... / for i, self.x in ...: the loop binds a hidden local, and
+ * the body starts by assigning it to the real target. */
+static int
+split_loop_target(fe *f, jp_node *loop)
+{
+    jp_node *target = loop->u.loop.target, *h;
+    jp_block body = {0, NULL};
+    int cap = 0;
+    if (!has_item_target(target))
+        return 0;
+    if ((h = hidden_local(f, target, -1)) == NULL)
+        return -1;
+    loop->u.loop.target = h;
+    if ((h = hidden_local(f, target, h->u.local.index)) == NULL || append_assign(f, target, h, loop, &body, &cap) < 0)
+        return -1;
+    for (int i = 0; i < loop->u.loop.body.n; i++)
+        if (push_stmt(f, &body, &cap, loop->u.loop.body.stmts[i]) < 0)
+            return -1;
+    loop->u.loop.body = body;
     return 0;
 }
 
@@ -1417,27 +1464,9 @@ split_unpack(fe *f, jp_node *target, jp_node *value, jp_node *where, jp_block *o
     if (push_stmt(f, out, cap, first) < 0)
         return -1;
     for (int i = 0; i < n; i++) {
-        jp_node *elt = target->u.tuple.elts[i], *s;
+        jp_node *elt = target->u.tuple.elts[i];
         jp_node *h = hidden_local(f, elt, hidden->u.tuple.elts[i]->u.local.index);
-        if (h == NULL)
-            return -1;
-        if (elt->kind == E_TUPLE && has_item_target(elt)) {
-            if (split_unpack(f, elt, h, where, out, cap) < 0)
-                return -1;
-            continue;
-        }
-        if (elt->kind == E_SUBSCRIPT || elt->kind == E_ATTR) {
-            if ((s = node_like(f, S_SETITEM, elt)) == NULL)
-                return -1;
-            s->u.augassign.target = elt;
-            s->u.augassign.value = h;
-        } else {
-            if ((s = node_like(f, S_ASSIGN, elt)) == NULL)
-                return -1;
-            s->u.assign.target = elt;
-            s->u.assign.value = h;
-        }
-        if (push_stmt(f, out, cap, s) < 0)
+        if (h == NULL || append_assign(f, elt, h, where, out, cap) < 0)
             return -1;
     }
     return 0;
@@ -1459,7 +1488,7 @@ build_block(fe *f, PyObject *list, jp_block *out)
         if (s->kind == S_ASSIGN && s->u.assign.target->kind == E_TUPLE && has_item_target(s->u.assign.target)) {
             if (split_unpack(f, s->u.assign.target, s->u.assign.value, s, out, &cap) < 0)
                 return -1;
-        } else if (push_stmt(f, out, &cap, s) < 0) {
+        } else if ((s->kind == S_FOR && split_loop_target(f, s) < 0) || push_stmt(f, out, &cap, s) < 0) {
             return -1;
         }
     }

@@ -287,3 +287,43 @@ def test_jitclass_instance_swap():
     before = live()
     assert swap_instances() == (5.0, 1.0)
     assert live() == before
+
+
+def loop_into_item(a):
+    for a[0] in range(3):
+        pass
+    return a
+
+
+def loop_into_tuple_with_item(a):
+    for i, a[1] in ((0, 5.0), (1, 6.0)):
+        a[2] += i
+    return a
+
+
+def loop_into_arrays(n):
+    a = np.zeros(2)
+    b = np.ones(2)
+    for _ in range(n):
+        for x, y in ((a, b), (b, a)):
+            a, b = y + 1.0, x
+    return a, b
+
+
+@pytest.mark.parametrize("fn", [loop_into_item, loop_into_tuple_with_item], ids=lambda f: f.__name__)
+def test_loop_targets_with_items(fn):
+    assert_same(njit(fn)(np.zeros(3)), fn(np.zeros(3)))
+
+
+@njit
+def loop_into_fields(p):
+    for p.k, p.m in ((3.0, 4.0), (5.0, 6.0)):
+        pass
+    return p.k + p.m
+
+
+def test_loop_targets_with_attributes_and_arrays():
+    assert loop_into_fields(Pair()) == 11.0
+    before = live()
+    assert_same(njit(loop_into_arrays)(3), loop_into_arrays(3))
+    assert live() == before
