@@ -164,7 +164,9 @@ jp_recursion_guard(lctx *c)
                                          LLVMBuildPtrToInt(c->b, frame, i64t(c), ""), "stack.used");
         LLVMBasicBlockRef deep = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "stack.deep");
         LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "stack.ok");
-        LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntUGT, used, jp_const_i64(c, SHALLOW), ""), deep, done);
+        LLVMValueRef expect_args[2] = {LLVMBuildICmp(c->b, LLVMIntUGT, used, jp_const_i64(c, SHALLOW), ""),
+                                       LLVMConstInt(i1t(c), 0, 0)};
+        LLVMBuildCondBr(c->b, jp_call_extern(c, "llvm.expect.i1", i1t(c), expect_args, 2), deep, done);
         LLVMPositionBuilderAtEnd(c->b, deep);
         jp_check(c, LLVMBuildICmp(c->b, LLVMIntNE, jp_call_extern(c, "jp_rt_stack_exhausted", i32, NULL, 0), zero, ""),
                  PyExc_RecursionError, "maximum recursion depth exceeded (the C stack of this thread is nearly full)");
