@@ -759,6 +759,46 @@ jp_lower_expr(lctx *c, jp_node *n)
 
 
 
+/* The old values an unpacking assignment took out of its targets. */
+typedef struct unpacked {
+    LLVMValueRef v[32];
+    jp_type *t[32];
+    int n;
+} unpacked;
+
+static int
+count_managed_leaves(lctx *c, jp_node *target)
+{
+    int n = 0;
+    if (target->kind == E_LOCAL)
+        return jp_type_is_managed(c->inst->var_types[target->u.local.index]);
+    for (int i = 0; i < target->u.tuple.n; i++)
+        n += count_managed_leaves(c, target->u.tuple.elts[i]);
+    return n;
+}
+
+/* Store v into the locals of target without reference counting of the new
+ * values (the caller took those references); managed old values go to olds. */
+static void
+store_leaves(lctx *c, jp_node *target, LLVMValueRef v, jp_type *vt, unpacked *olds)
+{
+    if (target->kind == E_LOCAL) {
+        int idx = target->u.local.index;
+        jp_type *var_t = c->inst->var_types[idx];
+        LLVMValueRef nv = jp_cast(c, v, vt, var_t);
+        if (jp_type_is_managed(var_t)) {
+            olds->v[olds->n] = LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, var_t), c->vars[idx], "");
+            olds->t[olds->n++] = var_t;
+        }
+        LLVMBuildStore(c->b, nv, c->vars[idx]);
+        if (c->defined && c->defined[idx])
+            LLVMBuildStore(c->b, LLVMConstInt(LLVMInt1TypeInContext(c->ctx), 1, 0), c->defined[idx]);
+        return;
+    }
+    for (int i = 0; i < target->u.tuple.n; i++)
+        store_leaves(c, target->u.tuple.elts[i], LLVMBuildExtractValue(c->b, v, (unsigned)i, ""), vt->elems[i], olds);
+}
+
 void
 jp_store_target(lctx *c, jp_node *target, LLVMValueRef v, jp_type *vt)
 {
@@ -778,15 +818,31 @@ jp_store_target(lctx *c, jp_node *target, LLVMValueRef v, jp_type *vt)
     }
     /* Unpacking: the value's elements can be the very variables being
      * rebound (a, b = b, a), and each store releases the target's old value.
-     * The assignment holds its own reference to every managed element while
-     * its stores run, so no store frees an element still to be stored. */
-    if (jp_type_is_managed(vt))
+     * So the assignment takes its references to every new value first, then
+     * stores the targets left to right (each taking out its old value), and
+     * only then releases the old values: no store frees an element still to
+     * be stored, and a name bound twice (a, a = x, y) releases each of its
+     * old values once. */
+    if (jp_type_is_managed(vt)) {
+        unpacked olds = {.n = 0};
+        if (count_managed_leaves(c, target) <= (int)(sizeof olds.v / sizeof olds.v[0])) {
+            jp_incref(c, v, vt);
+            store_leaves(c, target, v, vt, &olds);
+            for (int i = 0; i < olds.n; i++)
+                jp_decref(c, olds.v[i], olds.t[i]);
+            return;
+        }
+        /* very many names: hold the whole value across ordinary stores */
         jp_incref(c, v, vt);
+        for (int i = 0; i < target->u.tuple.n; i++)
+            jp_store_target(c, target->u.tuple.elts[i], LLVMBuildExtractValue(c->b, v, (unsigned)i, ""),
+                         vt->elems[i]);
+        jp_decref(c, v, vt);
+        return;
+    }
     for (int i = 0; i < target->u.tuple.n; i++)
         jp_store_target(c, target->u.tuple.elts[i], LLVMBuildExtractValue(c->b, v, (unsigned)i, ""),
                      vt->elems[i]);
-    if (jp_type_is_managed(vt))
-        jp_decref(c, v, vt);
 }
 
 static void

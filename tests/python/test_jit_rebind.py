@@ -121,6 +121,23 @@ def self_assign():
     return a
 
 
+def same_name_twice():
+    a = np.zeros(2)
+    x = np.ones(2)
+    y = np.full(2, 2.0)
+    a, a = x, y
+    (a, b), a = (a, x), a
+    return a, b, x, y
+
+
+def tuple_local_in_target():
+    x = np.zeros(2)
+    y = np.ones(2)
+    t = (x, y)
+    t, x = (y, x), t[0]
+    return t, x
+
+
 def swap_items(a):
     a[0], a[1] = a[1], a[0]
     return a
@@ -135,7 +152,7 @@ FUNCS = [
     (swap2, ()), (rotate3, ()), (swap_with_temp, ()), (swap_in_while, (5,)), (swap_in_while, (6,)),
     (jacobi, (20,)), (conditional, (True,)), (conditional, (False,)), (loop_carried, (7,)),
     (from_branch, (True,)), (from_branch, (False,)), (tuple_packed, ()), (tuple_swap, ()),
-    (nested_swap, ()), (self_assign, ()),
+    (nested_swap, ()), (self_assign, ()), (same_name_twice, ()), (tuple_local_in_target, ()),
 ]
 
 
