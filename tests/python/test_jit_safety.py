@@ -244,6 +244,21 @@ def test_deep_recursion_nogil_threads_at_once():
     assert results == [1, 1, 1, 1]
 
 
+@njit(parallel=True)
+def depth_in_prange(n, m):
+    out = np.zeros(m)
+    for i in jitprofile.prange(m):
+        out[i] = depth(n)
+    return out
+
+
+def test_deep_recursion_in_thread_pool_workers():
+    np.testing.assert_array_equal(depth_in_prange(100, 8), np.full(8, 100.0))
+    with pytest.raises(RecursionError):
+        depth_in_prange(10**7, 8)
+    np.testing.assert_array_equal(depth_in_prange(10, 4), np.full(4, 10.0))
+
+
 def test_deep_recursion_does_not_crash_the_process():
     code = ("from test_jit_safety import depth\n"
             "try:\n    depth(10**7)\nexcept RecursionError:\n    print('RecursionError')\n")
