@@ -178,5 +178,5 @@ jp_lower_cuda_call(lctx *c, jp_node *n)
             return LLVMBuildAtomicRMW(c->b, bop, p, v, LLVMAtomicOrderingSequentiallyConsistent, 0);
         }
     }
-    return jp_lower_unhandled(c, jp_llvm_type(c->ctx, rt), "the CUDA intrinsic '%s'", n->u.call.func->u.callee.name ? n->u.call.func->u.callee.name : "?");
+    return jp_lower_unhandled(c, jp_llvm_type(c->ctx, rt), "the CUDA intrinsic '%s'", id);
 }
