@@ -344,3 +344,41 @@ def test_loop_targets_with_attributes_and_arrays():
     before = live()
     assert_same(njit(loop_into_arrays)(3), loop_into_arrays(3))
     assert live() == before
+
+
+SWAPPER = '''import numpy as np
+
+
+def relax(n, steps):
+    grid = np.zeros(n)
+    new = np.zeros(n)
+    grid[0] = 1.0
+    for _ in range(steps):
+        tmp = grid * 0.5
+        for i in range(1, n - 1):
+            new[i] = tmp[i - 1] + tmp[i + 1]
+        grid, new = new, grid
+    return grid.sum()
+
+
+total = 0.0
+for k in range(30):
+    total += relax(200, 200)
+print("total", total)
+'''
+
+
+def test_advisor_on_a_script_that_swaps_arrays(tmp_path):
+    """The advisor compiles and runs the hot function on recorded arguments:
+    it aborted (SIGABRT, malloc's unaligned tcache chunk) on the swap."""
+    import json
+    script = tmp_path / "swapper.py"
+    script.write_text(SWAPPER)
+    r = subprocess.run([sys.executable, "-m", "jitprofile", "advise", "--json", str(script)],
+                       capture_output=True, text=True, timeout=600, cwd=tmp_path,
+                       env=dict(os.environ, MALLOC_CHECK_="3"))
+    assert r.returncode == 0, r.stderr[-2000:]
+    report = json.loads(r.stdout)
+    relax = [x for x in report["recommendations"] if x["function"] == "relax"]
+    if relax:       # sampled: a loaded machine may record too few samples to rank it
+        assert relax[0]["kind"] == "jit"
