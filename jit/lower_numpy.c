@@ -868,8 +868,8 @@ lower_linspace(lctx *c, args *a, jp_type *rt)
                                 : LLVMConstInt(LLVMInt1TypeInContext(c->ctx), 1, 0);
     LLVMValueRef div, step, last;
     fill_ctx f = {0};
-    jp_check(c, LLVMBuildICmp(c->b, LLVMIntSLT, num, jp_const_i64(c, 0), ""), PyExc_ValueError,
-             "Number of samples must be non-negative.");
+    jp_check_dynamic(c, LLVMBuildICmp(c->b, LLVMIntSLT, num, jp_const_i64(c, 0), ""), PyExc_ValueError,
+                     "jp_rt_linspace_message", &num, 1);      /* NumPy's text names the number */
     div = LLVMBuildSelect(c->b, endpoint, LLVMBuildSub(c->b, num, jp_const_i64(c, 1), ""), num, "");
     {
         /* NumPy: with one sample there is no step, and the sample is start */

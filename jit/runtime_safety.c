@@ -92,6 +92,13 @@ jp_rt_int_bounds_message(int64_t value, int64_t value_unsigned, const char *dtyp
     return message;
 }
 
+const char *
+jp_rt_linspace_message(int64_t num)
+{
+    snprintf(message, sizeof message, "Number of samples, %lld, must be non-negative.", (long long)num);
+    return message;
+}
+
 /* ---- warnings ---------------------------------------------------------------------------- */
 
 void
