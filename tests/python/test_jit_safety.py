@@ -257,6 +257,30 @@ def test_deep_recursion_in_thread_pool_workers():
     np.testing.assert_array_equal(depth_in_prange(10, 4), np.full(4, 10.0))
 
 
+@jitprofile.jitclass([("k", jitprofile.int64)])
+class Walker:
+    def __init__(self):
+        self.k = 1
+
+    def walk(self, n):
+        if n == 0:
+            return self.k
+        return 1 + self.walk(n - 1)
+
+
+@njit
+def walk_from_jit(n):
+    return Walker().walk(n)
+
+
+def test_deep_recursion_in_jitclass_methods():
+    assert walk_from_jit(100) == 101 and Walker().walk(50) == 51
+    with pytest.raises(RecursionError):
+        walk_from_jit(10**7)
+    with pytest.raises(RecursionError):
+        Walker().walk(10**7)
+
+
 def test_deep_recursion_does_not_crash_the_process():
     code = ("from test_jit_safety import depth\n"
             "try:\n    depth(10**7)\nexcept RecursionError:\n    print('RecursionError')\n")
