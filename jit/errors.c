@@ -11,6 +11,7 @@
 PyObject *JpCompileError;
 PyObject *JpTypingError;
 PyObject *JpUnsupportedError;
+PyObject *JpInternalError;
 
 static const char *errtexts[ERR__COUNT];
 
@@ -272,9 +273,14 @@ jp_errors_module_init(PyObject *m)
     JpUnsupportedError = PyErr_NewExceptionWithDoc(
         "jitprofile.UnsupportedError",
         "The function uses Python that the JIT does not compile.", JpCompileError, NULL);
-    if (JpTypingError == NULL || JpUnsupportedError == NULL)
+    JpInternalError = PyErr_NewExceptionWithDoc(
+        "jitprofile.InternalError",
+        "A bug in the compiler: typing accepted a construct that lowering does not handle.\n"
+        "The message names the construct and its line.", JpCompileError, NULL);
+    if (JpTypingError == NULL || JpUnsupportedError == NULL || JpInternalError == NULL)
         return -1;
-    if (PyModule_AddObjectRef(m, "CompileError", JpCompileError) < 0
+    if (PyModule_AddObjectRef(m, "InternalError", JpInternalError) < 0
+        || PyModule_AddObjectRef(m, "CompileError", JpCompileError) < 0
         || PyModule_AddObjectRef(m, "TypingError", JpTypingError) < 0
         || PyModule_AddObjectRef(m, "UnsupportedError", JpUnsupportedError) < 0)
         return -1;

@@ -10,6 +10,7 @@
 extern PyObject *JpCompileError;       /* base class */
 extern PyObject *JpTypingError;
 extern PyObject *JpUnsupportedError;
+extern PyObject *JpInternalError;       /* a bug in the compiler, named with its construct and line */
 
 /* Raise exc_type for the span of `node` in `ir`:
  *   FILE:LINE:COL: in function 'NAME': MESSAGE

@@ -1329,17 +1329,169 @@ build_stmt(fe *f, PyObject *node)
     return n;
 }
 
+/* ---- unpacking into items and attributes ----------------------------------
+ * `self.x, self.y = self.y, self.x` or `a[i], j = ...`: Python evaluates the
+ * value, then assigns the targets left to right.  Such an assignment becomes
+ *     $unpack7, $unpack8 = value
+ *     self.x = $unpack7
+ *     self.y = $unpack8
+ * so that inference and lowering only meet plain unpacking into locals and
+ * single item/attribute stores, in Python's order. */
+
+static int
+has_item_target(jp_node *t)
+{
+    if (t->kind == E_SUBSCRIPT || t->kind == E_ATTR)
+        return 1;
+    if (t->kind == E_TUPLE)
+        for (int i = 0; i < t->u.tuple.n; i++)
+            if (has_item_target(t->u.tuple.elts[i]))
+                return 1;
+    return 0;
+}
+
+static int add_local(fe *f, PyObject *name);
+
+static jp_node *
+node_like(fe *f, jp_node_kind kind, jp_node *where)
+{
+    jp_node *n = new_node(f, kind, NULL);
+    if (n) {
+        n->line = where->line;
+        n->col = where->col;
+        n->end_line = where->end_line;
+        n->end_col = where->end_col;
+    }
+    return n;
+}
+
+/* A reference to hidden local `index`, or (index < 0) a new hidden local. */
+static jp_node *
+hidden_local(fe *f, jp_node *where, int index)
+{
+    jp_node *n = node_like(f, E_LOCAL, where);
+    if (n == NULL)
+        return NULL;
+    if (index < 0) {
+        PyObject *key = PyUnicode_FromFormat("$unpack%d", n->id), *idx;
+        if (key == NULL || add_local(f, key) < 0 || (idx = PyDict_GetItemWithError(f->locals, key)) == NULL) {
+            Py_XDECREF(key);
+            return NULL;
+        }
+        index = (int)PyLong_AsLong(idx);
+        Py_DECREF(key);
+    }
+    n->u.local.index = index;
+    return n;
+}
+
+static int
+push_stmt(fe *f, jp_block *out, int *cap, jp_node *s)
+{
+    if (out->n == *cap) {
+        jp_node **grown = alloc_array(f, (size_t)*cap * 2 + 4, sizeof(jp_node *));
+        if (grown == NULL)
+            return -1;
+        if (out->n)
+            memcpy(grown, out->stmts, (size_t)out->n * sizeof(jp_node *));
+        out->stmts = grown;
+        *cap = *cap * 2 + 4;
+    }
+    out->stmts[out->n++] = s;
+    return 0;
+}
+
+static int split_unpack(fe *f, jp_node *target, jp_node *value, jp_node *where, jp_block *out, int *cap);
+
+/* Append `target = value` for any target: a local or a tuple of locals
+ * (S_ASSIGN), an item or attribute (S_SETITEM), a tuple holding those (split). */
+static int
+append_assign(fe *f, jp_node *target, jp_node *value, jp_node *where, jp_block *out, int *cap)
+{
+    jp_node *s;
+    if (target->kind == E_TUPLE && has_item_target(target))
+        return split_unpack(f, target, value, where, out, cap);
+    if (target->kind == E_SUBSCRIPT || target->kind == E_ATTR) {
+        if ((s = node_like(f, S_SETITEM, target)) == NULL)
+            return -1;
+        s->u.augassign.target = target;
+        s->u.augassign.value = value;
+    } else {
+        if ((s = node_like(f, S_ASSIGN, target)) == NULL)
+            return -1;
+        s->u.assign.target = target;
+        s->u.assign.value = value;
+    }
+    return push_stmt(f, out, cap, s);
+}
+
+/* for a[i] in ... / for i, self.x in ...: the loop binds a hidden local, and
+ * the body starts by assigning it to the real target. */
+static int
+split_loop_target(fe *f, jp_node *loop)
+{
+    jp_node *target = loop->u.loop.target, *h;
+    jp_block body = {0, NULL};
+    int cap = 0;
+    if (!has_item_target(target))
+        return 0;
+    if ((h = hidden_local(f, target, -1)) == NULL)
+        return -1;
+    loop->u.loop.target = h;
+    if ((h = hidden_local(f, target, h->u.local.index)) == NULL || append_assign(f, target, h, loop, &body, &cap) < 0)
+        return -1;
+    for (int i = 0; i < loop->u.loop.body.n; i++)
+        if (push_stmt(f, &body, &cap, loop->u.loop.body.stmts[i]) < 0)
+            return -1;
+    loop->u.loop.body = body;
+    return 0;
+}
+
+static int
+split_unpack(fe *f, jp_node *target, jp_node *value, jp_node *where, jp_block *out, int *cap)
+{
+    int n = target->u.tuple.n;
+    jp_node *hidden = node_like(f, E_TUPLE, target), *first = node_like(f, S_ASSIGN, where);
+    if (hidden == NULL || first == NULL
+        || (hidden->u.tuple.elts = alloc_array(f, (size_t)n, sizeof(jp_node *))) == NULL)
+        return -1;
+    hidden->u.tuple.n = n;
+    for (int i = 0; i < n; i++)
+        if ((hidden->u.tuple.elts[i] = hidden_local(f, target->u.tuple.elts[i], -1)) == NULL)
+            return -1;
+    first->u.assign.target = hidden;
+    first->u.assign.value = value;
+    if (push_stmt(f, out, cap, first) < 0)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        jp_node *elt = target->u.tuple.elts[i];
+        jp_node *h = hidden_local(f, elt, hidden->u.tuple.elts[i]->u.local.index);
+        if (h == NULL || append_assign(f, elt, h, where, out, cap) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int
 build_block(fe *f, PyObject *list, jp_block *out)
 {
     Py_ssize_t n = PyList_GET_SIZE(list);
-    out->n = (int)n;
+    int cap = (int)n;
+    out->n = 0;
     out->stmts = alloc_array(f, (size_t)n, sizeof(jp_node *));
     if (out->stmts == NULL)
         return -1;
-    for (Py_ssize_t i = 0; i < n; i++)
-        if ((out->stmts[i] = build_stmt(f, PyList_GET_ITEM(list, i))) == NULL)
+    for (Py_ssize_t i = 0; i < n; i++) {
+        jp_node *s = build_stmt(f, PyList_GET_ITEM(list, i));
+        if (s == NULL)
             return -1;
+        if (s->kind == S_ASSIGN && s->u.assign.target->kind == E_TUPLE && has_item_target(s->u.assign.target)) {
+            if (split_unpack(f, s->u.assign.target, s->u.assign.value, s, out, &cap) < 0)
+                return -1;
+        } else if ((s->kind == S_FOR && split_loop_target(f, s) < 0) || push_stmt(f, out, &cap, s) < 0) {
+            return -1;
+        }
+    }
     return 0;
 }
 

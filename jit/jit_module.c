@@ -26,6 +26,7 @@ jp_numpy_ready(void)
 #include "jit/engine.h"
 #include "jit/errors.h"
 #include "jit/symbols.h"
+#include "jit/nrt.h"
 
 /* _core.jit_symbols() -> list of (start, end, display, filename, line,
  * lines): the symbol registry's functions, for tests and for tools (their
@@ -73,7 +74,17 @@ host_cpu(PyObject *module, PyObject *unused)
     return Py_BuildValue("(ss)", jp_engine_cpu_name(), jp_engine_cpu_features());
 }
 
+/* Live NRT blocks (arrays and jitclass instances jit code allocated): leak tests. */
+static PyObject *
+nrt_live_count(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    return PyLong_FromLongLong((long long)jp_nrt_live_count());
+}
+
 static PyMethodDef jit_functions[] = {
+    {"_nrt_live_count", nrt_live_count, METH_NOARGS, "Live NRT blocks (for leak tests)."},
     {"jit_symbols", jit_symbols, METH_NOARGS, "The JIT symbol registry."},
     {"host_cpu", host_cpu, METH_NOARGS, "The CPU name and features the JIT compiles for."},
     {NULL, NULL, 0, NULL},

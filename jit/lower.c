@@ -139,7 +139,7 @@ jp_alloca(lctx *c, LLVMTypeRef t, const char *name)
 LLVMValueRef
 jp_make_complex(lctx *c, jp_type *t, LLVMValueRef re, LLVMValueRef im)
 {
-    LLVMValueRef v = LLVMGetUndef(jp_llvm_type(c->ctx, t));
+    LLVMValueRef v = LLVMGetUndef(jp_llvm_type(c->ctx, t));    /* both fields are inserted below */
     v = LLVMBuildInsertValue(c->b, v, re, 0, "");
     return LLVMBuildInsertValue(c->b, v, im, 1, "");
 }
@@ -324,7 +324,7 @@ jp_cast(lctx *c, LLVMValueRef v, jp_type *from, jp_type *to)
                                LLVMConstReal(jp_llvm_type(c->ctx, part), 0.0));
     }
     if (to->kind == JP_TUPLE && from->kind == JP_TUPLE && from->n == to->n) {
-        LLVMValueRef r = LLVMGetUndef(tt);
+        LLVMValueRef r = LLVMGetUndef(tt);     /* every element is inserted below */
         for (int i = 0; i < to->n; i++) {
             LLVMValueRef e = LLVMBuildExtractValue(c->b, v, (unsigned)i, "");
             r = LLVMBuildInsertValue(c->b, r, jp_cast(c, e, from->elems[i], to->elems[i]),
@@ -332,7 +332,7 @@ jp_cast(lctx *c, LLVMValueRef v, jp_type *from, jp_type *to)
         }
         return r;
     }
-    return LLVMGetUndef(tt);    /* unreachable for well-typed IR */
+    return jp_lower_unhandled(c, tt, "a conversion from %s to %s", from->name, to->name);
 }
 
 LLVMValueRef
@@ -699,7 +699,7 @@ lower_expr_node(lctx *c, jp_node *n)
             return jp_make_complex(c, t, LLVMBuildFNeg(c->b, LLVMBuildExtractValue(c->b, v, 0, ""), ""),
                                    LLVMBuildFNeg(c->b, LLVMBuildExtractValue(c->b, v, 1, ""), ""));
         }
-        return NULL;
+        return jp_lower_unhandled(c, jp_llvm_type(c->ctx, t), "unary operator %d on %s", (int)n->u.unary.op, ot->name);
     }
     case E_COMPARE:
         if (t->kind == JP_ARRAY) {
@@ -715,7 +715,7 @@ lower_expr_node(lctx *c, jp_node *n)
     case E_CALL:
         return lower_call(c, n);
     case E_TUPLE: {
-        LLVMValueRef v = LLVMGetUndef(jp_llvm_type(c->ctx, t));
+        LLVMValueRef v = LLVMGetUndef(jp_llvm_type(c->ctx, t));    /* every element is inserted below */
         for (int i = 0; i < n->u.tuple.n; i++)
             v = LLVMBuildInsertValue(c->b, v, jp_lower_expr(c, n->u.tuple.elts[i]), (unsigned)i, "");
         return v;
@@ -738,7 +738,7 @@ lower_expr_node(lctx *c, jp_node *n)
         return jp_cast(c, v, vt, t);
     }
     default:
-        return LLVMGetUndef(jp_llvm_type(c->ctx, t));
+        return jp_lower_unhandled(c, jp_llvm_type(c->ctx, t), "this kind of expression (node kind %d)", (int)n->kind);
     }
 }
 
@@ -746,7 +746,11 @@ LLVMValueRef
 jp_lower_expr(lctx *c, jp_node *n)
 {
     LLVMMetadataRef saved = jp_dbg_set_location(c->dbg, c->b, n->line, n->col);
-    LLVMValueRef v = lower_expr_node(c, n);
+    jp_node *saved_at = c->at;
+    LLVMValueRef v;
+    c->at = n;
+    v = lower_expr_node(c, n);
+    c->at = saved_at;
     jp_dbg_restore_location(c->dbg, c->b, saved);
     return v;
 }
@@ -754,6 +758,46 @@ jp_lower_expr(lctx *c, jp_node *n)
 /* ---- statements --------------------------------------------------------------- */
 
 
+
+/* The old values an unpacking assignment took out of its targets. */
+typedef struct unpacked {
+    LLVMValueRef v[32];
+    jp_type *t[32];
+    int n;
+} unpacked;
+
+static int
+count_managed_leaves(lctx *c, jp_node *target)
+{
+    int n = 0;
+    if (target->kind == E_LOCAL)
+        return jp_type_is_managed(c->inst->var_types[target->u.local.index]);
+    for (int i = 0; i < target->u.tuple.n; i++)
+        n += count_managed_leaves(c, target->u.tuple.elts[i]);
+    return n;
+}
+
+/* Store v into the locals of target without reference counting of the new
+ * values (the caller took those references); managed old values go to olds. */
+static void
+store_leaves(lctx *c, jp_node *target, LLVMValueRef v, jp_type *vt, unpacked *olds)
+{
+    if (target->kind == E_LOCAL) {
+        int idx = target->u.local.index;
+        jp_type *var_t = c->inst->var_types[idx];
+        LLVMValueRef nv = jp_cast(c, v, vt, var_t);
+        if (jp_type_is_managed(var_t)) {
+            olds->v[olds->n] = LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, var_t), c->vars[idx], "");
+            olds->t[olds->n++] = var_t;
+        }
+        LLVMBuildStore(c->b, nv, c->vars[idx]);
+        if (c->defined && c->defined[idx])
+            LLVMBuildStore(c->b, LLVMConstInt(LLVMInt1TypeInContext(c->ctx), 1, 0), c->defined[idx]);
+        return;
+    }
+    for (int i = 0; i < target->u.tuple.n; i++)
+        store_leaves(c, target->u.tuple.elts[i], LLVMBuildExtractValue(c->b, v, (unsigned)i, ""), vt->elems[i], olds);
+}
 
 void
 jp_store_target(lctx *c, jp_node *target, LLVMValueRef v, jp_type *vt)
@@ -770,6 +814,30 @@ jp_store_target(lctx *c, jp_node *target, LLVMValueRef v, jp_type *vt)
         LLVMBuildStore(c->b, nv, c->vars[idx]);
         if (c->defined && c->defined[idx])
             LLVMBuildStore(c->b, LLVMConstInt(LLVMInt1TypeInContext(c->ctx), 1, 0), c->defined[idx]);
+        return;
+    }
+    /* Unpacking: the value's elements can be the very variables being
+     * rebound (a, b = b, a), and each store releases the target's old value.
+     * So the assignment takes its references to every new value first, then
+     * stores the targets left to right (each taking out its old value), and
+     * only then releases the old values: no store frees an element still to
+     * be stored, and a name bound twice (a, a = x, y) releases each of its
+     * old values once. */
+    if (jp_type_is_managed(vt)) {
+        unpacked olds = {.n = 0};
+        if (count_managed_leaves(c, target) <= (int)(sizeof olds.v / sizeof olds.v[0])) {
+            jp_incref(c, v, vt);
+            store_leaves(c, target, v, vt, &olds);
+            for (int i = 0; i < olds.n; i++)
+                jp_decref(c, olds.v[i], olds.t[i]);
+            return;
+        }
+        /* very many names: hold the whole value across ordinary stores */
+        jp_incref(c, v, vt);
+        for (int i = 0; i < target->u.tuple.n; i++)
+            jp_store_target(c, target->u.tuple.elts[i], LLVMBuildExtractValue(c->b, v, (unsigned)i, ""),
+                         vt->elems[i]);
+        jp_decref(c, v, vt);
         return;
     }
     for (int i = 0; i < target->u.tuple.n; i++)
@@ -1078,6 +1146,7 @@ jp_lower_block(lctx *c, jp_block *b)
 {
     LLVMMetadataRef saved = LLVMGetCurrentDebugLocation2(c->b);  /* the enclosing statement's */
     for (int i = 0; i < b->n; i++) {
+        c->at = b->stmts[i];
         lower_stmt(c, b->stmts[i]);
         if (jp_stmt_terminates(c->inst, b->stmts[i]))
             break;      /* unreachable, and untyped: see type_block() */
@@ -1239,6 +1308,7 @@ jp_lower_instance(LLVMContextRef ctx, LLVMModuleRef mod, jp_instance *inst, jp_d
         }
         free(assigned);
     }
+    jp_recursion_guard(&c);
     jp_lower_block(&c, &inst->ir->body);
     ensure_open(&c);
     jp_emit_exit_cleanup(&c);
@@ -1253,5 +1323,5 @@ jp_lower_instance(LLVMContextRef ctx, LLVMModuleRef mod, jp_instance *inst, jp_d
     free(c.owned);
     free(c.temps);
     LLVMDisposeBuilder(c.b);
-    return 0;
+    return c.failed ? -1 : 0;      /* an internal error is set (jp_lower_unhandled) */
 }

@@ -32,6 +32,8 @@ typedef struct lctx {
     int nowned, cap_owned, ntemps, cap_temps;
     int numpy_semantics;            /* inside array kernels: NumPy's error rules */
     int gpu;                        /* device code: no reference counting, no runtime calls */
+    jp_node *at;                    /* the expression being lowered (internal errors name it) */
+    int failed;                     /* an internal error was raised: the compile fails */
 } lctx;
 
 LLVMTypeRef jp_llvm_type(LLVMContextRef ctx, jp_type *t);
@@ -128,5 +130,24 @@ LLVMValueRef jp_lower_array_method(lctx *c, jp_node *n);
 /* math, cmath and builtin calls (lower_math.c) */
 LLVMValueRef jp_lower_math_call(lctx *c, jp_node *n);
 LLVMValueRef jp_lower_builtin_call(lctx *c, jp_node *n);
+
+/* safety guards (lower_safety.c) */
+/* a * b, or'ing llvm.smul.with.overflow's flag into *overflow */
+LLVMValueRef jp_checked_mul(lctx *c, LLVMValueRef a, LLVMValueRef b, LLVMValueRef *overflow);
+/* i1: the extents times itemsize overflow an int64 (NumPy's "array is too big") */
+LLVMValueRef jp_size_overflows(lctx *c, LLVMValueRef *shape, int ndim, long long itemsize);
+#define JP_MSG_ARRAY_TOO_BIG \
+    "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size."
+/* Raise cls with the text formatter(args...) returns (a runtime_safety.c function) when failed. */
+void jp_check_dynamic(lctx *c, LLVMValueRef failed, PyObject *cls, const char *formatter, LLVMValueRef *args,
+                      int nargs);
+/* OverflowError when integer v (type vt) is out of the bounds of integer dtype (NEP 50). */
+void jp_check_int_bounds(lctx *c, LLVMValueRef v, jp_type *vt, jp_type *dtype);
+/* In the prologue of a function that can call itself (directly or through
+ * others): RecursionError when the C stack is nearly full. */
+void jp_recursion_guard(lctx *c);
+/* A construct lowering does not handle: raises jitprofile.InternalError
+ * (the first one), makes the compile fail, returns a placeholder of type t. */
+LLVMValueRef jp_lower_unhandled(lctx *c, LLVMTypeRef t, const char *fmt, ...);
 
 #endif

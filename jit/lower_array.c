@@ -39,6 +39,7 @@ jp_arr_make(lctx *c, jp_type *t, LLVMValueRef mi, LLVMValueRef parent, LLVMValue
             LLVMValueRef *shape, LLVMValueRef *strides)
 {
     LLVMTypeRef st = jp_llvm_type(c->ctx, t);
+    /* aggregates built field by field: every field is inserted below */
     LLVMValueRef v = LLVMGetUndef(st);
     LLVMValueRef sh = LLVMGetUndef(LLVMStructGetTypeAtIndex(st, 3));
     LLVMValueRef sr = LLVMGetUndef(LLVMStructGetTypeAtIndex(st, 4));
@@ -377,6 +378,10 @@ jp_arr_alloc(lctx *c, jp_type *t, LLVMValueRef *shape)
         neg = LLVMBuildOr(c->b, neg, LLVMBuildICmp(c->b, LLVMIntSLT, shape[k], jp_const_i64(c, 0), ""), "");
     }
     jp_check(c, neg, PyExc_ValueError, "negative dimensions are not allowed");
+    /* the byte count must not wrap (np.ones(2**61) would allocate a tiny
+     * block): NumPy multiplies the non-zero extents with an overflow check */
+    jp_check(c, jp_size_overflows(c, shape, t->ndim, (long long)itemsize(t->dtype)), PyExc_ValueError,
+             JP_MSG_ARRAY_TOO_BIG);
     nbytes = stride;
     mi = jp_call_extern(c, "jp_nrt_alloc", ptrt(c), &nbytes, 1);
     jp_check(c, LLVMBuildICmp(c->b, LLVMIntEQ, mi, LLVMConstNull(ptrt(c)), ""), PyExc_MemoryError,
@@ -634,6 +639,11 @@ jp_lower_array_binop(lctx *c, jp_node *n, jp_binop op, LLVMValueRef a, jp_type *
     jp_type *tin[2] = {ta, tb};
     binop_k k = {op, rt->dtype, rt->dtype};
     (void)n;
+    /* NEP 50: a Python int beside an integer array takes the array's
+     * dtype, and one that does not fit is an OverflowError (int8 + 300) */
+    for (int i = 0; i < 2; i++)
+        if (tin[i]->kind == JP_INT && rt->dtype->kind == JP_INT)
+            jp_check_int_bounds(c, in[i], tin[i], rt->dtype);
     if (out) {
         /* in place: compute in the promoted type, store in the target's */
         jp_type *ea = ta->kind == JP_ARRAY ? ta->dtype : ta, *eb = tb->kind == JP_ARRAY ? tb->dtype : tb;
@@ -841,8 +851,8 @@ record_field_ptr(lctx *c, LLVMValueRef rec, jp_type *rt, const char *field, jp_t
             return LLVMBuildGEP2(c->b, LLVMInt8TypeInContext(c->ctx), rec, &off, 1, "");
         }
     }
-    *ftype = NULL;
-    return NULL;
+    *ftype = jp_type_int(64, 1);
+    return jp_lower_unhandled(c, LLVMPointerTypeInContext(c->ctx, 0), "the record field '%s' of %s", field, rt->name);
 }
 
 LLVMValueRef
@@ -892,7 +902,7 @@ jp_lower_array_attr(lctx *c, jp_node *n)
         return jp_arr_load(c, p, ft);
     }
     if (strcmp(name, "shape") == 0 || strcmp(name, "strides") == 0) {
-        LLVMValueRef t = LLVMGetUndef(jp_llvm_type(c->ctx, rt));
+        LLVMValueRef t = LLVMGetUndef(jp_llvm_type(c->ctx, rt));     /* every element is inserted below */
         for (int k = 0; k < at->ndim; k++)
             t = LLVMBuildInsertValue(c->b, t, jp_arr_field(c, arr, name[1] == 'h' ? 3 : 4, k), (unsigned)k, "");
         return t;
@@ -927,6 +937,16 @@ copy_kernel(lctx *c, void *vctx, LLVMValueRef *vals, jp_type **types)
 {
     jp_type *dt = vctx;
     return jp_cast(c, vals[0], types[0], dt);
+}
+
+/* A Python int written in the source (300, -1): NumPy checks it against the
+ * array's dtype (NEP 50), where a computed value is cast. */
+static int
+is_int_literal(lctx *c, jp_node *n)
+{
+    if (n->kind == E_UNARY && n->u.unary.op == UOP_NEG)
+        n = n->u.unary.operand;
+    return n->kind == E_CONST && jp_node_type(c, n)->kind == JP_INT;
 }
 
 void
@@ -969,11 +989,15 @@ jp_lower_setitem(lctx *c, jp_node *s, int is_aug)
         if (is_aug) {
             LLVMValueRef old = jp_arr_load(c, v.data, bt->dtype), b = jp_lower_expr(c, s->u.augassign.value);
             jp_type *rt = jp_node_type(c, s);
+            if (is_int_literal(c, s->u.augassign.value))
+                jp_check_int_bounds(c, b, jp_node_type(c, s->u.augassign.value), bt->dtype);
             value = jp_lower_binop(c, s->u.augassign.op, old, bt->dtype, b, jp_node_type(c, s->u.augassign.value),
                                    rt, s->u.augassign.value);
             jp_arr_store(c, v.data, bt->dtype, jp_cast(c, value, rt, bt->dtype));
         } else {
             value = jp_lower_expr(c, s->u.augassign.value);
+            if (is_int_literal(c, s->u.augassign.value))
+                jp_check_int_bounds(c, value, jp_node_type(c, s->u.augassign.value), bt->dtype);
             jp_arr_store(c, v.data, bt->dtype, jp_cast(c, value, jp_node_type(c, s->u.augassign.value), bt->dtype));
         }
         return;
@@ -985,7 +1009,10 @@ jp_lower_setitem(lctx *c, jp_node *s, int is_aug)
         vt = jp_node_type(c, s->u.augassign.value);
         if (is_aug)
             jp_lower_array_binop(c, s, s->u.augassign.op, dst, tt, value, vt, tt, dst);
-        else
+        else {
+            if (is_int_literal(c, s->u.augassign.value))
+                jp_check_int_bounds(c, value, vt, tt->dtype);
             jp_elementwise(c, tt, dst, 1, &value, &vt, copy_kernel, tt->dtype);
+        }
     }
 }

@@ -541,11 +541,11 @@ jp_lower_builtin_call(lctx *c, jp_node *n)
         }
         q = jp_lower_binop(c, OP_FLOORDIV, x, et, y, et, et, NULL);
         r = jp_lower_binop(c, OP_MOD, x, et, y, et, et, NULL);
-        pair = LLVMGetUndef(jp_llvm_type(c->ctx, t));
+        pair = LLVMGetUndef(jp_llvm_type(c->ctx, t));     /* both fields are inserted below */
         pair = LLVMBuildInsertValue(c->b, pair, q, 0, "");
         return LLVMBuildInsertValue(c->b, pair, r, 1, "");
     }
     default:
-        return LLVMGetUndef(jp_llvm_type(c->ctx, t));
+        return jp_lower_unhandled(c, jp_llvm_type(c->ctx, t), "the builtin call (builtin %d)", (int)n->u.call.func->u.callee.id);
     }
 }

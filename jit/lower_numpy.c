@@ -405,6 +405,27 @@ red_pass(lctx *c, red_ctx *r, LLVMValueRef init)
     jp_loop_nest(c, r->t->ndim, shape, red_body, r);
 }
 
+/* sum / n for mean, var and std: NumPy's nan (and RuntimeWarning "Mean of
+ * empty slice") for an empty array, not ZeroDivisionError. */
+static LLVMValueRef
+mean_of(lctx *c, LLVMValueRef acc, jp_type *acc_t, LLVMValueRef n, LLVMValueRef nf)
+{
+    if (!c->gpu) {
+        LLVMBasicBlockRef warn = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "mean.empty");
+        LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "mean.done");
+        LLVMValueRef text = jp_module_string(c, "Mean of empty slice.");
+        LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, n, jp_const_i64(c, 0), ""), warn, done);
+        LLVMPositionBuilderAtEnd(c->b, warn);
+        jp_call_extern(c, "jp_rt_warn", LLVMVoidTypeInContext(c->ctx), &text, 1);
+        LLVMBuildBr(c->b, done);
+        LLVMPositionBuilderAtEnd(c->b, done);
+    }
+    if (acc_t->kind == JP_COMPLEX)
+        return jp_make_complex(c, acc_t, LLVMBuildFDiv(c->b, LLVMBuildExtractValue(c->b, acc, 0, ""), nf, ""),
+                               LLVMBuildFDiv(c->b, LLVMBuildExtractValue(c->b, acc, 1, ""), nf, ""));
+    return LLVMBuildFDiv(c->b, acc, nf, "");
+}
+
 /* Reduce the whole of arr (type t) to one value of type rt. */
 static LLVMValueRef
 whole_reduce(lctx *c, jp_np_id id, LLVMValueRef arr, jp_type *t, jp_type *rt, LLVMValueRef ddof)
@@ -455,11 +476,11 @@ whole_reduce(lctx *c, jp_np_id id, LLVMValueRef arr, jp_type *t, jp_type *rt, LL
         case NP_ARGMIN: case NP_ARGMAX:
             return LLVMBuildLoad2(c->b, i64t(c), r.best_idx, "");
         case NP_MEAN: {
-            LLVMValueRef m = jp_lower_binop(c, OP_TRUEDIV, acc, r.acc_t, nf, jp_type_float(64), r.acc_t, NULL);
+            LLVMValueRef m = mean_of(c, acc, r.acc_t, n, nf);
             return jp_cast(c, m, r.acc_t, rt);
         }
         case NP_VAR: case NP_STD: {
-            LLVMValueRef mean = jp_lower_binop(c, OP_TRUEDIV, acc, r.acc_t, nf, jp_type_float(64), r.acc_t, NULL), v;
+            LLVMValueRef mean = mean_of(c, acc, r.acc_t, n, nf), v;
             LLVMValueRef denom;
             r.mean = jp_alloca(c, jp_llvm_type(c->ctx, r.acc_t), "mean");
             LLVMBuildStore(c->b, mean, r.mean);
@@ -468,6 +489,9 @@ whole_reduce(lctx *c, jp_np_id id, LLVMValueRef arr, jp_type *t, jp_type *rt, LL
             if (r.acc_t->kind == JP_COMPLEX)
                 acc = LLVMBuildExtractValue(c->b, acc, 0, "");
             denom = LLVMBuildFSub(c->b, nf, LLVMBuildSIToFP(c->b, ddof, LLVMDoubleTypeInContext(c->ctx), ""), "");
+            /* NumPy: max(n - ddof, 0), so too few elements give nan or inf, never a sign flip */
+            denom = LLVMBuildSelect(c->b, LLVMBuildFCmp(c->b, LLVMRealOLT, denom, jp_const_f64(c, 0.0), ""),
+                                    jp_const_f64(c, 0.0), denom, "");
             v = LLVMBuildFDiv(c->b, acc, denom, "");
             if (id == NP_STD)
                 v = jp_call_extern(c, "llvm.sqrt.f64", LLVMDoubleTypeInContext(c->ctx), &v, 1);
@@ -761,7 +785,10 @@ lower_create(lctx *c, jp_np_id id, args *a, jp_type *rt)
         break;
     default: {  /* full, full_like */
         jp_node *fill = kwarg(a, 1, "fill_value");
-        f.value = jp_cast(c, jp_lower_expr(c, fill), jp_node_type(c, fill), rt->dtype);
+        LLVMValueRef fv = jp_lower_expr(c, fill);
+        if (fill->kind == E_CONST || (fill->kind == E_UNARY && fill->u.unary.operand->kind == E_CONST))
+            jp_check_int_bounds(c, fv, jp_node_type(c, fill), rt->dtype);   /* np.full(3, 300, np.int8) */
+        f.value = jp_cast(c, fv, jp_node_type(c, fill), rt->dtype);
         break;
     }
     }
@@ -786,7 +813,17 @@ lower_arange(lctx *c, args *a, jp_type *rt)
         step = a->npos > 2 ? as_i64(c, a->pos[2]) : jp_const_i64(c, 1);
         jp_check(c, LLVMBuildICmp(c->b, LLVMIntEQ, step, jp_const_i64(c, 0), ""), PyExc_ZeroDivisionError,
                  "arange() step must not be zero");
-        diff = LLVMBuildSub(c->b, stop, start, "");
+        {
+            /* stop - start must not wrap (np.arange(-2**63, 2**63 - 1)) */
+            LLVMTypeRef st = LLVMStructTypeInContext(c->ctx, (LLVMTypeRef[]){i64t(c), LLVMInt1TypeInContext(c->ctx)}, 2, 0);
+            LLVMValueRef r = jp_call_extern(c, "llvm.ssub.with.overflow.i64", st, (LLVMValueRef[]){stop, start}, 2);
+            jp_check(c, LLVMBuildExtractValue(c->b, r, 1, ""), PyExc_ValueError, "Maximum allowed size exceeded");
+            diff = LLVMBuildExtractValue(c->b, r, 0, "");
+            /* and INT64_MIN / -1 traps */
+            jp_check(c, LLVMBuildAnd(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, diff, jp_const_i64(c, INT64_MIN), ""),
+                                     LLVMBuildICmp(c->b, LLVMIntEQ, step, jp_const_i64(c, -1), ""), ""),
+                     PyExc_ValueError, "Maximum allowed size exceeded");
+        }
         q = LLVMBuildSDiv(c->b, diff, step, "");
         r = LLVMBuildSRem(c->b, diff, step, "");
         up = LLVMBuildAnd(c->b, LLVMBuildICmp(c->b, LLVMIntNE, r, jp_const_i64(c, 0), ""),
@@ -804,6 +841,10 @@ lower_arange(lctx *c, args *a, jp_type *rt)
                  "arange() step must not be zero");
         len = LLVMBuildFDiv(c->b, LLVMBuildFSub(c->b, stop, start, ""), step, "");
         len = jp_call_extern(c, "llvm.ceil.f64", LLVMDoubleTypeInContext(c->ctx), &len, 1);
+        /* NumPy: a nan length (nan bounds or step) and one past intp are errors */
+        jp_check(c, LLVMBuildFCmp(c->b, LLVMRealUNO, len, len, ""), PyExc_ValueError, "arange: cannot compute length");
+        jp_check(c, LLVMBuildFCmp(c->b, LLVMRealOGE, len, jp_const_f64(c, 9223372036854775808.0), ""), PyExc_ValueError,
+                 "Maximum allowed size exceeded");
         n = LLVMBuildFPToSI(c->b, len, i64t(c), "");
         n = LLVMBuildSelect(c->b, LLVMBuildFCmp(c->b, LLVMRealOGT, len, jp_const_f64(c, 0.0), ""), n, jp_const_i64(c, 0), "");
         f.mode = 1;
@@ -827,8 +868,8 @@ lower_linspace(lctx *c, args *a, jp_type *rt)
                                 : LLVMConstInt(LLVMInt1TypeInContext(c->ctx), 1, 0);
     LLVMValueRef div, step, last;
     fill_ctx f = {0};
-    jp_check(c, LLVMBuildICmp(c->b, LLVMIntSLT, num, jp_const_i64(c, 0), ""), PyExc_ValueError,
-             "Number of samples must be non-negative.");
+    jp_check_dynamic(c, LLVMBuildICmp(c->b, LLVMIntSLT, num, jp_const_i64(c, 0), ""), PyExc_ValueError,
+                     "jp_rt_linspace_message", &num, 1);      /* NumPy's text names the number */
     div = LLVMBuildSelect(c->b, endpoint, LLVMBuildSub(c->b, num, jp_const_i64(c, 1), ""), num, "");
     {
         /* NumPy: with one sample there is no step, and the sample is start */
@@ -864,12 +905,19 @@ lower_reshape(lctx *c, LLVMValueRef arr, jp_type *t, LLVMValueRef *shape, int nd
 {
     LLVMValueRef size = jp_arr_size(c, arr, t), known = jp_const_i64(c, 1), strides[32], stride, src = arr;
     LLVMValueRef minus = LLVMConstInt(LLVMInt1TypeInContext(c->ctx), 0, 0), r;
+    LLVMValueRef over = LLVMConstInt(LLVMInt1TypeInContext(c->ctx), 0, 0), unknowns = jp_const_i64(c, 0);
+    LLVMValueRef asked = jp_alloca(c, LLVMArrayType2(i64t(c), (unsigned long long)(nd ? nd : 1)), "shape.asked");
     jp_type *src_t = t;
     for (int k = 0; k < nd; k++) {
         LLVMValueRef is_m1 = LLVMBuildICmp(c->b, LLVMIntEQ, shape[k], jp_const_i64(c, -1), "");
-        known = LLVMBuildMul(c->b, known, LLVMBuildSelect(c->b, is_m1, jp_const_i64(c, 1), shape[k], ""), "");
+        /* the shape as asked, for NumPy's message */
+        LLVMBuildStore(c->b, shape[k], LLVMBuildGEP2(c->b, i64t(c), asked, (LLVMValueRef[]){jp_const_i64(c, k)}, 1, ""));
+        known = jp_checked_mul(c, known, LLVMBuildSelect(c->b, is_m1, jp_const_i64(c, 1), shape[k], ""), &over);
         minus = LLVMBuildOr(c->b, minus, is_m1, "");
+        unknowns = LLVMBuildAdd(c->b, unknowns, LLVMBuildZExt(c->b, is_m1, i64t(c), ""), "");
     }
+    jp_check(c, LLVMBuildICmp(c->b, LLVMIntSGT, unknowns, jp_const_i64(c, 1), ""), PyExc_ValueError,
+             "can only specify one unknown dimension");
     for (int k = 0; k < nd; k++) {
         LLVMValueRef is_m1 = LLVMBuildICmp(c->b, LLVMIntEQ, shape[k], jp_const_i64(c, -1), "");
         LLVMValueRef safe = LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, known, jp_const_i64(c, 0), ""),
@@ -877,16 +925,17 @@ lower_reshape(lctx *c, LLVMValueRef arr, jp_type *t, LLVMValueRef *shape, int nd
         shape[k] = LLVMBuildSelect(c->b, is_m1, LLVMBuildSDiv(c->b, size, safe, ""), shape[k], "");
     }
     {
-        LLVMValueRef total = jp_const_i64(c, 1);
-        for (int k = 0; k < nd; k++)
-            total = LLVMBuildMul(c->b, total, shape[k], "");
+        /* every product overflow-checked: (2**62 + 4) * 4 wraps to 16 */
+        LLVMValueRef total = jp_const_i64(c, 1), neg = LLVMConstInt(LLVMInt1TypeInContext(c->ctx), 0, 0);
+        for (int k = 0; k < nd; k++) {
+            total = jp_checked_mul(c, total, shape[k], &over);
+            neg = LLVMBuildOr(c->b, neg, LLVMBuildICmp(c->b, LLVMIntSLT, shape[k], jp_const_i64(c, 0), ""), "");
+        }
         {
-            LLVMBasicBlockRef bad = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "reshape.bad");
-            LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "reshape.ok");
-            LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntNE, total, size, ""), bad, ok);
-            LLVMPositionBuilderAtEnd(c->b, bad);
-            jp_raise_formatted(c, PyExc_ValueError, JP_EXC_RESHAPE, size, total, NULL);
-            LLVMPositionBuilderAtEnd(c->b, ok);
+            LLVMValueRef args[3] = {size, asked, jp_const_i64(c, nd)};
+            LLVMValueRef bad = LLVMBuildOr(c->b, LLVMBuildOr(c->b, over, neg, ""),
+                                           LLVMBuildICmp(c->b, LLVMIntNE, total, size, ""), "");
+            jp_check_dynamic(c, bad, PyExc_ValueError, "jp_rt_reshape_message", args, 3);
         }
     }
     (void)minus;
@@ -972,7 +1021,7 @@ lower_np(lctx *c, jp_np_id id, args *a, jp_type *rt)
     case NPK_SHAPE:
         return lower_shape_call(c, id, a, rt);
     }
-    return LLVMGetUndef(jp_llvm_type(c->ctx, rt));
+    return jp_lower_unhandled(c, jp_llvm_type(c->ctx, rt), "the NumPy function np.%s", jp_np_table[id].name);
 }
 
 LLVMValueRef
@@ -1026,5 +1075,5 @@ jp_lower_array_method(lctx *c, jp_node *n)
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
         if (strcmp(methods[i].name, name) == 0)
             return lower_np(c, methods[i].id, &a, rt);
-    return LLVMGetUndef(jp_llvm_type(c->ctx, rt));
+    return jp_lower_unhandled(c, jp_llvm_type(c->ctx, rt), "the array method %s.%s()", st->name, name);
 }

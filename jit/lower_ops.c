@@ -160,7 +160,7 @@ jp_lower_binop(lctx *c, jp_binop op, LLVMValueRef a, jp_type *ta, LLVMValueRef b
     LLVMTypeRef f64 = LLVMDoubleTypeInContext(c->ctx);
 
     if (op == OP_ADD && ta->kind == JP_TUPLE) {         /* concatenation */
-        LLVMValueRef r = LLVMGetUndef(jp_llvm_type(c->ctx, result));
+        LLVMValueRef r = LLVMGetUndef(jp_llvm_type(c->ctx, result));  /* every element is inserted below */
         for (int i = 0; i < ta->n; i++)
             r = LLVMBuildInsertValue(c->b, r, part(c, a, (unsigned)i), (unsigned)i, "");
         for (int i = 0; i < tb->n; i++)
@@ -211,7 +211,7 @@ jp_lower_binop(lctx *c, jp_binop op, LLVMValueRef a, jp_type *ta, LLVMValueRef b
         case OP_POW:
             return float_pow(c, a, b, right);
         default:
-            return LLVMGetUndef(LLVMTypeOf(a));
+            return jp_lower_unhandled(c, LLVMTypeOf(a), "binary operator %d on %s", (int)op, work->name);
         }
     }
 
@@ -273,7 +273,7 @@ jp_lower_binop(lctx *c, jp_binop op, LLVMValueRef a, jp_type *ta, LLVMValueRef b
                                : LLVMBuildSelect(c->b, over, zero, LLVMBuildLShr(c->b, a, amt, ""), "");
     }
     default:
-        return LLVMGetUndef(LLVMTypeOf(a));
+        return jp_lower_unhandled(c, LLVMTypeOf(a), "binary operator %d on %s", (int)op, work->name);
     }
 }
 

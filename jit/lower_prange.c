@@ -209,6 +209,7 @@ jp_lower_prange(lctx *c, jp_node *s, LLVMValueRef start, LLVMValueRef stop, LLVM
         sub.break_bb[0] = done;
         sub.loop_depth = 1;
         jp_lower_block(&sub, &s->u.loop.body);
+        c->failed |= sub.failed;
         sub.loop_depth = 0;
         if (!LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(sub.b)))
             LLVMBuildBr(sub.b, latch);

@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include "jit/nrt.h"
 #include "jit/random.h"
+#include "jit/runtime_safety.h"
 
 #include <complex.h>
 #include <math.h>
@@ -594,5 +595,7 @@ const jp_runtime_symbol jp_runtime_symbols[] = {
     SYM(jp_rt_slice), SYM(jp_nrt_alloc), SYM(jp_nrt_incref), SYM(jp_nrt_decref),
     SYM(jp_nrt_alloc_dtor), SYM(jp_nrt_adopt),
     SYM(jp_random_seed), SYM(jp_random_double), SYM(jp_random_gauss), SYM(jp_random_randint),
+    SYM(jp_rt_stack_exhausted), SYM(jp_rt_reshape_message), SYM(jp_rt_int_bounds_message), SYM(jp_rt_warn),
+    SYM(jp_rt_linspace_message),
     {NULL, NULL},
 };

@@ -103,7 +103,7 @@ jp_lower_cuda_call(lctx *c, jp_node *n)
         if (nd == 1)
             return v[0];
         {
-            LLVMValueRef t = LLVMGetUndef(jp_llvm_type(c->ctx, rt));
+            LLVMValueRef t = LLVMGetUndef(jp_llvm_type(c->ctx, rt));  /* every element is inserted below */
             for (int d = 0; d < nd; d++)
                 t = LLVMBuildInsertValue(c->b, t, v[d], (unsigned)d, "");
             return t;
@@ -133,7 +133,7 @@ jp_lower_cuda_call(lctx *c, jp_node *n)
         if (id[0] == 's') {
             /* one block-wide buffer per call site, in shared memory */
             LLVMValueRef g = LLVMAddGlobalInAddressSpace(c->mod, arrt, "shared", 3);
-            LLVMSetInitializer(g, LLVMGetUndef(arrt));
+            LLVMSetInitializer(g, LLVMGetUndef(arrt));     /* shared memory starts uninitialised, as in CUDA C */
             LLVMSetLinkage(g, LLVMInternalLinkage);
             LLVMSetAlignment(g, 16);
             data = LLVMBuildAddrSpaceCast(c->b, g, ptr, "");
@@ -178,5 +178,5 @@ jp_lower_cuda_call(lctx *c, jp_node *n)
             return LLVMBuildAtomicRMW(c->b, bop, p, v, LLVMAtomicOrderingSequentiallyConsistent, 0);
         }
     }
-    return LLVMGetUndef(jp_llvm_type(c->ctx, rt));
+    return jp_lower_unhandled(c, jp_llvm_type(c->ctx, rt), "the CUDA intrinsic '%s'", id);
 }

@@ -4,7 +4,7 @@
 the type objects (``float64``, ``int64``, ...) and the errors.
 """
 from . import _core
-from ._core import CompileError, TypingError, UnsupportedError, Dispatcher, typeof
+from ._core import CompileError, TypingError, UnsupportedError, InternalError, Dispatcher, typeof
 from .decorators import jit, njit, prange
 from .ufunc import vectorize, guvectorize, set_num_threads, get_num_threads
 from .extending import generated_jit, overload
@@ -15,7 +15,7 @@ from . import types
 __version__ = "0.1.0"
 __all__ = ["jit", "njit", "prange", "generated_jit", "overload", "jitclass", "vectorize", "guvectorize", "set_num_threads", "get_num_threads",
            "typeof", "types", "Dispatcher", "CompileError", "TypingError",
-           "UnsupportedError"] + types.__all__
+           "UnsupportedError", "InternalError"] + types.__all__
 
 
 def load_ipython_extension(ip):
