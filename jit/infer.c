@@ -421,7 +421,14 @@ type_math_call(ictx *c, jp_node *n)
         jp_type *pair[2] = {jp_type_float(64), jp_type_float(64)};
         return jp_type_tuple(2, pair);
     }
-    default: return jp_type_float(64);
+    default: {
+        /* float32 arguments give a float32 result, as in Numba (math.sqrt
+         * of a float32 stays float32 instead of promoting the expression) */
+        int all_f32 = !is_cmath && n->u.call.nargs > 0;
+        for (int i = 0; i < n->u.call.nargs; i++)
+            all_f32 &= at[i]->kind == JP_FLOAT && at[i]->bits == 32;
+        return all_f32 ? jp_type_float(32) : jp_type_float(64);
+    }
     }
 }
 
@@ -804,6 +811,14 @@ type_call(ictx *c, jp_node *n)
             return t;
         if (t->kind == JP_FUNCTION)     /* a jitted function passed as an argument */
             return type_dispatcher_call(c, n, t->dispatcher);
+        if (t->kind == JP_DTYPE && jp_is_number(t->dtype) && n->u.call.nargs == 1 && n->u.call.nkw == 0) {
+            /* np.float32(x): a conversion to that scalar type, as Numba */
+            jp_type *at = jp_ioperand(c, n->u.call.args[0]);
+            if (at == NULL || UNKNOWN(at))
+                return at;
+            if (jp_is_number(at))
+                return t->dtype;
+        }
         return jp_error_at(JpTypingError, c->ir, f, NULL, "a %s is not callable in jit code",
                            t->name);
     }

@@ -437,9 +437,13 @@ copy_if_overlapping(lctx *c, LLVMValueRef src, jp_type *ts, LLVMValueRef dst, jp
     if (ts->ndim == td->ndim) {
         /* exactly the same elements (a += a): updating in place is safe */
         LLVMValueRef same = LLVMBuildICmp(c->b, LLVMIntEQ, jp_arr_field(c, src, 2, 0), jp_arr_field(c, dst, 2, 0), "");
-        for (int k = 0; k < ts->ndim; k++)
+        for (int k = 0; k < ts->ndim; k++) {
             same = LLVMBuildAnd(c->b, same, LLVMBuildICmp(c->b, LLVMIntEQ, jp_arr_field(c, src, 4, k),
                                                           jp_arr_field(c, dst, 4, k), ""), "");
+            /* a[:1] broadcast into a[:] reads an element after writing it */
+            same = LLVMBuildAnd(c->b, same, LLVMBuildICmp(c->b, LLVMIntEQ, jp_arr_field(c, src, 3, k),
+                                                          jp_arr_field(c, dst, 3, k), ""), "");
+        }
         overlap = LLVMBuildAnd(c->b, overlap, LLVMBuildNot(c->b, same, ""), "");
     }
     slot = jp_alloca(c, jp_llvm_type(c->ctx, ct), "src");
@@ -476,7 +480,7 @@ typedef struct ew_ctx {
     int nin;
     LLVMValueRef *in;
     jp_type **tin;
-    LLVMValueRef eff[8][32];    /* effective strides (0 where broadcast) */
+    LLVMValueRef eff[JP_EW_MAX_IN][32];    /* effective strides (0 where broadcast) */
     jp_kernel_fn fn;
     void *fctx;
     int flat;                   /* one flat loop over contiguous data */
@@ -486,8 +490,8 @@ static void
 ew_body(lctx *c, void *vctx, LLVMValueRef *idx)
 {
     ew_ctx *e = vctx;
-    LLVMValueRef vals[8], r;
-    jp_type *types[8];
+    LLVMValueRef vals[JP_EW_MAX_IN], r;
+    jp_type *types[JP_EW_MAX_IN];
     int R = e->rt->ndim;
     for (int j = 0; j < e->nin; j++) {
         jp_type *t = e->tin[j];
@@ -981,6 +985,8 @@ jp_lower_setitem(lctx *c, jp_node *s, int is_aug)
     /* a view: broadcast the value into it */
     {
         LLVMValueRef dst = make_view(c, base, tt, &v);
+        if (jp_lower_fused(c, s->u.augassign.value, dst, tt, is_aug ? (int)s->u.augassign.op : -1))
+            return;     /* one loop for the whole right-hand side (lower_fuse.c) */
         value = jp_lower_expr(c, s->u.augassign.value);
         vt = jp_node_type(c, s->u.augassign.value);
         if (is_aug)

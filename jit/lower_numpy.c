@@ -308,6 +308,13 @@ np_kernel_fn(lctx *c, void *vctx, LLVMValueRef *vals, jp_type **types)
     return binary_scalar(c, k->id, vals[0], types[0], vals[1], types[1], k->rt);
 }
 
+LLVMValueRef
+jp_numpy_elem(lctx *c, int np_id, LLVMValueRef *vals, jp_type **types, jp_type *rt)
+{
+    np_kernel k = {(jp_np_id)np_id, rt};
+    return np_kernel_fn(c, &k, vals, types);
+}
+
 static LLVMValueRef
 lower_elementwise_call(lctx *c, jp_np_id id, args *a, jp_type *rt)
 {

@@ -114,7 +114,7 @@ float_pow(lctx *c, LLVMValueRef a, LLVMValueRef b, jp_node *right)
                            || (right->kind == E_CONST && right->u.cnst.type->kind == JP_FLOAT && right->u.cnst.v.f == 2.0));
     if (square) {
         r = LLVMBuildFMul(c->b, a, a, "");
-    } else {
+    } else if ((r = jp_lower_pow_const_float(c, a, right)) == NULL) {
         LLVMValueRef args[2] = {a, b};
         r = intrinsic(c, "pow", t, args, 2);
     }
@@ -251,8 +251,11 @@ jp_lower_binop(lctx *c, jp_binop op, LLVMValueRef a, jp_type *ta, LLVMValueRef b
             jp_check(c, LLVMBuildICmp(c->b, LLVMIntSLT, b, LLVMConstNull(LLVMTypeOf(b)), ""), PyExc_ValueError,
                      "integer to a negative integer power is not supported in jit code "
                      "(the result would be a float): use a float base, e.g. float(x) ** n");
-        if (right && right->kind == E_CONST && right->u.cnst.v.i == 2)
-            return LLVMBuildMul(c->b, a, a, "");
+        {
+            LLVMValueRef r = jp_lower_pow_const_int(c, a, right);     /* lower_pow.c */
+            if (r)
+                return r;
+        }
         args[0] = jp_cast(c, a, work, jp_type_int(64, work->is_signed));
         args[1] = jp_cast(c, b, work, jp_type_int(64, work->is_signed));
         return jp_cast(c, jp_call_extern(c, "jp_rt_ipow", i64, args, 2), jp_type_int(64, work->is_signed), work);
