@@ -275,6 +275,12 @@ jp_arr_load(lctx *c, LLVMValueRef ptr, jp_type *dtype)
 {
     if (dtype->kind == JP_RECORD)
         return ptr;     /* a record element is its address */
+    if (dtype->kind == JP_BOOL) {
+        /* a byte, nonzero is True: i8 accesses vectorise, i1 ones do not */
+        LLVMValueRef v = LLVMBuildLoad2(c->b, LLVMInt8TypeInContext(c->ctx), ptr, "");
+        jp_tbaa(c, v, JP_TBAA_ARRAY_DATA);
+        return LLVMBuildICmp(c->b, LLVMIntNE, v, LLVMConstNull(LLVMInt8TypeInContext(c->ctx)), "");
+    }
     {
         LLVMValueRef v = LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, dtype), ptr, "");
         jp_tbaa(c, v, JP_TBAA_ARRAY_DATA);
@@ -285,8 +291,9 @@ jp_arr_load(lctx *c, LLVMValueRef ptr, jp_type *dtype)
 void
 jp_arr_store(lctx *c, LLVMValueRef ptr, jp_type *dtype, LLVMValueRef v)
 {
+    if (dtype->kind == JP_BOOL)
+        v = LLVMBuildZExt(c->b, v, LLVMInt8TypeInContext(c->ctx), "");
     jp_tbaa(c, LLVMBuildStore(c->b, v, ptr), JP_TBAA_ARRAY_DATA);
-    (void)dtype;
 }
 
 static LLVMValueRef

@@ -368,12 +368,27 @@ jp_lower_float_to_int(lctx *c, LLVMValueRef v, jp_type *from)
     LLVMTypeRef t = LLVMTypeOf(v);
     LLVMValueRef d = jp_cast(c, v, from, jp_type_float(64));
     LLVMValueRef absd = intrinsic(c, "fabs", LLVMDoubleTypeInContext(c->ctx), &d, 1);
+    LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "f2i.check");
+    LLVMBasicBlockRef fast = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "f2i.ok");
+    LLVMTypeRef i1 = LLVMInt1TypeInContext(c->ctx);
+    LLVMTypeRef fty = LLVMFunctionType(i1, (LLVMTypeRef[]){i1, i1}, 2, 0);
+    LLVMValueRef expect = LLVMGetNamedFunction(c->mod, "llvm.expect.i1"), in_range;
     (void)t;
+    /* one compare on the hot path (|d| < 2**63 is false for nan and inf);
+     * the errors are told apart off it, where -2**63 itself is let through */
+    if (expect == NULL)
+        expect = LLVMAddFunction(c->mod, "llvm.expect.i1", fty);
+    in_range = LLVMBuildFCmp(c->b, LLVMRealOLT, absd, jp_const_f64(c, 9223372036854775808.0), "");
+    in_range = LLVMBuildCall2(c->b, fty, expect, (LLVMValueRef[]){in_range, LLVMConstInt(i1, 1, 0)}, 2, "");
+    LLVMBuildCondBr(c->b, in_range, fast, slow);
+    LLVMPositionBuilderAtEnd(c->b, slow);
     jp_check(c, LLVMBuildFCmp(c->b, LLVMRealUNO, d, d, ""), PyExc_ValueError, jp_errtext_get(ERR_FLOAT_NAN_TO_INT));
     jp_check(c, LLVMBuildFCmp(c->b, LLVMRealOEQ, absd, jp_const_f64(c, __builtin_inf()), ""),
              PyExc_OverflowError, jp_errtext_get(ERR_FLOAT_INF_TO_INT));
     jp_check(c, LLVMBuildOr(c->b, LLVMBuildFCmp(c->b, LLVMRealOGE, d, jp_const_f64(c, 9223372036854775808.0), ""),
                             LLVMBuildFCmp(c->b, LLVMRealOLT, d, jp_const_f64(c, -9223372036854775808.0), ""), ""),
              PyExc_OverflowError, "float too large to convert to int64 in jit code");
+    LLVMBuildBr(c->b, fast);
+    LLVMPositionBuilderAtEnd(c->b, fast);
     return LLVMBuildFPToSI(c->b, d, LLVMInt64TypeInContext(c->ctx), "");
 }
