@@ -247,6 +247,9 @@ type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
 
     if (nargs > 64)
         return jp_error_at(JpTypingError, c->ir, n, NULL, "too many arguments");
+    if (id == B_ZIP)        /* typed in infer_iter.c as a for-loop iterable */
+        return jp_error_at(JpTypingError, c->ir, n, "loop over it: for x, y in zip(a, b)",
+                           "zip() is supported only as the iterable of a for loop in jit code");
     if (id == B_PRINT) {
         for (int i = 0; i < nargs; i++) {
             jp_node *a = n->u.call.args[i];
@@ -1230,11 +1233,19 @@ type_stmt(ictx *c, jp_node *s)
             && it->u.call.func->u.callee.kind == CALLEE_BUILTIN && it->u.call.func->u.callee.id == B_PRANGE
             && jp_dispatcher_options(c->inst->dispatcher)->parallel && prange_body_check(c, &s->u.loop.body, 0) < 0)
             return -1;
-        if ((t = jp_ioperand(c, it)) == NULL)
-            return -1;
+        {
+            int handled = 0;
+            t = jp_infer_iterator(c, it, &handled);     /* infer_iter.c */
+            if (handled && t == NULL)
+                return -1;
+            if (!handled && (t = jp_ioperand(c, it)) == NULL)
+                return -1;
+        }
         if (!UNKNOWN(t)) {
             jp_type *elem;
-            if (t->kind == JP_RANGE) {
+            if (t->kind == JP_ITER) {
+                elem = t->dtype;
+            } else if (t->kind == JP_RANGE) {
                 elem = jp_type_int(64, 1);
             } else if (t->kind == JP_TUPLE) {
                 if (t->n == 0) {

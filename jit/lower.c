@@ -856,6 +856,10 @@ lower_for(lctx *c, jp_node *s)
     long long const_step = 1;
     int step_known = 1, counter_nsw = 0;
 
+    if (itype->kind == JP_ITER) {       /* zip, a.flat, np.ndenumerate, ... (lower_iter.c) */
+        jp_lower_iter_for(c, s);
+        return;
+    }
     if (itype->kind == JP_RANGE) {
         jp_node **args = it->u.call.args;
         int nargs = it->u.call.nargs;

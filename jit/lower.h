@@ -42,6 +42,8 @@ LLVMValueRef jp_module_string(lctx *c, const char *text);
 LLVMValueRef jp_exception_class(lctx *c, PyObject *cls);
 void jp_lower_block(lctx *c, jp_block *b);
 void jp_store_target(lctx *c, jp_node *target, LLVMValueRef v, jp_type *vt);
+/* for ... in zip(...), a.flat, np.ndenumerate/ndindex/nditer (lower_iter.c) */
+void jp_lower_iter_for(lctx *c, jp_node *s);
 /* for i in prange(...) with parallel=True (lower_prange.c) */
 void jp_lower_prange(lctx *c, jp_node *s, LLVMValueRef start, LLVMValueRef stop, LLVMValueRef step);
 LLVMValueRef jp_lower_expr(lctx *c, jp_node *n);

@@ -978,6 +978,8 @@ lower_np(lctx *c, jp_np_id id, args *a, jp_type *rt)
         return lower_random(c, id, a, rt);
     case NPK_SHAPE:
         return lower_shape_call(c, id, a, rt);
+    case NPK_ITER:      /* typing allows these only as for-loop iterables (lower_iter.c) */
+        break;
     }
     return LLVMGetUndef(jp_llvm_type(c->ctx, rt));
 }
