@@ -325,6 +325,12 @@ lower_elementwise_call(lctx *c, jp_np_id id, args *a, jp_type *rt)
     for (int i = 0; i < n; i++) {
         in[i] = jp_lower_expr(c, a->pos[i]);
         tin[i] = jp_node_type(c, a->pos[i]);
+        if (rt->kind != JP_ARRAY && tin[i]->kind == JP_ARRAY) {
+            /* a 0-d array among scalars: NumPy's result is a scalar (typing
+             * said so), computed from the one element */
+            in[i] = jp_arr_load(c, jp_arr_field(c, in[i], 2, 0), tin[i]->dtype);
+            tin[i] = tin[i]->dtype;
+        }
         any_array |= tin[i]->kind == JP_ARRAY;
     }
     if (!any_array) {
