@@ -481,6 +481,24 @@ copy_elem_kernel(lctx *c, void *vctx, LLVMValueRef *vals, jp_type **types)
 
 /* ---- elementwise kernels with broadcasting ---------------------------------------------- */
 
+/* i1: arr's strides are C order's (always true for layout 'C') */
+static LLVMValueRef
+c_contiguous(lctx *c, LLVMValueRef arr, jp_type *t)
+{
+    LLVMValueRef ok = LLVMConstInt(LLVMInt1TypeInContext(c->ctx), 1, 0);
+    LLVMValueRef expect = jp_const_i64(c, (long long)itemsize(t->dtype));
+    if (t->layout == 'C')
+        return ok;
+    for (int k = t->ndim - 1; k >= 0; k--) {
+        LLVMValueRef n = jp_arr_field(c, arr, 3, k);
+        LLVMValueRef fits = LLVMBuildOr(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, jp_arr_field(c, arr, 4, k), expect, ""),
+                                        LLVMBuildICmp(c->b, LLVMIntEQ, n, jp_const_i64(c, 1), ""), "");
+        ok = LLVMBuildAnd(c->b, ok, fits, "");
+        expect = LLVMBuildMul(c->b, expect, n, "");
+    }
+    return ok;
+}
+
 typedef struct ew_ctx {
     jp_type *rt;
     LLVMValueRef out;
@@ -567,7 +585,7 @@ jp_elementwise(lctx *c, jp_type *rt, LLVMValueRef out, int nin, LLVMValueRef *in
             in[j] = copy_if_overlapping(c, in[j], t, out, rt);
             t = tin[j] = jp_type_array(t->dtype, t->ndim, t->layout == 'C' ? 'C' : 'A', 0);
         }
-        if (t->layout != 'C' || t->ndim != R)
+        if (t->ndim != R)
             all_c = 0;
         for (int k = 0; k < t->ndim; k++) {
             int d = R - t->ndim + k;
@@ -593,9 +611,15 @@ jp_elementwise(lctx *c, jp_type *rt, LLVMValueRef out, int nin, LLVMValueRef *in
     }
     if (!out)
         out = jp_arr_alloc(c, rt, shape);
-    else if (rt->layout != 'C')
-        all_c = 0;
     e.out = out;
+    if (all_c && R > 0) {
+        /* views (layout 'A') that are C-contiguous at run time (a[1:-1],
+         * a[:-2]) take the flat loop too */
+        same = LLVMBuildAnd(c->b, same, c_contiguous(c, out, rt), "");
+        for (int j = 0; j < nin; j++)
+            if (tin[j]->kind == JP_ARRAY)
+                same = LLVMBuildAnd(c->b, same, c_contiguous(c, in[j], tin[j]), "");
+    }
     c->numpy_semantics = 1;
     if (all_c && R > 0) {
         /* same shapes and all C-contiguous at run time: one flat loop with
