@@ -11,7 +11,8 @@ math.sqrt; 1000 bodies); a game-of-life step over a 1000x1000 bool grid
 (`for d in (-1, 0, 1)`, ends with `(n == 3) | (X & (n == 2))`).
 Every result is checked against NumPy's (exact, or allclose for a ** 3 and
 the float32 n-body).  Times: the best of --repeat runs of the mean over
-enough calls to fill about 20 ms.  Ratios jitprofile/Numba and
+enough calls to fill about 5 ms, the implementations' runs interleaved;
+the median of --rounds such measurements.  Ratios jitprofile/Numba and
 jitprofile/NumPy below 1.0 mean jitprofile is faster.
 Run it in .venv-bench (bench/setup_bench.sh):
     .venv-bench/bin/python bench/bench_arrayexprs.py [--quick] [--json F]
@@ -21,6 +22,7 @@ np.linalg.solve rows.
 import argparse
 import json
 import pathlib
+import statistics
 import sys
 import time
 
@@ -38,18 +40,24 @@ LABEL = {"expr_add": "a + b", "expr_diff_prod": "(a - b) * (a + b)",
          "expr_diff_ratio": "(a - b) / (a + b)", "expr_square": "a ** 2", "expr_cube": "a ** 3"}
 
 
-def timeit(fn, args, repeat):
-    fn(*args)
-    t0 = time.perf_counter()
-    fn(*args)
-    one = max(time.perf_counter() - t0, 1e-7)
-    number = max(1, int(0.02 / one))
-    best = float("inf")
-    for _ in range(repeat):
+def timeit_interleaved(fns, args, repeat):
+    """Best time per call of each fn: the repeats of the implementations
+    alternate, so a noisy stretch of the (shared) machine hits all of them."""
+    number = {}
+    for k, fn in fns.items():
+        fn(*args[k])
         t0 = time.perf_counter()
-        for _ in range(number):
-            fn(*args)
-        best = min(best, (time.perf_counter() - t0) / number)
+        fn(*args[k])
+        one = max(time.perf_counter() - t0, 1e-7)
+        number[k] = max(1, int(0.005 / one))
+    best = {k: float("inf") for k in fns}
+    for _ in range(repeat):
+        for k, fn in fns.items():
+            a, n = args[k], number[k]
+            t0 = time.perf_counter()
+            for _ in range(n):
+                fn(*a)
+            best[k] = min(best[k], (time.perf_counter() - t0) / n)
     return best
 
 
@@ -104,7 +112,9 @@ def rows(quick):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--repeat", type=int, default=21)
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="independent measurements per row; the median is reported")
     ap.add_argument("--json")
     opts = ap.parse_args()
 
@@ -118,7 +128,7 @@ def main():
     print(f"# {machine()}")
     print(f"{'row':28s} {'numpy':>10s} {'numba':>10s} {'jitprofile':>10s} {'jp/numba':>9s} {'jp/numpy':>9s}")
     for label, name, args, npfn in rows(opts.quick):
-        times, why = {}, {}
+        times, why, fns, fargs = {}, {}, {}, {}
         for impl in ("numpy", "numba", "jitprofile"):
             if impl == "numpy":
                 if npfn == "nbody":
@@ -141,9 +151,11 @@ def main():
                                          ref if isinstance(ref, tuple) else (ref,)))
                 if not ok:
                     why[impl] = "WRONG"
-                times[impl] = timeit(fn, call_args, opts.repeat)
+                fns[impl], fargs[impl] = fn, call_args
             except Exception as exc:  # noqa: BLE001 - reported in the table
                 why[impl] = short(exc)
+        rounds = [timeit_interleaved(fns, fargs, opts.repeat) for _ in range(opts.rounds)]
+        times = {k: statistics.median(r[k] for r in rounds) for k in fns}
         cell = {k: (f"{times[k] * 1e6:8.1f}us" if k in times and k not in why else why.get(k, "-")[:10])
                 for k in ("numpy", "numba", "jitprofile")}
         r_nb = times["jitprofile"] / times["numba"] if "jitprofile" in times and "numba" in times else None
