@@ -532,3 +532,43 @@ def test_elementwise_function_of_a_0d_array_is_a_scalar():
     # computed as an array, crashing the process
     b = np.array(4)
     assert max_of_0d(b) == np.maximum(b, 1) + np.sqrt(b * 1.0)
+
+
+# ---- random trees ---------------------------------------------------------------------------------
+
+def random_tree(rng, depth, need_array=True):
+    """Source of a random elementwise tree; every subtree holds an array (a
+    NumPy function of scalars alone is a strong NumPy scalar, a documented
+    difference)."""
+    if depth == 0 or rng.random() < 0.2:
+        leaves = ["a", "b", "c", "a[::-1]"] + ([] if need_array else ["2", "1.5"])
+        return str(rng.choice(leaves))
+    first = rng.random() < 0.5
+    x, y = random_tree(rng, depth - 1, first), random_tree(rng, depth - 1, not first)
+    form = rng.integers(0, 9)
+    return ["({} + {})", "({} - {})", "({} * {})", "np.minimum({}, {})", "np.maximum({}, {})",
+            "np.where({0} > {1}, {0}, {1})", "np.sqrt(np.abs({} + {}))", "(-{} * {})",
+            "({} ** 2 - {})"][form].format(x, y)
+
+
+def test_random_trees_equal_numpy_exactly(tmp_path, monkeypatch):
+    rng = np.random.default_rng(12)
+    trees = [random_tree(rng, 4) for _ in range(30)]
+    src = "import numpy as np\nfrom jitprofile import njit\n\n"
+    for i, t in enumerate(trees):
+        src += f"def t{i}(a, b, c):\n    return {t}\n\n"
+    (tmp_path / "fuse_trees.py").write_text(src)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import fuse_trees
+    cases = [(np.float64, (6, 5), (5,), ()), (np.int64, (4, 3), (4, 1), (3,)),
+             (np.float32, (7,), (7,), (1,))]
+    for i, t in enumerate(trees):
+        py = getattr(fuse_trees, f"t{i}")
+        jf = njit(py)
+        for dtype, sa, sb, sc in cases:
+            a, b, c = values(dtype, sa, 1), values(dtype, sb, 2), values(dtype, sc, 3)
+            with np.errstate(all="ignore"):
+                exp = py(a, b, c)
+            if np.ndim(exp) == 0:
+                continue
+            check(jf(a, b, c), exp)
