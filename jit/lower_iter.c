@@ -29,7 +29,9 @@ typedef struct src {
     LLVMValueRef start, step;   /* a range */
     LLVMValueRef value;         /* a scalar nditer operand */
     int contiguous;             /* flat, single nditer operand: element k */
-    odo o;                      /* flat over any other layout */
+    odo *walk;                  /* flat over any other layout: the multi-index
+                                 * (the loop's nest, or o inside a zip) */
+    odo o;
     LLVMValueRef eff[32];       /* nditer: strides, 0 where broadcast */
 } src;
 
@@ -123,17 +125,21 @@ odo_load(lctx *c, odo *o, LLVMValueRef *idx)
 
 /* ---- operands ----------------------------------------------------------------------------------- */
 
+/* walk: where a non-contiguous array's multi-index lives (the loop's nest
+ * for `for v in a.flat`, the operand's own odometer inside a zip) */
 static void
-setup_flat(lctx *c, src *s, jp_node *array_node, jp_type *t)
+setup_flat(lctx *c, src *s, jp_node *array_node, jp_type *t, odo *walk)
 {
     s->kind = SRC_FLAT;
     hold(c, s, array_node, t);
     s->contiguous = t->layout == 'C' || t->ndim <= 1;
     if (!s->contiguous) {
-        s->o.nd = t->ndim;
+        s->walk = walk;
+        walk->nd = t->ndim;
         for (int d = 0; d < t->ndim; d++)
-            s->o.shape[d] = jp_arr_field(c, s->arr, 3, d);
-        odo_init(c, &s->o);
+            walk->shape[d] = jp_arr_field(c, s->arr, 3, d);
+        if (walk == &s->o)
+            odo_init(c, &s->o);
     }
 }
 
@@ -194,7 +200,7 @@ flat_value(lctx *c, src *s, LLVMValueRef k)
             return at_offset(c, s, jp_const_i64(c, 0));
         return at_offset(c, s, LLVMBuildMul(c->b, k, stride, ""));
     }
-    odo_load(c, &s->o, idx);
+    odo_load(c, s->walk, idx);
     return jp_arr_load(c, jp_arr_elem_ptr(c, s->arr, s->t, idx, s->t->ndim), s->t->dtype);
 }
 
@@ -287,7 +293,7 @@ setup_zip(lctx *c, iloop *L, jp_node *it, jp_type *itype)
         src *s = &L->s[i];
         LLVMValueRef n;
         if (t->kind == JP_ITER) {       /* a.flat */
-            setup_flat(c, s, a->u.attr.value, t->elems[0]);
+            setup_flat(c, s, a->u.attr.value, t->elems[0], &s->o);
             n = flat_trips(c, s);
         } else if (t->kind == JP_RANGE) {
             setup_range(c, s, a);
@@ -414,14 +420,15 @@ jp_lower_iter_for(lctx *c, jp_node *s)
     jp_type *itype = jp_node_type(c, it);
     iloop L;
     LLVMValueRef counter, k;
-    LLVMBasicBlockRef head, body, latch, orelse, done;
+    LLVMBasicBlockRef body, latch_bb, orelse, done;
 
     memset(&L, 0, sizeof L);
     L.kind = (jp_iter_kind)itype->bits;
     switch (L.kind) {
     case IT_FLAT:
         L.nsrc = 1;
-        setup_flat(c, &L.s[0], it->u.attr.value, itype->elems[0]);
+        setup_flat(c, &L.s[0], it->u.attr.value, itype->elems[0], &L.nest);
+        L.has_nest = !L.s[0].contiguous;
         L.trips = flat_trips(c, &L.s[0]);
         break;
     case IT_ZIP:
@@ -437,44 +444,77 @@ jp_lower_iter_for(lctx *c, jp_node *s)
         setup_nditer(c, &L, it, itype);
         break;
     }
-    if (L.has_nest)
-        odo_init(c, &L.nest);
-
     counter = jp_alloca(c, i64t(c), "iter.k");
     LLVMBuildStore(c->b, jp_const_i64(c, 0), counter);
-    head = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "iter.head");
     body = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "iter.body");
-    latch = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "iter.latch");
     orelse = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "iter.else");
     done = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "iter.done");
-    LLVMBuildBr(c->b, head);
+    if (L.has_nest && L.nest.nd > 0) {
+        /* a multi-index: real nested loops, the last index innermost, so
+         * the inner loop is a plain counted loop (LLVM strength-reduces the
+         * addresses and can vectorise it) */
+        int nd = L.nest.nd;
+        LLVMBasicBlockRef head[32], latch[32];
+        odo_init(c, &L.nest);
+        for (int d = 0; d < nd; d++) {
+            head[d] = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "iter.nest.head");
+            latch[d] = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "iter.nest.latch");
+        }
+        LLVMBuildBr(c->b, head[0]);
+        for (int d = 0; d < nd; d++) {
+            LLVMBasicBlockRef in = d + 1 < nd ? LLVMAppendBasicBlockInContext(c->ctx, c->fn, "iter.nest.in") : body;
+            LLVMPositionBuilderAtEnd(c->b, head[d]);
+            LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntSLT, LLVMBuildLoad2(c->b, i64t(c), L.nest.idx[d], ""),
+                                                L.nest.shape[d], ""),
+                            in, d == 0 ? orelse : latch[d - 1]);
+            if (d + 1 < nd) {
+                LLVMPositionBuilderAtEnd(c->b, in);
+                LLVMBuildStore(c->b, jp_const_i64(c, 0), L.nest.idx[d + 1]);
+                LLVMBuildBr(c->b, head[d + 1]);
+            }
+            LLVMPositionBuilderAtEnd(c->b, latch[d]);
+            LLVMBuildStore(c->b, LLVMBuildNSWAdd(c->b, LLVMBuildLoad2(c->b, i64t(c), L.nest.idx[d], ""),
+                                                 jp_const_i64(c, 1), ""), L.nest.idx[d]);
+            if (d == nd - 1)
+                LLVMBuildStore(c->b, LLVMBuildNSWAdd(c->b, LLVMBuildLoad2(c->b, i64t(c), counter, ""),
+                                                     jp_const_i64(c, 1), ""), counter);
+            LLVMBuildBr(c->b, head[d]);
+        }
+        latch_bb = latch[nd - 1];
+        LLVMPositionBuilderAtEnd(c->b, body);
+        k = LLVMBuildLoad2(c->b, i64t(c), counter, "k");
+    } else {
+        /* one counter over the trip count (zip advances its operands'
+         * odometers at the latch) */
+        LLVMBasicBlockRef head = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "iter.head");
+        if (L.has_nest)
+            odo_init(c, &L.nest);       /* 0-d: one iteration */
+        latch_bb = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "iter.latch");
+        LLVMBuildBr(c->b, head);
+        LLVMPositionBuilderAtEnd(c->b, head);
+        k = LLVMBuildLoad2(c->b, i64t(c), counter, "k");
+        LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntSLT, k, L.trips, ""), body, orelse);
+        LLVMPositionBuilderAtEnd(c->b, latch_bb);
+        LLVMBuildStore(c->b, LLVMBuildNSWAdd(c->b, LLVMBuildLoad2(c->b, i64t(c), counter, ""), jp_const_i64(c, 1), ""),
+                       counter);
+        for (int i = 0; i < L.nsrc; i++)
+            if (L.s[i].kind == SRC_FLAT && !L.s[i].contiguous && L.s[i].walk == &L.s[i].o)
+                odo_step(c, &L.s[i].o);
+        LLVMBuildBr(c->b, head);
+        LLVMPositionBuilderAtEnd(c->b, body);
+    }
 
-    LLVMPositionBuilderAtEnd(c->b, head);
-    k = LLVMBuildLoad2(c->b, i64t(c), counter, "k");
-    LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntSLT, k, L.trips, ""), body, orelse);
-
-    LLVMPositionBuilderAtEnd(c->b, body);
     {
         int mark = c->ntemps;
         jp_store_target(c, s->u.loop.target, element(c, &L, itype->dtype, k), itype->dtype);
         jp_release_temps(c, mark);
     }
     c->break_bb[c->loop_depth] = done;
-    c->continue_bb[c->loop_depth] = latch;
+    c->continue_bb[c->loop_depth] = latch_bb;
     c->loop_depth++;
     jp_lower_block(c, &s->u.loop.body);
     c->loop_depth--;
-    close_to(c, latch);
-
-    LLVMPositionBuilderAtEnd(c->b, latch);
-    LLVMBuildStore(c->b, LLVMBuildNSWAdd(c->b, LLVMBuildLoad2(c->b, i64t(c), counter, ""), jp_const_i64(c, 1), ""),
-                   counter);
-    if (L.has_nest)
-        odo_step(c, &L.nest);
-    for (int i = 0; i < L.nsrc; i++)
-        if (L.s[i].kind == SRC_FLAT && !L.s[i].contiguous)
-            odo_step(c, &L.s[i].o);
-    LLVMBuildBr(c->b, head);
+    close_to(c, latch_bb);
 
     LLVMPositionBuilderAtEnd(c->b, orelse);
     jp_lower_block(c, &s->u.loop.orelse);
