@@ -42,6 +42,8 @@ typedef struct iloop {
     LLVMValueRef trips;
     odo nest;                   /* ndenumerate, ndindex, nditer: the loop's multi-index */
     int has_nest;
+    LLVMValueRef flat_ok;       /* nditer: i1, every operand C-contiguous and unbroadcast
+                                 * at run time, so element k (LLVM unswitches on it) */
 } iloop;
 
 static LLVMTypeRef
@@ -224,6 +226,9 @@ src_value(lctx *c, iloop *L, src *s, LLVMValueRef k)
         odo_load(c, &L->nest, idx);
         for (int d = 0; d < s->t->ndim; d++)
             off = LLVMBuildAdd(c->b, off, LLVMBuildMul(c->b, idx[R - s->t->ndim + d], s->eff[d], ""), "");
+        if (L->flat_ok)
+            off = LLVMBuildSelect(c->b, L->flat_ok,
+                                  LLVMBuildMul(c->b, k, jp_const_i64(c, (long long)s->t->dtype->size), ""), off, "");
         return at_offset(c, s, off);
     }
     }
@@ -399,6 +404,20 @@ setup_nditer(lctx *c, iloop *L, jp_node *it, jp_type *itype)
         s->contiguous = L->nsrc == 1 && s->t->layout == 'C';
     }
     jp_check(c, bad, PyExc_ValueError, "operands could not be broadcast together");
+    if (L->nsrc > 1) {
+        int all_c = 1;
+        LLVMValueRef ok = LLVMConstInt(LLVMInt1TypeInContext(c->ctx), 1, 0);
+        for (int i = 0; i < L->nsrc; i++) {
+            src *s = &L->s[i];
+            if (s->kind == SRC_BCAST && (s->t->layout != 'C' || s->t->ndim != R))
+                all_c = 0;
+            for (int k = 0; s->kind == SRC_BCAST && k < s->t->ndim; k++)
+                ok = LLVMBuildAnd(c->b, ok, LLVMBuildICmp(c->b, LLVMIntEQ, jp_arr_field(c, s->arr, 3, k),
+                                                          L->nest.shape[k], ""), "");
+        }
+        if (all_c)
+            L->flat_ok = ok;
+    }
     L->nest.nd = R;
     L->has_nest = 1;
     L->trips = odo_size(c, &L->nest);
