@@ -554,7 +554,7 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
     if (PyType_Check(value)) {
         static const struct { PyTypeObject *type; jp_builtin id; } types[] = {
             {&PyLong_Type, B_INT}, {&PyFloat_Type, B_FLOAT}, {&PyComplex_Type, B_COMPLEX},
-            {&PyBool_Type, B_BOOL}, {&PyRange_Type, B_RANGE},
+            {&PyBool_Type, B_BOOL}, {&PyRange_Type, B_RANGE}, {&PyZip_Type, B_ZIP},
         };
         for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
             if ((PyTypeObject *)value == types[i].type) {

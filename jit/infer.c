@@ -247,6 +247,9 @@ type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
 
     if (nargs > 64)
         return jp_error_at(JpTypingError, c->ir, n, NULL, "too many arguments");
+    if (id == B_ZIP)        /* typed in infer_iter.c as a for-loop iterable */
+        return jp_error_at(JpTypingError, c->ir, n, "loop over it: for x, y in zip(a, b)",
+                           "zip() is supported only as the iterable of a for loop in jit code");
     if (id == B_PRINT) {
         for (int i = 0; i < nargs; i++) {
             jp_node *a = n->u.call.args[i];
@@ -421,7 +424,14 @@ type_math_call(ictx *c, jp_node *n)
         jp_type *pair[2] = {jp_type_float(64), jp_type_float(64)};
         return jp_type_tuple(2, pair);
     }
-    default: return jp_type_float(64);
+    default: {
+        /* float32 arguments give a float32 result, as in Numba (math.sqrt
+         * of a float32 stays float32 instead of promoting the expression) */
+        int all_f32 = !is_cmath && n->u.call.nargs > 0;
+        for (int i = 0; i < n->u.call.nargs; i++)
+            all_f32 &= at[i]->kind == JP_FLOAT && at[i]->bits == 32;
+        return all_f32 ? jp_type_float(32) : jp_type_float(64);
+    }
     }
 }
 
@@ -804,6 +814,14 @@ type_call(ictx *c, jp_node *n)
             return t;
         if (t->kind == JP_FUNCTION)     /* a jitted function passed as an argument */
             return type_dispatcher_call(c, n, t->dispatcher);
+        if (t->kind == JP_DTYPE && jp_is_number(t->dtype) && n->u.call.nargs == 1 && n->u.call.nkw == 0) {
+            /* np.float32(x): a conversion to that scalar type, as Numba */
+            jp_type *at = jp_ioperand(c, n->u.call.args[0]);
+            if (at == NULL || UNKNOWN(at))
+                return at;
+            if (jp_is_number(at))
+                return t->dtype;
+        }
         return jp_error_at(JpTypingError, c->ir, f, NULL, "a %s is not callable in jit code",
                            t->name);
     }
@@ -1215,11 +1233,19 @@ type_stmt(ictx *c, jp_node *s)
             && it->u.call.func->u.callee.kind == CALLEE_BUILTIN && it->u.call.func->u.callee.id == B_PRANGE
             && jp_dispatcher_options(c->inst->dispatcher)->parallel && prange_body_check(c, &s->u.loop.body, 0) < 0)
             return -1;
-        if ((t = jp_ioperand(c, it)) == NULL)
-            return -1;
+        {
+            int handled = 0;
+            t = jp_infer_iterator(c, it, &handled);     /* infer_iter.c */
+            if (handled && t == NULL)
+                return -1;
+            if (!handled && (t = jp_ioperand(c, it)) == NULL)
+                return -1;
+        }
         if (!UNKNOWN(t)) {
             jp_type *elem;
-            if (t->kind == JP_RANGE) {
+            if (t->kind == JP_ITER) {
+                elem = t->dtype;
+            } else if (t->kind == JP_RANGE) {
                 elem = jp_type_int(64, 1);
             } else if (t->kind == JP_TUPLE) {
                 if (t->n == 0) {

@@ -31,6 +31,10 @@ jp_type *jp_infer_numpy_call(ictx *c, jp_node *call);
 jp_type *jp_infer_class_attr(ictx *c, jp_node *n, jp_type *t);     /* obj.field, obj.property */
 int jp_infer_setitem(ictx *c, jp_node *stmt);
 jp_type *jp_infer_iter_element(ictx *c, jp_node *iter, jp_type *t);  /* for x in array */
+/* infer_iter.c: the JP_ITER type of a for-loop iterable that is zip, .flat,
+ * np.ndenumerate/ndindex/nditer (*handled = 1; NULL on error), else
+ * *handled = 0 */
+jp_type *jp_infer_iterator(ictx *c, jp_node *it, int *handled);
 /* CUDA intrinsics, valid only in a GPU compile (gpu/cuda/infer_cuda.c) */
 jp_type *jp_infer_cuda_value(ictx *c, jp_node *n);      /* cuda.threadIdx.x */
 jp_type *jp_infer_cuda_call(ictx *c, jp_node *call);    /* cuda.grid(1), cuda.atomic.add(...) */

@@ -315,6 +315,9 @@ jp_infer_attr(ictx *c, jp_node *n, jp_type *a)
     if ((strcmp(name, "real") == 0 || strcmp(name, "imag") == 0) && a->dtype->kind != JP_COMPLEX)
         return strcmp(name, "real") == 0 ? a : jp_error_at(JpTypingError, c->ir, n, NULL,
                                                            ".imag of a real array is not supported");
+    if (strcmp(name, "flat") == 0)
+        return jp_error_at(JpTypingError, c->ir, n, "loop over it: for v in a.flat",
+                           "a.flat is supported only as the iterable of a for loop in jit code");
     return jp_error_at(JpTypingError, c->ir, n, NULL, "%s has no attribute '%s' in jit code",
                        a->name, name);
 }
@@ -755,6 +758,9 @@ numpy_call(ictx *c, jp_node *call, jp_np_id id, jp_node *self_arg)
                 return jp_error_at(JpTypingError, c->ir, call, NULL, "reshape() needs a shape");
             return jp_type_array(at[0]->dtype, nd, 'C', at[0]->readonly);
         }
+    case NPK_ITER:
+        return jp_error_at(JpTypingError, c->ir, call, "loop over it: for ... in np.%s(...)",
+                           "np.%s() is supported only as the iterable of a for loop in jit code", fn->name);
     default:
         return jp_error_at(JpTypingError, c->ir, call, NULL, "np.%s is not supported", fn->name);
     }

@@ -51,6 +51,7 @@ typedef enum jp_builtin {
     B_ABS, B_MIN, B_MAX, B_INT, B_FLOAT, B_COMPLEX, B_BOOL, B_ROUND, B_POW,
     B_DIVMOD, B_LEN, B_PRINT, B_RANGE,
     B_PRANGE,           /* jitprofile.prange: range, run in parallel under parallel=True */
+    B_ZIP,              /* zip(...): only as a for-loop iterable (jit/iter.h) */
 } jp_builtin;
 
 typedef struct jp_node jp_node;

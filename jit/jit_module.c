@@ -25,8 +25,8 @@ jp_numpy_ready(void)
 #include "jit/dispatcher.h"
 #include "jit/engine.h"
 #include "jit/errors.h"
-#include "jit/symbols.h"
 #include "jit/nrt.h"
+#include "jit/symbols.h"
 
 /* _core.jit_symbols() -> list of (start, end, display, filename, line,
  * lines): the symbol registry's functions, for tests and for tools (their
@@ -74,19 +74,20 @@ host_cpu(PyObject *module, PyObject *unused)
     return Py_BuildValue("(ss)", jp_engine_cpu_name(), jp_engine_cpu_features());
 }
 
-/* Live NRT blocks (arrays and jitclass instances jit code allocated): leak tests. */
+/* _core.nrt_stats() -> (live blocks, blocks allocated so far): for tests
+ * that check jit code frees what it allocates and allocates no temporaries. */
 static PyObject *
-nrt_live_count(PyObject *module, PyObject *unused)
+nrt_stats(PyObject *module, PyObject *unused)
 {
     (void)module;
     (void)unused;
-    return PyLong_FromLongLong((long long)jp_nrt_live_count());
+    return Py_BuildValue("(LL)", (long long)jp_nrt_live_count(), (long long)jp_nrt_alloc_total());
 }
 
 static PyMethodDef jit_functions[] = {
-    {"_nrt_live_count", nrt_live_count, METH_NOARGS, "Live NRT blocks (for leak tests)."},
     {"jit_symbols", jit_symbols, METH_NOARGS, "The JIT symbol registry."},
     {"host_cpu", host_cpu, METH_NOARGS, "The CPU name and features the JIT compiles for."},
+    {"nrt_stats", nrt_stats, METH_NOARGS, "(live, allocated) blocks of jit-allocated memory."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -600,12 +600,19 @@ lower_call(lctx *c, jp_node *n)
         }
         return jp_cast(c, v, t, jp_node_type(c, n));
     }
+    if (f->kind != E_CALLEE && jp_node_type(c, f)->kind == JP_DTYPE) {    /* np.float32(x) */
+        jp_node *an = n->u.call.args[0];
+        return jp_cast(c, jp_lower_expr(c, an), jp_node_type(c, an), jp_node_type(c, n));
+    }
     if (f->kind != E_CALLEE)        /* a function-typed local: the callee is static */
         return lower_dispatcher_call(c, n);
     switch (f->u.callee.kind) {
     case CALLEE_BUILTIN: return jp_lower_builtin_call(c, n);
     case CALLEE_MATH:
-    case CALLEE_CMATH: return jp_lower_math_call(c, n);
+    case CALLEE_CMATH:
+        if (jp_node_type(c, n)->kind == JP_FLOAT && jp_node_type(c, n)->bits == 32)
+            return jp_lower_math_call_f32(c, n);
+        return jp_lower_math_call(c, n);
     case CALLEE_NUMPY: return jp_lower_numpy_call(c, n);
     case CALLEE_GENERATED: return lower_dispatcher_call(c, n);
     case CALLEE_CFUNC: return lower_cfunc_call(c, n);
@@ -651,6 +658,11 @@ static LLVMValueRef
 lower_expr_node(lctx *c, jp_node *n)
 {
     jp_type *t = jp_node_type(c, n);
+    if (t->kind == JP_ARRAY && (n->kind == E_BINOP || n->kind == E_UNARY || n->kind == E_COMPARE || n->kind == E_CALL)) {
+        LLVMValueRef fused = jp_lower_fused(c, n, NULL, NULL, -1);     /* lower_fuse.c */
+        if (fused)
+            return fused;
+    }
     switch (n->kind) {
     case E_CALLEE:      /* only CUDA values (cuda.threadIdx.x) get here */
         return jp_lower_cuda_value(c, n);
@@ -912,6 +924,10 @@ lower_for(lctx *c, jp_node *s)
     long long const_step = 1;
     int step_known = 1, counter_nsw = 0;
 
+    if (itype->kind == JP_ITER) {       /* zip, a.flat, np.ndenumerate, ... (lower_iter.c) */
+        jp_lower_iter_for(c, s);
+        return;
+    }
     if (itype->kind == JP_RANGE) {
         jp_node **args = it->u.call.args;
         int nargs = it->u.call.nargs;
@@ -1071,6 +1087,9 @@ lower_stmt(lctx *c, jp_node *s)
             break;
         }
         a = jp_lower_expr(c, tn);
+        if (jp_node_type(c, tn)->kind == JP_ARRAY
+            && jp_lower_fused(c, vn, a, jp_node_type(c, tn), (int)s->u.augassign.op))
+            break;
         b = jp_lower_expr(c, vn);
         if (jp_node_type(c, tn)->kind == JP_ARRAY) {
             /* a += b on an array: in place, as NumPy */

@@ -44,6 +44,8 @@ LLVMValueRef jp_module_string(lctx *c, const char *text);
 LLVMValueRef jp_exception_class(lctx *c, PyObject *cls);
 void jp_lower_block(lctx *c, jp_block *b);
 void jp_store_target(lctx *c, jp_node *target, LLVMValueRef v, jp_type *vt);
+/* for ... in zip(...), a.flat, np.ndenumerate/ndindex/nditer (lower_iter.c) */
+void jp_lower_iter_for(lctx *c, jp_node *s);
 /* for i in prange(...) with parallel=True (lower_prange.c) */
 void jp_lower_prange(lctx *c, jp_node *s, LLVMValueRef start, LLVMValueRef stop, LLVMValueRef step);
 LLVMValueRef jp_lower_expr(lctx *c, jp_node *n);
@@ -71,6 +73,20 @@ LLVMValueRef jp_lower_binop(lctx *c, jp_binop op, LLVMValueRef a, jp_type *ta,
 LLVMValueRef jp_lower_compare(lctx *c, jp_cmpop op, LLVMValueRef a, jp_type *ta,
                               LLVMValueRef b, jp_type *tb);
 LLVMValueRef jp_lower_float_to_int(lctx *c, LLVMValueRef v, jp_type *from);
+
+/* x ** constant (lower_pow.c): NULL when the exponent is not one it handles */
+int jp_pow_const_exponent(jp_node *right, double *v);
+LLVMValueRef jp_lower_pow_const_float(lctx *c, LLVMValueRef a, jp_node *right);
+LLVMValueRef jp_lower_pow_const_int(lctx *c, LLVMValueRef a, jp_node *right);
+
+/* array expressions fused into one loop (lower_fuse.c): n computed into a
+ * new array (out NULL), or into out (type ot): out = n (aug_op < 0) or
+ * out = out aug_op n.  NULL, with nothing emitted, when n is not a tree of
+ * elementwise operations. */
+LLVMValueRef jp_lower_fused(lctx *c, jp_node *n, LLVMValueRef out, jp_type *ot, int aug_op);
+/* one element of an elementwise NumPy function (lower_numpy.c) */
+LLVMValueRef jp_numpy_elem(lctx *c, int np_id, LLVMValueRef *vals, jp_type **types, jp_type *rt);
+#define JP_EW_MAX_IN 16     /* inputs of one jp_elementwise loop */
 
 /* arrays (lower_array.c) */
 typedef void (*jp_elem_fn)(lctx *c, void *ctx, LLVMValueRef *idx);
@@ -129,6 +145,7 @@ LLVMValueRef jp_lower_array_method(lctx *c, jp_node *n);
 
 /* math, cmath and builtin calls (lower_math.c) */
 LLVMValueRef jp_lower_math_call(lctx *c, jp_node *n);
+LLVMValueRef jp_lower_math_call_f32(lctx *c, jp_node *n);     /* float32 arguments, float32 result */
 LLVMValueRef jp_lower_builtin_call(lctx *c, jp_node *n);
 
 /* safety guards (lower_safety.c) */

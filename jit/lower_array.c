@@ -276,6 +276,12 @@ jp_arr_load(lctx *c, LLVMValueRef ptr, jp_type *dtype)
 {
     if (dtype->kind == JP_RECORD)
         return ptr;     /* a record element is its address */
+    if (dtype->kind == JP_BOOL) {
+        /* a byte, nonzero is True: i8 accesses vectorise, i1 ones do not */
+        LLVMValueRef v = LLVMBuildLoad2(c->b, LLVMInt8TypeInContext(c->ctx), ptr, "");
+        jp_tbaa(c, v, JP_TBAA_ARRAY_DATA);
+        return LLVMBuildICmp(c->b, LLVMIntNE, v, LLVMConstNull(LLVMInt8TypeInContext(c->ctx)), "");
+    }
     {
         LLVMValueRef v = LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, dtype), ptr, "");
         jp_tbaa(c, v, JP_TBAA_ARRAY_DATA);
@@ -286,8 +292,9 @@ jp_arr_load(lctx *c, LLVMValueRef ptr, jp_type *dtype)
 void
 jp_arr_store(lctx *c, LLVMValueRef ptr, jp_type *dtype, LLVMValueRef v)
 {
+    if (dtype->kind == JP_BOOL)
+        v = LLVMBuildZExt(c->b, v, LLVMInt8TypeInContext(c->ctx), "");
     jp_tbaa(c, LLVMBuildStore(c->b, v, ptr), JP_TBAA_ARRAY_DATA);
-    (void)dtype;
 }
 
 static LLVMValueRef
@@ -442,9 +449,13 @@ copy_if_overlapping(lctx *c, LLVMValueRef src, jp_type *ts, LLVMValueRef dst, jp
     if (ts->ndim == td->ndim) {
         /* exactly the same elements (a += a): updating in place is safe */
         LLVMValueRef same = LLVMBuildICmp(c->b, LLVMIntEQ, jp_arr_field(c, src, 2, 0), jp_arr_field(c, dst, 2, 0), "");
-        for (int k = 0; k < ts->ndim; k++)
+        for (int k = 0; k < ts->ndim; k++) {
             same = LLVMBuildAnd(c->b, same, LLVMBuildICmp(c->b, LLVMIntEQ, jp_arr_field(c, src, 4, k),
                                                           jp_arr_field(c, dst, 4, k), ""), "");
+            /* a[:1] broadcast into a[:] reads an element after writing it */
+            same = LLVMBuildAnd(c->b, same, LLVMBuildICmp(c->b, LLVMIntEQ, jp_arr_field(c, src, 3, k),
+                                                          jp_arr_field(c, dst, 3, k), ""), "");
+        }
         overlap = LLVMBuildAnd(c->b, overlap, LLVMBuildNot(c->b, same, ""), "");
     }
     slot = jp_alloca(c, jp_llvm_type(c->ctx, ct), "src");
@@ -475,13 +486,31 @@ copy_elem_kernel(lctx *c, void *vctx, LLVMValueRef *vals, jp_type **types)
 
 /* ---- elementwise kernels with broadcasting ---------------------------------------------- */
 
+/* i1: arr's strides are C order's (always true for layout 'C') */
+static LLVMValueRef
+c_contiguous(lctx *c, LLVMValueRef arr, jp_type *t)
+{
+    LLVMValueRef ok = LLVMConstInt(LLVMInt1TypeInContext(c->ctx), 1, 0);
+    LLVMValueRef expect = jp_const_i64(c, (long long)itemsize(t->dtype));
+    if (t->layout == 'C')
+        return ok;
+    for (int k = t->ndim - 1; k >= 0; k--) {
+        LLVMValueRef n = jp_arr_field(c, arr, 3, k);
+        LLVMValueRef fits = LLVMBuildOr(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, jp_arr_field(c, arr, 4, k), expect, ""),
+                                        LLVMBuildICmp(c->b, LLVMIntEQ, n, jp_const_i64(c, 1), ""), "");
+        ok = LLVMBuildAnd(c->b, ok, fits, "");
+        expect = LLVMBuildMul(c->b, expect, n, "");
+    }
+    return ok;
+}
+
 typedef struct ew_ctx {
     jp_type *rt;
     LLVMValueRef out;
     int nin;
     LLVMValueRef *in;
     jp_type **tin;
-    LLVMValueRef eff[8][32];    /* effective strides (0 where broadcast) */
+    LLVMValueRef eff[JP_EW_MAX_IN][32];    /* effective strides (0 where broadcast) */
     jp_kernel_fn fn;
     void *fctx;
     int flat;                   /* one flat loop over contiguous data */
@@ -491,8 +520,8 @@ static void
 ew_body(lctx *c, void *vctx, LLVMValueRef *idx)
 {
     ew_ctx *e = vctx;
-    LLVMValueRef vals[8], r;
-    jp_type *types[8];
+    LLVMValueRef vals[JP_EW_MAX_IN], r;
+    jp_type *types[JP_EW_MAX_IN];
     int R = e->rt->ndim;
     for (int j = 0; j < e->nin; j++) {
         jp_type *t = e->tin[j];
@@ -561,7 +590,7 @@ jp_elementwise(lctx *c, jp_type *rt, LLVMValueRef out, int nin, LLVMValueRef *in
             in[j] = copy_if_overlapping(c, in[j], t, out, rt);
             t = tin[j] = jp_type_array(t->dtype, t->ndim, t->layout == 'C' ? 'C' : 'A', 0);
         }
-        if (t->layout != 'C' || t->ndim != R)
+        if (t->ndim != R)
             all_c = 0;
         for (int k = 0; k < t->ndim; k++) {
             int d = R - t->ndim + k;
@@ -587,9 +616,15 @@ jp_elementwise(lctx *c, jp_type *rt, LLVMValueRef out, int nin, LLVMValueRef *in
     }
     if (!out)
         out = jp_arr_alloc(c, rt, shape);
-    else if (rt->layout != 'C')
-        all_c = 0;
     e.out = out;
+    if (all_c && R > 0) {
+        /* views (layout 'A') that are C-contiguous at run time (a[1:-1],
+         * a[:-2]) take the flat loop too */
+        same = LLVMBuildAnd(c->b, same, c_contiguous(c, out, rt), "");
+        for (int j = 0; j < nin; j++)
+            if (tin[j]->kind == JP_ARRAY)
+                same = LLVMBuildAnd(c->b, same, c_contiguous(c, in[j], tin[j]), "");
+    }
     c->numpy_semantics = 1;
     if (all_c && R > 0) {
         /* same shapes and all C-contiguous at run time: one flat loop with
@@ -1005,6 +1040,8 @@ jp_lower_setitem(lctx *c, jp_node *s, int is_aug)
     /* a view: broadcast the value into it */
     {
         LLVMValueRef dst = make_view(c, base, tt, &v);
+        if (jp_lower_fused(c, s->u.augassign.value, dst, tt, is_aug ? (int)s->u.augassign.op : -1))
+            return;     /* one loop for the whole right-hand side (lower_fuse.c) */
         value = jp_lower_expr(c, s->u.augassign.value);
         vt = jp_node_type(c, s->u.augassign.value);
         if (is_aug)

@@ -549,3 +549,22 @@ jp_lower_builtin_call(lctx *c, jp_node *n)
         return jp_lower_unhandled(c, jp_llvm_type(c->ctx, t), "the builtin call (builtin %d)", (int)n->u.call.func->u.callee.id);
     }
 }
+
+/* A math function of float32 arguments, typed float32 as in Numba: computed
+ * in float64 with CPython's checks and rounded once; sqrt directly in
+ * float32 (the same correctly rounded value, and vectorisable). */
+LLVMValueRef
+jp_lower_math_call_f32(lctx *c, jp_node *n)
+{
+    const jp_math_fn *fn = jp_math_get(n->u.call.func->u.callee.id);
+    jp_type *f32 = jp_type_float(32);
+    if (strcmp(fn->name, "sqrt") == 0 && n->u.call.nargs == 1) {
+        jp_node *an = n->u.call.args[0];
+        LLVMValueRef x = jp_cast(c, jp_lower_expr(c, an), jp_node_type(c, an), f32);
+        if (!(c->opts && c->opts->error_model_numpy))
+            jp_check(c, LLVMBuildFCmp(c->b, LLVMRealOLT, x, LLVMConstNull(LLVMTypeOf(x)), ""), PyExc_ValueError,
+                     jp_errtext_get(ERR_MATH_DOMAIN));
+        return jp_call_extern(c, "llvm.sqrt.f32", LLVMTypeOf(x), &x, 1);
+    }
+    return jp_cast(c, jp_lower_math_call(c, n), jp_type_float(64), f32);
+}

@@ -308,6 +308,13 @@ np_kernel_fn(lctx *c, void *vctx, LLVMValueRef *vals, jp_type **types)
     return binary_scalar(c, k->id, vals[0], types[0], vals[1], types[1], k->rt);
 }
 
+LLVMValueRef
+jp_numpy_elem(lctx *c, int np_id, LLVMValueRef *vals, jp_type **types, jp_type *rt)
+{
+    np_kernel k = {(jp_np_id)np_id, rt};
+    return np_kernel_fn(c, &k, vals, types);
+}
+
 static LLVMValueRef
 lower_elementwise_call(lctx *c, jp_np_id id, args *a, jp_type *rt)
 {
@@ -318,6 +325,12 @@ lower_elementwise_call(lctx *c, jp_np_id id, args *a, jp_type *rt)
     for (int i = 0; i < n; i++) {
         in[i] = jp_lower_expr(c, a->pos[i]);
         tin[i] = jp_node_type(c, a->pos[i]);
+        if (rt->kind != JP_ARRAY && tin[i]->kind == JP_ARRAY) {
+            /* a 0-d array among scalars: NumPy's result is a scalar (typing
+             * said so), computed from the one element */
+            in[i] = jp_arr_load(c, jp_arr_field(c, in[i], 2, 0), tin[i]->dtype);
+            tin[i] = tin[i]->dtype;
+        }
         any_array |= tin[i]->kind == JP_ARRAY;
     }
     if (!any_array) {
@@ -1020,6 +1033,8 @@ lower_np(lctx *c, jp_np_id id, args *a, jp_type *rt)
         return lower_random(c, id, a, rt);
     case NPK_SHAPE:
         return lower_shape_call(c, id, a, rt);
+    case NPK_ITER:      /* typing allows these only as for-loop iterables (lower_iter.c) */
+        break;
     }
     return jp_lower_unhandled(c, jp_llvm_type(c->ctx, rt), "the NumPy function np.%s", jp_np_table[id].name);
 }

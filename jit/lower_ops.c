@@ -114,7 +114,7 @@ float_pow(lctx *c, LLVMValueRef a, LLVMValueRef b, jp_node *right)
                            || (right->kind == E_CONST && right->u.cnst.type->kind == JP_FLOAT && right->u.cnst.v.f == 2.0));
     if (square) {
         r = LLVMBuildFMul(c->b, a, a, "");
-    } else {
+    } else if ((r = jp_lower_pow_const_float(c, a, right)) == NULL) {
         LLVMValueRef args[2] = {a, b};
         r = intrinsic(c, "pow", t, args, 2);
     }
@@ -251,8 +251,11 @@ jp_lower_binop(lctx *c, jp_binop op, LLVMValueRef a, jp_type *ta, LLVMValueRef b
             jp_check(c, LLVMBuildICmp(c->b, LLVMIntSLT, b, LLVMConstNull(LLVMTypeOf(b)), ""), PyExc_ValueError,
                      "integer to a negative integer power is not supported in jit code "
                      "(the result would be a float): use a float base, e.g. float(x) ** n");
-        if (right && right->kind == E_CONST && right->u.cnst.v.i == 2)
-            return LLVMBuildMul(c->b, a, a, "");
+        {
+            LLVMValueRef r = jp_lower_pow_const_int(c, a, right);     /* lower_pow.c */
+            if (r)
+                return r;
+        }
         args[0] = jp_cast(c, a, work, jp_type_int(64, work->is_signed));
         args[1] = jp_cast(c, b, work, jp_type_int(64, work->is_signed));
         return jp_cast(c, jp_call_extern(c, "jp_rt_ipow", i64, args, 2), jp_type_int(64, work->is_signed), work);
@@ -365,12 +368,27 @@ jp_lower_float_to_int(lctx *c, LLVMValueRef v, jp_type *from)
     LLVMTypeRef t = LLVMTypeOf(v);
     LLVMValueRef d = jp_cast(c, v, from, jp_type_float(64));
     LLVMValueRef absd = intrinsic(c, "fabs", LLVMDoubleTypeInContext(c->ctx), &d, 1);
+    LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "f2i.check");
+    LLVMBasicBlockRef fast = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "f2i.ok");
+    LLVMTypeRef i1 = LLVMInt1TypeInContext(c->ctx);
+    LLVMTypeRef fty = LLVMFunctionType(i1, (LLVMTypeRef[]){i1, i1}, 2, 0);
+    LLVMValueRef expect = LLVMGetNamedFunction(c->mod, "llvm.expect.i1"), in_range;
     (void)t;
+    /* one compare on the hot path (|d| < 2**63 is false for nan and inf);
+     * the errors are told apart off it, where -2**63 itself is let through */
+    if (expect == NULL)
+        expect = LLVMAddFunction(c->mod, "llvm.expect.i1", fty);
+    in_range = LLVMBuildFCmp(c->b, LLVMRealOLT, absd, jp_const_f64(c, 9223372036854775808.0), "");
+    in_range = LLVMBuildCall2(c->b, fty, expect, (LLVMValueRef[]){in_range, LLVMConstInt(i1, 1, 0)}, 2, "");
+    LLVMBuildCondBr(c->b, in_range, fast, slow);
+    LLVMPositionBuilderAtEnd(c->b, slow);
     jp_check(c, LLVMBuildFCmp(c->b, LLVMRealUNO, d, d, ""), PyExc_ValueError, jp_errtext_get(ERR_FLOAT_NAN_TO_INT));
     jp_check(c, LLVMBuildFCmp(c->b, LLVMRealOEQ, absd, jp_const_f64(c, __builtin_inf()), ""),
              PyExc_OverflowError, jp_errtext_get(ERR_FLOAT_INF_TO_INT));
     jp_check(c, LLVMBuildOr(c->b, LLVMBuildFCmp(c->b, LLVMRealOGE, d, jp_const_f64(c, 9223372036854775808.0), ""),
                             LLVMBuildFCmp(c->b, LLVMRealOLT, d, jp_const_f64(c, -9223372036854775808.0), ""), ""),
              PyExc_OverflowError, "float too large to convert to int64 in jit code");
+    LLVMBuildBr(c->b, fast);
+    LLVMPositionBuilderAtEnd(c->b, fast);
     return LLVMBuildFPToSI(c->b, d, LLVMInt64TypeInContext(c->ctx), "");
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 static int64_t live;
+static int64_t allocated;       /* blocks allocated since the process started */
 
 static jp_meminfo *
 new_block(int64_t nbytes, int zeroed)
@@ -37,6 +38,7 @@ new_block(int64_t nbytes, int zeroed)
     mi->dtor = NULL;
     mi->adopted = 0;
     __atomic_add_fetch(&live, 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&allocated, 1, __ATOMIC_RELAXED);
     return mi;
 }
 
@@ -106,4 +108,10 @@ int64_t
 jp_nrt_live_count(void)
 {
     return __atomic_load_n(&live, __ATOMIC_RELAXED);
+}
+
+int64_t
+jp_nrt_alloc_total(void)
+{
+    return __atomic_load_n(&allocated, __ATOMIC_RELAXED);
 }

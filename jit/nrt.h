@@ -27,5 +27,7 @@ void jp_nrt_incref(jp_meminfo *mi);             /* NULL is a no-op */
 void jp_nrt_decref(jp_meminfo *mi);
 /* Live blocks, for leak tests. */
 int64_t jp_nrt_live_count(void);
+/* Blocks allocated since the process started (tests: no temporaries). */
+int64_t jp_nrt_alloc_total(void);
 
 #endif

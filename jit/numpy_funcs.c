@@ -76,6 +76,9 @@ const jp_np_fn jp_np_table[NP__COUNT] = {
     [NP_RESHAPE] = {"numpy", "reshape", NPK_SHAPE},
     [NP_RAVEL] = {"numpy", "ravel", NPK_SHAPE},
     [NP_TRANSPOSE] = {"numpy", "transpose", NPK_SHAPE},
+    [NP_NDENUMERATE] = {"numpy", "ndenumerate", NPK_ITER},
+    [NP_NDINDEX] = {"numpy", "ndindex", NPK_ITER},
+    [NP_NDITER] = {"numpy", "nditer", NPK_ITER},
 };
 
 static PyObject *np_objects;   /* function object -> index */

@@ -18,6 +18,7 @@ typedef enum jp_np_kind {
     NPK_DOT,            /* dot, matmul */
     NPK_RANDOM,         /* numpy.random.* */
     NPK_SHAPE,          /* reshape, ravel, transpose */
+    NPK_ITER,           /* ndenumerate, ndindex, nditer: only as for-loop iterables (jit/iter.h) */
 } jp_np_kind;
 
 typedef enum jp_np_id {
@@ -37,6 +38,7 @@ typedef enum jp_np_id {
     NP_RANDOM_SEED, NP_RANDOM_RANDOM, NP_RANDOM_RAND, NP_RANDOM_RANDN, NP_RANDOM_NORMAL,
     NP_RANDOM_UNIFORM, NP_RANDOM_RANDINT, NP_RANDOM_INTEGERS,
     NP_RESHAPE, NP_RAVEL, NP_TRANSPOSE,
+    NP_NDENUMERATE, NP_NDINDEX, NP_NDITER,
     NP__COUNT
 } jp_np_id;
 

@@ -652,3 +652,34 @@ jp_parse_signature(const char *text, jp_type **ret, jp_type ***args)
     memcpy(*args, elems, (size_t)n * sizeof **args);
     return n;
 }
+
+/* A for-loop iterator (jit/iter.h): "iter(zip, array(float64, 1d, C), range)". */
+jp_type *
+jp_type_iter(int kind, const char *kind_name, int n, jp_type **operands, jp_type *elem)
+{
+    char name[512];
+    size_t len;
+    jp_type *t;
+    for (jp_type *it = intern_head; it; it = it->next)
+        if (it->kind == JP_ITER && it->bits == kind && it->n == n && it->dtype == elem
+            && (n == 0 || memcmp(it->elems, operands, (size_t)n * sizeof *operands) == 0))
+            return it;
+    snprintf(name, sizeof name, "iter(%s", kind_name);
+    for (int i = 0; i < n; i++) {
+        len = strlen(name);
+        snprintf(name + len, sizeof name - len, ", %s", operands[i]->name);
+    }
+    len = strlen(name);
+    snprintf(name + len, sizeof name - len, ")");
+    t = new_type(JP_ITER, name, 8, 8);
+    if (t == NULL)
+        return NULL;
+    t->elems = malloc((size_t)(n ? n : 1) * sizeof *t->elems);
+    if (t->elems == NULL)
+        return NULL;
+    memcpy(t->elems, operands, (size_t)n * sizeof *operands);
+    t->bits = kind;
+    t->n = n;
+    t->dtype = elem;
+    return t;
+}

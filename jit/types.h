@@ -29,6 +29,8 @@ typedef enum jp_kind {
     JP_RECORD,      /* a structured dtype: named fields at offsets */
     JP_RECORD_REF,  /* one element of a record array (a pointer into it) */
     JP_CLASS,       /* a @jitclass instance: a reference-counted struct of fields */
+    JP_ITER,        /* a for-loop iterator (jit/iter.h): bits is its kind, elems its
+                     * operands' types, dtype the type of one element */
 } jp_kind;
 
 typedef struct jp_type jp_type;
@@ -69,6 +71,7 @@ jp_type *jp_type_array(jp_type *dtype, int ndim, char layout, int readonly);
 jp_type *jp_type_dtype(jp_type *dtype);
 jp_type *jp_type_slice(void);
 jp_type *jp_type_record_ref(jp_type *record);
+jp_type *jp_type_iter(int kind, const char *kind_name, int n, jp_type **operands, jp_type *elem);
 /* A record type from a NumPy structured dtype (NULL, no error, if a field
  * has a type the JIT cannot use). */
 jp_type *jp_type_record(PyObject *descr);

@@ -15,7 +15,7 @@ from jitprofile import _core
 
 
 def live():
-    return _core._nrt_live_count()
+    return _core.nrt_stats()[0]
 
 
 # ---- the functions, each compared with CPython running the same source ---------------------

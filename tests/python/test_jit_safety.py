@@ -197,7 +197,8 @@ def test_deep_recursion_raises_recursion_error(fn):
 
 
 def test_deep_recursion_releases_its_arrays():
-    live = jitprofile._core._nrt_live_count
+    def live():
+        return jitprofile._core.nrt_stats()[0]
     before = live()
     with pytest.raises(RecursionError):
         depth_with_array(10**6)
