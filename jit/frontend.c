@@ -1184,6 +1184,225 @@ done:
     return n;
 }
 
+/* ---- assignment forms ------------------------------------------------------
+ * `X[i], X[j] = X[j], X[i]`, `a = b = v`, `a, *b = t` and nested targets
+ * become a block (an `if True:` the types decide at compile time) of plain
+ * statements through hidden locals named `$u<n>`: the right side is
+ * evaluated once, completely, then every target is stored left to right,
+ * as Python does. */
+
+static int add_local(fe *f, PyObject *name);
+
+/* Whether a tuple/list target holds a subscript, an attribute or a star. */
+static int
+target_needs_block(PyObject *node)
+{
+    int k = kind_of(node), r = 0;
+    PyObject *elts;
+    if (k == A_Subscript || k == A_Attribute || k == A_Starred)
+        return 1;
+    if (k != A_Tuple && k != A_List)
+        return 0;
+    if ((elts = get_attr(node, "elts")) == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(elts) && !r; i++)
+        r = target_needs_block(PyList_GET_ITEM(elts, i));
+    Py_DECREF(elts);
+    return r;
+}
+
+static jp_node *
+hidden_local(fe *f, PyObject *where, int *index)
+{
+    char name[32];
+    PyObject *key, *v;
+    jp_node *n;
+    snprintf(name, sizeof name, "$u%d", f->ir->nnodes);
+    if ((key = PyUnicode_FromString(name)) == NULL || add_local(f, key) < 0) {
+        Py_XDECREF(key);
+        return NULL;
+    }
+    v = PyDict_GetItemWithError(f->locals, key);
+    Py_DECREF(key);
+    if (v == NULL || (n = new_node(f, E_LOCAL, where)) == NULL)
+        return NULL;
+    n->u.local.index = *index = (int)PyLong_AsLong(v);
+    return n;
+}
+
+static jp_node *
+local_ref(fe *f, PyObject *where, int index)
+{
+    jp_node *n = new_node(f, E_LOCAL, where);
+    if (n)
+        n->u.local.index = index;
+    return n;
+}
+
+static jp_node *
+int_const(fe *f, PyObject *where, long long v)
+{
+    jp_node *n = new_node(f, E_CONST, where);
+    if (n) {
+        n->u.cnst.type = jp_type_int(64, 1);
+        n->u.cnst.v.i = v;
+    }
+    return n;
+}
+
+/* `if True:` around stmts: typing decides the branch, nothing is tested. */
+static jp_node *
+block_stmt(fe *f, PyObject *where, int n, jp_node **stmts)
+{
+    jp_node *s = new_node(f, S_IF, where), *t = new_node(f, E_CONST, where);
+    if (s == NULL || t == NULL)
+        return NULL;
+    t->u.cnst.type = jp_type_bool();
+    t->u.cnst.v.i = 1;
+    s->u.cond.test = t;
+    s->u.cond.body.n = n;
+    s->u.cond.body.stmts = stmts;
+    return s;
+}
+
+/* One statement storing `value` (already built) into the AST target. */
+static jp_node *
+assign_stmt(fe *f, PyObject *where, PyObject *target, jp_node *value)
+{
+    int k = kind_of(target);
+    jp_node *s;
+    if (k == A_Starred)
+        return unsupported(f, target, "a starred target outside a tuple target", NULL);
+    if ((k == A_Tuple || k == A_List) && target_needs_block(target)) {
+        PyObject *elts = get_attr(target, "elts");
+        Py_ssize_t n, star = -1;
+        jp_node **stmts;
+        int *hidden;
+        if (elts == NULL)
+            return NULL;
+        n = PyList_GET_SIZE(elts);
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (kind_of(PyList_GET_ITEM(elts, i)) == A_Starred) {
+                if (star >= 0) {
+                    Py_DECREF(elts);
+                    return unsupported(f, PyList_GET_ITEM(elts, i),
+                                       "two starred expressions in one target", NULL);
+                }
+                star = i;
+            }
+        stmts = alloc_array(f, (size_t)n + 1, sizeof(jp_node *));
+        hidden = alloc_array(f, (size_t)n + 1, sizeof(int));
+        if (stmts == NULL || hidden == NULL) {
+            Py_DECREF(elts);
+            return NULL;
+        }
+        if (star < 0) {
+            /* (h0, h1, ...) = value: the tuple arity is checked as usual */
+            jp_node *tup = new_node(f, E_TUPLE, target);
+            if (tup == NULL || (tup->u.tuple.elts = alloc_array(f, (size_t)n, sizeof(jp_node *))) == NULL) {
+                Py_DECREF(elts);
+                return NULL;
+            }
+            tup->u.tuple.n = (int)n;
+            for (Py_ssize_t i = 0; i < n; i++)
+                if ((tup->u.tuple.elts[i] = hidden_local(f, PyList_GET_ITEM(elts, i), &hidden[i])) == NULL) {
+                    Py_DECREF(elts);
+                    return NULL;
+                }
+            if ((stmts[0] = new_node(f, S_ASSIGN, where)) == NULL) {
+                Py_DECREF(elts);
+                return NULL;
+            }
+            stmts[0]->u.assign.target = tup;
+            stmts[0]->u.assign.value = value;
+        } else {
+            /* h = value; a = h[0]; b = h[1:-1]; c = h[-1] (a tuple slice) */
+            jp_node *h = hidden_local(f, target, &hidden[0]);
+            if (h == NULL || (stmts[0] = new_node(f, S_ASSIGN, where)) == NULL) {
+                Py_DECREF(elts);
+                return NULL;
+            }
+            stmts[0]->u.assign.target = h;
+            stmts[0]->u.assign.value = value;
+        }
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *elt = PyList_GET_ITEM(elts, i);
+            jp_node *v;
+            if (star < 0) {
+                v = local_ref(f, elt, hidden[i]);
+            } else {
+                jp_node *ix;
+                v = new_node(f, E_SUBSCRIPT, elt);
+                if (v == NULL || (v->u.subscript.value = local_ref(f, elt, hidden[0])) == NULL) {
+                    Py_DECREF(elts);
+                    return NULL;
+                }
+                if (i == star) {
+                    ix = new_node(f, E_SLICE, elt);
+                    if (ix && (ix->u.slice.lower = int_const(f, elt, (long long)star)) == NULL)
+                        ix = NULL;
+                    if (ix && i + 1 < n && (ix->u.slice.upper = int_const(f, elt, (long long)(i + 1 - n))) == NULL)
+                        ix = NULL;
+                    /* the Starred node's value: a borrowed-for-now reference
+                     * (the Starred node in `elts` keeps it alive) */
+                    elt = get_attr(elt, "value");
+                    if (elt == NULL) {
+                        Py_DECREF(elts);
+                        return NULL;
+                    }
+                    Py_DECREF(elt);
+                } else {
+                    ix = int_const(f, elt, i < star ? (long long)i : (long long)(i - n));
+                }
+                if ((v->u.subscript.index = ix) == NULL) {
+                    Py_DECREF(elts);
+                    return NULL;
+                }
+            }
+            if ((stmts[i + 1] = assign_stmt(f, where, elt, v)) == NULL) {
+                Py_DECREF(elts);
+                return NULL;
+            }
+        }
+        Py_DECREF(elts);
+        return block_stmt(f, where, (int)n + 1, stmts);
+    }
+    if ((s = new_node(f, S_ASSIGN, where)) == NULL)
+        return NULL;
+    s->u.assign.value = value;
+    if ((s->u.assign.target = build_target(f, target)) == NULL)
+        return NULL;
+    if (s->u.assign.target->kind == E_SUBSCRIPT || s->u.assign.target->kind == E_ATTR) {
+        jp_node *t = s->u.assign.target;
+        s->kind = S_SETITEM;
+        s->u.augassign.target = t;
+        s->u.augassign.value = value;
+    }
+    return s;
+}
+
+/* `a = b = value`: value once into a hidden local, then each target. */
+static jp_node *
+chained_assign(fe *f, PyObject *node, PyObject *targets, jp_node *value)
+{
+    Py_ssize_t nt = PyList_GET_SIZE(targets);
+    jp_node **stmts = alloc_array(f, (size_t)nt + 1, sizeof(jp_node *)), *h;
+    int hidx;
+    if (stmts == NULL || (h = hidden_local(f, node, &hidx)) == NULL
+        || (stmts[0] = new_node(f, S_ASSIGN, node)) == NULL)
+        return NULL;
+    stmts[0]->u.assign.target = h;
+    stmts[0]->u.assign.value = value;
+    for (Py_ssize_t j = 0; j < nt; j++) {
+        jp_node *r = local_ref(f, node, hidx);
+        if (r == NULL || (stmts[j + 1] = assign_stmt(f, node, PyList_GET_ITEM(targets, j), r)) == NULL)
+            return NULL;
+    }
+    return block_stmt(f, node, (int)nt + 1, stmts);
+}
+
 static jp_node *
 build_stmt(fe *f, PyObject *node)
 {
@@ -1208,8 +1427,10 @@ build_stmt(fe *f, PyObject *node)
         if ((a = get_attr(node, "targets")) == NULL || (b = get_attr(node, "value")) == NULL)
             break;
         nt = PyList_GET_SIZE(a);
-        if (nt != 1) {
-            n = unsupported(f, node, "chained assignment (a = b = ...)", "assign each name separately");
+        if (nt != 1 || target_needs_block(PyList_GET_ITEM(a, 0))) {
+            jp_node *v = build_expr(f, b);
+            n = v == NULL ? NULL : nt != 1 ? chained_assign(f, node, a, v)
+                                           : assign_stmt(f, node, PyList_GET_ITEM(a, 0), v);
             break;
         }
         if ((n = new_node(f, S_ASSIGN, node)) == NULL)
@@ -1356,6 +1577,12 @@ collect_target(fe *f, PyObject *node)
         PyObject *id = get_attr(node, "id");
         int rc = id ? add_local(f, id) : -1;
         Py_XDECREF(id);
+        return rc;
+    }
+    if (k == A_Starred) {
+        PyObject *v = get_attr(node, "value");
+        int rc = v ? collect_target(f, v) : -1;
+        Py_XDECREF(v);
         return rc;
     }
     if (k == A_Tuple || k == A_List) {

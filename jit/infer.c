@@ -851,6 +851,8 @@ type_subscript(ictx *c, jp_node *n)
         return jp_infer_subscript(c, n, v);
     if (v->kind != JP_TUPLE)
         return jp_error_at(JpTypingError, c->ir, n, NULL, "a %s cannot be indexed in jit code", v->name);
+    if (n->u.subscript.index->kind == E_SLICE)
+        return jp_infer_tuple_slice(c, n, v);
     if (!is_intlike(i))
         return jp_error_at(JpTypingError, c->ir, n->u.subscript.index, NULL,
                            "tuple indices must be integers, not %s", i->name);

@@ -621,6 +621,8 @@ lower_subscript(lctx *c, jp_node *n)
     jp_type *tt = jp_node_type(c, n->u.subscript.value);
     if (tt->kind == JP_ARRAY || tt->kind == JP_RECORD_REF)
         return jp_lower_array_subscript(c, n);
+    if (n->u.subscript.index->kind == E_SLICE)
+        return jp_lower_tuple_slice(c, n);
     LLVMValueRef tv = jp_lower_expr(c, n->u.subscript.value);
     jp_node *in = n->u.subscript.index;
     jp_type *it = jp_node_type(c, in);

@@ -129,4 +129,7 @@ LLVMValueRef jp_lower_array_method(lctx *c, jp_node *n);
 LLVMValueRef jp_lower_math_call(lctx *c, jp_node *n);
 LLVMValueRef jp_lower_builtin_call(lctx *c, jp_node *n);
 
+/* tuple slices with constant bounds (lib_tuple.c) */
+LLVMValueRef jp_lower_tuple_slice(lctx *c, jp_node *n);
+
 #endif
