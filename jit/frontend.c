@@ -342,7 +342,9 @@ const_node(fe *f, PyObject *ast_node, PyObject *value)
 /* Builtin functions by name, in jp_builtin order. */
 static const char *builtin_names[] = {"abs", "min", "max", "int", "float", "complex",
                                       "bool", "round", "pow", "divmod", "len", "print",
-                                      "range"};
+                                      "range", "",  /* B_PRANGE: jitprofile.prange, not a builtin */
+                                      "list", "zip", "enumerate", "reversed", "sorted", "sum",
+                                      "any", "all", "isinstance"};
 
 /* A Python value met as a global/closure/attribute, as an IR node. */
 static jp_node *
@@ -554,7 +556,8 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
     if (PyType_Check(value)) {
         static const struct { PyTypeObject *type; jp_builtin id; } types[] = {
             {&PyLong_Type, B_INT}, {&PyFloat_Type, B_FLOAT}, {&PyComplex_Type, B_COMPLEX},
-            {&PyBool_Type, B_BOOL}, {&PyRange_Type, B_RANGE},
+            {&PyBool_Type, B_BOOL}, {&PyRange_Type, B_RANGE}, {&PyList_Type, B_LIST},
+            {&PyZip_Type, B_ZIP}, {&PyEnum_Type, B_ENUMERATE}, {&PyReversed_Type, B_REVERSED},
         };
         for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
             if ((PyTypeObject *)value == types[i].type) {
@@ -835,6 +838,188 @@ normal:
     return NULL;
 }
 
+static jp_node *build_target(fe *f, PyObject *node);
+static jp_node *hidden_local(fe *f, PyObject *where, int *index);
+static jp_node *local_ref(fe *f, PyObject *where, int index);
+static int add_local(fe *f, PyObject *name);
+
+/* Bind the names a comprehension target assigns to fresh hidden locals (its
+ * own scope, as in Python 3); `saved` gets (name, previous index or None). */
+static int
+comp_scope(fe *f, PyObject *target, PyObject *saved)
+{
+    int k = kind_of(target);
+    if (k == A_Name) {
+        PyObject *id = get_attr(target, "id"), *old, *entry, *hname, *idx;
+        char buf[300];
+        if (id == NULL)
+            return -1;
+        old = PyDict_GetItemWithError(f->locals, id);
+        entry = PyTuple_Pack(2, id, old ? old : Py_None);
+        snprintf(buf, sizeof buf, "$c%d.%s", f->ir->nnodes, PyUnicode_AsUTF8(id));
+        hname = PyUnicode_FromString(buf);
+        if (entry == NULL || hname == NULL || PyList_Append(saved, entry) < 0 || add_local(f, hname) < 0
+            || (idx = PyDict_GetItemWithError(f->locals, hname)) == NULL
+            || PyDict_SetItem(f->locals, id, idx) < 0) {
+            Py_XDECREF(entry);
+            Py_XDECREF(hname);
+            Py_DECREF(id);
+            return -1;
+        }
+        Py_DECREF(entry);
+        Py_DECREF(hname);
+        Py_DECREF(id);
+        return 0;
+    }
+    if (k == A_Tuple || k == A_List) {
+        PyObject *elts = get_attr(target, "elts");
+        if (elts == NULL)
+            return -1;
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(elts); i++)
+            if (comp_scope(f, PyList_GET_ITEM(elts, i), saved) < 0) {
+                Py_DECREF(elts);
+                return -1;
+            }
+        Py_DECREF(elts);
+        return 0;
+    }
+    unsupported(f, target, "this comprehension target", "use names or tuples of names");
+    return -1;
+}
+
+static void
+comp_scope_end(fe *f, PyObject *saved)
+{
+    PyObject *exc = PyErr_Occurred() ? jp_take_exception() : NULL;
+    for (Py_ssize_t i = PyList_GET_SIZE(saved) - 1; i >= 0; i--) {
+        PyObject *e = PyList_GET_ITEM(saved, i);
+        if (PyTuple_GET_ITEM(e, 1) == Py_None)
+            PyDict_DelItem(f->locals, PyTuple_GET_ITEM(e, 0));
+        else
+            PyDict_SetItem(f->locals, PyTuple_GET_ITEM(e, 0), PyTuple_GET_ITEM(e, 1));
+    }
+    PyErr_Clear();
+    if (exc) {
+        PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
+        Py_DECREF(exc);
+    }
+}
+
+/* [elt for t1 in it1 if c1 for t2 in it2 ...]: `$l = []`, then the loops
+ * appending to $l, as an expression whose value is $l. */
+static jp_node *
+build_listcomp(fe *f, PyObject *node)
+{
+    PyObject *gens = get_attr(node, "generators"), *elt = get_attr(node, "elt"), *saved = PyList_New(0);
+    jp_node *n = NULL, *h, *init, *body = NULL, *call, *attr;
+    jp_node **loops = NULL;
+    int hidx, ok = 0;
+    Py_ssize_t ng;
+    if (gens == NULL || elt == NULL || saved == NULL)
+        goto done;
+    ng = PyList_GET_SIZE(gens);
+    if ((loops = calloc((size_t)ng, sizeof *loops)) == NULL)
+        goto done;
+    if ((n = new_node(f, E_LISTCOMP, node)) == NULL || (h = hidden_local(f, node, &hidx)) == NULL
+        || (init = new_node(f, S_ASSIGN, node)) == NULL || (init->u.assign.value = new_node(f, E_LIST, node)) == NULL)
+        goto done;
+    init->u.assign.target = h;
+    n->u.comp.local = hidx;
+    for (Py_ssize_t g = 0; g < ng; g++) {
+        PyObject *gen = PyList_GET_ITEM(gens, g), *t = get_attr(gen, "target"), *it = get_attr(gen, "iter");
+        PyObject *ifs = get_attr(gen, "ifs"), *isasync = get_attr(gen, "is_async");
+        jp_node *loop = new_node(f, S_FOR, gen);
+        int fail = !t || !it || !ifs || !isasync || !loop;
+        if (!fail && PyObject_IsTrue(isasync)) {
+            unsupported(f, gen, "async comprehension", NULL);
+            fail = 1;
+        }
+        /* the first iterable is evaluated in the enclosing scope */
+        if (!fail && (loop->u.loop.iter = build_expr(f, it)) == NULL)
+            fail = 1;
+        if (!fail && (comp_scope(f, t, saved) < 0 || (loop->u.loop.target = build_target(f, t)) == NULL))
+            fail = 1;
+        if (!fail) {
+            /* the conditions, as nested ifs inside this loop */
+            loop->u.loop.body.n = 0;
+            loops[g] = loop;
+            for (Py_ssize_t k = 0; k < PyList_GET_SIZE(ifs) && !fail; k++) {
+                jp_node *test = build_expr(f, PyList_GET_ITEM(ifs, k)), *cond;
+                if (test == NULL || (cond = new_node(f, S_IF, PyList_GET_ITEM(ifs, k))) == NULL) {
+                    fail = 1;
+                    break;
+                }
+                cond->u.cond.test = test;
+                /* chained below: loop -> if1 -> if2 ... */
+                loop->u.loop.orelse.n = 0;
+                if (loop->u.loop.body.n == 0) {
+                    loop->u.loop.body.n = 1;
+                    loop->u.loop.body.stmts = alloc_array(f, 1, sizeof(jp_node *));
+                    if (loop->u.loop.body.stmts == NULL) {
+                        fail = 1;
+                        break;
+                    }
+                    loop->u.loop.body.stmts[0] = cond;
+                } else {
+                    jp_node *last = loop->u.loop.body.stmts[0];
+                    while (last->u.cond.body.n)
+                        last = last->u.cond.body.stmts[0];
+                    last->u.cond.body.n = 1;
+                    last->u.cond.body.stmts = alloc_array(f, 1, sizeof(jp_node *));
+                    if (last->u.cond.body.stmts == NULL) {
+                        fail = 1;
+                        break;
+                    }
+                    last->u.cond.body.stmts[0] = cond;
+                }
+            }
+        }
+        Py_XDECREF(t);
+        Py_XDECREF(it);
+        Py_XDECREF(ifs);
+        Py_XDECREF(isasync);
+        if (fail)
+            goto done;
+    }
+    /* $l.append(elt) */
+    if ((body = new_node(f, S_EXPR, node)) == NULL || (call = new_node(f, E_CALL, elt)) == NULL
+        || (attr = new_node(f, E_ATTR, elt)) == NULL || (attr->u.attr.value = local_ref(f, node, hidx)) == NULL
+        || (call->u.call.args = alloc_array(f, 1, sizeof(jp_node *))) == NULL
+        || (call->u.call.args[0] = build_expr(f, elt)) == NULL)
+        goto done;
+    attr->u.attr.name = "append";
+    call->u.call.func = attr;
+    call->u.call.nargs = 1;
+    body->u.expr.value = call;
+    /* innermost first: each loop's innermost if (or the loop) holds the next */
+    for (Py_ssize_t g = ng - 1; g >= 0; g--) {
+        jp_node *loop = loops[g], **slot_owner;
+        jp_block *blk = &loop->u.loop.body;
+        while (blk->n)
+            blk = &blk->stmts[0]->u.cond.body;
+        (void)slot_owner;
+        blk->n = 1;
+        if ((blk->stmts = alloc_array(f, 1, sizeof(jp_node *))) == NULL)
+            goto done;
+        blk->stmts[0] = body;
+        body = loop;
+    }
+    n->u.comp.body.n = 2;
+    if ((n->u.comp.body.stmts = alloc_array(f, 2, sizeof(jp_node *))) == NULL)
+        goto done;
+    n->u.comp.body.stmts[0] = init;
+    n->u.comp.body.stmts[1] = body;
+    ok = 1;
+done:
+    if (saved)
+        comp_scope_end(f, saved);
+    free(loops);
+    Py_XDECREF(gens);
+    Py_XDECREF(elt);
+    Py_XDECREF(saved);
+    return ok ? n : NULL;
+}
+
 static jp_node *
 build_expr_inner(fe *f, PyObject *node, int k)
 {
@@ -988,6 +1173,19 @@ build_expr_inner(fe *f, PyObject *node, int k)
         }
         break;
     }
+    case A_List:
+        if ((a = get_attr(node, "elts")) == NULL || (n = new_node(f, E_LIST, node)) == NULL)
+            break;
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(a); i++)
+            if (kind_of(PyList_GET_ITEM(a, i)) == A_Starred) {
+                n = unsupported(f, PyList_GET_ITEM(a, i), "starred expression in a list", NULL);
+                goto done;
+            }
+        if (build_list(f, a, &n->u.tuple.n, &n->u.tuple.elts) < 0)
+            n = NULL;
+        break;
+    case A_ListComp:
+        return build_listcomp(f, node);
     case A_Tuple:
         if ((a = get_attr(node, "elts")) == NULL || (n = new_node(f, E_TUPLE, node)) == NULL)
             break;

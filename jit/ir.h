@@ -19,6 +19,8 @@ typedef enum jp_node_kind {
     S_ASSIGN, S_AUGASSIGN, S_EXPR, S_RETURN, S_IF, S_WHILE, S_FOR, S_BREAK,
     S_CONTINUE, S_RAISE, S_ASSERT, S_PASS,
     S_SETITEM,          /* target[index] = value, record.field = value */
+    E_LIST,             /* [a, b, c] (u.tuple) */
+    E_LISTCOMP,         /* [elt for x in it if c]: u.comp, a hidden local filled by a loop */
 } jp_node_kind;
 
 typedef enum jp_binop {
@@ -51,6 +53,7 @@ typedef enum jp_builtin {
     B_ABS, B_MIN, B_MAX, B_INT, B_FLOAT, B_COMPLEX, B_BOOL, B_ROUND, B_POW,
     B_DIVMOD, B_LEN, B_PRINT, B_RANGE,
     B_PRANGE,           /* jitprofile.prange: range, run in parallel under parallel=True */
+    B_LIST, B_ZIP, B_ENUMERATE, B_REVERSED, B_SORTED, B_SUM, B_ANY, B_ALL, B_ISINSTANCE,
 } jp_builtin;
 
 typedef struct jp_node jp_node;
@@ -99,6 +102,7 @@ struct jp_node {
         struct { jp_node *target, *iter; jp_block body, orelse; } loop;
         struct { PyObject *cls; const char *msg; int has_msg; } raise;
         struct { jp_node *test; const char *msg; } assert_;
+        struct { jp_block body; int local; } comp;  /* E_LISTCOMP: `$l = []`, the loop; $l */
     } u;
 };
 

@@ -7,6 +7,7 @@
  * error" or a domain error.  cmath goes through runtime.c.
  */
 #include "jit/lower.h"
+#include "jit/resolve.h"
 #include "jit/lower_math.h"
 #include "jit/errors.h"
 
@@ -446,12 +447,19 @@ jp_lower_builtin_call(lctx *c, jp_node *n)
 
     if (id == B_PRINT)
         return lower_print(c, n);
+    if (id >= B_LIST)
+        return jp_lower_iter_builtin(c, n, id);        /* lib_iter.c */
+    if ((id == B_MIN || id == B_MAX) && nargs == 1
+        && (jp_is_iter_call(an[0]) || jp_node_type(c, an[0])->kind != JP_TUPLE))
+        return jp_lower_iter_builtin(c, n, id);
     if (id == B_MIN || id == B_MAX)
         return lower_minmax(c, n, id == B_MAX);
     if (id == B_LEN) {
         LLVMValueRef v = jp_lower_expr(c, an[0]);
         if (jp_node_type(c, an[0])->kind == JP_ARRAY)
             return jp_arr_field(c, v, 3, 0);
+        if (jp_node_type(c, an[0])->kind == JP_LIST)
+            return jp_list_len(c, v);
         return jp_const_i64(c, jp_node_type(c, an[0])->n);
     }
     if (nargs == 0) {
