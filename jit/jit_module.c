@@ -2,6 +2,7 @@
  * owns the lazy import of NumPy's C API: `import jitprofile` does not
  * import NumPy; the API is loaded once NumPy is in use. */
 #define JP_IMPORT_NUMPY
+#include "jit/nrt.h"
 #include "jit/numpy_api.h"
 
 int
@@ -73,7 +74,17 @@ host_cpu(PyObject *module, PyObject *unused)
     return Py_BuildValue("(ss)", jp_engine_cpu_name(), jp_engine_cpu_features());
 }
 
+/* _core.nrt_live() -> int: live reference-counted blocks (for leak tests). */
+static PyObject *
+nrt_live(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    return PyLong_FromLongLong((long long)jp_nrt_live_count());
+}
+
 static PyMethodDef jit_functions[] = {
+    {"nrt_live", nrt_live, METH_NOARGS, "Live reference-counted blocks of jit memory (leak tests)."},
     {"jit_symbols", jit_symbols, METH_NOARGS, "The JIT symbol registry."},
     {"host_cpu", host_cpu, METH_NOARGS, "The CPU name and features the JIT compiles for."},
     {NULL, NULL, 0, NULL},
