@@ -16,6 +16,7 @@
 #include "jit/numpy_api.h"
 #include "jit/pycompat.h"
 #include "jit/jitclass.h"
+#include "jit/resolve.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -490,6 +491,15 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
             return n;
         }
         PyErr_Clear();
+    }
+    if ((id = jp_lib_function_lookup(value)) >= 0) {
+        n = new_node(f, E_CALLEE, ast_node);
+        if (n == NULL)
+            return NULL;
+        n->u.callee.kind = CALLEE_LIB;
+        n->u.callee.id = id;
+        n->u.callee.name = jp_arena_strdup(f->ir->arena, name);
+        return n;
     }
     if ((id = jp_numpy_lookup(value)) >= 0) {
         n = new_node(f, E_CALLEE, ast_node);

@@ -841,6 +841,8 @@ type_call(ictx *c, jp_node *n)
         return type_class_call(c, n);
     case CALLEE_CUDA:
         return jp_infer_cuda_call(c, n);
+    case CALLEE_LIB:
+        return jp_infer_lib_call(c, n);
     case CALLEE_EXCEPTION:
     default:
         return jp_error_at(JpTypingError, c->ir, n, "use it in a raise statement",

@@ -27,6 +27,11 @@ int jp_lib_bind(ictx *c, jp_node *call, const jp_lib_entry *e);
 /* The keyword argument `name` of a call, or NULL. */
 jp_node *jp_lib_keyword(jp_node *call, const char *name);
 
+/* module-level functions: np.array, np.asarray (lib_np_array.c) */
+int jp_lib_function_lookup(PyObject *obj);      /* table index, or -1 (no error) */
+jp_type *jp_infer_lib_call(ictx *c, jp_node *call);
+LLVMValueRef jp_lower_lib_call(lctx *c, jp_node *call);
+
 /* lists (lib_list.c / lower_list.c) */
 jp_type *jp_infer_list_literal(ictx *c, jp_node *n);
 jp_type *jp_infer_listcomp(ictx *c, jp_node *n);
