@@ -1195,6 +1195,7 @@ build_expr_inner(fe *f, PyObject *node, int k)
             n = NULL;
         break;
     case A_ListComp:
+    case A_GeneratorExp:    /* materialised as a list: sum(x*x for x in a) */
         return build_listcomp(f, node);
     case A_Tuple:
         if ((a = get_attr(node, "elts")) == NULL || (n = new_node(f, E_TUPLE, node)) == NULL)

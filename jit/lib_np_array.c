@@ -248,8 +248,8 @@ l_array(lctx *c, jp_node *call)
     jp_type *ct = t;
     fill_ctx f;
     if (t->kind == JP_ARRAY) {
-        if (rt == t)
-            return v;       /* np.asarray of an array of that dtype */
+        if (rt == t && strstr(c->inst->resolved[call->id]->name, "asarray"))
+            return v;       /* np.asarray of an array of that dtype: the same array */
         for (int k = 0; k < t->ndim; k++)
             shape[k] = jp_arr_field(c, v, 3, k);
         {
