@@ -424,3 +424,42 @@ def test_unsupported_list_forms_name_the_line():
         unknown_method([1])
     with pytest.raises(jitprofile.UnsupportedError, match=r"lambda"):
         lambda_key([1])
+
+
+# ---- the argument profiler records the type the JIT compiles ------------------------------
+
+def test_profiler_records_list_types_the_advisor_can_compile(tmp_path):
+    import importlib.util
+    import sys
+    path = tmp_path / "list_target.py"
+    path.write_text(
+        "import numpy as np\n"
+        "def norms(points, scale):\n"
+        "    out = []\n"
+        "    w = np.array([-1.0, 2.0, 5.0])\n"
+        "    for i in range(len(points)):\n"
+        "        x, y = points[i]\n"
+        "        out.append((x * x + y * y) * scale + w[i % 3])\n"
+        "    out.sort()\n"
+        "    for i in range(len(out) - 1):\n"
+        "        if out[i] > out[i + 1]:\n"
+        "            out[i], out[i + 1] = out[i + 1], out[i]\n"
+        "    return out\n")
+    spec = importlib.util.spec_from_file_location("list_target", path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["list_target"] = mod
+    try:
+        spec.loader.exec_module(mod)
+        from jitprofile.advisor import jit_closure, measure
+        rec = _core.ArgRecorder()
+        pts = [(float(i), float(i % 5)) for i in range(50)]
+        rec.record(mod.norms, (pts, 0.5))
+        (row,) = rec.signatures(mod.norms)
+        assert "reflected list(UniTuple(float64, 2))" in row["signature"]
+        disp, callees, err = jit_closure(mod.norms, [row["signature"]])
+        assert err is None
+        assert disp(pts, 0.5) == mod.norms(pts, 0.5)
+        speedup, why_not = measure(mod.norms, disp, [row["samples"][0]])
+        assert why_not is None and speedup > 0
+    finally:
+        del sys.modules["list_target"]
