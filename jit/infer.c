@@ -195,6 +195,9 @@ comparable(jp_cmpop op, jp_type *a, jp_type *b)
     }
     if (a->kind == JP_NONE && b->kind == JP_NONE)
         return op == CMP_EQ || op == CMP_NE;
+    if (a->kind == JP_LIST && b->kind == JP_LIST)    /* item by item (lower_list.c) */
+        return (op == CMP_EQ || op == CMP_NE)
+               && (UNKNOWN(a->dtype) || UNKNOWN(b->dtype) || comparable(CMP_EQ, a->dtype, b->dtype));
     return op == CMP_EQ || op == CMP_NE;    /* different kinds: constant result */
 }
 

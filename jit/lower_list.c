@@ -378,6 +378,37 @@ jp_lower_list_contains(lctx *c, LLVMValueRef item, jp_type *it, LLVMValueRef lis
     return LLVMBuildLoad2(c->b, i1, found, "");
 }
 
+/* a == b: the same length and equal items */
+LLVMValueRef
+jp_lower_list_equal(lctx *c, LLVMValueRef a, jp_type *ta, LLVMValueRef b, jp_type *tb)
+{
+    LLVMTypeRef i1 = LLVMInt1TypeInContext(c->ctx);
+    LLVMValueRef eq = jp_alloca(c, i1, "eq"), i, same_len;
+    LLVMBasicBlockRef walk = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "eq.walk");
+    LLVMBasicBlockRef differ = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "eq.differ");
+    LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "eq.next");
+    LLVMBasicBlockRef out = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "eq.out");
+    loop l;
+    same_len = LLVMBuildICmp(c->b, LLVMIntEQ, jp_list_len(c, a), jp_list_len(c, b), "");
+    LLVMBuildStore(c->b, same_len, eq);
+    LLVMBuildCondBr(c->b, same_len, walk, out);
+    LLVMPositionBuilderAtEnd(c->b, walk);
+    i = loop_begin(c, &l, NULL, a);
+    {
+        LLVMValueRef x = load_item(c, jp_list_item_ptr(c, a, ta, i), ta->dtype);
+        LLVMValueRef y = load_item(c, jp_list_item_ptr(c, b, tb, i), tb->dtype);
+        LLVMBuildCondBr(c->b, jp_lower_compare(c, CMP_EQ, x, ta->dtype, y, tb->dtype), next, differ);
+        LLVMPositionBuilderAtEnd(c->b, differ);
+        LLVMBuildStore(c->b, LLVMConstInt(i1, 0, 0), eq);
+        LLVMBuildBr(c->b, out);
+        LLVMPositionBuilderAtEnd(c->b, next);
+    }
+    loop_end(c, &l);
+    LLVMBuildBr(c->b, out);
+    LLVMPositionBuilderAtEnd(c->b, out);
+    return LLVMBuildLoad2(c->b, i1, eq, "");
+}
+
 /* for x in lst: the list is held for the loop; its length is read on every
  * trip, as CPython's list iterator does. */
 void

@@ -320,6 +320,10 @@ jp_lower_compare(lctx *c, jp_cmpop op, LLVMValueRef a, jp_type *ta, LLVMValueRef
             r = LLVMConstInt(i1, 0, 0);
         return op == CMP_IS ? r : LLVMBuildNot(c->b, r, "");
     }
+    if ((op == CMP_EQ || op == CMP_NE) && ta->kind == JP_LIST && tb->kind == JP_LIST) {
+        LLVMValueRef r = jp_lower_list_equal(c, a, ta, b, tb);         /* lower_list.c */
+        return op == CMP_EQ ? r : LLVMBuildNot(c->b, r, "");
+    }
     if ((op == CMP_IN || op == CMP_NOTIN) && tb->kind == JP_LIST) {
         LLVMValueRef r = jp_lower_list_contains(c, a, ta, b, tb);      /* lower_list.c */
         return op == CMP_IN ? r : LLVMBuildNot(c->b, r, "");

@@ -194,6 +194,17 @@ def contains(xs, v):
     return v in xs, v not in xs, bool(xs), len(xs)
 
 
+@njit
+def equality(xs, ys):
+    return xs == ys, xs != ys, xs == [1, 2, 3], [(1, 2.0)] == [(1, 2.0)], [[1], [2]] == [[1], [3]]
+
+
+def test_list_equality_item_by_item():
+    check(equality, [1, 2, 3], [1, 2, 3])
+    check(equality, [1, 2, 3], [1, 2])
+    check(equality, [1, 2, 3], [1, 5, 3])
+
+
 def test_in_and_truth():
     check(contains, [1, 2, 3], 2)
     check(contains, [1.5, 2.5], 3)
