@@ -446,7 +446,11 @@ jp_lower_iter_each(lctx *c, jp_node *iter, void (*fn)(lctx *, void *, LLVMValueR
     LLVMValueRef i;
     open_src(c, iter, &s);
     i = counted_begin(c, &l, s.n);
-    fn(c, ctx, item_at(c, &s, i), s.item);
+    {
+        int mark = c->ntemps;       /* a row view made for this item dies with it */
+        fn(c, ctx, item_at(c, &s, i), s.item);
+        jp_release_temps(c, mark);
+    }
     counted_end(c, &l);
     close_src(&s);
     return NULL;

@@ -230,3 +230,20 @@ def scalar_array(x):
 def test_np_array_of_a_scalar_names_the_line():
     with pytest.raises(jitprofile.UnsupportedError, match=r"test_jit_builtins_iter.py:\d+:\d+: .*scalar"):
         scalar_array(1.0)
+
+
+@njit
+def rows_of(m):
+    out = list(m)
+    s = 0.0
+    for i, r in enumerate(m):
+        s += i * r.sum()
+    return len(out), s, sum([r.sum() for r in m])
+
+
+def test_iterating_rows_of_2d_arrays_does_not_leak():
+    from jitprofile import _core
+    m = np.arange(12.0).reshape(4, 3)
+    before = _core.nrt_live()
+    assert rows_of(m) == rows_of.py_func(m)
+    assert _core.nrt_live() == before
