@@ -184,6 +184,9 @@ jp_infer_iter_builtin(ictx *c, jp_node *n, jp_builtin id)
         }
         return jp_type_bool();
     }
+    if ((id == B_LIST || id == B_SORTED) && c->session->gpu)
+        return jp_error_at(JpUnsupportedError, c->ir, n, "use a local array (cuda.local.array) instead",
+                           "lists are not supported in CUDA kernels");
     if (id == B_LIST && n->u.call.nargs == 0 && n->u.call.nkw == 0)
         return jp_type_list(jp_type_unknown(), 0);
     if (id == B_SORTED) {
@@ -534,7 +537,7 @@ acc_minmax(lctx *c, void *vctx, LLVMValueRef v, jp_type *vt)
     LLVMBuildStore(c->b, LLVMConstInt(i1, 0, 0), a[1].slot);
 }
 
-void jp_lower_list_sort_h(lctx *c, LLVMValueRef h, jp_type *et, jp_node *call);     /* lower_list.c */
+void jp_lower_list_sort_h(lctx *c, LLVMValueRef list, jp_type *lt, jp_node *call);  /* lower_list.c */
 
 LLVMValueRef
 jp_lower_iter_builtin(lctx *c, jp_node *n, jp_builtin id)
@@ -555,7 +558,7 @@ jp_lower_iter_builtin(lctx *c, jp_node *n, jp_builtin id)
         if (n->u.call.nargs)
             jp_lower_iter_each(c, n->u.call.args[0], acc_list, a);
         if (id == B_SORTED)
-            jp_lower_list_sort_h(c, jp_list_header(c, list), rt->dtype, n);
+            jp_lower_list_sort_h(c, list, rt, n);
         return list;
     }
     case B_SUM: {

@@ -129,10 +129,19 @@ accept_item(ictx *c, jp_node *recv_node, jp_type *recv, jp_type *vt, jp_node *wh
 
 /* ---- literals and comprehensions --------------------------------------------- */
 
+static jp_type *
+no_gpu_lists(ictx *c, jp_node *n)
+{
+    return jp_error_at(JpUnsupportedError, c->ir, n, "use a local array (cuda.local.array) instead",
+                       "lists are not supported in CUDA kernels");
+}
+
 jp_type *
 jp_infer_list_literal(ictx *c, jp_node *n)
 {
     jp_type *et = jp_type_unknown();
+    if (c->session->gpu)
+        return no_gpu_lists(c, n);
     for (int i = 0; i < n->u.tuple.n; i++) {
         jp_type *t = jp_ioperand(c, n->u.tuple.elts[i]), *u;
         if (t == NULL)
@@ -169,6 +178,8 @@ jp_infer_list_refine_literal(ictx *c, jp_node *s)
 jp_type *
 jp_infer_listcomp(ictx *c, jp_node *n)
 {
+    if (c->session->gpu)
+        return no_gpu_lists(c, n);
     for (int i = 0; i < n->u.comp.body.n; i++)
         if (jp_infer_stmt(c, n->u.comp.body.stmts[i]) < 0)
             return NULL;

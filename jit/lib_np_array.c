@@ -66,9 +66,13 @@ t_array(ictx *c, jp_node *call, jp_type *recv)
     jp_node *src = call->u.call.args[0];
     jp_node *dtn = call->u.call.nargs > 1 ? call->u.call.args[1] : jp_lib_keyword(call, "dtype");
     const char *name = call->u.call.func->u.callee.name;
-    jp_type *t = jp_ioperand(c, src), *leaf = NULL, *dt = NULL;
+    jp_type *t, *leaf = NULL, *dt = NULL;
     int nd;
     (void)recv;
+    if (c->session->gpu)
+        return jp_error_at(JpUnsupportedError, c->ir, call, "use cuda.local.array in a kernel",
+                           "%s() is not supported in CUDA kernels", name);
+    t = jp_ioperand(c, src);
     if (t == NULL || UNKNOWN(t))
         return t;
     if (dtn && !(dtn->kind == E_CONST && dtn->u.cnst.type->kind == JP_NONE)
@@ -290,7 +294,11 @@ jp_lib_function_lookup(PyObject *obj)
     int found = -1;
     if (!jp_numpy_ready())
         return -1;
-    np = PyImport_GetModule(PyUnicode_FromString("numpy"));
+    {
+        PyObject *mname = PyUnicode_FromString("numpy");
+        np = mname ? PyImport_GetModule(mname) : NULL;
+        Py_XDECREF(mname);
+    }
     if (np == NULL) {
         PyErr_Clear();
         return -1;

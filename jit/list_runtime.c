@@ -310,12 +310,35 @@ jp_list_sort_cmp(jp_list *l, int64_t reverse, int32_t (*lt)(const void *, const 
     return 0;
 }
 
+/* Reorder l's items as `order` says: order's item k holds, at byte offset
+ * idx_off, the index of the item that goes to place k.  A permutation:
+ * references move, none is taken or released. */
+int64_t
+jp_list_permute(jp_list *l, jp_list *order, int64_t idx_off)
+{
+    int64_t n = l->size, isz = l->itemsize;
+    char *items;
+    if (n < 2)
+        return 0;
+    if ((items = malloc((size_t)(n * isz))) == NULL)
+        return -1;
+    for (int64_t k = 0; k < n; k++) {
+        int64_t src = *(const int64_t *)(order->items + k * order->itemsize + idx_off);
+        memcpy(items + k * isz, l->items + src * isz, (size_t)isz);
+    }
+    memcpy(l->items, items, (size_t)(n * isz));
+    free(items);
+    l->dirty = 1;
+    return 0;
+}
+
 #define SYM(fn) {#fn, (void *)fn}
 
 const jp_runtime_symbol jp_list_runtime_symbols[] = {
     SYM(jp_list_new), SYM(jp_list_reserve), SYM(jp_list_insert_slot), SYM(jp_list_delete),
     SYM(jp_list_reverse), SYM(jp_list_sort), SYM(jp_list_sort_cmp), SYM(jp_list_slice),
     SYM(jp_list_extend), SYM(jp_list_repeat), SYM(jp_list_clear), SYM(jp_list_incref_item),
+    SYM(jp_list_permute),
     {NULL, NULL},
 };
 

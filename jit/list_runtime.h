@@ -45,6 +45,7 @@ void jp_list_reverse(jp_list *l);
 int64_t jp_list_sort(jp_list *l, int64_t typecode, int64_t reverse);  /* -1: no memory */
 /* sort with a less-than function compiled for the item type or key */
 int64_t jp_list_sort_cmp(jp_list *l, int64_t reverse, int32_t (*lt)(const void *, const void *));
+int64_t jp_list_permute(jp_list *l, jp_list *order, int64_t idx_off);     /* -1: no memory */
 jp_meminfo *jp_list_slice(jp_list *l, int64_t start, int64_t stop, int64_t step, int64_t flags);
 int64_t jp_list_extend(jp_list *l, jp_list *other);         /* -1: no memory */
 jp_meminfo *jp_list_repeat(jp_list *l, int64_t n);

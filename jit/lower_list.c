@@ -657,70 +657,106 @@ sort_code(jp_type *t)
     }
 }
 
-/* i32 lt(ptr a, ptr b): items compared with Python's `<`, or their keys. */
+/* i32 lt(ptr a, ptr b): items (or field `field` of tuple items) compared
+ * with Python's `<`.  Numbers and tuples of numbers only: no check can fail. */
 static LLVMValueRef
-less_than_fn(lctx *c, jp_type *et, jp_node *key)
+less_than_fn(lctx *c, jp_type *et, int field)
 {
     LLVMTypeRef params[2] = {ptrt(c), ptrt(c)}, i32 = LLVMInt32TypeInContext(c->ctx);
     LLVMTypeRef fty = LLVMFunctionType(i32, params, 2, 0);
     LLVMValueRef fn = LLVMAddFunction(c->mod, "list.lt", fty), saved_fn = c->fn, r, x, y;
     LLVMBuilderRef saved_b = c->b;
-    LLVMValueRef saved_exc = c->exc;
-    jp_type *kt = et;
+    jp_type *kt = field >= 0 ? et->elems[field] : et;
     LLVMSetLinkage(fn, LLVMPrivateLinkage);
     c->fn = fn;
     c->b = LLVMCreateBuilderInContext(c->ctx);
     LLVMPositionBuilderAtEnd(c->b, LLVMAppendBasicBlockInContext(c->ctx, fn, "entry"));
     x = load_item(c, LLVMGetParam(fn, 0), et);
     y = load_item(c, LLVMGetParam(fn, 1), et);
-    if (key) {
-        /* key(item) through the compiled key function (errors in it are not reported) */
-        jp_instance *ki = c->inst->callees[key->id];
-        LLVMTypeRef kfty = jp_llvm_fn_type(c->ctx, ki);
-        LLVMValueRef kf = LLVMGetNamedFunction(c->mod, ki->symbol), out, exc, args[3];
-        LLVMTypeRef krt = jp_llvm_type(c->ctx, ki->ret);
-        if (kf == NULL)
-            kf = LLVMAddFunction(c->mod, ki->symbol, kfty);
-        kt = ki->ret;
-        out = jp_alloca(c, krt, "key");
-        exc = jp_alloca(c, LLVMArrayType2(i64t(c), 8), "keyexc");
-        args[0] = out;
-        args[1] = exc;
-        args[2] = jp_cast(c, x, et, ki->argtypes[0]);
-        LLVMBuildCall2(c->b, kfty, kf, args, 3, "");
-        x = LLVMBuildLoad2(c->b, krt, out, "");
-        args[2] = jp_cast(c, y, et, ki->argtypes[0]);
-        LLVMBuildCall2(c->b, kfty, kf, args, 3, "");
-        y = LLVMBuildLoad2(c->b, krt, out, "");
-        if (ki->compiled)
-            c->inst->uncacheable = 1;
+    if (field >= 0) {
+        x = LLVMBuildExtractValue(c->b, x, (unsigned)field, "");
+        y = LLVMBuildExtractValue(c->b, y, (unsigned)field, "");
     }
-    c->exc = NULL;
     r = jp_lower_compare(c, CMP_LT, x, kt, y, kt);
     LLVMBuildRet(c->b, LLVMBuildZExt(c->b, r, i32, ""));
     LLVMDisposeBuilder(c->b);
     c->b = saved_b;
     c->fn = saved_fn;
-    c->exc = saved_exc;
     return fn;
 }
 
-/* Sort the list in h: numbers in C, anything else through a compiled `<`. */
+/* key(v) through the instance typing chose; its exception propagates. */
+static LLVMValueRef
+call_key(lctx *c, jp_instance *ki, LLVMValueRef v, jp_type *vt)
+{
+    LLVMTypeRef fty = jp_llvm_fn_type(c->ctx, ki), rt = jp_llvm_type(c->ctx, ki->ret);
+    LLVMValueRef fn = LLVMGetNamedFunction(c->mod, ki->symbol), out = jp_alloca(c, rt, "key"), args[3], status;
+    LLVMBasicBlockRef bad = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "key.raised");
+    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "key.ok");
+    if (ki->compiled)
+        c->inst->uncacheable = 1;
+    if (fn == NULL)
+        fn = LLVMAddFunction(c->mod, ki->symbol, fty);
+    args[0] = out;
+    args[1] = c->exc;
+    args[2] = jp_cast(c, v, vt, ki->argtypes[0]);
+    status = LLVMBuildCall2(c->b, fty, fn, args, 3, "");
+    LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntNE, status, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 0, 0), ""),
+                    bad, ok);
+    LLVMPositionBuilderAtEnd(c->b, bad);
+    jp_emit_exit_cleanup(c);
+    LLVMBuildRet(c->b, status);
+    LLVMPositionBuilderAtEnd(c->b, ok);
+    return LLVMBuildLoad2(c->b, rt, out, "");
+}
+
+/* Sort the list in `list`: numbers in C; tuples through a compiled `<`;
+ * with key=f: (f(item), index) pairs are made in jit code (f's exceptions
+ * propagate), sorted by their first field (stable), and the items are
+ * permuted to that order. */
 void
-jp_lower_list_sort_h(lctx *c, LLVMValueRef h, jp_type *et, jp_node *call)
+jp_lower_list_sort_h(lctx *c, LLVMValueRef list, jp_type *lt, jp_node *call)
 {
     jp_node *rev = jp_lib_keyword(call, "reverse"), *key = jp_lib_keyword(call, "key");
-    LLVMValueRef r = jp_const_i64(c, 0), rc;
+    jp_type *et = lt->dtype;
+    LLVMValueRef r = jp_const_i64(c, 0), rc, h;
     int code = sort_code(et);
     if (key && key->kind == E_CONST)
         key = NULL;     /* key=None */
     if (rev)
         r = jp_cast(c, jp_lower_expr(c, rev), jp_node_type(c, rev), jp_type_int(64, 1));
-    if (code && !key) {
+    if (key) {
+        jp_instance *ki = c->inst->callees[key->id];
+        jp_type *pair_t[2] = {ki->ret, jp_type_int(64, 1)}, *pt = jp_type_tuple(2, pair_t), *plt = jp_type_list(pt, 0);
+        LLVMValueRef n = jp_list_len(c, list), pairs = jp_list_new_value(c, plt, n), i, args[3];
+        loop l;
+        i = loop_begin(c, &l, n, NULL);
+        {
+            LLVMValueRef item = load_item(c, jp_list_item_ptr(c, list, lt, i), et);
+            LLVMValueRef pair = LLVMGetUndef(jp_llvm_type(c->ctx, pt));
+            pair = LLVMBuildInsertValue(c->b, pair, call_key(c, ki, item, et), 0, "");
+            pair = LLVMBuildInsertValue(c->b, pair, i, 1, "");
+            jp_list_append_value(c, pairs, plt, pair, pt);
+        }
+        loop_end(c, &l);
+        args[0] = jp_list_header(c, pairs);
+        args[1] = r;
+        args[2] = less_than_fn(c, pt, 0);
+        rc = jp_call_extern(c, "jp_list_sort_cmp", i64t(c), args, 3);
+        check_memory(c, LLVMBuildICmp(c->b, LLVMIntNE, rc, jp_const_i64(c, 0), ""));
+        args[0] = jp_list_header(c, list);
+        args[1] = jp_list_header(c, pairs);
+        args[2] = jp_const_i64(c, (long long)pt->offsets[1]);
+        rc = jp_call_extern(c, "jp_list_permute", i64t(c), args, 3);
+        check_memory(c, LLVMBuildICmp(c->b, LLVMIntNE, rc, jp_const_i64(c, 0), ""));
+        return;
+    }
+    h = jp_list_header(c, list);
+    if (code) {
         LLVMValueRef args[3] = {h, jp_const_i64(c, code), r};
         rc = jp_call_extern(c, "jp_list_sort", i64t(c), args, 3);
     } else {
-        LLVMValueRef args[3] = {h, r, less_than_fn(c, et, key)};
+        LLVMValueRef args[3] = {h, r, less_than_fn(c, et, -1)};
         rc = jp_call_extern(c, "jp_list_sort_cmp", i64t(c), args, 3);
     }
     check_memory(c, LLVMBuildICmp(c->b, LLVMIntNE, rc, jp_const_i64(c, 0), ""));
@@ -730,7 +766,7 @@ LLVMValueRef
 jp_lower_list_sort(lctx *c, jp_node *call)
 {
     jp_type *lt = recv_type(c, call);
-    jp_lower_list_sort_h(c, jp_list_header(c, jp_lower_expr(c, recv_of(call))), lt->dtype, call);
+    jp_lower_list_sort_h(c, jp_lower_expr(c, recv_of(call)), lt, call);
     return LLVMConstNull(LLVMInt8TypeInContext(c->ctx));
 }
 

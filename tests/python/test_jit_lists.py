@@ -474,3 +474,53 @@ def test_profiler_records_list_types_the_advisor_can_compile(tmp_path):
         assert why_not is None and speedup > 0
     finally:
         del sys.modules["list_target"]
+
+
+def test_lists_in_cuda_kernels_are_refused_with_the_line():
+    from jitprofile import cuda
+
+    def kern(out):
+        xs = [1.0, 2.0]
+        out[0] = xs[0]
+
+    def kern2(out):
+        out[0] = np.array([1.0, 2.0])[0]
+
+    with pytest.raises(jitprofile.UnsupportedError, match=r"test_jit_lists.py:\d+:\d+: .*lists are not supported in CUDA"):
+        cuda.compile_ptx(kern, "void(float64[::1])")
+    with pytest.raises(jitprofile.UnsupportedError, match=r"not supported in CUDA kernels"):
+        cuda.compile_ptx(kern2, "void(float64[::1])")
+
+
+@njit
+def picky_key(v):
+    if v < 0:
+        raise ValueError("negative item")
+    return -v
+
+
+@njit
+def sort_picky(xs):
+    xs.sort(key=picky_key)
+    return xs
+
+
+def test_sort_key_exceptions_propagate():
+    assert sort_picky([1, 3, 2]) == [3, 2, 1]
+    with pytest.raises(ValueError, match="negative item"):
+        sort_picky([1, -3, 2])
+
+
+@njit
+def abs_key(v):
+    return abs(v)
+
+
+@njit
+def sort_reverse_stable(xs):
+    return sorted(xs, key=abs_key, reverse=True), sorted(xs, key=abs_key)
+
+
+def test_sort_key_reverse_keeps_equal_items_in_order():
+    xs = [1, -1, 2, -2, 1, 0]
+    assert sort_reverse_stable(xs) == (sorted(xs, key=abs, reverse=True), sorted(xs, key=abs))
