@@ -221,6 +221,8 @@ typedef struct fe {
     int line_offset;        /* added to ast line numbers */
     int col_offset;         /* added to ast columns (dedent) */
     PyObject *math_mod, *cmath_mod, *builtins_mod;
+    int next_local;         /* locals numbered in creation order (a comprehension's
+                             * names leave `locals` when it ends; indices stay unique) */
 } fe;
 
 static long
@@ -1858,11 +1860,13 @@ add_local(fe *f, PyObject *name)
         return 0;
     if (PyErr_Occurred())
         return -1;
-    idx = PyLong_FromSsize_t(PyDict_GET_SIZE(f->locals));
+    idx = PyLong_FromLong(f->next_local);
     if (idx == NULL)
         return -1;
     rc = PyDict_SetItem(f->locals, name, idx);
     Py_DECREF(idx);
+    if (rc == 0)
+        f->next_local++;
     return rc;
 }
 
@@ -1987,7 +1991,7 @@ jp_frontend_build(PyObject *dispatcher, PyObject *pyfunc, PyObject *source)
     if (build_block(&f, body, &ir->body) < 0)
         goto fail;
 
-    ir->nlocals = (int)PyDict_GET_SIZE(f.locals);
+    ir->nlocals = f.next_local;
     ir->local_names = alloc_array(&f, (size_t)ir->nlocals, sizeof(char *));
     if (ir->local_names == NULL)
         goto fail;

@@ -524,3 +524,17 @@ def sort_reverse_stable(xs):
 def test_sort_key_reverse_keeps_equal_items_in_order():
     xs = [1, -1, 2, -2, 1, 0]
     assert sort_reverse_stable(xs) == (sorted(xs, key=abs, reverse=True), sorted(xs, key=abs))
+
+
+@njit
+def nested_comprehension(n):
+    grid = [[i * j for j in range(3)] for i in range(n)]
+    after = 5                   # a local made after the comprehensions' own names
+    pairs = [(i, x) for i, row in enumerate(grid) for x in row if x]
+    return grid, pairs, after
+
+
+def test_nested_comprehensions_number_their_locals_apart():
+    # crashed (segfault in typing) when a comprehension's scope ended and the
+    # next local reused an index
+    assert nested_comprehension(3) == nested_comprehension.py_func(3)
