@@ -234,6 +234,7 @@ def test_np_array_of_a_scalar_names_the_line():
 
 @njit
 def rows_of(m):
+    m = m + 0.0                 # rows of an array jit code owns: each view holds a reference
     out = list(m)
     s = 0.0
     for i, r in enumerate(m):
