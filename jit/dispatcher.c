@@ -572,6 +572,13 @@ arg_type(JpDispatcher *d, PyObject *arg, int i)
                      d->name, param_name(d, i), (PyObject *)descr);
         return NULL;
     }
+    if (t == NULL && !PyErr_Occurred() && PyList_Check(arg)) {
+        PyErr_Format(PyExc_TypeError,
+                     "%U() argument '%U' is %s list, which jit code cannot type (a list argument needs "
+                     "items of one type: numbers, tuples, arrays or lists of them)",
+                     d->name, param_name(d, i), PyList_GET_SIZE(arg) ? "a mixed" : "an empty");
+        return NULL;
+    }
     if (t == NULL && !PyErr_Occurred())
         PyErr_Format(PyExc_TypeError,
                      "%U() argument '%U' has type %s, which jit code does not support "

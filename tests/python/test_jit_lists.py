@@ -392,8 +392,10 @@ def test_lists_passed_between_jit_functions():
 
 
 def test_list_argument_with_wrong_item_type():
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="argument 'xs' is a mixed list"):
         read_only([1, "a"])
+    with pytest.raises(TypeError, match="argument 'xs' is an empty list"):
+        read_only([])
 
 
 # ---- errors with a location -----------------------------------------------------------------
