@@ -244,6 +244,20 @@ need_number(ictx *c, jp_node *arg, jp_type *t, const char *fname, int allow_comp
                        "%s() does not accept an argument of type %s", fname, t->name);
 }
 
+static int
+printable(jp_type *t)
+{
+    if (t->kind == JP_TUPLE) {
+        for (int i = 0; i < t->n; i++)
+            if (!printable(t->elems[i]))
+                return 0;
+        return 1;
+    }
+    if (t->kind == JP_LIST)
+        return printable(t->dtype);
+    return jp_is_number(t) || t->kind == JP_NONE;
+}
+
 static jp_type *
 type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
 {
@@ -260,7 +274,7 @@ type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
                 continue;
             if ((t = jp_ioperand(c, a)) == NULL)
                 return NULL;
-            if (!UNKNOWN(t) && !jp_is_number(t) && t->kind != JP_NONE && t->kind != JP_TUPLE)
+            if (!UNKNOWN(t) && !printable(t))
                 return jp_error_at(JpTypingError, c->ir, a, NULL,
                                    "print() of a %s is not supported", t->name);
         }

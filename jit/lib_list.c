@@ -168,6 +168,17 @@ jp_infer_list_refine_literal(ictx *c, jp_node *s)
 {
     jp_node *v = s->u.assign.value, *t = s->u.assign.target;
     jp_type *vt;
+    if (t->kind == E_LOCAL && v->kind == E_LOCAL) {
+        /* y = x: an alias of a list whose item type a later use of y
+         * fixes; x gets the same item type */
+        jp_type *a = c->inst->var_types[t->u.local.index], *b = c->inst->var_types[v->u.local.index], *u;
+        if (a->kind == JP_LIST && b->kind == JP_LIST && a->dtype != b->dtype
+            && (UNKNOWN(b->dtype) || UNKNOWN(a->dtype)) && (u = jp_type_unify(a, b)) != NULL) {
+            c->inst->var_types[v->u.local.index] = jp_type_list(u->dtype, b->reflected);
+            c->inst->changed = 1;
+        }
+        return;
+    }
     if (t->kind != E_LOCAL || (v->kind != E_LIST && v->kind != E_LISTCOMP))
         return;
     vt = c->inst->var_types[t->u.local.index];

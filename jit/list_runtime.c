@@ -32,11 +32,11 @@ jp_list_new(int64_t itemsize, int64_t capacity, int64_t nrefs, const int32_t *re
     if ((mi = jp_nrt_alloc_dtor((int64_t)sizeof(jp_list), list_dtor)) == NULL)
         return NULL;
     l = mi->data;
-    l->itemsize = itemsize ? itemsize : 1;
+    l->itemsize = itemsize;     /* 0: an empty literal whose item type typing never fixed */
     l->nrefs = (int32_t)nrefs;
     for (int k = 0; k < nrefs; k++)
         l->ref_off[k] = ref_off[k];
-    if (capacity && jp_list_reserve(l, capacity) < 0) {
+    if (capacity && itemsize && jp_list_reserve(l, capacity) < 0) {
         jp_nrt_decref(mi);
         return NULL;
     }
@@ -50,6 +50,8 @@ jp_list_reserve(jp_list *l, int64_t n)
     char *items;
     if (n <= l->allocated)
         return 0;
+    if (l->itemsize == 0)
+        return -1;      /* callers adopt an item type first (jp_list_grow_typed) */
     /* CPython's growth pattern: about 1/8 over, so appends are amortised O(1) */
     cap = n + (n >> 3) + (n < 9 ? 3 : 6);
     if (cap < 4)
@@ -64,9 +66,30 @@ jp_list_reserve(jp_list *l, int64_t n)
     return 0;
 }
 
-char *
-jp_list_insert_slot(jp_list *l, int64_t i)
+/* The first item stored into a list made without an item type (`x = []`
+ * aliased before its first append) fixes its item layout. */
+static void
+adopt_type(jp_list *l, int64_t itemsize, int64_t nrefs, const int32_t *ref_off)
 {
+    if (l->itemsize != 0 || l->size != 0)
+        return;
+    l->itemsize = itemsize ? itemsize : 1;
+    l->nrefs = (int32_t)nrefs;
+    for (int k = 0; k < nrefs && k < JP_LIST_MAX_REFS; k++)
+        l->ref_off[k] = ref_off[k];
+}
+
+int64_t
+jp_list_grow_typed(jp_list *l, int64_t n, int64_t itemsize, int64_t nrefs, const int32_t *ref_off)
+{
+    adopt_type(l, itemsize, nrefs, ref_off);
+    return jp_list_reserve(l, n);
+}
+
+char *
+jp_list_insert_slot(jp_list *l, int64_t i, int64_t itemsize, int64_t nrefs, const int32_t *ref_off)
+{
+    adopt_type(l, itemsize, nrefs, ref_off);
     if (i < 0)
         i += l->size;
     if (i < 0)
@@ -134,6 +157,9 @@ int64_t
 jp_list_extend(jp_list *l, jp_list *other)
 {
     int64_t n = other->size;        /* l.extend(l) adds the old items once */
+    if (n == 0)
+        return 0;
+    adopt_type(l, other->itemsize, other->nrefs, other->ref_off);
     if (jp_list_reserve(l, l->size + n) < 0)
         return -1;
     memcpy(l->items + l->size * l->itemsize, other->items, (size_t)(n * l->itemsize));
@@ -338,7 +364,7 @@ const jp_runtime_symbol jp_list_runtime_symbols[] = {
     SYM(jp_list_new), SYM(jp_list_reserve), SYM(jp_list_insert_slot), SYM(jp_list_delete),
     SYM(jp_list_reverse), SYM(jp_list_sort), SYM(jp_list_sort_cmp), SYM(jp_list_slice),
     SYM(jp_list_extend), SYM(jp_list_repeat), SYM(jp_list_clear), SYM(jp_list_incref_item),
-    SYM(jp_list_permute),
+    SYM(jp_list_permute), SYM(jp_list_grow_typed),
     {NULL, NULL},
 };
 
@@ -429,7 +455,14 @@ jp_list_unbox(PyObject *obj, jp_type *t, void *dst)
 static PyObject *
 items_to_pylist(jp_type *t, jp_list *l)
 {
-    PyObject *r = PyList_New((Py_ssize_t)l->size);
+    PyObject *r;
+    if (t->dtype->kind == JP_UNKNOWN && l->size) {
+        /* items stored through an alias typing could not follow */
+        PyErr_SetString(PyExc_TypeError, "jit code cannot return this list: its item type was fixed "
+                        "through another name; give the list its items where it is made");
+        return NULL;
+    }
+    r = PyList_New((Py_ssize_t)l->size);
     if (r == NULL)
         return NULL;
     for (int64_t i = 0; i < l->size; i++) {

@@ -39,7 +39,10 @@ typedef struct jp_list {
 /* Called by compiled code (registered with the engine). */
 jp_meminfo *jp_list_new(int64_t itemsize, int64_t capacity, int64_t nrefs, const int32_t *ref_off);
 int64_t jp_list_reserve(jp_list *l, int64_t n);             /* 0, or -1 out of memory */
-char *jp_list_insert_slot(jp_list *l, int64_t i);           /* room at i (clamped), NULL: no memory */
+/* the item type's size and references are adopted by a list made without one */
+int64_t jp_list_grow_typed(jp_list *l, int64_t n, int64_t itemsize, int64_t nrefs, const int32_t *ref_off);
+char *jp_list_insert_slot(jp_list *l, int64_t i, int64_t itemsize, int64_t nrefs,
+                          const int32_t *ref_off);             /* room at i (clamped), NULL: no memory */
 void jp_list_delete(jp_list *l, int64_t i);                 /* drop item i without releasing it */
 void jp_list_reverse(jp_list *l);
 int64_t jp_list_sort(jp_list *l, int64_t typecode, int64_t reverse);  /* -1: no memory */

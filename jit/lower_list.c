@@ -114,27 +114,34 @@ jp_list_check_index(lctx *c, LLVMValueRef list, LLVMValueRef i, const char *msg)
     return i;
 }
 
-/* The item-type constants a new list needs: size and reference offsets. */
+/* The item type's layout for the runtime: its size, and a constant array
+ * of the offsets of its meminfo pointers (their count in *nrefs). */
+static LLVMValueRef
+item_layout(lctx *c, jp_type *et, int *nrefs_out)
+{
+    int32_t off[JP_LIST_MAX_REFS];
+    int nrefs = jp_list_ref_offsets(et, off);
+    LLVMTypeRef i32 = LLVMInt32TypeInContext(c->ctx);
+    LLVMValueRef vals[JP_LIST_MAX_REFS], init, offs;
+    if (nrefs < 0)
+        nrefs = 0;      /* refused by typing */
+    for (int k = 0; k < JP_LIST_MAX_REFS; k++)
+        vals[k] = LLVMConstInt(i32, k < nrefs ? (unsigned long long)off[k] : 0, 0);
+    init = LLVMConstArray2(i32, vals, JP_LIST_MAX_REFS);
+    offs = LLVMAddGlobal(c->mod, LLVMTypeOf(init), "list.refs");
+    LLVMSetInitializer(offs, init);
+    LLVMSetGlobalConstant(offs, 1);
+    LLVMSetLinkage(offs, LLVMPrivateLinkage);
+    *nrefs_out = nrefs;
+    return offs;
+}
+
 LLVMValueRef
 jp_list_new_value(lctx *c, jp_type *lt, LLVMValueRef capacity)
 {
-    int32_t off[JP_LIST_MAX_REFS];
-    int nrefs = jp_list_ref_offsets(lt->dtype, off);
-    LLVMTypeRef i32 = LLVMInt32TypeInContext(c->ctx);
-    LLVMValueRef offs, args[4], mi;
-    if (nrefs < 0)
-        nrefs = 0;      /* refused by typing */
-    {
-        LLVMValueRef vals[JP_LIST_MAX_REFS];
-        for (int k = 0; k < JP_LIST_MAX_REFS; k++)
-            vals[k] = LLVMConstInt(i32, k < nrefs ? (unsigned long long)off[k] : 0, 0);
-        LLVMValueRef init = LLVMConstArray2(i32, vals, JP_LIST_MAX_REFS);
-        offs = LLVMAddGlobal(c->mod, LLVMTypeOf(init), "list.refs");
-        LLVMSetInitializer(offs, init);
-        LLVMSetGlobalConstant(offs, 1);
-        LLVMSetLinkage(offs, LLVMPrivateLinkage);
-    }
-    args[0] = jp_const_i64(c, (long long)lt->dtype->size);
+    int nrefs;
+    LLVMValueRef offs = item_layout(c, lt->dtype, &nrefs), args[4], mi;
+    args[0] = jp_const_i64(c, lt->dtype->kind == JP_UNKNOWN ? 0 : (long long)lt->dtype->size);
     args[1] = capacity;
     args[2] = jp_const_i64(c, nrefs);
     args[3] = offs;
@@ -157,8 +164,11 @@ append_h(lctx *c, LLVMValueRef h, jp_type *lt, LLVMValueRef v, jp_type *vt)
     LLVMBuildCondBr(c->b, full, grow, store);
     LLVMPositionBuilderAtEnd(c->b, grow);
     {
-        LLVMValueRef args[2] = {h, LLVMBuildAdd(c->b, size, jp_const_i64(c, 1), "")};
-        LLVMValueRef rc = jp_call_extern(c, "jp_list_reserve", i64t(c), args, 2);
+        int nrefs;
+        LLVMValueRef offs = item_layout(c, et, &nrefs);
+        LLVMValueRef args[5] = {h, LLVMBuildAdd(c->b, size, jp_const_i64(c, 1), ""),
+                                jp_const_i64(c, (long long)et->size), jp_const_i64(c, nrefs), offs};
+        LLVMValueRef rc = jp_call_extern(c, "jp_list_grow_typed", i64t(c), args, 5);
         check_memory(c, LLVMBuildICmp(c->b, LLVMIntNE, rc, jp_const_i64(c, 0), ""));
         LLVMBuildBr(c->b, store);
     }
@@ -378,6 +388,15 @@ jp_lower_list_contains(lctx *c, LLVMValueRef item, jp_type *it, LLVMValueRef lis
     return LLVMBuildLoad2(c->b, i1, found, "");
 }
 
+void
+jp_list_each(lctx *c, LLVMValueRef list, jp_type *lt, void (*fn)(lctx *, void *, LLVMValueRef, jp_type *), void *ctx)
+{
+    loop l;
+    LLVMValueRef i = loop_begin(c, &l, NULL, list);
+    fn(c, ctx, load_item(c, jp_list_item_ptr(c, list, lt, i), lt->dtype), lt->dtype);
+    loop_end(c, &l);
+}
+
 /* a == b: the same length and equal items */
 LLVMValueRef
 jp_lower_list_equal(lctx *c, LLVMValueRef a, jp_type *ta, LLVMValueRef b, jp_type *tb)
@@ -532,10 +551,14 @@ jp_lower_list_insert(lctx *c, jp_node *call)
     LLVMValueRef list = jp_lower_expr(c, recv_of(call));
     LLVMValueRef i = jp_cast(c, jp_lower_expr(c, call->u.call.args[0]), jp_node_type(c, call->u.call.args[0]),
                              jp_type_int(64, 1));
-    LLVMValueRef v = jp_cast(c, jp_lower_expr(c, call->u.call.args[1]), vt, et), args[2], slot;
+    LLVMValueRef v = jp_cast(c, jp_lower_expr(c, call->u.call.args[1]), vt, et), args[5], slot;
+    int nrefs;
+    args[4] = item_layout(c, et, &nrefs);
     args[0] = jp_list_header(c, list);
     args[1] = i;
-    slot = jp_call_extern(c, "jp_list_insert_slot", ptrt(c), args, 2);
+    args[2] = jp_const_i64(c, (long long)et->size);
+    args[3] = jp_const_i64(c, nrefs);
+    slot = jp_call_extern(c, "jp_list_insert_slot", ptrt(c), args, 5);
     check_memory(c, LLVMBuildIsNull(c->b, slot, ""));
     if (jp_type_is_managed(et))
         jp_incref(c, v, et);

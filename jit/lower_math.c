@@ -377,6 +377,15 @@ lower_minmax(lctx *c, jp_node *n, int is_max)
     return best;
 }
 
+static LLVMValueRef print_value(lctx *c, LLVMValueRef v, jp_type *t);
+
+static void
+print_item(lctx *c, void *ctx, LLVMValueRef v, jp_type *t)
+{
+    (void)ctx;
+    print_value(c, v, t);
+}
+
 static LLVMValueRef
 print_value(lctx *c, LLVMValueRef v, jp_type *t)
 {
@@ -405,6 +414,12 @@ print_value(lctx *c, LLVMValueRef v, jp_type *t)
         for (int i = 0; i < t->n; i++)
             print_value(c, LLVMBuildExtractValue(c->b, v, (unsigned)i, ""), t->elems[i]);
         return jp_call_extern(c, "jp_rt_print_tuple_end", vt, NULL, 0);
+    }
+    case JP_LIST: {
+        LLVMValueRef nv = LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 0, 0);
+        jp_call_extern(c, "jp_rt_print_tuple_begin", vt, &nv, 1);
+        jp_list_each(c, v, t, print_item, NULL);        /* lower_list.c */
+        return jp_call_extern(c, "jp_rt_print_list_end", vt, NULL, 0);
     }
     default:
         return jp_call_extern(c, "jp_rt_print_none", vt, NULL, 0);

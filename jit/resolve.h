@@ -58,6 +58,9 @@ void jp_lower_list_setitem(lctx *c, jp_node *s, int is_aug);
 LLVMValueRef jp_lower_list_binop(lctx *c, jp_node *n, LLVMValueRef a, LLVMValueRef b);
 LLVMValueRef jp_lower_list_contains(lctx *c, LLVMValueRef item, jp_type *it, LLVMValueRef list, jp_type *lt);
 void jp_lower_list_for(lctx *c, jp_node *s);
+/* fn(item) for each item of a list (its length read on every trip) */
+void jp_list_each(lctx *c, LLVMValueRef list, jp_type *lt, void (*fn)(lctx *, void *, LLVMValueRef, jp_type *),
+                  void *ctx);
 LLVMValueRef jp_lower_list_equal(lctx *c, LLVMValueRef a, jp_type *ta, LLVMValueRef b, jp_type *tb);
 /* the pieces other lowerings share */
 LLVMValueRef jp_list_header(lctx *c, LLVMValueRef list);         /* jp_list * */

@@ -540,3 +540,33 @@ def test_nested_comprehensions_number_their_locals_apart():
     # crashed (segfault in typing) when a comprehension's scope ended and the
     # next local reused an index
     assert nested_comprehension(3) == nested_comprehension.py_func(3)
+
+
+@njit
+def show(xs):
+    print(xs, [(1, 2.5)], [[1], []])
+
+
+def test_print_of_lists_matches_cpython(capsys):
+    show([1, 2, 3])
+    got = capsys.readouterr().out
+    show.py_func([1, 2, 3])
+    assert got == capsys.readouterr().out
+
+
+@njit
+def alias_before_append(n):
+    x = []
+    y = x                       # the literal's variable never learns the item type
+    for i in range(n):
+        y.append(i * 1.5)
+    y.insert(0, -1.0)
+    nested = [[0.5], []]
+    nested[1].append(2.5)
+    return x, y, nested
+
+
+def test_empty_literal_gets_its_layout_from_the_first_store():
+    # the list was made with no item size: the first append adopts the
+    # appender's (growing it with size 1 overflowed the heap)
+    assert alias_before_append(40) == alias_before_append.py_func(40)
