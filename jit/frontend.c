@@ -552,6 +552,10 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
                 id = (int)i;
                 goto builtin_found;
             }
+        if (jp_builtin_hint(fname))
+            return jp_error_span(JpUnsupportedError, f->ir, span_of(f, ast_node).line, span_of(f, ast_node).col,
+                                 span_of(f, ast_node).end_line, span_of(f, ast_node).end_col, jp_builtin_hint(fname),
+                                 "builtin function '%s' is not supported in jit code", fname);
         return typing_error(f, ast_node, NULL,
                             "builtin function '%s' is not supported in jit code", fname);
     }
@@ -628,6 +632,14 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
             return n;
         }
         Py_DECREF(desc);
+    }
+    if (PyType_Check(value) && PyDict_GetItemString(f->builtins, ((PyTypeObject *)value)->tp_name) == value
+        && jp_builtin_hint(((PyTypeObject *)value)->tp_name)) {
+        /* a builtin type jit code lacks: set, dict, tuple, str, map, filter ... */
+        span s = span_of(f, ast_node);
+        return jp_error_span(JpUnsupportedError, f->ir, s.line, s.col, s.end_line, s.end_col,
+                             jp_builtin_hint(((PyTypeObject *)value)->tp_name),
+                             "'%s' is not supported in jit code", ((PyTypeObject *)value)->tp_name);
     }
     {
         PyObject *tname = PyType_GetName(Py_TYPE(value));

@@ -27,6 +27,9 @@ int jp_lib_bind(ictx *c, jp_node *call, const jp_lib_entry *e);
 /* The keyword argument `name` of a call, or NULL. */
 jp_node *jp_lib_keyword(jp_node *call, const char *name);
 
+/* what to write instead of a Python builtin jit code lacks, or NULL (lib_hints.c) */
+const char *jp_builtin_hint(const char *name);
+
 /* module-level functions: np.array, np.asarray (lib_np_array.c) */
 int jp_lib_function_lookup(PyObject *obj);      /* table index, or -1 (no error) */
 jp_type *jp_infer_lib_call(ictx *c, jp_node *call);

@@ -248,3 +248,31 @@ def test_iterating_rows_of_2d_arrays_does_not_leak():
     before = _core.nrt_live()
     assert rows_of(m) == rows_of.py_func(m)
     assert _core.nrt_live() == before
+
+
+@njit
+def uses_map(xs):
+    return list(map(abs, xs))
+
+
+@njit
+def uses_set(xs):
+    return len(set(xs))
+
+
+@njit
+def uses_next(xs):
+    return next(iter(xs))
+
+
+@pytest.mark.parametrize("fn, name, hint", [
+    (uses_map, "map", "list comprehension"),
+    (uses_set, "set", "use a list"),
+    (uses_next, "next", "for x in"),
+])
+def test_missing_builtins_say_what_to_write_instead(fn, name, hint):
+    with pytest.raises(jitprofile.UnsupportedError) as ei:
+        fn([1, 2])
+    msg = str(ei.value)
+    assert f"'{name}' is not supported in jit code" in msg
+    assert "test_jit_builtins_iter.py:" in msg and hint in msg
