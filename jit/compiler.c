@@ -28,6 +28,7 @@ jp_instance_free(jp_instance *inst)
     free(inst->node_types);
     free(inst->callees);
     free(inst->bindings);
+    free(inst->resolved);
     free(inst->branch);
     free(inst->symbol);
     free(inst->llvm_ir);
@@ -92,10 +93,11 @@ jp_session_new_instance(jp_session *s, PyObject *dispatcher, int nargs, jp_type 
     inst->callees = calloc(nn, sizeof(jp_instance *));
     inst->bindings = calloc(nn, sizeof(jp_arg_source *));
     inst->branch = calloc(nn, 1);
+    inst->resolved = calloc(nn, sizeof *inst->resolved);
     len = strlen(ir->qualname) + 32;
     inst->symbol = malloc(len);
     if (!inst->argtypes || !inst->var_types || !inst->node_types || !inst->callees
-        || !inst->bindings || !inst->branch || !inst->symbol) {
+        || !inst->bindings || !inst->branch || !inst->symbol || !inst->resolved) {
         jp_instance_free(inst);
         return (jp_instance *)PyErr_NoMemory();
     }

@@ -65,6 +65,7 @@ struct jp_instance {
     char *asm_text;             /* assembly, for inspect_asm() */
     jp_loop_spec *loop;         /* also emit a ufunc loop (private instances) */
     jp_instance *next;          /* session list */
+    const struct jp_lib_entry **resolved;   /* per node id: the library entry typing chose (resolve.h) */
 };
 
 typedef struct jp_session {

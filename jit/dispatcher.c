@@ -8,6 +8,7 @@
  * process-wide reentrant compile lock, and re-checks after taking it.
  */
 #include "jit/dispatcher.h"
+#include "jit/list_runtime.h"
 #include "jit/errors.h"
 #include "jit/nrt.h"
 #include "jit/jitclass.h"
@@ -347,6 +348,8 @@ unbox(PyObject *obj, jp_type *t, void *dst)
     case JP_FUNCTION:
         *(unsigned char *)dst = 0;
         return 0;
+    case JP_LIST:
+        return jp_list_unbox(obj, t, dst);
     case JP_ARRAY: {
         /* {meminfo NULL, parent, data, shape, strides}: the caller keeps obj alive */
         PyArrayObject *arr = (PyArrayObject *)obj;
@@ -454,6 +457,8 @@ box(jp_type *t, const void *src)
         return jp_jitclass_box(t, *(jp_meminfo *const *)src);
     case JP_FUNCTION:
         return Py_NewRef(t->dispatcher);
+    case JP_LIST:
+        return jp_list_box(t, *(jp_meminfo *const *)src);
     case JP_TUPLE: {
         PyObject *tuple = PyTuple_New(t->n);
         if (tuple == NULL)
@@ -565,6 +570,13 @@ arg_type(JpDispatcher *d, PyObject *arg, int i)
                      "(supported: bool, int8..int64, uint8..uint64, float32, float64, complex64, "
                      "complex128 and structured dtypes of those, aligned and in native byte order)",
                      d->name, param_name(d, i), (PyObject *)descr);
+        return NULL;
+    }
+    if (t == NULL && !PyErr_Occurred() && PyList_Check(arg)) {
+        PyErr_Format(PyExc_TypeError,
+                     "%U() argument '%U' is %s list, which jit code cannot type (a list argument needs "
+                     "items of one type: numbers, tuples, arrays or lists of them)",
+                     d->name, param_name(d, i), PyList_GET_SIZE(arg) ? "a mixed" : "an empty");
         return NULL;
     }
     if (t == NULL && !PyErr_Occurred())
@@ -680,6 +692,25 @@ jp_raise_from_jit(jp_excinfo *exc)
     return NULL;
 }
 
+/* Reflected list arguments: write the changes back (when `reflect`), then
+ * drop the dispatcher's reference. */
+static int
+release_list_args(jp_instance *inst, void **slots, int reflect)
+{
+    int rc = 0;
+    for (int i = 0; i < inst->nargs; i++) {
+        jp_meminfo *mi;
+        if (inst->argtypes[i]->kind != JP_LIST)
+            continue;
+        mi = *(jp_meminfo **)slots[i];
+        if (reflect && rc == 0)
+            rc = jp_list_release_arg(inst->argtypes[i], mi);
+        else
+            jp_nrt_decref(mi);
+    }
+    return rc;
+}
+
 static PyObject *
 dispatcher_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
@@ -730,6 +761,9 @@ dispatcher_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyOb
         off = (off + t->align - 1) / t->align * t->align;
         slots[i] = (heap ? heap : mem) + off;
         if (unbox(bound[i], t, slots[i]) < 0) {
+            for (int k = 0; k < i; k++)     /* lists already unboxed */
+                if (inst->argtypes[k]->kind == JP_LIST)
+                    jp_nrt_decref(*(jp_meminfo **)slots[k]);
             PyMem_Free(heap);
             return NULL;
         }
@@ -745,11 +779,14 @@ dispatcher_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyOb
             status = inst->trampoline(slots, result, &exc);
         }
         if (status != 0) {
+            release_list_args(inst, slots, 0);
             PyMem_Free(heap);
             return jp_raise_from_jit(&exc);
         }
         {
             PyObject *r = box(inst->ret, result);
+            if (release_list_args(inst, slots, r != NULL) < 0)
+                Py_CLEAR(r);
             PyMem_Free(heap);
             if (r && inst->declared_ret && inst->declared_ret != inst->ret)
                 Py_SETREF(r, jp_convert_object(r, inst->declared_ret));

@@ -8,6 +8,7 @@
 #include "jit/debuginfo.h"
 #include "jit/engine.h"
 #include "jit/runtime.h"
+#include "jit/list_runtime.h"
 
 #include <llvm-c/Error.h>
 #include <llvm-c/IRReader.h>
@@ -184,9 +185,15 @@ define_exception_symbols(void)
 static int
 define_runtime_symbols(void)
 {
-    LLVMOrcCSymbolMapPair pairs[64];
+    LLVMOrcCSymbolMapPair pairs[256];
     size_t n = 0;
-    for (const jp_runtime_symbol *s = jp_runtime_symbols; s->name && n < 64; s++, n++) {
+    for (const jp_runtime_symbol *s = jp_runtime_symbols; s->name && n < 128; s++, n++) {
+        pairs[n].Name = LLVMOrcLLJITMangleAndIntern(jit, s->name);
+        pairs[n].Sym.Address = (LLVMOrcExecutorAddress)(uintptr_t)s->address;
+        pairs[n].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable;
+        pairs[n].Sym.Flags.TargetFlags = 0;
+    }
+    for (const jp_runtime_symbol *s = jp_list_runtime_symbols; s->name && n < 256; s++, n++) {
         pairs[n].Name = LLVMOrcLLJITMangleAndIntern(jit, s->name);
         pairs[n].Sym.Address = (LLVMOrcExecutorAddress)(uintptr_t)s->address;
         pairs[n].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable;

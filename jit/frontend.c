@@ -16,6 +16,7 @@
 #include "jit/numpy_api.h"
 #include "jit/pycompat.h"
 #include "jit/jitclass.h"
+#include "jit/resolve.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -220,6 +221,8 @@ typedef struct fe {
     int line_offset;        /* added to ast line numbers */
     int col_offset;         /* added to ast columns (dedent) */
     PyObject *math_mod, *cmath_mod, *builtins_mod;
+    int next_local;         /* locals numbered in creation order (a comprehension's
+                             * names leave `locals` when it ends; indices stay unique) */
 } fe;
 
 static long
@@ -342,7 +345,9 @@ const_node(fe *f, PyObject *ast_node, PyObject *value)
 /* Builtin functions by name, in jp_builtin order. */
 static const char *builtin_names[] = {"abs", "min", "max", "int", "float", "complex",
                                       "bool", "round", "pow", "divmod", "len", "print",
-                                      "range"};
+                                      "range", "",  /* B_PRANGE: jitprofile.prange, not a builtin */
+                                      "list", "zip", "enumerate", "reversed", "sorted", "sum",
+                                      "any", "all", "isinstance"};
 
 /* A Python value met as a global/closure/attribute, as an IR node. */
 static jp_node *
@@ -489,6 +494,15 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
         }
         PyErr_Clear();
     }
+    if ((id = jp_lib_function_lookup(value)) >= 0) {
+        n = new_node(f, E_CALLEE, ast_node);
+        if (n == NULL)
+            return NULL;
+        n->u.callee.kind = CALLEE_LIB;
+        n->u.callee.id = id;
+        n->u.callee.name = jp_arena_strdup(f->ir->arena, name);
+        return n;
+    }
     if ((id = jp_numpy_lookup(value)) >= 0) {
         n = new_node(f, E_CALLEE, ast_node);
         if (n == NULL)
@@ -538,6 +552,10 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
                 id = (int)i;
                 goto builtin_found;
             }
+        if (jp_builtin_hint(fname))
+            return jp_error_span(JpUnsupportedError, f->ir, span_of(f, ast_node).line, span_of(f, ast_node).col,
+                                 span_of(f, ast_node).end_line, span_of(f, ast_node).end_col, jp_builtin_hint(fname),
+                                 "builtin function '%s' is not supported in jit code", fname);
         return typing_error(f, ast_node, NULL,
                             "builtin function '%s' is not supported in jit code", fname);
     }
@@ -554,7 +572,8 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
     if (PyType_Check(value)) {
         static const struct { PyTypeObject *type; jp_builtin id; } types[] = {
             {&PyLong_Type, B_INT}, {&PyFloat_Type, B_FLOAT}, {&PyComplex_Type, B_COMPLEX},
-            {&PyBool_Type, B_BOOL}, {&PyRange_Type, B_RANGE}, {&PyZip_Type, B_ZIP},
+            {&PyBool_Type, B_BOOL}, {&PyRange_Type, B_RANGE}, {&PyList_Type, B_LIST},
+            {&PyZip_Type, B_ZIP}, {&PyEnum_Type, B_ENUMERATE}, {&PyReversed_Type, B_REVERSED},
         };
         for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
             if ((PyTypeObject *)value == types[i].type) {
@@ -613,6 +632,14 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
             return n;
         }
         Py_DECREF(desc);
+    }
+    if (PyType_Check(value) && PyDict_GetItemString(f->builtins, ((PyTypeObject *)value)->tp_name) == value
+        && jp_builtin_hint(((PyTypeObject *)value)->tp_name)) {
+        /* a builtin type jit code lacks: set, dict, tuple, str, map, filter ... */
+        span s = span_of(f, ast_node);
+        return jp_error_span(JpUnsupportedError, f->ir, s.line, s.col, s.end_line, s.end_col,
+                             jp_builtin_hint(((PyTypeObject *)value)->tp_name),
+                             "'%s' is not supported in jit code", ((PyTypeObject *)value)->tp_name);
     }
     {
         PyObject *tname = PyType_GetName(Py_TYPE(value));
@@ -835,6 +862,188 @@ normal:
     return NULL;
 }
 
+static jp_node *build_target(fe *f, PyObject *node);
+static jp_node *hidden_local(fe *f, PyObject *where, int *index);
+static jp_node *local_ref(fe *f, PyObject *where, int index);
+static int add_local(fe *f, PyObject *name);
+
+/* Bind the names a comprehension target assigns to fresh hidden locals (its
+ * own scope, as in Python 3); `saved` gets (name, previous index or None). */
+static int
+comp_scope(fe *f, PyObject *target, PyObject *saved)
+{
+    int k = kind_of(target);
+    if (k == A_Name) {
+        PyObject *id = get_attr(target, "id"), *old, *entry, *hname, *idx;
+        char buf[300];
+        if (id == NULL)
+            return -1;
+        old = PyDict_GetItemWithError(f->locals, id);
+        entry = PyTuple_Pack(2, id, old ? old : Py_None);
+        snprintf(buf, sizeof buf, "$c%d.%s", f->ir->nnodes, PyUnicode_AsUTF8(id));
+        hname = PyUnicode_FromString(buf);
+        if (entry == NULL || hname == NULL || PyList_Append(saved, entry) < 0 || add_local(f, hname) < 0
+            || (idx = PyDict_GetItemWithError(f->locals, hname)) == NULL
+            || PyDict_SetItem(f->locals, id, idx) < 0) {
+            Py_XDECREF(entry);
+            Py_XDECREF(hname);
+            Py_DECREF(id);
+            return -1;
+        }
+        Py_DECREF(entry);
+        Py_DECREF(hname);
+        Py_DECREF(id);
+        return 0;
+    }
+    if (k == A_Tuple || k == A_List) {
+        PyObject *elts = get_attr(target, "elts");
+        if (elts == NULL)
+            return -1;
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(elts); i++)
+            if (comp_scope(f, PyList_GET_ITEM(elts, i), saved) < 0) {
+                Py_DECREF(elts);
+                return -1;
+            }
+        Py_DECREF(elts);
+        return 0;
+    }
+    unsupported(f, target, "this comprehension target", "use names or tuples of names");
+    return -1;
+}
+
+static void
+comp_scope_end(fe *f, PyObject *saved)
+{
+    PyObject *exc = PyErr_Occurred() ? jp_take_exception() : NULL;
+    for (Py_ssize_t i = PyList_GET_SIZE(saved) - 1; i >= 0; i--) {
+        PyObject *e = PyList_GET_ITEM(saved, i);
+        if (PyTuple_GET_ITEM(e, 1) == Py_None)
+            PyDict_DelItem(f->locals, PyTuple_GET_ITEM(e, 0));
+        else
+            PyDict_SetItem(f->locals, PyTuple_GET_ITEM(e, 0), PyTuple_GET_ITEM(e, 1));
+    }
+    PyErr_Clear();
+    if (exc) {
+        PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
+        Py_DECREF(exc);
+    }
+}
+
+/* [elt for t1 in it1 if c1 for t2 in it2 ...]: `$l = []`, then the loops
+ * appending to $l, as an expression whose value is $l. */
+static jp_node *
+build_listcomp(fe *f, PyObject *node)
+{
+    PyObject *gens = get_attr(node, "generators"), *elt = get_attr(node, "elt"), *saved = PyList_New(0);
+    jp_node *n = NULL, *h, *init, *body = NULL, *call, *attr;
+    jp_node **loops = NULL;
+    int hidx, ok = 0;
+    Py_ssize_t ng;
+    if (gens == NULL || elt == NULL || saved == NULL)
+        goto done;
+    ng = PyList_GET_SIZE(gens);
+    if ((loops = calloc((size_t)ng, sizeof *loops)) == NULL)
+        goto done;
+    if ((n = new_node(f, E_LISTCOMP, node)) == NULL || (h = hidden_local(f, node, &hidx)) == NULL
+        || (init = new_node(f, S_ASSIGN, node)) == NULL || (init->u.assign.value = new_node(f, E_LIST, node)) == NULL)
+        goto done;
+    init->u.assign.target = h;
+    n->u.comp.local = hidx;
+    for (Py_ssize_t g = 0; g < ng; g++) {
+        PyObject *gen = PyList_GET_ITEM(gens, g), *t = get_attr(gen, "target"), *it = get_attr(gen, "iter");
+        PyObject *ifs = get_attr(gen, "ifs"), *isasync = get_attr(gen, "is_async");
+        jp_node *loop = new_node(f, S_FOR, gen);
+        int fail = !t || !it || !ifs || !isasync || !loop;
+        if (!fail && PyObject_IsTrue(isasync)) {
+            unsupported(f, gen, "async comprehension", NULL);
+            fail = 1;
+        }
+        /* the first iterable is evaluated in the enclosing scope */
+        if (!fail && (loop->u.loop.iter = build_expr(f, it)) == NULL)
+            fail = 1;
+        if (!fail && (comp_scope(f, t, saved) < 0 || (loop->u.loop.target = build_target(f, t)) == NULL))
+            fail = 1;
+        if (!fail) {
+            /* the conditions, as nested ifs inside this loop */
+            loop->u.loop.body.n = 0;
+            loops[g] = loop;
+            for (Py_ssize_t k = 0; k < PyList_GET_SIZE(ifs) && !fail; k++) {
+                jp_node *test = build_expr(f, PyList_GET_ITEM(ifs, k)), *cond;
+                if (test == NULL || (cond = new_node(f, S_IF, PyList_GET_ITEM(ifs, k))) == NULL) {
+                    fail = 1;
+                    break;
+                }
+                cond->u.cond.test = test;
+                /* chained below: loop -> if1 -> if2 ... */
+                loop->u.loop.orelse.n = 0;
+                if (loop->u.loop.body.n == 0) {
+                    loop->u.loop.body.n = 1;
+                    loop->u.loop.body.stmts = alloc_array(f, 1, sizeof(jp_node *));
+                    if (loop->u.loop.body.stmts == NULL) {
+                        fail = 1;
+                        break;
+                    }
+                    loop->u.loop.body.stmts[0] = cond;
+                } else {
+                    jp_node *last = loop->u.loop.body.stmts[0];
+                    while (last->u.cond.body.n)
+                        last = last->u.cond.body.stmts[0];
+                    last->u.cond.body.n = 1;
+                    last->u.cond.body.stmts = alloc_array(f, 1, sizeof(jp_node *));
+                    if (last->u.cond.body.stmts == NULL) {
+                        fail = 1;
+                        break;
+                    }
+                    last->u.cond.body.stmts[0] = cond;
+                }
+            }
+        }
+        Py_XDECREF(t);
+        Py_XDECREF(it);
+        Py_XDECREF(ifs);
+        Py_XDECREF(isasync);
+        if (fail)
+            goto done;
+    }
+    /* $l.append(elt) */
+    if ((body = new_node(f, S_EXPR, node)) == NULL || (call = new_node(f, E_CALL, elt)) == NULL
+        || (attr = new_node(f, E_ATTR, elt)) == NULL || (attr->u.attr.value = local_ref(f, node, hidx)) == NULL
+        || (call->u.call.args = alloc_array(f, 1, sizeof(jp_node *))) == NULL
+        || (call->u.call.args[0] = build_expr(f, elt)) == NULL)
+        goto done;
+    attr->u.attr.name = "append";
+    call->u.call.func = attr;
+    call->u.call.nargs = 1;
+    body->u.expr.value = call;
+    /* innermost first: each loop's innermost if (or the loop) holds the next */
+    for (Py_ssize_t g = ng - 1; g >= 0; g--) {
+        jp_node *loop = loops[g], **slot_owner;
+        jp_block *blk = &loop->u.loop.body;
+        while (blk->n)
+            blk = &blk->stmts[0]->u.cond.body;
+        (void)slot_owner;
+        blk->n = 1;
+        if ((blk->stmts = alloc_array(f, 1, sizeof(jp_node *))) == NULL)
+            goto done;
+        blk->stmts[0] = body;
+        body = loop;
+    }
+    n->u.comp.body.n = 2;
+    if ((n->u.comp.body.stmts = alloc_array(f, 2, sizeof(jp_node *))) == NULL)
+        goto done;
+    n->u.comp.body.stmts[0] = init;
+    n->u.comp.body.stmts[1] = body;
+    ok = 1;
+done:
+    if (saved)
+        comp_scope_end(f, saved);
+    free(loops);
+    Py_XDECREF(gens);
+    Py_XDECREF(elt);
+    Py_XDECREF(saved);
+    return ok ? n : NULL;
+}
+
 static jp_node *
 build_expr_inner(fe *f, PyObject *node, int k)
 {
@@ -988,6 +1197,20 @@ build_expr_inner(fe *f, PyObject *node, int k)
         }
         break;
     }
+    case A_List:
+        if ((a = get_attr(node, "elts")) == NULL || (n = new_node(f, E_LIST, node)) == NULL)
+            break;
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(a); i++)
+            if (kind_of(PyList_GET_ITEM(a, i)) == A_Starred) {
+                n = unsupported(f, PyList_GET_ITEM(a, i), "starred expression in a list", NULL);
+                goto done;
+            }
+        if (build_list(f, a, &n->u.tuple.n, &n->u.tuple.elts) < 0)
+            n = NULL;
+        break;
+    case A_ListComp:
+    case A_GeneratorExp:    /* materialised as a list: sum(x*x for x in a) */
+        return build_listcomp(f, node);
     case A_Tuple:
         if ((a = get_attr(node, "elts")) == NULL || (n = new_node(f, E_TUPLE, node)) == NULL)
             break;
@@ -1184,6 +1407,225 @@ done:
     return n;
 }
 
+/* ---- assignment forms ------------------------------------------------------
+ * `X[i], X[j] = X[j], X[i]`, `a = b = v`, `a, *b = t` and nested targets
+ * become a block (an `if True:` the types decide at compile time) of plain
+ * statements through hidden locals named `$u<n>`: the right side is
+ * evaluated once, completely, then every target is stored left to right,
+ * as Python does. */
+
+static int add_local(fe *f, PyObject *name);
+
+/* Whether a tuple/list target holds a subscript, an attribute or a star. */
+static int
+target_needs_block(PyObject *node)
+{
+    int k = kind_of(node), r = 0;
+    PyObject *elts;
+    if (k == A_Subscript || k == A_Attribute || k == A_Starred)
+        return 1;
+    if (k != A_Tuple && k != A_List)
+        return 0;
+    if ((elts = get_attr(node, "elts")) == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(elts) && !r; i++)
+        r = target_needs_block(PyList_GET_ITEM(elts, i));
+    Py_DECREF(elts);
+    return r;
+}
+
+static jp_node *
+hidden_local(fe *f, PyObject *where, int *index)
+{
+    char name[32];
+    PyObject *key, *v;
+    jp_node *n;
+    snprintf(name, sizeof name, "$u%d", f->ir->nnodes);
+    if ((key = PyUnicode_FromString(name)) == NULL || add_local(f, key) < 0) {
+        Py_XDECREF(key);
+        return NULL;
+    }
+    v = PyDict_GetItemWithError(f->locals, key);
+    Py_DECREF(key);
+    if (v == NULL || (n = new_node(f, E_LOCAL, where)) == NULL)
+        return NULL;
+    n->u.local.index = *index = (int)PyLong_AsLong(v);
+    return n;
+}
+
+static jp_node *
+local_ref(fe *f, PyObject *where, int index)
+{
+    jp_node *n = new_node(f, E_LOCAL, where);
+    if (n)
+        n->u.local.index = index;
+    return n;
+}
+
+static jp_node *
+int_const(fe *f, PyObject *where, long long v)
+{
+    jp_node *n = new_node(f, E_CONST, where);
+    if (n) {
+        n->u.cnst.type = jp_type_int(64, 1);
+        n->u.cnst.v.i = v;
+    }
+    return n;
+}
+
+/* `if True:` around stmts: typing decides the branch, nothing is tested. */
+static jp_node *
+block_stmt(fe *f, PyObject *where, int n, jp_node **stmts)
+{
+    jp_node *s = new_node(f, S_IF, where), *t = new_node(f, E_CONST, where);
+    if (s == NULL || t == NULL)
+        return NULL;
+    t->u.cnst.type = jp_type_bool();
+    t->u.cnst.v.i = 1;
+    s->u.cond.test = t;
+    s->u.cond.body.n = n;
+    s->u.cond.body.stmts = stmts;
+    return s;
+}
+
+/* One statement storing `value` (already built) into the AST target. */
+static jp_node *
+assign_stmt(fe *f, PyObject *where, PyObject *target, jp_node *value)
+{
+    int k = kind_of(target);
+    jp_node *s;
+    if (k == A_Starred)
+        return unsupported(f, target, "a starred target outside a tuple target", NULL);
+    if ((k == A_Tuple || k == A_List) && target_needs_block(target)) {
+        PyObject *elts = get_attr(target, "elts");
+        Py_ssize_t n, star = -1;
+        jp_node **stmts;
+        int *hidden;
+        if (elts == NULL)
+            return NULL;
+        n = PyList_GET_SIZE(elts);
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (kind_of(PyList_GET_ITEM(elts, i)) == A_Starred) {
+                if (star >= 0) {
+                    Py_DECREF(elts);
+                    return unsupported(f, PyList_GET_ITEM(elts, i),
+                                       "two starred expressions in one target", NULL);
+                }
+                star = i;
+            }
+        stmts = alloc_array(f, (size_t)n + 1, sizeof(jp_node *));
+        hidden = alloc_array(f, (size_t)n + 1, sizeof(int));
+        if (stmts == NULL || hidden == NULL) {
+            Py_DECREF(elts);
+            return NULL;
+        }
+        if (star < 0) {
+            /* (h0, h1, ...) = value: the tuple arity is checked as usual */
+            jp_node *tup = new_node(f, E_TUPLE, target);
+            if (tup == NULL || (tup->u.tuple.elts = alloc_array(f, (size_t)n, sizeof(jp_node *))) == NULL) {
+                Py_DECREF(elts);
+                return NULL;
+            }
+            tup->u.tuple.n = (int)n;
+            for (Py_ssize_t i = 0; i < n; i++)
+                if ((tup->u.tuple.elts[i] = hidden_local(f, PyList_GET_ITEM(elts, i), &hidden[i])) == NULL) {
+                    Py_DECREF(elts);
+                    return NULL;
+                }
+            if ((stmts[0] = new_node(f, S_ASSIGN, where)) == NULL) {
+                Py_DECREF(elts);
+                return NULL;
+            }
+            stmts[0]->u.assign.target = tup;
+            stmts[0]->u.assign.value = value;
+        } else {
+            /* h = value; a = h[0]; b = h[1:-1]; c = h[-1] (a tuple slice) */
+            jp_node *h = hidden_local(f, target, &hidden[0]);
+            if (h == NULL || (stmts[0] = new_node(f, S_ASSIGN, where)) == NULL) {
+                Py_DECREF(elts);
+                return NULL;
+            }
+            stmts[0]->u.assign.target = h;
+            stmts[0]->u.assign.value = value;
+        }
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *elt = PyList_GET_ITEM(elts, i);
+            jp_node *v;
+            if (star < 0) {
+                v = local_ref(f, elt, hidden[i]);
+            } else {
+                jp_node *ix;
+                v = new_node(f, E_SUBSCRIPT, elt);
+                if (v == NULL || (v->u.subscript.value = local_ref(f, elt, hidden[0])) == NULL) {
+                    Py_DECREF(elts);
+                    return NULL;
+                }
+                if (i == star) {
+                    ix = new_node(f, E_SLICE, elt);
+                    if (ix && (ix->u.slice.lower = int_const(f, elt, (long long)star)) == NULL)
+                        ix = NULL;
+                    if (ix && i + 1 < n && (ix->u.slice.upper = int_const(f, elt, (long long)(i + 1 - n))) == NULL)
+                        ix = NULL;
+                    /* the Starred node's value: a borrowed-for-now reference
+                     * (the Starred node in `elts` keeps it alive) */
+                    elt = get_attr(elt, "value");
+                    if (elt == NULL) {
+                        Py_DECREF(elts);
+                        return NULL;
+                    }
+                    Py_DECREF(elt);
+                } else {
+                    ix = int_const(f, elt, i < star ? (long long)i : (long long)(i - n));
+                }
+                if ((v->u.subscript.index = ix) == NULL) {
+                    Py_DECREF(elts);
+                    return NULL;
+                }
+            }
+            if ((stmts[i + 1] = assign_stmt(f, where, elt, v)) == NULL) {
+                Py_DECREF(elts);
+                return NULL;
+            }
+        }
+        Py_DECREF(elts);
+        return block_stmt(f, where, (int)n + 1, stmts);
+    }
+    if ((s = new_node(f, S_ASSIGN, where)) == NULL)
+        return NULL;
+    s->u.assign.value = value;
+    if ((s->u.assign.target = build_target(f, target)) == NULL)
+        return NULL;
+    if (s->u.assign.target->kind == E_SUBSCRIPT || s->u.assign.target->kind == E_ATTR) {
+        jp_node *t = s->u.assign.target;
+        s->kind = S_SETITEM;
+        s->u.augassign.target = t;
+        s->u.augassign.value = value;
+    }
+    return s;
+}
+
+/* `a = b = value`: value once into a hidden local, then each target. */
+static jp_node *
+chained_assign(fe *f, PyObject *node, PyObject *targets, jp_node *value)
+{
+    Py_ssize_t nt = PyList_GET_SIZE(targets);
+    jp_node **stmts = alloc_array(f, (size_t)nt + 1, sizeof(jp_node *)), *h;
+    int hidx;
+    if (stmts == NULL || (h = hidden_local(f, node, &hidx)) == NULL
+        || (stmts[0] = new_node(f, S_ASSIGN, node)) == NULL)
+        return NULL;
+    stmts[0]->u.assign.target = h;
+    stmts[0]->u.assign.value = value;
+    for (Py_ssize_t j = 0; j < nt; j++) {
+        jp_node *r = local_ref(f, node, hidx);
+        if (r == NULL || (stmts[j + 1] = assign_stmt(f, node, PyList_GET_ITEM(targets, j), r)) == NULL)
+            return NULL;
+    }
+    return block_stmt(f, node, (int)nt + 1, stmts);
+}
+
 static jp_node *
 build_stmt(fe *f, PyObject *node)
 {
@@ -1208,8 +1650,10 @@ build_stmt(fe *f, PyObject *node)
         if ((a = get_attr(node, "targets")) == NULL || (b = get_attr(node, "value")) == NULL)
             break;
         nt = PyList_GET_SIZE(a);
-        if (nt != 1) {
-            n = unsupported(f, node, "chained assignment (a = b = ...)", "assign each name separately");
+        if (nt != 1 || target_needs_block(PyList_GET_ITEM(a, 0))) {
+            jp_node *v = build_expr(f, b);
+            n = v == NULL ? NULL : nt != 1 ? chained_assign(f, node, a, v)
+                                           : assign_stmt(f, node, PyList_GET_ITEM(a, 0), v);
             break;
         }
         if ((n = new_node(f, S_ASSIGN, node)) == NULL)
@@ -1367,7 +1811,7 @@ node_like(fe *f, jp_node_kind kind, jp_node *where)
 
 /* A reference to hidden local `index`, or (index < 0) a new hidden local. */
 static jp_node *
-hidden_local(fe *f, jp_node *where, int index)
+unpack_local(fe *f, jp_node *where, int index)
 {
     jp_node *n = node_like(f, E_LOCAL, where);
     if (n == NULL)
@@ -1435,10 +1879,10 @@ split_loop_target(fe *f, jp_node *loop)
     int cap = 0;
     if (!has_item_target(target))
         return 0;
-    if ((h = hidden_local(f, target, -1)) == NULL)
+    if ((h = unpack_local(f, target, -1)) == NULL)
         return -1;
     loop->u.loop.target = h;
-    if ((h = hidden_local(f, target, h->u.local.index)) == NULL || append_assign(f, target, h, loop, &body, &cap) < 0)
+    if ((h = unpack_local(f, target, h->u.local.index)) == NULL || append_assign(f, target, h, loop, &body, &cap) < 0)
         return -1;
     for (int i = 0; i < loop->u.loop.body.n; i++)
         if (push_stmt(f, &body, &cap, loop->u.loop.body.stmts[i]) < 0)
@@ -1457,7 +1901,7 @@ split_unpack(fe *f, jp_node *target, jp_node *value, jp_node *where, jp_block *o
         return -1;
     hidden->u.tuple.n = n;
     for (int i = 0; i < n; i++)
-        if ((hidden->u.tuple.elts[i] = hidden_local(f, target->u.tuple.elts[i], -1)) == NULL)
+        if ((hidden->u.tuple.elts[i] = unpack_local(f, target->u.tuple.elts[i], -1)) == NULL)
             return -1;
     first->u.assign.target = hidden;
     first->u.assign.value = value;
@@ -1465,7 +1909,7 @@ split_unpack(fe *f, jp_node *target, jp_node *value, jp_node *where, jp_block *o
         return -1;
     for (int i = 0; i < n; i++) {
         jp_node *elt = target->u.tuple.elts[i];
-        jp_node *h = hidden_local(f, elt, hidden->u.tuple.elts[i]->u.local.index);
+        jp_node *h = unpack_local(f, elt, hidden->u.tuple.elts[i]->u.local.index);
         if (h == NULL || append_assign(f, elt, h, where, out, cap) < 0)
             return -1;
     }
@@ -1508,6 +1952,12 @@ collect_target(fe *f, PyObject *node)
         PyObject *id = get_attr(node, "id");
         int rc = id ? add_local(f, id) : -1;
         Py_XDECREF(id);
+        return rc;
+    }
+    if (k == A_Starred) {
+        PyObject *v = get_attr(node, "value");
+        int rc = v ? collect_target(f, v) : -1;
+        Py_XDECREF(v);
         return rc;
     }
     if (k == A_Tuple || k == A_List) {
@@ -1574,11 +2024,13 @@ add_local(fe *f, PyObject *name)
         return 0;
     if (PyErr_Occurred())
         return -1;
-    idx = PyLong_FromSsize_t(PyDict_GET_SIZE(f->locals));
+    idx = PyLong_FromLong(f->next_local);
     if (idx == NULL)
         return -1;
     rc = PyDict_SetItem(f->locals, name, idx);
     Py_DECREF(idx);
+    if (rc == 0)
+        f->next_local++;
     return rc;
 }
 
@@ -1703,7 +2155,7 @@ jp_frontend_build(PyObject *dispatcher, PyObject *pyfunc, PyObject *source)
     if (build_block(&f, body, &ir->body) < 0)
         goto fail;
 
-    ir->nlocals = (int)PyDict_GET_SIZE(f.locals);
+    ir->nlocals = f.next_local;
     ir->local_names = alloc_array(&f, (size_t)ir->nlocals, sizeof(char *));
     if (ir->local_names == NULL)
         goto fail;

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "jit/infer.h"
+#include "jit/resolve.h"
 #include "jit/pycompat.h"
 
 #define UNKNOWN(t) ((t)->kind == JP_UNKNOWN)
@@ -149,7 +150,7 @@ jp_binop_type(jp_binop op, jp_type *a, jp_type *b, jp_node *right)
 static int
 truthy_ok(jp_type *t)
 {
-    return jp_is_number(t) || t->kind == JP_TUPLE || t->kind == JP_NONE;
+    return jp_is_number(t) || t->kind == JP_TUPLE || t->kind == JP_NONE || t->kind == JP_LIST;
 }
 /* (arrays: "the truth value of an array is ambiguous", as NumPy says) */
 
@@ -168,6 +169,8 @@ comparable(jp_cmpop op, jp_type *a, jp_type *b)
     if (op == CMP_IS || op == CMP_ISNOT)
         return 1;
     if (op == CMP_IN || op == CMP_NOTIN) {
+        if (b->kind == JP_LIST)
+            return b->dtype->kind == JP_UNKNOWN || comparable(CMP_EQ, a, b->dtype);
         if (b->kind != JP_TUPLE)
             return 0;
         for (int i = 0; i < b->n; i++)
@@ -192,6 +195,9 @@ comparable(jp_cmpop op, jp_type *a, jp_type *b)
     }
     if (a->kind == JP_NONE && b->kind == JP_NONE)
         return op == CMP_EQ || op == CMP_NE;
+    if (a->kind == JP_LIST && b->kind == JP_LIST)    /* item by item (lower_list.c) */
+        return (op == CMP_EQ || op == CMP_NE)
+               && (UNKNOWN(a->dtype) || UNKNOWN(b->dtype) || comparable(CMP_EQ, a->dtype, b->dtype));
     return op == CMP_EQ || op == CMP_NE;    /* different kinds: constant result */
 }
 
@@ -238,6 +244,20 @@ need_number(ictx *c, jp_node *arg, jp_type *t, const char *fname, int allow_comp
                        "%s() does not accept an argument of type %s", fname, t->name);
 }
 
+static int
+printable(jp_type *t)
+{
+    if (t->kind == JP_TUPLE) {
+        for (int i = 0; i < t->n; i++)
+            if (!printable(t->elems[i]))
+                return 0;
+        return 1;
+    }
+    if (t->kind == JP_LIST)
+        return printable(t->dtype);
+    return jp_is_number(t) || t->kind == JP_NONE;
+}
+
 static jp_type *
 type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
 {
@@ -247,9 +267,6 @@ type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
 
     if (nargs > 64)
         return jp_error_at(JpTypingError, c->ir, n, NULL, "too many arguments");
-    if (id == B_ZIP)        /* typed in infer_iter.c as a for-loop iterable */
-        return jp_error_at(JpTypingError, c->ir, n, "loop over it: for x, y in zip(a, b)",
-                           "zip() is supported only as the iterable of a for loop in jit code");
     if (id == B_PRINT) {
         for (int i = 0; i < nargs; i++) {
             jp_node *a = n->u.call.args[i];
@@ -257,7 +274,7 @@ type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
                 continue;
             if ((t = jp_ioperand(c, a)) == NULL)
                 return NULL;
-            if (!UNKNOWN(t) && !jp_is_number(t) && t->kind != JP_NONE && t->kind != JP_TUPLE)
+            if (!UNKNOWN(t) && !printable(t))
                 return jp_error_at(JpTypingError, c->ir, a, NULL,
                                    "print() of a %s is not supported", t->name);
         }
@@ -265,6 +282,17 @@ type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
             return jp_error_at(JpTypingError, c->ir, n, NULL,
                                "print() keyword arguments are not supported in jit code");
         return jp_type_none();
+    }
+    if (id >= B_LIST)
+        return jp_infer_iter_builtin(c, n, id);    /* lib_iter.c */
+    if ((id == B_MIN || id == B_MAX) && nargs == 1 && n->u.call.nkw == 0) {
+        jp_node *a0 = n->u.call.args[0];
+        if (jp_is_iter_call(a0))
+            return jp_infer_iter_builtin(c, n, id);
+        if ((t = jp_ioperand(c, a0)) == NULL)
+            return NULL;
+        if (t->kind == JP_LIST || t->kind == JP_RANGE || t->kind == JP_ARRAY)
+            return jp_infer_iter_builtin(c, n, id);
     }
     for (int i = 0; i < nargs; i++)
         if (n->u.call.args[i]->kind == E_STR)
@@ -377,7 +405,7 @@ type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
                 return jp_error_at(JpTypingError, c->ir, n, NULL, "len() of a 0-d array");
             return jp_type_int(64, 1);
         }
-        if (at[0]->kind != JP_TUPLE)
+        if (at[0]->kind != JP_TUPLE && at[0]->kind != JP_LIST)
             return jp_error_at(JpTypingError, c->ir, n, NULL,
                                "len() of a %s is not supported", at[0]->name);
         return jp_type_int(64, 1);
@@ -790,6 +818,8 @@ type_method_call(ictx *c, jp_node *n)
         return jp_infer_method(c, n, recv);
     if (recv->kind == JP_CLASS)
         return type_class_method(c, n, recv);
+    if (recv->kind == JP_LIST)
+        return jp_infer_list_method(c, n, recv);      /* lib_list.c */
     if (strcmp(attr->u.attr.name, "conjugate") == 0 && jp_is_number(recv)) {
         if (!call_arity(c, n, "conjugate", 0, 0))
             return NULL;
@@ -843,6 +873,8 @@ type_call(ictx *c, jp_node *n)
         return type_class_call(c, n);
     case CALLEE_CUDA:
         return jp_infer_cuda_call(c, n);
+    case CALLEE_LIB:
+        return jp_infer_lib_call(c, n);
     case CALLEE_EXCEPTION:
     default:
         return jp_error_at(JpTypingError, c->ir, n, "use it in a raise statement",
@@ -867,8 +899,12 @@ type_subscript(ictx *c, jp_node *n)
         return jp_type_unknown();
     if (v->kind == JP_ARRAY || v->kind == JP_RECORD_REF)
         return jp_infer_subscript(c, n, v);
+    if (v->kind == JP_LIST)
+        return jp_infer_list_subscript(c, n, v);
     if (v->kind != JP_TUPLE)
         return jp_error_at(JpTypingError, c->ir, n, NULL, "a %s cannot be indexed in jit code", v->name);
+    if (n->u.subscript.index->kind == E_SLICE)
+        return jp_infer_tuple_slice(c, n, v);
     if (!is_intlike(i))
         return jp_error_at(JpTypingError, c->ir, n->u.subscript.index, NULL,
                            "tuple indices must be integers, not %s", i->name);
@@ -918,6 +954,8 @@ type_expr_inner(ictx *c, jp_node *n)
             return jp_type_unknown();
         if (jp_is_array(a) || jp_is_array(b))
             return jp_infer_array_binop(c, n, n->u.binop.op, a, b);
+        if (a->kind == JP_LIST || b->kind == JP_LIST)
+            return jp_infer_list_binop(c, n, n->u.binop.op, a, b);
         if ((t = jp_binop_type(n->u.binop.op, a, b, n->u.binop.right)) == NULL) {
             if (n->u.binop.op == OP_MATMUL)
                 return jp_error_at(JpTypingError, c->ir, n, NULL,
@@ -1011,6 +1049,10 @@ type_expr_inner(ictx *c, jp_node *n)
     }
     case E_SUBSCRIPT:
         return type_subscript(c, n);
+    case E_LIST:
+        return jp_infer_list_literal(c, n);
+    case E_LISTCOMP:
+        return jp_infer_listcomp(c, n);
     case E_SLICE: {
         jp_node *parts[3] = {n->u.slice.lower, n->u.slice.upper, n->u.slice.step};
         for (int i = 0; i < 3; i++) {
@@ -1169,7 +1211,10 @@ type_stmt(ictx *c, jp_node *s)
     case S_ASSIGN:
         if ((t = jp_ioperand(c, s->u.assign.value)) == NULL)
             return -1;
-        return assign_target(c, s->u.assign.target, t, s);
+        if (assign_target(c, s->u.assign.target, t, s) < 0)
+            return -1;
+        jp_infer_list_refine_literal(c, s);
+        return 0;
     case S_SETITEM:
         return jp_infer_setitem(c, s);
     case S_AUGASSIGN: {
@@ -1178,6 +1223,23 @@ type_stmt(ictx *c, jp_node *s)
             return -1;
         if (UNKNOWN(a) || UNKNOWN(b))
             return 0;
+        if (a->kind == JP_LIST && s->u.augassign.target->kind == E_LOCAL) {
+            /* l += iterable extends l in place, as CPython */
+            jp_type *et;
+            if (s->u.augassign.op != OP_ADD) {
+                jp_error_at(JpUnsupportedError, c->ir, s, "use l = l * n", "this in-place operator on a list is not supported");
+                return -1;
+            }
+            if ((et = jp_iter_item(c, s->u.augassign.value)) == NULL)
+                return -1;
+            jp_irecord(c, s, a);
+            if (!UNKNOWN(et) && !UNKNOWN(a->dtype) && !jp_type_can_convert(et, a->dtype)
+                && !(et->kind == JP_INT && a->dtype->kind == JP_INT)) {
+                jp_error_at(JpTypingError, c->ir, s, NULL, "cannot extend a %s with %s items", a->name, et->name);
+                return -1;
+            }
+            return 0;
+        }
         if (jp_is_array(a) || jp_is_array(b))
             t = jp_infer_array_binop(c, s, s->u.augassign.op, a, b);
         else if ((t = jp_binop_type(s->u.augassign.op, a, b, s->u.augassign.value)) == NULL) {
@@ -1235,15 +1297,25 @@ type_stmt(ictx *c, jp_node *s)
             return -1;
         {
             int handled = 0;
-            t = jp_infer_iterator(c, it, &handled);     /* infer_iter.c */
+            t = jp_infer_iterator(c, it, &handled);     /* infer_iter.c: a.flat, np.nd*, zip of arrays */
             if (handled && t == NULL)
                 return -1;
+            if (!handled && jp_is_iter_call(it)) {      /* zip / enumerate / reversed of sources (lib_iter.c) */
+                jp_type *elem;
+                if (jp_infer_iter_for(c, s, &elem) < 0)
+                    return -1;
+                if (!UNKNOWN(elem) && assign_target(c, s->u.loop.target, elem, s) < 0)
+                    return -1;
+                if (type_block(c, &s->u.loop.body) < 0 || type_block(c, &s->u.loop.orelse) < 0)
+                    return -1;
+                return 0;
+            }
             if (!handled && (t = jp_ioperand(c, it)) == NULL)
                 return -1;
         }
         if (!UNKNOWN(t)) {
             jp_type *elem;
-            if (t->kind == JP_ITER) {
+            if (t->kind == JP_ITER || t->kind == JP_LIST) {
                 elem = t->dtype;
             } else if (t->kind == JP_RANGE) {
                 elem = jp_type_int(64, 1);
@@ -1282,6 +1354,12 @@ type_stmt(ictx *c, jp_node *s)
     default:
         return 0;
     }
+}
+
+int
+jp_infer_stmt(ictx *c, jp_node *s)
+{
+    return type_stmt(c, s);
 }
 
 static int

@@ -45,3 +45,6 @@ jp_type *jp_np_promote(jp_type *a, jp_type *b);
 jp_type *jp_infer_dtype_arg(ictx *c, jp_node *n);
 
 #endif
+
+/* tuple slices with constant bounds (lib_tuple.c) */
+jp_type *jp_infer_tuple_slice(ictx *c, jp_node *n, jp_type *v);

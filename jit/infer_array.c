@@ -3,6 +3,7 @@
  * broadcasting, the NumPy functions of numpy_funcs.h, and item assignment
  * (including the compile-time rejection of writes to read-only arrays). */
 #include "jit/infer.h"
+#include "jit/resolve.h"
 #include "jit/errors.h"
 #include "jit/numpy_funcs.h"
 
@@ -876,6 +877,8 @@ jp_infer_setitem(ictx *c, jp_node *s)
             jp_error_at(JpTypingError, c->ir, target, NULL, "tuples are immutable: cannot assign to an item");
             return -1;
         }
+        if (base->kind == JP_LIST)
+            return jp_infer_list_setitem(c, s, base, vt);      /* lib_list.c */
         if (base->kind != JP_ARRAY && base->kind != JP_RECORD_REF) {
             jp_error_at(JpTypingError, c->ir, target, NULL, "a %s does not support item assignment", base->name);
             return -1;

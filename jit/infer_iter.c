@@ -6,6 +6,7 @@
 #include "jit/errors.h"
 #include "jit/iter.h"
 #include "jit/numpy_funcs.h"
+#include "jit/resolve.h"
 
 #include <string.h>
 
@@ -52,8 +53,17 @@ type_flat(ictx *c, jp_node *it, int *handled)
     return iter(IT_FLAT, 1, &t, scalar_of(t->dtype));
 }
 
+/* zip() whose operands are all arrays, ranges or a.flat is a counted
+ * iterator here; any other operand (a list, a tuple, enumerate(...)) leaves
+ * the whole zip to the indexable sources of lib_iter.c (*handled = 0). */
+static int
+zip_declines(jp_type *t)
+{
+    return !(t->kind == JP_RANGE || t->kind == JP_ARRAY || (t->kind == JP_ITER && t->bits == IT_FLAT));
+}
+
 static jp_type *
-type_zip(ictx *c, jp_node *it)
+type_zip(ictx *c, jp_node *it, int *handled)
 {
     jp_type *ops[16], *elems[16];
     int n = it->u.call.nargs;
@@ -63,12 +73,21 @@ type_zip(ictx *c, jp_node *it)
         return jp_error_at(JpTypingError, c->ir, it, NULL, "zip() of 1 to 16 iterables in jit code");
     for (int i = 0; i < n; i++) {
         jp_node *a = it->u.call.args[i];
-        int handled = 0;
-        jp_type *t = jp_infer_iterator(c, a, &handled);
-        if (!handled)
+        int inner = 0;
+        jp_type *t;
+        if (jp_is_iter_call(a)) {           /* zip(enumerate(x), ...): lib_iter.c's */
+            *handled = 0;
+            return NULL;
+        }
+        t = jp_infer_iterator(c, a, &inner);
+        if (!inner)
             t = jp_ioperand(c, a);
         if (t == NULL || UNKNOWN(t))
             return t;
+        if (zip_declines(t)) {
+            *handled = 0;
+            return NULL;
+        }
         if ((elems[i] = zip_element(c, a, t)) == NULL)
             return NULL;
         ops[i] = t;
@@ -172,7 +191,7 @@ jp_infer_iterator(ictx *c, jp_node *it, int *handled)
         t = type_flat(c, it, handled);
     } else if (it->kind == E_CALL && it->u.call.func->kind == E_CALLEE
                && it->u.call.func->u.callee.kind == CALLEE_BUILTIN && it->u.call.func->u.callee.id == B_ZIP) {
-        t = type_zip(c, it);
+        t = type_zip(c, it, handled);
     } else if (it->kind == E_CALL && it->u.call.func->kind == E_CALLEE
                && it->u.call.func->u.callee.kind == CALLEE_NUMPY
                && jp_np_table[it->u.call.func->u.callee.id].kind == NPK_ITER) {

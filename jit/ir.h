@@ -19,6 +19,8 @@ typedef enum jp_node_kind {
     S_ASSIGN, S_AUGASSIGN, S_EXPR, S_RETURN, S_IF, S_WHILE, S_FOR, S_BREAK,
     S_CONTINUE, S_RAISE, S_ASSERT, S_PASS,
     S_SETITEM,          /* target[index] = value, record.field = value */
+    E_LIST,             /* [a, b, c] (u.tuple) */
+    E_LISTCOMP,         /* [elt for x in it if c]: u.comp, a hidden local filled by a loop */
 } jp_node_kind;
 
 typedef enum jp_binop {
@@ -45,13 +47,14 @@ typedef enum jp_callee_kind {
     CALLEE_CFUNC,       /* obj: (address, return type, argument types) of a C function */
     CALLEE_CLASS,       /* obj: a @jitclass class (calling it constructs an instance) */
     CALLEE_CUDA,        /* name: a CUDA intrinsic ("sreg:tid.x", "grid", "atomic.add", ...) */
+    CALLEE_LIB,         /* id: index into the resolver's function table (lib_np_array.c) */
 } jp_callee_kind;
 
 typedef enum jp_builtin {
     B_ABS, B_MIN, B_MAX, B_INT, B_FLOAT, B_COMPLEX, B_BOOL, B_ROUND, B_POW,
     B_DIVMOD, B_LEN, B_PRINT, B_RANGE,
     B_PRANGE,           /* jitprofile.prange: range, run in parallel under parallel=True */
-    B_ZIP,              /* zip(...): only as a for-loop iterable (jit/iter.h) */
+    B_LIST, B_ZIP, B_ENUMERATE, B_REVERSED, B_SORTED, B_SUM, B_ANY, B_ALL, B_ISINSTANCE,
 } jp_builtin;
 
 typedef struct jp_node jp_node;
@@ -100,6 +103,7 @@ struct jp_node {
         struct { jp_node *target, *iter; jp_block body, orelse; } loop;
         struct { PyObject *cls; const char *msg; int has_msg; } raise;
         struct { jp_node *test; const char *msg; } assert_;
+        struct { jp_block body; int local; } comp;  /* E_LISTCOMP: `$l = []`, the loop; $l */
     } u;
 };
 

@@ -2,6 +2,7 @@
  * owns the lazy import of NumPy's C API: `import jitprofile` does not
  * import NumPy; the API is loaded once NumPy is in use. */
 #define JP_IMPORT_NUMPY
+#include "jit/nrt.h"
 #include "jit/numpy_api.h"
 
 int

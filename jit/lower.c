@@ -9,6 +9,7 @@
  */
 #include "jit/lower.h"
 #include "jit/errors.h"
+#include "jit/resolve.h"
 
 #include <string.h>
 
@@ -51,6 +52,7 @@ jp_llvm_type(LLVMContextRef ctx, jp_type *t)
         break;
     }
     case JP_RECORD_REF:
+    case JP_LIST:
     case JP_CLASS: r = LLVMPointerTypeInContext(ctx, 0); break;
     default: r = LLVMInt8TypeInContext(ctx); break;   /* none, function, dtype, slice */
     }
@@ -288,6 +290,8 @@ jp_cast(lctx *c, LLVMValueRef v, jp_type *from, jp_type *to)
         return v;
     if (from->kind == JP_ARRAY && to->kind == JP_ARRAY && from->ndim == to->ndim)
         return v;       /* another layout or readonly flag: the same value */
+    if (from->kind == JP_LIST && to->kind == JP_LIST)
+        return v;       /* reflected or not, or an empty literal's list: one pointer */
     tt = jp_llvm_type(c->ctx, to);
     if (to->kind == JP_BOOL)
         return jp_truth(c, v, from);
@@ -353,6 +357,8 @@ jp_truth(lctx *c, LLVMValueRef v, jp_type *t)
     }
     case JP_TUPLE:
         return LLVMConstInt(i1, t->n > 0, 0);
+    case JP_LIST:
+        return LLVMBuildICmp(c->b, LLVMIntNE, jp_list_len(c, v), jp_const_i64(c, 0), "");
     default:
         return LLVMConstInt(i1, 0, 0);
     }
@@ -591,6 +597,8 @@ lower_call(lctx *c, jp_node *n)
         return jp_lower_array_method(c, n);
     if (f->kind == E_ATTR && jp_node_type(c, f->u.attr.value)->kind == JP_CLASS)
         return jp_lower_instance_call(c, n, jp_lower_expr(c, f->u.attr.value));
+    if (f->kind == E_ATTR && jp_node_type(c, f->u.attr.value)->kind == JP_LIST)
+        return jp_lower_list_method(c, n);
     if (f->kind == E_ATTR) {        /* x.conjugate() */
         jp_type *t = jp_node_type(c, f->u.attr.value);
         LLVMValueRef v = jp_lower_expr(c, f->u.attr.value);
@@ -618,6 +626,7 @@ lower_call(lctx *c, jp_node *n)
     case CALLEE_CFUNC: return lower_cfunc_call(c, n);
     case CALLEE_CLASS: return jp_lower_class_new(c, n);
     case CALLEE_CUDA: return jp_lower_cuda_call(c, n);
+    case CALLEE_LIB: return jp_lower_lib_call(c, n);
     default: return lower_dispatcher_call(c, n);
     }
 }
@@ -628,6 +637,10 @@ lower_subscript(lctx *c, jp_node *n)
     jp_type *tt = jp_node_type(c, n->u.subscript.value);
     if (tt->kind == JP_ARRAY || tt->kind == JP_RECORD_REF)
         return jp_lower_array_subscript(c, n);
+    if (tt->kind == JP_LIST)
+        return jp_lower_list_subscript(c, n);
+    if (n->u.subscript.index->kind == E_SLICE)
+        return jp_lower_tuple_slice(c, n);
     LLVMValueRef tv = jp_lower_expr(c, n->u.subscript.value);
     jp_node *in = n->u.subscript.index;
     jp_type *it = jp_node_type(c, in);
@@ -687,6 +700,8 @@ lower_expr_node(lctx *c, jp_node *n)
             return jp_lower_numpy_call(c, n);
         if (tl->kind == JP_ARRAY || tr->kind == JP_ARRAY)
             return jp_lower_array_binop(c, n, n->u.binop.op, a, tl, b, tr, t, NULL);
+        if (tl->kind == JP_LIST || tr->kind == JP_LIST)
+            return jp_lower_list_binop(c, n, a, b);
         return jp_lower_binop(c, n->u.binop.op, a, tl, b, tr, t, r);
     }
     case E_UNARY: {
@@ -734,6 +749,10 @@ lower_expr_node(lctx *c, jp_node *n)
     }
     case E_SUBSCRIPT:
         return lower_subscript(c, n);
+    case E_LIST:
+        return jp_lower_list_literal(c, n);
+    case E_LISTCOMP:
+        return jp_lower_listcomp(c, n);
     case E_ATTR: {
         jp_type *vt = jp_node_type(c, n->u.attr.value);
         LLVMValueRef v;
@@ -924,8 +943,16 @@ lower_for(lctx *c, jp_node *s)
     long long const_step = 1;
     int step_known = 1, counter_nsw = 0;
 
-    if (itype->kind == JP_ITER) {       /* zip, a.flat, np.ndenumerate, ... (lower_iter.c) */
+    if (itype->kind == JP_ITER) {       /* a.flat, np.ndenumerate, zip of arrays, ... (lower_iter.c) */
+        jp_lower_iterator_for(c, s);
+        return;
+    }
+    if (jp_is_iter_call(it)) {          /* zip / enumerate / reversed of sources (lib_iter.c) */
         jp_lower_iter_for(c, s);
+        return;
+    }
+    if (itype->kind == JP_LIST) {
+        jp_lower_list_for(c, s);
         return;
     }
     if (itype->kind == JP_RANGE) {
@@ -1084,6 +1111,10 @@ lower_stmt(lctx *c, jp_node *s)
         jp_type *rt = c->inst->node_types[s->id];
         if (tn->kind != E_LOCAL) {
             jp_lower_setitem(c, s, 1);
+            break;
+        }
+        if (jp_node_type(c, tn)->kind == JP_LIST) {
+            jp_lower_list_iadd(c, s);
             break;
         }
         a = jp_lower_expr(c, tn);

@@ -45,7 +45,7 @@ LLVMValueRef jp_exception_class(lctx *c, PyObject *cls);
 void jp_lower_block(lctx *c, jp_block *b);
 void jp_store_target(lctx *c, jp_node *target, LLVMValueRef v, jp_type *vt);
 /* for ... in zip(...), a.flat, np.ndenumerate/ndindex/nditer (lower_iter.c) */
-void jp_lower_iter_for(lctx *c, jp_node *s);
+void jp_lower_iterator_for(lctx *c, jp_node *s);
 /* for i in prange(...) with parallel=True (lower_prange.c) */
 void jp_lower_prange(lctx *c, jp_node *s, LLVMValueRef start, LLVMValueRef stop, LLVMValueRef step);
 LLVMValueRef jp_lower_expr(lctx *c, jp_node *n);
@@ -166,5 +166,7 @@ void jp_recursion_guard(lctx *c);
 /* A construct lowering does not handle: raises jitprofile.InternalError
  * (the first one), makes the compile fail, returns a placeholder of type t. */
 LLVMValueRef jp_lower_unhandled(lctx *c, LLVMTypeRef t, const char *fmt, ...);
+/* tuple slices with constant bounds (lib_tuple.c) */
+LLVMValueRef jp_lower_tuple_slice(lctx *c, jp_node *n);
 
 #endif

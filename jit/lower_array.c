@@ -10,6 +10,7 @@
  * and broadcasting elementwise kernels.
  */
 #include "jit/lower.h"
+#include "jit/resolve.h"
 #include "jit/errors.h"
 
 #include <string.h>
@@ -73,7 +74,7 @@ jp_incref(lctx *c, LLVMValueRef v, jp_type *t)
 {
     if (c->gpu)
         return;         /* device arrays are owned by the host */
-    if (t->kind == JP_CLASS)
+    if (t->kind == JP_CLASS || t->kind == JP_LIST)
         call_void(c, "jp_nrt_incref", v);
     else if (t->kind == JP_ARRAY)
         call_void(c, "jp_nrt_incref", jp_arr_field(c, v, 0, 0));
@@ -88,7 +89,7 @@ jp_decref(lctx *c, LLVMValueRef v, jp_type *t)
 {
     if (c->gpu)
         return;
-    if (t->kind == JP_CLASS)
+    if (t->kind == JP_CLASS || t->kind == JP_LIST)
         call_void(c, "jp_nrt_decref", v);
     else if (t->kind == JP_ARRAY)
         call_void(c, "jp_nrt_decref", jp_arr_field(c, v, 0, 0));
@@ -153,7 +154,7 @@ jp_register_temp(lctx *c, LLVMValueRef v, jp_type *t)
 {
     if (c->gpu)
         return;
-    if (t->kind == JP_CLASS)
+    if (t->kind == JP_CLASS || t->kind == JP_LIST)
         register_meminfo_temp(c, v);
     else if (t->kind == JP_ARRAY)
         register_meminfo_temp(c, jp_arr_field(c, v, 0, 0));
@@ -187,7 +188,7 @@ own_fields(lctx *c, LLVMValueRef ptr, jp_type *t, LLVMTypeRef whole, LLVMValueRe
            LLVMValueRef base)
 {
     LLVMTypeRef i32 = LLVMInt32TypeInContext(c->ctx);
-    if (t->kind == JP_ARRAY || t->kind == JP_CLASS) {
+    if (t->kind == JP_ARRAY || t->kind == JP_CLASS || t->kind == JP_LIST) {
         LLVMValueRef idx[8];
         LLVMBuilderRef b = LLVMCreateBuilderInContext(c->ctx);
         LLVMValueRef gep;
@@ -996,6 +997,10 @@ jp_lower_setitem(lctx *c, jp_node *s, int is_aug)
 
     if (target->kind == E_ATTR && jp_node_type(c, target->u.attr.value)->kind == JP_CLASS) {
         jp_lower_class_setattr(c, s, is_aug);
+        return;
+    }
+    if (target->kind == E_SUBSCRIPT && jp_node_type(c, target->u.subscript.value)->kind == JP_LIST) {
+        jp_lower_list_setitem(c, s, is_aug);       /* lower_list.c */
         return;
     }
     if (target->kind == E_ATTR || (target->kind == E_SUBSCRIPT && target->u.subscript.index->kind == E_STR)) {

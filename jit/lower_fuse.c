@@ -26,6 +26,7 @@ typedef struct fuse {
     jp_node *leaf[JP_EW_MAX_IN];        /* NULL: the destination (in-place operators) */
     LLVMValueRef val[JP_EW_MAX_IN];
     jp_type *type[JP_EW_MAX_IN];
+    jp_type *bound[JP_EW_MAX_IN];       /* the integer dtype a scalar int leaf must fit (NEP 50), or NULL */
     jp_node *root;
     int aug_op;                         /* -1: out = root; else out = out aug_op root */
     jp_type *work;                      /* in place: the element type of aug_op */
@@ -87,21 +88,29 @@ children(jp_node *n, jp_node **kids)
     }
 }
 
-/* The leaves of the tree at n, in evaluation order; 0 when there are too many. */
+/* The leaves of the tree at n, in evaluation order; 0 when there are too many.
+ * bound: the integer dtype of the arithmetic operator n feeds, if any: a
+ * Python int operand of an integer array must fit it (int8 + 300 is an
+ * OverflowError under NEP 50, as jp_lower_array_binop checks unfused). */
 static int
-collect(lctx *c, fuse *f, jp_node *n)
+collect(lctx *c, fuse *f, jp_node *n, jp_type *bound)
 {
     jp_node *kids[3];
+    jp_type *t, *kid_bound = NULL;
     int nk;
     if (!is_op(c, n)) {
         if (f->nleaf == JP_EW_MAX_IN)
             return 0;
+        f->bound[f->nleaf] = bound;
         f->leaf[f->nleaf++] = n;
         return 1;
     }
+    t = jp_node_type(c, n);
+    if (n->kind == E_BINOP && t->kind == JP_ARRAY && t->dtype->kind == JP_INT)
+        kid_bound = t->dtype;
     nk = children(n, kids);
     for (int i = 0; i < nk; i++)
-        if (!collect(c, f, kids[i]))
+        if (!collect(c, f, kids[i], kid_bound))
             return 0;
     return 1;
 }
@@ -197,14 +206,16 @@ jp_lower_fused(lctx *c, jp_node *n, LLVMValueRef out, jp_type *ot, int aug_op)
     fuse f = {0};
     jp_type *rt;
 
-    if (c->gpu || (out == NULL && !is_op(c, n)))
-        return NULL;
+    if (c->gpu || (!is_op(c, n) && (out == NULL || aug_op < 0)))
+        return NULL;    /* nothing to fuse: a plain copy or fill takes jp_elementwise directly */
     f.root = n;
     f.aug_op = out ? aug_op : -1;
     if (f.aug_op >= 0)
         f.nleaf = 1;                    /* the destination is the first input */
-    if (!collect(c, &f, n))
+    if (!collect(c, &f, n, NULL))
         return NULL;
+    if (f.aug_op >= 0 && !is_op(c, n) && ot->dtype->kind == JP_INT)
+        f.bound[1] = ot->dtype;         /* a += 300: the lone right-hand leaf */
     for (int k = 0; k < f.nleaf; k++) {
         if (f.aug_op >= 0 && k == 0) {
             f.val[0] = out;
@@ -213,6 +224,8 @@ jp_lower_fused(lctx *c, jp_node *n, LLVMValueRef out, jp_type *ot, int aug_op)
         }
         f.val[k] = jp_lower_expr(c, f.leaf[k]);
         f.type[k] = jp_node_type(c, f.leaf[k]);
+        if (f.bound[k] && f.type[k]->kind == JP_INT)
+            jp_check_int_bounds(c, f.val[k], f.type[k], f.bound[k]);
     }
     rt = out ? ot : jp_node_type(c, n);
     f.odt = rt->dtype;

@@ -242,7 +242,7 @@ index_tuple(lctx *c, odo *o)
     LLVMValueRef idx[32], t;
     for (int d = 0; d < o->nd; d++)
         elems[d] = jp_type_int(64, 1);
-    t = LLVMGetUndef(jp_llvm_type(c->ctx, jp_type_tuple(o->nd, elems)));
+    t = LLVMGetUndef(jp_llvm_type(c->ctx, jp_type_tuple(o->nd, elems)));   /* filled below */
     odo_load(c, o, idx);
     for (int d = 0; d < o->nd; d++)
         t = LLVMBuildInsertValue(c->b, t, idx[d], (unsigned)d, "");
@@ -268,7 +268,7 @@ element(lctx *c, iloop *L, jp_type *et, LLVMValueRef k)
             odo_load(c, &L->nest, idx);
             val = jp_arr_load(c, jp_arr_elem_ptr(c, s->arr, s->t, idx, s->t->ndim), s->t->dtype);
         }
-        v = LLVMGetUndef(jp_llvm_type(c->ctx, et));
+        v = LLVMGetUndef(jp_llvm_type(c->ctx, et));   /* filled below */
         v = LLVMBuildInsertValue(c->b, v, index_tuple(c, &L->nest), 0, "");
         return LLVMBuildInsertValue(c->b, v, val, 1, "");
     }
@@ -278,7 +278,7 @@ element(lctx *c, iloop *L, jp_type *et, LLVMValueRef k)
         __attribute__((fallthrough));   /* a tuple of the operands' elements */
     case IT_ZIP:
     default:
-        v = LLVMGetUndef(jp_llvm_type(c->ctx, et));
+        v = LLVMGetUndef(jp_llvm_type(c->ctx, et));   /* filled below */
         for (int i = 0; i < L->nsrc; i++)
             v = LLVMBuildInsertValue(c->b, v, src_value(c, L, &L->s[i], k), (unsigned)i, "");
         return v;
@@ -433,7 +433,7 @@ close_to(lctx *c, LLVMBasicBlockRef bb)
 }
 
 void
-jp_lower_iter_for(lctx *c, jp_node *s)
+jp_lower_iterator_for(lctx *c, jp_node *s)
 {
     jp_node *it = s->u.loop.iter;
     jp_type *itype = jp_node_type(c, it);

@@ -7,6 +7,7 @@
  * error" or a domain error.  cmath goes through runtime.c.
  */
 #include "jit/lower.h"
+#include "jit/resolve.h"
 #include "jit/lower_math.h"
 #include "jit/errors.h"
 
@@ -376,6 +377,15 @@ lower_minmax(lctx *c, jp_node *n, int is_max)
     return best;
 }
 
+static LLVMValueRef print_value(lctx *c, LLVMValueRef v, jp_type *t);
+
+static void
+print_item(lctx *c, void *ctx, LLVMValueRef v, jp_type *t)
+{
+    (void)ctx;
+    print_value(c, v, t);
+}
+
 static LLVMValueRef
 print_value(lctx *c, LLVMValueRef v, jp_type *t)
 {
@@ -404,6 +414,12 @@ print_value(lctx *c, LLVMValueRef v, jp_type *t)
         for (int i = 0; i < t->n; i++)
             print_value(c, LLVMBuildExtractValue(c->b, v, (unsigned)i, ""), t->elems[i]);
         return jp_call_extern(c, "jp_rt_print_tuple_end", vt, NULL, 0);
+    }
+    case JP_LIST: {
+        LLVMValueRef nv = LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 0, 0);
+        jp_call_extern(c, "jp_rt_print_tuple_begin", vt, &nv, 1);
+        jp_list_each(c, v, t, print_item, NULL);        /* lower_list.c */
+        return jp_call_extern(c, "jp_rt_print_list_end", vt, NULL, 0);
     }
     default:
         return jp_call_extern(c, "jp_rt_print_none", vt, NULL, 0);
@@ -446,12 +462,19 @@ jp_lower_builtin_call(lctx *c, jp_node *n)
 
     if (id == B_PRINT)
         return lower_print(c, n);
+    if (id >= B_LIST)
+        return jp_lower_iter_builtin(c, n, id);        /* lib_iter.c */
+    if ((id == B_MIN || id == B_MAX) && nargs == 1
+        && (jp_is_iter_call(an[0]) || jp_node_type(c, an[0])->kind != JP_TUPLE))
+        return jp_lower_iter_builtin(c, n, id);
     if (id == B_MIN || id == B_MAX)
         return lower_minmax(c, n, id == B_MAX);
     if (id == B_LEN) {
         LLVMValueRef v = jp_lower_expr(c, an[0]);
         if (jp_node_type(c, an[0])->kind == JP_ARRAY)
             return jp_arr_field(c, v, 3, 0);
+        if (jp_node_type(c, an[0])->kind == JP_LIST)
+            return jp_list_len(c, v);
         return jp_const_i64(c, jp_node_type(c, an[0])->n);
     }
     if (nargs == 0) {

@@ -4,6 +4,7 @@
  * lexicographic tuple comparison.  Exact-rounding helpers that are long in
  * IR live in runtime.c and are called by name. */
 #include "jit/lower.h"
+#include "jit/resolve.h"
 #include "jit/errors.h"
 
 static int
@@ -321,6 +322,14 @@ jp_lower_compare(lctx *c, jp_cmpop op, LLVMValueRef a, jp_type *ta, LLVMValueRef
         else
             r = LLVMConstInt(i1, 0, 0);
         return op == CMP_IS ? r : LLVMBuildNot(c->b, r, "");
+    }
+    if ((op == CMP_EQ || op == CMP_NE) && ta->kind == JP_LIST && tb->kind == JP_LIST) {
+        LLVMValueRef r = jp_lower_list_equal(c, a, ta, b, tb);         /* lower_list.c */
+        return op == CMP_EQ ? r : LLVMBuildNot(c->b, r, "");
+    }
+    if ((op == CMP_IN || op == CMP_NOTIN) && tb->kind == JP_LIST) {
+        LLVMValueRef r = jp_lower_list_contains(c, a, ta, b, tb);      /* lower_list.c */
+        return op == CMP_IN ? r : LLVMBuildNot(c->b, r, "");
     }
     if (op == CMP_IN || op == CMP_NOTIN) {
         LLVMValueRef r = LLVMConstInt(i1, 0, 0);

@@ -439,6 +439,16 @@ jp_rt_print_tuple_end(void)
     Py_DECREF(list);
 }
 
+/* the items printed since the matching tuple_begin, as a list */
+static void
+jp_rt_print_list_end(void)
+{
+    if (print_failed || print_depth < 2)
+        return;
+    print_depth--;
+    print_add(print_stack[print_depth]);
+}
+
 static void
 jp_rt_print_end(void)
 {
@@ -590,7 +600,7 @@ const jp_runtime_symbol jp_runtime_symbols[] = {
     SYM(jp_rt_print_begin), SYM(jp_rt_print_end), SYM(jp_rt_print_i64),
     SYM(jp_rt_print_u64), SYM(jp_rt_print_f64), SYM(jp_rt_print_c128),
     SYM(jp_rt_print_bool), SYM(jp_rt_print_none), SYM(jp_rt_print_str),
-    SYM(jp_rt_print_tuple_begin), SYM(jp_rt_print_tuple_end),
+    SYM(jp_rt_print_tuple_begin), SYM(jp_rt_print_tuple_end), SYM(jp_rt_print_list_end),
     SYM(jp_rt_ufunc_error), SYM(jp_rt_prange), SYM(jp_rt_prange_lock), SYM(jp_rt_prange_unlock),
     SYM(jp_rt_slice), SYM(jp_nrt_alloc), SYM(jp_nrt_incref), SYM(jp_nrt_decref),
     SYM(jp_nrt_alloc_dtor), SYM(jp_nrt_adopt),

@@ -3,6 +3,7 @@
  * call this one function, so a recorded type is one the JIT can compile.
  * Also the mapping between NumPy dtypes and the JIT's element types. */
 #include "jit/types.h"
+#include "jit/list_runtime.h"
 #include "jit/numpy_api.h"
 #include "jit/jitclass.h"
 
@@ -181,11 +182,13 @@ jp_typeof(PyObject *value)
             return NULL;
         for (Py_ssize_t i = 0; i < n; i++) {
             elems[i] = jp_typeof(PyTuple_GET_ITEM(value, i));
-            if (elems[i] == NULL || elems[i]->kind == JP_FUNCTION)
+            if (elems[i] == NULL || elems[i]->kind == JP_FUNCTION || elems[i]->kind == JP_LIST)
                 return NULL;
         }
         return jp_type_tuple((int)n, elems);
     }
+    if (PyList_CheckExact(value))
+        return jp_typeof_list(value);
     if (jp_is_dispatcher(value))
         return jp_type_function(value);
     {

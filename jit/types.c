@@ -273,10 +273,27 @@ jp_type_class(const char *name, int n, const char **names, jp_type **types, PyOb
     return t;
 }
 
+jp_type *
+jp_type_list(jp_type *dtype, int reflected)
+{
+    char name[512];
+    jp_type *t;
+    for (jp_type *it = intern_head; it; it = it->next)
+        if (it->kind == JP_LIST && it->dtype == dtype && it->reflected == reflected)
+            return it;
+    snprintf(name, sizeof name, "%slist(%s)", reflected ? "reflected " : "", dtype->name);
+    t = new_type(JP_LIST, name, 8, 8);      /* a pointer to its meminfo */
+    if (t) {
+        t->dtype = dtype;
+        t->reflected = reflected;
+    }
+    return t;
+}
+
 int
 jp_type_is_managed(const jp_type *t)
 {
-    if (t->kind == JP_ARRAY || t->kind == JP_CLASS)
+    if (t->kind == JP_ARRAY || t->kind == JP_CLASS || t->kind == JP_LIST)
         return 1;
     if (t->kind == JP_TUPLE)
         for (int i = 0; i < t->n; i++)
@@ -364,6 +381,14 @@ jp_type_unify(jp_type *a, jp_type *b)
     if (a->kind == JP_ARRAY && b->kind == JP_ARRAY && a->dtype == b->dtype && a->ndim == b->ndim)
         return jp_type_array(a->dtype, a->ndim, a->layout == b->layout ? a->layout : 'A',
                              a->readonly || b->readonly);
+    if (a->kind == JP_LIST && b->kind == JP_LIST) {
+        /* an empty literal's element type comes from its later uses; a
+         * reflected list and a jit list share one representation */
+        jp_type *e = a->dtype == b->dtype ? a->dtype
+                     : a->dtype->kind == JP_UNKNOWN ? b->dtype
+                     : b->dtype->kind == JP_UNKNOWN ? a->dtype : NULL;
+        return e ? jp_type_list(e, a->reflected && b->reflected) : NULL;
+    }
     if (a->kind == JP_TUPLE && b->kind == JP_TUPLE && a->n == b->n) {
         jp_type *elems[64];
         if (a->n > 64)
@@ -528,6 +553,24 @@ parse_one(parser *ps)
         for (long i = 0; i < count; i++)
             elems[i] = t;
         return jp_type_tuple((int)count, elems);
+    }
+    if (strcmp(name, "list") == 0 || strcmp(name, "reflected") == 0) {
+        int reflected = name[0] == 'r';
+        skip_space(ps);
+        if (reflected) {
+            if (strncmp(ps->p, "list", 4) != 0)
+                return parse_error(ps, "expected 'list'");
+            ps->p += 4;
+            skip_space(ps);
+        }
+        if (*ps->p++ != '(')
+            return parse_error(ps, "expected '('");
+        if ((t = parse_one(ps)) == NULL)
+            return NULL;
+        skip_space(ps);
+        if (*ps->p++ != ')')
+            return parse_error(ps, "expected ')'");
+        return jp_type_list(t, reflected);
     }
     if (strcmp(name, "Tuple") == 0) {
         int n = parse_list(ps, elems, 64);

@@ -31,6 +31,7 @@ typedef enum jp_kind {
     JP_CLASS,       /* a @jitclass instance: a reference-counted struct of fields */
     JP_ITER,        /* a for-loop iterator (jit/iter.h): bits is its kind, elems its
                      * operands' types, dtype the type of one element */
+    JP_LIST,        /* a list: a reference-counted growable vector (list_runtime.h) */
 } jp_kind;
 
 typedef struct jp_type jp_type;
@@ -56,6 +57,7 @@ struct jp_type {
     void *llvm;             /* cached LLVMTypeRef (the JIT's one context) */
     PyObject *pyobj;        /* cached Python wrapper (jitprofile.types) */
     jp_type *next;          /* intern table chain */
+    int reflected;          /* list: passed from Python, mutations reflected back */
 };
 
 jp_type *jp_type_unknown(void);
@@ -92,6 +94,10 @@ static inline int jp_is_array(const jp_type *t)
 
 /* A @jitclass instance type: fields (names, types) laid out like a struct. */
 jp_type *jp_type_class(const char *name, int n, const char **names, jp_type **types, PyObject *pyclass);
+
+/* list(T) built in jit code; reflected list(T) passed from Python (Numba's
+ * spellings).  The element type may be undefined while typing runs. */
+jp_type *jp_type_list(jp_type *dtype, int reflected);
 
 /* Whether values of t hold references (arrays, jitclass instances, tuples of them). */
 int jp_type_is_managed(const jp_type *t);

@@ -159,14 +159,19 @@ def takes_velocity(velocity):
     return velocity * 2
 
 
-@pytest.mark.parametrize("value, pytype", [("fast", "str"), ([1, 2], "list"), ({"a": 1}, "dict"),
-                                           (object(), "object")])
+@pytest.mark.parametrize("value, pytype", [("fast", "str"), ({1, 2}, "set"), ({"a": 1}, "dict"),
+                                           (object(), "object"), ([], "list")])
 def test_unsupported_argument_type_names_parameter_and_type(value, pytype):
     with pytest.raises(TypeError) as ei:
         takes_velocity(value)
     msg = str(ei.value)
     assert "velocity" in msg, msg
     assert pytype in msg, msg
+
+
+def test_list_argument_is_supported_now():
+    # lists became reflected lists (issue 11): `velocity * 2` repeats it, as CPython
+    assert takes_velocity([1, 2]) == [1, 2, 1, 2]
 
 
 def test_unsupported_argument_type_as_keyword():

@@ -360,8 +360,10 @@ def u_class(x):
     return x
 
 
-def u_listcomp(n):
-    return len([i for i in range(n)])  # U-listcomp
+def u_list_slice_store(n):
+    xs = [i for i in range(n)]     # lists and comprehensions are supported (issue 11) ...
+    xs[1:2] = [5]  # U-list-slice-store
+    return len(xs)
 
 
 def u_dictcomp(n):
@@ -390,7 +392,7 @@ def u_set(x):
 
 
 def u_list(x):
-    lst = [x, 1]  # U-list-literal
+    lst = [*(x, 1)]  # U-list-star
     return x
 
 
@@ -424,13 +426,13 @@ UNSUPPORTED = [
     ("try", u_try, "U-try", ["try statement"]),
     ("yield", u_yield, "U-yield", ["yield"]),
     ("class", u_class, "U-class", ["class"]),
-    ("listcomp", u_listcomp, "U-listcomp", ["list comprehension"]),
+    ("list slice store", u_list_slice_store, "U-list-slice-store", ["slice assignment to a list"]),
     ("dictcomp", u_dictcomp, "U-dictcomp", ["dict", "comprehension"]),
     ("setcomp", u_setcomp, "U-setcomp", ["set", "comprehension"]),
     ("lambda", u_lambda, "U-lambda", ["lambda"]),
     ("dict literal", u_dict, "U-dict-literal", ["dict"]),
     ("set literal", u_set, "U-set-literal", ["set"]),
-    ("list literal", u_list, "U-list-literal", ["list"]),
+    ("starred in a list", u_list, "U-list-star", ["starred", "list"]),
     ("f-string", u_fstring, "U-fstring", ["str"]),
     ("string op", u_strop, "U-strop", ["str"]),
     ("global", u_global, "U-global", ["global"]),
