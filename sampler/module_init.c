@@ -106,6 +106,8 @@ sampler_start(PyObject *mod, PyObject *args, PyObject *kw)
     jp_S.pid = getpid();
     jp_S.samples = jp_S.dropped = jp_S.unresolved_code = jp_S.timer_errors = 0;
     jp_S.drain_ns = jp_S.drains = jp_S.handler_ns = jp_S.handler_calls = 0;
+    jp_S.period_mult = 1;
+    jp_S.pace_ns = jp_S.pace_calls = 0;
     jp_S.profile = prof;
     jp_S.root_code = (uintptr_t)root;   /* kept alive by jp_codes below */
     prof->interval_s = 1.0 / hz;
@@ -199,7 +201,8 @@ sampler_stats(PyObject *mod, PyObject *noargs)
                 hcalls += __atomic_load_n(&s->handler_calls, __ATOMIC_RELAXED);
             }
         }
-    return Py_BuildValue("{sKsKsKsKsisisisisKsKsKsKsK}",
+    int mult = jp_S.period_mult > 0 ? jp_S.period_mult : 1;
+    return Py_BuildValue("{sKsKsKsKsisisisisKsKsKsKsKsisisisi}",
                          "samples", (unsigned long long)jp_S.samples,
                          "dropped", (unsigned long long)jp_S.dropped,
                          "unresolved_code", (unsigned long long)jp_S.unresolved_code,
@@ -210,7 +213,10 @@ sampler_stats(PyObject *mod, PyObject *noargs)
                          "handler_ns", (unsigned long long)hns,
                          "drains", (unsigned long long)jp_S.drains,
                          "drain_ns", (unsigned long long)jp_S.drain_ns,
-                         "unwind_busy_skips", (unsigned long long)jp_unwind_busy_skips());
+                         "unwind_busy_skips", (unsigned long long)jp_unwind_busy_skips(),
+                         "signal", jp_S.signo, "period_mult", mult,
+                         "effective_hz", jp_S.hz / mult,
+                         "signal_taken", jp_signal_taken());
 }
 
 static PyObject *

@@ -7,6 +7,13 @@
  * (SIGEV_THREAD_ID) and carries its slot in si_value.  Slots are never
  * freed while the session lives; a slot is reused only after its timer is
  * deleted, no handler runs on it and its ring has been drained.
+ *
+ * Pacing: when the handlers' mean cost passes a tenth of the period (wall
+ * time at 10 kHz with native stacks on a loaded machine: a thread then does
+ * little but take samples, and import numpy never ends), every timer's
+ * period is doubled until it fits; each tick then weighs period_mult
+ * requested periods, so seconds stay right, and the effective rate is
+ * reported (sampler_stats()["effective_hz"]).
  */
 #define _GNU_SOURCE
 #include "sampler/sampler.h"
@@ -53,17 +60,25 @@ read_comm(pid_t tid, char *out, size_t cap)
         out[n - 1] = '\0';
 }
 
+/* The timers' period now, in ns. */
+static long
+period_ns(void)
+{
+    int mult = __atomic_load_n(&jp_S.period_mult, __ATOMIC_RELAXED);
+    return 1000000000L / jp_S.hz * (mult > 0 ? mult : 1);
+}
+
 static int
 arm_timer(jp_slot *s)
 {
     struct sigevent sev;
     struct itimerspec its;
     clockid_t clk;
-    long ns = 1000000000L / jp_S.hz;
+    long ns = period_ns();
 
     memset(&sev, 0, sizeof sev);
     sev.sigev_notify = SIGEV_THREAD_ID;
-    sev.sigev_signo = SIGPROF;
+    sev.sigev_signo = jp_S.signo > 0 ? jp_S.signo : SIGPROF;
     sev.sigev_value.sival_ptr = s;
     sev._sigev_un._tid = s->tid;
     /* the thread's CPU clock, as pthread_getcpuclockid builds it */
@@ -253,6 +268,52 @@ jp_threads_free_retired(void)
             jp_S.handler_calls += s->handler_calls;
             s->handler_ns = s->handler_calls = 0;
             __atomic_store_n(&s->state, JP_SLOT_FREE, __ATOMIC_RELEASE);
+        }
+    }
+    pthread_mutex_unlock(&jp_S.slots_lock);
+}
+
+/* Lowest rate pacing goes down to (or the requested one, if lower). */
+#define JP_PACE_MIN_HZ 100
+/* Handler calls a pacing decision needs. */
+#define JP_PACE_MIN_CALLS 64
+
+void
+jp_threads_pace(void)
+{
+    uint64_t ns = jp_S.handler_ns, calls = jp_S.handler_calls, dns, dcalls;
+    int mult = __atomic_load_n(&jp_S.period_mult, __ATOMIC_RELAXED);
+    long period;
+
+    if (jp_S.slots == NULL || jp_S.hz / (mult * 2) < JP_PACE_MIN_HZ)
+        return;
+    pthread_mutex_lock(&jp_S.slots_lock);
+    for (int i = 0; i < JP_MAX_THREADS; i++) {
+        jp_slot *s = &jp_S.slots[i];
+        if (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) != JP_SLOT_FREE) {
+            ns += __atomic_load_n(&s->handler_ns, __ATOMIC_RELAXED);
+            calls += __atomic_load_n(&s->handler_calls, __ATOMIC_RELAXED);
+        }
+    }
+    dns = ns - jp_S.pace_ns;
+    dcalls = calls - jp_S.pace_calls;
+    period = period_ns();
+    if (dcalls >= JP_PACE_MIN_CALLS) {
+        jp_S.pace_ns = ns;
+        jp_S.pace_calls = calls;
+        /* mean cost above a tenth of the period: halve the rate */
+        if (dns * 10 > dcalls * (uint64_t)period) {
+            struct itimerspec its;
+            __atomic_store_n(&jp_S.period_mult, mult * 2, __ATOMIC_RELAXED);
+            period = period_ns();
+            its.it_interval.tv_sec = its.it_value.tv_sec = period / 1000000000L;
+            its.it_interval.tv_nsec = its.it_value.tv_nsec = period % 1000000000L;
+            for (int i = 0; i < JP_MAX_THREADS; i++) {
+                jp_slot *s = &jp_S.slots[i];
+                if (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) == JP_SLOT_ACTIVE
+                    && s->has_timer)
+                    timer_settime(s->timer, 0, &its, NULL);
+            }
         }
     }
     pthread_mutex_unlock(&jp_S.slots_lock);
