@@ -177,10 +177,11 @@ ar_functions(ArgRecorder *self, PyObject *noargs)
         return NULL;
     for (size_t i = 0; i < self->rec.n; i++) {
         jp_argfunc *fn = &self->rec.funcs[i];
-        PyObject *row = Py_BuildValue("(OKKKO)", fn->code, (unsigned long long)fn->seen,
+        PyObject *row = Py_BuildValue("(OKKKOK)", fn->code, (unsigned long long)fn->seen,
                                       (unsigned long long)fn->recorded,
                                       (unsigned long long)fn->from_frame,
-                                      fn->hot ? Py_True : Py_False);
+                                      fn->hot ? Py_True : Py_False,
+                                      (unsigned long long)fn->wide_returns);
         if (row == NULL || PyList_Append(out, row) < 0) {
             Py_XDECREF(row);
             Py_DECREF(out);
@@ -342,7 +343,7 @@ static PyMethodDef ar_methods[] = {
     {"record", (PyCFunction)ar_record, METH_VARARGS,
      "record(func_or_code, args_tuple): record one call by hand."},
     {"functions", (PyCFunction)ar_functions, METH_NOARGS,
-     "[(code, calls seen by a hook, recorded, read from live frames, hot)]"},
+     "[(code, calls seen by a hook, recorded, read from live frames, hot, returns beyond int64)]"},
     {"signatures", (PyCFunction)ar_signatures, METH_O,
      "signatures(func_or_code): [{signature, types, calls, bytes, shapes, samples}]"},
     {"clear", (PyCFunction)ar_clear, METH_NOARGS, "Forget everything recorded."},

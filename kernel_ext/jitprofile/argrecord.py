@@ -139,12 +139,21 @@ class ArgSession:
     def signatures(self, func) -> list[Signature]:
         return signatures_of(self.rec, func)
 
+    def wide_returns(self, func) -> int:
+        """Recorded returns of func whose Python int result (or an int in a
+        returned tuple) lies beyond int64: compiled, it would wrap."""
+        code = getattr(getattr(func, "py_func", func), "__code__", func)
+        for c, _seen, _rec, _frm, _hot, wide in self.rec.functions():
+            if c is code:
+                return wide
+        return 0
+
     def calls(self, func) -> int:
         """Calls of func: exact mode counts every one; sampled mode counts
         those in the windows, scaled by the windows' share of the time since
         the function was watched (an estimate), plus running calls read."""
         code = getattr(getattr(func, "py_func", func), "__code__", func)
-        for c, seen, _rec, frm, _hot in self.rec.functions():
+        for c, seen, _rec, frm, _hot, *_rest in self.rec.functions():
             if c is code:
                 if self.mode == "sampled" and seen:
                     seen = round(seen / max(self.rec.duty, 1e-6))
