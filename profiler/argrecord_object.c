@@ -177,11 +177,10 @@ ar_functions(ArgRecorder *self, PyObject *noargs)
         return NULL;
     for (size_t i = 0; i < self->rec.n; i++) {
         jp_argfunc *fn = &self->rec.funcs[i];
-        PyObject *row = Py_BuildValue("(OKKKOK)", fn->code, (unsigned long long)fn->seen,
+        PyObject *row = Py_BuildValue("(OKKKO)", fn->code, (unsigned long long)fn->seen,
                                       (unsigned long long)fn->recorded,
                                       (unsigned long long)fn->from_frame,
-                                      fn->hot ? Py_True : Py_False,
-                                      (unsigned long long)fn->wide_returns);
+                                      fn->hot ? Py_True : Py_False);
         if (row == NULL || PyList_Append(out, row) < 0) {
             Py_XDECREF(row);
             Py_DECREF(out);
@@ -290,6 +289,20 @@ ar_signatures(ArgRecorder *self, PyObject *target)
 }
 
 static PyObject *
+ar_wide_returns(ArgRecorder *self, PyObject *target)
+{
+    PyObject *code = code_of(target);
+    uint32_t id;
+
+    if (code == NULL)
+        return NULL;
+    id = jp_idmap_get(&self->rec.by_code, (uintptr_t)code, 0);
+    Py_DECREF(code);
+    return PyLong_FromUnsignedLongLong(id == UINT32_MAX ? 0
+                                       : self->rec.funcs[id].wide_returns);
+}
+
+static PyObject *
 ar_clear(ArgRecorder *self, PyObject *noargs)
 {
     (void)noargs;
@@ -343,9 +356,12 @@ static PyMethodDef ar_methods[] = {
     {"record", (PyCFunction)ar_record, METH_VARARGS,
      "record(func_or_code, args_tuple): record one call by hand."},
     {"functions", (PyCFunction)ar_functions, METH_NOARGS,
-     "[(code, calls seen by a hook, recorded, read from live frames, hot, returns beyond int64)]"},
+     "[(code, calls seen by a hook, recorded, read from live frames, hot)]"},
     {"signatures", (PyCFunction)ar_signatures, METH_O,
      "signatures(func_or_code): [{signature, types, calls, bytes, shapes, samples}]"},
+    {"wide_returns", (PyCFunction)ar_wide_returns, METH_O,
+     "wide_returns(func_or_code): recorded returns of a Python int beyond int64 (or a "
+     "tuple holding one): compiled, the result would wrap"},
     {"clear", (PyCFunction)ar_clear, METH_NOARGS, "Forget everything recorded."},
     {NULL, NULL, 0, NULL},
 };

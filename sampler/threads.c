@@ -8,7 +8,7 @@
  * freed while the session lives; a slot is reused only after its timer is
  * deleted, no handler runs on it and its ring has been drained.
  *
- * Pacing: when the handlers' mean cost passes a tenth of the period (wall
+ * Pacing (wall time): when the handlers' mean cost passes a tenth of the period (wall
  * time at 10 kHz with native stacks on a loaded machine: a thread then does
  * little but take samples, and import numpy never ends), every timer's
  * period is doubled until it fits; each tick then weighs period_mult
@@ -285,7 +285,10 @@ jp_threads_pace(void)
     int mult = __atomic_load_n(&jp_S.period_mult, __ATOMIC_RELAXED);
     long period;
 
-    if (jp_S.slots == NULL || jp_S.hz / (mult * 2) < JP_PACE_MIN_HZ)
+    /* CPU-clock timers fire at most once per scheduler tick and a thread's
+     * handler time is CPU time that delays its next tick: only wall time
+     * can outrun the handlers */
+    if (jp_S.slots == NULL || !jp_S.wall || jp_S.hz / (mult * 2) < JP_PACE_MIN_HZ)
         return;
     pthread_mutex_lock(&jp_S.slots_lock);
     for (int i = 0; i < JP_MAX_THREADS; i++) {

@@ -276,7 +276,7 @@ def main(argv: list[str]) -> int:
         return True
 
     def on_exec(_prof) -> None:         # the target replaces itself: save what we have
-        if publisher is not None:
+        if publisher is not None and not publisher.closed:
             publisher.push()
             publisher.close()
         emit(" (up to the target's exec)")
@@ -301,7 +301,7 @@ def main(argv: list[str]) -> int:
     finally:
         if os.getpid() == server_pid:
             prof.stop()
-            if publisher is not None:
+            if publisher is not None and not publisher.closed:
                 publisher.push()           # children merged, threads named: send, END
                 publisher.close()
     if os.getpid() != server_pid:
