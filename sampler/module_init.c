@@ -108,6 +108,7 @@ sampler_start(PyObject *mod, PyObject *args, PyObject *kw)
     jp_S.drain_ns = jp_S.drains = jp_S.handler_ns = jp_S.handler_calls = 0;
     jp_S.period_mult = 1;
     jp_S.pace_ns = jp_S.pace_calls = 0;
+    jp_S.pace_strikes = 0;
     jp_S.profile = prof;
     jp_S.root_code = (uintptr_t)root;   /* kept alive by jp_codes below */
     prof->interval_s = 1.0 / hz;

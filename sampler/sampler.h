@@ -57,6 +57,7 @@ typedef struct jp_session {
     int signo;              /* the timers' signal: a free real-time one (signal_handler.c) */
     int period_mult;        /* atomic: timers tick at hz / period_mult (threads.c pacing) */
     uint64_t pace_ns, pace_calls;   /* handler totals at the last pacing decision */
+    int pace_strikes;       /* consecutive windows over budget */
 } jp_session;
 
 extern jp_session jp_S;

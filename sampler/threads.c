@@ -8,10 +8,11 @@
  * freed while the session lives; a slot is reused only after its timer is
  * deleted, no handler runs on it and its ring has been drained.
  *
- * Pacing (wall time): when the handlers' mean cost passes a tenth of the period (wall
- * time at 10 kHz with native stacks on a loaded machine: a thread then does
+ * Pacing (wall time): when the handlers' mean cost passes a quarter of the
+ * period (10 kHz with native stacks on a loaded machine: a thread then does
  * little but take samples, and import numpy never ends), every timer's
- * period is doubled until it fits; each tick then weighs period_mult
+ * period is doubled until it fits (judged over two windows of at least
+ * JP_PACE_MIN_CALLS samples in a row); each tick then weighs period_mult
  * requested periods, so seconds stay right, and the effective rate is
  * reported (sampler_stats()["effective_hz"]).
  */
@@ -284,6 +285,7 @@ jp_threads_pace(void)
     uint64_t ns = jp_S.handler_ns, calls = jp_S.handler_calls, dns, dcalls;
     int mult = __atomic_load_n(&jp_S.period_mult, __ATOMIC_RELAXED);
     long period;
+    struct itimerspec its;
 
     /* CPU-clock timers fire at most once per scheduler tick and a thread's
      * handler time is CPU time that delays its next tick: only wall time
@@ -304,9 +306,13 @@ jp_threads_pace(void)
     if (dcalls >= JP_PACE_MIN_CALLS) {
         jp_S.pace_ns = ns;
         jp_S.pace_calls = calls;
-        /* mean cost above a tenth of the period: halve the rate */
-        if (dns * 10 > dcalls * (uint64_t)period) {
-            struct itimerspec its;
+        /* mean cost above a quarter of the period in two windows running
+         * (one alone may be the first unwinds, which fill libunwind's and
+         * the loader's caches): halve the rate */
+        if (dns * 4 <= dcalls * (uint64_t)period)
+            jp_S.pace_strikes = 0;
+        else if (++jp_S.pace_strikes >= 2) {
+            jp_S.pace_strikes = 0;
             __atomic_store_n(&jp_S.period_mult, mult * 2, __ATOMIC_RELAXED);
             period = period_ns();
             its.it_interval.tv_sec = its.it_value.tv_sec = period / 1000000000L;

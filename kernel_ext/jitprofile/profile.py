@@ -307,7 +307,7 @@ class Profile:
         out = []
         if self.effective_hz < self.hz:
             out.append(f"sampling rate capped at {self.effective_hz} Hz (asked for {self.hz} Hz): "
-                       "taking a sample cost more than a tenth of the period")
+                       "taking a sample cost more than a quarter of the period")
         for key, text in self.notes.items():
             if key in ("sigprof", "itimer_prof"):
                 text += (": it kept it (jitprofile samples on a real-time signal), "

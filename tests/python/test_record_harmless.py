@@ -245,8 +245,8 @@ def test_wall_10khz_import_numpy_finishes_and_reports_the_rate(tmp_path):
     if doc["effective_hz"] < 10000:     # paced: said on stderr and in the report
         assert f"capped at {doc['effective_hz']} Hz" in r.stderr
         assert any("capped" in w for w in doc["warnings"])
-    else:                               # only a handler cheaper than a tenth of the period
-        assert doc["handler_mean_ns"] * 10 <= 1e9 / 10000
+    else:                               # only a handler cheaper than a quarter of the period
+        assert doc["handler_mean_ns"] * 4 <= 1e9 / 10000
 
 
 def test_the_text_report_names_the_capped_rate(tmp_path):
