@@ -242,11 +242,12 @@ def test_wall_10khz_import_numpy_finishes_and_reports_the_rate(tmp_path):
     r = record("--wall", "--rate", "10000", "-o", str(out), str(script), timeout=600)
     assert r.returncode == 4, r.stderr
     doc = json.loads(out.read_text())
-    if doc["effective_hz"] < 10000:     # paced: said on stderr and in the report
-        assert f"capped at {doc['effective_hz']} Hz" in r.stderr
-        assert any("capped" in w for w in doc["warnings"])
-    else:                               # only a handler cheaper than a quarter of the period
-        assert doc["handler_mean_ns"] * 4 <= 1e9 / 10000
+    # paced or not (pacing needs two windows running over a quarter of the
+    # period: a machine-dependent cost), the report says which, consistently
+    capped = doc["effective_hz"] < 10000
+    assert capped == any("capped" in w for w in doc["warnings"])
+    assert capped == (f"capped at {doc['effective_hz']} Hz" in r.stderr)
+    assert 100 <= doc["effective_hz"] <= 10000
 
 
 def test_the_text_report_names_the_capped_rate(tmp_path):
