@@ -250,6 +250,32 @@ def test_wall_10khz_import_numpy_finishes_and_reports_the_rate(tmp_path):
     assert 100 <= doc["effective_hz"] <= 10000
 
 
+def test_wall_10khz_with_many_threads_is_paced_and_says_so(tmp_path):
+    # 17 threads at 10 kHz of wall time: 170 000 samples a second, unwound one
+    # thread at a time - more than any machine takes in a quarter of a period
+    script = write(tmp_path, "many.py", """
+        import sys, threading, time
+        ev = threading.Event()
+        ts = [threading.Thread(target=ev.wait) for _ in range(16)]
+        for t in ts:
+            t.start()
+        t0 = time.perf_counter()
+        while time.perf_counter() - t0 < 1.0:
+            sum(range(1000))
+        ev.set()
+        for t in ts:
+            t.join()
+        sys.exit(5)
+    """)
+    out = tmp_path / "p.json"
+    r = record("--wall", "--rate", "10000", "-o", str(out), str(script), timeout=600)
+    assert r.returncode == 5, r.stderr
+    doc = json.loads(out.read_text())
+    assert doc["effective_hz"] < 10000, doc["handler_mean_ns"]
+    assert f"capped at {doc['effective_hz']} Hz (asked for 10000 Hz)" in r.stderr
+    assert len([t for t in doc["threads"] if t[3] > 0]) == 17
+
+
 def test_the_text_report_names_the_capped_rate(tmp_path):
     script = write(tmp_path, "np_.py", """
         import numpy as np
