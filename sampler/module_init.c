@@ -157,6 +157,19 @@ sampler_stop(PyObject *mod, PyObject *noargs)
 }
 
 static PyObject *
+sampler_release_signal(PyObject *mod, PyObject *noargs)
+{
+    (void)mod;
+    (void)noargs;
+    if (jp_S.running) {
+        PyErr_SetString(PyExc_RuntimeError, "the sampler is running");
+        return NULL;
+    }
+    jp_signal_release();
+    Py_RETURN_NONE;
+}
+
+static PyObject *
 sampler_running(PyObject *mod, PyObject *noargs)
 {
     (void)mod;
@@ -236,6 +249,9 @@ static PyMethodDef sampler_methods[] = {
      "root: a code object whose frame and its callers are left out of every stack."},
     {"sampler_stop", sampler_stop, METH_NOARGS, "Stop sampling; every sample is in the profile."},
     {"sampler_running", sampler_running, METH_NOARGS, "Whether a session is running."},
+    {"sampler_release_signal", sampler_release_signal, METH_NOARGS,
+     "After sampler_stop, before an exec: give the sampling signal its old disposition "
+     "back, dropping an instance still pending (a later session installs it again)."},
     {"sampler_register_thread", sampler_register_thread, METH_VARARGS,
      "sampler_register_thread(name=''): sample the calling thread now."},
     {"sampler_ignore_thread", sampler_ignore_thread, METH_NOARGS,

@@ -66,6 +66,7 @@ extern jp_session jp_S;
 int jp_signal_install(void);            /* 0, or -1 with errno; sets jp_S.signo */
 void jp_signal_restore(void);
 int jp_signal_taken(void);              /* the program replaced our handler */
+void jp_signal_release(void);           /* before exec: the old disposition, nothing pending */
 
 /* threads.c */
 int jp_threads_add(pid_t tid, const char *name);    /* 0 or -1 */

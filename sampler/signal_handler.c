@@ -154,3 +154,18 @@ jp_signal_taken(void)
         return 0;
     return !(cur.sa_flags & SA_SIGINFO) || cur.sa_sigaction != on_sigprof;
 }
+
+void
+jp_signal_release(void)
+{
+    struct sigaction ign;
+
+    if (!installed)
+        return;
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    sigemptyset(&ign.sa_mask);
+    sigaction(jp_S.signo, &ign, NULL);      /* drops an instance still pending */
+    sigaction(jp_S.signo, &old_action, NULL);
+    installed = 0;
+}

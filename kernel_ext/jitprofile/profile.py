@@ -84,16 +84,6 @@ def _after_fork_child():
             signal.signal(signal.SIGTERM, _dump_and_die)
 
 
-def _quiet_signal(signum: int) -> None:
-    """Back to the default disposition, discarding a pending instance (setting
-    SIG_IGN drops it), so that nothing of ours survives an exec."""
-    try:
-        signal.signal(signum, signal.SIG_IGN)
-        signal.signal(signum, signal.SIG_DFL)
-    except (OSError, ValueError):
-        pass
-
-
 def _before_exec() -> "Profile | None":
     """Stop the session before the process image is replaced: its profile
     is saved (a child's part; the original's on_exec callbacks), its timers
@@ -114,9 +104,8 @@ def _before_exec() -> "Profile | None":
                 print(f"jitprofile: could not save the profile before exec: {e}",
                       file=sys.stderr)
         restart = prof
-    sig = _core.sampler_stats().get("signal", 0)
-    if sig and signal.getsignal(sig) is None:       # our C handler, not the program's
-        _quiet_signal(sig)
+    if not _core.sampler_running():
+        _core.sampler_release_signal()
     return restart
 
 
