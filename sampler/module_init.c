@@ -109,6 +109,7 @@ sampler_start(PyObject *mod, PyObject *args, PyObject *kw)
     jp_S.period_mult = 1;
     jp_S.pace_ns = jp_S.pace_calls = 0;
     jp_S.pace_strikes = 0;
+    jp_S.signal_lost = 0;
     jp_S.profile = prof;
     jp_S.root_code = (uintptr_t)root;   /* kept alive by jp_codes below */
     prof->interval_s = 1.0 / hz;
@@ -166,6 +167,20 @@ sampler_release_signal(PyObject *mod, PyObject *noargs)
         return NULL;
     }
     jp_signal_release();
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+sampler_yield_signal(PyObject *mod, PyObject *noargs)
+{
+    (void)mod;
+    (void)noargs;
+    if (jp_S.running && !jp_S.signal_lost) {
+        jp_S.signal_lost = 1;       /* before the lock: no thread is added again */
+        Py_BEGIN_ALLOW_THREADS
+        jp_threads_stop_all();      /* every timer deleted, no handler running */
+        Py_END_ALLOW_THREADS
+    }
     Py_RETURN_NONE;
 }
 
@@ -230,7 +245,7 @@ sampler_stats(PyObject *mod, PyObject *noargs)
                          "unwind_busy_skips", (unsigned long long)jp_unwind_busy_skips(),
                          "signal", jp_S.signo, "period_mult", mult,
                          "effective_hz", jp_S.hz / mult,
-                         "signal_taken", jp_signal_taken());
+                         "signal_taken", jp_S.signal_lost || jp_signal_taken());
 }
 
 static PyObject *
@@ -249,6 +264,9 @@ static PyMethodDef sampler_methods[] = {
      "root: a code object whose frame and its callers are left out of every stack."},
     {"sampler_stop", sampler_stop, METH_NOARGS, "Stop sampling; every sample is in the profile."},
     {"sampler_running", sampler_running, METH_NOARGS, "Whether a session is running."},
+    {"sampler_yield_signal", sampler_yield_signal, METH_NOARGS,
+     "The program is about to take the sampling signal over: stop every timer now "
+     "(the session stays, without samples; sampler_stats()['signal_taken'] says so)."},
     {"sampler_release_signal", sampler_release_signal, METH_NOARGS,
      "After sampler_stop, before an exec: give the sampling signal its old disposition "
      "back, dropping an instance still pending (a later session installs it again)."},

@@ -58,6 +58,7 @@ typedef struct jp_session {
     int period_mult;        /* atomic: timers tick at hz / period_mult (threads.c pacing) */
     uint64_t pace_ns, pace_calls;   /* handler totals at the last pacing decision */
     int pace_strikes;       /* consecutive windows over budget */
+    int signal_lost;        /* the program took the signal over: no timers any more */
 } jp_session;
 
 extern jp_session jp_S;
@@ -75,7 +76,9 @@ void jp_threads_stop_all(void);         /* delete every timer, wait handlers */
 int jp_threads_ignore(pid_t tid);       /* never sample tid in this session */
 void jp_threads_free_retired(void);     /* after a drain */
 jp_slot *jp_threads_from_value(void *value);    /* async-signal-safe */
-void jp_threads_pace(void);             /* collector: lower the rate when handlers cost too much */
+/* collector, every tick: lower the rate when handlers cost too much; stop
+ * every timer when the program took the sampling signal over */
+void jp_threads_pace(void);
 
 /* collector.c */
 int jp_collector_start(void);

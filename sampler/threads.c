@@ -14,7 +14,9 @@
  * period is doubled until it fits (judged over two windows of at least
  * JP_PACE_MIN_CALLS samples in a row); each tick then weighs period_mult
  * requested periods, so seconds stay right, and the effective rate is
- * reported (sampler_stats()["effective_hz"]).
+ * reported (sampler_stats()["effective_hz"]).  The same tick stops every
+ * timer once the program has put a handler of its own on the sampling
+ * signal (sampler_stats()["signal_taken"]).
  */
 #define _GNU_SOURCE
 #include "sampler/sampler.h"
@@ -134,10 +136,10 @@ jp_threads_add(pid_t tid, const char *name)
     jp_slot *s = NULL;
     int rc = -1;
 
-    if (tid == jp_S.collector_tid || jp_S.slots == NULL)
+    if (tid == jp_S.collector_tid || jp_S.slots == NULL || jp_S.signal_lost)
         return 0;
     pthread_mutex_lock(&jp_S.slots_lock);
-    if (is_ignored(tid)) {
+    if (is_ignored(tid) || jp_S.signal_lost) {
         rc = 0;
         goto out;
     }
@@ -287,6 +289,13 @@ jp_threads_pace(void)
     long period;
     struct itimerspec its;
 
+    /* the program installed its own handler for our signal: our ticks
+     * would land in it, so sampling ends here (the report says so) */
+    if (jp_S.slots != NULL && !jp_S.signal_lost && jp_signal_taken()) {
+        jp_S.signal_lost = 1;
+        jp_threads_stop_all();
+        return;
+    }
     /* CPU-clock timers fire at most once per scheduler tick and a thread's
      * handler time is CPU time that delays its next tick: only wall time
      * can outrun the handlers */

@@ -142,6 +142,8 @@ def _signal_(signalnum, handler):
     if prof is not None and signalnum == signal.SIGPROF and handler is not signal.SIG_DFL:
         prof._note("sigprof", "the program set its own SIGPROF disposition "
                    f"({'ignored' if handler is signal.SIG_IGN else 'a handler'})")
+    if prof is not None and signalnum == prof._signo:
+        _core.sampler_yield_signal()    # none of our ticks may reach the program's handler
     return _real["signal"](signalnum, handler)
 
 
@@ -211,6 +213,7 @@ class Profile:
         self._running = False
         self._thread_names: dict[tuple[int, int], str] = {}
         self._pid = None             # the process that started the session
+        self._signo = 0              # the sampler's signal while it runs
         self.effective_hz = hz       # lower when the sampler paced itself
         self.handler_mean_ns = 0     # what taking one sample cost, on average
         self.notes: dict[str, str] = {}     # things the report warns about
@@ -249,6 +252,7 @@ class Profile:
         _active = self
         self._running = True
         self._pid = os.getpid()
+        self._signo = _core.sampler_stats().get("signal", 0)
         self._remember_thread_names()
         threading.setprofile(_thread_hook)
         atexit.register(self.stop)

@@ -360,3 +360,27 @@ def test_own_itimer_prof_counts_as_without_the_profiler(tmp_path):
     doc = json.loads(out.read_text())
     assert "work" in functions(doc)
     assert any("ITIMER_PROF" in w for w in doc["warnings"])
+
+
+def test_a_program_that_takes_the_sampling_signal_over_keeps_it(tmp_path):
+    # the sampler's real-time signal is the highest free one: a program that
+    # puts its own handler there gets it; sampling stops, and the report says so
+    script = write(tmp_path, "rt.py", """
+        import signal
+        def work():
+            return sum(i * i for i in range(300_000))
+        for _ in range(4):
+            work()
+        got = []
+        signal.signal(signal.SIGRTMAX, lambda s, f: got.append(s))
+        for _ in range(8):
+            work()
+        print("foreign", len(got))
+    """)
+    out = tmp_path / "p.json"
+    r = record("-o", str(out), str(script))
+    assert r.returncode == 0, r.stderr
+    assert "foreign 0" in r.stdout         # none of our ticks reached its handler
+    doc = json.loads(out.read_text())
+    assert "work" in functions(doc)
+    assert any("took over the sampling signal" in w for w in doc["warnings"])
