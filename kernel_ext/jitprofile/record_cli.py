@@ -250,8 +250,6 @@ def main(argv: list[str]) -> int:
         out_stream = os.fdopen(os.dup(sys.stdout.fileno()), "w")
     except (OSError, ValueError, AttributeError):
         out_stream = sys.__stdout__
-    written = []
-
     def emit(note: str = "") -> bool:
         """Write the profile (once more after a failed exec); False when it
         could not be written (said on stderr)."""
@@ -272,7 +270,6 @@ def main(argv: list[str]) -> int:
             print(f"jitprofile record: error: the profile could not be written: {e}",
                   file=sys.stderr)
             return False
-        written.append(True)
         return True
 
     def on_exec(_prof) -> None:         # the target replaces itself: save what we have
