@@ -36,7 +36,18 @@ static struct {
     double period, max_period, window;
     int timer;                  /* posix_timer exists (SIGALRM, ours) */
     timer_t posix_timer;
+    pid_t timer_pid;            /* its process: a forked child has no such timer */
 } P;
+
+/* Delete our timer, if this process has it (fork does not copy timers, and
+ * in a child the same id may name one of the child's own). */
+static void
+drop_timer(void)
+{
+    if (P.timer && P.timer_pid == getpid())
+        timer_delete(P.posix_timer);
+    P.timer = 0;
+}
 
 static void
 arm(double seconds)
@@ -45,7 +56,7 @@ arm(double seconds)
                                      (long)((seconds - (time_t)seconds) * 1e9)}};
     if (it.it_value.tv_sec == 0 && it.it_value.tv_nsec < 1000000)
         it.it_value.tv_nsec = 1000000;
-    if (P.timer)
+    if (P.timer && P.timer_pid == getpid())
         timer_settime(P.posix_timer, 0, &it, NULL);
 }
 
@@ -59,6 +70,7 @@ make_timer(void)
     sev.sigev_notify = SIGEV_THREAD_ID;
     sev.sigev_signo = SIGALRM;
     sev._sigev_un._tid = (pid_t)gettid();
+    P.timer_pid = getpid();
     return timer_create(CLOCK_MONOTONIC, &sev, &P.posix_timer);
 }
 
@@ -194,10 +206,7 @@ argrec_poll_start(PyObject *mod, PyObject *args, PyObject *kw)
     P.period = period;
     P.max_period = 1.0;
     P.window = window;
-    if (P.timer) {
-        timer_delete(P.posix_timer);
-        P.timer = 0;
-    }
+    drop_timer();
     if (timer) {
         if (make_timer() < 0)
             return PyErr_SetFromErrno(PyExc_OSError);
@@ -218,9 +227,7 @@ argrec_poll_stop(PyObject *mod, PyObject *args, PyObject *kw)
         return NULL;
     (void)disarm;   /* the timer is ours alone: always deleted; the program's
                      * own alarm()/ITIMER_REAL is never touched */
-    if (P.timer)
-        timer_delete(P.posix_timer);
-    P.timer = 0;
+    drop_timer();
     if (P.rec != NULL)
         jp_arghooks_window(P.rec, 0);
     P.rec = NULL;
