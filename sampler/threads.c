@@ -21,13 +21,13 @@
 #define _GNU_SOURCE
 #include "sampler/sampler.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 jp_slot *
@@ -196,24 +196,43 @@ retire(jp_slot *s)
         sched_yield();
 }
 
+/* One entry of getdents64(2). */
+struct jp_dirent64 {
+    uint64_t d_ino;
+    int64_t d_off;
+    unsigned short d_reclen;
+    unsigned char d_type;
+    char d_name[];
+};
+
+/* Follows /proc/self/task with getdents64 on a stack buffer, not opendir:
+ * no malloc, so a forked child's collector cannot block on an allocator
+ * lock that a thread of its parent held at the fork (AddressSanitizer's
+ * allocator has no fork handlers: the child's os._exit then waited forever
+ * for this thread). */
 void
 jp_threads_scan(void)
 {
-    DIR *d = opendir("/proc/self/task");
-    struct dirent *e;
+    char buf[4096] __attribute__((aligned(8)));
+    int fd = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    long n;
 
-    if (d == NULL)
+    if (fd < 0)
         return;
     pthread_mutex_lock(&jp_S.slots_lock);
     for (int i = 0; i < JP_MAX_THREADS; i++)
         jp_S.slots[i].seen = 0;
     pthread_mutex_unlock(&jp_S.slots_lock);
-    while ((e = readdir(d)) != NULL) {
-        pid_t tid = (pid_t)atoi(e->d_name);
-        if (tid > 0)
-            jp_threads_add(tid, NULL);
+    while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
+        for (long off = 0; off < n;) {
+            struct jp_dirent64 *e = (struct jp_dirent64 *)(buf + off);
+            pid_t tid = (pid_t)atoi(e->d_name);
+            if (tid > 0)
+                jp_threads_add(tid, NULL);
+            off += e->d_reclen;
+        }
     }
-    closedir(d);
+    close(fd);
     pthread_mutex_lock(&jp_S.slots_lock);
     for (int i = 0; i < JP_MAX_THREADS; i++) {
         jp_slot *s = &jp_S.slots[i];
