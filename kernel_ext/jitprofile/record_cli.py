@@ -215,6 +215,7 @@ def main(argv: list[str]) -> int:
                 if spec is not None and spec.origin:
                     protected.append(spec.origin)
             _check_output(args.output, protected)
+            out_path = os.path.abspath(args.output)     # the target may chdir
     except (_UsageError, ImportError, ValueError) as e:
         print(f"jitprofile record: error: {e}", file=sys.stderr)
         return 2
@@ -258,7 +259,7 @@ def main(argv: list[str]) -> int:
         try:
             out = _render(prof, fmt)
             if args.output:
-                _write_output(args.output, out)
+                _write_output(out_path, out)
                 print(f"jitprofile: profile written to {args.output} ({fmt}){note}",
                       file=sys.stderr)
             else:

@@ -227,6 +227,19 @@ def test_the_output_replaces_an_old_one_whole(tmp_path):
     assert os.stat(out).st_mode & 0o777 == 0o640
 
 
+def test_the_output_goes_where_it_was_asked_even_if_the_target_chdirs(tmp_path):
+    script = write(tmp_path, "cd.py", """
+        import os
+        os.makedirs("elsewhere", exist_ok=True)
+        os.chdir("elsewhere")
+        sum(i * i for i in range(1_000_000))
+    """)
+    r = record("-o", "p.txt", str(script), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "p.txt").read_text().startswith("jitprofile: ")
+    assert not (tmp_path / "elsewhere" / "p.txt").exists()
+
+
 # -- 16: wall time at 10 kHz ----------------------------------------------------
 
 def test_wall_10khz_import_numpy_finishes_and_reports_the_rate(tmp_path):
