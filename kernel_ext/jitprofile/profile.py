@@ -346,6 +346,8 @@ class Profile:
                     with open(path) as f:
                         child = Profile.from_dict(json.load(f))
                     self.data.merge(child.data)
+                    for text in child.warnings():      # what the report says of it
+                        self.notes.setdefault("child:" + text, f"a child process: {text}")
                 except (OSError, ValueError, KeyError, TypeError):
                     pass
             try:

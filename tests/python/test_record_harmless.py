@@ -345,6 +345,27 @@ OWN_HANDLER = """
 """
 
 
+def test_a_forked_childs_sigprof_use_is_in_the_report(tmp_path):
+    script = write(tmp_path, "cs.py", """
+        import os, signal
+        def work():
+            return sum(i * i for i in range(600_000))
+        pid = os.fork()
+        if pid == 0:
+            signal.signal(signal.SIGPROF, signal.SIG_IGN)
+            work()
+            os._exit(0)
+        work()
+        os.waitpid(pid, 0)
+    """)
+    out = tmp_path / "p.json"
+    r = record("-o", str(out), str(script))
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(out.read_text())
+    assert any(w.startswith("a child process: the program set its own SIGPROF")
+               for w in doc["warnings"]), doc["warnings"]
+
+
 def _count(stdout):
     return int(next(l for l in stdout.splitlines() if l.startswith("count")).split()[1])
 
