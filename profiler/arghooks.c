@@ -57,6 +57,42 @@ record(jp_argrec *r, jp_argfunc *fn, PyObject *const *args, int n)
     r->busy = 0;
 }
 
+/* Whether v is a Python int beyond int64, or a tuple holding one at its
+ * top level: the JIT's int64 would wrap where Python's result grew. */
+static int
+wider_than_int64(PyObject *v)
+{
+    int overflow = 0;
+
+    if (v == NULL)
+        return 0;
+    if (PyLong_CheckExact(v)) {
+        (void)PyLong_AsLongLongAndOverflow(v, &overflow);
+        return overflow != 0;
+    }
+    if (PyTuple_CheckExact(v))
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(v); i++)
+            if (wider_than_int64(PyTuple_GET_ITEM(v, i)))
+                return 1;
+    return 0;
+}
+
+/* A return from a recorded function: count a result int64 cannot hold. */
+static void
+note_return(jp_argrec *r, PyFrameObject *frame, PyObject *value)
+{
+    PyCodeObject *co;
+    uint32_t id;
+
+    if (!wider_than_int64(value))
+        return;
+    co = PyFrame_GetCode(frame);
+    id = jp_idmap_get(&r->by_code, (uintptr_t)co, 0);
+    if (id != UINT32_MAX && id < r->n)
+        r->funcs[id].wide_returns++;
+    Py_DECREF(co);
+}
+
 /* ---- exact mode: a C profile function -------------------------------- */
 
 static int
@@ -69,7 +105,10 @@ profile_hook(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
     int n;
 
     (void)obj;
-    (void)arg;
+    if (what == PyTrace_RETURN && r != NULL && r->exact && !r->busy) {
+        note_return(r, frame, arg);
+        return 0;
+    }
     if (what != PyTrace_CALL || r == NULL || !r->exact || r->busy || PyErr_Occurred())
         return 0;
     co = PyFrame_GetCode(frame);
@@ -160,7 +199,10 @@ sampled_hook(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
     int n;
 
     (void)obj;
-    (void)arg;
+    if (what == PyTrace_RETURN && r != NULL && r->sampled && !r->busy) {
+        note_return(r, frame, arg);
+        return 0;
+    }
     if (what != PyTrace_CALL || r == NULL || !r->sampled || r->busy || PyErr_Occurred())
         return 0;
     code = (PyObject *)PyFrame_GetCode(frame);

@@ -6,13 +6,20 @@
  * function called once, such as a main loop, is hot only while it runs),
  * then open a short recording window (arghooks.c) that the next tick
  * closes.  The period doubles after each poll, up to one second, so the
- * cost of reading a long profile and of the windows stays small. */
+ * cost of reading a long profile and of the windows stays small.
+ *
+ * The SIGALRM timer is a POSIX timer aimed at the main thread
+ * (SIGEV_THREAD_ID), not ITIMER_REAL: exec deletes it (an ITIMER_REAL
+ * survives exec and killed the new program), fork does not pass it on, and
+ * the program's own alarm()/ITIMER_REAL stays untouched beside it. */
 #define _GNU_SOURCE
 #include "profiler/argpoll.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "profiler/arghooks.h"
@@ -27,16 +34,44 @@ static struct {
     double hot_share;
     int min_samples;
     double period, max_period, window;
-    int timer;                  /* the SIGALRM itimer is ours */
+    int timer;                  /* posix_timer exists (SIGALRM, ours) */
+    timer_t posix_timer;
+    pid_t timer_pid;            /* its process: a forked child has no such timer */
 } P;
+
+/* Delete our timer, if this process has it (fork does not copy timers, and
+ * in a child the same id may name one of the child's own). */
+static void
+drop_timer(void)
+{
+    if (P.timer && P.timer_pid == getpid())
+        timer_delete(P.posix_timer);
+    P.timer = 0;
+}
 
 static void
 arm(double seconds)
 {
-    struct itimerval it = {{0, 0}, {(time_t)seconds, (suseconds_t)((seconds - (time_t)seconds) * 1e6)}};
-    if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
-        it.it_value.tv_usec = 1000;
-    setitimer(ITIMER_REAL, &it, NULL);
+    struct itimerspec it = {{0, 0}, {(time_t)seconds,
+                                     (long)((seconds - (time_t)seconds) * 1e9)}};
+    if (it.it_value.tv_sec == 0 && it.it_value.tv_nsec < 1000000)
+        it.it_value.tv_nsec = 1000000;
+    if (P.timer && P.timer_pid == getpid())
+        timer_settime(P.posix_timer, 0, &it, NULL);
+}
+
+/* A one-shot SIGALRM timer for the calling thread; 0 or -1 with errno. */
+static int
+make_timer(void)
+{
+    struct sigevent sev;
+
+    memset(&sev, 0, sizeof sev);
+    sev.sigev_notify = SIGEV_THREAD_ID;
+    sev.sigev_signo = SIGALRM;
+    sev._sigev_un._tid = (pid_t)gettid();
+    P.timer_pid = getpid();
+    return timer_create(CLOCK_MONOTONIC, &sev, &P.posix_timer);
 }
 
 /* Record running frames of the codes named in `fresh` (a set of keys). */
@@ -171,9 +206,13 @@ argrec_poll_start(PyObject *mod, PyObject *args, PyObject *kw)
     P.period = period;
     P.max_period = 1.0;
     P.window = window;
-    P.timer = timer;
-    if (timer)
+    drop_timer();
+    if (timer) {
+        if (make_timer() < 0)
+            return PyErr_SetFromErrno(PyExc_OSError);
+        P.timer = 1;
         arm(period);
+    }
     Py_RETURN_NONE;
 }
 
@@ -186,17 +225,9 @@ argrec_poll_stop(PyObject *mod, PyObject *args, PyObject *kw)
     (void)mod;
     if (!PyArg_ParseTupleAndKeywords(args, kw, "|p", kwlist, &disarm))
         return NULL;
-    if (P.timer) {
-        /* a program that took SIGALRM over keeps a timer of its own; ours
-         * is one-shot and at most a second away */
-        struct itimerval off = {{0, 0}, {0, 0}}, cur;
-        if (disarm || (getitimer(ITIMER_REAL, &cur) == 0 && cur.it_interval.tv_sec == 0
-                       && cur.it_interval.tv_usec == 0
-                       && (cur.it_value.tv_sec == 0
-                           || (cur.it_value.tv_sec == 1 && cur.it_value.tv_usec == 0))))
-            setitimer(ITIMER_REAL, &off, NULL);
-    }
-    P.timer = 0;
+    (void)disarm;   /* the timer is ours alone: always deleted; the program's
+                     * own alarm()/ITIMER_REAL is never touched */
+    drop_timer();
     if (P.rec != NULL)
         jp_arghooks_window(P.rec, 0);
     P.rec = NULL;
@@ -247,9 +278,9 @@ static PyMethodDef argpoll_methods[] = {
      "argrec_poll as its handler first)."},
     {"argrec_poll_stop", (PyCFunction)(void (*)(void))argrec_poll_stop,
      METH_VARARGS | METH_KEYWORDS,
-     "argrec_poll_stop(disarm=True): stop the driver and its SIGALRM timer; disarm=False "
-     "(the program took the signal over meanwhile): only a timer that looks like ours "
-     "(one-shot, at most a second away)."},
+     "argrec_poll_stop(disarm=True): stop the driver and delete its SIGALRM timer (a "
+     "per-thread POSIX timer: the program's own alarm()/ITIMER_REAL is never touched; "
+     "disarm is kept for compatibility)."},
     {"argrec_poll", argrec_poll, METH_VARARGS,
      "argrec_poll(*ignored): one tick: close the open recording window, or poll (the number "
      "of functions newly watched) and open one.  Also the SIGALRM handler."},

@@ -59,6 +59,8 @@ typedef struct jp_argfunc {
     uint64_t from_frame;        /* recordings read from a live frame */
     jp_argsig *sigs;
     size_t nsigs, capsigs;
+    uint64_t wide_returns;      /* returns of a Python int beyond int64 (or a tuple
+                                 * holding one): compiled, it would wrap */
 } jp_argfunc;
 
 typedef struct jp_argrec {

@@ -289,6 +289,20 @@ ar_signatures(ArgRecorder *self, PyObject *target)
 }
 
 static PyObject *
+ar_wide_returns(ArgRecorder *self, PyObject *target)
+{
+    PyObject *code = code_of(target);
+    uint32_t id;
+
+    if (code == NULL)
+        return NULL;
+    id = jp_idmap_get(&self->rec.by_code, (uintptr_t)code, 0);
+    Py_DECREF(code);
+    return PyLong_FromUnsignedLongLong(id == UINT32_MAX ? 0
+                                       : self->rec.funcs[id].wide_returns);
+}
+
+static PyObject *
 ar_clear(ArgRecorder *self, PyObject *noargs)
 {
     (void)noargs;
@@ -345,6 +359,9 @@ static PyMethodDef ar_methods[] = {
      "[(code, calls seen by a hook, recorded, read from live frames, hot)]"},
     {"signatures", (PyCFunction)ar_signatures, METH_O,
      "signatures(func_or_code): [{signature, types, calls, bytes, shapes, samples}]"},
+    {"wide_returns", (PyCFunction)ar_wide_returns, METH_O,
+     "wide_returns(func_or_code): recorded returns of a Python int beyond int64 (or a "
+     "tuple holding one): compiled, the result would wrap"},
     {"clear", (PyCFunction)ar_clear, METH_NOARGS, "Forget everything recorded."},
     {NULL, NULL, 0, NULL},
 };

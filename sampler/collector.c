@@ -349,6 +349,7 @@ collector_main(void *arg)
         }
         if (tick++ % SCAN_EVERY == 0)
             jp_threads_scan();
+        jp_threads_pace();
         fill = rings_fill();
         if (fill == 2 || (fill == 1 && ++since_drain >= DRAIN_EVERY)) {
             since_drain = 0;

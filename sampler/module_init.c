@@ -106,6 +106,10 @@ sampler_start(PyObject *mod, PyObject *args, PyObject *kw)
     jp_S.pid = getpid();
     jp_S.samples = jp_S.dropped = jp_S.unresolved_code = jp_S.timer_errors = 0;
     jp_S.drain_ns = jp_S.drains = jp_S.handler_ns = jp_S.handler_calls = 0;
+    jp_S.period_mult = 1;
+    jp_S.pace_ns = jp_S.pace_calls = 0;
+    jp_S.pace_strikes = 0;
+    jp_S.signal_lost = 0;
     jp_S.profile = prof;
     jp_S.root_code = (uintptr_t)root;   /* kept alive by jp_codes below */
     prof->interval_s = 1.0 / hz;
@@ -150,6 +154,33 @@ sampler_stop(PyObject *mod, PyObject *noargs)
     jp_signal_restore();
     jp_S.profile = NULL;
     Py_CLEAR(jp_S.owner);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+sampler_release_signal(PyObject *mod, PyObject *noargs)
+{
+    (void)mod;
+    (void)noargs;
+    if (jp_S.running) {
+        PyErr_SetString(PyExc_RuntimeError, "the sampler is running");
+        return NULL;
+    }
+    jp_signal_release();
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+sampler_yield_signal(PyObject *mod, PyObject *noargs)
+{
+    (void)mod;
+    (void)noargs;
+    if (jp_S.running && !jp_S.signal_lost) {
+        jp_S.signal_lost = 1;       /* before the lock: no thread is added again */
+        Py_BEGIN_ALLOW_THREADS
+        jp_threads_stop_all();      /* every timer deleted, no handler running */
+        Py_END_ALLOW_THREADS
+    }
     Py_RETURN_NONE;
 }
 
@@ -199,7 +230,8 @@ sampler_stats(PyObject *mod, PyObject *noargs)
                 hcalls += __atomic_load_n(&s->handler_calls, __ATOMIC_RELAXED);
             }
         }
-    return Py_BuildValue("{sKsKsKsKsisisisisKsKsKsKsK}",
+    int mult = jp_S.period_mult > 0 ? jp_S.period_mult : 1;
+    return Py_BuildValue("{sKsKsKsKsisisisisKsKsKsKsKsisisisi}",
                          "samples", (unsigned long long)jp_S.samples,
                          "dropped", (unsigned long long)jp_S.dropped,
                          "unresolved_code", (unsigned long long)jp_S.unresolved_code,
@@ -210,7 +242,10 @@ sampler_stats(PyObject *mod, PyObject *noargs)
                          "handler_ns", (unsigned long long)hns,
                          "drains", (unsigned long long)jp_S.drains,
                          "drain_ns", (unsigned long long)jp_S.drain_ns,
-                         "unwind_busy_skips", (unsigned long long)jp_unwind_busy_skips());
+                         "unwind_busy_skips", (unsigned long long)jp_unwind_busy_skips(),
+                         "signal", jp_S.signo, "period_mult", mult,
+                         "effective_hz", jp_S.hz / mult,
+                         "signal_taken", jp_S.signal_lost || jp_signal_taken());
 }
 
 static PyObject *
@@ -229,6 +264,12 @@ static PyMethodDef sampler_methods[] = {
      "root: a code object whose frame and its callers are left out of every stack."},
     {"sampler_stop", sampler_stop, METH_NOARGS, "Stop sampling; every sample is in the profile."},
     {"sampler_running", sampler_running, METH_NOARGS, "Whether a session is running."},
+    {"sampler_yield_signal", sampler_yield_signal, METH_NOARGS,
+     "The program is about to take the sampling signal over: stop every timer now "
+     "(the session stays, without samples; sampler_stats()['signal_taken'] says so)."},
+    {"sampler_release_signal", sampler_release_signal, METH_NOARGS,
+     "After sampler_stop, before an exec: give the sampling signal its old disposition "
+     "back, dropping an instance still pending (a later session installs it again)."},
     {"sampler_register_thread", sampler_register_thread, METH_VARARGS,
      "sampler_register_thread(name=''): sample the calling thread now."},
     {"sampler_ignore_thread", sampler_ignore_thread, METH_NOARGS,

@@ -54,13 +54,20 @@ typedef struct jp_session {
     uint64_t samples, dropped, unresolved_code, timer_errors;
     uint64_t drain_ns, drains;      /* time the collector held the GIL */
     uint64_t handler_ns, handler_calls;     /* of slots since reused */
+    int signo;              /* the timers' signal: a free real-time one (signal_handler.c) */
+    int period_mult;        /* atomic: timers tick at hz / period_mult (threads.c pacing) */
+    uint64_t pace_ns, pace_calls;   /* handler totals at the last pacing decision */
+    int pace_strikes;       /* consecutive windows over budget */
+    int signal_lost;        /* the program took the signal over: no timers any more */
 } jp_session;
 
 extern jp_session jp_S;
 
 /* signal_handler.c */
-int jp_signal_install(void);            /* 0, or -1 with errno */
+int jp_signal_install(void);            /* 0, or -1 with errno; sets jp_S.signo */
 void jp_signal_restore(void);
+int jp_signal_taken(void);              /* the program replaced our handler */
+void jp_signal_release(void);           /* before exec: the old disposition, nothing pending */
 
 /* threads.c */
 int jp_threads_add(pid_t tid, const char *name);    /* 0 or -1 */
@@ -69,6 +76,9 @@ void jp_threads_stop_all(void);         /* delete every timer, wait handlers */
 int jp_threads_ignore(pid_t tid);       /* never sample tid in this session */
 void jp_threads_free_retired(void);     /* after a drain */
 jp_slot *jp_threads_from_value(void *value);    /* async-signal-safe */
+/* collector, every tick: lower the rate when handlers cost too much; stop
+ * every timer when the program took the sampling signal over */
+void jp_threads_pace(void);
 
 /* collector.c */
 int jp_collector_start(void);

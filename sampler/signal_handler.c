@@ -1,8 +1,13 @@
-/* sampler/signal_handler.c - the SIGPROF handler: one sample of the
- * interrupted thread into its ring.  Nothing else happens here: no
+/* sampler/signal_handler.c - the sampling signal's handler: one sample of
+ * the interrupted thread into its ring.  Nothing else happens here: no
  * allocation, no locks, no reference counts, no C-API beyond a
  * thread-specific-data read.  Signals that are not our timers' are passed
- * to the previous handler. */
+ * to the previous handler.
+ *
+ * The signal is not SIGPROF but a real-time signal nobody handles, taken
+ * from the top of the range: a program's own SIGPROF (a handler, an
+ * ITIMER_PROF, SIG_IGN then SIG_DFL) then works as if the profiler were not
+ * there, and exec clears the per-thread timers that raise ours. */
 #define _GNU_SOURCE
 #include "sampler/sampler.h"
 
@@ -85,10 +90,27 @@ on_sigprof(int sig, siginfo_t *si, void *uc)
     }
     __atomic_add_fetch(&slot->busy, 1, __ATOMIC_SEQ_CST);
     if (__atomic_load_n(&slot->state, __ATOMIC_SEQ_CST) == JP_SLOT_ACTIVE
-        && slot->tid == (pid_t)gettid())
-        capture(slot, uc, si->si_overrun);
+        && slot->tid == (pid_t)gettid()) {
+        /* a paced timer's tick stands for period_mult requested periods */
+        int mult = __atomic_load_n(&jp_S.period_mult, __ATOMIC_RELAXED);
+        capture(slot, uc, (si->si_overrun + 1) * (mult > 0 ? mult : 1) - 1);
+    }
     __atomic_sub_fetch(&slot->busy, 1, __ATOMIC_SEQ_CST);
     errno = saved_errno;
+}
+
+/* The highest real-time signal left at its default (glibc keeps the lowest
+ * ones); SIGPROF only when every one is taken. */
+static int
+pick_signal(void)
+{
+    for (int sig = SIGRTMAX; sig >= SIGRTMIN + 4; sig--) {
+        struct sigaction cur;
+        if (sigaction(sig, NULL, &cur) == 0 && !(cur.sa_flags & SA_SIGINFO)
+            && cur.sa_handler == SIG_DFL)
+            return sig;
+    }
+    return SIGPROF;
 }
 
 int
@@ -97,12 +119,13 @@ jp_signal_install(void)
     struct sigaction sa;
 
     if (installed)
-        return 0;
+        return 0;           /* left in place by the last session: same signal */
+    jp_S.signo = pick_signal();
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = on_sigprof;
     sa.sa_flags = SA_SIGINFO | SA_RESTART;
     sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGPROF, &sa, &old_action) < 0)
+    if (sigaction(jp_S.signo, &sa, &old_action) < 0)
         return -1;
     installed = 1;
     return 0;
@@ -118,6 +141,31 @@ jp_signal_restore(void)
         return;
     if (old_action.sa_handler == SIG_DFL && !(old_action.sa_flags & SA_SIGINFO))
         return;
-    sigaction(SIGPROF, &old_action, NULL);
+    sigaction(jp_S.signo, &old_action, NULL);
+    installed = 0;
+}
+
+int
+jp_signal_taken(void)
+{
+    struct sigaction cur;
+
+    if (!installed || sigaction(jp_S.signo, NULL, &cur) < 0)
+        return 0;
+    return !(cur.sa_flags & SA_SIGINFO) || cur.sa_sigaction != on_sigprof;
+}
+
+void
+jp_signal_release(void)
+{
+    struct sigaction ign;
+
+    if (!installed)
+        return;
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    sigemptyset(&ign.sa_mask);
+    sigaction(jp_S.signo, &ign, NULL);      /* drops an instance still pending */
+    sigaction(jp_S.signo, &old_action, NULL);
     installed = 0;
 }

@@ -7,17 +7,27 @@
  * (SIGEV_THREAD_ID) and carries its slot in si_value.  Slots are never
  * freed while the session lives; a slot is reused only after its timer is
  * deleted, no handler runs on it and its ring has been drained.
+ *
+ * Pacing (wall time): when the handlers' mean cost passes a quarter of the
+ * period (10 kHz with native stacks on a loaded machine: a thread then does
+ * little but take samples, and import numpy never ends), every timer's
+ * period is doubled until it fits (judged over two windows of at least
+ * JP_PACE_MIN_CALLS samples in a row); each tick then weighs period_mult
+ * requested periods, so seconds stay right, and the effective rate is
+ * reported (sampler_stats()["effective_hz"]).  The same tick stops every
+ * timer once the program has put a handler of its own on the sampling
+ * signal (sampler_stats()["signal_taken"]).
  */
 #define _GNU_SOURCE
 #include "sampler/sampler.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 jp_slot *
@@ -53,17 +63,25 @@ read_comm(pid_t tid, char *out, size_t cap)
         out[n - 1] = '\0';
 }
 
+/* The timers' period now, in ns. */
+static long
+period_ns(void)
+{
+    int mult = __atomic_load_n(&jp_S.period_mult, __ATOMIC_RELAXED);
+    return 1000000000L / jp_S.hz * (mult > 0 ? mult : 1);
+}
+
 static int
 arm_timer(jp_slot *s)
 {
     struct sigevent sev;
     struct itimerspec its;
     clockid_t clk;
-    long ns = 1000000000L / jp_S.hz;
+    long ns = period_ns();
 
     memset(&sev, 0, sizeof sev);
     sev.sigev_notify = SIGEV_THREAD_ID;
-    sev.sigev_signo = SIGPROF;
+    sev.sigev_signo = jp_S.signo > 0 ? jp_S.signo : SIGPROF;
     sev.sigev_value.sival_ptr = s;
     sev._sigev_un._tid = s->tid;
     /* the thread's CPU clock, as pthread_getcpuclockid builds it */
@@ -118,10 +136,10 @@ jp_threads_add(pid_t tid, const char *name)
     jp_slot *s = NULL;
     int rc = -1;
 
-    if (tid == jp_S.collector_tid || jp_S.slots == NULL)
+    if (tid == jp_S.collector_tid || jp_S.slots == NULL || jp_S.signal_lost)
         return 0;
     pthread_mutex_lock(&jp_S.slots_lock);
-    if (is_ignored(tid)) {
+    if (is_ignored(tid) || jp_S.signal_lost) {
         rc = 0;
         goto out;
     }
@@ -178,24 +196,43 @@ retire(jp_slot *s)
         sched_yield();
 }
 
+/* One entry of getdents64(2). */
+struct jp_dirent64 {
+    uint64_t d_ino;
+    int64_t d_off;
+    unsigned short d_reclen;
+    unsigned char d_type;
+    char d_name[];
+};
+
+/* Follows /proc/self/task with getdents64 on a stack buffer, not opendir:
+ * no malloc, so a forked child's collector cannot block on an allocator
+ * lock that a thread of its parent held at the fork (AddressSanitizer's
+ * allocator has no fork handlers: the child's os._exit then waited forever
+ * for this thread). */
 void
 jp_threads_scan(void)
 {
-    DIR *d = opendir("/proc/self/task");
-    struct dirent *e;
+    char buf[4096] __attribute__((aligned(8)));
+    int fd = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    long n;
 
-    if (d == NULL)
+    if (fd < 0)
         return;
     pthread_mutex_lock(&jp_S.slots_lock);
     for (int i = 0; i < JP_MAX_THREADS; i++)
         jp_S.slots[i].seen = 0;
     pthread_mutex_unlock(&jp_S.slots_lock);
-    while ((e = readdir(d)) != NULL) {
-        pid_t tid = (pid_t)atoi(e->d_name);
-        if (tid > 0)
-            jp_threads_add(tid, NULL);
+    while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
+        for (long off = 0; off < n;) {
+            struct jp_dirent64 *e = (struct jp_dirent64 *)(buf + off);
+            pid_t tid = (pid_t)atoi(e->d_name);
+            if (tid > 0)
+                jp_threads_add(tid, NULL);
+            off += e->d_reclen;
+        }
     }
-    closedir(d);
+    close(fd);
     pthread_mutex_lock(&jp_S.slots_lock);
     for (int i = 0; i < JP_MAX_THREADS; i++) {
         jp_slot *s = &jp_S.slots[i];
@@ -253,6 +290,67 @@ jp_threads_free_retired(void)
             jp_S.handler_calls += s->handler_calls;
             s->handler_ns = s->handler_calls = 0;
             __atomic_store_n(&s->state, JP_SLOT_FREE, __ATOMIC_RELEASE);
+        }
+    }
+    pthread_mutex_unlock(&jp_S.slots_lock);
+}
+
+/* Lowest rate pacing goes down to (or the requested one, if lower). */
+#define JP_PACE_MIN_HZ 100
+/* Handler calls a pacing decision needs. */
+#define JP_PACE_MIN_CALLS 64
+
+void
+jp_threads_pace(void)
+{
+    uint64_t ns = jp_S.handler_ns, calls = jp_S.handler_calls, dns, dcalls;
+    int mult = __atomic_load_n(&jp_S.period_mult, __ATOMIC_RELAXED);
+    long period;
+    struct itimerspec its;
+
+    /* the program installed its own handler for our signal: our ticks
+     * would land in it, so sampling ends here (the report says so) */
+    if (jp_S.slots != NULL && !jp_S.signal_lost && jp_signal_taken()) {
+        jp_S.signal_lost = 1;
+        jp_threads_stop_all();
+        return;
+    }
+    /* CPU-clock timers fire at most once per scheduler tick and a thread's
+     * handler time is CPU time that delays its next tick: only wall time
+     * can outrun the handlers */
+    if (jp_S.slots == NULL || !jp_S.wall || jp_S.hz / (mult * 2) < JP_PACE_MIN_HZ)
+        return;
+    pthread_mutex_lock(&jp_S.slots_lock);
+    for (int i = 0; i < JP_MAX_THREADS; i++) {
+        jp_slot *s = &jp_S.slots[i];
+        if (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) != JP_SLOT_FREE) {
+            ns += __atomic_load_n(&s->handler_ns, __ATOMIC_RELAXED);
+            calls += __atomic_load_n(&s->handler_calls, __ATOMIC_RELAXED);
+        }
+    }
+    dns = ns - jp_S.pace_ns;
+    dcalls = calls - jp_S.pace_calls;
+    period = period_ns();
+    if (dcalls >= JP_PACE_MIN_CALLS) {
+        jp_S.pace_ns = ns;
+        jp_S.pace_calls = calls;
+        /* mean cost above a quarter of the period in two windows running
+         * (one alone may be the first unwinds, which fill libunwind's and
+         * the loader's caches): halve the rate */
+        if (dns * 4 <= dcalls * (uint64_t)period)
+            jp_S.pace_strikes = 0;
+        else if (++jp_S.pace_strikes >= 2) {
+            jp_S.pace_strikes = 0;
+            __atomic_store_n(&jp_S.period_mult, mult * 2, __ATOMIC_RELAXED);
+            period = period_ns();
+            its.it_interval.tv_sec = its.it_value.tv_sec = period / 1000000000L;
+            its.it_interval.tv_nsec = its.it_value.tv_nsec = period % 1000000000L;
+            for (int i = 0; i < JP_MAX_THREADS; i++) {
+                jp_slot *s = &jp_S.slots[i];
+                if (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) == JP_SLOT_ACTIVE
+                    && s->has_timer)
+                    timer_settime(s->timer, 0, &its, NULL);
+            }
         }
     }
     pthread_mutex_unlock(&jp_S.slots_lock);

@@ -1,4 +1,4 @@
-"""python -m jitprofile advise [--json] [--apply] [--exact] [-r HZ]
+"""python -m jitprofile advise [--json] [--apply [--runs N]] [--exact] [-r HZ]
 [--hot SHARE] script.py [args...]
 
 Runs the script under the profiler with argument recording, then prints the
@@ -8,11 +8,23 @@ speedup or reason.  With --apply every applicable `jit` suggestion is put
 into effect and the script runs again in the same namespace (its `def`s of
 the applied functions keep the compiled versions); the wall times of the
 original (run again, unprofiled) and of the applied run are printed.
+
+--apply runs the script 1 + 2N times at most (N = --runs, default 3: one
+profiled run, then up to N of the original and N with jit applied; repeats
+stop once a version has run a second in all), and says so on stderr before
+the first run: whatever the script does besides computing (appending to a
+file, sending a request) happens each time.  --runs 1 (three runs) is the
+least that still measures: the profiled run is slowed by the profiler, so
+the original runs once more unprofiled.  The reruns' standard output is
+captured, not shown, and compared: when the script's output or exit code
+with jit applied differs from the original's, the jit suggestions are undone
+and reported as not applied (with the first differing line).
 """
 from __future__ import annotations
 
 import argparse
 import ast
+import io
 import json
 import os
 import sys
@@ -28,6 +40,9 @@ def _parser() -> _Parser:
     p.add_argument("--json", action="store_true", help="print a JSON object")
     p.add_argument("--apply", action="store_true",
                    help="apply every jit suggestion, run the script again, print both wall times")
+    p.add_argument("--runs", type=_runs, default=3, metavar="N",
+                   help="with --apply: timed runs of each version, at least 1 (default 3); "
+                        "the script runs up to 1 + 2N times")
     p.add_argument("--exact", action="store_true",
                    help="record the arguments of every call (default: sampled, hot functions only)")
     p.add_argument("-r", "--rate", type=_rate, default=1000, metavar="HZ",
@@ -38,9 +53,47 @@ def _parser() -> _Parser:
     return p
 
 
-def _exec_script(code, globals_) -> tuple[float, int, str | None]:
-    """(wall seconds, exit code, traceback text or None)."""
+def _runs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--runs must be an integer, not {text!r}")
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"--runs must be at least 1, not {n}")
+    return n
+
+
+class _Tee(io.TextIOBase):
+    """The profiled run's stdout: shown as usual, and kept to compare."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return self._stream.write(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+    def getvalue(self) -> str:
+        return "".join(self.parts)
+
+
+def _exec_script(code, globals_, capture: bool = False):
+    """(wall seconds, exit code, traceback text or None[, stdout text]): with
+    capture, the script's standard output is kept, not shown."""
     rc, failure = 0, None
+    saved = sys.stdout
+    if capture:
+        raw = io.BytesIO()
+        wrapper = io.TextIOWrapper(raw, encoding="utf-8", errors="backslashreplace",
+                                   write_through=True)
+        sys.stdout = wrapper
     t0 = time.perf_counter()
     try:
         _run_target(code, globals_)
@@ -49,7 +102,16 @@ def _exec_script(code, globals_) -> tuple[float, int, str | None]:
     except BaseException:           # noqa: BLE001 - the script's failure is reported
         failure = _user_traceback()
         rc = 1
-    return time.perf_counter() - t0, rc, failure
+    wall = time.perf_counter() - t0
+    if not capture:
+        return wall, rc, failure
+    try:
+        wrapper.flush()
+    except (ValueError, OSError):
+        pass
+    text = raw.getvalue().decode("utf-8", "backslashreplace") if not raw.closed else ""
+    sys.stdout = saved
+    return wall, rc, failure, text
 
 
 def _keep_applied(source: str, path: str, names: set):
@@ -125,13 +187,22 @@ def main(argv: list[str]) -> int:
     if args.json:
         sys.stdout = sys.stderr         # the script's prints stay out of the JSON
 
+    if args.apply:
+        print(f"jitprofile advise: --apply runs {script} up to {1 + 2 * args.runs} times "
+              f"(1 profiled, then up to {args.runs} of the original and {args.runs} with jit "
+              f"applied): its side effects (files it writes or appends to, anything it sends) "
+              f"repeat each time; --runs 1 runs it 3 times", file=sys.stderr)
+        sys.stderr.flush()
     prof = Profile(hz=args.rate, root=_run_target.__code__, follow_children=False,
                    args="exact" if args.exact else "sampled")
+    tee = _Tee(sys.stdout)
+    sys.stdout = tee
     prof.start()
     try:
         wall1, rc, failure = _exec_script(code, g)
     finally:
         prof.stop()
+        sys.stdout = tee._stream
     if failure is not None:
         sys.stderr.write(failure)
     t0 = time.perf_counter()
@@ -142,7 +213,8 @@ def main(argv: list[str]) -> int:
               "exit_code": rc, "mode": prof.args_mode, "advise_s": round(advise_s, 3),
               "recommendations": [s.to_dict() for s in suggestions]}
     if args.apply:
-        report["apply"] = _apply_and_rerun(suggestions, apply, code, source, script, g)
+        report["apply"] = _apply_and_rerun(suggestions, apply, code, source, script, g,
+                                           runs=args.runs, first=(tee.getvalue(), rc))
     sys.stdout = real_stdout
     if args.json:
         out.write(json.dumps(report, indent=1) + "\n")
@@ -156,6 +228,7 @@ def main(argv: list[str]) -> int:
                       f" (compiled in {a['compile_s']:.3f} s, once)\n")
             for name, why in a["skipped"].items():
                 out.write(f"  not applied: {name}: {why}\n")
+            out.write(f"script output with jit applied: {a['output']}\n")
             if a["after_s"] is not None:
                 out.write(f"wall time before: {a['before_s']:.4f} s (the original, run again "
                           f"unprofiled)\nwall time after:  {a['after_s']:.4f} s (jit applied)"
@@ -164,22 +237,35 @@ def main(argv: list[str]) -> int:
     return rc
 
 
-def _apply_and_rerun(suggestions, apply, code, source, script, g) -> dict:
+def _first_difference(a: str, b: str) -> str:
+    la, lb = a.splitlines(), b.splitlines()
+    for i, (x, y) in enumerate(zip(la, lb), 1):
+        if x != y:
+            return f"line {i}: {x[:80]!r} became {y[:80]!r}"
+    i = min(len(la), len(lb)) + 1
+    return f"line {i}: " + ("an extra line" if len(lb) > len(la) else "a missing line")
+
+
+def _apply_and_rerun(suggestions, apply, code, source, script, g, *, runs: int = 3,
+                     first=None) -> dict:
     """Run the original again (unprofiled), apply the jit suggestions, run the
-    script with them; both wall times.  Quick runs are repeated (up to 3
-    times while under a second in all) and the best is kept, for both."""
-    def timed(c) -> float:
-        best, spent = float("inf"), 0.0
-        for _ in range(3):
-            wall, rc, failure = _exec_script(c, g)
+    script with them; both wall times.  Quick runs are repeated (up to `runs`
+    times while under a second in all) and the best is kept, for both.  The
+    runs' output and exit codes are compared: when jit changed them, the
+    suggestions are undone and reported as not applied."""
+    def timed(c):
+        best, spent, seen = float("inf"), 0.0, []
+        for _ in range(runs):
+            wall, rc, failure, text = _exec_script(c, g, capture=True)
             if failure is not None:
                 sys.stderr.write(failure)
             best, spent = min(best, wall), spent + wall
+            seen.append((text, rc))
             if spent > 1.0 or rc != 0:
                 break
-        return best
+        return best, seen
 
-    before = timed(code)
+    before, base = timed(code)
     applied, skipped = [], {}
     t0 = time.perf_counter()
     for s in suggestions:
@@ -194,13 +280,34 @@ def _apply_and_rerun(suggestions, apply, code, source, script, g) -> dict:
         except (ValueError, LookupError, Exception) as e:   # noqa: BLE001 - reported
             skipped[s.function] = f"{type(e).__name__}: {e}"
     compile_s = time.perf_counter() - t0
-    after = None
+    after, output = None, "not run (nothing applied)"
     if applied:
         from . import _core
+        from .applier import undo
         kept = {name: obj for name, obj in g.items() if isinstance(obj, _core.Dispatcher)}
         g["__jitprofile_keep__"] = lambda f: kept.get(f.__name__, f)
-        after = timed(_keep_applied(source, script, set(kept)))
+        after, got = timed(_keep_applied(source, script, set(kept)))
         del g["__jitprofile_keep__"]
+        originals = base + ([first] if first is not None else [])
+        if any(o != originals[0] for o in originals):
+            output = "not compared (the original's output varies from run to run)"
+        elif any(x != originals[0] for x in got):
+            (want, want_rc), (text, rc) = originals[0], next(x for x in got if x != originals[0])
+            what = (f"exit code {want_rc} became {rc}" if rc != want_rc
+                    else _first_difference(want, text))
+            output = f"differs ({what}): jit undone"
+            for s in suggestions:
+                if s.kind == "jit" and s.function in applied:
+                    undo(s)
+                    skipped[s.function] = (f"with it compiled the script's output changed "
+                                           f"({what}): results differ from Python's")
+            for name, obj in kept.items():          # the script's own names, back
+                if name in g and g[name] is obj:
+                    g[name] = obj.py_func
+            applied, after = [], None
+        else:
+            output = "same as the original's"
     return {"applied": applied, "skipped": skipped, "compile_s": round(compile_s, 4),
             "before_s": round(before, 6), "after_s": None if after is None else round(after, 6),
-            "speedup": None if after is None else round(before / max(after, 1e-9), 2)}
+            "speedup": None if after is None else round(before / max(after, 1e-9), 2),
+            "runs": runs, "output": output}

@@ -306,7 +306,20 @@ def _same(x, y) -> bool:
     return x == y
 
 
-def _usable_samples(sigs, limit: int = 3) -> list[tuple]:
+_INT64 = (-(1 << 63), (1 << 63) - 1)
+
+
+def _wider_than_int64(v) -> bool:
+    """A Python int beyond int64, or a tuple/list holding one: the JIT's
+    int64 arithmetic would wrap where Python's result grew."""
+    if isinstance(v, int) and not isinstance(v, bool):
+        return not _INT64[0] <= v <= _INT64[1]
+    if isinstance(v, (tuple, list)):
+        return any(_wider_than_int64(x) for x in v)
+    return False
+
+
+def _usable_samples(sigs, limit: int | None = 3) -> list[tuple]:
     out = []
     for s in sigs:
         if not s.compilable:
@@ -319,16 +332,18 @@ def _usable_samples(sigs, limit: int = 3) -> list[tuple]:
 
 
 def measure(original, compiled, samples: list[tuple], *, budget: float = 0.6,
-            per_call_estimate: float = 0.0, max_original_s: float = 5.0):
+            per_call_estimate: float = 0.0, max_original_s: float = 5.0,
+            timed: int = 3):
     """(speedup, None) or (None, why not): the compiled function against the
-    original on the recorded arguments, results compared first."""
+    original on the recorded arguments: results compared on every recorded
+    argument set, the first `timed` of them timed."""
     if not samples:
         return None, "no recorded arguments to run it on"
     if per_call_estimate > max_original_s:
         return None, (f"one call takes about {per_call_estimate:.1f} s: "
                       "not re-run to measure it")
     t_orig, t_jit = [], []
-    for args in samples:
+    for i, args in enumerate(samples):
         a1, a2 = _fresh(args), _fresh(args)
         try:
             compiled(*_fresh(args))             # warm: compile the exact types
@@ -338,9 +353,14 @@ def measure(original, compiled, samples: list[tuple], *, budget: float = 0.6,
             r2 = compiled(*a2)
         except Exception as exc:                # noqa: BLE001 - reported, not raised
             return None, f"calling it on the recorded arguments raised {type(exc).__name__}: {exc}"
+        if _wider_than_int64(r1):
+            return None, (f"its Python result exceeds int64 on a recorded call ({_short(r1)}): "
+                          "compiled, the integer arithmetic would wrap")
         if not (_same(r1, r2) and all(_same(x, y) for x, y in zip(a1, a2))):
             return None, "the compiled version's results differ from Python's on the recorded arguments"
-        share = budget / len(samples)
+        if i >= timed:
+            continue
+        share = budget / min(len(samples), timed)
         if first >= share / 2:
             t_orig.append(first)
         else:
@@ -349,6 +369,11 @@ def measure(original, compiled, samples: list[tuple], *, budget: float = 0.6,
         best, _n = _core.time_calls(compiled, [_fresh(args)], budget_s=min(share / 2, 0.1))
         t_jit.append(best[0])
     return sum(t_orig) / max(sum(t_jit), 1e-9), None
+
+
+def _short(v) -> str:
+    text = repr(v)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 # ---- the suggestions --------------------------------------------------------
@@ -382,7 +407,12 @@ def _suggest_jit(func, sigs, facts, entry):
         entry.update(applicable=False, reason=text, reason_line=line)
         return entry
     entry["dispatcher"] = disp
-    speedup, why_not = measure(func, disp, _usable_samples(sigs),
+    if facts.get("wide_returns"):
+        entry.update(applicable=False, reason_line=None,
+                     reason=f"its Python result exceeded int64 on {facts['wide_returns']} "
+                            "recorded call(s): compiled, the integer arithmetic would wrap")
+        return entry
+    speedup, why_not = measure(func, disp, _usable_samples(sigs, None),
                                per_call_estimate=facts["per_call_s"])
     entry.update(applicable=True, speedup=speedup)
     if speedup is not None and speedup < 1.0:
@@ -390,7 +420,7 @@ def _suggest_jit(func, sigs, facts, entry):
                      reason=f"the compiled version is slower ({speedup:.2f}x) on the recorded "
                             "arguments: the time goes to work that is native already")
     if why_not is not None:
-        if why_not.startswith("the compiled version's results differ"):
+        if why_not.startswith(("the compiled version's results differ", "its Python result")):
             entry.update(applicable=False, reason=why_not, reason_line=None)
         else:
             entry["unmeasured"] = why_not
@@ -556,7 +586,9 @@ def advise(profile, *, hot_share: float | None = None, measure_speedups: bool = 
                                                   for s in sigs),
                  "max_elements": max_el, "array_bytes_per_call": bpc,
                  "float64_bytes_per_call": f64, "elementwise": elementwise,
-                 "loop_elements": loop_elems, "gpu": gpu}
+                 "loop_elements": loop_elems, "gpu": gpu,
+                 "wide_returns": (profile.args.wide_returns(func)
+                                  if profile.args is not None else 0)}
         if measure_speedups and calls and sigs:
             samples = _usable_samples(sigs)
             if samples and facts["per_call_s"] < 0.05:

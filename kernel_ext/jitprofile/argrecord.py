@@ -13,8 +13,9 @@ Two modes (the recording itself is C: profiler/argrecord.c, arghooks.c):
 - ``"exact"``: every call of every function, through a C profile hook.
 
 The poll (C: profiler/argpoll.c) runs in the main thread as the SIGALRM
-handler when that signal is free (nothing of it shows in the profile), else
-from a daemon thread.  A run shorter than the first period (50 ms) records
+handler when that signal is free (nothing of it shows in the profile; the
+signal comes from a per-thread POSIX timer, which exec deletes, not from
+ITIMER_REAL), else from a daemon thread.  A run shorter than the first period (50 ms) records
 nothing in sampled mode: use exact mode for those.
 """
 from __future__ import annotations
@@ -138,6 +139,11 @@ class ArgSession:
     # -- results --------------------------------------------------------------
     def signatures(self, func) -> list[Signature]:
         return signatures_of(self.rec, func)
+
+    def wide_returns(self, func) -> int:
+        """Recorded returns of func whose Python int result (or an int in a
+        returned tuple) lies beyond int64: compiled, it would wrap."""
+        return self.rec.wide_returns(getattr(func, "py_func", func))
 
     def calls(self, func) -> int:
         """Calls of func: exact mode counts every one; sampled mode counts

@@ -2,7 +2,16 @@
 
 Thin glue over the C sampler (sampler/) and aggregation (profiler/): start
 and stop a session, name threads, follow forked children (multiprocessing,
-ProcessPoolExecutor) and merge their profiles, and present the results.
+ProcessPoolExecutor, a bare os.fork) and merge their profiles, and present
+the results.
+
+The profiler must never harm its target: while a session runs, os.execv and
+os.execve (every os.exec* goes through them) stop it first, run the
+session's on_exec callbacks (`record` writes the profile collected so far),
+and hand the program its signal dispositions back; os._exit in a followed
+child writes the child's part first; signal.signal and signal.setitimer are
+watched for SIGPROF / ITIMER_PROF, which the program keeps for itself (the
+sampler uses a real-time signal) and which the report notes.
 """
 from __future__ import annotations
 
@@ -22,6 +31,8 @@ __all__ = ["Profile", "FunctionStat"]
 
 _active: "Profile | None" = None       # the session running in this process
 _fork_hook_installed = False
+_os_hooks_installed = False
+_real = {}                             # the os/signal functions wrapped, by name
 
 
 class FunctionStat(NamedTuple):
@@ -73,6 +84,96 @@ def _after_fork_child():
             signal.signal(signal.SIGTERM, _dump_and_die)
 
 
+def _before_exec() -> "Profile | None":
+    """Stop the session before the process image is replaced: its profile
+    is saved (a child's part; the original's on_exec callbacks), its timers
+    deleted and its signals handed back.  The session to restart if the
+    exec fails, or None."""
+    prof = _active
+    if prof is None:
+        return None
+    if prof._is_child:
+        prof._dump_child()
+        restart = None
+    else:
+        prof.stop()
+        for fn in list(prof.on_exec):
+            try:
+                fn(prof)
+            except Exception as e:      # noqa: BLE001 - the exec goes on
+                print(f"jitprofile: could not save the profile before exec: {e}",
+                      file=sys.stderr)
+        restart = prof
+    if not _core.sampler_running():
+        _core.sampler_release_signal()
+    return restart
+
+
+def _wrap_exec(name: str):
+    real = getattr(os, name)
+
+    def exec_(*args, **kw):
+        restart = _before_exec()
+        try:
+            return real(*args, **kw)
+        except BaseException:
+            if restart is not None and _active is None:
+                restart.start()         # the exec failed: the program goes on, profiled
+            raise
+    exec_.__name__ = exec_.__qualname__ = name
+    exec_.__doc__ = real.__doc__
+    exec_.__wrapped__ = real
+    return exec_
+
+
+def _exit_(status):
+    """os._exit in a followed child (a bare fork): save its part first."""
+    prof = _active
+    if prof is not None and prof._is_child:
+        try:
+            prof._dump_child()
+        except Exception:               # noqa: BLE001 - leaving anyway
+            pass
+    _real["_exit"](status)
+
+
+def _signal_(signalnum, handler):
+    prof = _active
+    if prof is not None and signalnum == signal.SIGPROF and handler is not signal.SIG_DFL:
+        prof._note("sigprof", "the program set its own SIGPROF disposition "
+                   f"({'ignored' if handler is signal.SIG_IGN else 'a handler'})")
+    if prof is not None and signalnum == prof._signo:
+        _core.sampler_yield_signal()    # none of our ticks may reach the program's handler
+    return _real["signal"](signalnum, handler)
+
+
+def _setitimer_(which, seconds, interval=0.0):
+    prof = _active
+    if prof is not None and which == signal.ITIMER_PROF and seconds:
+        prof._note("itimer_prof", "the program armed its own ITIMER_PROF")
+    return _real["setitimer"](which, seconds, interval)
+
+
+def _install_os_hooks() -> None:
+    global _os_hooks_installed
+    if _os_hooks_installed:
+        return
+    for name in ("execv", "execve"):
+        _real[name] = getattr(os, name)
+        setattr(os, name, _wrap_exec(name))
+    _real["_exit"] = os._exit
+    os._exit = _exit_
+    _real["signal"] = signal.signal
+    _real["setitimer"] = signal.setitimer
+    for fn, real in ((_signal_, signal.signal), (_setitimer_, signal.setitimer)):
+        fn.__name__ = fn.__qualname__ = real.__name__
+        fn.__doc__ = real.__doc__
+        fn.__wrapped__ = real
+    signal.signal = _signal_
+    signal.setitimer = _setitimer_
+    _os_hooks_installed = True
+
+
 def _dump_and_die(signum, _frame):
     if _active is not None:
         _active._dump_child()
@@ -111,6 +212,12 @@ class Profile:
         self._dumped = False
         self._running = False
         self._thread_names: dict[tuple[int, int], str] = {}
+        self._pid = None             # the process that started the session
+        self._signo = 0              # the sampler's signal while it runs
+        self.effective_hz = hz       # lower when the sampler paced itself
+        self.handler_mean_ns = 0     # what taking one sample cost, on average
+        self.notes: dict[str, str] = {}     # things the report warns about
+        self.on_exec: list = []      # callbacks(profile) before an os.exec* replaces us
         # argument types/shapes of hot functions (kernel_ext/jitprofile/argrecord.py)
         self.args_mode = args
         self._args_options = dict(args_options or {})
@@ -126,6 +233,7 @@ class Profile:
         if not _fork_hook_installed:
             os.register_at_fork(after_in_child=_after_fork_child)
             _fork_hook_installed = True
+        _install_os_hooks()
         # argument recording starts before sampling and stops after it, so
         # that none of its set-up lands in the samples
         args = None
@@ -143,6 +251,8 @@ class Profile:
             raise
         _active = self
         self._running = True
+        self._pid = os.getpid()
+        self._signo = _core.sampler_stats().get("signal", 0)
         self._remember_thread_names()
         threading.setprofile(_thread_hook)
         atexit.register(self.stop)
@@ -152,7 +262,20 @@ class Profile:
         global _active
         if not self._running:
             return self
+        if self._pid is not None and os.getpid() != self._pid:
+            # a forked child holding its parent's session (atexit, a `with`
+            # left in the child): the child's own session is another object
+            self._running = False
+            atexit.unregister(self.stop)
+            return self
         _core.sampler_stop()
+        st = _core.sampler_stats()
+        self.effective_hz = min(self.effective_hz, st.get("effective_hz", self.hz))
+        if st.get("handler_calls"):
+            self.handler_mean_ns = st["handler_ns"] // st["handler_calls"]
+        if st.get("signal_taken"):
+            self._note("signal_taken", f"the program took over the sampling signal "
+                       f"({st.get('signal')}): samples after that were lost")
         if self.args is not None:
             self.args.stop()
         self._remember_thread_names()
@@ -166,6 +289,24 @@ class Profile:
         if not self._is_child:
             self._merge_children()
         return self
+
+    def _note(self, key: str, text: str) -> None:
+        self.notes.setdefault(key, text)
+
+    def warnings(self) -> list[str]:
+        """What the report warns about: a rate the sampler had to lower, the
+        program's own use of SIGPROF / ITIMER_PROF (kept working: the sampler
+        uses a real-time signal), a sampling signal taken over."""
+        out = []
+        if self.effective_hz < self.hz:
+            out.append(f"sampling rate capped at {self.effective_hz} Hz (asked for {self.hz} Hz): "
+                       "taking a sample cost more than a quarter of the period")
+        for key, text in self.notes.items():
+            if key in ("sigprof", "itimer_prof"):
+                text += (": it kept it (jitprofile samples on a real-time signal), "
+                         "the profile is complete")
+            out.append(text)
+        return out
 
     def __enter__(self) -> "Profile":
         return self.start()
@@ -205,6 +346,8 @@ class Profile:
                     with open(path) as f:
                         child = Profile.from_dict(json.load(f))
                     self.data.merge(child.data)
+                    for text in child.warnings():      # what the report says of it
+                        self.notes.setdefault("child:" + text, f"a child process: {text}")
                 except (OSError, ValueError, KeyError, TypeError):
                     pass
             try:
@@ -313,6 +456,9 @@ class Profile:
             "version": 1,
             "hz": self.hz, "wall": self.wall, "native": self.native,
             "interval": self.data.interval,
+            "effective_hz": self.effective_hz,
+            "handler_mean_ns": self.handler_mean_ns,
+            "warnings": self.warnings(),
             "functions": [list(f) for f in self.data.functions()],
             "frames": [list(f) for f in self.data.frames()],
             "nodes": [list(n) for n in self.data.nodes()],
@@ -328,6 +474,10 @@ class Profile:
                    follow_children=False)
         data = prof.data
         data.interval = float(d["interval"])
+        prof.effective_hz = int(d.get("effective_hz", prof.hz))
+        for i, w in enumerate(d.get("warnings", ())):
+            if not w.startswith("sampling rate capped"):
+                prof.notes[f"w{i}"] = w
         fmap = [data.intern_func(*f) for f in d["functions"]]
         frmap = [data.intern_frame(fmap[func], line) for func, line in d["frames"]]
         nmap = [0] * len(d["nodes"])
@@ -400,8 +550,11 @@ class Profile:
         procs = self.by_process()
         nthreads = sum(p["threads"] for p in procs)
         kind = "wall time" if self.wall else "CPU time"
+        rate = (f"{self.hz} Hz" if self.effective_hz >= self.hz
+                else f"{self.effective_hz} Hz (capped from {self.hz} Hz)")
         lines = [f"jitprofile: {total_w * self.data.interval:.3f} s of {kind} sampled at "
-                 f"{self.hz} Hz, {nthreads} thread(s), {len(procs)} process(es)"]
+                 f"{rate}, {nthreads} thread(s), {len(procs)} process(es)"]
+        lines += [f"warning: {w}" for w in self.warnings()]
         if len(procs) > 1:
             for p in procs:
                 lines.append(f"  pid {p['pid']:>8}  {p['seconds']:9.3f} s  "

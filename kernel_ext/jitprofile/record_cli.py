@@ -6,8 +6,17 @@ Runs the target under jitprofile.Profile and writes the profile.  With
 --serve, the profile is also streamed live (jitprofile.stream, a ZeroMQ PUB
 endpoint, loopback unless --serve-public) while the target runs.  A target
 that raises still yields its profile, then its traceback, and its exit code
-becomes ours.  Bad input (missing script, unknown format, rate out of range)
-is one line on stderr and exit code 2.
+becomes ours.  Bad input (missing script, unknown format, rate out of range,
+an -o path that cannot be written or that is the script itself) is one line
+on stderr and exit code 2, before the target runs.
+
+The output file is written whole or not at all (a temporary file in the
+same directory, fsync, rename): a full disk leaves the previous file as it
+was.  The target's exit code is always ours; when it exited 0 but the
+profile could not be written, the exit code is 3 (WRITE_FAILED).  Only the
+process that ran `record` writes the output: forked children that do not
+exec leave a part file that it merges.  A target that execs has the profile
+collected so far written just before the exec.
 """
 from __future__ import annotations
 
@@ -20,6 +29,7 @@ import traceback
 import types
 
 FORMATS = ("text", "collapsed", "speedscope", "json")
+WRITE_FAILED = 3        # the target exited 0, but its profile could not be written
 
 
 class _UsageError(Exception):
@@ -112,6 +122,69 @@ def _run_target(code, globals_) -> None:
     exec(code, globals_)
 
 
+def _check_output(path: str, protected: list[str]) -> None:
+    """Refuse, before the run, an -o path that cannot be written or that is
+    one of the files the run reads (the script)."""
+    full = os.path.abspath(path)
+    if os.path.isdir(full):
+        raise _UsageError(f"output {path!r} is a directory")
+    parent = os.path.dirname(full)
+    if not os.path.isdir(parent):
+        raise _UsageError(f"output directory {os.path.dirname(path) or '.'!r} does not exist")
+    real = os.path.realpath(full)
+    for p in protected:
+        if p and os.path.exists(p) and (os.path.realpath(p) == real or
+                                        (os.path.exists(real) and os.path.samefile(p, real))):
+            raise _UsageError(f"output {path!r} is the script {p!r}: refusing to overwrite it")
+    if os.path.exists(full) and not os.path.isfile(full):
+        if not os.access(full, os.W_OK):        # a device or FIFO, written in place
+            raise _UsageError(f"output {path!r} is not writable")
+    elif not os.access(parent, os.W_OK | os.X_OK):
+        raise _UsageError(f"output directory {os.path.dirname(path) or '.'!r} is not writable")
+
+
+def _write_output(path: str, text: str) -> None:
+    """All of text at path, or nothing changed there (OSError): a temporary
+    file beside it, fsync'ed, renamed over it.  A device or FIFO (say
+    /dev/stdout) is written in place."""
+    full = os.path.abspath(path)
+    if os.path.exists(full) and not os.path.isfile(full):
+        with open(full, "w") as f:
+            f.write(text)
+        return
+    import tempfile
+    parent = os.path.dirname(full)
+    try:
+        mode = os.stat(full).st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, tmp = tempfile.mkstemp(dir=parent, prefix="." + os.path.basename(full) + ".",
+                               suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+            f.flush()
+            os.fchmod(f.fileno(), mode)
+            os.fsync(f.fileno())
+        os.replace(tmp, full)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    try:                                    # the rename itself, durable
+        dfd = os.open(parent, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+    except OSError:
+        pass
+
+
 def _user_traceback() -> str:
     """The current exception's traceback without the launcher's frames."""
     etype, value, tb = sys.exc_info()
@@ -135,7 +208,15 @@ def main(argv: list[str]) -> int:
             args.target = args.target[1:]
         if args.serve_public and not args.serve:
             raise _UsageError("--serve-public needs --serve ENDPOINT")
-    except _UsageError as e:
+        if args.output:
+            protected = [args.target[0]] if args.module is None else []
+            if args.module is not None:
+                spec = importlib.util.find_spec(args.module) if args.module else None
+                if spec is not None and spec.origin:
+                    protected.append(spec.origin)
+            _check_output(args.output, protected)
+            out_path = os.path.abspath(args.output)     # the target may chdir
+    except (_UsageError, ImportError, ValueError) as e:
         print(f"jitprofile record: error: {e}", file=sys.stderr)
         return 2
 
@@ -161,7 +242,7 @@ def main(argv: list[str]) -> int:
             print(f"jitprofile record: error: {e}", file=sys.stderr)
             return 2
         print(f"jitprofile: streaming on {publisher.endpoint}", file=sys.stderr)
-    server_pid = os.getpid()            # only this process closes the stream
+    server_pid = os.getpid()            # only this process closes the stream and writes
     prof = Profile(hz=args.rate, wall=args.wall, native=not args.no_native,
                    follow_children=not args.no_children, root=_run_target.__code__)
     rc = 0
@@ -170,6 +251,35 @@ def main(argv: list[str]) -> int:
         out_stream = os.fdopen(os.dup(sys.stdout.fileno()), "w")
     except (OSError, ValueError, AttributeError):
         out_stream = sys.__stdout__
+    def emit(note: str = "") -> bool:
+        """Write the profile (once more after a failed exec); False when it
+        could not be written (said on stderr)."""
+        for w in prof.warnings():
+            print(f"jitprofile: warning: {w}", file=sys.stderr)
+        try:
+            out = _render(prof, fmt)
+            if args.output:
+                _write_output(out_path, out)
+                print(f"jitprofile: profile written to {args.output} ({fmt}){note}",
+                      file=sys.stderr)
+            else:
+                if sys.stdout is not None and not sys.stdout.closed:
+                    sys.stdout.flush()
+                out_stream.write(out)
+                out_stream.flush()
+        except (OSError, ValueError) as e:
+            print(f"jitprofile record: error: the profile could not be written: {e}",
+                  file=sys.stderr)
+            return False
+        return True
+
+    def on_exec(_prof) -> None:         # the target replaces itself: save what we have
+        if publisher is not None and not publisher.closed:
+            publisher.push()
+            publisher.close()
+        emit(" (up to the target's exec)")
+
+    prof.on_exec.append(on_exec)
     if publisher is not None:
         publisher.attach(prof)
     prof.start()
@@ -187,19 +297,24 @@ def main(argv: list[str]) -> int:
         failure = _user_traceback()
         rc = 1
     finally:
-        prof.stop()
-        if publisher is not None and os.getpid() == server_pid:
-            publisher.push()           # children merged, threads named: send, END
-            publisher.close()
-    out = _render(prof, fmt)
-    if args.output:
-        with open(args.output, "w") as f:
-            f.write(out)
-        print(f"jitprofile: profile written to {args.output} ({fmt})", file=sys.stderr)
-    else:
-        sys.stdout.flush() if not sys.stdout.closed else None
-        out_stream.write(out)
-        out_stream.flush()
+        if os.getpid() == server_pid:
+            prof.stop()
+            if publisher is not None and not publisher.closed:
+                publisher.push()           # children merged, threads named: send, END
+                publisher.close()
+    if os.getpid() != server_pid:
+        # a forked child that did not exec: its samples go to its part file,
+        # which the parent merges; only the parent writes the output
+        from . import profile as _profile
+        child = _profile._active
+        if child is not None and child._is_child:
+            child._dump_child()
+        if failure is not None:
+            sys.stderr.write(failure)
+        return rc
+    ok = emit()
     if failure is not None:
         sys.stderr.write(failure)
+    if not ok and rc == 0:
+        rc = WRITE_FAILED
     return rc
