@@ -9,6 +9,7 @@
  * object links on its own in a new process.
  */
 #include "jit/cache.h"
+#include "jit/compile_service.h"
 #include "jit/engine.h"
 #include "jit/symbols.h"
 #include "jit/debuginfo.h"
@@ -108,7 +109,7 @@ jp_cache_store(JpDispatcher *d, jp_session *s, jp_instance *root, const char *ob
                 goto nomem;
         }
     }
-    if (put_cstr(&b, root->llvm_ir ? root->llvm_ir : "") < 0 || put(&b, &objlen, 8) < 0
+    if (put_cstr(&b, jp_instance_llvm_ir(root)) < 0 || put(&b, &objlen, 8) < 0
         || put(&b, object, len) < 0)
         goto nomem;
 

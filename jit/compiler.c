@@ -3,6 +3,7 @@
  * instance a compile needs as one LLVM module, and registering the result
  * with the symbol registry. */
 #include "jit/compiler.h"
+#include "jit/compile_service.h"
 #include "jit/debuginfo.h"
 #include "jit/engine.h"
 #include "jit/symbols.h"
@@ -32,6 +33,8 @@ jp_instance_free(jp_instance *inst)
     free(inst->symbol);
     free(inst->llvm_ir);
     free(inst->asm_text);
+    if (inst->code)
+        jp_code_decref(inst->code);
     free(inst);
 }
 
@@ -43,6 +46,10 @@ jp_session_abort(jp_session *s)
         jp_instance_free(s->pending);
         s->pending = next;
     }
+    free(s->llvm_ir);
+    s->llvm_ir = NULL;
+    free(s->bitcode);
+    s->bitcode = NULL;
 }
 
 static int
@@ -167,11 +174,14 @@ jp_codegen_session(jp_session *s)
         return -1;
     }
     LLVMDisposeMessage(verify_msg);
+    /* bodies of small callees compiled earlier, for the inliner */
+    jp_code_link_callees(s, mod);
     if (jp_engine_optimize(mod, fastmath) < 0) {
         LLVMDisposeModule(mod);
         return -1;
     }
     jp_dbg_flatten_inlined(mod);
+    jp_code_keep_bitcode(s, mod);
     ir_text = LLVMPrintModuleToString(mod);
     if (jp_engine_add(mod) < 0) {
         LLVMDisposeMessage(ir_text);
@@ -190,7 +200,6 @@ jp_codegen_session(jp_session *s)
             return -1;
         }
         inst->code_size = jp_engine_symbol_size(inst->symbol);
-        inst->llvm_ir = strdup(ir_text);
         inst->compiled = 1;
         signature_text(inst, sig, sizeof sig);
         /* the function's own source lines bound its line table */
@@ -227,6 +236,9 @@ jp_codegen_session(jp_session *s)
             free(lines);
         }
     }
+    /* one copy of the module's text, for all its instances (their unit's) */
+    free(s->llvm_ir);
+    s->llvm_ir = strdup(ir_text);
     LLVMDisposeMessage(ir_text);
     return 0;
 }

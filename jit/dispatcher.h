@@ -48,4 +48,7 @@ PyObject *jp_raise_from_jit(jp_excinfo *exc);
 
 jp_instance *jp_dispatcher_compile(JpDispatcher *d, int nargs, jp_type **argtypes);
 
+/* Add a compiled instance to a dispatcher's overloads (it takes ownership). */
+int jp_dispatcher_add_overload(PyObject *dispatcher, jp_instance *inst);
+
 #endif

@@ -22,6 +22,14 @@ void jp_engine_capture_begin(void);
 char *jp_engine_capture_end(size_t *len);      /* malloc'd, NULL if none or several */
 /* Link an object file made by an earlier process (cached code). */
 int jp_engine_add_object(const char *data, size_t len);
+/* Code units: what is added (modules, objects) between unit_begin and
+ * unit_end belongs to one ORC resource tracker; jp_engine_unit_free()
+ * unmaps that code.  unit_end also drops the bookkeeping (code sizes, line
+ * tables) nobody took for the unit.  Units nest: begin returns the unit it
+ * suspends, which end resumes.  Opaque handles; NULL when none. */
+void *jp_engine_unit_begin(void);
+void *jp_engine_unit_end(void *resumed);
+void jp_engine_unit_free(void *unit);
 const char *jp_engine_cpu_name(void);
 const char *jp_engine_cpu_features(void);
 
