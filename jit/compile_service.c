@@ -164,6 +164,18 @@ jp_compile_reap(void)
     reaping = 0;
 }
 
+/* The registry's hook after a sampler's drain: free what it has named,
+ * unless a compile is in progress (that compile, or the next, reaps). */
+static void
+reap_after_drain(void)
+{
+    if (compile_lock == NULL || compile_depth > 0
+        || !PyThread_acquire_lock(compile_lock, NOWAIT_LOCK))
+        return;
+    jp_compile_reap();
+    PyThread_release_lock(compile_lock);
+}
+
 void
 jp_compile_stats(long *live, long *n_retired)
 {
@@ -347,6 +359,7 @@ jp_compile(const jp_compile_req *req, jp_instance **result)
     *result = NULL;
     if (jp_compile_lock() < 0)
         return -1;
+    jp_symbols_set_reclaim_hook(reap_after_drain);
     if (jp_engine_init() < 0)
         goto done;
     jp_compile_reap();

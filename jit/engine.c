@@ -363,6 +363,9 @@ jp_engine_unit_free(void *handle)
         LLVMDisposeErrorMessage(msg);
     }
     LLVMOrcReleaseResourceTracker(rt);
+    /* the names of the removed symbols */
+    LLVMOrcSymbolStringPoolClearDeadEntries(
+        LLVMOrcExecutionSessionGetSymbolStringPool(LLVMOrcLLJITGetExecutionSession(jit)));
 }
 
 void *

@@ -32,6 +32,7 @@ static uint64_t generation;     /* counts reclaims */
 static int readers;             /* running samplers */
 static uint64_t drained_epoch;  /* the epoch at the start of their last drain */
 static size_t n_retired;
+static void (*reclaim_hook)(void);
 
 /* start/end under the entry's sequence count (seqlock, one writer) */
 static void
@@ -321,10 +322,18 @@ jp_symbols_reader_begin(void)
 }
 
 void
+jp_symbols_set_reclaim_hook(void (*hook)(void))
+{
+    reclaim_hook = hook;
+}
+
+void
 jp_symbols_reader_drained(uint64_t at)
 {
     if (at > drained_epoch)
         drained_epoch = at;
+    if (n_retired > 0 && reclaim_hook)
+        reclaim_hook();
 }
 
 void
@@ -332,6 +341,8 @@ jp_symbols_reader_end(void)
 {
     if (readers > 0)
         readers--;
+    if (n_retired > 0 && reclaim_hook)
+        reclaim_hook();
 }
 
 int

@@ -95,6 +95,10 @@ void jp_symbols_reclaim(void);
 uint64_t jp_symbols_epoch(void);
 uint64_t jp_symbols_generation(void);
 
+/* Called (GIL held) when a drain or a sampler's end made retired entries
+ * safe to free: the code's owner frees its code, then calls reclaim. */
+void jp_symbols_set_reclaim_hook(void (*hook)(void));
+
 /* Samplers (see above). */
 void jp_symbols_reader_begin(void);
 void jp_symbols_reader_drained(uint64_t epoch_at_start);
