@@ -338,6 +338,10 @@ box(jp_type *t, const void *src)
     case JP_CLASS:
         return jp_jitclass_box(t, *(jp_meminfo *const *)src);
     case JP_FUNCTION:
+        if (t->dispatcher == NULL) {
+            PyErr_Format(PyExc_RuntimeError, "the jitted function of type %s no longer exists", t->name);
+            return NULL;
+        }
         return Py_NewRef(t->dispatcher);
     case JP_TUPLE: {
         PyObject *tuple = PyTuple_New(t->n);
@@ -788,6 +792,7 @@ dispatcher_dealloc(PyObject *self)
     for (int i = 0; i < d->n_overloads; i++)
         jp_instance_free(d->overloads[i]);
     free(d->overloads);
+    jp_type_forget_function(self);
     if (d->ir) {
         jp_func_ir_free(d->ir);
         free(d->ir);

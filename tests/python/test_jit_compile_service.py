@@ -74,6 +74,32 @@ def test_redefinition_frees_code_registry_entries_and_memory():
     assert growth < 6 * 1024 * 1024, (before, after_200, after_2000)
 
 
+FUNC_ARG = ("@njit\ndef f(x):\n    return x + 1\n"
+            "@njit\ndef apply(h, x):\n    return h(x)\n"
+            "@njit\ndef call(h, x):\n    return apply(h, x)\n")
+
+
+def test_redefined_function_passed_as_argument_is_freed():
+    # its interned type function(f) held a reference to the dispatcher:
+    # f, and every function compiled for it, lived forever
+    name = "<svc-funcarg>"
+    linecache.cache[name] = (len(FUNC_ARG), None, FUNC_ARG.splitlines(True), name)
+    code = compile(FUNC_ARG, name, "exec")
+    ns = {"njit": njit}
+
+    def run(k):
+        for i in range(k):
+            exec(code, ns)
+            assert ns["call"](ns["f"], i) == i + 1
+        gc.collect()
+
+    run(5)
+    stats, symbols = _core.jit_code_stats(), n_symbols()
+    run(100)
+    assert _core.jit_code_stats() == stats
+    assert n_symbols() == symbols
+
+
 def test_profile_taken_before_redefinition_names_the_old_function():
     old = exec_cell("@njit\ndef spin(n):\n    s = 0.0\n    for i in range(n):\n"
                     "        s += (i % 7) * 0.5\n    return s\n", name="<svc-old-cell>")
