@@ -792,6 +792,9 @@ dispatcher_dealloc(PyObject *self)
     for (int i = 0; i < d->n_overloads; i++)
         jp_instance_free(d->overloads[i]);
     free(d->overloads);
+    for (int i = 0; i < d->n_replaced; i++)
+        jp_instance_free(d->replaced[i]);
+    free(d->replaced);
     jp_type_forget_function(self);
     if (d->ir) {
         jp_func_ir_free(d->ir);

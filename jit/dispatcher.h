@@ -24,6 +24,10 @@ typedef struct JpDispatcher {
     jp_type *last_types[64];
     jp_type *t_int64, *t_float64, *t_bool, *t_complex128;
     long cache_hits, cache_misses;
+    jp_instance **replaced;     /* overloads recompile() replaced: a call in
+                                 * flight (nogil) may still run them; freed
+                                 * with the dispatcher */
+    int n_replaced;
 } JpDispatcher;
 
 extern PyTypeObject JpDispatcher_Type;

@@ -311,12 +311,18 @@ d_recompile(PyObject *self, PyObject *unused)
         inst->declared_ret = old[i]->declared_ret;
     }
     d->explicit_signatures = explicit_sigs;
-    /* the old instances drop their code references (code that other
-     * functions compiled against keeps it alive); their IR may still be
-     * read by callers' bookkeeping, so it stays */
-    for (int i = 0; i < n; i++)
-        jp_instance_free(old[i]);
-    free(old);
+    /* the old instances stay until the dispatcher dies (a call in flight
+     * without the GIL may still run their code; callers' bookkeeping may
+     * read their IR, which stays too); then they drop their code */
+    {
+        jp_instance **grown = realloc(d->replaced, (size_t)(d->n_replaced + n + 1) * sizeof *grown);
+        if (grown) {
+            d->replaced = grown;
+            for (int i = 0; i < n; i++)
+                d->replaced[d->n_replaced++] = old[i];
+        }
+        free(old);
+    }
     (void)old_ir;
     jp_compile_unlock();
     Py_RETURN_NONE;

@@ -140,15 +140,19 @@ def test_callee_code_outlives_its_dispatcher_while_callers_use_it():
     assert ns["twice"](1) == 3                  # links to (or inlines) inc's unit
     gc.collect()
     units = _core.jit_code_stats()[0]
-    ns["inc"].recompile()                       # inc's old instances go
+    ns["inc"].recompile()                       # inc's old instances are replaced
     gc.collect()
     assert ns["twice"](5) == 7
     assert ns["inc"](5) == 6
-    assert _core.jit_code_stats()[0] == units + 1   # the old unit lives on for twice
+    assert _core.jit_code_stats()[0] == units + 1
+    inc = ns.pop("inc")                         # twice's IR still refers to inc
+    del inc
+    gc.collect()
+    assert ns["twice"](5) == 7
     twice = ns.pop("twice")
     del twice
     gc.collect()
-    assert _core.jit_code_stats()[0] == units - 1   # twice's unit, then inc's old one
+    assert _core.jit_code_stats()[0] == units - 2   # both dispatchers and all three units
 
 
 def chain_source(n):
