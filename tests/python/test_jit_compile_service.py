@@ -7,11 +7,11 @@ inlined into later callers."""
 import gc
 import linecache
 import os
+import sys
 import threading
 import time
 
 import numpy as np
-import pytest
 
 import jitprofile
 from jitprofile import _core, njit
@@ -114,9 +114,14 @@ def test_profile_taken_before_redefinition_names_the_old_function():
         # its code may still wait in the rings
         new = exec_cell("@njit\ndef spin(n):\n    s = 0.0\n    for i in range(n):\n"
                         "        s += (i % 5) * 0.25\n    return s\n", name="<svc-new-cell>")
-        del old
-        gc.collect()
-        units, retired, _ = _core.jit_code_stats()
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(100.0)            # no drain between the death and the check
+        try:
+            del old
+            gc.collect()
+            units, retired, _ = _core.jit_code_stats()
+        finally:
+            sys.setswitchinterval(interval)
         # kept (retired, not freed) while the profile runs
         assert retired == retired0 + 1, (units0, retired0, units, retired)
         end = time.thread_time() + 0.2
