@@ -148,20 +148,23 @@ int
 jp_codegen_session(jp_session *s)
 {
     LLVMModuleRef mod;
+    LLVMContextRef ctx;
     jp_dbg *dbg;
     char *ir_text, *verify_msg = NULL;
     int fastmath = 0;
 
     if (jp_engine_init() < 0)
         return -1;
+    ctx = jp_engine_compile_context_begin();
     mod = jp_engine_new_module(s->pending ? s->pending->ir->qualname : "jp");
     dbg = jp_dbg_begin_module(mod, s->pending ? s->pending->ir->filename : NULL);
     for (jp_instance *inst = s->pending; inst; inst = inst->next) {
         const jp_options *o = jp_dispatcher_options(inst->dispatcher);
         fastmath |= o && o->fastmath;
-        if (jp_lower_instance(jp_engine_context(), mod, inst, dbg) < 0) {
+        if (jp_lower_instance(ctx, mod, inst, dbg) < 0) {
             jp_dbg_finish_module(dbg);
             LLVMDisposeModule(mod);
+            jp_engine_compile_context_end();
             return -1;
         }
     }
@@ -171,6 +174,7 @@ jp_codegen_session(jp_session *s)
                      "internal compiler error (invalid LLVM IR), please report it: %s", verify_msg);
         LLVMDisposeMessage(verify_msg);
         LLVMDisposeModule(mod);
+        jp_engine_compile_context_end();
         return -1;
     }
     LLVMDisposeMessage(verify_msg);
@@ -178,14 +182,19 @@ jp_codegen_session(jp_session *s)
     jp_code_link_callees(s, mod);
     if (jp_engine_optimize(mod, fastmath) < 0) {
         LLVMDisposeModule(mod);
+        jp_engine_compile_context_end();
         return -1;
     }
     jp_dbg_flatten_inlined(mod);
     jp_code_keep_bitcode(s, mod);
     ir_text = LLVMPrintModuleToString(mod);
-    if (jp_engine_add(mod) < 0) {
-        LLVMDisposeMessage(ir_text);
-        return -1;
+    {
+        int added = jp_engine_add(mod);         /* the module now holds the context */
+        jp_engine_compile_context_end();
+        if (added < 0) {
+            LLVMDisposeMessage(ir_text);
+            return -1;
+        }
     }
     for (jp_instance *inst = s->pending; inst; inst = inst->next) {
         char tramp[512], sig[1024];

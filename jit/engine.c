@@ -26,6 +26,7 @@ static LLVMTargetMachineRef tm;
 static LLVMOrcJITDylibRef main_jd;
 static char *triple, *cpu, *features, *data_layout;
 static LLVMOrcResourceTrackerRef unit;     /* the code unit being filled, or NULL */
+static LLVMOrcThreadSafeContextRef compile_tsc;   /* one compile's context, or NULL */
 
 /* name -> code size, filled by the object transform, read after lookup */
 typedef struct size_entry {
@@ -275,10 +276,29 @@ jp_engine_cpu_features(void)
     return features ? features : "";
 }
 
+LLVMContextRef
+jp_engine_compile_context_begin(void)
+{
+    if (compile_tsc == NULL && jit)
+        compile_tsc = LLVMOrcCreateNewThreadSafeContext();
+    return compile_tsc ? LLVMOrcThreadSafeContextGetContext(compile_tsc) : context;
+}
+
+void
+jp_engine_compile_context_end(void)
+{
+    /* modules added hold their own reference: the context lives until ORC
+     * has compiled them */
+    if (compile_tsc)
+        LLVMOrcDisposeThreadSafeContext(compile_tsc);
+    compile_tsc = NULL;
+}
+
 LLVMModuleRef
 jp_engine_new_module(const char *name)
 {
-    LLVMModuleRef mod = LLVMModuleCreateWithNameInContext(name, context);
+    LLVMModuleRef mod = LLVMModuleCreateWithNameInContext(
+        name, compile_tsc ? LLVMOrcThreadSafeContextGetContext(compile_tsc) : context);
     LLVMSetTarget(mod, triple);
     LLVMSetDataLayout(mod, data_layout);
     return mod;
@@ -316,7 +336,7 @@ jp_engine_optimize(LLVMModuleRef mod, int fastmath)
 int
 jp_engine_add(LLVMModuleRef mod)
 {
-    LLVMOrcThreadSafeModuleRef tsm = LLVMOrcCreateNewThreadSafeModule(mod, tsc);
+    LLVMOrcThreadSafeModuleRef tsm = LLVMOrcCreateNewThreadSafeModule(mod, compile_tsc ? compile_tsc : tsc);
     LLVMErrorRef err = unit ? LLVMOrcLLJITAddLLVMIRModuleWithRT(jit, unit, tsm)
                             : LLVMOrcLLJITAddLLVMIRModule(jit, main_jd, tsm);
     if (err) {

@@ -8,6 +8,12 @@
 
 int jp_engine_init(void);                   /* -1 + Python error */
 LLVMContextRef jp_engine_context(void);
+/* A fresh LLVM context for one CPU compile: jp_engine_new_module and
+ * jp_engine_add use it until _end, and it dies with the last module made in
+ * it (after ORC has compiled that module), so a compile leaves no uniqued
+ * metadata or constants behind.  Returns the context (NULL: the shared one). */
+LLVMContextRef jp_engine_compile_context_begin(void);
+void jp_engine_compile_context_end(void);
 LLVMModuleRef jp_engine_new_module(const char *name);
 int jp_engine_optimize(LLVMModuleRef mod, int fastmath);
 /* Takes ownership of mod. */
