@@ -361,3 +361,9 @@ jp_symbols_line(const jp_jit_symbol *sym, uintptr_t ip)
     }
     return best >= 0 ? (int)sym->lines[best].line : sym->first_line;
 }
+
+void
+jp_symbols_readers_forget(void)
+{
+    readers = 0;                /* what was retired is freed at the next reap */
+}

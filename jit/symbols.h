@@ -103,5 +103,7 @@ void jp_symbols_set_reclaim_hook(void (*hook)(void));
 void jp_symbols_reader_begin(void);
 void jp_symbols_reader_drained(uint64_t epoch_at_start);
 void jp_symbols_reader_end(void);
+/* In a forked child (atfork handler): no sampler runs there any more. */
+void jp_symbols_readers_forget(void);
 
 #endif

@@ -35,6 +35,8 @@ after_fork_child(void)
     }
     pthread_mutex_init(&jp_S.slots_lock, NULL);
     jp_collector_after_fork();
+    if (jp_S.running)
+        jp_symbols_readers_forget();    /* no collector here to drain */
     jp_S.running = 0;
     jp_S.stop_requested = 0;
     jp_S.collector_ts = NULL;

@@ -114,9 +114,16 @@ def test_profile_taken_before_redefinition_names_the_old_function():
         # its code may still wait in the rings
         new = exec_cell("@njit\ndef spin(n):\n    s = 0.0\n    for i in range(n):\n"
                         "        s += (i % 5) * 0.25\n    return s\n", name="<svc-new-cell>")
+        # No drain between the death and the check: the collector does not
+        # get the GIL (switch interval), and no code object dies (the
+        # sampler drains at once when one does, to name its samples; then
+        # the old unit may go at once, which is right but not what this
+        # checks).
+        keep_code = old["spin"].py_func.__code__
         interval = sys.getswitchinterval()
-        sys.setswitchinterval(100.0)            # no drain between the death and the check
+        sys.setswitchinterval(100.0)
         try:
+            gc.collect()                        # other garbage first
             del old
             gc.collect()
             units, retired, _ = _core.jit_code_stats()
@@ -129,6 +136,7 @@ def test_profile_taken_before_redefinition_names_the_old_function():
             new["spin"](200_000)
     # the profile's last drain named everything: now the old code is freed
     assert _core.jit_code_stats()[1] == retired0
+    del keep_code
     funcs = prof.data.functions()
     jit_funcs = {(f[0], f[1]) for f in funcs if f[4] == "jit"}
     assert ("spin [jit int64]", "<svc-old-cell>") in jit_funcs, jit_funcs
