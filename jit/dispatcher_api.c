@@ -291,7 +291,14 @@ d_recompile(PyObject *self, PyObject *unused)
     d->ir = NULL;
     d->explicit_signatures = 0;
     for (int i = 0; i < n; i++) {
-        jp_instance *inst = jp_dispatcher_compile(d, old[i]->nargs, old[i]->argtypes);
+        jp_instance *inst;
+        int gone = 0;
+        /* a signature with a jitted function that died can never be called */
+        for (int k = 0; k < old[i]->nargs; k++)
+            gone |= old[i]->argtypes[k]->kind == JP_FUNCTION && old[i]->argtypes[k]->dispatcher == NULL;
+        if (gone)
+            continue;
+        inst = jp_dispatcher_compile(d, old[i]->nargs, old[i]->argtypes);
         if (inst == NULL) {
             /* put the old table back: the dispatcher keeps working */
             for (int k = 0; k < d->n_overloads; k++)

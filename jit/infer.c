@@ -802,6 +802,9 @@ type_call(ictx *c, jp_node *n)
             return NULL;
         if (UNKNOWN(t))
             return t;
+        if (t->kind == JP_FUNCTION && t->dispatcher == NULL)   /* freed since (compile_service.c) */
+            return jp_error_at(JpTypingError, c->ir, f, NULL,
+                               "the jitted function of type %s no longer exists", t->name);
         if (t->kind == JP_FUNCTION)     /* a jitted function passed as an argument */
             return type_dispatcher_call(c, n, t->dispatcher);
         return jp_error_at(JpTypingError, c->ir, f, NULL, "a %s is not callable in jit code",

@@ -100,6 +100,19 @@ def test_redefined_function_passed_as_argument_is_freed():
     assert n_symbols() == symbols
 
 
+def test_recompile_after_a_function_argument_died():
+    ns = exec_cell("@njit\ndef apply(h, x):\n    return h(x)\n")
+    apply = ns["apply"]
+    tmp = exec_cell("@njit\ndef tmp(x):\n    return x + 5\n")
+    assert apply(tmp["tmp"], 1) == 6
+    del tmp
+    gc.collect()                                # function(tmp) no longer names it
+    apply.recompile()                           # its signature is dropped, not retyped
+    keep = exec_cell("@njit\ndef keep(x):\n    return x * 5\n")
+    assert apply(keep["keep"], 2) == 10
+    assert len(apply.signatures) == 1
+
+
 def test_profile_taken_before_redefinition_names_the_old_function():
     old = exec_cell("@njit\ndef spin(n):\n    s = 0.0\n    for i in range(n):\n"
                     "        s += (i % 7) * 0.5\n    return s\n", name="<svc-old-cell>")
