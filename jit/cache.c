@@ -19,6 +19,7 @@
  * code instead of linking a second copy, which ORC would refuse anyway.
  */
 #include "jit/cache.h"
+#include "jit/compile_service.h"
 #include "jit/engine.h"
 #include "jit/symbols.h"
 #include "jit/debuginfo.h"
@@ -92,10 +93,11 @@ typedef struct loaded_code {
     void *entry;
     jp_trampoline trampoline;
     size_t code_size;
+    jp_code *code;              /* the unit holding it (borrowed: the unit's retirement forgets it) */
     struct loaded_code *next;
 } loaded_code;
 
-static loaded_code *loaded;     /* guarded by the compile lock; lives as long as the code */
+static loaded_code *loaded;     /* guarded by the compile lock; an entry lives as long as its code */
 
 static loaded_code *
 find_loaded(const char *symbol)
@@ -107,9 +109,12 @@ find_loaded(const char *symbol)
 }
 
 static void
-remember_loaded(const char *symbol, void *entry, jp_trampoline trampoline, size_t code_size)
+remember_loaded(const char *symbol, void *entry, jp_trampoline trampoline, size_t code_size, jp_code *code)
 {
-    loaded_code *l = malloc(sizeof *l);
+    loaded_code *l;
+    if (code == NULL || find_loaded(symbol))
+        return;         /* code nobody tracks could be freed under us: never reuse it */
+    l = malloc(sizeof *l);
     if (l == NULL || (l->symbol = strdup(symbol)) == NULL) {
         free(l);
         return;         /* only costs a relink (a miss) later */
@@ -117,8 +122,30 @@ remember_loaded(const char *symbol, void *entry, jp_trampoline trampoline, size_
     l->entry = entry;
     l->trampoline = trampoline;
     l->code_size = code_size;
+    l->code = code;
     l->next = loaded;
     loaded = l;
+}
+
+void
+jp_cache_remember(const jp_instance *inst)
+{
+    remember_loaded(inst->symbol, inst->entry, inst->trampoline, inst->code_size, inst->code);
+}
+
+void
+jp_cache_forget_code(const jp_code *code)
+{
+    for (loaded_code **p = &loaded; *p;) {
+        loaded_code *l = *p;
+        if (l->code == code) {
+            *p = l->next;
+            free(l->symbol);
+            free(l);
+        } else {
+            p = &l->next;
+        }
+    }
 }
 
 /* A type survives the trip through its text (records, jitclasses do not). */
@@ -161,7 +188,7 @@ jp_cache_store(JpDispatcher *d, jp_session *s, jp_instance *root, const char *ob
                 goto nomem;
         }
     }
-    if (put_cstr(&b, root->llvm_ir ? root->llvm_ir : "") < 0 || put(&b, &objlen, 8) < 0
+    if (put_cstr(&b, jp_instance_llvm_ir(root)) < 0 || put(&b, &objlen, 8) < 0
         || put(&b, object, len) < 0)
         goto nomem;
 
@@ -179,8 +206,8 @@ jp_cache_store(JpDispatcher *d, jp_session *s, jp_instance *root, const char *ob
     payload = PyBytes_FromStringAndSize(b.data, (Py_ssize_t)b.len);
     key = jp_cache_key(d, root->nargs, root->argtypes);
     /* this process already runs that code: a reload of the entry reuses it */
-    if (root->entry && root->trampoline && !find_loaded(root->symbol))
-        remember_loaded(root->symbol, root->entry, root->trampoline, root->code_size);
+    if (root->entry && root->trampoline)
+        remember_loaded(root->symbol, root->entry, root->trampoline, root->code_size, root->code);
     mod = PyImport_ImportModule("jitprofile._cache");
     if (payload == NULL || key == NULL || mod == NULL)
         goto done;
@@ -359,6 +386,8 @@ jp_cache_load(JpDispatcher *d, int nargs, jp_type **argtypes)
         inst->entry = known->entry;
         inst->trampoline = known->trampoline;
         inst->code_size = known->code_size;
+        inst->code = known->code;      /* the instance keeps that unit alive */
+        jp_code_incref(inst->code);
         goto done;
     }
     {
@@ -370,7 +399,7 @@ jp_cache_load(JpDispatcher *d, int nargs, jp_type **argtypes)
     }
     inst->entry = jp_engine_lookup(inst->symbol);
     inst->code_size = jp_engine_symbol_size(inst->symbol);
-    remember_loaded(inst->symbol, inst->entry, inst->trampoline, inst->code_size);
+    /* remembered by the compile service once its unit exists (jp_cache_remember) */
     {
         char sig[1024];
         type_list(sig, sizeof sig, nargs, argtypes);

@@ -18,6 +18,11 @@ jp_instance *jp_cache_load(JpDispatcher *d, int nargs, jp_type **argtypes);
 int jp_cache_store(JpDispatcher *d, jp_session *s, jp_instance *root, const char *object, size_t len);
 /* The cache's key text: argument types, target and compile options,
  * "float64; array(int64, 1d, C) | target=cpu boundscheck=0 error_model=python ...". */
+/* Code linked in this process is reused by a later load of the same entry
+ * while its unit lives: remember inst's unit after a load; forget a unit
+ * when it retires (the compile service calls both). */
+void jp_cache_remember(const jp_instance *inst);
+void jp_cache_forget_code(const jp_code *code);
 PyObject *jp_cache_key(JpDispatcher *d, int nargs, jp_type **argtypes);
 /* Adds _core.sha256 and _core.cache_mac (HMAC-SHA256) for _cache.py. */
 int jp_cache_module_init(PyObject *m);

@@ -3,6 +3,7 @@
  * instance a compile needs as one LLVM module, and registering the result
  * with the symbol registry. */
 #include "jit/compiler.h"
+#include "jit/compile_service.h"
 #include "jit/debuginfo.h"
 #include "jit/engine.h"
 #include "jit/symbols.h"
@@ -33,6 +34,8 @@ jp_instance_free(jp_instance *inst)
     free(inst->symbol);
     free(inst->llvm_ir);
     free(inst->asm_text);
+    if (inst->code)
+        jp_code_decref(inst->code);
     free(inst);
 }
 
@@ -44,6 +47,10 @@ jp_session_abort(jp_session *s)
         jp_instance_free(s->pending);
         s->pending = next;
     }
+    free(s->llvm_ir);
+    s->llvm_ir = NULL;
+    free(s->bitcode);
+    s->bitcode = NULL;
 }
 
 static int
@@ -143,20 +150,23 @@ int
 jp_codegen_session(jp_session *s)
 {
     LLVMModuleRef mod;
+    LLVMContextRef ctx;
     jp_dbg *dbg;
     char *ir_text, *verify_msg = NULL;
     int fastmath = 0;
 
     if (jp_engine_init() < 0)
         return -1;
+    ctx = jp_engine_compile_context_begin();
     mod = jp_engine_new_module(s->pending ? s->pending->ir->qualname : "jp");
     dbg = jp_dbg_begin_module(mod, s->pending ? s->pending->ir->filename : NULL);
     for (jp_instance *inst = s->pending; inst; inst = inst->next) {
         const jp_options *o = jp_dispatcher_options(inst->dispatcher);
         fastmath |= o && o->fastmath;
-        if (jp_lower_instance(jp_engine_context(), mod, inst, dbg) < 0) {
+        if (jp_lower_instance(ctx, mod, inst, dbg) < 0) {
             jp_dbg_finish_module(dbg);
             LLVMDisposeModule(mod);
+            jp_engine_compile_context_end();
             return -1;
         }
     }
@@ -166,18 +176,27 @@ jp_codegen_session(jp_session *s)
                      "internal compiler error (invalid LLVM IR), please report it: %s", verify_msg);
         LLVMDisposeMessage(verify_msg);
         LLVMDisposeModule(mod);
+        jp_engine_compile_context_end();
         return -1;
     }
     LLVMDisposeMessage(verify_msg);
+    /* bodies of small callees compiled earlier, for the inliner */
+    jp_code_link_callees(s, mod);
     if (jp_engine_optimize(mod, fastmath) < 0) {
         LLVMDisposeModule(mod);
+        jp_engine_compile_context_end();
         return -1;
     }
     jp_dbg_flatten_inlined(mod);
+    jp_code_keep_bitcode(s, mod);
     ir_text = LLVMPrintModuleToString(mod);
-    if (jp_engine_add(mod) < 0) {
-        LLVMDisposeMessage(ir_text);
-        return -1;
+    {
+        int added = jp_engine_add(mod);         /* the module now holds the context */
+        jp_engine_compile_context_end();
+        if (added < 0) {
+            LLVMDisposeMessage(ir_text);
+            return -1;
+        }
     }
     for (jp_instance *inst = s->pending; inst; inst = inst->next) {
         char tramp[512], sig[1024];
@@ -192,7 +211,6 @@ jp_codegen_session(jp_session *s)
             return -1;
         }
         inst->code_size = jp_engine_symbol_size(inst->symbol);
-        inst->llvm_ir = strdup(ir_text);
         inst->compiled = 1;
         signature_text(inst, sig, sizeof sig);
         /* the function's own source lines bound its line table */
@@ -229,6 +247,9 @@ jp_codegen_session(jp_session *s)
             free(lines);
         }
     }
+    /* one copy of the module's text, for all its instances (their unit's) */
+    free(s->llvm_ir);
+    s->llvm_ir = strdup(ir_text);
     LLVMDisposeMessage(ir_text);
     return 0;
 }

@@ -41,6 +41,7 @@ typedef struct jp_loop_spec {
 } jp_loop_spec;
 
 typedef struct jp_instance jp_instance;
+typedef struct jp_code jp_code;         /* compiled code unit (compile_service.h) */
 struct jp_instance {
     jp_func_ir *ir;             /* shared with the dispatcher (not owned) */
     PyObject *dispatcher;       /* borrowed */
@@ -66,6 +67,7 @@ struct jp_instance {
     jp_loop_spec *loop;         /* also emit a ufunc loop (private instances) */
     jp_instance *next;          /* session list */
     const struct jp_lib_entry **resolved;   /* per node id: the library entry typing chose (resolve.h) */
+    jp_code *code;              /* the unit holding its machine code (a reference) */
 };
 
 typedef struct jp_session {
@@ -75,6 +77,10 @@ typedef struct jp_session {
     int private;                /* cache=True: fresh callees in this module, portable names */
     int gpu;                    /* a CUDA compile: every instance is device code */
     PyObject *root;             /* the dispatcher the compile is for */
+    char *llvm_ir;              /* the optimised module's text (codegen) */
+    void *bitcode;              /* the optimised module, when small enough to be
+                                 * inlined into later callers (codegen) */
+    size_t bitcode_len;
 } jp_session;
 
 /* Options a dispatcher compiles with. */

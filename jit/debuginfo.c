@@ -610,3 +610,15 @@ jp_dbg_take_lines(const char *name, int lo, int hi, int *n)
     }
     return NULL;
 }
+
+void
+jp_dbg_drop_lines(void)
+{
+    while (tables) {
+        line_entry *e = tables;
+        tables = e->next;
+        free(e->rows);
+        free(e->name);
+        free(e);
+    }
+}

@@ -54,6 +54,9 @@ void jp_dbg_read_object(LLVMBinaryRef bin);
  * there is none. */
 jp_line_span *jp_dbg_take_lines(const char *name, int lo, int hi, int *n);
 
+/* Forget every table nobody took (the end of a code unit). */
+void jp_dbg_drop_lines(void);
+
 /* Decode one .debug_line section (DWARF 2-5; exposed for the C unit test):
  * calls row(ctx, &row) for each row of each sequence.  Addresses are those of
  * the program, i.e. counted from the DW_LNE_set_address operand as stored in

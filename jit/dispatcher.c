@@ -9,6 +9,7 @@
  */
 #include "jit/dispatcher.h"
 #include "jit/list_runtime.h"
+#include "jit/compile_service.h"
 #include "jit/errors.h"
 #include "jit/nrt.h"
 #include "jit/jitclass.h"
@@ -20,43 +21,6 @@
 #include <string.h>
 
 #define MAX_ARGS 64
-
-/* ---- the compile lock (reentrant; taken with the GIL released) --------------- */
-
-static PyThread_type_lock compile_lock;
-static unsigned long compile_owner;
-static int compile_depth;
-
-static int
-compile_lock_acquire(void)
-{
-    unsigned long me = PyThread_get_thread_ident();
-    if (compile_lock == NULL && (compile_lock = PyThread_allocate_lock()) == NULL) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    if (compile_depth > 0 && compile_owner == me) {
-        compile_depth++;
-        return 0;
-    }
-    if (!PyThread_acquire_lock(compile_lock, NOWAIT_LOCK)) {
-        Py_BEGIN_ALLOW_THREADS
-        PyThread_acquire_lock(compile_lock, WAIT_LOCK);
-        Py_END_ALLOW_THREADS
-    }
-    compile_owner = me;
-    compile_depth = 1;
-    return 0;
-}
-
-static void
-compile_lock_release(void)
-{
-    if (--compile_depth == 0) {
-        compile_owner = 0;
-        PyThread_release_lock(compile_lock);
-    }
-}
 
 /* ---- overload table ----------------------------------------------------------- */
 
@@ -117,9 +81,10 @@ jp_is_dispatcher(PyObject *obj)
     return Py_IS_TYPE(obj, &JpDispatcher_Type);
 }
 
-static int
-add_overload(JpDispatcher *d, jp_instance *inst)
+int
+jp_dispatcher_add_overload(PyObject *self, jp_instance *inst)
 {
+    JpDispatcher *d = (JpDispatcher *)self;
     if (d->n_overloads == d->cap_overloads) {
         int cap = d->cap_overloads ? 2 * d->cap_overloads : 4;
         jp_instance **grown = realloc(d->overloads, (size_t)cap * sizeof *grown);
@@ -157,114 +122,34 @@ jp_dispatcher_ir(PyObject *self)
 jp_instance *
 jp_dispatcher_compile(JpDispatcher *d, int nargs, jp_type **argtypes)
 {
-    jp_session s = {0};
+    jp_compile_req req = {&jp_target_cpu, (PyObject *)d, nargs, argtypes, NULL, NULL, NULL};
     jp_instance *inst;
+    return jp_compile(&req, &inst) < 0 ? NULL : inst;
+}
 
-    if (compile_lock_acquire() < 0)
-        return NULL;
-    inst = jp_dispatcher_find((PyObject *)d, nargs, argtypes);
-    if (inst)
-        goto done;      /* another thread compiled it meanwhile */
-    if (d->options.cache) {
-        inst = jp_cache_load(d, nargs, argtypes);
-        if (inst) {
-            d->cache_hits++;
-            if (add_overload(d, inst) < 0) {
-                jp_instance_free(inst);
-                inst = NULL;
-            }
-            goto done;
-        }
-        PyErr_Clear();      /* a cache we cannot use is a miss */
-        d->cache_misses++;
-        s.private = 1;
-        s.root = (PyObject *)d;
-        jp_engine_capture_begin();
+/* A ufunc kernel must return a number. */
+static int
+check_loop_kernel(jp_session *s, jp_instance *inst, void *arg)
+{
+    jp_loop_spec *spec = arg;
+    (void)s;
+    if (spec->kind == 1 && spec->out_type == NULL)
+        spec->out_type = inst->ret;
+    if (spec->kind == 1 && !jp_is_number(inst->ret)) {
+        PyErr_Format(JpTypingError, "%U(): a ufunc kernel must return a number, not %s",
+                     ((JpDispatcher *)inst->dispatcher)->name, inst->ret->name);
+        return -1;
     }
-    inst = jp_session_instance(&s, (PyObject *)d, nargs, argtypes);
-    if (inst == NULL || jp_infer_session(&s) < 0 || jp_codegen_session(&s) < 0) {
-        if (s.private)
-            free(jp_engine_capture_end(&(size_t){0}));
-        jp_session_abort(&s);
-        inst = NULL;
-        goto done;
-    }
-    if (s.private) {
-        size_t len;
-        char *object = jp_engine_capture_end(&len);
-        if (object && jp_cache_store(d, &s, inst, object, len) < 0)
-            PyErr_Clear();
-        free(object);
-        /* the callees live in this object only: hand the root over */
-        while (s.pending) {
-            jp_instance *next = s.pending->next;
-            s.pending->next = NULL;
-            if (s.pending == inst) {
-                if (add_overload(d, inst) < 0)
-                    inst = NULL;
-            } else {
-                jp_instance_free(s.pending);
-            }
-            s.pending = next;
-        }
-        goto done;
-    }
-    /* hand each new instance to its dispatcher */
-    while (s.pending) {
-        jp_instance *next = s.pending->next;
-        s.pending->next = NULL;
-        if (add_overload((JpDispatcher *)s.pending->dispatcher, s.pending) < 0) {
-            s.pending = next;       /* leaks the rest; out of memory */
-            inst = NULL;
-            break;
-        }
-        s.pending = next;
-    }
-done:
-    compile_lock_release();
-    return inst;
+    return 0;
 }
 
 /* Compile a private instance of `d` for argtypes with a ufunc loop. */
 jp_instance *
 jp_dispatcher_compile_loop(JpDispatcher *d, int nargs, jp_type **argtypes, jp_loop_spec *spec)
 {
-    jp_session s = {0};
+    jp_compile_req req = {&jp_target_cpu, (PyObject *)d, nargs, argtypes, spec, check_loop_kernel, spec};
     jp_instance *inst;
-    if (compile_lock_acquire() < 0)
-        return NULL;
-    inst = jp_session_new_instance(&s, (PyObject *)d, nargs, argtypes);
-    if (inst)
-        inst->loop = spec;
-    if (inst == NULL || jp_infer_session(&s) < 0) {
-        jp_session_abort(&s);
-        compile_lock_release();
-        return NULL;
-    }
-    if (spec->kind == 1 && spec->out_type == NULL)
-        spec->out_type = inst->ret;
-    if (spec->kind == 1 && !jp_is_number(inst->ret)) {
-        PyErr_Format(JpTypingError, "%U(): a ufunc kernel must return a number, not %s", d->name,
-                     inst->ret->name);
-        jp_session_abort(&s);
-        compile_lock_release();
-        return NULL;
-    }
-    if (jp_codegen_session(&s) < 0) {
-        jp_session_abort(&s);
-        compile_lock_release();
-        return NULL;
-    }
-    /* the kernel's callees join their dispatchers; the kernel itself stays private */
-    while (s.pending) {
-        jp_instance *next = s.pending->next;
-        s.pending->next = NULL;
-        if (s.pending != inst)
-            add_overload((JpDispatcher *)s.pending->dispatcher, s.pending);
-        s.pending = next;
-    }
-    compile_lock_release();
-    return inst;
+    return jp_compile(&req, &inst) < 0 ? NULL : inst;
 }
 
 /* ---- unboxing and boxing ------------------------------------------------------ */
@@ -456,6 +341,10 @@ box(jp_type *t, const void *src)
     case JP_CLASS:
         return jp_jitclass_box(t, *(jp_meminfo *const *)src);
     case JP_FUNCTION:
+        if (t->dispatcher == NULL) {
+            PyErr_Format(PyExc_RuntimeError, "the jitted function of type %s no longer exists", t->name);
+            return NULL;
+        }
         return Py_NewRef(t->dispatcher);
     case JP_LIST:
         return jp_list_box(t, *(jp_meminfo *const *)src);
@@ -934,13 +823,16 @@ dispatcher_dealloc(PyObject *self)
     Py_CLEAR(d->param_names);
     Py_CLEAR(d->name);
     Py_CLEAR(d->qualname);
-    /* Compiled code stays mapped (the sampler may still name it); the
-     * instances' bookkeeping and the IR go.  Other dispatchers' code that
-     * calls ours holds direct references to the machine code, not to
-     * these structures. */
+    /* Each instance drops its reference on its code unit: the unit is
+     * freed when no other compiled code calls into it, once the samplers
+     * have named what they sampled in it (compile_service.c). */
     for (int i = 0; i < d->n_overloads; i++)
         jp_instance_free(d->overloads[i]);
     free(d->overloads);
+    for (int i = 0; i < d->n_replaced; i++)
+        jp_instance_free(d->replaced[i]);
+    free(d->replaced);
+    jp_type_forget_function(self);
     if (d->ir) {
         jp_func_ir_free(d->ir);
         free(d->ir);

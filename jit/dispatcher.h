@@ -24,6 +24,10 @@ typedef struct JpDispatcher {
     jp_type *last_types[64];
     jp_type *t_int64, *t_float64, *t_bool, *t_complex128;
     long cache_hits, cache_misses;
+    jp_instance **replaced;     /* overloads recompile() replaced: a call in
+                                 * flight (nogil) may still run them; freed
+                                 * with the dispatcher */
+    int n_replaced;
 } JpDispatcher;
 
 extern PyTypeObject JpDispatcher_Type;
@@ -52,5 +56,8 @@ typedef struct jp_ufunc_call {
 PyObject *jp_raise_from_jit(jp_excinfo *exc);
 
 jp_instance *jp_dispatcher_compile(JpDispatcher *d, int nargs, jp_type **argtypes);
+
+/* Add a compiled instance to a dispatcher's overloads (it takes ownership). */
+int jp_dispatcher_add_overload(PyObject *dispatcher, jp_instance *inst);
 
 #endif

@@ -2,6 +2,7 @@
  * Dispatcher: explicit signatures, signatures/overloads, inspect_types,
  * inspect_llvm, inspect_asm, recompile. */
 #include "jit/dispatcher.h"
+#include "jit/compile_service.h"
 #include "jit/engine.h"
 #include "jit/errors.h"
 
@@ -230,8 +231,8 @@ inspect_text(PyObject *self, PyObject *args, int want_asm)
         if (inst == NULL)
             return NULL;
         if (!want_asm)
-            return PyUnicode_FromString(inst->llvm_ir ? inst->llvm_ir : "");
-        if (inst->asm_text == NULL && (inst->asm_text = jp_engine_asm_from_ir(inst->llvm_ir)) == NULL)
+            return PyUnicode_FromString(jp_instance_llvm_ir(inst));
+        if (inst->asm_text == NULL && (inst->asm_text = jp_engine_asm_from_ir(jp_instance_llvm_ir(inst))) == NULL)
             return NULL;
         return PyUnicode_FromString(inst->asm_text);
     }
@@ -272,28 +273,65 @@ static PyObject *
 d_recompile(PyObject *self, PyObject *unused)
 {
     JpDispatcher *d = (JpDispatcher *)self;
-    int n = d->n_overloads, explicit_sigs = d->explicit_signatures;
-    jp_instance **old = d->overloads;
-    jp_func_ir *old_ir = d->ir;
+    int n, explicit_sigs = d->explicit_signatures;
+    jp_instance **old;
+    jp_func_ir *old_ir;
     (void)unused;
 
+    /* under the compile lock: no other thread compiles against the table
+     * while it is swapped */
+    if (jp_compile_lock() < 0)
+        return NULL;
+    n = d->n_overloads;
+    old = d->overloads;
+    old_ir = d->ir;
     d->overloads = NULL;
     d->n_overloads = d->cap_overloads = 0;
     d->last = NULL;
     d->ir = NULL;
     d->explicit_signatures = 0;
     for (int i = 0; i < n; i++) {
-        jp_instance *inst = jp_dispatcher_compile(d, old[i]->nargs, old[i]->argtypes);
+        jp_instance *inst;
+        int gone = 0;
+        /* a signature with a jitted function that died can never be called */
+        for (int k = 0; k < old[i]->nargs; k++)
+            gone |= old[i]->argtypes[k]->kind == JP_FUNCTION && old[i]->argtypes[k]->dispatcher == NULL;
+        if (gone)
+            continue;
+        inst = jp_dispatcher_compile(d, old[i]->nargs, old[i]->argtypes);
         if (inst == NULL) {
+            /* put the old table back: the dispatcher keeps working */
+            for (int k = 0; k < d->n_overloads; k++)
+                jp_instance_free(d->overloads[k]);
+            free(d->overloads);
+            if (d->ir) {
+                jp_func_ir_free(d->ir);
+                free(d->ir);
+            }
+            d->overloads = old;
+            d->n_overloads = d->cap_overloads = n;
+            d->ir = old_ir;
             d->explicit_signatures = explicit_sigs;
-            return NULL;        /* the old instances stay owned by `old` (leaked on error) */
+            jp_compile_unlock();
+            return NULL;
         }
         inst->declared_ret = old[i]->declared_ret;
     }
     d->explicit_signatures = explicit_sigs;
-    /* old instances may still be referenced as callees by other compiled
-     * code's bookkeeping: keep them (their machine code stays valid). */
+    /* the old instances stay until the dispatcher dies (a call in flight
+     * without the GIL may still run their code; callers' bookkeeping may
+     * read their IR, which stays too); then they drop their code */
+    {
+        jp_instance **grown = realloc(d->replaced, (size_t)(d->n_replaced + n + 1) * sizeof *grown);
+        if (grown) {
+            d->replaced = grown;
+            for (int i = 0; i < n; i++)
+                d->replaced[d->n_replaced++] = old[i];
+        }
+        free(old);
+    }
     (void)old_ir;
+    jp_compile_unlock();
     Py_RETURN_NONE;
 }
 

@@ -26,6 +26,8 @@ static LLVMContextRef context;
 static LLVMTargetMachineRef tm;
 static LLVMOrcJITDylibRef main_jd;
 static char *triple, *cpu, *features, *data_layout;
+static LLVMOrcResourceTrackerRef unit;     /* the code unit being filled, or NULL */
+static LLVMOrcThreadSafeContextRef compile_tsc;   /* one compile's context, or NULL */
 
 /* name -> code size, filled by the object transform, read after lookup */
 typedef struct size_entry {
@@ -96,7 +98,8 @@ int
 jp_engine_add_object(const char *data, size_t len)
 {
     LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRangeCopy(data, len, "cached");
-    LLVMErrorRef err = LLVMOrcLLJITAddObjectFile(jit, main_jd, buf);
+    LLVMErrorRef err = unit ? LLVMOrcLLJITAddObjectFileWithRT(jit, unit, buf)
+                            : LLVMOrcLLJITAddObjectFile(jit, main_jd, buf);
     if (err)
         return llvm_error(err, "loading cached code");
     return 0;
@@ -280,10 +283,29 @@ jp_engine_cpu_features(void)
     return features ? features : "";
 }
 
+LLVMContextRef
+jp_engine_compile_context_begin(void)
+{
+    if (compile_tsc == NULL && jit)
+        compile_tsc = LLVMOrcCreateNewThreadSafeContext();
+    return compile_tsc ? LLVMOrcThreadSafeContextGetContext(compile_tsc) : context;
+}
+
+void
+jp_engine_compile_context_end(void)
+{
+    /* modules added hold their own reference: the context lives until ORC
+     * has compiled them */
+    if (compile_tsc)
+        LLVMOrcDisposeThreadSafeContext(compile_tsc);
+    compile_tsc = NULL;
+}
+
 LLVMModuleRef
 jp_engine_new_module(const char *name)
 {
-    LLVMModuleRef mod = LLVMModuleCreateWithNameInContext(name, context);
+    LLVMModuleRef mod = LLVMModuleCreateWithNameInContext(
+        name, compile_tsc ? LLVMOrcThreadSafeContextGetContext(compile_tsc) : context);
     LLVMSetTarget(mod, triple);
     LLVMSetDataLayout(mod, data_layout);
     return mod;
@@ -321,13 +343,56 @@ jp_engine_optimize(LLVMModuleRef mod, int fastmath)
 int
 jp_engine_add(LLVMModuleRef mod)
 {
-    LLVMOrcThreadSafeModuleRef tsm = LLVMOrcCreateNewThreadSafeModule(mod, tsc);
-    LLVMErrorRef err = LLVMOrcLLJITAddLLVMIRModule(jit, main_jd, tsm);
+    LLVMOrcThreadSafeModuleRef tsm = LLVMOrcCreateNewThreadSafeModule(mod, compile_tsc ? compile_tsc : tsc);
+    LLVMErrorRef err = unit ? LLVMOrcLLJITAddLLVMIRModuleWithRT(jit, unit, tsm)
+                            : LLVMOrcLLJITAddLLVMIRModule(jit, main_jd, tsm);
     if (err) {
         LLVMOrcDisposeThreadSafeModule(tsm);
         return llvm_error(err, "adding a module");
     }
     return 0;
+}
+
+void *
+jp_engine_unit_begin(void)
+{
+    void *suspended = unit;
+    if (jit)
+        unit = LLVMOrcJITDylibCreateResourceTracker(main_jd);
+    return suspended;
+}
+
+void *
+jp_engine_unit_end(void *resumed)
+{
+    void *done = unit;
+    while (sizes) {             /* sizes of symbols nobody asked for */
+        size_entry *e = sizes;
+        sizes = e->next;
+        free(e->name);
+        free(e);
+    }
+    jp_dbg_drop_lines();
+    unit = resumed;
+    return done;
+}
+
+void
+jp_engine_unit_free(void *handle)
+{
+    LLVMOrcResourceTrackerRef rt = handle;
+    LLVMErrorRef err;
+    if (rt == NULL)
+        return;
+    if ((err = LLVMOrcResourceTrackerRemove(rt)) != NULL) {
+        /* the code stays mapped: a leak, never a crash */
+        char *msg = LLVMGetErrorMessage(err);
+        LLVMDisposeErrorMessage(msg);
+    }
+    LLVMOrcReleaseResourceTracker(rt);
+    /* the names of the removed symbols */
+    LLVMOrcSymbolStringPoolClearDeadEntries(
+        LLVMOrcExecutionSessionGetSymbolStringPool(LLVMOrcLLJITGetExecutionSession(jit)));
 }
 
 void *

@@ -842,6 +842,9 @@ type_call(ictx *c, jp_node *n)
             return NULL;
         if (UNKNOWN(t))
             return t;
+        if (t->kind == JP_FUNCTION && t->dispatcher == NULL)   /* freed since (compile_service.c) */
+            return jp_error_at(JpTypingError, c->ir, f, NULL,
+                               "the jitted function of type %s no longer exists", t->name);
         if (t->kind == JP_FUNCTION)     /* a jitted function passed as an argument */
             return type_dispatcher_call(c, n, t->dispatcher);
         if (t->kind == JP_DTYPE && jp_is_number(t->dtype) && n->u.call.nargs == 1 && n->u.call.nkw == 0) {
@@ -1480,11 +1483,19 @@ jp_infer_session(jp_session *s)
 {
     for (s->rounds = 0; s->rounds < 1000; s->rounds++) {
         int changed = 0;
+        jp_instance *seen = NULL, *head;
         s->added = 0;
-        for (jp_instance *inst = s->pending; inst; inst = inst->next) {
-            if (infer_once(s, inst, 0) < 0)
-                return -1;
-            changed |= inst->changed;
+        /* instances created during the round (callees, prepended to the
+         * list) are typed in the same round, newest first: a chain of n
+         * callees is found in one round and typed callee-first in the
+         * next, not one level per round (quadratic) */
+        while ((head = s->pending) != seen) {
+            for (jp_instance *inst = head; inst != seen; inst = inst->next) {
+                if (infer_once(s, inst, 0) < 0)
+                    return -1;
+                changed |= inst->changed;
+            }
+            seen = head;
         }
         if (!changed && !s->added)
             break;

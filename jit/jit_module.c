@@ -24,6 +24,7 @@ jp_numpy_ready(void)
 }
 
 #include "jit/dispatcher.h"
+#include "jit/compile_service.h"
 #include "jit/engine.h"
 #include "jit/errors.h"
 #include "jit/nrt.h"
@@ -43,7 +44,7 @@ jit_symbols(PyObject *module, PyObject *unused)
     for (size_t i = 0; list && i < n; i++) {
         const jp_jit_symbol *s = jp_symbols_at(i);
         PyObject *lines, *item = NULL;
-        if (s->is_trampoline)
+        if (s->is_trampoline || s->start == 0)
             continue;
         lines = PyList_New(s->n_lines);
         for (int k = 0; lines && k < s->n_lines; k++) {
@@ -85,7 +86,21 @@ nrt_stats(PyObject *module, PyObject *unused)
     return Py_BuildValue("(LL)", (long long)jp_nrt_live_count(), (long long)jp_nrt_alloc_total());
 }
 
+/* _core.jit_code_stats() -> (units, retired units, registry entries): the
+ * compile service's code units alive, those retired but kept until the
+ * sampler drains, and the symbol-registry entries in use (tests). */
+static PyObject *
+jit_code_stats(PyObject *module, PyObject *unused)
+{
+    long live, retired;
+    (void)module;
+    (void)unused;
+    jp_compile_stats(&live, &retired);
+    return Py_BuildValue("(lln)", live, retired, (Py_ssize_t)jp_symbols_live());
+}
+
 static PyMethodDef jit_functions[] = {
+    {"jit_code_stats", jit_code_stats, METH_NOARGS, "(code units, retired units, registry entries)."},
     {"jit_symbols", jit_symbols, METH_NOARGS, "The JIT symbol registry."},
     {"host_cpu", host_cpu, METH_NOARGS, "The CPU name and features the JIT compiles for."},
     {"nrt_stats", nrt_stats, METH_NOARGS, "(live, allocated) blocks of jit-allocated memory."},

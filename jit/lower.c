@@ -8,6 +8,7 @@
  * signature for every instance.
  */
 #include "jit/lower.h"
+#include "jit/engine.h"
 #include "jit/errors.h"
 #include "jit/resolve.h"
 
@@ -17,7 +18,9 @@ LLVMTypeRef
 jp_llvm_type(LLVMContextRef ctx, jp_type *t)
 {
     LLVMTypeRef r;
-    if (t->llvm)
+    /* the cache holds types of the engine's shared context only (a CPU
+     * compile has a context of its own, freed after it) */
+    if (t->llvm && ctx == jp_engine_context())
         return (LLVMTypeRef)t->llvm;
     switch (t->kind) {
     case JP_BOOL: r = LLVMInt1TypeInContext(ctx); break;
@@ -56,7 +59,8 @@ jp_llvm_type(LLVMContextRef ctx, jp_type *t)
     case JP_CLASS: r = LLVMPointerTypeInContext(ctx, 0); break;
     default: r = LLVMInt8TypeInContext(ctx); break;   /* none, function, dtype, slice */
     }
-    t->llvm = r;
+    if (ctx == jp_engine_context())
+        t->llvm = r;
     return r;
 }
 

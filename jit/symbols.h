@@ -2,10 +2,25 @@
  * the sampler.
  *
  * Every compiled function registers its code range, its names and its Python
- * line table here.  The table is append-only: an entry, once published, is
- * never moved or freed (JIT code is never unmapped while the process lives),
- * so readers need no lock.  jp_symbols_find() is async-signal-safe: it only
- * reads memory published with release/acquire atomics.
+ * line table here.  Entries live in chunks that are never moved or freed, so
+ * readers need no lock.  jp_symbols_find() is async-signal-safe: it only
+ * reads memory published with release/acquire atomics, and each entry's code
+ * range is guarded by a sequence count (odd while a writer changes it), so a
+ * signal handler that interrupts a writer sees either no match or a whole
+ * range, never half of one.
+ *
+ * Removal (code freed when its dispatcher dies) is two-step, so that a
+ * sampler can still name samples it took before:
+ *   1. jp_symbols_retire(id): the entry stays findable, with its names;
+ *   2. jp_symbols_reclaim(): entries retired before the last drain of every
+ *      running sampler (or any, when none runs) lose their range, their
+ *      strings are freed and their slot is reused.  The code's owner frees
+ *      the machine code at the same point (jp_symbols_safe tells it when).
+ * A sampler brackets its run with jp_symbols_reader_begin/end and reports
+ * each complete drain with jp_symbols_reader_drained(epoch read at the start
+ * of that drain).  Caches keyed by code address must be dropped when
+ * jp_symbols_generation() changes (an address may then name new code).
+ * All writers hold the GIL.
  */
 #ifndef JP_SYMBOLS_H
 #define JP_SYMBOLS_H
@@ -30,6 +45,9 @@ typedef struct jp_jit_symbol {
     const jp_line_span *lines;
     int is_trampoline;      /* the function's boxed-call entry (".tramp"),
                              * into which O3 usually inlines its body */
+    unsigned seq;           /* odd while start/end are being changed */
+    int retired;            /* 0 live, else retired (names kept until reclaimed) */
+    uint64_t retired_at;    /* the epoch of its retirement */
 } jp_jit_symbol;
 
 /* Register a function (caller holds the GIL).  All strings and the line
@@ -55,8 +73,37 @@ const jp_jit_symbol *jp_symbols_find(uintptr_t ip);
 /* Python line for ip inside sym (first_line when the table has no entry). */
 int jp_symbols_line(const jp_jit_symbol *sym, uintptr_t ip);
 
-/* Number of registered symbols, and the i-th one (0 <= i < count). */
+/* Number of registry slots, and the i-th one (0 <= i < count); a slot whose
+ * start is 0 is free. */
 size_t jp_symbols_count(void);
 const jp_jit_symbol *jp_symbols_at(size_t i);
+
+/* Entries in use (live or retired, not yet reclaimed). */
+size_t jp_symbols_live(void);
+
+/* While capturing, the slot index of every entry added is recorded; end
+ * returns them (malloc'd, *n entries; NULL when none). Not nested. */
+void jp_symbols_capture_begin(void);
+size_t *jp_symbols_capture_end(int *n);
+
+/* Retire an entry (see above); returns the epoch of the retirement. */
+uint64_t jp_symbols_retire(size_t id);
+/* Whether what was retired at `epoch` may be freed now. */
+int jp_symbols_safe(uint64_t epoch);
+/* Free the entries for which jp_symbols_safe holds (after their code). */
+void jp_symbols_reclaim(void);
+uint64_t jp_symbols_epoch(void);
+uint64_t jp_symbols_generation(void);
+
+/* Called (GIL held) when a drain or a sampler's end made retired entries
+ * safe to free: the code's owner frees its code, then calls reclaim. */
+void jp_symbols_set_reclaim_hook(void (*hook)(void));
+
+/* Samplers (see above). */
+void jp_symbols_reader_begin(void);
+void jp_symbols_reader_drained(uint64_t epoch_at_start);
+void jp_symbols_reader_end(void);
+/* In a forked child (atfork handler): no sampler runs there any more. */
+void jp_symbols_readers_forget(void);
 
 #endif

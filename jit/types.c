@@ -158,11 +158,19 @@ jp_type_function(PyObject *dispatcher)
         t = new_type(JP_FUNCTION, buf, 1, 1);
     }
     Py_DECREF(name);
-    if (t) {
-        Py_INCREF(dispatcher);      /* the type keeps its function alive */
-        t->dispatcher = dispatcher;
-    }
+    if (t)
+        t->dispatcher = dispatcher;     /* borrowed: the dispatcher forgets it when it dies */
     return t;
+}
+
+void
+jp_type_forget_function(PyObject *dispatcher)
+{
+    /* the type stays (overloads of other functions may be keyed by it) but
+     * never names this dispatcher again, nor a new one at its address */
+    for (jp_type *it = intern_head; it; it = it->next)
+        if (it->kind == JP_FUNCTION && it->dispatcher == dispatcher)
+            it->dispatcher = NULL;
 }
 
 jp_type *

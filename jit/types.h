@@ -69,6 +69,8 @@ jp_type *jp_type_complex(int bits);
 jp_type *jp_type_range(void);
 jp_type *jp_type_tuple(int n, jp_type **elems);    /* NULL on out of memory */
 jp_type *jp_type_function(PyObject *dispatcher);
+/* A dispatcher dies: its function type (kept) no longer refers to it. */
+void jp_type_forget_function(PyObject *dispatcher);
 jp_type *jp_type_array(jp_type *dtype, int ndim, char layout, int readonly);
 jp_type *jp_type_dtype(jp_type *dtype);
 jp_type *jp_type_slice(void);

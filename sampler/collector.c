@@ -261,9 +261,17 @@ jp_collector_drain(void)
 {
     uint64_t start = jp_now_ns();
 
+    uint64_t epoch = jp_symbols_epoch();
+    static uint64_t symbols_generation;
+
     if (jp_S.slots == NULL || jp_S.profile == NULL || jp_S.draining)
         return;
     jp_S.draining = 1;
+    if (jp_symbols_generation() != symbols_generation) {
+        /* JIT code was freed since: its addresses may now hold new code */
+        symbols_generation = jp_symbols_generation();
+        jp_idmap_free(&native_cache);
+    }
     for (int i = 0; i < JP_MAX_THREADS; i++) {
         jp_slot *s = &jp_S.slots[i];
         const uint64_t *rec;
@@ -282,6 +290,7 @@ jp_collector_drain(void)
     }
     jp_codes_after_drain(start);
     jp_threads_free_retired();
+    jp_symbols_reader_drained(epoch);   /* JIT code retired before is named */
     jp_S.drain_ns += jp_now_ns() - start;
     jp_S.drains++;
     if (jp_drain_hook != NULL)

@@ -4,6 +4,7 @@
  * collector: its session is reset, and the Python side may start anew). */
 #define _GNU_SOURCE
 #include "sampler/sampler.h"
+#include "jit/symbols.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -34,6 +35,8 @@ after_fork_child(void)
     }
     pthread_mutex_init(&jp_S.slots_lock, NULL);
     jp_collector_after_fork();
+    if (jp_S.running)
+        jp_symbols_readers_forget();    /* no collector here to drain */
     jp_S.running = 0;
     jp_S.stop_requested = 0;
     jp_S.collector_ts = NULL;
@@ -122,7 +125,9 @@ sampler_start(PyObject *mod, PyObject *args, PyObject *kw)
     jp_S.owner = owner;
     jp_S.stop_requested = 0;
     __atomic_store_n(&jp_S.running, 1, __ATOMIC_RELEASE);
+    jp_symbols_reader_begin();      /* JIT code freed from now on waits for drains */
     if (jp_collector_start() < 0) {
+        jp_symbols_reader_end();
         __atomic_store_n(&jp_S.running, 0, __ATOMIC_RELEASE);
         Py_CLEAR(jp_S.owner);
         PyErr_SetString(PyExc_RuntimeError, "cannot start the collector thread");
@@ -150,6 +155,7 @@ sampler_stop(PyObject *mod, PyObject *noargs)
     Py_END_ALLOW_THREADS
     jp_collector_drain();
     __atomic_store_n(&jp_S.running, 0, __ATOMIC_RELEASE);
+    jp_symbols_reader_end();        /* every sample is named */
     jp_codes_clear();
     jp_signal_restore();
     jp_S.profile = NULL;

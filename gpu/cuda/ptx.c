@@ -9,6 +9,7 @@
  * libdevice's __nvvm_reflect), and the NVPTX target machine prints PTX.
  */
 #include "gpu/cuda/ptx.h"
+#include "jit/compile_service.h"
 #include "jit/engine.h"
 #include "jit/errors.h"
 #include "jit/lower.h"
@@ -332,35 +333,49 @@ add_kernel(LLVMModuleRef mod, jp_instance *root, const char *entry)
     return kernel;
 }
 
-char *
-jp_cuda_compile(JpDispatcher *d, int nargs, jp_type **argtypes, int cc, int kernel, const char *entry_name,
-                jp_type **ret)
+/* What a CUDA compile asks of the compile service and gets back. */
+typedef struct cuda_job {
+    int cc, kernel;
+    const char *entry_name;
+    jp_type **ret;
+    char *ptx;
+} cuda_job;
+
+static int
+cuda_check(jp_session *s, jp_instance *root, void *arg)
 {
-    jp_session s = {0};
-    jp_instance *root;
+    cuda_job *job = arg;
+    (void)s;
+    if (job->kernel && root->ret->kind != JP_NONE) {
+        PyErr_Format(JpTypingError, "%U(): a CUDA kernel cannot return a value (it returns %s); "
+                     "write results into an array argument", ((JpDispatcher *)root->dispatcher)->name,
+                     root->ret->name);
+        return -1;
+    }
+    *job->ret = root->ret;
+    return 0;
+}
+
+/* The CUDA target's emission: the typed session to PTX text (job->ptx). */
+static int
+cuda_emit(const jp_target *t, jp_session *s, jp_instance *root, void *arg)
+{
+    cuda_job *job = arg;
+    int cc = job->cc, kernel = job->kernel;
+    const char *entry_name = job->entry_name;
     LLVMModuleRef mod = NULL;
     LLVMTargetMachineRef tm;
     LLVMContextRef ctx;
     char *ptx = NULL, *msg = NULL, *entry_owned = NULL;
 
-    if (jp_engine_init() < 0 || (tm = nvptx_machine(cc)) == NULL)
-        return NULL;
+    (void)t;
+    if ((tm = nvptx_machine(cc)) == NULL)
+        return -1;
     ctx = jp_engine_context();
     if (load_libdevice() < 0)
-        return NULL;
-    s.gpu = 1;
-    s.private = 1;
-    s.root = (PyObject *)d;
-    if ((root = jp_session_new_instance(&s, (PyObject *)d, nargs, argtypes)) == NULL || jp_infer_session(&s) < 0)
-        goto done;
-    if (kernel && root->ret->kind != JP_NONE) {
-        PyErr_Format(JpTypingError, "%U(): a CUDA kernel cannot return a value (it returns %s); "
-                     "write results into an array argument", d->name, root->ret->name);
-        goto done;
-    }
-    *ret = root->ret;
+        return -1;
     mod = LLVMModuleCreateWithNameInContext(root->ir->qualname, ctx);
-    for (jp_instance *i = s.pending; i; i = i->next)
+    for (jp_instance *i = s->pending; i; i = i->next)
         if (jp_lower_instance(ctx, mod, i, NULL) < 0)
             goto done;
     if (kernel) {
@@ -456,6 +471,22 @@ done:
     if (mod)
         LLVMDisposeModule(mod);
     free(entry_owned);
-    jp_session_abort(&s);
-    return ptx;
+    job->ptx = ptx;
+    return ptx ? 0 : -1;
+}
+
+static const jp_target cuda_target = {"cuda", 1, cuda_emit};
+
+char *
+jp_cuda_compile(JpDispatcher *d, int nargs, jp_type **argtypes, int cc, int kernel, const char *entry_name,
+                jp_type **ret)
+{
+    cuda_job job = {cc, kernel, entry_name, ret, NULL};
+    jp_compile_req req = {&cuda_target, (PyObject *)d, nargs, argtypes, NULL, cuda_check, &job};
+    jp_instance *unused;
+    if (jp_compile(&req, &unused) < 0) {
+        free(job.ptx);
+        return NULL;
+    }
+    return job.ptx;
 }

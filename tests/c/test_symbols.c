@@ -1,6 +1,8 @@
 /* tests/c/test_symbols.c - unit test of the JIT symbol registry
  * (jit/symbols.c): add/find, line lookup, the display string, range and
- * chunk boundaries, copying of inputs, and the perf map file.
+ * chunk boundaries, copying of inputs, the perf map file, and removal
+ * (retire while a sampler may hold samples, reclaim after its drain, slot
+ * reuse).
  *
  * Run without arguments it checks the registry and that no perf map is
  * written (meson runs it with JITPROFILE_PERF_MAP=0).  Run with --perf-map
@@ -228,6 +230,77 @@ test_perf_map(int expect_map)
     unlink(path);
 }
 
+static int reclaim_calls;
+
+static void
+count_reclaim(void)
+{
+    reclaim_calls++;
+}
+
+/* Retire keeps an entry findable, with its names, until the sampler that
+ * started before has drained; reclaim then frees it and reuses its slot. */
+static void
+test_retire_and_reclaim(void)
+{
+    const uintptr_t a = 0x900000, b = 0x901000;
+    size_t slots, live, *ids;
+    int n;
+    uint64_t gen, at;
+    const jp_jit_symbol *sym;
+
+    jp_symbols_set_reclaim_hook(count_reclaim);
+    jp_symbols_capture_begin();
+    CHECK(jp_symbols_add(a, a + 0x100, "old", "int64", "<cell-1>", 1, NULL, 0) == 0);
+    ids = jp_symbols_capture_end(&n);
+    CHECK(n == 1 && ids != NULL);
+    if (ids == NULL)
+        return;
+    slots = jp_symbols_count();
+    live = jp_symbols_live();
+    gen = jp_symbols_generation();
+
+    jp_symbols_reader_begin();                  /* a sampler runs */
+    at = jp_symbols_retire(ids[0]);
+    CHECK(!jp_symbols_safe(at));
+    jp_symbols_reclaim();                       /* not yet: samples may wait */
+    sym = jp_symbols_find(a + 0x10);
+    CHECK(sym != NULL);
+    if (sym)
+        CHECK_STR(sym->display, "old [jit int64]");
+    CHECK(jp_symbols_live() == live);
+    CHECK(jp_symbols_generation() == gen);
+
+    jp_symbols_reader_drained(at - 1);          /* a drain that began before */
+    CHECK(!jp_symbols_safe(at));
+    CHECK(reclaim_calls == 1);                  /* the owner is told to try */
+    jp_symbols_reader_drained(at);              /* one that began after */
+    CHECK(jp_symbols_safe(at));
+    jp_symbols_reclaim();
+    CHECK(jp_symbols_find(a + 0x10) == NULL);
+    CHECK(jp_symbols_live() == live - 1);
+    CHECK(jp_symbols_generation() == gen + 1);
+
+    /* the free slot is reused: no growth */
+    CHECK(jp_symbols_add(b, b + 0x80, "new", "float64", "<cell-2>", 1, NULL, 0) == 0);
+    CHECK(jp_symbols_count() == slots);
+    sym = jp_symbols_find(b);
+    CHECK(sym == jp_symbols_at(ids[0]));
+    if (sym)
+        CHECK_STR(sym->display, "new [jit float64]");
+    CHECK(sym && (sym->seq & 1) == 0);
+
+    /* no sampler: a retirement is safe at once */
+    jp_symbols_reader_end();
+    at = jp_symbols_retire(ids[0]);
+    CHECK(jp_symbols_safe(at));
+    jp_symbols_reclaim();
+    CHECK(jp_symbols_find(b) == NULL);
+    CHECK(jp_symbols_live() == live - 1);
+    free(ids);
+    jp_symbols_set_reclaim_hook(NULL);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -255,6 +328,7 @@ main(int argc, char **argv)
     test_adjacent_and_odd_inputs();
     test_many_chunks();
     test_perf_map(expect_map);
+    test_retire_and_reclaim();
     if (failures) {
         fprintf(stderr, "test_symbols: %d check(s) failed\n", failures);
         return 1;

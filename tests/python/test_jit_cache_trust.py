@@ -401,3 +401,44 @@ def test_processes_creating_the_key_at_once_agree_on_one(tmp_path):
     head, payload, mac = split(entry.read_bytes())
     assert hmac(user_key(tmp_path), head + payload) == mac
     assert child(script, tmp_path)["stats"]["value"] == {"hits": 1, "misses": 0}
+
+
+def test_reused_code_outlives_the_dispatcher_that_loaded_it(tmp_path):
+    # code reused from an earlier load must never be code the compile
+    # service has since freed: a cell re-run after the old dispatcher died
+    # links the entry again (the table forgets retired units), and code
+    # still in use by a live dispatcher is shared, not freed under it
+    script = write(tmp_path, '''
+import gc, linecache
+from jitprofile import _core
+SRC = """
+@njit(cache=True)
+def again(x):
+    return x * 3 + 1
+"""
+CELL = "<cell-2>"
+linecache.cache[CELL] = (len(SRC), None, SRC.splitlines(True), CELL)
+out = []
+keep = None
+for k in range(6):
+    ns = {"njit": njit, "__name__": "cellmod"}
+    exec(compile(SRC, CELL, "exec"), ns)
+    out.append(ns["again"](k))
+    if k == 2:
+        keep = ns["again"]          # one dispatcher lives on beside the later ones
+    del ns
+    gc.collect()
+    # other compiles reuse what the freed units released
+    for j in range(3):
+        g, name = {"njit": njit}, "<cell-h%d-%d>" % (k, j)
+        text = "@njit\\ndef h(x):\\n    return x + %d\\n" % j
+        linecache.cache[name] = (len(text), None, text.splitlines(True), name)
+        exec(compile(text, name, "exec"), g)
+        assert g["h"](1) == 1 + j
+out.append(keep(10))
+units = _core.jit_code_stats()[0]
+report({"runs": out, "units": units})
+''')
+    for _ in range(2):      # the first run compiles and stores, the second loads
+        out = child(script, tmp_path)
+        assert out["results"]["runs"] == [1, 4, 7, 10, 13, 16, 31]
