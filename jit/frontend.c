@@ -1184,6 +1184,32 @@ done:
     return n;
 }
 
+/* `with` is not compiled; `with objmode(...)` (Numba's callback into the
+ * interpreter) gets its own message saying what to write instead. */
+static jp_node *
+build_with(fe *f, PyObject *node)
+{
+    PyObject *items = get_attr(node, "items"), *ctx = NULL, *func = NULL, *obj = NULL;
+    int is_objmode = 0;
+    if (items && PyList_Check(items) && PyList_GET_SIZE(items) > 0
+        && (ctx = get_attr(PyList_GET_ITEM(items, 0), "context_expr")) != NULL) {
+        func = kind_of(ctx) == A_Call ? get_attr(ctx, "func") : Py_NewRef(ctx);
+        obj = func ? lookup_chain(f, func) : NULL;
+        is_objmode = obj && PyObject_HasAttrString(obj, "_jitprofile_objmode_ctx");
+    }
+    PyErr_Clear();
+    Py_XDECREF(obj);
+    Py_XDECREF(func);
+    Py_XDECREF(ctx);
+    Py_XDECREF(items);
+    if (is_objmode)
+        return unsupported(f, node, "an objmode block (with objmode(...))",
+                           "move the block's code into a plain Python function and call it "
+                           "before or after the jitted function, or run the whole function "
+                           "in the interpreter with @jit(forceobj=True)");
+    return unsupported(f, node, construct_name(A_With), NULL);
+}
+
 static jp_node *
 build_stmt(fe *f, PyObject *node)
 {
@@ -1298,6 +1324,8 @@ build_stmt(fe *f, PyObject *node)
         break;
     case A_Raise:
         return build_raise(f, node);
+    case A_With:
+        return build_with(f, node);
     case A_Assert:
         if ((n = new_node(f, S_ASSERT, node)) == NULL)
             break;

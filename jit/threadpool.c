@@ -68,6 +68,8 @@ jp_pool_num_threads(void)
         return requested;
     {
         const char *env = getenv("JITPROFILE_NUM_THREADS");
+        if (env == NULL || *env == '\0')
+            env = getenv("NUMBA_NUM_THREADS");     /* Numba's name (jitprofile.config) */
         long n = env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
         return n > 0 ? (int)n : 1;
     }

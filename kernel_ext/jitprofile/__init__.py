@@ -11,9 +11,24 @@ from .extending import generated_jit, overload
 from .jitclass import jitclass
 from .types import *  # noqa: F401,F403
 from . import types
+from . import config, errors
+from .objmode import objmode, ObjModeDispatcher
+from ._literal import literally, literal_unroll
+from .np.numpy_support import from_dtype
+from . import _alias
+
+_alias.install()
+
+
+def get_thread_id():
+    """The calling thread's index in the thread pool: 0 outside parallel
+    regions (the only place Python code runs).  Not callable from jit code."""
+    return 0
+
 
 __version__ = "0.1.0"
-__all__ = ["jit", "njit", "prange", "generated_jit", "overload", "jitclass", "vectorize", "guvectorize", "set_num_threads", "get_num_threads",
+__all__ = ["jit", "njit", "objmode", "literally", "literal_unroll", "from_dtype",
+           "get_thread_id", "config", "errors", "prange", "generated_jit", "overload", "jitclass", "vectorize", "guvectorize", "set_num_threads", "get_num_threads",
            "typeof", "types", "Dispatcher", "CompileError", "TypingError",
            "UnsupportedError"] + types.__all__
 
@@ -36,6 +51,9 @@ def __getattr__(name):
     if name in ("apply", "undo", "applied"):
         from . import applier
         return getattr(applier, name)
+    if name in ("typed", "extending", "experimental", "core", "np"):
+        import importlib
+        return importlib.import_module("." + name, __name__)
     if name == "cuda":
         import importlib
         return importlib.import_module(".cuda", __name__)

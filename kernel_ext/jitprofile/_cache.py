@@ -30,11 +30,15 @@ def _cpu_tag():
 
 def _environment():
     from . import __version__
-    return {"jitprofile": __version__, "python": sys.version, "cpu": _cpu_tag()}
+    from . import config
+    return {"jitprofile": __version__, "python": sys.version, "cpu": _cpu_tag(),
+            "opt": config._env("OPT", "3")}
 
 
 def _directory(func):
-    env = os.environ.get("JITPROFILE_CACHE_DIR")
+    from . import config
+    env = (os.environ.get("JITPROFILE_CACHE_DIR") or os.environ.get("NUMBA_CACHE_DIR")
+           or config.CACHE_DIR)
     if env:
         return env
     src = inspect.getsourcefile(func) or ""

@@ -1,0 +1,54 @@
+"""``import numba`` / ``from numba.typed import List`` resolving to jitprofile.
+
+Python's ``import jitprofile as numba`` binds one local name: a later
+``from numba import njit`` or ``from numba.typed import List`` still looks
+for a top-level package ``numba``.  This import hook (installed by
+``import jitprofile``) answers those imports with jitprofile's own modules
+(``numba.typed`` is ``jitprofile.typed``, the same module object) -- but only
+when no real Numba is installed: where Numba is importable it is always the
+one imported.  ``JITPROFILE_NUMBA_ALIAS=0`` turns the hook off.
+"""
+import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import os
+import sys
+
+
+class _Loader(importlib.abc.Loader):
+    def __init__(self, module):
+        self._module = module
+
+    def create_module(self, spec):
+        return self._module
+
+    def exec_module(self, module):
+        pass
+
+
+class _NumbaAlias(importlib.abc.MetaPathFinder):
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != "numba" and not fullname.startswith("numba."):
+            return None
+        if fullname == "numba":
+            if importlib.machinery.PathFinder.find_spec("numba") is not None:
+                return None         # a real Numba is installed: it wins
+            target_name = "jitprofile"
+        else:
+            parent = sys.modules.get("numba")
+            if parent is None or getattr(parent, "__name__", None) != "jitprofile":
+                return None
+            target_name = "jitprofile" + fullname[len("numba"):]
+        try:
+            module = importlib.import_module(target_name)
+        except ImportError:
+            return None
+        return importlib.util.spec_from_loader(fullname, _Loader(module))
+
+
+def install():
+    if os.environ.get("JITPROFILE_NUMBA_ALIAS", "1") == "0":
+        return
+    if not any(isinstance(f, _NumbaAlias) for f in sys.meta_path):
+        sys.meta_path.insert(0, _NumbaAlias())
