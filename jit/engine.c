@@ -184,9 +184,9 @@ define_exception_symbols(void)
 static int
 define_runtime_symbols(void)
 {
-    LLVMOrcCSymbolMapPair pairs[64];
+    LLVMOrcCSymbolMapPair pairs[256];
     size_t n = 0;
-    for (const jp_runtime_symbol *s = jp_runtime_symbols; s->name && n < 64; s++, n++) {
+    for (const jp_runtime_symbol *s = jp_runtime_symbols; s->name && n < 256; s++, n++) {
         pairs[n].Name = LLVMOrcLLJITMangleAndIntern(jit, s->name);
         pairs[n].Sym.Address = (LLVMOrcExecutorAddress)(uintptr_t)s->address;
         pairs[n].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable;

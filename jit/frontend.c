@@ -11,6 +11,7 @@
 #include "jit/ir.h"
 #include "jit/errors.h"
 #include "jit/lower_math.h"
+#include "jit/lib.h"
 #include "jit/compiler.h"
 #include "jit/numpy_funcs.h"
 #include "jit/numpy_api.h"
@@ -388,6 +389,24 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
             n->u.module.module = value;
         return n;
     }
+    if ((id = jp_lib_lookup(value)) >= 0) {
+        /* random.*, the rest of math, operator.* (lib.h) */
+        const jp_lib_fn *e = jp_lib_get(id);
+        if (e->type == NULL && e->rewrite == RW_NONE) {
+            char what[96];
+            snprintf(what, sizeof what, "%s.%s()", e->module, e->name);
+            return unsupported(f, ast_node, what, e->params);
+        }
+        n = new_node(f, E_CALLEE, ast_node);
+        if (n == NULL)
+            return NULL;
+        n->u.callee.kind = CALLEE_LIB;
+        n->u.callee.id = id;
+        n->u.callee.name = jp_arena_strdup(f->ir->arena, name);
+        return n;
+    }
+    if (PyErr_Occurred())
+        return NULL;
     if ((id = jp_math_lookup(value, &is_cmath)) >= 0) {
         n = new_node(f, E_CALLEE, ast_node);
         if (n == NULL)
@@ -835,6 +854,69 @@ normal:
     return NULL;
 }
 
+/* operator.add(a, b) is a + b: a call of an operator.* function becomes the
+ * expression it stands for (lib_operator.c); other calls are returned as is. */
+static jp_node *
+rewrite_operator_call(fe *f, PyObject *node, jp_node *n)
+{
+    jp_node *fn = n->u.call.func, **args = n->u.call.args;
+    const jp_lib_fn *e;
+    if (fn->kind != E_CALLEE || fn->u.callee.kind != CALLEE_LIB)
+        return n;
+    e = jp_lib_get(fn->u.callee.id);
+    if (e->rewrite == RW_NONE || e->rewrite == RW_SETITEM)
+        return n;
+    if (n->u.call.nkw || n->u.call.nargs != e->nreq) {
+        char what[96];
+        snprintf(what, sizeof what, "%s.%s", e->module, e->name);
+        return typing_error(f, node, "pass the operands positionally",
+                            e->nreq == 1 ? "%s() takes exactly one positional argument"
+                                         : "%s() takes exactly two positional arguments", what);
+    }
+    switch (e->rewrite) {
+    case RW_BINOP:
+        n->kind = E_BINOP;
+        n->u.binop.op = (jp_binop)e->id;
+        n->u.binop.left = args[0];
+        n->u.binop.right = args[1];
+        break;
+    case RW_UNARY:
+        n->kind = E_UNARY;
+        n->u.unary.op = (jp_unop)e->id;
+        n->u.unary.operand = args[0];
+        break;
+    case RW_COMPARE:
+    case RW_CONTAINS: {
+        jp_cmpop *ops = alloc_array(f, 1, sizeof(jp_cmpop));
+        jp_node **operands = alloc_array(f, 2, sizeof(jp_node *));
+        if (ops == NULL || operands == NULL)
+            return NULL;
+        ops[0] = (jp_cmpop)e->id;
+        /* operator.contains(a, b) is b in a */
+        operands[0] = e->rewrite == RW_CONTAINS ? args[1] : args[0];
+        operands[1] = e->rewrite == RW_CONTAINS ? args[0] : args[1];
+        n->kind = E_COMPARE;
+        n->u.compare.n = 1;
+        n->u.compare.ops = ops;
+        n->u.compare.operands = operands;
+        break;
+    }
+    case RW_GETITEM:
+        n->kind = E_SUBSCRIPT;
+        n->u.subscript.value = args[0];
+        n->u.subscript.index = args[1];
+        break;
+    case RW_ABS:
+    case RW_TRUTH:
+        fn->u.callee.kind = CALLEE_BUILTIN;
+        fn->u.callee.id = e->rewrite == RW_ABS ? B_ABS : B_BOOL;
+        break;
+    default:
+        break;
+    }
+    return n;
+}
+
 static jp_node *
 build_expr_inner(fe *f, PyObject *node, int k)
 {
@@ -986,6 +1068,8 @@ build_expr_inner(fe *f, PyObject *node, int k)
                 break;
             }
         }
+        if (n)
+            n = rewrite_operator_call(f, node, n);
         break;
     }
     case A_Tuple:
@@ -1184,6 +1268,26 @@ done:
     return n;
 }
 
+static jp_node *
+rewrite_setitem_stmt(fe *f, PyObject *node, jp_node *stmt)
+{
+    jp_node *call = stmt->u.expr.value, *fn = call->u.call.func, *target;
+    if (fn->kind != E_CALLEE || fn->u.callee.kind != CALLEE_LIB
+        || jp_lib_get(fn->u.callee.id)->rewrite != RW_SETITEM)
+        return stmt;
+    if (call->u.call.nkw || call->u.call.nargs != 3)
+        return typing_error(f, node, "pass the operands positionally",
+                            "%s() takes exactly three positional arguments", "operator.setitem");
+    if ((target = new_node(f, E_SUBSCRIPT, node)) == NULL)
+        return NULL;
+    target->u.subscript.value = call->u.call.args[0];
+    target->u.subscript.index = call->u.call.args[1];
+    stmt->kind = S_SETITEM;
+    stmt->u.augassign.target = target;
+    stmt->u.augassign.value = call->u.call.args[2];
+    return stmt;
+}
+
 /* `with` is not compiled; `with objmode(...)` (Numba's callback into the
  * interpreter) gets its own message saying what to write instead. */
 static jp_node *
@@ -1228,6 +1332,8 @@ build_stmt(fe *f, PyObject *node)
         if ((n = new_node(f, S_EXPR, node)) != NULL
             && (n->u.expr.value = build_expr(f, a)) == NULL)
             n = NULL;
+        if (n && n->u.expr.value->kind == E_CALL)      /* operator.setitem(a, i, v) is a[i] = v */
+            n = rewrite_setitem_stmt(f, node, n);
         break;
     case A_Assign: {
         Py_ssize_t nt;

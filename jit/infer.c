@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "jit/infer.h"
+#include "jit/lib.h"
 #include "jit/pycompat.h"
 
 #define UNKNOWN(t) ((t)->kind == JP_UNKNOWN)
@@ -825,6 +826,8 @@ type_call(ictx *c, jp_node *n)
         return type_class_call(c, n);
     case CALLEE_CUDA:
         return jp_infer_cuda_call(c, n);
+    case CALLEE_LIB:
+        return jp_infer_lib_call(c, n);
     case CALLEE_EXCEPTION:
     default:
         return jp_error_at(JpTypingError, c->ir, n, "use it in a raise statement",

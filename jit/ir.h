@@ -45,6 +45,7 @@ typedef enum jp_callee_kind {
     CALLEE_CFUNC,       /* obj: (address, return type, argument types) of a C function */
     CALLEE_CLASS,       /* obj: a @jitclass class (calling it constructs an instance) */
     CALLEE_CUDA,        /* name: a CUDA intrinsic ("sreg:tid.x", "grid", "atomic.add", ...) */
+    CALLEE_LIB,         /* id: index into the module-function registry (lib.h: random, math, operator) */
 } jp_callee_kind;
 
 typedef enum jp_builtin {

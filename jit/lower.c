@@ -9,6 +9,7 @@
  */
 #include "jit/lower.h"
 #include "jit/errors.h"
+#include "jit/lib.h"
 
 #include <string.h>
 
@@ -611,6 +612,7 @@ lower_call(lctx *c, jp_node *n)
     case CALLEE_CFUNC: return lower_cfunc_call(c, n);
     case CALLEE_CLASS: return jp_lower_class_new(c, n);
     case CALLEE_CUDA: return jp_lower_cuda_call(c, n);
+    case CALLEE_LIB: return jp_lower_lib_call(c, n);
     default: return lower_dispatcher_call(c, n);
     }
 }
