@@ -62,7 +62,7 @@ jp_lib_lookup(PyObject *func)
     PyObject *idx;
     if (lib_objects == NULL && lib_init() < 0)
         return -1;
-    if (PyModule_Check(func) || PyType_Check(func))
+    if (PyModule_Check(func))
         return -1;
     idx = PyDict_GetItemWithError(lib_objects, func);
     if (idx == NULL) {

@@ -195,7 +195,7 @@ jp_lib_fsum(const char *data, int64_t n, int64_t stride, int32_t *status)
 double
 jp_lib_norm(const double *v, int64_t n)
 {
-    double max = 0.0, scale, sh = 0.0, sl = 0.0, h;
+    double max = 0.0, scale, sh = 0.0, sl = 0.0, h, pre = 1.0;
     int found_nan = 0, e;
     for (int64_t i = 0; i < n; i++) {
         double x = fabs(v[i]);
@@ -209,12 +209,12 @@ jp_lib_norm(const double *v, int64_t n)
         return NAN;
     if (max == 0.0 || n <= 1)
         return max;
-    frexp(max, &e);
+    if (max < 0x1p-1000)        /* subnormal range: scale up exactly in two steps */
+        pre = 0x1p600;
+    frexp(max * pre, &e);
     scale = ldexp(1.0, -e);
-    if (e < -1000)     /* subnormal range: scale in two steps */
-        scale = ldexp(ldexp(1.0, 600), -e - 600);
     for (int64_t i = 0; i < n; i++) {
-        double x = fabs(v[i]) * scale, p = x * x, pe = fma(x, x, -p);
+        double x = (fabs(v[i]) * pre) * scale, p = x * x, pe = fma(x, x, -p);
         double s = sh + p, bb = s - sh, err = (sh - (s - bb)) + (p - bb);
         sh = s;
         sl += err + pe;
@@ -230,7 +230,7 @@ jp_lib_norm(const double *v, int64_t n)
         double hh = h * h, hhe = fma(h, h, -hh);
         h += ((sh - hh) - hhe + sl) / (2.0 * h);
     }
-    return h / scale;
+    return h / scale / pre;
 }
 
 /* ---- typing ----------------------------------------------------------------------- */
@@ -666,38 +666,24 @@ lower_reduce(lctx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, int na
             status_checks(c, slot, codes, 2);
         return res;
     }
-    {
-        LLVMValueRef a[2] = {buf, n}, res = jp_call_extern(c, "jp_lib_norm", f64(c), a, 2);
-        if (checks_on(c)) {     /* an infinite distance from finite coordinates overflowed */
-            LLVMValueRef fin = LLVMConstInt(LLVMInt1TypeInContext(c->ctx), 1, 0);
-            for (int k = 0; k < t->n; k++) {
-                LLVMValueRef idx[2] = {jp_const_i64(c, 0), jp_const_i64(c, k)};
-                LLVMValueRef v = LLVMBuildLoad2(c->b, f64(c), LLVMBuildGEP2(c->b, LLVMArrayType(f64(c), (unsigned)t->n),
-                                                                              buf, idx, 2, ""), "");
-                fin = LLVMBuildAnd(c->b, fin, isfinite_(c, v), "");
-            }
-            jp_check(c, LLVMBuildAnd(c->b, isinf_(c, res), fin, ""), PyExc_OverflowError, jp_errtext_get(ERR_MATH_RANGE));
-        }
-        return res;
-    }
+    /* CPython's vector_norm: an overflow is inf, not an exception */
+    return jp_call_extern(c, "jp_lib_norm", f64(c), (LLVMValueRef[]){buf, n}, 2);
 }
 
 static LLVMValueRef
 lower_hypot(lctx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, int nargs)
 {
     jp_type *f = jp_type_float(64);
-    LLVMValueRef v[JP_LIB_MAXARGS], buf, res, fin = LLVMConstInt(LLVMInt1TypeInContext(c->ctx), 1, 0);
+    LLVMValueRef v[JP_LIB_MAXARGS], buf, res;
     (void)call, (void)fn;
-    for (int k = 0; k < nargs; k++) {
+    for (int k = 0; k < nargs; k++)
         v[k] = jp_lib_arg(c, args[k], f);
-        fin = LLVMBuildAnd(c->b, fin, isfinite_(c, v[k]), "");
-    }
     if (nargs == 0)
         return jp_const_f64(c, 0.0);
     if (nargs == 1)
         return fabs_(c, v[0]);
     if (nargs == 2) {
-        res = jp_call_extern(c, "hypot", f64(c), v, 2);     /* as lower_math.c does */
+        res = jp_call_extern(c, "hypot", f64(c), v, 2);
     } else {
         LLVMTypeRef at = LLVMArrayType(f64(c), (unsigned)nargs);
         buf = jp_alloca(c, at, "coords");
@@ -707,9 +693,7 @@ lower_hypot(lctx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, int nar
         }
         res = jp_call_extern(c, "jp_lib_norm", f64(c), (LLVMValueRef[]){buf, jp_const_i64(c, nargs)}, 2);
     }
-    if (checks_on(c))
-        jp_check(c, LLVMBuildAnd(c->b, isinf_(c, res), fin, ""), PyExc_OverflowError, jp_errtext_get(ERR_MATH_RANGE));
-    return res;
+    return res;     /* CPython: an overflow is inf, never OverflowError */
 }
 
 const jp_lib_fn jp_lib_math[] = {

@@ -502,7 +502,7 @@ lower_shuffle(lctx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, int n
 }
 
 const jp_lib_fn jp_lib_random[] = {
-    {"random", "seed", "a, version", 1, 2, type_seed, lower_seed, 0, RW_NONE},
+    {"random", "seed", "a, version", 0, 2, type_seed, lower_seed, 0, RW_NONE},
     {"random", "random", "", 0, 0, type_real, lower_variate, V_RANDOM, RW_NONE},
     {"random", "uniform", "a, b", 2, 2, type_real, lower_variate, V_UNIFORM, RW_NONE},
     {"random", "gauss", "mu, sigma", 0, 2, type_real, lower_variate, V_GAUSS, RW_NONE},
