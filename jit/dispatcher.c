@@ -418,6 +418,11 @@ box_array(jp_type *t, const void *src)
             Py_DECREF(arr);
             return NULL;
         }
+    } else if (parent == NULL) {
+        /* a global array frozen into the code (const_array.c): the caller gets a copy */
+        PyObject *copy = PyArray_NewCopy((PyArrayObject *)arr, NPY_KEEPORDER);
+        Py_DECREF(arr);
+        return copy;
     } else {
         base = Py_NewRef(parent);
     }

@@ -12,6 +12,7 @@
 #include "jit/errors.h"
 #include "jit/lower_math.h"
 #include "jit/lib.h"
+#include "jit/const_array.h"
 #include "jit/compiler.h"
 #include "jit/numpy_funcs.h"
 #include "jit/numpy_api.h"
@@ -536,6 +537,30 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
                 n->u.cnst.type = jp_type_dtype(dt);
             return n;
         }
+    }
+    if (jp_numpy_ready() && PyArray_Check(value)) {
+        /* a global array: a read-only constant copied into the code (const_array.c),
+         * whose contents are part of the on-disk cache's key */
+        PyObject *copy = jp_freeze_array(value, name), *entry;
+        if (copy == NULL) {
+            PyObject *exc = jp_take_exception(), *msg = exc ? PyObject_Str(exc) : NULL;
+            typing_error(f, ast_node, "pass the array as an argument, or convert it to a numeric dtype",
+                         "%s", msg ? PyUnicode_AsUTF8(msg) : "bad global array");
+            Py_XDECREF(msg);
+            Py_XDECREF(exc);
+            return NULL;
+        }
+        entry = Py_BuildValue("(sO)", name, value);
+        if (entry == NULL || PyList_Append(f->ir->refs, copy) < 0 || PyList_Append(f->ir->frozen, entry) < 0
+            || (n = new_node(f, E_ARRAYCONST, ast_node)) == NULL) {
+            Py_XDECREF(entry);
+            Py_DECREF(copy);
+            return NULL;
+        }
+        Py_DECREF(entry);
+        n->u.arrayconst.array = copy;
+        Py_DECREF(copy);        /* ir->refs keeps it */
+        return n;
     }
     if (jp_numpy_ready() && PyArray_IsScalar(value, Generic)) {
         jp_type *st = jp_typeof(value);

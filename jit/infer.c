@@ -16,6 +16,7 @@
 
 #include "jit/infer.h"
 #include "jit/lib.h"
+#include "jit/const_array.h"
 #include "jit/pycompat.h"
 
 #define UNKNOWN(t) ((t)->kind == JP_UNKNOWN)
@@ -1025,6 +1026,8 @@ type_expr_inner(ictx *c, jp_node *n)
         }
         return jp_error_at(JpTypingError, c->ir, n, NULL, "%s has no attribute '%s' in jit code",
                            a->name, n->u.attr.name);
+    case E_ARRAYCONST:
+        return jp_infer_array_const(c, n);
     default:
         return jp_error_at(JpTypingError, c->ir, n, NULL, "internal error: statement in expression");
     }

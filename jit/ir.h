@@ -19,6 +19,7 @@ typedef enum jp_node_kind {
     S_ASSIGN, S_AUGASSIGN, S_EXPR, S_RETURN, S_IF, S_WHILE, S_FOR, S_BREAK,
     S_CONTINUE, S_RAISE, S_ASSERT, S_PASS,
     S_SETITEM,          /* target[index] = value, record.field = value */
+    E_ARRAYCONST,       /* a global NumPy array, frozen into the code (const_array.c) */
 } jp_node_kind;
 
 typedef enum jp_binop {
@@ -92,6 +93,7 @@ struct jp_node {
         struct { jp_node *value, *index; } subscript;
         struct { jp_node *value; const char *name; } attr;
         struct { jp_node *lower, *upper, *step; } slice;      /* each may be NULL */
+        struct { PyObject *array; } arrayconst;     /* a read-only C-contiguous copy (in refs) */
         /* statements */
         struct { jp_node *target, *value; } assign;
         struct { jp_binop op; jp_node *target, *value; } augassign;   /* also S_SETITEM (op unused) */

@@ -10,6 +10,7 @@
 #include "jit/lower.h"
 #include "jit/errors.h"
 #include "jit/lib.h"
+#include "jit/const_array.h"
 
 #include <string.h>
 
@@ -739,6 +740,8 @@ lower_expr_node(lctx *c, jp_node *n)
             return LLVMConstNull(jp_llvm_type(c->ctx, t));
         return jp_cast(c, v, vt, t);
     }
+    case E_ARRAYCONST:
+        return jp_lower_array_const(c, n);
     default:
         return LLVMGetUndef(jp_llvm_type(c->ctx, t));
     }

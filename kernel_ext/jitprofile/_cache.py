@@ -67,25 +67,35 @@ def _source_hash(func):
     return hashlib.sha256(src.encode()).hexdigest()
 
 
+def _value_key(value):
+    """How a frozen global enters the key: its repr, or for an array (frozen
+    into the code as a constant) its dtype, shape and a hash of its bytes."""
+    if type(value).__name__ == "ndarray" and type(value).__module__ == "numpy":
+        import numpy as np
+        data = np.asarray(value)
+        return f"ndarray({data.dtype.descr}, {data.shape}, {hashlib.sha256(data.tobytes()).hexdigest()})"
+    return repr(value)
+
+
 def _frozen_value(func, name):
     code = func.__code__
     if func.__closure__ and name in code.co_freevars:
         try:
-            return repr(func.__closure__[code.co_freevars.index(name)].cell_contents)
+            return _value_key(func.__closure__[code.co_freevars.index(name)].cell_contents)
         except ValueError:
             return None
     g = func.__globals__
     if name in g:
-        return repr(g[name])
+        return _value_key(g[name])
     b = g.get("__builtins__", {})
     b = b if isinstance(b, dict) else b.__dict__
-    return repr(b.get(name))
+    return _value_key(b.get(name))
 
 
 def _describe(func, frozen):
     return {"module": func.__module__, "qualname": func.__qualname__,
             "source": _source_hash(func),
-            "frozen": [[name, repr(value)] for name, value in frozen]}
+            "frozen": [[name, _value_key(value)] for name, value in frozen]}
 
 
 def _resolve(dep, root):

@@ -561,3 +561,113 @@ def test_operator_unsupported_neighbours_say_what_to_write():
 def test_error_model_numpy_skips_checks():
     f = jit(error_model="numpy")(lambda x, y: math.remainder(x, y))
     assert math.isnan(f(1.0, 0.0))
+
+
+# ---------------------------------------------------------------- global arrays
+
+GLOBAL_TABLE = np.array([1.0, 2.0, 4.0, 8.0])
+GLOBAL_GRID = np.arange(12, dtype=np.int32).reshape(3, 4)
+GLOBAL_FORTRAN = np.asfortranarray(np.arange(6.0).reshape(2, 3))
+GLOBAL_STRINGS = np.array(["a", "b"])
+GLOBAL_RECORDS = np.array([(1.0, 2), (3.0, 4)], dtype=[("x", "f8"), ("n", "i4")])
+
+
+def reads_globals(i):
+    s = 0.0
+    for k in range(GLOBAL_TABLE.shape[0]):
+        s += GLOBAL_TABLE[k] * i
+    return s + GLOBAL_GRID[1, 2] + GLOBAL_GRID.sum() + GLOBAL_FORTRAN[1, 0] + GLOBAL_TABLE[-1]
+
+
+def test_global_arrays_are_frozen_constants():
+    f = njit(reads_globals)
+    assert f(3) == reads_globals(3)
+    saved = GLOBAL_TABLE.copy()
+    try:
+        GLOBAL_TABLE[0] = 100.0
+        # copied into the compiled code: later changes are not seen ...
+        assert f(3) == reads_globals(3) - 99.0 * 3
+        # ... until the globals are read again
+        f.recompile()
+        assert f(3) == reads_globals(3)
+    finally:
+        GLOBAL_TABLE[:] = saved
+
+
+def test_global_array_records_and_views():
+    @njit
+    def f():
+        return GLOBAL_RECORDS[1].x + GLOBAL_RECORDS[0].n + GLOBAL_GRID[:, 1].sum() + GLOBAL_GRID.T[3, 2]
+
+    assert f() == (GLOBAL_RECORDS[1]["x"] + GLOBAL_RECORDS[0]["n"] + GLOBAL_GRID[:, 1].sum()
+                   + GLOBAL_GRID.T[3, 2])
+
+
+def test_returning_a_global_array_gives_a_copy():
+    @njit
+    def f():
+        return GLOBAL_TABLE
+
+    r = f()
+    assert np.array_equal(r, GLOBAL_TABLE) and r is not GLOBAL_TABLE
+    r[0] = -1.0                         # the caller's copy, not the code's constant
+    assert f()[0] == GLOBAL_TABLE[0]
+
+
+def writes_global():
+    GLOBAL_TABLE[0] = 5.0  # WRITE_GLOBAL_LINE
+
+
+def test_writing_a_global_array_is_a_typing_error():
+    with pytest.raises(TypingError) as ei:
+        njit(writes_global)()
+    msg = str(ei.value)
+    assert f"test_jit_modules.py:{line_of(__file__, 'WRITE_GLOBAL_LINE')}:" in msg
+    assert "read-only" in msg
+
+
+def reads_strings():
+    return GLOBAL_STRINGS[0]  # STRINGS_LINE
+
+
+def test_global_array_of_unsupported_dtype_is_a_clear_error():
+    with pytest.raises(TypingError) as ei:
+        njit(reads_strings)()
+    msg = str(ei.value)
+    assert f"test_jit_modules.py:{line_of(__file__, 'STRINGS_LINE')}:" in msg
+    assert "GLOBAL_STRINGS" in msg and "pass the array as an argument" in msg
+
+
+def test_global_array_contents_are_part_of_the_cache_key(tmp_path):
+    import subprocess
+    import textwrap
+    mod = tmp_path / "prog_ga.py"
+    code = textwrap.dedent("""
+        import sys
+        import numpy as np
+        from jitprofile import njit
+        T = np.array([float(v) for v in sys.argv[1].split(",")])
+        if len(T) == 1:             # a big array: its repr elides the middle
+            T = np.zeros(5000)
+            T[2500] = float(sys.argv[1])
+
+        @njit(cache=True)
+        def total():
+            return T.sum()
+
+        print(total())
+    """)
+    mod.write_text(code)
+    env = dict(__import__("os").environ, JITPROFILE_CACHE_DIR=str(tmp_path / "cache"))
+
+    def run(arg):
+        r = subprocess.run([sys.executable, str(mod), arg], capture_output=True, text=True, env=env)
+        assert r.returncode == 0, r.stderr
+        return float(r.stdout.split()[0])
+
+    assert run("1,2,3") == 6.0
+    assert run("1,2,3") == 6.0                  # from the cache
+    assert run("1,2,4") == 7.0                  # same source, new contents: not the stale entry
+    assert run("5") == 5.0
+    assert run("6") == 6.0                      # keyed on the bytes, not on repr()
+    assert any((tmp_path / "cache").iterdir())
