@@ -8,6 +8,7 @@
  * process-wide reentrant compile lock, and re-checks after taking it.
  */
 #include "jit/dispatcher.h"
+#include "jit/objmode.h"
 #include "jit/errors.h"
 #include "jit/nrt.h"
 #include "jit/jitclass.h"
@@ -674,6 +675,9 @@ jp_raise_from_jit(jp_excinfo *exc)
     case JP_EXC_RESHAPE:
         PyErr_Format(exc->cls, "cannot reshape array of size %lld into a shape of size %lld",
                      (long long)exc->args[0], (long long)exc->args[1]);
+        return NULL;
+    case JP_EXC_PENDING:
+        jp_objmode_restore_exception(exc);
         return NULL;
     default:
         break;

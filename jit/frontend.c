@@ -1313,6 +1313,80 @@ rewrite_setitem_stmt(fe *f, PyObject *node, jp_node *stmt)
     return stmt;
 }
 
+/* with objmode(x='T', ...): the block becomes a Python function of the live
+ * variables it reads (jitprofile.objmode._compile_block), called from jit
+ * code through jp_rt_objmode (objmode.c). */
+static jp_node *
+build_objmode(fe *f, PyObject *node)
+{
+    PyObject *mod = NULL, *res = NULL, *fn, *ins, *outs, *types;
+    jp_node *n = NULL;
+    span sp = span_of(f, node);
+    if ((mod = PyImport_ImportModule("jitprofile.objmode")) == NULL)
+        return NULL;
+    res = PyObject_CallMethod(mod, "_compile_block", "OOOOsi", node, f->globals, f->closure, f->locals,
+                              f->ir->filename, f->line_offset);
+    Py_DECREF(mod);
+    if (res == NULL) {
+        PyObject *exc = jp_take_exception(), *msg = exc ? PyObject_Str(exc) : NULL;
+        const char *text = msg ? PyUnicode_AsUTF8(msg) : "bad objmode block";
+        /* "hint|message": what _compile_block raises as ValueError */
+        const char *bar = text ? strchr(text, '|') : NULL;
+        char hint[512];
+        snprintf(hint, sizeof hint, "%.*s", bar ? (int)(bar - text) : 0, text ? text : "");
+        jp_error_span(exc && PyErr_GivenExceptionMatches(exc, PyExc_TypeError) ? JpTypingError : JpUnsupportedError,
+                      f->ir, sp.line, sp.col, sp.end_line, sp.end_col, bar ? hint : NULL, "%s",
+                      bar ? bar + 1 : (text ? text : "bad objmode block"));
+        Py_XDECREF(msg);
+        Py_XDECREF(exc);
+        return NULL;
+    }
+    fn = PyTuple_GET_ITEM(res, 0);
+    ins = PyTuple_GET_ITEM(res, 1);
+    outs = PyTuple_GET_ITEM(res, 2);
+    types = PyTuple_GET_ITEM(res, 3);
+    if (PyList_Append(f->ir->refs, fn) < 0 || (n = new_node(f, S_OBJMODE, node)) == NULL)
+        goto done;
+    n->u.objmode.func = fn;
+    n->u.objmode.nin = (int)PyList_GET_SIZE(ins);
+    n->u.objmode.nout = (int)PyList_GET_SIZE(outs);
+    n->u.objmode.in = alloc_array(f, (size_t)n->u.objmode.nin, sizeof(jp_node *));
+    n->u.objmode.out = alloc_array(f, (size_t)n->u.objmode.nout, sizeof(jp_node *));
+    n->u.objmode.types = alloc_array(f, (size_t)n->u.objmode.nout, sizeof(jp_type *));
+    if (!n->u.objmode.in || !n->u.objmode.out || !n->u.objmode.types) {
+        n = NULL;
+        goto done;
+    }
+    for (int k = 0; k < 2; k++) {
+        PyObject *names = k ? outs : ins;
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(names); i++) {
+            PyObject *idx = PyDict_GetItemWithError(f->locals, PyList_GET_ITEM(names, i));
+            jp_node *local;
+            if (idx == NULL) {
+                if (!PyErr_Occurred())
+                    jp_error_span(JpTypingError, f->ir, sp.line, sp.col, sp.end_line, sp.end_col,
+                                  "assign it inside the block", "objmode output '%s' is not assigned",
+                                  PyUnicode_AsUTF8(PyList_GET_ITEM(names, i)));
+                n = NULL;
+                goto done;
+            }
+            if ((local = new_node(f, E_LOCAL, node)) == NULL) {
+                n = NULL;
+                goto done;
+            }
+            local->u.local.index = (int)PyLong_AsLong(idx);
+            (k ? n->u.objmode.out : n->u.objmode.in)[i] = local;
+            if (k && (n->u.objmode.types[i] = jp_type_from_py(PyList_GET_ITEM(types, i))) == NULL) {
+                n = NULL;
+                goto done;
+            }
+        }
+    }
+done:
+    Py_DECREF(res);
+    return n;
+}
+
 /* `with` is not compiled; `with objmode(...)` (Numba's callback into the
  * interpreter) gets its own message saying what to write instead. */
 static jp_node *
@@ -1332,10 +1406,7 @@ build_with(fe *f, PyObject *node)
     Py_XDECREF(ctx);
     Py_XDECREF(items);
     if (is_objmode)
-        return unsupported(f, node, "an objmode block (with objmode(...))",
-                           "move the block's code into a plain Python function and call it "
-                           "before or after the jitted function, or run the whole function "
-                           "in the interpreter with @jit(forceobj=True)");
+        return build_objmode(f, node);
     return unsupported(f, node, construct_name(A_With), NULL);
 }
 
@@ -1556,6 +1627,27 @@ collect_locals(fe *f, PyObject *stmts)
                 return -1;
             }
             Py_DECREF(t);
+        }
+        if (k == A_With) {
+            /* with objmode(x='T'): the declared outputs are locals of the function */
+            PyObject *items = get_attr(s, "items"), *ctx, *kws;
+            if (items == NULL)
+                return -1;
+            ctx = PyList_GET_SIZE(items) ? get_attr(PyList_GET_ITEM(items, 0), "context_expr") : NULL;
+            Py_DECREF(items);
+            kws = ctx && kind_of(ctx) == A_Call ? get_attr(ctx, "keywords") : NULL;
+            Py_XDECREF(ctx);
+            for (Py_ssize_t j = 0; kws && j < PyList_GET_SIZE(kws); j++) {
+                PyObject *name = get_attr(PyList_GET_ITEM(kws, j), "arg");
+                int bad = name == NULL || (name != Py_None && add_local(f, name) < 0);
+                Py_XDECREF(name);
+                if (bad) {
+                    Py_DECREF(kws);
+                    return -1;
+                }
+            }
+            Py_XDECREF(kws);
+            PyErr_Clear();
         }
         if (k == A_If || k == A_While || k == A_For) {
             for (int b = 0; b < 2; b++) {

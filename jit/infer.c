@@ -17,6 +17,7 @@
 #include "jit/infer.h"
 #include "jit/lib.h"
 #include "jit/const_array.h"
+#include "jit/objmode.h"
 #include "jit/pycompat.h"
 
 #define UNKNOWN(t) ((t)->kind == JP_UNKNOWN)
@@ -1160,6 +1161,8 @@ type_stmt(ictx *c, jp_node *s)
         return assign_target(c, s->u.assign.target, t, s);
     case S_SETITEM:
         return jp_infer_setitem(c, s);
+    case S_OBJMODE:
+        return jp_infer_objmode(c, s, assign_local);
     case S_AUGASSIGN: {
         jp_type *a = jp_ioperand(c, s->u.augassign.target), *b;
         if (a == NULL || (b = jp_ioperand(c, s->u.augassign.value)) == NULL)

@@ -20,6 +20,7 @@ typedef enum jp_node_kind {
     S_CONTINUE, S_RAISE, S_ASSERT, S_PASS,
     S_SETITEM,          /* target[index] = value, record.field = value */
     E_ARRAYCONST,       /* a global NumPy array, frozen into the code (const_array.c) */
+    S_OBJMODE,          /* with objmode(x='T'): a block run by the interpreter (objmode.c) */
 } jp_node_kind;
 
 typedef enum jp_binop {
@@ -94,6 +95,12 @@ struct jp_node {
         struct { jp_node *value; const char *name; } attr;
         struct { jp_node *lower, *upper, *step; } slice;      /* each may be NULL */
         struct { PyObject *array; } arrayconst;     /* a read-only C-contiguous copy (in refs) */
+        struct {
+            PyObject *func;                 /* the block as a Python function of its inputs (in refs) */
+            int nin, nout;
+            jp_node **in, **out;            /* E_LOCAL nodes: live variables read, declared outputs */
+            jp_type **types;                /* the declared type of each output */
+        } objmode;
         /* statements */
         struct { jp_node *target, *value; } assign;
         struct { jp_binop op; jp_node *target, *value; } augassign;   /* also S_SETITEM (op unused) */

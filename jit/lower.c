@@ -11,6 +11,7 @@
 #include "jit/errors.h"
 #include "jit/lib.h"
 #include "jit/const_array.h"
+#include "jit/objmode.h"
 
 #include <string.h>
 
@@ -994,6 +995,9 @@ lower_stmt(lctx *c, jp_node *s)
     case S_SETITEM:
         jp_lower_setitem(c, s, 0);
         break;
+    case S_OBJMODE:
+        jp_lower_objmode(c, s);
+        break;
     case S_ASSIGN: {
         LLVMValueRef v = jp_lower_expr(c, s->u.assign.value);
         jp_store_target(c, s->u.assign.target, v, jp_node_type(c, s->u.assign.value));
@@ -1152,6 +1156,10 @@ mark_assigned(jp_block *b, int *assigned)
         switch (s->kind) {
         case S_ASSIGN: mark_target(s->u.assign.target, assigned); break;
         case S_AUGASSIGN: mark_target(s->u.augassign.target, assigned); break;
+        case S_OBJMODE:
+            for (int k = 0; k < s->u.objmode.nout; k++)
+                mark_target(s->u.objmode.out[k], assigned);
+            break;
         case S_IF: case S_WHILE:
             mark_assigned(&s->u.cond.body, assigned);
             mark_assigned(&s->u.cond.orelse, assigned);

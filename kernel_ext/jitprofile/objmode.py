@@ -9,8 +9,12 @@ compile (Numba's object-mode fallback).  ``looplift`` is accepted and has
 no effect: loops are not lifted out of object-mode functions.
 
 ``objmode`` (``with objmode(x='float64[:]'):``) is a no-op context manager
-in plain Python, as in Numba; inside jit code the frontend rejects the
-block with an UnsupportedError that says what to write instead.
+in plain Python, as in Numba.  Inside jit code the block's body runs in the
+interpreter: the frontend (jit/frontend.c) passes the block to
+``_compile_block`` below, which makes it a Python function of the live
+variables it reads; jit code calls it through jit/objmode.c with the GIL and
+converts the declared outputs back, raising TypeError when a value does not
+have its declared type.
 """
 import functools
 import warnings
@@ -86,3 +90,84 @@ class _ObjModeContext:
 
 
 objmode = _ObjModeContext()
+
+
+def _fail(hint, message, cls=ValueError):
+    # the frontend splits "hint|message" into the error's message and hint
+    raise cls(f"{hint}|{message}")
+
+
+def _compile_block(node, globals_, closure, local_names, filename, line_offset):
+    """The objmode block `node` (an ast.With) as a Python function.
+
+    Returns (function, input names, output names, output types): the
+    function takes the jit function's live locals the block reads, runs
+    the block's body in the interpreter and returns the declared outputs.
+    """
+    import ast
+    import copy
+    import types as pytypes
+
+    item = node.items[0]
+    if len(node.items) != 1 or item.optional_vars is not None:
+        _fail("write `with objmode(x='float64'):`", "an objmode block takes one objmode(...) and no `as`")
+    call = item.context_expr
+    if isinstance(call, ast.Call):
+        if call.args:
+            _fail("declare each output as a keyword: objmode(x='float64[:]')",
+                  "objmode() takes keyword arguments only")
+        outputs = [(kw.arg, kw.value) for kw in call.keywords]
+    else:
+        outputs = []
+    for sub in ast.walk(ast.Module(body=node.body, type_ignores=[])):
+        if isinstance(sub, (ast.Return, ast.Yield, ast.YieldFrom)):
+            _fail("set an output variable instead, and return after the block",
+                  "return/yield inside an objmode block is not supported")
+        if isinstance(sub, (ast.Break, ast.Continue)):
+            # only loops wholly inside the block may use them
+            pass
+    namespace = dict(globals_)
+    namespace.update(closure)
+    types_ = []
+    for name, expr in outputs:
+        e = ast.Expression(body=copy.deepcopy(expr))
+        ast.fix_missing_locations(e)
+        try:
+            value = eval(compile(e, filename, "eval"), namespace)
+        except Exception as exc:
+            _fail("spell it as a string, e.g. objmode(x='float64[:]')",
+                  f"cannot evaluate the type of objmode output '{name}': {exc}", TypeError)
+        if isinstance(value, str):
+            try:
+                value = _core.Type(value)
+            except Exception as exc:
+                _fail("use the type language: 'float64', 'int64[:]', 'UniTuple(float64, 2)'",
+                      f"objmode output '{name}': {exc}", TypeError)
+        value = getattr(value, "_jp_type", value)
+        if not isinstance(value, _core.Type):
+            _fail("use the type language: 'float64', 'int64[:]', 'UniTuple(float64, 2)'",
+                  f"objmode output '{name}' has type {value!r}, which is not a jitprofile type", TypeError)
+        types_.append(value)
+    out_names = [name for name, _ in outputs]
+    body = copy.deepcopy(node.body)
+    read = {n.id for stmt in body for n in ast.walk(stmt) if isinstance(n, ast.Name)
+            and isinstance(n.ctx, ast.Load)}
+    inputs = [name for name in local_names if name in read]
+    ret = ast.Return(value=ast.Tuple(elts=[ast.Name(id=n, ctx=ast.Load()) for n in out_names], ctx=ast.Load()))
+    ast.copy_location(ret, body[-1])
+    fdef = ast.FunctionDef(name="objmode_block", args=ast.arguments(
+        posonlyargs=[], args=[ast.arg(arg=n) for n in inputs], vararg=None, kwonlyargs=[],
+        kw_defaults=[], kwarg=None, defaults=[]), body=body + [ret], decorator_list=[], returns=None,
+        type_params=[]) if hasattr(ast, "TypeAlias") else ast.FunctionDef(
+        name="objmode_block", args=ast.arguments(
+            posonlyargs=[], args=[ast.arg(arg=n) for n in inputs], vararg=None, kwonlyargs=[],
+            kw_defaults=[], kwarg=None, defaults=[]), body=body + [ret], decorator_list=[], returns=None)
+    ast.copy_location(fdef, node)
+    module = ast.Module(body=[fdef], type_ignores=[])
+    ast.fix_missing_locations(module)
+    if line_offset:
+        ast.increment_lineno(module, line_offset)
+    code = compile(module, filename, "exec")
+    fcode = next(c for c in code.co_consts if isinstance(c, pytypes.CodeType))
+    func = pytypes.FunctionType(fcode, globals_ if not closure else namespace)
+    return func, inputs, out_names, types_

@@ -125,19 +125,141 @@ def test_disable_jit_leaves_objmode_block_running(monkeypatch):
     assert f(np.ones(3)) == 3.0
 
 
-def objmode_block(a):
+def py_sorted_desc(a):
+    return np.sort(a)[::-1].copy()
+
+
+def objmode_block(a, k):
     s = 0.0
-    with objmode(s="float64"):  # OBJMODE_LINE
-        s = float(np.sum(a))
-    return s
+    for i in range(a.shape[0]):
+        s += a[i]
+    with objmode(b="float64[:]", t="float64"):
+        b = py_sorted_desc(a) * k        # any Python: a function jit code cannot compile
+        t = float(len(str(s)))
+    return b.sum() + t, b
 
 
-def test_objmode_block_in_jit_code_is_a_clear_error():
+def test_objmode_block_runs_python_and_converts_outputs():
     f = njit(objmode_block)
+    a = np.array([3.0, 1.0, 2.0])
+    got = f(a, 2)
+    want = objmode_block(a, 2)
+    assert got[0] == want[0]
+    assert np.array_equal(got[1], want[1])
+
+
+def test_objmode_outputs_of_many_types():
+    from jitprofile import types
+
+    @njit
+    def f(n):
+        with objmode(i="int64", x=types.float64, z="complex128", t="UniTuple(float64, 2)",
+                     m="int32[:, ::1]", flag="bool"):
+            i = int(sum(range(n)))
+            x = n / 3
+            z = complex(n, -n)
+            t = (1.5, float(n))
+            m = np.arange(6, dtype=np.int32).reshape(2, 3)
+            flag = n > 2
+        return i, x, z, t, m.sum(), flag
+
+    assert f(4) == (6, 4 / 3, complex(4, -4), (1.5, 4.0), 15, True)
+
+
+def test_objmode_int_output_accepts_numpy_int_and_float_accepts_int():
+    @njit
+    def f(a):
+        with objmode(n="int64", x="float64"):
+            n = np.int64(a.size)        # a NumPy integer
+            x = 7                       # an int where float64 is declared: converts
+        return n + x
+
+    assert f(np.zeros(5)) == 12.0
+
+
+def test_objmode_output_type_mismatch_raises_type_error():
+    @njit
+    def f(x):
+        with objmode(y="int64"):
+            y = x * 2.5
+        return y
+
+    with pytest.raises(TypeError, match="objmode output 'y' was declared int64 but the block produced float64"):
+        f(3)
+
+    @njit
+    def g(n):
+        with objmode(a="float64[:]"):
+            a = np.arange(n)            # int64, not float64
+        return a.sum()
+
+    with pytest.raises(TypeError, match=r"declared array\(float64, 1d, A\)"):
+        g(3)
+
+    @njit
+    def h(n):
+        with objmode(a="float64[:, ::1]"):
+            a = np.zeros((n, n)).T      # not C-contiguous
+        return a.sum()
+
+    with pytest.raises(TypeError, match="objmode output 'a'"):
+        h(3)
+
+
+def test_objmode_exception_reaches_the_caller_as_itself():
+    @njit
+    def f(x):
+        with objmode(y="int64"):
+            y = {}["missing %d" % x]
+        return y
+
+    with pytest.raises(KeyError, match="missing 3"):
+        f(3)
+
+
+def test_objmode_in_a_loop_under_nogil_keeps_references_balanced():
+    import sys
+
+    @njit(nogil=True)
+    def f(a, n):
+        acc = 0.0
+        for i in range(n):
+            with objmode(b="float64[:]", v="float64"):
+                b = a + i
+                v = float(i) ** 0.5
+            acc += b.sum() + v
+        return acc
+
+    a = np.ones(10)
+    before = sys.getrefcount(a)
+    assert f(a, 50) == sum((a + i).sum() + float(i) ** 0.5 for i in range(50))
+    assert sys.getrefcount(a) == before
+
+
+def returns_in_block(x):
+    with objmode(y="float64"):  # RETURN_BLOCK_LINE
+        y = x
+        return y
+    return y
+
+
+def test_objmode_block_with_return_is_a_clear_error():
     with pytest.raises(UnsupportedError) as ei:
-        f(np.ones(3))
+        njit(returns_in_block)(1.0)
     msg = str(ei.value)
-    line = line_of(__file__, "OBJMODE_LINE")
-    assert f"test_jit_objmode.py:{line}:" in msg
-    assert "objmode" in msg
-    assert "forceobj=True" in msg            # what to write instead
+    assert f"test_jit_objmode.py:{line_of(__file__, 'RETURN_BLOCK_LINE')}:" in msg
+    assert "return after the block" in msg
+
+
+def bad_type_spelling(x):
+    with objmode(y="float65"):  # BAD_TYPE_LINE
+        y = x
+    return y
+
+
+def test_objmode_bad_type_is_a_typing_error():
+    with pytest.raises(TypingError) as ei:
+        njit(bad_type_spelling)(1.0)
+    msg = str(ei.value)
+    assert f"test_jit_objmode.py:{line_of(__file__, 'BAD_TYPE_LINE')}:" in msg
+    assert "float65" in msg
