@@ -11,6 +11,7 @@ static const struct { const jp_lib_fn *table; const int *count; } tables[] = {
     {jp_lib_random, &jp_lib_random_count},
     {jp_lib_math, &jp_lib_math_count},
     {jp_lib_operator, &jp_lib_operator_count},
+    {jp_lib_numba, &jp_lib_numba_count},
 };
 
 static PyObject *lib_objects;       /* function object -> index */

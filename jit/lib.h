@@ -58,6 +58,8 @@ extern const jp_lib_fn jp_lib_math[];
 extern const int jp_lib_math_count;
 extern const jp_lib_fn jp_lib_operator[];
 extern const int jp_lib_operator_count;
+extern const jp_lib_fn jp_lib_numba[];
+extern const int jp_lib_numba_count;
 
 /* helpers the tables share (lib.c) */
 jp_type *jp_lib_need_int(ictx *c, jp_node *arg, jp_type *t, const jp_lib_fn *fn);

@@ -21,8 +21,10 @@ _alias.install()
 
 
 def get_thread_id():
-    """The calling thread's index in the thread pool: 0 outside parallel
-    regions (the only place Python code runs).  Not callable from jit code."""
+    """The calling thread's number in the thread pool (Numba's
+    get_thread_id): 0 outside the pool's workers, which is where Python code
+    runs; inside a prange body in jit code, 0 for the thread that started the
+    loop and 1... for the workers."""
     return 0
 
 

@@ -252,6 +252,28 @@ def test_threads_api():
     assert numba.get_thread_id() == 0
 
 
+def test_get_thread_id_in_jit_code():
+    @numba.njit(parallel=True)
+    def ids(n):
+        out = np.zeros(n, dtype=np.int64)
+        for i in numba.prange(n):
+            out[i] = numba.get_thread_id()
+        return out
+
+    @numba.njit
+    def serial():
+        return numba.get_thread_id()
+
+    old = numba.get_num_threads()
+    numba.set_num_threads(2)
+    try:
+        got = ids(100000)
+    finally:
+        numba.set_num_threads(old)
+    assert set(np.unique(got)) <= {0, 1}
+    assert serial() == 0
+
+
 def test_config_defaults():
     c = numba.config
     assert c.NUMBA_NUM_THREADS >= 1
