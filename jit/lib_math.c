@@ -41,6 +41,31 @@ gcd64(int64_t a, int64_t b, int32_t *status)
     return (int64_t)x;
 }
 
+/* gcd(|a|, |b|) by Stein's binary algorithm; 2**63 (gcd of INT64_MIN and 0
+ * or itself) comes back negative: the caller raises OverflowError */
+int64_t
+jp_lib_gcd(int64_t a, int64_t b)
+{
+    uint64_t x = a < 0 ? 0 - (uint64_t)a : (uint64_t)a, y = b < 0 ? 0 - (uint64_t)b : (uint64_t)b;
+    int shift;
+    if (x == 0)
+        return (int64_t)y;
+    if (y == 0)
+        return (int64_t)x;
+    shift = __builtin_ctzll(x | y);
+    x >>= __builtin_ctzll(x);
+    do {
+        y >>= __builtin_ctzll(y);
+        if (x > y) {
+            uint64_t t = x;
+            x = y;
+            y = t;
+        }
+        y -= x;
+    } while (y);
+    return (int64_t)(x << shift);
+}
+
 int64_t
 jp_lib_intfn(int32_t which, int64_t a, int64_t b, int32_t *status)
 {
@@ -421,14 +446,16 @@ lower_int(lctx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, int nargs
         r = jp_const_i64(c, nargs == 0 ? (fn->id == I_GCD ? 0 : 1) : 0);
         for (int k = 0; k < nargs; k++) {
             LLVMValueRef v = jp_lib_arg(c, args[k], i);
-            if (k == 0) {
-                LLVMValueRef a[4] = {LLVMConstInt(i32(c), I_GCD, 0), v, jp_const_i64(c, 0), slot};
-                r = jp_call_extern(c, "jp_lib_intfn", i64, a, 4);    /* |v| */
+            if (k == 0 || fn->id == I_GCD) {
+                LLVMValueRef a[2] = {v, k == 0 ? jp_const_i64(c, 0) : r};    /* gcd(v, 0) is |v| */
+                r = jp_call_extern(c, "jp_lib_gcd", i64, a, 2);
+                jp_check(c, LLVMBuildICmp(c->b, LLVMIntSLT, r, jp_const_i64(c, 0), ""), PyExc_OverflowError,
+                         status_text[ST_OVERFLOW]);
             } else {
                 LLVMValueRef a[4] = {LLVMConstInt(i32(c), (unsigned long long)fn->id, 0), r, v, slot};
                 r = jp_call_extern(c, "jp_lib_intfn", i64, a, 4);
+                status_checks(c, slot, codes + 4, 1);
             }
-            status_checks(c, slot, codes + 4, 1);
         }
         return r;
     }

@@ -33,79 +33,88 @@ typedef struct py_state {
 
 static __thread py_state st;
 
-static void
-init_genrand(uint32_t s)
+/* Each entry point fetches the thread's state once and passes it down: in a
+ * dlopened module every __thread access is a __tls_get_addr call. */
+static inline py_state *
+state(void)
 {
-    st.key[0] = s;
+    return &st;
+}
+
+static void
+init_genrand(py_state *s, uint32_t seed)
+{
+    s->key[0] = seed;
     for (int i = 1; i < MT_N; i++)
-        st.key[i] = 1812433253u * (st.key[i - 1] ^ (st.key[i - 1] >> 30)) + (uint32_t)i;
-    st.pos = MT_N;
+        s->key[i] = 1812433253u * (s->key[i - 1] ^ (s->key[i - 1] >> 30)) + (uint32_t)i;
+    s->pos = MT_N;
 }
 
 /* CPython's _random.Random.seed: init_by_array over the words of |seed| */
 static void
-init_by_array(const uint32_t *init_key, int key_length)
+init_by_array(py_state *s, const uint32_t *init_key, int key_length)
 {
     int i = 1, j = 0, k;
-    init_genrand(19650218u);
+    init_genrand(s, 19650218u);
     for (k = MT_N > key_length ? MT_N : key_length; k; k--) {
-        st.key[i] = (st.key[i] ^ ((st.key[i - 1] ^ (st.key[i - 1] >> 30)) * 1664525u)) + init_key[j] + (uint32_t)j;
+        s->key[i] = (s->key[i] ^ ((s->key[i - 1] ^ (s->key[i - 1] >> 30)) * 1664525u)) + init_key[j] + (uint32_t)j;
         i++;
         j++;
         if (i >= MT_N) {
-            st.key[0] = st.key[MT_N - 1];
+            s->key[0] = s->key[MT_N - 1];
             i = 1;
         }
         if (j >= key_length)
             j = 0;
     }
     for (k = MT_N - 1; k; k--) {
-        st.key[i] = (st.key[i] ^ ((st.key[i - 1] ^ (st.key[i - 1] >> 30)) * 1566083941u)) - (uint32_t)i;
+        s->key[i] = (s->key[i] ^ ((s->key[i - 1] ^ (s->key[i - 1] >> 30)) * 1566083941u)) - (uint32_t)i;
         i++;
         if (i >= MT_N) {
-            st.key[0] = st.key[MT_N - 1];
+            s->key[0] = s->key[MT_N - 1];
             i = 1;
         }
     }
-    st.key[0] = 0x80000000u;
-    st.pos = MT_N;
+    s->key[0] = 0x80000000u;
+    s->pos = MT_N;
 }
 
 void
 jp_pyrandom_seed(int64_t seed)
 {
+    py_state *s = state();
     uint64_t a = seed < 0 ? (uint64_t)0 - (uint64_t)seed : (uint64_t)seed;
     uint32_t key[2] = {(uint32_t)a, (uint32_t)(a >> 32)};
-    init_by_array(key, key[1] ? 2 : 1);
-    st.has_gauss = 0;
-    st.seeded = 1;
+    init_by_array(s, key, key[1] ? 2 : 1);
+    s->has_gauss = 0;
+    s->seeded = 1;
 }
 
-static uint32_t
-genrand_uint32(void)
+static inline uint32_t
+genrand_uint32(py_state *s)
 {
     static const uint32_t mag01[2] = {0x0u, 0x9908b0dfu};
     uint32_t y;
-    if (!st.seeded) {
-        uint32_t key[2] = {(uint32_t)time(NULL) ^ (uint32_t)getpid(), (uint32_t)(uintptr_t)&st};
-        init_by_array(key, 2);
-        st.seeded = 1;
+    if (!s->seeded) {
+        uint32_t key[2] = {(uint32_t)time(NULL) ^ (uint32_t)getpid(), (uint32_t)(uintptr_t)s};
+        init_by_array(s, key, 2);
+        s->seeded = 1;
     }
-    if (st.pos >= MT_N) {
+    if (s->pos >= MT_N) {
         int kk;
         for (kk = 0; kk < MT_N - MT_M; kk++) {
-            y = (st.key[kk] & 0x80000000u) | (st.key[kk + 1] & 0x7fffffffu);
-            st.key[kk] = st.key[kk + MT_M] ^ (y >> 1) ^ mag01[y & 1];
+            y = (s->key[kk] & 0x80000000u) | (s->key[kk + 1] & 0x7fffffffu);
+            s->key[kk] = s->key[kk + MT_M] ^ (y >> 1) ^ mag01[y & 1];
         }
         for (; kk < MT_N - 1; kk++) {
-            y = (st.key[kk] & 0x80000000u) | (st.key[kk + 1] & 0x7fffffffu);
-            st.key[kk] = st.key[kk + (MT_M - MT_N)] ^ (y >> 1) ^ mag01[y & 1];
+            y = (s->key[kk] & 0x80000000u) | (s->key[kk + 1] & 0x7fffffffu);
+            s->key[kk] = s->key[kk + (MT_M - MT_N)] ^ (y >> 1) ^ mag01[y & 1];
         }
-        y = (st.key[MT_N - 1] & 0x80000000u) | (st.key[0] & 0x7fffffffu);
-        st.key[MT_N - 1] = st.key[MT_M - 1] ^ (y >> 1) ^ mag01[y & 1];
-        st.pos = 0;
+        y = (s->key[MT_N - 1] & 0x80000000u) | (s->key[0] & 0x7fffffffu);
+        s->key[MT_N - 1] = s->key[MT_M - 1] ^ (y >> 1) ^ mag01[y & 1];
+        s->pos = 0;
     }
-    y = st.key[st.pos++];
+    y = s->key[s->pos++];
     y ^= (y >> 11);
     y ^= (y << 7) & 0x9d2c5680u;
     y ^= (y << 15) & 0xefc60000u;
@@ -113,35 +122,49 @@ genrand_uint32(void)
     return y;
 }
 
-static double
-rnd(void)
+static inline double
+rnd(py_state *s)
 {
-    uint32_t a = genrand_uint32() >> 5, b = genrand_uint32() >> 6;
+    uint32_t a = genrand_uint32(s) >> 5, b = genrand_uint32(s) >> 6;
     return (a * 67108864.0 + b) * (1.0 / 9007199254740992.0);
 }
 
+double
+jp_pyrandom_random(void)
+{
+    py_state *s = state();
+    return rnd(s);
+}
+
 /* getrandbits(k), 0 <= k <= 64: words least significant first, as CPython */
-uint64_t
-jp_pyrandom_bits(int64_t k)
+static uint64_t
+bits(py_state *s, int64_t k)
 {
     uint64_t lo, hi;
     if (k <= 0)
         return 0;
     if (k <= 32)
-        return genrand_uint32() >> (32 - k);
-    lo = genrand_uint32();
-    hi = genrand_uint32() >> (64 - k);
+        return genrand_uint32(s) >> (32 - k);
+    lo = genrand_uint32(s);
+    hi = genrand_uint32(s) >> (64 - k);
     return lo | (hi << 32);
 }
 
 /* random.py's _randbelow_with_getrandbits, n > 0 */
 uint64_t
+jp_pyrandom_bits(int64_t k)
+{
+    return bits(state(), k);
+}
+
+uint64_t
 jp_pyrandom_below(uint64_t n)
 {
+    py_state *s = state();
     int k = n ? 64 - __builtin_clzll(n) : 0;
-    uint64_t r = jp_pyrandom_bits(k);
+    uint64_t r = bits(s, k);
     while (r >= n)
-        r = jp_pyrandom_bits(k);
+        r = bits(s, k);
     return r;
 }
 
@@ -167,12 +190,12 @@ enum {
 #define TWOPI (2.0 * 3.141592653589793)
 
 static double
-normalvariate(double mu, double sigma)
+normalvariate(py_state *s, double mu, double sigma)
 {
     const double nv_magic = 4 * exp(-0.5) / sqrt(2.0);
     double z;
     for (;;) {
-        double u1 = rnd(), u2 = 1.0 - rnd();
+        double u1 = rnd(s), u2 = 1.0 - rnd(s);
         z = nv_magic * (u1 - 0.5) / u2;
         if (z * z / 4.0 <= -log(u2))
             break;
@@ -181,16 +204,16 @@ normalvariate(double mu, double sigma)
 }
 
 static double
-gammavariate(double alpha, double beta)
+gammavariate(py_state *s, double alpha, double beta)
 {
     if (alpha > 1.0) {
         double ainv = sqrt(2.0 * alpha - 1.0), bbb = alpha - log(4.0), ccc = alpha + ainv;
         const double sg_magic = 1.0 + log(4.5);
         for (;;) {
-            double u1 = rnd(), u2, v, x, z, r;
+            double u1 = rnd(s), u2, v, x, z, r;
             if (!(1e-7 < u1 && u1 < 0.9999999))
                 continue;
-            u2 = 1.0 - rnd();
+            u2 = 1.0 - rnd(s);
             v = log(u1 / (1.0 - u1)) / ainv;
             x = alpha * exp(v);
             z = u1 * u1 * u2;
@@ -200,12 +223,12 @@ gammavariate(double alpha, double beta)
         }
     }
     if (alpha == 1.0)
-        return -log(1.0 - rnd()) * beta;
+        return -log(1.0 - rnd(s)) * beta;
     for (;;) {
         const double e = 2.718281828459045;
-        double u = rnd(), b = (e + alpha) / e, p = b * u, x, u1;
+        double u = rnd(s), b = (e + alpha) / e, p = b * u, x, u1;
         x = p <= 1.0 ? pow(p, 1.0 / alpha) : -log((b - p) / alpha);
-        u1 = rnd();
+        u1 = rnd(s);
         if (p > 1.0) {
             if (u1 <= pow(x, alpha - 1.0))
                 return x * beta;
@@ -218,35 +241,36 @@ gammavariate(double alpha, double beta)
 double
 jp_pyrandom_variate(int32_t which, double a, double b, double c)
 {
+    py_state *s = state();
     switch (which) {
     case V_UNIFORM:
-        return a + (b - a) * rnd();
+        return a + (b - a) * rnd(s);
     case V_GAUSS: {
         double z;
-        if (st.has_gauss) {
-            st.has_gauss = 0;
-            z = st.gauss_next;
+        if (s->has_gauss) {
+            s->has_gauss = 0;
+            z = s->gauss_next;
         } else {
-            double x2pi = rnd() * TWOPI, g2rad = sqrt(-2.0 * log(1.0 - rnd()));
+            double x2pi = rnd(s) * TWOPI, g2rad = sqrt(-2.0 * log(1.0 - rnd(s)));
             z = cos(x2pi) * g2rad;
-            st.gauss_next = sin(x2pi) * g2rad;
-            st.has_gauss = 1;
+            s->gauss_next = sin(x2pi) * g2rad;
+            s->has_gauss = 1;
         }
         return a + z * b;
     }
     case V_NORMAL:
-        return normalvariate(a, b);
+        return normalvariate(s, a, b);
     case V_LOGNORM:
-        return exp(normalvariate(a, b));
+        return exp(normalvariate(s, a, b));
     case V_EXPO:
-        return -log(1.0 - rnd()) / a;
+        return -log(1.0 - rnd(s)) / a;
     case V_PARETO:
-        return pow(1.0 - rnd(), -1.0 / a);
+        return pow(1.0 - rnd(s), -1.0 / a);
     case V_WEIBULL:
-        return a * pow(-log(1.0 - rnd()), 1.0 / b);
+        return a * pow(-log(1.0 - rnd(s)), 1.0 / b);
     case V_TRIANGULAR:
     case V_TRIANGULAR_MID: {
-        double u = rnd(), cc, lo = a, hi = b;
+        double u = rnd(s), cc, lo = a, hi = b;
         if (which == V_TRIANGULAR_MID)
             cc = 0.5;
         else if (hi - lo == 0.0)
@@ -262,31 +286,31 @@ jp_pyrandom_variate(int32_t which, double a, double b, double c)
         return lo + (hi - lo) * sqrt(u * cc);
     }
     case V_GAMMA:
-        return gammavariate(a, b);
+        return gammavariate(s, a, b);
     case V_BETA: {
-        double y = gammavariate(a, 1.0);
-        return y ? y / (y + gammavariate(b, 1.0)) : 0.0;
+        double y = gammavariate(s, a, 1.0);
+        return y ? y / (y + gammavariate(s, b, 1.0)) : 0.0;
     }
     case V_VONMISES: {
-        double s, r, z, q, f;
+        double h, r, z, q, f;
         if (b <= 1e-6)
-            return TWOPI * rnd();
-        s = 0.5 / b;
-        r = s + sqrt(1.0 + s * s);
+            return TWOPI * rnd(s);
+        h = 0.5 / b;
+        r = h + sqrt(1.0 + h * h);
         for (;;) {
-            double u1 = rnd(), d, u2;
+            double u1 = rnd(s), d, u2;
             z = cos(3.141592653589793 * u1);
             d = z / (r + z);
-            u2 = rnd();
+            u2 = rnd(s);
             if (u2 < 1.0 - d * d || u2 <= (1.0 - d) * exp(d))
                 break;
         }
         q = 1.0 / r;
         f = (q + z) / (1.0 + q * z);
-        return rnd() > 0.5 ? py_fmod(a + acos(f), TWOPI) : py_fmod(a - acos(f), TWOPI);
+        return rnd(s) > 0.5 ? py_fmod(a + acos(f), TWOPI) : py_fmod(a - acos(f), TWOPI);
     }
     default:
-        return rnd();
+        return rnd(s);
     }
 }
 
@@ -404,6 +428,8 @@ lower_variate(lctx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, int n
                                     LLVMBuildFCmp(c->b, LLVMRealULE, v[1], jp_const_f64(c, 0.0), ""), ""),
                      PyExc_ValueError, "gammavariate: alpha and beta must be > 0.0");
     }
+    if (which == V_RANDOM)
+        return jp_call_extern(c, "jp_pyrandom_random", f64(c), NULL, 0);
     {
         LLVMValueRef a[4] = {LLVMConstInt(LLVMInt32TypeInContext(c->ctx), (unsigned long long)which, 0),
                              v[0], v[1], v[2]};
