@@ -46,6 +46,7 @@ IMPORT_LINES = [
     "from numba.core.config import NUMBA_NUM_THREADS",
     "from numba.extending import overload, register_jitable",
     "from numba.extending import overload, intrinsic, overload_method",
+    "from numba.core.extending import overload, register_jitable",
     "from numba.experimental import jitclass",
     "from numba.np.numpy_support import from_dtype",
     "import numba.typed",
