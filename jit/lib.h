@@ -75,7 +75,6 @@ uint64_t jp_pyrandom_below(uint64_t n);
 double jp_lib_fsum(const char *data, int64_t n, int64_t stride, int32_t *status);
 double jp_lib_norm(const double *v, int64_t n);
 int64_t jp_lib_intfn(int32_t which, int64_t a, int64_t b, int32_t *status);
-int64_t jp_lib_gcd(int64_t a, int64_t b);
 double jp_pyrandom_random(void);
 
 #endif

@@ -41,31 +41,6 @@ gcd64(int64_t a, int64_t b, int32_t *status)
     return (int64_t)x;
 }
 
-/* gcd(|a|, |b|) by Stein's binary algorithm; 2**63 (gcd of INT64_MIN and 0
- * or itself) comes back negative: the caller raises OverflowError */
-int64_t
-jp_lib_gcd(int64_t a, int64_t b)
-{
-    uint64_t x = a < 0 ? 0 - (uint64_t)a : (uint64_t)a, y = b < 0 ? 0 - (uint64_t)b : (uint64_t)b;
-    int shift;
-    if (x == 0)
-        return (int64_t)y;
-    if (y == 0)
-        return (int64_t)x;
-    shift = __builtin_ctzll(x | y);
-    x >>= __builtin_ctzll(x);
-    do {
-        y >>= __builtin_ctzll(y);
-        if (x > y) {
-            uint64_t t = x;
-            x = y;
-            y = t;
-        }
-        y -= x;
-    } while (y);
-    return (int64_t)(x << shift);
-}
-
 int64_t
 jp_lib_intfn(int32_t which, int64_t a, int64_t b, int32_t *status)
 {
@@ -433,6 +408,55 @@ status_checks(lctx *c, LLVMValueRef slot, const int *codes, int n)
                  status_text[codes[i]]);
 }
 
+/* gcd(|a|, |b|) inline: Stein's binary algorithm on unsigned 64-bit values
+ * (so the loop sits in the caller's loop, with no call); 2**63 comes out
+ * negative and the caller raises OverflowError. */
+static LLVMValueRef
+gcd_inline(lctx *c, LLVMValueRef a, LLVMValueRef b)
+{
+    LLVMTypeRef i64 = LLVMInt64TypeInContext(c->ctx);
+    LLVMValueRef zero = jp_const_i64(c, 0), f = LLVMConstInt(LLVMInt1TypeInContext(c->ctx), 0, 0);
+    LLVMValueRef ua = LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, LLVMIntSLT, a, zero, ""), LLVMBuildNeg(c->b, a, ""), a, "");
+    LLVMValueRef ub = LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, LLVMIntSLT, b, zero, ""), LLVMBuildNeg(c->b, b, ""), b, "");
+    LLVMValueRef either = LLVMBuildOr(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, ua, zero, ""),
+                                      LLVMBuildICmp(c->b, LLVMIntEQ, ub, zero, ""), "");
+    LLVMBasicBlockRef from = LLVMGetInsertBlock(c->b);
+    LLVMBasicBlockRef pre = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "gcd.pre");
+    LLVMBasicBlockRef head = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "gcd.head");
+    LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "gcd.body");
+    LLVMBasicBlockRef exit = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "gcd.exit");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "gcd.done");
+    LLVMValueRef shift, u0, v0, u, v, lo, hi, d, u1, v1, r, res, uor = LLVMBuildOr(c->b, ua, ub, "");
+#define CTTZ(x) jp_call_extern(c, "llvm.cttz.i64", i64, (LLVMValueRef[]){(x), f}, 2)
+    LLVMBuildCondBr(c->b, either, done, pre);
+    LLVMPositionBuilderAtEnd(c->b, pre);
+    shift = CTTZ(uor);
+    u0 = LLVMBuildLShr(c->b, ua, CTTZ(ua), "");
+    v0 = LLVMBuildLShr(c->b, ub, CTTZ(ub), "");
+    LLVMBuildBr(c->b, head);
+    LLVMPositionBuilderAtEnd(c->b, head);
+    u = LLVMBuildPhi(c->b, i64, "u");
+    v = LLVMBuildPhi(c->b, i64, "v");
+    LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntNE, u, v, ""), body, exit);
+    LLVMPositionBuilderAtEnd(c->b, body);
+    lo = LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, LLVMIntULT, u, v, ""), u, v, "");
+    hi = LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, LLVMIntULT, u, v, ""), v, u, "");
+    d = LLVMBuildSub(c->b, hi, lo, "");
+    u1 = lo;
+    v1 = LLVMBuildLShr(c->b, d, CTTZ(d), "");
+    LLVMBuildBr(c->b, head);
+    LLVMAddIncoming(u, (LLVMValueRef[]){u0, u1}, (LLVMBasicBlockRef[]){pre, body}, 2);
+    LLVMAddIncoming(v, (LLVMValueRef[]){v0, v1}, (LLVMBasicBlockRef[]){pre, body}, 2);
+    LLVMPositionBuilderAtEnd(c->b, exit);
+    r = LLVMBuildShl(c->b, u, shift, "");
+    LLVMBuildBr(c->b, done);
+    LLVMPositionBuilderAtEnd(c->b, done);
+    res = LLVMBuildPhi(c->b, i64, "gcd");
+    LLVMAddIncoming(res, (LLVMValueRef[]){uor, r}, (LLVMBasicBlockRef[]){from, exit}, 2);
+#undef CTTZ
+    return res;
+}
+
 static LLVMValueRef
 lower_int(lctx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, int nargs)
 {
@@ -447,8 +471,7 @@ lower_int(lctx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, int nargs
         for (int k = 0; k < nargs; k++) {
             LLVMValueRef v = jp_lib_arg(c, args[k], i);
             if (k == 0 || fn->id == I_GCD) {
-                LLVMValueRef a[2] = {v, k == 0 ? jp_const_i64(c, 0) : r};    /* gcd(v, 0) is |v| */
-                r = jp_call_extern(c, "jp_lib_gcd", i64, a, 2);
+                r = gcd_inline(c, v, k == 0 ? jp_const_i64(c, 0) : r);     /* gcd(v, 0) is |v| */
                 jp_check(c, LLVMBuildICmp(c->b, LLVMIntSLT, r, jp_const_i64(c, 0), ""), PyExc_OverflowError,
                          status_text[ST_OVERFLOW]);
             } else {

@@ -246,6 +246,24 @@ JIT_INT = {"comb": njit(_comb), "perm": njit(_perm), "perm1": njit(_perm1), "isq
            "factorial": njit(_factorial)}
 
 
+def _gcd3(a, b, c):
+    return math.gcd(a, b, c)
+
+
+def test_gcd_random_pairs_match_cpython():
+    g = njit(_gcd3)
+    rng = np.random.default_rng(5)
+    vals = [0, 1, -1, 2**62, -(2**62), 2**63 - 1, -(2**63 - 1), 6, -12, 7 * 2**40]
+    vals += [int(v) for v in rng.integers(-2**63 + 1, 2**63 - 1, 60)]
+    vals += [int(v) for v in rng.integers(-1000, 1000, 60)]
+    for a in vals[::3]:
+        for b in vals[1::4]:
+            assert g(a, b, 0) == math.gcd(a, b, 0), (a, b)
+            assert g(a, b, 48) == math.gcd(a, b, 48), (a, b)
+    with pytest.raises(OverflowError):
+        g(-2**63, 0, 0)         # 2**63 does not fit in int64
+
+
 def test_isqrt_exhaustive_edges():
     f = njit(lambda n: math.isqrt(n))
     for n in list(range(0, 2000)) + [2**52 - 1, 2**52, 2**53 + 1, 2**62, 2**63 - 1, (2**31 - 1) ** 2,
