@@ -346,6 +346,24 @@ static const char *builtin_names[] = {"abs", "min", "max", "int", "float", "comp
                                       "bool", "round", "pow", "divmod", "len", "print",
                                       "range"};
 
+/* Whether the user gave `value` an @overload (jitprofile.extending). */
+static int
+has_overload(PyObject *value)
+{
+    PyObject *name = PyUnicode_FromString("jitprofile.extending"), *ext, *t;
+    int found = 0;
+    ext = name ? PyImport_GetModule(name) : NULL;
+    Py_XDECREF(name);
+    if (ext) {
+        t = PyObject_CallMethod(ext, "_lookup", "O", value);
+        found = t != NULL && t != Py_None;
+        Py_XDECREF(t);
+        Py_DECREF(ext);
+    }
+    PyErr_Clear();
+    return found;
+}
+
 /* A Python value met as a global/closure/attribute, as an IR node. */
 static jp_node *
 value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
@@ -390,8 +408,8 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
             n->u.module.module = value;
         return n;
     }
-    if ((id = jp_lib_lookup(value)) >= 0) {
-        /* random.*, the rest of math, operator.* (lib.h) */
+    if ((id = jp_lib_lookup(value)) >= 0 && !has_overload(value)) {
+        /* random.*, the rest of math, operator.* (lib.h); an @overload of one wins */
         const jp_lib_fn *e = jp_lib_get(id);
         if (e->type == NULL && e->rewrite == RW_NONE) {
             char what[96];

@@ -10,8 +10,8 @@ environment again.
 attribute              effect                                           default
 =====================  ===============================================  ========
 NUMBA_NUM_THREADS      threads of parallel ufuncs and prange loops      CPU count
-DISABLE_JIT            ``@jit``/``@njit``/``@generated_jit`` return      0
-                       the Python function unchanged (as Numba does)
+DISABLE_JIT            ``@jit``/``@njit``/``@jitclass`` return the       0
+                       Python function/class unchanged (as Numba does)
 BOUNDSCHECK            1/0 forces ``boundscheck`` on/off everywhere;    None
                        unset leaves it to each decorator
 CACHE_DIR              where ``cache=True`` keeps compiled code         ""

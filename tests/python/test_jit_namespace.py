@@ -308,9 +308,15 @@ def test_config_disable_jit_makes_jit_identity():
 
         g = numba.njit(f)
         h = numba.jit("float64(float64)", nopython=True)(f)
-        print(g is f, h is f, g(1))
+
+        @numba.experimental.jitclass([("x", numba.float64)])
+        class P:
+            def __init__(self, x):
+                self.x = [x]        # not a float64: proves the class is plain Python
+
+        print(g is f, h is f, g(1), P(2.0).x)
     """, {"NUMBA_DISABLE_JIT": "1"})
-    assert out.strip() == "True True [1]"
+    assert out.strip() == "True True [1] [2.0]"
 
 
 def test_config_boundscheck_forces_checks():
