@@ -686,6 +686,11 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
             return typing_error(f, ast_node,
                                 "decorate the function with @jit (or @njit) to call it from jit code",
                                 "%s", buf);
+        if (PyObject_HasAttrString(value, "_jitprofile_objmode"))
+            return typing_error(f, ast_node,
+                                "an object-mode function runs in the interpreter: call it inside a "
+                                "`with objmode(...)` block, or compile it with @njit",
+                                "%s", buf);
         return typing_error(f, ast_node,
                             "jit code can use numbers, tuples, math/cmath functions and other jitted functions",
                             "%s", buf);

@@ -263,3 +263,31 @@ def test_objmode_bad_type_is_a_typing_error():
     msg = str(ei.value)
     assert f"test_jit_objmode.py:{line_of(__file__, 'BAD_TYPE_LINE')}:" in msg
     assert "float65" in msg
+
+
+@jit(forceobj=True)
+def objmode_function(x):
+    return x + 1
+
+
+def calls_objmode_function(x):
+    return objmode_function(x)  # CALLS_OBJ_LINE
+
+
+def test_calling_an_object_mode_function_from_jit_code_says_what_to_do():
+    with pytest.raises(TypingError) as ei:
+        njit(calls_objmode_function)(1)
+    msg = str(ei.value)
+    assert f"test_jit_objmode.py:{line_of(__file__, 'CALLS_OBJ_LINE')}:" in msg
+    assert "with objmode(...)" in msg
+
+
+def test_objmode_block_calling_an_object_mode_function():
+    @njit
+    def f(x):
+        with objmode(y="int64"):
+            y = objmode_function(x)
+        return y
+
+    with pytest.warns(ObjectModeWarning):
+        assert f(1) == 2
