@@ -71,6 +71,7 @@ void jp_pyrandom_seed(int64_t seed);
 double jp_pyrandom_variate(int32_t which, double a, double b, double c);
 uint64_t jp_pyrandom_bits(int64_t k);
 uint64_t jp_pyrandom_below(uint64_t n);
+void jp_pyrandom_shuffle(char *data, int64_t n, int64_t stride, int64_t itemsize);
 /* lib_math.c */
 double jp_lib_fsum(const char *data, int64_t n, int64_t stride, int32_t *status);
 double jp_lib_norm(const double *v, int64_t n);

@@ -157,15 +157,35 @@ jp_pyrandom_bits(int64_t k)
     return bits(state(), k);
 }
 
-uint64_t
-jp_pyrandom_below(uint64_t n)
+static inline uint64_t
+below(py_state *s, uint64_t n)
 {
-    py_state *s = state();
     int k = n ? 64 - __builtin_clzll(n) : 0;
     uint64_t r = bits(s, k);
     while (r >= n)
         r = bits(s, k);
     return r;
+}
+
+uint64_t
+jp_pyrandom_below(uint64_t n)
+{
+    return below(state(), n);
+}
+
+/* random.shuffle of n items `stride` bytes apart, each `itemsize` (<= 16)
+ * bytes: for i in reversed(range(1, n)): swap x[i] and x[randbelow(i + 1)] */
+void
+jp_pyrandom_shuffle(char *data, int64_t n, int64_t stride, int64_t itemsize)
+{
+    py_state *s = state();
+    char tmp[16];
+    for (int64_t i = n - 1; i >= 1; i--) {
+        char *a = data + i * stride, *b = data + (int64_t)below(s, (uint64_t)i + 1) * stride;
+        memcpy(tmp, a, (size_t)itemsize);
+        memcpy(a, b, (size_t)itemsize);
+        memcpy(b, tmp, (size_t)itemsize);
+    }
 }
 
 /* Python's float % (the sign of the divisor) */
@@ -380,7 +400,7 @@ i64(lctx *c)
 }
 
 static LLVMValueRef
-below(lctx *c, LLVMValueRef n)
+lower_below(lctx *c, LLVMValueRef n)
 {
     return jp_call_extern(c, "jp_pyrandom_below", i64(c), &n, 1);
 }
@@ -461,14 +481,14 @@ lower_randrange(lctx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, int
         stop = LLVMBuildAdd(c->b, jp_lib_arg(c, args[1], i), jp_const_i64(c, 1), "");
     } else if (nargs < 2 || args[1] == NULL || jp_node_type(c, args[1])->kind == JP_NONE) {
         jp_check(c, LLVMBuildICmp(c->b, LLVMIntSLE, start, zero, ""), PyExc_ValueError, empty);
-        return below(c, start);
+        return lower_below(c, start);
     } else {
         stop = jp_lib_arg(c, args[1], i);
     }
     width = LLVMBuildSub(c->b, stop, start, "");
     if (nargs < 3 || args[2] == NULL) {
         jp_check(c, LLVMBuildICmp(c->b, LLVMIntSLE, width, zero, ""), PyExc_ValueError, empty);
-        return LLVMBuildAdd(c->b, start, below(c, width), "");
+        return LLVMBuildAdd(c->b, start, lower_below(c, width), "");
     }
     step = jp_lib_arg(c, args[2], i);
     jp_check(c, LLVMBuildICmp(c->b, LLVMIntEQ, step, zero, ""), PyExc_ValueError, "zero step for randrange()");
@@ -480,7 +500,7 @@ lower_randrange(lctx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, int
         n = jp_lower_binop(c, OP_FLOORDIV, num, i, step, i, i, NULL);
     }
     jp_check(c, LLVMBuildICmp(c->b, LLVMIntSLE, n, zero, ""), PyExc_ValueError, empty);
-    return LLVMBuildAdd(c->b, start, LLVMBuildMul(c->b, step, below(c, n), ""), "");
+    return LLVMBuildAdd(c->b, start, LLVMBuildMul(c->b, step, lower_below(c, n), ""), "");
 }
 
 static LLVMValueRef
@@ -491,39 +511,20 @@ lower_choice(lctx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, int na
     (void)call, (void)fn, (void)nargs;
     jp_check(c, LLVMBuildICmp(c->b, LLVMIntSLE, len, jp_const_i64(c, 0), ""), PyExc_IndexError,
              "Cannot choose from an empty sequence");
-    j = below(c, len);
+    j = lower_below(c, len);
     return jp_arr_load(c, jp_arr_elem_ptr(c, arr, t, &j, 1), t->dtype);
 }
 
 static LLVMValueRef
 lower_shuffle(lctx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, int nargs)
 {
-    /* for i in reversed(range(1, len(x))): j = randbelow(i + 1); x[i], x[j] = x[j], x[i] */
+    /* one call for the whole array: the thread's state is fetched once */
     jp_type *t = jp_node_type(c, args[0]);
-    LLVMValueRef arr = jp_lower_expr(c, args[0]), len = jp_arr_field(c, arr, 3, 0);
-    LLVMValueRef islot = jp_alloca(c, i64(c), "shuffle.i");
-    LLVMBasicBlockRef head = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "shuffle.head");
-    LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "shuffle.body");
-    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "shuffle.done");
+    LLVMValueRef arr = jp_lower_expr(c, args[0]);
+    LLVMValueRef a[4] = {jp_arr_field(c, arr, 2, 0), jp_arr_field(c, arr, 3, 0), jp_arr_field(c, arr, 4, 0),
+                         jp_const_i64(c, (long long)t->dtype->size)};
     (void)call, (void)fn, (void)nargs;
-    LLVMBuildStore(c->b, LLVMBuildSub(c->b, len, jp_const_i64(c, 1), ""), islot);
-    LLVMBuildBr(c->b, head);
-    LLVMPositionBuilderAtEnd(c->b, head);
-    {
-        LLVMValueRef iv = LLVMBuildLoad2(c->b, i64(c), islot, "");
-        LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntSGE, iv, jp_const_i64(c, 1), ""), body, done);
-        LLVMPositionBuilderAtEnd(c->b, body);
-        {
-            LLVMValueRef j = below(c, LLVMBuildAdd(c->b, iv, jp_const_i64(c, 1), ""));
-            LLVMValueRef pi = jp_arr_elem_ptr(c, arr, t, &iv, 1), pj = jp_arr_elem_ptr(c, arr, t, &j, 1);
-            LLVMValueRef xi = jp_arr_load(c, pi, t->dtype), xj = jp_arr_load(c, pj, t->dtype);
-            jp_arr_store(c, pi, t->dtype, xj);
-            jp_arr_store(c, pj, t->dtype, xi);
-            LLVMBuildStore(c->b, LLVMBuildSub(c->b, iv, jp_const_i64(c, 1), ""), islot);
-            LLVMBuildBr(c->b, head);
-        }
-    }
-    LLVMPositionBuilderAtEnd(c->b, done);
+    jp_call_extern(c, "jp_pyrandom_shuffle", LLVMVoidTypeInContext(c->ctx), a, 4);
     return LLVMConstNull(LLVMInt8TypeInContext(c->ctx));
 }
 

@@ -125,6 +125,28 @@ def test_shuffle_and_choice_match_cpython(seed):
     assert b.tolist() == ref
 
 
+def test_shuffle_of_views_and_complex_arrays():
+    @njit
+    def f(a, s):
+        random.seed(s)
+        random.shuffle(a)
+
+    base = np.arange(30.0)
+    view = base[::-3]               # negative stride
+    ref = view.tolist()
+    f(view, 8)
+    random.seed(8)
+    random.shuffle(ref)
+    assert view.tolist() == ref
+    assert sorted(base.tolist()) == list(np.arange(30.0))
+    z = np.arange(9) * (1 + 2j)
+    ref = z.tolist()
+    f(z, 4)
+    random.seed(4)
+    random.shuffle(ref)
+    assert z.tolist() == ref
+
+
 def test_random_errors_match_cpython_classes():
     @njit
     def rr(a, b):
