@@ -175,18 +175,28 @@ jp_pyrandom_below(uint64_t n)
 
 /* random.shuffle of n items `stride` bytes apart, each `itemsize` (<= 16)
  * bytes: for i in reversed(range(1, n)): swap x[i] and x[randbelow(i + 1)] */
+#define SHUFFLE(size)                                                              \
+    for (int64_t i = n - 1; i >= 1; i--) {                                         \
+        char *a = data + i * stride, *b = data + (int64_t)below(s, (uint64_t)i + 1) * stride; \
+        char tmp[size];                                                            \
+        memcpy(tmp, a, size);                                                      \
+        memcpy(a, b, size);                                                        \
+        memcpy(b, tmp, size);                                                      \
+    }
+
 void
 jp_pyrandom_shuffle(char *data, int64_t n, int64_t stride, int64_t itemsize)
 {
     py_state *s = state();
-    char tmp[16];
-    for (int64_t i = n - 1; i >= 1; i--) {
-        char *a = data + i * stride, *b = data + (int64_t)below(s, (uint64_t)i + 1) * stride;
-        memcpy(tmp, a, (size_t)itemsize);
-        memcpy(a, b, (size_t)itemsize);
-        memcpy(b, tmp, (size_t)itemsize);
+    switch (itemsize) {     /* constant sizes: the swaps are plain loads and stores */
+    case 1: SHUFFLE(1) break;
+    case 2: SHUFFLE(2) break;
+    case 4: SHUFFLE(4) break;
+    case 8: SHUFFLE(8) break;
+    default: SHUFFLE(16) break;     /* complex128; numbers are at most 16 bytes */
     }
 }
+#undef SHUFFLE
 
 /* Python's float % (the sign of the divisor) */
 static double
