@@ -18,6 +18,7 @@ typedef struct jp_excinfo {
 #define JP_EXC_INDEX 1          /* "index %d is out of bounds for axis %d with size %d" */
 #define JP_EXC_BROADCAST 2      /* "operands could not be broadcast together (axis %d: %d vs %d)" */
 #define JP_EXC_RESHAPE 3        /* "cannot reshape array of size %d into shape of size %d" */
+#define JP_EXC_PENDING 4        /* args[0]: a raised Python exception object, owned (objmode.c) */
 
 /* The entry point every instance gets: unpacks argument slots, calls the
  * native function, stores the result.  Returns 0, or 1 with *exc set. */

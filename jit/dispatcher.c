@@ -10,6 +10,7 @@
 #include "jit/dispatcher.h"
 #include "jit/list_runtime.h"
 #include "jit/compile_service.h"
+#include "jit/objmode.h"
 #include "jit/errors.h"
 #include "jit/nrt.h"
 #include "jit/jitclass.h"
@@ -306,6 +307,11 @@ box_array(jp_type *t, const void *src)
             Py_DECREF(arr);
             return NULL;
         }
+    } else if (parent == NULL) {
+        /* a global array frozen into the code (const_array.c): the caller gets a copy */
+        PyObject *copy = PyArray_NewCopy((PyArrayObject *)arr, NPY_KEEPORDER);
+        Py_DECREF(arr);
+        return copy;
     } else {
         base = Py_NewRef(parent);
     }
@@ -570,6 +576,9 @@ jp_raise_from_jit(jp_excinfo *exc)
     case JP_EXC_RESHAPE:
         PyErr_Format(exc->cls, "cannot reshape array of size %lld into a shape of size %lld",
                      (long long)exc->args[0], (long long)exc->args[1]);
+        return NULL;
+    case JP_EXC_PENDING:
+        jp_objmode_restore_exception(exc);
         return NULL;
     default:
         break;

@@ -190,7 +190,7 @@ define_runtime_symbols(void)
 {
     LLVMOrcCSymbolMapPair pairs[256];
     size_t n = 0;
-    for (const jp_runtime_symbol *s = jp_runtime_symbols; s->name && n < 128; s++, n++) {
+    for (const jp_runtime_symbol *s = jp_runtime_symbols; s->name && n < 256; s++, n++) {
         pairs[n].Name = LLVMOrcLLJITMangleAndIntern(jit, s->name);
         pairs[n].Sym.Address = (LLVMOrcExecutorAddress)(uintptr_t)s->address;
         pairs[n].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable;
@@ -322,6 +322,20 @@ set_fastmath(LLVMModuleRef mod)
                     LLVMSetFastMathFlags(i, LLVMFastMathAll);
 }
 
+/* The pass pipeline: "default<O3>" unless JITPROFILE_OPT / NUMBA_OPT (0-3,
+ * or "max") asks for another level (jitprofile.config.OPT). */
+static const char *
+opt_pipeline(void)
+{
+    static const char *levels[] = {"default<O0>", "default<O1>", "default<O2>", "default<O3>"};
+    const char *env = getenv("JITPROFILE_OPT");
+    if (env == NULL || *env == '\0')
+        env = getenv("NUMBA_OPT");
+    if (env && env[0] >= '0' && env[0] <= '3' && env[1] == '\0')
+        return levels[env[0] - '0'];
+    return levels[3];
+}
+
 int
 jp_engine_optimize(LLVMModuleRef mod, int fastmath)
 {
@@ -333,7 +347,7 @@ jp_engine_optimize(LLVMModuleRef mod, int fastmath)
     LLVMPassBuilderOptionsSetSLPVectorization(opts, 1);
     LLVMPassBuilderOptionsSetLoopUnrolling(opts, 1);
     LLVMPassBuilderOptionsSetLoopInterleaving(opts, 1);
-    err = LLVMRunPasses(mod, "default<O3>", tm, opts);
+    err = LLVMRunPasses(mod, opt_pipeline(), tm, opts);
     LLVMDisposePassBuilderOptions(opts);
     if (err)
         return llvm_error(err, "optimising");

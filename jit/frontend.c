@@ -11,6 +11,8 @@
 #include "jit/ir.h"
 #include "jit/errors.h"
 #include "jit/lower_math.h"
+#include "jit/lib.h"
+#include "jit/const_array.h"
 #include "jit/compiler.h"
 #include "jit/numpy_funcs.h"
 #include "jit/numpy_api.h"
@@ -349,6 +351,24 @@ static const char *builtin_names[] = {"abs", "min", "max", "int", "float", "comp
                                       "list", "zip", "enumerate", "reversed", "sorted", "sum",
                                       "any", "all", "isinstance"};
 
+/* Whether the user gave `value` an @overload (jitprofile.extending). */
+static int
+has_overload(PyObject *value)
+{
+    PyObject *name = PyUnicode_FromString("jitprofile.extending"), *ext, *t;
+    int found = 0;
+    ext = name ? PyImport_GetModule(name) : NULL;
+    Py_XDECREF(name);
+    if (ext) {
+        t = PyObject_CallMethod(ext, "_lookup", "O", value);
+        found = t != NULL && t != Py_None;
+        Py_XDECREF(t);
+        Py_DECREF(ext);
+    }
+    PyErr_Clear();
+    return found;
+}
+
 /* A Python value met as a global/closure/attribute, as an IR node. */
 static jp_node *
 value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
@@ -393,6 +413,24 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
             n->u.module.module = value;
         return n;
     }
+    if ((id = jp_lib_lookup(value)) >= 0 && !has_overload(value)) {
+        /* random.*, the rest of math, operator.* (lib.h); an @overload of one wins */
+        const jp_lib_fn *e = jp_lib_get(id);
+        if (e->type == NULL && e->rewrite == RW_NONE) {
+            char what[96];
+            snprintf(what, sizeof what, "%s.%s()", e->module, e->name);
+            return unsupported(f, ast_node, what, e->params);
+        }
+        n = new_node(f, E_CALLEE, ast_node);
+        if (n == NULL)
+            return NULL;
+        n->u.callee.kind = CALLEE_MODULE;
+        n->u.callee.id = id;
+        n->u.callee.name = jp_arena_strdup(f->ir->arena, name);
+        return n;
+    }
+    if (PyErr_Occurred())
+        return NULL;
     if ((id = jp_math_lookup(value, &is_cmath)) >= 0) {
         n = new_node(f, E_CALLEE, ast_node);
         if (n == NULL)
@@ -532,6 +570,30 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
             return n;
         }
     }
+    if (jp_numpy_ready() && PyArray_Check(value)) {
+        /* a global array: a read-only constant copied into the code (const_array.c),
+         * whose contents are part of the on-disk cache's key */
+        PyObject *copy = jp_freeze_array(value, name), *entry;
+        if (copy == NULL) {
+            PyObject *exc = jp_take_exception(), *msg = exc ? PyObject_Str(exc) : NULL;
+            typing_error(f, ast_node, "pass the array as an argument, or convert it to a numeric dtype",
+                         "%s", msg ? PyUnicode_AsUTF8(msg) : "bad global array");
+            Py_XDECREF(msg);
+            Py_XDECREF(exc);
+            return NULL;
+        }
+        entry = Py_BuildValue("(sO)", name, value);
+        if (entry == NULL || PyList_Append(f->ir->refs, copy) < 0 || PyList_Append(f->ir->frozen, entry) < 0
+            || (n = new_node(f, E_ARRAYCONST, ast_node)) == NULL) {
+            Py_XDECREF(entry);
+            Py_DECREF(copy);
+            return NULL;
+        }
+        Py_DECREF(entry);
+        n->u.arrayconst.array = copy;
+        Py_DECREF(copy);        /* ir->refs keeps it */
+        return n;
+    }
     if (jp_numpy_ready() && PyArray_IsScalar(value, Generic)) {
         jp_type *st = jp_typeof(value);
         if (st && jp_is_number(st)) {
@@ -650,6 +712,11 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
         if (PyFunction_Check(value))
             return typing_error(f, ast_node,
                                 "decorate the function with @jit (or @njit) to call it from jit code",
+                                "%s", buf);
+        if (PyObject_HasAttrString(value, "_jitprofile_objmode"))
+            return typing_error(f, ast_node,
+                                "an object-mode function runs in the interpreter: call it inside a "
+                                "`with objmode(...)` block, or compile it with @njit",
                                 "%s", buf);
         return typing_error(f, ast_node,
                             "jit code can use numbers, tuples, math/cmath functions and other jitted functions",
@@ -1044,6 +1111,69 @@ done:
     return ok ? n : NULL;
 }
 
+/* operator.add(a, b) is a + b: a call of an operator.* function becomes the
+ * expression it stands for (lib_operator.c); other calls are returned as is. */
+static jp_node *
+rewrite_operator_call(fe *f, PyObject *node, jp_node *n)
+{
+    jp_node *fn = n->u.call.func, **args = n->u.call.args;
+    const jp_lib_fn *e;
+    if (fn->kind != E_CALLEE || fn->u.callee.kind != CALLEE_MODULE)
+        return n;
+    e = jp_lib_get(fn->u.callee.id);
+    if (e->rewrite == RW_NONE || e->rewrite == RW_SETITEM)
+        return n;
+    if (n->u.call.nkw || n->u.call.nargs != e->nreq) {
+        char what[96];
+        snprintf(what, sizeof what, "%s.%s", e->module, e->name);
+        return typing_error(f, node, "pass the operands positionally",
+                            e->nreq == 1 ? "%s() takes exactly one positional argument"
+                                         : "%s() takes exactly two positional arguments", what);
+    }
+    switch (e->rewrite) {
+    case RW_BINOP:
+        n->kind = E_BINOP;
+        n->u.binop.op = (jp_binop)e->id;
+        n->u.binop.left = args[0];
+        n->u.binop.right = args[1];
+        break;
+    case RW_UNARY:
+        n->kind = E_UNARY;
+        n->u.unary.op = (jp_unop)e->id;
+        n->u.unary.operand = args[0];
+        break;
+    case RW_COMPARE:
+    case RW_CONTAINS: {
+        jp_cmpop *ops = alloc_array(f, 1, sizeof(jp_cmpop));
+        jp_node **operands = alloc_array(f, 2, sizeof(jp_node *));
+        if (ops == NULL || operands == NULL)
+            return NULL;
+        ops[0] = (jp_cmpop)e->id;
+        /* operator.contains(a, b) is b in a */
+        operands[0] = e->rewrite == RW_CONTAINS ? args[1] : args[0];
+        operands[1] = e->rewrite == RW_CONTAINS ? args[0] : args[1];
+        n->kind = E_COMPARE;
+        n->u.compare.n = 1;
+        n->u.compare.ops = ops;
+        n->u.compare.operands = operands;
+        break;
+    }
+    case RW_GETITEM:
+        n->kind = E_SUBSCRIPT;
+        n->u.subscript.value = args[0];
+        n->u.subscript.index = args[1];
+        break;
+    case RW_ABS:
+    case RW_TRUTH:
+        fn->u.callee.kind = CALLEE_BUILTIN;
+        fn->u.callee.id = e->rewrite == RW_ABS ? B_ABS : B_BOOL;
+        break;
+    default:
+        break;
+    }
+    return n;
+}
+
 static jp_node *
 build_expr_inner(fe *f, PyObject *node, int k)
 {
@@ -1195,6 +1325,8 @@ build_expr_inner(fe *f, PyObject *node, int k)
                 break;
             }
         }
+        if (n)
+            n = rewrite_operator_call(f, node, n);
         break;
     }
     case A_List:
@@ -1627,6 +1759,123 @@ chained_assign(fe *f, PyObject *node, PyObject *targets, jp_node *value)
 }
 
 static jp_node *
+rewrite_setitem_stmt(fe *f, PyObject *node, jp_node *stmt)
+{
+    jp_node *call = stmt->u.expr.value, *fn = call->u.call.func, *target;
+    if (fn->kind != E_CALLEE || fn->u.callee.kind != CALLEE_MODULE
+        || jp_lib_get(fn->u.callee.id)->rewrite != RW_SETITEM)
+        return stmt;
+    if (call->u.call.nkw || call->u.call.nargs != 3)
+        return typing_error(f, node, "pass the operands positionally",
+                            "%s() takes exactly three positional arguments", "operator.setitem");
+    if ((target = new_node(f, E_SUBSCRIPT, node)) == NULL)
+        return NULL;
+    target->u.subscript.value = call->u.call.args[0];
+    target->u.subscript.index = call->u.call.args[1];
+    stmt->kind = S_SETITEM;
+    stmt->u.augassign.target = target;
+    stmt->u.augassign.value = call->u.call.args[2];
+    return stmt;
+}
+
+/* with objmode(x='T', ...): the block becomes a Python function of the live
+ * variables it reads (jitprofile.objmode._compile_block), called from jit
+ * code through jp_rt_objmode (objmode.c). */
+static jp_node *
+build_objmode(fe *f, PyObject *node)
+{
+    PyObject *mod = NULL, *res = NULL, *fn, *ins, *outs, *types;
+    jp_node *n = NULL;
+    span sp = span_of(f, node);
+    if ((mod = PyImport_ImportModule("jitprofile.objmode")) == NULL)
+        return NULL;
+    res = PyObject_CallMethod(mod, "_compile_block", "OOOOsi", node, f->globals, f->closure, f->locals,
+                              f->ir->filename, f->line_offset);
+    Py_DECREF(mod);
+    if (res == NULL) {
+        PyObject *exc = jp_take_exception(), *msg = exc ? PyObject_Str(exc) : NULL;
+        const char *text = msg ? PyUnicode_AsUTF8(msg) : "bad objmode block";
+        /* "hint|message": what _compile_block raises as ValueError */
+        const char *bar = text ? strchr(text, '|') : NULL;
+        char hint[512];
+        snprintf(hint, sizeof hint, "%.*s", bar ? (int)(bar - text) : 0, text ? text : "");
+        jp_error_span(exc && PyErr_GivenExceptionMatches(exc, PyExc_TypeError) ? JpTypingError : JpUnsupportedError,
+                      f->ir, sp.line, sp.col, sp.end_line, sp.end_col, bar ? hint : NULL, "%s",
+                      bar ? bar + 1 : (text ? text : "bad objmode block"));
+        Py_XDECREF(msg);
+        Py_XDECREF(exc);
+        return NULL;
+    }
+    fn = PyTuple_GET_ITEM(res, 0);
+    ins = PyTuple_GET_ITEM(res, 1);
+    outs = PyTuple_GET_ITEM(res, 2);
+    types = PyTuple_GET_ITEM(res, 3);
+    if (PyList_Append(f->ir->refs, fn) < 0 || (n = new_node(f, S_OBJMODE, node)) == NULL)
+        goto done;
+    n->u.objmode.func = fn;
+    n->u.objmode.nin = (int)PyList_GET_SIZE(ins);
+    n->u.objmode.nout = (int)PyList_GET_SIZE(outs);
+    n->u.objmode.in = alloc_array(f, (size_t)n->u.objmode.nin, sizeof(jp_node *));
+    n->u.objmode.out = alloc_array(f, (size_t)n->u.objmode.nout, sizeof(jp_node *));
+    n->u.objmode.types = alloc_array(f, (size_t)n->u.objmode.nout, sizeof(jp_type *));
+    if (!n->u.objmode.in || !n->u.objmode.out || !n->u.objmode.types) {
+        n = NULL;
+        goto done;
+    }
+    for (int k = 0; k < 2; k++) {
+        PyObject *names = k ? outs : ins;
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(names); i++) {
+            PyObject *idx = PyDict_GetItemWithError(f->locals, PyList_GET_ITEM(names, i));
+            jp_node *local;
+            if (idx == NULL) {
+                if (!PyErr_Occurred())
+                    jp_error_span(JpTypingError, f->ir, sp.line, sp.col, sp.end_line, sp.end_col,
+                                  "assign it inside the block", "objmode output '%s' is not assigned",
+                                  PyUnicode_AsUTF8(PyList_GET_ITEM(names, i)));
+                n = NULL;
+                goto done;
+            }
+            if ((local = new_node(f, E_LOCAL, node)) == NULL) {
+                n = NULL;
+                goto done;
+            }
+            local->u.local.index = (int)PyLong_AsLong(idx);
+            (k ? n->u.objmode.out : n->u.objmode.in)[i] = local;
+            if (k && (n->u.objmode.types[i] = jp_type_from_py(PyList_GET_ITEM(types, i))) == NULL) {
+                n = NULL;
+                goto done;
+            }
+        }
+    }
+done:
+    Py_DECREF(res);
+    return n;
+}
+
+/* `with` is not compiled; `with objmode(...)` (Numba's callback into the
+ * interpreter) gets its own message saying what to write instead. */
+static jp_node *
+build_with(fe *f, PyObject *node)
+{
+    PyObject *items = get_attr(node, "items"), *ctx = NULL, *func = NULL, *obj = NULL;
+    int is_objmode = 0;
+    if (items && PyList_Check(items) && PyList_GET_SIZE(items) > 0
+        && (ctx = get_attr(PyList_GET_ITEM(items, 0), "context_expr")) != NULL) {
+        func = kind_of(ctx) == A_Call ? get_attr(ctx, "func") : Py_NewRef(ctx);
+        obj = func ? lookup_chain(f, func) : NULL;
+        is_objmode = obj && PyObject_HasAttrString(obj, "_jitprofile_objmode_ctx");
+    }
+    PyErr_Clear();
+    Py_XDECREF(obj);
+    Py_XDECREF(func);
+    Py_XDECREF(ctx);
+    Py_XDECREF(items);
+    if (is_objmode)
+        return build_objmode(f, node);
+    return unsupported(f, node, construct_name(A_With), NULL);
+}
+
+static jp_node *
 build_stmt(fe *f, PyObject *node)
 {
     int k = kind_of(node);
@@ -1644,6 +1893,8 @@ build_stmt(fe *f, PyObject *node)
         if ((n = new_node(f, S_EXPR, node)) != NULL
             && (n->u.expr.value = build_expr(f, a)) == NULL)
             n = NULL;
+        if (n && n->u.expr.value->kind == E_CALL)      /* operator.setitem(a, i, v) is a[i] = v */
+            n = rewrite_setitem_stmt(f, node, n);
         break;
     case A_Assign: {
         Py_ssize_t nt;
@@ -1742,6 +1993,8 @@ build_stmt(fe *f, PyObject *node)
         break;
     case A_Raise:
         return build_raise(f, node);
+    case A_With:
+        return build_with(f, node);
     case A_Assert:
         if ((n = new_node(f, S_ASSERT, node)) == NULL)
             break;
@@ -1999,6 +2252,27 @@ collect_locals(fe *f, PyObject *stmts)
                 return -1;
             }
             Py_DECREF(t);
+        }
+        if (k == A_With) {
+            /* with objmode(x='T'): the declared outputs are locals of the function */
+            PyObject *items = get_attr(s, "items"), *ctx, *kws;
+            if (items == NULL)
+                return -1;
+            ctx = PyList_GET_SIZE(items) ? get_attr(PyList_GET_ITEM(items, 0), "context_expr") : NULL;
+            Py_DECREF(items);
+            kws = ctx && kind_of(ctx) == A_Call ? get_attr(ctx, "keywords") : NULL;
+            Py_XDECREF(ctx);
+            for (Py_ssize_t j = 0; kws && j < PyList_GET_SIZE(kws); j++) {
+                PyObject *name = get_attr(PyList_GET_ITEM(kws, j), "arg");
+                int bad = name == NULL || (name != Py_None && add_local(f, name) < 0);
+                Py_XDECREF(name);
+                if (bad) {
+                    Py_DECREF(kws);
+                    return -1;
+                }
+            }
+            Py_XDECREF(kws);
+            PyErr_Clear();
         }
         if (k == A_If || k == A_While || k == A_For) {
             for (int b = 0; b < 2; b++) {

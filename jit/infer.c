@@ -16,6 +16,9 @@
 
 #include "jit/infer.h"
 #include "jit/resolve.h"
+#include "jit/lib.h"
+#include "jit/const_array.h"
+#include "jit/objmode.h"
 #include "jit/pycompat.h"
 
 #define UNKNOWN(t) ((t)->kind == JP_UNKNOWN)
@@ -878,6 +881,8 @@ type_call(ictx *c, jp_node *n)
         return jp_infer_cuda_call(c, n);
     case CALLEE_LIB:
         return jp_infer_lib_call(c, n);
+    case CALLEE_MODULE:
+        return jp_infer_module_call(c, n);
     case CALLEE_EXCEPTION:
     default:
         return jp_error_at(JpTypingError, c->ir, n, "use it in a raise statement",
@@ -1085,6 +1090,8 @@ type_expr_inner(ictx *c, jp_node *n)
         }
         return jp_error_at(JpTypingError, c->ir, n, NULL, "%s has no attribute '%s' in jit code",
                            a->name, n->u.attr.name);
+    case E_ARRAYCONST:
+        return jp_infer_array_const(c, n);
     default:
         return jp_error_at(JpTypingError, c->ir, n, NULL, "internal error: statement in expression");
     }
@@ -1220,6 +1227,8 @@ type_stmt(ictx *c, jp_node *s)
         return 0;
     case S_SETITEM:
         return jp_infer_setitem(c, s);
+    case S_OBJMODE:
+        return jp_infer_objmode(c, s, assign_local);
     case S_AUGASSIGN: {
         jp_type *a = jp_ioperand(c, s->u.augassign.target), *b;
         if (a == NULL || (b = jp_ioperand(c, s->u.augassign.value)) == NULL)

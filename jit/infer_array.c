@@ -889,7 +889,10 @@ jp_infer_setitem(ictx *c, jp_node *s)
     if (UNKNOWN(tt))
         return 0;
     if (base->kind == JP_ARRAY && base->readonly) {
-        jp_error_at(JpTypingError, c->ir, target, "copy it first (a.copy()), or pass a writeable array",
+        int global = target->kind == E_SUBSCRIPT && target->u.subscript.value->kind == E_ARRAYCONST;
+        jp_error_at(JpTypingError, c->ir, target,
+                    global ? "a global array is a constant frozen into the code: pass it as an argument to write to it"
+                           : "copy it first (a.copy()), or pass a writeable array",
                     "cannot write to a read-only array (%s)", base->name);
         return -1;
     }

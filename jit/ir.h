@@ -21,6 +21,8 @@ typedef enum jp_node_kind {
     S_SETITEM,          /* target[index] = value, record.field = value */
     E_LIST,             /* [a, b, c] (u.tuple) */
     E_LISTCOMP,         /* [elt for x in it if c]: u.comp, a hidden local filled by a loop */
+    E_ARRAYCONST,       /* a global NumPy array, frozen into the code (const_array.c) */
+    S_OBJMODE,          /* with objmode(x='T'): a block run by the interpreter (objmode.c) */
 } jp_node_kind;
 
 typedef enum jp_binop {
@@ -48,6 +50,7 @@ typedef enum jp_callee_kind {
     CALLEE_CLASS,       /* obj: a @jitclass class (calling it constructs an instance) */
     CALLEE_CUDA,        /* name: a CUDA intrinsic ("sreg:tid.x", "grid", "atomic.add", ...) */
     CALLEE_LIB,         /* id: index into the resolver's function table (lib_np_array.c) */
+    CALLEE_MODULE,      /* id: index into the module-function registry (lib.h: random, math, operator) */
 } jp_callee_kind;
 
 typedef enum jp_builtin {
@@ -95,6 +98,13 @@ struct jp_node {
         struct { jp_node *value, *index; } subscript;
         struct { jp_node *value; const char *name; } attr;
         struct { jp_node *lower, *upper, *step; } slice;      /* each may be NULL */
+        struct { PyObject *array; } arrayconst;     /* a read-only C-contiguous copy (in refs) */
+        struct {
+            PyObject *func;                 /* the block as a Python function of its inputs (in refs) */
+            int nin, nout;
+            jp_node **in, **out;            /* E_LOCAL nodes: live variables read, declared outputs */
+            jp_type **types;                /* the declared type of each output */
+        } objmode;
         /* statements */
         struct { jp_node *target, *value; } assign;
         struct { jp_binop op; jp_node *target, *value; } augassign;   /* also S_SETITEM (op unused) */

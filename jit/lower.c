@@ -11,6 +11,9 @@
 #include "jit/engine.h"
 #include "jit/errors.h"
 #include "jit/resolve.h"
+#include "jit/lib.h"
+#include "jit/const_array.h"
+#include "jit/objmode.h"
 
 #include <string.h>
 
@@ -631,6 +634,7 @@ lower_call(lctx *c, jp_node *n)
     case CALLEE_CLASS: return jp_lower_class_new(c, n);
     case CALLEE_CUDA: return jp_lower_cuda_call(c, n);
     case CALLEE_LIB: return jp_lower_lib_call(c, n);
+    case CALLEE_MODULE: return jp_lower_module_call(c, n);
     default: return lower_dispatcher_call(c, n);
     }
 }
@@ -772,6 +776,8 @@ lower_expr_node(lctx *c, jp_node *n)
             return LLVMConstNull(jp_llvm_type(c->ctx, t));
         return jp_cast(c, v, vt, t);
     }
+    case E_ARRAYCONST:
+        return jp_lower_array_const(c, n);
     default:
         return jp_lower_unhandled(c, jp_llvm_type(c->ctx, t), "this kind of expression (node kind %d)", (int)n->kind);
     }
@@ -1104,6 +1110,9 @@ lower_stmt(lctx *c, jp_node *s)
     case S_SETITEM:
         jp_lower_setitem(c, s, 0);
         break;
+    case S_OBJMODE:
+        jp_lower_objmode(c, s);
+        break;
     case S_ASSIGN: {
         LLVMValueRef v = jp_lower_expr(c, s->u.assign.value);
         jp_store_target(c, s->u.assign.target, v, jp_node_type(c, s->u.assign.value));
@@ -1270,6 +1279,10 @@ mark_assigned(jp_block *b, int *assigned)
         switch (s->kind) {
         case S_ASSIGN: mark_target(s->u.assign.target, assigned); break;
         case S_AUGASSIGN: mark_target(s->u.augassign.target, assigned); break;
+        case S_OBJMODE:
+            for (int k = 0; k < s->u.objmode.nout; k++)
+                mark_target(s->u.objmode.out[k], assigned);
+            break;
         case S_IF: case S_WHILE:
             mark_assigned(&s->u.cond.body, assigned);
             mark_assigned(&s->u.cond.orelse, assigned);

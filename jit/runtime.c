@@ -13,6 +13,8 @@
 #include "jit/nrt.h"
 #include "jit/random.h"
 #include "jit/runtime_safety.h"
+#include "jit/lib.h"
+#include "jit/objmode.h"
 
 #include <complex.h>
 #include <math.h>
@@ -607,5 +609,9 @@ const jp_runtime_symbol jp_runtime_symbols[] = {
     SYM(jp_random_seed), SYM(jp_random_double), SYM(jp_random_gauss), SYM(jp_random_randint),
     SYM(jp_rt_stack_exhausted), SYM(jp_rt_reshape_message), SYM(jp_rt_int_bounds_message), SYM(jp_rt_warn),
     SYM(jp_rt_linspace_message),
+    SYM(jp_pyrandom_seed), SYM(jp_pyrandom_variate), SYM(jp_pyrandom_bits), SYM(jp_pyrandom_below),
+    SYM(jp_lib_fsum), SYM(jp_lib_norm), SYM(jp_lib_intfn), SYM(jp_rt_objmode),
+    SYM(jp_pyrandom_random), SYM(jp_pyrandom_shuffle),
+    SYM(jp_pool_thread_id),
     {NULL, NULL},
 };

@@ -23,7 +23,7 @@ static pthread_cond_t done_cv = PTHREAD_COND_INITIALIZER;
 static job *current;
 static unsigned long generation;
 static int nworkers, started, requested;
-static __thread int in_worker;
+static __thread int in_worker;     /* 0 outside the pool, else the worker's number (1...) */
 
 static void
 run_chunks(job *j)
@@ -42,8 +42,7 @@ static void *
 worker_main(void *arg)
 {
     unsigned long seen = 0;
-    (void)arg;
-    in_worker = 1;
+    in_worker = (int)(intptr_t)arg;
     pthread_mutex_lock(&lock);
     for (;;) {
         while (generation == seen)
@@ -68,9 +67,17 @@ jp_pool_num_threads(void)
         return requested;
     {
         const char *env = getenv("JITPROFILE_NUM_THREADS");
+        if (env == NULL || *env == '\0')
+            env = getenv("NUMBA_NUM_THREADS");     /* Numba's name (jitprofile.config) */
         long n = env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
         return n > 0 ? (int)n : 1;
     }
+}
+
+int64_t
+jp_pool_thread_id(void)
+{
+    return in_worker;
 }
 
 void
@@ -106,7 +113,7 @@ start_workers(void)
         pthread_attr_t attr;
         pthread_attr_init(&attr);
         pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-        if (pthread_create(&t, &attr, worker_main, NULL) != 0) {
+        if (pthread_create(&t, &attr, worker_main, (void *)(intptr_t)(nworkers + 1)) != 0) {
             pthread_attr_destroy(&attr);
             break;
         }

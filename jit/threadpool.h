@@ -13,5 +13,8 @@ typedef void (*jp_chunk_fn)(void *ctx, int64_t start, int64_t end);
 void jp_pool_parallel_for(int64_t n, jp_chunk_fn fn, void *ctx);
 int jp_pool_num_threads(void);
 void jp_pool_set_num_threads(int n);
+/* The calling thread's number: 0 for any thread outside the pool (the one
+ * that starts a parallel loop works as 0), 1... for the workers. */
+int64_t jp_pool_thread_id(void);
 
 #endif

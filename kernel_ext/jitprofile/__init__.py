@@ -11,9 +11,26 @@ from .extending import generated_jit, overload
 from .jitclass import jitclass
 from .types import *  # noqa: F401,F403
 from . import types
+from . import config, errors
+from .objmode import objmode, ObjModeDispatcher
+from ._literal import literally, literal_unroll
+from .np.numpy_support import from_dtype
+from . import _alias
+
+_alias.install()
+
+
+def get_thread_id():
+    """The calling thread's number in the thread pool (Numba's
+    get_thread_id): 0 outside the pool's workers, which is where Python code
+    runs; inside a prange body in jit code, 0 for the thread that started the
+    loop and 1... for the workers."""
+    return 0
+
 
 __version__ = "0.1.0"
-__all__ = ["jit", "njit", "prange", "generated_jit", "overload", "jitclass", "vectorize", "guvectorize", "set_num_threads", "get_num_threads",
+__all__ = ["jit", "njit", "objmode", "literally", "literal_unroll", "from_dtype",
+           "get_thread_id", "config", "errors", "prange", "generated_jit", "overload", "jitclass", "vectorize", "guvectorize", "set_num_threads", "get_num_threads",
            "typeof", "types", "Dispatcher", "CompileError", "TypingError",
            "UnsupportedError", "InternalError"] + types.__all__
 
@@ -36,6 +53,9 @@ def __getattr__(name):
     if name in ("apply", "undo", "applied"):
         from . import applier
         return getattr(applier, name)
+    if name in ("typed", "extending", "experimental", "core", "np"):
+        import importlib
+        return importlib.import_module("." + name, __name__)
     if name == "cuda":
         import importlib
         return importlib.import_module(".cuda", __name__)

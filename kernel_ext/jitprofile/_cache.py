@@ -71,7 +71,9 @@ def _environment():
     global _env
     if _env is None:
         from . import __version__
-        _env = {"jitprofile": __version__, "python": sys.version, "cpu": _cpu_tag()}
+        from . import config
+        _env = {"jitprofile": __version__, "python": sys.version, "cpu": _cpu_tag(),
+                "opt": config._env("OPT", "3")}
     return _env
 
 
@@ -175,7 +177,9 @@ def _user_key():
 # ---- where -----------------------------------------------------------------------
 
 def _directory(func):
-    env = os.environ.get("JITPROFILE_CACHE_DIR")
+    from . import config
+    env = (os.environ.get("JITPROFILE_CACHE_DIR") or os.environ.get("NUMBA_CACHE_DIR")
+           or config.CACHE_DIR)
     if env:
         return env
     src = getattr(func.__code__, "co_filename", "")
@@ -235,25 +239,35 @@ def _source_hash(func):
     return _core.sha256("".join(lines).encode()).hex()
 
 
+def _value_key(value):
+    """How a frozen global enters the key: its repr, or for an array (frozen
+    into the code as a constant) its dtype, shape and a hash of its bytes."""
+    if type(value).__name__ == "ndarray" and type(value).__module__ == "numpy":
+        import numpy as np
+        data = np.asarray(value)
+        return f"ndarray({data.dtype.descr}, {data.shape}, {_core.sha256(data.tobytes()).hex()})"
+    return repr(value)
+
+
 def _frozen_value(func, name):
     code = func.__code__
     if func.__closure__ and name in code.co_freevars:
         try:
-            return repr(func.__closure__[code.co_freevars.index(name)].cell_contents)
+            return _value_key(func.__closure__[code.co_freevars.index(name)].cell_contents)
         except ValueError:
             return None
     g = func.__globals__
     if name in g:
-        return repr(g[name])
+        return _value_key(g[name])
     b = g.get("__builtins__", {})
     b = b if isinstance(b, dict) else b.__dict__
-    return repr(b.get(name))
+    return _value_key(b.get(name))
 
 
 def _describe(func, frozen):
     return {"module": func.__module__, "qualname": func.__qualname__,
             "source": _source_hash(func),
-            "frozen": [[name, repr(value)] for name, value in frozen]}
+            "frozen": [[name, _value_key(value)] for name, value in frozen]}
 
 
 def _resolve(dep, root):

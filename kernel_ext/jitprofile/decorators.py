@@ -1,5 +1,6 @@
 """@jit / @njit: Numba's spelling over the C Dispatcher (jit/dispatcher.c)."""
-from . import _core
+from . import _core, config
+from .objmode import ObjModeDispatcher
 
 _OPTIONS = ("nogil", "fastmath", "boundscheck", "error_model")
 
@@ -22,30 +23,45 @@ def jit(signature_or_function=None, locals=None, cache=False, pipeline_class=Non
     ``"float64(float64, int64)"``, a signature object ``float64(float64)``,
     or a list of them, compile eagerly and fix the signatures.
 
-    ``nopython=True`` is the only mode: there is no object-mode fallback.
+    ``forceobj=True`` runs the function in the Python interpreter (object
+    mode, one ObjectModeWarning at the first call); ``nopython=False``
+    compiles and falls back to the interpreter, with the same warning, for
+    argument types that do not compile.  Plain ``@jit`` is nopython mode (as
+    Numba >= 0.59): code the JIT cannot compile raises a clear error.
     ``cache=True`` keeps the compiled code on disk (``__pycache__`` beside the
-    source, or ``$JITPROFILE_CACHE_DIR``) for the next process; it is keyed on
-    the sources and frozen globals of every function the code depends on, the
-    CPU and the versions.  ``parallel=True`` runs ``prange`` loops on
-    the thread pool (with +, -, *, min and max reductions).
+    source, or ``$JITPROFILE_CACHE_DIR`` / ``$NUMBA_CACHE_DIR``) for the next
+    process; it is keyed on the sources and frozen globals of every function
+    the code depends on, the CPU and the versions.  ``parallel=True`` runs
+    ``prange`` loops on the thread pool (with +, -, *, min and max reductions).
+    With ``config.DISABLE_JIT`` set (``NUMBA_DISABLE_JIT=1``) the decorator
+    returns the Python function unchanged.
     """
-    if not nopython or forceobj:
-        raise ValueError("jitprofile compiles in nopython mode only: remove nopython=False / "
-                         "forceobj=True (code the JIT cannot compile raises a clear error instead "
-                         "of falling back to object mode)")
+    options.pop("looplift", None)       # object mode does not lift loops: accepted, no effect
     unknown = set(options) - {"target", "no_cpython_wrapper", "no_cfunc_wrapper", "debug"}
     if unknown:
         raise TypeError(f"jit() got unexpected option(s): {', '.join(sorted(unknown))}")
+    if config.BOUNDSCHECK is not None:
+        boundscheck = bool(config.BOUNDSCHECK)
     opts = {"nogil": nogil, "fastmath": bool(fastmath), "boundscheck": bool(boundscheck),
             "error_model": error_model, "parallel": bool(parallel), "cache": bool(cache)}
+    objmode = forceobj or not nopython
 
     def wrap(func, sigs):
+        if config.DISABLE_JIT:
+            return func
+        if forceobj:
+            return ObjModeDispatcher(func)
         disp = _core.Dispatcher(func, opts)
         if sigs:
-            for sig in sigs:
-                disp.compile(sig)
+            try:
+                for sig in sigs:
+                    disp.compile(sig)
+            except _core.CompileError as e:
+                if not objmode:
+                    raise
+                return ObjModeDispatcher(func, None, "nopython=False and compilation failed:\n" + str(e))
             disp.disable_compile()
-        return disp
+        return ObjModeDispatcher(func, disp) if objmode else disp
 
     if callable(signature_or_function) and not isinstance(signature_or_function, _core.Type):
         return wrap(signature_or_function, [])
@@ -54,8 +70,9 @@ def jit(signature_or_function=None, locals=None, cache=False, pipeline_class=Non
 
 
 def njit(*args, **kwargs):
-    """jit with nopython=True (the only mode)."""
+    """jit with nopython=True."""
     kwargs.pop("nopython", None)
+    kwargs.pop("forceobj", None)
     return jit(*args, **kwargs)
 
 

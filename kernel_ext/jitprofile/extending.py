@@ -88,3 +88,71 @@ def _lookup(value):
         return _registry.get(value)
     except TypeError:       # unhashable
         return None
+
+
+def register_jitable(*args, **kwargs):
+    """Numba's @register_jitable: the function stays a plain Python function
+    for Python callers, and jit code that calls it compiles it (with the
+    given jit options) for the argument types of each call."""
+
+    def wrap(fn):
+        _registry[fn] = GeneratedDispatcher(lambda *argtypes: fn, kwargs,
+                                            name=getattr(fn, "__name__", None))
+        return fn
+
+    if len(args) == 1 and callable(args[0]) and not kwargs:
+        return wrap(args[0])
+    return wrap
+
+
+class _LowLevel:
+    """A name from Numba's low-level extension API (typing templates, data
+    models, LLVM lowering through llvmlite).  jitprofile compiles through
+    its own C pipeline and has no such layer: using the name says so."""
+
+    def __init__(self, name):
+        self._name = name
+
+    def _fail(self, *args, **kwargs):
+        from .errors import NumbaNotImplementedError
+        raise NumbaNotImplementedError(
+            f"numba.extending.{self._name} is not supported by jitprofile (it has no llvmlite "
+            "typing/lowering layer): write the operation in Python under @register_jitable or "
+            "@overload, or call a C function through ctypes/cffi from jit code")
+
+    __call__ = _fail
+
+    def __getattr__(self, attr):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        self._fail()
+
+    def __repr__(self):
+        return f"<unsupported numba.extending.{self._name}>"
+
+
+intrinsic = _LowLevel("intrinsic")
+overload_method = _LowLevel("overload_method")
+overload_attribute = _LowLevel("overload_attribute")
+overload_classmethod = _LowLevel("overload_classmethod")
+box = _LowLevel("box")
+unbox = _LowLevel("unbox")
+typeof_impl = _LowLevel("typeof_impl")
+models = _LowLevel("models")
+register_model = _LowLevel("register_model")
+make_attribute_wrapper = _LowLevel("make_attribute_wrapper")
+lower_builtin = _LowLevel("lower_builtin")
+lower_cast = _LowLevel("lower_cast")
+lower_getattr = _LowLevel("lower_getattr")
+type_callable = _LowLevel("type_callable")
+NativeValue = _LowLevel("NativeValue")
+
+
+def _register_literal_helpers():
+    from . import _literal
+    for fn in (_literal.literally, _literal.literal_unroll):
+        _registry[fn] = GeneratedDispatcher(lambda *argtypes: _literal.identity, {},
+                                            name=fn.__name__)
+
+
+_register_literal_helpers()

@@ -107,11 +107,15 @@ def _build(cls, spec):
 
 
 def jitclass(cls_or_spec=None, spec=None):
-    """Compile a class: typed fields, __init__, methods and properties."""
+    """Compile a class: typed fields, __init__, methods and properties.
+    With config.DISABLE_JIT set the class is returned unchanged (as Numba)."""
+    from . import config
     if isinstance(cls_or_spec, type):
-        return _build(cls_or_spec, spec)
+        return cls_or_spec if config.DISABLE_JIT else _build(cls_or_spec, spec)
 
     def wrap(cls):
+        if config.DISABLE_JIT:
+            return cls
         return _build(cls, cls_or_spec if spec is None else spec)
 
     return wrap

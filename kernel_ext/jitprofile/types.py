@@ -88,3 +88,39 @@ __all__ = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint
            "void", "intp", "int_", "f4", "f8", "c8", "c16", "i1", "i2", "i4", "i8", "u1",
            "u2", "u4", "u8", "double", "UniTuple", "Tuple", "Array", "Number", "Integer",
            "Float", "Complex", "Boolean", "NoneType", "BaseTuple"]
+
+# ---- Numba's other spellings (issue 11: the `numba` namespace) -------------
+uintp = uint = _t["uint64"]
+intc, uintc = int32, uint32
+short, ushort = int16, uint16
+long_, ulong = int64, uint64
+longlong, ulonglong = int64, uint64
+float_, byte = float32, uint8
+b1 = boolean
+Boolean_ = Boolean
+Integer_ = Integer
+__all__ += ["uintp", "uint", "intc", "uintc", "short", "ushort", "long_", "ulong",
+            "longlong", "ulonglong", "float_", "byte", "b1"]
+
+# Names of Numba types the JIT does not have: looked up lazily so that
+# `from numba import types` keeps working; using one says so clearly.
+_NOT_YET = {
+    "unicode_type": "strings", "string": "strings", "ListType": "typed lists",
+    "List": "reflected lists", "DictType": "typed dicts", "Set": "sets",
+    "Optional": "Optional types", "optional": "Optional types",
+    "NPDatetime": "datetime64", "NPTimedelta": "timedelta64", "pyobject": "Python objects",
+    "voidptr": "void pointers", "CPointer": "pointers", "FunctionType": "first-class function types",
+    "Omitted": "omitted-argument types", "Literal": "literal types", "literal": "literal types",
+    "IntegerLiteral": "literal types", "StringLiteral": "literal types", "deferred_type": "deferred types",
+}
+
+
+def __getattr__(name):
+    if name in _NOT_YET:
+        try:
+            return _core.Type(name)
+        except Exception:
+            raise AttributeError(
+                f"jitprofile.types.{name}: {_NOT_YET[name]} are not supported by the JIT yet "
+                "(see docs/conformance_modules.md)") from None
+    raise AttributeError(f"module 'jitprofile.types' has no attribute {name!r}")

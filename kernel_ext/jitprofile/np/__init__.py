@@ -1,0 +1,1 @@
+"""Numba's ``numba.np`` package (``numba.np.numpy_support``)."""
