@@ -1,13 +1,13 @@
 """``numba.typed``: ``List`` and ``Dict``.
 
 The names import (``from numba.typed import List, Dict`` works under the
-alias); until the JIT's containers land, using them raises a clear
+alias); until typed containers land, using them raises a clear
 NotImplementedError naming what to write instead.
 """
 from .errors import NumbaNotImplementedError
 
-_HINT = ("use a NumPy array instead (np.empty(n) and an explicit count), or keep this part "
-         "in plain Python")
+_HINT = ("use a plain list instead (lst = [] and lst.append(x) in jit code compile to list(T); "
+         "a Python list argument is a reflected list), or a NumPy array")
 
 
 class _Missing:

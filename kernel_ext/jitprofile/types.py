@@ -122,5 +122,5 @@ def __getattr__(name):
         except Exception:
             raise AttributeError(
                 f"jitprofile.types.{name}: {_NOT_YET[name]} are not supported by the JIT yet "
-                "(see docs/conformance_modules.md)") from None
+                "(see docs/conformance.md)") from None
     raise AttributeError(f"module 'jitprofile.types' has no attribute {name!r}")
