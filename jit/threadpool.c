@@ -14,6 +14,7 @@ typedef struct job {
     int64_t n, chunk;
     int64_t next;           /* atomic: next chunk start */
     int pending;            /* workers still on this job */
+    int active;             /* workers 1..active take chunks (set_num_threads may have lowered it) */
 } job;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -51,7 +52,8 @@ worker_main(void *arg)
         {
             job *j = current;
             pthread_mutex_unlock(&lock);
-            run_chunks(j);
+            if (in_worker <= j->active)
+                run_chunks(j);
             pthread_mutex_lock(&lock);
             if (--j->pending == 0)
                 pthread_cond_signal(&done_cv);
@@ -137,7 +139,10 @@ jp_pool_parallel_for(int64_t n, jp_chunk_fn fn, void *ctx)
     pthread_mutex_lock(&lock);
     if (!started || nworkers < jp_pool_num_threads() - 1)
         start_workers();
-    threads = nworkers + 1;
+    /* the pool never shrinks: after set_num_threads(k) lowered the count,
+     * only workers 1..k-1 take chunks (the others just acknowledge) */
+    j.active = jp_pool_num_threads() - 1 < nworkers ? jp_pool_num_threads() - 1 : nworkers;
+    threads = j.active + 1;
     j.fn = fn;
     j.ctx = ctx;
     j.n = n;

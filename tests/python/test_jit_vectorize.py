@@ -375,6 +375,22 @@ def test_parallel_target_uses_several_threads(two_threads):
     assert np.unique(tid_ser(np.zeros(BIG))).tolist() == [threading.get_native_id()]
 
 
+def test_lowering_num_threads_after_the_pool_grew():
+    # the pool never shrinks, but set_num_threads(2) after a 4-thread call
+    # must run on at most 2 threads (it ran on all 4 before)
+    old = jitprofile.get_num_threads()
+    try:
+        jitprofile.set_num_threads(4)
+        tid_par(np.zeros(4 * BIG))
+        jitprofile.set_num_threads(2)
+        for _ in range(10):
+            assert len(np.unique(tid_par(np.zeros(4 * BIG)))) <= 2
+        jitprofile.set_num_threads(1)
+        assert np.unique(tid_par(np.zeros(BIG))).tolist() == [threading.get_native_id()]
+    finally:
+        jitprofile.set_num_threads(old)
+
+
 def test_set_get_num_threads():
     old = jitprofile.get_num_threads()
     assert isinstance(old, int) and old >= 1
@@ -629,8 +645,17 @@ def g_tid(x, res):
 
 
 def test_guvectorize_parallel_uses_several_threads(two_threads):
-    ids = np.unique(g_tid(np.zeros((BIG // 10, 10))))
-    assert len(ids) == 2, ids
+    # chunks are taken by whichever thread is free: on a loaded machine the
+    # calling thread can take them all before the worker wakes, so a call may
+    # see one thread; some call must see two, and none more than two
+    seen = []
+    for _ in range(20):
+        ids = np.unique(g_tid(np.zeros((BIG // 10, 10))))
+        assert len(ids) <= 2, ids
+        seen.append(len(ids))
+        if len(ids) == 2:
+            break
+    assert 2 in seen, seen
 
 
 @guvectorize(["void(float64[:], float64[:])"], "(n)->()")
