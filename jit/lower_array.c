@@ -934,7 +934,7 @@ jp_lower_setitem(lctx *c, jp_node *s, int is_aug)
 {
     jp_node *target = s->u.augassign.target;
     jp_type *tt = jp_node_type(c, target), *bt;
-    LLVMValueRef base, ptr, value;
+    LLVMValueRef base, ptr, value, rhs = NULL;
     jp_type *vt;
     jp_node *single;
     view v;
@@ -943,6 +943,11 @@ jp_lower_setitem(lctx *c, jp_node *s, int is_aug)
         jp_lower_class_setattr(c, s, is_aug);
         return;
     }
+    /* `t[i] = v` evaluates v before t and i, as CPython does (an exception
+     * from either side must be the one CPython raises); `t[i] += v` reads
+     * t[i] first */
+    if (!is_aug)
+        rhs = jp_lower_expr(c, s->u.augassign.value);
     if (target->kind == E_ATTR || (target->kind == E_SUBSCRIPT && target->u.subscript.index->kind == E_STR)) {
         jp_type *ft;
         jp_node *recn = target->kind == E_ATTR ? target->u.attr.value : target->u.subscript.value;
@@ -956,8 +961,7 @@ jp_lower_setitem(lctx *c, jp_node *s, int is_aug)
                                    jp_node_type(c, s), s->u.augassign.value);
             jp_arr_store(c, ptr, ft, jp_cast(c, value, jp_node_type(c, s), ft));
         } else {
-            jp_arr_store(c, ptr, ft, jp_cast(c, jp_lower_expr(c, s->u.augassign.value),
-                                             jp_node_type(c, s->u.augassign.value), ft));
+            jp_arr_store(c, ptr, ft, jp_cast(c, rhs, jp_node_type(c, s->u.augassign.value), ft));
         }
         return;
     }
@@ -973,15 +977,14 @@ jp_lower_setitem(lctx *c, jp_node *s, int is_aug)
                                    rt, s->u.augassign.value);
             jp_arr_store(c, v.data, bt->dtype, jp_cast(c, value, rt, bt->dtype));
         } else {
-            value = jp_lower_expr(c, s->u.augassign.value);
-            jp_arr_store(c, v.data, bt->dtype, jp_cast(c, value, jp_node_type(c, s->u.augassign.value), bt->dtype));
+            jp_arr_store(c, v.data, bt->dtype, jp_cast(c, rhs, jp_node_type(c, s->u.augassign.value), bt->dtype));
         }
         return;
     }
     /* a view: broadcast the value into it */
     {
         LLVMValueRef dst = make_view(c, base, tt, &v);
-        value = jp_lower_expr(c, s->u.augassign.value);
+        value = is_aug ? jp_lower_expr(c, s->u.augassign.value) : rhs;
         vt = jp_node_type(c, s->u.augassign.value);
         if (is_aug)
             jp_lower_array_binop(c, s, s->u.augassign.op, dst, tt, value, vt, tt, dst);

@@ -312,6 +312,16 @@ jp_lower_math_call(lctx *c, jp_node *n)
     }
     if (!(c->opts && c->opts->error_model_numpy) && n->u.call.nargs == 1 && input_check(c, name, args[0], r))
         return r;
+    if (!(c->opts && c->opts->error_model_numpy)
+        && (strcmp(name, "gamma") == 0 || strcmp(name, "lgamma") == 0)) {
+        /* a pole (0, -0 or a negative integer) is a domain error in CPython
+         * (m_tgamma/m_lgamma set EDOM), not the range error below */
+        LLVMValueRef fl = intr(c, "floor", &args[0], 1);
+        jp_check(c, LLVMBuildAnd(c->b, LLVMBuildFCmp(c->b, LLVMRealOLE, args[0], jp_const_f64(c, 0.0), ""),
+                                 LLVMBuildAnd(c->b, LLVMBuildFCmp(c->b, LLVMRealOEQ, fl, args[0], ""),
+                                              is_finite(c, args[0]), ""), ""),
+                 PyExc_ValueError, jp_errtext_get(ERR_MATH_DOMAIN));
+    }
     math_checks(c, fn->check, r, args, n->u.call.nargs);
     return r;
 }

@@ -137,6 +137,23 @@ def test_gamma_lgamma_close(name, jf, pf):
     assert math.isnan(jf(NAN))
 
 
+@pytest.mark.parametrize("name, jf, pf", [("gamma", m_gamma, math.gamma),
+                                          ("lgamma", m_lgamma, math.lgamma)])
+def test_gamma_lgamma_poles_are_domain_errors(name, jf, pf):
+    # found by tests/fuzz/difffuzz.py: CPython raises ValueError at a pole
+    # (0, -0, a negative integer), OverflowError only past the float range
+    for x in [0.0, -0.0, -1.0, -5.0, -1e20, 1e308, 200.0, -INF]:
+        try:
+            pf(x)
+            expected = None
+        except (ValueError, OverflowError) as e:
+            expected = type(e)
+        if expected is None:
+            continue
+        with pytest.raises(expected):
+            jf(x)
+
+
 def test_math_functions_accept_int_arguments():
     r = m_sqrt(16)
     assert r == 4.0 and isinstance(r, float)
