@@ -5,6 +5,7 @@
  * Writers are serialised by the GIL (all compiles happen under it).
  */
 #include "jit/symbols.h"
+#include "jit/symbols_index.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +99,7 @@ add_symbol(uintptr_t start, uintptr_t end, const char *name,
     if (!sym->name || !sym->signature || !sym->filename)
         return -1;              /* leaks a few bytes once, never publishes */
     __atomic_store_n(&count, n + 1, __ATOMIC_RELEASE);
+    jp_symindex_update(n + 1);
     write_perf_map(sym);
     return 0;
 
@@ -140,13 +142,7 @@ jp_symbols_at(size_t i)
 const jp_jit_symbol *
 jp_symbols_find(uintptr_t ip)
 {
-    size_t n = jp_symbols_count();
-    for (size_t i = 0; i < n; i++) {
-        const jp_jit_symbol *sym = jp_symbols_at(i);
-        if (ip >= sym->start && ip < sym->end)
-            return sym;
-    }
-    return NULL;
+    return jp_symindex_find(ip);    /* O(log n): symbols_index.c */
 }
 
 int
