@@ -293,6 +293,9 @@ jp_lower_math_call(lctx *c, jp_node *n)
         return LLVMBuildFDiv(c->b, num, den, "");
     } else if (strcmp(name, "pow") == 0) {
         r = jp_call_extern(c, "pow", f64t(c), args, 2);
+        /* not rewritten as exp2(n * y) for a base 2**n (see lower_ops.c) */
+        LLVMAddCallSiteAttribute(r, LLVMAttributeFunctionIndex,
+                                 LLVMCreateEnumAttribute(c->ctx, LLVMGetEnumAttributeKindForName("nobuiltin", 9), 0));
         if (!(c->opts && c->opts->error_model_numpy)) {
             /* math.pow: 0 ** negative and negative ** fraction are domain errors */
             LLVMValueRef fl = intr(c, "floor", &args[1], 1);
