@@ -33,6 +33,7 @@ after_fork_child(void)
         }
     }
     pthread_mutex_init(&jp_S.slots_lock, NULL);
+    jp_unwind_after_fork();
     jp_collector_after_fork();
     jp_S.running = 0;
     jp_S.stop_requested = 0;

@@ -171,6 +171,14 @@ jp_unwind_capture(void *ucontext, uint64_t *ips, int max, int *truncated)
     return n;
 }
 
+void
+jp_unwind_after_fork(void)
+{
+    /* a handler of another thread may have held the turn at the fork:
+     * that thread is gone, and the child would never unwind again */
+    __atomic_store_n(&unwinding, 0, __ATOMIC_RELEASE);
+}
+
 uint64_t
 jp_unwind_busy_skips(void)
 {

@@ -13,6 +13,8 @@
  * (counted by jp_unwind_busy_skips).  Returns the number of frames;
  * *truncated is set when the stack was deeper than max. */
 int jp_unwind_capture(void *ucontext, uint64_t *ips, int max, int *truncated);
+/* In a forked child: forget a turn held by a thread that did not survive. */
+void jp_unwind_after_fork(void);
 /* Samples taken with the interrupted address only for that, since the
  * process started. */
 uint64_t jp_unwind_busy_skips(void);

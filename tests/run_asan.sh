@@ -28,8 +28,14 @@ mkdir -p "$STAGE/jitprofile"
 cp -r kernel_ext/jitprofile/. "$STAGE/jitprofile/"
 rm -f "$STAGE"/jitprofile/_core*.so
 cp build-asan/_core*.so "$STAGE/jitprofile/"
+# Not the fork tests: GCC 12's libasan does not lock its allocator around
+# fork(), so a child forked while another thread (the sampler's collector)
+# is inside malloc waits forever on that lock (seen here: the child's
+# collector stuck in __sanitizer::Mutex::Lock under opendir).  They run
+# without ASan in the main suite.
 PYTHONPATH="$STAGE" LD_PRELOAD="$LIBASAN" ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 \
-  "$PY" -m pytest -q -p no:cacheprovider tests/python/test_sampler_stress.py tests/python/test_sampler_capture.py \
+  timeout -k 10 900 "$PY" -m pytest -q -p no:cacheprovider -k "not fork and not pool_children" \
+  tests/python/test_sampler_stress.py tests/python/test_sampler_capture.py \
   tests/python/test_stream_pubsub.py
 
 # The JIT under ASan + LSan.  PYTHONMALLOC=malloc: every allocation goes
@@ -43,12 +49,20 @@ JIT_TESTS=${JP_ASAN_JIT_TESTS:-"tests/python/test_jit_array_alloc.py tests/pytho
   tests/python/test_jit_jitclass.py tests/python/test_jit_calls.py
   tests/python/test_jit_vectorize.py tests/python/test_jit_prange.py
   tests/fuzz/test_difffuzz.py"}
+# Deselected under ASan: checks of RSS growth and address reuse (ASan's
+# quarantine keeps freed memory; LSan checks leaks instead) and one test
+# that needs two pool threads to both get work (ASan's slowness can let one
+# thread take it all).
+ASAN_DESELECT="not does_not_leak and not are_freed_when_python_drops and not memory_flat and not uses_several_threads"
 rc=0
 # shellcheck disable=SC2086
 PYTHONPATH="$STAGE" LD_PRELOAD="$LIBASAN" PYTHONMALLOC=malloc JP_FUZZ_SCALE=0.15 \
   ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:log_path=$LOGS/asan:malloc_context_size=40" \
-  LSAN_OPTIONS="suppressions=$ROOT/tests/lsan.supp:print_suppressions=0" \
-  "$PY" -m pytest -q -p no:cacheprovider -m "not slow" --junitxml="$LOGS/junit.xml" $JIT_TESTS \
+  LSAN_OPTIONS="suppressions=$ROOT/tests/lsan.supp:print_suppressions=0:exitcode=0" \
+  timeout -k 10 1500 "$PY" -m pytest -q -p no:cacheprovider -m "not slow" -k "$ASAN_DESELECT" \
+  --junitxml="$LOGS/junit.xml" $JIT_TESTS \
   || rc=$?
-echo "run_asan: JIT tests under ASan+LSan: pytest exit $rc (23 = LSan found leaks; judged below)"
+# exitcode=0: processes (and the test's own children) end normally even with
+# CPython's leaks; every report is in $LOGS and judged here.
+echo "run_asan: JIT tests under ASan+LSan: pytest exit $rc (judged below)"
 "$PY" tests/asan_report.py "$LOGS" --junit "$LOGS/junit.xml"
