@@ -83,6 +83,11 @@ KNOWN_BUGS = {
     # raises ZeroDivisionError in jit code; NumPy gives nan (and a warning).
     # Reproducer: njit(lambda a: a.mean())(np.empty(0))
     "array_mean": "issue 13 item 7: mean of an empty array raises ZeroDivisionError",
+    # issue 13 item 1 (owned by another helper): tuple assignment of arrays
+    # stores references it does not own; `a, b = b, a` then returns freed
+    # memory.  Reproducer: @njit def f(): a = np.zeros(3); b = np.ones(3);
+    # a, b = b, a; return a, b
+    "array_swap": "issue 13 item 1: swapping arrays through a tuple is a use after free",
 }
 
 INT_CONSTS = [0, 1, -1, 2, 3, 7, -8, 10, 255, 2**31, -2**31, 2**53 + 1, 2**62,
@@ -366,6 +371,10 @@ class Gen:
                 self.emit("%s = %s(%s) %s %s" % (v, fn, arr, op, s[0]),
                           "%s = %s(%s) %s %s" % (v, fn, arr, op, s[1]))
                 self.arrays.append(v)
+            elif j == 2 and self.ok("array_swap") and len(self.arrays) >= 3 and r.randrange(2):
+                # swapping two arrays through a tuple
+                p, q = r.sample(self.arrays[1:], 2)
+                self.emit("%s, %s = %s, %s" % (p, q, q, p))
             elif j == 2 and self.ok("array_slice") and self.depth == 0:
                 v = "arr%d" % len(self.arrays)
                 lo = r.randrange(0, 3)
@@ -495,7 +504,8 @@ def compare(jr, rr, outs):
 
 ALL_CONSTRUCTS = {"int_pow", "floor", "int_array", "tuple", "bool_int", "float_pow",
                   "mixed_minmax", "array", "array_sum", "array_minmax", "array_mean",
-                  "isnan", "array_store", "array_expr", "array_slice", "ulp_math"}
+                  "isnan", "array_store", "array_expr", "array_slice", "ulp_math",
+                  "array_swap"}
 
 
 def make_program(seed, index, allow):
