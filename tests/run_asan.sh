@@ -53,7 +53,7 @@ JIT_TESTS=${JP_ASAN_JIT_TESTS:-"tests/python/test_jit_array_alloc.py tests/pytho
 # quarantine keeps freed memory; LSan checks leaks instead) and one test
 # that needs two pool threads to both get work (ASan's slowness can let one
 # thread take it all).
-ASAN_DESELECT="not does_not_leak and not are_freed_when_python_drops and not memory_flat and not uses_several_threads"
+ASAN_DESELECT="not does_not_leak and not no_leak_across and not are_freed_when_python_drops and not memory_flat and not uses_several_threads"
 rc=0
 # shellcheck disable=SC2086
 PYTHONPATH="$STAGE" LD_PRELOAD="$LIBASAN" PYTHONMALLOC=malloc JP_FUZZ_SCALE=0.15 \
