@@ -233,8 +233,10 @@ class Gen:
             if j == 1 and self.ok("array_sum"):
                 return "%s.sum()" % arr, "float(%s.sum())" % arr
             if j == 2 and self.ok("array_minmax"):
+                # "+ 0.0" makes -0.0 0.0 on both sides: which zero max/min
+                # of [0.0, -0.0] gives is unspecified (docs/jit.md)
                 fn = r.choice(["min", "max"])
-                return "%s.%s()" % (arr, fn), "float(%s.%s())" % (arr, fn)
+                return "(%s.%s() + 0.0)" % (arr, fn), "(float(%s.%s()) + 0.0)" % (arr, fn)
             if j == 3 and self.ok("array_mean"):
                 return "%s.mean()" % arr, "float(%s.mean())" % arr
             return "float(len(%s))" % arr, "float(len(%s))" % arr

@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 import difffuzz  # noqa: E402
 
 # (seed, programs): the CI budget; JP_FUZZ_PROGRAMS scales it (e.g. 0.1 for a quick look)
-CI_BUDGET = [(1, 700), (2, 700)]
+CI_BUDGET = [(1, 1000), (2, 1000)]
 SCALE = float(os.environ.get("JP_FUZZ_SCALE", "1"))
 
 
