@@ -28,14 +28,16 @@ Run by hand:
     python tests/fuzz/difffuzz.py --seed 7 --programs 5000 -v
     python tests/fuzz/difffuzz.py --seed 1 --show 17             # print program 17
 A disagreement is printed with its program (both sources) and arguments;
-the program being run is written to --last (default difffuzz_last.py), so a
+the program being run is written to --last ($TMPDIR/difffuzz_last.py), so a
 crash of the process leaves its reproducer behind.
 """
 import argparse
 import math
+import os
 import random
 import struct
 import sys
+import tempfile
 import time
 import traceback
 import warnings
@@ -604,7 +606,8 @@ def main(argv=None):
     p.add_argument("--show", type=int, help="print program N of the seed and exit")
     p.add_argument("--all-constructs", action="store_true",
                    help="include the constructs kept out for known bugs")
-    p.add_argument("--last", default="difffuzz_last.py")
+    p.add_argument("--last", default=os.path.join(tempfile.gettempdir(), "difffuzz_last.py"),
+                   help="where the program being run is written (a crash leaves it there)")
     p.add_argument("--stop-after", type=int, default=50)
     p.add_argument("-v", "--verbose", action="store_true")
     o = p.parse_args(argv)
