@@ -92,6 +92,8 @@ jp_func_ir_free(jp_func_ir *ir)
     if (ir->defaults)
         for (int i = 0; i < ir->nparams; i++)
             Py_XDECREF(ir->defaults[i]);
+    free(ir->defaults);             /* the array too (LSan found it) */
+    ir->defaults = NULL;
     Py_XDECREF(ir->source_lines);
     Py_XDECREF(ir->refs);
     Py_XDECREF(ir->frozen);

@@ -83,6 +83,9 @@ LLVMValueRef jp_lower_pow_const_int(lctx *c, LLVMValueRef a, jp_node *right);
  * new array (out NULL), or into out (type ot): out = n (aug_op < 0) or
  * out = out aug_op n.  NULL, with nothing emitted, when n is not a tree of
  * elementwise operations. */
+/* Whether n is an elementwise array expression jp_lower_fused would take
+ * (nothing evaluated yet when it declines). */
+int jp_fusable(lctx *c, jp_node *n);
 LLVMValueRef jp_lower_fused(lctx *c, jp_node *n, LLVMValueRef out, jp_type *ot, int aug_op);
 /* one element of an elementwise NumPy function (lower_numpy.c) */
 LLVMValueRef jp_numpy_elem(lctx *c, int np_id, LLVMValueRef *vals, jp_type **types, jp_type *rt);

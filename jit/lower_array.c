@@ -990,7 +990,7 @@ jp_lower_setitem(lctx *c, jp_node *s, int is_aug)
 {
     jp_node *target = s->u.augassign.target;
     jp_type *tt = jp_node_type(c, target), *bt;
-    LLVMValueRef base, ptr, value;
+    LLVMValueRef base, ptr, value, rhs = NULL;
     jp_type *vt;
     jp_node *single;
     view v;
@@ -1003,6 +1003,12 @@ jp_lower_setitem(lctx *c, jp_node *s, int is_aug)
         jp_lower_list_setitem(c, s, is_aug);       /* lower_list.c */
         return;
     }
+    /* `t[i] = v` evaluates v before t and i, as CPython does (an exception
+     * from either side must be the one CPython raises); `t[i] += v` reads
+     * t[i] first.  An elementwise array expression stored into a view is
+     * evaluated by the fused loop instead (lower_fuse.c), after the view. */
+    if (!is_aug && !jp_fusable(c, s->u.augassign.value))
+        rhs = jp_lower_expr(c, s->u.augassign.value);
     if (target->kind == E_ATTR || (target->kind == E_SUBSCRIPT && target->u.subscript.index->kind == E_STR)) {
         jp_type *ft;
         jp_node *recn = target->kind == E_ATTR ? target->u.attr.value : target->u.subscript.value;
@@ -1016,8 +1022,8 @@ jp_lower_setitem(lctx *c, jp_node *s, int is_aug)
                                    jp_node_type(c, s), s->u.augassign.value);
             jp_arr_store(c, ptr, ft, jp_cast(c, value, jp_node_type(c, s), ft));
         } else {
-            jp_arr_store(c, ptr, ft, jp_cast(c, jp_lower_expr(c, s->u.augassign.value),
-                                             jp_node_type(c, s->u.augassign.value), ft));
+            value = rhs ? rhs : jp_lower_expr(c, s->u.augassign.value);
+            jp_arr_store(c, ptr, ft, jp_cast(c, value, jp_node_type(c, s->u.augassign.value), ft));
         }
         return;
     }
@@ -1035,7 +1041,7 @@ jp_lower_setitem(lctx *c, jp_node *s, int is_aug)
                                    rt, s->u.augassign.value);
             jp_arr_store(c, v.data, bt->dtype, jp_cast(c, value, rt, bt->dtype));
         } else {
-            value = jp_lower_expr(c, s->u.augassign.value);
+            value = rhs ? rhs : jp_lower_expr(c, s->u.augassign.value);
             if (is_int_literal(c, s->u.augassign.value))
                 jp_check_int_bounds(c, value, jp_node_type(c, s->u.augassign.value), bt->dtype);
             jp_arr_store(c, v.data, bt->dtype, jp_cast(c, value, jp_node_type(c, s->u.augassign.value), bt->dtype));
@@ -1045,9 +1051,9 @@ jp_lower_setitem(lctx *c, jp_node *s, int is_aug)
     /* a view: broadcast the value into it */
     {
         LLVMValueRef dst = make_view(c, base, tt, &v);
-        if (jp_lower_fused(c, s->u.augassign.value, dst, tt, is_aug ? (int)s->u.augassign.op : -1))
+        if (rhs == NULL && jp_lower_fused(c, s->u.augassign.value, dst, tt, is_aug ? (int)s->u.augassign.op : -1))
             return;     /* one loop for the whole right-hand side (lower_fuse.c) */
-        value = jp_lower_expr(c, s->u.augassign.value);
+        value = rhs ? rhs : jp_lower_expr(c, s->u.augassign.value);
         vt = jp_node_type(c, s->u.augassign.value);
         if (is_aug)
             jp_lower_array_binop(c, s, s->u.augassign.op, dst, tt, value, vt, tt, dst);

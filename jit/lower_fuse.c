@@ -200,6 +200,12 @@ kernel(lctx *c, void *vctx, LLVMValueRef *vals, jp_type **types)
     return jp_cast(c, r, et, f->odt);
 }
 
+int
+jp_fusable(lctx *c, jp_node *n)
+{
+    return !c->gpu && is_op(c, n);
+}
+
 LLVMValueRef
 jp_lower_fused(lctx *c, jp_node *n, LLVMValueRef out, jp_type *ot, int aug_op)
 {

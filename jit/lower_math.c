@@ -294,6 +294,9 @@ jp_lower_math_call(lctx *c, jp_node *n)
         return LLVMBuildFDiv(c->b, num, den, "");
     } else if (strcmp(name, "pow") == 0) {
         r = jp_call_extern(c, "pow", f64t(c), args, 2);
+        /* not rewritten as exp2(n * y) for a base 2**n (see lower_ops.c) */
+        LLVMAddCallSiteAttribute(r, LLVMAttributeFunctionIndex,
+                                 LLVMCreateEnumAttribute(c->ctx, LLVMGetEnumAttributeKindForName("nobuiltin", 9), 0));
         if (!(c->opts && c->opts->error_model_numpy)) {
             /* math.pow: 0 ** negative and negative ** fraction are domain errors */
             LLVMValueRef fl = intr(c, "floor", &args[1], 1);
@@ -313,6 +316,16 @@ jp_lower_math_call(lctx *c, jp_node *n)
     }
     if (!(c->opts && c->opts->error_model_numpy) && n->u.call.nargs == 1 && input_check(c, name, args[0], r))
         return r;
+    if (!(c->opts && c->opts->error_model_numpy)
+        && (strcmp(name, "gamma") == 0 || strcmp(name, "lgamma") == 0)) {
+        /* a pole (0, -0 or a negative integer) is a domain error in CPython
+         * (m_tgamma/m_lgamma set EDOM), not the range error below */
+        LLVMValueRef fl = intr(c, "floor", &args[0], 1);
+        jp_check(c, LLVMBuildAnd(c->b, LLVMBuildFCmp(c->b, LLVMRealOLE, args[0], jp_const_f64(c, 0.0), ""),
+                                 LLVMBuildAnd(c->b, LLVMBuildFCmp(c->b, LLVMRealOEQ, fl, args[0], ""),
+                                              is_finite(c, args[0]), ""), ""),
+                 PyExc_ValueError, jp_errtext_get(ERR_MATH_DOMAIN));
+    }
     math_checks(c, fn->check, r, args, n->u.call.nargs);
     return r;
 }

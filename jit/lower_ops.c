@@ -106,6 +106,23 @@ complex_op(lctx *c, jp_binop op, LLVMValueRef a, LLVMValueRef b, jp_type *t)
     }
 }
 
+/* pow(a, b) through the C library, marked nobuiltin: LLVM would otherwise
+ * rewrite pow(2**n, b), once the base is a known constant, as exp2(n * b),
+ * which differs from CPython's result by tens of ulps (found by
+ * tests/fuzz/difffuzz.py).  A constant exponent keeps the intrinsic: its
+ * rewrites (b = 2, 0.5, -1, ...) are exact. */
+static LLVMValueRef
+pow_call(lctx *c, LLVMTypeRef t, LLVMValueRef *args)
+{
+    LLVMValueRef r;
+    if (LLVMIsConstant(args[1]))
+        return intrinsic(c, "pow", t, args, 2);
+    r = jp_call_extern(c, t == LLVMFloatTypeInContext(c->ctx) ? "powf" : "pow", t, args, 2);
+    LLVMAddCallSiteAttribute(r, LLVMAttributeFunctionIndex,
+                             LLVMCreateEnumAttribute(c->ctx, LLVMGetEnumAttributeKindForName("nobuiltin", 9), 0));
+    return r;
+}
+
 static LLVMValueRef
 float_pow(lctx *c, LLVMValueRef a, LLVMValueRef b, jp_node *right)
 {
@@ -117,7 +134,7 @@ float_pow(lctx *c, LLVMValueRef a, LLVMValueRef b, jp_node *right)
         r = LLVMBuildFMul(c->b, a, a, "");
     } else if ((r = jp_lower_pow_const_float(c, a, right)) == NULL) {
         LLVMValueRef args[2] = {a, b};
-        r = intrinsic(c, "pow", t, args, 2);
+        r = pow_call(c, t, args);
     }
     if (numpy_errors(c))
         return r;

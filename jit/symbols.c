@@ -7,6 +7,7 @@
  * the GIL (all compiles and deallocations happen under it).
  */
 #include "jit/symbols.h"
+#include "jit/symbols_index.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,10 +149,12 @@ add_symbol(uintptr_t start, uintptr_t end, const char *name,
     if (reuse) {
         n_free--;
         set_range(sym, start, end);
+        jp_symindex_rebuild();          /* the slot's old range is in the index */
     } else {
         sym->start = start;
         sym->end = end;
         __atomic_store_n(&count, n + 1, __ATOMIC_RELEASE);
+        jp_symindex_update(n + 1);
     }
     n_live++;
     if (capturing)
@@ -195,25 +198,25 @@ jp_symbols_at(size_t i)
     return &chunks[i >> CHUNK_BITS][i & (CHUNK_SIZE - 1)];
 }
 
+int
+jp_symbols_contains(const jp_jit_symbol *sym, uintptr_t ip)
+{
+    unsigned seq = __atomic_load_n(&sym->seq, __ATOMIC_ACQUIRE);
+    uintptr_t start, end;
+    if (seq & 1)
+        return 0;               /* being rewritten: not a match */
+    start = __atomic_load_n(&sym->start, __ATOMIC_RELAXED);
+    end = __atomic_load_n(&sym->end, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    if (__atomic_load_n(&sym->seq, __ATOMIC_RELAXED) != seq)
+        return 0;
+    return ip >= start && ip < end;
+}
+
 const jp_jit_symbol *
 jp_symbols_find(uintptr_t ip)
 {
-    size_t n = jp_symbols_count();
-    for (size_t i = 0; i < n; i++) {
-        const jp_jit_symbol *sym = jp_symbols_at(i);
-        unsigned seq = __atomic_load_n(&sym->seq, __ATOMIC_ACQUIRE);
-        uintptr_t start, end;
-        if (seq & 1)
-            continue;           /* being rewritten: not a match */
-        start = __atomic_load_n(&sym->start, __ATOMIC_RELAXED);
-        end = __atomic_load_n(&sym->end, __ATOMIC_RELAXED);
-        __atomic_thread_fence(__ATOMIC_ACQUIRE);
-        if (__atomic_load_n(&sym->seq, __ATOMIC_RELAXED) != seq)
-            continue;
-        if (ip >= start && ip < end)
-            return sym;
-    }
-    return NULL;
+    return jp_symindex_find(ip);    /* O(log n): symbols_index.c */
 }
 
 size_t
@@ -298,8 +301,10 @@ jp_symbols_reclaim(void)
         n_retired--;
         any = 1;
     }
-    if (any)
+    if (any) {
+        jp_symindex_rebuild();          /* drop the reclaimed ranges */
         __atomic_store_n(&generation, generation + 1, __ATOMIC_RELEASE);
+    }
 }
 
 uint64_t

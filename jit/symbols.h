@@ -70,6 +70,10 @@ int jp_symbols_add_trampoline(uintptr_t start, uintptr_t end, const char *name,
  * is not JIT code. */
 const jp_jit_symbol *jp_symbols_find(uintptr_t ip);
 
+/* Whether ip lies in sym's code range, read under its sequence count (a
+ * range being rewritten contains nothing).  Async-signal-safe. */
+int jp_symbols_contains(const jp_jit_symbol *sym, uintptr_t ip);
+
 /* Python line for ip inside sym (first_line when the table has no entry). */
 int jp_symbols_line(const jp_jit_symbol *sym, uintptr_t ip);
 

@@ -34,6 +34,7 @@ after_fork_child(void)
         }
     }
     pthread_mutex_init(&jp_S.slots_lock, NULL);
+    jp_unwind_after_fork();
     jp_collector_after_fork();
     if (jp_S.running)
         jp_symbols_readers_forget();    /* no collector here to drain */

@@ -11,8 +11,12 @@
  * cache lock in a thread that was interrupted inside dl_iterate_phdr (the
  * collector symbolizing, an import's dlopen) would wait forever for the
  * first, which waits for the loader lock that thread holds.  So a handler
- * that finds another one unwinding waits at most 200 us for its turn, then
- * records no native frames rather than wait on.
+ * that finds another one unwinding waits for its turn as long as that one
+ * makes progress (it counts its steps), but gives up after 200 us without a
+ * step, or 2 ms in all, and then records only the interrupted address.
+ * (A fixed 200 us made one thread lose every native frame when another
+ * thread, sampled on the same tick, unwound more slowly than that: issue
+ * 13, item 21.)
  */
 #define _GNU_SOURCE
 #define UNW_LOCAL_ONLY
@@ -56,6 +60,10 @@ walk_jit_frames(uint64_t *ips, int *n, int max, unw_word_t *ip,
     }
 }
 
+static int unwinding;           /* a handler is inside libunwind */
+static unsigned long progress;  /* its steps, for the handlers waiting */
+static uint64_t busy_skips;     /* samples taken without a full native stack */
+
 static int
 unwind(void *ucontext, uint64_t *ips, int max, int *truncated)
 {
@@ -94,27 +102,36 @@ unwind(void *ucontext, uint64_t *ips, int max, int *truncated)
         }
         if (unw_step(&cursor) <= 0)
             break;
+        __atomic_add_fetch(&progress, 1, __ATOMIC_RELAXED);
     }
     return n;
 }
 
-static int unwinding;           /* a handler is inside libunwind */
-static uint64_t busy_skips;     /* samples taken without native frames for it */
+/* Wait for the other handler while it steps (an unwind takes 10-100 us),
+ * but never longer than JP_UNWIND_STALL_NS without a step of it (it may be
+ * waiting for a lock this thread holds) nor JP_UNWIND_WAIT_NS in all. */
+#define JP_UNWIND_STALL_NS 200000
+#define JP_UNWIND_WAIT_NS 2000000
 
-/* Wait for the other handler a little (an unwind takes ~10 us), never
- * longer than JP_UNWIND_WAIT_NS: past that it may be waiting for a lock this
- * thread holds. */
-#define JP_UNWIND_WAIT_NS 200000
+static long
+ns_between(const struct timespec *a, const struct timespec *b)
+{
+    return (b->tv_sec - a->tv_sec) * 1000000000L + (b->tv_nsec - a->tv_nsec);
+}
 
 static int
 take_turn(void)
 {
-    struct timespec t0, t;
+    struct timespec t0, seen_at, t;
+    unsigned long seen;
 
     if (!__atomic_exchange_n(&unwinding, 1, __ATOMIC_ACQUIRE))
         return 1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    seen_at = t0;
+    seen = __atomic_load_n(&progress, __ATOMIC_RELAXED);
     for (;;) {
+        unsigned long now_seen;
         for (int i = 0; i < 64; i++) {
             __builtin_ia32_pause();
             if (!__atomic_load_n(&unwinding, __ATOMIC_RELAXED)
@@ -122,7 +139,13 @@ take_turn(void)
                 return 1;
         }
         clock_gettime(CLOCK_MONOTONIC, &t);
-        if ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) > JP_UNWIND_WAIT_NS)
+        now_seen = __atomic_load_n(&progress, __ATOMIC_RELAXED);
+        if (now_seen != seen) {
+            seen = now_seen;
+            seen_at = t;
+        }
+        if (ns_between(&seen_at, &t) > JP_UNWIND_STALL_NS
+            || ns_between(&t0, &t) > JP_UNWIND_WAIT_NS)
             return 0;
     }
 }
@@ -134,12 +157,26 @@ jp_unwind_capture(void *ucontext, uint64_t *ips, int max, int *truncated)
 
     *truncated = 0;
     if (!take_turn()) {
+        /* the interrupted address at least (no libunwind needed): the
+         * sample keeps its leaf function and its category */
         __atomic_add_fetch(&busy_skips, 1, __ATOMIC_RELAXED);
-        return 0;
+        if (max < 1)
+            return 0;
+        ips[0] = (uint64_t)((ucontext_t *)ucontext)->uc_mcontext.gregs[REG_RIP];
+        *truncated = ips[0] != 0;
+        return ips[0] != 0;
     }
     n = unwind(ucontext, ips, max, truncated);
     __atomic_store_n(&unwinding, 0, __ATOMIC_RELEASE);
     return n;
+}
+
+void
+jp_unwind_after_fork(void)
+{
+    /* a handler of another thread may have held the turn at the fork:
+     * that thread is gone, and the child would never unwind again */
+    __atomic_store_n(&unwinding, 0, __ATOMIC_RELEASE);
 }
 
 uint64_t

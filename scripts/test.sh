@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # scripts/test.sh - owns running every test: setup (no demo), the C unit
 # tests (meson test in build/ctest), the whole pytest suite on CPython 3.11
-# (.venv), the sampler and stream tests under AddressSanitizer (tests/run_asan.sh)
-# and the JIT and profiler tests (tests/python/test_jit_*.py,
+# (.venv), the sampler, stream and JIT tests under AddressSanitizer with
+# leak detection for the JIT (tests/run_asan.sh), the differential fuzzer's
+# fixed budget (tests/fuzz) and the JIT and profiler tests (tests/python/test_jit_*.py,
 # test_sampler_*.py, test_profile_*.py; marker "not slow") on CPython 3.12
 # and 3.13 in .venv-3.12 / .venv-3.13, each skipped
 # with a message when that interpreter is absent.  Every runner runs even
@@ -92,16 +93,25 @@ else
 fi
 
 # the sampler's and stream's C tests and the sampler stress tests under
-# AddressSanitizer (build-asan/, a debug build; about half a minute)
+# AddressSanitizer, then the JIT's memory-heavy tests under ASan with leak
+# detection (build-asan/, a debug build; see tests/run_asan.sh for the time)
 echo "== test: AddressSanitizer (tests/run_asan.sh)"
 rc=0
 run_logged "$logs/asan.log" sh tests/run_asan.sh .venv/bin/python || rc=$?
-asan_counts=$(grep -E '^[0-9]+ (passed|failed)' "$logs/asan.log" | tail -1 || true)
+asan_counts=$(grep -E '^[0-9]+ (passed|failed)' "$logs/asan.log" | head -1 || true)
+asan_jit=$(grep -E '^asan report:' "$logs/asan.log" | tail -1 || true)
+asan_jit_counts=$(grep -E '^[0-9]+ passed, [0-9]+ failed under ASan' "$logs/asan.log" | tail -1 || true)
 if [[ $rc -eq 0 ]]; then
   record "ASan sampler+stream" ok "${asan_counts:-ok}"
+  record "ASan+LSan JIT" ok "${asan_jit_counts:-?}; ${asan_jit:-no report}"
 else
   record "ASan sampler+stream" fail "${asan_counts:-build or C test failed} (exit $rc)"
+  record "ASan+LSan JIT" fail "${asan_jit_counts:-not reached}; ${asan_jit:-no report} (exit $rc)"
 fi
+
+# the differential fuzzer's fixed budget (tests/fuzz: generated programs run
+# by the JIT and by CPython + NumPy, compared; about a minute)
+run_pytest "difffuzz" .venv tests/fuzz -q -p no:cacheprovider
 
 # the JIT and profiler tests on the other supported versions
 shopt -s nullglob

@@ -10,6 +10,7 @@
  * No Python is involved: symbols.c is compiled straight into this program.
  */
 #include "jit/symbols.h"
+#include "jit/symbols_index.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,6 +188,43 @@ test_many_chunks(void)
     CHECK(jp_symbols_find(BULK_BASE - 1) == NULL);
 }
 
+/* Symbols registered out of address order (as JIT memory is handed out)
+ * are all found through the index, and every gap between them misses; the
+ * last few, not yet indexed, are found too.  Each lookup is O(log n): the
+ * sampler does one per native frame inside its signal handler. */
+#define SCATTER_BASE ((uintptr_t)0x40000000)
+#define SCATTER_N 3001
+static void
+test_scattered_index(void)
+{
+    size_t before = jp_symbols_count();
+    for (size_t k = 0; k < SCATTER_N; k++) {
+        size_t slot = (k * 1237) % SCATTER_N;     /* a permutation */
+        uintptr_t a = SCATTER_BASE + slot * 0x100;
+        CHECK(jp_symbols_add(a, a + 0x80, "s", "int64", "f.py", 1, NULL, 0) == 0);
+    }
+    CHECK(jp_symbols_count() == before + SCATTER_N);
+    for (size_t slot = 0; slot < SCATTER_N; slot++) {
+        uintptr_t a = SCATTER_BASE + slot * 0x100;
+        const jp_jit_symbol *s = jp_symbols_find(a + 0x7f);
+        CHECK(s != NULL && s->start == a && s->end == a + 0x80);
+        CHECK(jp_symbols_find(a) == s);
+        CHECK(jp_symbols_find(a + 0x80) == NULL);   /* the gap after it */
+    }
+    CHECK(jp_symbols_find(SCATTER_BASE - 1) == NULL);
+    CHECK(jp_symbols_find(SCATTER_BASE + SCATTER_N * 0x100) == NULL);
+    {
+        /* a miss and a hit look at O(log n) entries, not all of them (a
+         * linear scan made each sampled frame cost n compares: item 21) */
+        size_t probes = 0, n = jp_symbols_count();
+        CHECK(jp_symindex_find_counted(0x7, &probes) == NULL);
+        CHECK(probes <= 2 * 13 + 16 + 4);
+        CHECK(jp_symindex_find_counted(SCATTER_BASE + 0x10, &probes) != NULL);
+        CHECK(probes <= 2 * 13 + 16 + 4);
+        CHECK(n >= SCATTER_N);
+    }
+}
+
 /* The perf map must hold one "start size display" line per symbol, in
  * order of registration, both numbers in lowercase hex without 0x. */
 static void
@@ -327,6 +365,7 @@ main(int argc, char **argv)
     test_lines();
     test_adjacent_and_odd_inputs();
     test_many_chunks();
+    test_scattered_index();
     test_perf_map(expect_map);
     test_retire_and_reclaim();
     if (failures) {

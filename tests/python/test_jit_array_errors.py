@@ -234,3 +234,33 @@ def test_typeof_unsupported_array_is_none_or_raises():
     except TypeError:
         return
     assert t is None
+
+
+# ---- order of evaluation of a store (found by tests/fuzz/difffuzz.py) ------------------------
+
+import math  # noqa: E402
+
+
+@njit
+def store_sqrt(a, i, x):
+    a[i % len(a)] = math.sqrt(x)
+    return a
+
+
+@njit
+def store_sqrt_view(a, x):
+    a[2 // len(a):] = math.sqrt(x)
+    return a
+
+
+def test_store_evaluates_the_value_before_the_index():
+    # CPython evaluates the right-hand side first: sqrt(-1) raises ValueError
+    # before `i % len(a)` would divide by zero
+    for fn, args in ((store_sqrt, (np.empty(0), 3, -1.0)), (store_sqrt_view, (np.empty(0), -1.0))):
+        with pytest.raises(ValueError):
+            fn.py_func(*args)
+        with pytest.raises(ValueError):
+            fn(*args)
+    # and the usual order when both sides are fine
+    assert store_sqrt(np.zeros(3), 4, 4.0).tolist() == [0.0, 2.0, 0.0]
+    assert store_sqrt_view(np.zeros(2), 9.0).tolist() == [0.0, 3.0]

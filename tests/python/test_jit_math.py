@@ -137,6 +137,23 @@ def test_gamma_lgamma_close(name, jf, pf):
     assert math.isnan(jf(NAN))
 
 
+@pytest.mark.parametrize("name, jf, pf", [("gamma", m_gamma, math.gamma),
+                                          ("lgamma", m_lgamma, math.lgamma)])
+def test_gamma_lgamma_poles_are_domain_errors(name, jf, pf):
+    # found by tests/fuzz/difffuzz.py: CPython raises ValueError at a pole
+    # (0, -0, a negative integer), OverflowError only past the float range
+    for x in [0.0, -0.0, -1.0, -5.0, -1e20, 1e308, 200.0, -INF]:
+        try:
+            pf(x)
+            expected = None
+        except (ValueError, OverflowError) as e:
+            expected = type(e)
+        if expected is None:
+            continue
+        with pytest.raises(expected):
+            jf(x)
+
+
 def test_math_functions_accept_int_arguments():
     r = m_sqrt(16)
     assert r == 4.0 and isinstance(r, float)
@@ -291,3 +308,18 @@ def test_mandel_grid_matches_cpython():
     assert got == expected
     assert any(v == 255 for row in got for v in row)
     assert any(v < 5 for row in got for v in row)
+
+
+@njit
+def m_pow_const_base(y):
+    b = 2147483648.0            # 2**31, known to LLVM once b is propagated
+    return b ** y, math.pow(b, y), 8.0 ** y
+
+
+def test_pow_with_a_constant_power_of_two_base_is_libms():
+    # found by tests/fuzz/difffuzz.py: LLVM rewrote pow(2**31, y) as
+    # exp2(31 * y), tens of ulps away from CPython's pow
+    for y in [-7.546720276984287, 0.1, 1.0 / 3.0, 2.5, -0.5, 17.25, 1e-5]:
+        got = m_pow_const_base(y)
+        want = (2147483648.0 ** y, math.pow(2147483648.0, y), 8.0 ** y)
+        assert all(same_float(g, w) for g, w in zip(got, want)), (y, got, want)
