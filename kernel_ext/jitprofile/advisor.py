@@ -299,8 +299,8 @@ def _same(x, y) -> bool:
         if x.dtype.kind in "fc" or y.dtype.kind in "fc":
             return bool(np.allclose(x, y, rtol=1e-9, atol=1e-12, equal_nan=True))
         return bool(np.array_equal(x, y))
-    if isinstance(x, tuple) and isinstance(y, tuple):
-        return len(x) == len(y) and all(_same(a, b) for a, b in zip(x, y))
+    if isinstance(x, (tuple, list)) and isinstance(y, (tuple, list)):     # lists: reflected list arguments
+        return type(x) is type(y) and len(x) == len(y) and all(_same(a, b) for a, b in zip(x, y))
     if isinstance(x, float) or isinstance(y, float) or isinstance(x, complex):
         return x == y or abs(x - y) <= 1e-9 * max(abs(x), abs(y), 1e-300) or (x != x and y != y)
     return x == y

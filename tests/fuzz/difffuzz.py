@@ -81,15 +81,8 @@ def _ipow(a, n):
 # (see bench/RESULTS.md "Issue 13 - differential fuzzer").  Each entry names
 # the bug; the fuzzer honours the set unless run with --all-constructs.
 KNOWN_BUGS = {
-    # issue 13 item 7 (owned by another helper): the mean of an empty array
-    # raises ZeroDivisionError in jit code; NumPy gives nan (and a warning).
-    # Reproducer: njit(lambda a: a.mean())(np.empty(0))
-    "array_mean": "issue 13 item 7: mean of an empty array raises ZeroDivisionError",
-    # issue 13 item 1 (owned by another helper): tuple assignment of arrays
-    # stores references it does not own; `a, b = b, a` then returns freed
-    # memory.  Reproducer: @njit def f(): a = np.zeros(3); b = np.ones(3);
-    # a, b = b, a; return a, b
-    "array_swap": "issue 13 item 1: swapping arrays through a tuple is a use after free",
+    # empty: the mean of an empty array (issue 13 item 7) and swapping arrays
+    # through a tuple (item 1) were kept out until their fixes landed
 }
 
 INT_CONSTS = [0, 1, -1, 2, 3, 7, -8, 10, 255, 2**31, -2**31, 2**53 + 1, 2**62,
