@@ -806,6 +806,8 @@ dispatcher_traverse(PyObject *self, visitproc visit, void *arg)
     Py_VISIT(d->defaults);
     if (d->ir)
         Py_VISIT(d->ir->refs);
+    for (int i = 0; i < d->n_replaced_irs; i++)
+        Py_VISIT(d->replaced_irs[i]->refs);
     return 0;
 }
 
@@ -817,6 +819,8 @@ dispatcher_clear(PyObject *self)
     Py_CLEAR(d->defaults);
     if (d->ir)
         Py_CLEAR(d->ir->refs);
+    for (int i = 0; i < d->n_replaced_irs; i++)
+        Py_CLEAR(d->replaced_irs[i]->refs);
     return 0;
 }
 
@@ -841,6 +845,11 @@ dispatcher_dealloc(PyObject *self)
     for (int i = 0; i < d->n_replaced; i++)
         jp_instance_free(d->replaced[i]);
     free(d->replaced);
+    for (int i = 0; i < d->n_replaced_irs; i++) {
+        jp_func_ir_free(d->replaced_irs[i]);
+        free(d->replaced_irs[i]);
+    }
+    free(d->replaced_irs);
     jp_type_forget_function(self);
     if (d->ir) {
         jp_func_ir_free(d->ir);

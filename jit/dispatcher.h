@@ -28,6 +28,8 @@ typedef struct JpDispatcher {
                                  * flight (nogil) may still run them; freed
                                  * with the dispatcher */
     int n_replaced;
+    jp_func_ir **replaced_irs;  /* the IRs those instances were built from, */
+    int n_replaced_irs;         /* freed with the dispatcher after them */
 } JpDispatcher;
 
 extern PyTypeObject JpDispatcher_Type;

@@ -330,7 +330,13 @@ d_recompile(PyObject *self, PyObject *unused)
         }
         free(old);
     }
-    (void)old_ir;
+    if (old_ir) {
+        jp_func_ir **grown = realloc(d->replaced_irs, (size_t)(d->n_replaced_irs + 1) * sizeof *grown);
+        if (grown) {
+            d->replaced_irs = grown;
+            d->replaced_irs[d->n_replaced_irs++] = old_ir;
+        }           /* out of memory: that IR is never freed (a leak, never a dangling pointer) */
+    }
     jp_compile_unlock();
     Py_RETURN_NONE;
 }

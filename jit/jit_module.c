@@ -9,12 +9,34 @@ int
 jp_numpy_ready(void)
 {
     static int state;       /* 0 not tried, 1 ready, -1 not yet imported by anyone */
-    PyObject *modules;
+    PyObject *modules, *np, *spec, *initializing;
     if (state == 1)
         return 1;
     modules = PyImport_GetModuleDict();
-    if (PyDict_GetItemString(modules, "numpy") == NULL)
+    np = PyDict_GetItemString(modules, "numpy");
+    if (np == NULL)
         return 0;
+    /* NumPy still running its own __init__ (this call came from a profiler
+     * hook or another thread mid-import): importing its C API now would run
+     * _multiarray_umath's one-time init out of order, and the program's own
+     * import then fails with "cannot load module more than once per process".
+     * Not ready yet; a later call loads it. */
+    if ((spec = PyObject_GetAttrString(np, "__spec__")) == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    initializing = PyObject_GetAttrString(spec, "_initializing");
+    Py_DECREF(spec);
+    if (initializing == NULL)
+        PyErr_Clear();
+    else {
+        int busy = PyObject_IsTrue(initializing);
+        Py_DECREF(initializing);
+        if (busy != 0) {
+            PyErr_Clear();
+            return 0;
+        }
+    }
     if (PyArray_ImportNumPyAPI() < 0 || PyUFunc_ImportUFuncAPI() < 0) {
         PyErr_Clear();
         return 0;

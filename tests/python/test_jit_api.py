@@ -222,3 +222,32 @@ def test_cache_true_across_processes_and_source_changes(tmp_path):
     assert _run_cache_mod(tmp_path, 1) == "4 7.0"        # second run may load from the cache
     # changing only the callee's source must not reuse the stale compiled caller
     assert _run_cache_mod(tmp_path, 10) == "22 25.0"
+
+
+def test_numpy_api_is_not_loaded_while_numpy_is_still_importing(tmp_path):
+    # a profiler hook (or another thread) calling jitprofile's typeof while
+    # `import numpy` is half-way must not load NumPy's C API then: that ran
+    # _multiarray_umath's one-time init out of order, and the program's own
+    # import failed ("cannot load module more than once per process"; seen
+    # under `record --wall --rate 10000`)
+    import subprocess
+    import sys
+    script = tmp_path / "mid_import.py"
+    script.write_text(
+        "import sys\n"
+        "import jitprofile\n"
+        "fired = []\n"
+        "def hook(frame, event, arg):\n"
+        "    if not fired and event == 'call' and frame.f_code.co_filename.endswith('numpy/_globals.py'):\n"
+        "        fired.append(1)\n"
+        "        try:\n"
+        "            jitprofile.typeof(object())\n"
+        "        except Exception:\n"
+        "            pass\n"
+        "sys.setprofile(hook)\n"
+        "import numpy as np\n"
+        "sys.setprofile(None)\n"
+        "print(bool(fired), int(np.arange(4).sum()), jitprofile.typeof(np.zeros(2)))\n")
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["True", "6", "array(float64,", "1d,", "C)"]
