@@ -457,8 +457,13 @@ t_quantile(ictx *c, jp_node *call, jp_type *recv)
         return q;
     if (quantile_opts(c, call) < 0)
         return NULL;
-    if (q->kind == JP_ARRAY && (q->dtype->kind == JP_INT || q->dtype->kind == JP_FLOAT))
-        return jp_type_array(float_result(t->dtype), q->ndim, 'C', 0);
+    if (q->kind == JP_ARRAY && (q->dtype->kind == JP_INT || q->dtype->kind == JP_FLOAT)) {
+        /* NumPy promotes with q's dtype: float32 data, float64 q -> float64 */
+        jp_type *r = float_result(t->dtype);
+        if (q->dtype->kind == JP_FLOAT && q->dtype->bits > r->bits)
+            r = q->dtype;
+        return jp_type_array(r, q->ndim, 'C', 0);
+    }
     if (q->kind != JP_INT && q->kind != JP_FLOAT)
         return jp_error_at(JpTypingError, c->ir, call->u.call.args[1], "pass a number or an array: np.array([...])",
                            "%s() q must be a number or an array of numbers in jit code, not %s", fname(call),
@@ -948,6 +953,10 @@ t_histogram(ictx *c, jp_node *call, jp_type *recv)
     if (refuse_kw(c, call, "density", "divide yourself: h / (h.sum() * np.diff(edges))") < 0
         || refuse_kw(c, call, "weights", "use np.bincount(np.digitize(a, edges) - 1, weights=w)") < 0)
         return NULL;
+    if (t->dtype->kind == JP_FLOAT && t->dtype->bits == 32)
+        return jp_error_at(JpUnsupportedError, c->ir, call->u.call.args[0],
+                           "histogram the float64 values: np.histogram(a.astype(np.float64), ...)",
+                           "np.histogram() of a float32 array is not supported in jit code (NumPy bins it in float32)");
     if (bins) {
         if ((bt = jp_ioperand(c, bins)) == NULL || UNKNOWN(bt))
             return bt;
