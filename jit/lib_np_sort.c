@@ -301,6 +301,8 @@ t_sort(ictx *c, jp_node *call, jp_type *recv)
     (void)recv;
     if (t == NULL || UNKNOWN(t))
         return t;
+    if (t->ndim == 0)
+        return jp_error_at(JpTypingError, c->ir, call, NULL, "Cannot sort a 0-d array");
     if ((ax = sort_axis(c, call, t, 1, 1)) < 0 || sort_kind(c, call, 2) < 0)
         return NULL;
     return jp_type_array(t->dtype, ax ? t->ndim : 1, 'C', 0);
@@ -357,6 +359,8 @@ t_argsort(ictx *c, jp_node *call, jp_type *recv)
     (void)recv;
     if (t == NULL || UNKNOWN(t))
         return t;
+    if (t->ndim == 0)
+        return jp_error_at(JpTypingError, c->ir, call, NULL, "Cannot sort a 0-d array");
     if (sort_axis(c, call, t, 1, 0) < 0 || sort_kind(c, call, 2) < 0)
         return NULL;
     return jp_type_array(jp_type_int(64, 1), t->ndim, 'C', 0);
@@ -387,6 +391,8 @@ t_sort_method(ictx *c, jp_node *call, jp_type *recv)
     if (recv->dtype->kind != JP_INT && recv->dtype->kind != JP_FLOAT && recv->dtype->kind != JP_BOOL)
         return jp_error_at(JpUnsupportedError, c->ir, call, "use an integer, bool or float array",
                            "sort() of a %s array is not supported in jit code", recv->dtype->name);
+    if (recv->ndim == 0)
+        return jp_error_at(JpTypingError, c->ir, call, NULL, "Cannot sort a 0-d array");
     if (sort_axis(c, call, recv, 0, 0) < 0 || sort_kind(c, call, 1) < 0)
         return NULL;
     return jp_type_none();
@@ -455,6 +461,10 @@ t_quantile(ictx *c, jp_node *call, jp_type *recv)
         return t;
     if ((q = jp_ioperand(c, call->u.call.args[1])) == NULL || UNKNOWN(q))
         return q;
+    if (t->dtype->kind == JP_BOOL)
+        return jp_error_at(JpTypingError, c->ir, call->u.call.args[0], "convert it: a.astype(np.int64)",
+                           "%s() of a bool array is not supported (NumPy: boolean subtract is not supported)",
+                           fname(call));
     if (quantile_opts(c, call) < 0)
         return NULL;
     if (q->kind == JP_ARRAY && (q->dtype->kind == JP_INT || q->dtype->kind == JP_FLOAT)) {

@@ -505,3 +505,16 @@ def test_sort_of_a_readonly_array_in_place_is_a_typing_error():
     a.flags.writeable = False
     with pytest.raises(TypingError, match="read-only"):
         j_inplace(a)
+
+
+def test_quantile_of_bool_is_a_typing_error_as_numpy_refuses_it():
+    with pytest.raises(TypingError, match="bool"):
+        j_quantile(np.array([True, False, True]), 0.3)
+    assert j_median(np.array([True, False, True])) == np.median(np.array([True, False, True]))
+
+
+def test_sort_of_a_0d_array_is_a_typing_error_as_numpy():
+    with pytest.raises(TypingError, match="0-d"):
+        j_sort(np.array(3.0))
+    with pytest.raises(TypingError, match="0-d"):
+        j_inplace(np.array(3.0))
