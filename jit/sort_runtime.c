@@ -143,7 +143,7 @@ jp_sort_gather(void *dst, int32_t ddt, const char *src, int32_t sdt, int64_t ndi
 #define FLT_LT(a, b) ((a) < (b) || ((b) != (b) && (a) == (a)))
 
 #define DEFINE_SORTS(SUF, T, LT)                                                              \
-    static void ins_##SUF(T *a, int64_t n)                                                    \
+    static inline void ins_##SUF(T *a, int64_t n)                                                    \
     {                                                                                         \
         for (int64_t i = 1; i < n; i++) {                                                     \
             T v = a[i];                                                                       \
@@ -155,7 +155,7 @@ jp_sort_gather(void *dst, int32_t ddt, const char *src, int32_t sdt, int64_t ndi
             a[j] = v;                                                                         \
         }                                                                                     \
     }                                                                                         \
-    static void sift_##SUF(T *a, int64_t i, int64_t n)                                        \
+    static inline void sift_##SUF(T *a, int64_t i, int64_t n)                                        \
     {                                                                                         \
         T v = a[i];                                                                           \
         for (int64_t ch; (ch = 2 * i + 1) < n; i = ch) {                                      \
@@ -167,7 +167,7 @@ jp_sort_gather(void *dst, int32_t ddt, const char *src, int32_t sdt, int64_t ndi
         }                                                                                     \
         a[i] = v;                                                                             \
     }                                                                                         \
-    static void heap_##SUF(T *a, int64_t n)                                                   \
+    static inline void heap_##SUF(T *a, int64_t n)                                                   \
     {                                                                                         \
         for (int64_t i = n / 2 - 1; i >= 0; i--)                                              \
             sift_##SUF(a, i, n);                                                              \
@@ -178,7 +178,7 @@ jp_sort_gather(void *dst, int32_t ddt, const char *src, int32_t sdt, int64_t ndi
             sift_##SUF(a, 0, e);                                                              \
         }                                                                                     \
     }                                                                                         \
-    static void intro_##SUF(T *a, int64_t n, int depth)                                       \
+    static inline void intro_##SUF(T *a, int64_t n, int depth)                                       \
     {                                                                                         \
         while (n > 16) {                                                                      \
             T p, t;                                                                           \
@@ -217,7 +217,7 @@ jp_sort_gather(void *dst, int32_t ddt, const char *src, int32_t sdt, int64_t ndi
         }                                                                                     \
         ins_##SUF(a, n);                                                                      \
     }                                                                                         \
-    static void merge_##SUF(T *a, T *tmp, int64_t n)                                          \
+    static inline void merge_##SUF(T *a, T *tmp, int64_t n)                                          \
     {                                                                                         \
         int64_t h = n / 2, i = 0, j = h, k = 0;                                               \
         if (n <= 16) {                                                                        \
@@ -234,7 +234,7 @@ jp_sort_gather(void *dst, int32_t ddt, const char *src, int32_t sdt, int64_t ndi
         while (i < h)                                                                         \
             a[k++] = tmp[i++];                                                                \
     }                                                                                         \
-    static void amerge_##SUF(const T *v, int64_t *a, int64_t *tmp, int64_t n)                 \
+    static inline void amerge_##SUF(const T *v, int64_t *a, int64_t *tmp, int64_t n)                 \
     {                                                                                         \
         int64_t h = n / 2, i = 0, j = h, k = 0;                                               \
         if (n <= 16) {                                                                        \
@@ -258,7 +258,7 @@ jp_sort_gather(void *dst, int32_t ddt, const char *src, int32_t sdt, int64_t ndi
         while (i < h)                                                                         \
             a[k++] = tmp[i++];                                                                \
     }                                                                                         \
-    static int sort_##SUF(void *data, int64_t n, int stable)                                  \
+    static inline int sort_##SUF(void *data, int64_t n, int stable)                                  \
     {                                                                                         \
         T *tmp;                                                                               \
         int depth = 0;                                                                        \
@@ -274,7 +274,7 @@ jp_sort_gather(void *dst, int32_t ddt, const char *src, int32_t sdt, int64_t ndi
         free(tmp);                                                                            \
         return 0;                                                                             \
     }                                                                                         \
-    static int argsort_##SUF(const void *v, int64_t *idx, int64_t n)                          \
+    static inline int argsort_##SUF(const void *v, int64_t *idx, int64_t n)                          \
     {                                                                                         \
         int64_t *tmp = malloc((size_t)(n / 2 + 1) * sizeof(int64_t));                         \
         if (tmp == NULL)                                                                      \
@@ -286,6 +286,73 @@ jp_sort_gather(void *dst, int32_t ddt, const char *src, int32_t sdt, int64_t ndi
         return 0;                                                                             \
     }
 
+/* LSD radix sorts of unsigned keys (8-bit digits; a digit every key shares
+ * is skipped): the large value sorts of 32- and 64-bit items, whose order
+ * maps onto the unsigned order of a transformed key.  Stable. */
+#define DEFINE_RADIX(BITS, U)                                                                 \
+    static int radix##BITS(U *a, int64_t n)                                                   \
+    {                                                                                         \
+        U *tmp = malloc((size_t)n * sizeof(U)), *src = a, *dst = tmp;                         \
+        int64_t count[256];                                                                   \
+        if (tmp == NULL)                                                                      \
+            return JP_SORT_ENOMEM;                                                            \
+        for (int shift = 0; shift < BITS; shift += 8) {                                       \
+            int64_t sum = 0;                                                                  \
+            U *t;                                                                             \
+            memset(count, 0, sizeof count);                                                   \
+            for (int64_t i = 0; i < n; i++)                                                   \
+                count[(src[i] >> shift) & 0xff]++;                                            \
+            if (count[(src[0] >> shift) & 0xff] == n)                                         \
+                continue;                                                                     \
+            for (int d = 0; d < 256; d++) {                                                   \
+                int64_t c = count[d];                                                         \
+                count[d] = sum;                                                               \
+                sum += c;                                                                     \
+            }                                                                                 \
+            for (int64_t i = 0; i < n; i++)                                                   \
+                dst[count[(src[i] >> shift) & 0xff]++] = src[i];                              \
+            t = src;                                                                          \
+            src = dst;                                                                        \
+            dst = t;                                                                          \
+        }                                                                                     \
+        if (src != a)                                                                         \
+            memcpy(a, src, (size_t)n * sizeof(U));                                            \
+        free(tmp);                                                                            \
+        return 0;                                                                             \
+    }
+
+DEFINE_RADIX(64, uint64_t)
+DEFINE_RADIX(32, uint32_t)
+
+#define RADIX_MIN 512
+
+/* 64-bit items through radix64: kind 0 signed int, 1 float (no NaN) */
+static int
+radix_keys64(uint64_t *a, int64_t n, int is_flt)
+{
+    const uint64_t top = 1ULL << 63;
+    int rc;
+    for (int64_t i = 0; i < n; i++)
+        a[i] = is_flt ? ((a[i] & top) ? ~a[i] : a[i] | top) : a[i] ^ top;
+    rc = radix64(a, n);
+    for (int64_t i = 0; i < n; i++)
+        a[i] = is_flt ? ((a[i] & top) ? a[i] & ~top : ~a[i]) : a[i] ^ top;
+    return rc;
+}
+
+static int
+radix_keys32(uint32_t *a, int64_t n, int is_flt)
+{
+    const uint32_t top = 1U << 31;
+    int rc;
+    for (int64_t i = 0; i < n; i++)
+        a[i] = is_flt ? ((a[i] & top) ? ~a[i] : a[i] | top) : a[i] ^ top;
+    rc = radix32(a, n);
+    for (int64_t i = 0; i < n; i++)
+        a[i] = is_flt ? ((a[i] & top) ? a[i] & ~top : ~a[i]) : a[i] ^ top;
+    return rc;
+}
+
 DEFINE_SORTS(b, uint8_t, INT_LT)
 DEFINE_SORTS(i8, int8_t, INT_LT)
 DEFINE_SORTS(i16, int16_t, INT_LT)
@@ -294,8 +361,35 @@ DEFINE_SORTS(i64, int64_t, INT_LT)
 DEFINE_SORTS(u16, uint16_t, INT_LT)
 DEFINE_SORTS(u32, uint32_t, INT_LT)
 DEFINE_SORTS(u64, uint64_t, INT_LT)
-DEFINE_SORTS(f32, float, FLT_LT)
-DEFINE_SORTS(f64, double, FLT_LT)
+DEFINE_SORTS(f32n, float, FLT_LT)
+DEFINE_SORTS(f64n, double, FLT_LT)
+/* value sorts of floats: the NaNs moved to the end first, then plain `<` */
+DEFINE_SORTS(f32p, float, INT_LT)
+DEFINE_SORTS(f64p, double, INT_LT)
+
+#define DEFINE_NAN_LAST(SUF, T)                                                               \
+    static int sort_##SUF(void *data, int64_t n, int stable)                                  \
+    {                                                                                         \
+        T *a = data;                                                                          \
+        int64_t k = 0;                                                                        \
+        for (int64_t i = 0; i < n; i++)                                                       \
+            if (a[i] == a[i]) {                                                               \
+                T t = a[k];                                                                   \
+                a[k++] = a[i];                                                                \
+                a[i] = t;                                                                     \
+            }                                                                                 \
+        if (k >= RADIX_MIN)                                                                   \
+            return sizeof(T) == 8 ? radix_keys64((uint64_t *)a, k, 1)                         \
+                                  : radix_keys32((uint32_t *)a, k, 1);                        \
+        return sort_##SUF##p(a, k, stable);                                                   \
+    }                                                                                         \
+    static int argsort_##SUF(const void *v, int64_t *idx, int64_t n)                          \
+    {                                                                                         \
+        return argsort_##SUF##n(v, idx, n);                                                   \
+    }
+
+DEFINE_NAN_LAST(f32, float)
+DEFINE_NAN_LAST(f64, double)
 
 static int
 sort_any(void *data, int32_t dt, int64_t n, int stable)
@@ -304,11 +398,11 @@ sort_any(void *data, int32_t dt, int64_t n, int stable)
     case JP_SDT_BOOL: case JP_SDT_U8: return sort_b(data, n, stable);
     case JP_SDT_I8: return sort_i8(data, n, stable);
     case JP_SDT_I16: return sort_i16(data, n, stable);
-    case JP_SDT_I32: return sort_i32(data, n, stable);
-    case JP_SDT_I64: return sort_i64(data, n, stable);
+    case JP_SDT_I32: return n >= RADIX_MIN ? radix_keys32(data, n, 0) : sort_i32(data, n, stable);
+    case JP_SDT_I64: return n >= RADIX_MIN ? radix_keys64(data, n, 0) : sort_i64(data, n, stable);
     case JP_SDT_U16: return sort_u16(data, n, stable);
-    case JP_SDT_U32: return sort_u32(data, n, stable);
-    case JP_SDT_U64: return sort_u64(data, n, stable);
+    case JP_SDT_U32: return n >= RADIX_MIN ? radix32(data, n) : sort_u32(data, n, stable);
+    case JP_SDT_U64: return n >= RADIX_MIN ? radix64(data, n) : sort_u64(data, n, stable);
     case JP_SDT_F32: return sort_f32(data, n, stable);
     default: return sort_f64(data, n, stable);
     }
@@ -454,7 +548,7 @@ select_k(double *a, int64_t n, int64_t k)
         else
             lo = j + 1;
     }
-    ins_f64(a + lo, hi - lo + 1);
+    ins_f64p(a + lo, hi - lo + 1);
 }
 
 /* the smallest item of a[from, n) */
