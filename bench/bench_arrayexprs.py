@@ -178,7 +178,7 @@ def main():
             print(f"    {k}: {v}")
         results.append({"row": label, "seconds": times, "errors": why,
                         "jp_over_numba": r_nb, "jp_over_numpy": r_np})
-    print("not measured yet (later issue-12 work): median, sort, np.linalg.solve 200x200")
+    print("not measured yet (later issue-12 work): np.linalg.solve 200x200")
     if opts.json:
         pathlib.Path(opts.json).write_text(json.dumps(results, indent=1))
 

@@ -577,14 +577,28 @@ jp_sort_quantiles(double *out, const double *q, int64_t nq, const char *src, int
     walk_init(&w, src, ndim, shape, strides);
     if ((a = malloc((size_t)(w.n + 1) * sizeof(double))) == NULL)
         return JP_SORT_ENOMEM;
-    while ((p = walk_next(&w)) != NULL) {
-        double v = load_f(p, dt);
-        if (v != v) {
-            has_nan = 1;
-            if (skipnan)
-                continue;
+    if (dt == JP_SDT_F64 && ndim == 1 && strides[0] == 8) {
+        /* the common case: contiguous float64, copied without conversion */
+        const double *s = (const double *)src;
+        for (int64_t i = 0; i < w.n; i++) {
+            double v = s[i];
+            if (v != v) {
+                has_nan = 1;
+                if (skipnan)
+                    continue;
+            }
+            a[n++] = v;
         }
-        a[n++] = v;
+    } else {
+        while ((p = walk_next(&w)) != NULL) {
+            double v = load_f(p, dt);
+            if (v != v) {
+                has_nan = 1;
+                if (skipnan)
+                    continue;
+            }
+            a[n++] = v;
+        }
     }
     for (int64_t i = 0; i < nq; i++) {
         if (n == 0 || (has_nan && !skipnan)) {
@@ -597,9 +611,11 @@ jp_sort_quantiles(double *out, const double *q, int64_t nq, const char *src, int
             if (n % 2)
                 out[i] = a[h];
             else {
-                double lo;
-                select_k(a, h, h - 1);
-                lo = a[h - 1];
+                /* the largest item below a[h] */
+                double lo = a[0];
+                for (int64_t j = 1; j < h; j++)
+                    if (a[j] > lo)
+                        lo = a[j];
                 out[i] = (lo + a[h]) / 2.0;
             }
         } else {
