@@ -544,6 +544,7 @@ lower_quantile(lctx *c, jp_node *call, int median, int skipnan, double scale)
     check_nomem(c, rc);
     check_rc(c, rc, JP_SORT_ERANGE, PyExc_ValueError,
              scale == 100.0 ? "Percentiles must be in the range [0, 100]" : "Quantiles must be in the range [0, 1]");
+    check_rc(c, rc, JP_SORT_EEMPTY, PyExc_IndexError, "index -1 is out of bounds for axis 0 with size 0");
     if (out == NULL)
         return jp_cast(c, LLVMBuildLoad2(c->b, dbl, outbuf, ""), f64, rt);
     if (rt->dtype->bits != 64) {

@@ -575,6 +575,8 @@ jp_sort_quantiles(double *out, const double *q, int64_t nq, const char *src, int
         if (!(q[i] >= 0.0 && q[i] <= 1.0))
             return JP_SORT_ERANGE;
     walk_init(&w, src, ndim, shape, strides);
+    if (w.n == 0 && !median && !skipnan)
+        return JP_SORT_EEMPTY;      /* NumPy's quantile of nothing is an IndexError */
     if ((a = malloc((size_t)(w.n + 1) * sizeof(double))) == NULL)
         return JP_SORT_ENOMEM;
     if (dt == JP_SDT_F64 && ndim == 1 && strides[0] == 8) {

@@ -179,6 +179,16 @@ def test_quantile_out_of_range_is_numpys_value_error():
         j_percentile(np.arange(5.0), -1.0)
 
 
+def test_quantile_of_nothing_is_numpys_index_error_median_is_nan():
+    with pytest.raises(IndexError, match="out of bounds"):
+        j_quantile(np.zeros(0), 0.5)
+    with pytest.raises(IndexError, match="out of bounds"):
+        j_percentile(np.zeros(0), np.array([5.0]))
+    with pytest.warns(RuntimeWarning):
+        want = np.median(np.zeros(0))
+    assert np.isnan(j_median(np.zeros(0))) and np.isnan(want)
+
+
 def test_nanmedian_all_nan_is_nan():
     assert np.isnan(j_nanmedian(np.full(4, np.nan)))
 
