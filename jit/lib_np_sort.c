@@ -367,9 +367,8 @@ t_argsort(ictx *c, jp_node *call, jp_type *recv)
 }
 
 static LLVMValueRef
-l_argsort(lctx *c, jp_node *call)
+lower_argsort(lctx *c, jp_node *call, jp_node *src)
 {
-    jp_node *src = call->u.call.args[0];
     jp_type *t = jp_node_type(c, src), *rt = jp_node_type(c, call);
     LLVMValueRef v = jp_lower_expr(c, src), out = alloc_like(c, rt, v, t), d[5], args[7];
     desc(c, v, t, d);
@@ -379,6 +378,32 @@ l_argsort(lctx *c, jp_node *call)
     args[6] = i32(c, 1);
     check_nomem(c, call_rt(c, "jp_sort_argsort", i32t(c), args, 7));
     return out;
+}
+
+static LLVMValueRef
+l_argsort(lctx *c, jp_node *call)
+{
+    return lower_argsort(c, call, call->u.call.args[0]);
+}
+
+/* a.argsort(axis=-1, kind=None) */
+static jp_type *
+t_argsort_method(ictx *c, jp_node *call, jp_type *recv)
+{
+    if (recv->ndim == 0)
+        return jp_error_at(JpTypingError, c->ir, call, NULL, "Cannot sort a 0-d array");
+    if (recv->dtype->kind != JP_INT && recv->dtype->kind != JP_FLOAT && recv->dtype->kind != JP_BOOL)
+        return jp_error_at(JpUnsupportedError, c->ir, call, "use an integer, bool or float array",
+                           "argsort() of a %s array is not supported in jit code", recv->dtype->name);
+    if (sort_axis(c, call, recv, 0, 0) < 0 || sort_kind(c, call, 1) < 0)
+        return NULL;
+    return jp_type_array(jp_type_int(64, 1), recv->ndim, 'C', 0);
+}
+
+static LLVMValueRef
+l_argsort_method(lctx *c, jp_node *call)
+{
+    return lower_argsort(c, call, call->u.call.func->u.attr.value);
 }
 
 /* arr.sort(): in place along the last axis */
@@ -624,9 +649,8 @@ t_cumsum(ictx *c, jp_node *call, jp_type *recv)
 }
 
 static LLVMValueRef
-lower_cum(lctx *c, jp_node *call, int prod)
+lower_cum_of(lctx *c, jp_node *call, jp_node *src, int prod)
 {
-    jp_node *src = call->u.call.args[0];
     jp_type *t = jp_node_type(c, src), *rt = jp_node_type(c, call);
     LLVMValueRef v = jp_lower_expr(c, src), out = alloc_1d(c, rt->dtype, jp_arr_size(c, v, t)), d[5], args[8];
     desc(c, v, t, d);
@@ -640,6 +664,42 @@ lower_cum(lctx *c, jp_node *call, int prod)
     args[7] = i32(c, prod);
     call_rt(c, "jp_sort_cumulate", LLVMVoidTypeInContext(c->ctx), args, 8);
     return out;
+}
+
+static LLVMValueRef
+lower_cum(lctx *c, jp_node *call, int prod)
+{
+    return lower_cum_of(c, call, call->u.call.args[0], prod);
+}
+
+/* a.cumsum(), a.cumprod(): flattened (axis=None) */
+static jp_type *
+t_cum_method(ictx *c, jp_node *call, jp_type *recv)
+{
+    jp_node *ax = arg(call, 0, "axis");
+    if (recv->dtype->kind != JP_INT && recv->dtype->kind != JP_FLOAT && recv->dtype->kind != JP_BOOL)
+        return jp_error_at(JpUnsupportedError, c->ir, call, "use an integer, bool or float array",
+                           "%s() of a %s array is not supported in jit code", fname(call), recv->dtype->name);
+    if (!is_none(ax) && !(recv->ndim == 1 && ax->kind == E_CONST && ax->u.cnst.type->kind == JP_INT
+                          && ax->u.cnst.v.i == 0))
+        return jp_error_at(JpUnsupportedError, c->ir, ax, "leave axis out (the flattened running total), or loop over rows",
+                           "%s(axis=...) of a %d-d array is not supported in jit code", fname(call), recv->ndim);
+    if (refuse_kw(c, call, "dtype", "cast the result: a.cumsum().astype(t)") < 0
+        || refuse_kw(c, call, "out", "assign the result: out[:] = a.cumsum()") < 0)
+        return NULL;
+    return jp_type_array(sum_result(recv->dtype), 1, 'C', 0);
+}
+
+static LLVMValueRef
+l_cumsum_method(lctx *c, jp_node *call)
+{
+    return lower_cum_of(c, call, call->u.call.func->u.attr.value, 0);
+}
+
+static LLVMValueRef
+l_cumprod_method(lctx *c, jp_node *call)
+{
+    return lower_cum_of(c, call, call->u.call.func->u.attr.value, 1);
 }
 
 static LLVMValueRef
@@ -1146,10 +1206,13 @@ const jp_lib_entry jp_np_sort_functions[] = {
     {NULL, 0, 0, NULL, NULL, NULL},
 };
 
-/* array methods: a.sort() */
+/* array methods: a.sort(), a.argsort(), a.cumsum(), a.cumprod() */
 static const char *const sort_method_kw[] = {"axis", "kind", "order", "stable", NULL};
 static const jp_lib_entry sort_methods[] = {
     {"sort", 0, 2, sort_method_kw, t_sort_method, l_sort_method},
+    {"argsort", 0, 2, sort_method_kw, t_argsort_method, l_argsort_method},
+    {"cumsum", 0, 1, cum_kw, t_cum_method, l_cumsum_method},
+    {"cumprod", 0, 1, cum_kw, t_cum_method, l_cumprod_method},
     {NULL, 0, 0, NULL, NULL, NULL},
 };
 

@@ -536,3 +536,20 @@ def test_sort_of_a_0d_array_is_a_typing_error_as_numpy():
         j_sort(np.array(3.0))
     with pytest.raises(TypingError, match="0-d"):
         j_inplace(np.array(3.0))
+
+
+@njit
+def j_methods(a):
+    return a.argsort(), a.argsort(kind="stable"), a.cumsum(), a.cumprod()
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_argsort_cumsum_cumprod_methods(dtype):
+    a = (data(dtype, 24, nan=False) % 4).astype(dtype)
+    for v in (a, a[::2], a.reshape(4, 6)):
+        got = j_methods(v)
+        np.testing.assert_array_equal(v[got[0]] if v.ndim == 1 else np.take_along_axis(v, got[0], -1), np.sort(v))
+        np.testing.assert_array_equal(got[1], v.argsort(kind="stable"))
+        assert got[2].dtype == v.cumsum().dtype and got[3].dtype == v.cumprod().dtype
+        close(got[2], v.cumsum(), dtype)
+        close(got[3], v.cumprod(), dtype)
