@@ -42,7 +42,11 @@ is_none(jp_node *n)
 static jp_type *
 array_arg(ictx *c, jp_node *call, jp_node *n)
 {
-    jp_type *t = jp_ioperand(c, n);
+    jp_type *t;
+    if (c->session->gpu)
+        return jp_error_at(JpUnsupportedError, c->ir, call, "sort or reduce on the host, before or after the kernel",
+                           "%s() is not supported in CUDA kernels", fname(call));
+    t = jp_ioperand(c, n);
     if (t == NULL || UNKNOWN(t))
         return t;
     if (t->kind != JP_ARRAY)
@@ -1222,6 +1226,9 @@ jp_infer_sort_method(ictx *c, jp_node *call, jp_type *recv)
     const jp_lib_entry *e = jp_lib_find(sort_methods, call->u.call.func->u.attr.name);
     if (e == NULL)
         return NULL;
+    if (c->session->gpu)
+        return jp_error_at(JpUnsupportedError, c->ir, call, "sort on the host, before or after the kernel",
+                           "%s() is not supported in CUDA kernels", e->name);
     if (jp_lib_bind(c, call, e) < 0)
         return NULL;
     return e->type(c, call, recv);

@@ -553,3 +553,19 @@ def test_argsort_cumsum_cumprod_methods(dtype):
         assert got[2].dtype == v.cumsum().dtype and got[3].dtype == v.cumprod().dtype
         close(got[2], v.cumsum(), dtype)
         close(got[3], v.cumprod(), dtype)
+
+
+def sort_in_kernel(out):
+    out.sort()
+    out[0] = np.median(out)
+
+
+def median_in_kernel(out):
+    out[0] = np.median(out)
+
+
+@pytest.mark.parametrize("fn", [sort_in_kernel, median_in_kernel])
+def test_sorting_in_a_cuda_kernel_is_refused(fn):
+    from jitprofile import cuda
+    with pytest.raises(UnsupportedError, match="not supported in CUDA kernels"):
+        cuda.compile_ptx(fn, "void(float64[::1])")
