@@ -526,13 +526,7 @@ lower_quantile(lctx *c, jp_node *call, int median, int skipnan, double scale)
         outbuf = rt->dtype->bits == 64 ? jp_arr_field(c, out, 2, 0)
                                        : jp_arr_field(c, alloc_1d(c, f64, nq), 2, 0);
         if (scale != 1.0) {
-            /* percentiles: q / 100 in place */
-            LLVMValueRef qa2 = qarr;
-            LLVMValueRef sh = nq, one = jp_const_i64(c, 1);
-            (void)one;
-            (void)sh;
-            (void)qa2;
-            /* divide each q by 100 with a small loop */
+            /* percentiles: each q / 100, in the copy */
             {
                 LLVMValueRef ctr = jp_alloca(c, i64t(c), "q.i"), i;
                 LLVMBasicBlockRef head = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "q.head");
