@@ -859,7 +859,8 @@ value_desc(lctx *c, jp_node *vn, LLVMValueRef *d, LLVMValueRef *vv)
         return;
     }
     {
-        jp_type *ft = vt->kind == JP_FLOAT ? jp_type_float(64) : jp_type_int(64, 1);
+        jp_type *ft = vt->kind == JP_FLOAT ? jp_type_float(64)
+                      : jp_type_int(64, !(vt->kind == JP_INT && !vt->is_signed));
         LLVMValueRef slot = jp_alloca(c, jp_llvm_type(c->ctx, ft), "v"), one = jp_alloca(c, i64t(c), "one");
         LLVMBuildStore(c->b, jp_cast(c, v, vt, ft), slot);
         LLVMBuildStore(c->b, jp_const_i64(c, 1), one);

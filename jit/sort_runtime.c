@@ -748,7 +748,23 @@ static int64_t
 search(const char *a, int32_t adt, int64_t alen, int64_t astride, const char *vp, int32_t vdt, int right)
 {
     int64_t lo = 0, hi = alen;
-    if (is_float(adt) || is_float(vdt)) {
+    int u64 = adt == JP_SDT_U64 || vdt == JP_SDT_U64;
+    int sgn = (adt >= JP_SDT_I8 && adt <= JP_SDT_I64) || (vdt >= JP_SDT_I8 && vdt <= JP_SDT_I64);
+    if (u64 && !sgn && !is_float(adt) && !is_float(vdt)) {
+        /* uint64 with unsigned or bool: compared unsigned */
+        uint64_t v = (uint64_t)load_i(vp, vdt);
+        while (lo < hi) {
+            int64_t m = lo + (hi - lo) / 2;
+            uint64_t x = (uint64_t)load_i(a + m * astride, adt);
+            if (right ? !(v < x) : x < v)
+                lo = m + 1;
+            else
+                hi = m;
+        }
+        return lo;
+    }
+    if (is_float(adt) || is_float(vdt) || u64) {
+        /* NumPy promotes uint64 with a signed int to float64 */
         double v = load_f(vp, vdt);
         while (lo < hi) {
             int64_t m = lo + (hi - lo) / 2;

@@ -569,3 +569,13 @@ def test_sorting_in_a_cuda_kernel_is_refused(fn):
     from jitprofile import cuda
     with pytest.raises(UnsupportedError, match="not supported in CUDA kernels"):
         cuda.compile_ptx(fn, "void(float64[::1])")
+
+
+def test_searchsorted_and_digitize_of_uint64_above_2_63_compare_unsigned():
+    # a regression: uint64 items were compared as int64 (2**63 read as negative)
+    a = np.array([1, 2**63, 2**64 - 2], dtype=np.uint64)
+    for v in (np.array([3, 2**63 + 5, 2**64 - 1, 0], dtype=np.uint64), np.array([3, -1, 7], dtype=np.int64)):
+        np.testing.assert_array_equal(j_ss(a, v), np.searchsorted(a, v))
+        np.testing.assert_array_equal(j_ss_right(a, v), np.searchsorted(a, v, side="right"))
+        np.testing.assert_array_equal(j_digitize(v, a), np.digitize(v, a))
+    assert j_ss(a, 3) == np.searchsorted(a, 3)
