@@ -8,7 +8,8 @@ Rows: the five classic expressions (a + b, (a - b) * (a + b),
 elements; a histogram loop (`for v in x: h[int((v - lo) * scale)] += 1`,
 10^6 values); an n-body step in float32 (np.float32 module constants,
 math.sqrt; 1000 bodies); a game-of-life step over a 1000x1000 bool grid
-(`for d in (-1, 0, 1)`, ends with `(n == 3) | (X & (n == 2))`).
+(`for d in (-1, 0, 1)`, ends with `(n == 3) | (X & (n == 2))`);
+np.median and np.sort of 10^5 float64 values.
 Every result is checked against NumPy's (exact, or allclose for a ** 3 and
 the float32 n-body).  Times: the best of --repeat runs of the mean over
 enough calls to fill about 5 ms, the implementations' runs interleaved;
@@ -18,8 +19,7 @@ wall time there mostly measured the wait for a core (--wall for wall time).  Rat
 jitprofile/NumPy below 1.0 mean jitprofile is faster.
 Run it in .venv-bench (bench/setup_bench.sh):
     .venv-bench/bin/python bench/bench_arrayexprs.py [--quick] [--json F]
-Still missing (later work of issue 12): the median, sort and
-np.linalg.solve rows.
+Still missing (later work of issue 12): the np.linalg.solve row.
 """
 import argparse
 import json
@@ -111,6 +111,9 @@ def rows(quick):
     g = 200 if quick else 1000
     X = rng.random((g, g)) < 0.3
     out.append(("game-of-life step", "life_step", (X,), np_life_step))
+    m = rng.standard_normal(n)
+    out.append(("median float64", "median", (m,), None))
+    out.append(("sort float64", "sort", (m,), None))
     return out
 
 
@@ -175,7 +178,7 @@ def main():
             print(f"    {k}: {v}")
         results.append({"row": label, "seconds": times, "errors": why,
                         "jp_over_numba": r_nb, "jp_over_numpy": r_np})
-    print("not measured yet (later issue-12 work): median, sort, np.linalg.solve 200x200")
+    print("not measured yet (later issue-12 work): np.linalg.solve 200x200")
     if opts.json:
         pathlib.Path(opts.json).write_text(json.dumps(results, indent=1))
 

@@ -44,6 +44,16 @@ def expr_cube(a, b):
 
 
 @jit
+def median(a):
+    return np.median(a)
+
+
+@jit
+def sort(a):
+    return np.sort(a)
+
+
+@jit
 def histogram(x, lo, hi, nbins):
     h = np.zeros(nbins, np.int64)
     scale = nbins / (hi - lo)

@@ -785,6 +785,8 @@ jp_infer_method(ictx *c, jp_node *call, jp_type *recv)
     jp_node *attr = call->u.call.func;
     const char *name = attr->u.attr.name;
     jp_irecord(c, attr, recv);
+    if (jp_is_sort_method(name))
+        return jp_infer_sort_method(c, call, recv);        /* lib_np_sort.c */
     if (strcmp(name, "flatten") == 0) {
         if (call->u.call.nargs || call->u.call.nkw)
             return jp_error_at(JpTypingError, c->ir, call, NULL, "flatten() takes no arguments in jit code");

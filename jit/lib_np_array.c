@@ -311,6 +311,14 @@ jp_lib_function_lookup(PyObject *obj)
             found = i;
         Py_XDECREF(f);
     }
+    for (int i = 0; jp_np_sort_functions[i].name && found < 0; i++) {
+        PyObject *f = PyObject_GetAttrString(np, jp_np_sort_functions[i].name + 6);
+        if (f == NULL)
+            PyErr_Clear();
+        else if (f == obj)
+            found = JP_LIB_SORT_BASE + i;
+        Py_XDECREF(f);
+    }
     Py_DECREF(np);
     return found;
 }
@@ -318,7 +326,8 @@ jp_lib_function_lookup(PyObject *obj)
 jp_type *
 jp_infer_lib_call(ictx *c, jp_node *call)
 {
-    const jp_lib_entry *e = &lib_functions[call->u.call.func->u.callee.id];
+    int id = call->u.call.func->u.callee.id;
+    const jp_lib_entry *e = id >= JP_LIB_SORT_BASE ? &jp_np_sort_functions[id - JP_LIB_SORT_BASE] : &lib_functions[id];
     if (jp_lib_bind(c, call, e) < 0)
         return NULL;
     return e->type(c, call, NULL);

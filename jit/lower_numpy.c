@@ -6,6 +6,7 @@
 #include "jit/lower.h"
 #include "jit/errors.h"
 #include "jit/numpy_funcs.h"
+#include "jit/resolve.h"
 
 #include <math.h>
 #include <string.h>
@@ -1068,6 +1069,8 @@ jp_lower_array_method(lctx *c, jp_node *n)
     jp_type *rt = jp_node_type(c, n), *st = jp_node_type(c, self);
     args a = {{0}, 0, n};
 
+    if (c->inst->resolved[n->id])           /* a.sort(): lib_np_sort.c */
+        return c->inst->resolved[n->id]->lower(c, n);
     a.pos[a.npos++] = self;
     for (int i = 0; i < n->u.call.nargs && a.npos < 16; i++)
         a.pos[a.npos++] = n->u.call.args[i];

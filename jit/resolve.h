@@ -35,6 +35,13 @@ int jp_lib_function_lookup(PyObject *obj);      /* table index, or -1 (no error)
 jp_type *jp_infer_lib_call(ictx *c, jp_node *call);
 LLVMValueRef jp_lower_lib_call(lctx *c, jp_node *call);
 
+/* sorting and statistics: np.sort ... np.nanstd (lib_np_sort.c), ids from
+ * JP_LIB_SORT_BASE in CALLEE_LIB; a.sort() through jp_infer_sort_method */
+#define JP_LIB_SORT_BASE 1000
+extern const jp_lib_entry jp_np_sort_functions[];
+jp_type *jp_infer_sort_method(ictx *c, jp_node *call, jp_type *recv);
+int jp_is_sort_method(const char *name);
+
 /* lists (lib_list.c / lower_list.c) */
 jp_type *jp_infer_list_literal(ictx *c, jp_node *n);
 jp_type *jp_infer_listcomp(ictx *c, jp_node *n);

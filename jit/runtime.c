@@ -15,6 +15,7 @@
 #include "jit/runtime_safety.h"
 #include "jit/lib.h"
 #include "jit/objmode.h"
+#include "jit/sort_runtime.h"
 
 #include <complex.h>
 #include <math.h>
@@ -613,5 +614,9 @@ const jp_runtime_symbol jp_runtime_symbols[] = {
     SYM(jp_lib_fsum), SYM(jp_lib_norm), SYM(jp_lib_intfn), SYM(jp_rt_objmode),
     SYM(jp_pyrandom_random), SYM(jp_pyrandom_shuffle),
     SYM(jp_pool_thread_id),
+    SYM(jp_sort_gather), SYM(jp_sort_rows), SYM(jp_sort_inplace), SYM(jp_sort_argsort), SYM(jp_sort_quantiles),
+    SYM(jp_sort_cumulate), SYM(jp_sort_diff), SYM(jp_sort_unique), SYM(jp_sort_searchsorted),
+    SYM(jp_sort_digitize), SYM(jp_sort_bincount_len), SYM(jp_sort_bincount), SYM(jp_sort_histogram),
+    SYM(jp_sort_histogram_edges), SYM(jp_sort_nanreduce),
     {NULL, NULL},
 };
