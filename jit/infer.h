@@ -48,3 +48,8 @@ jp_type *jp_infer_dtype_arg(ictx *c, jp_node *n);
 
 /* tuple slices with constant bounds (lib_tuple.c) */
 jp_type *jp_infer_tuple_slice(ictx *c, jp_node *n, jp_type *v);
+
+/* advanced indexing and None items in array subscripts (infer_fancy.c):
+ * items already typed; jp_infer_is_fancy says whether one is an array or None */
+int jp_infer_is_fancy(ictx *c, jp_node **items, int nitems);
+jp_type *jp_infer_fancy_subscript(ictx *c, jp_node *n, jp_type *v, jp_node **items, int nitems);

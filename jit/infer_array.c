@@ -245,14 +245,14 @@ jp_infer_subscript(ictx *c, jp_node *n, jp_type *v)
             nslices++;
         else if (is_intlike(t))
             nints++;
-        else if (t->kind == JP_ARRAY)
-            return jp_error_at(JpTypingError, c->ir, items[i],
-                               "index with integers and slices, or loop over the index array",
-                               "indexing with an array (fancy or boolean indexing) is not supported in jit code");
+        else if (t->kind == JP_ARRAY || t->kind == JP_NONE)
+            continue;   /* advanced indexing, None / np.newaxis: infer_fancy.c */
         else
             return jp_error_at(JpTypingError, c->ir, items[i], NULL,
                                "array indices must be integers or slices, not %s", t->name);
     }
+    if (jp_infer_is_fancy(c, items, nitems))
+        return jp_infer_fancy_subscript(c, n, v, items, nitems);
     if (nitems > v->ndim)
         return jp_error_at(JpTypingError, c->ir, n, NULL,
                            "too many indices for an array of %d dimension%s: %d given",
