@@ -53,3 +53,7 @@ jp_type *jp_infer_tuple_slice(ictx *c, jp_node *n, jp_type *v);
  * items already typed; jp_infer_is_fancy says whether one is an array or None */
 int jp_infer_is_fancy(ictx *c, jp_node **items, int nitems);
 jp_type *jp_infer_fancy_subscript(ictx *c, jp_node *n, jp_type *v, jp_node **items, int nitems);
+
+/* np.where(cond), a.nonzero(), a.take(i), a.item() (lib_np_index.c) */
+jp_type *jp_infer_np_where1(ictx *c, jp_node *call, jp_type *cond);
+jp_type *jp_infer_index_method(ictx *c, jp_node *call, jp_type *recv, int *handled);

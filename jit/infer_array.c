@@ -703,9 +703,11 @@ numpy_call(ictx *c, jp_node *call, jp_np_id id, jp_node *self_arg)
     }
     case NPK_WHERE: {
         int nd = 0;
+        if (nargs == 1)
+            return jp_infer_np_where1(c, call, at[0]);      /* lib_np_index.c */
         if (nargs != 3)
             return jp_error_at(JpTypingError, c->ir, call, "use where(cond, x, y)",
-                               "np.where() with one argument is not supported in jit code");
+                               "np.where() takes one or three arguments");
         for (int i = 0; i < 3; i++)
             if (ndim_of(at[i]) > nd)
                 nd = ndim_of(at[i]);
@@ -818,6 +820,12 @@ jp_infer_method(ictx *c, jp_node *call, jp_type *recv)
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
         if (strcmp(methods[i].name, name) == 0)
             return numpy_call(c, call, methods[i].id, attr->u.attr.value);
+    {
+        int handled;
+        jp_type *t = jp_infer_index_method(c, call, recv, &handled);   /* lib_np_index.c */
+        if (handled)
+            return t;
+    }
     return jp_error_at(JpTypingError, c->ir, attr, NULL, "%s has no method '%s' in jit code",
                        recv->name, name);
 }
