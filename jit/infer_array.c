@@ -245,8 +245,8 @@ jp_infer_subscript(ictx *c, jp_node *n, jp_type *v)
             nslices++;
         else if (is_intlike(t))
             nints++;
-        else if (t->kind == JP_ARRAY || t->kind == JP_NONE)
-            continue;   /* advanced indexing, None / np.newaxis: infer_fancy.c */
+        else if (t->kind == JP_ARRAY || t->kind == JP_NONE || t->kind == JP_ELLIPSIS)
+            continue;   /* advanced indexing, None / np.newaxis, ...: infer_fancy.c */
         else
             return jp_error_at(JpTypingError, c->ir, items[i], NULL,
                                "array indices must be integers or slices, not %s", t->name);

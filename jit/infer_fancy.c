@@ -2,7 +2,8 @@
  * integer-array or boolean-mask index per subscript (Numba's rule), mixed
  * with ints and slices, and None / np.newaxis items (views with a new axis
  * of length 1).  jp_infer_subscript (infer_array.c) routes here any
- * subscript with an array or None item; lowering is lower_fancy.c. */
+ * subscript with an array, None or `...` item (the ellipsis stands for
+ * as many full slices as the other items leave); lowering is lower_fancy.c. */
 #include "jit/infer.h"
 #include "jit/errors.h"
 
@@ -17,7 +18,7 @@ jp_infer_is_fancy(ictx *c, jp_node **items, int nitems)
 {
     for (int i = 0; i < nitems; i++) {
         jp_type *t = c->inst->node_types[items[i]->id];
-        if (t && (t->kind == JP_ARRAY || t->kind == JP_NONE))
+        if (t && (t->kind == JP_ARRAY || t->kind == JP_NONE || t->kind == JP_ELLIPSIS))
             return 1;
     }
     return 0;
@@ -26,11 +27,15 @@ jp_infer_is_fancy(ictx *c, jp_node **items, int nitems)
 jp_type *
 jp_infer_fancy_subscript(ictx *c, jp_node *n, jp_type *v, jp_node **items, int nitems)
 {
-    int nadv = 0, consumed = 0, nnone = 0;
+    int nadv = 0, consumed = 0, nnone = 0, nell = 0;
     for (int i = 0; i < nitems; i++) {
         jp_type *t = c->inst->node_types[items[i]->id];
         if (t->kind == JP_NONE) {
             nnone++;
+        } else if (t->kind == JP_ELLIPSIS) {
+            if (++nell > 1)
+                return jp_error_at(JpTypingError, c->ir, items[i], NULL,
+                                   "an index can only have a single ellipsis ('...')");
         } else if (t->kind == JP_SLICE || is_intlike(t)) {
             consumed++;
         } else if (t->kind == JP_ARRAY) {

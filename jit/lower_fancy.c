@@ -70,7 +70,7 @@ jp_lower_is_fancy(lctx *c, jp_node *idx)
     }
     for (int i = 0; i < n; i++) {
         jp_type *t = jp_node_type(c, items[i]);
-        if (t->kind == JP_ARRAY || t->kind == JP_NONE)
+        if (t->kind == JP_ARRAY || t->kind == JP_NONE || t->kind == JP_ELLIPSIS)
             return 1;
     }
     return 0;
@@ -167,7 +167,7 @@ static void
 build_sel(lctx *c, LLVMValueRef arr, jp_type *t, jp_node *idx, sel *s)
 {
     jp_node **items = &idx;
-    int nitems = 1, k = 0;
+    int nitems = 1, k = 0, consumed = 0;
     LLVMValueRef off = i64c(c, 0);
     jp_type *ot = jp_type_array(jp_type_int(64, 1), 1, 'C', 0);
     if (idx->kind == E_TUPLE) {
@@ -178,8 +178,21 @@ build_sel(lctx *c, LLVMValueRef arr, jp_type *t, jp_node *idx, sel *s)
     s->adv = -1;
     s->offs = NULL;
     for (int i = 0; i < nitems; i++) {
+        jp_type *tt = jp_node_type(c, items[i]);
+        if (tt->kind != JP_NONE && tt->kind != JP_ELLIPSIS)
+            consumed += tt->kind == JP_ARRAY && tt->dtype->kind == JP_BOOL ? tt->ndim : 1;
+    }
+    for (int i = 0; i < nitems; i++) {
         jp_node *it = items[i];
         jp_type *tt = jp_node_type(c, it);
+        if (tt->kind == JP_ELLIPSIS) {
+            /* full slices over the dimensions the other items leave */
+            for (int e = 0; e < t->ndim - consumed; e++, k++) {
+                s->shape[s->ndim] = jp_arr_field(c, arr, 3, k);
+                s->strides[s->ndim++] = jp_arr_field(c, arr, 4, k);
+            }
+            continue;
+        }
         if (tt->kind == JP_NONE) {
             s->shape[s->ndim] = i64c(c, 1);
             s->strides[s->ndim++] = i64c(c, 0);
