@@ -245,7 +245,7 @@ jp_infer_subscript(ictx *c, jp_node *n, jp_type *v)
             nslices++;
         else if (is_intlike(t))
             nints++;
-        else if (t->kind == JP_ARRAY || t->kind == JP_NONE || t->kind == JP_ELLIPSIS)
+        else if (t->kind == JP_ARRAY || t->kind == JP_NONE || t->kind == JP_ELLIPSIS || t->kind == JP_LIST)
             continue;   /* advanced indexing, None / np.newaxis, ...: infer_fancy.c */
         else
             return jp_error_at(JpTypingError, c->ir, items[i], NULL,

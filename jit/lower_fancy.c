@@ -14,6 +14,7 @@
  * scatters, NumPy's buffered semantics: a repeated index is updated once.
  */
 #include "jit/lower.h"
+#include "jit/resolve.h"
 #include "jit/compiler.h"
 #include "jit/errors.h"
 
@@ -70,7 +71,7 @@ jp_lower_is_fancy(lctx *c, jp_node *idx)
     }
     for (int i = 0; i < n; i++) {
         jp_type *t = jp_node_type(c, items[i]);
-        if (t->kind == JP_ARRAY || t->kind == JP_NONE || t->kind == JP_ELLIPSIS)
+        if (t->kind == JP_ARRAY || t->kind == JP_NONE || t->kind == JP_ELLIPSIS || t->kind == JP_LIST)
             return 1;
     }
     return 0;
@@ -88,8 +89,14 @@ static void
 int_body(lctx *c, void *vctx, LLVMValueRef *j)
 {
     int_ctx *x = vctx;
-    LLVMValueRef i = jp_cast(c, jp_arr_load(c, jp_arr_elem_ptr(c, x->idx, x->it, j, 1), x->it->dtype),
-                             x->it->dtype, jp_type_int(64, 1));
+    LLVMValueRef i;
+    if (x->it->kind == JP_LIST) {
+        i = LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, x->it->dtype), jp_list_item_ptr(c, x->idx, x->it, j[0]), "");
+        i = jp_cast(c, i, x->it->dtype, jp_type_int(64, 1));
+    } else {
+        i = jp_cast(c, jp_arr_load(c, jp_arr_elem_ptr(c, x->idx, x->it, j, 1), x->it->dtype), x->it->dtype,
+                    jp_type_int(64, 1));
+    }
     LLVMValueRef neg = LLVMBuildICmp(c->b, LLVMIntSLT, i, i64c(c, 0), "");
     LLVMValueRef w = LLVMBuildSelect(c->b, neg, LLVMBuildAdd(c->b, i, x->size, ""), i, "");
     raise_if(c, LLVMBuildICmp(c->b, LLVMIntUGE, w, x->size, ""), PyExc_IndexError, JP_EXC_INDEX, i,
@@ -201,7 +208,7 @@ build_sel(lctx *c, LLVMValueRef arr, jp_type *t, jp_node *idx, sel *s)
         if (tt->kind == JP_SLICE) {
             slice_dim(c, it, jp_arr_field(c, arr, 3, k), jp_arr_field(c, arr, 4, k), &off, s);
             k++;
-        } else if (tt->kind == JP_ARRAY && tt->dtype->kind != JP_BOOL) {
+        } else if (tt->kind == JP_LIST || (tt->kind == JP_ARRAY && tt->dtype->kind != JP_BOOL)) {
             int_ctx x;
             LLVMValueRef n;
             x.idx = jp_lower_expr(c, it);
@@ -210,7 +217,7 @@ build_sel(lctx *c, LLVMValueRef arr, jp_type *t, jp_node *idx, sel *s)
             x.size = jp_arr_field(c, arr, 3, k);
             x.stride = jp_arr_field(c, arr, 4, k);
             x.axis = k;
-            n = jp_arr_field(c, x.idx, 3, 0);
+            n = tt->kind == JP_LIST ? jp_list_len(c, x.idx) : jp_arr_field(c, x.idx, 3, 0);
             x.offs = jp_arr_alloc(c, ot, &n);
             jp_loop_nest(c, 1, &n, int_body, &x);
             s->adv = s->ndim;
