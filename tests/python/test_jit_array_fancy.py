@@ -533,3 +533,16 @@ def test_rebinding_fancy_results():
     before = live()
     assert fancy_in_loop(a, idx) == fancy_in_loop.py_func(a, idx)
     assert live() == before
+
+
+def test_take_axis_and_item_two_args_rejected():
+    @njit
+    def take_axis(a, i):
+        return np.take(a, i, axis=0)
+
+    @njit
+    def item2(a):
+        return a.item(0, 1)
+
+    assert "unexpected keyword argument 'axis'" in _err(take_axis, np.zeros((2, 2)), np.array([0]))
+    assert "item()" in _err(item2, np.zeros((2, 2)))
