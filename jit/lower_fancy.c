@@ -8,10 +8,12 @@
  * array of byte offsets (`offs`, a statement temp): idx[j] * stride for an
  * integer array (always bounds-checked, as NumPy), and the offsets of the
  * True elements in C order for a mask over one or more axes.  A read
- * gathers the selection into a new C-contiguous array; a write broadcasts
+ * gathers the selection into a new C-contiguous array (an integer index is
+ * then read in the gather loop itself, no offsets array); a write broadcasts
  * the value into such a buffer first and scatters it (so the right-hand
  * side may alias the target), and `a[idx] += x` gathers, adds and
  * scatters, NumPy's buffered semantics: a repeated index is updated once.
+ * `a[mask] = scalar` is one masked loop over the mask's axes.
  */
 #include "jit/lower.h"
 #include "jit/resolve.h"
@@ -28,6 +30,13 @@ typedef struct sel {
     LLVMValueRef data;
     int adv;                /* axis of the advanced index, -1: none (a view) */
     LLVMValueRef offs;      /* int64[count] byte offsets along adv */
+    /* lazy selections (no offsets array): an integer index read element by
+     * element (reads: nothing is written before a bad index raises), or a
+     * mask whose dimensions stay in the selection (a scalar store) */
+    int lazy_int, lazy_mask;
+    LLVMValueRef idx, isize, istride, mask;
+    jp_type *it, *mt;
+    int iaxis;
 } sel;
 
 static LLVMValueRef
@@ -85,23 +94,32 @@ typedef struct int_ctx {
     int axis;
 } int_ctx;
 
+/* the byte offset of idx[j] along an axis of size/stride, bounds-checked */
+static LLVMValueRef
+index_offset(lctx *c, LLVMValueRef idx, jp_type *it, LLVMValueRef j, LLVMValueRef size, LLVMValueRef stride,
+             int axis)
+{
+    LLVMValueRef i, neg, w;
+    if (it->kind == JP_LIST) {
+        i = LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, it->dtype), jp_list_item_ptr(c, idx, it, j), "");
+        i = jp_cast(c, i, it->dtype, jp_type_int(64, 1));
+    } else {
+        i = jp_cast(c, jp_arr_load(c, jp_arr_elem_ptr(c, idx, it, &j, 1), it->dtype), it->dtype,
+                    jp_type_int(64, 1));
+    }
+    neg = LLVMBuildICmp(c->b, LLVMIntSLT, i, i64c(c, 0), "");
+    w = LLVMBuildSelect(c->b, neg, LLVMBuildAdd(c->b, i, size, ""), i, "");
+    raise_if(c, LLVMBuildICmp(c->b, LLVMIntUGE, w, size, ""), PyExc_IndexError, JP_EXC_INDEX, i,
+             i64c(c, axis), size);
+    return LLVMBuildMul(c->b, w, stride, "");
+}
+
 static void
 int_body(lctx *c, void *vctx, LLVMValueRef *j)
 {
     int_ctx *x = vctx;
-    LLVMValueRef i;
-    if (x->it->kind == JP_LIST) {
-        i = LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, x->it->dtype), jp_list_item_ptr(c, x->idx, x->it, j[0]), "");
-        i = jp_cast(c, i, x->it->dtype, jp_type_int(64, 1));
-    } else {
-        i = jp_cast(c, jp_arr_load(c, jp_arr_elem_ptr(c, x->idx, x->it, j, 1), x->it->dtype), x->it->dtype,
-                    jp_type_int(64, 1));
-    }
-    LLVMValueRef neg = LLVMBuildICmp(c->b, LLVMIntSLT, i, i64c(c, 0), "");
-    LLVMValueRef w = LLVMBuildSelect(c->b, neg, LLVMBuildAdd(c->b, i, x->size, ""), i, "");
-    raise_if(c, LLVMBuildICmp(c->b, LLVMIntUGE, w, x->size, ""), PyExc_IndexError, JP_EXC_INDEX, i,
-             i64c(c, x->axis), x->size);
-    jp_arr_store(c, jp_arr_elem_ptr(c, x->offs, x->ot, j, 1), x->ot->dtype, LLVMBuildMul(c->b, w, x->stride, ""));
+    LLVMValueRef off = index_offset(c, x->idx, x->it, j[0], x->size, x->stride, x->axis);
+    jp_arr_store(c, jp_arr_elem_ptr(c, x->offs, x->ot, j, 1), x->ot->dtype, off);
 }
 
 /* ---- boolean masks -------------------------------------------------------------------- */
@@ -170,8 +188,10 @@ slice_dim(lctx *c, jp_node *it, LLVMValueRef size, LLVMValueRef stride, LLVMValu
     s->strides[s->ndim++] = LLVMBuildMul(c->b, stride, parts[2], "");
 }
 
+/* lazy: 0 resolve the advanced index into offsets; 1 read an integer index
+ * in place; 2 also keep a mask's axes (a[mask] = scalar) */
 static void
-build_sel(lctx *c, LLVMValueRef arr, jp_type *t, jp_node *idx, sel *s)
+build_sel(lctx *c, LLVMValueRef arr, jp_type *t, jp_node *idx, sel *s, int lazy)
 {
     jp_node **items = &idx;
     int nitems = 1, k = 0, consumed = 0;
@@ -184,6 +204,7 @@ build_sel(lctx *c, LLVMValueRef arr, jp_type *t, jp_node *idx, sel *s)
     s->ndim = 0;
     s->adv = -1;
     s->offs = NULL;
+    s->lazy_int = s->lazy_mask = 0;
     for (int i = 0; i < nitems; i++) {
         jp_type *tt = jp_node_type(c, items[i]);
         if (tt->kind != JP_NONE && tt->kind != JP_ELLIPSIS)
@@ -218,6 +239,19 @@ build_sel(lctx *c, LLVMValueRef arr, jp_type *t, jp_node *idx, sel *s)
             x.stride = jp_arr_field(c, arr, 4, k);
             x.axis = k;
             n = tt->kind == JP_LIST ? jp_list_len(c, x.idx) : jp_arr_field(c, x.idx, 3, 0);
+            if (lazy) {
+                s->lazy_int = 1;
+                s->idx = x.idx;
+                s->it = tt;
+                s->isize = x.size;
+                s->istride = x.stride;
+                s->iaxis = k;
+                s->adv = s->ndim;
+                s->shape[s->ndim] = n;
+                s->strides[s->ndim++] = i64c(c, 0);
+                k++;
+                continue;
+            }
             x.offs = jp_arr_alloc(c, ot, &n);
             jp_loop_nest(c, 1, &n, int_body, &x);
             s->adv = s->ndim;
@@ -239,6 +273,18 @@ build_sel(lctx *c, LLVMValueRef arr, jp_type *t, jp_node *idx, sel *s)
                 jp_check_dynamic(c, LLVMBuildICmp(c->b, LLVMIntNE, ext[d], want, ""), PyExc_IndexError,
                                  "jp_rt_mask_mismatch_message",
                                  (LLVMValueRef[]){i64c(c, k + d), want, ext[d]}, 3);
+            }
+            if (lazy == 2) {
+                s->lazy_mask = 1;
+                s->mask = x.mask;
+                s->mt = tt;
+                s->adv = s->ndim;
+                for (int d = 0; d < tt->ndim; d++) {
+                    s->shape[s->ndim] = ext[d];
+                    s->strides[s->ndim++] = strides[d];
+                }
+                k += tt->ndim;
+                continue;
             }
             x.counter = jp_alloca(c, i64t(c), "count");
             LLVMBuildStore(c->b, i64c(c, 0), x.counter);
@@ -277,7 +323,9 @@ sel_ptr(lctx *c, sel *s, LLVMValueRef *idx)
     LLVMValueRef off = i64c(c, 0);
     jp_type *ot = jp_type_array(jp_type_int(64, 1), 1, 'C', 0);
     for (int d = 0; d < s->ndim; d++) {
-        if (d == s->adv)
+        if (d == s->adv && s->lazy_int)
+            off = LLVMBuildAdd(c->b, off, index_offset(c, s->idx, s->it, idx[d], s->isize, s->istride, s->iaxis), "");
+        else if (d == s->adv && !s->lazy_mask)
             off = LLVMBuildAdd(c->b, off, jp_arr_load(c, jp_arr_elem_ptr(c, s->offs, ot, &idx[d], 1),
                                                       ot->dtype), "");
         else
@@ -331,7 +379,7 @@ jp_lower_fancy_subscript(lctx *c, jp_node *n, LLVMValueRef arr, jp_type *at, jp_
 {
     sel s;
     LLVMValueRef out;
-    build_sel(c, arr, at, n->u.subscript.index, &s);
+    build_sel(c, arr, at, n->u.subscript.index, &s, 1);
     if (s.adv < 0)
         return as_view(c, arr, rt, &s);
     out = jp_arr_alloc(c, rt, s.shape);
@@ -343,6 +391,48 @@ static LLVMValueRef
 cast_kernel(lctx *c, void *vctx, LLVMValueRef *vals, jp_type **types)
 {
     return jp_cast(c, vals[0], types[0], (jp_type *)vctx);
+}
+
+/* the subscript's advanced item is a boolean mask */
+static int
+mask_index(lctx *c, jp_node *idx)
+{
+    jp_node **items = &idx;
+    int n = 1;
+    if (idx->kind == E_TUPLE) {
+        items = idx->u.tuple.elts;
+        n = idx->u.tuple.n;
+    }
+    for (int i = 0; i < n; i++) {
+        jp_type *t = jp_node_type(c, items[i]);
+        if (t->kind == JP_ARRAY && t->dtype->kind == JP_BOOL)
+            return 1;
+    }
+    return 0;
+}
+
+typedef struct masked_store_ctx {
+    sel *s;
+    LLVMValueRef v;
+    jp_type *dt;
+} masked_store_ctx;
+
+static void
+masked_store_body(lctx *c, void *vctx, LLVMValueRef *idx)
+{
+    masked_store_ctx *x = vctx;
+    sel *s = x->s;
+    LLVMValueRef m = jp_arr_load(c, jp_arr_elem_ptr(c, s->mask, s->mt, idx + s->adv, s->mt->ndim), s->mt->dtype);
+    LLVMBasicBlockRef yes = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "mask.store");
+    LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "mask.next");
+    LLVMValueRef off = i64c(c, 0);
+    LLVMBuildCondBr(c->b, m, yes, next);
+    LLVMPositionBuilderAtEnd(c->b, yes);
+    for (int d = 0; d < s->ndim; d++)
+        off = LLVMBuildAdd(c->b, off, LLVMBuildMul(c->b, idx[d], s->strides[d], ""), "");
+    jp_arr_store(c, gep(c, s->data, off), x->dt, x->v);
+    LLVMBuildBr(c->b, next);
+    LLVMPositionBuilderAtEnd(c->b, next);
 }
 
 /* a Python int written in the source: checked against the dtype (NEP 50) */
@@ -362,8 +452,20 @@ jp_lower_fancy_setitem(lctx *c, jp_node *st, LLVMValueRef base, jp_type *bt, int
     jp_type *buft = jp_type_array(bt->dtype, tt->ndim, 'C', 0);
     LLVMValueRef value, buf;
     sel s;
-    build_sel(c, base, bt, target->u.subscript.index, &s);
     value = jp_lower_expr(c, st->u.augassign.value);
+    if (!is_aug && vt->kind != JP_ARRAY && mask_index(c, target->u.subscript.index)) {
+        /* a[mask] = scalar: one masked loop, no offsets, no buffer */
+        masked_store_ctx x;
+        if (is_int_literal(c, st->u.augassign.value))
+            jp_check_int_bounds(c, value, vt, bt->dtype);
+        build_sel(c, base, bt, target->u.subscript.index, &s, 2);
+        x.s = &s;
+        x.v = jp_cast(c, value, vt, bt->dtype);
+        x.dt = bt->dtype;
+        jp_loop_nest(c, s.ndim, s.shape, masked_store_body, &x);
+        return;
+    }
+    build_sel(c, base, bt, target->u.subscript.index, &s, 0);
     if (s.adv < 0) {
         /* only None items: a view of the base */
         LLVMValueRef dst = as_view(c, base, tt, &s);

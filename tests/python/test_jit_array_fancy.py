@@ -546,3 +546,27 @@ def test_take_axis_and_item_two_args_rejected():
 
     assert "unexpected keyword argument 'axis'" in _err(take_axis, np.zeros((2, 2)), np.array([0]))
     assert "item()" in _err(item2, np.zeros((2, 2)))
+
+
+def test_mask_write_shape_mismatch_writes_nothing():
+    a = np.arange(6.0)
+    with pytest.raises(IndexError, match="boolean index did not match indexed array along axis 0"):
+        set_idx(a, np.array([True, False]), 1.0)
+    b = np.zeros((2, 3))
+    with pytest.raises(IndexError, match="size of axis is 3 but size of corresponding boolean axis is 2"):
+        set_idx_col(b, np.array([True, True]), 1.0)
+    assert a.tolist() == list(np.arange(6.0)) and not b.any()
+
+
+def test_mask_scalar_store_nd_and_strided():
+    for a in (np.arange(24.0).reshape(2, 3, 4), np.asfortranarray(np.arange(24.0).reshape(2, 3, 4)),
+              np.arange(48.0).reshape(4, 3, 4)[::2]):
+        b = a.copy()
+        m = (a % 3 == 0)
+        set_idx(a, m, -1.0)
+        b[m] = -1.0
+        same(a, b)
+        m1 = np.array([False, True, True])
+        set_idx_col(a, m1, 7)
+        b[:, m1] = 7
+        same(a, b)
