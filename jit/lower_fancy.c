@@ -316,13 +316,13 @@ build_sel(lctx *c, LLVMValueRef arr, jp_type *t, jp_node *idx, sel *s, int lazy)
     s->data = gep(c, jp_arr_field(c, arr, 2, 0), off);
 }
 
-/* address of the selection's element at idx */
+/* the byte offset of the selection's dimensions [from, to) at idx */
 static LLVMValueRef
-sel_ptr(lctx *c, sel *s, LLVMValueRef *idx)
+sel_off(lctx *c, sel *s, LLVMValueRef *idx, int from, int to)
 {
     LLVMValueRef off = i64c(c, 0);
     jp_type *ot = jp_type_array(jp_type_int(64, 1), 1, 'C', 0);
-    for (int d = 0; d < s->ndim; d++) {
+    for (int d = from; d < to; d++) {
         if (d == s->adv && s->lazy_int)
             off = LLVMBuildAdd(c->b, off, index_offset(c, s->idx, s->it, idx[d], s->isize, s->istride, s->iaxis), "");
         else if (d == s->adv && !s->lazy_mask)
@@ -331,22 +331,31 @@ sel_ptr(lctx *c, sel *s, LLVMValueRef *idx)
         else
             off = LLVMBuildAdd(c->b, off, LLVMBuildMul(c->b, idx[d], s->strides[d], ""), "");
     }
-    return gep(c, s->data, off);
+    return off;
 }
 
+/* Copy between the selection and a C buffer of its shape.  The loops over
+ * the dimensions up to the advanced one compute its offset (an index read,
+ * a bounds check) once per position, outside the inner loops. */
 typedef struct move_ctx {
     sel *s;
-    LLVMValueRef buf;
+    LLVMValueRef buf, outer_off, full[MAXD];
     jp_type *bt;
     int to_buf;
 } move_ctx;
 
 static void
-move_body(lctx *c, void *vctx, LLVMValueRef *idx)
+move_inner(lctx *c, void *vctx, LLVMValueRef *inner)
 {
     move_ctx *x = vctx;
-    LLVMValueRef sp = sel_ptr(c, x->s, idx), bp = jp_arr_elem_ptr(c, x->buf, x->bt, idx, x->bt->ndim);
+    sel *s = x->s;
+    int a = s->adv + 1;
+    LLVMValueRef sp, bp;
     jp_type *dt = x->bt->dtype;
+    for (int d = a; d < s->ndim; d++)
+        x->full[d] = inner[d - a];
+    sp = gep(c, s->data, LLVMBuildAdd(c->b, x->outer_off, sel_off(c, s, x->full, a, s->ndim), ""));
+    bp = jp_arr_elem_ptr(c, x->buf, x->bt, x->full, x->bt->ndim);
     if (dt->kind == JP_RECORD) {
         LLVMBuildMemCpy(c->b, x->to_buf ? bp : sp, 1, x->to_buf ? sp : bp, 1, i64c(c, (long long)dt->size));
         return;
@@ -358,10 +367,25 @@ move_body(lctx *c, void *vctx, LLVMValueRef *idx)
 }
 
 static void
+move_outer(lctx *c, void *vctx, LLVMValueRef *outer)
+{
+    move_ctx *x = vctx;
+    sel *s = x->s;
+    for (int d = 0; d <= s->adv; d++)
+        x->full[d] = outer[d];
+    x->outer_off = sel_off(c, s, x->full, 0, s->adv + 1);
+    jp_loop_nest(c, s->ndim - s->adv - 1, s->shape + s->adv + 1, move_inner, x);
+}
+
+static void
 move(lctx *c, sel *s, LLVMValueRef buf, jp_type *bt, int to_buf)
 {
-    move_ctx x = {s, buf, bt, to_buf};
-    jp_loop_nest(c, s->ndim, s->shape, move_body, &x);
+    move_ctx x;
+    x.s = s;
+    x.buf = buf;
+    x.bt = bt;
+    x.to_buf = to_buf;
+    jp_loop_nest(c, s->adv + 1, s->shape, move_outer, &x);
 }
 
 static LLVMValueRef
