@@ -570,3 +570,10 @@ def test_mask_scalar_store_nd_and_strided():
         set_idx_col(a, m1, 7)
         b[:, m1] = 7
         same(a, b)
+
+
+def test_list_argument_as_index():
+    a = np.arange(10.0)
+    same(take0(a, [3, -1, 0]), a[[3, -1, 0]])
+    with pytest.raises(IndexError, match="index 20 is out of bounds for axis 0 with size 10"):
+        take0(a, [1, 20])
