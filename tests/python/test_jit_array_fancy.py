@@ -577,3 +577,25 @@ def test_list_argument_as_index():
     same(take0(a, [3, -1, 0]), a[[3, -1, 0]])
     with pytest.raises(IndexError, match="index 20 is out of bounds for axis 0 with size 10"):
         take0(a, [1, 20])
+
+
+@njit
+def complex_orders(a, b):
+    return a < b, a <= b, a > b, a >= b
+
+
+def test_complex_array_ordering_is_numpys():
+    # found while testing masks: `a > t` on complex arrays was `a != t`
+    nan = float("nan")
+    a = np.array([-2, 0, 1, 2, 1 + 1j, 1 - 1j, complex(1, nan), complex(3, nan), complex(nan, 0), 2j])
+    b = np.array([1, 1, 1, 1, 1, 1, 2, 2, 2, 2j], complex)
+    with np.errstate(invalid="ignore"):
+        want = (a < b, a <= b, a > b, a >= b)
+    for got, w in zip(complex_orders(a, b), want):
+        same(got, w)
+    c = a.copy()
+    set_mask_gt(c, 1, 0)
+    d = a.copy()
+    with np.errstate(invalid="ignore"):
+        d[d > 1] = 0
+    np.testing.assert_array_equal(c, d)
