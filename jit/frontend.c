@@ -861,6 +861,18 @@ build_index(fe *f, PyObject *node)
         Py_DECREF(elts);
         return n->u.tuple.elts ? n : NULL;
     }
+    if (k == A_Constant) {
+        /* a[...]: Ellipsis exists only as an index (lower_fancy.c) */
+        PyObject *v = PyObject_GetAttrString(node, "value");
+        int is_ellipsis = v == Py_Ellipsis;
+        Py_XDECREF(v);
+        if (is_ellipsis) {
+            jp_node *n = new_node(f, E_CONST, node);
+            if (n)
+                n->u.cnst.type = jp_type_ellipsis();
+            return n;
+        }
+    }
     return build_expr_inner(f, node, k);
 }
 

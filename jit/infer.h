@@ -48,3 +48,12 @@ jp_type *jp_infer_dtype_arg(ictx *c, jp_node *n);
 
 /* tuple slices with constant bounds (lib_tuple.c) */
 jp_type *jp_infer_tuple_slice(ictx *c, jp_node *n, jp_type *v);
+
+/* advanced indexing and None items in array subscripts (infer_fancy.c):
+ * items already typed; jp_infer_is_fancy says whether one is an array or None */
+int jp_infer_is_fancy(ictx *c, jp_node **items, int nitems);
+jp_type *jp_infer_fancy_subscript(ictx *c, jp_node *n, jp_type *v, jp_node **items, int nitems);
+
+/* np.where(cond), a.nonzero(), a.take(i), a.item() (lib_np_index.c) */
+jp_type *jp_infer_np_where1(ictx *c, jp_node *call, jp_type *cond);
+jp_type *jp_infer_index_method(ictx *c, jp_node *call, jp_type *recv, int *handled);

@@ -245,14 +245,14 @@ jp_infer_subscript(ictx *c, jp_node *n, jp_type *v)
             nslices++;
         else if (is_intlike(t))
             nints++;
-        else if (t->kind == JP_ARRAY)
-            return jp_error_at(JpTypingError, c->ir, items[i],
-                               "index with integers and slices, or loop over the index array",
-                               "indexing with an array (fancy or boolean indexing) is not supported in jit code");
+        else if (t->kind == JP_ARRAY || t->kind == JP_NONE || t->kind == JP_ELLIPSIS || t->kind == JP_LIST)
+            continue;   /* advanced indexing, None / np.newaxis, ...: infer_fancy.c */
         else
             return jp_error_at(JpTypingError, c->ir, items[i], NULL,
                                "array indices must be integers or slices, not %s", t->name);
     }
+    if (jp_infer_is_fancy(c, items, nitems))
+        return jp_infer_fancy_subscript(c, n, v, items, nitems);
     if (nitems > v->ndim)
         return jp_error_at(JpTypingError, c->ir, n, NULL,
                            "too many indices for an array of %d dimension%s: %d given",
@@ -703,9 +703,11 @@ numpy_call(ictx *c, jp_node *call, jp_np_id id, jp_node *self_arg)
     }
     case NPK_WHERE: {
         int nd = 0;
+        if (nargs == 1)
+            return jp_infer_np_where1(c, call, at[0]);      /* lib_np_index.c */
         if (nargs != 3)
             return jp_error_at(JpTypingError, c->ir, call, "use where(cond, x, y)",
-                               "np.where() with one argument is not supported in jit code");
+                               "np.where() takes one or three arguments");
         for (int i = 0; i < 3; i++)
             if (ndim_of(at[i]) > nd)
                 nd = ndim_of(at[i]);
@@ -820,6 +822,12 @@ jp_infer_method(ictx *c, jp_node *call, jp_type *recv)
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
         if (strcmp(methods[i].name, name) == 0)
             return numpy_call(c, call, methods[i].id, attr->u.attr.value);
+    {
+        int handled;
+        jp_type *t = jp_infer_index_method(c, call, recv, &handled);   /* lib_np_index.c */
+        if (handled)
+            return t;
+    }
     return jp_error_at(JpTypingError, c->ir, attr, NULL, "%s has no method '%s' in jit code",
                        recv->name, name);
 }

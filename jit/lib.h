@@ -60,6 +60,8 @@ extern const jp_lib_fn jp_lib_operator[];
 extern const int jp_lib_operator_count;
 extern const jp_lib_fn jp_lib_numba[];
 extern const int jp_lib_numba_count;
+extern const jp_lib_fn jp_lib_np_index[];      /* lib_np_index.c */
+extern const int jp_lib_np_index_count;
 
 /* helpers the tables share (lib.c) */
 jp_type *jp_lib_need_int(ictx *c, jp_node *arg, jp_type *t, const jp_lib_fn *fn);

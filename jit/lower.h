@@ -172,4 +172,13 @@ LLVMValueRef jp_lower_unhandled(lctx *c, LLVMTypeRef t, const char *fmt, ...);
 /* tuple slices with constant bounds (lib_tuple.c) */
 LLVMValueRef jp_lower_tuple_slice(lctx *c, jp_node *n);
 
+/* advanced indexing and None items in array subscripts (lower_fancy.c) */
+int jp_lower_is_fancy(lctx *c, jp_node *index);
+LLVMValueRef jp_lower_fancy_subscript(lctx *c, jp_node *n, LLVMValueRef arr, jp_type *at, jp_type *rt);
+void jp_lower_fancy_setitem(lctx *c, jp_node *stmt, LLVMValueRef base, jp_type *bt, int is_aug);
+
+/* np.where(cond), a.nonzero(), a.take(i), a.item() (lib_np_index.c) */
+LLVMValueRef jp_lower_np_where1(lctx *c, jp_node *call);
+LLVMValueRef jp_lower_index_method(lctx *c, jp_node *call);     /* NULL: not one of them */
+
 #endif

@@ -904,6 +904,8 @@ jp_lower_array_subscript(lctx *c, jp_node *n)
         LLVMValueRef p = record_field_ptr(c, arr, at, single->u.str.text, &ft);
         return jp_arr_load(c, p, ft);
     }
+    if (jp_lower_is_fancy(c, single))
+        return jp_lower_fancy_subscript(c, n, arr, at, rt);     /* lower_fancy.c */
     if (select_items(c, arr, at, single, &v))
         return jp_arr_load(c, v.data, at->dtype);
     return make_view(c, arr, rt, &v);
@@ -1030,6 +1032,10 @@ jp_lower_setitem(lctx *c, jp_node *s, int is_aug)
     bt = jp_node_type(c, target->u.subscript.value);
     base = jp_lower_expr(c, target->u.subscript.value);
     single = target->u.subscript.index;
+    if (jp_lower_is_fancy(c, single)) {
+        jp_lower_fancy_setitem(c, s, base, bt, is_aug);        /* lower_fancy.c */
+        return;
+    }
     if (select_items(c, base, bt, single, &v)) {
         /* one element */
         if (is_aug) {

@@ -1025,6 +1025,8 @@ lower_np(lctx *c, jp_np_id id, args *a, jp_type *rt)
     case NPK_UNARY:
     case NPK_BINARY:
     case NPK_WHERE:
+        if (id == NP_WHERE && a->npos == 1)
+            return jp_lower_np_where1(c, a->call);      /* lib_np_index.c */
         return lower_elementwise_call(c, id, a, rt);
     case NPK_REDUCE:
         return lower_reduce(c, id, a, rt);
@@ -1093,5 +1095,10 @@ jp_lower_array_method(lctx *c, jp_node *n)
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
         if (strcmp(methods[i].name, name) == 0)
             return lower_np(c, methods[i].id, &a, rt);
+    {
+        LLVMValueRef r = jp_lower_index_method(c, n);     /* lib_np_index.c */
+        if (r)
+            return r;
+    }
     return jp_lower_unhandled(c, jp_llvm_type(c->ctx, rt), "the array method %s.%s()", st->name, name);
 }

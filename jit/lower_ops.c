@@ -320,6 +320,18 @@ cmp_same(lctx *c, jp_cmpop op, LLVMValueRef a, LLVMValueRef b, jp_type *t)
         LLVMValueRef eq = LLVMBuildAnd(c->b,
                                        LLVMBuildFCmp(c->b, LLVMRealOEQ, part(c, a, 0), part(c, b, 0), ""),
                                        LLVMBuildFCmp(c->b, LLVMRealOEQ, part(c, a, 1), part(c, b, 1), ""), "");
+        if (op == CMP_LT || op == CMP_LE || op == CMP_GT || op == CMP_GE) {
+            /* NumPy's order: by real part, then by imaginary part
+             * (a nan imaginary part makes the real-part order false) */
+            static const LLVMRealPredicate strict[] = {0, 0, LLVMRealOLT, LLVMRealOLT, LLVMRealOGT, LLVMRealOGT};
+            static const LLVMRealPredicate second[] = {0, 0, LLVMRealOLT, LLVMRealOLE, LLVMRealOGT, LLVMRealOGE};
+            LLVMValueRef re = LLVMBuildAnd(c->b, LLVMBuildFCmp(c->b, strict[op], part(c, a, 0), part(c, b, 0), ""),
+                                           LLVMBuildFCmp(c->b, LLVMRealORD, part(c, a, 1), part(c, b, 1), ""), "");
+            LLVMValueRef tie = LLVMBuildAnd(c->b,
+                                            LLVMBuildFCmp(c->b, LLVMRealOEQ, part(c, a, 0), part(c, b, 0), ""),
+                                            LLVMBuildFCmp(c->b, second[op], part(c, a, 1), part(c, b, 1), ""), "");
+            return LLVMBuildOr(c->b, re, tie, "");
+        }
         return op == CMP_EQ ? eq : LLVMBuildNot(c->b, eq, "");
     }
     return LLVMConstInt(i1, op == CMP_EQ || op == CMP_LE || op == CMP_GE, 0);  /* none == none */

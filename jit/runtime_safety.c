@@ -117,3 +117,12 @@ jp_rt_warn(const char *text)
         PyErr_WriteUnraisable(NULL);
     PyGILState_Release(st);
 }
+
+const char *
+jp_rt_mask_mismatch_message(int64_t axis, int64_t size, int64_t mask_size)
+{
+    snprintf(message, sizeof message,
+             "boolean index did not match indexed array along axis %lld; size of axis is %lld but size of "
+             "corresponding boolean axis is %lld", (long long)axis, (long long)size, (long long)mask_size);
+    return message;
+}

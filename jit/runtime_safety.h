@@ -11,6 +11,7 @@ int jp_rt_stack_exhausted(void);
 /* NumPy's texts, in a per-thread buffer valid until the next call. */
 const char *jp_rt_reshape_message(int64_t size, const int64_t *shape, int64_t ndim);
 const char *jp_rt_int_bounds_message(int64_t value, int64_t value_unsigned, const char *dtype);
+const char *jp_rt_mask_mismatch_message(int64_t axis, int64_t size, int64_t mask_size);
 const char *jp_rt_linspace_message(int64_t num);
 /* A RuntimeWarning (takes the GIL). */
 void jp_rt_warn(const char *text);

@@ -213,6 +213,7 @@ jp_type_dtype(jp_type *dtype)
 }
 
 SINGLETON(jp_type_slice, JP_SLICE, "slice", 32, 8)
+SINGLETON(jp_type_ellipsis, JP_ELLIPSIS, "ellipsis", 0, 1)
 
 jp_type *
 jp_type_record_ref(jp_type *record)

@@ -32,6 +32,7 @@ typedef enum jp_kind {
     JP_ITER,        /* a for-loop iterator (jit/iter.h): bits is its kind, elems its
                      * operands' types, dtype the type of one element */
     JP_LIST,        /* a list: a reference-counted growable vector (list_runtime.h) */
+    JP_ELLIPSIS,    /* `...` in an array subscript (only there; lower_fancy.c) */
 } jp_kind;
 
 typedef struct jp_type jp_type;
@@ -74,6 +75,7 @@ void jp_type_forget_function(PyObject *dispatcher);
 jp_type *jp_type_array(jp_type *dtype, int ndim, char layout, int readonly);
 jp_type *jp_type_dtype(jp_type *dtype);
 jp_type *jp_type_slice(void);
+jp_type *jp_type_ellipsis(void);
 jp_type *jp_type_record_ref(jp_type *record);
 jp_type *jp_type_iter(int kind, const char *kind_name, int n, jp_type **operands, jp_type *elem);
 /* A record type from a NumPy structured dtype (NULL, no error, if a field

@@ -1,5 +1,5 @@
 """Array errors (issue 3): writes into read-only arrays are TypingError at compile time with
-FILE:LINE; fancy and boolean indexing are TypingError with a hint; run-time shape errors
+FILE:LINE; two advanced indices in one subscript are an error with a hint; run-time shape errors
 (broadcasting, reshape) are ValueError; bad dtypes are TypeError naming the argument."""
 import numpy as np
 import pytest
@@ -130,16 +130,28 @@ def bool_set(a):
     a[a < 0] = 0.0  # BOOLSET
 
 
-@pytest.mark.parametrize("call, tag", [
-    (lambda: fancy_get(np.arange(5.0), np.array([0, 2])), "FANCY"),
-    (lambda: bool_get(np.arange(-2.0, 3.0)), "BOOLMASK"),
-    (lambda: bool_set(np.arange(-2.0, 3.0)), "BOOLSET"),
-], ids=["int-array", "bool-mask", "bool-mask-store"])
-def test_fancy_indexing_is_typing_error_with_hint(call, tag):
-    with pytest.raises(TypingError) as ei:
-        call()
+def test_fancy_and_boolean_indexing_now_match_numpy():
+    # issue 12: these were TypingErrors; they are supported now (test_jit_array_fancy.py)
+    a = np.arange(5.0)
+    np.testing.assert_array_equal(fancy_get(a, np.array([0, 2])), a[np.array([0, 2])])
+    b = np.arange(-2.0, 3.0)
+    np.testing.assert_array_equal(bool_get(b), b[b > 0])
+    c = b.copy()
+    bool_set(c)
+    b[b < 0] = 0.0
+    np.testing.assert_array_equal(c, b)
+
+
+@njit
+def two_advanced(a, i, j):
+    return a[i, j]  # TWOADV
+
+
+def test_two_advanced_indices_are_an_error_with_hint():
+    with pytest.raises(jitprofile.UnsupportedError) as ei:
+        two_advanced(np.zeros((3, 3)), np.array([0]), np.array([1]))
     msg = str(ei.value)
-    assert ei.value.lineno == line_of(HERE, tag), msg
+    assert ei.value.lineno == line_of(HERE, "TWOADV"), msg
     assert "hint" in msg.lower(), msg
     assert "index" in msg.lower(), msg
 
