@@ -85,6 +85,13 @@ LLVMValueRef jp_lower_pow_const_int(lctx *c, LLVMValueRef a, jp_node *right);
  * elementwise operations. */
 /* Whether n is an elementwise array expression jp_lower_fused would take
  * (nothing evaluated yet when it declines). */
+/* -v, ~v or +v of one element of type rt (arrays, fused loops, np.negative). */
+LLVMValueRef jp_lower_unary_elem(lctx *c, jp_unop op, LLVMValueRef v, jp_type *rt);
+/* One slice of an index on a dimension of `size` elements `stride` bytes
+ * apart: adds its start to *off, gives the new extent and stride
+ * (ValueError for a zero step).  Views and advanced-index selections. */
+void jp_lower_slice_dim(lctx *c, jp_node *slice, LLVMValueRef size, LLVMValueRef stride, LLVMValueRef *off,
+                        LLVMValueRef *shape, LLVMValueRef *new_stride);
 int jp_fusable(lctx *c, jp_node *n);
 LLVMValueRef jp_lower_fused(lctx *c, jp_node *n, LLVMValueRef out, jp_type *ot, int aug_op);
 /* one element of an elementwise NumPy function (lower_numpy.c) */

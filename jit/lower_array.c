@@ -692,13 +692,10 @@ jp_lower_array_binop(lctx *c, jp_node *n, jp_binop op, LLVMValueRef a, jp_type *
     return jp_elementwise(c, rt, out, 2, in, tin, binop_kernel, &k);
 }
 
-static LLVMValueRef
-unary_kernel(lctx *c, void *vctx, LLVMValueRef *vals, jp_type **types)
+LLVMValueRef
+jp_lower_unary_elem(lctx *c, jp_unop op, LLVMValueRef v, jp_type *rt)
 {
-    jp_node *n = vctx;
-    jp_type *rt = jp_node_type(c, n)->dtype;
-    LLVMValueRef v = jp_cast(c, vals[0], types[0], rt);
-    switch (n->u.unary.op) {
+    switch (op) {
     case UOP_NEG:
         if (rt->kind == JP_INT)
             return LLVMBuildNeg(c->b, v, "");
@@ -711,6 +708,14 @@ unary_kernel(lctx *c, void *vctx, LLVMValueRef *vals, jp_type **types)
     default:
         return v;
     }
+}
+
+static LLVMValueRef
+unary_kernel(lctx *c, void *vctx, LLVMValueRef *vals, jp_type **types)
+{
+    jp_node *n = vctx;
+    jp_type *rt = jp_node_type(c, n)->dtype;
+    return jp_lower_unary_elem(c, n->u.unary.op, jp_cast(c, vals[0], types[0], rt), rt);
 }
 
 LLVMValueRef
@@ -767,6 +772,36 @@ lower_index_value(lctx *c, jp_node *n)
     return jp_cast(c, jp_lower_expr(c, n), t, jp_type_int(64, 1));
 }
 
+void
+jp_lower_slice_dim(lctx *c, jp_node *it, LLVMValueRef size, LLVMValueRef stride, LLVMValueRef *off,
+                   LLVMValueRef *shape, LLVMValueRef *new_stride)
+{
+    LLVMValueRef parts[3], res, slot, status;
+    LLVMTypeRef i32 = LLVMInt32TypeInContext(c->ctx);
+    jp_node *pn[3] = {it->u.slice.lower, it->u.slice.upper, it->u.slice.step};
+    int flags = 0;
+    for (int p = 0; p < 3; p++) {
+        if (pn[p] && jp_node_type(c, pn[p])->kind != JP_NONE) {
+            parts[p] = jp_cast(c, jp_lower_expr(c, pn[p]), jp_node_type(c, pn[p]), jp_type_int(64, 1));
+            if (p < 2)
+                flags |= 1 << p;
+        } else {
+            parts[p] = jp_const_i64(c, p == 2 ? 1 : 0);
+        }
+    }
+    slot = jp_alloca(c, LLVMArrayType2(i64t(c), 2), "slice");
+    status = jp_call_extern(c, "jp_rt_slice", i32,
+                            (LLVMValueRef[]){size, parts[0], parts[1], parts[2],
+                                             LLVMConstInt(i32, (unsigned long long)flags, 0), slot}, 6);
+    jp_check(c, LLVMBuildICmp(c->b, LLVMIntNE, status, LLVMConstInt(i32, 0, 0), ""), PyExc_ValueError,
+             "slice step cannot be zero");
+    res = LLVMBuildLoad2(c->b, i64t(c), slot, "");
+    *shape = LLVMBuildLoad2(c->b, i64t(c),
+                            LLVMBuildGEP2(c->b, i64t(c), slot, (LLVMValueRef[]){jp_const_i64(c, 1)}, 1, ""), "");
+    *off = LLVMBuildAdd(c->b, *off, LLVMBuildMul(c->b, res, stride, ""), "");
+    *new_stride = LLVMBuildMul(c->b, stride, parts[2], "");
+}
+
 /* Apply index items to arr: ints select (and drop a dimension), slices
  * narrow; trailing dimensions stay.  Fills v; returns 1 when every
  * dimension was selected by an int (an element). */
@@ -782,30 +817,8 @@ apply_index(lctx *c, LLVMValueRef arr, jp_type *t, jp_node **items, int nitems, 
             v->shape[v->ndim] = size;
             v->strides[v->ndim++] = stride;
         } else if (it->kind == E_SLICE) {
-            LLVMValueRef parts[3], res, st, slot, status;
-            jp_node *pn[3] = {it->u.slice.lower, it->u.slice.upper, it->u.slice.step};
-            int flags = 0;
-            for (int p = 0; p < 3; p++) {
-                if (pn[p] && jp_node_type(c, pn[p])->kind != JP_NONE) {
-                    parts[p] = jp_cast(c, jp_lower_expr(c, pn[p]), jp_node_type(c, pn[p]), jp_type_int(64, 1));
-                    if (p < 2)
-                        flags |= 1 << p;
-                } else {
-                    parts[p] = jp_const_i64(c, p == 2 ? 1 : 0);
-                }
-            }
-            slot = jp_alloca(c, LLVMArrayType2(i64t(c), 2), "slice");
-            status = jp_call_extern(c, "jp_rt_slice", LLVMInt32TypeInContext(c->ctx),
-                                    (LLVMValueRef[]){size, parts[0], parts[1], parts[2],
-                                                     LLVMConstInt(LLVMInt32TypeInContext(c->ctx), (unsigned long long)flags, 0),
-                                                     slot}, 6);
-            jp_check(c, LLVMBuildICmp(c->b, LLVMIntNE, status, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 0, 0), ""),
-                     PyExc_ValueError, "slice step cannot be zero");
-            res = LLVMBuildLoad2(c->b, i64t(c), slot, "");
-            st = LLVMBuildLoad2(c->b, i64t(c), LLVMBuildGEP2(c->b, i64t(c), slot, (LLVMValueRef[]){jp_const_i64(c, 1)}, 1, ""), "");
-            off = LLVMBuildAdd(c->b, off, LLVMBuildMul(c->b, res, stride, ""), "");
-            v->shape[v->ndim] = st;
-            v->strides[v->ndim++] = LLVMBuildMul(c->b, stride, parts[2], "");
+            jp_lower_slice_dim(c, it, size, stride, &off, &v->shape[v->ndim], &v->strides[v->ndim]);
+            v->ndim++;
         } else {
             LLVMValueRef i = lower_index_value(c, it);
             i = wrap_index(c, i, size, k);

@@ -162,30 +162,8 @@ fill_body(lctx *c, void *vctx, LLVMValueRef *idx)
 static void
 slice_dim(lctx *c, jp_node *it, LLVMValueRef size, LLVMValueRef stride, LLVMValueRef *off, sel *s)
 {
-    LLVMValueRef parts[3], res, st, slot, status;
-    jp_node *pn[3] = {it->u.slice.lower, it->u.slice.upper, it->u.slice.step};
-    int flags = 0;
-    LLVMTypeRef i32 = LLVMInt32TypeInContext(c->ctx);
-    for (int p = 0; p < 3; p++) {
-        if (pn[p] && jp_node_type(c, pn[p])->kind != JP_NONE) {
-            parts[p] = jp_cast(c, jp_lower_expr(c, pn[p]), jp_node_type(c, pn[p]), jp_type_int(64, 1));
-            if (p < 2)
-                flags |= 1 << p;
-        } else {
-            parts[p] = i64c(c, p == 2 ? 1 : 0);
-        }
-    }
-    slot = jp_alloca(c, LLVMArrayType2(i64t(c), 2), "slice");
-    status = jp_call_extern(c, "jp_rt_slice", i32,
-                            (LLVMValueRef[]){size, parts[0], parts[1], parts[2],
-                                             LLVMConstInt(i32, (unsigned long long)flags, 0), slot}, 6);
-    jp_check(c, LLVMBuildICmp(c->b, LLVMIntNE, status, LLVMConstInt(i32, 0, 0), ""), PyExc_ValueError,
-             "slice step cannot be zero");
-    res = LLVMBuildLoad2(c->b, i64t(c), slot, "");
-    st = LLVMBuildLoad2(c->b, i64t(c), LLVMBuildGEP2(c->b, i64t(c), slot, (LLVMValueRef[]){i64c(c, 1)}, 1, ""), "");
-    *off = LLVMBuildAdd(c->b, *off, LLVMBuildMul(c->b, res, stride, ""), "");
-    s->shape[s->ndim] = st;
-    s->strides[s->ndim++] = LLVMBuildMul(c->b, stride, parts[2], "");
+    jp_lower_slice_dim(c, it, size, stride, off, &s->shape[s->ndim], &s->strides[s->ndim]);
+    s->ndim++;
 }
 
 /* lazy: 0 resolve the advanced index into offsets; 1 read an integer index

@@ -151,20 +151,7 @@ eval(lctx *c, fuse *f, jp_node *n, jp_type **et)
     case E_UNARY: {
         jp_type *ta;
         LLVMValueRef v = eval(c, f, n->u.unary.operand, &ta);
-        v = jp_cast(c, v, ta, rt);
-        switch (n->u.unary.op) {
-        case UOP_NEG:
-            if (rt->kind == JP_INT)
-                return LLVMBuildNeg(c->b, v, "");
-            if (rt->kind == JP_FLOAT)
-                return LLVMBuildFNeg(c->b, v, "");
-            return jp_make_complex(c, rt, LLVMBuildFNeg(c->b, LLVMBuildExtractValue(c->b, v, 0, ""), ""),
-                                   LLVMBuildFNeg(c->b, LLVMBuildExtractValue(c->b, v, 1, ""), ""));
-        case UOP_INVERT:
-            return LLVMBuildNot(c->b, v, "");
-        default:
-            return v;
-        }
+        return jp_lower_unary_elem(c, n->u.unary.op, jp_cast(c, v, ta, rt), rt);
     }
     case E_COMPARE: {
         jp_type *ta, *tb;

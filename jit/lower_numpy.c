@@ -213,13 +213,7 @@ unary_scalar(lctx *c, jp_np_id id, LLVMValueRef v, jp_type *vt, jp_type *rt)
         return LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, LLVMIntSLT, v, LLVMConstNull(LLVMTypeOf(v)), ""),
                                LLVMBuildNeg(c->b, v, ""), v, "");
     case NP_NEGATIVE:
-        v = jp_cast(c, v, vt, rt);
-        if (rt->kind == JP_INT)
-            return LLVMBuildNeg(c->b, v, "");
-        if (rt->kind == JP_FLOAT)
-            return LLVMBuildFNeg(c->b, v, "");
-        return jp_make_complex(c, rt, LLVMBuildFNeg(c->b, LLVMBuildExtractValue(c->b, v, 0, ""), ""),
-                               LLVMBuildFNeg(c->b, LLVMBuildExtractValue(c->b, v, 1, ""), ""));
+        return jp_lower_unary_elem(c, UOP_NEG, jp_cast(c, v, vt, rt), rt);
     case NP_SQUARE:
         v = jp_cast(c, v, vt, rt);
         return jp_lower_binop(c, OP_MUL, v, rt, v, rt, rt, NULL);
