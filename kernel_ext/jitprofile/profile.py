@@ -55,7 +55,13 @@ def _thread_hook(*_args):
     """Runs once in each new threading.Thread: sample it from its start."""
     sys.setprofile(None)
     if _active is not None:
-        _core.sampler_register_thread(threading.current_thread().name)
+        name = threading.current_thread().name
+        if name.startswith("jitprofile-"):
+            # the profiler's own threads (the widget's updater) stay out of
+            # the profile from their first instruction, before any timer
+            _core.sampler_ignore_thread()
+            return
+        _core.sampler_register_thread(name)
         _core.argrec_thread_start()     # exact argument recording, when on
 
 
