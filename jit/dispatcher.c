@@ -176,7 +176,13 @@ unbox(PyObject *obj, jp_type *t, void *dst)
                 return -1;
             }
         } else {
-            v = (long long)PyLong_AsUnsignedLongLong(obj);
+            /* PyLong_AsUnsignedLongLong takes only exact ints: a NumPy
+               uint64 scalar goes through __index__ first. */
+            PyObject *index = PyNumber_Index(obj);
+            if (index == NULL)
+                return -1;
+            v = (long long)PyLong_AsUnsignedLongLong(index);
+            Py_DECREF(index);
         }
         if (v == -1 && PyErr_Occurred())
             return -1;

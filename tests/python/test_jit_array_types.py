@@ -134,6 +134,24 @@ def test_uint64_large_values_roundtrip():
     assert int(get_first(a)) == 2**64 - 1
 
 
+@njit
+def identity_scalar(x):
+    return x
+
+
+@pytest.mark.parametrize("dtype", [d for d in DTYPES if d is not np.bool_])
+def test_numpy_scalar_arguments_of_every_dtype(dtype):
+    # Regression: a NumPy uint64 scalar argument raised "TypeError: an integer is
+    # required" (the unsigned conversion accepted only exact Python ints).
+    for value in (0, 1, 5):
+        x = dtype(value)
+        got = identity_scalar(x)
+        assert got == x
+    if dtype is np.uint64:
+        assert int(identity_scalar(np.uint64(2**64 - 1))) == 2**64 - 1
+        assert int(identity_scalar(np.uint64(2**63 + 5))) == 2**63 + 5
+
+
 def test_float32_store_rounds_like_numpy():
     src = np.array([0.1, 1 / 3, 1e-40, 3.4e38], dtype=np.float32)
     dst = np.zeros(4, dtype=np.float32)
