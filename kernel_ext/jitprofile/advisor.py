@@ -336,29 +336,43 @@ def measure(original, compiled, samples: list[tuple], *, budget: float = 0.6,
             timed: int = 3):
     """(speedup, None) or (None, why not): the compiled function against the
     original on the recorded arguments: results compared on every recorded
-    argument set, the first `timed` of them timed."""
+    argument set (a call that raises agrees when both raise the same class),
+    the first `timed` that return timed."""
     if not samples:
         return None, "no recorded arguments to run it on"
     if per_call_estimate > max_original_s:
         return None, (f"one call takes about {per_call_estimate:.1f} s: "
                       "not re-run to measure it")
     t_orig, t_jit = [], []
-    for i, args in enumerate(samples):
+    returned = 0
+    for args in samples:
         a1, a2 = _fresh(args), _fresh(args)
+        t0 = time.perf_counter()
         try:
-            compiled(*_fresh(args))             # warm: compile the exact types
-            t0 = time.perf_counter()
             r1 = original(*a1)
-            first = time.perf_counter() - t0
+        except Exception as exc:                # noqa: BLE001 - the program's own error
+            r1 = exc
+        first = time.perf_counter() - t0
+        try:
             r2 = compiled(*a2)
-        except Exception as exc:                # noqa: BLE001 - reported, not raised
-            return None, f"calling it on the recorded arguments raised {type(exc).__name__}: {exc}"
+        except Exception as exc:                # noqa: BLE001 - compared, not raised
+            r2 = exc
+        if isinstance(r1, Exception) or isinstance(r2, Exception):
+            # A call that raises (the program catches it) agrees when both raise the
+            # same class; it is compared, never timed.
+            if type(r1) is type(r2):
+                continue
+            bad = r2 if isinstance(r2, Exception) else r1
+            side = "compiled" if bad is r2 else "Python"
+            return None, (f"calling it on the recorded arguments raised "
+                          f"{type(bad).__name__} ({side} only): {bad}")
+        returned += 1
         if _wider_than_int64(r1):
             return None, (f"its Python result exceeds int64 on a recorded call ({_short(r1)}): "
                           "compiled, the integer arithmetic would wrap")
         if not (_same(r1, r2) and all(_same(x, y) for x, y in zip(a1, a2))):
             return None, "the compiled version's results differ from Python's on the recorded arguments"
-        if i >= timed:
+        if returned > timed:
             continue
         share = budget / min(len(samples), timed)
         if first >= share / 2:
@@ -368,6 +382,8 @@ def measure(original, compiled, samples: list[tuple], *, budget: float = 0.6,
             t_orig.append(min(first, best[0]))
         best, _n = _core.time_calls(compiled, [_fresh(args)], budget_s=min(share / 2, 0.1))
         t_jit.append(best[0])
+    if not t_jit:
+        return None, "it raised on every recorded argument set: nothing to time"
     return sum(t_orig) / max(sum(t_jit), 1e-9), None
 
 
@@ -592,8 +608,12 @@ def advise(profile, *, hot_share: float | None = None, measure_speedups: bool = 
         if measure_speedups and calls and sigs:
             samples = _usable_samples(sigs)
             if samples and facts["per_call_s"] < 0.05:
-                best, _n = _core.time_calls(func, [_fresh(a) for a in samples], budget_s=0.05)
-                facts["per_call_s"] = sum(best) / len(best)
+                try:
+                    best, _n = _core.time_calls(func, [_fresh(a) for a in samples],
+                                                budget_s=0.05)
+                    facts["per_call_s"] = sum(best) / len(best)
+                except Exception:               # noqa: BLE001 - the program's own error
+                    pass                        # on a recorded call: keep the sampled estimate
         for kind, detail in _core.advise_classify(facts):
             entry = dict(facts, kind=kind, detail=detail, func=func, sigs=sigs, code="",
                          applicable=False, speedup=None, reason=None, reason_line=None)

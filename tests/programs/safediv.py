@@ -16,7 +16,7 @@ def ratios(a, b):
     failures = 0
     for i in range(len(a)):
         try:
-            out[i] = checked_ratio(a[i], b[i])
+            out[i] = checked_ratio(int(a[i]), int(b[i]))
         except ZeroDivisionError:
             out[i] = -1
             failures += 1
