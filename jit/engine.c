@@ -322,13 +322,24 @@ set_fastmath(LLVMModuleRef mod)
                     LLVMSetFastMathFlags(i, LLVMFastMathAll);
 }
 
-/* The pass pipeline: "default<O3>" unless JITPROFILE_OPT / NUMBA_OPT (0-3,
- * or "max") asks for another level (jitprofile.config.OPT). */
+/* The pass pipeline: level 3 unless JITPROFILE_OPT / NUMBA_OPT (0-3, or
+ * "max") asks for another (jitprofile.config.OPT).  Levels 2 and 3 start with
+ * a cheap clean-up that fully unrolls small constant loops (a loop over a
+ * tuple such as `for d in (-1, 0, 1)`) and merges what they repeat: left to
+ * the O3 pipeline alone, those loops are unrolled late, after its last GVN,
+ * and each copy keeps its own integer division (a game-of-life neighbour
+ * count ran 4x slower).  It costs about 3 % more compile time. */
+#define CLEANUP "function(sroa,early-cse,simplifycfg,instcombine," \
+                "loop-unroll<full-unroll-max=64>,sroa,gvn),"
 static const char *
 opt_pipeline(void)
 {
-    static const char *levels[] = {"default<O0>", "default<O1>", "default<O2>", "default<O3>"};
-    const char *env = getenv("JITPROFILE_OPT");
+    static const char *levels[] = {"default<O0>", "default<O1>", CLEANUP "default<O2>",
+                                   CLEANUP "default<O3>"};
+    const char *env = getenv("JITPROFILE_PASSES");     /* an experiment's own pipeline */
+    if (env && *env)
+        return env;
+    env = getenv("JITPROFILE_OPT");
     if (env == NULL || *env == '\0')
         env = getenv("NUMBA_OPT");
     if (env && env[0] >= '0' && env[0] <= '3' && env[1] == '\0')
