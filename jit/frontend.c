@@ -19,6 +19,7 @@
 #include "jit/pycompat.h"
 #include "jit/jitclass.h"
 #include "jit/resolve.h"
+#include "jit/frontend_closure.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -227,6 +228,7 @@ typedef struct fe {
     PyObject *math_mod, *cmath_mod, *builtins_mod;
     int next_local;         /* locals numbered in creation order (a comprehension's
                              * names leave `locals` when it ends; indices stay unique) */
+    PyObject *scope;        /* the body's inner functions (frontend_closure.h), or None */
 } fe;
 
 static long
@@ -351,7 +353,7 @@ static const char *builtin_names[] = {"abs", "min", "max", "int", "float", "comp
                                       "bool", "round", "pow", "divmod", "len", "print",
                                       "range", "",  /* B_PRANGE: jitprofile.prange, not a builtin */
                                       "list", "zip", "enumerate", "reversed", "sorted", "sum",
-                                      "any", "all", "isinstance"};
+                                      "any", "all", "isinstance", "map", "filter"};
 
 /* Whether the user gave `value` an @overload (jitprofile.extending). */
 static int
@@ -638,6 +640,7 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
             {&PyLong_Type, B_INT}, {&PyFloat_Type, B_FLOAT}, {&PyComplex_Type, B_COMPLEX},
             {&PyBool_Type, B_BOOL}, {&PyRange_Type, B_RANGE}, {&PyList_Type, B_LIST},
             {&PyZip_Type, B_ZIP}, {&PyEnum_Type, B_ENUMERATE}, {&PyReversed_Type, B_REVERSED},
+            {&PyMap_Type, B_MAP}, {&PyFilter_Type, B_FILTER},
         };
         for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
             if ((PyTypeObject *)value == types[i].type) {
@@ -735,6 +738,55 @@ builtin_found:
     return n;
 }
 
+/* After a failed _closure call: its ClosureError as an UnsupportedError at
+ * the node it names (or at `where`). */
+static void *
+closure_failed(fe *f, PyObject *where)
+{
+    char what[256], hint[256];
+    PyObject *at = NULL;
+    if (jp_closure_error(what, sizeof what, &at, hint, sizeof hint)) {
+        unsupported(f, at && at != Py_None ? at : where, what, hint[0] ? hint : NULL);
+        Py_XDECREF(at);
+    }
+    return NULL;
+}
+
+/* An inner function (frontend_closure.h) as a callee: its dispatcher, and
+ * the locals it captures, read where it is called or passed. */
+static jp_node *
+inner_callee(fe *f, PyObject *ast_node, PyObject *inner, const char *name)
+{
+    PyObject *disp = jp_closure_dispatcher(inner), *caps = jp_closure_captures(inner);
+    jp_node *n;
+    if (disp == NULL || caps == NULL || !PyTuple_Check(caps))
+        return NULL;
+    if ((n = new_node(f, E_CALLEE, ast_node)) == NULL || PyList_Append(f->ir->refs, disp) < 0)
+        return NULL;
+    n->u.callee.kind = CALLEE_DISPATCHER;
+    n->u.callee.obj = disp;
+    n->u.callee.name = jp_arena_strdup(f->ir->arena, name);
+    n->u.callee.inner = 1;
+    n->u.callee.ncap = (int)PyTuple_GET_SIZE(caps);
+    if ((n->u.callee.cap = alloc_array(f, (size_t)n->u.callee.ncap, sizeof(jp_node *))) == NULL)
+        return NULL;
+    for (int i = 0; i < n->u.callee.ncap; i++) {
+        PyObject *idx = PyDict_GetItemWithError(f->locals, PyTuple_GET_ITEM(caps, i));
+        jp_node *l;
+        if (idx == NULL) {
+            if (!PyErr_Occurred())
+                typing_error(f, ast_node, NULL, "the inner function '%s' reads a variable this function does not have",
+                             name);
+            return NULL;
+        }
+        if ((l = new_node(f, E_LOCAL, ast_node)) == NULL)
+            return NULL;
+        l->u.local.index = (int)PyLong_AsLong(idx);
+        n->u.callee.cap[i] = l;
+    }
+    return n;
+}
+
 static jp_node *
 build_name(fe *f, PyObject *node)
 {
@@ -753,15 +805,27 @@ build_name(fe *f, PyObject *node)
         Py_DECREF(id);
         return n;
     }
+    if ((value = jp_closure_lookup(f->scope, id)) != NULL) {       /* an inner function */
+        n = inner_callee(f, node, value, name);
+        Py_DECREF(id);
+        return n;
+    }
     if ((value = PyDict_GetItemWithError(f->closure, id)) == NULL && !PyErr_Occurred())
         if ((value = PyDict_GetItemWithError(f->globals, id)) == NULL && !PyErr_Occurred())
             value = PyDict_GetItemWithError(f->builtins, id);
+    if (value == NULL && !PyErr_Occurred() && f->ir->dispatcher && strcmp(name, f->ir->name) == 0)
+        value = f->ir->dispatcher;      /* recursion before the global is bound (eager signatures) */
     if (value == NULL) {
         if (!PyErr_Occurred())
             typing_error(f, node, "define it before the first call, or pass it as an argument",
                          "name '%s' is not defined", name);
         Py_DECREF(id);
         return NULL;
+    }
+    if (jp_closure_is_inner(value)) {      /* a sibling inner function, seen from an inner one */
+        n = inner_callee(f, node, value, name);
+        Py_DECREF(id);
+        return n;
     }
     Py_INCREF(value);
     if (value == Py_None || PyBool_Check(value) || PyLong_Check(value) || PyFloat_Check(value)
@@ -1303,6 +1367,21 @@ build_expr_inner(fe *f, PyObject *node, int k)
             n = NULL;
             break;
         }
+        if (n->u.call.func->kind == E_CALLEE && n->u.call.func->u.callee.ncap) {
+            /* inner(x): inner_jit(captures..., x) */
+            jp_node *fn = n->u.call.func, **args = alloc_array(f, (size_t)(fn->u.callee.ncap + n->u.call.nargs),
+                                                                 sizeof(jp_node *));
+            if (args == NULL) {
+                n = NULL;
+                break;
+            }
+            memcpy(args, fn->u.callee.cap, (size_t)fn->u.callee.ncap * sizeof(jp_node *));
+            if (n->u.call.nargs)
+                memcpy(args + fn->u.callee.ncap, n->u.call.args, (size_t)n->u.call.nargs * sizeof(jp_node *));
+            n->u.call.args = args;
+            n->u.call.nargs += fn->u.callee.ncap;
+            fn->u.callee.ncap = 0;
+        }
         if ((c = get_attr(node, "keywords")) == NULL) {
             n = NULL;
             break;
@@ -1357,6 +1436,13 @@ build_expr_inner(fe *f, PyObject *node, int k)
     case A_ListComp:
     case A_GeneratorExp:    /* materialised as a list: sum(x*x for x in a) */
         return build_listcomp(f, node);
+    case A_Lambda:          /* written inline: key=lambda x: -x */
+        if (f->scope == NULL || f->scope == Py_None)
+            return unsupported(f, node, construct_name(k), NULL);
+        if ((a = jp_closure_lambda(f->scope, node)) == NULL)
+            return closure_failed(f, node);
+        n = inner_callee(f, node, a, "<lambda>");
+        break;
     case A_Tuple:
         if ((a = get_attr(node, "elts")) == NULL || (n = new_node(f, E_TUPLE, node)) == NULL)
             break;
@@ -1915,6 +2001,15 @@ build_stmt(fe *f, PyObject *node)
         if ((a = get_attr(node, "targets")) == NULL || (b = get_attr(node, "value")) == NULL)
             break;
         nt = PyList_GET_SIZE(a);
+        if (nt == 1 && kind_of(b) == A_Lambda && kind_of(PyList_GET_ITEM(a, 0)) == A_Name) {
+            PyObject *id = get_attr(PyList_GET_ITEM(a, 0), "id");
+            int made = id && jp_closure_lookup(f->scope, id) != NULL;
+            Py_XDECREF(id);
+            if (made) {         /* f = lambda ...: made with the scope */
+                n = new_node(f, S_PASS, node);
+                break;
+            }
+        }
         if (nt != 1 || target_needs_block(PyList_GET_ITEM(a, 0))) {
             jp_node *v = build_expr(f, b);
             n = v == NULL ? NULL : nt != 1 ? chained_assign(f, node, a, v)
@@ -2009,6 +2104,13 @@ build_stmt(fe *f, PyObject *node)
         return build_raise(f, node);
     case A_With:
         return build_with(f, node);
+    case A_FunctionDef:
+        if ((a = get_attr(node, "name")) == NULL)
+            break;
+        if (jp_closure_lookup(f->scope, a) == NULL)
+            return unsupported(f, node, construct_name(k), NULL);
+        n = new_node(f, S_PASS, node);        /* made with the scope */
+        break;
     case A_Assert:
         if ((n = new_node(f, S_ASSERT, node)) == NULL)
             break;
@@ -2312,6 +2414,8 @@ add_local(fe *f, PyObject *name)
         return 0;
     if (PyErr_Occurred())
         return -1;
+    if (jp_closure_lookup(f->scope, name))
+        return 0;       /* an inner function's name: resolved to it, never a local */
     idx = PyLong_FromLong(f->next_local);
     if (idx == NULL)
         return -1;
@@ -2424,6 +2528,10 @@ jp_frontend_build(PyObject *dispatcher, PyObject *pyfunc, PyObject *source)
         Py_DECREF(arg);
     }
     ir->nparams = (int)PyList_GET_SIZE(params);
+    if ((f.scope = jp_closure_scope(dispatcher, pyfunc, source)) == NULL) {
+        closure_failed(&f, fdef);
+        goto fail;
+    }
     if ((body = get_attr(fdef, "body")) == NULL || collect_locals(&f, body) < 0)
         goto fail;
 
@@ -2464,6 +2572,7 @@ done:
     Py_XDECREF(f.cmath_mod);
     Py_XDECREF(f.builtins_mod);
     Py_XDECREF(f.locals);
+    Py_XDECREF(f.scope);
     Py_XDECREF(args);
     Py_XDECREF(params);
     Py_XDECREF(body);

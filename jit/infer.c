@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "jit/infer.h"
+#include "jit/lib_func.h"
 #include "jit/resolve.h"
 #include "jit/lib.h"
 #include "jit/const_array.h"
@@ -288,9 +289,9 @@ type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
     }
     if (id >= B_LIST)
         return jp_infer_iter_builtin(c, n, id);    /* lib_iter.c */
-    if ((id == B_MIN || id == B_MAX) && nargs == 1 && n->u.call.nkw == 0) {
+    if ((id == B_MIN || id == B_MAX) && nargs == 1 && (n->u.call.nkw == 0 || jp_lib_keyword(n, "key"))) {
         jp_node *a0 = n->u.call.args[0];
-        if (jp_is_iter_call(a0))
+        if (jp_is_iter_call(a0) || n->u.call.nkw)     /* min(it, key=f): lib_iter.c */
             return jp_infer_iter_builtin(c, n, id);
         if ((t = jp_ioperand(c, a0)) == NULL)
             return NULL;
@@ -953,6 +954,8 @@ type_expr_inner(ictx *c, jp_node *n)
     case E_CALLEE:
         if (n->u.callee.kind == CALLEE_CUDA)
             return jp_infer_cuda_value(c, n);
+        if (n->u.callee.kind == CALLEE_DISPATCHER)      /* a jitted function as a value (lib_func.c) */
+            return jp_infer_function_value(c, n);
         return jp_error_at(JpTypingError, c->ir, n, "call it instead",
                            "'%s' cannot be used as a value in jit code", n->u.callee.name);
     case E_BINOP:
@@ -1283,6 +1286,12 @@ type_stmt(ictx *c, jp_node *s)
             return -1;
         if (t->kind == JP_RANGE) {
             jp_error_at(JpTypingError, c->ir, s, NULL, "a range object cannot be returned");
+            return -1;
+        }
+        if (t->kind == JP_FUNCTION) {
+            jp_error_at(JpUnsupportedError, c->ir, s->u.expr.value,
+                        "call the function in jit code and return its result, or return to Python and call it there",
+                        "returning a function from jit code is not supported (as in Numba)");
             return -1;
         }
         return set_return(c, s, t);

@@ -58,6 +58,7 @@ typedef enum jp_builtin {
     B_DIVMOD, B_LEN, B_PRINT, B_RANGE,
     B_PRANGE,           /* jitprofile.prange: range, run in parallel under parallel=True */
     B_LIST, B_ZIP, B_ENUMERATE, B_REVERSED, B_SORTED, B_SUM, B_ANY, B_ALL, B_ISINSTANCE,
+    B_MAP, B_FILTER,    /* map(f, it, ...), filter(f, it): iterables (lib_iter.c) */
 } jp_builtin;
 
 typedef struct jp_node jp_node;
@@ -83,7 +84,12 @@ struct jp_node {
         struct { const char *text; } str;
         struct { int index; } local;
         struct { PyObject *module; } module;
-        struct { jp_callee_kind kind; int id; PyObject *obj; const char *name; } callee;
+        struct {
+            jp_callee_kind kind; int id; PyObject *obj; const char *name;
+            /* an inner function (frontend_closure.h): the locals it captures,
+             * passed before the arguments of a call; inner = 1 for every inner function */
+            int ncap, inner; jp_node **cap;
+        } callee;
         struct { jp_binop op; jp_node *left, *right; } binop;
         struct { jp_unop op; jp_node *operand; } unary;
         struct { int n; jp_cmpop *ops; jp_node **operands; } compare;

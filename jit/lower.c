@@ -685,7 +685,9 @@ lower_expr_node(lctx *c, jp_node *n)
             return fused;
     }
     switch (n->kind) {
-    case E_CALLEE:      /* only CUDA values (cuda.threadIdx.x) get here */
+    case E_CALLEE:      /* CUDA values (cuda.threadIdx.x) and jitted functions as values */
+        if (n->u.callee.kind == CALLEE_DISPATCHER)
+            return LLVMConstNull(LLVMInt8TypeInContext(c->ctx));    /* JP_FUNCTION: the type is the value */
         return jp_lower_cuda_value(c, n);
     case E_CONST:
         return lower_const(c, n);

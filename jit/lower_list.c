@@ -10,6 +10,7 @@
 #include "jit/resolve.h"
 #include "jit/errors.h"
 #include "jit/list_runtime.h"
+#include "jit/lib_func.h"
 
 #include <string.h>
 
@@ -708,29 +709,12 @@ less_than_fn(lctx *c, jp_type *et, int field)
     return fn;
 }
 
-/* key(v) through the instance typing chose; its exception propagates. */
+/* key(v) through the instance typing chose (with an inner function's
+ * captures, lib_func.c); its exception propagates. */
 static LLVMValueRef
-call_key(lctx *c, jp_instance *ki, LLVMValueRef v, jp_type *vt)
+call_key(lctx *c, jp_node *key, LLVMValueRef v, jp_type *vt)
 {
-    LLVMTypeRef fty = jp_llvm_fn_type(c->ctx, ki), rt = jp_llvm_type(c->ctx, ki->ret);
-    LLVMValueRef fn = LLVMGetNamedFunction(c->mod, ki->symbol), out = jp_alloca(c, rt, "key"), args[3], status;
-    LLVMBasicBlockRef bad = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "key.raised");
-    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "key.ok");
-    if (ki->compiled)
-        c->inst->uncacheable = 1;
-    if (fn == NULL)
-        fn = LLVMAddFunction(c->mod, ki->symbol, fty);
-    args[0] = out;
-    args[1] = c->exc;
-    args[2] = jp_cast(c, v, vt, ki->argtypes[0]);
-    status = LLVMBuildCall2(c->b, fty, fn, args, 3, "");
-    LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntNE, status, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 0, 0), ""),
-                    bad, ok);
-    LLVMPositionBuilderAtEnd(c->b, bad);
-    jp_emit_exit_cleanup(c);
-    LLVMBuildRet(c->b, status);
-    LLVMPositionBuilderAtEnd(c->b, ok);
-    return LLVMBuildLoad2(c->b, rt, out, "");
+    return jp_lower_fn_call(c, key, 1, &v, &vt);
 }
 
 /* Sort the list in `list`: numbers in C; tuples through a compiled `<`;
@@ -757,7 +741,7 @@ jp_lower_list_sort_h(lctx *c, LLVMValueRef list, jp_type *lt, jp_node *call)
         {
             LLVMValueRef item = load_item(c, jp_list_item_ptr(c, list, lt, i), et);
             LLVMValueRef pair = LLVMGetUndef(jp_llvm_type(c->ctx, pt));   /* filled below */
-            pair = LLVMBuildInsertValue(c->b, pair, call_key(c, ki, item, et), 0, "");
+            pair = LLVMBuildInsertValue(c->b, pair, call_key(c, key, item, et), 0, "");
             pair = LLVMBuildInsertValue(c->b, pair, i, 1, "");
             jp_list_append_value(c, pairs, plt, pair, pt);
         }
