@@ -1358,11 +1358,7 @@ build_expr_inner(fe *f, PyObject *node, int k)
             n = NULL;
             break;
         }
-        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(b); i++)
-            if (kind_of(PyList_GET_ITEM(b, i)) == A_Starred) {
-                n = unsupported(f, PyList_GET_ITEM(b, i), "*args in a call", NULL);
-                goto done;
-            }
+        /* f(*t): E_STARRED arguments, spread when the call is typed (lib_func.c) */
         if (build_list(f, b, &n->u.call.nargs, &n->u.call.args) < 0) {
             n = NULL;
             break;
@@ -1436,6 +1432,12 @@ build_expr_inner(fe *f, PyObject *node, int k)
     case A_ListComp:
     case A_GeneratorExp:    /* materialised as a list: sum(x*x for x in a) */
         return build_listcomp(f, node);
+    case A_Starred:         /* only among a call's arguments: the others check first */
+        if ((a = get_attr(node, "value")) == NULL || (n = new_node(f, E_STARRED, node)) == NULL)
+            break;
+        if ((n->u.expr.value = build_expr(f, a)) == NULL)
+            n = NULL;
+        break;
     case A_Lambda:          /* written inline: key=lambda x: -x */
         if (f->scope == NULL || f->scope == Py_None)
             return unsupported(f, node, construct_name(k), NULL);
@@ -2431,7 +2433,7 @@ check_arguments(fe *f, PyObject *args)
 {
     static const char *bad[] = {"vararg", "kwarg"};
     PyObject *v;
-    for (int i = 0; i < 2; i++) {
+    for (int i = 1; i < 2; i++) {       /* *args is a tuple parameter (jp_frontend_build) */
         if ((v = get_attr(args, bad[i])) == NULL)
             return -1;
         if (v != Py_None) {
@@ -2528,6 +2530,20 @@ jp_frontend_build(PyObject *dispatcher, PyObject *pyfunc, PyObject *source)
         Py_DECREF(arg);
     }
     ir->nparams = (int)PyList_GET_SIZE(params);
+    if ((tmp = get_attr(args, "vararg")) == NULL)
+        goto fail;
+    if (tmp != Py_None) {       /* *args: one more parameter, a tuple */
+        PyObject *arg = get_attr(tmp, "arg");
+        if (arg == NULL || add_local(&f, arg) < 0) {
+            Py_XDECREF(arg);
+            Py_DECREF(tmp);
+            goto fail;
+        }
+        Py_DECREF(arg);
+        ir->nparams++;
+        ir->vararg = 1;
+    }
+    Py_DECREF(tmp);
     if ((f.scope = jp_closure_scope(dispatcher, pyfunc, source)) == NULL) {
         closure_failed(&f, fdef);
         goto fail;
@@ -2545,7 +2561,7 @@ jp_frontend_build(PyObject *dispatcher, PyObject *pyfunc, PyObject *source)
     if (defaults != Py_None) {
         Py_ssize_t nd = PyTuple_GET_SIZE(defaults);
         for (Py_ssize_t i = 0; i < nd && i < ir->nparams; i++)
-            ir->defaults[ir->nparams - nd + i] = Py_NewRef(PyTuple_GET_ITEM(defaults, i));
+            ir->defaults[ir->nparams - ir->vararg - nd + i] = Py_NewRef(PyTuple_GET_ITEM(defaults, i));
     }
 
     if (build_block(&f, body, &ir->body) < 0)

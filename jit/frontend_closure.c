@@ -89,31 +89,30 @@ jp_closure_captures(PyObject *inner)
 int
 jp_closure_error(char *what, size_t size, PyObject **node, char *hint, size_t hint_size)
 {
-    PyObject *m = closure_mod, *cls, *exc, *args;
+    PyObject *cls, *exc, *args;
     int r = 0;
-    if (m == NULL || !PyErr_Occurred())
+    if (closure_mod == NULL || !PyErr_Occurred())
         return 0;
-    if ((cls = PyObject_GetAttrString(m, "ClosureError")) == NULL) {
-        PyErr_Clear();
+    exc = jp_take_exception();      /* looked at with no exception pending */
+    if (exc == NULL)
         return 0;
+    cls = PyObject_GetAttrString(closure_mod, "ClosureError");
+    if (cls && PyObject_IsInstance(exc, cls) == 1) {
+        args = PyObject_GetAttrString(exc, "args");
+        if (args && PyTuple_Check(args) && PyTuple_GET_SIZE(args) == 3
+            && PyUnicode_Check(PyTuple_GET_ITEM(args, 0))) {
+            PyObject *h = PyTuple_GET_ITEM(args, 2);
+            snprintf(what, size, "%s", PyUnicode_AsUTF8(PyTuple_GET_ITEM(args, 0)));
+            *node = Py_NewRef(PyTuple_GET_ITEM(args, 1));
+            hint[0] = '\0';
+            if (PyUnicode_Check(h))
+                snprintf(hint, hint_size, "%s", PyUnicode_AsUTF8(h));
+            r = 1;
+        }
+        Py_XDECREF(args);
     }
-    if (!PyErr_ExceptionMatches(cls)) {
-        Py_DECREF(cls);
-        return 0;
-    }
-    Py_DECREF(cls);
-    exc = jp_take_exception();
-    args = PyObject_GetAttrString(exc, "args");
-    if (args && PyTuple_Check(args) && PyTuple_GET_SIZE(args) == 3 && PyUnicode_Check(PyTuple_GET_ITEM(args, 0))) {
-        PyObject *h = PyTuple_GET_ITEM(args, 2);
-        snprintf(what, size, "%s", PyUnicode_AsUTF8(PyTuple_GET_ITEM(args, 0)));
-        *node = Py_NewRef(PyTuple_GET_ITEM(args, 1));
-        hint[0] = '\0';
-        if (PyUnicode_Check(h))
-            snprintf(hint, hint_size, "%s", PyUnicode_AsUTF8(h));
-        r = 1;
-    }
-    Py_XDECREF(args);
+    Py_XDECREF(cls);
+    PyErr_Clear();
     if (!r)
         PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
     Py_DECREF(exc);

@@ -23,6 +23,7 @@ typedef enum jp_node_kind {
     E_LISTCOMP,         /* [elt for x in it if c]: u.comp, a hidden local filled by a loop */
     E_ARRAYCONST,       /* a global NumPy array, frozen into the code (const_array.c) */
     S_OBJMODE,          /* with objmode(x='T'): a block run by the interpreter (objmode.c) */
+    E_STARRED,          /* *t among a call's arguments (u.expr.value: a tuple), lib_func.c */
 } jp_node_kind;
 
 typedef enum jp_binop {
@@ -141,6 +142,7 @@ typedef struct jp_func_ir {
     int source_first_line;      /* file line of source_lines[0] */
     PyObject *refs;             /* list keeping embedded Python objects alive */
     PyObject *frozen;           /* list of (name, value): globals frozen into the code (cache key) */
+    int vararg;                 /* def f(a, *args): the last parameter is the tuple args */
 } jp_func_ir;
 
 /* Build the IR of a Python function (frontend.c).  `source` is the tuple

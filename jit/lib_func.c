@@ -124,3 +124,84 @@ jp_lower_fn_call(lctx *c, jp_node *fn, int nargs, LLVMValueRef *args, jp_type **
         return r;
     }
 }
+
+/* ---- *args ------------------------------------------------------------------------ */
+
+int
+jp_bind_positions(ictx *c, jp_node *call, jp_arg_source *pos, jp_type **types, int max)
+{
+    int n = 0;
+    for (int i = 0; i < call->u.call.nargs; i++) {
+        jp_node *a = call->u.call.args[i];
+        jp_type *t = jp_ioperand(c, a->kind == E_STARRED ? a->u.expr.value : a);
+        if (t == NULL)
+            return -1;
+        if (a->kind != E_STARRED) {
+            if (n == max)
+                goto too_many;
+            pos[n] = (jp_arg_source){0, i, 0};
+            types[n++] = t;
+            continue;
+        }
+        if (UNKNOWN(t))
+            return -2;
+        if (t->kind != JP_TUPLE) {
+            jp_error_at(JpTypingError, c->ir, a, "spread a tuple: f(*t)",
+                        "*%s in a call: jit code spreads tuples only", t->name);
+            return -1;
+        }
+        if (a->u.expr.value->kind != E_LOCAL && t->n > 1) {
+            jp_error_at(JpUnsupportedError, c->ir, a, "assign the tuple to a variable first: t = ...; f(*t)",
+                        "spreading an expression with *: only a variable is spread in jit code");
+            return -1;
+        }
+        jp_irecord(c, a, t);
+        for (int k = 0; k < t->n; k++) {
+            if (n == max)
+                goto too_many;
+            pos[n] = (jp_arg_source){5, i, k};
+            types[n++] = t->elems[k];
+        }
+    }
+    return n;
+too_many:
+    jp_error_at(JpTypingError, c->ir, call, NULL, "too many arguments");
+    return -1;
+}
+
+/* The item `elem` of the tuple spread by call argument `index`. */
+static LLVMValueRef
+spread_item(lctx *c, jp_node *call, int index, int elem)
+{
+    jp_node *v = call->u.call.args[index]->u.expr.value;
+    return LLVMBuildExtractValue(c->b, jp_lower_expr(c, v), (unsigned)elem, "");
+}
+
+LLVMValueRef
+jp_lower_bound_arg(lctx *c, jp_node *call, jp_arg_source src, jp_type *want)
+{
+    LLVMValueRef r;
+    int pos = 0;
+    if (src.kind == 5) {
+        jp_type *tt = jp_node_type(c, call->u.call.args[src.index]->u.expr.value);
+        return jp_cast(c, spread_item(c, call, src.index, src.elem), tt->elems[src.elem], want);
+    }
+    /* kind 4: the positions src.index .. src.index + src.elem - 1, as a tuple */
+    r = LLVMGetUndef(jp_llvm_type(c->ctx, want));       /* every field set below */
+    for (int i = 0; i < call->u.call.nargs; i++) {
+        jp_node *a = call->u.call.args[i];
+        jp_type *t = jp_node_type(c, a->kind == E_STARRED ? a->u.expr.value : a);
+        int count = a->kind == E_STARRED ? t->n : 1;
+        for (int k = 0; k < count; k++, pos++) {
+            LLVMValueRef v;
+            jp_type *vt;
+            if (pos < src.index || pos >= src.index + src.elem)
+                continue;
+            v = a->kind == E_STARRED ? spread_item(c, call, i, k) : jp_lower_expr(c, a);
+            vt = a->kind == E_STARRED ? t->elems[k] : t;
+            r = LLVMBuildInsertValue(c->b, r, jp_cast(c, v, vt, want->elems[pos - src.index]),
+                                     (unsigned)(pos - src.index), "");
+        }
+    }
+    return r;
+}

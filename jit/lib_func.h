@@ -26,3 +26,11 @@ jp_type *jp_infer_fn_call(ictx *c, jp_node *fn, int nargs, jp_type **argtypes, c
 LLVMValueRef jp_lower_fn_call(lctx *c, jp_node *fn, int nargs, LLVMValueRef *args, jp_type **argtypes);
 
 #endif
+
+/* ---- *args (jp_arg_source kinds 4 and 5, compiler.h) ---- */
+/* The positional arguments of a call of a jitted function with each f(*t)
+ * spread into t's items: sources (kind 0, or 5 for an item of t) and types.
+ * The count; -1 with an error; -2 while the type of a t is unknown. */
+int jp_bind_positions(ictx *c, jp_node *call, jp_arg_source *pos, jp_type **types, int max);
+/* The value of a parameter bound to source kind 4 (the *args tuple) or 5. */
+LLVMValueRef jp_lower_bound_arg(lctx *c, jp_node *call, jp_arg_source src, jp_type *want);
