@@ -672,6 +672,22 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
         n->u.callee.name = jp_arena_strdup(f->ir->arena, name);
         return n;
     }
+    if (!PyType_Check(value) && !PyModule_Check(value) && PyObject_HasAttrString(value, "_jitprofile_generic")) {
+        /* a function using literally() (_literal.py): from jit code, compiled on types */
+        PyObject *generic = PyObject_GetAttrString(value, "_jitprofile_generic");
+        if (generic == NULL)
+            return NULL;
+        if (jp_is_dispatcher(generic)) {
+            n = value_node(f, ast_node, generic, name);
+            Py_DECREF(generic);
+            if (n && PyList_Append(f->ir->refs, value) < 0)
+                return NULL;
+            if (n)
+                n->u.callee.literal = value;
+            return n;
+        }
+        Py_DECREF(generic);
+    }
     {
         /* a C function: ctypes pointer or CFFI function (jitprofile/_ffi.py) */
         PyObject *ffi = PyImport_ImportModule("jitprofile._ffi"), *desc;
@@ -785,6 +801,58 @@ inner_callee(fe *f, PyObject *ast_node, PyObject *inner, const char *name)
         n->u.callee.cap[i] = l;
     }
     return n;
+}
+
+/* f(x, 3) of a function using literally() on its second parameter, with a
+ * constant there: the call goes to the specialisation for 3, without that
+ * argument (_literal.py); any other call compiles on types. */
+static int
+literal_call(fe *f, jp_node *n)
+{
+    PyObject *consts = PyList_New(n->u.call.nargs), *r = NULL, *child, *drop;
+    int kept = 0, rc = -1;
+    if (consts == NULL)
+        return -1;
+    for (int i = 0; i < n->u.call.nargs; i++) {
+        jp_node *a = n->u.call.args[i];
+        PyObject *v = NULL;
+        if (a->kind == E_CONST && a->u.cnst.type->kind == JP_BOOL)
+            v = PyBool_FromLong((long)a->u.cnst.v.i);
+        else if (a->kind == E_CONST && a->u.cnst.type->kind == JP_INT)
+            v = PyLong_FromLongLong(a->u.cnst.v.i);
+        else if (a->kind == E_STR)
+            v = PyUnicode_FromString(a->u.str.text);
+        else
+            v = PyTuple_New(0);         /* not a constant */
+        if (v == NULL)
+            goto done;
+        PyList_SET_ITEM(consts, i, v);
+    }
+    if ((r = PyObject_CallMethod(n->u.call.func->u.callee.literal, "_for_call", "O", consts)) == NULL)
+        goto done;
+    if (r == Py_None) {
+        rc = 0;
+        goto done;
+    }
+    child = PyTuple_GET_ITEM(r, 0);
+    drop = PyTuple_GET_ITEM(r, 1);
+    if (PyList_Append(f->ir->refs, child) < 0)
+        goto done;
+    for (int i = 0; i < n->u.call.nargs; i++) {
+        int dropped = 0;
+        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(drop); k++)
+            dropped |= PyLong_AsLong(PyTuple_GET_ITEM(drop, k)) == i;
+        if (!dropped)
+            n->u.call.args[kept++] = n->u.call.args[i];
+    }
+    n->u.call.nargs = kept;
+    n->u.call.func->u.callee.obj = child;
+    n->u.call.func->u.callee.literal = NULL;
+    rc = 0;
+done:
+    Py_XDECREF(r);
+    Py_DECREF(consts);
+    return rc;
 }
 
 static jp_node *
@@ -1377,6 +1445,10 @@ build_expr_inner(fe *f, PyObject *node, int k)
             n->u.call.args = args;
             n->u.call.nargs += fn->u.callee.ncap;
             fn->u.callee.ncap = 0;
+        }
+        if (n->u.call.func->kind == E_CALLEE && n->u.call.func->u.callee.literal && literal_call(f, n) < 0) {
+            n = NULL;
+            break;
         }
         if ((c = get_attr(node, "keywords")) == NULL) {
             n = NULL;

@@ -1494,6 +1494,16 @@ const_condition(ictx *c, jp_node *test)
         jp_cmpop op = test->u.compare.ops[0];
         jp_type *a, *b;
         int same;
+        jp_node *l = test->u.compare.operands[0], *r = test->u.compare.operands[1];
+        if (l->kind == E_CONST && r->kind == E_CONST && op <= CMP_GE
+            && (l->u.cnst.type->kind == JP_INT || l->u.cnst.type->kind == JP_BOOL)
+            && (r->u.cnst.type->kind == JP_INT || r->u.cnst.type->kind == JP_BOOL)) {
+            /* integer constants (a literally() parameter, a frozen global): decided now */
+            long long x = l->u.cnst.v.i, y = r->u.cnst.v.i;
+            int v = op == CMP_EQ ? x == y : op == CMP_NE ? x != y : op == CMP_LT ? x < y
+                  : op == CMP_LE ? x <= y : op == CMP_GT ? x > y : x >= y;
+            return v ? 1 : 2;
+        }
         if (op != CMP_IS && op != CMP_ISNOT && op != CMP_EQ && op != CMP_NE)
             return 0;
         a = c->inst->node_types[test->u.compare.operands[0]->id];

@@ -90,6 +90,7 @@ struct jp_node {
             /* an inner function (frontend_closure.h): the locals it captures,
              * passed before the arguments of a call; inner = 1 for every inner function */
             int ncap, inner; jp_node **cap;
+            PyObject *literal;  /* a function using literally() (_literal.py), obj its generic dispatcher */
         } callee;
         struct { jp_binop op; jp_node *left, *right; } binop;
         struct { jp_unop op; jp_node *operand; } unary;
