@@ -56,7 +56,7 @@ jp_infer_fn_call(ictx *c, jp_node *fn, int nargs, jp_type **argtypes, const char
         return NULL;
     if ((disp = dispatcher_of(c, fn)) == NULL)
         return jp_error_at(JpUnsupportedError, c->ir, fn,
-                           "pass a jitted function, an inner function or a lambda",
+                           "pass a jitted function, an inner function or a lambda (lambda x: abs(x) for a builtin)",
                            "%s must be a function in jit code", what);
     if ((callee = jp_dispatcher_ir(disp)) == NULL)
         return NULL;

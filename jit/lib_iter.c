@@ -52,7 +52,8 @@ map_filter_item(ictx *c, jp_node *n, int is_map)
     }
     if (!is_map && is_none(n->u.call.args[0]))
         r = items[0];
-    else if ((r = jp_infer_fn_call(c, n->u.call.args[0], nit, items, is_map ? "map()" : "filter()")) == NULL
+    else if ((r = jp_infer_fn_call(c, n->u.call.args[0], nit, items,
+                                   is_map ? "map()'s first argument" : "filter()'s first argument")) == NULL
              || UNKNOWN(r))
         return r;
     if (!is_map && !jp_is_number(r) && r->kind != JP_BOOL)

@@ -432,7 +432,13 @@ def nonlocal_inner(k):
     return k
 
 
+@njit
+def map_of_a_builtin(xs):
+    return list(map(abs, xs))  # MAP-BUILTIN
+
+
 @pytest.mark.parametrize("fn, args, marker, words", [
+    (map_of_a_builtin, ([1, -2],), "MAP-BUILTIN", ["map()'s first argument must be a function", "lambda x: abs(x)"]),
     (returns_closure, (1,), "RETURNS-CLOSURE", ["inner function 'g'", "module level"]),
     (returns_jitted, (), "RETURNS-JITTED", ["returning a function"]),
     (stores_closure, (1,), "STORES-CLOSURE", ["storing it"]),
