@@ -11,6 +11,7 @@
 #include "jit/errors.h"
 #include "jit/list_runtime.h"
 #include "jit/lib_func.h"
+#include "jit/sort_runtime.h"
 
 #include <string.h>
 
@@ -717,6 +718,48 @@ call_key(lctx *c, jp_node *key, LLVMValueRef v, jp_type *vt)
     return jp_lower_fn_call(c, key, 1, &v, &vt);
 }
 
+static int
+ki_numeric(jp_type *t)
+{
+    return (t->kind == JP_FLOAT || t->kind == JP_INT) && t->bits == 64 && (t->kind == JP_FLOAT || t->is_signed);
+}
+
+/* sort(key=f) with an int64/float64 key, ascending: the keys and 0..n-1 in
+ * two lists, a stable argsort of the keys in C (sort_runtime.c, NaN last),
+ * the items permuted to that order (what NumPy's kind='stable' does). */
+static void
+sort_by_numeric_key(lctx *c, LLVMValueRef list, jp_type *lt, jp_node *key)
+{
+    jp_type *kt = c->inst->callees[key->id]->ret, *i64 = jp_type_int(64, 1);
+    jp_type *klt = jp_type_list(kt, 0), *ilt = jp_type_list(i64, 0);
+    LLVMValueRef n = jp_list_len(c, list), keys = jp_list_new_value(c, klt, n), order = jp_list_new_value(c, ilt, n);
+    LLVMValueRef i, args[7], rc, shape = jp_alloca(c, i64t(c), "shape"), stride = jp_alloca(c, i64t(c), "stride");
+    loop l;
+    i = loop_begin(c, &l, n, NULL);
+    {
+        LLVMValueRef item = load_item(c, jp_list_item_ptr(c, list, lt, i), lt->dtype);
+        jp_list_append_value(c, keys, klt, call_key(c, key, item, lt->dtype), kt);
+        jp_list_append_value(c, order, ilt, i, i64);
+    }
+    loop_end(c, &l);
+    LLVMBuildStore(c->b, n, shape);
+    LLVMBuildStore(c->b, jp_const_i64(c, 8), stride);
+    args[0] = jp_list_item_ptr(c, order, ilt, jp_const_i64(c, 0));
+    args[1] = jp_list_item_ptr(c, keys, klt, jp_const_i64(c, 0));
+    args[2] = LLVMConstInt(LLVMInt32TypeInContext(c->ctx), kt->kind == JP_FLOAT ? JP_SDT_F64 : JP_SDT_I64, 0);
+    args[3] = jp_const_i64(c, 1);
+    args[4] = shape;
+    args[5] = stride;
+    args[6] = LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 1, 0);
+    rc = jp_call_extern(c, "jp_sort_argsort", LLVMInt32TypeInContext(c->ctx), args, 7);
+    check_memory(c, LLVMBuildICmp(c->b, LLVMIntNE, rc, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 0, 0), ""));
+    args[0] = jp_list_header(c, list);
+    args[1] = jp_list_header(c, order);
+    args[2] = jp_const_i64(c, 0);
+    rc = jp_call_extern(c, "jp_list_permute", i64t(c), args, 3);
+    check_memory(c, LLVMBuildICmp(c->b, LLVMIntNE, rc, jp_const_i64(c, 0), ""));
+}
+
 /* Sort the list in `list`: numbers in C; tuples through a compiled `<`;
  * with key=f: (f(item), index) pairs are made in jit code (f's exceptions
  * propagate), sorted by their first field (stable), and the items are
@@ -732,6 +775,11 @@ jp_lower_list_sort_h(lctx *c, LLVMValueRef list, jp_type *lt, jp_node *call)
         key = NULL;     /* key=None */
     if (rev)
         r = jp_cast(c, jp_lower_expr(c, rev), jp_node_type(c, rev), jp_type_int(64, 1));
+    if (key && (ki_numeric(c->inst->callees[key->id]->ret))
+        && (rev == NULL || (rev->kind == E_CONST && rev->u.cnst.v.i == 0))) {
+        sort_by_numeric_key(c, list, lt, key);
+        return;
+    }
     if (key) {
         jp_instance *ki = c->inst->callees[key->id];
         jp_type *pair_t[2] = {ki->ret, jp_type_int(64, 1)}, *pt = jp_type_tuple(2, pair_t), *plt = jp_type_list(pt, 0);

@@ -166,6 +166,22 @@ def test_key_functions_of_sorted_sort_min_max():
 
 
 @njit
+def stable_numeric_keys(xs, fs):
+    a = sorted(xs, key=lambda v: v % 3)             # int keys, many ties
+    b = sorted(fs, key=lambda v: round(v, 1))       # float keys, ties
+    c = sorted(xs, key=lambda v: v % 3, reverse=True)
+    ys = list(xs)
+    ys.sort(key=lambda v: -(v // 4))
+    return a, b, c, ys, sorted(xs[:1], key=lambda v: v), sorted(xs[:0], key=lambda v: v)
+
+
+def test_numeric_keys_sort_stably_as_cpython():
+    xs = [(i * 7919) % 101 for i in range(300)]
+    fs = [((i * 37) % 53) / 10.0 for i in range(200)]
+    same(stable_numeric_keys, xs, fs)
+
+
+@njit
 def empty_min_with_key(xs):
     return min(xs, key=lambda v: v)
 
