@@ -2181,8 +2181,10 @@ build_stmt(fe *f, PyObject *node)
     case A_FunctionDef:
         if ((a = get_attr(node, "name")) == NULL)
             break;
-        if (jp_closure_lookup(f->scope, a) == NULL)
-            return unsupported(f, node, construct_name(k), NULL);
+        if (jp_closure_lookup(f->scope, a) == NULL) {     /* inside a with block ... */
+            n = unsupported(f, node, construct_name(k), NULL);
+            break;
+        }
         n = new_node(f, S_PASS, node);        /* made with the scope */
         break;
     case A_Assert:
