@@ -724,11 +724,13 @@ ki_numeric(jp_type *t)
     return (t->kind == JP_FLOAT || t->kind == JP_INT) && t->bits == 64 && (t->kind == JP_FLOAT || t->is_signed);
 }
 
-/* sort(key=f) with an int64/float64 key, ascending: the keys and 0..n-1 in
- * two lists, a stable argsort of the keys in C (sort_runtime.c, NaN last),
- * the items permuted to that order (what NumPy's kind='stable' does). */
+/* sort(key=f) with an int64/float64 key and a constant reverse: the keys and
+ * 0..n-1 in two lists, a stable argsort of the keys in C (sort_runtime.c, NaN
+ * last), the items permuted to that order (what NumPy's kind='stable' does).
+ * reverse=True sorts order-reversed keys (~k, -k) ascending: CPython keeps
+ * equal keys in their first order then too. */
 static void
-sort_by_numeric_key(lctx *c, LLVMValueRef list, jp_type *lt, jp_node *key)
+sort_by_numeric_key(lctx *c, LLVMValueRef list, jp_type *lt, jp_node *key, int reverse)
 {
     jp_type *kt = c->inst->callees[key->id]->ret, *i64 = jp_type_int(64, 1);
     jp_type *klt = jp_type_list(kt, 0), *ilt = jp_type_list(i64, 0);
@@ -738,7 +740,10 @@ sort_by_numeric_key(lctx *c, LLVMValueRef list, jp_type *lt, jp_node *key)
     i = loop_begin(c, &l, n, NULL);
     {
         LLVMValueRef item = load_item(c, jp_list_item_ptr(c, list, lt, i), lt->dtype);
-        jp_list_append_value(c, keys, klt, call_key(c, key, item, lt->dtype), kt);
+        LLVMValueRef k = call_key(c, key, item, lt->dtype);
+        if (reverse)
+            k = kt->kind == JP_FLOAT ? LLVMBuildFNeg(c->b, k, "") : LLVMBuildNot(c->b, k, "");
+        jp_list_append_value(c, keys, klt, k, kt);
         jp_list_append_value(c, order, ilt, i, i64);
     }
     loop_end(c, &l);
@@ -775,9 +780,8 @@ jp_lower_list_sort_h(lctx *c, LLVMValueRef list, jp_type *lt, jp_node *call)
         key = NULL;     /* key=None */
     if (rev)
         r = jp_cast(c, jp_lower_expr(c, rev), jp_node_type(c, rev), jp_type_int(64, 1));
-    if (key && (ki_numeric(c->inst->callees[key->id]->ret))
-        && (rev == NULL || (rev->kind == E_CONST && rev->u.cnst.v.i == 0))) {
-        sort_by_numeric_key(c, list, lt, key);
+    if (key && (ki_numeric(c->inst->callees[key->id]->ret)) && (rev == NULL || rev->kind == E_CONST)) {
+        sort_by_numeric_key(c, list, lt, key, rev != NULL && rev->u.cnst.v.i != 0);
         return;
     }
     if (key) {

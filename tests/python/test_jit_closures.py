@@ -172,7 +172,9 @@ def stable_numeric_keys(xs, fs):
     c = sorted(xs, key=lambda v: v % 3, reverse=True)
     ys = list(xs)
     ys.sort(key=lambda v: -(v // 4))
-    return a, b, c, ys, sorted(xs[:1], key=lambda v: v), sorted(xs[:0], key=lambda v: v)
+    d = sorted(fs, key=lambda v: round(v, 1), reverse=True)
+    big = sorted([-2**63, 2**63 - 1, 0, -1], key=lambda v: v, reverse=True)
+    return a, b, c, d, big, ys, sorted(xs[:1], key=lambda v: v), sorted(xs[:0], key=lambda v: v)
 
 
 def test_numeric_keys_sort_stably_as_cpython():
