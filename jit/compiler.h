@@ -26,8 +26,11 @@ typedef int (*jp_trampoline)(void **args, void *out, jp_excinfo *exc);
 
 /* How a call site fills one parameter of a jitted callee. */
 typedef struct jp_arg_source {
-    int kind;               /* 0: positional arg, 1: keyword arg, 2: default */
-    int index;              /* into args / kwvalues / the callee's defaults */
+    int kind;               /* 0: positional arg, 1: keyword arg, 2: default, 3: self,
+                             * 4: the *args tuple, 5: an item of f(*t) (lib_func.c) */
+    int index;              /* into args / kwvalues / the callee's defaults;
+                             * 4: the first extra position; 5: the arg holding *t */
+    int elem;               /* 4: how many extra positions; 5: the item of t */
 } jp_arg_source;
 
 /* A NumPy ufunc or gufunc inner loop compiled around an instance (its

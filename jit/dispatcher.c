@@ -699,6 +699,41 @@ dispatcher_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyOb
     }
 }
 
+/* f(1, 2, 3) of def f(a, *args): the extra positional arguments packed in
+ * one tuple, the last parameter (Numba types *args as a tuple). */
+static PyObject *
+dispatcher_vararg_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    JpDispatcher *d = (JpDispatcher *)self;
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf), nfixed = d->nparams - 1;
+    Py_ssize_t nd = d->defaults ? PyTuple_GET_SIZE(d->defaults) : 0;
+    PyObject *bound[MAX_ARGS], *packed, *r;
+    if (kwnames && PyTuple_GET_SIZE(kwnames)) {
+        PyErr_Format(PyExc_TypeError, "%U() has *args: pass its arguments positionally", d->name);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < nfixed; i++) {
+        if (i < nargs) {
+            bound[i] = args[i];
+        } else if (i - (nfixed - nd) >= 0) {
+            bound[i] = PyTuple_GET_ITEM(d->defaults, i - (nfixed - nd));
+        } else {
+            PyErr_Format(PyExc_TypeError, "%U() missing required argument '%U'", d->name,
+                         PyTuple_GET_ITEM(d->param_names, i));
+            return NULL;
+        }
+    }
+    packed = PyTuple_New(nargs > nfixed ? nargs - nfixed : 0);
+    if (packed == NULL)
+        return NULL;
+    for (Py_ssize_t i = nfixed; i < nargs; i++)
+        PyTuple_SET_ITEM(packed, i - nfixed, Py_NewRef(args[i]));
+    bound[nfixed] = packed;
+    r = dispatcher_vectorcall(self, bound, (size_t)d->nparams, NULL);
+    Py_DECREF(packed);
+    return r;
+}
+
 /* ---- the Python type ----------------------------------------------------------- */
 
 static int
@@ -757,20 +792,27 @@ dispatcher_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
         goto fail;
     argcount = ((PyCodeObject *)code)->co_argcount;
     d->n_posonly = ((PyCodeObject *)code)->co_posonlyargcount;
-    if (((PyCodeObject *)code)->co_kwonlyargcount || (flags & (CO_VARARGS | CO_VARKEYWORDS))) {
+    if (((PyCodeObject *)code)->co_kwonlyargcount || (flags & CO_VARKEYWORDS)) {
+        PyCodeObject *co = (PyCodeObject *)code;
         PyErr_Format(JpUnsupportedError,
-                     "%R: *args, **kwargs and keyword-only arguments are not supported in jit code", py_func);
+                     "%U:%d: in function '%U': %s is not supported in jit code (as in Numba)\n"
+                     "hint: pass the values as positional parameters", co->co_filename, co->co_firstlineno,
+                     co->co_qualname, (flags & CO_VARKEYWORDS) ? "**kwargs" : "keyword-only arguments");
         goto fail;
     }
-    if (argcount > MAX_ARGS) {
+    if (flags & CO_VARARGS) {       /* the tuple of the extra positional arguments: one more parameter */
+        d->vararg = 1;
+        d->vectorcall = dispatcher_vararg_vectorcall;
+    }
+    if (argcount + d->vararg > MAX_ARGS) {
         PyErr_Format(JpUnsupportedError, "%R: more than %d parameters", py_func, MAX_ARGS);
         goto fail;
     }
-    d->nparams = argcount;
+    d->nparams = argcount + d->vararg;
     varnames = PyObject_GetAttrString(code, "co_varnames");
     if (varnames == NULL)
         goto fail;
-    d->param_names = PyTuple_GetSlice(varnames, 0, argcount);
+    d->param_names = PyTuple_GetSlice(varnames, 0, argcount + d->vararg);
     Py_DECREF(varnames);
     if (d->param_names == NULL)
         goto fail;

@@ -30,6 +30,7 @@ typedef struct JpDispatcher {
     int n_replaced;
     jp_func_ir **replaced_irs;  /* the IRs those instances were built from, */
     int n_replaced_irs;         /* freed with the dispatcher after them */
+    int vararg;                 /* def f(a, *args): the last parameter is the tuple args */
 } JpDispatcher;
 
 extern PyTypeObject JpDispatcher_Type;

@@ -19,6 +19,7 @@
 #include "jit/pycompat.h"
 #include "jit/jitclass.h"
 #include "jit/resolve.h"
+#include "jit/frontend_closure.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -227,6 +228,7 @@ typedef struct fe {
     PyObject *math_mod, *cmath_mod, *builtins_mod;
     int next_local;         /* locals numbered in creation order (a comprehension's
                              * names leave `locals` when it ends; indices stay unique) */
+    PyObject *scope;        /* the body's inner functions (frontend_closure.h), or None */
 } fe;
 
 static long
@@ -351,7 +353,7 @@ static const char *builtin_names[] = {"abs", "min", "max", "int", "float", "comp
                                       "bool", "round", "pow", "divmod", "len", "print",
                                       "range", "",  /* B_PRANGE: jitprofile.prange, not a builtin */
                                       "list", "zip", "enumerate", "reversed", "sorted", "sum",
-                                      "any", "all", "isinstance"};
+                                      "any", "all", "isinstance", "map", "filter"};
 
 /* Whether the user gave `value` an @overload (jitprofile.extending). */
 static int
@@ -638,6 +640,7 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
             {&PyLong_Type, B_INT}, {&PyFloat_Type, B_FLOAT}, {&PyComplex_Type, B_COMPLEX},
             {&PyBool_Type, B_BOOL}, {&PyRange_Type, B_RANGE}, {&PyList_Type, B_LIST},
             {&PyZip_Type, B_ZIP}, {&PyEnum_Type, B_ENUMERATE}, {&PyReversed_Type, B_REVERSED},
+            {&PyMap_Type, B_MAP}, {&PyFilter_Type, B_FILTER},
         };
         for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
             if ((PyTypeObject *)value == types[i].type) {
@@ -668,6 +671,22 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
         n->u.callee.obj = value;
         n->u.callee.name = jp_arena_strdup(f->ir->arena, name);
         return n;
+    }
+    if (!PyType_Check(value) && !PyModule_Check(value) && PyObject_HasAttrString(value, "_jitprofile_generic")) {
+        /* a function using literally() (_literal.py): from jit code, compiled on types */
+        PyObject *generic = PyObject_GetAttrString(value, "_jitprofile_generic");
+        if (generic == NULL)
+            return NULL;
+        if (jp_is_dispatcher(generic)) {
+            n = value_node(f, ast_node, generic, name);
+            Py_DECREF(generic);
+            if (n && PyList_Append(f->ir->refs, value) < 0)
+                return NULL;
+            if (n)
+                n->u.callee.literal = value;
+            return n;
+        }
+        Py_DECREF(generic);
     }
     {
         /* a C function: ctypes pointer or CFFI function (jitprofile/_ffi.py) */
@@ -735,6 +754,107 @@ builtin_found:
     return n;
 }
 
+/* After a failed _closure call: its ClosureError as an UnsupportedError at
+ * the node it names (or at `where`). */
+static void *
+closure_failed(fe *f, PyObject *where)
+{
+    char what[256], hint[256];
+    PyObject *at = NULL;
+    if (jp_closure_error(what, sizeof what, &at, hint, sizeof hint)) {
+        unsupported(f, at && at != Py_None ? at : where, what, hint[0] ? hint : NULL);
+        Py_XDECREF(at);
+    }
+    return NULL;
+}
+
+/* An inner function (frontend_closure.h) as a callee: its dispatcher, and
+ * the locals it captures, read where it is called or passed. */
+static jp_node *
+inner_callee(fe *f, PyObject *ast_node, PyObject *inner, const char *name)
+{
+    PyObject *disp = jp_closure_dispatcher(inner), *caps = jp_closure_captures(inner);
+    jp_node *n;
+    if (disp == NULL || caps == NULL || !PyTuple_Check(caps))
+        return NULL;
+    if ((n = new_node(f, E_CALLEE, ast_node)) == NULL || PyList_Append(f->ir->refs, disp) < 0)
+        return NULL;
+    n->u.callee.kind = CALLEE_DISPATCHER;
+    n->u.callee.obj = disp;
+    n->u.callee.name = jp_arena_strdup(f->ir->arena, name);
+    n->u.callee.inner = 1;
+    n->u.callee.ncap = (int)PyTuple_GET_SIZE(caps);
+    if ((n->u.callee.cap = alloc_array(f, (size_t)n->u.callee.ncap, sizeof(jp_node *))) == NULL)
+        return NULL;
+    for (int i = 0; i < n->u.callee.ncap; i++) {
+        PyObject *idx = PyDict_GetItemWithError(f->locals, PyTuple_GET_ITEM(caps, i));
+        jp_node *l;
+        if (idx == NULL) {
+            if (!PyErr_Occurred())
+                typing_error(f, ast_node, NULL, "the inner function '%s' reads a variable this function does not have",
+                             name);
+            return NULL;
+        }
+        if ((l = new_node(f, E_LOCAL, ast_node)) == NULL)
+            return NULL;
+        l->u.local.index = (int)PyLong_AsLong(idx);
+        n->u.callee.cap[i] = l;
+    }
+    return n;
+}
+
+/* f(x, 3) of a function using literally() on its second parameter, with a
+ * constant there: the call goes to the specialisation for 3, without that
+ * argument (_literal.py); any other call compiles on types. */
+static int
+literal_call(fe *f, jp_node *n)
+{
+    PyObject *consts = PyList_New(n->u.call.nargs), *r = NULL, *child, *drop;
+    int kept = 0, rc = -1;
+    if (consts == NULL)
+        return -1;
+    for (int i = 0; i < n->u.call.nargs; i++) {
+        jp_node *a = n->u.call.args[i];
+        PyObject *v = NULL;
+        if (a->kind == E_CONST && a->u.cnst.type->kind == JP_BOOL)
+            v = PyBool_FromLong((long)a->u.cnst.v.i);
+        else if (a->kind == E_CONST && a->u.cnst.type->kind == JP_INT)
+            v = PyLong_FromLongLong(a->u.cnst.v.i);
+        else if (a->kind == E_STR)
+            v = PyUnicode_FromString(a->u.str.text);
+        else
+            v = PyTuple_New(0);         /* not a constant */
+        if (v == NULL)
+            goto done;
+        PyList_SET_ITEM(consts, i, v);
+    }
+    if ((r = PyObject_CallMethod(n->u.call.func->u.callee.literal, "_for_call", "O", consts)) == NULL)
+        goto done;
+    if (r == Py_None) {
+        rc = 0;
+        goto done;
+    }
+    child = PyTuple_GET_ITEM(r, 0);
+    drop = PyTuple_GET_ITEM(r, 1);
+    if (PyList_Append(f->ir->refs, child) < 0)
+        goto done;
+    for (int i = 0; i < n->u.call.nargs; i++) {
+        int dropped = 0;
+        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(drop); k++)
+            dropped |= PyLong_AsLong(PyTuple_GET_ITEM(drop, k)) == i;
+        if (!dropped)
+            n->u.call.args[kept++] = n->u.call.args[i];
+    }
+    n->u.call.nargs = kept;
+    n->u.call.func->u.callee.obj = child;
+    n->u.call.func->u.callee.literal = NULL;
+    rc = 0;
+done:
+    Py_XDECREF(r);
+    Py_DECREF(consts);
+    return rc;
+}
+
 static jp_node *
 build_name(fe *f, PyObject *node)
 {
@@ -753,15 +873,27 @@ build_name(fe *f, PyObject *node)
         Py_DECREF(id);
         return n;
     }
+    if ((value = jp_closure_lookup(f->scope, id)) != NULL) {       /* an inner function */
+        n = inner_callee(f, node, value, name);
+        Py_DECREF(id);
+        return n;
+    }
     if ((value = PyDict_GetItemWithError(f->closure, id)) == NULL && !PyErr_Occurred())
         if ((value = PyDict_GetItemWithError(f->globals, id)) == NULL && !PyErr_Occurred())
             value = PyDict_GetItemWithError(f->builtins, id);
+    if (value == NULL && !PyErr_Occurred() && f->ir->dispatcher && strcmp(name, f->ir->name) == 0)
+        value = f->ir->dispatcher;      /* recursion before the global is bound (eager signatures) */
     if (value == NULL) {
         if (!PyErr_Occurred())
             typing_error(f, node, "define it before the first call, or pass it as an argument",
                          "name '%s' is not defined", name);
         Py_DECREF(id);
         return NULL;
+    }
+    if (jp_closure_is_inner(value)) {      /* a sibling inner function, seen from an inner one */
+        n = inner_callee(f, node, value, name);
+        Py_DECREF(id);
+        return n;
     }
     Py_INCREF(value);
     if (value == Py_None || PyBool_Check(value) || PyLong_Check(value) || PyFloat_Check(value)
@@ -1294,12 +1426,27 @@ build_expr_inner(fe *f, PyObject *node, int k)
             n = NULL;
             break;
         }
-        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(b); i++)
-            if (kind_of(PyList_GET_ITEM(b, i)) == A_Starred) {
-                n = unsupported(f, PyList_GET_ITEM(b, i), "*args in a call", NULL);
-                goto done;
-            }
+        /* f(*t): E_STARRED arguments, spread when the call is typed (lib_func.c) */
         if (build_list(f, b, &n->u.call.nargs, &n->u.call.args) < 0) {
+            n = NULL;
+            break;
+        }
+        if (n->u.call.func->kind == E_CALLEE && n->u.call.func->u.callee.ncap) {
+            /* inner(x): inner_jit(captures..., x) */
+            jp_node *fn = n->u.call.func, **args = alloc_array(f, (size_t)(fn->u.callee.ncap + n->u.call.nargs),
+                                                                 sizeof(jp_node *));
+            if (args == NULL) {
+                n = NULL;
+                break;
+            }
+            memcpy(args, fn->u.callee.cap, (size_t)fn->u.callee.ncap * sizeof(jp_node *));
+            if (n->u.call.nargs)
+                memcpy(args + fn->u.callee.ncap, n->u.call.args, (size_t)n->u.call.nargs * sizeof(jp_node *));
+            n->u.call.args = args;
+            n->u.call.nargs += fn->u.callee.ncap;
+            fn->u.callee.ncap = 0;
+        }
+        if (n->u.call.func->kind == E_CALLEE && n->u.call.func->u.callee.literal && literal_call(f, n) < 0) {
             n = NULL;
             break;
         }
@@ -1357,6 +1504,19 @@ build_expr_inner(fe *f, PyObject *node, int k)
     case A_ListComp:
     case A_GeneratorExp:    /* materialised as a list: sum(x*x for x in a) */
         return build_listcomp(f, node);
+    case A_Starred:         /* only among a call's arguments: the others check first */
+        if ((a = get_attr(node, "value")) == NULL || (n = new_node(f, E_STARRED, node)) == NULL)
+            break;
+        if ((n->u.expr.value = build_expr(f, a)) == NULL)
+            n = NULL;
+        break;
+    case A_Lambda:          /* written inline: key=lambda x: -x */
+        if (f->scope == NULL || f->scope == Py_None)
+            return unsupported(f, node, construct_name(k), NULL);
+        if ((a = jp_closure_lambda(f->scope, node)) == NULL)
+            return closure_failed(f, node);
+        n = inner_callee(f, node, a, "<lambda>");
+        break;
     case A_Tuple:
         if ((a = get_attr(node, "elts")) == NULL || (n = new_node(f, E_TUPLE, node)) == NULL)
             break;
@@ -1915,6 +2075,15 @@ build_stmt(fe *f, PyObject *node)
         if ((a = get_attr(node, "targets")) == NULL || (b = get_attr(node, "value")) == NULL)
             break;
         nt = PyList_GET_SIZE(a);
+        if (nt == 1 && kind_of(b) == A_Lambda && kind_of(PyList_GET_ITEM(a, 0)) == A_Name) {
+            PyObject *id = get_attr(PyList_GET_ITEM(a, 0), "id");
+            int made = id && jp_closure_lookup(f->scope, id) != NULL;
+            Py_XDECREF(id);
+            if (made) {         /* f = lambda ...: made with the scope */
+                n = new_node(f, S_PASS, node);
+                break;
+            }
+        }
         if (nt != 1 || target_needs_block(PyList_GET_ITEM(a, 0))) {
             jp_node *v = build_expr(f, b);
             n = v == NULL ? NULL : nt != 1 ? chained_assign(f, node, a, v)
@@ -2009,6 +2178,15 @@ build_stmt(fe *f, PyObject *node)
         return build_raise(f, node);
     case A_With:
         return build_with(f, node);
+    case A_FunctionDef:
+        if ((a = get_attr(node, "name")) == NULL)
+            break;
+        if (jp_closure_lookup(f->scope, a) == NULL) {     /* inside a with block ... */
+            n = unsupported(f, node, construct_name(k), NULL);
+            break;
+        }
+        n = new_node(f, S_PASS, node);        /* made with the scope */
+        break;
     case A_Assert:
         if ((n = new_node(f, S_ASSERT, node)) == NULL)
             break;
@@ -2312,6 +2490,8 @@ add_local(fe *f, PyObject *name)
         return 0;
     if (PyErr_Occurred())
         return -1;
+    if (jp_closure_lookup(f->scope, name))
+        return 0;       /* an inner function's name: resolved to it, never a local */
     idx = PyLong_FromLong(f->next_local);
     if (idx == NULL)
         return -1;
@@ -2327,7 +2507,7 @@ check_arguments(fe *f, PyObject *args)
 {
     static const char *bad[] = {"vararg", "kwarg"};
     PyObject *v;
-    for (int i = 0; i < 2; i++) {
+    for (int i = 1; i < 2; i++) {       /* *args is a tuple parameter (jp_frontend_build) */
         if ((v = get_attr(args, bad[i])) == NULL)
             return -1;
         if (v != Py_None) {
@@ -2424,6 +2604,24 @@ jp_frontend_build(PyObject *dispatcher, PyObject *pyfunc, PyObject *source)
         Py_DECREF(arg);
     }
     ir->nparams = (int)PyList_GET_SIZE(params);
+    if ((tmp = get_attr(args, "vararg")) == NULL)
+        goto fail;
+    if (tmp != Py_None) {       /* *args: one more parameter, a tuple */
+        PyObject *arg = get_attr(tmp, "arg");
+        if (arg == NULL || add_local(&f, arg) < 0) {
+            Py_XDECREF(arg);
+            Py_DECREF(tmp);
+            goto fail;
+        }
+        Py_DECREF(arg);
+        ir->nparams++;
+        ir->vararg = 1;
+    }
+    Py_DECREF(tmp);
+    if ((f.scope = jp_closure_scope(dispatcher, pyfunc, source)) == NULL) {
+        closure_failed(&f, fdef);
+        goto fail;
+    }
     if ((body = get_attr(fdef, "body")) == NULL || collect_locals(&f, body) < 0)
         goto fail;
 
@@ -2437,7 +2635,7 @@ jp_frontend_build(PyObject *dispatcher, PyObject *pyfunc, PyObject *source)
     if (defaults != Py_None) {
         Py_ssize_t nd = PyTuple_GET_SIZE(defaults);
         for (Py_ssize_t i = 0; i < nd && i < ir->nparams; i++)
-            ir->defaults[ir->nparams - nd + i] = Py_NewRef(PyTuple_GET_ITEM(defaults, i));
+            ir->defaults[ir->nparams - ir->vararg - nd + i] = Py_NewRef(PyTuple_GET_ITEM(defaults, i));
     }
 
     if (build_block(&f, body, &ir->body) < 0)
@@ -2464,6 +2662,7 @@ done:
     Py_XDECREF(f.cmath_mod);
     Py_XDECREF(f.builtins_mod);
     Py_XDECREF(f.locals);
+    Py_XDECREF(f.scope);
     Py_XDECREF(args);
     Py_XDECREF(params);
     Py_XDECREF(body);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "jit/infer.h"
+#include "jit/lib_func.h"
 #include "jit/resolve.h"
 #include "jit/lib.h"
 #include "jit/const_array.h"
@@ -288,9 +289,9 @@ type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
     }
     if (id >= B_LIST)
         return jp_infer_iter_builtin(c, n, id);    /* lib_iter.c */
-    if ((id == B_MIN || id == B_MAX) && nargs == 1 && n->u.call.nkw == 0) {
+    if ((id == B_MIN || id == B_MAX) && nargs == 1 && (n->u.call.nkw == 0 || jp_lib_keyword(n, "key"))) {
         jp_node *a0 = n->u.call.args[0];
-        if (jp_is_iter_call(a0))
+        if (jp_is_iter_call(a0) || n->u.call.nkw)     /* min(it, key=f): lib_iter.c */
             return jp_infer_iter_builtin(c, n, id);
         if ((t = jp_ioperand(c, a0)) == NULL)
             return NULL;
@@ -471,12 +472,17 @@ type_math_call(ictx *c, jp_node *n)
 static int
 bind_call(ictx *c, jp_node *n, jp_func_ir *callee, jp_type **types, int *unknown, jp_type *self_t)
 {
-    int np = callee->nparams, skip = self_t ? 1 : 0;
+    int np = callee->nparams, skip = self_t ? 1 : 0, nfixed = np - callee->vararg;
     jp_arg_source *src = c->inst->bindings[n->id];
+    jp_arg_source pos[64];     /* the positional arguments, f(*t) spread (lib_func.c) */
+    jp_type *pos_t[64];
+    int npos = jp_bind_positions(c, n, pos, pos_t, 64);
 
-    if (n->u.call.nargs + skip > np) {
+    if (npos < 0)
+        return npos == -2 ? (*unknown = 1, 0) : -1;
+    if (npos + skip > nfixed && !callee->vararg) {
         jp_error_at(JpTypingError, c->ir, n, NULL, "%s() takes %d argument%s but %d were given",
-                    callee->name, np - skip, np - skip == 1 ? "" : "s", n->u.call.nargs);
+                    callee->name, np - skip, np - skip == 1 ? "" : "s", npos);
         return -1;
     }
     if (src == NULL) {
@@ -488,12 +494,14 @@ bind_call(ictx *c, jp_node *n, jp_func_ir *callee, jp_type **types, int *unknown
     for (int i = 0; i < np; i++)
         src[i].kind = -1;
     if (skip)
-        src[0] = (jp_arg_source){3, 0};     /* the instance, for methods */
-    for (int i = 0; i < n->u.call.nargs; i++)
-        src[i + skip] = (jp_arg_source){0, i};
+        src[0] = (jp_arg_source){3, 0, 0};     /* the instance, for methods */
+    for (int i = 0; i < npos && i + skip < nfixed; i++)
+        src[i + skip] = pos[i];
+    if (callee->vararg)         /* the extra positions, as one tuple */
+        src[np - 1] = (jp_arg_source){4, nfixed - skip, npos + skip > nfixed ? npos + skip - nfixed : 0};
     for (int k = 0; k < n->u.call.nkw; k++) {
         int found = -1;
-        for (int i = 0; i < np; i++)
+        for (int i = 0; i < nfixed; i++)
             if (strcmp(callee->local_names[i], n->u.call.kwnames[k]) == 0)
                 found = i;
         if (found < 0) {
@@ -508,12 +516,26 @@ bind_call(ictx *c, jp_node *n, jp_func_ir *callee, jp_type **types, int *unknown
                         n->u.call.kwnames[k]);
             return -1;
         }
-        src[found] = (jp_arg_source){1, k};
+        src[found] = (jp_arg_source){1, k, 0};
     }
     *unknown = 0;
     if (skip)
         types[0] = self_t;
     for (int i = skip; i < np; i++) {
+        if (src[i].kind == 4 || src[i].kind == 5) {
+            if (src[i].kind == 5) {
+                types[i] = pos_t[i - skip];
+            } else {
+                for (int k = 0; k < src[i].elem; k++)
+                    if (UNKNOWN(pos_t[src[i].index + k]))
+                        *unknown = 1;
+                if (*unknown)
+                    continue;
+                if ((types[i] = jp_type_tuple(src[i].elem, pos_t + src[i].index)) == NULL)
+                    return -1;
+            }
+            continue;
+        }
         if (src[i].kind < 0) {
             if (callee->defaults[i] == NULL) {
                 jp_error_at(JpTypingError, c->ir, n, NULL,
@@ -521,7 +543,7 @@ bind_call(ictx *c, jp_node *n, jp_func_ir *callee, jp_type **types, int *unknown
                             callee->local_names[i]);
                 return -1;
             }
-            src[i] = (jp_arg_source){2, i};
+            src[i] = (jp_arg_source){2, i, 0};
             types[i] = jp_typeof(callee->defaults[i]);
             if (types[i] == NULL) {
                 jp_error_at(JpTypingError, c->ir, n, NULL,
@@ -725,7 +747,7 @@ jp_infer_class_attr(ictx *c, jp_node *n, jp_type *t)
                 return NULL;
             c->inst->bindings[n->id] = src;
         }
-        src[0] = (jp_arg_source){3, 0};
+        src[0] = (jp_arg_source){3, 0, 0};
         c->inst->callees[n->id] = target;
         r = target->ret;
     }
@@ -953,6 +975,8 @@ type_expr_inner(ictx *c, jp_node *n)
     case E_CALLEE:
         if (n->u.callee.kind == CALLEE_CUDA)
             return jp_infer_cuda_value(c, n);
+        if (n->u.callee.kind == CALLEE_DISPATCHER)      /* a jitted function as a value (lib_func.c) */
+            return jp_infer_function_value(c, n);
         return jp_error_at(JpTypingError, c->ir, n, "call it instead",
                            "'%s' cannot be used as a value in jit code", n->u.callee.name);
     case E_BINOP:
@@ -1092,6 +1116,9 @@ type_expr_inner(ictx *c, jp_node *n)
                            a->name, n->u.attr.name);
     case E_ARRAYCONST:
         return jp_infer_array_const(c, n);
+    case E_STARRED:
+        return jp_error_at(JpUnsupportedError, c->ir, n, "spread a tuple into a call of a jitted function, or index it",
+                           "*args in this call is not supported in jit code");
     default:
         return jp_error_at(JpTypingError, c->ir, n, NULL, "internal error: statement in expression");
     }
@@ -1285,6 +1312,12 @@ type_stmt(ictx *c, jp_node *s)
             jp_error_at(JpTypingError, c->ir, s, NULL, "a range object cannot be returned");
             return -1;
         }
+        if (t->kind == JP_FUNCTION) {
+            jp_error_at(JpUnsupportedError, c->ir, s->u.expr.value,
+                        "call the function in jit code and return its result, or return to Python and call it there",
+                        "returning a function from jit code is not supported (as in Numba)");
+            return -1;
+        }
         return set_return(c, s, t);
     case S_IF:
     case S_WHILE:
@@ -1333,7 +1366,7 @@ type_stmt(ictx *c, jp_node *s)
                 elem = jp_type_int(64, 1);
             } else if (t->kind == JP_TUPLE) {
                 if (t->n == 0) {
-                    elem = jp_type_unknown();
+                    elem = jp_type_int(64, 1);  /* the body never runs (*args of no items) */
                 } else {
                     elem = t->elems[0];
                     for (int i = 1; i < t->n; i++)
@@ -1461,6 +1494,16 @@ const_condition(ictx *c, jp_node *test)
         jp_cmpop op = test->u.compare.ops[0];
         jp_type *a, *b;
         int same;
+        jp_node *l = test->u.compare.operands[0], *r = test->u.compare.operands[1];
+        if (l->kind == E_CONST && r->kind == E_CONST && op <= CMP_GE
+            && (l->u.cnst.type->kind == JP_INT || l->u.cnst.type->kind == JP_BOOL)
+            && (r->u.cnst.type->kind == JP_INT || r->u.cnst.type->kind == JP_BOOL)) {
+            /* integer constants (a literally() parameter, a frozen global): decided now */
+            long long x = l->u.cnst.v.i, y = r->u.cnst.v.i;
+            int v = op == CMP_EQ ? x == y : op == CMP_NE ? x != y : op == CMP_LT ? x < y
+                  : op == CMP_LE ? x <= y : op == CMP_GT ? x > y : x >= y;
+            return v ? 1 : 2;
+        }
         if (op != CMP_IS && op != CMP_ISNOT && op != CMP_EQ && op != CMP_NE)
             return 0;
         a = c->inst->node_types[test->u.compare.operands[0]->id];

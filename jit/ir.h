@@ -23,6 +23,7 @@ typedef enum jp_node_kind {
     E_LISTCOMP,         /* [elt for x in it if c]: u.comp, a hidden local filled by a loop */
     E_ARRAYCONST,       /* a global NumPy array, frozen into the code (const_array.c) */
     S_OBJMODE,          /* with objmode(x='T'): a block run by the interpreter (objmode.c) */
+    E_STARRED,          /* *t among a call's arguments (u.expr.value: a tuple), lib_func.c */
 } jp_node_kind;
 
 typedef enum jp_binop {
@@ -58,6 +59,7 @@ typedef enum jp_builtin {
     B_DIVMOD, B_LEN, B_PRINT, B_RANGE,
     B_PRANGE,           /* jitprofile.prange: range, run in parallel under parallel=True */
     B_LIST, B_ZIP, B_ENUMERATE, B_REVERSED, B_SORTED, B_SUM, B_ANY, B_ALL, B_ISINSTANCE,
+    B_MAP, B_FILTER,    /* map(f, it, ...), filter(f, it): iterables (lib_iter.c) */
 } jp_builtin;
 
 typedef struct jp_node jp_node;
@@ -83,7 +85,13 @@ struct jp_node {
         struct { const char *text; } str;
         struct { int index; } local;
         struct { PyObject *module; } module;
-        struct { jp_callee_kind kind; int id; PyObject *obj; const char *name; } callee;
+        struct {
+            jp_callee_kind kind; int id; PyObject *obj; const char *name;
+            /* an inner function (frontend_closure.h): the locals it captures,
+             * passed before the arguments of a call; inner = 1 for every inner function */
+            int ncap, inner; jp_node **cap;
+            PyObject *literal;  /* a function using literally() (_literal.py), obj its generic dispatcher */
+        } callee;
         struct { jp_binop op; jp_node *left, *right; } binop;
         struct { jp_unop op; jp_node *operand; } unary;
         struct { int n; jp_cmpop *ops; jp_node **operands; } compare;
@@ -135,6 +143,7 @@ typedef struct jp_func_ir {
     int source_first_line;      /* file line of source_lines[0] */
     PyObject *refs;             /* list keeping embedded Python objects alive */
     PyObject *frozen;           /* list of (name, value): globals frozen into the code (cache key) */
+    int vararg;                 /* def f(a, *args): the last parameter is the tuple args */
 } jp_func_ir;
 
 /* Build the IR of a Python function (frontend.c).  `source` is the tuple

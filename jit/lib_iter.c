@@ -11,6 +11,7 @@
 #include "jit/resolve.h"
 #include "jit/errors.h"
 #include "jit/list_runtime.h"
+#include "jit/lib_func.h"
 
 #include <string.h>
 
@@ -24,7 +25,42 @@ builtin_call(jp_node *n, jp_builtin id)
 int
 jp_is_iter_call(jp_node *n)
 {
-    return builtin_call(n, B_ZIP) || builtin_call(n, B_ENUMERATE) || builtin_call(n, B_REVERSED);
+    return builtin_call(n, B_ZIP) || builtin_call(n, B_ENUMERATE) || builtin_call(n, B_REVERSED)
+           || builtin_call(n, B_MAP) || builtin_call(n, B_FILTER);
+}
+
+static int
+is_none(jp_node *n)
+{
+    return n->kind == E_CONST && n->u.cnst.type->kind == JP_NONE;
+}
+
+/* map(f, it, ...): f's result over the items (zipped); filter(f, it): the
+ * items f finds true (filter(None, it): the true items).  The function is a
+ * jitted function, an inner function or a lambda (lib_func.c). */
+static jp_type *
+map_filter_item(ictx *c, jp_node *n, int is_map)
+{
+    jp_type *items[16], *r;
+    int nit = n->u.call.nargs - 1;
+    if (is_map ? nit < 1 || nit > 16 : nit != 1)
+        return jp_error_at(JpTypingError, c->ir, n, NULL, is_map ? "map() takes a function and 1 to 16 iterables"
+                                                                  : "filter() takes a function and one iterable");
+    for (int i = 0; i < nit; i++) {
+        if ((items[i] = jp_iter_item(c, n->u.call.args[i + 1])) == NULL || UNKNOWN(items[i]))
+            return items[i];
+    }
+    if (!is_map && is_none(n->u.call.args[0]))
+        r = items[0];
+    else if ((r = jp_infer_fn_call(c, n->u.call.args[0], nit, items,
+                                   is_map ? "map()'s first argument" : "filter()'s first argument")) == NULL
+             || UNKNOWN(r))
+        return r;
+    if (!is_map && !jp_is_number(r) && r->kind != JP_BOOL)
+        return jp_error_at(JpTypingError, c->ir, n->u.call.args[0], "return a bool or a number from the function",
+                           "filter() needs a true/false result, not %s", r->name);
+    jp_irecord(c, n, jp_type_none());
+    return is_map ? r : items[0];
 }
 
 static int
@@ -56,6 +92,8 @@ jp_iter_item(ictx *c, jp_node *n)
         jp_irecord(c, n, jp_type_none());
         return jp_type_tuple(n->u.call.nargs, elems);
     }
+    if (builtin_call(n, B_MAP) || builtin_call(n, B_FILTER))
+        return map_filter_item(c, n, builtin_call(n, B_MAP));
     if (builtin_call(n, B_ENUMERATE)) {
         jp_type *pair[2] = {jp_type_int(64, 1), NULL};
         jp_node *start = n->u.call.nargs == 2 ? n->u.call.args[1] : jp_lib_keyword(n, "start");
@@ -166,7 +204,7 @@ jp_infer_iter_builtin(ictx *c, jp_node *n, jp_builtin id)
 {
     const char *name = n->u.call.func->u.callee.name;
     jp_type *et;
-    if (id == B_ZIP || id == B_ENUMERATE || id == B_REVERSED)
+    if (id == B_ZIP || id == B_ENUMERATE || id == B_REVERSED || id == B_MAP || id == B_FILTER)
         return jp_error_at(JpUnsupportedError, c->ir, n,
                            "use it directly in a for loop or a comprehension, or wrap it in list(...)",
                            "%s() is supported as the iterable of a for loop, list() or sorted() in jit code", name);
@@ -196,6 +234,8 @@ jp_infer_iter_builtin(ictx *c, jp_node *n, jp_builtin id)
             if (strcmp(n->u.call.kwnames[k], "key") && strcmp(n->u.call.kwnames[k], "reverse"))
                 return jp_error_at(JpTypingError, c->ir, n, NULL, "sorted() got an unexpected keyword argument '%s'",
                                    n->u.call.kwnames[k]);
+    } else if ((id == B_MIN || id == B_MAX) && n->u.call.nkw == 1 && jp_lib_keyword(n, "key")) {
+        /* min(it, key=f): typed below */
     } else if (n->u.call.nkw) {
         return jp_error_at(JpTypingError, c->ir, n, NULL, "%s() takes no keyword arguments in jit code", name);
     }
@@ -231,6 +271,17 @@ jp_infer_iter_builtin(ictx *c, jp_node *n, jp_builtin id)
     }
     case B_MIN:
     case B_MAX:
+        if (jp_lib_keyword(n, "key")) {
+            jp_node *key = jp_lib_keyword(n, "key");
+            jp_type *kt = jp_infer_fn_call(c, key, 1, &et, "key");
+            if (kt == NULL || UNKNOWN(kt))
+                return kt;
+            if (!jp_is_number(kt) || kt->kind == JP_COMPLEX)
+                return jp_error_at(JpTypingError, c->ir, key, NULL, "%s() needs a key that returns a real number, not %s",
+                                   name, kt->name);
+            jp_irecord(c, key, et);
+            return et;
+        }
         if (!jp_is_number(et) || et->kind == JP_COMPLEX)
             return jp_error_at(JpTypingError, c->ir, n, NULL, "%s() needs real numbers, not %s", name, et->name);
         return et;
@@ -241,7 +292,7 @@ jp_infer_iter_builtin(ictx *c, jp_node *n, jp_builtin id)
 
 /* ---- lowering: sources ------------------------------------------------------------- */
 
-enum { SRC_LIST, SRC_TUPLE, SRC_RANGE, SRC_ARRAY, SRC_ZIP, SRC_ENUM, SRC_REV };
+enum { SRC_LIST, SRC_TUPLE, SRC_RANGE, SRC_ARRAY, SRC_ZIP, SRC_ENUM, SRC_REV, SRC_MAP };
 
 typedef struct src {
     int kind;
@@ -249,6 +300,7 @@ typedef struct src {
     LLVMValueRef v, n, start, step, mem;
     struct src *sub;
     int nsub;
+    jp_node *fn;            /* SRC_MAP: the function */
 } src;
 
 static LLVMTypeRef
@@ -276,10 +328,29 @@ smin(lctx *c, LLVMValueRef a, LLVMValueRef b)
     return LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, LLVMIntSLT, a, b, ""), a, b, "");
 }
 
+static void open_filter(lctx *c, jp_node *n, src *s);
+
 static void
 open_src(lctx *c, jp_node *n, src *s)
 {
     memset(s, 0, sizeof *s);
+    if (builtin_call(n, B_FILTER)) {
+        open_filter(c, n, s);
+        return;
+    }
+    if (builtin_call(n, B_MAP)) {
+        int count = n->u.call.nargs - 1;
+        s->kind = SRC_MAP;
+        s->fn = n->u.call.args[0];
+        s->sub = calloc((size_t)count, sizeof *s->sub);
+        s->nsub = count;
+        for (int i = 0; i < count; i++) {
+            open_src(c, n->u.call.args[i + 1], &s->sub[i]);
+            s->n = i ? smin(c, s->n, s->sub[i].n) : s->sub[i].n;
+        }
+        s->item = c->inst->callees[s->fn->id]->ret;
+        return;
+    }
     if (jp_is_iter_call(n)) {
         jp_builtin id = (jp_builtin)n->u.call.func->u.callee.id;
         int count = id == B_ZIP ? n->u.call.nargs : 1;
@@ -401,6 +472,15 @@ item_at(lctx *c, src *s, LLVMValueRef i)
         r = LLVMBuildInsertValue(c->b, r, LLVMBuildAdd(c->b, s->start, i, ""), 0, "");
         return LLVMBuildInsertValue(c->b, r, item_at(c, &s->sub[0], i), 1, "");
     }
+    case SRC_MAP: {
+        LLVMValueRef v[16];
+        jp_type *t[16];
+        for (int k = 0; k < s->nsub; k++) {
+            v[k] = item_at(c, &s->sub[k], i);
+            t[k] = s->sub[k].item;
+        }
+        return jp_lower_fn_call(c, s->fn, s->nsub, v, t);
+    }
     default:        /* SRC_REV */
         return item_at(c, &s->sub[0], LLVMBuildSub(c->b, LLVMBuildSub(c->b, s->n, jp_const_i64(c, 1), ""), i, ""));
     }
@@ -439,6 +519,46 @@ counted_end(lctx *c, counted *l)
                    l->counter);
     LLVMBuildBr(c->b, l->head);
     LLVMPositionBuilderAtEnd(c->b, l->done);
+}
+
+/* filter(f, it): the items f finds true, gathered into a list first (f runs
+ * on every item before the consumer sees the first one) */
+static void
+open_filter(lctx *c, jp_node *n, src *s)
+{
+    src in;
+    counted l;
+    jp_node *fn = n->u.call.args[0];
+    LLVMValueRef i, list, v, keep;
+    LLVMBasicBlockRef yes, next;
+    open_src(c, n->u.call.args[1], &in);
+    s->kind = SRC_LIST;
+    s->item = in.item;
+    s->t = jp_type_list(in.item, 0);
+    list = jp_list_new_value(c, s->t, jp_const_i64(c, 0));
+    i = counted_begin(c, &l, in.n);
+    {
+        int mark = c->ntemps;
+        v = item_at(c, &in, i);
+        if (is_none(fn)) {
+            keep = jp_truth(c, v, in.item);
+        } else {
+            jp_type *rt = c->inst->callees[fn->id]->ret;
+            keep = jp_truth(c, jp_lower_fn_call(c, fn, 1, &v, &in.item), rt);
+        }
+        yes = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "filter.keep");
+        next = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "filter.next");
+        LLVMBuildCondBr(c->b, keep, yes, next);
+        LLVMPositionBuilderAtEnd(c->b, yes);
+        jp_list_append_value(c, list, s->t, v, in.item);
+        LLVMBuildBr(c->b, next);
+        LLVMPositionBuilderAtEnd(c->b, next);
+        jp_release_temps(c, mark);
+    }
+    counted_end(c, &l);
+    close_src(&in);
+    s->v = list;
+    s->n = jp_list_len(c, list);
 }
 
 LLVMValueRef
@@ -497,6 +617,7 @@ typedef struct acc_ctx {
     LLVMValueRef slot;      /* accumulator / flag / list */
     jp_type *t;
     int id;
+    jp_node *key;           /* min/max(it, key=f): f, and the best key in a[2] */
 } acc_ctx;
 
 static void
@@ -537,13 +658,30 @@ acc_minmax(lctx *c, void *vctx, LLVMValueRef v, jp_type *vt)
     LLVMBuildStore(c->b, LLVMConstInt(i1, 0, 0), a[1].slot);
 }
 
+/* min/max with key=f: the first item whose key is strictly better */
+static void
+acc_minmax_key(lctx *c, void *vctx, LLVMValueRef v, jp_type *vt)
+{
+    acc_ctx *a = vctx;
+    LLVMTypeRef i1 = LLVMInt1TypeInContext(c->ctx);
+    LLVMValueRef k = jp_lower_fn_call(c, a->key, 1, &v, &vt);
+    LLVMValueRef cur = LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, a->t), a->slot, "");
+    LLVMValueRef curk = LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, a[2].t), a[2].slot, "");
+    LLVMValueRef first = LLVMBuildLoad2(c->b, i1, a[1].slot, "");
+    LLVMValueRef better = jp_lower_compare(c, a->id == B_MIN ? CMP_LT : CMP_GT, k, a[2].t, curk, a[2].t);
+    LLVMValueRef take = LLVMBuildOr(c->b, first, better, "");
+    LLVMBuildStore(c->b, LLVMBuildSelect(c->b, take, jp_cast(c, v, vt, a->t), cur, ""), a->slot);
+    LLVMBuildStore(c->b, LLVMBuildSelect(c->b, take, k, curk, ""), a[2].slot);
+    LLVMBuildStore(c->b, LLVMConstInt(i1, 0, 0), a[1].slot);
+}
+
 void jp_lower_list_sort_h(lctx *c, LLVMValueRef list, jp_type *lt, jp_node *call);  /* lower_list.c */
 
 LLVMValueRef
 jp_lower_iter_builtin(lctx *c, jp_node *n, jp_builtin id)
 {
     jp_type *rt = jp_node_type(c, n);
-    acc_ctx a[2] = {{NULL, rt, (int)id}, {NULL, NULL, 0}};
+    acc_ctx a[3] = {{NULL, rt, (int)id, NULL}, {NULL, NULL, 0, NULL}, {NULL, NULL, 0, NULL}};
     LLVMTypeRef i1 = LLVMInt1TypeInContext(c->ctx);
     if (id == B_ISINSTANCE) {
         jp_lower_expr(c, n->u.call.args[0]);
@@ -581,7 +719,12 @@ jp_lower_iter_builtin(lctx *c, jp_node *n, jp_builtin id)
         a[1].slot = jp_alloca(c, i1, "first");
         LLVMBuildStore(c->b, LLVMConstNull(jp_llvm_type(c->ctx, rt)), a[0].slot);
         LLVMBuildStore(c->b, LLVMConstInt(i1, 1, 0), a[1].slot);
-        jp_lower_iter_each(c, n->u.call.args[0], acc_minmax, a);
+        if ((a[0].key = jp_lib_keyword(n, "key")) != NULL) {
+            a[2].t = c->inst->callees[a[0].key->id]->ret;
+            a[2].slot = jp_alloca(c, jp_llvm_type(c->ctx, a[2].t), "bestkey");
+            LLVMBuildStore(c->b, LLVMConstNull(jp_llvm_type(c->ctx, a[2].t)), a[2].slot);
+        }
+        jp_lower_iter_each(c, n->u.call.args[0], a[0].key ? acc_minmax_key : acc_minmax, a);
         jp_check(c, LLVMBuildLoad2(c->b, i1, a[1].slot, ""), PyExc_ValueError,
                  id == B_MIN ? "min() arg is an empty sequence" : "max() arg is an empty sequence");
         return LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, rt), a[0].slot, "");

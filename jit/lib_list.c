@@ -10,6 +10,7 @@
 #include "jit/resolve.h"
 #include "jit/errors.h"
 #include "jit/list_runtime.h"
+#include "jit/lib_func.h"
 
 #include <string.h>
 
@@ -375,23 +376,12 @@ jp_infer_sort_options(ictx *c, jp_node *call, jp_type *item)
             return jp_error_at(JpTypingError, c->ir, rev, NULL, "reverse must be a bool, not %s", rt->name);
     }
     if (key && !(key->kind == E_CONST && key->u.cnst.type->kind == JP_NONE)) {
-        PyObject *disp = NULL;
-        jp_instance *inst;
-        if (key->kind == E_CALLEE && key->u.callee.kind == CALLEE_DISPATCHER)
-            disp = key->u.callee.obj;
-        else if (key->kind == E_LOCAL && c->inst->var_types[key->u.local.index]->kind == JP_FUNCTION)
-            disp = c->inst->var_types[key->u.local.index]->dispatcher;
-        if (disp == NULL)
-            return jp_error_at(JpUnsupportedError, c->ir, key,
-                               "define the key with @njit at module level and pass its name (key=myfunc)",
-                               "sort key must be a jitted function in jit code (lambda is not supported)");
+        /* a jitted function, an inner function or a lambda (lib_func.c) */
         if (UNKNOWN(item))
             return item;
-        if ((inst = jp_session_instance(c->session, disp, 1, &item)) == NULL)
+        if ((kt = jp_infer_fn_call(c, key, 1, &item, "sort key")) == NULL)
             return NULL;
-        c->inst->callees[key->id] = inst;
         jp_irecord(c, key, item);
-        kt = inst->ret;
         if (UNKNOWN(kt))
             return kt;
     }

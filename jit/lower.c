@@ -15,6 +15,8 @@
 #include "jit/const_array.h"
 #include "jit/objmode.h"
 
+#include "jit/lib_func.h"
+
 #include <string.h>
 
 LLVMTypeRef
@@ -519,6 +521,8 @@ jp_lower_instance_call(lctx *c, jp_node *n, LLVMValueRef self)
         jp_type *want = callee->argtypes[i];
         if (src[i].kind == 3) {         /* a method's instance */
             args[i + 2] = self;
+        } else if (src[i].kind == 4 || src[i].kind == 5) {     /* *args (lib_func.c) */
+            args[i + 2] = jp_lower_bound_arg(c, n, src[i], want);
         } else if (src[i].kind == 2) {
             PyObject *dv = callee->ir->defaults[src[i].index];
             args[i + 2] = jp_cast(c, jp_lower_pyconst(c, dv, jp_typeof(dv)), jp_typeof(dv), want);
@@ -685,7 +689,9 @@ lower_expr_node(lctx *c, jp_node *n)
             return fused;
     }
     switch (n->kind) {
-    case E_CALLEE:      /* only CUDA values (cuda.threadIdx.x) get here */
+    case E_CALLEE:      /* CUDA values (cuda.threadIdx.x) and jitted functions as values */
+        if (n->u.callee.kind == CALLEE_DISPATCHER)
+            return LLVMConstNull(LLVMInt8TypeInContext(c->ctx));    /* JP_FUNCTION: the type is the value */
         return jp_lower_cuda_value(c, n);
     case E_CONST:
         return lower_const(c, n);
@@ -1070,7 +1076,7 @@ lower_for(lctx *c, jp_node *s)
         jp_store_target(c, s->u.loop.target, jp_array_iter_item(c, arr, itype, i), et);
         jp_release_temps(c, mark);
     } else if (tuple_mem) {
-        jp_type *et = itype->elems[0];
+        jp_type *et = itype->n ? itype->elems[0] : int64;     /* () : no trip */
         LLVMTypeRef arrt = LLVMArrayType2(jp_llvm_type(c->ctx, et), (unsigned long long)itype->n);
         LLVMValueRef p = LLVMBuildGEP2(c->b, arrt, tuple_mem, (LLVMValueRef[]){jp_const_i64(c, 0), i}, 2, "");
         jp_store_target(c, s->u.loop.target, LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, et), p, ""), et);

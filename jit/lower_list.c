@@ -10,6 +10,8 @@
 #include "jit/resolve.h"
 #include "jit/errors.h"
 #include "jit/list_runtime.h"
+#include "jit/lib_func.h"
+#include "jit/sort_runtime.h"
 
 #include <string.h>
 
@@ -708,29 +710,59 @@ less_than_fn(lctx *c, jp_type *et, int field)
     return fn;
 }
 
-/* key(v) through the instance typing chose; its exception propagates. */
+/* key(v) through the instance typing chose (with an inner function's
+ * captures, lib_func.c); its exception propagates. */
 static LLVMValueRef
-call_key(lctx *c, jp_instance *ki, LLVMValueRef v, jp_type *vt)
+call_key(lctx *c, jp_node *key, LLVMValueRef v, jp_type *vt)
 {
-    LLVMTypeRef fty = jp_llvm_fn_type(c->ctx, ki), rt = jp_llvm_type(c->ctx, ki->ret);
-    LLVMValueRef fn = LLVMGetNamedFunction(c->mod, ki->symbol), out = jp_alloca(c, rt, "key"), args[3], status;
-    LLVMBasicBlockRef bad = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "key.raised");
-    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "key.ok");
-    if (ki->compiled)
-        c->inst->uncacheable = 1;
-    if (fn == NULL)
-        fn = LLVMAddFunction(c->mod, ki->symbol, fty);
-    args[0] = out;
-    args[1] = c->exc;
-    args[2] = jp_cast(c, v, vt, ki->argtypes[0]);
-    status = LLVMBuildCall2(c->b, fty, fn, args, 3, "");
-    LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntNE, status, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 0, 0), ""),
-                    bad, ok);
-    LLVMPositionBuilderAtEnd(c->b, bad);
-    jp_emit_exit_cleanup(c);
-    LLVMBuildRet(c->b, status);
-    LLVMPositionBuilderAtEnd(c->b, ok);
-    return LLVMBuildLoad2(c->b, rt, out, "");
+    return jp_lower_fn_call(c, key, 1, &v, &vt);
+}
+
+static int
+ki_numeric(jp_type *t)
+{
+    return (t->kind == JP_FLOAT || t->kind == JP_INT) && t->bits == 64 && (t->kind == JP_FLOAT || t->is_signed);
+}
+
+/* sort(key=f) with an int64/float64 key and a constant reverse: the keys and
+ * 0..n-1 in two lists, a stable argsort of the keys in C (sort_runtime.c, NaN
+ * last), the items permuted to that order (what NumPy's kind='stable' does).
+ * reverse=True sorts order-reversed keys (~k, -k) ascending: CPython keeps
+ * equal keys in their first order then too. */
+static void
+sort_by_numeric_key(lctx *c, LLVMValueRef list, jp_type *lt, jp_node *key, int reverse)
+{
+    jp_type *kt = c->inst->callees[key->id]->ret, *i64 = jp_type_int(64, 1);
+    jp_type *klt = jp_type_list(kt, 0), *ilt = jp_type_list(i64, 0);
+    LLVMValueRef n = jp_list_len(c, list), keys = jp_list_new_value(c, klt, n), order = jp_list_new_value(c, ilt, n);
+    LLVMValueRef i, args[7], rc, shape = jp_alloca(c, i64t(c), "shape"), stride = jp_alloca(c, i64t(c), "stride");
+    loop l;
+    i = loop_begin(c, &l, n, NULL);
+    {
+        LLVMValueRef item = load_item(c, jp_list_item_ptr(c, list, lt, i), lt->dtype);
+        LLVMValueRef k = call_key(c, key, item, lt->dtype);
+        if (reverse)
+            k = kt->kind == JP_FLOAT ? LLVMBuildFNeg(c->b, k, "") : LLVMBuildNot(c->b, k, "");
+        jp_list_append_value(c, keys, klt, k, kt);
+        jp_list_append_value(c, order, ilt, i, i64);
+    }
+    loop_end(c, &l);
+    LLVMBuildStore(c->b, n, shape);
+    LLVMBuildStore(c->b, jp_const_i64(c, 8), stride);
+    args[0] = jp_list_item_ptr(c, order, ilt, jp_const_i64(c, 0));
+    args[1] = jp_list_item_ptr(c, keys, klt, jp_const_i64(c, 0));
+    args[2] = LLVMConstInt(LLVMInt32TypeInContext(c->ctx), kt->kind == JP_FLOAT ? JP_SDT_F64 : JP_SDT_I64, 0);
+    args[3] = jp_const_i64(c, 1);
+    args[4] = shape;
+    args[5] = stride;
+    args[6] = LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 1, 0);
+    rc = jp_call_extern(c, "jp_sort_argsort", LLVMInt32TypeInContext(c->ctx), args, 7);
+    check_memory(c, LLVMBuildICmp(c->b, LLVMIntNE, rc, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 0, 0), ""));
+    args[0] = jp_list_header(c, list);
+    args[1] = jp_list_header(c, order);
+    args[2] = jp_const_i64(c, 0);
+    rc = jp_call_extern(c, "jp_list_permute", i64t(c), args, 3);
+    check_memory(c, LLVMBuildICmp(c->b, LLVMIntNE, rc, jp_const_i64(c, 0), ""));
 }
 
 /* Sort the list in `list`: numbers in C; tuples through a compiled `<`;
@@ -748,6 +780,10 @@ jp_lower_list_sort_h(lctx *c, LLVMValueRef list, jp_type *lt, jp_node *call)
         key = NULL;     /* key=None */
     if (rev)
         r = jp_cast(c, jp_lower_expr(c, rev), jp_node_type(c, rev), jp_type_int(64, 1));
+    if (key && (ki_numeric(c->inst->callees[key->id]->ret)) && (rev == NULL || rev->kind == E_CONST)) {
+        sort_by_numeric_key(c, list, lt, key, rev != NULL && rev->u.cnst.v.i != 0);
+        return;
+    }
     if (key) {
         jp_instance *ki = c->inst->callees[key->id];
         jp_type *pair_t[2] = {ki->ret, jp_type_int(64, 1)}, *pt = jp_type_tuple(2, pair_t), *plt = jp_type_list(pt, 0);
@@ -757,7 +793,7 @@ jp_lower_list_sort_h(lctx *c, LLVMValueRef list, jp_type *lt, jp_node *call)
         {
             LLVMValueRef item = load_item(c, jp_list_item_ptr(c, list, lt, i), et);
             LLVMValueRef pair = LLVMGetUndef(jp_llvm_type(c->ctx, pt));   /* filled below */
-            pair = LLVMBuildInsertValue(c->b, pair, call_key(c, ki, item, et), 0, "");
+            pair = LLVMBuildInsertValue(c->b, pair, call_key(c, key, item, et), 0, "");
             pair = LLVMBuildInsertValue(c->b, pair, i, 1, "");
             jp_list_append_value(c, pairs, plt, pair, pt);
         }

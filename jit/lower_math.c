@@ -478,7 +478,7 @@ jp_lower_builtin_call(lctx *c, jp_node *n)
     if (id >= B_LIST)
         return jp_lower_iter_builtin(c, n, id);        /* lib_iter.c */
     if ((id == B_MIN || id == B_MAX) && nargs == 1
-        && (jp_is_iter_call(an[0]) || jp_node_type(c, an[0])->kind != JP_TUPLE))
+        && (jp_is_iter_call(an[0]) || jp_node_type(c, an[0])->kind != JP_TUPLE || n->u.call.nkw))
         return jp_lower_iter_builtin(c, n, id);
     if (id == B_MIN || id == B_MAX)
         return lower_minmax(c, n, id == B_MAX);

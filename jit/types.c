@@ -135,9 +135,7 @@ jp_type_tuple(int n, jp_type **elems)
             align = a;
     }
     t->align = align;
-    t->size = (off + align - 1) / align * align;
-    if (t->size == 0)
-        t->size = 1;
+    t->size = (off + align - 1) / align * align;     /* () is 0 bytes, as LLVM's {} */
     return t;
 }
 

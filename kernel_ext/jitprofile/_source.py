@@ -96,6 +96,9 @@ def source_lines(func):
 
 
 def function_source(func):
+    made = getattr(func, "_jitprofile_source_tuple", None)
+    if made is not None:        # an inner function of jit code (_closure.py)
+        return made
     try:
         lines, first = source_lines(func)
         filename = inspect.getsourcefile(func) or func.__code__.co_filename

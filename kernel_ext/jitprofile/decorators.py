@@ -51,6 +51,11 @@ def jit(signature_or_function=None, locals=None, cache=False, pipeline_class=Non
             return func
         if forceobj:
             return ObjModeDispatcher(func)
+        if not sigs and not objmode:
+            from . import _literal
+            names = _literal.literal_params(func)
+            if names:           # literally(p): one specialisation per value of p
+                return _literal.LiteralDispatcher(func, opts, names)
         disp = _core.Dispatcher(func, opts)
         if sigs:
             try:

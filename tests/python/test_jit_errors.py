@@ -377,8 +377,8 @@ def u_setcomp(n):
 
 
 def u_lambda(x):
-    g = lambda y: y + 1  # U-lambda  # noqa: E731
-    return g(x)
+    g = lambda y: y + x  # noqa: E731
+    return g  # U-lambda (a closure escaping: lambdas themselves work, test_jit_closures.py)
 
 
 def u_dict(x):

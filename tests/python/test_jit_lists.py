@@ -424,6 +424,12 @@ def unknown_method(xs):
 @njit
 def lambda_key(xs):
     xs.sort(key=lambda v: -v)
+    return xs
+
+
+@njit
+def builtin_key(xs):
+    xs.sort(key=abs)
 
 
 def test_unsupported_list_forms_name_the_line():
@@ -435,8 +441,9 @@ def test_unsupported_list_forms_name_the_line():
         bad_append()
     with pytest.raises(jitprofile.TypingError, match=r"has no method 'frobnicate'"):
         unknown_method([1])
-    with pytest.raises(jitprofile.UnsupportedError, match=r"lambda"):
-        lambda_key([1])
+    with pytest.raises(jitprofile.UnsupportedError, match=r"test_jit_lists.py:\d+:\d+: .*sort key must be a function"):
+        builtin_key([1])
+    assert lambda_key([3, 1, 2]) == lambda_key.py_func([3, 1, 2])     # a lambda key works (test_jit_closures.py)
 
 
 # ---- the argument profiler records the type the JIT compiles ------------------------------
