@@ -22,7 +22,6 @@ PENDING = {
     "blur": "@stencil (issue 12)",
     "csvparse": "strings (issue 11)",
     "generators": "generators (issue 11)",
-    "keysort": "inner functions and lambda (issue 11)",
     "linkedlist": "deferred_type and optional jitclass fields (issue 11)",
     "lstsq": "np.linalg (issue 12)",
     "optional_find": "Optional values (issue 11)",
