@@ -777,7 +777,12 @@ type_generated_call(ictx *c, jp_node *n)
         }
         PyTuple_SET_ITEM(args, i, o);
     }
-    disp = PyObject_CallMethod(template, "_resolve", "O", args) ;
+    if (PyObject_HasAttrString(template, "_resolve_in_jit"))
+        /* a @stencil: its loop runs in parallel where the caller is parallel=True */
+        disp = PyObject_CallMethod(template, "_resolve_in_jit", "Oi", args,
+                                   jp_dispatcher_options(c->inst->dispatcher)->parallel);
+    else
+        disp = PyObject_CallMethod(template, "_resolve", "O", args) ;
     if (disp == NULL && PyErr_ExceptionMatches(PyExc_TypeError)) {
         /* _resolve takes *argtypes */
         PyErr_Clear();

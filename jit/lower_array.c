@@ -12,6 +12,7 @@
 #include "jit/lower.h"
 #include "jit/resolve.h"
 #include "jit/errors.h"
+#include "jit/lower_parallel.h"
 
 #include <string.h>
 
@@ -554,6 +555,27 @@ ew_body(lctx *c, void *vctx, LLVMValueRef *idx)
     }
 }
 
+/* The loop of jp_elementwise: split over the thread pool under
+ * parallel=True (lower_parallel.c), the values it reads passed along. */
+static void
+ew_nest(lctx *c, int R, LLVMValueRef *shape, ew_ctx *e)
+{
+    LLVMValueRef *caps[1 + JP_EW_MAX_IN * 33];
+    int n = 0;
+    if (R == 0 || !jp_parallel_enabled(c)) {
+        jp_loop_nest(c, R, shape, ew_body, e);
+        return;
+    }
+    caps[n++] = &e->out;
+    for (int j = 0; j < e->nin; j++) {
+        caps[n++] = &e->in[j];
+        if (e->tin[j]->kind == JP_ARRAY)
+            for (int k = 0; k < e->tin[j]->ndim; k++)
+                caps[n++] = &e->eff[j][k];
+    }
+    jp_parallel_loop_nest(c, R, shape, ew_body, e, caps, n, NULL, NULL, 0);
+}
+
 LLVMValueRef
 jp_elementwise(lctx *c, jp_type *rt, LLVMValueRef out, int nin, LLVMValueRef *in, jp_type **tin,
                jp_kernel_fn fn, void *fctx)
@@ -639,15 +661,15 @@ jp_elementwise(lctx *c, jp_type *rt, LLVMValueRef out, int nin, LLVMValueRef *in
         LLVMBuildCondBr(c->b, same, flat, nest);
         LLVMPositionBuilderAtEnd(c->b, flat);
         e.flat = 1;
-        jp_loop_nest(c, 1, &total, ew_body, &e);
+        ew_nest(c, 1, &total, &e);
         LLVMBuildBr(c->b, done);
         LLVMPositionBuilderAtEnd(c->b, nest);
         e.flat = 0;
-        jp_loop_nest(c, R, shape, ew_body, &e);
+        ew_nest(c, R, shape, &e);
         LLVMBuildBr(c->b, done);
         LLVMPositionBuilderAtEnd(c->b, done);
     } else {
-        jp_loop_nest(c, R, shape, ew_body, &e);
+        ew_nest(c, R, shape, &e);
     }
     c->numpy_semantics = saved;
     return out;

@@ -5,6 +5,7 @@
  * changes (reshape, ravel, transpose). */
 #include "jit/lower.h"
 #include "jit/errors.h"
+#include "jit/lower_parallel.h"
 #include "jit/numpy_funcs.h"
 #include "jit/resolve.h"
 
@@ -410,6 +411,15 @@ red_pass(lctx *c, red_ctx *r, LLVMValueRef init)
     LLVMBuildStore(c->b, jp_const_i64(c, 0), r->counter);
     for (int k = 0; k < r->t->ndim; k++)
         shape[k] = jp_arr_field(c, r->arr, 3, k);
+    if (r->t->ndim > 0 && jp_parallel_enabled(c)
+        && (r->id == NP_SUM || r->id == NP_MEAN || r->id == NP_VAR || r->id == NP_STD)) {
+        /* a sum: each chunk of the thread pool adds its part (lower_parallel.c) */
+        LLVMValueRef *caps[2] = {&r->arr, &r->mean};
+        LLVMValueRef *reds[2] = {&r->acc, &r->counter};
+        jp_type *red_types[2] = {r->acc_t, jp_type_int(64, 1)};
+        jp_parallel_loop_nest(c, r->t->ndim, shape, red_body, r, caps, r->mean ? 2 : 1, reds, red_types, 2);
+        return;
+    }
     jp_loop_nest(c, r->t->ndim, shape, red_body, r);
 }
 
