@@ -184,7 +184,8 @@ jp_lower_prange(lctx *c, jp_node *s, LLVMValueRef start, LLVMValueRef stop, LLVM
             sub.vars[i] = shared;
             continue;
         }
-        sub.vars[i] = LLVMBuildAlloca(sub.b, jp_llvm_type(c->ctx, t), ir->local_names[i]);
+        /* at the top of the entry block, where jp_own_slots expects the allocas */
+        sub.vars[i] = jp_alloca(&sub, jp_llvm_type(c->ctx, t), ir->local_names[i]);
         if (kind[i] == PRIVATE && jp_type_is_managed(t))
             jp_own_slots(&sub, sub.vars[i], t);
         else if (kind[i] != PRIVATE)
