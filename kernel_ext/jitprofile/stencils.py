@@ -2,8 +2,10 @@
 nest that applies it to every element of the input.
 
 The kernel ``def k(a, b, w): return a[-1, 0] + a[1, 0] * w`` is rewritten
-(Python's ast) into a jit function of the element's index,
-``def k(__i0, __i1, a, b, w): return a[__i0 + -1, __i1 + 0] + ...``, and the
+(in its own source text, found with Python's ast, keeping its line numbers
+so the jit's errors point at the user's lines) into a jit function of the
+element's index,
+``def k(__i0, __i1, a, b, w): return a[__i0 + (-1), __i1 + (0)] + ...``, and the
 loop nest around it is generated as Python source and jit-compiled as well:
 
     def k__stencil(a, b, w):
@@ -49,23 +51,6 @@ def _const_int(node):
     return None
 
 
-class _Relative(ast.NodeTransformer):
-    """a[i, j] -> a[__i0 + i, __i1 + j] for the relatively indexed arrays."""
-
-    def __init__(self, arrays, ndim):
-        self.arrays = arrays
-        self.ndim = ndim
-
-    def visit_Subscript(self, node):
-        self.generic_visit(node)
-        if not (isinstance(node.value, ast.Name) and node.value.id in self.arrays):
-            return node
-        elts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-        new = [ast.BinOp(ast.Name(f"__i{d}", ast.Load()), ast.Add(), e) for d, e in enumerate(elts)]
-        node.slice = ast.Tuple(new, ast.Load()) if len(new) > 1 else new[0]
-        return node
-
-
 class StencilFunc:
     """What @stencil returns: call it on arrays (from Python or jit code)."""
 
@@ -85,6 +70,7 @@ class StencilFunc:
         self._filename = inspect.getsourcefile(kernel) or kernel.__code__.co_filename
         text = textwrap.dedent("".join(lines))
         self._indent = len(lines[0]) - len(lines[0].lstrip())
+        self._text, self._first = text, first
         tree = ast.parse(text)
         fdef = next(n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))
         ast.increment_lineno(tree, first - 1)
@@ -156,19 +142,43 @@ class StencilFunc:
                      for d in range(ndim))
 
     def _kernel_source(self):
-        fdef = _Relative(set(self.arrays), self.ndim).visit(ast.parse(ast.unparse(self._fdef)).body[0])
-        fdef.name = self.__name__
-        idx = [ast.arg(f"__i{d}") for d in range(self.ndim)]
-        fdef.args.args = idx + fdef.args.args
-        return ast.unparse(ast.fix_missing_locations(fdef))
+        """(source to show, source to run) of the kernel as a function of the
+        element's index: the user's own lines, at their own line numbers, with
+        `__i0 + (...)` put around each relative index and the index
+        parameters put first, so the jit's errors point at the user's line."""
+        edits = []      # (line, byte column, text to insert)
+        for n in ast.walk(self._fdef):
+            if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and n.value.id in self.arrays:
+                elts = n.slice.elts if isinstance(n.slice, ast.Tuple) else [n.slice]
+                for d, e in enumerate(elts):
+                    edits.append((e.lineno, e.col_offset, f"__i{d} + ("))
+                    edits.append((e.end_lineno, e.end_col_offset, ")"))
+        first_arg = self._fdef.args.args[0]
+        edits.append((first_arg.lineno, first_arg.col_offset,
+                      "".join(f"__i{d}, " for d in range(self.ndim))))
+        lines = [ln.encode() for ln in self._text.splitlines(True)]
+        base = self._first
+        for line, col, text in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+            k = line - base
+            lines[k] = lines[k][:col] + text.encode() + lines[k][col:]
+        lines = [ln.decode() for ln in lines]
+        for k in range(self._fdef.lineno - base):
+            lines[k] = "\n"         # the decorators: the def keeps its line number
+        pad = "\n" * (base - 1)
+        indent = " " * self._indent
+        shown = pad + "".join(indent + ln if ln.strip() else ln for ln in lines)
+        return shown, pad + "".join(lines)
 
     def _compile_source(self, source, name, globs):
-        """Define source's function (registered with linecache, so jit reads it)."""
+        """Define source's function (registered with linecache, so jit reads
+        it).  source: the text, or (text to show, text to run) when the two
+        differ only in indentation."""
+        shown, run = source if isinstance(source, tuple) else (source, source)
         filename = f"<stencil {self.__qualname__} #{next(_ids)} from {self._filename}>"
-        source = source + "\n"
-        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        shown, run = shown + "\n", run + "\n"
+        linecache.cache[filename] = (len(shown), None, shown.splitlines(True), filename)
         ns = {}
-        exec(compile(source, filename, "exec"), globs, ns)
+        exec(compile(run, filename, "exec"), globs, ns)
         return ns[name]
 
     def _kernel(self):

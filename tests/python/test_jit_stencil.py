@@ -248,3 +248,21 @@ def test_unknown_mode_and_option():
         stencil("wrap")(lambda a: a[0])
     with pytest.raises(TypeError):
         stencil(bogus=1)
+
+
+def test_kernel_typing_error_names_the_kernel_line():
+    @stencil
+    def bad(a):
+        return a[0, 1] + no_such_name       # noqa: F821
+    import inspect
+    src, first = inspect.getsourcelines(test_kernel_typing_error_names_the_kernel_line)
+    line = first + next(k for k, t in enumerate(src) if "no_such_name" in t)
+    with pytest.raises(numba.TypingError) as e:
+        bad(np.ones((3, 3)))
+    msg = str(e.value)
+    assert f"test_jit_stencil.py>:{line}:" in msg and "no_such_name" in msg, msg
+
+
+def test_stencil_is_lazy_and_repr():
+    assert "neighborhood=((-1, 1), (-1, 1))" in repr(cross2)
+    assert jitprofile.stencil is numba.stencil
