@@ -758,14 +758,17 @@ type_generated_call(ictx *c, jp_node *n)
 {
     PyObject *template = n->u.call.func->u.callee.obj, *args, *disp;
     jp_type *t;
-    if (n->u.call.nkw)
+    /* a @stencil takes out= (its loop function has a parameter `out`) */
+    int nkw = PyObject_HasAttrString(template, "_resolve_in_jit") ? n->u.call.nkw : 0;
+    if (n->u.call.nkw > nkw)
         return jp_error_at(JpTypingError, c->ir, n, NULL, "%s() takes positional arguments only in jit code",
                            n->u.call.func->u.callee.name);
-    args = PyTuple_New(n->u.call.nargs);
+    args = PyTuple_New(n->u.call.nargs + nkw);
     if (args == NULL)
         return NULL;
-    for (int i = 0; i < n->u.call.nargs; i++) {
-        jp_type *at = jp_ioperand(c, n->u.call.args[i]);
+    for (int i = 0; i < n->u.call.nargs + nkw; i++) {
+        jp_type *at = jp_ioperand(c, i < n->u.call.nargs ? n->u.call.args[i]
+                                                         : n->u.call.kwvalues[i - n->u.call.nargs]);
         PyObject *o;
         if (at == NULL || UNKNOWN(at)) {
             Py_DECREF(args);

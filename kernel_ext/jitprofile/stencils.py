@@ -196,7 +196,8 @@ class StencilFunc:
 
     def _loop_source(self, parallel, has_out, dtype):
         nd = self.ndim
-        params = list(self.params) + (["__out"] if has_out else [])
+        out = "out" if "out" not in self.params else "__out"     # jit callers pass out=
+        params = list(self.params) + ([out] if has_out else [])
         first = self.arrays[0] if self.arrays else self.params[0]
         shape = ", ".join(f"__n{d}" for d in range(nd)) + ("," if nd == 1 else "")
         lines = [f"def __jp_stencil({', '.join(params)}):"]
@@ -209,9 +210,10 @@ class StencilFunc:
                 lines.append(f"        raise ValueError('stencil {self.__name__}(): the arrays it indexes "
                              "relatively must have the same shape')")
         if has_out:
-            cond = " or ".join(f"__out.shape[{d}] != __n{d}" for d in range(nd))
+            cond = " or ".join(f"{out}.shape[{d}] != __n{d}" for d in range(nd))
             lines.append(f"    if {cond}:")
             lines.append(f"        raise ValueError('stencil {self.__name__}(): out must have the input\\'s shape')")
+            lines.append(f"    __out = {out}")
         elif self.cval is None:
             lines.append(f"    __out = np.zeros(({shape}), np.{dtype})")
         else:

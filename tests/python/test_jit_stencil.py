@@ -196,6 +196,26 @@ def test_called_from_jit_code():
     o = np.zeros_like(a)
     np.testing.assert_allclose(run_out(a, o), cross2(a))
 
+    @njit
+    def run_out_kw(a, o):
+        cross2(a, out=o)
+        return o
+    o = np.full_like(a, 5.0)
+    got = run_out_kw(a, o)
+    np.testing.assert_allclose(got[1:-1, 1:-1], cross2(a)[1:-1, 1:-1])
+    assert (got[0] == 5.0).all()
+
+    @njit
+    def bad_kw(a):
+        return cross2(a, bogus=a)
+    with pytest.raises(numba.TypingError, match="bogus"):
+        bad_kw(a)
+
+
+def test_out_of_another_shape_is_value_error():
+    with pytest.raises(ValueError, match="out must have"):
+        cross2(np.ones((4, 4)), out=np.ones((4, 5)))
+
 
 def test_parallel_jit_runs_on_the_pool():
     @njit(parallel=True)
