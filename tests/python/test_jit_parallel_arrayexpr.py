@@ -161,7 +161,7 @@ def test_work_goes_to_the_pool_and_its_workers():
     jobs1, _ = _stats()
     assert jobs1 == jobs0 + 1                   # one parallel loop handed to the pool
     par_red(a, b)
-    assert _stats()[0] == jobs1 + 4             # np.sum(a * b): the product, its sum; a.sum(); b.sum()
+    assert _stats()[0] == jobs1 + 3             # np.sum(a * b) (one fused loop), a.sum(), b.sum()
     # the calling thread works too: a worker takes at least one chunk within a few calls
     for _ in range(200):
         if _stats()[1] > chunks0:
@@ -186,3 +186,61 @@ def test_one_thread_runs_serially():
     jobs0 = _stats()[0]
     np.testing.assert_array_equal(par_expr(a, a, a), a * a + a)
     assert _stats()[0] == jobs0
+
+
+# ---- np.sum of an array expression: one loop, no temporary array ------------------------
+
+def fsum_prod(a, b):
+    return np.sum(a * b)
+
+
+def fsum_diff_method(a, b):
+    return (a - b).sum()
+
+
+def fsum_count(a, b):
+    return np.sum(a > b)
+
+
+FUSED = [fsum_prod, fsum_diff_method, fsum_count]
+ELEMENTS = {fsum_prod: lambda a, b: a * b, fsum_diff_method: lambda a, b: a - b, fsum_count: lambda a, b: a > b}
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64, np.int32, np.int8, np.bool_, np.complex128])
+def test_fused_sum_matches_numpy(parallel, dtype):
+    for fn in FUSED:
+        if dtype == np.bool_ and fn is fsum_diff_method:
+            continue            # NumPy: boolean subtract is a TypeError
+        jf = njit(parallel=parallel)(fn)
+        for n in (0, 1, 1001, BIG):
+            a, b = _arr(n, dtype, 20), _arr(n, dtype, 21)
+            got, ref = jf(a, b), fn(a, b)
+            if dtype == np.float32:
+                # float32 elements are summed in float64 (as whole-array sums, docs/jit.md):
+                # the reference is their float64 sum, not NumPy's float32 pairwise sum
+                # (rounded to float32 at the end, as np.sum of float32 is float32)
+                ref = np.float32(ELEMENTS[fn](a, b).astype(np.float64).sum())
+            if np.dtype(dtype).kind in "iub":
+                assert got == ref, (fn.__name__, dtype, n)      # int8 products wrap as NumPy's
+            else:
+                np.testing.assert_allclose(got, ref, rtol=2e-7 if dtype == np.float32 else 1e-12)   # 1 ulp
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_fused_sum_broadcast_and_views(parallel):
+    f = njit(parallel=parallel)(fsum_prod)
+    A = _arr((500, 300), np.float64, 22)
+    for a, b in [(A, A[0]), (A.T, A.T), (A[:, ::2], 2.0), (A[::-1], A[:, 5:6])]:
+        np.testing.assert_allclose(f(a, b), np.sum(a * b), rtol=1e-12)
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_fused_sum_allocates_no_array(parallel):
+    f = njit(parallel=parallel)(fsum_prod)
+    a, b = _arr(BIG, np.float64, 23), _arr(BIG, np.float64, 24)
+    f(a, b)
+    live0, total0 = jitprofile._core.nrt_stats()
+    f(a, b)
+    live1, total1 = jitprofile._core.nrt_stats()
+    assert (live1, total1) == (live0, total0)
