@@ -244,3 +244,21 @@ def test_fused_sum_allocates_no_array(parallel):
     f(a, b)
     live1, total1 = jitprofile._core.nrt_stats()
     assert (live1, total1) == (live0, total0)
+
+
+def test_error_inside_a_parallel_chunk_is_raised_and_frees_the_result():
+    def power(a, b):
+        return a ** b
+    par, ser = njit(parallel=True)(power), njit(power)
+    a = np.arange(1, BIG + 1)
+    b = np.ones(BIG, dtype=np.int64)
+    b[BIG * 2 // 3] = -1                 # an integer to a negative power, in a late chunk
+    with pytest.raises(ValueError) as serial_error:
+        ser(a, b)
+    live0 = jitprofile._core.nrt_stats()[0]
+    with pytest.raises(ValueError) as parallel_error:
+        par(a, b)
+    assert str(parallel_error.value) == str(serial_error.value)
+    assert jitprofile._core.nrt_stats()[0] == live0
+    b[BIG * 2 // 3] = 2
+    np.testing.assert_array_equal(par(a, b), a ** b)
