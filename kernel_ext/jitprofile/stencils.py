@@ -71,8 +71,12 @@ class StencilFunc:
         text = textwrap.dedent("".join(lines))
         self._indent = len(lines[0]) - len(lines[0].lstrip())
         self._text, self._first = text, first
-        tree = ast.parse(text)
-        fdef = next(n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))
+        try:
+            tree = ast.parse(text)
+            fdef = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == kernel.__name__)
+        except (SyntaxError, StopIteration):
+            raise TypeError(f"stencil: the kernel {kernel.__qualname__} must be a function defined with def "
+                            "(a lambda is not a stencil kernel)") from None
         ast.increment_lineno(tree, first - 1)
         fdef.decorator_list = []
         self._fdef = fdef
@@ -83,6 +87,13 @@ class StencilFunc:
             if name not in self.params:
                 raise ValueError(f"stencil: standard_indexing names {name!r}, which is not a parameter "
                                  f"of {self.__name__}()")
+        if self.params[0] in self.standard_indexing:
+            raise ValueError(f"stencil: the first argument of {self.__name__}() gives the output's shape and "
+                             "must use relative indexing, not standard_indexing")
+        if cval is not None:
+            import numpy as np
+            if not isinstance(cval, (int, float, complex, np.number, np.bool_)):
+                raise ValueError(f"stencil: cval must be a number, not {cval!r}")
         indexed = {n.value.id for n in ast.walk(fdef)
                    if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name)}
         self.arrays = [p for p in self.params if p in indexed and p not in self.standard_indexing]
@@ -214,6 +225,8 @@ class StencilFunc:
             lines.append(f"    if {cond}:")
             lines.append(f"        raise ValueError('stencil {self.__name__}(): out must have the input\\'s shape')")
             lines.append(f"    __out = {out}")
+            if self.cval is not None:       # as Numba: with cval, out's border is cval too
+                lines.append("    __out[...] = __cval")
         elif self.cval is None:
             lines.append(f"    __out = np.zeros(({shape}), np.{dtype})")
         else:
@@ -237,11 +250,25 @@ class StencilFunc:
     def _loop(self, argtypes, parallel, has_out):
         import numpy as np
         from .decorators import prange
+        from .types import Array
+        for name, t in zip(self.params, argtypes):
+            if name in self.arrays and not isinstance(t, Array):
+                raise TypeError(f"stencil {self.__name__}(): argument '{name}' is indexed relatively and must be "
+                                f"an array, not {t}")
+            if name in self.arrays and t.ndim != self.ndim:
+                raise ValueError(f"stencil {self.__name__}(): a {self.ndim}-dimensional neighborhood for the "
+                                 f"{t.ndim}-dimensional array '{name}'")
         if has_out:
-            dtype = str(argtypes[-1].dtype) if hasattr(argtypes[-1], "dtype") else "float64"
+            if not isinstance(argtypes[-1], Array) or argtypes[-1].ndim != self.ndim:
+                raise TypeError(f"stencil {self.__name__}(): out must be a {self.ndim}-dimensional array, "
+                                f"not {argtypes[-1]}")
+            dtype = str(argtypes[-1].dtype)
             argtypes = argtypes[:-1]
         else:
             dtype = self._result_dtype(argtypes)
+        if self.cval is not None and isinstance(self.cval, complex) and not dtype.startswith("complex"):
+            raise ValueError(f"stencil {self.__name__}(): cval type does not match stencil return type "
+                             f"({type(self.cval).__name__} cval, {dtype} result)")
         key = (bool(parallel), has_out, dtype)
         loop = self._loops.get(key)
         if loop is None:

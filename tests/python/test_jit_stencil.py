@@ -286,3 +286,54 @@ def test_kernel_typing_error_names_the_kernel_line():
 def test_stencil_is_lazy_and_repr():
     assert "neighborhood=((-1, 1), (-1, 1))" in repr(cross2)
     assert jitprofile.stencil is numba.stencil
+
+
+def test_out_with_cval_fills_the_border():
+    @stencil(cval=3.0)
+    def k(a):
+        return a[-1] + a[1]
+    a = _arr(10, np.float64)
+    out = np.full(10, 99.0)
+    k(a, out=out)
+    np.testing.assert_array_equal(out, k(a))
+    assert out[0] == 3.0 and out[-1] == 3.0
+
+
+def test_argument_checks():
+    with pytest.raises(ValueError, match="2-dimensional neighborhood"):
+        cross2(np.ones(5))
+    with pytest.raises(TypeError, match="must be an array"):
+        cross2(3.0)
+    with pytest.raises(TypeError, match="out must be a 2-dimensional array"):
+        cross2(np.ones((3, 3)), out=np.ones(9))
+    with pytest.raises(TypeError, match="takes 1 arguments"):
+        cross2(np.ones((3, 3)), np.ones((3, 3)))
+    def two(a, b):
+        return a[0] + b[0]
+
+    def one(a):
+        return a[0]
+    with pytest.raises(ValueError, match="first argument"):
+        stencil(standard_indexing=("a",))(two)
+    with pytest.raises(ValueError, match="cval must be a number"):
+        stencil(cval="x")(one)
+    with pytest.raises(TypeError, match="defined with def"):
+        stencil(lambda a: a[0])
+
+    @stencil(cval=1j)
+    def real(a):
+        return a[0] + a[1]
+    with pytest.raises(ValueError, match="cval type does not match"):
+        real(np.ones(4))
+
+    @njit
+    def bad_dims(a):
+        return cross2(a)
+    with pytest.raises(numba.TypingError, match="2-dimensional neighborhood"):
+        bad_dims(np.ones(4))
+
+
+def test_tiny_and_empty_inputs_are_all_border():
+    assert (cross2(np.ones((2, 2))) == 0).all()
+    assert cross2(np.ones((0, 5))).shape == (0, 5)
+    assert (lap1(np.ones(1)) == 0).all()
