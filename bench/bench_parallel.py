@@ -1,5 +1,6 @@
 """bench/bench_parallel.py - owns the issue-12 parallel=True benchmark:
-`a + b * c` and `np.sum(a * b)` on 10^7 float64 values and a 4-point
+`a + b * c` (into a new array, and into an existing one),
+`np.sum(a * b)` on 10^7 float64 values and a 4-point
 @stencil over a 3000x3000 float64 grid, each under @jit(parallel=True),
 jitprofile and Numba side by side in one process (one source,
 bench/kernels_parallel.py), with the serial @jit versions and NumPy beside.
@@ -75,13 +76,15 @@ def main():
     ref_smooth[1:-1, 1:-1] = 0.25 * (g[1:-1, 2:] + g[2:, 1:-1] + g[1:-1, :-2] + g[:-2, 1:-1])
     rows = [
         ("a + b * c", "axpy", (a, b, c), a + b * c),
+        ("out[:] = a + b * c (no allocation)", "axpy_into", (a, b, c, np.empty_like(a)), a + b * c),
         ("np.sum(a * b)", "dot_sum", (a, b), np.sum(a * b)),
         ("@stencil 4-point, 3000x3000", "smooth", (g,), ref_smooth),
     ]
-    numpy_fns = {"axpy": lambda a, b, c: a + b * c, "dot_sum": lambda a, b: np.sum(a * b)}
+    numpy_fns = {"axpy": lambda a, b, c: a + b * c, "dot_sum": lambda a, b: np.sum(a * b),
+                 "axpy_into": lambda a, b, c, out: np.add(a, b * c, out=out)}
     print(f"threads: {opts.threads} (os.cpu_count() = {os.cpu_count()}); numba {numba.__version__}, "
           f"numpy {np.__version__}; wall time, median of {opts.rounds} rounds")
-    print(f"{'row':32s} {'jitprofile':>11s} {'numba':>11s} {'jp/numba':>9s} {'jp serial':>10s} "
+    print(f"{'row':36s} {'jitprofile':>11s} {'numba':>11s} {'jp/numba':>9s} {'jp serial':>10s} "
           f"{'nb serial':>10s} {'numpy':>10s} {'jp par/serial':>13s}")
     for label, name, args, ref in rows:
         for k, m in impls.items():
@@ -94,7 +97,7 @@ def main():
             if name in numpy_fns:
                 times["numpy"].append(per_call(numpy_fns[name], args))
         med = {k: statistics.median(v) if v else float("nan") for k, v in times.items()}
-        print(f"{label:32s} {med['jitprofile'] * 1e3:9.2f}ms {med['numba'] * 1e3:9.2f}ms "
+        print(f"{label:36s} {med['jitprofile'] * 1e3:9.2f}ms {med['numba'] * 1e3:9.2f}ms "
               f"{med['jitprofile'] / med['numba']:9.2f} {med['jitprofile serial'] * 1e3:8.2f}ms "
               f"{med['numba serial'] * 1e3:8.2f}ms {med['numpy'] * 1e3:8.2f}ms "
               f"{med['jitprofile'] / med['jitprofile serial']:13.2f}")

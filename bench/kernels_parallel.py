@@ -11,6 +11,12 @@ def axpy(a, b, c):
 
 
 @jit
+def axpy_into(a, b, c, out):
+    out[:] = a + b * c
+    return out
+
+
+@jit
 def dot_sum(a, b):
     return np.sum(a * b)
 

@@ -262,3 +262,29 @@ def test_error_inside_a_parallel_chunk_is_raised_and_frees_the_result():
     assert jitprofile._core.nrt_stats()[0] == live0
     b[BIG * 2 // 3] = 2
     np.testing.assert_array_equal(par(a, b), a ** b)
+
+
+def test_prange_stencil_loop_compiles_in_a_fresh_process(tmp_path):
+    # On main this aborted the process in LLVM ("Instruction Combining did not
+    # reach a fixpoint"): the prange body's allocas were built below its env
+    # loads instead of at the top of the entry block.  A subprocess, so an abort
+    # fails this test instead of the session.
+    import subprocess
+    import sys
+    import textwrap
+    code = textwrap.dedent("""
+        import numpy as np
+        from jitprofile import njit, prange
+        def lap(a):
+            out = np.zeros(a.shape)
+            for i in prange(1, a.shape[0] - 1):
+                for j in range(1, a.shape[1] - 1):
+                    out[i, j] = 0.25 * (a[i, j + 1] + a[i + 1, j] + a[i, j - 1] + a[i - 1, j])
+            return out
+        a = np.arange(30.0).reshape(5, 6)
+        print(repr(njit(parallel=True)(lap)(a).tolist() == lap(a).tolist()))
+    """)
+    script = tmp_path / "prange_lap.py"       # jit reads the source: a file, not -c
+    script.write_text(code)
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0 and r.stdout.strip() == "True", r.stderr[-2000:]
