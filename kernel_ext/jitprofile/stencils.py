@@ -8,7 +8,7 @@ element's index,
 ``def k(__i0, __i1, a, b, w): return a[__i0 + (-1), __i1 + (0)] + ...``, and the
 loop nest around it is generated as Python source and jit-compiled as well:
 
-    def k__stencil(a, b, w):
+    def __jp_stencil(a, b, w):                         # named k for the profiler
         __n0 = a.shape[0]; __n1 = a.shape[1]
         __out = np.zeros((__n0, __n1), np.float64)     # np.full(..., cval) with cval=
         for __i0 in range(1, __n0 - 1):                # prange under parallel=True
@@ -66,8 +66,13 @@ class StencilFunc:
         self.__qualname__ = kernel.__qualname__
         self.__doc__ = kernel.__doc__
         self.__wrapped__ = kernel
-        lines, first = inspect.getsourcelines(kernel)
-        self._filename = inspect.getsourcefile(kernel) or kernel.__code__.co_filename
+        try:
+            lines, first = inspect.getsourcelines(kernel)
+            self._filename = inspect.getsourcefile(kernel) or kernel.__code__.co_filename
+        except (OSError, TypeError) as exc:
+            raise _core.CompileError(f"cannot make a stencil of {getattr(kernel, '__qualname__', kernel)!r}: "
+                                     f"its source code is not available ({exc}); define the kernel in a file "
+                                     "or a notebook cell") from None
         text = textwrap.dedent("".join(lines))
         self._indent = len(lines[0]) - len(lines[0].lstrip())
         self._text, self._first = text, first

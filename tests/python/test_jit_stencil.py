@@ -337,3 +337,10 @@ def test_tiny_and_empty_inputs_are_all_border():
     assert (cross2(np.ones((2, 2))) == 0).all()
     assert cross2(np.ones((0, 5))).shape == (0, 5)
     assert (lap1(np.ones(1)) == 0).all()
+
+
+def test_kernel_without_source_is_a_compile_error():
+    ns = {}
+    exec("def k(a):\n    return a[0] + a[1]\n", ns)       # no file behind it
+    with pytest.raises(numba.CompileError, match="source code is not available"):
+        stencil(ns["k"])
