@@ -780,14 +780,17 @@ type_generated_call(ictx *c, jp_node *n)
 {
     PyObject *template = n->u.call.func->u.callee.obj, *args, *disp;
     jp_type *t;
-    if (n->u.call.nkw)
+    /* a @stencil takes out= (its loop function has a parameter `out`) */
+    int nkw = PyObject_HasAttrString(template, "_resolve_in_jit") ? n->u.call.nkw : 0;
+    if (n->u.call.nkw > nkw)
         return jp_error_at(JpTypingError, c->ir, n, NULL, "%s() takes positional arguments only in jit code",
                            n->u.call.func->u.callee.name);
-    args = PyTuple_New(n->u.call.nargs);
+    args = PyTuple_New(n->u.call.nargs + nkw);
     if (args == NULL)
         return NULL;
-    for (int i = 0; i < n->u.call.nargs; i++) {
-        jp_type *at = jp_ioperand(c, n->u.call.args[i]);
+    for (int i = 0; i < n->u.call.nargs + nkw; i++) {
+        jp_type *at = jp_ioperand(c, i < n->u.call.nargs ? n->u.call.args[i]
+                                                         : n->u.call.kwvalues[i - n->u.call.nargs]);
         PyObject *o;
         if (at == NULL || UNKNOWN(at)) {
             Py_DECREF(args);
@@ -799,7 +802,12 @@ type_generated_call(ictx *c, jp_node *n)
         }
         PyTuple_SET_ITEM(args, i, o);
     }
-    disp = PyObject_CallMethod(template, "_resolve", "O", args) ;
+    if (PyObject_HasAttrString(template, "_resolve_in_jit"))
+        /* a @stencil: its loop runs in parallel where the caller is parallel=True */
+        disp = PyObject_CallMethod(template, "_resolve_in_jit", "Oi", args,
+                                   jp_dispatcher_options(c->inst->dispatcher)->parallel);
+    else
+        disp = PyObject_CallMethod(template, "_resolve", "O", args) ;
     if (disp == NULL && PyErr_ExceptionMatches(PyExc_TypeError)) {
         /* _resolve takes *argtypes */
         PyErr_Clear();

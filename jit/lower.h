@@ -94,6 +94,9 @@ void jp_lower_slice_dim(lctx *c, jp_node *slice, LLVMValueRef size, LLVMValueRef
                         LLVMValueRef *shape, LLVMValueRef *new_stride);
 int jp_fusable(lctx *c, jp_node *n);
 LLVMValueRef jp_lower_fused(lctx *c, jp_node *n, LLVMValueRef out, jp_type *ot, int aug_op);
+/* np.sum of a fusable tree: its elements added into acc (an alloca of
+ * acc_t), no temporary array; 0 when n does not fuse (lower_fuse.c) */
+int jp_lower_fused_sum(lctx *c, jp_node *n, LLVMValueRef acc, jp_type *acc_t);
 /* one element of an elementwise NumPy function (lower_numpy.c) */
 LLVMValueRef jp_numpy_elem(lctx *c, int np_id, LLVMValueRef *vals, jp_type **types, jp_type *rt);
 #define JP_EW_MAX_IN 16     /* inputs of one jp_elementwise loop */
@@ -129,6 +132,11 @@ LLVMValueRef jp_lower_array_compare(lctx *c, jp_node *n, LLVMValueRef a, jp_type
 typedef LLVMValueRef (*jp_kernel_fn)(lctx *c, void *ctx, LLVMValueRef *vals, jp_type **types);
 LLVMValueRef jp_elementwise(lctx *c, jp_type *rt, LLVMValueRef out, int nin, LLVMValueRef *in,
                             jp_type **tin, jp_kernel_fn fn, void *ctx);
+/* As jp_elementwise, but each element (of rt's dtype) is added into the
+ * accumulator acc (an alloca of acc_t) instead of stored: a sum with no
+ * array for the elements (lower_fuse.c: np.sum(a * b)). */
+void jp_elementwise_sum(lctx *c, jp_type *rt, int nin, LLVMValueRef *in, jp_type **tin, jp_kernel_fn fn,
+                        void *ctx, LLVMValueRef acc, jp_type *acc_t);
 /* for x in array: the element or row view at i */
 LLVMValueRef jp_array_iter_item(lctx *c, LLVMValueRef arr, jp_type *t, LLVMValueRef i);
 

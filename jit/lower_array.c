@@ -12,6 +12,7 @@
 #include "jit/lower.h"
 #include "jit/resolve.h"
 #include "jit/errors.h"
+#include "jit/lower_parallel.h"
 
 #include <string.h>
 
@@ -515,6 +516,8 @@ typedef struct ew_ctx {
     jp_kernel_fn fn;
     void *fctx;
     int flat;                   /* one flat loop over contiguous data */
+    LLVMValueRef acc;           /* jp_elementwise_sum: the accumulator (alloca) the elements add into */
+    jp_type *acc_t;
 } ew_ctx;
 
 static void
@@ -545,7 +548,11 @@ ew_body(lctx *c, void *vctx, LLVMValueRef *idx)
         }
     }
     r = e->fn(c, e->fctx, vals, types);
-    if (e->flat) {
+    if (e->acc) {
+        LLVMValueRef sum = LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, e->acc_t), e->acc, "");
+        r = jp_cast(c, r, e->rt->dtype, e->acc_t);
+        LLVMBuildStore(c->b, jp_lower_binop(c, OP_ADD, sum, e->acc_t, r, e->acc_t, e->acc_t, NULL), e->acc);
+    } else if (e->flat) {
         LLVMValueRef off = LLVMBuildMul(c->b, idx[0], jp_const_i64(c, (long long)itemsize(e->rt->dtype)), "");
         jp_arr_store(c, LLVMBuildGEP2(c->b, LLVMInt8TypeInContext(c->ctx), jp_arr_field(c, e->out, 2, 0), &off, 1, ""),
                      e->rt->dtype, r);
@@ -554,15 +561,61 @@ ew_body(lctx *c, void *vctx, LLVMValueRef *idx)
     }
 }
 
+/* The loop of jp_elementwise: split over the thread pool under
+ * parallel=True (lower_parallel.c), the values it reads passed along. */
+static void
+ew_nest(lctx *c, int R, LLVMValueRef *shape, ew_ctx *e)
+{
+    LLVMValueRef *caps[1 + JP_EW_MAX_IN * 33];
+    int n = 0;
+    if (R == 0 || !jp_parallel_enabled(c)) {
+        jp_loop_nest(c, R, shape, ew_body, e);
+        return;
+    }
+    if (e->acc == NULL)
+        caps[n++] = &e->out;
+    for (int j = 0; j < e->nin; j++) {
+        caps[n++] = &e->in[j];
+        if (e->tin[j]->kind == JP_ARRAY)
+            for (int k = 0; k < e->tin[j]->ndim; k++)
+                caps[n++] = &e->eff[j][k];
+    }
+    if (e->acc) {
+        LLVMValueRef *reds[1] = {&e->acc};
+        jp_parallel_loop_nest(c, R, shape, ew_body, e, caps, n, reds, &e->acc_t, 1);
+    }
+    else
+        jp_parallel_loop_nest(c, R, shape, ew_body, e, caps, n, NULL, NULL, 0);
+}
+
+static LLVMValueRef ew_run(lctx *c, jp_type *rt, LLVMValueRef out, int nin, LLVMValueRef *in, jp_type **tin,
+                           jp_kernel_fn fn, void *fctx, LLVMValueRef acc, jp_type *acc_t);
+
 LLVMValueRef
 jp_elementwise(lctx *c, jp_type *rt, LLVMValueRef out, int nin, LLVMValueRef *in, jp_type **tin,
                jp_kernel_fn fn, void *fctx)
+{
+    return ew_run(c, rt, out, nin, in, tin, fn, fctx, NULL, NULL);
+}
+
+void
+jp_elementwise_sum(lctx *c, jp_type *rt, int nin, LLVMValueRef *in, jp_type **tin, jp_kernel_fn fn, void *fctx,
+                   LLVMValueRef acc, jp_type *acc_t)
+{
+    ew_run(c, rt, NULL, nin, in, tin, fn, fctx, acc, acc_t);
+}
+
+static LLVMValueRef
+ew_run(lctx *c, jp_type *rt, LLVMValueRef out, int nin, LLVMValueRef *in, jp_type **tin,
+       jp_kernel_fn fn, void *fctx, LLVMValueRef acc, jp_type *acc_t)
 {
     ew_ctx e = {0};
     int R = rt->ndim, all_c = 1;
     LLVMValueRef shape[32], same = LLVMConstInt(LLVMInt1TypeInContext(c->ctx), 1, 0);
     int saved = c->numpy_semantics;
 
+    e.acc = acc;
+    e.acc_t = acc_t;
     e.rt = rt;
     e.nin = nin;
     e.in = in;
@@ -615,13 +668,14 @@ jp_elementwise(lctx *c, jp_type *rt, LLVMValueRef out, int nin, LLVMValueRef *in
             same = LLVMBuildAnd(c->b, same, LLVMBuildICmp(c->b, LLVMIntEQ, s, shape[d], ""), "");
         }
     }
-    if (!out)
+    if (!out && !acc)
         out = jp_arr_alloc(c, rt, shape);
     e.out = out;
     if (all_c && R > 0) {
         /* views (layout 'A') that are C-contiguous at run time (a[1:-1],
          * a[:-2]) take the flat loop too */
-        same = LLVMBuildAnd(c->b, same, c_contiguous(c, out, rt), "");
+        if (out)
+            same = LLVMBuildAnd(c->b, same, c_contiguous(c, out, rt), "");
         for (int j = 0; j < nin; j++)
             if (tin[j]->kind == JP_ARRAY)
                 same = LLVMBuildAnd(c->b, same, c_contiguous(c, in[j], tin[j]), "");
@@ -639,15 +693,15 @@ jp_elementwise(lctx *c, jp_type *rt, LLVMValueRef out, int nin, LLVMValueRef *in
         LLVMBuildCondBr(c->b, same, flat, nest);
         LLVMPositionBuilderAtEnd(c->b, flat);
         e.flat = 1;
-        jp_loop_nest(c, 1, &total, ew_body, &e);
+        ew_nest(c, 1, &total, &e);
         LLVMBuildBr(c->b, done);
         LLVMPositionBuilderAtEnd(c->b, nest);
         e.flat = 0;
-        jp_loop_nest(c, R, shape, ew_body, &e);
+        ew_nest(c, R, shape, &e);
         LLVMBuildBr(c->b, done);
         LLVMPositionBuilderAtEnd(c->b, done);
     } else {
-        jp_loop_nest(c, R, shape, ew_body, &e);
+        ew_nest(c, R, shape, &e);
     }
     c->numpy_semantics = saved;
     return out;

@@ -234,3 +234,24 @@ jp_lower_fused(lctx *c, jp_node *n, LLVMValueRef out, jp_type *ot, int aug_op)
     }
     return jp_elementwise(c, rt, out, f.nleaf, f.val, f.type, kernel, &f);
 }
+
+int
+jp_lower_fused_sum(lctx *c, jp_node *n, LLVMValueRef acc, jp_type *acc_t)
+{
+    fuse f = {0};
+    if (c->gpu || !is_op(c, n))
+        return 0;
+    f.root = n;
+    f.aug_op = -1;
+    if (!collect(c, &f, n, NULL))
+        return 0;
+    for (int k = 0; k < f.nleaf; k++) {
+        f.val[k] = jp_lower_expr(c, f.leaf[k]);
+        f.type[k] = jp_node_type(c, f.leaf[k]);
+        if (f.bound[k] && f.type[k]->kind == JP_INT)
+            jp_check_int_bounds(c, f.val[k], f.type[k], f.bound[k]);
+    }
+    f.odt = jp_node_type(c, n)->dtype;
+    jp_elementwise_sum(c, jp_node_type(c, n), f.nleaf, f.val, f.type, kernel, &f, acc, acc_t);
+    return 1;
+}

@@ -5,6 +5,7 @@
  * changes (reshape, ravel, transpose). */
 #include "jit/lower.h"
 #include "jit/errors.h"
+#include "jit/lower_parallel.h"
 #include "jit/numpy_funcs.h"
 #include "jit/resolve.h"
 
@@ -410,6 +411,15 @@ red_pass(lctx *c, red_ctx *r, LLVMValueRef init)
     LLVMBuildStore(c->b, jp_const_i64(c, 0), r->counter);
     for (int k = 0; k < r->t->ndim; k++)
         shape[k] = jp_arr_field(c, r->arr, 3, k);
+    if (r->t->ndim > 0 && jp_parallel_enabled(c)
+        && (r->id == NP_SUM || r->id == NP_MEAN || r->id == NP_VAR || r->id == NP_STD)) {
+        /* a sum: each chunk of the thread pool adds its part (lower_parallel.c) */
+        LLVMValueRef *caps[2] = {&r->arr, &r->mean};
+        LLVMValueRef *reds[2] = {&r->acc, &r->counter};
+        jp_type *red_types[2] = {r->acc_t, jp_type_int(64, 1)};
+        jp_parallel_loop_nest(c, r->t->ndim, shape, red_body, r, caps, r->mean ? 2 : 1, reds, red_types, 2);
+        return;
+    }
     jp_loop_nest(c, r->t->ndim, shape, red_body, r);
 }
 
@@ -550,12 +560,33 @@ reduce_axis(lctx *c, jp_np_id id, LLVMValueRef arr, jp_type *t, jp_type *rt, LLV
     return x.out;
 }
 
+/* np.sum(a * b), (a - b).sum(): the elements of a fusable expression added
+ * as they are computed, with no array for them (lower_fuse.c) */
+static LLVMValueRef
+fused_sum(lctx *c, jp_node *an, jp_type *rt)
+{
+    /* as whole_reduce: float32 and complex64 accumulate in double precision */
+    jp_type *acc_t = rt->kind == JP_FLOAT && rt->bits == 32 ? jp_type_float(64)
+                     : rt->kind == JP_COMPLEX && rt->bits == 64 ? jp_type_complex(128) : rt;
+    LLVMValueRef acc = jp_alloca(c, jp_llvm_type(c->ctx, acc_t), "fused.acc");
+    LLVMBuildStore(c->b, zero_of(c, acc_t), acc);
+    if (!jp_lower_fused_sum(c, an, acc, acc_t))
+        return NULL;
+    return jp_cast(c, LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, acc_t), acc, ""), acc_t, rt);
+}
+
 static LLVMValueRef
 lower_reduce(lctx *c, jp_np_id id, args *a, jp_type *rt)
 {
     jp_node *an = a->pos[0], *axis = kwarg(a, 1, "axis"), *ddofn = kwarg(a, -1, "ddof");
     jp_type *t = jp_node_type(c, an);
-    LLVMValueRef arr = jp_lower_expr(c, an);
+    LLVMValueRef arr;
+    if (id == NP_SUM && a->npos == 1 && a->call->u.call.nkw == 0 && rt->kind != JP_ARRAY && jp_fusable(c, an)) {
+        LLVMValueRef r = fused_sum(c, an, rt);
+        if (r)
+            return r;
+    }
+    arr = jp_lower_expr(c, an);
     LLVMValueRef ddof = ddofn ? as_i64(c, ddofn) : jp_const_i64(c, 0);
     int constant = axis && (axis->kind == E_CONST
                             || (axis->kind == E_UNARY && axis->u.unary.operand->kind == E_CONST));

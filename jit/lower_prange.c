@@ -181,10 +181,18 @@ jp_lower_prange(lctx *c, jp_node *s, LLVMValueRef start, LLVMValueRef stop, LLVM
         LLVMValueRef shared = LLVMBuildLoad2(sub.b, ptr, LLVMBuildGEP2(sub.b, ptr, LLVMGetParam(fn, 0),
                                                                         (LLVMValueRef[]){jp_const_i64(&sub, i)}, 1, ""), "");
         if (kind[i] == SHARED_READ) {
-            sub.vars[i] = shared;
+            /* a copy of its value: no iteration assigns it, and a private
+             * copy lets LLVM keep it in registers (array strides and data
+             * pointers hoisted, the inner loops vectorised) where loads
+             * through the env pointer might alias the arrays' stores.  Not
+             * owned: the enclosing function holds the reference. */
+            LLVMTypeRef lt = jp_llvm_type(c->ctx, t);
+            sub.vars[i] = jp_alloca(&sub, lt, ir->local_names[i]);
+            LLVMBuildStore(sub.b, LLVMBuildLoad2(sub.b, lt, shared, ""), sub.vars[i]);
             continue;
         }
-        sub.vars[i] = LLVMBuildAlloca(sub.b, jp_llvm_type(c->ctx, t), ir->local_names[i]);
+        /* at the top of the entry block, where jp_own_slots expects the allocas */
+        sub.vars[i] = jp_alloca(&sub, jp_llvm_type(c->ctx, t), ir->local_names[i]);
         if (kind[i] == PRIVATE && jp_type_is_managed(t))
             jp_own_slots(&sub, sub.vars[i], t);
         else if (kind[i] != PRIVATE)

@@ -25,6 +25,7 @@ static job *current;
 static unsigned long generation;
 static int nworkers, started, requested;
 static __thread int in_worker;     /* 0 outside the pool, else the worker's number (1...) */
+static int64_t stat_jobs, stat_worker_chunks;  /* atomic: jp_pool_stats */
 
 static void
 run_chunks(job *j)
@@ -35,6 +36,8 @@ run_chunks(job *j)
         if (start >= j->n)
             return;
         end = start + j->chunk < j->n ? start + j->chunk : j->n;
+        if (in_worker)
+            __atomic_add_fetch(&stat_worker_chunks, 1, __ATOMIC_RELAXED);
         j->fn(j->ctx, start, end);
     }
 }
@@ -151,6 +154,7 @@ jp_pool_parallel_for(int64_t n, jp_chunk_fn fn, void *ctx)
     j.pending = nworkers;
     current = &j;
     generation++;
+    __atomic_add_fetch(&stat_jobs, 1, __ATOMIC_RELAXED);
     pthread_cond_broadcast(&work_cv);
     pthread_mutex_unlock(&lock);
 
@@ -162,4 +166,11 @@ jp_pool_parallel_for(int64_t n, jp_chunk_fn fn, void *ctx)
     current = NULL;
     pthread_mutex_unlock(&lock);
     pthread_mutex_unlock(&run_lock);
+}
+
+void
+jp_pool_stats(int64_t *jobs, int64_t *worker_chunks)
+{
+    *jobs = __atomic_load_n(&stat_jobs, __ATOMIC_RELAXED);
+    *worker_chunks = __atomic_load_n(&stat_worker_chunks, __ATOMIC_RELAXED);
 }

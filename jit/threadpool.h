@@ -16,5 +16,8 @@ void jp_pool_set_num_threads(int n);
 /* The calling thread's number: 0 for any thread outside the pool (the one
  * that starts a parallel loop works as 0), 1... for the workers. */
 int64_t jp_pool_thread_id(void);
+/* Counters since the process started: parallel loops handed to the pool,
+ * and chunks the workers (not the calling thread) ran. */
+void jp_pool_stats(int64_t *jobs, int64_t *worker_chunks);
 
 #endif

@@ -295,10 +295,22 @@ get_num_threads(PyObject *module, PyObject *unused)
     return PyLong_FromLong(jp_pool_num_threads());
 }
 
+static PyObject *
+thread_pool_stats(PyObject *module, PyObject *unused)
+{
+    int64_t jobs, chunks;
+    (void)module;
+    (void)unused;
+    jp_pool_stats(&jobs, &chunks);
+    return Py_BuildValue("(LL)", (long long)jobs, (long long)chunks);
+}
+
 static PyMethodDef ufunc_functions[] = {
     {"build_ufunc", build_ufunc, METH_VARARGS, "Build a NumPy ufunc from compiled kernels."},
     {"set_num_threads", set_num_threads, METH_O, "Threads for parallel ufuncs and prange."},
     {"get_num_threads", get_num_threads, METH_NOARGS, "Threads for parallel ufuncs and prange."},
+    {"thread_pool_stats", thread_pool_stats, METH_NOARGS,
+     "(parallel loops handed to the thread pool, chunks its workers ran) since the process started."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -30,7 +30,7 @@ def get_thread_id():
 
 __version__ = "0.1.0"
 __all__ = ["jit", "njit", "objmode", "literally", "literal_unroll", "from_dtype",
-           "get_thread_id", "config", "errors", "prange", "generated_jit", "overload", "jitclass", "vectorize", "guvectorize", "set_num_threads", "get_num_threads",
+           "get_thread_id", "stencil", "config", "errors", "prange", "generated_jit", "overload", "jitclass", "vectorize", "guvectorize", "set_num_threads", "get_num_threads",
            "typeof", "types", "Dispatcher", "CompileError", "TypingError",
            "UnsupportedError", "InternalError"] + types.__all__
 
@@ -50,6 +50,9 @@ def __getattr__(name):
     if name in ("advise", "Suggestion"):
         from . import advisor
         return getattr(advisor, name)
+    if name in ("stencil", "StencilFunc"):
+        from . import stencils as _stencil    # ast/inspect load on first use
+        return getattr(_stencil, name)
     if name in ("apply", "undo", "applied"):
         from . import applier
         return getattr(applier, name)
