@@ -19,6 +19,7 @@
 #include "jit/pycompat.h"
 #include "jit/jitclass.h"
 #include "jit/resolve.h"
+#include "jit/frontend_try.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -1521,7 +1522,10 @@ build_raise(fe *f, PyObject *node)
     if (exc == NULL)
         return NULL;
     if (exc == Py_None) {
-        unsupported(f, node, "bare raise (re-raise)", NULL);
+        if (!jp_frontend_in_handler())
+            unsupported(f, node, "bare raise outside an except block", "raise SomeError(\"message\")");
+        else
+            n = new_node(f, S_RAISE, node);     /* re-raise: u.raise.cls NULL */
         goto done;
     }
     if (kind_of(exc) == A_Call) {
@@ -1889,6 +1893,19 @@ build_with(fe *f, PyObject *node)
     return unsupported(f, node, construct_name(A_With), NULL);
 }
 
+/* try statements are built by frontend_try.c through these */
+static jp_node *ops_new_node(void *f, jp_node_kind k, PyObject *n) { return new_node(f, k, n); }
+static jp_node *ops_build_expr(void *f, PyObject *n) { return build_expr(f, n); }
+static int ops_build_block(void *f, PyObject *l, jp_block *out) { return build_block(f, l, out); }
+static void *ops_unsupported(void *f, PyObject *n, const char *w, const char *h) { return unsupported(f, n, w, h); }
+
+static jp_node *
+build_try(fe *f, PyObject *node)
+{
+    jp_fe_ops ops = {f, f->ir->arena, ops_new_node, ops_build_expr, ops_build_block, ops_unsupported};
+    return jp_frontend_try(&ops, node);
+}
+
 static jp_node *
 build_stmt(fe *f, PyObject *node)
 {
@@ -2007,6 +2024,8 @@ build_stmt(fe *f, PyObject *node)
         break;
     case A_Raise:
         return build_raise(f, node);
+    case A_Try:
+        return build_try(f, node);
     case A_With:
         return build_with(f, node);
     case A_Assert:
@@ -2287,6 +2306,17 @@ collect_locals(fe *f, PyObject *stmts)
             }
             Py_XDECREF(kws);
             PyErr_Clear();
+        }
+        if (k == A_Try) {
+            PyObject *bodies = jp_frontend_try_bodies(s);
+            if (bodies == NULL)
+                return -1;
+            for (Py_ssize_t j = 0; j < PyList_GET_SIZE(bodies); j++)
+                if (collect_locals(f, PyList_GET_ITEM(bodies, j)) < 0) {
+                    Py_DECREF(bodies);
+                    return -1;
+                }
+            Py_DECREF(bodies);
         }
         if (k == A_If || k == A_While || k == A_For) {
             for (int b = 0; b < 2; b++) {

@@ -1204,6 +1204,11 @@ prange_body_check(ictx *c, jp_block *b, int nested_loop)
                         "%s inside a prange loop is not supported", s->kind == S_RETURN ? "return" : "break");
             return -1;
         }
+        if (s->kind == S_TRY) {
+            jp_error_at(JpUnsupportedError, c->ir, s, "put the try statement around the prange loop",
+                        "a try statement inside a prange loop is not supported");
+            return -1;
+        }
         if ((s->kind == S_IF && (prange_body_check(c, &s->u.cond.body, nested_loop) < 0
                                  || prange_body_check(c, &s->u.cond.orelse, nested_loop) < 0))
             || ((s->kind == S_WHILE || s->kind == S_FOR)
@@ -1363,6 +1368,11 @@ type_stmt(ictx *c, jp_node *s)
         if ((t = jp_ioperand(c, s->u.assert_.test)) == NULL || !check_truthy(c, s->u.assert_.test, t))
             return -1;
         return 0;
+    case S_TRY:
+        for (int i = 0; i < jp_try_nblocks(s); i++)
+            if (type_block(c, jp_try_block(s, i)) < 0)
+                return -1;
+        return 0;
     default:
         return 0;
     }
@@ -1399,6 +1409,9 @@ contains_break(jp_block *b)
             return 1;
         if (s->kind == S_IF && (contains_break(&s->u.cond.body) || contains_break(&s->u.cond.orelse)))
             return 1;
+        for (int k = 0; s->kind == S_TRY && k < jp_try_nblocks(s); k++)
+            if (contains_break(jp_try_block(s, k)))
+                return 1;
     }
     return 0;
 }
@@ -1416,6 +1429,17 @@ jp_stmt_terminates(jp_instance *inst, jp_node *s)
         if (inst->branch[s->id] == 2)
             return block_terminates(inst, &s->u.cond.orelse);
         return block_terminates(inst, &s->u.cond.body) && block_terminates(inst, &s->u.cond.orelse);
+    case S_TRY:
+        /* the finally block ends every path; or the body (else its else
+         * block) does, and so does every handler */
+        if (block_terminates(inst, &s->u.try_.final))
+            return 1;
+        if (!block_terminates(inst, &s->u.try_.body) && !block_terminates(inst, &s->u.try_.orelse))
+            return 0;
+        for (int k = 0; k < s->u.try_.nhandlers; k++)
+            if (!block_terminates(inst, &s->u.try_.handlers[k].body))
+                return 0;
+        return 1;
     case S_WHILE:
         if (s->u.cond.test->kind == E_CONST && s->u.cond.test->u.cnst.v.i != 0
             && s->u.cond.test->u.cnst.type->kind != JP_NONE)

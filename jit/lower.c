@@ -263,11 +263,10 @@ jp_emit_raise(lctx *c, PyObject *cls, const char *msg)
     LLVMValueRef msg_ptr = msg ? jp_module_string(c, msg) : LLVMConstNull(ptr);
     LLVMValueRef slot1 = LLVMBuildGEP2(c->b, ptr, c->exc, (LLVMValueRef[]){jp_const_i64(c, 1)}, 1, "");
     LLVMValueRef slot2 = LLVMBuildGEP2(c->b, ptr, c->exc, (LLVMValueRef[]){jp_const_i64(c, 2)}, 1, "");
-    jp_emit_exit_cleanup(c);
     LLVMBuildStore(c->b, jp_exception_class(c, cls), c->exc);
     LLVMBuildStore(c->b, msg_ptr, slot1);
     LLVMBuildStore(c->b, jp_const_i64(c, 0), slot2);
-    LLVMBuildRet(c->b, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 1, 0));
+    jp_emit_raised(c, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 1, 0));
 }
 
 void
@@ -539,8 +538,7 @@ jp_lower_instance_call(lctx *c, jp_node *n, LLVMValueRef self)
     ok = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "call.ok");
     LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntNE, status, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 0, 0), ""), bad, ok);
     LLVMPositionBuilderAtEnd(c->b, bad);
-    jp_emit_exit_cleanup(c);
-    LLVMBuildRet(c->b, status);
+    jp_emit_raised(c, status);
     LLVMPositionBuilderAtEnd(c->b, ok);
     {
         LLVMValueRef r = LLVMBuildLoad2(c->b, rt, slot, "");
@@ -899,6 +897,10 @@ lower_return(lctx *c, jp_node *s)
     } else if (s->u.expr.value) {
         jp_lower_expr(c, s->u.expr.value);
     }
+    if (c->try_scope) {
+        jp_try_return(c);
+        return;
+    }
     jp_emit_exit_cleanup(c);
     LLVMBuildRet(c->b, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 0, 0));
 }
@@ -1184,13 +1186,19 @@ lower_stmt(lctx *c, jp_node *s)
         lower_for(c, s);
         break;
     case S_BREAK:
-        LLVMBuildBr(c->b, c->break_bb[c->loop_depth - 1]);
+        jp_try_jump(c, c->break_bb[c->loop_depth - 1]);
         break;
     case S_CONTINUE:
-        LLVMBuildBr(c->b, c->continue_bb[c->loop_depth - 1]);
+        jp_try_jump(c, c->continue_bb[c->loop_depth - 1]);
         break;
     case S_RAISE:
-        jp_emit_raise(c, s->u.raise.cls, s->u.raise.msg);
+        if (s->u.raise.cls == NULL)
+            jp_lower_reraise(c);
+        else
+            jp_emit_raise(c, s->u.raise.cls, s->u.raise.msg);
+        break;
+    case S_TRY:
+        jp_lower_try(c, s);
         break;
     case S_ASSERT: {
         LLVMValueRef test = jp_lower_expr(c, s->u.assert_.test);
@@ -1291,6 +1299,10 @@ mark_assigned(jp_block *b, int *assigned)
             mark_target(s->u.loop.target, assigned);
             mark_assigned(&s->u.loop.body, assigned);
             mark_assigned(&s->u.loop.orelse, assigned);
+            break;
+        case S_TRY:
+            for (int k = 0; k < jp_try_nblocks(s); k++)
+                mark_assigned(jp_try_block(s, k), assigned);
             break;
         default: break;
         }

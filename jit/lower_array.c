@@ -246,7 +246,6 @@ jp_raise_formatted(lctx *c, PyObject *cls, int format, LLVMValueRef a0, LLVMValu
 {
     LLVMValueRef vals[3] = {a0, a1, a2};
     LLVMTypeRef i64 = i64t(c);
-    jp_emit_exit_cleanup(c);
     LLVMBuildStore(c->b, jp_exception_class(c, cls), c->exc);
     LLVMBuildStore(c->b, LLVMConstNull(ptrt(c)),
                    LLVMBuildGEP2(c->b, i64, c->exc, (LLVMValueRef[]){jp_const_i64(c, 1)}, 1, ""));
@@ -255,7 +254,7 @@ jp_raise_formatted(lctx *c, PyObject *cls, int format, LLVMValueRef a0, LLVMValu
     for (int i = 0; i < 3; i++)
         LLVMBuildStore(c->b, vals[i] ? vals[i] : jp_const_i64(c, 0),
                        LLVMBuildGEP2(c->b, i64, c->exc, (LLVMValueRef[]){jp_const_i64(c, 3 + i)}, 1, ""));
-    LLVMBuildRet(c->b, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 1, 0));
+    jp_emit_raised(c, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 1, 0));
 }
 
 static void

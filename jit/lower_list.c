@@ -727,8 +727,7 @@ call_key(lctx *c, jp_instance *ki, LLVMValueRef v, jp_type *vt)
     LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntNE, status, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 0, 0), ""),
                     bad, ok);
     LLVMPositionBuilderAtEnd(c->b, bad);
-    jp_emit_exit_cleanup(c);
-    LLVMBuildRet(c->b, status);
+    jp_emit_raised(c, status);
     LLVMPositionBuilderAtEnd(c->b, ok);
     return LLVMBuildLoad2(c->b, rt, out, "");
 }
