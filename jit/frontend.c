@@ -152,7 +152,8 @@ construct_name(int k)
     case A_SetComp: return "set comprehension";
     case A_DictComp: return "dict comprehension";
     case A_GeneratorExp: return "generator expression";
-    case A_Yield: case A_YieldFrom: return "yield (generators)";
+    case A_Yield: return "yield (generators)";
+    case A_YieldFrom: return "yield from (generator delegation)";
     case A_Await: return "await";
     case A_Global: return "global statement";
     case A_Nonlocal: return "nonlocal statement";
@@ -1440,10 +1441,27 @@ done:
     return n;
 }
 
+/* `yield v`: the function becomes a generator (lower_generator.c) */
+static jp_node *
+build_yield(fe *f, PyObject *node)
+{
+    PyObject *v = get_attr(node, "value");
+    jp_node *n = v ? new_node(f, E_YIELD, node) : NULL;
+    if (n && v != Py_None && (n->u.expr.value = build_expr(f, v)) == NULL)
+        n = NULL;
+    Py_XDECREF(v);
+    if (n)
+        f->ir->is_generator = 1;
+    return n;
+}
+
 static jp_node *
 build_expr(fe *f, PyObject *node)
 {
-    return build_expr_inner(f, node, kind_of(node));
+    int k = kind_of(node);
+    if (k == A_Yield)
+        return build_yield(f, node);
+    return build_expr_inner(f, node, k);
 }
 
 /* An assignment target: a local, or a (nested) tuple of locals. */

@@ -294,7 +294,7 @@ type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
             return jp_infer_iter_builtin(c, n, id);
         if ((t = jp_ioperand(c, a0)) == NULL)
             return NULL;
-        if (t->kind == JP_LIST || t->kind == JP_RANGE || t->kind == JP_ARRAY)
+        if (t->kind == JP_LIST || t->kind == JP_RANGE || t->kind == JP_ARRAY || t->kind == JP_GENERATOR)
             return jp_infer_iter_builtin(c, n, id);
     }
     for (int i = 0; i < nargs; i++)
@@ -1092,6 +1092,8 @@ type_expr_inner(ictx *c, jp_node *n)
                            a->name, n->u.attr.name);
     case E_ARRAYCONST:
         return jp_infer_array_const(c, n);
+    case E_YIELD:
+        return jp_infer_yield(c, n);
     default:
         return jp_error_at(JpTypingError, c->ir, n, NULL, "internal error: statement in expression");
     }
@@ -1282,6 +1284,8 @@ type_stmt(ictx *c, jp_node *s)
     case S_EXPR:
         return jp_ioperand(c, s->u.expr.value) ? 0 : -1;
     case S_RETURN:
+        if (c->ir->is_generator)
+            return jp_infer_generator_return(c, s);
         if (s->u.expr.value == NULL)
             return set_return(c, s, jp_type_none());
         if ((t = jp_ioperand(c, s->u.expr.value)) == NULL)
@@ -1332,7 +1336,7 @@ type_stmt(ictx *c, jp_node *s)
         }
         if (!UNKNOWN(t)) {
             jp_type *elem;
-            if (t->kind == JP_ITER || t->kind == JP_LIST) {
+            if (t->kind == JP_ITER || t->kind == JP_LIST || t->kind == JP_GENERATOR) {
                 elem = t->dtype;
             } else if (t->kind == JP_RANGE) {
                 elem = jp_type_int(64, 1);
@@ -1506,6 +1510,8 @@ infer_once(jp_session *s, jp_instance *inst, int final)
     inst->changed = 0;
     if (type_block(&c, &inst->ir->body) < 0)
         return -1;
+    if (inst->ir->is_generator)
+        return jp_infer_generator_finish(&c);
     if (jp_body_falls_through(inst) && set_return(&c, NULL, jp_type_none()) < 0)
         return -1;
     return 0;

@@ -24,6 +24,7 @@ typedef enum jp_node_kind {
     E_ARRAYCONST,       /* a global NumPy array, frozen into the code (const_array.c) */
     S_OBJMODE,          /* with objmode(x='T'): a block run by the interpreter (objmode.c) */
     S_TRY,              /* try/except/else/finally (u.try_; frontend_try.c, lower_try.c) */
+    E_YIELD,            /* `yield value` (u.expr.value, NULL: None); its own value is None */
 } jp_node_kind;
 
 typedef enum jp_binop {
@@ -117,7 +118,7 @@ struct jp_node {
         /* statements */
         struct { jp_node *target, *value; } assign;
         struct { jp_binop op; jp_node *target, *value; } augassign;   /* also S_SETITEM (op unused) */
-        struct { jp_node *value; } expr;            /* S_EXPR, S_RETURN */
+        struct { jp_node *value; } expr;            /* S_EXPR, S_RETURN, E_YIELD */
         struct { jp_node *test; jp_block body, orelse; } cond;  /* S_IF, S_WHILE */
         struct { jp_node *target, *iter; jp_block body, orelse; } loop;
         struct { PyObject *cls; const char *msg; int has_msg; } raise;  /* cls NULL: bare `raise` */
@@ -164,6 +165,7 @@ typedef struct jp_func_ir {
     int source_first_line;      /* file line of source_lines[0] */
     PyObject *refs;             /* list keeping embedded Python objects alive */
     PyObject *frozen;           /* list of (name, value): globals frozen into the code (cache key) */
+    int is_generator;           /* the body yields: calls return a generator (lower_generator.c) */
 } jp_func_ir;
 
 /* Build the IR of a Python function (frontend.c).  `source` is the tuple

@@ -59,6 +59,7 @@ jp_llvm_type(LLVMContextRef ctx, jp_type *t)
     }
     case JP_RECORD_REF:
     case JP_LIST:
+    case JP_GENERATOR:
     case JP_CLASS: r = LLVMPointerTypeInContext(ctx, 0); break;
     default: r = LLVMInt8TypeInContext(ctx); break;   /* none, function, dtype, slice */
     }
@@ -776,6 +777,8 @@ lower_expr_node(lctx *c, jp_node *n)
     }
     case E_ARRAYCONST:
         return jp_lower_array_const(c, n);
+    case E_YIELD:
+        return jp_lower_yield(c, n);
     default:
         return jp_lower_unhandled(c, jp_llvm_type(c->ctx, t), "this kind of expression (node kind %d)", (int)n->kind);
     }
@@ -965,6 +968,10 @@ lower_for(lctx *c, jp_node *s)
     }
     if (itype->kind == JP_LIST) {
         jp_lower_list_for(c, s);
+        return;
+    }
+    if (itype->kind == JP_GENERATOR) {
+        jp_lower_generator_for(c, s);
         return;
     }
     if (itype->kind == JP_RANGE) {
@@ -1387,12 +1394,15 @@ jp_lower_instance(LLVMContextRef ctx, LLVMModuleRef mod, jp_instance *inst, jp_d
         }
         free(assigned);
     }
+    if (inst->ir->is_generator && !c.gpu)
+        jp_generator_begin(&c);         /* lower_generator.c */
     jp_recursion_guard(&c);
     jp_lower_block(&c, &inst->ir->body);
     ensure_open(&c);
     jp_emit_exit_cleanup(&c);
     /* falling off the end returns None */
     LLVMBuildRet(c.b, LLVMConstInt(LLVMInt32TypeInContext(ctx), 0, 0));
+    jp_generator_end(&c);
     if (!c.gpu)
         lower_trampoline(&c, fn);
     if (inst->loop && !c.gpu)

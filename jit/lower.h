@@ -35,6 +35,7 @@ typedef struct lctx {
     jp_node *at;                    /* the expression being lowered (internal errors name it) */
     int failed;                     /* an internal error was raised: the compile fails */
     struct jp_try_scope *try_scope; /* the innermost try statement part being lowered (lower_try.c) */
+    struct jp_gen_lower *gen;       /* a generator's coroutine (lower_generator.c), else NULL */
 } lctx;
 
 LLVMTypeRef jp_llvm_type(LLVMContextRef ctx, jp_type *t);
@@ -188,6 +189,15 @@ void jp_lower_reraise(lctx *c);                 /* bare `raise` in an except blo
 void jp_try_jump(lctx *c, LLVMBasicBlockRef target);
 /* return after the value is in *out: the same, then release and return 0 */
 void jp_try_return(lctx *c);
+/* generators (lower_generator.c): the coroutine around a generator's body
+ * (begin after the prologue, end after the last return), yield, and
+ * for x in gen(...) */
+void jp_generator_begin(lctx *c);
+void jp_generator_end(lctx *c);
+LLVMValueRef jp_lower_yield(lctx *c, jp_node *n);
+void jp_lower_generator_for(lctx *c, jp_node *s);
+/* fn(item) for each item of the generator `it` evaluates to (sum, list, ...) */
+void jp_lower_generator_each(lctx *c, jp_node *it, void (*fn)(lctx *, void *, LLVMValueRef, jp_type *), void *ctx);
 /* tuple slices with constant bounds (lib_tuple.c) */
 LLVMValueRef jp_lower_tuple_slice(lctx *c, jp_node *n);
 

@@ -351,7 +351,7 @@ def u_try(x):
 
 
 def u_yield(x):
-    yield x  # U-yield
+    yield from range(x)  # U-yield (generators are supported; delegation is not, as in Numba)
 
 
 def u_class(x):
@@ -424,7 +424,7 @@ def _make_nonlocal():
 UNSUPPORTED = [
     ("with", u_with, "U-with", ["with statement"]),
     ("except as", u_try, "U-try", ["except", "as name"]),
-    ("yield", u_yield, "U-yield", ["yield"]),
+    ("yield from", u_yield, "U-yield", ["yield from"]),
     ("class", u_class, "U-class", ["class"]),
     ("list slice store", u_list_slice_store, "U-list-slice-store", ["slice assignment to a list"]),
     ("dictcomp", u_dictcomp, "U-dictcomp", ["dict", "comprehension"]),
