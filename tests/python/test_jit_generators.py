@@ -267,3 +267,32 @@ def test_refused_forms_name_file_line_col(fn, marker, words, exc):
 def test_coroutine_methods_are_absent_from_python():
     g = squares(3)
     assert not hasattr(g, "send") and not hasattr(g, "throw")
+
+
+# ---- generators as values ----------------------------------------------------------
+
+@njit
+def returns_generator(n):
+    return squares(n + 1)
+
+
+@njit
+def consume(g):
+    return sum(g)
+
+
+@njit
+def iterate_twice(n):
+    g = squares(n)
+    a = 0
+    for x in g:
+        a += x
+    b = 0
+    for x in g:             # exhausted: nothing left, as in CPython
+        b += 1
+    return a, b, consume(squares(n))
+
+
+def test_generators_are_values_returned_and_passed(no_leak):
+    assert list(returns_generator(3)) == [0, 1, 4, 9]
+    assert iterate_twice(4) == (14, 0, 14)
