@@ -73,10 +73,24 @@ clear_exc(lctx *c, LLVMValueRef e)
     LLVMBuildStore(c->b, LLVMConstNull(ptr_type(c)), e);     /* cls */
 }
 
+/* Drop the exception in excinfo e: only an objmode exception object needs
+ * the run time (a reference to release); the others are cleared inline. */
 static void
 release_exc(lctx *c, LLVMValueRef e)
 {
+    LLVMTypeRef i64 = LLVMInt64TypeInContext(c->ctx);
+    LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "exc.release");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "exc.released");
+    LLVMValueRef format = LLVMBuildLoad2(c->b, i64, LLVMBuildGEP2(c->b, i64, e, (LLVMValueRef[]){jp_const_i64(c, 2)}, 1, ""), "");
+    LLVMValueRef cls = LLVMBuildLoad2(c->b, ptr_type(c), e, "");
+    LLVMValueRef pending = LLVMBuildAnd(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, format, jp_const_i64(c, JP_EXC_PENDING), ""),
+                                        LLVMBuildIsNotNull(c->b, cls, ""), "");
+    LLVMBuildCondBr(c->b, pending, slow, done);
+    LLVMPositionBuilderAtEnd(c->b, slow);
     jp_call_extern(c, "jp_rt_exc_release", LLVMVoidTypeInContext(c->ctx), &e, 1);
+    LLVMBuildBr(c->b, done);
+    LLVMPositionBuilderAtEnd(c->b, done);
+    clear_exc(c, e);
 }
 
 static void
@@ -216,18 +230,23 @@ is_open(lctx *c)
     return LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(c->b)) == NULL;
 }
 
-/* i1: the exception class in `caught` is one handler h names */
-static LLVMValueRef
-handler_matches(lctx *c, jp_handler *h, LLVMValueRef raised)
+/* Branch to `yes` when the exception class `raised` is one handler h
+ * names (the class itself without a call; a subclass through the run
+ * time), else to `no`. */
+static void
+handler_matches(lctx *c, jp_handler *h, LLVMValueRef raised, LLVMBasicBlockRef yes, LLVMBasicBlockRef no)
 {
-    LLVMValueRef any = NULL;
     for (int i = 0; i < h->ncls; i++) {
-        LLVMValueRef args[2] = {raised, jp_exception_class(c, h->cls[i])};
-        LLVMValueRef m = jp_call_extern(c, "jp_rt_exc_matches", LLVMInt32TypeInContext(c->ctx), args, 2);
-        m = LLVMBuildICmp(c->b, LLVMIntNE, m, i32_const(c, 0), "");
-        any = any ? LLVMBuildOr(c->b, any, m, "") : m;
+        LLVMValueRef cls = jp_exception_class(c, h->cls[i]), args[2] = {raised, cls}, m;
+        LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "except.subclass");
+        LLVMBasicBlockRef next = i + 1 < h->ncls ? LLVMAppendBasicBlockInContext(c->ctx, c->fn, "except.or") : no;
+        LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, raised, cls, ""), yes, slow);
+        LLVMPositionBuilderAtEnd(c->b, slow);
+        m = jp_call_extern(c, "jp_rt_exc_matches", LLVMInt32TypeInContext(c->ctx), args, 2);
+        LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntNE, m, i32_const(c, 0), ""), yes, next);
+        if (next != no)
+            LLVMPositionBuilderAtEnd(c->b, next);
     }
-    return any;
 }
 
 /* The except clauses, at the EXCEPT scope's landing; each match ends at
@@ -247,7 +266,7 @@ lower_dispatch(lctx *c, jp_node *s, jp_try_scope *e, LLVMBasicBlockRef after)
         if (h->ncls == 0)
             LLVMBuildBr(c->b, body);
         else
-            LLVMBuildCondBr(c->b, handler_matches(c, h, raised), body, next);
+            handler_matches(c, h, raised, body, next);
         LLVMPositionBuilderAtEnd(c->b, body);
         scope_begin(c, &hs, SCOPE_HANDLER, "except.raised");
         hs.caught = caught;
