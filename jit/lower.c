@@ -896,7 +896,10 @@ lower_return(lctx *c, jp_node *s)
         v = jp_cast(c, v, jp_node_type(c, s->u.expr.value), rt);
         if (jp_type_is_managed(rt))
             jp_incref(c, v, rt);        /* the caller's reference */
-        LLVMBuildStore(c->b, v, c->out);
+        if (c->try_scope)
+            jp_try_store_return(c, v, rt);
+        else
+            LLVMBuildStore(c->b, v, c->out);
     } else if (s->u.expr.value) {
         jp_lower_expr(c, s->u.expr.value);
     }

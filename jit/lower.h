@@ -36,6 +36,8 @@ typedef struct lctx {
     int failed;                     /* an internal error was raised: the compile fails */
     struct jp_try_scope *try_scope; /* the innermost try statement part being lowered (lower_try.c) */
     struct jp_gen_lower *gen;       /* a generator's coroutine (lower_generator.c), else NULL */
+    LLVMValueRef out_held;          /* i1: *out holds a returned reference a finally block may
+                                     * replace or drop (lower_try.c), or NULL */
 } lctx;
 
 LLVMTypeRef jp_llvm_type(LLVMContextRef ctx, jp_type *t);
@@ -189,6 +191,9 @@ void jp_lower_reraise(lctx *c);                 /* bare `raise` in an except blo
 void jp_try_jump(lctx *c, LLVMBasicBlockRef target);
 /* return after the value is in *out: the same, then release and return 0 */
 void jp_try_return(lctx *c);
+/* *out = v for a return inside a try statement (a managed value a finally
+ * block replaces by another return, or drops by raising, is released) */
+void jp_try_store_return(lctx *c, LLVMValueRef v, jp_type *rt);
 /* generators (lower_generator.c): the coroutine around a generator's body
  * (begin after the prologue, end after the last return), yield, and
  * for x in gen(...) */

@@ -174,6 +174,7 @@ jp_lower_prange(lctx *c, jp_node *s, LLVMValueRef start, LLVMValueRef stop, LLVM
     sub.loop_depth = 0;
     sub.try_scope = NULL;       /* the outlined body is a function of its own */
     sub.gen = NULL;
+    sub.out_held = NULL;
     sub.vars = calloc((size_t)(n ? n : 1), sizeof(LLVMValueRef));
     sub.defined = NULL;     /* the body's reads were checked when the loop was typed as a whole */
     LLVMPositionBuilderAtEnd(sub.b, LLVMAppendBasicBlockInContext(c->ctx, fn, "entry"));
@@ -213,8 +214,6 @@ jp_lower_prange(lctx *c, jp_node *s, LLVMValueRef start, LLVMValueRef stop, LLVM
         jp_lower_block(&sub, &s->u.loop.body);
         c->failed |= sub.failed;
         sub.loop_depth = 0;
-    sub.try_scope = NULL;       /* the outlined body is a function of its own */
-    sub.gen = NULL;
         if (!LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(sub.b)))
             LLVMBuildBr(sub.b, latch);
         LLVMPositionBuilderAtEnd(sub.b, latch);

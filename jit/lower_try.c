@@ -118,10 +118,41 @@ release_slots(lctx *c, LLVMValueRef *slots, int from, int to)
 
 /* The exception is in *exc: to scope s's landing (releasing the references
  * made since s began, up to the marks given), or out of the function. */
+/* A returned reference *out holds is dropped (the function raises after a
+ * return, from a finally block). */
+static void
+drop_held_return(lctx *c)
+{
+    jp_type *rt = c->inst->ret;
+    LLVMTypeRef i1 = LLVMInt1TypeInContext(c->ctx);
+    LLVMBasicBlockRef drop = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "ret.drop");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "ret.kept");
+    LLVMBuildCondBr(c->b, LLVMBuildLoad2(c->b, i1, c->out_held, ""), drop, done);
+    LLVMPositionBuilderAtEnd(c->b, drop);
+    jp_decref(c, LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, rt), c->out, ""), rt);
+    LLVMBuildStore(c->b, LLVMConstInt(i1, 0, 0), c->out_held);
+    LLVMBuildBr(c->b, done);
+    LLVMPositionBuilderAtEnd(c->b, done);
+}
+
+void
+jp_try_store_return(lctx *c, LLVMValueRef v, jp_type *rt)
+{
+    if (c->out_held && jp_type_is_managed(rt)) {
+        drop_held_return(c);        /* a finally block's return replaces an earlier one */
+        LLVMBuildStore(c->b, v, c->out);
+        LLVMBuildStore(c->b, LLVMConstInt(LLVMInt1TypeInContext(c->ctx), 1, 0), c->out_held);
+        return;
+    }
+    LLVMBuildStore(c->b, v, c->out);
+}
+
 static void
 raise_to(lctx *c, jp_try_scope *s, int temps_to, int owned_to, LLVMValueRef status)
 {
     if (s == NULL) {
+        if (c->out_held)
+            drop_held_return(c);
         jp_emit_exit_cleanup(c);
         LLVMBuildRet(c->b, status);
         return;
@@ -296,6 +327,21 @@ jp_lower_try(lctx *c, jp_node *s)
     if (c->gpu) {
         jp_lower_unhandled(c, LLVMInt8TypeInContext(c->ctx), "try statement in device code");
         return;
+    }
+    if (has_final && c->out_held == NULL && c->gen == NULL && jp_type_is_managed(c->inst->ret)) {
+        /* a return through this finally block leaves a reference in *out */
+        LLVMValueRef first = LLVMGetFirstInstruction(LLVMGetEntryBasicBlock(c->fn));
+        LLVMBuilderRef b = LLVMCreateBuilderInContext(c->ctx);
+        c->out_held = jp_alloca(c, LLVMInt1TypeInContext(c->ctx), "ret.held");
+        first = LLVMGetFirstInstruction(LLVMGetEntryBasicBlock(c->fn));
+        while (first && LLVMGetInstructionOpcode(first) == LLVMAlloca)
+            first = LLVMGetNextInstruction(first);
+        if (first)
+            LLVMPositionBuilderBefore(b, first);
+        else
+            LLVMPositionBuilderAtEnd(b, LLVMGetEntryBasicBlock(c->fn));
+        LLVMBuildStore(b, LLVMConstInt(LLVMInt1TypeInContext(c->ctx), 0, 0), c->out_held);
+        LLVMDisposeBuilder(b);
     }
     if (has_final) {
         scope_begin(c, &fs, SCOPE_FINALLY, "finally.raised");

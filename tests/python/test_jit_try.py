@@ -556,3 +556,29 @@ def temps_in_loop(n):
 def test_temporaries_of_the_failing_statement_are_released(no_leak):
     f = njit(boundscheck=True)(temps_in_loop)
     assert f(10) == temps_in_loop(10)
+
+
+@njit
+def return_replaced_in_finally(n):
+    try:
+        return np.ones(n)
+    finally:
+        if n > 3:
+            return np.zeros(n)  # noqa: B012 - replaces the returned array, as in CPython
+
+
+@njit
+def return_dropped_by_finally_raise(n):
+    try:
+        return np.ones(n)
+    finally:
+        if n > 3:
+            raise ValueError("dropped")
+
+
+def test_returned_array_replaced_or_dropped_by_finally_is_released(no_leak):
+    for n in (2, 5):
+        assert return_replaced_in_finally(n).tolist() == return_replaced_in_finally.py_func(n).tolist()
+    assert return_dropped_by_finally_raise(2).tolist() == [1.0, 1.0]
+    with pytest.raises(ValueError, match="dropped"):
+        return_dropped_by_finally_raise(5)
