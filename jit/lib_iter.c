@@ -105,6 +105,9 @@ jp_iter_item(ictx *c, jp_node *n)
                                "cannot iterate over a heterogeneous %s here", t->name);
         return e;
     }
+    case JP_GENERATOR:      /* for, list(), sum() ... take it (lower_generator.c) */
+        return jp_error_at(JpUnsupportedError, c->ir, n, "iterate it with for, or make a list first: list(gen(...))",
+                           "zip(), enumerate() and reversed() of a generator are not supported");
     default:
         return jp_error_at(JpTypingError, c->ir, n, NULL, "a %s is not iterable in jit code", t->name);
     }

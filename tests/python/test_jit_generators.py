@@ -296,3 +296,21 @@ def iterate_twice(n):
 def test_generators_are_values_returned_and_passed(no_leak):
     assert list(returns_generator(3)) == [0, 1, 4, 9]
     assert iterate_twice(4) == (14, 0, 14)
+
+
+def enumerates(n):
+    s = 0
+    for i, x in enumerate(squares(n)):  # ENUMERATE
+        s += i * x
+    return s
+
+
+def test_enumerate_of_a_generator_is_refused_with_what_to_write():
+    import inspect
+    src, first = inspect.getsourcelines(enumerates)
+    line = first + next(i for i, s in enumerate(src) if "ENUMERATE" in s)
+    with pytest.raises(UnsupportedError) as ei:
+        njit(enumerates)(3)
+    msg = str(ei.value)
+    assert "enumerate() and reversed() of a generator" in msg and "list(gen(...))" in msg
+    assert f"{__file__}:{line}:" in msg
