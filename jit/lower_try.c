@@ -17,6 +17,8 @@
  *             finally block, which then switches on `why`.  The exception
  *             waits in `pending` meanwhile.
  *   FINALBODY the finally block itself: owns `pending` like a handler.
+ * A returned array or list waits in *out while finally blocks run
+ * (c->out_held): a later return replaces it, a raise drops it.
  * A raise releases the temporaries and hidden loop references made since
  * its scope began (locals stay: they outlive the exception).
  */
@@ -330,8 +332,8 @@ jp_lower_try(lctx *c, jp_node *s)
     }
     if (has_final && c->out_held == NULL && c->gen == NULL && jp_type_is_managed(c->inst->ret)) {
         /* a return through this finally block leaves a reference in *out */
-        LLVMValueRef first = LLVMGetFirstInstruction(LLVMGetEntryBasicBlock(c->fn));
         LLVMBuilderRef b = LLVMCreateBuilderInContext(c->ctx);
+        LLVMValueRef first;
         c->out_held = jp_alloca(c, LLVMInt1TypeInContext(c->ctx), "ret.held");
         first = LLVMGetFirstInstruction(LLVMGetEntryBasicBlock(c->fn));
         while (first && LLVMGetInstructionOpcode(first) == LLVMAlloca)
