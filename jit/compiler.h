@@ -72,6 +72,7 @@ struct jp_instance {
     jp_instance *next;          /* session list */
     const struct jp_lib_entry **resolved;   /* per node id: the library entry typing chose (resolve.h) */
     jp_code *code;              /* the unit holding its machine code (a reference) */
+    jp_type *yield_type;        /* a generator's: what its yields unify to (infer.c) */
 };
 
 typedef struct jp_session {

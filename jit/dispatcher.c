@@ -14,6 +14,7 @@
 #include "jit/errors.h"
 #include "jit/nrt.h"
 #include "jit/jitclass.h"
+#include "jit/generator.h"
 #include "jit/cache.h"
 #include "jit/engine.h"
 #include "jit/numpy_api.h"
@@ -360,6 +361,8 @@ box(jp_type *t, const void *src)
         return Py_NewRef(t->dispatcher);
     case JP_LIST:
         return jp_list_box(t, *(jp_meminfo *const *)src);
+    case JP_GENERATOR:
+        return jp_generator_box(t, *(jp_meminfo *const *)src);
     case JP_TUPLE: {
         PyObject *tuple = PyTuple_New(t->n);
         if (tuple == NULL)

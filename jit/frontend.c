@@ -20,6 +20,7 @@
 #include "jit/jitclass.h"
 #include "jit/resolve.h"
 #include "jit/frontend_closure.h"
+#include "jit/frontend_try.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -152,7 +153,8 @@ construct_name(int k)
     case A_SetComp: return "set comprehension";
     case A_DictComp: return "dict comprehension";
     case A_GeneratorExp: return "generator expression";
-    case A_Yield: case A_YieldFrom: return "yield (generators)";
+    case A_Yield: return "yield (generators)";
+    case A_YieldFrom: return "yield from (generator delegation)";
     case A_Await: return "await";
     case A_Global: return "global statement";
     case A_Nonlocal: return "nonlocal statement";
@@ -1599,10 +1601,27 @@ done:
     return n;
 }
 
+/* `yield v`: the function becomes a generator (lower_generator.c) */
+static jp_node *
+build_yield(fe *f, PyObject *node)
+{
+    PyObject *v = get_attr(node, "value");
+    jp_node *n = v ? new_node(f, E_YIELD, node) : NULL;
+    if (n && v != Py_None && (n->u.expr.value = build_expr(f, v)) == NULL)
+        n = NULL;
+    Py_XDECREF(v);
+    if (n)
+        f->ir->is_generator = 1;
+    return n;
+}
+
 static jp_node *
 build_expr(fe *f, PyObject *node)
 {
-    return build_expr_inner(f, node, kind_of(node));
+    int k = kind_of(node);
+    if (k == A_Yield)
+        return build_yield(f, node);
+    return build_expr_inner(f, node, k);
 }
 
 /* An assignment target: a local, or a (nested) tuple of locals. */
@@ -1681,7 +1700,10 @@ build_raise(fe *f, PyObject *node)
     if (exc == NULL)
         return NULL;
     if (exc == Py_None) {
-        unsupported(f, node, "bare raise (re-raise)", NULL);
+        if (!jp_frontend_in_handler())
+            unsupported(f, node, "bare raise outside an except block", "raise SomeError(\"message\")");
+        else
+            n = new_node(f, S_RAISE, node);     /* re-raise: u.raise.cls NULL */
         goto done;
     }
     if (kind_of(exc) == A_Call) {
@@ -2049,6 +2071,19 @@ build_with(fe *f, PyObject *node)
     return unsupported(f, node, construct_name(A_With), NULL);
 }
 
+/* try statements are built by frontend_try.c through these */
+static jp_node *ops_new_node(void *f, jp_node_kind k, PyObject *n) { return new_node(f, k, n); }
+static jp_node *ops_build_expr(void *f, PyObject *n) { return build_expr(f, n); }
+static int ops_build_block(void *f, PyObject *l, jp_block *out) { return build_block(f, l, out); }
+static void *ops_unsupported(void *f, PyObject *n, const char *w, const char *h) { return unsupported(f, n, w, h); }
+
+static jp_node *
+build_try(fe *f, PyObject *node)
+{
+    jp_fe_ops ops = {f, f->ir->arena, ops_new_node, ops_build_expr, ops_build_block, ops_unsupported};
+    return jp_frontend_try(&ops, node);
+}
+
 static jp_node *
 build_stmt(fe *f, PyObject *node)
 {
@@ -2176,6 +2211,8 @@ build_stmt(fe *f, PyObject *node)
         break;
     case A_Raise:
         return build_raise(f, node);
+    case A_Try:
+        return build_try(f, node);
     case A_With:
         return build_with(f, node);
     case A_FunctionDef:
@@ -2465,6 +2502,17 @@ collect_locals(fe *f, PyObject *stmts)
             }
             Py_XDECREF(kws);
             PyErr_Clear();
+        }
+        if (k == A_Try) {
+            PyObject *bodies = jp_frontend_try_bodies(s);
+            if (bodies == NULL)
+                return -1;
+            for (Py_ssize_t j = 0; j < PyList_GET_SIZE(bodies); j++)
+                if (collect_locals(f, PyList_GET_ITEM(bodies, j)) < 0) {
+                    Py_DECREF(bodies);
+                    return -1;
+                }
+            Py_DECREF(bodies);
         }
         if (k == A_If || k == A_While || k == A_For) {
             for (int b = 0; b < 2; b++) {

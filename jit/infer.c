@@ -295,7 +295,7 @@ type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
             return jp_infer_iter_builtin(c, n, id);
         if ((t = jp_ioperand(c, a0)) == NULL)
             return NULL;
-        if (t->kind == JP_LIST || t->kind == JP_RANGE || t->kind == JP_ARRAY)
+        if (t->kind == JP_LIST || t->kind == JP_RANGE || t->kind == JP_ARRAY || t->kind == JP_GENERATOR)
             return jp_infer_iter_builtin(c, n, id);
     }
     for (int i = 0; i < nargs; i++)
@@ -1127,6 +1127,8 @@ type_expr_inner(ictx *c, jp_node *n)
     case E_STARRED:
         return jp_error_at(JpUnsupportedError, c->ir, n, "spread a tuple into a call of a jitted function, or index it",
                            "*args in this call is not supported in jit code");
+    case E_YIELD:
+        return jp_infer_yield(c, n);
     default:
         return jp_error_at(JpTypingError, c->ir, n, NULL, "internal error: statement in expression");
     }
@@ -1239,6 +1241,11 @@ prange_body_check(ictx *c, jp_block *b, int nested_loop)
                         "%s inside a prange loop is not supported", s->kind == S_RETURN ? "return" : "break");
             return -1;
         }
+        if (s->kind == S_TRY) {
+            jp_error_at(JpUnsupportedError, c->ir, s, "put the try statement around the prange loop",
+                        "a try statement inside a prange loop is not supported");
+            return -1;
+        }
         if ((s->kind == S_IF && (prange_body_check(c, &s->u.cond.body, nested_loop) < 0
                                  || prange_body_check(c, &s->u.cond.orelse, nested_loop) < 0))
             || ((s->kind == S_WHILE || s->kind == S_FOR)
@@ -1312,6 +1319,8 @@ type_stmt(ictx *c, jp_node *s)
     case S_EXPR:
         return jp_ioperand(c, s->u.expr.value) ? 0 : -1;
     case S_RETURN:
+        if (c->ir->is_generator)
+            return jp_infer_generator_return(c, s);
         if (s->u.expr.value == NULL)
             return set_return(c, s, jp_type_none());
         if ((t = jp_ioperand(c, s->u.expr.value)) == NULL)
@@ -1368,7 +1377,7 @@ type_stmt(ictx *c, jp_node *s)
         }
         if (!UNKNOWN(t)) {
             jp_type *elem;
-            if (t->kind == JP_ITER || t->kind == JP_LIST) {
+            if (t->kind == JP_ITER || t->kind == JP_LIST || t->kind == JP_GENERATOR) {
                 elem = t->dtype;
             } else if (t->kind == JP_RANGE) {
                 elem = jp_type_int(64, 1);
@@ -1403,6 +1412,11 @@ type_stmt(ictx *c, jp_node *s)
     case S_ASSERT:
         if ((t = jp_ioperand(c, s->u.assert_.test)) == NULL || !check_truthy(c, s->u.assert_.test, t))
             return -1;
+        return 0;
+    case S_TRY:
+        for (int i = 0; i < jp_try_nblocks(s); i++)
+            if (type_block(c, jp_try_block(s, i)) < 0)
+                return -1;
         return 0;
     default:
         return 0;
@@ -1440,6 +1454,9 @@ contains_break(jp_block *b)
             return 1;
         if (s->kind == S_IF && (contains_break(&s->u.cond.body) || contains_break(&s->u.cond.orelse)))
             return 1;
+        for (int k = 0; s->kind == S_TRY && k < jp_try_nblocks(s); k++)
+            if (contains_break(jp_try_block(s, k)))
+                return 1;
     }
     return 0;
 }
@@ -1457,6 +1474,17 @@ jp_stmt_terminates(jp_instance *inst, jp_node *s)
         if (inst->branch[s->id] == 2)
             return block_terminates(inst, &s->u.cond.orelse);
         return block_terminates(inst, &s->u.cond.body) && block_terminates(inst, &s->u.cond.orelse);
+    case S_TRY:
+        /* the finally block ends every path; or the body (else its else
+         * block) does, and so does every handler */
+        if (block_terminates(inst, &s->u.try_.final))
+            return 1;
+        if (!block_terminates(inst, &s->u.try_.body) && !block_terminates(inst, &s->u.try_.orelse))
+            return 0;
+        for (int k = 0; k < s->u.try_.nhandlers; k++)
+            if (!block_terminates(inst, &s->u.try_.handlers[k].body))
+                return 0;
+        return 1;
     case S_WHILE:
         if (s->u.cond.test->kind == E_CONST && s->u.cond.test->u.cnst.v.i != 0
             && s->u.cond.test->u.cnst.type->kind != JP_NONE)
@@ -1533,6 +1561,8 @@ infer_once(jp_session *s, jp_instance *inst, int final)
     inst->changed = 0;
     if (type_block(&c, &inst->ir->body) < 0)
         return -1;
+    if (inst->ir->is_generator)
+        return jp_infer_generator_finish(&c);
     if (jp_body_falls_through(inst) && set_return(&c, NULL, jp_type_none()) < 0)
         return -1;
     return 0;

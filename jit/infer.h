@@ -39,6 +39,11 @@ jp_type *jp_infer_iterator(ictx *c, jp_node *it, int *handled);
 jp_type *jp_infer_cuda_value(ictx *c, jp_node *n);      /* cuda.threadIdx.x */
 jp_type *jp_infer_cuda_call(ictx *c, jp_node *call);    /* cuda.grid(1), cuda.atomic.add(...) */
 
+/* generator functions (infer_generator.c) */
+jp_type *jp_infer_yield(ictx *c, jp_node *n);
+int jp_infer_generator_return(ictx *c, jp_node *s);     /* S_RETURN in a generator */
+int jp_infer_generator_finish(ictx *c);                 /* after the body: ret = generator(T) */
+
 /* NumPy's promotion of two element types (keeps widths: int32+int32 is int32). */
 jp_type *jp_np_promote(jp_type *a, jp_type *b);
 /* The element type a dtype argument names (np.float64, float, ...), or NULL. */

@@ -24,6 +24,8 @@ typedef enum jp_node_kind {
     E_ARRAYCONST,       /* a global NumPy array, frozen into the code (const_array.c) */
     S_OBJMODE,          /* with objmode(x='T'): a block run by the interpreter (objmode.c) */
     E_STARRED,          /* *t among a call's arguments (u.expr.value: a tuple), lib_func.c */
+    S_TRY,              /* try/except/else/finally (u.try_; frontend_try.c, lower_try.c) */
+    E_YIELD,            /* `yield value` (u.expr.value, NULL: None); its own value is None */
 } jp_node_kind;
 
 typedef enum jp_binop {
@@ -68,6 +70,14 @@ typedef struct jp_block {
     int n;
     jp_node **stmts;
 } jp_block;
+
+/* One `except` clause of an S_TRY: the classes it catches (ncls 0: a bare
+ * `except:`, catching everything) and its body. */
+typedef struct jp_handler {
+    int ncls;
+    PyObject **cls;         /* exception classes (kept alive by the function's refs) */
+    jp_block body;
+} jp_handler;
 
 typedef union jp_value {
     long long i;
@@ -116,14 +126,34 @@ struct jp_node {
         /* statements */
         struct { jp_node *target, *value; } assign;
         struct { jp_binop op; jp_node *target, *value; } augassign;   /* also S_SETITEM (op unused) */
-        struct { jp_node *value; } expr;            /* S_EXPR, S_RETURN */
+        struct { jp_node *value; } expr;            /* S_EXPR, S_RETURN, E_YIELD */
         struct { jp_node *test; jp_block body, orelse; } cond;  /* S_IF, S_WHILE */
         struct { jp_node *target, *iter; jp_block body, orelse; } loop;
-        struct { PyObject *cls; const char *msg; int has_msg; } raise;
+        struct { PyObject *cls; const char *msg; int has_msg; } raise;  /* cls NULL: bare `raise` */
         struct { jp_node *test; const char *msg; } assert_;
         struct { jp_block body; int local; } comp;  /* E_LISTCOMP: `$l = []`, the loop; $l */
+        struct {                                    /* S_TRY */
+            jp_block body, orelse, final;           /* orelse, final: n 0 when absent */
+            int nhandlers;
+            jp_handler *handlers;
+        } try_;
     } u;
 };
+
+/* The blocks of an S_TRY, for walkers: body, each handler's, else, finally. */
+static inline int
+jp_try_nblocks(const jp_node *s)
+{
+    return s->u.try_.nhandlers + 3;
+}
+
+static inline jp_block *
+jp_try_block(jp_node *s, int i)
+{
+    int h = s->u.try_.nhandlers;
+    return i == 0 ? &s->u.try_.body : i <= h ? &s->u.try_.handlers[i - 1].body
+                  : i == h + 1 ? &s->u.try_.orelse : &s->u.try_.final;
+}
 
 typedef struct jp_arena jp_arena;
 
@@ -144,6 +174,7 @@ typedef struct jp_func_ir {
     PyObject *refs;             /* list keeping embedded Python objects alive */
     PyObject *frozen;           /* list of (name, value): globals frozen into the code (cache key) */
     int vararg;                 /* def f(a, *args): the last parameter is the tuple args */
+    int is_generator;           /* the body yields: calls return a generator (lower_generator.c) */
 } jp_func_ir;
 
 /* Build the IR of a Python function (frontend.c).  `source` is the tuple

@@ -51,6 +51,7 @@ jp_numpy_ready(void)
 #include "jit/errors.h"
 #include "jit/nrt.h"
 #include "jit/symbols.h"
+#include "jit/generator.h"
 
 /* _core.jit_symbols() -> list of (start, end, display, filename, line,
  * lines): the symbol registry's functions, for tests and for tools (their
@@ -143,6 +144,8 @@ jp_jit_module_init(PyObject *m)
         || PyModule_AddObjectRef(m, "Dispatcher", (PyObject *)&JpDispatcher_Type) < 0)
         return -1;
     if (jp_ufunc_module_init(m) < 0 || jp_cache_module_init(m) < 0 || jp_jitclass_module_init(m) < 0 || jp_cuda_module_init(m) < 0)
+        return -1;
+    if (jp_generator_module_init(m) < 0)
         return -1;
     return PyModule_AddFunctions(m, jit_functions);
 }

@@ -114,8 +114,7 @@ jp_lower_fn_call(lctx *c, jp_node *fn, int nargs, LLVMValueRef *args, jp_type **
     LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntNE, status, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 0, 0), ""),
                     bad, ok);
     LLVMPositionBuilderAtEnd(c->b, bad);
-    jp_emit_exit_cleanup(c);
-    LLVMBuildRet(c->b, status);
+    jp_emit_raised(c, status);
     LLVMPositionBuilderAtEnd(c->b, ok);
     {
         LLVMValueRef r = LLVMBuildLoad2(c->b, rt, out, "");

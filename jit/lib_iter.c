@@ -143,6 +143,9 @@ jp_iter_item(ictx *c, jp_node *n)
                                "cannot iterate over a heterogeneous %s here", t->name);
         return e;
     }
+    case JP_GENERATOR:      /* for, list(), sum() ... take it (lower_generator.c) */
+        return jp_error_at(JpUnsupportedError, c->ir, n, "iterate it with for, or make a list first: list(gen(...))",
+                           "zip(), enumerate() and reversed() of a generator are not supported");
     default:
         return jp_error_at(JpTypingError, c->ir, n, NULL, "a %s is not iterable in jit code", t->name);
     }
@@ -242,7 +245,10 @@ jp_infer_iter_builtin(ictx *c, jp_node *n, jp_builtin id)
     if (n->u.call.nargs < 1 || n->u.call.nargs > (id == B_SUM ? 2 : 1))
         return jp_error_at(JpTypingError, c->ir, n, NULL, "%s() takes %s", name,
                            id == B_SUM ? "an iterable and an optional start" : "one iterable");
-    if ((et = jp_iter_item(c, n->u.call.args[0])) == NULL || UNKNOWN(et))
+    if (!jp_is_iter_call(n->u.call.args[0]) && (et = jp_ioperand(c, n->u.call.args[0])) != NULL
+        && et->kind == JP_GENERATOR)
+        et = et->dtype;     /* list(gen), sum(gen), ...: jp_lower_generator_each */
+    else if ((et = jp_iter_item(c, n->u.call.args[0])) == NULL || UNKNOWN(et))
         return et;
     switch (id) {
     case B_LIST:
@@ -567,6 +573,10 @@ jp_lower_iter_each(lctx *c, jp_node *iter, void (*fn)(lctx *, void *, LLVMValueR
     src s;
     counted l;
     LLVMValueRef i;
+    if (jp_node_type(c, iter)->kind == JP_GENERATOR) {
+        jp_lower_generator_each(c, iter, fn, ctx);      /* lower_generator.c */
+        return NULL;
+    }
     open_src(c, iter, &s);
     i = counted_begin(c, &l, s.n);
     {

@@ -61,6 +61,7 @@ jp_llvm_type(LLVMContextRef ctx, jp_type *t)
     }
     case JP_RECORD_REF:
     case JP_LIST:
+    case JP_GENERATOR:
     case JP_CLASS: r = LLVMPointerTypeInContext(ctx, 0); break;
     default: r = LLVMInt8TypeInContext(ctx); break;   /* none, function, dtype, slice */
     }
@@ -265,11 +266,10 @@ jp_emit_raise(lctx *c, PyObject *cls, const char *msg)
     LLVMValueRef msg_ptr = msg ? jp_module_string(c, msg) : LLVMConstNull(ptr);
     LLVMValueRef slot1 = LLVMBuildGEP2(c->b, ptr, c->exc, (LLVMValueRef[]){jp_const_i64(c, 1)}, 1, "");
     LLVMValueRef slot2 = LLVMBuildGEP2(c->b, ptr, c->exc, (LLVMValueRef[]){jp_const_i64(c, 2)}, 1, "");
-    jp_emit_exit_cleanup(c);
     LLVMBuildStore(c->b, jp_exception_class(c, cls), c->exc);
     LLVMBuildStore(c->b, msg_ptr, slot1);
     LLVMBuildStore(c->b, jp_const_i64(c, 0), slot2);
-    LLVMBuildRet(c->b, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 1, 0));
+    jp_emit_raised(c, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 1, 0));
 }
 
 void
@@ -543,8 +543,7 @@ jp_lower_instance_call(lctx *c, jp_node *n, LLVMValueRef self)
     ok = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "call.ok");
     LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntNE, status, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 0, 0), ""), bad, ok);
     LLVMPositionBuilderAtEnd(c->b, bad);
-    jp_emit_exit_cleanup(c);
-    LLVMBuildRet(c->b, status);
+    jp_emit_raised(c, status);
     LLVMPositionBuilderAtEnd(c->b, ok);
     {
         LLVMValueRef r = LLVMBuildLoad2(c->b, rt, slot, "");
@@ -784,6 +783,8 @@ lower_expr_node(lctx *c, jp_node *n)
     }
     case E_ARRAYCONST:
         return jp_lower_array_const(c, n);
+    case E_YIELD:
+        return jp_lower_yield(c, n);
     default:
         return jp_lower_unhandled(c, jp_llvm_type(c->ctx, t), "this kind of expression (node kind %d)", (int)n->kind);
     }
@@ -901,9 +902,16 @@ lower_return(lctx *c, jp_node *s)
         v = jp_cast(c, v, jp_node_type(c, s->u.expr.value), rt);
         if (jp_type_is_managed(rt))
             jp_incref(c, v, rt);        /* the caller's reference */
-        LLVMBuildStore(c->b, v, c->out);
+        if (c->try_scope)
+            jp_try_store_return(c, v, rt);
+        else
+            LLVMBuildStore(c->b, v, c->out);
     } else if (s->u.expr.value) {
         jp_lower_expr(c, s->u.expr.value);
+    }
+    if (c->try_scope) {
+        jp_try_return(c);
+        return;
     }
     jp_emit_exit_cleanup(c);
     LLVMBuildRet(c->b, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 0, 0));
@@ -969,6 +977,10 @@ lower_for(lctx *c, jp_node *s)
     }
     if (itype->kind == JP_LIST) {
         jp_lower_list_for(c, s);
+        return;
+    }
+    if (itype->kind == JP_GENERATOR) {
+        jp_lower_generator_for(c, s);
         return;
     }
     if (itype->kind == JP_RANGE) {
@@ -1190,13 +1202,19 @@ lower_stmt(lctx *c, jp_node *s)
         lower_for(c, s);
         break;
     case S_BREAK:
-        LLVMBuildBr(c->b, c->break_bb[c->loop_depth - 1]);
+        jp_try_jump(c, c->break_bb[c->loop_depth - 1]);
         break;
     case S_CONTINUE:
-        LLVMBuildBr(c->b, c->continue_bb[c->loop_depth - 1]);
+        jp_try_jump(c, c->continue_bb[c->loop_depth - 1]);
         break;
     case S_RAISE:
-        jp_emit_raise(c, s->u.raise.cls, s->u.raise.msg);
+        if (s->u.raise.cls == NULL)
+            jp_lower_reraise(c);
+        else
+            jp_emit_raise(c, s->u.raise.cls, s->u.raise.msg);
+        break;
+    case S_TRY:
+        jp_lower_try(c, s);
         break;
     case S_ASSERT: {
         LLVMValueRef test = jp_lower_expr(c, s->u.assert_.test);
@@ -1298,6 +1316,10 @@ mark_assigned(jp_block *b, int *assigned)
             mark_assigned(&s->u.loop.body, assigned);
             mark_assigned(&s->u.loop.orelse, assigned);
             break;
+        case S_TRY:
+            for (int k = 0; k < jp_try_nblocks(s); k++)
+                mark_assigned(jp_try_block(s, k), assigned);
+            break;
         default: break;
         }
     }
@@ -1381,12 +1403,15 @@ jp_lower_instance(LLVMContextRef ctx, LLVMModuleRef mod, jp_instance *inst, jp_d
         }
         free(assigned);
     }
+    if (inst->ir->is_generator && !c.gpu)
+        jp_generator_begin(&c);         /* lower_generator.c */
     jp_recursion_guard(&c);
     jp_lower_block(&c, &inst->ir->body);
     ensure_open(&c);
     jp_emit_exit_cleanup(&c);
     /* falling off the end returns None */
     LLVMBuildRet(c.b, LLVMConstInt(LLVMInt32TypeInContext(ctx), 0, 0));
+    jp_generator_end(&c);
     if (!c.gpu)
         lower_trampoline(&c, fn);
     if (inst->loop && !c.gpu)

@@ -34,6 +34,10 @@ typedef struct lctx {
     int gpu;                        /* device code: no reference counting, no runtime calls */
     jp_node *at;                    /* the expression being lowered (internal errors name it) */
     int failed;                     /* an internal error was raised: the compile fails */
+    struct jp_try_scope *try_scope; /* the innermost try statement part being lowered (lower_try.c) */
+    struct jp_gen_lower *gen;       /* a generator's coroutine (lower_generator.c), else NULL */
+    LLVMValueRef out_held;          /* i1: *out holds a returned reference a finally block may
+                                     * replace or drop (lower_try.c), or NULL */
 } lctx;
 
 LLVMTypeRef jp_llvm_type(LLVMContextRef ctx, jp_type *t);
@@ -184,6 +188,29 @@ void jp_recursion_guard(lctx *c);
 /* A construct lowering does not handle: raises jitprofile.InternalError
  * (the first one), makes the compile fail, returns a placeholder of type t. */
 LLVMValueRef jp_lower_unhandled(lctx *c, LLVMTypeRef t, const char *fmt, ...);
+/* try statements (lower_try.c).  Every raise ends in jp_emit_raised: the
+ * exception is in *exc; it goes to the innermost handler of this function,
+ * or every reference is released and the function returns `status`. */
+void jp_emit_raised(lctx *c, LLVMValueRef status);
+void jp_lower_try(lctx *c, jp_node *s);
+void jp_lower_reraise(lctx *c);                 /* bare `raise` in an except block */
+/* break/continue to `target` (the loop at c->loop_depth - 1), running the
+ * finally blocks and releasing the caught exceptions they leave */
+void jp_try_jump(lctx *c, LLVMBasicBlockRef target);
+/* return after the value is in *out: the same, then release and return 0 */
+void jp_try_return(lctx *c);
+/* *out = v for a return inside a try statement (a managed value a finally
+ * block replaces by another return, or drops by raising, is released) */
+void jp_try_store_return(lctx *c, LLVMValueRef v, jp_type *rt);
+/* generators (lower_generator.c): the coroutine around a generator's body
+ * (begin after the prologue, end after the last return), yield, and
+ * for x in gen(...) */
+void jp_generator_begin(lctx *c);
+void jp_generator_end(lctx *c);
+LLVMValueRef jp_lower_yield(lctx *c, jp_node *n);
+void jp_lower_generator_for(lctx *c, jp_node *s);
+/* fn(item) for each item of the generator `it` evaluates to (sum, list, ...) */
+void jp_lower_generator_each(lctx *c, jp_node *it, void (*fn)(lctx *, void *, LLVMValueRef, jp_type *), void *ctx);
 /* tuple slices with constant bounds (lib_tuple.c) */
 LLVMValueRef jp_lower_tuple_slice(lctx *c, jp_node *n);
 

@@ -75,7 +75,7 @@ jp_incref(lctx *c, LLVMValueRef v, jp_type *t)
 {
     if (c->gpu)
         return;         /* device arrays are owned by the host */
-    if (t->kind == JP_CLASS || t->kind == JP_LIST)
+    if (t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_GENERATOR)
         call_void(c, "jp_nrt_incref", v);
     else if (t->kind == JP_ARRAY)
         call_void(c, "jp_nrt_incref", jp_arr_field(c, v, 0, 0));
@@ -90,7 +90,7 @@ jp_decref(lctx *c, LLVMValueRef v, jp_type *t)
 {
     if (c->gpu)
         return;
-    if (t->kind == JP_CLASS || t->kind == JP_LIST)
+    if (t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_GENERATOR)
         call_void(c, "jp_nrt_decref", v);
     else if (t->kind == JP_ARRAY)
         call_void(c, "jp_nrt_decref", jp_arr_field(c, v, 0, 0));
@@ -155,7 +155,7 @@ jp_register_temp(lctx *c, LLVMValueRef v, jp_type *t)
 {
     if (c->gpu)
         return;
-    if (t->kind == JP_CLASS || t->kind == JP_LIST)
+    if (t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_GENERATOR)
         register_meminfo_temp(c, v);
     else if (t->kind == JP_ARRAY)
         register_meminfo_temp(c, jp_arr_field(c, v, 0, 0));
@@ -189,7 +189,7 @@ own_fields(lctx *c, LLVMValueRef ptr, jp_type *t, LLVMTypeRef whole, LLVMValueRe
            LLVMValueRef base)
 {
     LLVMTypeRef i32 = LLVMInt32TypeInContext(c->ctx);
-    if (t->kind == JP_ARRAY || t->kind == JP_CLASS || t->kind == JP_LIST) {
+    if (t->kind == JP_ARRAY || t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_GENERATOR) {
         LLVMValueRef idx[8];
         LLVMBuilderRef b = LLVMCreateBuilderInContext(c->ctx);
         LLVMValueRef gep;
@@ -247,7 +247,6 @@ jp_raise_formatted(lctx *c, PyObject *cls, int format, LLVMValueRef a0, LLVMValu
 {
     LLVMValueRef vals[3] = {a0, a1, a2};
     LLVMTypeRef i64 = i64t(c);
-    jp_emit_exit_cleanup(c);
     LLVMBuildStore(c->b, jp_exception_class(c, cls), c->exc);
     LLVMBuildStore(c->b, LLVMConstNull(ptrt(c)),
                    LLVMBuildGEP2(c->b, i64, c->exc, (LLVMValueRef[]){jp_const_i64(c, 1)}, 1, ""));
@@ -256,7 +255,7 @@ jp_raise_formatted(lctx *c, PyObject *cls, int format, LLVMValueRef a0, LLVMValu
     for (int i = 0; i < 3; i++)
         LLVMBuildStore(c->b, vals[i] ? vals[i] : jp_const_i64(c, 0),
                        LLVMBuildGEP2(c->b, i64, c->exc, (LLVMValueRef[]){jp_const_i64(c, 3 + i)}, 1, ""));
-    LLVMBuildRet(c->b, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 1, 0));
+    jp_emit_raised(c, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 1, 0));
 }
 
 static void

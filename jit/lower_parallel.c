@@ -97,6 +97,9 @@ jp_parallel_loop_nest(lctx *c, int ndim, LLVMValueRef *extent, jp_elem_fn body, 
     sub.loop_depth = 0;
     sub.vars = NULL;        /* the body reads captures only, never locals */
     sub.defined = NULL;
+    sub.try_scope = NULL;   /* the outlined body is a function of its own */
+    sub.gen = NULL;
+    sub.out_held = NULL;
     LLVMPositionBuilderAtEnd(sub.b, LLVMAppendBasicBlockInContext(c->ctx, fn, "entry"));
     jp_dbg_begin_function(sub.dbg, sub.b, fn, name, c->ir->filename, c->at ? c->at->line : 1);
     {
@@ -194,8 +197,7 @@ jp_parallel_loop_nest(lctx *c, int ndim, LLVMValueRef *extent, jp_elem_fn body, 
         st = LLVMBuildLoad2(c->b, i32, status_slot, "");
         LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntNE, st, LLVMConstInt(i32, 0, 0), ""), bad, ok);
         LLVMPositionBuilderAtEnd(c->b, bad);
-        jp_emit_exit_cleanup(c);
-        LLVMBuildRet(c->b, LLVMConstInt(i32, 1, 0));
+        jp_emit_raised(c, LLVMConstInt(i32, 1, 0));
         LLVMPositionBuilderAtEnd(c->b, ok);
     }
     free(ftypes);

@@ -172,6 +172,9 @@ jp_lower_prange(lctx *c, jp_node *s, LLVMValueRef start, LLVMValueRef stop, LLVM
     sub.owned = sub.temps = NULL;
     sub.nowned = sub.cap_owned = sub.ntemps = sub.cap_temps = 0;
     sub.loop_depth = 0;
+    sub.try_scope = NULL;       /* the outlined body is a function of its own */
+    sub.gen = NULL;
+    sub.out_held = NULL;
     sub.vars = calloc((size_t)(n ? n : 1), sizeof(LLVMValueRef));
     sub.defined = NULL;     /* the body's reads were checked when the loop was typed as a whole */
     LLVMPositionBuilderAtEnd(sub.b, LLVMAppendBasicBlockInContext(c->ctx, fn, "entry"));
@@ -268,8 +271,7 @@ jp_lower_prange(lctx *c, jp_node *s, LLVMValueRef start, LLVMValueRef stop, LLVM
         LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "prange.ok");
         LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntNE, status, LLVMConstInt(i32, 0, 0), ""), bad, ok);
         LLVMPositionBuilderAtEnd(c->b, bad);
-        jp_emit_exit_cleanup(c);
-        LLVMBuildRet(c->b, LLVMConstInt(i32, 1, 0));
+        jp_emit_raised(c, LLVMConstInt(i32, 1, 0));
         LLVMPositionBuilderAtEnd(c->b, ok);
     }
     free(kind);

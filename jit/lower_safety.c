@@ -65,11 +65,10 @@ jp_check_dynamic(lctx *c, LLVMValueRef failed, PyObject *cls, const char *format
     LLVMBuildCondBr(c->b, failed, bad, ok);
     LLVMPositionBuilderAtEnd(c->b, bad);
     msg = jp_call_extern(c, formatter, ptr, args, nargs);
-    jp_emit_exit_cleanup(c);
     LLVMBuildStore(c->b, jp_exception_class(c, cls), c->exc);
     LLVMBuildStore(c->b, msg, LLVMBuildGEP2(c->b, ptr, c->exc, (LLVMValueRef[]){jp_const_i64(c, 1)}, 1, ""));
     LLVMBuildStore(c->b, jp_const_i64(c, 0), LLVMBuildGEP2(c->b, ptr, c->exc, (LLVMValueRef[]){jp_const_i64(c, 2)}, 1, ""));
-    LLVMBuildRet(c->b, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 1, 0));
+    jp_emit_raised(c, LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 1, 0));
     LLVMPositionBuilderAtEnd(c->b, ok);
 }
 

@@ -91,8 +91,7 @@ jp_lower_objmode(lctx *c, jp_node *s)
     ok = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "objmode.ok");
     LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntNE, status, LLVMConstInt(i32, 0, 0), ""), bad, ok);
     LLVMPositionBuilderAtEnd(c->b, bad);
-    jp_emit_exit_cleanup(c);
-    LLVMBuildRet(c->b, LLVMConstInt(i32, 1, 0));
+    jp_emit_raised(c, LLVMConstInt(i32, 1, 0));
     LLVMPositionBuilderAtEnd(c->b, ok);
     for (int i = 0; i < nout && i < 64; i++) {
         jp_type *t = s->u.objmode.types[i];

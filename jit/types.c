@@ -297,10 +297,25 @@ jp_type_list(jp_type *dtype, int reflected)
     return t;
 }
 
+jp_type *
+jp_type_generator(jp_type *yield_type)
+{
+    char name[512];
+    jp_type *t;
+    for (jp_type *it = intern_head; it; it = it->next)
+        if (it->kind == JP_GENERATOR && it->dtype == yield_type)
+            return it;
+    snprintf(name, sizeof name, "generator(%s)", yield_type->name);
+    t = new_type(JP_GENERATOR, name, 8, 8);     /* a pointer to its meminfo */
+    if (t)
+        t->dtype = yield_type;
+    return t;
+}
+
 int
 jp_type_is_managed(const jp_type *t)
 {
-    if (t->kind == JP_ARRAY || t->kind == JP_CLASS || t->kind == JP_LIST)
+    if (t->kind == JP_ARRAY || t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_GENERATOR)
         return 1;
     if (t->kind == JP_TUPLE)
         for (int i = 0; i < t->n; i++)

@@ -33,6 +33,7 @@ typedef enum jp_kind {
                      * operands' types, dtype the type of one element */
     JP_LIST,        /* a list: a reference-counted growable vector (list_runtime.h) */
     JP_ELLIPSIS,    /* `...` in an array subscript (only there; lower_fancy.c) */
+    JP_GENERATOR,   /* a generator: a reference-counted coroutine state; dtype: what it yields */
 } jp_kind;
 
 typedef struct jp_type jp_type;
@@ -78,6 +79,7 @@ jp_type *jp_type_slice(void);
 jp_type *jp_type_ellipsis(void);
 jp_type *jp_type_record_ref(jp_type *record);
 jp_type *jp_type_iter(int kind, const char *kind_name, int n, jp_type **operands, jp_type *elem);
+jp_type *jp_type_generator(jp_type *yield_type);      /* "generator(int64)" */
 /* A record type from a NumPy structured dtype (NULL, no error, if a field
  * has a type the JIT cannot use). */
 jp_type *jp_type_record(PyObject *descr);

@@ -343,15 +343,15 @@ def u_with(x):
 
 
 def u_try(x):
-    try:  # U-try
+    try:
         y = 1 // x
-    except ZeroDivisionError:
+    except ZeroDivisionError as e:  # U-try (exception objects do not exist in jit code, as in Numba)
         y = 0
     return y
 
 
 def u_yield(x):
-    yield x  # U-yield
+    yield from range(x)  # U-yield (generators are supported; delegation is not, as in Numba)
 
 
 def u_class(x):
@@ -423,8 +423,8 @@ def _make_nonlocal():
 
 UNSUPPORTED = [
     ("with", u_with, "U-with", ["with statement"]),
-    ("try", u_try, "U-try", ["try statement"]),
-    ("yield", u_yield, "U-yield", ["yield"]),
+    ("except as", u_try, "U-try", ["except", "as name"]),
+    ("yield from", u_yield, "U-yield", ["yield from"]),
     ("class", u_class, "U-class", ["class"]),
     ("list slice store", u_list_slice_store, "U-list-slice-store", ["slice assignment to a list"]),
     ("dictcomp", u_dictcomp, "U-dictcomp", ["dict", "comprehension"]),
