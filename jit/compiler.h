@@ -69,6 +69,8 @@ struct jp_instance {
     jp_instance *next;          /* session list */
     const struct jp_lib_entry **resolved;   /* per node id: the library entry typing chose (resolve.h) */
     jp_code *code;              /* the unit holding its machine code (a reference) */
+    jp_type **opt_natural;      /* per node id: the Optional a node computes where its use
+                                 * wants the value (infer_optional.c), else NULL */
 };
 
 typedef struct jp_session {

@@ -24,6 +24,14 @@ new_type(jp_kind kind, const char *name, size_t size, size_t align)
     return t;
 }
 
+/* A new type on the intern list, for the files that own a kind of type
+ * (types_optional.c): they look it up first, so it stays unique. */
+jp_type *
+jp_type_alloc(jp_kind kind, const char *name, size_t size, size_t align)
+{
+    return new_type(kind, name, size, align);
+}
+
 #define SINGLETON(fn, kind, name, size, align)      \
     jp_type *fn(void)                               \
     {                                               \
@@ -302,8 +310,10 @@ jp_type_list(jp_type *dtype, int reflected)
 int
 jp_type_is_managed(const jp_type *t)
 {
-    if (t->kind == JP_ARRAY || t->kind == JP_CLASS || t->kind == JP_LIST)
+    if (t->kind == JP_ARRAY || t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_DEFERRED)
         return 1;
+    if (t->kind == JP_OPTIONAL)
+        return jp_type_is_managed(t->dtype);
     if (t->kind == JP_TUPLE)
         for (int i = 0; i < t->n; i++)
             if (jp_type_is_managed(t->elems[i]))
@@ -372,6 +382,8 @@ jp_type_unify(jp_type *a, jp_type *b)
         return b;
     if (b->kind == JP_UNKNOWN)
         return a;
+    if (a->kind == JP_NONE || b->kind == JP_NONE || a->kind == JP_OPTIONAL || b->kind == JP_OPTIONAL)
+        return jp_type_unify_optional(a, b);    /* types_optional.c */
     if (rank(a) && rank(b)) {
         int ra = rank(a), rb = rank(b);
         if (ra == rb && ra == 2) {
@@ -417,6 +429,8 @@ jp_type_can_convert(jp_type *from, jp_type *to)
 {
     if (from == to)
         return 1;
+    if (to->kind == JP_OPTIONAL)
+        return jp_type_can_convert_optional(from, to);
     if (from->kind == JP_ARRAY && to->kind == JP_ARRAY)
         return from->dtype == to->dtype && from->ndim == to->ndim
                && (to->layout == 'A' || to->layout == from->layout)
@@ -580,6 +594,10 @@ parse_one(parser *ps)
         if (*ps->p++ != ')')
             return parse_error(ps, "expected ')'");
         return jp_type_list(t, reflected);
+    }
+    if (strcmp(name, "Optional") == 0 || strcmp(name, "OptionalType") == 0) {
+        int n = parse_list(ps, elems, 1);
+        return n < 0 ? NULL : n != 1 ? parse_error(ps, "Optional takes one type") : jp_type_optional(elems[0]);
     }
     if (strcmp(name, "Tuple") == 0) {
         int n = parse_list(ps, elems, 64);
