@@ -9,6 +9,12 @@
  * Optional instead: assignments, returns, `is`/`==` tests against None,
  * conditions, call arguments, tuple items, jitclass fields of Optional type.
  *
+ * A local that is only None so far (`best = None` before the loop that
+ * assigns it) reads as undefined where a value is needed until typing
+ * reaches its fixed point, so `v > best` waits for best to become
+ * Optional(float64) instead of failing on None; where it is kept (passed,
+ * assigned, returned) it is None.
+ *
  * The per-node record: inst->opt_natural[id] is the Optional type a node
  * computes when its use was typed as the payload (node_types[id]).
  */
@@ -29,6 +35,8 @@ jp_type *
 jp_infer_optional_keep(ictx *c, jp_node *n, jp_type *t)
 {
     jp_type *nat;
+    if (t && t->kind == JP_UNKNOWN && n->kind == E_LOCAL && c->inst->node_types[n->id]->kind == JP_NONE)
+        return c->inst->node_types[n->id];     /* a local that is None so far (jp_ioperand) */
     if (t == NULL || (nat = c->inst->opt_natural[n->id]) == NULL)
         return t;
     c->inst->opt_natural[n->id] = NULL;
