@@ -298,7 +298,10 @@ jp_type_list(jp_type *dtype, int reflected)
     for (jp_type *it = intern_head; it; it = it->next)
         if (it->kind == JP_LIST && it->dtype == dtype && it->reflected == reflected)
             return it;
-    snprintf(name, sizeof name, "%slist(%s)", reflected ? "reflected " : "", dtype->name);
+    if (reflected == 2)     /* numba.typed.List: a boxed native list (typed_list.c) */
+        snprintf(name, sizeof name, "ListType[%s]", dtype->name);
+    else
+        snprintf(name, sizeof name, "%slist(%s)", reflected ? "reflected " : "", dtype->name);
     t = new_type(JP_LIST, name, 8, 8);      /* a pointer to its meminfo */
     if (t) {
         t->dtype = dtype;
@@ -408,6 +411,8 @@ jp_type_unify(jp_type *a, jp_type *b)
         jp_type *e = a->dtype == b->dtype ? a->dtype
                      : a->dtype->kind == JP_UNKNOWN ? b->dtype
                      : b->dtype->kind == JP_UNKNOWN ? a->dtype : NULL;
+        if (e && (a->reflected == 2 || b->reflected == 2))    /* typed.List stays boxed */
+            return jp_type_list(e, 2);
         return e ? jp_type_list(e, a->reflected && b->reflected) : NULL;
     }
     if (a->kind == JP_TUPLE && b->kind == JP_TUPLE && a->n == b->n) {
@@ -598,6 +603,17 @@ parse_one(parser *ps)
     if (strcmp(name, "Optional") == 0 || strcmp(name, "OptionalType") == 0) {
         int n = parse_list(ps, elems, 1);
         return n < 0 ? NULL : n != 1 ? parse_error(ps, "Optional takes one type") : jp_type_optional(elems[0]);
+    }
+    if (strcmp(name, "ListType") == 0) {      /* ListType[int64]: numba.typed.List */
+        skip_space(ps);
+        if (*ps->p++ != '[')
+            return parse_error(ps, "expected '['");
+        if ((t = parse_one(ps)) == NULL)
+            return NULL;
+        skip_space(ps);
+        if (*ps->p++ != ']')
+            return parse_error(ps, "expected ']'");
+        return jp_type_list(t, 2);
     }
     if (strcmp(name, "Tuple") == 0) {
         int n = parse_list(ps, elems, 64);

@@ -107,7 +107,7 @@ __all__ += ["uintp", "uint", "intc", "uintc", "short", "ushort", "long_", "ulong
 # Names of Numba types the JIT does not have: looked up lazily so that
 # `from numba import types` keeps working; using one says so clearly.
 _NOT_YET = {
-    "unicode_type": "strings", "string": "strings", "ListType": "typed lists",
+    "unicode_type": "strings", "string": "strings",
     "List": "reflected lists", "DictType": "typed dicts", "Set": "sets",
     "NPDatetime": "datetime64", "NPTimedelta": "timedelta64", "pyobject": "Python objects",
     "voidptr": "void pointers", "CPointer": "pointers", "FunctionType": "first-class function types",
@@ -184,7 +184,16 @@ def deferred_type():
     return DeferredType()
 
 
-__all__ += ["optional", "Optional", "OptionalType", "deferred_type", "DeferredType"]
+class ListType(metaclass=_Kind):
+    """``ListType(int64)``: the type of a numba.typed.List of int64 items
+    (spelled ``ListType[int64]``); isinstance tests one."""
+    _matches = staticmethod(lambda t: str(t).startswith("ListType["))
+
+    def __new__(cls, item_type):
+        return _core.Type(f"ListType[{_as_type(item_type)}]")
+
+
+__all__ += ["optional", "Optional", "OptionalType", "deferred_type", "DeferredType", "ListType"]
 
 
 def __getattr__(name):
