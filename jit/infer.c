@@ -985,8 +985,8 @@ type_expr_inner(ictx *c, jp_node *n)
         if (jp_is_array(a))
             return jp_infer_array_unary(c, n, n->u.unary.op, a);
         switch (n->u.unary.op) {
-        case UOP_NOT:
-            return check_truthy(c, n, a) ? jp_type_bool() : NULL;
+        case UOP_NOT:       /* not x: None is false, as in Python */
+            return check_truthy(c, n, jp_infer_optional_keep(c, n->u.unary.operand, a)) ? jp_type_bool() : NULL;
         case UOP_INVERT:
             if (!is_intlike(a))
                 return bad_operands(c, n, "~", a, NULL);

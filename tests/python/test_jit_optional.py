@@ -93,9 +93,19 @@ def truth(c):
     return 0
 
 
+@njit
+def negated(c):
+    x = None
+    if c:
+        x = 0.0
+    return not x, (1 if x else 2)
+
+
 def test_truth_of_optional():
     assert check(truth, True) == 1
     assert check(truth, False) == 0
+    assert check(negated, True) == (True, 2)
+    assert check(negated, False) == (True, 2)
 
 
 @njit
