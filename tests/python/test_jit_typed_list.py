@@ -162,3 +162,33 @@ def test_profiler_records_list_type_the_advisor_can_compile(tmp_path):
         assert list(a) == list(b) == [1.0, 2.0, 6.0]
     finally:
         del sys.modules["typed_list_target"]
+
+
+@njit
+def sum_and_grow(lst):
+    s = 0.0
+    for a in lst:
+        s += a.sum()
+    lst.append(np.full(2, 5.0))
+    return s
+
+
+def test_list_of_arrays_from_python_owns_them(no_leak):
+    # the arrays given by Python are adopted by the list, which outlives the
+    # call that stored them (the literal list below is gone at once)
+    tl = List([np.zeros(3), np.ones(2)])
+    assert str(numba.typeof(tl)) == "ListType[array(float64, 1d, C)]"
+    np.testing.assert_array_equal(tl[1], np.ones(2))
+    assert sum_and_grow(tl) == 2.0 and len(tl) == 3
+    np.testing.assert_array_equal(tl[2], np.full(2, 5.0))
+    tl.append(np.arange(3.0))
+    assert sum_and_grow(tl) == 15.0
+    del tl
+
+
+def test_list_of_tuples():
+    tl = List([(1, 2.0), (3, 4.0)])
+    assert str(numba.typeof(tl)) == "ListType[Tuple(int64, float64)]"
+    assert list(tl) == [(1, 2.0), (3, 4.0)]
+    tl.sort(reverse=True)
+    assert tl[0] == (3, 4.0)
