@@ -89,8 +89,13 @@ instance_setattro(PyObject *self, PyObject *name, PyObject *value)
     jp_type *ft;
     char *p;
     if (i < 0) {
-        PyObject *descr = PyUnicode_Check(name) ? _PyType_Lookup(Py_TYPE(self), name) : NULL;
-        if (descr && Py_TYPE(descr)->tp_descr_set)     /* a property with a setter */
+        /* a property: its compiled setter answers, or Python's "has no setter" */
+        PyObject *descr = PyObject_GetAttr((PyObject *)Py_TYPE(self), name);
+        int is_property = descr && PyObject_TypeCheck(descr, &PyProperty_Type);
+        if (descr == NULL)
+            PyErr_Clear();
+        Py_XDECREF(descr);
+        if (is_property)
             return PyObject_GenericSetAttr(self, name, value);
         if (inst->type && value && PyUnicode_Check(name) && PyUnicode_AsUTF8(name)[0] != '_') {
             PyErr_Format(PyExc_AttributeError, "%s has no field '%U' (jitclass fields are declared in its spec)",
