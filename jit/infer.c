@@ -260,7 +260,7 @@ printable(jp_type *t)
                 return 0;
         return 1;
     }
-    if (t->kind == JP_LIST)
+    if (t->kind == JP_LIST || t->kind == JP_OPTIONAL)
         return printable(t->dtype);
     return jp_is_number(t) || t->kind == JP_NONE;
 }
@@ -281,6 +281,7 @@ type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
                 continue;
             if ((t = jp_ioperand(c, a)) == NULL)
                 return NULL;
+            t = jp_infer_optional_keep(c, a, t);      /* print(x) of an Optional prints None */
             if (!UNKNOWN(t) && !printable(t))
                 return jp_error_at(JpTypingError, c->ir, a, NULL,
                                    "print() of a %s is not supported", t->name);

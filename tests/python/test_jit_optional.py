@@ -256,3 +256,19 @@ def loop_optional(a):
 def test_running_optional_in_a_loop():
     assert check(loop_optional, np.array([3.0, 9.0, 2.0])) == 9.0
     assert check(loop_optional, np.zeros(0)) is None
+
+
+@njit
+def show(c):
+    x = None
+    if c:
+        x = 2.5
+    print("x =", x, (x, 1))
+
+
+def test_print_of_optional_matches_cpython(capsys):
+    for c in (True, False):
+        show(c)
+        got = capsys.readouterr().out
+        show.py_func(c)
+        assert got == capsys.readouterr().out
