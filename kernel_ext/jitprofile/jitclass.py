@@ -105,7 +105,7 @@ def _build(cls, spec):
     new._jp_type = _core.jitclass_type(cls.__name__, names, types, new)
     new._jp_fields = dict(zip(names, types))
     for d in set(deferred):         # optional(node_type): patched when node_type.define(...) runs
-        d._used_by(new._jp_type)
+        d._used_by(new)
     ctor = _constructor(cls.__name__, cls.__dict__.get("__init__"), new)
     new.__new__ = staticmethod(lambda klass, *args, **kwargs: ctor(*args, **kwargs))
     # Numba's spelling for the instance type, e.g. in another class's spec

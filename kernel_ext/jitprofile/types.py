@@ -155,7 +155,7 @@ class DeferredType:
     def __init__(self):
         self._jp_type = _core.deferred_type()
         _DEFERRED.add(self)
-        self._users = []        # class types whose fields name this placeholder
+        self._users = []        # jitclasses whose fields name this placeholder
         self._defined = None
 
     def define(self, t):
@@ -163,18 +163,24 @@ class DeferredType:
         if self._defined is not None and self._defined != t:
             raise TypeError(f"deferred type already defined as {self._defined}")
         self._defined = t
-        for cls_type in self._users:
-            _core.jitclass_define_deferred(cls_type, self._jp_type, t)
+        for cls in self._users:
+            self._resolve(cls)
 
     def get(self):
         if self._defined is None:
             raise TypeError("deferred type not defined yet (call define())")
         return self._defined
 
-    def _used_by(self, cls_type):
-        self._users.append(cls_type)
+    def _used_by(self, cls):
+        self._users.append(cls)
         if self._defined is not None:
-            _core.jitclass_define_deferred(cls_type, self._jp_type, self._defined)
+            self._resolve(cls)
+
+    def _resolve(self, cls):
+        t, opt = self._defined, f"Optional({self._jp_type})"
+        _core.jitclass_define_deferred(cls._jp_type, self._jp_type, t)
+        cls._jp_fields = {name: (t if ft is self._jp_type else optional(t) if str(ft) == opt else ft)
+                          for name, ft in cls._jp_fields.items()}
 
     def __repr__(self):
         return f"DeferredType({self._defined if self._defined is not None else '?'})"

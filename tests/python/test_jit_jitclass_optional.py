@@ -101,6 +101,7 @@ def test_deferred_type_resolves_to_the_class():
     assert node_type.get() is LinkedNode.class_type.instance_type
     assert repr(node_type) == "DeferredType(instance.jitclass.LinkedNode)"
     assert str(LinkedNode._jp_type) == "instance.jitclass.LinkedNode"
+    assert str(LinkedNode._jp_fields["next"]) == "Optional(instance.jitclass.LinkedNode)"
     t = numba.typeof(make_linked_node(1))
     assert t is LinkedNode.class_type.instance_type
     assert str(optional(t)) == "Optional(instance.jitclass.LinkedNode)"
