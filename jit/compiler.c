@@ -30,6 +30,7 @@ jp_instance_free(jp_instance *inst)
     free(inst->callees);
     free(inst->bindings);
     free(inst->resolved);
+    free(inst->opt_natural);
     free(inst->branch);
     free(inst->symbol);
     free(inst->llvm_ir);
@@ -101,10 +102,12 @@ jp_session_new_instance(jp_session *s, PyObject *dispatcher, int nargs, jp_type 
     inst->bindings = calloc(nn, sizeof(jp_arg_source *));
     inst->branch = calloc(nn, 1);
     inst->resolved = calloc(nn, sizeof *inst->resolved);
+    inst->opt_natural = calloc(nn, sizeof *inst->opt_natural);
     len = strlen(ir->qualname) + 32;
     inst->symbol = malloc(len);
     if (!inst->argtypes || !inst->var_types || !inst->node_types || !inst->callees
-        || !inst->bindings || !inst->branch || !inst->symbol || !inst->resolved) {
+        || !inst->bindings || !inst->branch || !inst->symbol || !inst->resolved
+        || !inst->opt_natural) {
         jp_instance_free(inst);
         return (jp_instance *)PyErr_NoMemory();
     }

@@ -73,6 +73,8 @@ struct jp_instance {
     const struct jp_lib_entry **resolved;   /* per node id: the library entry typing chose (resolve.h) */
     jp_code *code;              /* the unit holding its machine code (a reference) */
     jp_type *yield_type;        /* a generator's: what its yields unify to (infer.c) */
+    jp_type **opt_natural;      /* per node id: the Optional a node computes where its use
+                                 * wants the value (infer_optional.c), else NULL */
 };
 
 typedef struct jp_session {

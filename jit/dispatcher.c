@@ -243,6 +243,12 @@ unbox(PyObject *obj, jp_type *t, void *dst)
         return 0;
     case JP_LIST:
         return jp_list_unbox(obj, t, dst);
+    case JP_OPTIONAL:       /* {valid, value}: None, or the value (types_optional.c) */
+        memset(dst, 0, t->size);
+        if (obj == Py_None)
+            return 0;
+        *(unsigned char *)dst = 1;
+        return unbox(obj, t->dtype, (char *)dst + t->offsets[1]);
     case JP_ARRAY: {
         /* {meminfo NULL, parent, data, shape, strides}: the caller keeps obj alive */
         PyArrayObject *arr = (PyArrayObject *)obj;
@@ -363,6 +369,10 @@ box(jp_type *t, const void *src)
         return jp_list_box(t, *(jp_meminfo *const *)src);
     case JP_GENERATOR:
         return jp_generator_box(t, *(jp_meminfo *const *)src);
+    case JP_OPTIONAL:
+        if (!*(const unsigned char *)src)
+            Py_RETURN_NONE;
+        return box(t->dtype, (const char *)src + t->offsets[1]);
     case JP_TUPLE: {
         PyObject *tuple = PyTuple_New(t->n);
         if (tuple == NULL)

@@ -114,7 +114,8 @@ d_compile(PyObject *self, PyObject *sig)
     if (inst == NULL && (inst = jp_dispatcher_compile(d, n, args)) == NULL)
         return NULL;
     if (ret && ret->kind != JP_NONE && ret != inst->ret) {
-        if (!jp_type_can_convert(inst->ret, ret)) {
+        if (!jp_type_can_convert(inst->ret, ret)
+            && !(inst->ret->kind == JP_OPTIONAL && jp_type_can_convert(inst->ret->dtype, ret))) {
             PyErr_Format(JpTypingError,
                          "%U(): the signature declares return type %s but the function returns %s",
                          d->name, ret->name, inst->ret->name);

@@ -1064,6 +1064,8 @@ static_object(fe *f, PyObject *node)
             goto normal;
         return value;
     }
+    if (PyType_Check(value) && PyObject_HasAttrString(value, "_jitprofile_namespace"))
+        return value;       /* typed.List: List.empty_list(...) is looked up now */
     /* values with a meaning of their own go through the normal path */
     if (value == Py_None || PyBool_Check(value) || PyLong_Check(value) || PyFloat_Check(value)
         || PyComplex_Check(value) || PyTuple_Check(value) || PyType_Check(value)

@@ -21,6 +21,7 @@
 #include "jit/const_array.h"
 #include "jit/objmode.h"
 #include "jit/pycompat.h"
+#include "jit/infer_optional.h"
 
 #define UNKNOWN(t) ((t)->kind == JP_UNKNOWN)
 
@@ -58,7 +59,9 @@ jp_ioperand(ictx *c, jp_node *n)
         /* an inner node already reported, or will: report here */
         return fail_undefined(c, n);
     }
-    return t;
+    if (t && t->kind == JP_NONE && !c->final && n->kind == E_LOCAL && n->u.local.index >= c->ir->nparams)
+        return jp_type_unknown();   /* `x = None` so far: a later `x = v` may make it Optional */
+    return jp_infer_optional_use(c, n, t);     /* an Optional used as its value */
 }
 
 static const char *
@@ -154,7 +157,8 @@ jp_binop_type(jp_binop op, jp_type *a, jp_type *b, jp_node *right)
 static int
 truthy_ok(jp_type *t)
 {
-    return jp_is_number(t) || t->kind == JP_TUPLE || t->kind == JP_NONE || t->kind == JP_LIST;
+    return jp_is_number(t) || t->kind == JP_TUPLE || t->kind == JP_NONE || t->kind == JP_LIST
+           || (t->kind == JP_OPTIONAL && truthy_ok(t->dtype));
 }
 /* (arrays: "the truth value of an array is ambiguous", as NumPy says) */
 
@@ -257,7 +261,7 @@ printable(jp_type *t)
                 return 0;
         return 1;
     }
-    if (t->kind == JP_LIST)
+    if (t->kind == JP_LIST || t->kind == JP_OPTIONAL)
         return printable(t->dtype);
     return jp_is_number(t) || t->kind == JP_NONE;
 }
@@ -278,6 +282,7 @@ type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
                 continue;
             if ((t = jp_ioperand(c, a)) == NULL)
                 return NULL;
+            t = jp_infer_optional_keep(c, a, t);      /* print(x) of an Optional prints None */
             if (!UNKNOWN(t) && !printable(t))
                 return jp_error_at(JpTypingError, c->ir, a, NULL,
                                    "print() of a %s is not supported", t->name);
@@ -553,8 +558,10 @@ bind_call(ictx *c, jp_node *n, jp_func_ir *callee, jp_type **types, int *unknown
             }
             continue;
         }
-        types[i] = jp_ioperand(c, src[i].kind == 0 ? n->u.call.args[src[i].index]
-                                               : n->u.call.kwvalues[src[i].index]);
+        {
+            jp_node *an = src[i].kind == 0 ? n->u.call.args[src[i].index] : n->u.call.kwvalues[src[i].index];
+            types[i] = jp_infer_optional_keep(c, an, jp_ioperand(c, an));     /* the callee takes the Optional */
+        }
         if (types[i] == NULL)
             return -1;
         if (UNKNOWN(types[i]))
@@ -1011,8 +1018,8 @@ type_expr_inner(ictx *c, jp_node *n)
         if (jp_is_array(a))
             return jp_infer_array_unary(c, n, n->u.unary.op, a);
         switch (n->u.unary.op) {
-        case UOP_NOT:
-            return check_truthy(c, n, a) ? jp_type_bool() : NULL;
+        case UOP_NOT:       /* not x: None is false, as in Python */
+            return check_truthy(c, n, jp_infer_optional_keep(c, n->u.unary.operand, a)) ? jp_type_bool() : NULL;
         case UOP_INVERT:
             if (!is_intlike(a))
                 return bad_operands(c, n, "~", a, NULL);
@@ -1032,7 +1039,13 @@ type_expr_inner(ictx *c, jp_node *n)
             jp_type *next = jp_ioperand(c, n->u.compare.operands[i + 1]);
             if (next == NULL)
                 return NULL;
-            if (!unknown && !UNKNOWN(next) && (jp_is_array(prev) || jp_is_array(next))) {
+            if (!unknown && !UNKNOWN(next) && jp_infer_optional_none_test(n->u.compare.ops[i], prev, next)) {
+                /* x is None, x == None: on the Optional itself */
+                prev = jp_infer_optional_keep(c, n->u.compare.operands[i], prev);
+                next = jp_infer_optional_keep(c, n->u.compare.operands[i + 1], next);
+            }
+            if (!unknown && !UNKNOWN(next) && (jp_is_array(prev) || jp_is_array(next))
+                && n->u.compare.ops[i] != CMP_IS && n->u.compare.ops[i] != CMP_ISNOT) {
                 if (n->u.compare.n > 1)
                     return jp_error_at(JpTypingError, c->ir, n, "compare arrays one pair at a time",
                                        "chained comparisons of arrays are not supported");
@@ -1062,10 +1075,13 @@ type_expr_inner(ictx *c, jp_node *n)
         }
         return t;
     case E_IFEXP:
-        if ((t = jp_ioperand(c, n->u.ifexp.test)) == NULL || !check_truthy(c, n->u.ifexp.test, t))
+        if ((t = jp_ioperand(c, n->u.ifexp.test)) == NULL
+            || !check_truthy(c, n->u.ifexp.test, jp_infer_optional_keep(c, n->u.ifexp.test, t)))
             return NULL;
         if ((a = jp_ioperand(c, n->u.ifexp.body)) == NULL || (b = jp_ioperand(c, n->u.ifexp.orelse)) == NULL)
             return NULL;
+        a = jp_infer_optional_keep(c, n->u.ifexp.body, a);
+        b = jp_infer_optional_keep(c, n->u.ifexp.orelse, b);
         if ((t = jp_type_unify(a, b)) == NULL)
             return jp_error_at(JpTypingError, c->ir, n, NULL,
                                "cannot unify %s and %s in a conditional expression", a->name, b->name);
@@ -1080,6 +1096,7 @@ type_expr_inner(ictx *c, jp_node *n)
         for (int i = 0; i < n->u.tuple.n; i++) {
             if ((elems[i] = jp_ioperand(c, n->u.tuple.elts[i])) == NULL)
                 return NULL;
+            elems[i] = jp_infer_optional_keep(c, n->u.tuple.elts[i], elems[i]);
             if (elems[i]->kind == JP_RANGE)
                 return jp_error_at(JpTypingError, c->ir, n->u.tuple.elts[i], NULL,
                                    "range objects can only be iterated over in a for loop");
@@ -1263,6 +1280,7 @@ type_stmt(ictx *c, jp_node *s)
     case S_ASSIGN:
         if ((t = jp_ioperand(c, s->u.assign.value)) == NULL)
             return -1;
+        t = jp_infer_optional_keep(c, s->u.assign.value, t);
         if (assign_target(c, s->u.assign.target, t, s) < 0)
             return -1;
         jp_infer_list_refine_literal(c, s);
@@ -1325,6 +1343,7 @@ type_stmt(ictx *c, jp_node *s)
             return set_return(c, s, jp_type_none());
         if ((t = jp_ioperand(c, s->u.expr.value)) == NULL)
             return -1;
+        t = jp_infer_optional_keep(c, s->u.expr.value, t);
         if (t->kind == JP_RANGE) {
             jp_error_at(JpTypingError, c->ir, s, NULL, "a range object cannot be returned");
             return -1;
@@ -1338,7 +1357,8 @@ type_stmt(ictx *c, jp_node *s)
         return set_return(c, s, t);
     case S_IF:
     case S_WHILE:
-        if ((t = jp_ioperand(c, s->u.cond.test)) == NULL || !check_truthy(c, s->u.cond.test, t))
+        if ((t = jp_ioperand(c, s->u.cond.test)) == NULL
+            || !check_truthy(c, s->u.cond.test, jp_infer_optional_keep(c, s->u.cond.test, t)))
             return -1;
         if (s->kind == S_IF) {
             int k = const_condition(c, s->u.cond.test);
@@ -1544,7 +1564,8 @@ const_condition(ictx *c, jp_node *test)
             return 0;
         a = c->inst->node_types[test->u.compare.operands[0]->id];
         b = c->inst->node_types[test->u.compare.operands[1]->id];
-        if (UNKNOWN(a) || UNKNOWN(b) || (a->kind != JP_NONE && b->kind != JP_NONE))
+        if (UNKNOWN(a) || UNKNOWN(b) || (a->kind != JP_NONE && b->kind != JP_NONE)
+            || a->kind == JP_OPTIONAL || b->kind == JP_OPTIONAL)
             return 0;
         same = a->kind == b->kind;
         return (op == CMP_IS || op == CMP_EQ) == same ? 1 : 2;

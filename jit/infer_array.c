@@ -3,6 +3,8 @@
  * broadcasting, the NumPy functions of numpy_funcs.h, and item assignment
  * (including the compile-time rejection of writes to read-only arrays). */
 #include "jit/infer.h"
+#include "jit/infer_optional.h"
+#include "jit/class_setter.h"
 #include "jit/resolve.h"
 #include "jit/errors.h"
 #include "jit/numpy_funcs.h"
@@ -856,13 +858,12 @@ jp_infer_setitem(ictx *c, jp_node *s)
             for (int i = 0; i < base->n; i++)
                 if (strcmp(base->field_names[i], target->u.attr.name) == 0)
                     fi = i;
-            if (fi < 0) {
-                jp_error_at(JpTypingError, c->ir, target, "declare it in the jitclass spec",
-                            "%s has no field '%s'", base->name + strlen("instance.jitclass."), target->u.attr.name);
-                return -1;
-            }
+            if (fi < 0)
+                return jp_infer_class_setter(c, s, base, vt);      /* a property (class_setter.c) */
             tt = base->elems[fi];
             jp_irecord(c, target, tt);
+            if (tt->kind == JP_OPTIONAL && s->kind != S_AUGASSIGN)     /* infer_optional.c */
+                vt = jp_infer_optional_keep(c, s->u.augassign.value, vt);
             if (!jp_type_can_convert(vt, tt) && !(tt->kind == JP_INT && vt->kind == JP_INT)) {
                 jp_error_at(JpTypingError, c->ir, s, NULL, "cannot assign %s to field '%s' of type %s",
                             vt->name, target->u.attr.name, tt->name);

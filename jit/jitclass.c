@@ -47,6 +47,10 @@ field_index(jp_type *t, PyObject *name)
 static void
 incref_value(jp_type *t, void *p)
 {
+    if (t->kind == JP_OPTIONAL) {       /* its value: a NULL block when None */
+        p = (char *)p + t->offsets[1];
+        t = t->dtype;
+    }
     if (t->kind == JP_ARRAY || t->kind == JP_CLASS)
         jp_nrt_incref(*(jp_meminfo **)p);
 }
@@ -54,6 +58,10 @@ incref_value(jp_type *t, void *p)
 static void
 decref_value(jp_type *t, void *p)
 {
+    if (t->kind == JP_OPTIONAL) {
+        p = (char *)p + t->offsets[1];
+        t = t->dtype;
+    }
     if (t->kind == JP_ARRAY || t->kind == JP_CLASS)
         jp_nrt_decref(*(jp_meminfo **)p);
 }
@@ -81,6 +89,14 @@ instance_setattro(PyObject *self, PyObject *name, PyObject *value)
     jp_type *ft;
     char *p;
     if (i < 0) {
+        /* a property: its compiled setter answers, or Python's "has no setter" */
+        PyObject *descr = PyObject_GetAttr((PyObject *)Py_TYPE(self), name);
+        int is_property = descr && PyObject_TypeCheck(descr, &PyProperty_Type);
+        if (descr == NULL)
+            PyErr_Clear();
+        Py_XDECREF(descr);
+        if (is_property)
+            return PyObject_GenericSetAttr(self, name, value);
         if (inst->type && value && PyUnicode_Check(name) && PyUnicode_AsUTF8(name)[0] != '_') {
             PyErr_Format(PyExc_AttributeError, "%s has no field '%U' (jitclass fields are declared in its spec)",
                          inst->type->name + strlen("instance.jitclass."), name);
@@ -108,9 +124,9 @@ instance_setattro(PyObject *self, PyObject *name, PyObject *value)
     }
     if (jp_unbox_value(value, ft, tmp) < 0)
         return -1;
-    if (ft->kind == JP_ARRAY) {
+    if (ft->kind == JP_ARRAY || (ft->kind == JP_OPTIONAL && ft->dtype->kind == JP_ARRAY && value != Py_None)) {
         /* an array from Python: the field keeps the object alive */
-        void **a = (void **)tmp;
+        void **a = (void **)(tmp + (ft->kind == JP_OPTIONAL ? ft->offsets[1] : 0));
         if (a[0] == NULL && (a[0] = jp_nrt_adopt(a[1])) == NULL) {
             PyErr_NoMemory();
             return -1;
@@ -204,7 +220,10 @@ jitclass_type(PyObject *module, PyObject *args)
             || (ftypes[i] = jp_type_from_py(PyTuple_GET_ITEM(types, i))) == NULL)
             return NULL;
         if (!jp_is_number(ftypes[i]) && ftypes[i]->kind != JP_ARRAY && ftypes[i]->kind != JP_CLASS
-            && ftypes[i]->kind != JP_TUPLE) {
+            && ftypes[i]->kind != JP_TUPLE && ftypes[i]->kind != JP_DEFERRED
+            && !(ftypes[i]->kind == JP_OPTIONAL
+                 && (jp_is_number(ftypes[i]->dtype) || ftypes[i]->dtype->kind == JP_ARRAY
+                     || ftypes[i]->dtype->kind == JP_CLASS || ftypes[i]->dtype->kind == JP_DEFERRED))) {
             PyErr_Format(PyExc_TypeError, "jitclass field '%s' cannot have type %s", fnames[i], ftypes[i]->name);
             return NULL;
         }
@@ -212,10 +231,72 @@ jitclass_type(PyObject *module, PyObject *args)
     return jp_type_to_py(jp_type_class(name, (int)n, fnames, ftypes, cls));
 }
 
+/* _core.deferred_type() -> a placeholder Type for a jitclass instance type
+ * named later (types_optional.c) */
+static PyObject *
+deferred_type(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    return jp_type_to_py(jp_type_deferred());
+}
+
+/* _core.optional_type(Type) -> Optional(Type), also of a deferred type */
+static PyObject *
+optional_type(PyObject *module, PyObject *arg)
+{
+    jp_type *t = jp_type_from_py(arg);
+    (void)module;
+    if (t == NULL)
+        return NULL;
+    if (t->kind == JP_UNKNOWN || t->kind == JP_RANGE) {
+        PyErr_Format(PyExc_TypeError, "there is no Optional(%s)", t->name);
+        return NULL;
+    }
+    return jp_type_to_py(jp_type_optional(t));
+}
+
+/* _core.jitclass_define_deferred(class Type, deferred Type, instance Type):
+ * the class's fields of type deferred or Optional(deferred) become the
+ * instance type (both are one pointer, so the layout stays). */
+static PyObject *
+jitclass_define_deferred(PyObject *module, PyObject *args)
+{
+    PyObject *co, *dobj, *ro;
+    jp_type *cls, *def, *real, *oreal;
+    (void)module;
+    if (!PyArg_ParseTuple(args, "OOO:jitclass_define_deferred", &co, &dobj, &ro)
+        || (cls = jp_type_from_py(co)) == NULL || (def = jp_type_from_py(dobj)) == NULL
+        || (real = jp_type_from_py(ro)) == NULL)
+        return NULL;
+    if (cls->kind != JP_CLASS || def->kind != JP_DEFERRED) {
+        PyErr_SetString(PyExc_TypeError, "jitclass_define_deferred: expects a jitclass type and a deferred type");
+        return NULL;
+    }
+    if (real->kind != JP_CLASS) {
+        PyErr_Format(PyExc_TypeError, "deferred_type.define() takes a jitclass instance type "
+                     "(Cls.class_type.instance_type), not %s", real->name);
+        return NULL;
+    }
+    if ((oreal = jp_type_optional(real)) == NULL)
+        return NULL;
+    for (int i = 0; i < cls->n; i++) {
+        if (cls->elems[i] == def)
+            cls->elems[i] = real;
+        else if (cls->elems[i]->kind == JP_OPTIONAL && cls->elems[i]->dtype == def)
+            cls->elems[i] = oreal;
+    }
+    Py_RETURN_NONE;
+}
+
 /* _core.jitclass_new(Type) -> a zeroed instance of that class (for tests
  * and for the constructor glue before __init__ runs in jit code) */
 static PyMethodDef jitclass_functions[] = {
     {"jitclass_type", jitclass_type, METH_VARARGS, "The instance type of a @jitclass."},
+    {"optional_type", optional_type, METH_O, "Optional(T): None or a T."},
+    {"deferred_type", deferred_type, METH_NOARGS, "A placeholder for a jitclass type defined later."},
+    {"jitclass_define_deferred", jitclass_define_deferred, METH_VARARGS,
+     "Replace a deferred type in a jitclass's fields by the instance type."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -5,6 +5,7 @@
  * dispatcher with the GIL. */
 #include "jit/list_runtime.h"
 #include "jit/dispatcher.h"
+#include "jit/typed_list.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -426,6 +427,8 @@ jp_list_unbox(PyObject *obj, jp_type *t, void *dst)
     Py_ssize_t n;
     jp_meminfo *mi;
     jp_list *l;
+    if (t->reflected == JP_LIST_TYPED)
+        return jp_typed_list_unbox(obj, t, dst);       /* shared, not copied (typed_list.c) */
     if (!PyList_Check(obj)) {
         PyErr_Format(PyExc_TypeError, "expected %s, got %R", t->name, obj);
         return -1;
@@ -499,6 +502,8 @@ jp_list_box(jp_type *t, jp_meminfo *mi)
 {
     jp_list *l = mi->data;
     PyObject *r;
+    if (t->reflected == JP_LIST_TYPED)
+        return jp_typed_list_box(t, mi);
     if (l->parent) {
         r = reflect(t, l) < 0 ? NULL : Py_NewRef(l->parent);
     } else {
@@ -511,7 +516,7 @@ jp_list_box(jp_type *t, jp_meminfo *mi)
 int
 jp_list_release_arg(jp_type *t, jp_meminfo *mi)
 {
-    int rc = reflect(t, mi->data);
+    int rc = t->reflected == JP_LIST_TYPED ? 0 : reflect(t, mi->data);
     jp_nrt_decref(mi);
     return rc;
 }

@@ -14,6 +14,7 @@
 #include "jit/lib.h"
 #include "jit/const_array.h"
 #include "jit/objmode.h"
+#include "jit/lower_optional.h"
 
 #include "jit/lib_func.h"
 
@@ -62,7 +63,13 @@ jp_llvm_type(LLVMContextRef ctx, jp_type *t)
     case JP_RECORD_REF:
     case JP_LIST:
     case JP_GENERATOR:
+    case JP_DEFERRED:
     case JP_CLASS: r = LLVMPointerTypeInContext(ctx, 0); break;
+    case JP_OPTIONAL: {     /* {valid, value}: lower_optional.c */
+        LLVMTypeRef parts[2] = {LLVMInt1TypeInContext(ctx), jp_llvm_type(ctx, t->dtype)};
+        r = LLVMStructTypeInContext(ctx, parts, 2, 0);
+        break;
+    }
     default: r = LLVMInt8TypeInContext(ctx); break;   /* none, function, dtype, slice */
     }
     if (ctx == jp_engine_context())
@@ -297,6 +304,8 @@ jp_cast(lctx *c, LLVMValueRef v, jp_type *from, jp_type *to)
     LLVMTypeRef tt;
     if (from == to)
         return v;
+    if (from->kind == JP_OPTIONAL || to->kind == JP_OPTIONAL)
+        return jp_lower_optional_cast(c, v, from, to);     /* lower_optional.c */
     if (from->kind == JP_ARRAY && to->kind == JP_ARRAY && from->ndim == to->ndim)
         return v;       /* another layout or readonly flag: the same value */
     if (from->kind == JP_LIST && to->kind == JP_LIST)
@@ -368,6 +377,8 @@ jp_truth(lctx *c, LLVMValueRef v, jp_type *t)
         return LLVMConstInt(i1, t->n > 0, 0);
     case JP_LIST:
         return LLVMBuildICmp(c->b, LLVMIntNE, jp_list_len(c, v), jp_const_i64(c, 0), "");
+    case JP_OPTIONAL:
+        return jp_lower_optional_truth(c, v, t);
     default:
         return LLVMConstInt(i1, 0, 0);
     }
@@ -797,7 +808,10 @@ jp_lower_expr(lctx *c, jp_node *n)
     jp_node *saved_at = c->at;
     LLVMValueRef v;
     c->at = n;
-    v = lower_expr_node(c, n);
+    if (c->inst->opt_natural[n->id])
+        v = jp_lower_optional_expr(c, n, lower_expr_node);     /* an Optional used as its value */
+    else
+        v = lower_expr_node(c, n);
     c->at = saved_at;
     jp_dbg_restore_location(c->dbg, c->b, saved);
     return v;

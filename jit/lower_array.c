@@ -75,6 +75,11 @@ jp_incref(lctx *c, LLVMValueRef v, jp_type *t)
 {
     if (c->gpu)
         return;         /* device arrays are owned by the host */
+    if (t->kind == JP_OPTIONAL) {      /* its value: a NULL block when None */
+        if (jp_type_is_managed(t))
+            jp_incref(c, LLVMBuildExtractValue(c->b, v, 1, ""), t->dtype);
+        return;
+    }
     if (t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_GENERATOR)
         call_void(c, "jp_nrt_incref", v);
     else if (t->kind == JP_ARRAY)
@@ -90,6 +95,11 @@ jp_decref(lctx *c, LLVMValueRef v, jp_type *t)
 {
     if (c->gpu)
         return;
+    if (t->kind == JP_OPTIONAL) {      /* its value: a NULL block when None */
+        if (jp_type_is_managed(t))
+            jp_decref(c, LLVMBuildExtractValue(c->b, v, 1, ""), t->dtype);
+        return;
+    }
     if (t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_GENERATOR)
         call_void(c, "jp_nrt_decref", v);
     else if (t->kind == JP_ARRAY)
@@ -155,6 +165,11 @@ jp_register_temp(lctx *c, LLVMValueRef v, jp_type *t)
 {
     if (c->gpu)
         return;
+    if (t->kind == JP_OPTIONAL) {      /* its value: a NULL block when None */
+        if (jp_type_is_managed(t))
+            jp_register_temp(c, LLVMBuildExtractValue(c->b, v, 1, ""), t->dtype);
+        return;
+    }
     if (t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_GENERATOR)
         register_meminfo_temp(c, v);
     else if (t->kind == JP_ARRAY)
@@ -211,6 +226,10 @@ own_fields(lctx *c, LLVMValueRef ptr, jp_type *t, LLVMTypeRef whole, LLVMValueRe
                 path[depth] = LLVMConstInt(i32, (unsigned long long)i, 0);
                 own_fields(c, ptr, t->elems[i], whole, path, depth + 1, base);
             }
+    if (t->kind == JP_OPTIONAL && depth < 7 && jp_type_is_managed(t)) {
+        path[depth] = LLVMConstInt(i32, 1, 0);
+        own_fields(c, ptr, t->dtype, whole, path, depth + 1, base);
+    }
 }
 
 void

@@ -8,6 +8,7 @@
  * (jp_nrt_adopt), so the array outlives the call that stored it.
  */
 #include "jit/lower.h"
+#include "jit/class_setter.h"
 
 #include <string.h>
 
@@ -65,9 +66,14 @@ class_dtor(lctx *c, jp_type *t)
     for (int i = 0; i < t->n; i++) {
         jp_type *ft = t->elems[i];
         LLVMValueRef off, p, mi;
+        size_t at = t->offsets[i];
+        if (ft->kind == JP_OPTIONAL) {      /* its value: NULL when None */
+            at += ft->offsets[1];
+            ft = ft->dtype;
+        }
         if (ft->kind != JP_ARRAY && ft->kind != JP_CLASS)
             continue;   /* (tuple fields hold numbers only) */
-        off = jp_const_i64(c, (long long)t->offsets[i]);
+        off = jp_const_i64(c, (long long)at);
         p = LLVMBuildGEP2(b, LLVMInt8TypeInContext(c->ctx), LLVMGetParam(fn, 0), &off, 1, "");
         mi = LLVMBuildLoad2(b, ptrt(c), p, "");     /* an array's meminfo is its first field */
         {
@@ -120,6 +126,10 @@ jp_lower_class_setattr(lctx *c, jp_node *s, int is_aug)
     jp_node *target = s->u.augassign.target, *vn = s->u.augassign.value;
     jp_type *t = jp_node_type(c, target->u.attr.value);
     int i = field_of(t, target->u.attr.name);
+    if (i < 0) {
+        jp_lower_class_setter(c, s, is_aug);    /* a property (class_setter.c) */
+        return;
+    }
     jp_type *ft = t->elems[i], *vt = jp_node_type(c, vn);
     LLVMValueRef obj = jp_lower_expr(c, target->u.attr.value), p = field_ptr(c, obj, t, i), v;
     LLVMTypeRef lt = jp_llvm_type(c->ctx, ft);

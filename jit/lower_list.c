@@ -90,7 +90,26 @@ load_item(lctx *c, LLVMValueRef p, jp_type *et)
 static void
 store_item(lctx *c, LLVMValueRef p, jp_type *et, LLVMValueRef v)
 {
-    (void)et;
+    if (et->kind == JP_ARRAY) {
+        /* an array without a block of its own came from Python (its caller
+         * keeps it alive only for the call): the list adopts its object, as a
+         * jitclass field does, so a list that outlives the call (a
+         * typed.List) still owns it.  (The incref before was a no-op.) */
+        LLVMValueRef mi = jp_arr_field(c, v, 0, 0);
+        LLVMBasicBlockRef adopt = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "list.adopt");
+        LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "list.adopted");
+        LLVMBasicBlockRef from = LLVMGetInsertBlock(c->b);
+        LLVMValueRef parent, adopted, phi;
+        LLVMBuildCondBr(c->b, LLVMBuildIsNull(c->b, mi, ""), adopt, done);
+        LLVMPositionBuilderAtEnd(c->b, adopt);
+        parent = jp_arr_field(c, v, 1, 0);
+        adopted = jp_call_extern(c, "jp_nrt_adopt", ptrt(c), &parent, 1);
+        LLVMBuildBr(c->b, done);
+        LLVMPositionBuilderAtEnd(c->b, done);
+        phi = LLVMBuildPhi(c->b, ptrt(c), "");
+        LLVMAddIncoming(phi, (LLVMValueRef[]){mi, adopted}, (LLVMBasicBlockRef[]){from, adopt}, 2);
+        v = LLVMBuildInsertValue(c->b, v, phi, 0, "");
+    }
     jp_tbaa(c, LLVMBuildStore(c->b, v, p), JP_TBAA_ARRAY_DATA);
 }
 

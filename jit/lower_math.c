@@ -434,6 +434,20 @@ print_value(lctx *c, LLVMValueRef v, jp_type *t)
         jp_list_each(c, v, t, print_item, NULL);        /* lower_list.c */
         return jp_call_extern(c, "jp_rt_print_list_end", vt, NULL, 0);
     }
+    case JP_OPTIONAL: {     /* None or the value (lower_optional.c) */
+        LLVMBasicBlockRef some = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "print.some");
+        LLVMBasicBlockRef none = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "print.none");
+        LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "print.done");
+        LLVMBuildCondBr(c->b, LLVMBuildExtractValue(c->b, v, 0, ""), some, none);
+        LLVMPositionBuilderAtEnd(c->b, some);
+        print_value(c, LLVMBuildExtractValue(c->b, v, 1, ""), t->dtype);
+        LLVMBuildBr(c->b, done);
+        LLVMPositionBuilderAtEnd(c->b, none);
+        jp_call_extern(c, "jp_rt_print_none", vt, NULL, 0);
+        LLVMBuildBr(c->b, done);
+        LLVMPositionBuilderAtEnd(c->b, done);
+        return NULL;
+    }
     default:
         return jp_call_extern(c, "jp_rt_print_none", vt, NULL, 0);
     }

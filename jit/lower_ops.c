@@ -4,6 +4,7 @@
  * lexicographic tuple comparison.  Exact-rounding helpers that are long in
  * IR live in runtime.c and are called by name. */
 #include "jit/lower.h"
+#include "jit/lower_optional.h"
 #include "jit/resolve.h"
 #include "jit/errors.h"
 
@@ -342,6 +343,8 @@ jp_lower_compare(lctx *c, jp_cmpop op, LLVMValueRef a, jp_type *ta, LLVMValueRef
 {
     LLVMTypeRef i1 = LLVMInt1TypeInContext(c->ctx);
 
+    if (ta->kind == JP_OPTIONAL || tb->kind == JP_OPTIONAL)
+        return jp_lower_optional_compare(c, op, a, ta, b, tb);     /* lower_optional.c */
     if (op == CMP_IS || op == CMP_ISNOT) {
         LLVMValueRef r;
         if (ta->kind == JP_NONE || tb->kind == JP_NONE)

@@ -4,6 +4,7 @@
  * Also the mapping between NumPy dtypes and the JIT's element types. */
 #include "jit/types.h"
 #include "jit/list_runtime.h"
+#include "jit/typed_list.h"
 #include "jit/numpy_api.h"
 #include "jit/jitclass.h"
 
@@ -189,6 +190,8 @@ jp_typeof(PyObject *value)
     }
     if (PyList_CheckExact(value))
         return jp_typeof_list(value);
+    if (PyObject_TypeCheck(value, &JpTypedList_Type))
+        return jp_typed_list_typeof(value);     /* numba.typed.List: ListType[T] */
     if (jp_is_dispatcher(value))
         return jp_type_function(value);
     {

@@ -24,6 +24,14 @@ new_type(jp_kind kind, const char *name, size_t size, size_t align)
     return t;
 }
 
+/* A new type on the intern list, for the files that own a kind of type
+ * (types_optional.c): they look it up first, so it stays unique. */
+jp_type *
+jp_type_alloc(jp_kind kind, const char *name, size_t size, size_t align)
+{
+    return new_type(kind, name, size, align);
+}
+
 #define SINGLETON(fn, kind, name, size, align)      \
     jp_type *fn(void)                               \
     {                                               \
@@ -288,7 +296,10 @@ jp_type_list(jp_type *dtype, int reflected)
     for (jp_type *it = intern_head; it; it = it->next)
         if (it->kind == JP_LIST && it->dtype == dtype && it->reflected == reflected)
             return it;
-    snprintf(name, sizeof name, "%slist(%s)", reflected ? "reflected " : "", dtype->name);
+    if (reflected == 2)     /* numba.typed.List: a boxed native list (typed_list.c) */
+        snprintf(name, sizeof name, "ListType[%s]", dtype->name);
+    else
+        snprintf(name, sizeof name, "%slist(%s)", reflected ? "reflected " : "", dtype->name);
     t = new_type(JP_LIST, name, 8, 8);      /* a pointer to its meminfo */
     if (t) {
         t->dtype = dtype;
@@ -315,8 +326,11 @@ jp_type_generator(jp_type *yield_type)
 int
 jp_type_is_managed(const jp_type *t)
 {
-    if (t->kind == JP_ARRAY || t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_GENERATOR)
+    if (t->kind == JP_ARRAY || t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_GENERATOR
+        || t->kind == JP_DEFERRED)
         return 1;
+    if (t->kind == JP_OPTIONAL)
+        return jp_type_is_managed(t->dtype);
     if (t->kind == JP_TUPLE)
         for (int i = 0; i < t->n; i++)
             if (jp_type_is_managed(t->elems[i]))
@@ -385,6 +399,8 @@ jp_type_unify(jp_type *a, jp_type *b)
         return b;
     if (b->kind == JP_UNKNOWN)
         return a;
+    if (a->kind == JP_NONE || b->kind == JP_NONE || a->kind == JP_OPTIONAL || b->kind == JP_OPTIONAL)
+        return jp_type_unify_optional(a, b);    /* types_optional.c */
     if (rank(a) && rank(b)) {
         int ra = rank(a), rb = rank(b);
         if (ra == rb && ra == 2) {
@@ -409,6 +425,8 @@ jp_type_unify(jp_type *a, jp_type *b)
         jp_type *e = a->dtype == b->dtype ? a->dtype
                      : a->dtype->kind == JP_UNKNOWN ? b->dtype
                      : b->dtype->kind == JP_UNKNOWN ? a->dtype : NULL;
+        if (e && (a->reflected == 2 || b->reflected == 2))    /* typed.List stays boxed */
+            return jp_type_list(e, 2);
         return e ? jp_type_list(e, a->reflected && b->reflected) : NULL;
     }
     if (a->kind == JP_TUPLE && b->kind == JP_TUPLE && a->n == b->n) {
@@ -430,6 +448,8 @@ jp_type_can_convert(jp_type *from, jp_type *to)
 {
     if (from == to)
         return 1;
+    if (to->kind == JP_OPTIONAL)
+        return jp_type_can_convert_optional(from, to);
     if (from->kind == JP_ARRAY && to->kind == JP_ARRAY)
         return from->dtype == to->dtype && from->ndim == to->ndim
                && (to->layout == 'A' || to->layout == from->layout)
@@ -593,6 +613,21 @@ parse_one(parser *ps)
         if (*ps->p++ != ')')
             return parse_error(ps, "expected ')'");
         return jp_type_list(t, reflected);
+    }
+    if (strcmp(name, "Optional") == 0 || strcmp(name, "OptionalType") == 0) {
+        int n = parse_list(ps, elems, 1);
+        return n < 0 ? NULL : n != 1 ? parse_error(ps, "Optional takes one type") : jp_type_optional(elems[0]);
+    }
+    if (strcmp(name, "ListType") == 0) {      /* ListType[int64]: numba.typed.List */
+        skip_space(ps);
+        if (*ps->p++ != '[')
+            return parse_error(ps, "expected '['");
+        if ((t = parse_one(ps)) == NULL)
+            return NULL;
+        skip_space(ps);
+        if (*ps->p++ != ']')
+            return parse_error(ps, "expected ']'");
+        return jp_type_list(t, 2);
     }
     if (strcmp(name, "Tuple") == 0) {
         int n = parse_list(ps, elems, 64);

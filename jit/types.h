@@ -34,6 +34,8 @@ typedef enum jp_kind {
     JP_LIST,        /* a list: a reference-counted growable vector (list_runtime.h) */
     JP_ELLIPSIS,    /* `...` in an array subscript (only there; lower_fancy.c) */
     JP_GENERATOR,   /* a generator: a reference-counted coroutine state; dtype: what it yields */
+    JP_OPTIONAL,    /* Optional(T): None or a T (types_optional.c); dtype is T */
+    JP_DEFERRED,    /* deferred_type(): a jitclass instance type defined later (types_optional.c) */
 } jp_kind;
 
 typedef struct jp_type jp_type;
@@ -104,6 +106,17 @@ jp_type *jp_type_class(const char *name, int n, const char **names, jp_type **ty
 /* list(T) built in jit code; reflected list(T) passed from Python (Numba's
  * spellings).  The element type may be undefined while typing runs. */
 jp_type *jp_type_list(jp_type *dtype, int reflected);
+
+/* Optional(T) (Numba's spelling): None or a T, laid out {bool valid, T};
+ * Optional(None) is None, Optional(Optional(T)) is Optional(T).  A
+ * deferred_type() placeholder (a pointer-sized jitclass instance type named
+ * later, for self-referential classes) and the unification rules of None
+ * with T (types_optional.c). */
+jp_type *jp_type_optional(jp_type *t);
+jp_type *jp_type_alloc(jp_kind kind, const char *name, size_t size, size_t align);  /* types.c */
+jp_type *jp_type_deferred(void);
+jp_type *jp_type_unify_optional(jp_type *a, jp_type *b);     /* NULL: no rule applies */
+int jp_type_can_convert_optional(jp_type *from, jp_type *to);
 
 /* Whether values of t hold references (arrays, jitclass instances, tuples of them). */
 int jp_type_is_managed(const jp_type *t);

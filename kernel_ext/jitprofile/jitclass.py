@@ -13,6 +13,7 @@ import linecache
 from types import SimpleNamespace
 
 from . import _core
+from .types import _DEFERRED
 
 _JIT_OPTIONS = {}
 
@@ -21,7 +22,7 @@ def _spec_items(cls, spec):
     if spec is None:
         spec = getattr(cls, "__annotations__", {})
     items = list(spec.items()) if isinstance(spec, dict) else list(spec)
-    names, types = [], []
+    names, types, deferred = [], [], []
     for entry in items:
         if not (isinstance(entry, tuple) and len(entry) == 2):
             raise TypeError(f"jitclass spec entries are (name, type) pairs, not {entry!r}")
@@ -36,7 +37,8 @@ def _spec_items(cls, spec):
             raise TypeError(f"jitclass field {name!r}: {t!r} is not a jitprofile type")
         names.append(name)
         types.append(t)
-    return tuple(names), tuple(types)
+        deferred.extend(d for d in _DEFERRED if str(t) in (str(d._jp_type), f"Optional({d._jp_type})"))
+    return tuple(names), tuple(types), deferred
 
 
 def _constructor(name, init, cls):
@@ -71,16 +73,18 @@ def _method(disp):
 
 
 def _build(cls, spec):
-    names, types = _spec_items(cls, spec)
-    methods, props, namespace = {}, {}, {}
+    names, types, deferred = _spec_items(cls, spec)
+    methods, props, setters, namespace = {}, {}, {}, {}
     for attr, value in cls.__dict__.items():
         if attr in ("__dict__", "__weakref__", "__module__", "__qualname__", "__annotations__"):
             continue
         if isinstance(value, property):
-            if value.fset is not None:
-                raise TypeError(f"jitclass {cls.__name__}: property setters are not supported yet")
             props[attr] = _core.Dispatcher(value.fget, _JIT_OPTIONS)
-            namespace[attr] = property(lambda self, d=props[attr]: d(self), doc=value.__doc__)
+            fset = None
+            if value.fset is not None:      # compiled too (jit/class_setter.c)
+                setters[attr] = _core.Dispatcher(value.fset, _JIT_OPTIONS)
+                fset = lambda self, v, d=setters[attr]: d(self, v)  # noqa: E731
+            namespace[attr] = property(lambda self, d=props[attr]: d(self), fset, doc=value.__doc__)
         elif isinstance(value, (staticmethod, classmethod)):
             raise TypeError(f"jitclass {cls.__name__}.{attr}: static and class methods are not supported yet")
         elif inspect.isfunction(value):
@@ -97,8 +101,11 @@ def _build(cls, spec):
     new.__module__ = cls.__module__
     new._jp_methods = methods
     new._jp_props = props
+    new._jp_setters = setters
     new._jp_type = _core.jitclass_type(cls.__name__, names, types, new)
     new._jp_fields = dict(zip(names, types))
+    for d in set(deferred):         # optional(node_type): patched when node_type.define(...) runs
+        d._used_by(new)
     ctor = _constructor(cls.__name__, cls.__dict__.get("__init__"), new)
     new.__new__ = staticmethod(lambda klass, *args, **kwargs: ctor(*args, **kwargs))
     # Numba's spelling for the instance type, e.g. in another class's spec

@@ -1,4 +1,6 @@
 """The type language's objects: ``float64``, ``int64``, ``UniTuple(float64, 3)``..."""
+import weakref
+
 from . import _core
 
 _t = _core.types
@@ -105,14 +107,99 @@ __all__ += ["uintp", "uint", "intc", "uintc", "short", "ushort", "long_", "ulong
 # Names of Numba types the JIT does not have: looked up lazily so that
 # `from numba import types` keeps working; using one says so clearly.
 _NOT_YET = {
-    "unicode_type": "strings", "string": "strings", "ListType": "typed lists",
+    "unicode_type": "strings", "string": "strings",
     "List": "reflected lists", "DictType": "typed dicts", "Set": "sets",
-    "Optional": "Optional types", "optional": "Optional types",
     "NPDatetime": "datetime64", "NPTimedelta": "timedelta64", "pyobject": "Python objects",
     "voidptr": "void pointers", "CPointer": "pointers", "FunctionType": "first-class function types",
     "Omitted": "omitted-argument types", "Literal": "literal types", "literal": "literal types",
-    "IntegerLiteral": "literal types", "StringLiteral": "literal types", "deferred_type": "deferred types",
+    "IntegerLiteral": "literal types", "StringLiteral": "literal types"
 }
+
+
+# ---- Optional(T) and deferred_type() (jit/types_optional.c) -----------------
+
+def _as_type(t):
+    if isinstance(t, str):
+        return _core.Type(t)
+    if isinstance(t, _core.Type):
+        return t
+    inner = getattr(t, "_jp_type", None) or getattr(t, "instance_type", None)
+    if isinstance(inner, _core.Type):
+        return inner
+    raise TypeError(f"{t!r} is not a jitprofile type")
+
+
+def optional(t):
+    """Numba's ``types.optional(T)``: None or a T (spelled ``Optional(T)``)."""
+    return _core.optional_type(_as_type(t))
+
+
+Optional = OptionalType = optional
+
+
+_DEFERRED = weakref.WeakSet()
+
+
+class DeferredType:
+    """Numba's ``deferred_type()``: a jitclass instance type named before the
+    class exists, for self-referential classes::
+
+        node_type = deferred_type()
+
+        @jitclass([("value", int64), ("next", optional(node_type))])
+        class Node: ...
+
+        node_type.define(Node.class_type.instance_type)
+    """
+
+    def __init__(self):
+        self._jp_type = _core.deferred_type()
+        _DEFERRED.add(self)
+        self._users = []        # jitclasses whose fields name this placeholder
+        self._defined = None
+
+    def define(self, t):
+        t = _as_type(t)
+        if self._defined is not None and self._defined != t:
+            raise TypeError(f"deferred type already defined as {self._defined}")
+        self._defined = t
+        for cls in self._users:
+            self._resolve(cls)
+
+    def get(self):
+        if self._defined is None:
+            raise TypeError("deferred type not defined yet (call define())")
+        return self._defined
+
+    def _used_by(self, cls):
+        self._users.append(cls)
+        if self._defined is not None:
+            self._resolve(cls)
+
+    def _resolve(self, cls):
+        t, opt = self._defined, f"Optional({self._jp_type})"
+        _core.jitclass_define_deferred(cls._jp_type, self._jp_type, t)
+        cls._jp_fields = {name: (t if ft is self._jp_type else optional(t) if str(ft) == opt else ft)
+                          for name, ft in cls._jp_fields.items()}
+
+    def __repr__(self):
+        return f"DeferredType({self._defined if self._defined is not None else '?'})"
+
+
+def deferred_type():
+    return DeferredType()
+
+
+class ListType(metaclass=_Kind):
+    """``ListType(int64)``: the type of a numba.typed.List of int64 items
+    (spelled ``ListType[int64]``); isinstance tests one."""
+    _matches = staticmethod(lambda t: str(t).startswith("ListType["))
+
+    def __new__(cls, item_type):
+        return _core.Type(f"ListType[{_as_type(item_type)}]")
+
+
+__all__ += ["optional", "Optional", "OptionalType", "deferred_type", "DeferredType", "ListType"]
 
 
 def __getattr__(name):
