@@ -19,13 +19,8 @@ NAMES = sorted(p.stem for p in PROGRAMS.glob("*.py") if not p.stem.startswith("_
 
 # program -> the feature it waits for
 PENDING = {
-    "blur": "@stencil (issue 12)",
     "csvparse": "strings (issue 11)",
-    "generators": "generators (issue 11)",
-    "linkedlist": "deferred_type and optional jitclass fields (issue 11)",
     "lstsq": "np.linalg (issue 12)",
-    "optional_find": "Optional values (issue 11)",
-    "safediv": "try/except (issue 11)",
     "wordcount": "dicts (issue 11)",
 }
 
