@@ -9,6 +9,7 @@
  */
 #include "jit/dispatcher.h"
 #include "jit/list_runtime.h"
+#include "jit/str_runtime.h"
 #include "jit/compile_service.h"
 #include "jit/objmode.h"
 #include "jit/errors.h"
@@ -236,6 +237,8 @@ unbox(PyObject *obj, jp_type *t, void *dst)
         return 0;
     case JP_LIST:
         return jp_list_unbox(obj, t, dst);
+    case JP_STR:
+        return jp_str_unbox(obj, dst);
     case JP_ARRAY: {
         /* {meminfo NULL, parent, data, shape, strides}: the caller keeps obj alive */
         PyArrayObject *arr = (PyArrayObject *)obj;
@@ -354,6 +357,8 @@ box(jp_type *t, const void *src)
         return Py_NewRef(t->dispatcher);
     case JP_LIST:
         return jp_list_box(t, *(jp_meminfo *const *)src);
+    case JP_STR:
+        return jp_str_box(*(jp_meminfo *const *)src);
     case JP_TUPLE: {
         PyObject *tuple = PyTuple_New(t->n);
         if (tuple == NULL)
@@ -598,6 +603,7 @@ release_list_args(jp_instance *inst, void **slots, int reflect)
     int rc = 0;
     for (int i = 0; i < inst->nargs; i++) {
         jp_meminfo *mi;
+        jp_str_release_arg(inst->argtypes[i], slots[i]);     /* strings unboxed for the call */
         if (inst->argtypes[i]->kind != JP_LIST)
             continue;
         mi = *(jp_meminfo **)slots[i];
@@ -659,9 +665,11 @@ dispatcher_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyOb
         off = (off + t->align - 1) / t->align * t->align;
         slots[i] = (heap ? heap : mem) + off;
         if (unbox(bound[i], t, slots[i]) < 0) {
-            for (int k = 0; k < i; k++)     /* lists already unboxed */
+            for (int k = 0; k < i; k++) {   /* lists and strings already unboxed */
                 if (inst->argtypes[k]->kind == JP_LIST)
                     jp_nrt_decref(*(jp_meminfo **)slots[k]);
+                jp_str_release_arg(inst->argtypes[k], slots[k]);
+            }
             PyMem_Free(heap);
             return NULL;
         }

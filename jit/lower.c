@@ -14,6 +14,7 @@
 #include "jit/lib.h"
 #include "jit/const_array.h"
 #include "jit/objmode.h"
+#include "jit/lib_str.h"
 
 #include <string.h>
 
@@ -59,6 +60,7 @@ jp_llvm_type(LLVMContextRef ctx, jp_type *t)
     }
     case JP_RECORD_REF:
     case JP_LIST:
+    case JP_STR:
     case JP_CLASS: r = LLVMPointerTypeInContext(ctx, 0); break;
     default: r = LLVMInt8TypeInContext(ctx); break;   /* none, function, dtype, slice */
     }
@@ -366,6 +368,8 @@ jp_truth(lctx *c, LLVMValueRef v, jp_type *t)
         return LLVMConstInt(i1, t->n > 0, 0);
     case JP_LIST:
         return LLVMBuildICmp(c->b, LLVMIntNE, jp_list_len(c, v), jp_const_i64(c, 0), "");
+    case JP_STR:
+        return LLVMBuildICmp(c->b, LLVMIntNE, jp_str_len(c, v), jp_const_i64(c, 0), "");
     default:
         return LLVMConstInt(i1, 0, 0);
     }
@@ -606,6 +610,8 @@ lower_call(lctx *c, jp_node *n)
         return jp_lower_instance_call(c, n, jp_lower_expr(c, f->u.attr.value));
     if (f->kind == E_ATTR && jp_node_type(c, f->u.attr.value)->kind == JP_LIST)
         return jp_lower_list_method(c, n);
+    if (f->kind == E_ATTR && jp_node_type(c, f->u.attr.value)->kind == JP_STR)
+        return jp_lower_str_method(c, n);
     if (f->kind == E_ATTR) {        /* x.conjugate() */
         jp_type *t = jp_node_type(c, f->u.attr.value);
         LLVMValueRef v = jp_lower_expr(c, f->u.attr.value);
@@ -647,6 +653,8 @@ lower_subscript(lctx *c, jp_node *n)
         return jp_lower_array_subscript(c, n);
     if (tt->kind == JP_LIST)
         return jp_lower_list_subscript(c, n);
+    if (tt->kind == JP_STR)
+        return jp_lower_str_subscript(c, n);
     if (n->u.subscript.index->kind == E_SLICE)
         return jp_lower_tuple_slice(c, n);
     LLVMValueRef tv = jp_lower_expr(c, n->u.subscript.value);
@@ -689,6 +697,8 @@ lower_expr_node(lctx *c, jp_node *n)
         return jp_lower_cuda_value(c, n);
     case E_CONST:
         return lower_const(c, n);
+    case E_STR:
+        return jp_lower_str_const(c, n);
     case E_LOCAL: {
         int idx = n->u.local.index;
         if (c->defined && c->defined[idx]) {
@@ -965,6 +975,10 @@ lower_for(lctx *c, jp_node *s)
         jp_lower_list_for(c, s);
         return;
     }
+    if (itype->kind == JP_STR) {
+        jp_lower_str_for(c, s);
+        return;
+    }
     if (itype->kind == JP_RANGE) {
         jp_node **args = it->u.call.args;
         int nargs = it->u.call.nargs;
@@ -1190,7 +1204,10 @@ lower_stmt(lctx *c, jp_node *s)
         LLVMBuildBr(c->b, c->continue_bb[c->loop_depth - 1]);
         break;
     case S_RAISE:
-        jp_emit_raise(c, s->u.raise.cls, s->u.raise.msg);
+        if (s->u.raise.value)
+            jp_lower_str_raise(c, s->u.raise.cls, s->u.raise.value);     /* lower_str.c */
+        else
+            jp_emit_raise(c, s->u.raise.cls, s->u.raise.msg);
         break;
     case S_ASSERT: {
         LLVMValueRef test = jp_lower_expr(c, s->u.assert_.test);

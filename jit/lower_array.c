@@ -74,7 +74,7 @@ jp_incref(lctx *c, LLVMValueRef v, jp_type *t)
 {
     if (c->gpu)
         return;         /* device arrays are owned by the host */
-    if (t->kind == JP_CLASS || t->kind == JP_LIST)
+    if (t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_STR)
         call_void(c, "jp_nrt_incref", v);
     else if (t->kind == JP_ARRAY)
         call_void(c, "jp_nrt_incref", jp_arr_field(c, v, 0, 0));
@@ -89,7 +89,7 @@ jp_decref(lctx *c, LLVMValueRef v, jp_type *t)
 {
     if (c->gpu)
         return;
-    if (t->kind == JP_CLASS || t->kind == JP_LIST)
+    if (t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_STR)
         call_void(c, "jp_nrt_decref", v);
     else if (t->kind == JP_ARRAY)
         call_void(c, "jp_nrt_decref", jp_arr_field(c, v, 0, 0));
@@ -154,7 +154,7 @@ jp_register_temp(lctx *c, LLVMValueRef v, jp_type *t)
 {
     if (c->gpu)
         return;
-    if (t->kind == JP_CLASS || t->kind == JP_LIST)
+    if (t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_STR)
         register_meminfo_temp(c, v);
     else if (t->kind == JP_ARRAY)
         register_meminfo_temp(c, jp_arr_field(c, v, 0, 0));
@@ -188,7 +188,7 @@ own_fields(lctx *c, LLVMValueRef ptr, jp_type *t, LLVMTypeRef whole, LLVMValueRe
            LLVMValueRef base)
 {
     LLVMTypeRef i32 = LLVMInt32TypeInContext(c->ctx);
-    if (t->kind == JP_ARRAY || t->kind == JP_CLASS || t->kind == JP_LIST) {
+    if (t->kind == JP_ARRAY || t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_STR) {
         LLVMValueRef idx[8];
         LLVMBuilderRef b = LLVMCreateBuilderInContext(c->ctx);
         LLVMValueRef gep;

@@ -33,6 +33,7 @@ typedef enum jp_kind {
                      * operands' types, dtype the type of one element */
     JP_LIST,        /* a list: a reference-counted growable vector (list_runtime.h) */
     JP_ELLIPSIS,    /* `...` in an array subscript (only there; lower_fancy.c) */
+    JP_STR,         /* unicode_type: a reference-counted immutable string (str_runtime.h) */
 } jp_kind;
 
 typedef struct jp_type jp_type;
@@ -102,6 +103,9 @@ jp_type *jp_type_class(const char *name, int n, const char **names, jp_type **ty
 /* list(T) built in jit code; reflected list(T) passed from Python (Numba's
  * spellings).  The element type may be undefined while typing runs. */
 jp_type *jp_type_list(jp_type *dtype, int reflected);
+
+/* unicode_type: a pointer to the meminfo of an immutable string (str_runtime.h). */
+jp_type *jp_type_str(void);
 
 /* Whether values of t hold references (arrays, jitclass instances, tuples of them). */
 int jp_type_is_managed(const jp_type *t);

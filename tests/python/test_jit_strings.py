@@ -1,0 +1,514 @@
+"""Strings in jit code (issue 11): `unicode_type`, as Numba supports `str`.
+Arguments from Python, results returned as real `str`, literals, len,
+indexing, slicing, operators, methods, conversions, f-strings, print and
+exception messages; each result is compared with CPython's own (py_func)."""
+import math
+
+import pytest
+
+import jitprofile
+from jitprofile import _core, njit
+
+TEXTS = ["", "a", "banana", "  Hello, World  ", "héllo wörld", "日本語のテキスト", "a,b,,c", "x\ty\nz",
+         "😀 emoji 😀", "ABC def Ghi", "12345", "MiXeD cAsE"]
+
+
+def check(f, *args):
+    r1 = f(*args)
+    r2 = f.py_func(*args)
+    assert r1 == r2, (args, r1, r2)
+    assert type(r1) is type(r2)
+    return r1
+
+
+def raises_same(f, *args):
+    with pytest.raises(Exception) as e1:
+        f.py_func(*args)
+    with pytest.raises(Exception) as e2:
+        f(*args)
+    assert type(e2.value) is type(e1.value)
+    assert str(e2.value) == str(e1.value)
+    return e2.value
+
+
+@pytest.fixture
+def no_leak():
+    before = _core.nrt_stats()[0]
+    yield
+    assert _core.nrt_stats()[0] == before
+
+
+# ---- the type language --------------------------------------------------------------
+
+def test_typeof_is_unicode_type():
+    assert str(jitprofile.typeof("abc")) == "unicode_type"
+    assert str(jitprofile.typeof(["a", "b"])) == "reflected list(unicode_type)"
+    assert str(jitprofile.typeof(("a", 1))) == "Tuple(unicode_type, int64)"
+
+
+def test_signature_spelling():
+    @njit("unicode_type(unicode_type, int64)")
+    def rep(s, n):
+        return s * n
+    assert rep("ab", 3) == "ababab"
+
+
+# ---- arguments, results, basic operations ----------------------------------------------
+
+def test_identity_and_return_real_str(no_leak):
+    @njit
+    def ident(s):
+        return s
+    for t in TEXTS:
+        r = check(ident, t)
+        assert type(r) is str
+
+
+def test_literals_and_concat(no_leak):
+    @njit
+    def f(s):
+        a = "pre-"
+        b = 'ü'
+        return a + s + b + """!"""
+    for t in TEXTS:
+        check(f, t)
+
+
+def test_len_counts_code_points(no_leak):
+    @njit
+    def f(s):
+        return len(s)
+    for t in TEXTS:
+        check(f, t)
+
+
+def test_indexing(no_leak):
+    @njit
+    def f(s, i):
+        return s[i]
+    for t in TEXTS:
+        for i in range(-len(t), len(t)):
+            check(f, t, i)
+    for t, i in [("", 0), ("abc", 3), ("abc", -4), ("日本", 2)]:
+        e = raises_same(f, t, i)
+        assert isinstance(e, IndexError)
+
+
+def test_slicing_with_steps(no_leak):
+    @njit
+    def f(s, a, b, c):
+        return s[a:b:c]
+
+    @njit
+    def g(s):
+        return s[::-1], s[1:], s[:-1], s[::2], s[-3:], s[5:1:-2], s[100:], s[:100]
+    for t in TEXTS:
+        check(g, t)
+        for a in (-9, -1, 0, 2, 9):
+            for b in (-9, -2, 0, 3, 9):
+                for c in (-3, -1, 1, 2):
+                    check(f, t, a, b, c)
+    e = raises_same(f, "abc", 0, 2, 0)
+    assert isinstance(e, ValueError)
+
+
+def test_repeat(no_leak):
+    @njit
+    def f(s, n):
+        return s * n, n * s
+    for t in TEXTS[:5]:
+        for n in (-1, 0, 1, 3):
+            check(f, t, n)
+
+
+def test_comparisons(no_leak):
+    @njit
+    def f(a, b):
+        return a == b, a != b, a < b, a <= b, a > b, a >= b
+    words = ["", "a", "ab", "abc", "b", "B", "é", "日本", "日"]
+    for a in words:
+        for b in words:
+            check(f, a, b)
+
+
+def test_in_substring(no_leak):
+    @njit
+    def f(a, b):
+        return a in b, a not in b
+    for a in ["", "a", "an", "nan", "x", "日本"]:
+        for b in TEXTS:
+            check(f, a, b)
+
+
+def test_iteration(no_leak):
+    @njit
+    def f(s):
+        out = ""
+        n = 0
+        for ch in s:
+            out = ch + out
+            n += 1
+        return out, n
+    for t in TEXTS:
+        check(f, t)
+
+
+def test_iteration_break_continue(no_leak):
+    @njit
+    def f(s):
+        k = 0
+        for ch in s:
+            if ch == " ":
+                continue
+            if ch == ",":
+                break
+            k += 1
+        return k
+    for t in TEXTS:
+        check(f, t)
+
+
+def test_truthiness_and_augassign(no_leak):
+    @njit
+    def f(s):
+        acc = ""
+        if s:
+            acc += s
+        if not acc:
+            acc += "empty"
+        acc *= 2
+        return acc
+    for t in ["", "x", "日本"]:
+        check(f, t)
+
+
+def test_accumulate_in_loop(no_leak):
+    @njit
+    def f(n):
+        s = ""
+        for i in range(n):
+            s = s + str(i) + ","
+        return s
+    check(f, 50)
+
+
+# ---- methods ------------------------------------------------------------------
+
+def test_split(no_leak):
+    @njit
+    def f(s):
+        return s.split(), s.split(","), s.split(",", 1), s.split(None, 1), s.split(sep=" ", maxsplit=2)
+
+    @njit
+    def r(s):
+        return s.rsplit(), s.rsplit(","), s.rsplit(",", 1), s.rsplit(None, 1)
+    for t in TEXTS + [" a  b   c ", ",,", "a,"]:
+        check(f, t)
+        check(r, t)
+    e = raises_same(njit(lambda s: s.split("")), "abc")
+    assert isinstance(e, ValueError)
+
+
+def test_join(no_leak):
+    @njit
+    def f(parts, sep):
+        return sep.join(parts)
+
+    @njit
+    def g(s):
+        return "-".join(s.split(",")), "".join(["x", "y"]), ", ".join([str(i) for i in range(4)])
+    for parts in (["a"], ["a", "b", "c"], ["日", "本"], ["", ""]):
+        for sep in ("", ",", " :: "):
+            check(f, parts, sep)
+    check(g, "a,b,,c")
+
+
+def test_strip(no_leak):
+    @njit
+    def f(s):
+        return s.strip(), s.lstrip(), s.rstrip(), s.strip("a "), s.lstrip("Hb "), s.rstrip("d ")
+    for t in TEXTS + ["\t\n  x \r\n", "aaa"]:
+        check(f, t)
+
+
+def test_find_family(no_leak):
+    @njit
+    def f(s, sub):
+        return (s.find(sub), s.rfind(sub), s.count(sub), s.find(sub, 2), s.find(sub, -4, -1),
+                s.rfind(sub, 1, 5), s.count(sub, 1), s.startswith(sub), s.endswith(sub),
+                s.startswith(sub, 1), s.endswith(sub, 0, 3))
+    for t in TEXTS:
+        for sub in ("", "a", "an", "o", "本", "zz"):
+            check(f, t, sub)
+
+
+def test_index_raises_value_error(no_leak):
+    @njit
+    def f(s, sub):
+        return s.index(sub), s.rindex(sub)
+    check(f, "banana", "an")
+    e = raises_same(f, "banana", "x")
+    assert isinstance(e, ValueError)
+
+
+def test_case_methods(no_leak):
+    @njit
+    def f(s):
+        return s.upper(), s.lower(), s.capitalize(), s.title(), s.swapcase(), s.casefold()
+    for t in TEXTS + ["hello world's end", "ÉCOLE é", "x1y2 z3"]:
+        check(f, t)
+
+
+def test_predicates(no_leak):
+    @njit
+    def f(s):
+        return (s.isdigit(), s.isalpha(), s.isspace(), s.isupper(), s.islower(), s.isalnum(),
+                s.isdecimal(), s.isnumeric(), s.istitle(), s.isascii())
+    for t in TEXTS + ["ABC", "abc", " \t", "Title Case", "٣", "½", "a1"]:
+        check(f, t)
+
+
+def test_replace(no_leak):
+    @njit
+    def f(s, old, new):
+        return s.replace(old, new), s.replace(old, new, 1), s.replace(old, new, 0)
+    for t in TEXTS:
+        for old, new in (("a", "XY"), ("an", ""), ("", "-"), ("é", "e"), ("zz", "q")):
+            check(f, t, old, new)
+
+
+def test_padding(no_leak):
+    @njit
+    def f(s, w):
+        return s.zfill(w), s.center(w), s.ljust(w), s.rjust(w), s.center(w, "*"), s.ljust(w, "日"), s.rjust(w, "-")
+    for t in ["", "a", "ab", "-42", "+7", "héllo"]:
+        for w in (0, 1, 4, 5, 8):
+            check(f, t, w)
+
+
+# ---- conversions ---------------------------------------------------------------
+
+def test_str_of_numbers(no_leak):
+    @njit
+    def f(i, x, b):
+        return str(i), str(x), str(b), repr(x), str(None)
+    for x in (0.1, 1.0, -0.0, 1e16, 1.5e-5, 123456789.125, 1e300, 5e-324, math.pi, 1 / 3, float("inf"),
+              -float("inf"), float("nan"), 100.0, 1e15, 0.0001, 2.5e-4):
+        check(f, -12345, x, True)
+    for i in (0, 1, -1, 2 ** 63 - 1, -2 ** 63):
+        check(f, i, 2.0, False)
+
+
+def test_repr_of_strings(no_leak):
+    @njit
+    def f(s):
+        return repr(s)
+    for t in TEXTS + ["it's", 'say "hi"', "both ' and \"", "back\\slash", "\x00\x7f\x80\xa0", "\u2028"]:
+        check(f, t)
+
+
+def test_int_and_float_of_strings(no_leak):
+    @njit
+    def f(s):
+        return int(s), float(s)
+    for t in ["0", "42", "-17", " 12 ", "+5", "1_000", "٣"]:
+        check(f, t)
+
+    @njit
+    def g(s):
+        return float(s)
+    for t in ["1.5", "-2e3", "inf", "-Infinity", "nan", " 0.1 ", "1_0.5"]:
+        r1, r2 = g(t), g.py_func(t)
+        assert r1 == r2 or (math.isnan(r1) and math.isnan(r2))
+
+    @njit
+    def h(s, base):
+        return int(s, base)
+    for t, base in [("ff", 16), ("0x1F", 16), ("777", 8), ("101", 2), ("z", 36)]:
+        check(h, t, base)
+    for bad in ["", "abc", "1.5", "1__0", " ", "--1"]:
+        e = raises_same(njit(lambda s: int(s)), bad)
+        assert isinstance(e, ValueError)
+    for bad in ["", "abc", "1.2.3", "0x10", "infinity1"]:
+        e = raises_same(g, bad)
+        assert isinstance(e, ValueError)
+
+
+def test_ord_chr(no_leak):
+    @njit
+    def f(s):
+        return ord(s), chr(ord(s)), chr(ord(s) + 1)
+    for t in ["a", "é", "日", "😀", "\x00"]:
+        check(f, t)
+    assert isinstance(raises_same(njit(lambda s: ord(s)), "ab"), TypeError)
+    assert isinstance(raises_same(njit(lambda i: chr(i)), -1), ValueError)
+    assert isinstance(raises_same(njit(lambda i: chr(i)), 0x110000), ValueError)
+
+
+# ---- f-strings and format ------------------------------------------------------------
+
+def test_fstrings(no_leak):
+    @njit
+    def f(x, y, s, i):
+        return (f"{x} and {y:.3f}", f"{i:5d}|{i:<5d}|{i:^7}|{i:05d}|{i:+d}|{i:,}|{i:x}|{i:#b}|{i:o}|{i:X}",
+                f"{y:10.2f}|{y:e}|{y:.2e}|{y:g}|{y:.3}|{y:%}|{y:.1%}|{y:,.2f}|{y:+.1f}|{y:8}",
+                f"[{s}] [{s:>8}] [{s:<8}] [{s:^8}] [{s:*^9}] [{s:.2}] {s!r}", f"{x!r} {y!r} {i!s}", f"",
+                f"{{literal}} {i}")
+    for x, y, s, i in [(1, 0.1, "ab", 42), (-7, -1234.5678, "héllo", -3), (0, 1e20, "", 0),
+                       (10 ** 12, 2.5, "日本", 1234567)]:
+        check(f, x, y, s, i)
+
+
+def test_format_builtin(no_leak):
+    @njit
+    def f(x, i):
+        return format(x, ".2f"), format(i, "08b"), format(x), format(i, "")
+    check(f, 3.14159, 5)
+
+
+def test_fstring_bool_and_none(no_leak):
+    @njit
+    def f(b):
+        return f"{b} {b:d} {None}"
+    check(f, True)
+    check(f, False)
+
+
+# ---- print and exceptions ---------------------------------------------------------
+
+def test_print_strings(capsys, no_leak):
+    @njit
+    def f(s, x):
+        print(s)
+        print(f"value={x:.2f}", s, [s, "b"])
+        print("const", s + "!")
+    f("héllo", 2.5)
+    f.py_func("héllo", 2.5)
+    out = capsys.readouterr().out.splitlines()
+    assert out[:3] == out[3:]
+
+
+def test_raise_with_fstring_message(no_leak):
+    @njit
+    def f(x):
+        if x > 3:
+            raise ValueError(f"bad value {x}")
+        return x
+    assert f(2) == 2
+    e = raises_same(f, 5)
+    assert isinstance(e, ValueError) and str(e) == "bad value 5"
+
+
+def test_raise_with_string_variable(no_leak):
+    @njit
+    def f(name):
+        msg = "no such key: " + name
+        raise KeyError(msg)
+    with pytest.raises(KeyError) as e:
+        f("zz")
+    assert e.value.args == ("no such key: zz",)
+
+
+# ---- lists of strings ------------------------------------------------------------
+
+def test_list_of_strings(no_leak):
+    @njit
+    def f(words):
+        out = []
+        for w in words:
+            if w not in out:
+                out.append(w.upper())
+        out.sort()
+        return out, "x" in words, words.index("b"), len(out)
+    check(f, ["b", "a", "c", "a"])
+
+
+def test_reflected_list_of_strings(no_leak):
+    @njit
+    def f(words):
+        words.append("new")
+        words[0] = words[0] + "!"
+
+    a = ["x", "y"]
+    f(a)
+    assert a == ["x!", "y", "new"]
+
+
+def test_sorted_strings(no_leak):
+    @njit
+    def f(s):
+        return sorted(s.split()), max(s.split()), min(s.split())
+    check(f, "the quick brown fox jumps over the lazy dog")
+
+
+def test_word_count_program(no_leak):
+    @njit
+    def count_words(text, word):
+        n = 0
+        for line in text.split("\n"):
+            for w in line.split():
+                if w.strip(".,!?").lower() == word:
+                    n += 1
+        return n
+    text = "The cat sat.\nThe dog, the cat!\nA bird? the end"
+    check(count_words, text, "the")
+    check(count_words, text, "cat")
+
+
+def test_string_calls_between_jit_functions(no_leak):
+    @njit
+    def greet(name):
+        return "Hello, " + name + "!"
+
+    @njit
+    def f(names):
+        out = []
+        for n in names:
+            out.append(greet(n))
+        return out
+    assert f(["a", "日本"]) == ["Hello, a!", "Hello, 日本!"]
+
+
+def test_tuple_of_strings_argument(no_leak):
+    @njit
+    def f(t):
+        return t[0] + t[1], len(t[0])
+    check(f, ("ab", "cd"))
+
+
+# ---- unsupported neighbours: clear errors ---------------------------------------------
+
+def test_percent_formatting_is_unsupported():
+    @njit
+    def f(x):
+        return "%d" % x
+    with pytest.raises(jitprofile.UnsupportedError) as e:
+        f(1)
+    assert "f-string" in str(e.value)
+    assert "test_jit_strings.py" in str(e.value)
+
+
+def test_unknown_method_is_unsupported():
+    @njit
+    def f(s):
+        return s.expandtabs()
+    with pytest.raises(jitprofile.UnsupportedError) as e:
+        f("a")
+    assert "str.expandtabs()" in str(e.value)
+
+
+def test_bytes_is_unsupported():
+    @njit
+    def f(s):
+        return bytes(s)
+    with pytest.raises((jitprofile.UnsupportedError, jitprofile.TypingError)) as e:
+        f("a")
+    assert "array of uint8" in str(e.value)
+
+
+def test_str_plus_int_is_a_typing_error():
+    @njit
+    def f(s):
+        return s + 1
+    with pytest.raises(jitprofile.TypingError):
+        f("a")
