@@ -231,8 +231,9 @@ jp_infer_iter_builtin(ictx *c, jp_node *n, jp_builtin id)
     }
     case B_MIN:
     case B_MAX:
-        if (!jp_is_number(et) || et->kind == JP_COMPLEX)
-            return jp_error_at(JpTypingError, c->ir, n, NULL, "%s() needs real numbers, not %s", name, et->name);
+        if ((!jp_is_number(et) || et->kind == JP_COMPLEX) && et->kind != JP_STR)
+            return jp_error_at(JpTypingError, c->ir, n, NULL, "%s() needs real numbers or strings, not %s", name,
+                               et->name);
         return et;
     default:
         return jp_error_at(JpTypingError, c->ir, n, NULL, "%s() is not supported", name);

@@ -117,13 +117,12 @@ static LLVMValueRef
 entry_alloca_null(lctx *c, const char *name)
 {
     LLVMValueRef slot = jp_alloca(c, ptrt(c), name);
-    /* the null store goes right after the alloca, in the entry block */
+    /* the null store goes after every alloca of the entry block: right after
+     * this one it would sit above allocas made earlier (jp_alloca puts each
+     * new one first), and a later position_after_allocas would put their
+     * stores above them */
     LLVMBuilderRef b = LLVMCreateBuilderInContext(c->ctx);
-    LLVMValueRef next = LLVMGetNextInstruction(slot);
-    if (next)
-        LLVMPositionBuilderBefore(b, next);
-    else
-        LLVMPositionBuilderAtEnd(b, LLVMGetEntryBasicBlock(c->fn));
+    position_after_allocas(c, b);
     LLVMBuildStore(b, LLVMConstNull(ptrt(c)), slot);
     LLVMDisposeBuilder(b);
     return slot;

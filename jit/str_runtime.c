@@ -218,7 +218,12 @@ jp_str_slice(jp_meminfo *a, int64_t start, int64_t stop, int64_t step, int64_t f
 static int64_t
 jp_str_cmp(jp_meminfo *a, jp_meminfo *b)
 {
-    int64_t na = S(a)->length, nb = S(b)->length, n = na < nb ? na : nb;
+    int64_t na, nb, n;
+    if (a == NULL || b == NULL)
+        return 0;       /* min()/max() compare with their empty start slot before using it */
+    na = S(a)->length;
+    nb = S(b)->length;
+    n = na < nb ? na : nb;
     for (int64_t i = 0; i < n; i++)
         if (S(a)->data[i] != S(b)->data[i])
             return S(a)->data[i] < S(b)->data[i] ? -1 : 1;

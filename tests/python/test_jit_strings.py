@@ -402,8 +402,11 @@ def test_raise_with_fstring_message(no_leak):
 def test_raise_with_string_variable(no_leak):
     @njit
     def f(name):
-        msg = "no such key: " + name
-        raise KeyError(msg)
+        if len(name) > 1:
+            msg = "no such key: " + name
+            raise KeyError(msg)
+        return name
+    assert f("z") == "z"
     with pytest.raises(KeyError) as e:
         f("zz")
     assert e.value.args == ("no such key: zz",)
@@ -453,6 +456,18 @@ def test_word_count_program(no_leak):
     text = "The cat sat.\nThe dog, the cat!\nA bird? the end"
     check(count_words, text, "the")
     check(count_words, text, "cat")
+
+
+def test_loop_over_a_fresh_list_literal(no_leak):
+    # a temp list as the loop's iterable (its slot's null store once landed above an alloca)
+    @njit
+    def f(n):
+        t = 0
+        for x in [3, 4]:
+            for y in [n, 1]:
+                t += x * y
+        return t
+    check(f, 3)
 
 
 def test_string_calls_between_jit_functions(no_leak):
