@@ -47,14 +47,14 @@ field_index(jp_type *t, PyObject *name)
 static void
 incref_value(jp_type *t, void *p)
 {
-    if (t->kind == JP_ARRAY || t->kind == JP_CLASS)
+    if (t->kind == JP_ARRAY || t->kind == JP_CLASS || t->kind == JP_STR)
         jp_nrt_incref(*(jp_meminfo **)p);
 }
 
 static void
 decref_value(jp_type *t, void *p)
 {
-    if (t->kind == JP_ARRAY || t->kind == JP_CLASS)
+    if (t->kind == JP_ARRAY || t->kind == JP_CLASS || t->kind == JP_STR)
         jp_nrt_decref(*(jp_meminfo **)p);
 }
 
@@ -115,7 +115,7 @@ instance_setattro(PyObject *self, PyObject *name, PyObject *value)
             PyErr_NoMemory();
             return -1;
         }
-    } else {
+    } else if (ft->kind != JP_STR) {       /* a string was unboxed into a new reference */
         incref_value(ft, tmp);
     }
     p = (char *)inst->mi->data + inst->type->offsets[i];
@@ -204,7 +204,7 @@ jitclass_type(PyObject *module, PyObject *args)
             || (ftypes[i] = jp_type_from_py(PyTuple_GET_ITEM(types, i))) == NULL)
             return NULL;
         if (!jp_is_number(ftypes[i]) && ftypes[i]->kind != JP_ARRAY && ftypes[i]->kind != JP_CLASS
-            && ftypes[i]->kind != JP_TUPLE) {
+            && ftypes[i]->kind != JP_TUPLE && ftypes[i]->kind != JP_STR) {
             PyErr_Format(PyExc_TypeError, "jitclass field '%s' cannot have type %s", fnames[i], ftypes[i]->name);
             return NULL;
         }

@@ -65,7 +65,7 @@ class_dtor(lctx *c, jp_type *t)
     for (int i = 0; i < t->n; i++) {
         jp_type *ft = t->elems[i];
         LLVMValueRef off, p, mi;
-        if (ft->kind != JP_ARRAY && ft->kind != JP_CLASS)
+        if (ft->kind != JP_ARRAY && ft->kind != JP_CLASS && ft->kind != JP_STR)
             continue;   /* (tuple fields hold numbers only) */
         off = jp_const_i64(c, (long long)t->offsets[i]);
         p = LLVMBuildGEP2(b, LLVMInt8TypeInContext(c->ctx), LLVMGetParam(fn, 0), &off, 1, "");

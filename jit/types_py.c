@@ -77,9 +77,12 @@ type_get_kind(PyObject *self, void *closure)
 {
     static const char *kinds[] = {"undefined", "none", "bool", "int", "float",
                                   "complex", "tuple", "range", "function", "array",
-                                  "dtype", "slice", "record", "record"};
+                                  "dtype", "slice", "record", "record", "class", "iter",
+                                  "list", "ellipsis", "unicode"};
+    unsigned k = (unsigned)((JpTypeObject *)self)->type->kind;
     (void)closure;
-    return PyUnicode_FromString(kinds[((JpTypeObject *)self)->type->kind]);
+    /* (kinds added after these read as "other" until named here) */
+    return PyUnicode_FromString(k < sizeof kinds / sizeof kinds[0] ? kinds[k] : "other");
 }
 
 static PyObject *

@@ -102,10 +102,20 @@ Integer_ = Integer
 __all__ += ["uintp", "uint", "intc", "uintc", "short", "ushort", "long_", "ulong",
             "longlong", "ulonglong", "float_", "byte", "b1"]
 
+# strings (jit/str_runtime.h): Numba's spellings
+unicode_type = string = _core.Type("unicode_type")
+
+
+class UnicodeType(metaclass=_Kind):
+    _matches = staticmethod(lambda t: t.kind == "unicode")
+
+
+__all__ += ["unicode_type", "string", "UnicodeType"]
+
 # Names of Numba types the JIT does not have: looked up lazily so that
 # `from numba import types` keeps working; using one says so clearly.
 _NOT_YET = {
-    "unicode_type": "strings", "string": "strings", "ListType": "typed lists",
+    "ListType": "typed lists",
     "List": "reflected lists", "DictType": "typed dicts", "Set": "sets",
     "Optional": "Optional types", "optional": "Optional types",
     "NPDatetime": "datetime64", "NPTimedelta": "timedelta64", "pyobject": "Python objects",

@@ -527,3 +527,67 @@ def test_str_plus_int_is_a_typing_error():
         return s + 1
     with pytest.raises(jitprofile.TypingError):
         f("a")
+
+
+# ---- the argument profiler records the type the JIT compiles for ----------------------
+
+def _count_words(text, word):
+    n = 0
+    for w in text.split():
+        if w.lower() == word:
+            n += 1
+    return n
+
+
+def test_argument_profiler_records_unicode_type(no_leak):
+    rec = _core.ArgRecorder()
+    rec.start(exact=True)
+    try:
+        _count_words("The cat and the dog", "the")
+        _count_words("a b", "c")
+    finally:
+        rec.stop()
+    from jitprofile.argrecord import signatures_of
+    (s,) = signatures_of(rec, _count_words)
+    assert s.signature == "(unicode_type, unicode_type)"
+    assert s.calls == 2 and s.compilable
+    # the recorded types compile as they are
+    f = njit([tuple(s.types)])(_count_words)
+    assert f("The cat and the dog", "the") == 2
+    assert [str(t) for t in f.signatures[0]] == ["unicode_type", "unicode_type"]
+
+
+def test_types_module_spells_unicode_type():
+    from jitprofile import types
+    assert str(types.unicode_type) == "unicode_type" and types.string is types.unicode_type
+    assert types.unicode_type.kind == "unicode"
+    assert isinstance(types.unicode_type, types.UnicodeType)
+    assert not isinstance(types.float64, types.UnicodeType)
+    assert jitprofile.typeof([1]).kind == "list"
+
+
+def test_jitclass_string_field(no_leak):
+    from jitprofile.experimental import jitclass
+    from jitprofile import types
+
+    @jitclass([("name", types.unicode_type), ("n", types.int64)])
+    class Named:
+        def __init__(self, name, n):
+            self.name = name
+            self.n = n
+
+        def label(self):
+            return self.name + "#" + str(self.n)
+
+    @njit
+    def make(s):
+        o = Named(s, 3)
+        o.name = o.name.upper()
+        return o.label(), o.name
+
+    assert make("ab") == ("AB#3", "AB")
+    o = Named("x", 1)
+    assert o.name == "x" and o.label() == "x#1"
+    o.name = "héllo"
+    assert o.name == "héllo" and o.label() == "héllo#1"
+    del o
