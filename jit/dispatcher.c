@@ -482,7 +482,7 @@ arg_type(JpDispatcher *d, PyObject *arg, int i)
     if (t == NULL && !PyErr_Occurred())
         PyErr_Format(PyExc_TypeError,
                      "%U() argument '%U' has type %s, which jit code does not support "
-                     "(supported: int, float, complex, bool, None and tuples of them)",
+                     "(supported: int, float, complex, bool, None, str, NumPy arrays, lists and tuples of them)",
                      d->name, param_name(d, i), tp->tp_name);
     return t;
 }

@@ -1318,7 +1318,9 @@ build_expr_inner(fe *f, PyObject *node, int k)
         if ((a = get_attr(node, "value")) == NULL)
             return NULL;
         n = const_node(f, node, a);
-        if (n == NULL && !PyErr_Occurred()) {
+        if (n == NULL && !PyErr_Occurred() && PyBytes_Check(a)) {
+            unsupported(f, node, "a bytes literal", "use a str, or a NumPy array of uint8");
+        } else if (n == NULL && !PyErr_Occurred()) {
             PyObject *tname = PyType_GetName(Py_TYPE(a));
             typing_error(f, node, NULL, "constants of type %s are not supported in jit code",
                          tname ? PyUnicode_AsUTF8(tname) : "?");

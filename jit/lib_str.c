@@ -116,9 +116,14 @@ jp_infer_str_method(ictx *c, jp_node *call, jp_type *recv)
     jp_node *attr = call->u.call.func;
     const jp_lib_entry *e = jp_lib_find(jp_str_methods, attr->u.attr.name);
     const char *kinds;
-    if (e == NULL)
-        return jp_error_at(JpUnsupportedError, c->ir, attr, method_names_hint(),
-                           "str.%s() is not supported in jit code", attr->u.attr.name);
+    if (e == NULL) {
+        const char *m = attr->u.attr.name, *hint = method_names_hint();
+        if (strcmp(m, "format") == 0 || strcmp(m, "format_map") == 0)
+            hint = "use an f-string: f\"{x} and {y:.3f}\"";
+        else if (strcmp(m, "encode") == 0)
+            hint = "bytes are not supported in jit code: keep the text a str, or encode in Python";
+        return jp_error_at(JpUnsupportedError, c->ir, attr, hint, "str.%s() is not supported in jit code", m);
+    }
     if (jp_lib_bind(c, call, e) < 0)
         return NULL;
     kinds = jp_str_method_params(e);

@@ -591,3 +591,35 @@ def test_jitclass_string_field(no_leak):
     o.name = "héllo"
     assert o.name == "héllo" and o.label() == "héllo#1"
     del o
+
+
+def test_bytes_literal_and_argument_are_clear_errors():
+    @njit
+    def lit():
+        return b"abc"
+    with pytest.raises(jitprofile.UnsupportedError) as e:
+        lit()
+    assert "bytes literal" in str(e.value) and "uint8" in str(e.value) and "test_jit_strings.py" in str(e.value)
+
+    @njit
+    def arg(s):
+        return len(s)
+    with pytest.raises(TypeError) as e:
+        arg(b"x")
+    assert "bytes" in str(e.value) and "str" in str(e.value)
+
+
+def test_str_format_and_encode_say_what_to_write():
+    @njit
+    def f(s):
+        return "{} x".format(s)
+    with pytest.raises(jitprofile.UnsupportedError) as e:
+        f("a")
+    assert "f-string" in str(e.value)
+
+    @njit
+    def g(s):
+        return s.encode()
+    with pytest.raises(jitprofile.UnsupportedError) as e:
+        g("a")
+    assert "str.encode()" in str(e.value) and "bytes" in str(e.value)
