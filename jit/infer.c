@@ -952,7 +952,7 @@ type_expr_inner(ictx *c, jp_node *n)
     case E_CONST:
         return n->u.cnst.type;
     case E_STR:
-        return jp_type_str();
+        return jp_infer_str_const(c, n);       /* lib_str.c */
     case E_LOCAL:
         return c->inst->var_types[n->u.local.index];
     case E_MODULE:

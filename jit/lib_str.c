@@ -15,6 +15,27 @@ is_intlike(jp_type *t)
     return t->kind == JP_INT || t->kind == JP_BOOL;
 }
 
+/* strings live in host memory with a host runtime: not in device code */
+static jp_type *
+no_gpu(ictx *c, jp_node *n)
+{
+    return jp_error_at(JpUnsupportedError, c->ir, n, "pass numbers or arrays to the kernel",
+                       "strings are not supported in CUDA kernels");
+}
+
+#define GPU_CHECK(c, n)             \
+    do {                            \
+        if ((c)->session->gpu)      \
+            return no_gpu(c, n);    \
+    } while (0)
+
+jp_type *
+jp_infer_str_const(ictx *c, jp_node *n)
+{
+    GPU_CHECK(c, n);
+    return STR;
+}
+
 /* ---- methods ------------------------------------------------------------------ */
 
 static jp_type *
@@ -116,6 +137,7 @@ jp_infer_str_method(ictx *c, jp_node *call, jp_type *recv)
     jp_node *attr = call->u.call.func;
     const jp_lib_entry *e = jp_lib_find(jp_str_methods, attr->u.attr.name);
     const char *kinds;
+    GPU_CHECK(c, call);
     if (e == NULL) {
         const char *m = attr->u.attr.name, *hint = method_names_hint();
         if (strcmp(m, "format") == 0 || strcmp(m, "format_map") == 0)
@@ -164,6 +186,7 @@ jp_infer_str_subscript(ictx *c, jp_node *n, jp_type *recv)
 {
     jp_node *idx = n->u.subscript.index;
     (void)recv;
+    GPU_CHECK(c, n);
     if (idx->kind == E_SLICE) {
         jp_node *parts[3] = {idx->u.slice.lower, idx->u.slice.upper, idx->u.slice.step};
         for (int i = 0; i < 3; i++) {
@@ -203,6 +226,7 @@ jp_type *
 jp_infer_str_binop(ictx *c, jp_node *n, jp_binop op, jp_type *a, jp_type *b)
 {
     jp_type *t = jp_str_binop_type(op, a, b);
+    GPU_CHECK(c, n);
     if (t)
         return t;
     if (op == OP_MOD && a->kind == JP_STR)
@@ -232,6 +256,7 @@ jp_infer_str_builtin(ictx *c, jp_node *call, jp_builtin id)
     const char *name = call->u.call.func->u.callee.name;
     int nargs = call->u.call.nargs;
     jp_type *at[2] = {NULL, NULL};
+    GPU_CHECK(c, call);
     if (call->u.call.nkw)
         return jp_error_at(JpTypingError, c->ir, call, NULL, "%s() takes no keyword arguments in jit code", name);
     for (int i = 0; i < nargs && i < 2; i++) {

@@ -10,6 +10,7 @@
 #include "jit/lower.h"
 
 /* typing (lib_str.c) */
+jp_type *jp_infer_str_const(ictx *c, jp_node *n);       /* a literal: unicode_type */
 jp_type *jp_infer_str_method(ictx *c, jp_node *call, jp_type *recv);
 jp_type *jp_infer_str_subscript(ictx *c, jp_node *n, jp_type *recv);
 /* a binary operator with a string operand: its type, or NULL with an error */

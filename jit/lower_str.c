@@ -99,11 +99,35 @@ call(lctx *c, const char *name, LLVMTypeRef ret, LLVMValueRef *args, int nargs)
 
 /* ---- constants, operators, subscripts --------------------------------------------- */
 
+/* A constant: the process's immortal string of that text (str_runtime.c),
+ * looked up on first use and kept in a global of the module (relocatable,
+ * so cached code stays valid); borrowed, never a temp. */
 LLVMValueRef
 jp_lower_str_const(lctx *c, jp_node *n)
 {
-    LLVMValueRef args[2] = {jp_module_string(c, n->u.str.text), jp_const_i64(c, (long long)strlen(n->u.str.text))};
-    return new_str(c, call(c, "jp_str_from_utf8", ptrt(c), args, 2));
+    LLVMValueRef g = LLVMAddGlobal(c->mod, ptrt(c), "str.const"), cur, args[2], made, phi, incoming[2];
+    LLVMBasicBlockRef here, slow, done;
+    LLVMSetInitializer(g, LLVMConstNull(ptrt(c)));
+    LLVMSetLinkage(g, LLVMPrivateLinkage);
+    cur = LLVMBuildLoad2(c->b, ptrt(c), g, "");
+    here = LLVMGetInsertBlock(c->b);
+    slow = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "str.intern");
+    done = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "str.const");
+    LLVMBuildCondBr(c->b, LLVMBuildIsNull(c->b, cur, ""), slow, done);
+    LLVMPositionBuilderAtEnd(c->b, slow);
+    args[0] = jp_module_string(c, n->u.str.text);
+    args[1] = jp_const_i64(c, (long long)strlen(n->u.str.text));
+    made = call(c, "jp_str_intern", ptrt(c), args, 2);
+    jp_check(c, LLVMBuildIsNull(c->b, made, ""), PyExc_MemoryError, NULL);
+    LLVMBuildStore(c->b, made, g);
+    slow = LLVMGetInsertBlock(c->b);
+    LLVMBuildBr(c->b, done);
+    LLVMPositionBuilderAtEnd(c->b, done);
+    phi = LLVMBuildPhi(c->b, ptrt(c), "");
+    incoming[0] = cur;
+    incoming[1] = made;
+    LLVMAddIncoming(phi, incoming, (LLVMBasicBlockRef[]){here, slow}, 2);
+    return phi;
 }
 
 LLVMValueRef

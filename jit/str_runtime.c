@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +95,103 @@ jp_str_from_utf8(const char *text, int64_t nbytes)
     return mi;
 }
 
+/* ---- immortal strings: constants and one-character strings ---------------------------
+ * A string constant of jit code is made once per process (interned by its
+ * text) and never freed: its refcount starts so high that increfs and
+ * decrefs never bring it to zero, and it is not counted among the live
+ * blocks (it is no leak).  Compiled code caches the pointer in a global of
+ * its module, so a constant costs a load after its first use.  The 256
+ * one-character strings of Latin-1 are immortal too (s[i] and `for ch in s`
+ * allocate nothing for them, as in CPython). */
+
+#define IMMORTAL_REFS (INT64_MAX / 2)
+
+static jp_meminfo *
+immortal(const uint32_t *p, int64_t n)
+{
+    jp_meminfo *mi = malloc(sizeof *mi);
+    jp_str *s = mi ? malloc(sizeof(jp_str) + 4 * (size_t)(n ? n : 1)) : NULL;
+    if (s == NULL) {
+        free(mi);
+        return NULL;
+    }
+    s->length = n;
+    s->hash = -1;
+    if (n)
+        memcpy(s->data, p, (size_t)n * 4);
+    mi->refcount = IMMORTAL_REFS;
+    mi->data = s;
+    mi->size = sizeof(jp_str) + 4 * (size_t)n;
+    mi->dtor = NULL;
+    mi->adopted = 0;
+    return mi;
+}
+
+typedef struct interned {
+    struct interned *next;
+    char *text;
+    int64_t nbytes;
+    jp_meminfo *mi;
+} interned;
+
+static interned *intern_table[1024];
+static pthread_mutex_t intern_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* the string of a constant's UTF-8 text, made once per process; NULL if no memory */
+static jp_meminfo *
+jp_str_intern(const char *text, int64_t nbytes)
+{
+    uint64_t h = 1469598103934665603ULL;
+    interned *e;
+    jp_meminfo *tmp, *mi = NULL;
+    for (int64_t i = 0; i < nbytes; i++)
+        h = (h ^ (unsigned char)text[i]) * 1099511628211ULL;
+    pthread_mutex_lock(&intern_lock);
+    for (e = intern_table[h % 1024]; e; e = e->next)
+        if (e->nbytes == nbytes && memcmp(e->text, text, (size_t)nbytes) == 0) {
+            mi = e->mi;
+            goto done;
+        }
+    if ((tmp = jp_str_from_utf8(text, nbytes)) == NULL)
+        goto done;
+    mi = immortal(S(tmp)->data, S(tmp)->length);
+    jp_nrt_decref(tmp);
+    e = mi ? malloc(sizeof *e) : NULL;
+    if (e == NULL || (e->text = malloc((size_t)nbytes + 1)) == NULL) {
+        free(e);
+        mi = NULL;      /* (the immortal block is lost: out of memory anyway) */
+        goto done;
+    }
+    memcpy(e->text, text, (size_t)nbytes);
+    e->nbytes = nbytes;
+    e->mi = mi;
+    e->next = intern_table[h % 1024];
+    intern_table[h % 1024] = e;
+done:
+    pthread_mutex_unlock(&intern_lock);
+    return mi;
+}
+
+static jp_meminfo *latin1[256];
+
+static jp_meminfo *
+one_char(uint32_t c)
+{
+    jp_meminfo *mi;
+    if (c >= 256)
+        return from_ucs4(&c, 1);
+    mi = __atomic_load_n(&latin1[c], __ATOMIC_ACQUIRE);
+    if (mi == NULL && (mi = immortal(&c, 1)) != NULL) {
+        jp_meminfo *expected = NULL;
+        if (!__atomic_compare_exchange_n(&latin1[c], &expected, mi, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+            free(mi->data);
+            free(mi);
+            mi = expected;
+        }
+    }
+    return mi;
+}
+
 /* UTF-8 (surrogates passed through) into a per-thread buffer; NULL if no memory. */
 static char *
 to_utf8(jp_meminfo *mi, int64_t *nbytes)
@@ -175,7 +273,7 @@ jp_str_repeat(jp_meminfo *a, int64_t n)
 static jp_meminfo *
 jp_str_char(jp_meminfo *a, int64_t i)
 {
-    return from_ucs4(S(a)->data + i, 1);
+    return one_char(S(a)->data[i]);
 }
 
 /* flags: bit 0 start given, bit 1 stop given, bit 2 step given (as list slices) */
@@ -948,7 +1046,7 @@ jp_str_chr(int64_t i, int32_t *status)
         fail(status, JP_STR_EVALUE, "chr() arg not in range(0x110000)");
         return NULL;
     }
-    if ((mi = from_ucs4(&c, 1)) == NULL)
+    if ((mi = one_char(c)) == NULL)
         fail(status, JP_STR_EMEMORY, "out of memory");
     return mi;
 }
@@ -1307,7 +1405,7 @@ jp_str_release_arg(jp_type *t, void *slot)
 
 #define SYM(fn) {#fn, (void *)fn}
 const jp_runtime_symbol jp_str_runtime_symbols[] = {
-    SYM(jp_str_new), SYM(jp_str_from_utf8), SYM(jp_str_error_text), SYM(jp_str_utf8),
+    SYM(jp_str_new), SYM(jp_str_from_utf8), SYM(jp_str_intern), SYM(jp_str_error_text), SYM(jp_str_utf8),
     SYM(jp_str_concat), SYM(jp_str_repeat), SYM(jp_str_char), SYM(jp_str_slice), SYM(jp_str_cmp),
     SYM(jp_str_eq), SYM(jp_str_find), SYM(jp_str_count), SYM(jp_str_affix), SYM(jp_str_split),
     SYM(jp_str_join), SYM(jp_str_strip), SYM(jp_str_case), SYM(jp_str_is), SYM(jp_str_replace),

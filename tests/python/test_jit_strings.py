@@ -623,3 +623,31 @@ def test_str_format_and_encode_say_what_to_write():
     with pytest.raises(jitprofile.UnsupportedError) as e:
         g("a")
     assert "str.encode()" in str(e.value) and "bytes" in str(e.value)
+
+
+def test_strings_in_cuda_kernels_are_refused_with_the_line():
+    from jitprofile import cuda
+
+    def kern(out):
+        s = "abc"
+        out[0] = len(s)
+
+    with pytest.raises(jitprofile.UnsupportedError,
+                       match=r"test_jit_strings.py:\d+:\d+: .*strings are not supported in CUDA"):
+        cuda.compile_ptx(kern, "void(float64[::1])")
+
+
+def test_constants_are_made_once_and_loops_over_latin1_allocate_nothing(no_leak):
+    @njit
+    def f(s):
+        n = 0
+        for ch in s:
+            if ch in "aeiou":
+                n += 1
+        return n
+    text = "the quick brown fox " * 50
+    f(text)
+    before = _core.nrt_stats()[1]
+    assert f(text) == f.py_func(text)
+    # one block: the argument's copy (constants and one-character strings are shared)
+    assert _core.nrt_stats()[1] - before == 1
