@@ -6,6 +6,7 @@
 #include "jit/list_runtime.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -44,7 +45,7 @@ jp_str_new(int64_t length)
     jp_meminfo *mi;
     if (length < 0 || length > (INT64_MAX - 64) / 4)
         return NULL;
-    mi = jp_nrt_alloc((int64_t)sizeof(jp_str) + 4 * length);
+    mi = jp_nrt_alloc_inline((int64_t)sizeof(jp_str) + 4 * length);    /* one malloc */
     if (mi == NULL)
         return NULL;
     S(mi)->length = length;
@@ -358,7 +359,7 @@ adjust(int64_t n, int64_t *start, int64_t *end, int64_t flags)
 static int
 match_at(const uint32_t *h, const uint32_t *nd, int64_t m)
 {
-    return memcmp(h, nd, (size_t)m * 4) == 0;
+    return m == 0 || (h[0] == nd[0] && memcmp(h, nd, (size_t)m * 4) == 0);
 }
 
 /* index of sub in a[start:end] (the first, or the last when reverse), -1 if absent */
@@ -588,6 +589,10 @@ jp_str_strip(jp_meminfo *a, jp_meminfo *chars, int64_t which)
     if (which & 2)
         while (j > i && in_chars(S(a)->data[j - 1], chars))
             j--;
+    if (i == 0 && j == S(a)->length) {
+        jp_nrt_incref(a);       /* nothing to strip: the same string, as CPython */
+        return a;
+    }
     return from_ucs4(S(a)->data + i, j - i);
 }
 
@@ -741,20 +746,31 @@ jp_str_pad(jp_meminfo *a, int64_t width, jp_meminfo *fillstr, int64_t mode, int3
 
 /* ---- conversions ----------------------------------------------------------------- */
 
+/* decimal digits of m, sign first when neg (printf is ten times slower here) */
+static jp_meminfo *
+from_decimal(uint64_t m, int neg)
+{
+    char buf[24];
+    int k = sizeof buf;
+    do {
+        buf[--k] = (char)('0' + m % 10);
+        m /= 10;
+    } while (m);
+    if (neg)
+        buf[--k] = '-';
+    return from_ascii(buf + k, (int64_t)sizeof buf - k);
+}
+
 static jp_meminfo *
 jp_str_from_int(int64_t v)
 {
-    char buf[32];
-    int n = snprintf(buf, sizeof buf, "%lld", (long long)v);
-    return from_ascii(buf, n);
+    return from_decimal(v < 0 ? 0ULL - (uint64_t)v : (uint64_t)v, v < 0);
 }
 
 static jp_meminfo *
 jp_str_from_uint(uint64_t v)
 {
-    char buf[32];
-    int n = snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
-    return from_ascii(buf, n);
+    return from_decimal(v, 0);
 }
 
 static jp_meminfo *
@@ -763,26 +779,80 @@ jp_str_from_bool(int64_t v)
     return v ? from_ascii("True", 4) : from_ascii("False", 5);
 }
 
-/* The shortest digits that read back as x (x finite, nonzero): digits
- * without a point into dig, the decimal exponent of the first one. */
+/* Whether the p digits d (first at exponent e) read back as x. */
+static int
+reads_back(const char *d, int p, int e, double x)
+{
+    char buf[48];
+    snprintf(buf, sizeof buf, "%c.%.*se%d", d[0], p - 1, d + 1, e);
+    return strtod(buf, NULL) == x;
+}
+
+/* The shortest digits that read back as x (x finite, positive): digits
+ * without a point into dig, the decimal exponent of the first one.  At each
+ * length p the candidates are x's decimal expansion cut to p digits and that
+ * plus one unit in the last place (the correctly rounded text is one of
+ * them, and may not be the one that reads back); the first length where one
+ * reads back wins, the nearer when both do, as CPython's repr. */
 static int
 shortest_digits(double x, char *dig, int *exp10)
 {
-    char buf[40];
-    int nd = 0;
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, sizeof buf, "%.*e", prec - 1, x);
-        if (strtod(buf, NULL) == x)
-            break;
+    char buf[64], full[48] = {0};
+    int nf = 0, e;
+    /* 40 significant digits: enough to place x between two 17-digit texts */
+    snprintf(buf, sizeof buf, "%.39e", x);
+    for (const char *q = buf; *q && *q != 'e'; q++)
+        if (*q >= '0' && *q <= '9')
+            full[nf++] = *q;
+    e = atoi(strchr(buf, 'e') + 1);
+    /* a normal double whose shortest text has at most 15 digits is, rounded
+     * correctly to 15 digits, that text padded with zeros (it lies closer to
+     * it than half a unit of the 15th digit): skip the shorter lengths */
+    for (int p = x >= DBL_MIN ? 15 : 1; p <= 17; p++) {
+        char up[24];
+        int eu = e, down_ok, up_ok, carry = 1;
+        memcpy(up, full, (size_t)p);
+        for (int i = p - 1; i >= 0 && carry; i--) {
+            if (up[i] == '9') {
+                up[i] = '0';
+            } else {
+                up[i]++;
+                carry = 0;
+            }
+        }
+        if (carry) {            /* 99..9 + 1: 10..0, one exponent up */
+            memmove(up + 1, up, (size_t)p - 1);
+            up[0] = '1';
+            eu++;
+        }
+        down_ok = reads_back(full, p, e, x);
+        up_ok = reads_back(up, p, eu, x);
+        if (p == 15 && x >= DBL_MIN) {
+            /* only the correctly rounded one can be the padded shortest text */
+            int half = full[p] == '5' && strspn(full + p + 1, "0") == (size_t)(nf - p - 1);
+            int rounds_up = half ? (full[p - 1] - '0') % 2 == 1 : full[p] >= '5';
+            if (rounds_up)
+                down_ok = 0;
+            else
+                up_ok = 0;
+        }
+        if (down_ok || up_ok) {
+            /* both: the nearer, by the digits after the cut; a tie
+             * (exactly half) to the even last digit, as correct rounding */
+            int half = full[p] == '5' && strspn(full + p + 1, "0") == (size_t)(nf - p - 1);
+            int take_up = up_ok && (!down_ok || (half ? (full[p - 1] - '0') % 2 == 1 : full[p] >= '5'));
+            memcpy(dig, take_up ? up : full, (size_t)p);
+            *exp10 = take_up ? eu : e;
+            while (p > 1 && dig[p - 1] == '0')
+                p--;
+            dig[p] = 0;
+            return p;
+        }
     }
-    for (const char *p = buf; *p && *p != 'e'; p++)
-        if (*p >= '0' && *p <= '9')
-            dig[nd++] = *p;
-    while (nd > 1 && dig[nd - 1] == '0')
-        nd--;
-    dig[nd] = 0;
-    *exp10 = atoi(strchr(buf, 'e') + 1);
-    return nd;
+    memcpy(dig, full, 17);      /* (not reached: 17 digits always read back) */
+    dig[17] = 0;
+    *exp10 = e;
+    return 17;
 }
 
 /* digits d (nd of them, first at exponent e) in fixed notation; min_frac: digits after the point */
@@ -1285,36 +1355,22 @@ jp_str_format_int(int64_t v, int64_t is_unsigned, const char *text, int32_t *sta
         break;
     }
     case 'c': {
-        uint32_t c = (uint32_t)v;
-        jp_meminfo *one, *r;
+        /* the character, padded (left-aligned unless told) */
+        int64_t pad = s.width > 1 ? s.width - 1 : 0;
+        int64_t left = s.align == '>' || s.align == '=' ? pad : s.align == '^' ? pad / 2 : 0;
+        jp_meminfo *mi;
         if (v < 0 || v > 0x10FFFF) {
             fail(status, JP_STR_EOVERFLOW, "%%c arg not in range(0x110000)");
             return NULL;
         }
-        one = from_ucs4(&c, 1);
-        if (one == NULL) {
+        if ((mi = jp_str_new(1 + pad)) == NULL) {
             fail(status, JP_STR_EMEMORY, "out of memory");
             return NULL;
         }
-        s.type = 0;
-        r = pad_number(&s, 0, "", "", status);
-        jp_nrt_decref(r);
-        {
-            spec t = s;
-            int64_t pad = t.width > 1 ? t.width - 1 : 0, left = t.align == '>' || t.align == '=' ? pad
-                          : t.align == '^' ? pad / 2 : 0;
-            jp_meminfo *mi = jp_str_new(1 + pad);
-            if (mi == NULL) {
-                jp_nrt_decref(one);
-                fail(status, JP_STR_EMEMORY, "out of memory");
-                return NULL;
-            }
-            for (int64_t i = 0; i < 1 + pad; i++)
-                S(mi)->data[i] = t.fill;
-            S(mi)->data[left] = c;
-            jp_nrt_decref(one);
-            return mi;
-        }
+        for (int64_t i = 0; i < 1 + pad; i++)
+            S(mi)->data[i] = s.fill;
+        S(mi)->data[left] = (uint32_t)v;
+        return mi;
     }
     default:
         fail(status, JP_STR_EVALUE, "Unknown format code '%c' for object of type 'int'", s.type);

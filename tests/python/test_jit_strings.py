@@ -362,7 +362,7 @@ def test_fstrings(no_leak):
 def test_format_builtin(no_leak):
     @njit
     def f(x, i):
-        return format(x, ".2f"), format(i, "08b"), format(x), format(i, "")
+        return format(x, ".2f"), format(i, "08b"), format(x), format(i, ""), format(i + 60, "c"), format(i + 60, "^5c")
     check(f, 3.14159, 5)
 
 
@@ -651,3 +651,21 @@ def test_constants_are_made_once_and_loops_over_latin1_allocate_nothing(no_leak)
     assert f(text) == f.py_func(text)
     # one block: the argument's copy (constants and one-character strings are shared)
     assert _core.nrt_stats()[1] - before == 1
+
+
+def test_float_repr_matches_cpython_on_random_doubles(no_leak):
+    import random
+    import struct
+    rng = random.Random(7)
+    xs = []
+    while len(xs) < 3000:
+        x = struct.unpack("<d", struct.pack("<Q", rng.getrandbits(64)))[0]
+        if x == x:
+            xs.append(x)
+    xs += [rng.random() * 10 ** rng.randint(-30, 30) for _ in range(2000)]
+    xs += [float(i) / 7 for i in range(-50, 50)] + [2.0 ** k for k in range(-1074, 1024, 37)]
+
+    @njit
+    def reprs(values):
+        return [str(v) for v in values]
+    assert reprs(xs) == [repr(x) for x in xs]
