@@ -1152,6 +1152,15 @@ assign_target(ictx *c, jp_node *target, jp_type *t, jp_node *where)
     /* tuple unpacking */
     if (UNKNOWN(t))
         return 0;
+    if (t->kind == JP_LIST && !UNKNOWN(t->dtype) && target->u.tuple.n <= 64) {
+        /* a, b = lst: its length is checked at run time (lower_list.c) */
+        jp_type *elems[64];
+        for (int i = 0; i < target->u.tuple.n; i++)
+            elems[i] = t->dtype;
+        t = jp_type_tuple(target->u.tuple.n, elems);
+        if (t == NULL)
+            return -1;
+    }
     if (t->kind != JP_TUPLE || t->n != target->u.tuple.n) {
         if (t->kind == JP_TUPLE)
             jp_error_at(JpTypingError, c->ir, where, NULL,

@@ -867,6 +867,10 @@ jp_store_target(lctx *c, jp_node *target, LLVMValueRef v, jp_type *vt)
             LLVMBuildStore(c->b, LLVMConstInt(LLVMInt1TypeInContext(c->ctx), 1, 0), c->defined[idx]);
         return;
     }
+    if (vt->kind == JP_LIST) {          /* a, b = lst: a tuple of its items (lower_list.c) */
+        v = jp_lower_list_unpack(c, v, vt, target->u.tuple.n);
+        vt = c->inst->node_types[target->id];
+    }
     /* Unpacking: the value's elements can be the very variables being
      * rebound (a, b = b, a), and each store releases the target's old value.
      * So the assignment takes its references to every new value first, then

@@ -1459,6 +1459,18 @@ jp_str_release_arg(jp_type *t, void *slot)
             jp_str_release_arg(t->elems[i], (char *)slot + t->offsets[i]);
 }
 
+/* CPython's text for unpacking a sequence of the wrong length (lower_list.c) */
+static const char *
+jp_rt_unpack_message(int64_t expected, int64_t got)
+{
+    if (got > expected)
+        snprintf(err_text, sizeof err_text, "too many values to unpack (expected %lld)", (long long)expected);
+    else
+        snprintf(err_text, sizeof err_text, "not enough values to unpack (expected %lld, got %lld)",
+                 (long long)expected, (long long)got);
+    return err_text;
+}
+
 #define SYM(fn) {#fn, (void *)fn}
 const jp_runtime_symbol jp_str_runtime_symbols[] = {
     SYM(jp_str_new), SYM(jp_str_from_utf8), SYM(jp_str_intern), SYM(jp_str_error_text), SYM(jp_str_utf8),
@@ -1468,6 +1480,6 @@ const jp_runtime_symbol jp_str_runtime_symbols[] = {
     SYM(jp_str_pad), SYM(jp_str_from_int), SYM(jp_str_from_uint), SYM(jp_str_from_bool),
     SYM(jp_str_from_double), SYM(jp_str_repr), SYM(jp_str_to_int), SYM(jp_str_to_float),
     SYM(jp_str_ord), SYM(jp_str_chr), SYM(jp_str_format_float), SYM(jp_str_format_int),
-    SYM(jp_str_format_str),
+    SYM(jp_str_format_str), SYM(jp_rt_unpack_message),
     {NULL, NULL},
 };

@@ -669,3 +669,30 @@ def test_float_repr_matches_cpython_on_random_doubles(no_leak):
     def reprs(values):
         return [str(v) for v in values]
     assert reprs(xs) == [repr(x) for x in xs]
+
+
+def test_unpack_a_split(no_leak):
+    @njit
+    def f(line):
+        key, value = line.split("=")
+        a, b, c = [1, 2, 3]
+        return key.strip(), value.strip(), a + b + c
+    check(f, " x = 42 ")
+    e = raises_same(f, "a=b=c")
+    assert isinstance(e, ValueError) and str(e) == "too many values to unpack (expected 2)"
+    e = raises_same(f, "abc")
+    assert isinstance(e, ValueError) and str(e) == "not enough values to unpack (expected 2, got 1)"
+
+
+def test_in_tuple_of_strings_and_zip_enumerate(no_leak):
+    @njit
+    def f(words, w):
+        d = 0
+        for i, x in enumerate(words):
+            d += len(x) * i
+        for a, b in zip(words, words[1:]):
+            if a < b:
+                d += 1
+        return d, w in ("x", "y"), "".join([]), "".join([ch for ch in w if ch != ","])
+    check(f, ["a", "bb", "ccc"], "x")
+    check(f, ["zz", "b"], "a,b")
