@@ -342,9 +342,9 @@ type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
             for (int i = 1; i < nargs && t; i++)
                 t = jp_type_unify(t, at[i]);
         }
-        if (t == NULL || !jp_is_number(t) || t->kind == JP_COMPLEX)
+        if (t == NULL || (!jp_is_number(t) && t->kind != JP_STR) || t->kind == JP_COMPLEX)
             return jp_error_at(JpTypingError, c->ir, n, NULL,
-                               "%s() needs real numbers of compatible types", name);
+                               "%s() needs real numbers (or strings) of compatible types", name);
         return t;
     case B_INT: case B_FLOAT: case B_BOOL:
         if (!call_arity(c, n, name, 0, 1))

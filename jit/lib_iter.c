@@ -138,12 +138,13 @@ isinstance_of(ictx *c, jp_type *t, jp_node *cls)
         case B_COMPLEX: return t->kind == JP_COMPLEX;
         case B_BOOL: return t->kind == JP_BOOL;
         case B_LIST: return t->kind == JP_LIST;
+        case B_STR: return t->kind == JP_STR;
         default: break;
         }
     }
     if (cls->kind == E_CALLEE && cls->u.callee.kind == CALLEE_CLASS)
         return t->kind == JP_CLASS && t->pyclass == cls->u.callee.obj;
-    jp_error_at(JpUnsupportedError, c->ir, cls, "test against int, float, complex, bool, list, a jitclass, or a tuple of them",
+    jp_error_at(JpUnsupportedError, c->ir, cls, "test against int, float, complex, bool, list, str, a jitclass, or a tuple of them",
                 "isinstance() with this class is not supported in jit code");
     return -1;
 }

@@ -68,6 +68,7 @@ ret_list(ictx *c, jp_node *call, jp_type *recv)
 
 static const char *const split_kw[] = {"sep", "maxsplit", NULL};
 static const char *const no_kw[] = {NULL};
+static const char *const keepends_kw[] = {"keepends", NULL};
 
 /* The table (lowered by lower_str.c through jp_str_method_spec). */
 #define M(name, lo, hi, kw, ret) {name, lo, hi, kw, ret, NULL}
@@ -87,6 +88,7 @@ const jp_lib_entry jp_str_methods[] = {
     M("islower", 0, 0, no_kw, ret_bool), M("isalnum", 0, 0, no_kw, ret_bool),
     M("isdecimal", 0, 0, no_kw, ret_bool), M("isnumeric", 0, 0, no_kw, ret_bool),
     M("istitle", 0, 0, no_kw, ret_bool), M("isascii", 0, 0, no_kw, ret_bool),
+    M("isprintable", 0, 0, no_kw, ret_bool), M("splitlines", 0, 1, keepends_kw, ret_list),
     M("replace", 2, 3, no_kw, ret_str),
     M("zfill", 1, 1, no_kw, ret_str), M("center", 1, 2, no_kw, ret_str),
     M("ljust", 1, 2, no_kw, ret_str), M("rjust", 1, 2, no_kw, ret_str),
@@ -100,6 +102,7 @@ static const char *const param_kinds[] = {
     "n", "n", "n",
     "", "", "", "", "", "",
     "", "", "", "", "", "", "", "", "", "",
+    "", "i",
     "ssi",
     "i", "is", "is", "is",
 };
@@ -109,7 +112,7 @@ method_names_hint(void)
 {
     return "strings support find rfind index rindex count startswith endswith split rsplit join strip "
            "lstrip rstrip upper lower capitalize title swapcase casefold isdigit isalpha isspace isupper "
-           "islower isalnum isdecimal isnumeric istitle isascii replace zfill center ljust rjust";
+           "islower isalnum isdecimal isnumeric istitle isascii isprintable splitlines replace zfill center ljust rjust";
 }
 
 /* The argument node for parameter i of a bound method call (positional or keyword), or NULL. */
@@ -119,7 +122,7 @@ jp_str_method_arg(jp_node *call, const jp_lib_entry *e, int i)
 {
     if (i < call->u.call.nargs)
         return call->u.call.args[i];
-    if (e->keywords && e->keywords[0] && i < 2)
+    if (e->keywords && e->keywords[0] && i < 2 && (i == 0 || e->keywords[1]))
         return jp_lib_keyword(call, e->keywords[i]);
     return NULL;
 }

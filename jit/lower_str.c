@@ -321,7 +321,7 @@ jp_lower_str_method(lctx *c, jp_node *cl)
 {
     static const char *const cases[] = {"upper", "lower", "capitalize", "title", "swapcase", "casefold", NULL};
     static const char *const tests[] = {"isdigit", "isalpha", "isspace", "isupper", "islower", "isalnum",
-                                        "isdecimal", "isnumeric", "istitle", "isascii", NULL};
+                                        "isdecimal", "isnumeric", "istitle", "isascii", "isprintable", NULL};
     static const char *const pads[] = {"ljust", "rjust", "center", "zfill", NULL};
     const jp_lib_entry *e = c->inst->resolved[cl->id];
     const char *name = e->name;
@@ -378,6 +378,14 @@ jp_lower_str_method(lctx *c, jp_node *cl)
         args[4] = st;
         r = call(c, "jp_str_split", ptrt(c), args, 5);
         check_status(c, st);
+        jp_register_temp(c, r, jp_type_list(STR, 0));
+        return r;
+    }
+    if (strcmp(name, "splitlines") == 0) {
+        args[0] = s;
+        args[1] = int_arg(c, cl, e, 0, 0, NULL, 0);
+        r = call(c, "jp_str_splitlines", ptrt(c), args, 2);
+        jp_check(c, LLVMBuildIsNull(c->b, r, ""), PyExc_MemoryError, NULL);
         jp_register_temp(c, r, jp_type_list(STR, 0));
         return r;
     }

@@ -542,6 +542,38 @@ nomem:
     return NULL;
 }
 
+static int
+line_break(uint32_t c)
+{
+    return c == '\n' || c == '\r' || c == 0x0B || c == 0x0C || c == 0x1C || c == 0x1D || c == 0x1E
+           || c == 0x85 || c == 0x2028 || c == 0x2029;
+}
+
+/* s.splitlines(keepends) */
+static jp_meminfo *
+jp_str_splitlines(jp_meminfo *a, int64_t keepends)
+{
+    const uint32_t *d = S(a)->data;
+    int64_t n = S(a)->length, i = 0;
+    jp_meminfo *out = new_str_list();
+    if (out == NULL)
+        return NULL;
+    while (i < n) {
+        int64_t j = i, eol;
+        while (j < n && !line_break(d[j]))
+            j++;
+        eol = j;
+        if (j < n)
+            j += d[j] == '\r' && j + 1 < n && d[j + 1] == '\n' ? 2 : 1;
+        if (append(out->data, from_ucs4(d + i, (keepends ? j : eol) - i)) < 0) {
+            jp_nrt_decref(out);
+            return NULL;
+        }
+        i = j;
+    }
+    return out;
+}
+
 /* sep.join(list of str) */
 static jp_meminfo *
 jp_str_join(jp_meminfo *sep, jp_meminfo *list)
@@ -626,7 +658,7 @@ jp_str_case(jp_meminfo *a, int64_t op)
 }
 
 /* op: 0 isdigit, 1 isalpha, 2 isspace, 3 isupper, 4 islower, 5 isalnum, 6 isdecimal,
- * 7 isnumeric, 8 istitle, 9 isascii */
+ * 7 isnumeric, 8 istitle, 9 isascii, 10 isprintable */
 static int64_t
 jp_str_is(jp_meminfo *a, int64_t op)
 {
@@ -634,7 +666,7 @@ jp_str_is(jp_meminfo *a, int64_t op)
     const uint32_t *d = S(a)->data;
     int cased = 0, prev_cased = 0;
     if (n == 0)
-        return op == 9;
+        return op == 9 || op == 10;
     for (int64_t i = 0; i < n; i++) {
         Py_UCS4 c = d[i];
         switch (op) {
@@ -667,7 +699,8 @@ jp_str_is(jp_meminfo *a, int64_t op)
                 prev_cased = 0;
             }
             break;
-        default: if (c >= 128) return 0; break;
+        case 9: if (c >= 128) return 0; break;
+        default: if (!Py_UNICODE_ISPRINTABLE(c)) return 0; break;
         }
     }
     return op == 3 || op == 4 || op == 8 ? cased : 1;
@@ -1480,6 +1513,6 @@ const jp_runtime_symbol jp_str_runtime_symbols[] = {
     SYM(jp_str_pad), SYM(jp_str_from_int), SYM(jp_str_from_uint), SYM(jp_str_from_bool),
     SYM(jp_str_from_double), SYM(jp_str_repr), SYM(jp_str_to_int), SYM(jp_str_to_float),
     SYM(jp_str_ord), SYM(jp_str_chr), SYM(jp_str_format_float), SYM(jp_str_format_int),
-    SYM(jp_str_format_str), SYM(jp_rt_unpack_message),
+    SYM(jp_str_format_str), SYM(jp_rt_unpack_message), SYM(jp_str_splitlines),
     {NULL, NULL},
 };

@@ -440,8 +440,14 @@ def test_reflected_list_of_strings(no_leak):
 def test_sorted_strings(no_leak):
     @njit
     def f(s):
-        return sorted(s.split()), max(s.split()), min(s.split())
+        return sorted(s.split()), max(s.split()), min(s.split()), sorted(s.split(), reverse=True)
+
+    @njit
+    def g(a, b):
+        return max(a, b), min(a, b, "m"), max((a, b))
     check(f, "the quick brown fox jumps over the lazy dog")
+    check(g, "abc", "abd")
+    check(g, "zz", "a")
 
 
 def test_word_count_program(no_leak):
@@ -696,3 +702,32 @@ def test_in_tuple_of_strings_and_zip_enumerate(no_leak):
         return d, w in ("x", "y"), "".join([]), "".join([ch for ch in w if ch != ","])
     check(f, ["a", "bb", "ccc"], "x")
     check(f, ["zz", "b"], "a,b")
+
+
+def test_objmode_strings_in_and_out(no_leak):
+    from jitprofile import objmode
+
+    @njit
+    def f(s, n):
+        t = s.upper()
+        with objmode(out="unicode_type", k="int64"):
+            out = t[::-1] + "|" + "é" * n     # plain Python on the jit string
+            k = len(t) + n
+        return out + "!", k
+    assert f("abc", 2) == ("CBA|éé!", 5)
+
+
+def test_splitlines_and_isprintable(no_leak):
+    @njit
+    def f(s):
+        return s.splitlines(), s.splitlines(True), s.splitlines(keepends=True), s.isprintable()
+    for t in ["", "a", "a\nb", "a\r\nb\rc\n", "\n\n", "x\x0by\u2028z", "tab\there", "end\n"]:
+        check(f, t)
+
+
+def test_isinstance_str(no_leak):
+    @njit
+    def f(x):
+        return isinstance(x, str), isinstance(x, (int, str)), isinstance(x, float)
+    check(f, "a")
+    check(f, 1)
