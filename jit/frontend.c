@@ -2156,8 +2156,27 @@ build_stmt(fe *f, PyObject *node)
             PyList_SET_ITEM(args, 0, Py_NewRef(b));
             n->u.assert_.msg = constant_message(f, args, b, &ok);
             Py_DECREF(args);
-            if (!ok)
+            if (ok == 2) {
+                /* a message computed at run time (only when the test fails):
+                 * if not test: raise AssertionError(msg) */
+                jp_node *test = n->u.assert_.test, *not_ = new_node(f, E_UNARY, node), *r = new_node(f, S_RAISE, node);
+                if (not_ == NULL || r == NULL || (r->u.raise.value = build_expr(f, b)) == NULL
+                    || (n->u.cond.body.stmts = alloc_array(f, 1, sizeof(jp_node *))) == NULL) {
+                    n = NULL;
+                    break;
+                }
+                not_->u.unary.op = UOP_NOT;
+                not_->u.unary.operand = test;
+                r->u.raise.cls = PyExc_AssertionError;
+                n->kind = S_IF;
+                n->u.cond.test = not_;
+                n->u.cond.body.n = 1;
+                n->u.cond.body.stmts[0] = r;
+                n->u.cond.orelse.n = 0;
+                n->u.cond.orelse.stmts = NULL;
+            } else if (!ok) {
                 n = NULL;
+            }
         }
         break;
     default:

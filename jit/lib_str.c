@@ -60,6 +60,14 @@ ret_str(ictx *c, jp_node *call, jp_type *recv)
 }
 
 static jp_type *
+ret_triple(ictx *c, jp_node *call, jp_type *recv)
+{
+    jp_type *three[3] = {STR, STR, STR};
+    (void)c; (void)call; (void)recv;
+    return jp_type_tuple(3, three);
+}
+
+static jp_type *
 ret_list(ictx *c, jp_node *call, jp_type *recv)
 {
     (void)c; (void)call; (void)recv;
@@ -69,6 +77,7 @@ ret_list(ictx *c, jp_node *call, jp_type *recv)
 static const char *const split_kw[] = {"sep", "maxsplit", NULL};
 static const char *const no_kw[] = {NULL};
 static const char *const keepends_kw[] = {"keepends", NULL};
+static const char *const tabsize_kw[] = {"tabsize", NULL};
 
 /* The table (lowered by lower_str.c through jp_str_method_spec). */
 #define M(name, lo, hi, kw, ret) {name, lo, hi, kw, ret, NULL}
@@ -89,6 +98,8 @@ const jp_lib_entry jp_str_methods[] = {
     M("isdecimal", 0, 0, no_kw, ret_bool), M("isnumeric", 0, 0, no_kw, ret_bool),
     M("istitle", 0, 0, no_kw, ret_bool), M("isascii", 0, 0, no_kw, ret_bool),
     M("isprintable", 0, 0, no_kw, ret_bool), M("splitlines", 0, 1, keepends_kw, ret_list),
+    M("partition", 1, 1, no_kw, ret_triple), M("rpartition", 1, 1, no_kw, ret_triple),
+    M("expandtabs", 0, 1, tabsize_kw, ret_str),
     M("replace", 2, 3, no_kw, ret_str),
     M("zfill", 1, 1, no_kw, ret_str), M("center", 1, 2, no_kw, ret_str),
     M("ljust", 1, 2, no_kw, ret_str), M("rjust", 1, 2, no_kw, ret_str),
@@ -103,6 +114,7 @@ static const char *const param_kinds[] = {
     "", "", "", "", "", "",
     "", "", "", "", "", "", "", "", "", "",
     "", "i",
+    "s", "s", "i",
     "ssi",
     "i", "is", "is", "is",
 };
@@ -112,7 +124,7 @@ method_names_hint(void)
 {
     return "strings support find rfind index rindex count startswith endswith split rsplit join strip "
            "lstrip rstrip upper lower capitalize title swapcase casefold isdigit isalpha isspace isupper "
-           "islower isalnum isdecimal isnumeric istitle isascii isprintable splitlines replace zfill center ljust rjust";
+           "islower isalnum isdecimal isnumeric istitle isascii isprintable splitlines partition rpartition expandtabs replace zfill center ljust rjust";
 }
 
 /* The argument node for parameter i of a bound method call (positional or keyword), or NULL. */

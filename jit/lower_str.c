@@ -389,6 +389,32 @@ jp_lower_str_method(lctx *c, jp_node *cl)
         jp_register_temp(c, r, jp_type_list(STR, 0));
         return r;
     }
+    if (strstr(name, "partition")) {
+        LLVMTypeRef arr = LLVMArrayType2(ptrt(c), 3);
+        LLVMValueRef out = jp_alloca(c, arr, "parts"), tv;
+        jp_type *tt = jp_node_type(c, cl);
+        st = status_slot(c);
+        args[0] = s;
+        args[1] = str_arg(c, cl, e, 0);
+        args[2] = jp_const_i64(c, name[0] == 'r');
+        args[3] = out;
+        args[4] = st;
+        call(c, "jp_str_partition", LLVMVoidTypeInContext(c->ctx), args, 5);
+        check_status(c, st);
+        tv = LLVMGetUndef(jp_llvm_type(c->ctx, tt));       /* the three fields are inserted below */
+        for (unsigned i = 0; i < 3; i++) {
+            LLVMValueRef idx[2] = {jp_const_i64(c, 0), jp_const_i64(c, i)};
+            LLVMValueRef p = LLVMBuildLoad2(c->b, ptrt(c), LLVMBuildGEP2(c->b, arr, out, idx, 2, ""), "");
+            jp_register_temp(c, p, STR);
+            tv = LLVMBuildInsertValue(c->b, tv, p, i, "");
+        }
+        return tv;
+    }
+    if (strcmp(name, "expandtabs") == 0) {
+        args[0] = s;
+        args[1] = int_arg(c, cl, e, 0, 8, NULL, 0);
+        return new_str(c, call(c, "jp_str_expandtabs", ptrt(c), args, 2));
+    }
     if (strcmp(name, "join") == 0) {
         args[0] = s;
         args[1] = jp_lower_expr(c, cl->u.call.args[0]);

@@ -574,6 +574,69 @@ jp_str_splitlines(jp_meminfo *a, int64_t keepends)
     return out;
 }
 
+/* s.partition(sep) (rpartition when reverse): three new strings into out */
+static void
+jp_str_partition(jp_meminfo *a, jp_meminfo *sep, int64_t reverse, jp_meminfo **out, int32_t *status)
+{
+    int64_t n = S(a)->length, m = S(sep)->length, i;
+    out[0] = out[1] = out[2] = NULL;
+    if (m == 0) {
+        fail(status, JP_STR_EVALUE, "empty separator");
+        return;
+    }
+    i = jp_str_find(a, sep, 0, 0, 0, reverse);
+    if (i < 0) {
+        jp_nrt_incref(a);
+        out[reverse ? 2 : 0] = a;
+        out[1] = from_ucs4(NULL, 0);
+        out[reverse ? 0 : 2] = from_ucs4(NULL, 0);
+    } else {
+        out[0] = from_ucs4(S(a)->data, i);
+        out[1] = from_ucs4(S(sep)->data, m);
+        out[2] = from_ucs4(S(a)->data + i + m, n - i - m);
+    }
+    if (out[0] == NULL || out[1] == NULL || out[2] == NULL) {
+        for (int k = 0; k < 3; k++)
+            jp_nrt_decref(out[k]);
+        out[0] = out[1] = out[2] = NULL;
+        fail(status, JP_STR_EMEMORY, "out of memory");
+    }
+}
+
+/* s.expandtabs(tabsize) */
+static jp_meminfo *
+jp_str_expandtabs(jp_meminfo *a, int64_t tabsize)
+{
+    const uint32_t *d = S(a)->data;
+    int64_t n = S(a)->length, total = 0, col = 0, k = 0;
+    jp_meminfo *mi;
+    for (int64_t i = 0; i < n; i++) {
+        if (d[i] == '\t') {
+            int64_t add = tabsize > 0 ? tabsize - col % tabsize : 0;
+            total += add;
+            col += add;
+        } else {
+            total++;
+            col = d[i] == '\n' || d[i] == '\r' ? 0 : col + 1;
+        }
+    }
+    if ((mi = jp_str_new(total)) == NULL)
+        return NULL;
+    col = 0;
+    for (int64_t i = 0; i < n; i++) {
+        if (d[i] == '\t') {
+            int64_t add = tabsize > 0 ? tabsize - col % tabsize : 0;
+            for (int64_t j = 0; j < add; j++)
+                S(mi)->data[k++] = ' ';
+            col += add;
+        } else {
+            S(mi)->data[k++] = d[i];
+            col = d[i] == '\n' || d[i] == '\r' ? 0 : col + 1;
+        }
+    }
+    return mi;
+}
+
 /* sep.join(list of str) */
 static jp_meminfo *
 jp_str_join(jp_meminfo *sep, jp_meminfo *list)
@@ -1513,6 +1576,7 @@ const jp_runtime_symbol jp_str_runtime_symbols[] = {
     SYM(jp_str_pad), SYM(jp_str_from_int), SYM(jp_str_from_uint), SYM(jp_str_from_bool),
     SYM(jp_str_from_double), SYM(jp_str_repr), SYM(jp_str_to_int), SYM(jp_str_to_float),
     SYM(jp_str_ord), SYM(jp_str_chr), SYM(jp_str_format_float), SYM(jp_str_format_int),
-    SYM(jp_str_format_str), SYM(jp_rt_unpack_message), SYM(jp_str_splitlines),
+    SYM(jp_str_format_str), SYM(jp_rt_unpack_message), SYM(jp_str_splitlines), SYM(jp_str_partition),
+    SYM(jp_str_expandtabs),
     {NULL, NULL},
 };

@@ -512,10 +512,10 @@ def test_percent_formatting_is_unsupported():
 def test_unknown_method_is_unsupported():
     @njit
     def f(s):
-        return s.expandtabs()
+        return s.isidentifier()
     with pytest.raises(jitprofile.UnsupportedError) as e:
         f("a")
-    assert "str.expandtabs()" in str(e.value)
+    assert "str.isidentifier()" in str(e.value) and "splitlines" in str(e.value)
 
 
 def test_bytes_is_unsupported():
@@ -731,3 +731,24 @@ def test_isinstance_str(no_leak):
         return isinstance(x, str), isinstance(x, (int, str)), isinstance(x, float)
     check(f, "a")
     check(f, 1)
+
+
+def test_partition_and_expandtabs(no_leak):
+    @njit
+    def f(s, sep):
+        return s.partition(sep), s.rpartition(sep), s.expandtabs(), s.expandtabs(4), s.expandtabs(tabsize=0)
+    for t in ["a=b=c", "abc", "", "=x", "\ta\tbc\n\td", "日本=語"]:
+        check(f, t, "=")
+    assert isinstance(raises_same(njit(lambda s: s.partition("")), "ab"), ValueError)
+
+
+def test_assert_with_fstring_message(no_leak):
+    @njit
+    def f(x):
+        assert x > 0, f"x must be positive, got {x}"
+        return x
+    assert f(2) == 2
+    # (pytest rewrites the asserts of this file, so CPython's own text is not compared)
+    with pytest.raises(AssertionError) as e:
+        f(-3)
+    assert str(e.value) == "x must be positive, got -3"
