@@ -180,7 +180,7 @@ is_pure_libm(const char *name)
 LLVMValueRef
 jp_call_extern(lctx *c, const char *name, LLVMTypeRef ret, LLVMValueRef *args, int nargs)
 {
-    LLVMTypeRef params[8];
+    LLVMTypeRef params[16];     /* (jp_rt_objmode takes 9: 8 overflowed the stack) */
     LLVMValueRef fn = LLVMGetNamedFunction(c->mod, name);
     LLVMTypeRef fty;
     for (int i = 0; i < nargs; i++)
