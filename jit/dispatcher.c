@@ -9,6 +9,7 @@
  */
 #include "jit/dispatcher.h"
 #include "jit/list_runtime.h"
+#include "jit/str_runtime.h"
 #include "jit/compile_service.h"
 #include "jit/objmode.h"
 #include "jit/errors.h"
@@ -249,6 +250,8 @@ unbox(PyObject *obj, jp_type *t, void *dst)
             return 0;
         *(unsigned char *)dst = 1;
         return unbox(obj, t->dtype, (char *)dst + t->offsets[1]);
+    case JP_STR:
+        return jp_str_unbox(obj, dst);
     case JP_ARRAY: {
         /* {meminfo NULL, parent, data, shape, strides}: the caller keeps obj alive */
         PyArrayObject *arr = (PyArrayObject *)obj;
@@ -373,6 +376,8 @@ box(jp_type *t, const void *src)
         if (!*(const unsigned char *)src)
             Py_RETURN_NONE;
         return box(t->dtype, (const char *)src + t->offsets[1]);
+    case JP_STR:
+        return jp_str_box(*(jp_meminfo *const *)src);
     case JP_TUPLE: {
         PyObject *tuple = PyTuple_New(t->n);
         if (tuple == NULL)
@@ -496,7 +501,7 @@ arg_type(JpDispatcher *d, PyObject *arg, int i)
     if (t == NULL && !PyErr_Occurred())
         PyErr_Format(PyExc_TypeError,
                      "%U() argument '%U' has type %s, which jit code does not support "
-                     "(supported: int, float, complex, bool, None and tuples of them)",
+                     "(supported: int, float, complex, bool, None, str, NumPy arrays, lists and tuples of them)",
                      d->name, param_name(d, i), tp->tp_name);
     return t;
 }
@@ -617,6 +622,7 @@ release_list_args(jp_instance *inst, void **slots, int reflect)
     int rc = 0;
     for (int i = 0; i < inst->nargs; i++) {
         jp_meminfo *mi;
+        jp_str_release_arg(inst->argtypes[i], slots[i]);     /* strings unboxed for the call */
         if (inst->argtypes[i]->kind != JP_LIST)
             continue;
         mi = *(jp_meminfo **)slots[i];
@@ -678,9 +684,11 @@ dispatcher_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyOb
         off = (off + t->align - 1) / t->align * t->align;
         slots[i] = (heap ? heap : mem) + off;
         if (unbox(bound[i], t, slots[i]) < 0) {
-            for (int k = 0; k < i; k++)     /* lists already unboxed */
+            for (int k = 0; k < i; k++) {   /* lists and strings already unboxed */
                 if (inst->argtypes[k]->kind == JP_LIST)
                     jp_nrt_decref(*(jp_meminfo **)slots[k]);
+                jp_str_release_arg(inst->argtypes[k], slots[k]);
+            }
             PyMem_Free(heap);
             return NULL;
         }

@@ -355,7 +355,7 @@ static const char *builtin_names[] = {"abs", "min", "max", "int", "float", "comp
                                       "bool", "round", "pow", "divmod", "len", "print",
                                       "range", "",  /* B_PRANGE: jitprofile.prange, not a builtin */
                                       "list", "zip", "enumerate", "reversed", "sorted", "sum",
-                                      "any", "all", "isinstance", "map", "filter"};
+                                      "any", "all", "isinstance", "map", "filter", "", "repr", "ord", "chr", "format"};
 
 /* Whether the user gave `value` an @overload (jitprofile.extending). */
 static int
@@ -643,6 +643,7 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
             {&PyBool_Type, B_BOOL}, {&PyRange_Type, B_RANGE}, {&PyList_Type, B_LIST},
             {&PyZip_Type, B_ZIP}, {&PyEnum_Type, B_ENUMERATE}, {&PyReversed_Type, B_REVERSED},
             {&PyMap_Type, B_MAP}, {&PyFilter_Type, B_FILTER},
+            {&PyUnicode_Type, B_STR},
         };
         for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
             if ((PyTypeObject *)value == types[i].type) {
@@ -1324,6 +1325,122 @@ rewrite_operator_call(fe *f, PyObject *node, jp_node *n)
     return n;
 }
 
+/* ---- f-strings ---------------------------------------------------------------
+ * f"a{x:.3f}b{y!r}" becomes "a" + format(x, ".3f") + "b" + format(repr(y), ""),
+ * left to right: lib_str.c types format(), str() and repr(). */
+
+static jp_node *
+builtin_call(fe *f, PyObject *ast_node, jp_builtin id, const char *name, jp_node *a0, jp_node *a1)
+{
+    jp_node *callee = new_node(f, E_CALLEE, ast_node), *call = new_node(f, E_CALL, ast_node);
+    if (callee == NULL || call == NULL)
+        return NULL;
+    callee->u.callee.kind = CALLEE_BUILTIN;
+    callee->u.callee.id = id;
+    callee->u.callee.name = name;
+    call->u.call.func = callee;
+    call->u.call.nargs = a1 ? 2 : 1;
+    if ((call->u.call.args = alloc_array(f, 2, sizeof(jp_node *))) == NULL)
+        return NULL;
+    call->u.call.args[0] = a0;
+    call->u.call.args[1] = a1;
+    return call;
+}
+
+static jp_node *
+fstring_part(fe *f, PyObject *part)
+{
+    PyObject *value = NULL, *conv = NULL, *spec = NULL;
+    jp_node *v = NULL, *sn = NULL;
+    long conversion;
+    if (kind_of(part) != A_FormattedValue)
+        return build_expr(f, part);         /* a constant piece */
+    if ((value = get_attr(part, "value")) == NULL || (conv = get_attr(part, "conversion")) == NULL
+        || (spec = get_attr(part, "format_spec")) == NULL)
+        goto done;
+    if ((v = build_expr(f, value)) == NULL)
+        goto done;
+    conversion = PyLong_AsLong(conv);
+    if (conversion == 'a') {
+        v = unsupported(f, part, "!a in an f-string", "use !r");
+        goto done;
+    }
+    if (conversion == 'r' || conversion == 's')
+        v = builtin_call(f, part, conversion == 'r' ? B_REPR : B_STR, conversion == 'r' ? "repr" : "str", v, NULL);
+    if (v == NULL)
+        goto done;
+    if ((sn = new_node(f, E_STR, part)) == NULL) {
+        v = NULL;
+        goto done;
+    }
+    sn->u.str.text = "";
+    if (spec != Py_None) {
+        /* a spec is itself a JoinedStr: only constant pieces are supported */
+        PyObject *vals = get_attr(spec, "values");
+        PyObject *text = PyUnicode_FromString("");
+        for (Py_ssize_t i = 0; vals && text && i < PyList_GET_SIZE(vals); i++) {
+            PyObject *piece = PyList_GET_ITEM(vals, i), *c;
+            if (kind_of(piece) != A_Constant) {
+                Py_CLEAR(text);
+                unsupported(f, piece, "a replacement field inside a format spec",
+                            "write the format spec out: f\"{x:8.3f}\"");
+                break;
+            }
+            if ((c = get_attr(piece, "value")) == NULL) {
+                Py_CLEAR(text);
+                break;
+            }
+            Py_SETREF(text, PyUnicode_Concat(text, c));
+            Py_DECREF(c);
+        }
+        Py_XDECREF(vals);
+        if (text == NULL || (sn->u.str.text = jp_arena_strdup(f->ir->arena, PyUnicode_AsUTF8(text))) == NULL) {
+            Py_XDECREF(text);
+            v = NULL;
+            goto done;
+        }
+        Py_DECREF(text);
+    }
+    v = builtin_call(f, part, B_FORMAT, "format", v, sn);
+done:
+    Py_XDECREF(value);
+    Py_XDECREF(conv);
+    Py_XDECREF(spec);
+    return v;
+}
+
+static jp_node *
+build_fstring(fe *f, PyObject *node)
+{
+    PyObject *values = get_attr(node, "values");
+    jp_node *acc = NULL;
+    if (values == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(values); i++) {
+        jp_node *part = fstring_part(f, PyList_GET_ITEM(values, i)), *sum;
+        if (part == NULL) {
+            acc = NULL;
+            break;
+        }
+        if (acc == NULL) {
+            acc = part;
+            continue;
+        }
+        if ((sum = new_node(f, E_BINOP, node)) == NULL) {
+            acc = NULL;
+            break;
+        }
+        sum->u.binop.op = OP_ADD;
+        sum->u.binop.left = acc;
+        sum->u.binop.right = part;
+        acc = sum;
+    }
+    if (acc == NULL && !PyErr_Occurred() && (acc = new_node(f, E_STR, node)) != NULL)
+        acc->u.str.text = "";       /* f"" */
+    Py_DECREF(values);
+    return acc;
+}
+
 static jp_node *
 build_expr_inner(fe *f, PyObject *node, int k)
 {
@@ -1331,11 +1448,15 @@ build_expr_inner(fe *f, PyObject *node, int k)
     PyObject *a = NULL, *b = NULL, *c = NULL;
 
     switch (k) {
+    case A_JoinedStr:
+        return build_fstring(f, node);
     case A_Constant:
         if ((a = get_attr(node, "value")) == NULL)
             return NULL;
         n = const_node(f, node, a);
-        if (n == NULL && !PyErr_Occurred()) {
+        if (n == NULL && !PyErr_Occurred() && PyBytes_Check(a)) {
+            unsupported(f, node, "a bytes literal", "use a str, or a NumPy array of uint8");
+        } else if (n == NULL && !PyErr_Occurred()) {
             PyObject *tname = PyType_GetName(Py_TYPE(a));
             typing_error(f, node, NULL, "constants of type %s are not supported in jit code",
                          tname ? PyUnicode_AsUTF8(tname) : "?");
@@ -1673,9 +1794,13 @@ constant_message(fe *f, PyObject *exc_args, PyObject *node, int *ok)
         return NULL;
     }
     arg = PyList_GET_ITEM(exc_args, 0);
-    if (PyList_GET_SIZE(exc_args) > 1 || kind_of(arg) != A_Constant)
-        return unsupported(f, node, "an exception with a non-constant argument",
-                           "raise SomeError(\"constant message\")");
+    if (PyList_GET_SIZE(exc_args) > 1)
+        return unsupported(f, node, "an exception with more than one argument",
+                           "raise SomeError(f\"message with {values}\")");
+    if (kind_of(arg) != A_Constant) {
+        *ok = 2;        /* a message computed at run time: a string value (build_raise) */
+        return NULL;
+    }
     value = get_attr(arg, "value");
     if (value == NULL)
         return NULL;
@@ -1728,6 +1853,10 @@ build_raise(fe *f, PyObject *node)
     n->u.raise.cls = callee->u.callee.obj;
     n->u.raise.msg = constant_message(f, args, exc, &ok);
     n->u.raise.has_msg = n->u.raise.msg != NULL;
+    if (ok == 2) {
+        n->u.raise.value = build_expr(f, PyList_GET_ITEM(args, 0));
+        ok = n->u.raise.value != NULL;
+    }
     if (!ok)
         n = NULL;
 done:
@@ -2244,8 +2373,27 @@ build_stmt(fe *f, PyObject *node)
             PyList_SET_ITEM(args, 0, Py_NewRef(b));
             n->u.assert_.msg = constant_message(f, args, b, &ok);
             Py_DECREF(args);
-            if (!ok)
+            if (ok == 2) {
+                /* a message computed at run time (only when the test fails):
+                 * if not test: raise AssertionError(msg) */
+                jp_node *test = n->u.assert_.test, *not_ = new_node(f, E_UNARY, node), *r = new_node(f, S_RAISE, node);
+                if (not_ == NULL || r == NULL || (r->u.raise.value = build_expr(f, b)) == NULL
+                    || (n->u.cond.body.stmts = alloc_array(f, 1, sizeof(jp_node *))) == NULL) {
+                    n = NULL;
+                    break;
+                }
+                not_->u.unary.op = UOP_NOT;
+                not_->u.unary.operand = test;
+                r->u.raise.cls = PyExc_AssertionError;
+                n->kind = S_IF;
+                n->u.cond.test = not_;
+                n->u.cond.body.n = 1;
+                n->u.cond.body.stmts[0] = r;
+                n->u.cond.orelse.n = 0;
+                n->u.cond.orelse.stmts = NULL;
+            } else if (!ok) {
                 n = NULL;
+            }
         }
         break;
     default:

@@ -22,6 +22,7 @@
 #include "jit/objmode.h"
 #include "jit/pycompat.h"
 #include "jit/infer_optional.h"
+#include "jit/lib_str.h"
 
 #define UNKNOWN(t) ((t)->kind == JP_UNKNOWN)
 
@@ -123,6 +124,8 @@ jp_binop_type(jp_binop op, jp_type *a, jp_type *b, jp_node *right)
 
     if (op == OP_ADD && a->kind == JP_TUPLE && b->kind == JP_TUPLE)
         return tuple_concat(a, b);
+    if (a->kind == JP_STR || b->kind == JP_STR)
+        return jp_str_binop_type(op, a, b);         /* s += "x" (lib_str.c) */
     if (!na || !nb)
         return NULL;
     switch (op) {
@@ -158,7 +161,7 @@ static int
 truthy_ok(jp_type *t)
 {
     return jp_is_number(t) || t->kind == JP_TUPLE || t->kind == JP_NONE || t->kind == JP_LIST
-           || (t->kind == JP_OPTIONAL && truthy_ok(t->dtype));
+           || (t->kind == JP_OPTIONAL && truthy_ok(t->dtype)) || t->kind == JP_STR;
 }
 /* (arrays: "the truth value of an array is ambiguous", as NumPy says) */
 
@@ -175,6 +178,8 @@ static int
 comparable(jp_cmpop op, jp_type *a, jp_type *b)
 {
     if (op == CMP_IS || op == CMP_ISNOT)
+        return 1;
+    if (a->kind == JP_STR && b->kind == JP_STR)     /* lexicographic; `in` is a substring test */
         return 1;
     if (op == CMP_IN || op == CMP_NOTIN) {
         if (b->kind == JP_LIST)
@@ -263,7 +268,7 @@ printable(jp_type *t)
     }
     if (t->kind == JP_LIST || t->kind == JP_OPTIONAL)
         return printable(t->dtype);
-    return jp_is_number(t) || t->kind == JP_NONE;
+    return jp_is_number(t) || t->kind == JP_NONE || t->kind == JP_STR;
 }
 
 static jp_type *
@@ -292,6 +297,8 @@ type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
                                "print() keyword arguments are not supported in jit code");
         return jp_type_none();
     }
+    if (jp_is_str_builtin(id))
+        return jp_infer_str_builtin(c, n, id);     /* lib_str.c */
     if (id >= B_LIST)
         return jp_infer_iter_builtin(c, n, id);    /* lib_iter.c */
     if ((id == B_MIN || id == B_MAX) && nargs == 1 && (n->u.call.nkw == 0 || jp_lib_keyword(n, "key"))) {
@@ -303,13 +310,10 @@ type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
         if (t->kind == JP_LIST || t->kind == JP_RANGE || t->kind == JP_ARRAY || t->kind == JP_GENERATOR)
             return jp_infer_iter_builtin(c, n, id);
     }
-    for (int i = 0; i < nargs; i++)
-        if (n->u.call.args[i]->kind == E_STR)
-            return jp_error_at(JpUnsupportedError, c->ir, n->u.call.args[i],
-                               "strings are supported as constant messages of print() and raise",
-                               "strings are not supported in jit code");
     if (type_args(c, n, at, &unknown) == NULL)
         return NULL;
+    if ((id == B_INT || id == B_FLOAT) && nargs >= 1 && at[0]->kind == JP_STR)
+        return jp_infer_str_builtin(c, n, id);     /* int(s), float(s) */
 
     switch (id) {
     case B_ABS:
@@ -343,9 +347,9 @@ type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
             for (int i = 1; i < nargs && t; i++)
                 t = jp_type_unify(t, at[i]);
         }
-        if (t == NULL || !jp_is_number(t) || t->kind == JP_COMPLEX)
+        if (t == NULL || (!jp_is_number(t) && t->kind != JP_STR) || t->kind == JP_COMPLEX)
             return jp_error_at(JpTypingError, c->ir, n, NULL,
-                               "%s() needs real numbers of compatible types", name);
+                               "%s() needs real numbers (or strings) of compatible types", name);
         return t;
     case B_INT: case B_FLOAT: case B_BOOL:
         if (!call_arity(c, n, name, 0, 1))
@@ -414,7 +418,7 @@ type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
                 return jp_error_at(JpTypingError, c->ir, n, NULL, "len() of a 0-d array");
             return jp_type_int(64, 1);
         }
-        if (at[0]->kind != JP_TUPLE && at[0]->kind != JP_LIST)
+        if (at[0]->kind != JP_TUPLE && at[0]->kind != JP_LIST && at[0]->kind != JP_STR)
             return jp_error_at(JpTypingError, c->ir, n, NULL,
                                "len() of a %s is not supported", at[0]->name);
         return jp_type_int(64, 1);
@@ -860,6 +864,8 @@ type_method_call(ictx *c, jp_node *n)
         return type_class_method(c, n, recv);
     if (recv->kind == JP_LIST)
         return jp_infer_list_method(c, n, recv);      /* lib_list.c */
+    if (recv->kind == JP_STR)
+        return jp_infer_str_method(c, n, recv);       /* lib_str.c */
     if (strcmp(attr->u.attr.name, "conjugate") == 0 && jp_is_number(recv)) {
         if (!call_arity(c, n, "conjugate", 0, 0))
             return NULL;
@@ -946,6 +952,8 @@ type_subscript(ictx *c, jp_node *n)
         return jp_infer_subscript(c, n, v);
     if (v->kind == JP_LIST)
         return jp_infer_list_subscript(c, n, v);
+    if (v->kind == JP_STR)
+        return jp_infer_str_subscript(c, n, v);
     if (v->kind != JP_TUPLE)
         return jp_error_at(JpTypingError, c->ir, n, NULL, "a %s cannot be indexed in jit code", v->name);
     if (n->u.subscript.index->kind == E_SLICE)
@@ -980,9 +988,7 @@ type_expr_inner(ictx *c, jp_node *n)
     case E_CONST:
         return n->u.cnst.type;
     case E_STR:
-        return jp_error_at(JpUnsupportedError, c->ir, n,
-                           "strings are supported as constant messages of print() and raise",
-                           "strings are not supported in jit code");
+        return jp_infer_str_const(c, n);       /* lib_str.c */
     case E_LOCAL:
         return c->inst->var_types[n->u.local.index];
     case E_MODULE:
@@ -1003,6 +1009,8 @@ type_expr_inner(ictx *c, jp_node *n)
             return jp_infer_array_binop(c, n, n->u.binop.op, a, b);
         if (a->kind == JP_LIST || b->kind == JP_LIST)
             return jp_infer_list_binop(c, n, n->u.binop.op, a, b);
+        if (a->kind == JP_STR || b->kind == JP_STR)
+            return jp_infer_str_binop(c, n, n->u.binop.op, a, b);      /* lib_str.c */
         if ((t = jp_binop_type(n->u.binop.op, a, b, n->u.binop.right)) == NULL) {
             if (n->u.binop.op == OP_MATMUL)
                 return jp_error_at(JpTypingError, c->ir, n, NULL,
@@ -1197,6 +1205,15 @@ assign_target(ictx *c, jp_node *target, jp_type *t, jp_node *where)
     /* tuple unpacking */
     if (UNKNOWN(t))
         return 0;
+    if (t->kind == JP_LIST && !UNKNOWN(t->dtype) && target->u.tuple.n <= 64) {
+        /* a, b = lst: its length is checked at run time (lower_list.c) */
+        jp_type *elems[64];
+        for (int i = 0; i < target->u.tuple.n; i++)
+            elems[i] = t->dtype;
+        t = jp_type_tuple(target->u.tuple.n, elems);
+        if (t == NULL)
+            return -1;
+    }
     if (t->kind != JP_TUPLE || t->n != target->u.tuple.n) {
         if (t->kind == JP_TUPLE)
             jp_error_at(JpTypingError, c->ir, where, NULL,
@@ -1399,6 +1416,8 @@ type_stmt(ictx *c, jp_node *s)
             jp_type *elem;
             if (t->kind == JP_ITER || t->kind == JP_LIST || t->kind == JP_GENERATOR) {
                 elem = t->dtype;
+            } else if (t->kind == JP_STR) {
+                elem = t;       /* one-character strings */
             } else if (t->kind == JP_RANGE) {
                 elem = jp_type_int(64, 1);
             } else if (t->kind == JP_TUPLE) {
@@ -1437,6 +1456,17 @@ type_stmt(ictx *c, jp_node *s)
         for (int i = 0; i < jp_try_nblocks(s); i++)
             if (type_block(c, jp_try_block(s, i)) < 0)
                 return -1;
+        return 0;
+    case S_RAISE:       /* raise E(message): a string computed at run time */
+        if (s->u.raise.value == NULL)
+            return 0;
+        if ((t = jp_ioperand(c, s->u.raise.value)) == NULL)
+            return -1;
+        if (!UNKNOWN(t) && t->kind != JP_STR) {
+            jp_error_at(JpUnsupportedError, c->ir, s->u.raise.value, "raise SomeError(f\"message with {value}\")",
+                        "an exception argument of type %s is not supported in jit code", t->name);
+            return -1;
+        }
         return 0;
     default:
         return 0;

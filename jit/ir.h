@@ -62,6 +62,7 @@ typedef enum jp_builtin {
     B_PRANGE,           /* jitprofile.prange: range, run in parallel under parallel=True */
     B_LIST, B_ZIP, B_ENUMERATE, B_REVERSED, B_SORTED, B_SUM, B_ANY, B_ALL, B_ISINSTANCE,
     B_MAP, B_FILTER,    /* map(f, it, ...), filter(f, it): iterables (lib_iter.c) */
+    B_STR, B_REPR, B_ORD, B_CHR, B_FORMAT,     /* strings (lib_str.c) */
 } jp_builtin;
 
 typedef struct jp_node jp_node;
@@ -129,7 +130,7 @@ struct jp_node {
         struct { jp_node *value; } expr;            /* S_EXPR, S_RETURN, E_YIELD */
         struct { jp_node *test; jp_block body, orelse; } cond;  /* S_IF, S_WHILE */
         struct { jp_node *target, *iter; jp_block body, orelse; } loop;
-        struct { PyObject *cls; const char *msg; int has_msg; } raise;  /* cls NULL: bare `raise` */
+        struct { PyObject *cls; const char *msg; int has_msg; jp_node *value; } raise;  /* value: a str message */
         struct { jp_node *test; const char *msg; } assert_;
         struct { jp_block body; int local; } comp;  /* E_LISTCOMP: `$l = []`, the loop; $l */
         struct {                                    /* S_TRY */

@@ -51,7 +51,7 @@ incref_value(jp_type *t, void *p)
         p = (char *)p + t->offsets[1];
         t = t->dtype;
     }
-    if (t->kind == JP_ARRAY || t->kind == JP_CLASS)
+    if (t->kind == JP_ARRAY || t->kind == JP_CLASS || t->kind == JP_STR)
         jp_nrt_incref(*(jp_meminfo **)p);
 }
 
@@ -62,7 +62,7 @@ decref_value(jp_type *t, void *p)
         p = (char *)p + t->offsets[1];
         t = t->dtype;
     }
-    if (t->kind == JP_ARRAY || t->kind == JP_CLASS)
+    if (t->kind == JP_ARRAY || t->kind == JP_CLASS || t->kind == JP_STR)
         jp_nrt_decref(*(jp_meminfo **)p);
 }
 
@@ -131,7 +131,7 @@ instance_setattro(PyObject *self, PyObject *name, PyObject *value)
             PyErr_NoMemory();
             return -1;
         }
-    } else {
+    } else if (ft->kind != JP_STR) {       /* a string was unboxed into a new reference */
         incref_value(ft, tmp);
     }
     p = (char *)inst->mi->data + inst->type->offsets[i];
@@ -221,6 +221,7 @@ jitclass_type(PyObject *module, PyObject *args)
             return NULL;
         if (!jp_is_number(ftypes[i]) && ftypes[i]->kind != JP_ARRAY && ftypes[i]->kind != JP_CLASS
             && ftypes[i]->kind != JP_TUPLE && ftypes[i]->kind != JP_DEFERRED
+            && ftypes[i]->kind != JP_STR
             && !(ftypes[i]->kind == JP_OPTIONAL
                  && (jp_is_number(ftypes[i]->dtype) || ftypes[i]->dtype->kind == JP_ARRAY
                      || ftypes[i]->dtype->kind == JP_CLASS || ftypes[i]->dtype->kind == JP_DEFERRED))) {

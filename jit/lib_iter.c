@@ -179,12 +179,13 @@ isinstance_of(ictx *c, jp_type *t, jp_node *cls)
         case B_COMPLEX: return t->kind == JP_COMPLEX;
         case B_BOOL: return t->kind == JP_BOOL;
         case B_LIST: return t->kind == JP_LIST;
+        case B_STR: return t->kind == JP_STR;
         default: break;
         }
     }
     if (cls->kind == E_CALLEE && cls->u.callee.kind == CALLEE_CLASS)
         return t->kind == JP_CLASS && t->pyclass == cls->u.callee.obj;
-    jp_error_at(JpUnsupportedError, c->ir, cls, "test against int, float, complex, bool, list, a jitclass, or a tuple of them",
+    jp_error_at(JpUnsupportedError, c->ir, cls, "test against int, float, complex, bool, list, str, a jitclass, or a tuple of them",
                 "isinstance() with this class is not supported in jit code");
     return -1;
 }
@@ -288,8 +289,9 @@ jp_infer_iter_builtin(ictx *c, jp_node *n, jp_builtin id)
             jp_irecord(c, key, et);
             return et;
         }
-        if (!jp_is_number(et) || et->kind == JP_COMPLEX)
-            return jp_error_at(JpTypingError, c->ir, n, NULL, "%s() needs real numbers, not %s", name, et->name);
+        if ((!jp_is_number(et) || et->kind == JP_COMPLEX) && et->kind != JP_STR)
+            return jp_error_at(JpTypingError, c->ir, n, NULL, "%s() needs real numbers or strings, not %s", name,
+                               et->name);
         return et;
     default:
         return jp_error_at(JpTypingError, c->ir, n, NULL, "%s() is not supported", name);

@@ -351,7 +351,7 @@ sortable(jp_type *t)
 {
     if (t->kind == JP_COMPLEX)
         return 0;
-    if (jp_is_number(t))
+    if (jp_is_number(t) || t->kind == JP_STR)     /* strings: a compiled `<` (lower_str.c) */
         return 1;
     if (t->kind == JP_TUPLE) {
         for (int i = 0; i < t->n; i++)

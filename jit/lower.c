@@ -17,6 +17,7 @@
 #include "jit/lower_optional.h"
 
 #include "jit/lib_func.h"
+#include "jit/lib_str.h"
 
 #include <string.h>
 
@@ -64,6 +65,7 @@ jp_llvm_type(LLVMContextRef ctx, jp_type *t)
     case JP_LIST:
     case JP_GENERATOR:
     case JP_DEFERRED:
+    case JP_STR:
     case JP_CLASS: r = LLVMPointerTypeInContext(ctx, 0); break;
     case JP_OPTIONAL: {     /* {valid, value}: lower_optional.c */
         LLVMTypeRef parts[2] = {LLVMInt1TypeInContext(ctx), jp_llvm_type(ctx, t->dtype)};
@@ -188,7 +190,7 @@ is_pure_libm(const char *name)
 LLVMValueRef
 jp_call_extern(lctx *c, const char *name, LLVMTypeRef ret, LLVMValueRef *args, int nargs)
 {
-    LLVMTypeRef params[8];
+    LLVMTypeRef params[16];     /* (jp_rt_objmode takes 9: 8 overflowed the stack) */
     LLVMValueRef fn = LLVMGetNamedFunction(c->mod, name);
     LLVMTypeRef fty;
     for (int i = 0; i < nargs; i++)
@@ -379,6 +381,8 @@ jp_truth(lctx *c, LLVMValueRef v, jp_type *t)
         return LLVMBuildICmp(c->b, LLVMIntNE, jp_list_len(c, v), jp_const_i64(c, 0), "");
     case JP_OPTIONAL:
         return jp_lower_optional_truth(c, v, t);
+    case JP_STR:
+        return LLVMBuildICmp(c->b, LLVMIntNE, jp_str_len(c, v), jp_const_i64(c, 0), "");
     default:
         return LLVMConstInt(i1, 0, 0);
     }
@@ -620,6 +624,8 @@ lower_call(lctx *c, jp_node *n)
         return jp_lower_instance_call(c, n, jp_lower_expr(c, f->u.attr.value));
     if (f->kind == E_ATTR && jp_node_type(c, f->u.attr.value)->kind == JP_LIST)
         return jp_lower_list_method(c, n);
+    if (f->kind == E_ATTR && jp_node_type(c, f->u.attr.value)->kind == JP_STR)
+        return jp_lower_str_method(c, n);
     if (f->kind == E_ATTR) {        /* x.conjugate() */
         jp_type *t = jp_node_type(c, f->u.attr.value);
         LLVMValueRef v = jp_lower_expr(c, f->u.attr.value);
@@ -661,6 +667,8 @@ lower_subscript(lctx *c, jp_node *n)
         return jp_lower_array_subscript(c, n);
     if (tt->kind == JP_LIST)
         return jp_lower_list_subscript(c, n);
+    if (tt->kind == JP_STR)
+        return jp_lower_str_subscript(c, n);
     if (n->u.subscript.index->kind == E_SLICE)
         return jp_lower_tuple_slice(c, n);
     LLVMValueRef tv = jp_lower_expr(c, n->u.subscript.value);
@@ -705,6 +713,8 @@ lower_expr_node(lctx *c, jp_node *n)
         return jp_lower_cuda_value(c, n);
     case E_CONST:
         return lower_const(c, n);
+    case E_STR:
+        return jp_lower_str_const(c, n);
     case E_LOCAL: {
         int idx = n->u.local.index;
         if (c->defined && c->defined[idx]) {
@@ -878,6 +888,10 @@ jp_store_target(lctx *c, jp_node *target, LLVMValueRef v, jp_type *vt)
             LLVMBuildStore(c->b, LLVMConstInt(LLVMInt1TypeInContext(c->ctx), 1, 0), c->defined[idx]);
         return;
     }
+    if (vt->kind == JP_LIST) {          /* a, b = lst: a tuple of its items (lower_list.c) */
+        v = jp_lower_list_unpack(c, v, vt, target->u.tuple.n);
+        vt = c->inst->node_types[target->id];
+    }
     /* Unpacking: the value's elements can be the very variables being
      * rebound (a, b = b, a), and each store releases the target's old value.
      * So the assignment takes its references to every new value first, then
@@ -995,6 +1009,10 @@ lower_for(lctx *c, jp_node *s)
     }
     if (itype->kind == JP_GENERATOR) {
         jp_lower_generator_for(c, s);
+        return;
+    }
+    if (itype->kind == JP_STR) {
+        jp_lower_str_for(c, s);
         return;
     }
     if (itype->kind == JP_RANGE) {
@@ -1224,6 +1242,8 @@ lower_stmt(lctx *c, jp_node *s)
     case S_RAISE:
         if (s->u.raise.cls == NULL)
             jp_lower_reraise(c);
+        else if (s->u.raise.value)
+            jp_lower_str_raise(c, s->u.raise.cls, s->u.raise.value);     /* lower_str.c */
         else
             jp_emit_raise(c, s->u.raise.cls, s->u.raise.msg);
         break;

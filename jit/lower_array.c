@@ -80,7 +80,7 @@ jp_incref(lctx *c, LLVMValueRef v, jp_type *t)
             jp_incref(c, LLVMBuildExtractValue(c->b, v, 1, ""), t->dtype);
         return;
     }
-    if (t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_GENERATOR)
+    if (t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_GENERATOR || t->kind == JP_STR)
         call_void(c, "jp_nrt_incref", v);
     else if (t->kind == JP_ARRAY)
         call_void(c, "jp_nrt_incref", jp_arr_field(c, v, 0, 0));
@@ -100,7 +100,7 @@ jp_decref(lctx *c, LLVMValueRef v, jp_type *t)
             jp_decref(c, LLVMBuildExtractValue(c->b, v, 1, ""), t->dtype);
         return;
     }
-    if (t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_GENERATOR)
+    if (t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_GENERATOR || t->kind == JP_STR)
         call_void(c, "jp_nrt_decref", v);
     else if (t->kind == JP_ARRAY)
         call_void(c, "jp_nrt_decref", jp_arr_field(c, v, 0, 0));
@@ -128,13 +128,12 @@ static LLVMValueRef
 entry_alloca_null(lctx *c, const char *name)
 {
     LLVMValueRef slot = jp_alloca(c, ptrt(c), name);
-    /* the null store goes right after the alloca, in the entry block */
+    /* the null store goes after every alloca of the entry block: right after
+     * this one it would sit above allocas made earlier (jp_alloca puts each
+     * new one first), and a later position_after_allocas would put their
+     * stores above them */
     LLVMBuilderRef b = LLVMCreateBuilderInContext(c->ctx);
-    LLVMValueRef next = LLVMGetNextInstruction(slot);
-    if (next)
-        LLVMPositionBuilderBefore(b, next);
-    else
-        LLVMPositionBuilderAtEnd(b, LLVMGetEntryBasicBlock(c->fn));
+    position_after_allocas(c, b);
     LLVMBuildStore(b, LLVMConstNull(ptrt(c)), slot);
     LLVMDisposeBuilder(b);
     return slot;
@@ -170,7 +169,7 @@ jp_register_temp(lctx *c, LLVMValueRef v, jp_type *t)
             jp_register_temp(c, LLVMBuildExtractValue(c->b, v, 1, ""), t->dtype);
         return;
     }
-    if (t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_GENERATOR)
+    if (t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_GENERATOR || t->kind == JP_STR)
         register_meminfo_temp(c, v);
     else if (t->kind == JP_ARRAY)
         register_meminfo_temp(c, jp_arr_field(c, v, 0, 0));
@@ -204,7 +203,7 @@ own_fields(lctx *c, LLVMValueRef ptr, jp_type *t, LLVMTypeRef whole, LLVMValueRe
            LLVMValueRef base)
 {
     LLVMTypeRef i32 = LLVMInt32TypeInContext(c->ctx);
-    if (t->kind == JP_ARRAY || t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_GENERATOR) {
+    if (t->kind == JP_ARRAY || t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_GENERATOR || t->kind == JP_STR) {
         LLVMValueRef idx[8];
         LLVMBuilderRef b = LLVMCreateBuilderInContext(c->ctx);
         LLVMValueRef gep;

@@ -71,7 +71,7 @@ class_dtor(lctx *c, jp_type *t)
             at += ft->offsets[1];
             ft = ft->dtype;
         }
-        if (ft->kind != JP_ARRAY && ft->kind != JP_CLASS)
+        if (ft->kind != JP_ARRAY && ft->kind != JP_CLASS && ft->kind != JP_STR)
             continue;   /* (tuple fields hold numbers only) */
         off = jp_const_i64(c, (long long)at);
         p = LLVMBuildGEP2(b, LLVMInt8TypeInContext(c->ctx), LLVMGetParam(fn, 0), &off, 1, "");

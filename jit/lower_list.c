@@ -855,3 +855,24 @@ jp_lower_list_method(lctx *c, jp_node *call)
     /* typing resolved every list method call it accepted */
     return e->lower(c, call);
 }
+
+/* ---- unpacking ------------------------------------------------------------------ */
+
+LLVMValueRef
+jp_lower_list_unpack(lctx *c, LLVMValueRef list, jp_type *lt, int n)
+{
+    jp_type *elems[64], *tt;
+    LLVMValueRef len = jp_list_len(c, list), args[2], v;
+    for (int i = 0; i < n && i < 64; i++)
+        elems[i] = lt->dtype;
+    tt = jp_type_tuple(n, elems);
+    args[0] = jp_const_i64(c, n);
+    args[1] = len;
+    jp_check_dynamic(c, LLVMBuildICmp(c->b, LLVMIntNE, len, jp_const_i64(c, n), ""), PyExc_ValueError,
+                     "jp_rt_unpack_message", args, 2);
+    v = LLVMGetUndef(jp_llvm_type(c->ctx, tt));    /* every element is inserted below */
+    for (int i = 0; i < n; i++)
+        v = LLVMBuildInsertValue(c->b, v, load_item(c, jp_list_item_ptr(c, list, lt, jp_const_i64(c, i)), lt->dtype),
+                                 (unsigned)i, "");
+    return v;
+}

@@ -6,6 +6,7 @@
  * "math domain error", an infinity from finite arguments is "math range
  * error" or a domain error.  cmath goes through runtime.c.
  */
+#include "jit/lib_str.h"
 #include "jit/lower.h"
 #include "jit/resolve.h"
 #include "jit/lower_math.h"
@@ -428,6 +429,9 @@ print_value(lctx *c, LLVMValueRef v, jp_type *t)
             print_value(c, LLVMBuildExtractValue(c->b, v, (unsigned)i, ""), t->elems[i]);
         return jp_call_extern(c, "jp_rt_print_tuple_end", vt, NULL, 0);
     }
+    case JP_STR:
+        jp_lower_str_print(c, v);      /* lower_str.c */
+        return NULL;
     case JP_LIST: {
         LLVMValueRef nv = LLVMConstInt(LLVMInt32TypeInContext(c->ctx), 0, 0);
         jp_call_extern(c, "jp_rt_print_tuple_begin", vt, &nv, 1);
@@ -489,6 +493,9 @@ jp_lower_builtin_call(lctx *c, jp_node *n)
 
     if (id == B_PRINT)
         return lower_print(c, n);
+    if (jp_is_str_builtin(id) || ((id == B_INT || id == B_FLOAT) && nargs >= 1
+                                  && jp_node_type(c, an[0])->kind == JP_STR))
+        return jp_lower_str_builtin(c, n, id);     /* lower_str.c */
     if (id >= B_LIST)
         return jp_lower_iter_builtin(c, n, id);        /* lib_iter.c */
     if ((id == B_MIN || id == B_MAX) && nargs == 1
@@ -502,6 +509,8 @@ jp_lower_builtin_call(lctx *c, jp_node *n)
             return jp_arr_field(c, v, 3, 0);
         if (jp_node_type(c, an[0])->kind == JP_LIST)
             return jp_list_len(c, v);
+        if (jp_node_type(c, an[0])->kind == JP_STR)
+            return jp_str_len(c, v);
         return jp_const_i64(c, jp_node_type(c, an[0])->n);
     }
     if (nargs == 0) {

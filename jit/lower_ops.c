@@ -3,6 +3,7 @@
  * words, int64 wrap-around (documented), shifts, ** for int/float/complex,
  * lexicographic tuple comparison.  Exact-rounding helpers that are long in
  * IR live in runtime.c and are called by name. */
+#include "jit/lib_str.h"
 #include "jit/lower.h"
 #include "jit/lower_optional.h"
 #include "jit/resolve.h"
@@ -178,6 +179,9 @@ jp_lower_binop(lctx *c, jp_binop op, LLVMValueRef a, jp_type *ta, LLVMValueRef b
     LLVMTypeRef i64 = LLVMInt64TypeInContext(c->ctx);
     LLVMTypeRef f64 = LLVMDoubleTypeInContext(c->ctx);
 
+    if (ta->kind == JP_STR || tb->kind == JP_STR)        /* +, * of strings (lower_str.c) */
+        return jp_lower_str_binop(c, op, a, ta, b, tb);
+
     if (op == OP_ADD && ta->kind == JP_TUPLE) {         /* concatenation */
         LLVMValueRef r = LLVMGetUndef(jp_llvm_type(c->ctx, result));  /* every element is inserted below */
         for (int i = 0; i < ta->n; i++)
@@ -345,6 +349,8 @@ jp_lower_compare(lctx *c, jp_cmpop op, LLVMValueRef a, jp_type *ta, LLVMValueRef
 
     if (ta->kind == JP_OPTIONAL || tb->kind == JP_OPTIONAL)
         return jp_lower_optional_compare(c, op, a, ta, b, tb);     /* lower_optional.c */
+    if (ta->kind == JP_STR && tb->kind == JP_STR)       /* lower_str.c */
+        return jp_lower_str_compare(c, op, a, b);
     if (op == CMP_IS || op == CMP_ISNOT) {
         LLVMValueRef r;
         if (ta->kind == JP_NONE || tb->kind == JP_NONE)

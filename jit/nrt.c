@@ -58,6 +58,25 @@ jp_nrt_alloc_dtor(int64_t nbytes, void (*dtor)(void *))
 }
 
 jp_meminfo *
+jp_nrt_alloc_inline(int64_t nbytes)
+{
+    jp_meminfo *mi;
+    size_t head = (sizeof *mi + 15) & ~(size_t)15;
+    if (nbytes < 0 || (uint64_t)nbytes > SIZE_MAX - head)
+        return NULL;
+    if ((mi = malloc(head + (size_t)nbytes)) == NULL)
+        return NULL;
+    mi->refcount = 1;
+    mi->data = (char *)mi + head;
+    mi->size = (size_t)nbytes;
+    mi->dtor = NULL;
+    mi->adopted = 2;
+    __atomic_add_fetch(&live, 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&allocated, 1, __ATOMIC_RELAXED);
+    return mi;
+}
+
+jp_meminfo *
 jp_nrt_adopt(void *pyobject)
 {
     jp_meminfo *mi;
@@ -90,10 +109,13 @@ void
 jp_nrt_decref(jp_meminfo *mi)
 {
     if (mi && __atomic_sub_fetch(&mi->refcount, 1, __ATOMIC_ACQ_REL) == 0) {
-        if (mi->adopted) {
+        if (mi->adopted == 1) {
             PyGILState_STATE st = PyGILState_Ensure();
             Py_DECREF((PyObject *)mi->data);
             PyGILState_Release(st);
+        } else if (mi->adopted == 2) {
+            if (mi->dtor)
+                mi->dtor(mi->data);
         } else {
             if (mi->dtor)
                 mi->dtor(mi->data);

@@ -15,12 +15,16 @@ typedef struct jp_meminfo {
     void *data;             /* 64-byte aligned (or the adopted PyObject) */
     size_t size;
     void (*dtor)(void *data);   /* run before the data is freed, or NULL */
-    int adopted;            /* data is a PyObject reference, not malloc'd */
+    int adopted;            /* 1: data is a PyObject reference, not malloc'd;
+                             * 2: data lies in the same allocation, after the header */
 } jp_meminfo;
 
 jp_meminfo *jp_nrt_alloc(int64_t nbytes);       /* refcount 1; NULL on failure */
 /* Zeroed, with a destructor (jitclass instances). */
 jp_meminfo *jp_nrt_alloc_dtor(int64_t nbytes, void (*dtor)(void *));
+/* One allocation for header and data (16-byte aligned, uninitialised, no
+ * destructor): small immutable blocks such as strings (str_runtime.c). */
+jp_meminfo *jp_nrt_alloc_inline(int64_t nbytes);
 /* A block that owns a reference to a Python object (taken with the GIL). */
 jp_meminfo *jp_nrt_adopt(void *pyobject);
 void jp_nrt_incref(jp_meminfo *mi);             /* NULL is a no-op */

@@ -9,13 +9,13 @@
 
 #include <string.h>
 
-/* inputs the trampoline can hand to Python: numbers, tuples of them, arrays */
+/* inputs the trampoline can hand to Python: numbers, tuples of them, arrays, strings */
 static int
 boxable(jp_type *t)
 {
     if (jp_is_number(t) || t->kind == JP_NONE)
         return 1;
-    if (t->kind == JP_ARRAY)
+    if (t->kind == JP_ARRAY || t->kind == JP_STR)
         return 1;
     if (t->kind == JP_TUPLE) {
         for (int i = 0; i < t->n; i++)
@@ -35,7 +35,7 @@ jp_infer_objmode(ictx *c, jp_node *s, jp_assign_fn assign)
         if (t == NULL)
             return -1;
         if (!UNKNOWN(t) && !boxable(t)) {
-            jp_error_at(JpTypingError, c->ir, s, "pass numbers, tuples of numbers or arrays into the block",
+            jp_error_at(JpTypingError, c->ir, s, "pass numbers, tuples of numbers, arrays or strings into the block",
                         "objmode block reads '%s' of type %s, which cannot be passed to Python",
                         c->ir->local_names[in->u.local.index], t->name);
             return -1;
@@ -169,7 +169,7 @@ jp_rt_objmode(PyObject *func, jp_type **tin, void **in, int32_t nin,
         goto fail;
     for (int i = 0; i < nin; i++) {
         PyObject *v;
-        if (tin[i]->kind == JP_ARRAY)
+        if (tin[i]->kind == JP_ARRAY || tin[i]->kind == JP_STR)
             jp_nrt_incref(((jp_meminfo **)in[i])[0]);    /* boxing takes over a reference */
         if ((v = jp_box(tin[i], in[i])) == NULL)
             goto fail;

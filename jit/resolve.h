@@ -78,6 +78,8 @@ LLVMValueRef jp_list_len(lctx *c, LLVMValueRef list);
 LLVMValueRef jp_list_item_ptr(lctx *c, LLVMValueRef list, jp_type *lt, LLVMValueRef i);
 LLVMValueRef jp_list_new_value(lctx *c, jp_type *lt, LLVMValueRef capacity);   /* a temp */
 void jp_list_append_value(lctx *c, LLVMValueRef list, jp_type *lt, LLVMValueRef v, jp_type *vt);
+/* a, b = lst: the n items as a UniTuple, after CPython's ValueError when len(lst) != n */
+LLVMValueRef jp_lower_list_unpack(lctx *c, LLVMValueRef list, jp_type *lt, int n);
 /* a wrapped, bounds-checked index (IndexError "list index out of range") */
 LLVMValueRef jp_list_check_index(lctx *c, LLVMValueRef list, LLVMValueRef i, const char *msg);
 

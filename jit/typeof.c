@@ -176,6 +176,8 @@ jp_typeof(PyObject *value)
         return jp_type_complex(128);
     if (value == Py_None)
         return jp_type_none();
+    if (tp == &PyUnicode_Type)
+        return jp_type_str();
     if (PyTuple_Check(value)) {
         Py_ssize_t n = PyTuple_GET_SIZE(value);
         jp_type *elems[64];

@@ -45,6 +45,7 @@ SINGLETON(jp_type_unknown, JP_UNKNOWN, "undefined", 0, 1)
 SINGLETON(jp_type_none, JP_NONE, "none", 1, 1)
 SINGLETON(jp_type_bool, JP_BOOL, "bool", 1, 1)
 SINGLETON(jp_type_range, JP_RANGE, "range", 24, 8)
+SINGLETON(jp_type_str, JP_STR, "unicode_type", 8, 8)    /* a pointer to its meminfo */
 
 jp_type *
 jp_type_int(int bits, int is_signed)
@@ -327,7 +328,7 @@ int
 jp_type_is_managed(const jp_type *t)
 {
     if (t->kind == JP_ARRAY || t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_GENERATOR
-        || t->kind == JP_DEFERRED)
+        || t->kind == JP_DEFERRED || t->kind == JP_STR)
         return 1;
     if (t->kind == JP_OPTIONAL)
         return jp_type_is_managed(t->dtype);
@@ -504,6 +505,7 @@ named_type(const char *name)
         {"c16", 'c', 128}, {"complex", 'c', 128},
         {"bool", 'b', 0}, {"boolean", 'b', 0}, {"b1", 'b', 0}, {"bool_", 'b', 0},
         {"none", 'n', 0}, {"void", 'n', 0}, {"None", 'n', 0},
+        {"unicode_type", 's', 0}, {"string", 's', 0},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (strcmp(names[i].name, name) != 0)
@@ -514,6 +516,7 @@ named_type(const char *name)
         case 'f': return jp_type_float(names[i].bits);
         case 'c': return jp_type_complex(names[i].bits);
         case 'b': return jp_type_bool();
+        case 's': return jp_type_str();
         default: return jp_type_none();
         }
     }

@@ -36,6 +36,7 @@ typedef enum jp_kind {
     JP_GENERATOR,   /* a generator: a reference-counted coroutine state; dtype: what it yields */
     JP_OPTIONAL,    /* Optional(T): None or a T (types_optional.c); dtype is T */
     JP_DEFERRED,    /* deferred_type(): a jitclass instance type defined later (types_optional.c) */
+    JP_STR,         /* unicode_type: a reference-counted immutable string (str_runtime.h) */
 } jp_kind;
 
 typedef struct jp_type jp_type;
@@ -117,6 +118,8 @@ jp_type *jp_type_alloc(jp_kind kind, const char *name, size_t size, size_t align
 jp_type *jp_type_deferred(void);
 jp_type *jp_type_unify_optional(jp_type *a, jp_type *b);     /* NULL: no rule applies */
 int jp_type_can_convert_optional(jp_type *from, jp_type *to);
+/* unicode_type: a pointer to the meminfo of an immutable string (str_runtime.h). */
+jp_type *jp_type_str(void);
 
 /* Whether values of t hold references (arrays, jitclass instances, tuples of them). */
 int jp_type_is_managed(const jp_type *t);

@@ -78,12 +78,11 @@ type_get_kind(PyObject *self, void *closure)
     static const char *kinds[] = {"undefined", "none", "bool", "int", "float",
                                   "complex", "tuple", "range", "function", "array",
                                   "dtype", "slice", "record", "record", "class", "iter",
-                                  "list", "ellipsis", "optional", "deferred"};
-    jp_kind k = ((JpTypeObject *)self)->type->kind;
+                                  "list", "ellipsis", "generator", "optional", "deferred", "unicode"};
+    unsigned k = (unsigned)((JpTypeObject *)self)->type->kind;
     (void)closure;
-    if ((size_t)k >= sizeof kinds / sizeof kinds[0])
-        return PyUnicode_FromString("other");
-    return PyUnicode_FromString(kinds[k]);
+    /* (kinds added after these read as "other" until named here) */
+    return PyUnicode_FromString(k < sizeof kinds / sizeof kinds[0] ? kinds[k] : "other");
 }
 
 static PyObject *

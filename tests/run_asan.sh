@@ -48,7 +48,7 @@ JIT_TESTS=${JP_ASAN_JIT_TESTS:-"tests/python/test_jit_array_alloc.py tests/pytho
   tests/python/test_jit_array_indexing.py tests/python/test_jit_tuples.py
   tests/python/test_jit_jitclass.py tests/python/test_jit_calls.py
   tests/python/test_jit_vectorize.py tests/python/test_jit_prange.py
-  tests/fuzz/test_difffuzz.py"}
+  tests/python/test_jit_strings.py tests/fuzz/test_difffuzz.py"}
 # Deselected under ASan: checks of RSS growth and address reuse (ASan's
 # quarantine keeps freed memory; LSan checks leaks instead) and one test
 # that needs two pool threads to both get work (ASan's slowness can let one

@@ -14,7 +14,7 @@ Python and in jit code (jit/lower_list.c does the work).
 """
 from . import _core
 from .decorators import njit
-from .errors import NumbaNotImplementedError
+from .errors import NumbaNotImplementedError, TypingError
 
 _HINT = ("use a plain list instead (lst = [] and lst.append(x) in jit code compile to list(T); "
          "a Python list argument is a reflected list), or a NumPy array")
@@ -121,9 +121,19 @@ class List(_core.TypedListBase):
     def _numba_type_(self):
         return self._list_type
 
+    def _store(self, op, *args):
+        """op(self, *args, item): an item of another type is Python's TypeError
+        (as list operations are), not a typing error inside this module."""
+        try:
+            return op(self, *args)
+        except TypingError:
+            item = args[-1]
+            raise TypeError(f"a {self._list_type} cannot hold {item!r} "
+                            f"({_core.typeof(item)})") from None
+
     def append(self, item):
         self._typed_for(item)
-        _append(self, item)
+        self._store(_append, item)
 
     def extend(self, iterable):
         items = iterable if isinstance(iterable, (list, List)) else list(iterable)
@@ -144,7 +154,7 @@ class List(_core.TypedListBase):
 
     def __setitem__(self, i, item):
         self._need_type()
-        _setitem(self, i, item)
+        self._store(_setitem, i, item)
 
     def __delitem__(self, i):
         self.pop(i)
@@ -156,7 +166,7 @@ class List(_core.TypedListBase):
 
     def insert(self, i, item):
         self._typed_for(item)
-        _insert(self, i, item)
+        self._store(_insert, i, item)
 
     def sort(self, key=None, reverse=False):
         if len(self) == 0:
@@ -164,7 +174,7 @@ class List(_core.TypedListBase):
         if key is not None:
             items = sorted(self, key=key, reverse=reverse)
             for k, v in enumerate(items):
-                _setitem(self, k, v)
+                self._store(_setitem, k, v)
             return
         _sort(self, bool(reverse))
 

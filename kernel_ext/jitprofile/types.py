@@ -104,10 +104,19 @@ Integer_ = Integer
 __all__ += ["uintp", "uint", "intc", "uintc", "short", "ushort", "long_", "ulong",
             "longlong", "ulonglong", "float_", "byte", "b1"]
 
+# strings (jit/str_runtime.h): Numba's spellings
+unicode_type = string = _core.Type("unicode_type")
+
+
+class UnicodeType(metaclass=_Kind):
+    _matches = staticmethod(lambda t: t.kind == "unicode")
+
+
+__all__ += ["unicode_type", "string", "UnicodeType"]
+
 # Names of Numba types the JIT does not have: looked up lazily so that
 # `from numba import types` keeps working; using one says so clearly.
 _NOT_YET = {
-    "unicode_type": "strings", "string": "strings",
     "List": "reflected lists", "DictType": "typed dicts", "Set": "sets",
     "NPDatetime": "datetime64", "NPTimedelta": "timedelta64", "pyobject": "Python objects",
     "voidptr": "void pointers", "CPointer": "pointers", "FunctionType": "first-class function types",

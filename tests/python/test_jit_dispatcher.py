@@ -159,7 +159,7 @@ def takes_velocity(velocity):
     return velocity * 2
 
 
-@pytest.mark.parametrize("value, pytype", [("fast", "str"), ({1, 2}, "set"), ({"a": 1}, "dict"),
+@pytest.mark.parametrize("value, pytype", [(b"fast", "bytes"), ({1, 2}, "set"), ({"a": 1}, "dict"),
                                            (object(), "object"), ([], "list")])
 def test_unsupported_argument_type_names_parameter_and_type(value, pytype):
     with pytest.raises(TypeError) as ei:
@@ -174,10 +174,15 @@ def test_list_argument_is_supported_now():
     assert takes_velocity([1, 2]) == [1, 2, 1, 2]
 
 
+def test_str_argument_is_supported_now():
+    # strings became unicode_type (issue 11): `velocity * 2` repeats it, as CPython
+    assert takes_velocity("fast") == "fastfast"
+
+
 def test_unsupported_argument_type_as_keyword():
     with pytest.raises(TypeError) as ei:
-        takes_velocity(velocity="fast")
-    assert "velocity" in str(ei.value) and "str" in str(ei.value)
+        takes_velocity(velocity=b"fast")
+    assert "velocity" in str(ei.value) and "bytes" in str(ei.value)
 
 
 def test_int_too_large_for_int64_raises_overflow_error():
@@ -193,7 +198,7 @@ def test_int_too_large_for_int64_raises_overflow_error():
 
 def test_tuple_with_unsupported_element_is_type_error():
     with pytest.raises(TypeError):
-        takes_velocity((1, "a"))
+        takes_velocity((1, b"a"))
 
 
 @njit

@@ -397,12 +397,12 @@ def u_list(x):
 
 
 def u_fstring(x):
-    s = f"{x}"  # U-fstring
+    s = f"{x!a}"  # U-fstring
     return x
 
 
 def u_strop(x):
-    s = "ab" * x  # U-strop
+    s = "ab%d" % x  # U-strop
     return x
 
 
