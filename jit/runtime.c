@@ -16,6 +16,7 @@
 #include "jit/lib.h"
 #include "jit/objmode.h"
 #include "jit/sort_runtime.h"
+#include "jit/linalg_runtime.h"
 
 #include <complex.h>
 #include <math.h>
@@ -618,5 +619,9 @@ const jp_runtime_symbol jp_runtime_symbols[] = {
     SYM(jp_sort_cumulate), SYM(jp_sort_diff), SYM(jp_sort_unique), SYM(jp_sort_searchsorted),
     SYM(jp_sort_digitize), SYM(jp_sort_bincount_len), SYM(jp_sort_bincount), SYM(jp_sort_histogram),
     SYM(jp_sort_histogram_edges), SYM(jp_sort_nanreduce),
+    SYM(jp_la_message), SYM(jp_la_matmul), SYM(jp_la_vdot), SYM(jp_la_vdot_int), SYM(jp_la_dot_mismatch),
+    SYM(jp_la_solve), SYM(jp_la_det), SYM(jp_la_norm), SYM(jp_la_eigh), SYM(jp_la_eig), SYM(jp_la_svd),
+    SYM(jp_la_qr), SYM(jp_la_cholesky), SYM(jp_la_lstsq), SYM(jp_la_pinv), SYM(jp_la_matrix_rank),
+    SYM(jp_la_matrix_power),
     {NULL, NULL},
 };

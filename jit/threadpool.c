@@ -25,6 +25,7 @@ static job *current;
 static unsigned long generation;
 static int nworkers, started, requested;
 static __thread int in_worker;     /* 0 outside the pool, else the worker's number (1...) */
+static __thread int in_loop;       /* the calling thread is running chunks of a parallel loop */
 
 static void
 run_chunks(job *j)
@@ -80,6 +81,12 @@ int64_t
 jp_pool_thread_id(void)
 {
     return in_worker;
+}
+
+int
+jp_pool_in_parallel(void)
+{
+    return in_worker != 0 || in_loop;
 }
 
 void
@@ -154,7 +161,9 @@ jp_pool_parallel_for(int64_t n, jp_chunk_fn fn, void *ctx)
     pthread_cond_broadcast(&work_cv);
     pthread_mutex_unlock(&lock);
 
+    in_loop = 1;
     run_chunks(&j);
+    in_loop = 0;
 
     pthread_mutex_lock(&lock);
     while (j.pending > 0)

@@ -16,5 +16,8 @@ void jp_pool_set_num_threads(int n);
 /* The calling thread's number: 0 for any thread outside the pool (the one
  * that starts a parallel loop works as 0), 1... for the workers. */
 int64_t jp_pool_thread_id(void);
+/* Whether the calling thread is running a parallel loop's chunks (a worker,
+ * or the thread that started the loop): BLAS calls there stay single-threaded. */
+int jp_pool_in_parallel(void);
 
 #endif
