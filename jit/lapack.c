@@ -1,15 +1,16 @@
 /* jit/lapack.c - finding NumPy's own BLAS/LAPACK at run time (lapack.h):
- * dlopen of NumPy's extension modules with RTLD_NOLOAD (the loader then
- * searches what they link), else the OpenBLAS in numpy.libs beside the
- * package; each routine looked up under the ILP64 spellings NumPy's wheels
- * and common ILP64 builds use. */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
-
+ * among the objects the process has loaded (dl_iterate_phdr), those from
+ * NumPy's own directories: the OpenBLAS in numpy.libs first, then NumPy's
+ * extension modules, reopened with RTLD_NOLOAD (dlsym on their handle also
+ * searches the libraries they link); each routine looked up under the ILP64
+ * spellings NumPy's wheels and common ILP64 builds use.  No Python, no GIL:
+ * code loaded from the on-disk cache resolves the table on its first call. */
+#define _GNU_SOURCE
 #include "jit/lapack.h"
 
-#include <dirent.h>
 #include <dlfcn.h>
+#include <link.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -83,91 +84,58 @@ resolve_all(void *handle)
     return found;
 }
 
-/* the __file__ of module `name`, into buf; 0, or -1 (no exception) */
+/* the paths of the loaded objects that came from NumPy's own directories
+ * (numpy/.../_umath_linalg*.so, numpy.libs/libscipy_openblas*.so, ...) */
+typedef struct found { char paths[64][512]; int n; } found;
+
 static int
-module_file(const char *name, char *buf, size_t size)
+collect(struct dl_phdr_info *info, size_t size, void *data)
 {
-    PyObject *mod = PyImport_ImportModule(name), *file;
-    const char *s;
-    int rc = -1;
-    if (mod == NULL) {
-        PyErr_Clear();
-        return -1;
-    }
-    file = PyObject_GetAttrString(mod, "__file__");
-    Py_DECREF(mod);
-    if (file && PyUnicode_Check(file) && (s = PyUnicode_AsUTF8(file)) != NULL && strlen(s) < size) {
-        strcpy(buf, s);
-        rc = 0;
-    }
-    Py_XDECREF(file);
-    PyErr_Clear();
-    return rc;
+    found *f = data;
+    (void)size;
+    if (info->dlpi_name && strstr(info->dlpi_name, "numpy") && f->n < 64
+        && strlen(info->dlpi_name) < sizeof f->paths[0])
+        strcpy(f->paths[f->n++], info->dlpi_name);
+    return 0;
 }
 
-/* NumPy's extension module `name` (already loaded by Python): its handle, whose
- * dlsym also searches the libraries it depends on */
-static void *
-open_loaded_module(const char *name, char *path, size_t size)
+/* rank: the BLAS itself first, then NumPy's linalg and multiarray modules (their
+ * handles' dlsym searches what they link: a system BLAS too) */
+static int
+rank_of(const char *path)
 {
-    if (module_file(name, path, size) < 0)
-        return NULL;
-    return dlopen(path, RTLD_NOW | RTLD_NOLOAD | RTLD_LOCAL);
+    return strstr(path, "openblas") ? 0 : strstr(path, "_umath_linalg") ? 1 : strstr(path, "_multiarray_umath") ? 2
+           : 3;
 }
 
-/* numpy.libs/<something with openblas>.so beside the numpy package */
-static void *
-open_bundled(char *path, size_t size)
+static void
+load_once(void)
 {
-    char dir[480];
-    char *slash;
-    DIR *d;
-    struct dirent *e;
-    void *h = NULL;
-    if (module_file("numpy", dir, sizeof dir) < 0)
-        return NULL;
-    /* .../site-packages/numpy/__init__.py -> .../site-packages/numpy.libs */
-    if ((slash = strrchr(dir, '/')) == NULL)
-        return NULL;
-    *slash = '\0';
-    if (strlen(dir) + 8 >= sizeof dir)
-        return NULL;
-    strcat(dir, ".libs");
-    if ((d = opendir(dir)) == NULL)
-        return NULL;
-    while (h == NULL && (e = readdir(d)) != NULL)
-        if (strstr(e->d_name, "openblas") && strstr(e->d_name, ".so")) {
-            snprintf(path, size, "%s/%s", dir, e->d_name);
-            h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    static found f;     /* 32 KiB: not on the stack of a worker thread */
+    f.n = 0;
+    dl_iterate_phdr(collect, &f);       /* collect first: no dlopen inside the callback */
+    for (int r = 0; r < 3; r++)
+        for (int i = 0; i < f.n; i++) {
+            void *h;
+            if (rank_of(f.paths[i]) != r)
+                continue;
+            if ((h = dlopen(f.paths[i], RTLD_NOW | RTLD_NOLOAD | RTLD_LOCAL)) == NULL)
+                continue;
+            /* the handle stays open: NumPy keeps the object loaded for the process anyway */
+            if (resolve_all(h) > 0 && jp_la.origin[0] == '\0')
+                snprintf(jp_la.origin, sizeof jp_la.origin, "%.500s", f.paths[i]);
         }
-    closedir(d);
-    return h;
+    if (jp_la.origin[0] == '\0')
+        snprintf(jp_la.origin, sizeof jp_la.origin, "the libraries NumPy loaded");
+    __atomic_store_n(&jp_la.loaded, 1, __ATOMIC_RELEASE);
 }
 
 int
 jp_lapack_load(void)
 {
-    static const char *const modules[] = {"numpy.linalg._umath_linalg", "numpy._core._multiarray_umath",
-                                          "numpy.core._multiarray_umath", NULL};
-    char path[512];
-    if (jp_la.loaded)
-        return 0;
-    jp_la.loaded = 1;
-    for (const char *const *m = modules; *m; m++) {
-        void *h = open_loaded_module(*m, path, sizeof path);
-        if (h == NULL)
-            continue;
-        if (resolve_all(h) > 0 && jp_la.origin[0] == '\0')
-            snprintf(jp_la.origin, sizeof jp_la.origin, "the libraries %.440s links", path);
-        /* the handle stays open: the module is loaded for the life of the process anyway */
-    }
-    {
-        void *h = open_bundled(path, sizeof path);
-        if (h && resolve_all(h) > 0 && jp_la.origin[0] == '\0')
-            snprintf(jp_la.origin, sizeof jp_la.origin, "%.480s", path);
-    }
-    if (jp_la.origin[0] == '\0')
-        snprintf(jp_la.origin, sizeof jp_la.origin, "NumPy's extension modules");
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    if (!__atomic_load_n(&jp_la.loaded, __ATOMIC_ACQUIRE))
+        pthread_once(&once, load_once);
     return 0;
 }
 

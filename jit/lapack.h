@@ -2,17 +2,19 @@
  * time.  NumPy's wheels bundle an ILP64 OpenBLAS (numpy.libs/
  * libscipy_openblas64_-*.so) whose symbols carry a prefix and a suffix
  * (scipy_dgesv_64_, scipy_cblas_dgemm64_); other builds link a system
- * BLAS with other spellings.  jp_lapack_load() opens NumPy's own linalg and
- * multiarray extension modules (dlopen RTLD_NOLOAD on their __file__: the
- * loader then searches the libraries they depend on), and, failing that,
- * the OpenBLAS in numpy.libs next to the numpy package, and looks each
- * routine up under the spellings of an ILP64 interface (64-bit integers).
- * No path is hard-coded and nothing is linked at build time.
+ * BLAS with other spellings.  jp_lapack_load() looks among the objects
+ * the process has loaded for those that came from NumPy's own directories
+ * (numpy.libs/...openblas..., numpy/linalg/_umath_linalg...,
+ * numpy/_core/_multiarray_umath...: dlsym on their handles also searches the
+ * libraries they link) and looks each routine up under the spellings of an
+ * ILP64 interface (64-bit integers).  No path is hard-coded and nothing is
+ * linked at build time.
  *
  * A routine that is absent stays NULL: the JIT asks jp_lapack_have() at
  * compile time and raises a clear error (or, for dot/@, falls back to its
- * own loops) instead of calling it.  Loaded once, under the GIL (typing or
- * lowering), before any compiled code can call through the table. */
+ * own loops) instead of calling it, and the runtime checks again before a
+ * call (code from the on-disk cache, another NumPy).  jp_lapack_load() runs
+ * once (pthread_once), needs no GIL, and may be called from any thread. */
 #ifndef JP_LAPACK_H
 #define JP_LAPACK_H
 
@@ -41,9 +43,8 @@ typedef struct jp_lapack {
 
 extern jp_lapack jp_la;
 
-/* Find NumPy's BLAS/LAPACK (once; needs the GIL).  0, or -1 with a Python
- * exception only on an internal failure (a missing library is not one:
- * its routines stay NULL). */
+/* Find NumPy's BLAS/LAPACK (the first call; later ones return at once).
+ * Always 0: a missing library only leaves its routines NULL. */
 int jp_lapack_load(void);
 /* Whether routine r is there for all four types (after jp_lapack_load). */
 int jp_lapack_have(jp_la_routine r);

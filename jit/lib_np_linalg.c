@@ -438,7 +438,7 @@ lower_linalg(lctx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, int na
             k += jp_la_operand(c, a, ta, 1, av + k);
             k += jp_la_operand(c, b, tb, 1, av + k);
             rc = jp_la_call(c, "jp_la_vdot_int", i32t(c), av, k);
-            jp_la_check(c, rc);
+            jp_la_check(c, rc, 0);
             return jp_cast(c, LLVMBuildLoad2(c->b, i64t(c), slot, ""), jp_type_int(64, 1), dt);
         }
         slot = jp_alloca(c, jp_llvm_type(c->ctx, dt), "vdot.out");
@@ -447,7 +447,7 @@ lower_linalg(lctx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, int na
         k += jp_la_operand(c, a, ta, 1, av + k);
         k += jp_la_operand(c, b, tb, 1, av + k);
         av[k++] = i32(c, id == LG_VDOT);
-        jp_la_check(c, jp_la_call(c, "jp_la_vdot", i32t(c), av, k));
+        jp_la_check(c, jp_la_call(c, "jp_la_vdot", i32t(c), av, k), 0);
         return LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, dt), slot, "");
     }
     if (id == LG_INNER) {       /* a @ b.T over the last axes */
@@ -463,7 +463,7 @@ lower_linalg(lctx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, int na
         k += jp_la_operand(c, a, ta, 1, av + k);
         k += tb->ndim == 2 ? jp_la_operand_t(c, b, tb, av + k) : jp_la_operand(c, b, tb, 1, av + k);
         av[k++] = i32(c, 1);
-        jp_la_check(c, jp_la_call(c, "jp_la_matmul", i32t(c), av, k));
+        jp_la_check(c, jp_la_call(c, "jp_la_matmul", i32t(c), av, k), 0);
         return out[0];
     }
     t = work_of(ta, id == LG_SOLVE || id == LG_LSTSQ ? tb : NULL);     /* as typing chose it */
@@ -488,7 +488,7 @@ lower_linalg(lctx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, int na
             av[k++] = LLVMConstNull(ptr);
             av[k++] = LLVMConstNull(ptr);
         }
-        jp_la_check(c, jp_la_call(c, "jp_la_solve", i32t(c), av, k));
+        jp_la_check(c, jp_la_call(c, "jp_la_solve", i32t(c), av, k), 1);
         return out[0];
     }
     case LG_DET: case LG_SLOGDET: {
@@ -500,7 +500,7 @@ lower_linalg(lctx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, int na
         av[k++] = pl;
         k += jp_la_operand(c, a, ta, 0, av + k);
         av[k++] = i32(c, id == LG_DET);
-        jp_la_check(c, jp_la_call(c, "jp_la_det", i32t(c), av, k));
+        jp_la_check(c, jp_la_call(c, "jp_la_det", i32t(c), av, k), 1);
         out[0] = LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, st), ps, "");
         if (id == LG_DET)
             return out[0];
@@ -516,7 +516,7 @@ lower_linalg(lctx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, int na
         k += jp_la_operand(c, a, ta, 1, av + k);
         av[k++] = i32(c, kind);
         av[k++] = jp_const_f64(c, p);
-        jp_la_check(c, jp_la_call(c, "jp_la_norm", i32t(c), av, k));
+        jp_la_check(c, jp_la_call(c, "jp_la_norm", i32t(c), av, k), 1);
         return jp_cast(c, LLVMBuildLoad2(c->b, LLVMDoubleTypeInContext(c->ctx), slot, ""), jp_type_float(64), rt);
     }
     case LG_EIGH: case LG_EIGVALSH: case LG_EIG: case LG_EIGVALS: {
@@ -531,7 +531,7 @@ lower_linalg(lctx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, int na
         k += jp_la_operand(c, a, ta, 0, av + k);
         if (herm)
             av[k++] = i32(c, const_choice(NULL, args[1], fn, "", (const char *const[]){"L", "U", NULL}));
-        jp_la_check(c, jp_la_call(c, herm ? "jp_la_eigh" : "jp_la_eig", i32t(c), av, k));
+        jp_la_check(c, jp_la_call(c, herm ? "jp_la_eigh" : "jp_la_eig", i32t(c), av, k), 1);
         return vecs ? make_tuple(c, rt, out) : out[0];
     }
     case LG_SVD: {
@@ -551,7 +551,7 @@ lower_linalg(lctx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, int na
         k += jp_la_operand(c, a, ta, 0, av + k);
         av[k++] = i32(c, full);
         av[k++] = i32(c, uv);
-        jp_la_check(c, jp_la_call(c, "jp_la_svd", i32t(c), av, k));
+        jp_la_check(c, jp_la_call(c, "jp_la_svd", i32t(c), av, k), 1);
         return uv ? make_tuple(c, rt, out) : out[1];
     }
     case LG_QR: {
@@ -567,7 +567,7 @@ lower_linalg(lctx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, int na
         av[k++] = data_of(c, out[1]);
         k += jp_la_operand(c, a, ta, 0, av + k);
         av[k++] = i32(c, mode == 1);
-        jp_la_check(c, jp_la_call(c, "jp_la_qr", i32t(c), av, k));
+        jp_la_check(c, jp_la_call(c, "jp_la_qr", i32t(c), av, k), 1);
         return mode == 2 ? out[1] : make_tuple(c, rt, out);
     }
     case LG_CHOLESKY:
@@ -576,7 +576,7 @@ lower_linalg(lctx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, int na
         av[k++] = data_of(c, out[0]);
         k += jp_la_operand(c, a, ta, 0, av + k);
         av[k++] = i32(c, const_bool(NULL, args[1], fn, "", 0));
-        jp_la_check(c, jp_la_call(c, "jp_la_cholesky", i32t(c), av, k));
+        jp_la_check(c, jp_la_call(c, "jp_la_cholesky", i32t(c), av, k), 1);
         return out[0];
     case LG_LSTSQ: {
         LLVMValueRef nres = jp_alloca(c, i64t(c), "lstsq.nres"), rank = jp_alloca(c, i64t(c), "lstsq.rank");
@@ -593,7 +593,7 @@ lower_linalg(lctx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, int na
         k += jp_la_operand(c, a, ta, 0, av + k);
         k += jp_la_operand(c, b, tb, 1, av + k);
         av[k++] = real_or(c, args[2], -1.0);
-        jp_la_check(c, jp_la_call(c, "jp_la_lstsq", i32t(c), av, k));
+        jp_la_check(c, jp_la_call(c, "jp_la_lstsq", i32t(c), av, k), 1);
         /* residuals: empty unless the rank is full and m > n */
         cnt = LLVMBuildLoad2(c->b, i64t(c), nres, "");
         shape = LLVMBuildExtractValue(c->b, out[1], 3, "");
@@ -608,7 +608,7 @@ lower_linalg(lctx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, int na
         av[k++] = data_of(c, out[0]);
         k += jp_la_operand(c, a, ta, 0, av + k);
         av[k++] = real_or(c, args[1], 1e-15);
-        jp_la_check(c, jp_la_call(c, "jp_la_pinv", i32t(c), av, k));
+        jp_la_check(c, jp_la_call(c, "jp_la_pinv", i32t(c), av, k), 1);
         return out[0];
     case LG_MATRIX_RANK: {
         LLVMValueRef slot = jp_alloca(c, i64t(c), "rank");
@@ -616,7 +616,7 @@ lower_linalg(lctx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, int na
         av[k++] = slot;
         k += jp_la_operand(c, a, ta, 0, av + k);
         av[k++] = real_or(c, args[1], -1.0);
-        jp_la_check(c, jp_la_call(c, "jp_la_matrix_rank", i32t(c), av, k));
+        jp_la_check(c, jp_la_call(c, "jp_la_matrix_rank", i32t(c), av, k), 1);
         return LLVMBuildLoad2(c->b, i64t(c), slot, "");
     }
     case LG_MATRIX_POWER:
@@ -625,7 +625,7 @@ lower_linalg(lctx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, int na
         av[k++] = data_of(c, out[0]);
         k += jp_la_operand(c, a, ta, 0, av + k);
         av[k++] = jp_lib_arg(c, args[1], jp_type_int(64, 1));
-        jp_la_check(c, jp_la_call(c, "jp_la_matrix_power", i32t(c), av, k));
+        jp_la_check(c, jp_la_call(c, "jp_la_matrix_power", i32t(c), av, k), 1);
         return out[0];
     default:
         break;

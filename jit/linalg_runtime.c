@@ -49,6 +49,28 @@ nomem(void)
 
 #define FN(r, t) (jp_la.fn[(r)][(t)])
 
+/* the routines a function calls are there (for type t), or the error that says which is not */
+static int32_t
+missing(int t, jp_la_routine r1, jp_la_routine r2, jp_la_routine r3)
+{
+    jp_la_routine rs[3] = {r1, r2, r3};
+    jp_lapack_load();
+    for (int i = 0; i < 3; i++)
+        if (rs[i] != LA__COUNT && jp_la.fn[rs[i]][t] == NULL) {
+            char name[32];
+            return fail(JP_LA_ERUNTIME, "NumPy's BLAS/LAPACK (%s) has no ILP64 %s", jp_la.origin,
+                        jp_lapack_name(rs[i], t, name, sizeof name));
+        }
+    return JP_LA_OK;
+}
+
+#define NEED(r1, r2, r3) \
+    do { \
+        int32_t need_rc_ = missing(t, r1, r2, r3); \
+        if (need_rc_ != JP_LA_OK) \
+            return need_rc_; \
+    } while (0)
+
 static size_t
 tsize(int t)
 {
@@ -370,6 +392,7 @@ jp_la_matmul(int32_t t, void *out, const char *a, int32_t adt, int64_t an, const
              const int64_t *ast, const char *b, int32_t bdt, int64_t bn, const int64_t *bsh,
              const int64_t *bst, int32_t np_dot)
 {
+    NEED(LA_GEMM, LA_GEMV, LA_DOTU);    /* code from the on-disk cache, another NumPy */
     int64_t m = an == 2 ? ash[0] : 1, k = ash[an - 1], n = bn == 2 ? bsh[1] : 1;
     size_t es = tsize(t);
     mat A, B;
@@ -424,6 +447,7 @@ jp_la_vdot(int32_t t, void *out, const char *a, int32_t adt, int64_t an, const i
            const int64_t *ast, const char *b, int32_t bdt, int64_t bn, const int64_t *bsh,
            const int64_t *bst, int32_t conj)
 {
+    NEED(LA_DOTU, LA_DOTC, LA__COUNT);    /* code from the on-disk cache, another NumPy */
     int64_t na = size_of(an, ash), nb = size_of(bn, bsh);
     char *x, *y;
     threads_guard g;
@@ -560,6 +584,7 @@ int32_t
 jp_la_solve(int32_t t, void *out, const char *a, int32_t adt, const int64_t *ash, const int64_t *ast,
             const char *b, int32_t bdt, int64_t bn, const int64_t *bsh, const int64_t *bst)
 {
+    NEED(LA_GESV, LA__COUNT, LA__COUNT);    /* code from the on-disk cache, another NumPy */
     jp_lint n = ash[0], nrhs, info = 0, ld;
     char *wa = NULL, *wb = NULL;
     jp_lint *ipiv = NULL;
@@ -610,6 +635,7 @@ int32_t
 jp_la_det(int32_t t, void *sign, void *logdet, const char *a, int32_t adt, const int64_t *ash,
           const int64_t *ast, int32_t want_det)
 {
+    NEED(LA_GETRF, LA__COUNT, LA__COUNT);    /* code from the on-disk cache, another NumPy */
     jp_lint n = ash[0], info = 0;
     char *w;
     jp_lint *ipiv;
@@ -769,9 +795,10 @@ jp_la_norm(int32_t t, double *out, const char *a, int32_t adt, int64_t an, const
         int64_t m = ash[0], n = ash[1];
         if (kind == JP_NORM_NUC || (kind == JP_NORM_P && (p == 2 || p == -2))) {
             int64_t k = m < n ? m : n;
-            double *s = malloc((size_t)(k > 0 ? k : 1) * sizeof *s), r;
+            double *s, r;
             int rc;
-            if (s == NULL)
+            NEED(LA_GESDD, LA__COUNT, LA__COUNT);
+            if ((s = malloc((size_t)(k > 0 ? k : 1) * sizeof *s)) == NULL)
                 return nomem();
             rc = singular_values(t, s, a, adt, m, n, ast);
             if (rc < 0) {
@@ -829,6 +856,7 @@ int32_t
 jp_la_eigh(int32_t t, void *w, void *v, const char *a, int32_t adt, const int64_t *ash, const int64_t *ast,
            int32_t upper)
 {
+    NEED(LA_SYEVD, LA__COUNT, LA__COUNT);    /* code from the on-disk cache, another NumPy */
     jp_lint n = ash[0], info = 0, lwork = -1, liwork = -1, lrwork = -1, iq = 0, ld;
     const char *jobz = v ? "V" : "N", *uplo = upper ? "U" : "L";
     char *wa, *work = NULL, *rwork = NULL, *wr;
@@ -889,6 +917,7 @@ done:
 int32_t
 jp_la_eig(int32_t t, void *w, void *v, const char *a, int32_t adt, const int64_t *ash, const int64_t *ast)
 {
+    NEED(LA_GEEV, LA__COUNT, LA__COUNT);    /* code from the on-disk cache, another NumPy */
     jp_lint n = ash[0], info = 0, lwork = -1, one = 1, ld;
     const char *jobvr = v ? "V" : "N";
     char *wa, *work = NULL, *wr = NULL, *wi = NULL, *vr = NULL, *rwork = NULL;
@@ -968,6 +997,7 @@ int32_t
 jp_la_svd(int32_t t, void *u, void *s, void *vh, const char *a, int32_t adt, const int64_t *ash,
           const int64_t *ast, int32_t full_matrices, int32_t compute_uv)
 {
+    NEED(LA_GESDD, LA__COUNT, LA__COUNT);    /* code from the on-disk cache, another NumPy */
     jp_lint m = ash[0], n = ash[1], k = m < n ? m : n, info = 0, lwork = -1, lda = m > 0 ? m : 1;
     jp_lint ucols = full_matrices ? m : k, vrows = full_matrices ? n : k;
     jp_lint ldu = m > 0 ? m : 1, ldvt = vrows > 0 ? vrows : 1, one = 1;
@@ -1043,6 +1073,7 @@ int32_t
 jp_la_qr(int32_t t, void *q, void *r, const char *a, int32_t adt, const int64_t *ash, const int64_t *ast,
          int32_t complete)
 {
+    NEED(LA_GEQRF, LA_ORGQR, LA__COUNT);    /* code from the on-disk cache, another NumPy */
     jp_lint m = ash[0], n = ash[1], k = m < n ? m : n, info = 0, lwork = -1, ld = m > 0 ? m : 1;
     jp_lint qcols = complete ? m : k, rrows = complete ? m : k, wcols = n > qcols ? n : qcols;
     char *wa = NULL, *tau = NULL, *work = NULL, wq[16];
@@ -1105,6 +1136,7 @@ int32_t
 jp_la_cholesky(int32_t t, void *out, const char *a, int32_t adt, const int64_t *ash, const int64_t *ast,
                int32_t upper)
 {
+    NEED(LA_POTRF, LA__COUNT, LA__COUNT);    /* code from the on-disk cache, another NumPy */
     jp_lint n = ash[0], info = 0;
     char *w;
     size_t es = tsize(t);
@@ -1140,6 +1172,7 @@ jp_la_lstsq(int32_t t, void *x, void *resid, int64_t *nresid, int64_t *rank, voi
             int32_t adt, const int64_t *ash, const int64_t *ast, const char *b, int32_t bdt, int64_t bn,
             const int64_t *bsh, const int64_t *bst, double rcond)
 {
+    NEED(LA_GELSD, LA__COUNT, LA__COUNT);    /* code from the on-disk cache, another NumPy */
     jp_lint m = ash[0], n = ash[1], k = m < n ? m : n, nrhs = bn == 2 ? bsh[1] : 1, info = 0, lwork = -1;
     jp_lint lda = m > 0 ? m : 1, ldb = m > n ? m : n, rk = 0, iq = 0;
     char *wa = NULL, *wb = NULL, *work = NULL, *rwork = NULL, *sv = NULL, q[16], rq[16];
@@ -1242,6 +1275,7 @@ int32_t
 jp_la_pinv(int32_t t, void *out, const char *a, int32_t adt, const int64_t *ash, const int64_t *ast,
            double rcond)
 {
+    NEED(LA_GESDD, LA__COUNT, LA__COUNT);    /* code from the on-disk cache, another NumPy */
     int64_t m = ash[0], n = ash[1], k = m < n ? m : n;
     size_t es = tsize(t);
     int rt = real_of(t);
@@ -1297,6 +1331,7 @@ int32_t
 jp_la_matrix_rank(int32_t t, int64_t *rank, const char *a, int32_t adt, const int64_t *ash, const int64_t *ast,
                   double tol)
 {
+    NEED(LA_GESDD, LA__COUNT, LA__COUNT);    /* code from the on-disk cache, another NumPy */
     int64_t m = ash[0], n = ash[1], k = m < n ? m : n, r = 0;
     double *s = malloc((size_t)(k > 0 ? k : 1) * sizeof *s), smax = 0;
     int rc;
@@ -1323,6 +1358,7 @@ int32_t
 jp_la_matrix_power(int32_t t, void *out, const char *a, int32_t adt, const int64_t *ash, const int64_t *ast,
                    int64_t p)
 {
+    NEED(LA_GEMM, LA_GESV, LA__COUNT);    /* code from the on-disk cache, another NumPy */
     int64_t n = ash[0], cs[2];
     size_t es = tsize(t), bytes;
     char *base = NULL, *acc = NULL, *tmp = NULL;

@@ -13,7 +13,8 @@
  *
  * Return codes: JP_LA_OK, or an error whose message jp_la_message() gives
  * (the calling thread's, until its next call): JP_LA_ELINALG for
- * numpy.linalg.LinAlgError, JP_LA_EVALUE for ValueError, JP_LA_ENOMEM. */
+ * numpy.linalg.LinAlgError, JP_LA_EVALUE for ValueError, JP_LA_ENOMEM,
+ * JP_LA_ERUNTIME (RuntimeError: a routine NumPy's BLAS/LAPACK lacks). */
 #ifndef JP_LINALG_RUNTIME_H
 #define JP_LINALG_RUNTIME_H
 
@@ -25,7 +26,7 @@ enum {
     JP_LADT_F32, JP_LADT_F64, JP_LADT_C64, JP_LADT_C128,
 };
 
-enum { JP_LA_OK = 0, JP_LA_ELINALG = 1, JP_LA_EVALUE = 2, JP_LA_ENOMEM = 3 };
+enum { JP_LA_OK = 0, JP_LA_ELINALG = 1, JP_LA_EVALUE = 2, JP_LA_ENOMEM = 3, JP_LA_ERUNTIME = 4 };
 
 /* norm kinds: ord=None, a number p, inf, -inf, 'fro', 'nuc' */
 enum { JP_NORM_NONE, JP_NORM_P, JP_NORM_INF, JP_NORM_NINF, JP_NORM_FRO, JP_NORM_NUC };

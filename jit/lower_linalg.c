@@ -128,19 +128,20 @@ linalg_error(void)
 }
 
 void
-jp_la_check(lctx *c, LLVMValueRef rc)
+jp_la_check(lctx *c, LLVMValueRef rc, int linalg)
 {
-    static const struct { int code; } codes[] = {{JP_LA_ELINALG}, {JP_LA_EVALUE}, {JP_LA_ENOMEM}};
-    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
-        PyObject *cls = codes[i].code == JP_LA_ELINALG ? linalg_error()
-                        : codes[i].code == JP_LA_EVALUE ? PyExc_ValueError : PyExc_MemoryError;
-        jp_check_dynamic(c, LLVMBuildICmp(c->b, LLVMIntEQ, rc, i32(c, codes[i].code), ""), cls, "jp_la_message",
-                         NULL, 0);
+    static const int codes[] = {JP_LA_ELINALG, JP_LA_EVALUE, JP_LA_ENOMEM, JP_LA_ERUNTIME};
+    LLVMBasicBlockRef bad = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "la.error");
+    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "la.ok");
+    LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntNE, rc, i32(c, JP_LA_OK), ""), bad, ok);
+    LLVMPositionBuilderAtEnd(c->b, bad);
+    for (size_t i = linalg ? 0 : 1; i < sizeof codes / sizeof codes[0]; i++) {
+        PyObject *cls = codes[i] == JP_LA_ELINALG ? linalg_error() : codes[i] == JP_LA_EVALUE ? PyExc_ValueError
+                        : codes[i] == JP_LA_ENOMEM ? PyExc_MemoryError : PyExc_RuntimeError;
+        jp_check_dynamic(c, LLVMBuildICmp(c->b, LLVMIntEQ, rc, i32(c, codes[i]), ""), cls, "jp_la_message", NULL, 0);
     }
-    /* the runtime's routines live in a table filled at compile time: code
-     * that calls them is not loaded from the on-disk cache into a process
-     * that has not filled it */
-    c->inst->uncacheable = 1;
+    LLVMBuildBr(c->b, ok);
+    LLVMPositionBuilderAtEnd(c->b, ok);
 }
 
 void
@@ -173,10 +174,7 @@ jp_lower_dot_blas(lctx *c, LLVMValueRef a, jp_type *ta, LLVMValueRef b, jp_type 
     int k = 0, nd = 0, t;
     if (c->gpu || (dt->kind != JP_FLOAT && dt->kind != JP_COMPLEX))
         return NULL;
-    if (jp_lapack_load() < 0) {
-        PyErr_Clear();
-        return NULL;
-    }
+    jp_lapack_load();
     if (!jp_lapack_have(LA_GEMM) || !jp_lapack_have(LA_GEMV) || !jp_lapack_have(LA_DOTU))
         return NULL;        /* NumPy's BLAS is not one we can call: the loops do it */
     t = jp_la_work_type(dt);
@@ -196,7 +194,7 @@ jp_lower_dot_blas(lctx *c, LLVMValueRef a, jp_type *ta, LLVMValueRef b, jp_type 
     k += jp_la_operand(c, a, ta, 1, args + k);
     k += jp_la_operand(c, b, tb, 1, args + k);
     args[k++] = i32(c, np_dot);
-    jp_la_check(c, jp_la_call(c, "jp_la_matmul", i32t(c), args, k));
+    jp_la_check(c, jp_la_call(c, "jp_la_matmul", i32t(c), args, k), 0);    /* builtins only: cacheable */
     if (rt->kind == JP_ARRAY)
         return out;
     return LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, dt), out, "");

@@ -17,8 +17,10 @@ int jp_la_operand(lctx *c, LLVMValueRef v, jp_type *t, int with_ndim, LLVMValueR
 int jp_la_operand_t(lctx *c, LLVMValueRef v, jp_type *t, LLVMValueRef *out);
 /* a call to a linalg_runtime.c function (up to 24 arguments) */
 LLVMValueRef jp_la_call(lctx *c, const char *name, LLVMTypeRef ret, LLVMValueRef *args, int n);
-/* raise numpy.linalg.LinAlgError / ValueError / MemoryError when rc says so */
-void jp_la_check(lctx *c, LLVMValueRef rc);
+/* raise ValueError / MemoryError / RuntimeError when rc says so, and
+ * numpy.linalg.LinAlgError when linalg (its class is a process address:
+ * the code is then not written to the on-disk cache) */
+void jp_la_check(lctx *c, LLVMValueRef rc, int linalg);
 /* dot/@ of float or complex operands through BLAS; NULL (nothing emitted)
  * for integer results or when NumPy's BLAS lacks the routines */
 LLVMValueRef jp_lower_dot_blas(lctx *c, LLVMValueRef a, jp_type *ta, LLVMValueRef b, jp_type *tb, jp_type *rt,

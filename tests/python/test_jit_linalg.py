@@ -564,3 +564,37 @@ def test_dot_and_lapack_inside_prange():
     want = np.array([np.dot(a[i], b).sum() + LA.det(b[:3, :3] + 5 * np.eye(3)) for i in range(64)])
     close(out, want, np.float64)
 
+
+
+# ---- the on-disk cache ---------------------------------------------------------------------
+
+CACHED = '''
+import numpy as np
+from jitprofile import njit
+
+@njit(cache=True)
+def mm(a, b):
+    return a @ b
+
+a = np.arange(40000.0).reshape(200, 200) / 40000
+r = mm(a, a.T)
+assert np.allclose(r, a @ a.T)
+print("HITS", mm.stats.cache_hits)
+'''
+
+
+def test_blas_matmul_loaded_from_the_cache_finds_numpys_blas(tmp_path):
+    """code from the on-disk cache resolves NumPy's BLAS on its first call (no compile ran)"""
+    import os
+    import subprocess
+    import sys
+    script = tmp_path / "cached_mm.py"
+    script.write_text(CACHED)
+    env = dict(os.environ, JITPROFILE_CACHE_DIR=str(tmp_path / "cache"))
+    outs = []
+    for _ in range(2):
+        p = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, env=env,
+                           cwd=str(tmp_path))
+        assert p.returncode == 0, p.stdout + p.stderr
+        outs.append(p.stdout.strip())
+    assert outs == ["HITS 0", "HITS 1"]
