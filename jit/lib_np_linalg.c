@@ -654,5 +654,22 @@ const jp_lib_fn jp_lib_np_linalg[] = {
     {"numpy", "vdot", "a, b", 2, 2, type_linalg, lower_linalg, LG_VDOT, RW_NONE},
     {"numpy", "outer", "a, b, out", 2, 3, type_linalg, lower_linalg, LG_OUTER, RW_NONE},
     {"numpy", "inner", "a, b", 2, 2, type_linalg, lower_linalg, LG_INNER, RW_NONE},
+    /* not supported: an UnsupportedError at the call, the params field is the alternative */
+#define NO(name, instead) {"numpy.linalg", name, instead, 0, 0, NULL, NULL, 0, RW_NONE}
+    NO("multi_dot", "chain the products: a @ b @ c"),
+    NO("cond", "s = np.linalg.svd(a, compute_uv=False); s[0] / s[-1]"),
+    NO("tensorsolve", "reshape to a matrix and use np.linalg.solve"),
+    NO("tensorinv", "reshape to a matrix and use np.linalg.inv"),
+    NO("svdvals", "np.linalg.svd(a, compute_uv=False)"),
+    NO("matrix_norm", "np.linalg.norm(a, ord)"),
+    NO("vector_norm", "np.linalg.norm(x, ord)"),
+    NO("matmul", "a @ b"),
+    NO("vecdot", "np.vdot(a, b) for 1-d arrays"),
+    NO("outer", "np.outer(a, b)"),
+    NO("cross", "write the three components out"),
+    NO("tensordot", "a @ b on reshaped arrays"),
+    NO("diagonal", "a loop: a[i, i]"),
+    NO("trace", "a loop: sum of a[i, i]"),
+#undef NO
 };
 const int jp_lib_np_linalg_count = (int)(sizeof jp_lib_np_linalg / sizeof jp_lib_np_linalg[0]);

@@ -598,3 +598,20 @@ def test_blas_matmul_loaded_from_the_cache_finds_numpys_blas(tmp_path):
         assert p.returncode == 0, p.stdout + p.stderr
         outs.append(p.stdout.strip())
     assert outs == ["HITS 0", "HITS 1"]
+
+
+def test_other_linalg_functions_are_unsupported_with_an_alternative():
+    @njit
+    def f(a):
+        return LA.multi_dot([a, a])
+
+    with pytest.raises(UnsupportedError, match=r"numpy.linalg.multi_dot\(\) is not supported") as e:
+        f(np.eye(2))
+    assert "test_jit_linalg.py:" in str(e.value) and "a @ b @ c" in str(e.value)
+
+    @njit
+    def g(a):
+        return LA.cond(a)
+
+    with pytest.raises(UnsupportedError, match="compute_uv=False"):
+        g(np.eye(2))
