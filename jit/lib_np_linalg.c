@@ -28,7 +28,7 @@ static jp_la_routine
 routine_of(int id)
 {
     switch (id) {
-    case LG_SOLVE: case LG_INV: case LG_MATRIX_POWER: return LA_GESV;
+    case LG_SOLVE: case LG_INV: case LG_MATRIX_POWER: return LA_GETRS;   /* with getrf */
     case LG_DET: case LG_SLOGDET: return LA_GETRF;
     case LG_NORM: case LG_PINV: case LG_MATRIX_RANK: case LG_SVD: return LA_GESDD;
     case LG_EIG: case LG_EIGVALS: return LA_GEEV;
@@ -287,7 +287,8 @@ type_linalg(ictx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, jp_type
         return NULL;
     if (r != LA__COUNT && (!jp_lapack_have(r) || (id == LG_QR && !jp_lapack_have(LA_GEQRF))
                            || (id == LG_MATRIX_POWER && !jp_lapack_have(LA_GEMM))
-                           || ((id == LG_VDOT || id == LG_INNER) && !jp_lapack_have(LA_DOTU))))
+                           || ((id == LG_VDOT || id == LG_INNER) && !jp_lapack_have(LA_DOTU))
+                           || (r == LA_GETRS && !jp_lapack_have(LA_GETRF))))
         goto missing;
     switch (id) {
     case LG_VDOT: case LG_INNER: {

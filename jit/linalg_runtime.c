@@ -49,6 +49,27 @@ nomem(void)
 
 #define FN(r, t) (jp_la.fn[(r)][(t)])
 
+/* work memory: on the stack when small (a 4x4 solve in a hot loop calls no malloc) */
+typedef struct scratch {
+    _Alignas(64) char stack[2048];
+    char *heap;
+} scratch;
+
+static char *
+scratch_get(scratch *s, size_t bytes)
+{
+    s->heap = NULL;
+    if (bytes <= sizeof s->stack)
+        return s->stack;
+    return s->heap = malloc(bytes);
+}
+
+static size_t
+round_up(size_t n)
+{
+    return (n + 63) / 64 * 64;
+}
+
 /* the routines a function calls are there (for type t), or the error that says which is not */
 static int32_t
 missing(int t, jp_la_routine r1, jp_la_routine r2, jp_la_routine r3)
@@ -163,6 +184,10 @@ gather_cm(char *dst, int t, int64_t ld, const char *src, int sdt, int64_t rows, 
           int64_t cs)
 {
     size_t es = tsize(t);
+    if (native_type(sdt) == t && rs == (int64_t)es && cs == rows * (int64_t)es && ld == rows) {
+        memcpy(dst, src, (size_t)(rows * cols) * es);      /* already column-major */
+        return;
+    }
     if (native_type(sdt) == t) {
         if (es == 8) {
             for (int64_t j = 0; j < cols; j++)
@@ -188,6 +213,11 @@ static void
 scatter_cm(char *out, int t, const char *w, int64_t ld, int64_t rows, int64_t cols)
 {
     size_t es = tsize(t);
+    if (cols == 1 || rows == 1) {
+        for (int64_t k = 0; k < rows * cols; k++)
+            memcpy(out + (size_t)k * es, w + (size_t)(rows == 1 ? k * ld : k) * es, es);
+        return;
+    }
     for (int64_t i = 0; i < rows; i++)
         for (int64_t j = 0; j < cols; j++)
             memcpy(out + (size_t)(i * cols + j) * es, w + (size_t)(i + j * ld) * es, es);
@@ -522,6 +552,8 @@ jp_la_dot_mismatch(int32_t np_dot, int64_t an, const int64_t *ash, int64_t bn, c
 
 typedef void (*gesv_fn)(const jp_lint *, const jp_lint *, void *, const jp_lint *, jp_lint *, void *,
                         const jp_lint *, jp_lint *);
+typedef void (*getrs_fn)(const char *, const jp_lint *, const jp_lint *, const void *, const jp_lint *,
+                         const jp_lint *, void *, const jp_lint *, jp_lint *, size_t);
 typedef void (*getrf_fn)(const jp_lint *, const jp_lint *, void *, const jp_lint *, jp_lint *, jp_lint *);
 typedef void (*potrf_fn)(const char *, const jp_lint *, void *, const jp_lint *, jp_lint *, size_t);
 typedef void (*syevd_fn)(const char *, const char *, const jp_lint *, void *, const jp_lint *, void *, void *,
@@ -584,10 +616,12 @@ int32_t
 jp_la_solve(int32_t t, void *out, const char *a, int32_t adt, const int64_t *ash, const int64_t *ast,
             const char *b, int32_t bdt, int64_t bn, const int64_t *bsh, const int64_t *bst)
 {
-    NEED(LA_GESV, LA__COUNT, LA__COUNT);    /* code from the on-disk cache, another NumPy */
+    NEED(LA_GETRF, LA_GETRS, LA__COUNT);    /* code from the on-disk cache, another NumPy */
     jp_lint n = ash[0], nrhs, info = 0, ld;
-    char *wa = NULL, *wb = NULL;
-    jp_lint *ipiv = NULL;
+    size_t es = tsize(t), abytes, bbytes;
+    char *wa, *wb;
+    jp_lint *ipiv;
+    scratch sc;
     threads_guard g;
     int32_t rc;
     if ((rc = not_square(ash)) != JP_LA_OK)
@@ -603,31 +637,32 @@ jp_la_solve(int32_t t, void *out, const char *a, int32_t adt, const int64_t *ash
     if (n == 0 || nrhs == 0)
         return JP_LA_OK;
     ld = n;
-    wa = work_copy(t, a, adt, n, n, ld, ast);
-    wb = calloc((size_t)(n * nrhs), tsize(t));
-    ipiv = malloc((size_t)n * sizeof *ipiv);
-    if (wa == NULL || wb == NULL || ipiv == NULL) {
-        rc = nomem();
-        goto done;
-    }
+    abytes = round_up((size_t)(n * n) * es);
+    bbytes = round_up((size_t)(n * nrhs) * es);
+    if ((wa = scratch_get(&sc, abytes + bbytes + (size_t)n * sizeof *ipiv)) == NULL)
+        return nomem();
+    wb = wa + abytes;
+    ipiv = (jp_lint *)(wb + bbytes);
+    /* A^T in column-major order is A's C-order memory: factor it, then solve with
+     * its transpose (getrs 'T'), so a C-contiguous A is copied with one memcpy */
+    gather_cm(wa, t, n, a, adt, n, n, ast[1], ast[0]);
     if (b == NULL) {
+        memset(wb, 0, (size_t)(n * n) * es);
         for (jp_lint i = 0; i < n; i++)
-            store_pair(wb + (size_t)(i + i * n) * tsize(t), t, 1, 0);
+            store_pair(wb + (size_t)(i + i * n) * es, t, 1, 0);
     } else {
         gather_cm(wb, t, n, b, bdt, n, nrhs, bst[0], bn == 2 ? bst[1] : 0);
     }
     threads_enter(&g);
-    ((gesv_fn)FN(LA_GESV, t))(&n, &nrhs, wa, &ld, ipiv, wb, &ld, &info);
+    ((getrf_fn)FN(LA_GETRF, t))(&n, &n, wa, &ld, ipiv, &info);
+    if (info == 0)
+        ((getrs_fn)FN(LA_GETRS, t))("T", &n, &nrhs, wa, &ld, ipiv, wb, &ld, &info, 1);
     threads_leave(&g);
-    if (info > 0) {
+    if (info > 0)
         rc = fail(JP_LA_ELINALG, "Singular matrix");
-        goto done;
-    }
-    scatter_cm(out, t, wb, n, n, nrhs);
-done:
-    free(wa);
-    free(wb);
-    free(ipiv);
+    else
+        scatter_cm(out, t, wb, n, n, nrhs);
+    free(sc.heap);
     return rc;
 }
 
@@ -641,16 +676,15 @@ jp_la_det(int32_t t, void *sign, void *logdet, const char *a, int32_t adt, const
     jp_lint *ipiv;
     double sr = 1, si = 0, ld = 0;
     threads_guard g;
+    scratch sc;
     int32_t rc;
     if ((rc = not_square(ash)) != JP_LA_OK)
         return rc;
-    w = work_copy(t, a, adt, n, n, n, ast);
-    ipiv = malloc((size_t)(n > 0 ? n : 1) * sizeof *ipiv);
-    if (w == NULL || ipiv == NULL) {
-        free(w);
-        free(ipiv);
+    if ((w = scratch_get(&sc, round_up((size_t)(n * n) * tsize(t)) + (size_t)(n > 0 ? n : 1) * sizeof *ipiv))
+        == NULL)
         return nomem();
-    }
+    ipiv = (jp_lint *)(w + round_up((size_t)(n * n) * tsize(t)));
+    gather_cm(w, t, n, a, adt, n, n, ast[1], ast[0]);     /* A^T: det(A^T) == det(A) */
     if (n > 0) {
         threads_enter(&g);
         ((getrf_fn)FN(LA_GETRF, t))(&n, &n, w, &n, ipiv, &info);
@@ -683,8 +717,7 @@ jp_la_det(int32_t t, void *sign, void *logdet, const char *a, int32_t adt, const
         store_pair(sign, t, sr, si);
         store_pair(logdet, real_of(t), ld, 0);
     }
-    free(w);
-    free(ipiv);
+    free(sc.heap);
     return JP_LA_OK;
 }
 
@@ -737,10 +770,46 @@ done:
     return rc;
 }
 
+/* sum of |x|^2 over n items stride st apart: BLAS dot for float/complex (as NumPy's
+ * norm), a loop for the rest */
+static double
+sumsq(int t, const char *x, int dt, int64_t n, int64_t st)
+{
+    int64_t es = (int64_t)tsize(t);
+    double acc = 0;
+    if (native_type(dt) == t && st > 0 && st % es == 0 && jp_la.fn[LA_DOTC][t]) {
+        char r[16];
+        double re, im;
+        dot(t, 1, n, x, st / es, x, st / es, r);
+        get_pair(r, t, &re, &im);
+        return re;
+    }
+    for (int64_t i = 0; i < n; i++) {
+        double re, im;
+        load_pair(x + i * st, dt, &re, &im);
+        acc += re * re + im * im;
+    }
+    return acc;
+}
+
 int32_t
 jp_la_norm(int32_t t, double *out, const char *a, int32_t adt, int64_t an, const int64_t *ash,
            const int64_t *ast, int32_t kind, double p)
 {
+    jp_lapack_load();
+    if (kind == JP_NORM_NONE || kind == JP_NORM_FRO || (an == 1 && kind == JP_NORM_P && p == 2)) {
+        /* sqrt(sum |x|^2) over all items, as NumPy (no scaling) */
+        double acc = 0;
+        if (an == 1)
+            acc = sumsq(t, a, adt, ash[0], ast[0]);
+        else if (ast[1] > 0 && ast[0] == ash[1] * ast[1])
+            acc = sumsq(t, a, adt, ash[0] * ash[1], ast[1]);       /* rows back to back */
+        else
+            for (int64_t i = 0; i < ash[0]; i++)
+                acc += sumsq(t, a + i * ast[0], adt, ash[1], ast[1]);
+        *out = sqrt(acc);
+        return JP_LA_OK;
+    }
     if (an == 1 || kind == JP_NORM_NONE || kind == JP_NORM_FRO) {
         /* all items: sqrt(sum |x|^2) (ord None/'fro'), or the vector norms */
         int64_t n = size_of(an, ash), idx[2] = {0, 0};
@@ -1146,23 +1215,25 @@ jp_la_cholesky(int32_t t, void *out, const char *a, int32_t adt, const int64_t *
         return rc;
     if (n == 0)
         return JP_LA_OK;
-    if ((w = work_copy(t, a, adt, n, n, n, ast)) == NULL)
+    /* M = A^T in column-major order is A's C-order memory (one memcpy); M is A
+     * (real) or conj(A) (Hermitian), so factoring M with the other triangle
+     * ('U' for NumPy's lower L) leaves L (or U) in C order: out[k] = w[k] */
+    if ((w = malloc((size_t)(n * n) * es)) == NULL)
         return nomem();
+    gather_cm(w, t, n, a, adt, n, n, ast[1], ast[0]);
     threads_enter(&g);
-    ((potrf_fn)FN(LA_POTRF, t))(upper ? "U" : "L", &n, w, &n, &info, 1);
+    ((potrf_fn)FN(LA_POTRF, t))(upper ? "L" : "U", &n, w, &n, &info, 1);
     threads_leave(&g);
     if (info > 0) {
         free(w);
         return fail(JP_LA_ELINALG, "Matrix is not positive definite");
     }
-    for (jp_lint i = 0; i < n; i++)
-        for (jp_lint j = 0; j < n; j++) {
-            char *dst = (char *)out + (size_t)(i * n + j) * es;
-            if (upper ? j >= i : j <= i)
-                memcpy(dst, w + (size_t)(i + j * n) * es, es);
-            else
-                memset(dst, 0, es);
-        }
+    for (jp_lint r = 0; r < n; r++) {
+        jp_lint lo = upper ? r : 0, hi = upper ? n : r + 1;      /* the kept columns of row r */
+        char *row = (char *)out + (size_t)(r * n) * es;
+        memset(row, 0, (size_t)n * es);
+        memcpy(row + (size_t)lo * es, w + (size_t)(r * n + lo) * es, (size_t)(hi - lo) * es);
+    }
     free(w);
     return JP_LA_OK;
 }
@@ -1358,7 +1429,7 @@ int32_t
 jp_la_matrix_power(int32_t t, void *out, const char *a, int32_t adt, const int64_t *ash, const int64_t *ast,
                    int64_t p)
 {
-    NEED(LA_GEMM, LA_GESV, LA__COUNT);    /* code from the on-disk cache, another NumPy */
+    NEED(LA_GEMM, LA_GETRF, LA_GETRS);    /* code from the on-disk cache, another NumPy */
     int64_t n = ash[0], cs[2];
     size_t es = tsize(t), bytes;
     char *base = NULL, *acc = NULL, *tmp = NULL;
