@@ -288,7 +288,7 @@ type_linalg(ictx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, jp_type
     if (r != LA__COUNT && (!jp_lapack_have(r) || (id == LG_QR && !jp_lapack_have(LA_GEQRF))
                            || (id == LG_MATRIX_POWER && !jp_lapack_have(LA_GEMM))
                            || ((id == LG_VDOT || id == LG_INNER) && !jp_lapack_have(LA_DOTU))
-                           || (r == LA_GETRS && !jp_lapack_have(LA_GETRF))))
+                           || (r == LA_GETRS && (!jp_lapack_have(LA_GETRF) || !jp_lapack_have(LA_GESV)))))
         goto missing;
     switch (id) {
     case LG_VDOT: case LG_INNER: {

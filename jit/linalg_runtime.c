@@ -616,8 +616,9 @@ int32_t
 jp_la_solve(int32_t t, void *out, const char *a, int32_t adt, const int64_t *ash, const int64_t *ast,
             const char *b, int32_t bdt, int64_t bn, const int64_t *bsh, const int64_t *bst)
 {
-    NEED(LA_GETRF, LA_GETRS, LA__COUNT);    /* code from the on-disk cache, another NumPy */
+    NEED(LA_GETRF, LA_GETRS, LA_GESV);    /* code from the on-disk cache, another NumPy */
     jp_lint n = ash[0], nrhs, info = 0, ld;
+    int small;
     size_t es = tsize(t), abytes, bbytes;
     char *wa, *wb;
     jp_lint *ipiv;
@@ -643,9 +644,14 @@ jp_la_solve(int32_t t, void *out, const char *a, int32_t adt, const int64_t *ash
         return nomem();
     wb = wa + abytes;
     ipiv = (jp_lint *)(wb + bbytes);
-    /* A^T in column-major order is A's C-order memory: factor it, then solve with
-     * its transpose (getrs 'T'), so a C-contiguous A is copied with one memcpy */
-    gather_cm(wa, t, n, a, adt, n, n, ast[1], ast[0]);
+    /* large: A^T in column-major order is A's C-order memory, so factor that (one
+     * memcpy) and solve with its transpose (getrs 'T'); small: one gesv call (one
+     * OpenBLAS buffer, not two) on a transposed copy */
+    small = n <= 32;
+    if (small)
+        gather_cm(wa, t, n, a, adt, n, n, ast[0], ast[1]);
+    else
+        gather_cm(wa, t, n, a, adt, n, n, ast[1], ast[0]);
     if (b == NULL) {
         memset(wb, 0, (size_t)(n * n) * es);
         for (jp_lint i = 0; i < n; i++)
@@ -654,9 +660,13 @@ jp_la_solve(int32_t t, void *out, const char *a, int32_t adt, const int64_t *ash
         gather_cm(wb, t, n, b, bdt, n, nrhs, bst[0], bn == 2 ? bst[1] : 0);
     }
     threads_enter(&g);
-    ((getrf_fn)FN(LA_GETRF, t))(&n, &n, wa, &ld, ipiv, &info);
-    if (info == 0)
-        ((getrs_fn)FN(LA_GETRS, t))("T", &n, &nrhs, wa, &ld, ipiv, wb, &ld, &info, 1);
+    if (small) {
+        ((gesv_fn)FN(LA_GESV, t))(&n, &nrhs, wa, &ld, ipiv, wb, &ld, &info);
+    } else {
+        ((getrf_fn)FN(LA_GETRF, t))(&n, &n, wa, &ld, ipiv, &info);
+        if (info == 0)
+            ((getrs_fn)FN(LA_GETRS, t))("T", &n, &nrhs, wa, &ld, ipiv, wb, &ld, &info, 1);
+    }
     threads_leave(&g);
     if (info > 0)
         rc = fail(JP_LA_ELINALG, "Singular matrix");
