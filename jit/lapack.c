@@ -40,6 +40,7 @@ base_name(jp_la_routine r, int t, char *buf, size_t size, int *cblas)
     case LA_ORGQR: snprintf(buf, size, cx ? "%cungqr" : "%corgqr", l); break;
     case LA_GELSD: snprintf(buf, size, "%cgelsd", l); break;
     case LA_GETRS: snprintf(buf, size, "%cgetrs", l); break;
+    case LA_GETRI: snprintf(buf, size, "%cgetri", l); break;
     default: snprintf(buf, size, "?"); break;
     }
 }

@@ -30,6 +30,7 @@ enum { JP_LA_S, JP_LA_D, JP_LA_C, JP_LA_Z, JP_LA_NTYPES };
 typedef enum jp_la_routine {
     LA_GEMM, LA_GEMV, LA_DOTU, LA_DOTC,             /* cblas */
     LA_GESV, LA_GETRF, LA_POTRF, LA_SYEVD, LA_GEEV, LA_GESDD, LA_GEQRF, LA_ORGQR, LA_GELSD, LA_GETRS,
+    LA_GETRI,
     LA__COUNT
 } jp_la_routine;
 

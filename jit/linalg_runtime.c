@@ -554,6 +554,8 @@ typedef void (*gesv_fn)(const jp_lint *, const jp_lint *, void *, const jp_lint 
                         const jp_lint *, jp_lint *);
 typedef void (*getrs_fn)(const char *, const jp_lint *, const jp_lint *, const void *, const jp_lint *,
                          const jp_lint *, void *, const jp_lint *, jp_lint *, size_t);
+typedef void (*getri_fn)(const jp_lint *, void *, const jp_lint *, const jp_lint *, void *, const jp_lint *,
+                         jp_lint *);
 typedef void (*getrf_fn)(const jp_lint *, const jp_lint *, void *, const jp_lint *, jp_lint *, jp_lint *);
 typedef void (*potrf_fn)(const char *, const jp_lint *, void *, const jp_lint *, jp_lint *, size_t);
 typedef void (*syevd_fn)(const char *, const char *, const jp_lint *, void *, const jp_lint *, void *, void *,
@@ -662,6 +664,30 @@ jp_la_solve(int32_t t, void *out, const char *a, int32_t adt, const int64_t *ash
     threads_enter(&g);
     if (small) {
         ((gesv_fn)FN(LA_GESV, t))(&n, &nrhs, wa, &ld, ipiv, wb, &ld, &info);
+    } else if (b == NULL && FN(LA_GETRI, t)) {
+        /* inv: getri on the factors of A^T gives inv(A)^T in column-major order,
+         * which is inv(A) in C order (2n^3 flops, not 8/3 n^3 with the identity) */
+        jp_lint lwork = -1;
+        char q[16], *work;
+        ((getrf_fn)FN(LA_GETRF, t))(&n, &n, wa, &ld, ipiv, &info);
+        if (info == 0) {
+            ((getri_fn)FN(LA_GETRI, t))(&n, wa, &ld, ipiv, q, &lwork, &info);
+            lwork = lwork_of(q, t);
+            if ((work = malloc((size_t)lwork * es)) == NULL) {
+                threads_leave(&g);
+                free(sc.heap);
+                return nomem();
+            }
+            ((getri_fn)FN(LA_GETRI, t))(&n, wa, &ld, ipiv, work, &lwork, &info);
+            free(work);
+        }
+        threads_leave(&g);
+        if (info > 0)
+            rc = fail(JP_LA_ELINALG, "Singular matrix");
+        else
+            memcpy(out, wa, (size_t)(n * n) * es);
+        free(sc.heap);
+        return rc;
     } else {
         ((getrf_fn)FN(LA_GETRF, t))(&n, &n, wa, &ld, ipiv, &info);
         if (info == 0)

@@ -615,3 +615,23 @@ def test_other_linalg_functions_are_unsupported_with_an_alternative():
 
     with pytest.raises(UnsupportedError, match="compute_uv=False"):
         g(np.eye(2))
+
+
+@pytest.mark.parametrize("dtype", FLOATS, ids=str)
+def test_solve_inv_det_large_matrices(dtype):
+    """n > 32 takes the getrf + getrs('T') / getri path on A's C-order memory"""
+    a0 = rand(dtype, (60, 60), 25) + 8 * np.eye(60, dtype=dtype)
+    b0 = rand(dtype, (60, 4), 26)
+    for _, a in layouts(a0):
+        close(j_inv(a), LA.inv(a), dtype)
+        close(j_solve(a, b0), LA.solve(a, b0), dtype)
+        close(j_solve(a, b0[:, 0]), LA.solve(a, b0[:, 0]), dtype)
+        s, ld = j_slogdet(a)
+        ws, wld = LA.slogdet(a)
+        close(s, ws, dtype)
+        close(ld, wld, dtype)
+    sing = np.ones((40, 40), dtype)
+    with pytest.raises(np.linalg.LinAlgError, match="Singular matrix"):
+        j_inv(sing)
+    with pytest.raises(np.linalg.LinAlgError, match="Singular matrix"):
+        j_solve(sing, np.ones(40, dtype))
