@@ -149,8 +149,14 @@ jp_lower_dot_check(lctx *c, LLVMValueRef a, jp_type *ta, LLVMValueRef b, jp_type
 {
     LLVMValueRef ka = jp_arr_field(c, a, 3, ta->ndim - 1), kb = jp_arr_field(c, b, 3, 0);
     LLVMValueRef oa[5], ob[5], args[5];
-    LLVMBasicBlockRef bad = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "dot.mismatch");
-    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "dot.ok");
+    LLVMBasicBlockRef bad, ok;
+    if (c->gpu) {       /* device code calls no runtime: a constant message */
+        jp_check(c, LLVMBuildICmp(c->b, LLVMIntNE, ka, kb, ""), PyExc_ValueError,
+                 "shapes not aligned: the last dimension of the first operand must equal the first of the second");
+        return;
+    }
+    bad = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "dot.mismatch");
+    ok = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "dot.ok");
     LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntNE, ka, kb, ""), bad, ok);
     LLVMPositionBuilderAtEnd(c->b, bad);
     jp_la_operand(c, a, ta, 1, oa);
