@@ -914,11 +914,13 @@ jp_la_norm(int32_t t, double *out, const char *a, int32_t adt, int64_t an, const
                 free(s);
                 return fail(JP_LA_ELINALG, "SVD did not converge");
             }
-            if (k == 0) {
+            if (k == 0) {       /* NumPy: the sum or max of no singular values is 0; their min an error */
                 free(s);
-                return fail(JP_LA_EVALUE, kind == JP_NORM_NUC ? "zero-size array to reduction operation "
-                            "maximum which has no identity" : "zero-size array to reduction operation "
-                            "maximum which has no identity");
+                if (kind == JP_NORM_NUC || p > 0) {
+                    *out = 0;
+                    return JP_LA_OK;
+                }
+                return fail(JP_LA_EVALUE, "zero-size array to reduction operation minimum which has no identity");
             }
             r = kind == JP_NORM_NUC ? 0 : s[0];
             for (int64_t i = 0; i < k; i++) {
@@ -937,9 +939,13 @@ jp_la_norm(int32_t t, double *out, const char *a, int32_t adt, int64_t an, const
             int wantmax = kind == JP_NORM_INF || (kind == JP_NORM_P && p == 1);
             int64_t outer_n = rows ? m : n, inner_n = rows ? n : m;
             double best = 0;
-            if (outer_n == 0)
-                return fail(JP_LA_EVALUE, "zero-size array to reduction operation %s which has no identity",
-                            wantmax ? "maximum" : "minimum");
+            if (outer_n == 0) {     /* NumPy: the max of nothing is 0 here, the min an error */
+                if (wantmax) {
+                    *out = 0;
+                    return JP_LA_OK;
+                }
+                return fail(JP_LA_EVALUE, "zero-size array to reduction operation minimum which has no identity");
+            }
             for (int64_t o = 0; o < outer_n; o++) {
                 double sum = 0;
                 for (int64_t i = 0; i < inner_n; i++) {
@@ -1466,7 +1472,7 @@ jp_la_matrix_power(int32_t t, void *out, const char *a, int32_t adt, const int64
                    int64_t p)
 {
     NEED(LA_GEMM, LA_GETRF, LA_GETRS);    /* code from the on-disk cache, another NumPy */
-    int64_t n = ash[0], cs[2];
+    int64_t n = ash[0];
     size_t es = tsize(t), bytes;
     char *base = NULL, *acc = NULL, *tmp = NULL;
     int32_t rc;
@@ -1482,8 +1488,6 @@ jp_la_matrix_power(int32_t t, void *out, const char *a, int32_t adt, const int64
         rc = nomem();
         goto done;
     }
-    cs[0] = n * (int64_t)es;
-    cs[1] = (int64_t)es;
     if (p < 0) {
         if ((rc = jp_la_solve(t, base, a, adt, ash, ast, NULL, 0, 0, NULL, NULL)) != JP_LA_OK)
             goto done;
@@ -1517,7 +1521,6 @@ jp_la_matrix_power(int32_t t, void *out, const char *a, int32_t adt, const int64
         memcpy(out, acc, bytes);
     else
         set_identity(out, t, n);
-    (void)cs;
 done:
     free(base);
     free(acc);

@@ -635,3 +635,59 @@ def test_solve_inv_det_large_matrices(dtype):
         j_inv(sing)
     with pytest.raises(np.linalg.LinAlgError, match="Singular matrix"):
         j_solve(sing, np.ones(40, dtype))
+
+
+@njit
+def n_fro(a):
+    return LA.norm(a, "fro")
+
+
+@njit
+def n_1(a):
+    return LA.norm(a, 1)
+
+
+@njit
+def n_m1(a):
+    return LA.norm(a, -1)
+
+
+@njit
+def n_2(a):
+    return LA.norm(a, 2)
+
+
+@njit
+def n_m2(a):
+    return LA.norm(a, -2)
+
+
+@njit
+def n_inf(a):
+    return LA.norm(a, np.inf)
+
+
+@njit
+def n_minf(a):
+    return LA.norm(a, -np.inf)
+
+
+@njit
+def n_nuc(a):
+    return LA.norm(a, "nuc")
+
+
+@pytest.mark.parametrize("shape", [(0, 3), (3, 0), (0, 0)], ids=str)
+def test_norm_of_empty_matrices_as_numpy(shape):
+    e = np.zeros(shape)
+    assert j_norm(e) == LA.norm(e) == 0.0
+    for jf, o in ((n_fro, "fro"), (n_1, 1), (n_m1, -1), (n_2, 2), (n_m2, -2), (n_inf, np.inf),
+                  (n_minf, -np.inf), (n_nuc, "nuc")):
+        try:
+            want = LA.norm(e, o)
+        except ValueError as err:
+            with pytest.raises(ValueError) as got:
+                jf(e)
+            assert str(got.value) == str(err), o
+        else:
+            assert jf(e) == want, o
