@@ -373,6 +373,7 @@ smin(lctx *c, LLVMValueRef a, LLVMValueRef b)
 static LLVMValueRef
 make_tuple(lctx *c, jp_type *tt, LLVMValueRef *v)
 {
+    /* every field is filled: inserted below */
     LLVMValueRef r = LLVMGetUndef(jp_llvm_type(c->ctx, tt));
     for (int i = 0; i < tt->n; i++)
         r = LLVMBuildInsertValue(c->b, r, v[i], (unsigned)i, "");

@@ -81,6 +81,7 @@ jp_la_operand_t(lctx *c, LLVMValueRef v, jp_type *t, LLVMValueRef *out)
 {
     LLVMTypeRef at = LLVMArrayType2(LLVMInt64TypeInContext(c->ctx), 2);
     LLVMValueRef psh = jp_alloca(c, at, "la.tshape"), pst = jp_alloca(c, at, "la.tstrides");
+    /* both aggregates are filled field by field (inserted below) */
     LLVMValueRef sh = LLVMGetUndef(at), st = LLVMGetUndef(at);
     for (int d = 0; d < 2; d++) {
         sh = LLVMBuildInsertValue(c->b, sh, jp_arr_field(c, v, 3, 1 - d), (unsigned)d, "");
