@@ -402,7 +402,8 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
     }
     if (PyModule_Check(value)) {
         const char *mname = PyModule_GetName(value);
-        if (mname && (strcmp(mname, "numpy") == 0 || strcmp(mname, "numpy.random") == 0)) {
+        if (mname && (strcmp(mname, "numpy") == 0 || strcmp(mname, "numpy.random") == 0
+                      || strcmp(mname, "numpy.linalg") == 0)) {
             n = new_node(f, E_MODULE, ast_node);
             if (n)
                 n->u.module.module = value;

@@ -14,6 +14,8 @@ static const struct { const jp_lib_fn *table; const int *count; } tables[] = {
     {jp_lib_numba, &jp_lib_numba_count},
     {jp_lib_np_index, &jp_lib_np_index_count},
     {jp_lib_typed_list, &jp_lib_typed_list_count},
+
+    {jp_lib_np_linalg, &jp_lib_np_linalg_count},
 };
 
 static PyObject *lib_objects;       /* function object -> index */
@@ -193,6 +195,8 @@ jp_infer_module_call(ictx *c, jp_node *call)
         at[i] = NULL;
         if (args[i] == NULL)
             continue;
+        if (args[i]->kind == E_STR && strcmp(fn->module, "numpy.linalg") == 0)
+            continue;       /* ord='fro', UPLO='U', mode='r': the entry reads the constant node */
         if ((at[i] = jp_ioperand(c, args[i])) == NULL)
             return NULL;
         if (UNKNOWN(at[i]))

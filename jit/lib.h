@@ -64,6 +64,8 @@ extern const jp_lib_fn jp_lib_typed_list[];    /* lib_typed_list.c */
 extern const int jp_lib_typed_list_count;
 extern const jp_lib_fn jp_lib_np_index[];      /* lib_np_index.c */
 extern const int jp_lib_np_index_count;
+extern const jp_lib_fn jp_lib_np_linalg[];     /* lib_np_linalg.c */
+extern const int jp_lib_np_linalg_count;
 
 /* helpers the tables share (lib.c) */
 jp_type *jp_lib_need_int(ictx *c, jp_node *arg, jp_type *t, const jp_lib_fn *fn);

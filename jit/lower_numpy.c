@@ -8,6 +8,7 @@
 #include "jit/lower_parallel.h"
 #include "jit/numpy_funcs.h"
 #include "jit/resolve.h"
+#include "jit/lower_linalg.h"
 
 #include <math.h>
 #include <string.h>
@@ -670,20 +671,20 @@ matmul_body(lctx *c, void *vctx, LLVMValueRef *idx)
 }
 
 static LLVMValueRef
-lower_dot(lctx *c, jp_node *an, jp_node *bn, jp_type *rt)
+lower_dot(lctx *c, jp_node *an, jp_node *bn, jp_type *rt, int np_dot)
 {
     dot_ctx d = {0};
-    LLVMValueRef ka, kb;
+    LLVMValueRef ka, blas;
     d.a = jp_lower_expr(c, an);
     d.b = jp_lower_expr(c, bn);
     d.ta = jp_node_type(c, an);
     d.tb = jp_node_type(c, bn);
     d.rt = rt;
     d.dt = rt->kind == JP_ARRAY ? rt->dtype : rt;
+    if ((blas = jp_lower_dot_blas(c, d.a, d.ta, d.b, d.tb, rt, np_dot)) != NULL)
+        return blas;    /* float and complex: NumPy's BLAS (lower_linalg.c) */
     ka = jp_arr_field(c, d.a, 3, d.ta->ndim - 1);
-    kb = jp_arr_field(c, d.b, 3, d.tb->ndim == 2 ? 0 : 0);
-    jp_check(c, LLVMBuildICmp(c->b, LLVMIntNE, ka, kb, ""), PyExc_ValueError,
-             "shapes not aligned: the last dimension of the first operand must equal the first of the second");
+    jp_lower_dot_check(c, d.a, d.ta, d.b, d.tb, np_dot);
     (void)dot_inner;
     if (d.ta->ndim == 1 && d.tb->ndim == 1) {
         d.acc = jp_alloca(c, jp_llvm_type(c->ctx, d.dt), "dot");
@@ -1056,7 +1057,7 @@ lower_np(lctx *c, jp_np_id id, args *a, jp_type *rt)
     case NPK_REDUCE:
         return lower_reduce(c, id, a, rt);
     case NPK_DOT:
-        return lower_dot(c, a->pos[0], a->pos[1], rt);
+        return lower_dot(c, a->pos[0], a->pos[1], rt, id == NP_DOT);
     case NPK_RANDOM:
         return lower_random(c, id, a, rt);
     case NPK_SHAPE:
@@ -1072,7 +1073,7 @@ jp_lower_numpy_call(lctx *c, jp_node *n)
 {
     args a = {{0}, 0, n};
     if (n->kind == E_BINOP)     /* a @ b */
-        return lower_dot(c, n->u.binop.left, n->u.binop.right, jp_node_type(c, n));
+        return lower_dot(c, n->u.binop.left, n->u.binop.right, jp_node_type(c, n), 0);
     for (int i = 0; i < n->u.call.nargs && i < 16; i++)
         a.pos[a.npos++] = n->u.call.args[i];
     return lower_np(c, (jp_np_id)n->u.call.func->u.callee.id, &a, jp_node_type(c, n));

@@ -19,6 +19,8 @@
 #include "jit/runtime_exc.h"
 #include "jit/generator.h"
 
+#include "jit/linalg_runtime.h"
+
 #include <complex.h>
 #include <math.h>
 #include <stdint.h>
@@ -622,5 +624,10 @@ const jp_runtime_symbol jp_runtime_symbols[] = {
     SYM(jp_sort_histogram_edges), SYM(jp_sort_nanreduce),
     SYM(jp_rt_exc_matches), SYM(jp_rt_exc_release),
     SYM(jp_rt_gen_new), SYM(jp_rt_gen_next), SYM(jp_rt_gen_frame_alloc), SYM(jp_rt_gen_frame_free),
+
+    SYM(jp_la_message), SYM(jp_la_matmul), SYM(jp_la_vdot), SYM(jp_la_vdot_int), SYM(jp_la_dot_mismatch),
+    SYM(jp_la_solve), SYM(jp_la_det), SYM(jp_la_norm), SYM(jp_la_eigh), SYM(jp_la_eig), SYM(jp_la_svd),
+    SYM(jp_la_qr), SYM(jp_la_cholesky), SYM(jp_la_lstsq), SYM(jp_la_pinv), SYM(jp_la_matrix_rank),
+    SYM(jp_la_matrix_power),
     {NULL, NULL},
 };

@@ -27,6 +27,8 @@ static int nworkers, started, requested;
 static __thread int in_worker;     /* 0 outside the pool, else the worker's number (1...) */
 static int64_t stat_jobs, stat_worker_chunks;  /* atomic: jp_pool_stats */
 
+static __thread int in_loop;       /* the calling thread is running chunks of a parallel loop */
+
 static void
 run_chunks(job *j)
 {
@@ -83,6 +85,12 @@ int64_t
 jp_pool_thread_id(void)
 {
     return in_worker;
+}
+
+int
+jp_pool_in_parallel(void)
+{
+    return in_worker != 0 || in_loop;
 }
 
 void
@@ -158,7 +166,9 @@ jp_pool_parallel_for(int64_t n, jp_chunk_fn fn, void *ctx)
     pthread_cond_broadcast(&work_cv);
     pthread_mutex_unlock(&lock);
 
+    in_loop = 1;
     run_chunks(&j);
+    in_loop = 0;
 
     pthread_mutex_lock(&lock);
     while (j.pending > 0)

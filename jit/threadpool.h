@@ -20,4 +20,8 @@ int64_t jp_pool_thread_id(void);
  * and chunks the workers (not the calling thread) ran. */
 void jp_pool_stats(int64_t *jobs, int64_t *worker_chunks);
 
+/* Whether the calling thread is running a parallel loop's chunks (a worker,
+ * or the thread that started the loop): BLAS calls there stay single-threaded. */
+int jp_pool_in_parallel(void);
+
 #endif
