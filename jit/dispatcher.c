@@ -9,6 +9,7 @@
  */
 #include "jit/dispatcher.h"
 #include "jit/list_runtime.h"
+#include "jit/hashtable.h"
 #include "jit/compile_service.h"
 #include "jit/objmode.h"
 #include "jit/errors.h"
@@ -236,6 +237,8 @@ unbox(PyObject *obj, jp_type *t, void *dst)
         return 0;
     case JP_LIST:
         return jp_list_unbox(obj, t, dst);
+    case JP_DICT:
+        return jp_dict_unbox(obj, t, dst);
     case JP_ARRAY: {
         /* {meminfo NULL, parent, data, shape, strides}: the caller keeps obj alive */
         PyArrayObject *arr = (PyArrayObject *)obj;
@@ -354,6 +357,8 @@ box(jp_type *t, const void *src)
         return Py_NewRef(t->dispatcher);
     case JP_LIST:
         return jp_list_box(t, *(jp_meminfo *const *)src);
+    case JP_DICT:
+        return jp_dict_box(t, *(jp_meminfo *const *)src);
     case JP_TUPLE: {
         PyObject *tuple = PyTuple_New(t->n);
         if (tuple == NULL)
@@ -472,6 +477,15 @@ arg_type(JpDispatcher *d, PyObject *arg, int i)
                      "%U() argument '%U' is %s list, which jit code cannot type (a list argument needs "
                      "items of one type: numbers, tuples, arrays or lists of them)",
                      d->name, param_name(d, i), PyList_GET_SIZE(arg) ? "a mixed" : "an empty");
+        return NULL;
+    }
+    if (t == NULL && !PyErr_Occurred() && PyDict_Check(arg)) {
+        PyErr_Format(PyExc_TypeError,
+                     "%U() argument '%U' is a Python dict, which jit code cannot take (as in Numba, "
+                     "there are no reflected dicts): pass a numba.typed.Dict instead "
+                     "(d = Dict.empty(key_type=types.int64, value_type=types.float64), "
+                     "from numba.typed import Dict)",
+                     d->name, param_name(d, i));
         return NULL;
     }
     if (t == NULL && !PyErr_Occurred())

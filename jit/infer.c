@@ -20,6 +20,7 @@
 #include "jit/const_array.h"
 #include "jit/objmode.h"
 #include "jit/pycompat.h"
+#include "jit/dict.h"
 
 #define UNKNOWN(t) ((t)->kind == JP_UNKNOWN)
 
@@ -153,7 +154,8 @@ jp_binop_type(jp_binop op, jp_type *a, jp_type *b, jp_node *right)
 static int
 truthy_ok(jp_type *t)
 {
-    return jp_is_number(t) || t->kind == JP_TUPLE || t->kind == JP_NONE || t->kind == JP_LIST;
+    return jp_is_number(t) || t->kind == JP_TUPLE || t->kind == JP_NONE || t->kind == JP_LIST
+           || t->kind == JP_DICT;
 }
 /* (arrays: "the truth value of an array is ambiguous", as NumPy says) */
 
@@ -174,6 +176,8 @@ comparable(jp_cmpop op, jp_type *a, jp_type *b)
     if (op == CMP_IN || op == CMP_NOTIN) {
         if (b->kind == JP_LIST)
             return b->dtype->kind == JP_UNKNOWN || comparable(CMP_EQ, a, b->dtype);
+        if (b->kind == JP_DICT)
+            return jp_dict_key_accepts(a, b);         /* lib_dict.c */
         if (b->kind != JP_TUPLE)
             return 0;
         for (int i = 0; i < b->n; i++)
@@ -201,6 +205,8 @@ comparable(jp_cmpop op, jp_type *a, jp_type *b)
     if (a->kind == JP_LIST && b->kind == JP_LIST)    /* item by item (lower_list.c) */
         return (op == CMP_EQ || op == CMP_NE)
                && (UNKNOWN(a->dtype) || UNKNOWN(b->dtype) || comparable(CMP_EQ, a->dtype, b->dtype));
+    if (a->kind == JP_DICT || b->kind == JP_DICT)
+        return 0;       /* dict equality is not supported */
     return op == CMP_EQ || op == CMP_NE;    /* different kinds: constant result */
 }
 
@@ -286,6 +292,8 @@ type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
                                "print() keyword arguments are not supported in jit code");
         return jp_type_none();
     }
+    if (id == B_DICT || id == B_HASH)
+        return jp_infer_dict_builtin(c, n, id);    /* lib_dict.c */
     if (id >= B_LIST)
         return jp_infer_iter_builtin(c, n, id);    /* lib_iter.c */
     if ((id == B_MIN || id == B_MAX) && nargs == 1 && n->u.call.nkw == 0) {
@@ -408,7 +416,7 @@ type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
                 return jp_error_at(JpTypingError, c->ir, n, NULL, "len() of a 0-d array");
             return jp_type_int(64, 1);
         }
-        if (at[0]->kind != JP_TUPLE && at[0]->kind != JP_LIST)
+        if (at[0]->kind != JP_TUPLE && at[0]->kind != JP_LIST && at[0]->kind != JP_DICT)
             return jp_error_at(JpTypingError, c->ir, n, NULL,
                                "len() of a %s is not supported", at[0]->name);
         return jp_type_int(64, 1);
@@ -823,6 +831,8 @@ type_method_call(ictx *c, jp_node *n)
         return type_class_method(c, n, recv);
     if (recv->kind == JP_LIST)
         return jp_infer_list_method(c, n, recv);      /* lib_list.c */
+    if (recv->kind == JP_DICT)
+        return jp_infer_dict_method(c, n, recv);      /* lib_dict.c */
     if (strcmp(attr->u.attr.name, "conjugate") == 0 && jp_is_number(recv)) {
         if (!call_arity(c, n, "conjugate", 0, 0))
             return NULL;
@@ -909,6 +919,8 @@ type_subscript(ictx *c, jp_node *n)
         return jp_infer_subscript(c, n, v);
     if (v->kind == JP_LIST)
         return jp_infer_list_subscript(c, n, v);
+    if (v->kind == JP_DICT)
+        return jp_infer_dict_subscript(c, n, v);     /* lib_dict.c */
     if (v->kind != JP_TUPLE)
         return jp_error_at(JpTypingError, c->ir, n, NULL, "a %s cannot be indexed in jit code", v->name);
     if (n->u.subscript.index->kind == E_SLICE)
@@ -1059,6 +1071,8 @@ type_expr_inner(ictx *c, jp_node *n)
         return type_subscript(c, n);
     case E_LIST:
         return jp_infer_list_literal(c, n);
+    case E_DICT:
+        return jp_infer_dict_literal(c, n);           /* lib_dict.c */
     case E_LISTCOMP:
         return jp_infer_listcomp(c, n);
     case E_SLICE: {
@@ -1224,6 +1238,7 @@ type_stmt(ictx *c, jp_node *s)
         if (assign_target(c, s->u.assign.target, t, s) < 0)
             return -1;
         jp_infer_list_refine_literal(c, s);
+        jp_infer_dict_refine_literal(c, s);
         return 0;
     case S_SETITEM:
         return jp_infer_setitem(c, s);
@@ -1276,6 +1291,8 @@ type_stmt(ictx *c, jp_node *s)
     }
     case S_EXPR:
         return jp_ioperand(c, s->u.expr.value) ? 0 : -1;
+    case S_DELITEM:
+        return jp_infer_dict_delitem(c, s);           /* lib_dict.c */
     case S_RETURN:
         if (s->u.expr.value == NULL)
             return set_return(c, s, jp_type_none());
@@ -1329,6 +1346,8 @@ type_stmt(ictx *c, jp_node *s)
             jp_type *elem;
             if (t->kind == JP_ITER || t->kind == JP_LIST) {
                 elem = t->dtype;
+            } else if (t->kind == JP_DICT) {
+                elem = t->key;      /* for k in d */
             } else if (t->kind == JP_RANGE) {
                 elem = jp_type_int(64, 1);
             } else if (t->kind == JP_TUPLE) {

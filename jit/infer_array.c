@@ -6,6 +6,7 @@
 #include "jit/resolve.h"
 #include "jit/errors.h"
 #include "jit/numpy_funcs.h"
+#include "jit/dict.h"
 
 #include <string.h>
 
@@ -889,6 +890,8 @@ jp_infer_setitem(ictx *c, jp_node *s)
         }
         if (base->kind == JP_LIST)
             return jp_infer_list_setitem(c, s, base, vt);      /* lib_list.c */
+        if (base->kind == JP_DICT)
+            return jp_infer_dict_setitem(c, s, base, vt);      /* lib_dict.c */
         if (base->kind != JP_ARRAY && base->kind != JP_RECORD_REF) {
             jp_error_at(JpTypingError, c->ir, target, NULL, "a %s does not support item assignment", base->name);
             return -1;

@@ -23,6 +23,8 @@ typedef enum jp_node_kind {
     E_LISTCOMP,         /* [elt for x in it if c]: u.comp, a hidden local filled by a loop */
     E_ARRAYCONST,       /* a global NumPy array, frozen into the code (const_array.c) */
     S_OBJMODE,          /* with objmode(x='T'): a block run by the interpreter (objmode.c) */
+    E_DICT,             /* {k1: v1, k2: v2} (u.tuple: keys and values alternate) */
+    S_DELITEM,          /* del d[k] (u.expr.value: the E_SUBSCRIPT) */
 } jp_node_kind;
 
 typedef enum jp_binop {
@@ -58,6 +60,7 @@ typedef enum jp_builtin {
     B_DIVMOD, B_LEN, B_PRINT, B_RANGE,
     B_PRANGE,           /* jitprofile.prange: range, run in parallel under parallel=True */
     B_LIST, B_ZIP, B_ENUMERATE, B_REVERSED, B_SORTED, B_SUM, B_ANY, B_ALL, B_ISINSTANCE,
+    B_DICT, B_HASH,     /* dict(), hash() (lib_dict.c) */
 } jp_builtin;
 
 typedef struct jp_node jp_node;

@@ -133,6 +133,7 @@ int jp_ufunc_module_init(PyObject *m);
 int jp_cache_module_init(PyObject *m);
 int jp_jitclass_module_init(PyObject *m);
 int jp_cuda_module_init(PyObject *m);
+int jp_dict_module_init(PyObject *m);
 
 int
 jp_jit_module_init(PyObject *m)
@@ -142,7 +143,8 @@ jp_jit_module_init(PyObject *m)
     if (PyType_Ready(&JpDispatcher_Type) < 0
         || PyModule_AddObjectRef(m, "Dispatcher", (PyObject *)&JpDispatcher_Type) < 0)
         return -1;
-    if (jp_ufunc_module_init(m) < 0 || jp_cache_module_init(m) < 0 || jp_jitclass_module_init(m) < 0 || jp_cuda_module_init(m) < 0)
+    if (jp_ufunc_module_init(m) < 0 || jp_cache_module_init(m) < 0 || jp_jitclass_module_init(m) < 0 || jp_cuda_module_init(m) < 0
+        || jp_dict_module_init(m) < 0)
         return -1;
     return PyModule_AddFunctions(m, jit_functions);
 }

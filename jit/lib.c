@@ -13,6 +13,7 @@ static const struct { const jp_lib_fn *table; const int *count; } tables[] = {
     {jp_lib_operator, &jp_lib_operator_count},
     {jp_lib_numba, &jp_lib_numba_count},
     {jp_lib_np_index, &jp_lib_np_index_count},
+    {jp_lib_dict, &jp_lib_dict_count},
 };
 
 static PyObject *lib_objects;       /* function object -> index */

@@ -379,6 +379,7 @@ ref_offsets(const jp_type *t, size_t base, int32_t *off, int n)
     case JP_ARRAY:          /* {meminfo, parent, data, ...}: the meminfo comes first */
     case JP_CLASS:
     case JP_LIST:
+    case JP_DICT:
         if (n >= JP_LIST_MAX_REFS)
             return -1;
         off[n] = (int32_t)base;

@@ -14,6 +14,7 @@
 #include "jit/lib.h"
 #include "jit/const_array.h"
 #include "jit/objmode.h"
+#include "jit/dict.h"
 
 #include <string.h>
 
@@ -59,6 +60,7 @@ jp_llvm_type(LLVMContextRef ctx, jp_type *t)
     }
     case JP_RECORD_REF:
     case JP_LIST:
+    case JP_DICT:
     case JP_CLASS: r = LLVMPointerTypeInContext(ctx, 0); break;
     default: r = LLVMInt8TypeInContext(ctx); break;   /* none, function, dtype, slice */
     }
@@ -299,6 +301,8 @@ jp_cast(lctx *c, LLVMValueRef v, jp_type *from, jp_type *to)
         return v;       /* another layout or readonly flag: the same value */
     if (from->kind == JP_LIST && to->kind == JP_LIST)
         return v;       /* reflected or not, or an empty literal's list: one pointer */
+    if (from->kind == JP_DICT && to->kind == JP_DICT)
+        return v;       /* an empty literal's dict: one pointer */
     tt = jp_llvm_type(c->ctx, to);
     if (to->kind == JP_BOOL)
         return jp_truth(c, v, from);
@@ -366,6 +370,8 @@ jp_truth(lctx *c, LLVMValueRef v, jp_type *t)
         return LLVMConstInt(i1, t->n > 0, 0);
     case JP_LIST:
         return LLVMBuildICmp(c->b, LLVMIntNE, jp_list_len(c, v), jp_const_i64(c, 0), "");
+    case JP_DICT:
+        return LLVMBuildICmp(c->b, LLVMIntNE, jp_lower_dict_len(c, v), jp_const_i64(c, 0), "");
     default:
         return LLVMConstInt(i1, 0, 0);
     }
@@ -606,6 +612,8 @@ lower_call(lctx *c, jp_node *n)
         return jp_lower_instance_call(c, n, jp_lower_expr(c, f->u.attr.value));
     if (f->kind == E_ATTR && jp_node_type(c, f->u.attr.value)->kind == JP_LIST)
         return jp_lower_list_method(c, n);
+    if (f->kind == E_ATTR && jp_node_type(c, f->u.attr.value)->kind == JP_DICT)
+        return jp_lower_dict_method(c, n);              /* lower_dict.c */
     if (f->kind == E_ATTR) {        /* x.conjugate() */
         jp_type *t = jp_node_type(c, f->u.attr.value);
         LLVMValueRef v = jp_lower_expr(c, f->u.attr.value);
@@ -647,6 +655,8 @@ lower_subscript(lctx *c, jp_node *n)
         return jp_lower_array_subscript(c, n);
     if (tt->kind == JP_LIST)
         return jp_lower_list_subscript(c, n);
+    if (tt->kind == JP_DICT)
+        return jp_lower_dict_subscript(c, n);           /* lower_dict.c */
     if (n->u.subscript.index->kind == E_SLICE)
         return jp_lower_tuple_slice(c, n);
     LLVMValueRef tv = jp_lower_expr(c, n->u.subscript.value);
@@ -759,6 +769,8 @@ lower_expr_node(lctx *c, jp_node *n)
         return lower_subscript(c, n);
     case E_LIST:
         return jp_lower_list_literal(c, n);
+    case E_DICT:
+        return jp_lower_dict_literal(c, n);
     case E_LISTCOMP:
         return jp_lower_listcomp(c, n);
     case E_ATTR: {
@@ -965,6 +977,10 @@ lower_for(lctx *c, jp_node *s)
         jp_lower_list_for(c, s);
         return;
     }
+    if (itype->kind == JP_DICT) {
+        jp_lower_dict_for(c, s);                        /* lower_dict.c */
+        return;
+    }
     if (itype->kind == JP_RANGE) {
         jp_node **args = it->u.call.args;
         int nargs = it->u.call.nargs;
@@ -1150,6 +1166,9 @@ lower_stmt(lctx *c, jp_node *s)
     }
     case S_EXPR:
         jp_lower_expr(c, s->u.expr.value);
+        break;
+    case S_DELITEM:
+        jp_lower_dict_delitem(c, s);                    /* lower_dict.c */
         break;
     case S_RETURN:
         lower_return(c, s);

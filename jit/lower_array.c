@@ -11,6 +11,7 @@
  */
 #include "jit/lower.h"
 #include "jit/resolve.h"
+#include "jit/dict.h"
 #include "jit/errors.h"
 
 #include <string.h>
@@ -74,7 +75,7 @@ jp_incref(lctx *c, LLVMValueRef v, jp_type *t)
 {
     if (c->gpu)
         return;         /* device arrays are owned by the host */
-    if (t->kind == JP_CLASS || t->kind == JP_LIST)
+    if (t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_DICT)
         call_void(c, "jp_nrt_incref", v);
     else if (t->kind == JP_ARRAY)
         call_void(c, "jp_nrt_incref", jp_arr_field(c, v, 0, 0));
@@ -89,7 +90,7 @@ jp_decref(lctx *c, LLVMValueRef v, jp_type *t)
 {
     if (c->gpu)
         return;
-    if (t->kind == JP_CLASS || t->kind == JP_LIST)
+    if (t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_DICT)
         call_void(c, "jp_nrt_decref", v);
     else if (t->kind == JP_ARRAY)
         call_void(c, "jp_nrt_decref", jp_arr_field(c, v, 0, 0));
@@ -154,7 +155,7 @@ jp_register_temp(lctx *c, LLVMValueRef v, jp_type *t)
 {
     if (c->gpu)
         return;
-    if (t->kind == JP_CLASS || t->kind == JP_LIST)
+    if (t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_DICT)
         register_meminfo_temp(c, v);
     else if (t->kind == JP_ARRAY)
         register_meminfo_temp(c, jp_arr_field(c, v, 0, 0));
@@ -188,7 +189,7 @@ own_fields(lctx *c, LLVMValueRef ptr, jp_type *t, LLVMTypeRef whole, LLVMValueRe
            LLVMValueRef base)
 {
     LLVMTypeRef i32 = LLVMInt32TypeInContext(c->ctx);
-    if (t->kind == JP_ARRAY || t->kind == JP_CLASS || t->kind == JP_LIST) {
+    if (t->kind == JP_ARRAY || t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_DICT) {
         LLVMValueRef idx[8];
         LLVMBuilderRef b = LLVMCreateBuilderInContext(c->ctx);
         LLVMValueRef gep;
@@ -1016,6 +1017,10 @@ jp_lower_setitem(lctx *c, jp_node *s, int is_aug)
     }
     if (target->kind == E_SUBSCRIPT && jp_node_type(c, target->u.subscript.value)->kind == JP_LIST) {
         jp_lower_list_setitem(c, s, is_aug);       /* lower_list.c */
+        return;
+    }
+    if (target->kind == E_SUBSCRIPT && jp_node_type(c, target->u.subscript.value)->kind == JP_DICT) {
+        jp_lower_dict_setitem(c, s, is_aug);       /* lower_dict.c */
         return;
     }
     /* `t[i] = v` evaluates v before t and i, as CPython does (an exception

@@ -4,6 +4,7 @@
  * Also the mapping between NumPy dtypes and the JIT's element types. */
 #include "jit/types.h"
 #include "jit/list_runtime.h"
+#include "jit/hashtable.h"
 #include "jit/numpy_api.h"
 #include "jit/jitclass.h"
 
@@ -191,6 +192,8 @@ jp_typeof(PyObject *value)
         return jp_typeof_list(value);
     if (jp_is_dispatcher(value))
         return jp_type_function(value);
+    if (!PyType_Check(value) && Py_TYPE(value)->tp_as_mapping && jp_typeof_dict(value))
+        return jp_typeof_dict(value);
     {
         jp_type *ct = jp_jitclass_typeof(value);
         if (ct)

@@ -299,10 +299,27 @@ jp_type_list(jp_type *dtype, int reflected)
     return t;
 }
 
+jp_type *
+jp_type_dict(jp_type *key, jp_type *value)
+{
+    char name[512];
+    jp_type *t;
+    for (jp_type *it = intern_head; it; it = it->next)
+        if (it->kind == JP_DICT && it->key == key && it->dtype == value)
+            return it;
+    snprintf(name, sizeof name, "DictType[%s, %s]", key->name, value->name);
+    t = new_type(JP_DICT, name, 8, 8);      /* a pointer to its meminfo */
+    if (t) {
+        t->key = key;
+        t->dtype = value;
+    }
+    return t;
+}
+
 int
 jp_type_is_managed(const jp_type *t)
 {
-    if (t->kind == JP_ARRAY || t->kind == JP_CLASS || t->kind == JP_LIST)
+    if (t->kind == JP_ARRAY || t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_DICT)
         return 1;
     if (t->kind == JP_TUPLE)
         for (int i = 0; i < t->n; i++)
@@ -397,6 +414,14 @@ jp_type_unify(jp_type *a, jp_type *b)
                      : a->dtype->kind == JP_UNKNOWN ? b->dtype
                      : b->dtype->kind == JP_UNKNOWN ? a->dtype : NULL;
         return e ? jp_type_list(e, a->reflected && b->reflected) : NULL;
+    }
+    if (a->kind == JP_DICT && b->kind == JP_DICT) {
+        /* an empty literal's key and value types come from its later uses */
+        jp_type *k = a->key == b->key ? a->key : a->key->kind == JP_UNKNOWN ? b->key
+                     : b->key->kind == JP_UNKNOWN ? a->key : NULL;
+        jp_type *v = a->dtype == b->dtype ? a->dtype : a->dtype->kind == JP_UNKNOWN ? b->dtype
+                     : b->dtype->kind == JP_UNKNOWN ? a->dtype : NULL;
+        return k && v ? jp_type_dict(k, v) : NULL;
     }
     if (a->kind == JP_TUPLE && b->kind == JP_TUPLE && a->n == b->n) {
         jp_type *elems[64];
@@ -580,6 +605,23 @@ parse_one(parser *ps)
         if (*ps->p++ != ')')
             return parse_error(ps, "expected ')'");
         return jp_type_list(t, reflected);
+    }
+    if (strcmp(name, "DictType") == 0) {
+        jp_type *k, *v;
+        skip_space(ps);
+        if (*ps->p++ != '[')
+            return parse_error(ps, "expected '['");
+        if ((k = parse_one(ps)) == NULL)
+            return NULL;
+        skip_space(ps);
+        if (*ps->p++ != ',')
+            return parse_error(ps, "expected ','");
+        if ((v = parse_one(ps)) == NULL)
+            return NULL;
+        skip_space(ps);
+        if (*ps->p++ != ']')
+            return parse_error(ps, "expected ']'");
+        return jp_type_dict(k, v);
     }
     if (strcmp(name, "Tuple") == 0) {
         int n = parse_list(ps, elems, 64);

@@ -33,6 +33,8 @@ typedef enum jp_kind {
                      * operands' types, dtype the type of one element */
     JP_LIST,        /* a list: a reference-counted growable vector (list_runtime.h) */
     JP_ELLIPSIS,    /* `...` in an array subscript (only there; lower_fancy.c) */
+    JP_DICT,        /* a typed dict: a reference-counted hash table (dict_runtime.h);
+                     * key: the key type, dtype: the value type */
 } jp_kind;
 
 typedef struct jp_type jp_type;
@@ -59,6 +61,7 @@ struct jp_type {
     PyObject *pyobj;        /* cached Python wrapper (jitprofile.types) */
     jp_type *next;          /* intern table chain */
     int reflected;          /* list: passed from Python, mutations reflected back */
+    jp_type *key;           /* dict: the key type (dtype is the value type) */
 };
 
 jp_type *jp_type_unknown(void);
@@ -102,6 +105,9 @@ jp_type *jp_type_class(const char *name, int n, const char **names, jp_type **ty
 /* list(T) built in jit code; reflected list(T) passed from Python (Numba's
  * spellings).  The element type may be undefined while typing runs. */
 jp_type *jp_type_list(jp_type *dtype, int reflected);
+
+/* DictType[K, V] (Numba's spelling); K and V may be undefined while typing runs. */
+jp_type *jp_type_dict(jp_type *key, jp_type *value);
 
 /* Whether values of t hold references (arrays, jitclass instances, tuples of them). */
 int jp_type_is_managed(const jp_type *t);

@@ -1,8 +1,9 @@
 """``numba.typed``: ``List`` and ``Dict``.
 
 The names import (``from numba.typed import List, Dict`` works under the
-alias); until typed containers land, using them raises a clear
-NotImplementedError naming what to write instead.
+alias).  ``Dict`` is the typed dict shared with jit code (typed_dict.py);
+until typed lists land, ``List`` raises a clear NotImplementedError naming
+what to write instead.
 """
 from .errors import NumbaNotImplementedError
 
@@ -30,9 +31,7 @@ class List(_Missing):
     _what = "List"
 
 
-class Dict(_Missing):
-    """numba.typed.Dict (not supported yet)."""
-    _what = "Dict"
+from .typed_dict import Dict  # noqa: E402  (DictType[K, V], shared with jit code)
 
 
 __all__ = ["List", "Dict"]
