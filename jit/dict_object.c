@@ -359,6 +359,12 @@ jp_typeof_dict(PyObject *value)
 }
 
 int
+jp_is_dict_class(PyObject *value)
+{
+    return PyType_Check(value) && PyType_IsSubtype((PyTypeObject *)value, &JpDict_Type);
+}
+
+int
 jp_dict_unbox(PyObject *obj, jp_type *t, void *dst)
 {
     if (!PyObject_TypeCheck(obj, &JpDict_Type) || ((JpDict *)obj)->t != t) {

@@ -18,6 +18,7 @@
 #include "jit/numpy_api.h"
 #include "jit/pycompat.h"
 #include "jit/jitclass.h"
+#include "jit/hashtable.h"
 #include "jit/resolve.h"
 
 #include <stdint.h>
@@ -930,6 +931,8 @@ static_object(fe *f, PyObject *node)
             goto normal;
         return value;
     }
+    if (jp_is_dict_class(value))
+        return value;       /* typed Dict.empty: a static attribute (lib_dict.c) */
     /* values with a meaning of their own go through the normal path */
     if (value == Py_None || PyBool_Check(value) || PyLong_Check(value) || PyFloat_Check(value)
         || PyComplex_Check(value) || PyTuple_Check(value) || PyType_Check(value)

@@ -95,6 +95,7 @@ extern const jp_runtime_symbol jp_ht_runtime_symbols[];
 int jp_dict_unbox(PyObject *obj, jp_type *t, void *dst);       /* borrowed */
 PyObject *jp_dict_box(jp_type *t, jp_meminfo *mi);             /* takes over the reference */
 jp_type *jp_typeof_dict(PyObject *value);                      /* NULL (no error): not one */
+int jp_is_dict_class(PyObject *value);                         /* typed Dict or a subclass */
 int jp_dict_module_init(PyObject *m);                          /* adds _core._DictBase */
 
 #endif

@@ -118,13 +118,11 @@ static LLVMValueRef
 entry_alloca_null(lctx *c, const char *name)
 {
     LLVMValueRef slot = jp_alloca(c, ptrt(c), name);
-    /* the null store goes right after the alloca, in the entry block */
+    /* the null store goes after the entry block's leading allocas, not
+     * right after this one: a store there would split the run, and a slot
+     * made earlier (behind it) would be out of reach of position_after_allocas */
     LLVMBuilderRef b = LLVMCreateBuilderInContext(c->ctx);
-    LLVMValueRef next = LLVMGetNextInstruction(slot);
-    if (next)
-        LLVMPositionBuilderBefore(b, next);
-    else
-        LLVMPositionBuilderAtEnd(b, LLVMGetEntryBasicBlock(c->fn));
+    position_after_allocas(c, b);
     LLVMBuildStore(b, LLVMConstNull(ptrt(c)), slot);
     LLVMDisposeBuilder(b);
     return slot;
