@@ -77,9 +77,13 @@ type_get_kind(PyObject *self, void *closure)
 {
     static const char *kinds[] = {"undefined", "none", "bool", "int", "float",
                                   "complex", "tuple", "range", "function", "array",
-                                  "dtype", "slice", "record", "record"};
+                                  "dtype", "slice", "record", "record", "class", "iter",
+                                  "list", "ellipsis", "dict"};
+    jp_kind k = ((JpTypeObject *)self)->type->kind;
     (void)closure;
-    return PyUnicode_FromString(kinds[((JpTypeObject *)self)->type->kind]);
+    if ((size_t)k >= sizeof kinds / sizeof kinds[0])
+        return PyUnicode_FromString("other");       /* a kind added after this table */
+    return PyUnicode_FromString(kinds[k]);
 }
 
 static PyObject *

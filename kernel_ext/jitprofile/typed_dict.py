@@ -43,8 +43,30 @@ class Dict(_DictBase, MutableMapping):
 
     __hash__ = None
 
+    def __copy__(self):
+        return self.copy()
+
+    def __deepcopy__(self, memo):
+        import copy
+        r = type(self)() if self._key_type is None else type(self)(self._key_type, self._value_type)
+        for k, v in self.items():
+            r[k] = copy.deepcopy(v, memo)
+        return r
+
+    def __reduce__(self):
+        kt = None if self._key_type is None else str(self._key_type)
+        vt = None if self._value_type is None else str(self._value_type)
+        return (_rebuild, (type(self), kt, vt, self.items()))
+
     def __class_getitem__(cls, item):
         return cls
+
+
+def _rebuild(cls, kt, vt, items):
+    r = cls() if kt is None else cls(kt, vt)
+    for k, v in items:
+        r[k] = v
+    return r
 
 
 # what jit code resolves `Dict.empty` to (the bound classmethod compares equal)

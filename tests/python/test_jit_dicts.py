@@ -430,3 +430,24 @@ def test_tuple_target_loop_over_a_list_literal():
             s += k * v
         return s
     assert f(1) == f.py_func(1)
+
+
+def test_types_dicttype_spelling():
+    t = numba.types.DictType(numba.types.int64, numba.types.UniTuple(numba.types.float64, 2))
+    assert str(t) == "DictType[int64, UniTuple(float64, 2)]"
+    assert t.kind == "dict" and isinstance(t, numba.types.DictType)
+    assert jitprofile.typeof([1]).kind == "list"       # the kind table covers every kind
+    d = Dict.empty(key_type=numba.types.int64, value_type=numba.types.UniTuple(numba.types.float64, 2))
+    assert jitprofile.typeof(d) == t
+
+
+def test_typed_dict_copies_and_pickles():
+    import copy
+    import pickle
+    d = Dict.empty(key_type=types.int64, value_type=types.float64)
+    d[1] = 2.0
+    for c in (copy.copy(d), copy.deepcopy(d), pickle.loads(pickle.dumps(d)), d.copy()):
+        assert isinstance(c, Dict) and dict(c) == {1: 2.0}
+        assert jitprofile.typeof(c) == jitprofile.typeof(d)
+        c[5] = 1.0
+        assert 5 not in d
