@@ -451,3 +451,39 @@ def test_typed_dict_copies_and_pickles():
         assert jitprofile.typeof(c) == jitprofile.typeof(d)
         c[5] = 1.0
         assert 5 not in d
+
+
+def test_profiler_records_dict_types_the_advisor_can_compile(tmp_path):
+    import importlib.util
+    import sys
+    path = tmp_path / "dict_target.py"
+    path.write_text(
+        "def histogram(counts, xs):\n"
+        "    for x in xs:\n"
+        "        counts[x % 7] = counts.get(x % 7, 0.0) + 1.0\n"
+        "    total = 0.0\n"
+        "    for k in counts:\n"
+        "        total += k * counts[k]\n"
+        "    return total\n")
+    spec = importlib.util.spec_from_file_location("dict_target", path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["dict_target"] = mod
+    try:
+        spec.loader.exec_module(mod)
+        from jitprofile.advisor import jit_closure, measure
+        rec = _core.ArgRecorder()
+        d = Dict.empty(key_type=types.int64, value_type=types.float64)
+        xs = np.arange(100)
+        rec.record(mod.histogram, (d, xs))
+        (row,) = rec.signatures(mod.histogram)
+        assert "DictType[int64, float64]" in row["signature"]
+        disp, callees, err = jit_closure(mod.histogram, [row["signature"]])
+        assert err is None
+        d1, d2 = Dict.empty(key_type=types.int64, value_type=types.float64), Dict.empty(
+            key_type=types.int64, value_type=types.float64)
+        assert disp(d1, xs) == mod.histogram(d2, xs)
+        assert dict(d1) == dict(d2)
+        speedup, why_not = measure(mod.histogram, disp, [row["samples"][0]])
+        assert why_not is None and speedup > 0
+    finally:
+        del sys.modules["dict_target"]
