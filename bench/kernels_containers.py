@@ -36,7 +36,7 @@ def comprehension(n):
 
 @jit  # noqa: F821
 def dict_count(a):
-    d = {}
+    d = {a[0]: 0}      # typed by its first item (Numba cannot type get() on an empty {})
     for x in a:
         d[x] = d.get(x, 0) + 1
     best = 0

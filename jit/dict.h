@@ -31,4 +31,18 @@ LLVMValueRef jp_lower_dict_builtin(lctx *c, jp_node *call, jp_builtin id);
 /* a new empty table for DictType t (a temp of the statement) */
 LLVMValueRef jp_dict_new_value(lctx *c, jp_type *t);
 
+/* sets, on the same table (lib_set.c, lower_set.c); len, `in`, iteration
+ * and method calls go through the dict entry points above */
+jp_type *jp_infer_set_literal(ictx *c, jp_node *n);                     /* E_SET */
+void jp_infer_set_refine_literal(ictx *c, jp_node *assign);             /* s = set() */
+jp_type *jp_infer_set_method(ictx *c, jp_node *call, jp_type *recv);
+jp_type *jp_infer_set_builtin(ictx *c, jp_node *call);                  /* set(), set(iterable) */
+jp_type *jp_infer_set_binop(ictx *c, jp_node *n, jp_binop op, jp_type *a, jp_type *b);
+int jp_infer_set_augassign(ictx *c, jp_node *stmt, jp_type *a, jp_type *b);
+int jp_set_item_accepts(jp_type *item, jp_type *set);
+LLVMValueRef jp_lower_set_literal(lctx *c, jp_node *n);
+LLVMValueRef jp_lower_set_builtin(lctx *c, jp_node *call);
+LLVMValueRef jp_lower_set_binop(lctx *c, jp_node *n, LLVMValueRef a, LLVMValueRef b);
+void jp_lower_set_augassign(lctx *c, jp_node *stmt);
+
 #endif

@@ -239,6 +239,8 @@ unbox(PyObject *obj, jp_type *t, void *dst)
         return jp_list_unbox(obj, t, dst);
     case JP_DICT:
         return jp_dict_unbox(obj, t, dst);
+    case JP_SET:
+        return jp_set_unbox(obj, t, dst);
     case JP_ARRAY: {
         /* {meminfo NULL, parent, data, shape, strides}: the caller keeps obj alive */
         PyArrayObject *arr = (PyArrayObject *)obj;
@@ -359,6 +361,8 @@ box(jp_type *t, const void *src)
         return jp_list_box(t, *(jp_meminfo *const *)src);
     case JP_DICT:
         return jp_dict_box(t, *(jp_meminfo *const *)src);
+    case JP_SET:
+        return jp_set_box(t, *(jp_meminfo *const *)src);
     case JP_TUPLE: {
         PyObject *tuple = PyTuple_New(t->n);
         if (tuple == NULL)
@@ -477,6 +481,13 @@ arg_type(JpDispatcher *d, PyObject *arg, int i)
                      "%U() argument '%U' is %s list, which jit code cannot type (a list argument needs "
                      "items of one type: numbers, tuples, arrays or lists of them)",
                      d->name, param_name(d, i), PyList_GET_SIZE(arg) ? "a mixed" : "an empty");
+        return NULL;
+    }
+    if (t == NULL && !PyErr_Occurred() && PyAnySet_Check(arg)) {
+        PyErr_Format(PyExc_TypeError,
+                     "%U() argument '%U' is %s, which jit code cannot type (a set argument needs items of "
+                     "one type: numbers or tuples of numbers)",
+                     d->name, param_name(d, i), PySet_GET_SIZE(arg) ? "a set of mixed items" : "an empty set");
         return NULL;
     }
     if (t == NULL && !PyErr_Occurred() && PyDict_Check(arg)) {
@@ -612,11 +623,12 @@ release_list_args(jp_instance *inst, void **slots, int reflect)
     int rc = 0;
     for (int i = 0; i < inst->nargs; i++) {
         jp_meminfo *mi;
-        if (inst->argtypes[i]->kind != JP_LIST)
+        if (inst->argtypes[i]->kind != JP_LIST && inst->argtypes[i]->kind != JP_SET)
             continue;
         mi = *(jp_meminfo **)slots[i];
         if (reflect && rc == 0)
-            rc = jp_list_release_arg(inst->argtypes[i], mi);
+            rc = inst->argtypes[i]->kind == JP_SET ? jp_set_release_arg(inst->argtypes[i], mi)
+                                                   : jp_list_release_arg(inst->argtypes[i], mi);
         else
             jp_nrt_decref(mi);
     }
@@ -673,8 +685,8 @@ dispatcher_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyOb
         off = (off + t->align - 1) / t->align * t->align;
         slots[i] = (heap ? heap : mem) + off;
         if (unbox(bound[i], t, slots[i]) < 0) {
-            for (int k = 0; k < i; k++)     /* lists already unboxed */
-                if (inst->argtypes[k]->kind == JP_LIST)
+            for (int k = 0; k < i; k++)     /* lists and sets already unboxed */
+                if (inst->argtypes[k]->kind == JP_LIST || inst->argtypes[k]->kind == JP_SET)
                     jp_nrt_decref(*(jp_meminfo **)slots[k]);
             PyMem_Free(heap);
             return NULL;

@@ -352,7 +352,7 @@ static const char *builtin_names[] = {"abs", "min", "max", "int", "float", "comp
                                       "bool", "round", "pow", "divmod", "len", "print",
                                       "range", "",  /* B_PRANGE: jitprofile.prange, not a builtin */
                                       "list", "zip", "enumerate", "reversed", "sorted", "sum",
-                                      "any", "all", "isinstance", "dict", "hash"};
+                                      "any", "all", "isinstance", "dict", "hash", "set"};
 
 /* Whether the user gave `value` an @overload (jitprofile.extending). */
 static int
@@ -637,7 +637,7 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
     if (PyType_Check(value)) {
         static const struct { PyTypeObject *type; jp_builtin id; } types[] = {
             {&PyLong_Type, B_INT}, {&PyFloat_Type, B_FLOAT}, {&PyComplex_Type, B_COMPLEX},
-            {&PyBool_Type, B_BOOL}, {&PyRange_Type, B_RANGE}, {&PyList_Type, B_LIST}, {&PyDict_Type, B_DICT},
+            {&PyBool_Type, B_BOOL}, {&PyRange_Type, B_RANGE}, {&PyList_Type, B_LIST}, {&PyDict_Type, B_DICT}, {&PySet_Type, B_SET},
             {&PyZip_Type, B_ZIP}, {&PyEnum_Type, B_ENUMERATE}, {&PyReversed_Type, B_REVERSED},
         };
         for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
@@ -1383,6 +1383,17 @@ build_expr_inner(fe *f, PyObject *node, int k)
         Py_DECREF(vals);
         break;
     }
+    case A_Set:
+        if ((a = get_attr(node, "elts")) == NULL || (n = new_node(f, E_SET, node)) == NULL)
+            break;
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(a); i++)
+            if (kind_of(PyList_GET_ITEM(a, i)) == A_Starred) {
+                n = unsupported(f, PyList_GET_ITEM(a, i), "starred expression in a set", "add the items in a loop");
+                goto done;
+            }
+        if (build_list(f, a, &n->u.tuple.n, &n->u.tuple.elts) < 0)
+            n = NULL;
+        break;
     case A_DictComp:
         return unsupported(f, node, "dict comprehension",
                            "build the dict with a loop: d = {} then d[k] = v for each item");

@@ -73,13 +73,14 @@ int
 jp_ht_layout(const jp_type *key, const jp_type *value, int32_t *out)
 {
     int32_t refs[JP_LIST_MAX_REFS];
-    int nrefs = jp_list_ref_offsets(value, refs), n;
+    int nrefs = value ? jp_list_ref_offsets(value, refs) : 0, n;
+    int64_t vsize = value ? (int64_t)value->size : 0;
     if (nrefs < 0 || !jp_ht_key_ok(key))
         return -1;
     out[JP_HL_KEYSIZE] = (int32_t)key->size;
-    out[JP_HL_VALSIZE] = (int32_t)value->size;
+    out[JP_HL_VALSIZE] = (int32_t)vsize;
     out[JP_HL_VALOFF] = (int32_t)(JP_HT_KEYOFF + round8((int64_t)key->size));
-    out[JP_HL_ENTRYSIZE] = (int32_t)(out[JP_HL_VALOFF] + round8((int64_t)value->size));
+    out[JP_HL_ENTRYSIZE] = (int32_t)(out[JP_HL_VALOFF] + round8(vsize));
     out[JP_HL_NREFS] = nrefs;
     for (int k = 0; k < nrefs; k++)
         out[JP_HL_REFS + k] = refs[k];
@@ -273,10 +274,13 @@ ht_dtor(void *data)
 static int
 resize(jp_ht *h, int64_t want)
 {
-    int64_t slots = 8, n = 0, *index;
+    int64_t slots = 8, n = 0;
+    int32_t *index;
     char *entries;
     while (slots * 2 / 3 < want)
         slots *= 2;
+    if (slots > ((int64_t)1 << 31))
+        return -1;      /* entry numbers are int32 (a compact index is cache friendly) */
     index = malloc((size_t)slots * sizeof *index);
     entries = malloc((size_t)(slots * 2 / 3 * h->entrysize));
     if (index == NULL || entries == NULL) {
@@ -295,7 +299,7 @@ resize(jp_ht *h, int64_t want)
             perturb >>= 5;
             j = (j * 5 + perturb + 1) & (uint64_t)(slots - 1);
         }
-        index[j] = n;
+        index[j] = (int32_t)n;
         memcpy(entries + n * h->entrysize, e, (size_t)h->entrysize);
         n++;
     }
@@ -354,7 +358,7 @@ find(const jp_ht *h, const void *key, int64_t hv, int64_t *slot)
     uint64_t perturb = (uint64_t)hv, j = (uint64_t)hv & (uint64_t)h->mask;
     int64_t first_dummy = -1;
     for (;;) {
-        int64_t ix = h->index[j];
+        int64_t ix = h->index[j];        /* int32 widened: EMPTY and DUMMY stay negative */
         if (ix == EMPTY) {
             *slot = first_dummy >= 0 ? first_dummy : (int64_t)j;
             return -1;
@@ -400,12 +404,13 @@ jp_ht_slot(jp_meminfo *mi, const void *key, int64_t *is_new)
     if (h->index[slot] == EMPTY)
         h->filled++;
     ix = h->nentries++;
-    h->index[slot] = ix;
+    h->index[slot] = (int32_t)ix;
     e = entry(h, ix);
     memset(e, 0, (size_t)h->entrysize);
     *(int64_t *)e = hv;
     memcpy(e + JP_HT_KEYOFF, key, (size_t)h->layout[JP_HL_KEYSIZE]);
     h->used++;
+    h->dirty = 1;
     *is_new = 1;
     return e + h->layout[JP_HL_VALOFF];
 }
@@ -435,6 +440,7 @@ remove_at(jp_ht *h, int64_t slot, int64_t ix, void *out)
     h->index[slot] = DUMMY;
     *(int64_t *)e = JP_HT_DELETED;
     h->used--;
+    h->dirty = 1;
     /* trailing deleted entries go, so popitem and appends stay O(1) */
     while (h->nentries > 0 && *(int64_t *)entry(h, h->nentries - 1) == JP_HT_DELETED)
         h->nentries--;
@@ -474,6 +480,7 @@ jp_ht_clear(jp_meminfo *mi)
     h->nentries = 0;
     h->used = 0;
     h->filled = 0;
+    h->dirty = 1;
     memset(h->index, 0xff, (size_t)(h->mask + 1) * sizeof *h->index);
 }
 
@@ -531,6 +538,64 @@ jp_ht_to_list(jp_meminfo *mi, int64_t which, int64_t itemsize, int64_t voff, int
         l->size++;
     }
     return lm;
+}
+
+/* ---- sets ------------------------------------------------------------------------- */
+
+int64_t
+jp_ht_add(jp_meminfo *mi, const void *key)
+{
+    int64_t is_new;
+    return jp_ht_slot(mi, key, &is_new) == NULL ? -1 : is_new;
+}
+
+static int
+has(jp_meminfo *mi, const char *key)
+{
+    return jp_ht_lookup(mi, key) != NULL;
+}
+
+int64_t
+jp_ht_setop_inplace(jp_meminfo *a, jp_meminfo *b, int64_t op)
+{
+    jp_ht *ha = a->data, *hb = b->data;
+    if (op == 1) {          /* a &= b: drop what b lacks */
+        for (int64_t i = 0; i < ha->nentries; i++) {
+            char *e = entry(ha, i);
+            if (*(int64_t *)e != JP_HT_DELETED && !has(b, e + JP_HT_KEYOFF))
+                jp_ht_delete(a, e + JP_HT_KEYOFF, NULL);
+        }
+        return 0;
+    }
+    if (a == b) {
+        if (op != 0)        /* a -= a, a ^= a */
+            jp_ht_clear(a);
+        return 0;
+    }
+    for (int64_t i = 0; i < hb->nentries; i++) {
+        char *e = entry(hb, i), *k = e + JP_HT_KEYOFF;
+        if (*(int64_t *)e == JP_HT_DELETED)
+            continue;
+        if (op == 2 || (op == 3 && has(a, k)))
+            jp_ht_delete(a, k, NULL);
+        else if (jp_ht_add(a, k) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+jp_meminfo *
+jp_ht_setop(jp_meminfo *a, jp_meminfo *b, int64_t op)
+{
+    jp_meminfo *r = jp_ht_copy(a);
+    if (r == NULL)
+        return NULL;
+    if (jp_ht_setop_inplace(r, b, op) < 0) {
+        jp_nrt_decref(r);
+        return NULL;
+    }
+    ((jp_ht *)r->data)->dirty = 0;
+    return r;
 }
 
 /* ---- KeyError's text ------------------------------------------------------------ */
@@ -640,5 +705,6 @@ const jp_runtime_symbol jp_ht_runtime_symbols[] = {
     SYM(jp_ht_new), SYM(jp_ht_lookup), SYM(jp_ht_set), SYM(jp_ht_slot), SYM(jp_ht_delete),
     SYM(jp_ht_popitem), SYM(jp_ht_clear), SYM(jp_ht_copy), SYM(jp_ht_update), SYM(jp_ht_to_list),
     SYM(jp_ht_hash), SYM(jp_hash_int64), SYM(jp_hash_uint64), SYM(jp_hash_double), SYM(jp_ht_key_message),
+    SYM(jp_ht_add), SYM(jp_ht_setop), SYM(jp_ht_setop_inplace),
     {NULL, NULL},
 };

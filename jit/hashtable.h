@@ -3,7 +3,7 @@
  *
  * Entries live in one array in insertion order, each {int64 hash; key;
  * value} at fixed offsets; a separate open-addressing index (a power of two
- * of int64 slots, CPython's perturbed probe) maps hashes to entries.  A
+ * of int32 slots, CPython's perturbed probe) maps hashes to entries.  A
  * deleted entry keeps its place with hash JP_HT_DELETED until the next
  * resize compacts the array, so iteration is a walk over the entry array.
  *
@@ -45,15 +45,18 @@ typedef struct jp_ht {
     int64_t entrysize;      /* offset 24 */
     int64_t allocated;      /* entries room */
     int64_t mask;           /* index slots - 1 */
-    int64_t *index;         /* -1 empty, -2 dummy, else an entry number */
+    int32_t *index;         /* -1 empty, -2 dummy, else an entry number */
     int64_t filled;         /* index slots not empty (dummies included) */
     int32_t nkey;           /* key field triples */
     int32_t fast_int64;     /* the key is one int64: the hot path */
     int32_t layout[JP_HT_MAX_LAYOUT];
+    int64_t dirty;          /* a set: changed since it was unboxed */
+    PyObject *parent;       /* a reflected set: the Python set (borrowed), or NULL */
 } jp_ht;
 
 /* The layout of (key, value): its length, or -1 when the key is not a
- * number or tuple of numbers or the value holds too many references. */
+ * number or tuple of numbers or the value holds too many references.  A
+ * set's table has no values (value NULL). */
 int jp_ht_layout(const jp_type *key, const jp_type *value, int32_t *out);
 /* Whether t can be a key (numbers but complex, and tuples of those). */
 int jp_ht_key_ok(const jp_type *t);
@@ -88,6 +91,13 @@ int64_t jp_hash_double(double v);
 /* KeyError's text: the key's repr (a per-thread buffer). */
 const char *jp_ht_key_message(jp_meminfo *mi, const void *key);
 
+/* Sets (values of size 0): add (1 added, 0 present, -1 no memory); the set
+ * operators into a new table (NULL: no memory) or in place (-1: no memory):
+ * op 0 |, 1 &, 2 -, 3 ^. */
+int64_t jp_ht_add(jp_meminfo *mi, const void *key);
+jp_meminfo *jp_ht_setop(jp_meminfo *a, jp_meminfo *b, int64_t op);
+int64_t jp_ht_setop_inplace(jp_meminfo *a, jp_meminfo *b, int64_t op);
+
 extern const jp_runtime_symbol jp_ht_runtime_symbols[];
 
 /* Boxing (with the GIL), for the dispatcher: the Python typed Dict
@@ -97,5 +107,11 @@ PyObject *jp_dict_box(jp_type *t, jp_meminfo *mi);             /* takes over the
 jp_type *jp_typeof_dict(PyObject *value);                      /* NULL (no error): not one */
 int jp_is_dict_class(PyObject *value);                         /* typed Dict or a subclass */
 int jp_dict_module_init(PyObject *m);                          /* adds _core._DictBase */
+/* Reflected sets (set_object.c): a Python set argument becomes a new table
+ * that remembers it; after the call changes are written back. */
+jp_type *jp_typeof_set(PyObject *value);                       /* NULL (no error): no item type */
+int jp_set_unbox(PyObject *obj, jp_type *t, void *dst);        /* a new reference */
+PyObject *jp_set_box(jp_type *t, jp_meminfo *mi);              /* takes over the reference */
+int jp_set_release_arg(jp_type *t, jp_meminfo *mi);
 
 #endif

@@ -155,7 +155,7 @@ static int
 truthy_ok(jp_type *t)
 {
     return jp_is_number(t) || t->kind == JP_TUPLE || t->kind == JP_NONE || t->kind == JP_LIST
-           || t->kind == JP_DICT;
+           || t->kind == JP_DICT || t->kind == JP_SET;
 }
 /* (arrays: "the truth value of an array is ambiguous", as NumPy says) */
 
@@ -178,6 +178,8 @@ comparable(jp_cmpop op, jp_type *a, jp_type *b)
             return b->dtype->kind == JP_UNKNOWN || comparable(CMP_EQ, a, b->dtype);
         if (b->kind == JP_DICT)
             return jp_dict_key_accepts(a, b);         /* lib_dict.c */
+        if (b->kind == JP_SET)
+            return jp_set_item_accepts(a, b);         /* lib_set.c */
         if (b->kind != JP_TUPLE)
             return 0;
         for (int i = 0; i < b->n; i++)
@@ -205,8 +207,8 @@ comparable(jp_cmpop op, jp_type *a, jp_type *b)
     if (a->kind == JP_LIST && b->kind == JP_LIST)    /* item by item (lower_list.c) */
         return (op == CMP_EQ || op == CMP_NE)
                && (UNKNOWN(a->dtype) || UNKNOWN(b->dtype) || comparable(CMP_EQ, a->dtype, b->dtype));
-    if (a->kind == JP_DICT || b->kind == JP_DICT)
-        return 0;       /* dict equality is not supported */
+    if (a->kind == JP_DICT || b->kind == JP_DICT || a->kind == JP_SET || b->kind == JP_SET)
+        return 0;       /* dict and set comparisons are not supported */
     return op == CMP_EQ || op == CMP_NE;    /* different kinds: constant result */
 }
 
@@ -294,6 +296,8 @@ type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
     }
     if (id == B_DICT || id == B_HASH)
         return jp_infer_dict_builtin(c, n, id);    /* lib_dict.c */
+    if (id == B_SET)
+        return jp_infer_set_builtin(c, n);         /* lib_set.c */
     if (id >= B_LIST)
         return jp_infer_iter_builtin(c, n, id);    /* lib_iter.c */
     if ((id == B_MIN || id == B_MAX) && nargs == 1 && n->u.call.nkw == 0) {
@@ -416,7 +420,8 @@ type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
                 return jp_error_at(JpTypingError, c->ir, n, NULL, "len() of a 0-d array");
             return jp_type_int(64, 1);
         }
-        if (at[0]->kind != JP_TUPLE && at[0]->kind != JP_LIST && at[0]->kind != JP_DICT)
+        if (at[0]->kind != JP_TUPLE && at[0]->kind != JP_LIST && at[0]->kind != JP_DICT
+            && at[0]->kind != JP_SET)
             return jp_error_at(JpTypingError, c->ir, n, NULL,
                                "len() of a %s is not supported", at[0]->name);
         return jp_type_int(64, 1);
@@ -833,6 +838,8 @@ type_method_call(ictx *c, jp_node *n)
         return jp_infer_list_method(c, n, recv);      /* lib_list.c */
     if (recv->kind == JP_DICT)
         return jp_infer_dict_method(c, n, recv);      /* lib_dict.c */
+    if (recv->kind == JP_SET)
+        return jp_infer_set_method(c, n, recv);       /* lib_set.c */
     if (strcmp(attr->u.attr.name, "conjugate") == 0 && jp_is_number(recv)) {
         if (!call_arity(c, n, "conjugate", 0, 0))
             return NULL;
@@ -974,6 +981,8 @@ type_expr_inner(ictx *c, jp_node *n)
             return jp_type_unknown();
         if (jp_is_array(a) || jp_is_array(b))
             return jp_infer_array_binop(c, n, n->u.binop.op, a, b);
+        if (a->kind == JP_SET || b->kind == JP_SET)
+            return jp_infer_set_binop(c, n, n->u.binop.op, a, b);      /* lib_set.c */
         if (a->kind == JP_LIST || b->kind == JP_LIST)
             return jp_infer_list_binop(c, n, n->u.binop.op, a, b);
         if ((t = jp_binop_type(n->u.binop.op, a, b, n->u.binop.right)) == NULL) {
@@ -1073,6 +1082,8 @@ type_expr_inner(ictx *c, jp_node *n)
         return jp_infer_list_literal(c, n);
     case E_DICT:
         return jp_infer_dict_literal(c, n);           /* lib_dict.c */
+    case E_SET:
+        return jp_infer_set_literal(c, n);            /* lib_set.c */
     case E_LISTCOMP:
         return jp_infer_listcomp(c, n);
     case E_SLICE: {
@@ -1239,6 +1250,7 @@ type_stmt(ictx *c, jp_node *s)
             return -1;
         jp_infer_list_refine_literal(c, s);
         jp_infer_dict_refine_literal(c, s);
+        jp_infer_set_refine_literal(c, s);
         return 0;
     case S_SETITEM:
         return jp_infer_setitem(c, s);
@@ -1250,6 +1262,8 @@ type_stmt(ictx *c, jp_node *s)
             return -1;
         if (UNKNOWN(a) || UNKNOWN(b))
             return 0;
+        if (a->kind == JP_SET || b->kind == JP_SET)
+            return jp_infer_set_augassign(c, s, a, b);          /* lib_set.c: s |= t in place */
         if (a->kind == JP_LIST && s->u.augassign.target->kind == E_LOCAL) {
             /* l += iterable extends l in place, as CPython */
             jp_type *et;
@@ -1348,6 +1362,8 @@ type_stmt(ictx *c, jp_node *s)
                 elem = t->dtype;
             } else if (t->kind == JP_DICT) {
                 elem = t->key;      /* for k in d */
+            } else if (t->kind == JP_SET) {
+                elem = t->dtype;
             } else if (t->kind == JP_RANGE) {
                 elem = jp_type_int(64, 1);
             } else if (t->kind == JP_TUPLE) {

@@ -25,6 +25,7 @@ typedef enum jp_node_kind {
     S_OBJMODE,          /* with objmode(x='T'): a block run by the interpreter (objmode.c) */
     E_DICT,             /* {k1: v1, k2: v2} (u.tuple: keys and values alternate) */
     S_DELITEM,          /* del d[k] (u.expr.value: the E_SUBSCRIPT) */
+    E_SET,              /* {a, b, c} (u.tuple) */
 } jp_node_kind;
 
 typedef enum jp_binop {
@@ -61,6 +62,7 @@ typedef enum jp_builtin {
     B_PRANGE,           /* jitprofile.prange: range, run in parallel under parallel=True */
     B_LIST, B_ZIP, B_ENUMERATE, B_REVERSED, B_SORTED, B_SUM, B_ANY, B_ALL, B_ISINSTANCE,
     B_DICT, B_HASH,     /* dict(), hash() (lib_dict.c) */
+    B_SET,              /* set() (lib_set.c) */
 } jp_builtin;
 
 typedef struct jp_node jp_node;

@@ -8,8 +8,7 @@
 static const struct { const char *name, *hint; } hints[] = {
     {"map", "use a list comprehension: [f(x) for x in xs]"},
     {"filter", "use a list comprehension: [x for x in xs if cond(x)]"},
-    {"set", "sets are not supported yet: use a list (x in lst), or an array and np.unique"},
-    {"frozenset", "sets are not supported yet: use a list"},
+    {"frozenset", "use a set (jit code has no frozen sets)"},
     {"tuple", "write the tuple out, (a, b, c), or index a list"},
     {"str", "strings are supported as constant messages of print() and raise only"},
     {"repr", "strings are supported as constant messages of print() and raise only"},

@@ -61,6 +61,7 @@ jp_llvm_type(LLVMContextRef ctx, jp_type *t)
     case JP_RECORD_REF:
     case JP_LIST:
     case JP_DICT:
+    case JP_SET:
     case JP_CLASS: r = LLVMPointerTypeInContext(ctx, 0); break;
     default: r = LLVMInt8TypeInContext(ctx); break;   /* none, function, dtype, slice */
     }
@@ -301,8 +302,8 @@ jp_cast(lctx *c, LLVMValueRef v, jp_type *from, jp_type *to)
         return v;       /* another layout or readonly flag: the same value */
     if (from->kind == JP_LIST && to->kind == JP_LIST)
         return v;       /* reflected or not, or an empty literal's list: one pointer */
-    if (from->kind == JP_DICT && to->kind == JP_DICT)
-        return v;       /* an empty literal's dict: one pointer */
+    if ((from->kind == JP_DICT && to->kind == JP_DICT) || (from->kind == JP_SET && to->kind == JP_SET))
+        return v;       /* an empty literal's dict or set, a reflected set: one pointer */
     tt = jp_llvm_type(c->ctx, to);
     if (to->kind == JP_BOOL)
         return jp_truth(c, v, from);
@@ -371,6 +372,7 @@ jp_truth(lctx *c, LLVMValueRef v, jp_type *t)
     case JP_LIST:
         return LLVMBuildICmp(c->b, LLVMIntNE, jp_list_len(c, v), jp_const_i64(c, 0), "");
     case JP_DICT:
+    case JP_SET:
         return LLVMBuildICmp(c->b, LLVMIntNE, jp_lower_dict_len(c, v), jp_const_i64(c, 0), "");
     default:
         return LLVMConstInt(i1, 0, 0);
@@ -612,8 +614,9 @@ lower_call(lctx *c, jp_node *n)
         return jp_lower_instance_call(c, n, jp_lower_expr(c, f->u.attr.value));
     if (f->kind == E_ATTR && jp_node_type(c, f->u.attr.value)->kind == JP_LIST)
         return jp_lower_list_method(c, n);
-    if (f->kind == E_ATTR && jp_node_type(c, f->u.attr.value)->kind == JP_DICT)
-        return jp_lower_dict_method(c, n);              /* lower_dict.c */
+    if (f->kind == E_ATTR && (jp_node_type(c, f->u.attr.value)->kind == JP_DICT
+                              || jp_node_type(c, f->u.attr.value)->kind == JP_SET))
+        return jp_lower_dict_method(c, n);              /* lower_dict.c, lower_set.c (the resolved entry) */
     if (f->kind == E_ATTR) {        /* x.conjugate() */
         jp_type *t = jp_node_type(c, f->u.attr.value);
         LLVMValueRef v = jp_lower_expr(c, f->u.attr.value);
@@ -718,6 +721,8 @@ lower_expr_node(lctx *c, jp_node *n)
             return jp_lower_numpy_call(c, n);
         if (tl->kind == JP_ARRAY || tr->kind == JP_ARRAY)
             return jp_lower_array_binop(c, n, n->u.binop.op, a, tl, b, tr, t, NULL);
+        if (tl->kind == JP_SET || tr->kind == JP_SET)
+            return jp_lower_set_binop(c, n, a, b);      /* lower_set.c */
         if (tl->kind == JP_LIST || tr->kind == JP_LIST)
             return jp_lower_list_binop(c, n, a, b);
         return jp_lower_binop(c, n->u.binop.op, a, tl, b, tr, t, r);
@@ -771,6 +776,8 @@ lower_expr_node(lctx *c, jp_node *n)
         return jp_lower_list_literal(c, n);
     case E_DICT:
         return jp_lower_dict_literal(c, n);
+    case E_SET:
+        return jp_lower_set_literal(c, n);
     case E_LISTCOMP:
         return jp_lower_listcomp(c, n);
     case E_ATTR: {
@@ -977,8 +984,8 @@ lower_for(lctx *c, jp_node *s)
         jp_lower_list_for(c, s);
         return;
     }
-    if (itype->kind == JP_DICT) {
-        jp_lower_dict_for(c, s);                        /* lower_dict.c */
+    if (itype->kind == JP_DICT || itype->kind == JP_SET) {
+        jp_lower_dict_for(c, s);                        /* lower_dict.c: keys, or a set's items */
         return;
     }
     if (itype->kind == JP_RANGE) {
@@ -1144,6 +1151,10 @@ lower_stmt(lctx *c, jp_node *s)
         }
         if (jp_node_type(c, tn)->kind == JP_LIST) {
             jp_lower_list_iadd(c, s);
+            break;
+        }
+        if (jp_node_type(c, tn)->kind == JP_SET) {
+            jp_lower_set_augassign(c, s);               /* lower_set.c */
             break;
         }
         a = jp_lower_expr(c, tn);

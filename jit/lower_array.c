@@ -75,7 +75,7 @@ jp_incref(lctx *c, LLVMValueRef v, jp_type *t)
 {
     if (c->gpu)
         return;         /* device arrays are owned by the host */
-    if (t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_DICT)
+    if (t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_DICT || t->kind == JP_SET)
         call_void(c, "jp_nrt_incref", v);
     else if (t->kind == JP_ARRAY)
         call_void(c, "jp_nrt_incref", jp_arr_field(c, v, 0, 0));
@@ -90,7 +90,7 @@ jp_decref(lctx *c, LLVMValueRef v, jp_type *t)
 {
     if (c->gpu)
         return;
-    if (t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_DICT)
+    if (t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_DICT || t->kind == JP_SET)
         call_void(c, "jp_nrt_decref", v);
     else if (t->kind == JP_ARRAY)
         call_void(c, "jp_nrt_decref", jp_arr_field(c, v, 0, 0));
@@ -153,7 +153,7 @@ jp_register_temp(lctx *c, LLVMValueRef v, jp_type *t)
 {
     if (c->gpu)
         return;
-    if (t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_DICT)
+    if (t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_DICT || t->kind == JP_SET)
         register_meminfo_temp(c, v);
     else if (t->kind == JP_ARRAY)
         register_meminfo_temp(c, jp_arr_field(c, v, 0, 0));
@@ -187,7 +187,7 @@ own_fields(lctx *c, LLVMValueRef ptr, jp_type *t, LLVMTypeRef whole, LLVMValueRe
            LLVMValueRef base)
 {
     LLVMTypeRef i32 = LLVMInt32TypeInContext(c->ctx);
-    if (t->kind == JP_ARRAY || t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_DICT) {
+    if (t->kind == JP_ARRAY || t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_DICT || t->kind == JP_SET) {
         LLVMValueRef idx[8];
         LLVMBuilderRef b = LLVMCreateBuilderInContext(c->ctx);
         LLVMValueRef gep;

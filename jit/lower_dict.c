@@ -54,15 +54,18 @@ header(lctx *c, LLVMValueRef mi)
 static jp_type *
 dict_type(lctx *c, jp_node *n)
 {
-    if (n->kind == E_LOCAL && c->inst->var_types[n->u.local.index]->kind == JP_DICT)
+    if (n->kind == E_LOCAL && (c->inst->var_types[n->u.local.index]->kind == JP_DICT
+                               || c->inst->var_types[n->u.local.index]->kind == JP_SET))
         return c->inst->var_types[n->u.local.index];
     return jp_node_type(c, n);
 }
 
+/* the key type (a set's item type) */
 static jp_type *
 key_of(jp_type *t)
 {
-    return UNKNOWN(t->key) ? jp_type_int(64, 1) : t->key;
+    jp_type *k = t->kind == JP_SET ? t->dtype : t->key;
+    return UNKNOWN(k) ? jp_type_int(64, 1) : k;
 }
 
 static jp_type *
@@ -90,9 +93,9 @@ static LLVMValueRef
 layout_const(lctx *c, jp_type *k, jp_type *v)
 {
     int32_t layout[JP_HT_MAX_LAYOUT];
-    int n = jp_ht_layout(k, v, layout);
+    int n = jp_ht_layout(k, v, layout);     /* v NULL: a set */
     if (n < 0)
-        n = jp_ht_layout(jp_type_int(64, 1), jp_type_int(64, 1), layout);     /* refused by typing */
+        n = jp_ht_layout(jp_type_int(64, 1), v ? jp_type_int(64, 1) : NULL, layout);     /* refused by typing */
     return i32_array(c, layout, n, "dict.layout");
 }
 
@@ -105,7 +108,7 @@ check_memory(lctx *c, LLVMValueRef failed)
 LLVMValueRef
 jp_dict_new_value(lctx *c, jp_type *t)
 {
-    LLVMValueRef lay = layout_const(c, key_of(t), val_of(t));
+    LLVMValueRef lay = layout_const(c, key_of(t), t->kind == JP_SET ? NULL : val_of(t));
     LLVMValueRef mi = jp_call_extern(c, "jp_ht_new", ptrt(c), &lay, 1);
     check_memory(c, LLVMBuildIsNull(c->b, mi, ""));
     jp_register_temp(c, mi, t);
@@ -310,7 +313,7 @@ jp_lower_dict_for(lctx *c, jp_node *s)
     LLVMBasicBlockRef orelse = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "for.else");
     LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "for.done");
     int mark = c->ntemps;
-    jp_ht_layout(K, val_of(dt), layout);
+    jp_ht_layout(K, dt->kind == JP_SET ? NULL : val_of(dt), layout);
     d = jp_lower_expr(c, it);
     jp_own_slots(c, slot, dt);
     jp_incref(c, d, dt);

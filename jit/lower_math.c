@@ -478,6 +478,8 @@ jp_lower_builtin_call(lctx *c, jp_node *n)
         return lower_print(c, n);
     if (id == B_DICT || id == B_HASH)
         return jp_lower_dict_builtin(c, n, id);        /* lower_dict.c */
+    if (id == B_SET)
+        return jp_lower_set_builtin(c, n);             /* lower_set.c */
     if (id >= B_LIST)
         return jp_lower_iter_builtin(c, n, id);        /* lib_iter.c */
     if ((id == B_MIN || id == B_MAX) && nargs == 1
@@ -491,7 +493,7 @@ jp_lower_builtin_call(lctx *c, jp_node *n)
             return jp_arr_field(c, v, 3, 0);
         if (jp_node_type(c, an[0])->kind == JP_LIST)
             return jp_list_len(c, v);
-        if (jp_node_type(c, an[0])->kind == JP_DICT)
+        if (jp_node_type(c, an[0])->kind == JP_DICT || jp_node_type(c, an[0])->kind == JP_SET)
             return jp_lower_dict_len(c, v);             /* lower_dict.c */
         return jp_const_i64(c, jp_node_type(c, an[0])->n);
     }

@@ -357,7 +357,7 @@ jp_lower_compare(lctx *c, jp_cmpop op, LLVMValueRef a, jp_type *ta, LLVMValueRef
         LLVMValueRef r = jp_lower_list_equal(c, a, ta, b, tb);         /* lower_list.c */
         return op == CMP_EQ ? r : LLVMBuildNot(c->b, r, "");
     }
-    if ((op == CMP_IN || op == CMP_NOTIN) && tb->kind == JP_DICT) {
+    if ((op == CMP_IN || op == CMP_NOTIN) && (tb->kind == JP_DICT || tb->kind == JP_SET)) {
         LLVMValueRef r = jp_lower_dict_contains(c, a, ta, b, tb);      /* lower_dict.c */
         return op == CMP_IN ? r : LLVMBuildNot(c->b, r, "");
     }

@@ -190,6 +190,8 @@ jp_typeof(PyObject *value)
     }
     if (PyList_CheckExact(value))
         return jp_typeof_list(value);
+    if (PySet_CheckExact(value))
+        return jp_typeof_set(value);
     if (jp_is_dispatcher(value))
         return jp_type_function(value);
     if (!PyType_Check(value) && Py_TYPE(value)->tp_as_mapping && jp_typeof_dict(value))

@@ -35,6 +35,7 @@ typedef enum jp_kind {
     JP_ELLIPSIS,    /* `...` in an array subscript (only there; lower_fancy.c) */
     JP_DICT,        /* a typed dict: a reference-counted hash table (dict_runtime.h);
                      * key: the key type, dtype: the value type */
+    JP_SET,         /* a set: a hash table without values (hashtable.h); dtype: the item type */
 } jp_kind;
 
 typedef struct jp_type jp_type;
@@ -108,6 +109,8 @@ jp_type *jp_type_list(jp_type *dtype, int reflected);
 
 /* DictType[K, V] (Numba's spelling); K and V may be undefined while typing runs. */
 jp_type *jp_type_dict(jp_type *key, jp_type *value);
+/* set(T) built in jit code; reflected set(T) passed from Python (Numba's spellings). */
+jp_type *jp_type_set(jp_type *dtype, int reflected);
 
 /* Whether values of t hold references (arrays, jitclass instances, tuples of them). */
 int jp_type_is_managed(const jp_type *t);

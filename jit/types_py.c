@@ -78,7 +78,7 @@ type_get_kind(PyObject *self, void *closure)
     static const char *kinds[] = {"undefined", "none", "bool", "int", "float",
                                   "complex", "tuple", "range", "function", "array",
                                   "dtype", "slice", "record", "record", "class", "iter",
-                                  "list", "ellipsis", "dict"};
+                                  "list", "ellipsis", "dict", "set"};
     jp_kind k = ((JpTypeObject *)self)->type->kind;
     (void)closure;
     if ((size_t)k >= sizeof kinds / sizeof kinds[0])
