@@ -487,3 +487,30 @@ def test_profiler_records_dict_types_the_advisor_can_compile(tmp_path):
         assert why_not is None and speedup > 0
     finally:
         del sys.modules["dict_target"]
+
+
+def test_string_keys_are_unsupported_with_location():
+    @njit
+    def f():
+        d = {"a": 1}
+        return len(d)
+    with pytest.raises(jitprofile.UnsupportedError, match=r"test_jit_dicts\.py:\d+:\d+.*strings are not supported"):
+        f()
+
+
+def test_print_of_a_dict_is_a_typing_error():
+    @njit
+    def f():
+        print({1: 2})
+    with pytest.raises(jitprofile.TypingError, match=r"print\(\) of a DictType\[int64, int64\] is not supported"):
+        f()
+
+
+def test_dicts_of_dicts(no_leak):
+    @njit
+    def f():
+        d = {1: {2: 3.0}}
+        d[1][5] = 1.0
+        d[7] = {0: 0.5}
+        return d, len(d[1])
+    check(f)
