@@ -514,3 +514,60 @@ def test_dicts_of_dicts(no_leak):
         d[7] = {0: 0.5}
         return d, len(d[1])
     check(f)
+
+
+@njit
+def _replay(d, ops, keys):
+    out = 0
+    for i in range(len(ops)):
+        k = keys[i]
+        op = ops[i]
+        if op == 0:
+            d[k] = i
+        elif op == 1:
+            if k in d:
+                del d[k]
+        elif op == 2:
+            out += d.get(k, -1)
+        elif op == 3:
+            if len(d) > 0:
+                kk, vv = d.popitem()
+                out += kk + vv
+        else:
+            out += d.pop(k, 7)
+    return out
+
+
+def _replay_py(d, ops, keys):
+    out = 0
+    for i in range(len(ops)):
+        k, op = int(keys[i]), ops[i]
+        if op == 0:
+            d[k] = i
+        elif op == 1:
+            d.pop(k, None)
+        elif op == 2:
+            out += d.get(k, -1)
+        elif op == 3:
+            if d:
+                kk, vv = d.popitem()
+                out += kk + vv
+        else:
+            out += d.pop(k, 7)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_operations_match_cpython_dict(seed, no_leak):
+    # many inserts and deletes through growth, dummies and compaction: same
+    # results and the same insertion order as CPython's dict
+    rng = np.random.default_rng(seed)
+    n = 20000
+    span = [8, 64, 5000][seed % 3]
+    ops = rng.choice(5, n, p=[0.45, 0.25, 0.15, 0.05, 0.10])
+    keys = rng.integers(-span, span, n)
+    d = Dict.empty(key_type=types.int64, value_type=types.int64)
+    ref = {}
+    assert _replay(d, ops, keys) == _replay_py(ref, ops, keys)
+    assert list(d.items()) == list(ref.items())
+    del d
