@@ -160,3 +160,36 @@ def test_unsupported_set_forms_name_the_line():
         return s
     with pytest.raises(jitprofile.TypingError, match="a set cannot hold"):
         bad_item(np.zeros(2))
+
+
+@njit
+def _set_replay(ops, keys):
+    s = set()
+    t = set()
+    total = 0
+    for i in range(len(ops)):
+        k = keys[i]
+        op = ops[i]
+        if op == 0:
+            s.add(k)
+        elif op == 1:
+            s.discard(k)
+        elif op == 2:
+            t.add(k)
+        elif op == 3:
+            if k in s:
+                total += 1
+        elif op == 4:
+            s ^= t
+        else:
+            t = t - s
+    return s, t, total
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_set_operations_match_cpython(seed, no_leak):
+    rng = np.random.default_rng(seed)
+    n = 5000
+    ops = rng.choice(6, n, p=[0.4, 0.25, 0.2, 0.1, 0.03, 0.02])
+    keys = rng.integers(-50, 50 * (seed + 1), n)
+    assert _set_replay(ops, keys) == _set_replay.py_func(ops, keys)
