@@ -556,7 +556,8 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
     if (PyObject_TypeCheck(value, &JpType_Type)) {
         /* jitprofile.float64 and friends as dtypes (np.empty(n, float64)) */
         jp_type *dt = jp_type_from_py(value);
-        if (dt && jp_is_number(dt)) {
+        if (dt && (jp_is_number(dt) || dt->kind == JP_TUPLE || dt->kind == JP_ARRAY || dt->kind == JP_DICT)) {
+            /* (tuple, array and dict types: key_type=/value_type= of typed Dict.empty) */
             n = new_node(f, E_CONST, ast_node);
             if (n)
                 n->u.cnst.type = jp_type_dtype(dt);

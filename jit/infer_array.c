@@ -348,8 +348,11 @@ jp_infer_dtype_arg(ictx *c, jp_node *n)
     t = jp_ioperand(c, n);
     if (t == NULL)
         return NULL;
-    if (t->kind == JP_DTYPE)
+    if (t->kind == JP_DTYPE && (jp_is_number(t->dtype) || t->dtype->kind == JP_RECORD))
         return t->dtype;
+    if (t->kind == JP_DTYPE)    /* a container type (typed Dict.empty's key_type=) is no dtype */
+        return jp_error_at(JpTypingError, c->ir, n, "pass np.float64, np.int32, float, ...",
+                           "expected a dtype, got the type %s", t->dtype->name);
     return jp_error_at(JpTypingError, c->ir, n, "pass np.float64, np.int32, float, ...",
                        "expected a dtype, got %s", t->name);
 }

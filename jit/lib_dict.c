@@ -464,6 +464,18 @@ jp_infer_dict_builtin(ictx *c, jp_node *call, jp_builtin id)
 
 /* ---- the typed Dict class in jit code ------------------------------------------------- */
 
+/* key_type= / value_type=: types.int64, types.UniTuple(...), types.float64[:] ... */
+static jp_type *
+type_arg(ictx *c, jp_node *n)
+{
+    jp_type *t;
+    if (n->kind == E_CONST && n->u.cnst.type->kind == JP_DTYPE)
+        return n->u.cnst.type->dtype;
+    if ((t = jp_infer_dtype_arg(c, n)) == NULL)
+        return NULL;
+    return t;
+}
+
 static jp_type *
 type_dict_new(ictx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, jp_type **at, int nargs)
 {
@@ -471,7 +483,7 @@ type_dict_new(ictx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, jp_ty
     (void)at, (void)nargs;
     if (fn->id == 0)        /* Dict() */
         return jp_type_dict(jp_type_unknown(), jp_type_unknown());
-    if ((k = jp_infer_dtype_arg(c, args[0])) == NULL || (v = jp_infer_dtype_arg(c, args[1])) == NULL)
+    if ((k = type_arg(c, args[0])) == NULL || (v = type_arg(c, args[1])) == NULL)
         return NULL;
     if (check_key(c, args[0], k) < 0 || check_value(c, args[1], v) < 0)
         return NULL;

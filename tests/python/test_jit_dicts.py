@@ -571,3 +571,27 @@ def test_random_operations_match_cpython_dict(seed, no_leak):
     assert _replay(d, ops, keys) == _replay_py(ref, ops, keys)
     assert list(d.items()) == list(ref.items())
     del d
+
+
+TUPLE_KEY = types.UniTuple(types.int64, 2)
+ARRAY_VALUE = types.float64[:]
+
+
+def test_dict_empty_with_tuple_keys_and_array_values_in_jit_code(no_leak):
+    @njit
+    def f(n):
+        d = Dict.empty(key_type=TUPLE_KEY, value_type=ARRAY_VALUE)
+        for i in range(n):
+            d[(i, i + 1)] = np.ones(i + 1)
+        return d
+    d = f(3)
+    assert str(jitprofile.typeof(d)) == "DictType[UniTuple(int64, 2), array(float64, 1d, A)]"
+    assert [(k, v.tolist()) for k, v in d.items()] == [((0, 1), [1.0]), ((1, 2), [1.0, 1.0]),
+                                                      ((2, 3), [1.0, 1.0, 1.0])]
+    del d
+
+    @njit
+    def not_a_dtype(n):
+        return np.zeros(n, TUPLE_KEY)
+    with pytest.raises(jitprofile.TypingError, match="expected a dtype, got the type UniTuple"):
+        not_a_dtype(2)
