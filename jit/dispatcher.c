@@ -483,6 +483,13 @@ arg_type(JpDispatcher *d, PyObject *arg, int i)
                      d->name, param_name(d, i), PyList_GET_SIZE(arg) ? "a mixed" : "an empty");
         return NULL;
     }
+    if (t == NULL && !PyErr_Occurred() && jp_is_dict_class((PyObject *)tp)) {
+        PyErr_Format(PyExc_TypeError,
+                     "%U() argument '%U' is a typed Dict without key and value types yet: make it with "
+                     "Dict.empty(key_type=..., value_type=...), or store an item first",
+                     d->name, param_name(d, i));
+        return NULL;
+    }
     if (t == NULL && !PyErr_Occurred() && PyAnySet_Check(arg)) {
         PyErr_Format(PyExc_TypeError,
                      "%U() argument '%U' is %s, which jit code cannot type (a set argument needs items of "

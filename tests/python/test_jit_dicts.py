@@ -595,3 +595,11 @@ def test_dict_empty_with_tuple_keys_and_array_values_in_jit_code(no_leak):
         return np.zeros(n, TUPLE_KEY)
     with pytest.raises(jitprofile.TypingError, match="expected a dtype, got the type UniTuple"):
         not_a_dtype(2)
+
+
+def test_untyped_empty_typed_dict_argument_says_what_to_do():
+    @njit
+    def f(d):
+        return len(d)
+    with pytest.raises(TypeError, match=r"without key and value types yet.*Dict\.empty"):
+        f(Dict())
