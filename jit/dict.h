@@ -1,7 +1,8 @@
-/* jit/dict.h - DictType[K, V] in the compiler: typing (lib_dict.c) and
- * lowering (lower_dict.c) of dict literals, dict(), d[k], d[k] = v,
- * del d[k], `k in d`, len, iteration, the methods, and hash().  The
- * runtime is hashtable.h; shared files call these entry points only. */
+/* jit/dict.h - DictType[K, V] and set(T) in the compiler: typing
+ * (lib_dict.c, lib_set.c) and lowering (lower_dict.c, lower_set.c) of
+ * literals, dict() and set(), d[k], d[k] = v, del d[k], `k in d`, len,
+ * iteration, the methods, the set operators, and hash().  The runtime is
+ * hashtable.h; shared files call these entry points only. */
 #ifndef JP_DICT_H
 #define JP_DICT_H
 

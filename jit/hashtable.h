@@ -1,4 +1,4 @@
-/* jit/hashtable.h - the hash table behind DictType[K, V] (and, later, sets):
+/* jit/hashtable.h - the hash table behind DictType[K, V] and set(T) (no values):
  * CPython's compact, insertion-ordered dict in a meminfo block (nrt.h).
  *
  * Entries live in one array in insertion order, each {int64 hash; key;
