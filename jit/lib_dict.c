@@ -436,6 +436,9 @@ jp_type *
 jp_infer_dict_builtin(ictx *c, jp_node *call, jp_builtin id)
 {
     jp_type *t;
+    if (c->session->gpu)
+        return jp_error_at(JpUnsupportedError, c->ir, call, "use a local array",
+                           "%s() is not supported in CUDA kernels", id == B_DICT ? "dict" : "hash");
     if (call->u.call.nkw)
         return jp_error_at(JpUnsupportedError, c->ir, call, "build the dict with d[k] = v",
                            "keyword arguments of %s() are not supported in jit code", id == B_DICT ? "dict" : "hash");
@@ -481,13 +484,15 @@ type_dict_new(ictx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, jp_ty
 {
     jp_type *k, *v;
     (void)at, (void)nargs;
+    if (c->session->gpu)
+        return jp_error_at(JpUnsupportedError, c->ir, call, "use a local array",
+                           "typed dicts are not supported in CUDA kernels");
     if (fn->id == 0)        /* Dict() */
         return jp_type_dict(jp_type_unknown(), jp_type_unknown());
     if ((k = type_arg(c, args[0])) == NULL || (v = type_arg(c, args[1])) == NULL)
         return NULL;
     if (check_key(c, args[0], k) < 0 || check_value(c, args[1], v) < 0)
         return NULL;
-    (void)call;
     return jp_type_dict(k, v);
 }
 

@@ -603,3 +603,22 @@ def test_untyped_empty_typed_dict_argument_says_what_to_do():
         return len(d)
     with pytest.raises(TypeError, match=r"without key and value types yet.*Dict\.empty"):
         f(Dict())
+
+
+def test_dicts_sets_and_hash_in_cuda_kernels_are_refused_with_the_line():
+    from jitprofile import cuda
+
+    def lit(out):
+        d = {1: 2.0}
+        out[0] = d[1]
+
+    def builtin(out):
+        out[0] = hash(3)
+
+    def a_set(out):
+        s = {1, 2}
+        out[0] = len(s)
+
+    for kern, what in ((lit, "dicts"), (builtin, "hash"), (a_set, "sets")):
+        with pytest.raises(jitprofile.UnsupportedError, match=rf"test_jit_dicts.py:\d+:\d+: .*{what}.*CUDA"):
+            cuda.compile_ptx(kern, "void(float64[::1])")
