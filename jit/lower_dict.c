@@ -499,7 +499,7 @@ jp_lower_dict_popitem(lctx *c, jp_node *call)
     rc = jp_call_extern(c, "jp_ht_popitem", i64t(c), args, 3);
     jp_check(c, LLVMBuildICmp(c->b, LLVMIntEQ, rc, jp_const_i64(c, 0), ""), PyExc_KeyError,
              "popitem(): dictionary is empty");
-    r = LLVMGetUndef(jp_llvm_type(c->ctx, rt));
+    r = LLVMGetUndef(jp_llvm_type(c->ctx, rt));        /* both fields are inserted below */
     r = LLVMBuildInsertValue(c->b, r, load_value(c, args[1], K), 0, "");
     r = LLVMBuildInsertValue(c->b, r, load_value(c, args[2], V), 1, "");
     if (jp_type_is_managed(rt))
