@@ -65,7 +65,7 @@ to_value(PyObject *obj, jp_type *t, char *buf, const char *what)
                          vt ? vt->name : Py_TYPE(obj)->tp_name);
         return -1;
     }
-    if (t->kind == JP_LIST || (t->kind == JP_TUPLE && jp_type_is_managed(t))) {
+    if (t->kind == JP_LIST || t->kind == JP_SET || (t->kind == JP_TUPLE && jp_type_is_managed(t))) {
         PyErr_Format(PyExc_TypeError, "typed Dict values of type %s can be stored from jit code only", t->name);
         return -1;
     }

@@ -62,6 +62,12 @@ check_value(ictx *c, jp_node *where, jp_type *t)
         jp_error_at(JpTypingError, c->ir, where, NULL, "a dict value cannot be a %s in jit code", t->name);
         return -1;
     }
+    if ((t->kind == JP_LIST || t->kind == JP_SET) && t->reflected) {
+        /* the dict may outlive the call, and with it the Python object the argument reflects into */
+        jp_error_at(JpTypingError, c->ir, where, t->kind == JP_SET ? "store a copy: set(x)" : "store a copy: list(x)",
+                    "a dict cannot keep a %s argument in jit code", t->name);
+        return -1;
+    }
     if (t->size > 512 || jp_ht_layout(jp_type_int(64, 1), t, layout) < 0) {
         jp_error_at(JpTypingError, c->ir, where, "use an array, or a tuple of fewer arrays",
                     "dict values of type %s are too large", t->name);

@@ -622,3 +622,27 @@ def test_dicts_sets_and_hash_in_cuda_kernels_are_refused_with_the_line():
     for kern, what in ((lit, "dicts"), (builtin, "hash"), (a_set, "sets")):
         with pytest.raises(jitprofile.UnsupportedError, match=rf"test_jit_dicts.py:\d+:\d+: .*{what}.*CUDA"):
             cuda.compile_ptx(kern, "void(float64[::1])")
+
+
+def test_reflected_arguments_cannot_be_kept_in_a_dict():
+    # regression: a dict returned with a reflected set argument inside handed
+    # back the caller's (possibly freed) set object later
+    @njit
+    def keep_set(s):
+        return {1: s}
+
+    @njit
+    def keep_list(lst):
+        d = {}
+        d[1] = lst
+        return d
+
+    @njit
+    def keep_copy(s, lst):
+        return {1: set(s)}, {1: list(lst)}
+    with pytest.raises(jitprofile.TypingError, match=r"cannot keep a reflected set\(int64\) argument(.|\n)*set\(x\)"):
+        keep_set({1, 2})
+    with pytest.raises(jitprofile.TypingError, match=r"cannot keep a reflected list\(int64\) argument(.|\n)*list\(x\)"):
+        keep_list([1, 2])
+    a, b = keep_copy({1, 2}, [3])
+    assert a[1] == {1, 2} and b[1] == [3]
