@@ -8,7 +8,8 @@ of bench/kernels_containers.py:
   sort (typed.List) typed.List sorted in jit code (the copy each run makes
                     is timed apart and subtracted);
   comprehension     [i * i for i in range(n) if ...] and sum();
-  dict count        not supported yet (no dicts in the JIT).
+  dict count        count the ints of an int array into a dict built in jit
+                    code ({} then d[x] = d.get(x, 0) + 1), then a pass over it.
 Every result is checked against CPython's.  Times are the minimum over
 repeats; first-call latency (compile + one small call) is the median of
 fresh processes.  Run it in .venv-bench (bench/setup_bench.sh):
@@ -55,11 +56,13 @@ def best_time(run, min_total, min_reps=5, max_reps=500):
 def cases(n):
     rng = np.random.default_rng(0)
     a = rng.random(n)
+    ints = rng.integers(0, max(n // 10, 1), n)     # about 10 of each key
     return {
         "append loop": (lambda k: (lambda: k.append_loop(n))),
         "sort (jit list)": (lambda k: (lambda: k.sort_list(a))),
         "sort (reflected)": (lambda k: (lambda: k.sort_reflected(a.tolist()))),
         "comprehension": (lambda k: (lambda: k.comprehension(n))),
+        "dict count": (lambda k: (lambda: k.dict_count(ints))),
     }
 
 
@@ -118,6 +121,7 @@ FIRST_CALLS = {
     "sort (jit list)": "k.sort_list(np.arange(10.0))",
     "sort (reflected)": "k.sort_reflected([3.0, 1.0, 2.0])",
     "comprehension": "k.comprehension(100)",
+    "dict count": "k.dict_count(np.arange(10))",
 }
 
 
@@ -155,7 +159,6 @@ def main():
                                   min_reps=3 if impl == "cpython" else 5)
         table[case] = row
     table["sort (typed.List)"] = dict(cpython=None, **typed_list_row(n, args.quick))
-    table["dict count"] = {"cpython": None, "numba": None, "jitprofile": "not supported yet (no dicts)"}
     runs = 3 if args.quick else 5
     fc = {case: {impl: first_call(impl, case, runs) for impl in ("numba", "jitprofile")} for case in FIRST_CALLS}
 

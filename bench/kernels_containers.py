@@ -32,3 +32,15 @@ def sort_reflected(xs):
 def comprehension(n):
     sq = [i * i for i in range(n) if i % 3 != 0]
     return sum(sq) + len(sq)
+
+
+@jit  # noqa: F821
+def dict_count(a):
+    d = {a[0]: 0}      # typed by its first item (Numba cannot type get() on an empty {})
+    for x in a:
+        d[x] = d.get(x, 0) + 1
+    best = 0
+    for k in d:
+        if d[k] > best:
+            best = d[k]
+    return len(d) * 1000003 + best

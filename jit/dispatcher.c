@@ -10,6 +10,7 @@
 #include "jit/dispatcher.h"
 #include "jit/list_runtime.h"
 #include "jit/str_runtime.h"
+#include "jit/hashtable.h"
 #include "jit/compile_service.h"
 #include "jit/objmode.h"
 #include "jit/errors.h"
@@ -252,6 +253,10 @@ unbox(PyObject *obj, jp_type *t, void *dst)
         return unbox(obj, t->dtype, (char *)dst + t->offsets[1]);
     case JP_STR:
         return jp_str_unbox(obj, dst);
+    case JP_DICT:
+        return jp_dict_unbox(obj, t, dst);
+    case JP_SET:
+        return jp_set_unbox(obj, t, dst);
     case JP_ARRAY: {
         /* {meminfo NULL, parent, data, shape, strides}: the caller keeps obj alive */
         PyArrayObject *arr = (PyArrayObject *)obj;
@@ -378,6 +383,10 @@ box(jp_type *t, const void *src)
         return box(t->dtype, (const char *)src + t->offsets[1]);
     case JP_STR:
         return jp_str_box(*(jp_meminfo *const *)src);
+    case JP_DICT:
+        return jp_dict_box(t, *(jp_meminfo *const *)src);
+    case JP_SET:
+        return jp_set_box(t, *(jp_meminfo *const *)src);
     case JP_TUPLE: {
         PyObject *tuple = PyTuple_New(t->n);
         if (tuple == NULL)
@@ -496,6 +505,29 @@ arg_type(JpDispatcher *d, PyObject *arg, int i)
                      "%U() argument '%U' is %s list, which jit code cannot type (a list argument needs "
                      "items of one type: numbers, tuples, arrays or lists of them)",
                      d->name, param_name(d, i), PyList_GET_SIZE(arg) ? "a mixed" : "an empty");
+        return NULL;
+    }
+    if (t == NULL && !PyErr_Occurred() && jp_is_dict_class((PyObject *)tp)) {
+        PyErr_Format(PyExc_TypeError,
+                     "%U() argument '%U' is a typed Dict without key and value types yet: make it with "
+                     "Dict.empty(key_type=..., value_type=...), or store an item first",
+                     d->name, param_name(d, i));
+        return NULL;
+    }
+    if (t == NULL && !PyErr_Occurred() && PyAnySet_Check(arg)) {
+        PyErr_Format(PyExc_TypeError,
+                     "%U() argument '%U' is %s, which jit code cannot type (a set argument needs items of "
+                     "one type: numbers or tuples of numbers)",
+                     d->name, param_name(d, i), PySet_GET_SIZE(arg) ? "a set of mixed items" : "an empty set");
+        return NULL;
+    }
+    if (t == NULL && !PyErr_Occurred() && PyDict_Check(arg)) {
+        PyErr_Format(PyExc_TypeError,
+                     "%U() argument '%U' is a Python dict, which jit code cannot take (as in Numba, "
+                     "there are no reflected dicts): pass a numba.typed.Dict instead "
+                     "(d = Dict.empty(key_type=types.int64, value_type=types.float64), "
+                     "from numba.typed import Dict)",
+                     d->name, param_name(d, i));
         return NULL;
     }
     if (t == NULL && !PyErr_Occurred())
@@ -623,11 +655,12 @@ release_list_args(jp_instance *inst, void **slots, int reflect)
     for (int i = 0; i < inst->nargs; i++) {
         jp_meminfo *mi;
         jp_str_release_arg(inst->argtypes[i], slots[i]);     /* strings unboxed for the call */
-        if (inst->argtypes[i]->kind != JP_LIST)
+        if (inst->argtypes[i]->kind != JP_LIST && inst->argtypes[i]->kind != JP_SET)
             continue;
         mi = *(jp_meminfo **)slots[i];
         if (reflect && rc == 0)
-            rc = jp_list_release_arg(inst->argtypes[i], mi);
+            rc = inst->argtypes[i]->kind == JP_SET ? jp_set_release_arg(inst->argtypes[i], mi)
+                                                   : jp_list_release_arg(inst->argtypes[i], mi);
         else
             jp_nrt_decref(mi);
     }
@@ -684,8 +717,8 @@ dispatcher_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyOb
         off = (off + t->align - 1) / t->align * t->align;
         slots[i] = (heap ? heap : mem) + off;
         if (unbox(bound[i], t, slots[i]) < 0) {
-            for (int k = 0; k < i; k++) {   /* lists and strings already unboxed */
-                if (inst->argtypes[k]->kind == JP_LIST)
+            for (int k = 0; k < i; k++) {   /* lists, sets and strings already unboxed */
+                if (inst->argtypes[k]->kind == JP_LIST || inst->argtypes[k]->kind == JP_SET)
                     jp_nrt_decref(*(jp_meminfo **)slots[k]);
                 jp_str_release_arg(inst->argtypes[k], slots[k]);
             }

@@ -10,6 +10,7 @@
 #include "jit/runtime.h"
 #include "jit/list_runtime.h"
 #include "jit/str_runtime.h"
+#include "jit/hashtable.h"
 
 #include <llvm-c/Error.h>
 #include <llvm-c/IRReader.h>
@@ -204,6 +205,12 @@ define_runtime_symbols(void)
         pairs[n].Sym.Flags.TargetFlags = 0;
     }
     for (const jp_runtime_symbol *s = jp_str_runtime_symbols; s->name && n < 256; s++, n++) {
+        pairs[n].Name = LLVMOrcLLJITMangleAndIntern(jit, s->name);
+        pairs[n].Sym.Address = (LLVMOrcExecutorAddress)(uintptr_t)s->address;
+        pairs[n].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable;
+        pairs[n].Sym.Flags.TargetFlags = 0;
+    }
+    for (const jp_runtime_symbol *s = jp_ht_runtime_symbols; s->name && n < 256; s++, n++) {
         pairs[n].Name = LLVMOrcLLJITMangleAndIntern(jit, s->name);
         pairs[n].Sym.Address = (LLVMOrcExecutorAddress)(uintptr_t)s->address;
         pairs[n].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable;

@@ -18,6 +18,7 @@
 #include "jit/numpy_api.h"
 #include "jit/pycompat.h"
 #include "jit/jitclass.h"
+#include "jit/hashtable.h"
 #include "jit/resolve.h"
 #include "jit/frontend_closure.h"
 #include "jit/frontend_try.h"
@@ -355,7 +356,8 @@ static const char *builtin_names[] = {"abs", "min", "max", "int", "float", "comp
                                       "bool", "round", "pow", "divmod", "len", "print",
                                       "range", "",  /* B_PRANGE: jitprofile.prange, not a builtin */
                                       "list", "zip", "enumerate", "reversed", "sorted", "sum",
-                                      "any", "all", "isinstance", "map", "filter", "", "repr", "ord", "chr", "format"};
+                                      "any", "all", "isinstance", "map", "filter", "", "repr", "ord", "chr", "format",
+                                      "dict", "hash", "set"};
 
 /* Whether the user gave `value` an @overload (jitprofile.extending). */
 static int
@@ -560,7 +562,8 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
     if (PyObject_TypeCheck(value, &JpType_Type)) {
         /* jitprofile.float64 and friends as dtypes (np.empty(n, float64)) */
         jp_type *dt = jp_type_from_py(value);
-        if (dt && jp_is_number(dt)) {
+        if (dt && (jp_is_number(dt) || dt->kind == JP_TUPLE || dt->kind == JP_ARRAY || dt->kind == JP_DICT)) {
+            /* (tuple, array and dict types: key_type=/value_type= of typed Dict.empty) */
             n = new_node(f, E_CONST, ast_node);
             if (n)
                 n->u.cnst.type = jp_type_dtype(dt);
@@ -641,7 +644,7 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
     if (PyType_Check(value)) {
         static const struct { PyTypeObject *type; jp_builtin id; } types[] = {
             {&PyLong_Type, B_INT}, {&PyFloat_Type, B_FLOAT}, {&PyComplex_Type, B_COMPLEX},
-            {&PyBool_Type, B_BOOL}, {&PyRange_Type, B_RANGE}, {&PyList_Type, B_LIST},
+            {&PyBool_Type, B_BOOL}, {&PyRange_Type, B_RANGE}, {&PyList_Type, B_LIST}, {&PyDict_Type, B_DICT}, {&PySet_Type, B_SET},
             {&PyZip_Type, B_ZIP}, {&PyEnum_Type, B_ENUMERATE}, {&PyReversed_Type, B_REVERSED},
             {&PyMap_Type, B_MAP}, {&PyFilter_Type, B_FILTER},
             {&PyUnicode_Type, B_STR},
@@ -1068,6 +1071,8 @@ static_object(fe *f, PyObject *node)
     }
     if (PyType_Check(value) && PyObject_HasAttrString(value, "_jitprofile_namespace"))
         return value;       /* typed.List: List.empty_list(...) is looked up now */
+    if (jp_is_dict_class(value))
+        return value;       /* typed Dict.empty: a static attribute (lib_dict.c) */
     /* values with a meaning of their own go through the normal path */
     if (value == Py_None || PyBool_Check(value) || PyLong_Check(value) || PyFloat_Check(value)
         || PyComplex_Check(value) || PyTuple_Check(value) || PyType_Check(value)
@@ -1627,6 +1632,46 @@ build_expr_inner(fe *f, PyObject *node, int k)
         if (build_list(f, a, &n->u.tuple.n, &n->u.tuple.elts) < 0)
             n = NULL;
         break;
+    case A_Dict: {
+        /* keys and values alternate in u.tuple; {**d} is not supported */
+        PyObject *vals = get_attr(node, "values");
+        Py_ssize_t m;
+        if (vals == NULL || (a = get_attr(node, "keys")) == NULL || (n = new_node(f, E_DICT, node)) == NULL) {
+            Py_XDECREF(vals);
+            n = NULL;
+            break;
+        }
+        m = PyList_GET_SIZE(a);
+        n->u.tuple.n = (int)(2 * m);
+        if ((n->u.tuple.elts = alloc_array(f, (size_t)(2 * m + 1), sizeof(jp_node *))) == NULL)
+            n = NULL;
+        for (Py_ssize_t i = 0; n && i < m; i++) {
+            if (PyList_GET_ITEM(a, i) == Py_None) {
+                n = unsupported(f, PyList_GET_ITEM(vals, i), "dict unpacking (**) in a dict display",
+                                "copy the dict with d2 = d.copy(), then d2.update(other)");
+                break;
+            }
+            if ((n->u.tuple.elts[2 * i] = build_expr(f, PyList_GET_ITEM(a, i))) == NULL
+                || (n->u.tuple.elts[2 * i + 1] = build_expr(f, PyList_GET_ITEM(vals, i))) == NULL)
+                n = NULL;
+        }
+        Py_DECREF(vals);
+        break;
+    }
+    case A_Set:
+        if ((a = get_attr(node, "elts")) == NULL || (n = new_node(f, E_SET, node)) == NULL)
+            break;
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(a); i++)
+            if (kind_of(PyList_GET_ITEM(a, i)) == A_Starred) {
+                n = unsupported(f, PyList_GET_ITEM(a, i), "starred expression in a set", "add the items in a loop");
+                goto done;
+            }
+        if (build_list(f, a, &n->u.tuple.n, &n->u.tuple.elts) < 0)
+            n = NULL;
+        break;
+    case A_DictComp:
+        return unsupported(f, node, "dict comprehension",
+                           "build the dict with a loop: d = {} then d[k] = v for each item");
     case A_ListComp:
     case A_GeneratorExp:    /* materialised as a list: sum(x*x for x in a) */
         return build_listcomp(f, node);
@@ -2340,6 +2385,16 @@ build_stmt(fe *f, PyObject *node)
         break;
     case A_Pass:
         n = new_node(f, S_PASS, node);
+        break;
+    case A_Delete:
+        /* del d[k] (one item of a dict); other deletions are not supported */
+        if ((a = get_attr(node, "targets")) == NULL)
+            break;
+        if (PyList_GET_SIZE(a) != 1 || kind_of(PyList_GET_ITEM(a, 0)) != A_Subscript)
+            return unsupported(f, node, "this del statement",
+                               "del works on one dict item (del d[k]); rebind names instead of deleting them");
+        if ((n = new_node(f, S_DELITEM, node)) == NULL || (n->u.expr.value = build_expr(f, PyList_GET_ITEM(a, 0))) == NULL)
+            n = NULL;
         break;
     case A_Raise:
         return build_raise(f, node);

@@ -23,6 +23,7 @@
 #include "jit/pycompat.h"
 #include "jit/infer_optional.h"
 #include "jit/lib_str.h"
+#include "jit/dict.h"
 
 #define UNKNOWN(t) ((t)->kind == JP_UNKNOWN)
 
@@ -161,7 +162,8 @@ static int
 truthy_ok(jp_type *t)
 {
     return jp_is_number(t) || t->kind == JP_TUPLE || t->kind == JP_NONE || t->kind == JP_LIST
-           || (t->kind == JP_OPTIONAL && truthy_ok(t->dtype)) || t->kind == JP_STR;
+           || (t->kind == JP_OPTIONAL && truthy_ok(t->dtype)) || t->kind == JP_STR
+           || t->kind == JP_DICT || t->kind == JP_SET;
 }
 /* (arrays: "the truth value of an array is ambiguous", as NumPy says) */
 
@@ -184,6 +186,10 @@ comparable(jp_cmpop op, jp_type *a, jp_type *b)
     if (op == CMP_IN || op == CMP_NOTIN) {
         if (b->kind == JP_LIST)
             return b->dtype->kind == JP_UNKNOWN || comparable(CMP_EQ, a, b->dtype);
+        if (b->kind == JP_DICT)
+            return jp_dict_key_accepts(a, b);         /* lib_dict.c */
+        if (b->kind == JP_SET)
+            return jp_set_item_accepts(a, b);         /* lib_set.c */
         if (b->kind != JP_TUPLE)
             return 0;
         for (int i = 0; i < b->n; i++)
@@ -211,6 +217,8 @@ comparable(jp_cmpop op, jp_type *a, jp_type *b)
     if (a->kind == JP_LIST && b->kind == JP_LIST)    /* item by item (lower_list.c) */
         return (op == CMP_EQ || op == CMP_NE)
                && (UNKNOWN(a->dtype) || UNKNOWN(b->dtype) || comparable(CMP_EQ, a->dtype, b->dtype));
+    if (a->kind == JP_DICT || b->kind == JP_DICT || a->kind == JP_SET || b->kind == JP_SET)
+        return 0;       /* dict and set comparisons are not supported */
     return op == CMP_EQ || op == CMP_NE;    /* different kinds: constant result */
 }
 
@@ -299,6 +307,10 @@ type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
     }
     if (jp_is_str_builtin(id))
         return jp_infer_str_builtin(c, n, id);     /* lib_str.c */
+    if (id == B_DICT || id == B_HASH)
+        return jp_infer_dict_builtin(c, n, id);    /* lib_dict.c */
+    if (id == B_SET)
+        return jp_infer_set_builtin(c, n);         /* lib_set.c */
     if (id >= B_LIST)
         return jp_infer_iter_builtin(c, n, id);    /* lib_iter.c */
     if ((id == B_MIN || id == B_MAX) && nargs == 1 && (n->u.call.nkw == 0 || jp_lib_keyword(n, "key"))) {
@@ -418,7 +430,8 @@ type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
                 return jp_error_at(JpTypingError, c->ir, n, NULL, "len() of a 0-d array");
             return jp_type_int(64, 1);
         }
-        if (at[0]->kind != JP_TUPLE && at[0]->kind != JP_LIST && at[0]->kind != JP_STR)
+        if (at[0]->kind != JP_TUPLE && at[0]->kind != JP_LIST && at[0]->kind != JP_STR && at[0]->kind != JP_DICT
+            && at[0]->kind != JP_SET)
             return jp_error_at(JpTypingError, c->ir, n, NULL,
                                "len() of a %s is not supported", at[0]->name);
         return jp_type_int(64, 1);
@@ -866,6 +879,10 @@ type_method_call(ictx *c, jp_node *n)
         return jp_infer_list_method(c, n, recv);      /* lib_list.c */
     if (recv->kind == JP_STR)
         return jp_infer_str_method(c, n, recv);       /* lib_str.c */
+    if (recv->kind == JP_DICT)
+        return jp_infer_dict_method(c, n, recv);      /* lib_dict.c */
+    if (recv->kind == JP_SET)
+        return jp_infer_set_method(c, n, recv);       /* lib_set.c */
     if (strcmp(attr->u.attr.name, "conjugate") == 0 && jp_is_number(recv)) {
         if (!call_arity(c, n, "conjugate", 0, 0))
             return NULL;
@@ -954,6 +971,8 @@ type_subscript(ictx *c, jp_node *n)
         return jp_infer_list_subscript(c, n, v);
     if (v->kind == JP_STR)
         return jp_infer_str_subscript(c, n, v);
+    if (v->kind == JP_DICT)
+        return jp_infer_dict_subscript(c, n, v);     /* lib_dict.c */
     if (v->kind != JP_TUPLE)
         return jp_error_at(JpTypingError, c->ir, n, NULL, "a %s cannot be indexed in jit code", v->name);
     if (n->u.subscript.index->kind == E_SLICE)
@@ -1007,6 +1026,8 @@ type_expr_inner(ictx *c, jp_node *n)
             return jp_type_unknown();
         if (jp_is_array(a) || jp_is_array(b))
             return jp_infer_array_binop(c, n, n->u.binop.op, a, b);
+        if (a->kind == JP_SET || b->kind == JP_SET)
+            return jp_infer_set_binop(c, n, n->u.binop.op, a, b);      /* lib_set.c */
         if (a->kind == JP_LIST || b->kind == JP_LIST)
             return jp_infer_list_binop(c, n, n->u.binop.op, a, b);
         if (a->kind == JP_STR || b->kind == JP_STR)
@@ -1116,6 +1137,10 @@ type_expr_inner(ictx *c, jp_node *n)
         return type_subscript(c, n);
     case E_LIST:
         return jp_infer_list_literal(c, n);
+    case E_DICT:
+        return jp_infer_dict_literal(c, n);           /* lib_dict.c */
+    case E_SET:
+        return jp_infer_set_literal(c, n);            /* lib_set.c */
     case E_LISTCOMP:
         return jp_infer_listcomp(c, n);
     case E_SLICE: {
@@ -1301,6 +1326,8 @@ type_stmt(ictx *c, jp_node *s)
         if (assign_target(c, s->u.assign.target, t, s) < 0)
             return -1;
         jp_infer_list_refine_literal(c, s);
+        jp_infer_dict_refine_literal(c, s);
+        jp_infer_set_refine_literal(c, s);
         return 0;
     case S_SETITEM:
         return jp_infer_setitem(c, s);
@@ -1312,6 +1339,8 @@ type_stmt(ictx *c, jp_node *s)
             return -1;
         if (UNKNOWN(a) || UNKNOWN(b))
             return 0;
+        if (a->kind == JP_SET || b->kind == JP_SET)
+            return jp_infer_set_augassign(c, s, a, b);          /* lib_set.c: s |= t in place */
         if (a->kind == JP_LIST && s->u.augassign.target->kind == E_LOCAL) {
             /* l += iterable extends l in place, as CPython */
             jp_type *et;
@@ -1353,6 +1382,8 @@ type_stmt(ictx *c, jp_node *s)
     }
     case S_EXPR:
         return jp_ioperand(c, s->u.expr.value) ? 0 : -1;
+    case S_DELITEM:
+        return jp_infer_dict_delitem(c, s);           /* lib_dict.c */
     case S_RETURN:
         if (c->ir->is_generator)
             return jp_infer_generator_return(c, s);
@@ -1418,6 +1449,10 @@ type_stmt(ictx *c, jp_node *s)
                 elem = t->dtype;
             } else if (t->kind == JP_STR) {
                 elem = t;       /* one-character strings */
+            } else if (t->kind == JP_DICT) {
+                elem = t->key;      /* for k in d */
+            } else if (t->kind == JP_SET) {
+                elem = t->dtype;
             } else if (t->kind == JP_RANGE) {
                 elem = jp_type_int(64, 1);
             } else if (t->kind == JP_TUPLE) {

@@ -8,6 +8,7 @@
 #include "jit/resolve.h"
 #include "jit/errors.h"
 #include "jit/numpy_funcs.h"
+#include "jit/dict.h"
 
 #include <string.h>
 
@@ -349,8 +350,11 @@ jp_infer_dtype_arg(ictx *c, jp_node *n)
     t = jp_ioperand(c, n);
     if (t == NULL)
         return NULL;
-    if (t->kind == JP_DTYPE)
+    if (t->kind == JP_DTYPE && (jp_is_number(t->dtype) || t->dtype->kind == JP_RECORD))
         return t->dtype;
+    if (t->kind == JP_DTYPE)    /* a container type (typed Dict.empty's key_type=) is no dtype */
+        return jp_error_at(JpTypingError, c->ir, n, "pass np.float64, np.int32, float, ...",
+                           "expected a dtype, got the type %s", t->dtype->name);
     return jp_error_at(JpTypingError, c->ir, n, "pass np.float64, np.int32, float, ...",
                        "expected a dtype, got %s", t->name);
 }
@@ -890,6 +894,8 @@ jp_infer_setitem(ictx *c, jp_node *s)
         }
         if (base->kind == JP_LIST)
             return jp_infer_list_setitem(c, s, base, vt);      /* lib_list.c */
+        if (base->kind == JP_DICT)
+            return jp_infer_dict_setitem(c, s, base, vt);      /* lib_dict.c */
         if (base->kind != JP_ARRAY && base->kind != JP_RECORD_REF) {
             jp_error_at(JpTypingError, c->ir, target, NULL, "a %s does not support item assignment", base->name);
             return -1;

@@ -26,6 +26,9 @@ typedef enum jp_node_kind {
     E_STARRED,          /* *t among a call's arguments (u.expr.value: a tuple), lib_func.c */
     S_TRY,              /* try/except/else/finally (u.try_; frontend_try.c, lower_try.c) */
     E_YIELD,            /* `yield value` (u.expr.value, NULL: None); its own value is None */
+    E_DICT,             /* {k1: v1, k2: v2} (u.tuple: keys and values alternate) */
+    S_DELITEM,          /* del d[k] (u.expr.value: the E_SUBSCRIPT) */
+    E_SET,              /* {a, b, c} (u.tuple) */
 } jp_node_kind;
 
 typedef enum jp_binop {
@@ -63,6 +66,8 @@ typedef enum jp_builtin {
     B_LIST, B_ZIP, B_ENUMERATE, B_REVERSED, B_SORTED, B_SUM, B_ANY, B_ALL, B_ISINSTANCE,
     B_MAP, B_FILTER,    /* map(f, it, ...), filter(f, it): iterables (lib_iter.c) */
     B_STR, B_REPR, B_ORD, B_CHR, B_FORMAT,     /* strings (lib_str.c) */
+    B_DICT, B_HASH,     /* dict(), hash() (lib_dict.c) */
+    B_SET,              /* set() (lib_set.c) */
 } jp_builtin;
 
 typedef struct jp_node jp_node;

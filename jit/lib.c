@@ -16,6 +16,7 @@ static const struct { const jp_lib_fn *table; const int *count; } tables[] = {
     {jp_lib_typed_list, &jp_lib_typed_list_count},
 
     {jp_lib_np_linalg, &jp_lib_np_linalg_count},
+    {jp_lib_dict, &jp_lib_dict_count},
 };
 
 static PyObject *lib_objects;       /* function object -> index */

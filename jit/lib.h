@@ -62,6 +62,8 @@ extern const jp_lib_fn jp_lib_numba[];
 extern const int jp_lib_numba_count;
 extern const jp_lib_fn jp_lib_typed_list[];    /* lib_typed_list.c */
 extern const int jp_lib_typed_list_count;
+extern const jp_lib_fn jp_lib_dict[];          /* lib_dict.c: typed Dict(), Dict.empty() */
+extern const int jp_lib_dict_count;
 extern const jp_lib_fn jp_lib_np_index[];      /* lib_np_index.c */
 extern const int jp_lib_np_index_count;
 extern const jp_lib_fn jp_lib_np_linalg[];     /* lib_np_linalg.c */

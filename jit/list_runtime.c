@@ -381,6 +381,8 @@ ref_offsets(const jp_type *t, size_t base, int32_t *off, int n)
     case JP_CLASS:
     case JP_LIST:
     case JP_STR:
+    case JP_DICT:
+    case JP_SET:
         if (n >= JP_LIST_MAX_REFS)
             return -1;
         off[n] = (int32_t)base;

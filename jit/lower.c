@@ -18,6 +18,7 @@
 
 #include "jit/lib_func.h"
 #include "jit/lib_str.h"
+#include "jit/dict.h"
 
 #include <string.h>
 
@@ -66,6 +67,8 @@ jp_llvm_type(LLVMContextRef ctx, jp_type *t)
     case JP_GENERATOR:
     case JP_DEFERRED:
     case JP_STR:
+    case JP_DICT:
+    case JP_SET:
     case JP_CLASS: r = LLVMPointerTypeInContext(ctx, 0); break;
     case JP_OPTIONAL: {     /* {valid, value}: lower_optional.c */
         LLVMTypeRef parts[2] = {LLVMInt1TypeInContext(ctx), jp_llvm_type(ctx, t->dtype)};
@@ -312,6 +315,8 @@ jp_cast(lctx *c, LLVMValueRef v, jp_type *from, jp_type *to)
         return v;       /* another layout or readonly flag: the same value */
     if (from->kind == JP_LIST && to->kind == JP_LIST)
         return v;       /* reflected or not, or an empty literal's list: one pointer */
+    if ((from->kind == JP_DICT && to->kind == JP_DICT) || (from->kind == JP_SET && to->kind == JP_SET))
+        return v;       /* an empty literal's dict or set, a reflected set: one pointer */
     tt = jp_llvm_type(c->ctx, to);
     if (to->kind == JP_BOOL)
         return jp_truth(c, v, from);
@@ -383,6 +388,9 @@ jp_truth(lctx *c, LLVMValueRef v, jp_type *t)
         return jp_lower_optional_truth(c, v, t);
     case JP_STR:
         return LLVMBuildICmp(c->b, LLVMIntNE, jp_str_len(c, v), jp_const_i64(c, 0), "");
+    case JP_DICT:
+    case JP_SET:
+        return LLVMBuildICmp(c->b, LLVMIntNE, jp_lower_dict_len(c, v), jp_const_i64(c, 0), "");
     default:
         return LLVMConstInt(i1, 0, 0);
     }
@@ -626,6 +634,9 @@ lower_call(lctx *c, jp_node *n)
         return jp_lower_list_method(c, n);
     if (f->kind == E_ATTR && jp_node_type(c, f->u.attr.value)->kind == JP_STR)
         return jp_lower_str_method(c, n);
+    if (f->kind == E_ATTR && (jp_node_type(c, f->u.attr.value)->kind == JP_DICT
+                              || jp_node_type(c, f->u.attr.value)->kind == JP_SET))
+        return jp_lower_dict_method(c, n);              /* lower_dict.c, lower_set.c (the resolved entry) */
     if (f->kind == E_ATTR) {        /* x.conjugate() */
         jp_type *t = jp_node_type(c, f->u.attr.value);
         LLVMValueRef v = jp_lower_expr(c, f->u.attr.value);
@@ -669,6 +680,8 @@ lower_subscript(lctx *c, jp_node *n)
         return jp_lower_list_subscript(c, n);
     if (tt->kind == JP_STR)
         return jp_lower_str_subscript(c, n);
+    if (tt->kind == JP_DICT)
+        return jp_lower_dict_subscript(c, n);           /* lower_dict.c */
     if (n->u.subscript.index->kind == E_SLICE)
         return jp_lower_tuple_slice(c, n);
     LLVMValueRef tv = jp_lower_expr(c, n->u.subscript.value);
@@ -734,6 +747,8 @@ lower_expr_node(lctx *c, jp_node *n)
             return jp_lower_numpy_call(c, n);
         if (tl->kind == JP_ARRAY || tr->kind == JP_ARRAY)
             return jp_lower_array_binop(c, n, n->u.binop.op, a, tl, b, tr, t, NULL);
+        if (tl->kind == JP_SET || tr->kind == JP_SET)
+            return jp_lower_set_binop(c, n, a, b);      /* lower_set.c */
         if (tl->kind == JP_LIST || tr->kind == JP_LIST)
             return jp_lower_list_binop(c, n, a, b);
         return jp_lower_binop(c, n->u.binop.op, a, tl, b, tr, t, r);
@@ -785,6 +800,10 @@ lower_expr_node(lctx *c, jp_node *n)
         return lower_subscript(c, n);
     case E_LIST:
         return jp_lower_list_literal(c, n);
+    case E_DICT:
+        return jp_lower_dict_literal(c, n);
+    case E_SET:
+        return jp_lower_set_literal(c, n);
     case E_LISTCOMP:
         return jp_lower_listcomp(c, n);
     case E_ATTR: {
@@ -1015,6 +1034,10 @@ lower_for(lctx *c, jp_node *s)
         jp_lower_str_for(c, s);
         return;
     }
+    if (itype->kind == JP_DICT || itype->kind == JP_SET) {
+        jp_lower_dict_for(c, s);                        /* lower_dict.c: keys, or a set's items */
+        return;
+    }
     if (itype->kind == JP_RANGE) {
         jp_node **args = it->u.call.args;
         int nargs = it->u.call.nargs;
@@ -1180,6 +1203,10 @@ lower_stmt(lctx *c, jp_node *s)
             jp_lower_list_iadd(c, s);
             break;
         }
+        if (jp_node_type(c, tn)->kind == JP_SET) {
+            jp_lower_set_augassign(c, s);               /* lower_set.c */
+            break;
+        }
         a = jp_lower_expr(c, tn);
         if (jp_node_type(c, tn)->kind == JP_ARRAY
             && jp_lower_fused(c, vn, a, jp_node_type(c, tn), (int)s->u.augassign.op))
@@ -1200,6 +1227,9 @@ lower_stmt(lctx *c, jp_node *s)
     }
     case S_EXPR:
         jp_lower_expr(c, s->u.expr.value);
+        break;
+    case S_DELITEM:
+        jp_lower_dict_delitem(c, s);                    /* lower_dict.c */
         break;
     case S_RETURN:
         lower_return(c, s);

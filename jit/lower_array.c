@@ -11,6 +11,7 @@
  */
 #include "jit/lower.h"
 #include "jit/resolve.h"
+#include "jit/dict.h"
 #include "jit/errors.h"
 #include "jit/lower_parallel.h"
 
@@ -80,7 +81,8 @@ jp_incref(lctx *c, LLVMValueRef v, jp_type *t)
             jp_incref(c, LLVMBuildExtractValue(c->b, v, 1, ""), t->dtype);
         return;
     }
-    if (t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_GENERATOR || t->kind == JP_STR)
+    if (t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_GENERATOR || t->kind == JP_STR
+        || t->kind == JP_DICT || t->kind == JP_SET)
         call_void(c, "jp_nrt_incref", v);
     else if (t->kind == JP_ARRAY)
         call_void(c, "jp_nrt_incref", jp_arr_field(c, v, 0, 0));
@@ -100,7 +102,8 @@ jp_decref(lctx *c, LLVMValueRef v, jp_type *t)
             jp_decref(c, LLVMBuildExtractValue(c->b, v, 1, ""), t->dtype);
         return;
     }
-    if (t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_GENERATOR || t->kind == JP_STR)
+    if (t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_GENERATOR || t->kind == JP_STR
+        || t->kind == JP_DICT || t->kind == JP_SET)
         call_void(c, "jp_nrt_decref", v);
     else if (t->kind == JP_ARRAY)
         call_void(c, "jp_nrt_decref", jp_arr_field(c, v, 0, 0));
@@ -169,7 +172,8 @@ jp_register_temp(lctx *c, LLVMValueRef v, jp_type *t)
             jp_register_temp(c, LLVMBuildExtractValue(c->b, v, 1, ""), t->dtype);
         return;
     }
-    if (t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_GENERATOR || t->kind == JP_STR)
+    if (t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_GENERATOR || t->kind == JP_STR
+        || t->kind == JP_DICT || t->kind == JP_SET)
         register_meminfo_temp(c, v);
     else if (t->kind == JP_ARRAY)
         register_meminfo_temp(c, jp_arr_field(c, v, 0, 0));
@@ -203,7 +207,8 @@ own_fields(lctx *c, LLVMValueRef ptr, jp_type *t, LLVMTypeRef whole, LLVMValueRe
            LLVMValueRef base)
 {
     LLVMTypeRef i32 = LLVMInt32TypeInContext(c->ctx);
-    if (t->kind == JP_ARRAY || t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_GENERATOR || t->kind == JP_STR) {
+    if (t->kind == JP_ARRAY || t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_GENERATOR || t->kind == JP_STR
+        || t->kind == JP_DICT || t->kind == JP_SET) {
         LLVMValueRef idx[8];
         LLVMBuilderRef b = LLVMCreateBuilderInContext(c->ctx);
         LLVMValueRef gep;
@@ -1087,6 +1092,10 @@ jp_lower_setitem(lctx *c, jp_node *s, int is_aug)
     }
     if (target->kind == E_SUBSCRIPT && jp_node_type(c, target->u.subscript.value)->kind == JP_LIST) {
         jp_lower_list_setitem(c, s, is_aug);       /* lower_list.c */
+        return;
+    }
+    if (target->kind == E_SUBSCRIPT && jp_node_type(c, target->u.subscript.value)->kind == JP_DICT) {
+        jp_lower_dict_setitem(c, s, is_aug);       /* lower_dict.c */
         return;
     }
     /* `t[i] = v` evaluates v before t and i, as CPython does (an exception

@@ -9,6 +9,7 @@
 #include "jit/lib_str.h"
 #include "jit/lower.h"
 #include "jit/resolve.h"
+#include "jit/dict.h"
 #include "jit/lower_math.h"
 #include "jit/errors.h"
 
@@ -496,6 +497,10 @@ jp_lower_builtin_call(lctx *c, jp_node *n)
     if (jp_is_str_builtin(id) || ((id == B_INT || id == B_FLOAT) && nargs >= 1
                                   && jp_node_type(c, an[0])->kind == JP_STR))
         return jp_lower_str_builtin(c, n, id);     /* lower_str.c */
+    if (id == B_DICT || id == B_HASH)
+        return jp_lower_dict_builtin(c, n, id);        /* lower_dict.c */
+    if (id == B_SET)
+        return jp_lower_set_builtin(c, n);             /* lower_set.c */
     if (id >= B_LIST)
         return jp_lower_iter_builtin(c, n, id);        /* lib_iter.c */
     if ((id == B_MIN || id == B_MAX) && nargs == 1
@@ -511,6 +516,8 @@ jp_lower_builtin_call(lctx *c, jp_node *n)
             return jp_list_len(c, v);
         if (jp_node_type(c, an[0])->kind == JP_STR)
             return jp_str_len(c, v);
+        if (jp_node_type(c, an[0])->kind == JP_DICT || jp_node_type(c, an[0])->kind == JP_SET)
+            return jp_lower_dict_len(c, v);             /* lower_dict.c */
         return jp_const_i64(c, jp_node_type(c, an[0])->n);
     }
     if (nargs == 0) {

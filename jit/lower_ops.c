@@ -7,6 +7,7 @@
 #include "jit/lower.h"
 #include "jit/lower_optional.h"
 #include "jit/resolve.h"
+#include "jit/dict.h"
 #include "jit/errors.h"
 
 static int
@@ -364,6 +365,10 @@ jp_lower_compare(lctx *c, jp_cmpop op, LLVMValueRef a, jp_type *ta, LLVMValueRef
     if ((op == CMP_EQ || op == CMP_NE) && ta->kind == JP_LIST && tb->kind == JP_LIST) {
         LLVMValueRef r = jp_lower_list_equal(c, a, ta, b, tb);         /* lower_list.c */
         return op == CMP_EQ ? r : LLVMBuildNot(c->b, r, "");
+    }
+    if ((op == CMP_IN || op == CMP_NOTIN) && (tb->kind == JP_DICT || tb->kind == JP_SET)) {
+        LLVMValueRef r = jp_lower_dict_contains(c, a, ta, b, tb);      /* lower_dict.c */
+        return op == CMP_IN ? r : LLVMBuildNot(c->b, r, "");
     }
     if ((op == CMP_IN || op == CMP_NOTIN) && tb->kind == JP_LIST) {
         LLVMValueRef r = jp_lower_list_contains(c, a, ta, b, tb);      /* lower_list.c */

@@ -5,6 +5,7 @@
 #include "jit/types.h"
 #include "jit/list_runtime.h"
 #include "jit/typed_list.h"
+#include "jit/hashtable.h"
 #include "jit/numpy_api.h"
 #include "jit/jitclass.h"
 
@@ -194,8 +195,12 @@ jp_typeof(PyObject *value)
         return jp_typeof_list(value);
     if (PyObject_TypeCheck(value, &JpTypedList_Type))
         return jp_typed_list_typeof(value);     /* numba.typed.List: ListType[T] */
+    if (PySet_CheckExact(value))
+        return jp_typeof_set(value);
     if (jp_is_dispatcher(value))
         return jp_type_function(value);
+    if (!PyType_Check(value) && Py_TYPE(value)->tp_as_mapping && jp_typeof_dict(value))
+        return jp_typeof_dict(value);
     {
         jp_type *ct = jp_jitclass_typeof(value);
         if (ct)

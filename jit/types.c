@@ -324,11 +324,45 @@ jp_type_generator(jp_type *yield_type)
     return t;
 }
 
+jp_type *
+jp_type_dict(jp_type *key, jp_type *value)
+{
+    char name[512];
+    jp_type *t;
+    for (jp_type *it = intern_head; it; it = it->next)
+        if (it->kind == JP_DICT && it->key == key && it->dtype == value)
+            return it;
+    snprintf(name, sizeof name, "DictType[%s, %s]", key->name, value->name);
+    t = new_type(JP_DICT, name, 8, 8);      /* a pointer to its meminfo */
+    if (t) {
+        t->key = key;
+        t->dtype = value;
+    }
+    return t;
+}
+
+jp_type *
+jp_type_set(jp_type *dtype, int reflected)
+{
+    char name[512];
+    jp_type *t;
+    for (jp_type *it = intern_head; it; it = it->next)
+        if (it->kind == JP_SET && it->dtype == dtype && it->reflected == reflected)
+            return it;
+    snprintf(name, sizeof name, "%sset(%s)", reflected ? "reflected " : "", dtype->name);
+    t = new_type(JP_SET, name, 8, 8);       /* a pointer to its meminfo */
+    if (t) {
+        t->dtype = dtype;
+        t->reflected = reflected;
+    }
+    return t;
+}
+
 int
 jp_type_is_managed(const jp_type *t)
 {
     if (t->kind == JP_ARRAY || t->kind == JP_CLASS || t->kind == JP_LIST || t->kind == JP_GENERATOR
-        || t->kind == JP_DEFERRED || t->kind == JP_STR)
+        || t->kind == JP_DEFERRED || t->kind == JP_STR || t->kind == JP_DICT || t->kind == JP_SET)
         return 1;
     if (t->kind == JP_OPTIONAL)
         return jp_type_is_managed(t->dtype);
@@ -429,6 +463,20 @@ jp_type_unify(jp_type *a, jp_type *b)
         if (e && (a->reflected == 2 || b->reflected == 2))    /* typed.List stays boxed */
             return jp_type_list(e, 2);
         return e ? jp_type_list(e, a->reflected && b->reflected) : NULL;
+    }
+    if (a->kind == JP_SET && b->kind == JP_SET) {
+        jp_type *e = a->dtype == b->dtype ? a->dtype
+                     : a->dtype->kind == JP_UNKNOWN ? b->dtype
+                     : b->dtype->kind == JP_UNKNOWN ? a->dtype : NULL;
+        return e ? jp_type_set(e, a->reflected && b->reflected) : NULL;
+    }
+    if (a->kind == JP_DICT && b->kind == JP_DICT) {
+        /* an empty literal's key and value types come from its later uses */
+        jp_type *k = a->key == b->key ? a->key : a->key->kind == JP_UNKNOWN ? b->key
+                     : b->key->kind == JP_UNKNOWN ? a->key : NULL;
+        jp_type *v = a->dtype == b->dtype ? a->dtype : a->dtype->kind == JP_UNKNOWN ? b->dtype
+                     : b->dtype->kind == JP_UNKNOWN ? a->dtype : NULL;
+        return k && v ? jp_type_dict(k, v) : NULL;
     }
     if (a->kind == JP_TUPLE && b->kind == JP_TUPLE && a->n == b->n) {
         jp_type *elems[64];
@@ -599,13 +647,18 @@ parse_one(parser *ps)
             elems[i] = t;
         return jp_type_tuple((int)count, elems);
     }
-    if (strcmp(name, "list") == 0 || strcmp(name, "reflected") == 0) {
-        int reflected = name[0] == 'r';
+    if (strcmp(name, "list") == 0 || strcmp(name, "reflected") == 0 || strcmp(name, "set") == 0) {
+        int reflected = name[0] == 'r', is_set = name[0] == 's';
         skip_space(ps);
         if (reflected) {
-            if (strncmp(ps->p, "list", 4) != 0)
-                return parse_error(ps, "expected 'list'");
-            ps->p += 4;
+            if (strncmp(ps->p, "set", 3) == 0) {
+                is_set = 1;
+                ps->p += 3;
+            } else if (strncmp(ps->p, "list", 4) != 0) {
+                return parse_error(ps, "expected 'list' or 'set'");
+            } else {
+                ps->p += 4;
+            }
             skip_space(ps);
         }
         if (*ps->p++ != '(')
@@ -615,7 +668,24 @@ parse_one(parser *ps)
         skip_space(ps);
         if (*ps->p++ != ')')
             return parse_error(ps, "expected ')'");
-        return jp_type_list(t, reflected);
+        return is_set ? jp_type_set(t, reflected) : jp_type_list(t, reflected);
+    }
+    if (strcmp(name, "DictType") == 0) {
+        jp_type *k, *v;
+        skip_space(ps);
+        if (*ps->p++ != '[')
+            return parse_error(ps, "expected '['");
+        if ((k = parse_one(ps)) == NULL)
+            return NULL;
+        skip_space(ps);
+        if (*ps->p++ != ',')
+            return parse_error(ps, "expected ','");
+        if ((v = parse_one(ps)) == NULL)
+            return NULL;
+        skip_space(ps);
+        if (*ps->p++ != ']')
+            return parse_error(ps, "expected ']'");
+        return jp_type_dict(k, v);
     }
     if (strcmp(name, "Optional") == 0 || strcmp(name, "OptionalType") == 0) {
         int n = parse_list(ps, elems, 1);

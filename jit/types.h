@@ -37,6 +37,9 @@ typedef enum jp_kind {
     JP_OPTIONAL,    /* Optional(T): None or a T (types_optional.c); dtype is T */
     JP_DEFERRED,    /* deferred_type(): a jitclass instance type defined later (types_optional.c) */
     JP_STR,         /* unicode_type: a reference-counted immutable string (str_runtime.h) */
+    JP_DICT,        /* a typed dict: a reference-counted hash table (dict_runtime.h);
+                     * key: the key type, dtype: the value type */
+    JP_SET,         /* a set: a hash table without values (hashtable.h); dtype: the item type */
 } jp_kind;
 
 typedef struct jp_type jp_type;
@@ -63,6 +66,7 @@ struct jp_type {
     PyObject *pyobj;        /* cached Python wrapper (jitprofile.types) */
     jp_type *next;          /* intern table chain */
     int reflected;          /* list: passed from Python, mutations reflected back */
+    jp_type *key;           /* dict: the key type (dtype is the value type) */
 };
 
 jp_type *jp_type_unknown(void);
@@ -120,6 +124,10 @@ jp_type *jp_type_unify_optional(jp_type *a, jp_type *b);     /* NULL: no rule ap
 int jp_type_can_convert_optional(jp_type *from, jp_type *to);
 /* unicode_type: a pointer to the meminfo of an immutable string (str_runtime.h). */
 jp_type *jp_type_str(void);
+/* DictType[K, V] (Numba's spelling); K and V may be undefined while typing runs. */
+jp_type *jp_type_dict(jp_type *key, jp_type *value);
+/* set(T) built in jit code; reflected set(T) passed from Python (Numba's spellings). */
+jp_type *jp_type_set(jp_type *dtype, int reflected);
 
 /* Whether values of t hold references (arrays, jitclass instances, tuples of them). */
 int jp_type_is_managed(const jp_type *t);

@@ -78,7 +78,7 @@ type_get_kind(PyObject *self, void *closure)
     static const char *kinds[] = {"undefined", "none", "bool", "int", "float",
                                   "complex", "tuple", "range", "function", "array",
                                   "dtype", "slice", "record", "record", "class", "iter",
-                                  "list", "ellipsis", "generator", "optional", "deferred", "unicode"};
+                                  "list", "ellipsis", "generator", "optional", "deferred", "unicode", "dict", "set"};
     unsigned k = (unsigned)((JpTypeObject *)self)->type->kind;
     (void)closure;
     /* (kinds added after these read as "other" until named here) */

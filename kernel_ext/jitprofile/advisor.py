@@ -287,7 +287,9 @@ def jit_closure(func, signatures: list[str]):
 # ---- measuring --------------------------------------------------------------
 
 def _fresh(args: tuple) -> tuple:
-    return tuple(a.copy() if hasattr(a, "copy") and hasattr(a, "shape") else a for a in args)
+    # arrays and typed Dicts are changed in place by the code under test: each run gets its own
+    return tuple(a.copy() if hasattr(a, "copy") and (hasattr(a, "shape") or hasattr(a, "_dict_type")) else a
+                 for a in args)
 
 
 def _same(x, y) -> bool:

@@ -11,6 +11,9 @@ Python and in jit code (jit/lower_list.c does the work).
     from numba.typed import List
     l = List([1, 2, 3])                 # ListType[int64]
     e = List.empty_list(types.float64)
+
+``Dict`` is Numba's typed dict (``DictType[K, V]``), shared with jit code the
+same way (typed_dict.py).
 """
 from . import _core
 from .decorators import njit
@@ -223,15 +226,7 @@ class List(_core.TypedListBase):
             raise IndexError("list index out of range")
 
 
-class Dict:
-    """numba.typed.Dict (not supported yet)."""
-
-    def __init__(self, *args, **kwargs):
-        raise NumbaNotImplementedError(f"jitprofile.typed.Dict is not supported yet: {_HINT}")
-
-    @classmethod
-    def empty(cls, *args, **kwargs):
-        raise NumbaNotImplementedError(f"jitprofile.typed.Dict.empty is not supported yet: {_HINT}")
+from .typed_dict import Dict  # noqa: E402  (DictType[K, V], shared with jit code)
 
 
 __all__ = ["List", "Dict"]

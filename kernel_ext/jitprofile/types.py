@@ -85,11 +85,19 @@ class Tuple(metaclass=_Kind):
         return _core.tuple_type(list(types))
 
 
+class DictType(metaclass=_Kind):
+    """``DictType(int64, float64)``: the type of a typed dict (numba.typed.Dict)."""
+    _matches = staticmethod(lambda t: t.kind == "dict")
+
+    def __new__(cls, key_type, value_type):
+        return _core.Type(f"DictType[{key_type}, {value_type}]")
+
+
 __all__ = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
            "float32", "float64", "complex64", "complex128", "boolean", "bool_", "none",
            "void", "intp", "int_", "f4", "f8", "c8", "c16", "i1", "i2", "i4", "i8", "u1",
            "u2", "u4", "u8", "double", "UniTuple", "Tuple", "Array", "Number", "Integer",
-           "Float", "Complex", "Boolean", "NoneType", "BaseTuple"]
+           "Float", "Complex", "Boolean", "NoneType", "BaseTuple", "DictType"]
 
 # ---- Numba's other spellings (issue 11: the `numba` namespace) -------------
 uintp = uint = _t["uint64"]
@@ -117,7 +125,7 @@ __all__ += ["unicode_type", "string", "UnicodeType"]
 # Names of Numba types the JIT does not have: looked up lazily so that
 # `from numba import types` keeps working; using one says so clearly.
 _NOT_YET = {
-    "List": "reflected lists", "DictType": "typed dicts", "Set": "sets",
+    "List": "reflected lists", "Set": "sets",
     "NPDatetime": "datetime64", "NPTimedelta": "timedelta64", "pyobject": "Python objects",
     "voidptr": "void pointers", "CPointer": "pointers", "FunctionType": "first-class function types",
     "Omitted": "omitted-argument types", "Literal": "literal types", "literal": "literal types",

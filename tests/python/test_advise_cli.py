@@ -58,7 +58,7 @@ def test_table_and_a_dict_function_not_applicable(tmp_path):
     script = tmp_path / "dicty.py"
     script.write_text(
         "def count(n):\n"
-        "    seen = {}\n"
+        "    seen = {k: 0 for k in range(13)}\n"       # a dict comprehension: not in jit code
         "    for i in range(n):\n"
         "        seen[i % 13] = seen.get(i % 13, 0) + 1\n"
         "    return len(seen)\n"

@@ -14,6 +14,15 @@ from jitprofile import _core
 # ---- workloads (module level: the JIT reads their source) -----------------
 
 def uses_dict(n):
+    d = {k: 0 for k in range(7)}      # a dict comprehension: not in jit code
+    s = 0.0
+    for i in range(n):
+        d[i % 7] = i
+        s += d[i % 7] * 0.5
+    return s
+
+
+def uses_dict_loop(n):
     d = {}
     s = 0.0
     for i in range(n):
@@ -116,10 +125,17 @@ def test_hot_function_with_a_dict_names_the_line_and_is_not_applicable():
     _prof, sugs = profiled(lambda: uses_dict(150000))
     s = pick(sugs, "jit", "uses_dict")
     assert not s.applicable and s.speedup is None
-    assert s.reason_line == uses_dict.__code__.co_firstlineno + 1     # `d = {}`
+    assert s.reason_line == uses_dict.__code__.co_firstlineno + 1     # `d = {k: 0 for ...}`
     assert "dict" in s.reason and f":{s.reason_line}:" in s.reason
     with pytest.raises(ValueError, match="cannot be compiled"):
         jitprofile.apply(s)
+
+
+def test_hot_function_with_a_dict_built_in_a_loop_is_applicable():
+    # dicts compile (issue 11): the advisor applies @jit to a function building one
+    _prof, sugs = profiled(lambda: uses_dict_loop(150000))
+    s = pick(sugs, "jit", "uses_dict_loop")
+    assert s.applicable, s.reason
 
 
 def test_vectorize_for_a_scalar_function_in_an_elementwise_loop():

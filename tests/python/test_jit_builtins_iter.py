@@ -257,8 +257,8 @@ def uses_type(xs):
 
 
 @njit
-def uses_set(xs):
-    return len(set(xs))
+def uses_frozenset(xs):
+    return len(frozenset(xs))
 
 
 @njit
@@ -268,7 +268,7 @@ def uses_next(xs):
 
 @pytest.mark.parametrize("fn, name, hint", [
     (uses_type, "type", "isinstance"),     # map/filter work now (test_jit_closures.py)
-    (uses_set, "set", "use a list"),
+    (uses_frozenset, "frozenset", "use a set"),
     (uses_next, "next", "for x in"),
 ])
 def test_missing_builtins_say_what_to_write_instead(fn, name, hint):

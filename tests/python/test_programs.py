@@ -19,7 +19,6 @@ NAMES = sorted(p.stem for p in PROGRAMS.glob("*.py") if not p.stem.startswith("_
 
 # program -> the feature it waits for
 PENDING = {
-    "wordcount": "dicts (issue 11)",
 }
 
 CLEAR_ERRORS = {"UnsupportedError", "TypingError", "CompileError", "NotImplementedError"}
