@@ -756,29 +756,41 @@ type_class_method(ictx *c, jp_node *n, jp_type *t)
 static jp_type *
 type_generated_call(ictx *c, jp_node *n)
 {
-    PyObject *template = n->u.call.func->u.callee.obj, *args, *disp;
+    PyObject *template = n->u.call.func->u.callee.obj, *args, *disp, *kw = NULL;
     jp_type *t;
-    if (n->u.call.nkw)
-        return jp_error_at(JpTypingError, c->ir, n, NULL, "%s() takes positional arguments only in jit code",
-                           n->u.call.func->u.callee.name);
+    int nall = n->u.call.nargs + n->u.call.nkw;
     args = PyTuple_New(n->u.call.nargs);
-    if (args == NULL)
+    if (args == NULL || (n->u.call.nkw && (kw = PyDict_New()) == NULL)) {
+        Py_XDECREF(args);
         return NULL;
-    for (int i = 0; i < n->u.call.nargs; i++) {
-        jp_type *at = jp_ioperand(c, n->u.call.args[i]);
-        PyObject *o;
-        if (at == NULL || UNKNOWN(at)) {
-            Py_DECREF(args);
-            return at;
-        }
-        if ((o = jp_type_to_py(at)) == NULL) {
-            Py_DECREF(args);
-            return NULL;
-        }
-        PyTuple_SET_ITEM(args, i, o);
     }
-    disp = PyObject_CallMethod(template, "_resolve", "O", args) ;
-    if (disp == NULL && PyErr_ExceptionMatches(PyExc_TypeError)) {
+    for (int i = 0; i < nall; i++) {
+        jp_node *an = i < n->u.call.nargs ? n->u.call.args[i] : n->u.call.kwvalues[i - n->u.call.nargs];
+        jp_type *at = jp_ioperand(c, an);
+        PyObject *o;
+        if (at == NULL || UNKNOWN(at) || (o = jp_type_to_py(at)) == NULL) {
+            Py_DECREF(args);
+            Py_XDECREF(kw);
+            return at && UNKNOWN(at) ? at : NULL;
+        }
+        if (i < n->u.call.nargs)
+            PyTuple_SET_ITEM(args, i, o);
+        else {
+            int bad = PyDict_SetItemString(kw, n->u.call.kwnames[i - n->u.call.nargs], o);
+            Py_DECREF(o);
+            if (bad < 0) {
+                Py_DECREF(args);
+                Py_DECREF(kw);
+                return NULL;
+            }
+        }
+    }
+    if (kw) {   /* keywords: bound to the generator's own parameters (extending.py) */
+        disp = PyObject_CallMethod(template, "_resolve_kw", "OO", args, kw);
+        Py_DECREF(kw);
+    } else
+        disp = PyObject_CallMethod(template, "_resolve", "O", args) ;
+    if (disp == NULL && !kw && PyErr_ExceptionMatches(PyExc_TypeError)) {
         /* _resolve takes *argtypes */
         PyErr_Clear();
         disp = PyObject_CallObject(PyObject_GetAttrString(template, "_resolve"), args);
