@@ -312,3 +312,23 @@ def test_a_users_overload_of_a_numpy_function_still_wins():
     # extending._load_np_lib keeps an @overload made before it loaded
     from jitprofile import extending
     assert extending._registry[np.eye] is not None
+
+
+def transposes(a):
+    return a.transpose((1, 0, 2)), a.transpose(2, 0, 1), np.transpose(a, (2, 0, 1)), \
+        np.transpose(a, (-1, 0, 1)), a.transpose()
+
+
+def test_transpose_with_axes_is_numpys_view():
+    # regression: the axes argument was ignored (the reversed-axes view came back)
+    a = np.arange(24.0).reshape(2, 3, 4)
+    for x in layouts(a).values():
+        check(transposes, x)
+    f = njit(lambda a, ax: a.transpose(ax))
+    with pytest.raises(ValueError, match="repeated axis"):
+        f(a, (0, 0, 1))
+    with pytest.raises(ValueError, match="out of bounds"):
+        f(a, (0, 3, 1))
+    v = njit(lambda a: a.transpose((1, 0, 2)))(a)
+    v[0, 0, 0] = 99.0        # a view: writes reach the array
+    assert a[0, 0, 0] == 99.0
