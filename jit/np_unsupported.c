@@ -44,6 +44,9 @@ is_numpy(PyObject *value)
     int r = 0;
     if (strcmp(Py_TYPE(value)->tp_name, "numpy.ufunc") == 0 || strcmp(Py_TYPE(value)->tp_name, "ufunc") == 0)
         return 1;
+    if (PyCFunction_Check(value) && PyCFunction_GET_SELF(value) && PyCFunction_GET_SELF(value) != value
+        && !PyModule_Check(PyCFunction_GET_SELF(value)))
+        return is_numpy(PyCFunction_GET_SELF(value));       /* np.add.reduce: a method of a ufunc */
     mod = PyObject_GetAttrString(value, "__module__");
     if (mod == NULL) {
         PyErr_Clear();
