@@ -820,6 +820,12 @@ type_generated_call(ictx *c, jp_node *n)
     return t;
 }
 
+jp_type *
+jp_infer_generated_call(ictx *c, jp_node *n)
+{
+    return type_generated_call(c, n);
+}
+
 static jp_type *
 type_method_call(ictx *c, jp_node *n)
 {
@@ -829,8 +835,11 @@ type_method_call(ictx *c, jp_node *n)
         return NULL;
     if (UNKNOWN(recv))
         return recv;
-    if (recv->kind == JP_ARRAY)
-        return jp_infer_method(c, n, recv);
+    if (recv->kind == JP_ARRAY) {
+        int handled;
+        jp_type *r = jp_infer_np_method_overload(c, n, &handled);     /* infer_np_method.c */
+        return handled ? r : jp_infer_method(c, n, recv);
+    }
     if (recv->kind == JP_CLASS)
         return type_class_method(c, n, recv);
     if (recv->kind == JP_LIST)

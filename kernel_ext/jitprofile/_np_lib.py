@@ -438,24 +438,15 @@ def _swapaxes(a, axis1, axis2):
     if not _is_array(a) or not _is_int(axis1) or not _is_int(axis2):
         raise TypeError("np.swapaxes(a, axis1, axis2) takes an array and two integers in jit code")
     nd = a.ndim
-    if nd == 1:
-        def impl(a, axis1, axis2):
-            if axis1 not in (0, -1) or axis2 not in (0, -1):
-                raise ValueError('axis is out of bounds for array of dimension 1')
-            return a
-        return impl
-    if nd == 2:
-        def impl(a, axis1, axis2):
-            x = axis1 + 2 if axis1 < 0 else axis1
-            y = axis2 + 2 if axis2 < 0 else axis2
-            if x < 0 or x > 1 or y < 0 or y > 1:
-                raise ValueError('axis is out of bounds for array of dimension 2')
-            if x == y:
-                return np.ascontiguousarray(a)
-            return np.ascontiguousarray(a.T)
-        return impl
-    raise TypeError(f"np.swapaxes() of a {nd}-d array is not supported in jit code: "
-                    "use a.transpose() of 2-d arrays or index the axes in a loop")
+    # a view, as NumPy's: a.transpose(perm) with axis1 and axis2 exchanged in perm
+    perm = ", ".join(f"y if {d} == x else x if {d} == y else {d}" for d in range(nd))
+    src = (f"def impl(a, axis1, axis2):\n"
+           f"    x = axis1 + {nd} if axis1 < 0 else axis1\n"
+           f"    y = axis2 + {nd} if axis2 < 0 else axis2\n"
+           f"    if x < 0 or x >= {nd} or y < 0 or y >= {nd}:\n"
+           f"        raise ValueError('axis is out of bounds for the array in swapaxes()')\n"
+           f"    return a.transpose(({perm},))\n")
+    return _make(src, "impl", {})
 
 
 @overload(np.flip)
@@ -962,3 +953,12 @@ def _ediff1d(ary, to_end=None, to_begin=None):
             out[i] = flat[i + 1] - flat[i]
         return out
     return impl
+
+
+# Array methods compiled as these functions with the array first
+# (jit/infer_np_method.c): a.all(axis) is np.all(a, axis).
+METHODS = {
+    "all": np.all, "any": np.any, "repeat": np.repeat, "clip": np.clip, "round": np.round,
+    "swapaxes": np.swapaxes, "ptp": np.ptp, "conj": np.conj, "conjugate": np.conjugate,
+    "squeeze": np.squeeze, "diagonal": np.diag,
+}
