@@ -105,3 +105,10 @@ def test_unsupported_methods_are_clear_errors():
     with pytest.raises(jitprofile.TypingError, match="has no method 'view'") as e:
         njit(lambda a: a.view(np.int64))(np.zeros(2))
     assert "test_jit_np_methods.py:" in str(e.value)
+
+
+def test_real_of_a_real_array():
+    a = np.arange(6.0).reshape(2, 3)
+    check(lambda a: a.real, a)
+    with pytest.raises(jitprofile.TypingError, match="imag of a real array"):
+        njit(lambda a: a.imag)(a)
