@@ -100,8 +100,8 @@ def test_attributes(dt):
 
 
 def test_unsupported_methods_are_clear_errors():
-    with pytest.raises(jitprofile.UnsupportedError, match=r"cumsum\(axis=...\) of a 2-d array"):
-        njit(lambda a: a.cumsum(axis=0))(np.zeros((2, 2)))
+    with pytest.raises(jitprofile.UnsupportedError, match=r"cumsum\(\.\.\., dtype=\.\.\.\)"):
+        njit(lambda a: a.cumsum(axis=0, dtype=np.float32))(np.zeros((2, 2)))
     with pytest.raises(jitprofile.TypingError, match="has no method 'view'") as e:
         njit(lambda a: a.view(np.int64))(np.zeros(2))
     assert "test_jit_np_methods.py:" in str(e.value)
@@ -112,3 +112,28 @@ def test_real_of_a_real_array():
     check(lambda a: a.real, a)
     with pytest.raises(jitprofile.TypingError, match="imag of a real array"):
         njit(lambda a: a.imag)(a)
+
+
+def cums(a):
+    return np.cumsum(a, axis=0), np.cumsum(a, 1), np.cumprod(a, axis=-1), a.cumsum(axis=1), a.cumprod(0)
+
+
+def cum_runtime_axis(a, k):
+    return np.cumsum(a, axis=k), a.cumprod(k)
+
+
+@pytest.mark.parametrize("dt", DTYPES + [np.bool_, np.int8, np.uint16])
+def test_cumsum_cumprod_along_an_axis(dt):
+    # regression: an axis on an n-d array was an UnsupportedError
+    m = m2(np.int64) > 0 if dt is np.bool_ else (m2(np.int64) % 4 + 1).astype(dt)
+    for a in layouts(m).values():
+        check(cums, a)
+        for k in (0, 1, -1, -2):
+            check(cum_runtime_axis, a, k)
+    a3 = (np.arange(24).reshape(2, 3, 4) % 5).astype(dt) if dt is not np.bool_ else np.arange(24).reshape(2, 3, 4) % 3 == 0
+    for a in layouts(a3).values():
+        for k in (0, 1, 2):
+            check(cum_runtime_axis, a, k)
+    check(cums, np.zeros((0, 3), dtype=dt))
+    with pytest.raises(ValueError, match="out of bounds"):
+        njit(cum_runtime_axis)(m, 2)
