@@ -313,6 +313,8 @@ jp_infer_attr(ictx *c, jp_node *n, jp_type *a)
                              : a->layout == 'F' ? 'C' : a->layout, a->readonly);
     if (strcmp(name, "dtype") == 0)
         return jp_type_dtype(a->dtype);
+    if ((strcmp(name, "real") == 0 || strcmp(name, "imag") == 0) && a->dtype->kind == JP_COMPLEX)
+        return jp_type_array(jp_type_float(a->dtype->bits / 2), a->ndim, 'A', a->readonly);  /* a view */
     if ((strcmp(name, "real") == 0 || strcmp(name, "imag") == 0) && a->dtype->kind != JP_COMPLEX)
         return strcmp(name, "real") == 0 ? a : jp_error_at(JpTypingError, c->ir, n, NULL,
                                                            ".imag of a real array is not supported");

@@ -137,3 +137,26 @@ def test_cumsum_cumprod_along_an_axis(dt):
     check(cums, np.zeros((0, 3), dtype=dt))
     with pytest.raises(ValueError, match="out of bounds"):
         njit(cum_runtime_axis)(m, 2)
+
+
+def parts(z):
+    return z.real, z.imag, z.real.sum() + z.imag[1:].sum()
+
+
+def zero_imag(z):
+    z.imag[:] = 0.0
+    z.real[0] = 5.0
+
+
+@pytest.mark.parametrize("dt", [np.complex64, np.complex128])
+def test_real_and_imag_of_complex_arrays_are_views(dt):
+    # regression: `.real` of a complex argument came back as the complex array itself
+    # (the boxing took a view starting at the argument's data for the argument)
+    z = (np.arange(6) + 1j * np.arange(6)[::-1]).astype(dt).reshape(2, 3)
+    for x in layouts(z).values():
+        check(parts, x)
+    y, e = z.copy(), z.copy()
+    njit(zero_imag)(y)
+    e.imag[:] = 0.0
+    e.real[0] = 5.0
+    same(y, e)
