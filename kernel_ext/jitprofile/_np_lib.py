@@ -962,3 +962,456 @@ METHODS = {
     "swapaxes": np.swapaxes, "ptp": np.ptp, "conj": np.conj, "conjugate": np.conjugate,
     "squeeze": np.squeeze, "diagonal": np.diag,
 }
+
+
+# ---- more of the page's functions ----------------------------------------------------
+
+
+@overload(np.average)
+def _average(a, axis=None, weights=None):
+    if not _is_array(a):
+        raise TypeError("np.average(a, axis=None, weights=None) takes an array in jit code")
+    if _is_none(weights):
+        if _is_none(axis):
+            return lambda a, axis=None, weights=None: a.mean()
+        if _is_int(axis):
+            return lambda a, axis=None, weights=None: a.mean(axis)
+    elif _is_array(weights) and _is_none(axis):
+        def impl(a, axis=None, weights=None):
+            if a.shape != weights.shape:
+                raise TypeError('Axis must be specified when shapes of a and weights differ.')
+            s = weights.sum()
+            if s == 0:
+                raise ZeroDivisionError("Weights sum to zero, can't be normalized")
+            return (a * weights).sum() / s
+        return impl
+    raise TypeError("np.average(a, axis, weights) with both an axis and weights is not supported in jit code: "
+                    "write (a * w).sum(axis) / w.sum()")
+
+
+@overload(np.nan_to_num)
+def _nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
+    if not (_is_none(posinf) and _is_none(neginf)):
+        raise TypeError("np.nan_to_num(..., posinf=, neginf=) is not supported in jit code: use np.where")
+    if _is_array(x) and x.dtype.kind == "float":
+        def impl(x, copy=True, nan=0.0, posinf=None, neginf=None):
+            out = np.empty(x.shape, x.dtype)
+            o = out.ravel()
+            flat = x.ravel()
+            for i in range(flat.shape[0]):
+                v = flat[i]
+                if v != v:
+                    o[i] = nan
+                elif v == np.inf:
+                    o[i] = _fmax
+                elif v == -np.inf:
+                    o[i] = -_fmax
+                else:
+                    o[i] = v
+            return o.reshape(x.shape)
+        return _make_env(impl, {"_fmax": float(np.finfo(np.dtype(str(x.dtype))).max)})
+    if _is_array(x):
+        return lambda x, copy=True, nan=0.0, posinf=None, neginf=None: x.copy()
+    if getattr(x, "kind", None) == "float":
+        def impl(x, copy=True, nan=0.0, posinf=None, neginf=None):
+            if x != x:
+                return nan
+            if x == np.inf:
+                return 1.7976931348623157e308
+            if x == -np.inf:
+                return -1.7976931348623157e308
+            return x
+        return impl
+    if _is_int(x):
+        return lambda x, copy=True, nan=0.0, posinf=None, neginf=None: x
+    raise TypeError("np.nan_to_num() takes a number or an array of numbers in jit code (complex: not supported)")
+
+
+def _inf_test(name, sign):
+    op = "<" if sign < 0 else ">"
+
+    def gen(x):
+        if _is_array(x):
+            if x.dtype.kind != "float":
+                return lambda x: np.zeros(x.shape, np.bool_)
+            return _make(f"def impl(x):\n    return np.isinf(x) & (x {op} 0)\n", "impl", {})
+        if _is_number(x) and getattr(x, "kind", None) != "complex":
+            return _make(f"def impl(x):\n    return np.isinf(x) and x {op} 0\n", "impl", {})
+        raise TypeError(f"np.{name}() takes a real number or array in jit code")
+    return gen
+
+
+overload(np.isneginf)(_inf_test("isneginf", -1))
+overload(np.isposinf)(_inf_test("isposinf", 1))
+
+
+@overload(np.sinc)
+def _sinc(x):
+    if _is_array(x):
+        def impl(x):
+            y = np.pi * np.where(x == 0, 1.0e-20, x)
+            return np.where(x == 0, 1.0, np.sin(y) / y)
+        return impl
+    if _is_number(x) and getattr(x, "kind", None) != "complex":
+        def impl(x):
+            if x == 0:
+                return 1.0
+            y = np.pi * x
+            return np.sin(y) / y
+        return impl
+    raise TypeError("np.sinc() takes a real number or array in jit code")
+
+
+@overload(np.isin)
+def _isin(element, test_elements, assume_unique=False, invert=False):
+    if not (_is_array(element) and _is_array(test_elements)):
+        raise TypeError("np.isin(element, test_elements) takes two arrays in jit code")
+
+    def impl(element, test_elements, assume_unique=False, invert=False):
+        t = np.sort(test_elements.ravel())
+        flat = element.ravel()
+        out = np.empty(flat.shape[0], np.bool_)
+        for i in range(flat.shape[0]):
+            k = np.searchsorted(t, flat[i])
+            out[i] = (k < t.shape[0] and t[k] == flat[i]) != invert
+        return out.reshape(element.shape)
+    return impl
+
+
+@overload(np.atleast_3d)
+def _atleast_3d(a):
+    if _is_array(a):
+        if a.ndim == 1:
+            return lambda a: np.ascontiguousarray(a).reshape(1, a.shape[0], 1)
+        if a.ndim == 2:
+            return lambda a: np.ascontiguousarray(a).reshape(a.shape[0], a.shape[1], 1)
+        return lambda a: a
+    if _is_number(a):
+        return lambda a: np.full((1, 1, 1), a)
+    raise TypeError("np.atleast_3d() takes one array or number in jit code")
+
+
+@overload(np.asfortranarray)
+def _asfortranarray(a):
+    if _is_array(a):
+        if a.ndim <= 1:
+            return lambda a: np.ascontiguousarray(a)
+        if a.layout == "F":
+            return lambda a: a
+        return lambda a: a.T.copy().T
+    raise TypeError("np.asfortranarray() takes an array in jit code")
+
+
+@overload(np.fill_diagonal)
+def _fill_diagonal(a, val, wrap=False):
+    if not (_is_array(a) and a.ndim == 2 and _is_number(val)):
+        raise TypeError("np.fill_diagonal(a, val) takes a 2-d array and a number in jit code")
+
+    def impl(a, val, wrap=False):
+        n = min(a.shape[0], a.shape[1])
+        for i in range(n):
+            a[i, i] = val
+        if wrap and a.shape[0] > a.shape[1]:
+            i = a.shape[1] + 1
+            while i < a.shape[0]:
+                for j in range(a.shape[1]):
+                    if i + j < a.shape[0]:
+                        a[i + j, j] = val
+                i += a.shape[1] + 1
+    return impl
+
+
+def _tri_indices(name, lower):
+    def gen(n, k=0, m=None):
+        if not _is_int(n) or not _is_int(k) or not (_is_none(m) or _is_int(m)):
+            raise TypeError(f"np.{name}(n, k=0, m=None) takes integers in jit code")
+        cond = "j <= i + k" if lower else "j >= i + k"
+        mm = "n" if _is_none(m) else "m"
+        src = (f"def impl(n, k=0, m=None):\n"
+               f"    cols = {mm}\n"
+               f"    cnt = 0\n"
+               f"    for i in range(n):\n"
+               f"        for j in range(cols):\n"
+               f"            if {cond}:\n"
+               f"                cnt += 1\n"
+               f"    r = np.empty(cnt, np.int64)\n"
+               f"    c = np.empty(cnt, np.int64)\n"
+               f"    p = 0\n"
+               f"    for i in range(n):\n"
+               f"        for j in range(cols):\n"
+               f"            if {cond}:\n"
+               f"                r[p] = i\n"
+               f"                c[p] = j\n"
+               f"                p += 1\n"
+               f"    return r, c\n")
+        return _make(src, "impl", {})
+    return gen
+
+
+overload(np.tril_indices)(_tri_indices("tril_indices", True))
+overload(np.triu_indices)(_tri_indices("triu_indices", False))
+
+
+def _tri_indices_from(name, fn):
+    def gen(arr, k=0):
+        if not (_is_array(arr) and arr.ndim == 2 and _is_int(k)):
+            raise TypeError(f"np.{name}(arr, k=0) takes a 2-d array in jit code")
+        return _make("def impl(arr, k=0):\n    return _f(arr.shape[0], k, arr.shape[1])\n", "impl", {"_f": fn})
+    return gen
+
+
+overload(np.tril_indices_from)(_tri_indices_from("tril_indices_from", np.tril_indices))
+overload(np.triu_indices_from)(_tri_indices_from("triu_indices_from", np.triu_indices))
+
+
+@overload(np.vander)
+def _vander(x, N=None, increasing=False):
+    if not (_is_array(x) and x.ndim == 1) or not (_is_none(N) or _is_int(N)):
+        raise TypeError("np.vander(x, N=None, increasing=False) takes a 1-d array in jit code")
+    rt = np.result_type(np.dtype(str(x.dtype)), np.int64 if x.dtype.kind in ("int", "bool") else np.float64).type \
+        if x.dtype.kind != "bool" else np.int64
+    ncols = "x.shape[0]" if _is_none(N) else "N"
+    src = (f"def impl(x, N=None, increasing=False):\n"
+           f"    n = {ncols}\n"
+           f"    out = np.empty((x.shape[0], n), _rt)\n"
+           f"    for i in range(x.shape[0]):\n"
+           f"        v = _rt(1)\n"
+           f"        for j in range(n):\n"
+           f"            if increasing:\n"
+           f"                out[i, j] = v\n"
+           f"            else:\n"
+           f"                out[i, n - 1 - j] = v\n"
+           f"            v = v * x[i]\n"
+           f"    return out\n")
+    return _make(src, "impl", {"_rt": rt})
+
+
+def _nancum(name, prod):
+    def gen(a, axis=None):
+        if not _is_array(a) or not _is_none(axis):
+            raise TypeError(f"np.{name}(a) takes an array (no axis) in jit code")
+        fill = 1 if prod else 0
+        fn = "cumprod" if prod else "cumsum"
+        if a.dtype.kind == "float":
+            return _make(f"def impl(a, axis=None):\n    return np.{fn}(np.where(np.isnan(a), {fill}, a))\n",
+                         "impl", {})
+        return _make(f"def impl(a, axis=None):\n    return np.{fn}(a)\n", "impl", {})
+    return gen
+
+
+overload(np.nancumsum)(_nancum("nancumsum", False))
+overload(np.nancumprod)(_nancum("nancumprod", True))
+
+
+@overload(np.delete)
+def _delete(arr, obj, axis=None):
+    if not _is_array(arr) or not _is_none(axis):
+        raise TypeError("np.delete(arr, obj) takes an array (no axis: the flattened array) in jit code")
+    if _is_int(obj):
+        def impl(arr, obj, axis=None):
+            flat = arr.ravel()
+            n = flat.shape[0]
+            k = obj + n if obj < 0 else obj
+            if k < 0 or k >= n:
+                raise IndexError('index is out of bounds for the array')
+            out = np.empty(n - 1, arr.dtype)
+            out[:k] = flat[:k]
+            out[k:] = flat[k + 1:]
+            return out
+        return impl
+    if _is_array(obj) and obj.ndim == 1 and _is_int(obj.dtype):
+        def impl(arr, obj, axis=None):
+            flat = arr.ravel()
+            n = flat.shape[0]
+            keep = np.ones(n, np.bool_)
+            for i in range(obj.shape[0]):
+                k = obj[i] + n if obj[i] < 0 else obj[i]
+                if k < 0 or k >= n:
+                    raise IndexError('index is out of bounds for the array')
+                keep[k] = False
+            return flat[keep]
+        return impl
+    raise TypeError("np.delete(arr, obj): obj must be an int or a 1-d integer array in jit code")
+
+
+@overload(np.extract)
+def _extract(condition, arr):
+    if not (_is_array(condition) and _is_array(arr)):
+        raise TypeError("np.extract(condition, arr) takes two arrays in jit code")
+
+    def impl(condition, arr):
+        c = condition.ravel()
+        a = arr.ravel()
+        if c.shape[0] > a.shape[0]:
+            raise ValueError('condition is longer than the array')
+        n = 0
+        for i in range(c.shape[0]):
+            if c[i]:
+                n += 1
+        out = np.empty(n, arr.dtype)
+        k = 0
+        for i in range(c.shape[0]):
+            if c[i]:
+                out[k] = a[i]
+                k += 1
+        return out
+    return impl
+
+
+@overload(np.logspace)
+def _logspace(start, stop, num=50, endpoint=True, base=10.0):
+    if not (_is_number(start) and _is_number(stop) and _is_int(num) and _is_number(base)):
+        raise TypeError("np.logspace(start, stop, num=50, endpoint=True, base=10.0) takes numbers in jit code")
+
+    def impl(start, stop, num=50, endpoint=True, base=10.0):
+        return np.power(base * 1.0, np.linspace(start, stop, num, endpoint=endpoint))
+    return impl
+
+
+@overload(np.cov)
+def _cov(m, y=None, rowvar=True, bias=False, ddof=None):
+    if not (_is_array(m) and m.ndim in (1, 2)) or not _is_none(y) or not _is_none(ddof):
+        raise TypeError("np.cov(m, rowvar=True, bias=False) takes a 1-d or 2-d array in jit code "
+                        "(y= and ddof= are not supported: stack the variables with np.vstack)")
+    if m.ndim == 1:
+        def impl(m, y=None, rowvar=True, bias=False, ddof=None):
+            n = m.shape[0]
+            return m.var() * n / (n if bias else n - 1)
+        return impl
+
+    def impl(m, y=None, rowvar=True, bias=False, ddof=None):
+        x = np.ascontiguousarray(m) if rowvar else np.ascontiguousarray(m.T)
+        nvar = x.shape[0]
+        nobs = x.shape[1]
+        d = nobs if bias else nobs - 1
+        mean = np.empty(nvar)
+        for i in range(nvar):
+            mean[i] = x[i].mean()
+        out = np.empty((nvar, nvar))
+        for i in range(nvar):
+            for j in range(i, nvar):
+                s = 0.0
+                for k in range(nobs):
+                    s += (x[i, k] - mean[i]) * (x[j, k] - mean[j])
+                out[i, j] = s / d
+                out[j, i] = out[i, j]
+        return out
+    return impl
+
+
+@overload(np.corrcoef)
+def _corrcoef(x, y=None, rowvar=True):
+    if not (_is_array(x) and x.ndim in (1, 2)) or not _is_none(y):
+        raise TypeError("np.corrcoef(x, rowvar=True) takes a 1-d or 2-d array in jit code (y=: stack them with np.vstack)")
+    if x.ndim == 1:
+        return lambda x, y=None, rowvar=True: 1.0
+
+    def impl(x, y=None, rowvar=True):
+        c = np.cov(x, None, rowvar)
+        n = c.shape[0]
+        out = np.empty((n, n))
+        for i in range(n):
+            for j in range(n):
+                v = c[i, j] / np.sqrt(c[i, i] * c[j, j])
+                out[i, j] = min(1.0, max(-1.0, v))
+        return out
+    return impl
+
+
+@overload(np.rot90)
+def _rot90(m, k=1):
+    if not (_is_array(m) and m.ndim == 2 and _is_int(k)):
+        raise TypeError("np.rot90(m, k=1) takes a 2-d array in jit code (axes= is not supported)")
+
+    def impl(m, k=1):
+        r = k % 4
+        if r == 0:
+            return m[:, :]
+        if r == 1:
+            return m.T[::-1, :]
+        if r == 2:
+            return m[::-1, ::-1]
+        return m.T[:, ::-1]
+    return impl
+
+
+@overload(np.take_along_axis)
+def _take_along_axis(arr, indices, axis):
+    if not (_is_array(arr) and _is_array(indices) and arr.ndim == indices.ndim and arr.ndim in (1, 2)
+            and _is_int(indices.dtype) and _is_int(axis)):
+        raise TypeError("np.take_along_axis(arr, indices, axis) takes 1-d or 2-d arrays of the same ndim "
+                        "and an integer axis in jit code")
+    if arr.ndim == 1:
+        def impl(arr, indices, axis):
+            out = np.empty(indices.shape[0], arr.dtype)
+            n = arr.shape[0]
+            for i in range(indices.shape[0]):
+                k = indices[i] + n if indices[i] < 0 else indices[i]
+                if k < 0 or k >= n:
+                    raise IndexError('index is out of bounds for the array')
+                out[i] = arr[k]
+            return out
+        return impl
+
+    def impl(arr, indices, axis):
+        ax = axis + 2 if axis < 0 else axis
+        if ax < 0 or ax > 1:
+            raise ValueError('axis is out of bounds for an array of dimension 2')
+        out = np.empty(indices.shape, arr.dtype)
+        for i in range(indices.shape[0]):
+            for j in range(indices.shape[1]):
+                if ax == 0:
+                    n = arr.shape[0]
+                    k = indices[i, j] + n if indices[i, j] < 0 else indices[i, j]
+                    if k < 0 or k >= n:
+                        raise IndexError('index is out of bounds for the array')
+                    out[i, j] = arr[k, 0 if arr.shape[1] == 1 else j]
+                else:
+                    n = arr.shape[1]
+                    k = indices[i, j] + n if indices[i, j] < 0 else indices[i, j]
+                    if k < 0 or k >= n:
+                        raise IndexError('index is out of bounds for the array')
+                    out[i, j] = arr[0 if arr.shape[0] == 1 else i, k]
+        return out
+    return impl
+
+
+@overload(np.trim_zeros)
+def _trim_zeros(filt, trim="fb"):
+    if not (_is_array(filt) and filt.ndim == 1) or not isinstance(trim, str):
+        raise TypeError("np.trim_zeros(filt) takes a 1-d array (the default trim='fb') in jit code")
+
+    def impl(filt, trim=None):      # only the default trim='fb' (jit code has no strings)
+        lo = 0
+        hi = filt.shape[0]
+        while lo < hi and filt[lo] == 0:
+            lo += 1
+        while hi > lo and filt[hi - 1] == 0:
+            hi -= 1
+        return filt[lo:hi]
+    return impl
+
+
+@overload(np.unwrap)
+def _unwrap(p, discont=None, axis=-1, period=6.283185307179586):
+    if not (_is_array(p) and p.ndim == 1) or not _is_none(discont):
+        raise TypeError("np.unwrap(p) takes a 1-d array (default discont and period) in jit code")
+
+    def impl(p, discont=None, axis=-1, period=6.283185307179586):
+        n = p.shape[0]
+        out = np.empty(n)
+        if n == 0:
+            return out
+        half = period / 2
+        out[0] = p[0]
+        corr = 0.0
+        for i in range(1, n):
+            dd = p[i] - p[i - 1]
+            ddmod = (dd + half) % period - half
+            if ddmod == -half and dd > 0:
+                ddmod = half
+            if abs(dd) >= half:
+                corr += ddmod - dd
+            out[i] = p[i] + corr
+        return out
+    return impl
