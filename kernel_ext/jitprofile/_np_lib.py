@@ -26,23 +26,26 @@ from . import extending
 
 
 def overload(func):
-    """extending.overload, except that a user's own @overload of the same
-    function, made before this module loaded, stays in force."""
+    """extending.overload, marking the implementation as jitprofile's own: a
+    user's @overload of the same function goes first and falls back to this
+    one for the types it declines (returns None), whether it was made before
+    this module loaded or after."""
     def decorate(generator):
-        if func not in extending._registry:
-            extending.overload(func)(generator)
+        user = extending._registry.get(func)
+        gen = generator if user is None else extending._chain(user._generator, generator)
+        extending._registry[func] = d = extending.GeneratedDispatcher(gen, {}, name=getattr(func, "__name__", None))
+        d._jitprofile_builtin = user is None
         return generator
     return decorate
+
 
 _counter = [0]
 
 
 def _jit_helper(fn):
+    """A helper the implementations call, compiled for its callers' types."""
     from .decorators import njit
     return njit(fn)
-
-
-_jit_later = _jit_helper
 
 
 def _make(src, name, env):
@@ -588,7 +591,7 @@ def _clip(a, a_min, a_max):
     return impl
 
 
-@_jit_later
+@_jit_helper
 def _rint(v):
     """Round half to even, as np.rint."""
     r = math.floor(v + 0.5)

@@ -102,11 +102,24 @@ def overload(func, jit_options=None, strict=True, inline="never", **kwargs):
     decorated generator returns for the argument types."""
 
     def decorate(generator):
-        _registry[func] = GeneratedDispatcher(generator, jit_options or {},
-                                              name=getattr(func, "__name__", None))
+        prev = _registry.get(func)
+        gen = generator
+        if prev is not None and getattr(prev, "_jitprofile_builtin", False):
+            # jitprofile's own implementation (_np_lib.py) stays for the types the user's
+            # generator declines (returns None), as Numba keeps its own templates
+            gen = _chain(generator, prev._generator)
+        _registry[func] = GeneratedDispatcher(gen, jit_options or {}, name=getattr(func, "__name__", None))
         return generator
 
     return decorate
+
+
+def _chain(first, then):
+    """A generator asking `first`, then `then` when first declines (None)."""
+    def generator(*args, **kwargs):
+        chosen = first(*args, **kwargs)
+        return chosen if chosen is not None else then(*args, **kwargs)
+    return generator
 
 
 def _lookup(value):

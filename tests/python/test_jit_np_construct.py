@@ -308,10 +308,24 @@ def test_trapezoid_with_x():
     check(trapz_x, y[::-1], x)
 
 
-def test_a_users_overload_of_a_numpy_function_still_wins():
-    # extending._load_np_lib keeps an @overload made before it loaded
+def test_a_users_overload_of_a_numpy_function_goes_first_then_falls_back():
+    # extending.overload: the user's generator first; the types it declines reach _np_lib's
     from jitprofile import extending
-    assert extending._registry[np.eye] is not None
+    extending._load_np_lib()
+
+    def roll_user(a, shift, axis=None):
+        if getattr(a, "ndim", 0) == 1:
+            return lambda a, shift, axis=None: a * 0.0 + 42.0
+        return None
+
+    saved = extending._registry[np.roll]
+    try:
+        extending.overload(np.roll)(roll_user)
+        f = njit(lambda a: np.roll(a, 1))
+        assert np.array_equal(f(np.arange(3.0)), np.full(3, 42.0))             # the user's
+        check(lambda a: np.roll(a, 1), np.arange(6.0).reshape(2, 3))            # ours, for 2-d
+    finally:
+        extending._registry[np.roll] = saved
 
 
 def transposes(a):
