@@ -160,3 +160,30 @@ def test_real_and_imag_of_complex_arrays_are_views(dt):
     e.imag[:] = 0.0
     e.real[0] = 5.0
     same(y, e)
+
+
+def live():
+    from jitprofile import _core
+    return _core.nrt_stats()[0]         # live NRT allocations
+
+
+def mixed_work(a, z, k):
+    c = np.cumsum(a, axis=k)
+    t = a.transpose((1, 0)).sum()
+    r = z.real.sum() + z.imag.sum()
+    cat = np.concatenate((a, a.T.copy()), axis=1)
+    s = np.swapaxes(a, 0, 1)
+    e = np.eye(3)
+    return c[0, 0] + t + r + cat.sum() + s.sum() + e.sum() + a.all(0).sum() + np.logaddexp(a, a).sum()
+
+
+def test_new_functions_do_not_leak():
+    a = np.arange(9.0).reshape(3, 3)
+    z = a + 1j
+    f = njit(mixed_work)
+    f(a, z, 1)
+    before = live()
+    for _ in range(50):
+        f(a, z, 1)
+        f(a, z, -2)
+    assert live() == before
