@@ -306,7 +306,8 @@ box_array(jp_type *t, const void *src)
     }
     if (mi == NULL && parent) {
         PyArrayObject *pa = (PyArrayObject *)parent;
-        int same = PyArray_DATA(pa) == p[2] && PyArray_NDIM(pa) == t->ndim;
+        int same = PyArray_DATA(pa) == p[2] && PyArray_NDIM(pa) == t->ndim
+                   && PyArray_EquivTypes(PyArray_DESCR(pa), descr);     /* z.real starts where z does */
         for (int k = 0; same && k < t->ndim; k++)
             same = PyArray_DIM(pa, k) == shape[k] && PyArray_STRIDE(pa, k) == strides[k];
         if (same) {

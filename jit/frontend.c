@@ -8,6 +8,7 @@
  * recognised), and rejects unsupported syntax with UnsupportedError at its
  * exact line and column.
  */
+#include "jit/np_unsupported.h"
 #include "jit/ir.h"
 #include "jit/errors.h"
 #include "jit/lower_math.h"
@@ -730,6 +731,11 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
         return jp_error_span(JpUnsupportedError, f->ir, s.line, s.col, s.end_line, s.end_col,
                              jp_builtin_hint(((PyTypeObject *)value)->tp_name),
                              "'%s' is not supported in jit code", ((PyTypeObject *)value)->tp_name);
+    }
+    if (jp_numpy_unsupported_hint(value, name)) {      /* np_unsupported.c */
+        span s = span_of(f, ast_node);
+        return jp_error_span(JpUnsupportedError, f->ir, s.line, s.col, s.end_line, s.end_col,
+                             jp_numpy_unsupported_hint(value, name), "'%s' is not supported in jit code", name);
     }
     {
         PyObject *tname = PyType_GetName(Py_TYPE(value));

@@ -802,37 +802,49 @@ type_class_method(ictx *c, jp_node *n, jp_type *t)
 static jp_type *
 type_generated_call(ictx *c, jp_node *n)
 {
-    PyObject *template = n->u.call.func->u.callee.obj, *args, *disp;
+    PyObject *template = n->u.call.func->u.callee.obj, *args, *disp, *kw = NULL;
     jp_type *t;
-    /* a @stencil takes out= (its loop function has a parameter `out`) */
-    int nkw = PyObject_HasAttrString(template, "_resolve_in_jit") ? n->u.call.nkw : 0;
-    if (n->u.call.nkw > nkw)
-        return jp_error_at(JpTypingError, c->ir, n, NULL, "%s() takes positional arguments only in jit code",
-                           n->u.call.func->u.callee.name);
-    args = PyTuple_New(n->u.call.nargs + nkw);
-    if (args == NULL)
+    /* a @stencil takes out= (its loop function has a parameter `out`): its
+     * keywords follow the positional arguments; an @overload binds keywords
+     * to the generator's own parameters (extending.py) */
+    int is_stencil = PyObject_HasAttrString(template, "_resolve_in_jit");
+    int nall = n->u.call.nargs + n->u.call.nkw;
+    args = PyTuple_New(is_stencil ? nall : n->u.call.nargs);
+    if (args == NULL || (!is_stencil && n->u.call.nkw && (kw = PyDict_New()) == NULL)) {
+        Py_XDECREF(args);
         return NULL;
-    for (int i = 0; i < n->u.call.nargs + nkw; i++) {
-        jp_type *at = jp_ioperand(c, i < n->u.call.nargs ? n->u.call.args[i]
-                                                         : n->u.call.kwvalues[i - n->u.call.nargs]);
-        PyObject *o;
-        if (at == NULL || UNKNOWN(at)) {
-            Py_DECREF(args);
-            return at;
-        }
-        if ((o = jp_type_to_py(at)) == NULL) {
-            Py_DECREF(args);
-            return NULL;
-        }
-        PyTuple_SET_ITEM(args, i, o);
     }
-    if (PyObject_HasAttrString(template, "_resolve_in_jit"))
+    for (int i = 0; i < nall; i++) {
+        jp_node *an = i < n->u.call.nargs ? n->u.call.args[i] : n->u.call.kwvalues[i - n->u.call.nargs];
+        jp_type *at = jp_ioperand(c, an);
+        PyObject *o;
+        if (at == NULL || UNKNOWN(at) || (o = jp_type_to_py(at)) == NULL) {
+            Py_DECREF(args);
+            Py_XDECREF(kw);
+            return at && UNKNOWN(at) ? at : NULL;
+        }
+        if (i < n->u.call.nargs || is_stencil)
+            PyTuple_SET_ITEM(args, i, o);
+        else {
+            int bad = PyDict_SetItemString(kw, n->u.call.kwnames[i - n->u.call.nargs], o);
+            Py_DECREF(o);
+            if (bad < 0) {
+                Py_DECREF(args);
+                Py_DECREF(kw);
+                return NULL;
+            }
+        }
+    }
+    if (is_stencil)
         /* a @stencil: its loop runs in parallel where the caller is parallel=True */
         disp = PyObject_CallMethod(template, "_resolve_in_jit", "Oi", args,
                                    jp_dispatcher_options(c->inst->dispatcher)->parallel);
-    else
+    else if (kw) {
+        disp = PyObject_CallMethod(template, "_resolve_kw", "OO", args, kw);
+        Py_DECREF(kw);
+    } else
         disp = PyObject_CallMethod(template, "_resolve", "O", args) ;
-    if (disp == NULL && PyErr_ExceptionMatches(PyExc_TypeError)) {
+    if (disp == NULL && !kw && PyErr_ExceptionMatches(PyExc_TypeError)) {
         /* _resolve takes *argtypes */
         PyErr_Clear();
         disp = PyObject_CallObject(PyObject_GetAttrString(template, "_resolve"), args);
@@ -862,6 +874,12 @@ type_generated_call(ictx *c, jp_node *n)
     return t;
 }
 
+jp_type *
+jp_infer_generated_call(ictx *c, jp_node *n)
+{
+    return type_generated_call(c, n);
+}
+
 static jp_type *
 type_method_call(ictx *c, jp_node *n)
 {
@@ -871,8 +889,11 @@ type_method_call(ictx *c, jp_node *n)
         return NULL;
     if (UNKNOWN(recv))
         return recv;
-    if (recv->kind == JP_ARRAY)
-        return jp_infer_method(c, n, recv);
+    if (recv->kind == JP_ARRAY) {
+        int handled;
+        jp_type *r = jp_infer_np_method_overload(c, n, &handled);     /* infer_np_method.c */
+        return handled ? r : jp_infer_method(c, n, recv);
+    }
     if (recv->kind == JP_CLASS)
         return type_class_method(c, n, recv);
     if (recv->kind == JP_LIST)

@@ -27,6 +27,11 @@ jp_type *jp_infer_array_compare(ictx *c, jp_node *n, jp_type *a, jp_type *b);
 jp_type *jp_infer_subscript(ictx *c, jp_node *n, jp_type *value);
 jp_type *jp_infer_attr(ictx *c, jp_node *n, jp_type *value);        /* arrays, records */
 jp_type *jp_infer_method(ictx *c, jp_node *call, jp_type *recv);    /* a.sum(), ... */
+/* a.all(), a.repeat(n) ...: rewritten into an @overload call (infer_np_method.c); *handled 0: not one */
+jp_type *jp_infer_np_method_overload(ictx *c, jp_node *call, int *handled);
+jp_type *jp_infer_generated_call(ictx *c, jp_node *call);   /* infer.c */
+/* the type of np.cumsum/cumprod(a, axis) of an n-d array (lower_np_reduce.c) */
+jp_type *jp_infer_cum_axis(ictx *c, jp_node *call, jp_node *axis, jp_type *at, jp_type *acc);
 jp_type *jp_infer_numpy_call(ictx *c, jp_node *call);
 jp_type *jp_infer_class_attr(ictx *c, jp_node *n, jp_type *t);     /* obj.field, obj.property */
 int jp_infer_setitem(ictx *c, jp_node *stmt);

@@ -316,6 +316,8 @@ jp_infer_attr(ictx *c, jp_node *n, jp_type *a)
                              : a->layout == 'F' ? 'C' : a->layout, a->readonly);
     if (strcmp(name, "dtype") == 0)
         return jp_type_dtype(a->dtype);
+    if ((strcmp(name, "real") == 0 || strcmp(name, "imag") == 0) && a->dtype->kind == JP_COMPLEX)
+        return jp_type_array(jp_type_float(a->dtype->bits / 2), a->ndim, 'A', a->readonly);  /* a view */
     if ((strcmp(name, "real") == 0 || strcmp(name, "imag") == 0) && a->dtype->kind != JP_COMPLEX)
         return strcmp(name, "real") == 0 ? a : jp_error_at(JpTypingError, c->ir, n, NULL,
                                                            ".imag of a real array is not supported");
@@ -412,6 +414,8 @@ bad:
 static jp_type *
 unary_result(jp_np_id id, jp_type *e)
 {
+    if (id >= NP_FIRST_MORE_UFUNC)
+        return jp_np_more_ufunc_result(id, e, NULL);      /* lower_np_ufunc.c */
     switch (id) {
     case NP_ISNAN: case NP_ISINF: case NP_ISFINITE:
         return jp_type_bool();
@@ -696,7 +700,13 @@ numpy_call(ictx *c, jp_node *call, jp_np_id id, jp_node *self_arg)
             t = promote_with_scalar(eb, ea);
         else
             t = jp_np_promote(ea, eb);
-        if (id == NP_ARCTAN2 || id == NP_HYPOT || id == NP_DIVIDE) {
+        if (id >= NP_FIRST_MORE_UFUNC) {
+            jp_type *r = jp_np_more_ufunc_result(id, t, t);     /* lower_np_ufunc.c */
+            if (r == NULL)
+                return jp_error_at(JpTypingError, c->ir, call, NULL, "np.%s() of %s and %s is not supported "
+                                   "(NumPy has no loop for them)", fn->name, at[0]->name, at[1]->name);
+            t = r;
+        } else if (id == NP_ARCTAN2 || id == NP_HYPOT || id == NP_DIVIDE) {
             if (t->kind == JP_COMPLEX && id != NP_DIVIDE)
                 return jp_error_at(JpTypingError, c->ir, call, NULL, "np.%s() of complex", fn->name);
             if (t->kind != JP_FLOAT && t->kind != JP_COMPLEX)
@@ -749,6 +759,23 @@ numpy_call(ictx *c, jp_node *call, jp_np_id id, jp_node *self_arg)
             return jp_error_at(JpTypingError, c->ir, call, NULL, "%s() needs an array", fn->name);
         if (id == NP_RAVEL)
             return jp_type_array(at[0]->dtype, 1, 'C', 0);
+        if (id == NP_TRANSPOSE && nargs > 1) {
+            /* transpose(a, axes) / a.transpose(axes) / a.transpose(i, j, k): a view, 'A' */
+            int nd = 0;
+            if (nargs == 2) {
+                if ((nd = shape_ndim(c, args[1], at[1])) < 0)
+                    return NULL;
+            } else {
+                for (int i = 1; i < nargs; i++)
+                    if (!is_intlike(at[i]))
+                        return jp_error_at(JpTypingError, c->ir, args[i], NULL, "transpose() axes must be integers");
+                nd = nargs - 1;
+            }
+            if (nd != at[0]->ndim)
+                return jp_error_at(JpTypingError, c->ir, call, "give one axis per dimension, e.g. (1, 0, 2)",
+                                   "transpose(): axes don't match array (%d axes for a %d-d array)", nd, at[0]->ndim);
+            return jp_type_array(at[0]->dtype, nd, nd == 1 ? at[0]->layout : 'A', at[0]->readonly);
+        }
         if (id == NP_TRANSPOSE)
             return jp_type_array(at[0]->dtype, at[0]->ndim, at[0]->layout == 'C' && at[0]->ndim > 1 ? 'F'
                                  : at[0]->layout == 'F' ? 'C' : at[0]->layout, at[0]->readonly);

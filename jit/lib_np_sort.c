@@ -634,6 +634,12 @@ t_cumsum(ictx *c, jp_node *call, jp_type *recv)
     (void)recv;
     if (t == NULL || UNKNOWN(t))
         return t;
+    if (!is_none(arg(call, 1, "axis")) && t->ndim > 1) {   /* along an axis: lower_np_reduce.c */
+        if (refuse_kw(c, call, "dtype", "cast the result: np.cumsum(a, axis).astype(t)") < 0
+            || refuse_kw(c, call, "out", "assign the result: out[:] = np.cumsum(a, axis)") < 0)
+            return NULL;
+        return jp_infer_cum_axis(c, call, arg(call, 1, "axis"), t, sum_result(t->dtype));
+    }
     if (!is_none(arg(call, 1, "axis")) && !(t->ndim == 1 && arg(call, 1, "axis")->kind == E_CONST
                                             && arg(call, 1, "axis")->u.cnst.type->kind == JP_INT
                                             && arg(call, 1, "axis")->u.cnst.v.i == 0))
@@ -650,6 +656,10 @@ static LLVMValueRef
 lower_cum_of(lctx *c, jp_node *call, jp_node *src, int prod)
 {
     jp_type *t = jp_node_type(c, src), *rt = jp_node_type(c, call);
+    if (rt->ndim > 1) {     /* along an axis (typing chose it) */
+        jp_node *ax = call->u.call.func->kind == E_ATTR ? arg(call, 0, "axis") : arg(call, 1, "axis");
+        return jp_lower_cum_axis(c, jp_lower_expr(c, src), t, ax, rt, prod);
+    }
     LLVMValueRef v = jp_lower_expr(c, src), out = alloc_1d(c, rt->dtype, jp_arr_size(c, v, t)), d[5], args[8];
     desc(c, v, t, d);
     args[0] = jp_arr_field(c, out, 2, 0);
@@ -678,6 +688,12 @@ t_cum_method(ictx *c, jp_node *call, jp_type *recv)
     if (recv->dtype->kind != JP_INT && recv->dtype->kind != JP_FLOAT && recv->dtype->kind != JP_BOOL)
         return jp_error_at(JpUnsupportedError, c->ir, call, "use an integer, bool or float array",
                            "%s() of a %s array is not supported in jit code", fname(call), recv->dtype->name);
+    if (!is_none(ax) && recv->ndim > 1) {  /* along an axis: lower_np_reduce.c */
+        if (refuse_kw(c, call, "dtype", "cast the result: a.cumsum(axis).astype(t)") < 0
+            || refuse_kw(c, call, "out", "assign the result: out[:] = a.cumsum(axis)") < 0)
+            return NULL;
+        return jp_infer_cum_axis(c, call, ax, recv, sum_result(recv->dtype));
+    }
     if (!is_none(ax) && !(recv->ndim == 1 && ax->kind == E_CONST && ax->u.cnst.type->kind == JP_INT
                           && ax->u.cnst.v.i == 0))
         return jp_error_at(JpUnsupportedError, c->ir, ax, "leave axis out (the flattened running total), or loop over rows",

@@ -222,5 +222,13 @@ void jp_lower_fancy_setitem(lctx *c, jp_node *stmt, LLVMValueRef base, jp_type *
 /* np.where(cond), a.nonzero(), a.take(i), a.item() (lib_np_index.c) */
 LLVMValueRef jp_lower_np_where1(lctx *c, jp_node *call);
 LLVMValueRef jp_lower_index_method(lctx *c, jp_node *call);     /* NULL: not one of them */
+/* one element of the ufuncs from NP_FIRST_MORE_UFUNC on (lower_np_ufunc.c); b, tb NULL for unary */
+LLVMValueRef jp_np_more_ufunc_elem(lctx *c, int id, LLVMValueRef a, jp_type *ta, LLVMValueRef b, jp_type *tb,
+                                   jp_type *rt);
+/* np.cumsum/cumprod(a, axis) of an n-d array into a new C array of type rt (lower_np_reduce.c) */
+LLVMValueRef jp_lower_cum_axis(lctx *c, LLVMValueRef a, jp_type *at, jp_node *axis, jp_type *rt, int prod);
+/* a.transpose(axes) as a view (lower_np_shape.c) */
+LLVMValueRef jp_lower_transpose_axes(lctx *c, LLVMValueRef arr, jp_type *t, jp_node **axes, int naxes,
+                                     jp_type *rt);
 
 #endif

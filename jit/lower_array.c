@@ -1052,6 +1052,18 @@ jp_lower_array_attr(lctx *c, jp_node *n)
         }
         return make_view(c, arr, rt, &v);
     }
+    if ((strcmp(name, "real") == 0 || strcmp(name, "imag") == 0) && at->dtype->kind == JP_COMPLEX) {
+        /* a view of the real or imaginary parts: the same strides, imag half an item further */
+        view v;
+        LLVMValueRef off = jp_const_i64(c, strcmp(name, "imag") == 0 ? (long long)itemsize(at->dtype) / 2 : 0);
+        v.data = LLVMBuildGEP2(c->b, LLVMInt8TypeInContext(c->ctx), jp_arr_field(c, arr, 2, 0), &off, 1, "");
+        v.ndim = at->ndim;
+        for (int k = 0; k < at->ndim; k++) {
+            v.shape[k] = jp_arr_field(c, arr, 3, k);
+            v.strides[k] = jp_arr_field(c, arr, 4, k);
+        }
+        return make_view(c, arr, rt, &v);
+    }
     if (strcmp(name, "real") == 0)
         return arr;
     return LLVMConstNull(jp_llvm_type(c->ctx, rt));      /* dtype: a compile-time value */

@@ -300,6 +300,9 @@ np_kernel_fn(lctx *c, void *vctx, LLVMValueRef *vals, jp_type **types)
         LLVMValueRef cond = jp_truth(c, vals[0], types[0]);
         return LLVMBuildSelect(c->b, cond, jp_cast(c, vals[1], types[1], k->rt), jp_cast(c, vals[2], types[2], k->rt), "");
     }
+    if (k->id >= NP_FIRST_MORE_UFUNC)      /* lower_np_ufunc.c */
+        return jp_np_more_ufunc_elem(c, k->id, vals[0], types[0], jp_np_table[k->id].kind == NPK_UNARY ? NULL : vals[1],
+                                     jp_np_table[k->id].kind == NPK_UNARY ? NULL : types[1], k->rt);
     if (jp_np_table[k->id].kind == NPK_UNARY)
         return unary_scalar(c, k->id, vals[0], types[0], k->rt);
     return binary_scalar(c, k->id, vals[0], types[0], vals[1], types[1], k->rt);
@@ -1007,6 +1010,8 @@ lower_shape_call(lctx *c, jp_np_id id, args *a, jp_type *rt)
     jp_type *t = jp_node_type(c, an);
     LLVMValueRef arr = jp_lower_expr(c, an), shape[32];
     int nd;
+    if (id == NP_TRANSPOSE && a->npos > 1)
+        return jp_lower_transpose_axes(c, arr, t, &a->pos[1], a->npos - 1, rt);
     if (id == NP_TRANSPOSE) {
         LLVMValueRef strides[32], r;
         for (int k = 0; k < t->ndim; k++) {

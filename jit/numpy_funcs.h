@@ -39,6 +39,15 @@ typedef enum jp_np_id {
     NP_RANDOM_UNIFORM, NP_RANDOM_RANDINT, NP_RANDOM_INTEGERS,
     NP_RESHAPE, NP_RAVEL, NP_TRANSPOSE,
     NP_NDENUMERATE, NP_NDINDEX, NP_NDITER,
+    /* more standard ufuncs (lower_np_ufunc.c): unary */
+    NP_FABS, NP_RINT, NP_SIGN, NP_EXP2, NP_CBRT, NP_RECIPROCAL, NP_ARCSINH, NP_ARCCOSH, NP_ARCTANH,
+    NP_DEG2RAD, NP_RAD2DEG, NP_DEGREES, NP_RADIANS, NP_SIGNBIT, NP_LOGICAL_NOT, NP_BITWISE_NOT,
+    NP_INVERT, NP_POSITIVE, NP_CONJ, NP_CONJUGATE,
+    /* binary */
+    NP_LOGADDEXP, NP_LOGADDEXP2, NP_FLOOR_DIVIDE, NP_REMAINDER, NP_MOD, NP_FMOD, NP_FMAX, NP_FMIN,
+    NP_COPYSIGN, NP_NEXTAFTER, NP_GREATER, NP_GREATER_EQUAL, NP_LESS, NP_LESS_EQUAL, NP_NOT_EQUAL,
+    NP_EQUAL, NP_LOGICAL_AND, NP_LOGICAL_OR, NP_LOGICAL_XOR, NP_BITWISE_AND, NP_BITWISE_OR,
+    NP_BITWISE_XOR, NP_LEFT_SHIFT, NP_RIGHT_SHIFT, NP_FLOAT_POWER, NP_GCD, NP_LCM, NP_HEAVISIDE,
     NP__COUNT
 } jp_np_id;
 
@@ -49,6 +58,12 @@ typedef struct jp_np_fn {
 } jp_np_fn;
 
 extern const jp_np_fn jp_np_table[NP__COUNT];
+
+/* The ufuncs from NP_FABS on (lower_np_ufunc.c): the element type of the
+ * result for elements of types a (and b for binary ones; NULL for unary),
+ * NULL when NumPy has no loop for them; and one element of the result. */
+#define NP_FIRST_MORE_UFUNC NP_FABS
+struct jp_type *jp_np_more_ufunc_result(int id, struct jp_type *a, struct jp_type *b);
 
 /* The table index of a numpy function object, or -1 (no error). */
 int jp_numpy_lookup(PyObject *obj);

@@ -7,6 +7,7 @@ resolve the same way: jitted callers resolve at compile time (the frontend
 looks templates up by identity in ``_registry``).
 """
 import functools
+import sys
 
 from . import _core
 from .decorators import jit
@@ -36,6 +37,21 @@ class GeneratedDispatcher:
                             f"({', '.join(map(str, argtypes))})")
         impl = chosen if isinstance(chosen, _core.Dispatcher) else jit(**self._options)(chosen)
         self._impls[argtypes] = impl
+        return impl
+
+    def _resolve_kw(self, args, kwargs):
+        """The implementation for a call from jit code with keyword
+        arguments: their types are passed to the generator by name."""
+        key = (tuple(args), tuple(sorted(kwargs.items(), key=lambda kv: kv[0])))
+        impl = self._impls.get(key)
+        if impl is not None:
+            return impl
+        chosen = self._generator(*args, **kwargs)
+        if chosen is None:
+            raise TypeError(f"{self.__name__}() has no implementation for argument types "
+                            f"({', '.join([str(a) for a in args] + [f'{k}={v}' for k, v in kwargs.items()])})")
+        impl = chosen if isinstance(chosen, _core.Dispatcher) else jit(**self._options)(chosen)
+        self._impls[key] = impl
         return impl
 
     def __call__(self, *args, **kwargs):
@@ -68,6 +84,16 @@ def generated_jit(function=None, nopython=True, **options):
 
 
 _registry = {}
+_np_lib_loaded = False
+
+
+def _load_np_lib():
+    """Register the NumPy functions written in Python (_np_lib.py) before
+    the first lookup that could name one; a user's own @overload of the same
+    function, made later, replaces them."""
+    global _np_lib_loaded
+    _np_lib_loaded = True
+    from . import _np_lib  # noqa: F401
 
 
 def overload(func, jit_options=None, strict=True, inline="never", **kwargs):
@@ -76,14 +102,29 @@ def overload(func, jit_options=None, strict=True, inline="never", **kwargs):
     decorated generator returns for the argument types."""
 
     def decorate(generator):
-        _registry[func] = GeneratedDispatcher(generator, jit_options or {},
-                                              name=getattr(func, "__name__", None))
+        prev = _registry.get(func)
+        gen = generator
+        if prev is not None and getattr(prev, "_jitprofile_builtin", False):
+            # jitprofile's own implementation (_np_lib.py) stays for the types the user's
+            # generator declines (returns None), as Numba keeps its own templates
+            gen = _chain(generator, prev._generator)
+        _registry[func] = GeneratedDispatcher(gen, jit_options or {}, name=getattr(func, "__name__", None))
         return generator
 
     return decorate
 
 
+def _chain(first, then):
+    """A generator asking `first`, then `then` when first declines (None)."""
+    def generator(*args, **kwargs):
+        chosen = first(*args, **kwargs)
+        return chosen if chosen is not None else then(*args, **kwargs)
+    return generator
+
+
 def _lookup(value):
+    if not _np_lib_loaded and "numpy" in sys.modules:
+        _load_np_lib()
     try:
         return _registry.get(value)
     except TypeError:       # unhashable

@@ -291,3 +291,16 @@ def test_objmode_block_calling_an_object_mode_function():
 
     with pytest.warns(ObjectModeWarning):
         assert f(1) == 2
+
+
+def _cached_with_objmode(x):
+    with objmode(y='float64'):
+        y = float(np.sqrt(x))
+    return y + 1.0
+
+
+def test_cache_true_with_an_objmode_block_compiles_and_runs():
+    # docs/conformance.md: compiles; the block is a process object, so the code is not stored on disk
+    f = njit(cache=True)(_cached_with_objmode)
+    assert f(4.0) == 3.0
+    assert f(9.0) == 4.0
