@@ -481,3 +481,19 @@ def test_kwargs_in_a_definition_is_refused_at_its_line():
         @njit
         def takes_kwargs(**kw):
             return 1
+
+
+def _cached_with_inner(x, n):
+    def scale(v):
+        return v * x
+    s = 0.0
+    for i in range(n):
+        s += scale(i)
+    return s
+
+
+def test_cache_true_with_an_inner_function_compiles_and_runs():
+    # docs/conformance.md: compiles and runs; the code is not kept on disk (a miss each process)
+    f = njit(cache=True)(_cached_with_inner)
+    assert f(2.0, 5) == _cached_with_inner(2.0, 5)
+    assert f(0.5, 4) == _cached_with_inner(0.5, 4)
