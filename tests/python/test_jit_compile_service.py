@@ -137,13 +137,21 @@ def test_profile_taken_before_redefinition_names_the_old_function():
         sys.setswitchinterval(100.0)
         try:
             gc.collect()                        # other garbage first
+            drains0 = _core.sampler_stats()["drains"]
             del old
             gc.collect()
             units, retired, _ = _core.jit_code_stats()
+            drains = _core.sampler_stats()["drains"]
         finally:
             sys.setswitchinterval(interval)
-        # kept (retired, not freed) while the profile runs
-        assert retired == retired0 + 1, (units0, retired0, units, retired)
+        if drains == drains0:
+            # kept (retired, not freed) while its samples may wait in the rings
+            assert retired == retired0 + 1, (units0, retired0, units, retired)
+        else:
+            # a drain ran in between anyway (the collector thread drains without the
+            # GIL under load): the samples were named, the unit may go at once
+            assert retired + units == retired0 + units0 - 1 or retired == retired0 + 1, \
+                (units0, retired0, units, retired)
         end = time.thread_time() + 0.2
         while time.thread_time() < end:
             new["spin"](200_000)
