@@ -432,8 +432,7 @@ unary_result(jp_np_id id, jp_type *e)
     default:
         if (e->kind == JP_FLOAT || e->kind == JP_COMPLEX)
             return e;
-        return (e->kind == JP_INT && e->bits <= 16) ? jp_type_float(32 + (e->bits > 8) * 32)
-                                                     : jp_type_float(64);
+        return jp_np_float_loop(e);
     }
 }
 
@@ -710,9 +709,9 @@ numpy_call(ictx *c, jp_node *call, jp_np_id id, jp_node *self_arg)
             if (t->kind == JP_COMPLEX && id != NP_DIVIDE)
                 return jp_error_at(JpTypingError, c->ir, call, NULL, "np.%s() of complex", fn->name);
             if (t->kind != JP_FLOAT && t->kind != JP_COMPLEX)
-                t = jp_type_float(64);
+                t = id == NP_DIVIDE ? jp_type_float(64) : jp_np_float_loop(t);  /* NumPy: int16/int16 -> f8 */
         } else if (t->kind == JP_BOOL && (id == NP_ADD || id == NP_MULTIPLY || id == NP_POWER || id == NP_SUBTRACT)) {
-            t = jp_type_int(64, 1);
+            t = id == NP_POWER ? jp_type_int(8, 1) : jp_type_int(64, 1);    /* NumPy: power(?, ?) -> int8 */
         }
         nd = ndim_of(at[0]) > ndim_of(at[1]) ? ndim_of(at[0]) : ndim_of(at[1]);
         return nd ? jp_type_array(t, nd, 'C', 0) : t;

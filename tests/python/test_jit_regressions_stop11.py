@@ -136,3 +136,53 @@ def test_list_of_lists_of_arrays_frees_every_block(no_leak):
     n = 50
     expect = sum(sum(range(i + 1)) + 1.0 for i in range(n))
     assert _list_of_lists(n) == expect
+
+
+# ---- 2. float ufuncs of small integers take NumPy's loop ---------------------------
+
+_UNARY_FLOAT = ["sqrt", "exp", "log", "log10", "sin", "cos", "tan", "arcsin", "arccos", "arctan",
+                "sinh", "cosh", "tanh", "log2", "log1p", "expm1", "fabs", "cbrt", "deg2rad",
+                "rad2deg", "degrees", "radians", "rint", "exp2", "arcsinh", "arccosh", "arctanh"]
+_BINARY = ["arctan2", "hypot", "logaddexp", "logaddexp2", "copysign", "nextafter", "heaviside",
+           "float_power", "true_divide", "divide", "power"]
+_INT_DTYPES = [np.bool_, np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32, np.int64, np.uint64]
+
+
+def _jit_unary(uf):
+    def f(a):
+        return uf(a)
+    return njit(f)
+
+
+def _jit_binary(uf):
+    def f(a, b):
+        return uf(a, b)
+    return njit(f)
+
+
+@pytest.mark.parametrize("name", _UNARY_FLOAT + _BINARY)
+def test_float_ufuncs_of_every_integer_dtype_match_numpy(name):
+    uf = getattr(np, name)
+    binary = name in _BINARY
+    f = _jit_binary(uf) if binary else _jit_unary(uf)
+    for dt in _INT_DTYPES:
+        a = np.array([0, 1, 1, 0, 1], dt) if dt is np.bool_ else np.array([0, 1, 2, 3, 5], dt)
+        args = (a, a[::-1].copy()) if binary else (a,)
+        with np.errstate(all="ignore"):
+            ref = uf(*args)
+            if ref.dtype == np.float16:         # jit code has no float16: NumPy's float32 loop
+                ref = uf(*args, dtype=np.float32)
+            got = f(*args)
+        assert got.dtype == ref.dtype, (name, dt, got.dtype, ref.dtype)
+        if got.dtype.kind == "f":
+            np.testing.assert_allclose(got, ref, rtol=1e-5 if got.dtype == np.float32 else 1e-12,
+                                       equal_nan=True, err_msg=f"{name} {dt}")
+        else:
+            np.testing.assert_array_equal(got, ref, err_msg=f"{name} {dt}")
+
+
+def test_sqrt_of_int16_is_float32_as_numpy():
+    a = np.arange(3, dtype=np.int16)
+    got = _jit_unary(np.sqrt)(a)
+    assert got.dtype == np.float32 == np.sqrt(a).dtype
+    np.testing.assert_array_equal(got, np.sqrt(a))
