@@ -186,3 +186,64 @@ def test_sqrt_of_int16_is_float32_as_numpy():
     got = _jit_unary(np.sqrt)(a)
     assert got.dtype == np.float32 == np.sqrt(a).dtype
     np.testing.assert_array_equal(got, np.sqrt(a))
+
+
+# ---- 3. a function whose only statement is a raise returns None ---------------------
+
+@njit
+def _only_raise(n):
+    raise ValueError('x')
+
+
+@njit
+def _raise_on_both_branches(n):
+    if n > 0:
+        raise ValueError('pos')
+    else:
+        raise KeyError('neg')
+
+
+@njit
+def _catch_only_raise(n):
+    try:
+        _only_raise(n)
+    except ValueError:
+        return -1
+    return 0
+
+
+@njit
+def _catch_both(n):
+    try:
+        _raise_on_both_branches(n)
+    except ValueError:
+        return 1
+    except KeyError:
+        return 2
+    return 0
+
+
+def test_function_that_only_raises_compiles_and_raises():
+    with pytest.raises(ValueError, match="x"):
+        _only_raise(1)
+    with pytest.raises(ValueError, match="pos"):
+        _raise_on_both_branches(1)
+    with pytest.raises(KeyError, match="neg"):
+        _raise_on_both_branches(-1)
+
+
+def test_function_that_only_raises_caught_in_jit_code():
+    assert _catch_only_raise(3) == -1
+    assert _catch_both(1) == 1
+    assert _catch_both(-1) == 2
+
+
+def test_recursion_without_a_base_case_is_still_a_typing_error():
+    from jitprofile import TypingError
+
+    @njit
+    def endless(n):
+        return endless(n - 1)
+
+    with pytest.raises(TypingError, match="cannot infer the return type"):
+        endless(1)
