@@ -247,3 +247,43 @@ def test_recursion_without_a_base_case_is_still_a_typing_error():
 
     with pytest.raises(TypingError, match="cannot infer the return type"):
         endless(1)
+
+
+# ---- 5. a str or array local assigned inside a prange body --------------------------
+# (was invalid IR, "does not dominate all uses", on an earlier branch; passes here:
+# kept as a guard)
+
+from jitprofile import prange  # noqa: E402
+
+
+def _array_local_in_prange(a, n):
+    out = np.zeros(n)
+    for i in prange(n):
+        t = a[i % 3]
+        out[i] = t[0]
+    return out.sum()
+
+
+def _str_local_in_prange(names, n):
+    out = np.zeros(n)
+    for i in prange(n):
+        s = names[i % 3]
+        out[i] = len(s)
+    return out.sum()
+
+
+def _slice_local_in_prange(x, n):
+    out = np.zeros(n)
+    for i in prange(n):
+        v = x[i:i + 2]
+        out[i] = v.sum()
+    return out.sum()
+
+
+def test_str_and_array_locals_in_a_prange_body(no_leak):
+    arrays = [np.ones(2), np.arange(2.0) + 3, np.full(2, 5.0)]
+    assert njit(parallel=True)(_array_local_in_prange)(arrays, 10) == _array_local_in_prange(arrays, 10)
+    names = ["ab", "c", "def"]
+    assert njit(parallel=True)(_str_local_in_prange)(names, 10) == _str_local_in_prange(names, 10)
+    x = np.arange(12.0)
+    assert njit(parallel=True)(_slice_local_in_prange)(x, 10) == _slice_local_in_prange(x, 10)
