@@ -116,7 +116,11 @@ result_dtype(jp_binop op, jp_type *a, jp_type *b)
         return t->kind == JP_INT ? t : NULL;
     case OP_BITAND: case OP_BITOR: case OP_BITXOR:
         return (t->kind == JP_INT || t->kind == JP_BOOL) ? t : NULL;
-    case OP_ADD: case OP_SUB: case OP_MUL: case OP_POW:
+    case OP_ADD: case OP_MUL:
+        return t;       /* NumPy: bool + bool is `or`, bool * bool `and` (lower_ops.c) */
+    case OP_POW:
+        return t->kind == JP_BOOL ? jp_type_int(8, 1) : t;
+    case OP_SUB:
         return t->kind == JP_BOOL ? jp_type_int(64, 1) : t;
     default:
         return NULL;
@@ -710,7 +714,7 @@ numpy_call(ictx *c, jp_node *call, jp_np_id id, jp_node *self_arg)
                 return jp_error_at(JpTypingError, c->ir, call, NULL, "np.%s() of complex", fn->name);
             if (t->kind != JP_FLOAT && t->kind != JP_COMPLEX)
                 t = id == NP_DIVIDE ? jp_type_float(64) : jp_np_float_loop(t);  /* NumPy: int16/int16 -> f8 */
-        } else if (t->kind == JP_BOOL && (id == NP_ADD || id == NP_MULTIPLY || id == NP_POWER || id == NP_SUBTRACT)) {
+        } else if (t->kind == JP_BOOL && (id == NP_POWER || id == NP_SUBTRACT)) {     /* add, multiply: bool */
             t = id == NP_POWER ? jp_type_int(8, 1) : jp_type_int(64, 1);    /* NumPy: power(?, ?) -> int8 */
         }
         nd = ndim_of(at[0]) > ndim_of(at[1]) ? ndim_of(at[0]) : ndim_of(at[1]);

@@ -287,3 +287,40 @@ def test_str_and_array_locals_in_a_prange_body(no_leak):
     assert njit(parallel=True)(_str_local_in_prange)(names, 10) == _str_local_in_prange(names, 10)
     x = np.arange(12.0)
     assert njit(parallel=True)(_slice_local_in_prange)(x, 10) == _slice_local_in_prange(x, 10)
+
+
+# ---- bool arrays: add is `or`, multiply `and`, power int8, as NumPy -----------------
+# (found while testing 2: bool + bool arrays gave int64 [2, 1, 0])
+
+@njit
+def _bool_ops(a, b):
+    return a + b, a * b, np.add(a, b), np.multiply(a, b), np.power(a, b), (a + b) * 2, a + True, a * 3
+
+
+def _bool_ops_py(a, b):
+    return a + b, a * b, np.add(a, b), np.multiply(a, b), np.power(a, b), (a + b) * 2, a + True, a * 3
+
+
+@njit
+def _bool_inplace(a, b):
+    a += b
+    return a
+
+
+@njit
+def _python_bools(x, y):
+    return x + y, x * y
+
+
+def test_bool_array_arithmetic_matches_numpy(no_leak):
+    a = np.array([True, True, False, False])
+    b = np.array([True, False, True, False])
+    for got, exp in zip(_bool_ops(a, b), _bool_ops_py(a, b)):
+        assert got.dtype == exp.dtype, (got.dtype, exp.dtype)
+        np.testing.assert_array_equal(got, exp)
+    got = _bool_inplace(a.copy(), b)
+    exp = a.copy()
+    exp += b
+    assert got.dtype == np.bool_
+    np.testing.assert_array_equal(got, exp)
+    assert _python_bools(True, True) == (True + True, True * True) == (2, 1)     # Python's rule
