@@ -1610,6 +1610,27 @@ block_terminates(jp_instance *inst, jp_block *b)
     return 0;
 }
 
+/* Whether a return statement appears anywhere in b: a function with none
+ * (its only statement a raise) returns None, as Numba types it. */
+static int
+contains_return(jp_block *b)
+{
+    for (int i = 0; i < b->n; i++) {
+        jp_node *s = b->stmts[i];
+        if (s->kind == S_RETURN)
+            return 1;
+        if ((s->kind == S_IF || s->kind == S_WHILE)
+            && (contains_return(&s->u.cond.body) || contains_return(&s->u.cond.orelse)))
+            return 1;
+        if (s->kind == S_FOR && (contains_return(&s->u.loop.body) || contains_return(&s->u.loop.orelse)))
+            return 1;
+        for (int k = 0; s->kind == S_TRY && k < jp_try_nblocks(s); k++)
+            if (contains_return(jp_try_block(s, k)))
+                return 1;
+    }
+    return 0;
+}
+
 int
 jp_body_falls_through(jp_instance *inst)
 {
@@ -1670,7 +1691,8 @@ infer_once(jp_session *s, jp_instance *inst, int final)
         return -1;
     if (inst->ir->is_generator)
         return jp_infer_generator_finish(&c);
-    if (jp_body_falls_through(inst) && set_return(&c, NULL, jp_type_none()) < 0)
+    if ((jp_body_falls_through(inst) || !contains_return(&inst->ir->body))
+        && set_return(&c, NULL, jp_type_none()) < 0)
         return -1;
     return 0;
 }

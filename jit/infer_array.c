@@ -116,7 +116,11 @@ result_dtype(jp_binop op, jp_type *a, jp_type *b)
         return t->kind == JP_INT ? t : NULL;
     case OP_BITAND: case OP_BITOR: case OP_BITXOR:
         return (t->kind == JP_INT || t->kind == JP_BOOL) ? t : NULL;
-    case OP_ADD: case OP_SUB: case OP_MUL: case OP_POW:
+    case OP_ADD: case OP_MUL:
+        return t;       /* NumPy: bool + bool is `or`, bool * bool `and` (lower_ops.c) */
+    case OP_POW:
+        return t->kind == JP_BOOL ? jp_type_int(8, 1) : t;
+    case OP_SUB:
         return t->kind == JP_BOOL ? jp_type_int(64, 1) : t;
     default:
         return NULL;
@@ -432,8 +436,7 @@ unary_result(jp_np_id id, jp_type *e)
     default:
         if (e->kind == JP_FLOAT || e->kind == JP_COMPLEX)
             return e;
-        return (e->kind == JP_INT && e->bits <= 16) ? jp_type_float(32 + (e->bits > 8) * 32)
-                                                     : jp_type_float(64);
+        return jp_np_float_loop(e);
     }
 }
 
@@ -710,9 +713,9 @@ numpy_call(ictx *c, jp_node *call, jp_np_id id, jp_node *self_arg)
             if (t->kind == JP_COMPLEX && id != NP_DIVIDE)
                 return jp_error_at(JpTypingError, c->ir, call, NULL, "np.%s() of complex", fn->name);
             if (t->kind != JP_FLOAT && t->kind != JP_COMPLEX)
-                t = jp_type_float(64);
-        } else if (t->kind == JP_BOOL && (id == NP_ADD || id == NP_MULTIPLY || id == NP_POWER || id == NP_SUBTRACT)) {
-            t = jp_type_int(64, 1);
+                t = id == NP_DIVIDE ? jp_type_float(64) : jp_np_float_loop(t);  /* NumPy: int16/int16 -> f8 */
+        } else if (t->kind == JP_BOOL && (id == NP_POWER || id == NP_SUBTRACT)) {     /* add, multiply: bool */
+            t = id == NP_POWER ? jp_type_int(8, 1) : jp_type_int(64, 1);    /* NumPy: power(?, ?) -> int8 */
         }
         nd = ndim_of(at[0]) > ndim_of(at[1]) ? ndim_of(at[0]) : ndim_of(at[1]);
         return nd ? jp_type_array(t, nd, 'C', 0) : t;

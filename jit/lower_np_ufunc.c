@@ -26,13 +26,24 @@ is_real(jp_type *t)
     return t->kind == JP_INT || t->kind == JP_BOOL || t->kind == JP_FLOAT;
 }
 
-/* NumPy's float loop for integer inputs (int8 -> float32 as unary_result) */
-static jp_type *
-floaty(jp_type *e)
+/* The float loop NumPy picks for an input of element type e: e itself when
+ * it is a float or complex; float32 for bool and integers of at most 16
+ * bits (NumPy picks float16 for bool, int8 and uint8: jit code has no
+ * float16, so float32 there, as Numba); float64 for wider integers. */
+jp_type *
+jp_np_float_loop(jp_type *e)
 {
     if (e->kind == JP_FLOAT || e->kind == JP_COMPLEX)
         return e;
+    if (e->kind == JP_BOOL || (e->kind == JP_INT && e->bits <= 16))
+        return jp_type_float(32);
     return jp_type_float(64);
+}
+
+static jp_type *
+floaty(jp_type *e)
+{
+    return jp_np_float_loop(e);
 }
 
 jp_type *

@@ -201,6 +201,12 @@ jp_lower_binop(lctx *c, jp_binop op, LLVMValueRef a, jp_type *ta, LLVMValueRef b
             return LLVMBuildFDiv(c->b, jp_cast(c, a, ta, jp_type_float(64)), jp_cast(c, b, tb, jp_type_float(64)), "");
         return jp_cast(c, jp_call_extern(c, "jp_rt_int_truediv", f64, args, 2), jp_type_float(64), result);
     }
+    if ((op == OP_ADD || op == OP_MUL) && result->kind == JP_BOOL) {
+        /* NumPy's bool loops (arrays only: Python's True + True is 2) */
+        a = jp_cast(c, a, ta, result);
+        b = jp_cast(c, b, tb, result);
+        return op == OP_ADD ? LLVMBuildOr(c->b, a, b, "") : LLVMBuildAnd(c->b, a, b, "");
+    }
     if (op == OP_POW && result->kind == JP_FLOAT && ta->kind != JP_FLOAT && tb->kind != JP_FLOAT)
         work = result;      /* int ** negative constant: float */
     a = jp_cast(c, a, ta, work);

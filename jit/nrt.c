@@ -105,25 +105,50 @@ jp_nrt_incref(jp_meminfo *mi)
         __atomic_add_fetch(&mi->refcount, 1, __ATOMIC_RELAXED);
 }
 
+/* Releasing a block runs its destructor, which may release the blocks its
+ * fields hold (a linked list of jitclass nodes, a list of lists).  Done
+ * recursively, a list of a million nodes overflows the C stack; so a block
+ * whose count reaches zero goes on this thread's pending list, and only the
+ * outermost release on the thread drains it: the C stack stays one
+ * destructor deep whatever the nesting. */
+static _Thread_local jp_meminfo *pending;
+static _Thread_local int draining;
+
+static void
+release_block(jp_meminfo *mi)
+{
+    if (mi->adopted == 1) {
+        PyGILState_STATE st = PyGILState_Ensure();
+        Py_DECREF((PyObject *)mi->data);
+        PyGILState_Release(st);
+    } else if (mi->adopted == 2) {
+        if (mi->dtor)
+            mi->dtor(mi->data);
+    } else {
+        if (mi->dtor)
+            mi->dtor(mi->data);
+        free(mi->data);
+    }
+    free(mi);
+    __atomic_sub_fetch(&live, 1, __ATOMIC_RELAXED);
+}
+
 void
 jp_nrt_decref(jp_meminfo *mi)
 {
-    if (mi && __atomic_sub_fetch(&mi->refcount, 1, __ATOMIC_ACQ_REL) == 0) {
-        if (mi->adopted == 1) {
-            PyGILState_STATE st = PyGILState_Ensure();
-            Py_DECREF((PyObject *)mi->data);
-            PyGILState_Release(st);
-        } else if (mi->adopted == 2) {
-            if (mi->dtor)
-                mi->dtor(mi->data);
-        } else {
-            if (mi->dtor)
-                mi->dtor(mi->data);
-            free(mi->data);
-        }
-        free(mi);
-        __atomic_sub_fetch(&live, 1, __ATOMIC_RELAXED);
+    if (mi == NULL || __atomic_sub_fetch(&mi->refcount, 1, __ATOMIC_ACQ_REL) != 0)
+        return;
+    mi->next_free = pending;
+    pending = mi;
+    if (draining)
+        return;         /* an outer jp_nrt_decref on this thread frees it */
+    draining = 1;
+    while (pending != NULL) {
+        mi = pending;
+        pending = mi->next_free;
+        release_block(mi);
     }
+    draining = 0;
 }
 
 int64_t

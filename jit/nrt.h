@@ -17,6 +17,7 @@ typedef struct jp_meminfo {
     void (*dtor)(void *data);   /* run before the data is freed, or NULL */
     int adopted;            /* 1: data is a PyObject reference, not malloc'd;
                              * 2: data lies in the same allocation, after the header */
+    struct jp_meminfo *next_free;   /* nrt.c: the thread's pending-release list */
 } jp_meminfo;
 
 jp_meminfo *jp_nrt_alloc(int64_t nbytes);       /* refcount 1; NULL on failure */

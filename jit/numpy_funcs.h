@@ -64,6 +64,9 @@ extern const jp_np_fn jp_np_table[NP__COUNT];
  * NULL when NumPy has no loop for them; and one element of the result. */
 #define NP_FIRST_MORE_UFUNC NP_FABS
 struct jp_type *jp_np_more_ufunc_result(int id, struct jp_type *a, struct jp_type *b);
+/* lower_np_ufunc.c: the float loop NumPy picks for element type e (bool and
+ * ints of at most 16 bits: float32; wider ints: float64; floats: e). */
+struct jp_type *jp_np_float_loop(struct jp_type *e);
 
 /* The table index of a numpy function object, or -1 (no error). */
 int jp_numpy_lookup(PyObject *obj);

@@ -97,6 +97,36 @@ def _fail(hint, message, cls=ValueError):
     raise cls(f"{hint}|{message}")
 
 
+def _read_before_set(body):
+    """The names the statements in body may read before the block sets them.
+
+    A name set by a plain statement (``a = x + 1``) and read by a later one
+    (``b = a + 1``) is the block's own value, not an input from jit code; a
+    name read anywhere before such an assignment, or only set inside a
+    compound statement (an ``if``, a loop), counts as read.
+    """
+    import ast
+
+    def names(nodes, ctx):
+        return {n.id for node in nodes for n in ast.walk(node)
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ctx)}
+
+    read, assigned = set(), set()
+    for stmt in body:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Expr)):
+            value = [stmt.value] if stmt.value is not None else []
+            targets = getattr(stmt, "targets", None) or ([stmt.target] if hasattr(stmt, "target") else [])
+            loads = names(value + targets, ast.Load)
+            if isinstance(stmt, ast.AugAssign):
+                loads |= names([stmt.target], ast.Store)   # a += 1 reads a
+            read |= loads - assigned
+            # the walrus inside a value, and the plain targets, are set from here on
+            assigned |= names(value + targets, ast.Store)
+        else:
+            read |= names([stmt], ast.Load) - assigned
+    return read
+
+
 def _compile_block(node, globals_, closure, local_names, filename, line_offset):
     """The objmode block `node` (an ast.With) as a Python function.
 
@@ -150,8 +180,7 @@ def _compile_block(node, globals_, closure, local_names, filename, line_offset):
         types_.append(value)
     out_names = [name for name, _ in outputs]
     body = copy.deepcopy(node.body)
-    read = {n.id for stmt in body for n in ast.walk(stmt) if isinstance(n, ast.Name)
-            and isinstance(n.ctx, ast.Load)}
+    read = _read_before_set(body)
     inputs = [name for name in local_names if name in read]
     ret = ast.Return(value=ast.Tuple(elts=[ast.Name(id=n, ctx=ast.Load()) for n in out_names], ctx=ast.Load()))
     ast.copy_location(ret, body[-1])

@@ -304,3 +304,38 @@ def test_cache_true_with_an_objmode_block_compiles_and_runs():
     f = njit(cache=True)(_cached_with_objmode)
     assert f(4.0) == 3.0
     assert f(9.0) == 4.0
+
+
+# a block that reads an output it has just set: the output is the block's own
+# value, not an input from jit code (was UnboundLocalError on `a`)
+
+def _reads_its_own_output(x):
+    with objmode(a='int64', b='int64'):
+        a = x + 1
+        b = a + 1
+    return a, b
+
+
+def _updates_a_value_from_jit_code(x):
+    a = x * 10
+    with objmode(a='int64', b='int64'):
+        a = a + 1           # read before set: an input
+        b = a * 2
+    return a, b
+
+
+def _sets_in_a_branch_then_reads(x):
+    c = 7
+    with objmode(c='int64', d='int64'):
+        if x > 0:
+            c = x
+        d = c + 1           # c may be jit code's: still an input
+    return c, d
+
+
+def test_objmode_block_reads_an_output_it_set():
+    assert njit(_reads_its_own_output)(1) == _reads_its_own_output(1) == (2, 3)
+    assert njit(_updates_a_value_from_jit_code)(2) == _updates_a_value_from_jit_code(2) == (21, 42)
+    f = njit(_sets_in_a_branch_then_reads)
+    assert f(5) == _sets_in_a_branch_then_reads(5) == (5, 6)
+    assert f(-1) == _sets_in_a_branch_then_reads(-1) == (7, 8)
