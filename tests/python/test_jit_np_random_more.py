@@ -198,3 +198,19 @@ def test_unsupported_arguments_are_typing_errors_at_the_call(fn, words):
     with pytest.raises(TypingError, match=words) as info:
         njit(fn)(np.zeros((2, 2)))
     assert "test_jit_np_random_more.py:" in str(info.value)
+
+
+def test_results_and_temporaries_are_released():
+    from jitprofile import _core
+    p = np.full(8, 0.125)
+    args = [(j_permutation, (np.arange(6.0), 1)), (j_permutation, (np.arange(12).reshape(4, 3), 1)),
+            (j_choice, (8, 5, False, 1)), (j_choice_p, (np.arange(8.0), 5, False, p, 1)),
+            (j_choice_p, (8, 5, True, p, 1)), (j_choice_shape, (np.arange(7), 1))]
+    for fn, a in args:
+        fn(*a)
+    before = _core.nrt_stats()[0]
+    for _ in range(10):
+        for fn, a in args:
+            fn(*a)
+        j_shuffle(np.arange(9).reshape(3, 3), 2)
+    assert _core.nrt_stats()[0] == before
