@@ -456,13 +456,27 @@ stat_axis(const jp_lib_entry *e, jp_node *call)
 }
 
 /* the result type: rt for the whole array, an array of one dimension less
- * (C order) along an integer axis of an n-d array */
+ * (C order) along an integer axis of an n-d array; keepdims=True (a
+ * constant, with an axis): the array keeps the axis with length 1 */
 static jp_type *
 along_axis(ictx *c, jp_node *call, jp_type *t, jp_type *rt)
 {
-    jp_node *ax = stat_axis(c->inst->resolved[call->id], call);
+    jp_node *ax = stat_axis(c->inst->resolved[call->id], call), *kd = jp_lib_keyword(call, "keepdims");
     jp_type *at;
-    if (rt == NULL || is_none(ax))
+    int keep = 0;
+    if (rt == NULL)
+        return rt;
+    if (kd) {
+        if (!(kd->kind == E_CONST && kd->u.cnst.type->kind == JP_BOOL))
+            return jp_error_at(JpUnsupportedError, c->ir, kd, "write keepdims=True or leave it out",
+                               "%s(..., keepdims=...) takes a constant True or False in jit code", fname(call));
+        keep = kd->u.cnst.v.i != 0;
+        if (keep && is_none(ax))
+            return jp_error_at(JpUnsupportedError, c->ir, kd, "reshape the result: f(a).reshape((1,) * a.ndim)",
+                               "%s(..., keepdims=True) without an integer axis= is not supported in jit code",
+                               fname(call));
+    }
+    if (is_none(ax))
         return rt;
     if ((at = jp_ioperand(c, ax)) == NULL || UNKNOWN(at))
         return at;
@@ -472,6 +486,8 @@ along_axis(ictx *c, jp_node *call, jp_type *t, jp_type *rt)
     if (rt->kind == JP_ARRAY)
         return jp_error_at(JpUnsupportedError, c->ir, ax, "one q at a time: f(a, q[i], axis=k)",
                            "%s() of an array q along an axis is not supported in jit code", fname(call));
+    if (keep)
+        return jp_type_array(rt, t->ndim, 'C', 0);
     return t->ndim == 1 ? rt : jp_type_array(rt, t->ndim - 1, 'C', 0);
 }
 
@@ -495,7 +511,13 @@ lower_along_axis(lctx *c, jp_node *call, jp_node *ax, int kind, double scale, in
     k = LLVMBuildSelect(c->b, neg, LLVMBuildAdd(c->b, k, jp_const_i64(c, nd), ""), k, "");
     jp_check(c, LLVMBuildICmp(c->b, LLVMIntUGE, k, jp_const_i64(c, nd), ""), PyExc_ValueError,
              "axis is out of bounds for the array");
-    if (rt->kind == JP_ARRAY) {
+    if (rt->kind == JP_ARRAY && rt->ndim == nd) {      /* keepdims=True: the axis stays, length 1 */
+        for (int j = 0; j < nd; j++)
+            shape[j] = LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, jp_const_i64(c, j), k, ""),
+                                       jp_const_i64(c, 1), jp_arr_field(c, v, 3, j), "");
+        out = jp_arr_alloc(c, rt, shape);
+        data = jp_arr_field(c, out, 2, 0);
+    } else if (rt->kind == JP_ARRAY) {
         for (int j = 0; j < nd - 1; j++)
             shape[j] = LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, LLVMIntSLT, jp_const_i64(c, j), k, ""),
                                        jp_arr_field(c, v, 3, j), jp_arr_field(c, v, 3, j + 1), "");
@@ -538,7 +560,6 @@ quantile_opts(ictx *c, jp_node *call)
 {
     jp_node *m = jp_lib_keyword(call, "method");
     if (refuse_kw(c, call, "out", "assign the result: out[...] = f(a)") < 0
-        || refuse_kw(c, call, "keepdims", "reshape the result") < 0
         || refuse_kw(c, call, "interpolation", "leave it out: the default method is 'linear'") < 0
         || refuse_kw(c, call, "weights", "weights are not supported in jit code; leave them out") < 0)
         return -1;
@@ -1237,7 +1258,7 @@ t_nanreduce(ictx *c, jp_node *call, jp_type *recv)
     if (t == NULL || UNKNOWN(t))
         return t;
     if (refuse_kw(c, call, "dtype", "cast the input: f(a.astype(t))") < 0
-        || refuse_kw(c, call, "out", "assign the result") < 0 || refuse_kw(c, call, "keepdims", "reshape the result") < 0
+        || refuse_kw(c, call, "out", "assign the result") < 0
         || refuse_kw(c, call, "initial", "combine the result with it yourself") < 0
         || refuse_kw(c, call, "where", "mask first: f(a[mask])") < 0)
         return NULL;

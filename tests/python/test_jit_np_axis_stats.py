@@ -237,3 +237,50 @@ def test_integer_nanvar_with_no_degrees_of_freedom_is_inf_as_numpy():
 @njit
 def JNAN_DDOF2(a, k):
     return np.nanvar(a, axis=k, ddof=2)
+
+
+@njit
+def j_keepdims(a, k):
+    return (np.median(a, axis=k, keepdims=True), np.nanmean(a, k, keepdims=True),
+            np.quantile(a, 0.25, axis=k, keepdims=True), np.nanstd(a, axis=k, ddof=1, keepdims=True),
+            np.nanmax(a, axis=k, keepdims=False))
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_keepdims_along_an_axis_matches_numpy(dtype):
+    a = data(dtype)
+    for v in layouts(a) + [a[0], a[0, 0]]:
+        for k in range(-v.ndim, v.ndim):
+            got = j_keepdims(v, k)
+            want = (np.median(v, axis=k, keepdims=True), np.nanmean(v, k, keepdims=True),
+                    np.quantile(v, 0.25, axis=k, keepdims=True), np.nanstd(v, axis=k, ddof=1, keepdims=True),
+                    np.nanmax(v, axis=k, keepdims=False))
+            for g, w in zip(got, want):
+                if np.ndim(w) == 0:         # keepdims=False of a 1-d array: the scalar
+                    assert not isinstance(g, np.ndarray)
+                    close(g, w, dtype)
+                else:
+                    check(g, w, dtype)
+    # the typical use: centring rows
+    v = data(np.float64, (5, 7), nan=False)
+    np.testing.assert_allclose(v - j_keepdims(v, 1)[1], v - v.mean(axis=1, keepdims=True), rtol=1e-12)
+
+
+def median_keepdims_no_axis(a):
+    return np.median(a, keepdims=True)
+
+
+def nanmean_keepdims_variable(a):
+    kd = a.shape[0] > 1
+    return np.nanmean(a, axis=0, keepdims=kd)
+
+
+@pytest.mark.parametrize("fn,words", [
+    (median_keepdims_no_axis, "without an integer axis"),
+    (nanmean_keepdims_variable, "constant True or False"),
+])
+def test_keepdims_forms_not_supported_name_the_place(fn, words):
+    with pytest.raises(UnsupportedError, match=words) as info:
+        njit(fn)(np.arange(12.0).reshape(3, 4))
+    assert "test_jit_np_axis_stats.py:" in str(info.value)
