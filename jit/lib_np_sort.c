@@ -12,6 +12,7 @@
 #include "jit/resolve.h"
 #include "jit/errors.h"
 #include "jit/sort_runtime.h"
+#include "jit/axis_stats_runtime.h"
 
 #include <string.h>
 
@@ -444,20 +445,121 @@ l_sort_method(lctx *c, jp_node *call)
     return LLVMConstNull(jp_llvm_type(c->ctx, jp_type_none()));
 }
 
+/* ---- along an integer axis (axis_stats_runtime.c) ------------------------------------- */
+
+/* the axis argument of a median/quantile/nan-reduction call, or NULL */
+static jp_node *
+stat_axis(const jp_lib_entry *e, jp_node *call)
+{
+    int pos = strstr(e->name, "quantile") || strstr(e->name, "percentile") ? 2 : 1;
+    return arg(call, pos, "axis");
+}
+
+/* the result type: rt for the whole array, an array of one dimension less
+ * (C order) along an integer axis of an n-d array; keepdims=True (a
+ * constant, with an axis): the array keeps the axis with length 1 */
+static jp_type *
+along_axis(ictx *c, jp_node *call, jp_type *t, jp_type *rt)
+{
+    jp_node *ax = stat_axis(c->inst->resolved[call->id], call), *kd = jp_lib_keyword(call, "keepdims");
+    jp_type *at;
+    int keep = 0;
+    if (rt == NULL)
+        return rt;
+    if (kd) {
+        if (!(kd->kind == E_CONST && kd->u.cnst.type->kind == JP_BOOL))
+            return jp_error_at(JpUnsupportedError, c->ir, kd, "write keepdims=True or leave it out",
+                               "%s(..., keepdims=...) takes a constant True or False in jit code", fname(call));
+        keep = kd->u.cnst.v.i != 0;
+        if (keep && is_none(ax))
+            return jp_error_at(JpUnsupportedError, c->ir, kd, "reshape the result: f(a).reshape((1,) * a.ndim)",
+                               "%s(..., keepdims=True) without an integer axis= is not supported in jit code",
+                               fname(call));
+    }
+    if (is_none(ax))
+        return rt;
+    if ((at = jp_ioperand(c, ax)) == NULL || UNKNOWN(at))
+        return at;
+    if (at->kind != JP_INT)
+        return jp_error_at(JpUnsupportedError, c->ir, ax, "reduce one axis at a time: f(f(a, axis=1), axis=0)",
+                           "%s(..., axis=...) takes one integer axis in jit code, not %s", fname(call), at->name);
+    if (rt->kind == JP_ARRAY)
+        return jp_error_at(JpUnsupportedError, c->ir, ax, "one q at a time: f(a, q[i], axis=k)",
+                           "%s() of an array q along an axis is not supported in jit code", fname(call));
+    if (keep)
+        return jp_type_array(rt, t->ndim, 'C', 0);
+    return t->ndim == 1 ? rt : jp_type_array(rt, t->ndim - 1, 'C', 0);
+}
+
+/* f(a, [q,] axis=k): each lane along axis k reduced by the whole-array code */
+static LLVMValueRef
+lower_along_axis(lctx *c, jp_node *call, jp_node *ax, int kind, double scale, int op, jp_node *ddof)
+{
+    jp_node *src = call->u.call.args[0];
+    jp_type *t = jp_node_type(c, src), *rt = jp_node_type(c, call), *i64 = jp_type_int(64, 1);
+    jp_type *odt = rt->kind == JP_ARRAY ? rt->dtype : rt;
+    LLVMValueRef v = jp_lower_expr(c, src), q = jp_const_f64(c, 0.5), k, neg, d[5], args[12], shape[32], out = NULL;
+    LLVMValueRef data, rc;
+    int nd = t->ndim;
+    if (kind == JP_AXS_QUANTILE || kind == JP_AXS_NANQUANTILE) {
+        jp_node *qn = call->u.call.args[1];
+        q = jp_cast(c, jp_lower_expr(c, qn), jp_node_type(c, qn), jp_type_float(64));
+        q = LLVMBuildFDiv(c->b, q, LLVMConstReal(LLVMDoubleTypeInContext(c->ctx), scale), "");
+    }
+    k = jp_cast(c, jp_lower_expr(c, ax), jp_node_type(c, ax), i64);
+    neg = LLVMBuildICmp(c->b, LLVMIntSLT, k, jp_const_i64(c, 0), "");
+    k = LLVMBuildSelect(c->b, neg, LLVMBuildAdd(c->b, k, jp_const_i64(c, nd), ""), k, "");
+    jp_check(c, LLVMBuildICmp(c->b, LLVMIntUGE, k, jp_const_i64(c, nd), ""), PyExc_ValueError,
+             "axis is out of bounds for the array");
+    if (rt->kind == JP_ARRAY && rt->ndim == nd) {      /* keepdims=True: the axis stays, length 1 */
+        for (int j = 0; j < nd; j++)
+            shape[j] = LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, jp_const_i64(c, j), k, ""),
+                                       jp_const_i64(c, 1), jp_arr_field(c, v, 3, j), "");
+        out = jp_arr_alloc(c, rt, shape);
+        data = jp_arr_field(c, out, 2, 0);
+    } else if (rt->kind == JP_ARRAY) {
+        for (int j = 0; j < nd - 1; j++)
+            shape[j] = LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, LLVMIntSLT, jp_const_i64(c, j), k, ""),
+                                       jp_arr_field(c, v, 3, j), jp_arr_field(c, v, 3, j + 1), "");
+        out = jp_arr_alloc(c, rt, shape);
+        data = jp_arr_field(c, out, 2, 0);
+    } else {
+        data = jp_alloca(c, jp_llvm_type(c->ctx, odt), "axis.out");
+    }
+    desc(c, v, t, d);
+    args[0] = data;
+    args[1] = i32(c, dtcode(odt));
+    args[2] = i32(c, kind);
+    args[3] = q;
+    args[4] = i32(c, op);
+    args[5] = ddof ? jp_cast(c, jp_lower_expr(c, ddof), jp_node_type(c, ddof), i64) : jp_const_i64(c, 0);
+    for (int j = 0; j < 5; j++)
+        args[6 + j] = d[j];
+    args[11] = k;
+    rc = call_rt(c, "jp_axis_stat", i32t(c), args, 12);
+    check_nomem(c, rc);
+    check_rc(c, rc, JP_SORT_ERANGE, PyExc_ValueError,
+             scale == 100.0 ? "Percentiles must be in the range [0, 100]" : "Quantiles must be in the range [0, 1]");
+    if (kind == JP_AXS_NANREDUCE)
+        check_rc(c, rc, JP_SORT_EEMPTY, PyExc_ValueError,
+                 "zero-size array to reduction operation which has no identity");
+    else
+        check_rc(c, rc, JP_SORT_EEMPTY, PyExc_IndexError, "index -1 is out of bounds for axis 0 with size 0");
+    return out ? out : jp_arr_load(c, data, odt);
+}
+
 /* ---- median, percentile, quantile ----------------------------------------------------- */
 
 static const char *const quantile_kw[] = {"axis", "out", "overwrite_input", "method", "keepdims", "interpolation",
                                           "weights", NULL};
 static const char *const median_kw[] = {"axis", "out", "overwrite_input", "keepdims", NULL};
 
-static const char *AXIS_HINT = "reduce the whole array (no axis=), or loop over rows and reduce each: f(a[i])";
 
 static int
 quantile_opts(ictx *c, jp_node *call)
 {
     jp_node *m = jp_lib_keyword(call, "method");
-    if (no_axis(c, call, AXIS_HINT) < 0 || refuse_kw(c, call, "out", "assign the result: out[...] = f(a)") < 0
-        || refuse_kw(c, call, "keepdims", "reshape the result") < 0
+    if (refuse_kw(c, call, "out", "assign the result: out[...] = f(a)") < 0
         || refuse_kw(c, call, "interpolation", "leave it out: the default method is 'linear'") < 0
         || refuse_kw(c, call, "weights", "weights are not supported in jit code; leave them out") < 0)
         return -1;
@@ -478,7 +580,7 @@ t_median(ictx *c, jp_node *call, jp_type *recv)
         return t;
     if (quantile_opts(c, call) < 0)
         return NULL;
-    return float_result(t->dtype);
+    return along_axis(c, call, t, float_result(t->dtype));
 }
 
 static jp_type *
@@ -501,13 +603,13 @@ t_quantile(ictx *c, jp_node *call, jp_type *recv)
         jp_type *r = float_result(t->dtype);
         if (q->dtype->kind == JP_FLOAT && q->dtype->bits > r->bits)
             r = q->dtype;
-        return jp_type_array(r, q->ndim, 'C', 0);
+        return along_axis(c, call, t, jp_type_array(r, q->ndim, 'C', 0));
     }
     if (q->kind != JP_INT && q->kind != JP_FLOAT)
         return jp_error_at(JpTypingError, c->ir, call->u.call.args[1], "pass a number or an array: np.array([...])",
                            "%s() q must be a number or an array of numbers in jit code, not %s", fname(call),
                            q->name);
-    return float_result(t->dtype);
+    return along_axis(c, call, t, float_result(t->dtype));
 }
 
 static LLVMValueRef
@@ -516,8 +618,14 @@ lower_quantile(lctx *c, jp_node *call, int median, int skipnan, double scale)
     jp_node *src = call->u.call.args[0], *qn = median ? NULL : call->u.call.args[1];
     jp_type *t = jp_node_type(c, src), *rt = jp_node_type(c, call), *qt = qn ? jp_node_type(c, qn) : NULL;
     jp_type *f64 = jp_type_float(64);
-    LLVMValueRef v = jp_lower_expr(c, src), d[5], args[10], qbuf, nq, outbuf, out = NULL, rc;
+    jp_node *ax = stat_axis(c->inst->resolved[call->id], call);
+    LLVMValueRef v, d[5], args[10], qbuf, nq, outbuf, out = NULL, rc;
     LLVMTypeRef dbl = LLVMDoubleTypeInContext(c->ctx);
+    if (!is_none(ax))
+        return lower_along_axis(c, call, ax, median ? (skipnan ? JP_AXS_NANMEDIAN : JP_AXS_MEDIAN)
+                                                    : (skipnan ? JP_AXS_NANQUANTILE : JP_AXS_QUANTILE),
+                                scale, 0, NULL);
+    v = jp_lower_expr(c, src);
     if (qt && qt->kind == JP_ARRAY) {
         LLVMValueRef qv = jp_lower_expr(c, qn), qarr = flat_copy(c, qv, qt, f64);
         nq = jp_arr_size(c, qv, qt);
@@ -1149,8 +1257,8 @@ t_nanreduce(ictx *c, jp_node *call, jp_type *recv)
     (void)recv;
     if (t == NULL || UNKNOWN(t))
         return t;
-    if (no_axis(c, call, AXIS_HINT) < 0 || refuse_kw(c, call, "dtype", "cast the input: f(a.astype(t))") < 0
-        || refuse_kw(c, call, "out", "assign the result") < 0 || refuse_kw(c, call, "keepdims", "reshape the result") < 0
+    if (refuse_kw(c, call, "dtype", "cast the input: f(a.astype(t))") < 0
+        || refuse_kw(c, call, "out", "assign the result") < 0
         || refuse_kw(c, call, "initial", "combine the result with it yourself") < 0
         || refuse_kw(c, call, "where", "mask first: f(a[mask])") < 0)
         return NULL;
@@ -1163,9 +1271,9 @@ t_nanreduce(ictx *c, jp_node *call, jp_type *recv)
             return dt == NULL ? NULL : jp_error_at(JpTypingError, c->ir, ddof, NULL, "ddof must be an integer");
     }
     switch (op) {
-    case JP_NAN_SUM: case JP_NAN_PROD: return sum_result(t->dtype);
-    case JP_NAN_MIN: case JP_NAN_MAX: return t->dtype;
-    default: return float_result(t->dtype);
+    case JP_NAN_SUM: case JP_NAN_PROD: return along_axis(c, call, t, sum_result(t->dtype));
+    case JP_NAN_MIN: case JP_NAN_MAX: return along_axis(c, call, t, t->dtype);
+    default: return along_axis(c, call, t, float_result(t->dtype));
     }
 }
 
@@ -1175,8 +1283,13 @@ l_nanreduce(lctx *c, jp_node *call)
     jp_node *src = call->u.call.args[0], *ddof = jp_lib_keyword(call, "ddof");
     jp_type *t = jp_node_type(c, src), *rt = jp_node_type(c, call);
     int op = nan_op(c->inst->resolved[call->id]);
-    LLVMValueRef v = jp_lower_expr(c, src), d[5], args[9], rc;
-    LLVMValueRef fslot = jp_alloca(c, LLVMDoubleTypeInContext(c->ctx), "nan.f"), islot = jp_alloca(c, i64t(c), "nan.i");
+    LLVMValueRef v, d[5], args[9], rc, fslot, islot;
+    jp_node *ax = stat_axis(c->inst->resolved[call->id], call);
+    if (!is_none(ax))
+        return lower_along_axis(c, call, ax, JP_AXS_NANREDUCE, 1.0, op, ddof);
+    v = jp_lower_expr(c, src);
+    fslot = jp_alloca(c, LLVMDoubleTypeInContext(c->ctx), "nan.f");
+    islot = jp_alloca(c, i64t(c), "nan.i");
     desc(c, v, t, d);
     args[0] = fslot;
     args[1] = islot;
@@ -1197,12 +1310,12 @@ l_nanreduce(lctx *c, jp_node *call)
 const jp_lib_entry jp_np_sort_functions[] = {
     {"numpy.sort", 1, 3, sort_kw, t_sort, l_sort},
     {"numpy.argsort", 1, 3, sort_kw, t_argsort, l_argsort},
-    {"numpy.median", 1, 1, median_kw, t_median, l_median},
-    {"numpy.nanmedian", 1, 1, median_kw, t_median, l_nanmedian},
-    {"numpy.quantile", 2, 2, quantile_kw, t_quantile, l_quantile},
-    {"numpy.percentile", 2, 2, quantile_kw, t_quantile, l_percentile},
-    {"numpy.nanquantile", 2, 2, quantile_kw, t_quantile, l_nanquantile},
-    {"numpy.nanpercentile", 2, 2, quantile_kw, t_quantile, l_nanpercentile},
+    {"numpy.median", 1, 2, median_kw, t_median, l_median},
+    {"numpy.nanmedian", 1, 2, median_kw, t_median, l_nanmedian},
+    {"numpy.quantile", 2, 3, quantile_kw, t_quantile, l_quantile},
+    {"numpy.percentile", 2, 3, quantile_kw, t_quantile, l_percentile},
+    {"numpy.nanquantile", 2, 3, quantile_kw, t_quantile, l_nanquantile},
+    {"numpy.nanpercentile", 2, 3, quantile_kw, t_quantile, l_nanpercentile},
     {"numpy.cumsum", 1, 2, cum_kw, t_cumsum, l_cumsum},
     {"numpy.cumprod", 1, 2, cum_kw, t_cumsum, l_cumprod},
     {"numpy.diff", 1, 3, diff_kw, t_diff, l_diff},
@@ -1211,13 +1324,13 @@ const jp_lib_entry jp_np_sort_functions[] = {
     {"numpy.digitize", 2, 3, digitize_kw, t_digitize, l_digitize},
     {"numpy.bincount", 1, 3, bincount_kw, t_bincount, l_bincount},
     {"numpy.histogram", 1, 3, histogram_kw, t_histogram, l_histogram},
-    {"numpy.nansum", 1, 1, nanred_kw, t_nanreduce, l_nanreduce},
-    {"numpy.nanprod", 1, 1, nanred_kw, t_nanreduce, l_nanreduce},
-    {"numpy.nanmin", 1, 1, nanred_kw, t_nanreduce, l_nanreduce},
-    {"numpy.nanmax", 1, 1, nanred_kw, t_nanreduce, l_nanreduce},
-    {"numpy.nanmean", 1, 1, nanred_kw, t_nanreduce, l_nanreduce},
-    {"numpy.nanvar", 1, 1, nanred_kw, t_nanreduce, l_nanreduce},
-    {"numpy.nanstd", 1, 1, nanred_kw, t_nanreduce, l_nanreduce},
+    {"numpy.nansum", 1, 2, nanred_kw, t_nanreduce, l_nanreduce},
+    {"numpy.nanprod", 1, 2, nanred_kw, t_nanreduce, l_nanreduce},
+    {"numpy.nanmin", 1, 2, nanred_kw, t_nanreduce, l_nanreduce},
+    {"numpy.nanmax", 1, 2, nanred_kw, t_nanreduce, l_nanreduce},
+    {"numpy.nanmean", 1, 2, nanred_kw, t_nanreduce, l_nanreduce},
+    {"numpy.nanvar", 1, 2, nanred_kw, t_nanreduce, l_nanreduce},
+    {"numpy.nanstd", 1, 2, nanred_kw, t_nanreduce, l_nanreduce},
     {NULL, 0, 0, NULL, NULL, NULL},
 };
 

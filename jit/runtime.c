@@ -16,6 +16,7 @@
 #include "jit/lib.h"
 #include "jit/objmode.h"
 #include "jit/sort_runtime.h"
+#include "jit/axis_stats_runtime.h"
 #include "jit/runtime_exc.h"
 #include "jit/generator.h"
 
@@ -621,7 +622,7 @@ const jp_runtime_symbol jp_runtime_symbols[] = {
     SYM(jp_sort_gather), SYM(jp_sort_rows), SYM(jp_sort_inplace), SYM(jp_sort_argsort), SYM(jp_sort_quantiles),
     SYM(jp_sort_cumulate), SYM(jp_sort_diff), SYM(jp_sort_unique), SYM(jp_sort_searchsorted),
     SYM(jp_sort_digitize), SYM(jp_sort_bincount_len), SYM(jp_sort_bincount), SYM(jp_sort_histogram),
-    SYM(jp_sort_histogram_edges), SYM(jp_sort_nanreduce),
+    SYM(jp_sort_histogram_edges), SYM(jp_sort_nanreduce), SYM(jp_axis_stat),
     SYM(jp_rt_exc_matches), SYM(jp_rt_exc_release),
     SYM(jp_rt_gen_new), SYM(jp_rt_gen_next), SYM(jp_rt_gen_frame_alloc), SYM(jp_rt_gen_frame_free),
 

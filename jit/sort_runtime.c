@@ -1003,7 +1003,11 @@ jp_sort_nanreduce(double *f, int64_t *i, int32_t op, int64_t ddof, const char *s
             if (v == v)
                 ss += (v - mean) * (v - mean);
         }
-        *f = cnt - ddof <= 0 ? NAN : ss / (double)(cnt - ddof);
+        /* integers go through np.var: ss / max(n - ddof, 0), inf (or 0/0) with no degrees left */
+        if (cnt - ddof <= 0)
+            *f = is_float(dt) ? NAN : ss / 0.0;
+        else
+            *f = ss / (double)(cnt - ddof);
         if (op == JP_NAN_STD)
             *f = sqrt(*f);
         return 0;

@@ -1418,3 +1418,5 @@ def _unwrap(p, discont=None, axis=-1, period=6.283185307179586):
             out[i] = p[i] + corr
         return out
     return impl
+
+from . import _np_random  # noqa: E402,F401  (np.random.shuffle, permutation, choice)
