@@ -187,35 +187,38 @@ define_exception_symbols(void)
     return 0;
 }
 
+#define MAX_RUNTIME_SYMBOLS 512
+
+/* Append one runtime's symbol table to pairs; -1 when pairs is full (a
+ * symbol left out would fail only when compiled code first links to it). */
+static int
+add_runtime_symbols(LLVMOrcCSymbolMapPair *pairs, size_t *n, const jp_runtime_symbol *table)
+{
+    for (const jp_runtime_symbol *s = table; s->name; s++) {
+        if (*n == MAX_RUNTIME_SYMBOLS) {
+            PyErr_SetString(PyExc_RuntimeError, "jitprofile: more runtime symbols than MAX_RUNTIME_SYMBOLS");
+            return -1;
+        }
+        pairs[*n].Name = LLVMOrcLLJITMangleAndIntern(jit, s->name);
+        pairs[*n].Sym.Address = (LLVMOrcExecutorAddress)(uintptr_t)s->address;
+        pairs[*n].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable;
+        pairs[*n].Sym.Flags.TargetFlags = 0;
+        (*n)++;
+    }
+    return 0;
+}
+
 static int
 define_runtime_symbols(void)
 {
-    LLVMOrcCSymbolMapPair pairs[256];
+    static const jp_runtime_symbol *const tables[] = {
+        jp_runtime_symbols, jp_list_runtime_symbols, jp_str_runtime_symbols, jp_ht_runtime_symbols,
+    };
+    LLVMOrcCSymbolMapPair pairs[MAX_RUNTIME_SYMBOLS];
     size_t n = 0;
-    for (const jp_runtime_symbol *s = jp_runtime_symbols; s->name && n < 256; s++, n++) {
-        pairs[n].Name = LLVMOrcLLJITMangleAndIntern(jit, s->name);
-        pairs[n].Sym.Address = (LLVMOrcExecutorAddress)(uintptr_t)s->address;
-        pairs[n].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable;
-        pairs[n].Sym.Flags.TargetFlags = 0;
-    }
-    for (const jp_runtime_symbol *s = jp_list_runtime_symbols; s->name && n < 256; s++, n++) {
-        pairs[n].Name = LLVMOrcLLJITMangleAndIntern(jit, s->name);
-        pairs[n].Sym.Address = (LLVMOrcExecutorAddress)(uintptr_t)s->address;
-        pairs[n].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable;
-        pairs[n].Sym.Flags.TargetFlags = 0;
-    }
-    for (const jp_runtime_symbol *s = jp_str_runtime_symbols; s->name && n < 256; s++, n++) {
-        pairs[n].Name = LLVMOrcLLJITMangleAndIntern(jit, s->name);
-        pairs[n].Sym.Address = (LLVMOrcExecutorAddress)(uintptr_t)s->address;
-        pairs[n].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable;
-        pairs[n].Sym.Flags.TargetFlags = 0;
-    }
-    for (const jp_runtime_symbol *s = jp_ht_runtime_symbols; s->name && n < 256; s++, n++) {
-        pairs[n].Name = LLVMOrcLLJITMangleAndIntern(jit, s->name);
-        pairs[n].Sym.Address = (LLVMOrcExecutorAddress)(uintptr_t)s->address;
-        pairs[n].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable;
-        pairs[n].Sym.Flags.TargetFlags = 0;
-    }
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+        if (add_runtime_symbols(pairs, &n, tables[t]) < 0)
+            return -1;
     {
         LLVMOrcMaterializationUnitRef mu = LLVMOrcAbsoluteSymbols(pairs, n);
         LLVMErrorRef err = LLVMOrcJITDylibDefine(main_jd, mu);
