@@ -246,3 +246,38 @@ def test_typed_dict_popitem_in_python_is_lifo_like_dict():
     with pytest.raises(KeyError):
         d.popitem()
     del d
+
+
+def test_many_string_keys_grow_delete_and_reinsert_without_leaks():
+    @njit
+    def f(n):
+        d = {}
+        for i in range(n):
+            d["k" + str(i)] = "v" + str(i)          # string values too
+        for i in range(0, n, 2):
+            del d["k" + str(i)]
+        for i in range(0, n, 4):
+            d["k" + str(i)] = "again"
+        total = 0
+        for k, v in d.items():
+            total += len(k) + len(v)
+        s = set()
+        for k in d:
+            s.add(k[:2])
+        return len(d), total, d["k1"], d["k4"], len(s)
+    assert f(5000) == f.py_func(5000)
+
+
+def test_string_dict_as_a_dict_value_and_a_list_item():
+    @njit
+    def f(words):
+        outer = {}
+        for w in words:
+            first = w[:1]
+            if first not in outer:
+                outer[first] = {w: 0}
+            inner = outer[first]
+            inner[w] = inner.get(w, 0) + 1
+        ds = [count(words), count(words[:3])]
+        return len(outer), outer["t"]["the"], len(ds[1])
+    assert f(WORDS) == f.py_func(WORDS)
