@@ -281,3 +281,26 @@ def test_string_dict_as_a_dict_value_and_a_list_item():
         ds = [count(words), count(words[:3])]
         return len(outer), outer["t"]["the"], len(ds[1])
     assert f(WORDS) == f.py_func(WORDS)
+
+
+def test_dict_empty_with_unicode_keys_in_jit_code_and_untyped_dict_from_python():
+    @njit
+    def f(words):
+        d = Dict.empty(key_type=types.unicode_type, value_type=types.float64)
+        for w in words:
+            d[w] = d.get(w, 0.0) + 0.5
+        return d
+    assert dict(f(["x", "y", "x"]).items()) == {"x": 1.0, "y": 0.5}
+
+    d = Dict()                  # the types come from the first item
+    d["a"] = 1
+    d["b"] = 2
+    assert str(d._dict_type) == "DictType[unicode_type, int64]"
+
+    @njit
+    def g(d):
+        v = d.pop("a")
+        return v + d.get("zz", 100)
+    assert g(d) == 101
+    assert dict(d.items()) == {"b": 2}
+    del d
