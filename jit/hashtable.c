@@ -259,6 +259,8 @@ key_eq(const jp_ht *h, const char *a, const char *b)
     int i = 0;
     if (h->fast_int64)
         return *(const int64_t *)a == *(const int64_t *)b;
+    if (h->nkey == 1 && h->nkeyrefs == 1)       /* one string */
+        return str_eq(*(jp_meminfo *const *)a, *(jp_meminfo *const *)b);
     return field_eq(key_ops(h->layout), &i, a, b);
 }
 
@@ -267,6 +269,8 @@ hash_key(const jp_ht *h, const void *key)
 {
     if (h->fast_int64)
         return jp_hash_int64(*(const int64_t *)key);
+    if (h->nkey == 1 && h->nkeyrefs == 1)
+        return jp_hash_str(*(jp_meminfo *const *)key);
     return jp_ht_hash(h->layout, key);
 }
 
