@@ -147,7 +147,7 @@ jp_hash_double(double v)
     return (int64_t)x;
 }
 
-/* FNV-1a over the code points, cached in the string (immortal strings are
+/* FNV-1a over the code points, finalised, cached in the string (immortal strings are
  * shared between threads: the cache is written atomically, always with the
  * same value). */
 int64_t
@@ -162,7 +162,13 @@ jp_hash_str(jp_meminfo *mi)
         x ^= s->data[i];
         x *= 1099511628211ULL;
     }
-    x ^= x >> 29;       /* spread the high bits into the index's low ones */
+    /* FNV's low bits depend on the inputs' low bits only: murmur3's finaliser
+     * spreads every bit into the index's low ones */
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
     h = (int64_t)x;
     if (h == -1)
         h = -2;
