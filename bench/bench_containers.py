@@ -9,7 +9,9 @@ of bench/kernels_containers.py:
                     is timed apart and subtracted);
   comprehension     [i * i for i in range(n) if ...] and sum();
   dict count        count the ints of an int array into a dict built in jit
-                    code ({} then d[x] = d.get(x, 0) + 1), then a pass over it.
+                    code ({} then d[x] = d.get(x, 0) + 1), then a pass over it;
+  word count        the same with string keys: split a text of n words (a
+                    vocabulary of about n/10) and count them in a dict.
 Every result is checked against CPython's.  Times are the minimum over
 repeats; first-call latency (compile + one small call) is the median of
 fresh processes.  Run it in .venv-bench (bench/setup_bench.sh):
@@ -57,12 +59,14 @@ def cases(n):
     rng = np.random.default_rng(0)
     a = rng.random(n)
     ints = rng.integers(0, max(n // 10, 1), n)     # about 10 of each key
+    text = " ".join(f"w{x}" for x in rng.integers(0, max(n // 10, 1), n))
     return {
         "append loop": (lambda k: (lambda: k.append_loop(n))),
         "sort (jit list)": (lambda k: (lambda: k.sort_list(a))),
         "sort (reflected)": (lambda k: (lambda: k.sort_reflected(a.tolist()))),
         "comprehension": (lambda k: (lambda: k.comprehension(n))),
         "dict count": (lambda k: (lambda: k.dict_count(ints))),
+        "word count": (lambda k: (lambda: k.word_count(text))),
     }
 
 
@@ -122,6 +126,7 @@ FIRST_CALLS = {
     "sort (reflected)": "k.sort_reflected([3.0, 1.0, 2.0])",
     "comprehension": "k.comprehension(100)",
     "dict count": "k.dict_count(np.arange(10))",
+    "word count": "k.word_count('a b a c')",
 }
 
 

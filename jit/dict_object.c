@@ -25,7 +25,7 @@ make_table(JpDict *self, jp_type *k, jp_type *v)
     int32_t layout[JP_HT_MAX_LAYOUT];
     if (jp_ht_layout(k, v, layout) < 0) {
         PyErr_Format(PyExc_TypeError, "a typed Dict cannot have keys of type %s and values of type %s "
-                     "(keys: numbers or tuples of numbers)", k->name, v->name);
+                     "(keys: numbers, strings or tuples of those)", k->name, v->name);
         return -1;
     }
     if ((self->mi = jp_ht_new(layout)) == NULL) {
@@ -65,7 +65,8 @@ to_value(PyObject *obj, jp_type *t, char *buf, const char *what)
                          vt ? vt->name : Py_TYPE(obj)->tp_name);
         return -1;
     }
-    if (t->kind == JP_LIST || t->kind == JP_SET || (t->kind == JP_TUPLE && jp_type_is_managed(t))) {
+    if (t->kind == JP_LIST || t->kind == JP_SET
+        || (t->kind == JP_TUPLE && jp_type_is_managed(t) && what[0] == 'v')) {     /* a key's: strings */
         PyErr_Format(PyExc_TypeError, "typed Dict values of type %s can be stored from jit code only", t->name);
         return -1;
     }
@@ -125,7 +126,10 @@ dict_getitem(JpDict *self, PyObject *key)
     int rc = key_bytes(self, key, kb);
     if (rc < 0)
         return NULL;
-    if (rc == 0 || (v = jp_ht_lookup(self->mi, kb)) == NULL) {
+    v = rc == 0 ? NULL : jp_ht_lookup(self->mi, kb);
+    if (rc)
+        jp_ht_release_key(self->mi, kb);    /* unboxing made a string */
+    if (v == NULL) {
         PyErr_SetObject(PyExc_KeyError, key);
         return NULL;
     }
@@ -141,7 +145,9 @@ dict_setitem(JpDict *self, PyObject *key, PyObject *value)
         rc = key_bytes(self, key, kb);
         if (rc < 0)
             return -1;
-        if (rc == 0 || !jp_ht_delete(self->mi, kb, NULL)) {
+        if (rc)
+            rc = (int)jp_ht_delete(self->mi, kb, NULL), jp_ht_release_key(self->mi, kb);
+        if (rc == 0) {
             PyErr_SetObject(PyExc_KeyError, key);
             return -1;
         }
@@ -163,9 +169,15 @@ dict_setitem(JpDict *self, PyObject *key, PyObject *value)
     }
     memset(kb, 0, self->t->key->size);
     memset(vb, 0, self->t->dtype->size);
-    if (to_value(key, self->t->key, kb, "keys") < 0 || to_value(value, self->t->dtype, vb, "values") < 0)
+    if (to_value(key, self->t->key, kb, "keys") < 0)
         return -1;
-    if (jp_ht_set(self->mi, kb, vb) < 0) {
+    if (to_value(value, self->t->dtype, vb, "values") < 0) {
+        jp_ht_release_key(self->mi, kb);
+        return -1;
+    }
+    rc = jp_ht_set(self->mi, kb, vb) < 0;
+    jp_ht_release_key(self->mi, kb);        /* the table took its own reference to a string key */
+    if (rc) {
         PyErr_NoMemory();
         return -1;
     }
@@ -179,7 +191,9 @@ dict_contains(JpDict *self, PyObject *key)
     int rc = key_bytes(self, key, kb);
     if (rc <= 0)
         return rc;
-    return jp_ht_lookup(self->mi, kb) != NULL;
+    rc = jp_ht_lookup(self->mi, kb) != NULL;
+    jp_ht_release_key(self->mi, kb);
+    return rc;
 }
 
 /* A list of the keys (1), values (2) or (key, value) tuples (3). */

@@ -563,7 +563,8 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
     if (PyObject_TypeCheck(value, &JpType_Type)) {
         /* jitprofile.float64 and friends as dtypes (np.empty(n, float64)) */
         jp_type *dt = jp_type_from_py(value);
-        if (dt && (jp_is_number(dt) || dt->kind == JP_TUPLE || dt->kind == JP_ARRAY || dt->kind == JP_DICT)) {
+        if (dt && (jp_is_number(dt) || dt->kind == JP_TUPLE || dt->kind == JP_ARRAY || dt->kind == JP_DICT
+                   || dt->kind == JP_STR)) {
             /* (tuple, array and dict types: key_type=/value_type= of typed Dict.empty) */
             n = new_node(f, E_CONST, ast_node);
             if (n)

@@ -4,6 +4,7 @@
  * typed Dict object and boxing live in dict_object.c. */
 #include "jit/hashtable.h"
 #include "jit/list_runtime.h"
+#include "jit/str_runtime.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -21,7 +22,7 @@
 int
 jp_ht_key_ok(const jp_type *t)
 {
-    if (t->kind == JP_INT || t->kind == JP_FLOAT || t->kind == JP_BOOL)
+    if (t->kind == JP_INT || t->kind == JP_FLOAT || t->kind == JP_BOOL || t->kind == JP_STR)
         return 1;
     if (t->kind == JP_TUPLE) {
         for (int i = 0; i < t->n; i++)
@@ -46,6 +47,9 @@ key_fields(const jp_type *t, size_t base, int32_t *out, int n)
         break;
     case JP_BOOL:
         out[n] = JP_HK_BOOL;
+        break;
+    case JP_STR:
+        out[n] = JP_HK_STR;
         break;
     case JP_TUPLE:
         out[n] = JP_HK_TUPLE;
@@ -143,6 +147,46 @@ jp_hash_double(double v)
     return (int64_t)x;
 }
 
+/* FNV-1a over the code points, finalised, cached in the string (immortal strings are
+ * shared between threads: the cache is written atomically, always with the
+ * same value). */
+int64_t
+jp_hash_str(jp_meminfo *mi)
+{
+    jp_str *s = mi->data;
+    int64_t h = __atomic_load_n(&s->hash, __ATOMIC_RELAXED);
+    uint64_t x = 14695981039346656037ULL;
+    if (h != -1)
+        return h;
+    for (int64_t i = 0; i < s->length; i++) {
+        x ^= s->data[i];
+        x *= 1099511628211ULL;
+    }
+    /* FNV's low bits depend on the inputs' low bits only: murmur3's finaliser
+     * spreads every bit into the index's low ones */
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    h = (int64_t)x;
+    if (h == -1)
+        h = -2;
+    __atomic_store_n(&s->hash, h, __ATOMIC_RELAXED);
+    return h;
+}
+
+static int
+str_eq(jp_meminfo *a, jp_meminfo *b)
+{
+    jp_str *x, *y;
+    if (a == b)
+        return 1;
+    x = a->data;
+    y = b->data;
+    return x->length == y->length && memcmp(x->data, y->data, (size_t)x->length * 4) == 0;
+}
+
 static int64_t
 load_int(const char *p, int size, int is_signed)
 {
@@ -172,6 +216,7 @@ hash_field(const int32_t *ops, int *i, const char *key)
         return op[1] == 8 ? jp_hash_uint64(*(const uint64_t *)(key + op[2])) : load_int(key + op[2], op[1], 0);
     case JP_HK_BOOL: return *(const uint8_t *)(key + op[2]) != 0;
     case JP_HK_FLOAT: return jp_hash_double(load_float(key + op[2], op[1]));
+    case JP_HK_STR: return jp_hash_str(*(jp_meminfo *const *)(key + op[2]));
     default: {
         /* CPython's tuple hash (xxHash-based, 3.8+) */
         uint64_t acc = 2870177450012600261ULL;
@@ -205,6 +250,7 @@ field_eq(const int32_t *ops, int *i, const char *a, const char *b)
     *i += 3;
     switch (op[0]) {
     case JP_HK_FLOAT: return load_float(a + op[2], op[1]) == load_float(b + op[2], op[1]);
+    case JP_HK_STR: return str_eq(*(jp_meminfo *const *)(a + op[2]), *(jp_meminfo *const *)(b + op[2]));
     case JP_HK_TUPLE:
         for (int k = 0; k < op[1]; k++)
             eq &= field_eq(ops, i, a, b);
@@ -219,6 +265,8 @@ key_eq(const jp_ht *h, const char *a, const char *b)
     int i = 0;
     if (h->fast_int64)
         return *(const int64_t *)a == *(const int64_t *)b;
+    if (h->nkey == 1 && h->nkeyrefs == 1)       /* one string */
+        return str_eq(*(jp_meminfo *const *)a, *(jp_meminfo *const *)b);
     return field_eq(key_ops(h->layout), &i, a, b);
 }
 
@@ -227,6 +275,8 @@ hash_key(const jp_ht *h, const void *key)
 {
     if (h->fast_int64)
         return jp_hash_int64(*(const int64_t *)key);
+    if (h->nkey == 1 && h->nkeyrefs == 1)
+        return jp_hash_str(*(jp_meminfo *const *)key);
     return jp_ht_hash(h->layout, key);
 }
 
@@ -253,12 +303,40 @@ incref_value(const jp_ht *h, char *v)
 }
 
 static void
+release_key(const jp_ht *h, char *k)
+{
+    for (int j = 0; j < h->nkeyrefs; j++)
+        jp_nrt_decref(*(jp_meminfo **)(k + h->keyref_off[j]));
+}
+
+static void
+incref_key(const jp_ht *h, char *k)
+{
+    for (int j = 0; j < h->nkeyrefs; j++)
+        jp_nrt_incref(*(jp_meminfo **)(k + h->keyref_off[j]));
+}
+
+void
+jp_ht_release_key(jp_meminfo *mi, void *key)
+{
+    release_key(mi->data, key);
+}
+
+void
+jp_ht_incref_key(jp_meminfo *mi, void *key)
+{
+    incref_key(mi->data, key);
+}
+
+static void
 release_all(jp_ht *h)
 {
-    if (h->layout[JP_HL_NREFS])
+    if (h->layout[JP_HL_NREFS] || h->nkeyrefs)
         for (int64_t i = 0; i < h->nentries; i++)
-            if (*(int64_t *)entry(h, i) != JP_HT_DELETED)
+            if (*(int64_t *)entry(h, i) != JP_HT_DELETED) {
+                release_key(h, entry(h, i) + JP_HT_KEYOFF);
                 release_value(h, entry(h, i) + h->layout[JP_HL_VALOFF]);
+            }
 }
 
 static void
@@ -342,6 +420,9 @@ jp_ht_new(const int32_t *layout)
     {
         const int32_t *ops = key_ops(h->layout);
         h->fast_int64 = h->nkey == 1 && ops[0] == JP_HK_INT && ops[1] == 8;
+        for (int j = 0; j < h->nkey; j++)
+            if (ops[3 * j] == JP_HK_STR)
+                h->keyref_off[h->nkeyrefs++] = ops[3 * j + 2];
     }
     if (resize(h, 0) < 0) {
         jp_nrt_decref(mi);
@@ -409,6 +490,7 @@ jp_ht_slot(jp_meminfo *mi, const void *key, int64_t *is_new)
     memset(e, 0, (size_t)h->entrysize);
     *(int64_t *)e = hv;
     memcpy(e + JP_HT_KEYOFF, key, (size_t)h->layout[JP_HL_KEYSIZE]);
+    incref_key(h, e + JP_HT_KEYOFF);        /* the caller keeps its own reference */
     h->used++;
     h->dirty = 1;
     *is_new = 1;
@@ -429,10 +511,13 @@ jp_ht_set(jp_meminfo *mi, const void *key, const void *value)
     return 0;
 }
 
+/* key_out: the key's references move to the caller (popitem), else released */
 static void
-remove_at(jp_ht *h, int64_t slot, int64_t ix, void *out)
+remove_at(jp_ht *h, int64_t slot, int64_t ix, void *out, int key_out)
 {
     char *e = entry(h, ix), *v = e + h->layout[JP_HL_VALOFF];
+    if (!key_out)
+        release_key(h, e + JP_HT_KEYOFF);
     if (out)
         memcpy(out, v, (size_t)h->layout[JP_HL_VALSIZE]);
     else
@@ -453,7 +538,7 @@ jp_ht_delete(jp_meminfo *mi, const void *key, void *out)
     int64_t slot, ix = find(h, key, hash_key(h, key), &slot);
     if (ix < 0)
         return 0;
-    remove_at(h, slot, ix, out);
+    remove_at(h, slot, ix, out, 0);
     return 1;
 }
 
@@ -468,7 +553,7 @@ jp_ht_popitem(jp_meminfo *mi, void *key, void *value)
     e = entry(h, ix);       /* the last entry is live (remove_at trims) */
     memcpy(key, e + JP_HT_KEYOFF, (size_t)h->layout[JP_HL_KEYSIZE]);
     find(h, e + JP_HT_KEYOFF, *(int64_t *)e, &slot);
-    remove_at(h, slot, ix, value);
+    remove_at(h, slot, ix, value, 1);
     return 1;
 }
 
@@ -660,6 +745,43 @@ float_repr(char *out, size_t size, double v)
     }
 }
 
+/* A string's text as UTF-8 into out (quoted, as repr() writes it, when
+ * quote), cut short when out is full. */
+static void
+str_text(jp_meminfo *mi, char *out, size_t size, int quote)
+{
+    jp_str *s = mi->data;
+    size_t k = 0;
+    char ch[8];
+    for (int64_t i = -quote; i <= s->length - 1 + quote; i++) {
+        uint32_t c = i < 0 || i == s->length ? '\'' : s->data[i];
+        int n = 0;
+        if (quote && i >= 0 && i < s->length && (c == '\'' || c == '\\'))
+            ch[n++] = '\\';
+        if (c < 0x80) {
+            ch[n++] = (char)c;
+        } else if (c < 0x800) {
+            ch[n++] = (char)(0xC0 | (c >> 6));
+            ch[n++] = (char)(0x80 | (c & 0x3F));
+        } else if (c < 0x10000) {
+            ch[n++] = (char)(0xE0 | (c >> 12));
+            ch[n++] = (char)(0x80 | ((c >> 6) & 0x3F));
+            ch[n++] = (char)(0x80 | (c & 0x3F));
+        } else {
+            ch[n++] = (char)(0xF0 | (c >> 18));
+            ch[n++] = (char)(0x80 | ((c >> 12) & 0x3F));
+            ch[n++] = (char)(0x80 | ((c >> 6) & 0x3F));
+            ch[n++] = (char)(0x80 | (c & 0x3F));
+        }
+        if (k + (size_t)n + 1 > size)
+            break;
+        memcpy(out + k, ch, (size_t)n);
+        k += (size_t)n;
+    }
+    if (size)
+        out[k] = '\0';
+}
+
 static void
 repr_field(const int32_t *ops, int *i, const char *key, char *out, size_t size)
 {
@@ -674,6 +796,7 @@ repr_field(const int32_t *ops, int *i, const char *key, char *out, size_t size)
         return;
     case JP_HK_BOOL: snprintf(out, size, *(const uint8_t *)(key + op[2]) ? "True" : "False"); return;
     case JP_HK_FLOAT: float_repr(out, size, load_float(key + op[2], op[1])); return;
+    case JP_HK_STR: str_text(*(jp_meminfo *const *)(key + op[2]), out, size, 1); return;
     default:
         snprintf(out, size, "(");
         for (int k = 0; k < op[1]; k++) {
@@ -695,7 +818,10 @@ jp_ht_key_message(jp_meminfo *mi, const void *key)
 {
     jp_ht *h = mi->data;
     int i = 0;
-    repr_field(key_ops(h->layout), &i, key, key_message, sizeof key_message);
+    if (key_ops(h->layout)[0] == JP_HK_STR)       /* KeyError('k') as CPython raises it */
+        str_text(*(jp_meminfo *const *)key, key_message, sizeof key_message, 0);
+    else
+        repr_field(key_ops(h->layout), &i, key, key_message, sizeof key_message);
     return key_message;
 }
 
@@ -705,6 +831,6 @@ const jp_runtime_symbol jp_ht_runtime_symbols[] = {
     SYM(jp_ht_new), SYM(jp_ht_lookup), SYM(jp_ht_set), SYM(jp_ht_slot), SYM(jp_ht_delete),
     SYM(jp_ht_popitem), SYM(jp_ht_clear), SYM(jp_ht_copy), SYM(jp_ht_update), SYM(jp_ht_to_list),
     SYM(jp_ht_hash), SYM(jp_hash_int64), SYM(jp_hash_uint64), SYM(jp_hash_double), SYM(jp_ht_key_message),
-    SYM(jp_ht_add), SYM(jp_ht_setop), SYM(jp_ht_setop_inplace),
+    SYM(jp_ht_add), SYM(jp_ht_setop), SYM(jp_ht_setop_inplace), SYM(jp_hash_str),
     {NULL, NULL},
 };

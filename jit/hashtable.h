@@ -7,10 +7,14 @@
  * deleted entry keeps its place with hash JP_HT_DELETED until the next
  * resize compacts the array, so iteration is a walk over the entry array.
  *
- * Keys are numbers and (nested) tuples of numbers; the table compares and
- * hashes them field by field from a layout (below) with CPython's own hash
- * (hash(x) in jit code and in Python agree; NaN hashes to 0, as before
- * Python 3.10).  Values are any fixed-size jit value; the table owns one
+ * Keys are numbers, strings and (nested) tuples of those; the table compares
+ * and hashes them field by field from a layout (below) with CPython's own
+ * hash for numbers (hash(x) in jit code and in Python agree; NaN hashes to
+ * 0, as before Python 3.10).  A string key (a unicode_type meminfo) hashes
+ * by content (FNV-1a over its code points, cached in the string: stable in a
+ * process, not CPython's randomised value) and compares by content; the
+ * table owns one reference to each key string, taken on insertion and
+ * released on deletion (popitem moves it out with the key).  Values are any fixed-size jit value; the table owns one
  * reference through each meminfo pointer in a value (arrays, lists, dicts,
  * jitclass instances) and releases them when a value is replaced, deleted
  * or the table freed.
@@ -34,7 +38,7 @@
  *   [0] key size  [1] value size  [2] value offset in an entry  [3] entry size
  *   [4] nrefs     [5..5+nrefs)  byte offsets of meminfo pointers in a value
  *   then the key's fields, preorder, 3 int32 each: {kind, size or count, offset}. */
-enum { JP_HK_INT = 1, JP_HK_UINT, JP_HK_FLOAT, JP_HK_BOOL, JP_HK_TUPLE };
+enum { JP_HK_INT = 1, JP_HK_UINT, JP_HK_FLOAT, JP_HK_BOOL, JP_HK_TUPLE, JP_HK_STR };
 enum { JP_HL_KEYSIZE, JP_HL_VALSIZE, JP_HL_VALOFF, JP_HL_ENTRYSIZE, JP_HL_NREFS, JP_HL_REFS };
 #define JP_HT_KEYOFF 8          /* the key's offset in an entry */
 
@@ -52,13 +56,15 @@ typedef struct jp_ht {
     int32_t layout[JP_HT_MAX_LAYOUT];
     int64_t dirty;          /* a set: changed since it was unboxed */
     PyObject *parent;       /* a reflected set: the Python set (borrowed), or NULL */
+    int32_t nkeyrefs;       /* string fields in the key */
+    int32_t keyref_off[JP_HT_MAX_LAYOUT / 3];       /* their offsets in the key */
 } jp_ht;
 
 /* The layout of (key, value): its length, or -1 when the key is not a
  * number or tuple of numbers or the value holds too many references.  A
  * set's table has no values (value NULL). */
 int jp_ht_layout(const jp_type *key, const jp_type *value, int32_t *out);
-/* Whether t can be a key (numbers but complex, and tuples of those). */
+/* Whether t can be a key (numbers but complex, strings, and tuples of those). */
 int jp_ht_key_ok(const jp_type *t);
 
 /* Called by compiled code (registered with the engine). */
@@ -88,6 +94,13 @@ int64_t jp_ht_hash(const int32_t *layout, const void *key);
 int64_t jp_hash_int64(int64_t v);
 int64_t jp_hash_uint64(uint64_t v);
 int64_t jp_hash_double(double v);
+/* hash() of a string (by content; cached in the string). */
+int64_t jp_hash_str(jp_meminfo *s);
+/* Release (decref) the strings in a key of table mi's layout (a key
+ * buffer the caller owns, e.g. one unboxed from Python). */
+void jp_ht_release_key(jp_meminfo *mi, void *key);
+/* Take a reference to each string in a key (before boxing a borrowed key). */
+void jp_ht_incref_key(jp_meminfo *mi, void *key);
 /* KeyError's text: the key's repr (a per-thread buffer). */
 const char *jp_ht_key_message(jp_meminfo *mi, const void *key);
 

@@ -46,7 +46,7 @@ check_key(ictx *c, jp_node *where, jp_type *t)
     if (!jp_ht_key_ok(t)) {
         jp_error_at(JpTypingError, c->ir, where,
                     t->kind == JP_ARRAY || t->kind == JP_LIST ? "use a tuple of numbers as the key"
-                                                              : "use numbers or tuples of numbers as keys",
+                                                              : "use numbers, strings or tuples of those as keys",
                     "a dict key cannot be a %s in jit code", t->name);
         return -1;
     }
@@ -467,7 +467,7 @@ jp_infer_dict_builtin(ictx *c, jp_node *call, jp_builtin id)
         return t;
     if (!jp_ht_key_ok(t))
         return jp_error_at(JpTypingError, c->ir, call->u.call.args[0], NULL,
-                           "hash() of a %s is not supported in jit code (numbers and tuples of numbers)", t->name);
+                           "hash() of a %s is not supported in jit code (numbers, strings and tuples of those)", t->name);
     return jp_type_int(64, 1);
 }
 

@@ -37,7 +37,7 @@ static int
 check_item(ictx *c, jp_node *where, jp_type *t)
 {
     if (!jp_ht_key_ok(t)) {
-        jp_error_at(JpTypingError, c->ir, where, "use numbers or tuples of numbers",
+        jp_error_at(JpTypingError, c->ir, where, "use numbers, strings or tuples of those",
                     "a set cannot hold a %s in jit code", t->name);
         return -1;
     }

@@ -553,6 +553,8 @@ jp_lower_dict_builtin(lctx *c, jp_node *call, jp_builtin id)
             return LLVMBuildZExt(c->b, v, i64t(c), "");
         if (at->kind == JP_INT && at->is_signed)
             return jp_call_extern(c, "jp_hash_int64", i64t(c), (LLVMValueRef[]){jp_cast(c, v, at, jp_type_int(64, 1))}, 1);
+        if (at->kind == JP_STR)
+            return jp_call_extern(c, "jp_hash_str", i64t(c), &v, 1);
         if (at->kind == JP_FLOAT)
             return jp_call_extern(c, "jp_hash_double", i64t(c), (LLVMValueRef[]){jp_cast(c, v, at, jp_type_float(64))}, 1);
         args[0] = layout_const(c, at, jp_type_bool());

@@ -166,7 +166,10 @@ jp_lower_set_pop(lctx *c, jp_node *call)
     args[2] = jp_alloca(c, i64t(c), "set.novalue");
     rc = jp_call_extern(c, "jp_ht_popitem", i64t(c), args, 3);
     jp_check(c, LLVMBuildICmp(c->b, LLVMIntEQ, rc, jp_const_i64(c, 0), ""), PyExc_KeyError, "pop from an empty set");
-    return LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, it), args[1], "");
+    rc = LLVMBuildLoad2(c->b, jp_llvm_type(c->ctx, it), args[1], "");
+    if (jp_type_is_managed(it))
+        jp_register_temp(c, rc, it);        /* the table's reference moved out with the item */
+    return rc;
 }
 
 static int

@@ -61,7 +61,9 @@ jp_set_unbox(PyObject *obj, jp_type *t, void *dst)
         Py_DECREF(item);
         if (rc < 0)
             break;
-        if (jp_ht_add(mi, kb) < 0) {
+        rc = jp_ht_add(mi, kb) < 0;
+        jp_ht_release_key(mi, kb);      /* the table took its own reference to a string */
+        if (rc) {
             PyErr_NoMemory();
             break;
         }
@@ -88,6 +90,8 @@ fill(jp_type *t, jp_ht *h, PyObject *s)
         int rc;
         if (*(int64_t *)e == JP_HT_DELETED)
             continue;
+        for (int j = 0; j < h->nkeyrefs; j++)      /* boxing takes a reference to a string */
+            jp_nrt_incref(*(jp_meminfo **)(e + JP_HT_KEYOFF + h->keyref_off[j]));
         if ((k = jp_box(t->dtype, e + JP_HT_KEYOFF)) == NULL)
             return -1;
         rc = PySet_Add(s, k);

@@ -41,14 +41,20 @@ PYTHONPATH="$STAGE" LD_PRELOAD="$LIBASAN" ASAN_OPTIONS=detect_leaks=0:halt_on_er
 # The JIT under ASan + LSan.  PYTHONMALLOC=malloc: every allocation goes
 # through ASan (pymalloc would hide overflows inside its arenas).  The
 # files: arrays (allocation, references, expressions, reductions,
-# indexing), tuples, jitclass, calls, vectorize, prange, and the fuzzer's
+# indexing), tuples, jitclass, calls, vectorize, prange, the containers and
+# language of issue 11 (strings, dicts, sets, try, generators, Optional,
+# typed lists, closures), stencils, and the fuzzer's
 # programs run once more (a small budget).
 JIT_TESTS=${JP_ASAN_JIT_TESTS:-"tests/python/test_jit_array_alloc.py tests/python/test_jit_array_refs.py
   tests/python/test_jit_array_exprs.py tests/python/test_jit_array_reduce.py
   tests/python/test_jit_array_indexing.py tests/python/test_jit_tuples.py
   tests/python/test_jit_jitclass.py tests/python/test_jit_calls.py
   tests/python/test_jit_vectorize.py tests/python/test_jit_prange.py
-  tests/python/test_jit_strings.py tests/fuzz/test_difffuzz.py"}
+  tests/python/test_jit_strings.py tests/python/test_jit_dicts.py tests/python/test_jit_sets.py
+  tests/python/test_jit_dict_strkeys.py tests/python/test_jit_try.py tests/python/test_jit_generators.py
+  tests/python/test_jit_optional.py tests/python/test_jit_typed_list.py tests/python/test_jit_jitclass_optional.py
+  tests/python/test_jit_closures.py tests/python/test_jit_regressions_stop11.py tests/python/test_jit_stencil.py
+  tests/fuzz/test_difffuzz.py"}
 # Deselected under ASan: checks of RSS growth and address reuse (ASan's
 # quarantine keeps freed memory; LSan checks leaks instead) and one test
 # that needs two pool threads to both get work (ASan's slowness can let one

@@ -3,7 +3,7 @@
 A ``Dict`` wraps one hash table of the JIT's runtime (``DictType[K, V]``):
 jit code receives that table itself (no copy: mutations are visible both
 ways) and a dict jit code returns comes back as a ``Dict``.  In Python it is
-a ``MutableMapping``; keys are numbers or tuples of numbers.
+a ``MutableMapping``; keys are numbers, strings or tuples of those.
 """
 from collections.abc import MutableMapping
 
@@ -28,6 +28,14 @@ class Dict(_DictBase, MutableMapping):
 
     def items(self):
         return self._snapshot(3)
+
+    def popitem(self):
+        """The last item out (LIFO, as dict's and Numba's; MutableMapping's pops the first)."""
+        keys = self._snapshot(1)
+        if not keys:
+            raise KeyError("popitem(): dictionary is empty")
+        key = keys[-1]
+        return key, self.pop(key)
 
     def __repr__(self):
         inner = ", ".join(f"{k!r}: {v!r}" for k, v in self.items())
