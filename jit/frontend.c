@@ -386,7 +386,8 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
     int id, is_cmath;
 
     if (value == Py_None || PyBool_Check(value) || PyLong_Check(value)
-        || PyFloat_Check(value) || PyComplex_Check(value)) {
+        || PyFloat_Check(value) || PyComplex_Check(value)
+        || PyUnicode_CheckExact(value)) {      /* a global str: frozen, as Numba */
         return const_node(f, ast_node, value);
     }
     if (PyTuple_Check(value)) {
@@ -911,7 +912,7 @@ build_name(fe *f, PyObject *node)
     }
     Py_INCREF(value);
     if (value == Py_None || PyBool_Check(value) || PyLong_Check(value) || PyFloat_Check(value)
-        || PyComplex_Check(value) || PyTuple_Check(value)) {
+        || PyComplex_Check(value) || PyTuple_Check(value) || PyUnicode_CheckExact(value)) {
         /* a global frozen into the code: part of the on-disk cache's key */
         PyObject *entry = Py_BuildValue("(sO)", name, value);
         if (entry == NULL || PyList_Append(f->ir->frozen, entry) < 0) {
@@ -1083,6 +1084,7 @@ static_object(fe *f, PyObject *node)
     /* values with a meaning of their own go through the normal path */
     if (value == Py_None || PyBool_Check(value) || PyLong_Check(value) || PyFloat_Check(value)
         || PyComplex_Check(value) || PyTuple_Check(value) || PyType_Check(value)
+        || PyUnicode_CheckExact(value)
         || PyCFunction_Check(value) || PyFunction_Check(value) || jp_is_dispatcher(value))
         goto normal;
     if (jp_numpy_ready() && (PyArray_Check(value) || PyArray_IsScalar(value, Generic)))

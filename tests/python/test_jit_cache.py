@@ -190,6 +190,27 @@ def test_frozen_global_change_invalidates(tmp_path):
     assert out["stats"]["f"] == {"hits": 0, "misses": 2}
 
 
+def test_frozen_global_string_change_invalidates(tmp_path):
+    # Regression: a global str read by cached code was frozen but left out of the
+    # key, so changing it kept returning the old text from the cache.
+    body = '''
+SEP = "-"
+
+@njit(cache=True)
+def joined(n):
+    return SEP.join([str(i) for i in range(n)])
+
+report({"s": joined(4)}, joined=joined)
+'''
+    script = write(tmp_path, body)
+    cache = tmp_path / "cache"
+    assert run_child(script, cache)["results"]["s"] == "0-1-2-3"
+    write(tmp_path, body.replace('SEP = "-"', 'SEP = "+"'))
+    out = run_child(script, cache)
+    assert out["results"]["s"] == "0+1+2+3"
+    assert out["stats"]["joined"] == {"hits": 0, "misses": 1}
+
+
 def test_signature_change_compiles_new_types_only(tmp_path):
     body_a = '''
 @njit(cache=True)

@@ -752,3 +752,23 @@ def test_assert_with_fstring_message(no_leak):
     with pytest.raises(AssertionError) as e:
         f(-3)
     assert str(e.value) == "x must be positive, got -3"
+
+
+SEPARATOR = ", "
+GREETING = "héllo wörld"
+WORDS = ("alpha", "beta", "gamma")
+
+
+@njit
+def uses_global_strings(n):
+    parts = [GREETING.upper()]
+    for i in range(n):
+        parts.append(WORDS[i % len(WORDS)])
+    return SEPARATOR.join(parts)
+
+
+def test_global_strings_are_frozen_constants():
+    # Regression: a module-level str read by jit code was a TypingError
+    # ("'GREETING' refers to a str object, which jit code cannot use").
+    assert uses_global_strings(4) == uses_global_strings.py_func(4)
+    assert uses_global_strings(0) == "HÉLLO WÖRLD"
