@@ -28,6 +28,7 @@ void jp_lower_dict_delitem(lctx *c, jp_node *stmt);
 LLVMValueRef jp_lower_dict_contains(lctx *c, LLVMValueRef key, jp_type *kt, LLVMValueRef dict, jp_type *dt);
 LLVMValueRef jp_lower_dict_len(lctx *c, LLVMValueRef dict);
 void jp_lower_dict_for(lctx *c, jp_node *stmt);
+LLVMValueRef jp_lower_ht_keys_list(lctx *c, LLVMValueRef table, jp_type *list_type);   /* keys as a list */
 LLVMValueRef jp_lower_dict_builtin(lctx *c, jp_node *call, jp_builtin id);
 /* a new empty table for DictType t (a temp of the statement) */
 LLVMValueRef jp_dict_new_value(lctx *c, jp_type *t);

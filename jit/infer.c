@@ -319,7 +319,8 @@ type_builtin_call(ictx *c, jp_node *n, jp_builtin id)
             return jp_infer_iter_builtin(c, n, id);
         if ((t = jp_ioperand(c, a0)) == NULL)
             return NULL;
-        if (t->kind == JP_LIST || t->kind == JP_RANGE || t->kind == JP_ARRAY || t->kind == JP_GENERATOR)
+        if (t->kind == JP_LIST || t->kind == JP_RANGE || t->kind == JP_ARRAY || t->kind == JP_GENERATOR
+            || t->kind == JP_DICT || t->kind == JP_SET)
             return jp_infer_iter_builtin(c, n, id);
     }
     if (type_args(c, n, at, &unknown) == NULL)

@@ -12,6 +12,7 @@
 #include "jit/errors.h"
 #include "jit/list_runtime.h"
 #include "jit/lib_func.h"
+#include "jit/dict.h"
 
 #include <string.h>
 
@@ -126,6 +127,10 @@ jp_iter_item(ictx *c, jp_node *n)
         return t;
     switch (t->kind) {
     case JP_LIST:
+        return t->dtype;
+    case JP_DICT:           /* its keys, as iter(d) (lowered through a list of them) */
+        return t->key;
+    case JP_SET:
         return t->dtype;
     case JP_RANGE:
         return jp_type_int(64, 1);
@@ -413,6 +418,16 @@ open_src(lctx *c, jp_node *n, src *s)
                      PyExc_ValueError, "range() arg 3 must not be zero");
         s->n = range_len(c, s->start, stop, s->step);
         s->item = i64;
+        break;
+    }
+    case JP_DICT:
+    case JP_SET: {      /* its keys or items, copied into a list first */
+        jp_type *kt = s->t->kind == JP_DICT ? s->t->key : s->t->dtype;
+        s->t = jp_type_list(kt, 0);
+        s->kind = SRC_LIST;
+        s->v = jp_lower_ht_keys_list(c, jp_lower_expr(c, n), s->t);
+        s->n = jp_list_len(c, s->v);
+        s->item = kt;
         break;
     }
     case JP_ARRAY:

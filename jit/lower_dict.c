@@ -507,6 +507,28 @@ jp_lower_dict_popitem(lctx *c, jp_node *call)
     return r;
 }
 
+/* A dict's keys, or a set's items, as a new list (a temporary of the
+ * statement): what list(), sorted(), sum(), min(), zip() ... iterate
+ * (lib_iter.c), as CPython's iter(d) sees them, in insertion order. */
+LLVMValueRef
+jp_lower_ht_keys_list(lctx *c, LLVMValueRef table, jp_type *lt)
+{
+    jp_type *et = lt->dtype;
+    int32_t off[JP_LIST_MAX_REFS] = {0};
+    int nrefs = jp_list_ref_offsets(et, off);
+    LLVMValueRef args[6], r;
+    args[0] = table;
+    args[1] = jp_const_i64(c, 1);
+    args[2] = jp_const_i64(c, (long long)et->size);
+    args[3] = jp_const_i64(c, 0);
+    args[4] = jp_const_i64(c, nrefs < 0 ? 0 : nrefs);
+    args[5] = i32_array(c, off, JP_LIST_MAX_REFS, "dict.keys.refs");
+    r = jp_call_extern(c, "jp_ht_to_list", ptrt(c), args, 6);
+    check_memory(c, LLVMBuildIsNull(c->b, r, ""));
+    jp_register_temp(c, r, lt);
+    return r;
+}
+
 LLVMValueRef
 jp_lower_dict_view(lctx *c, jp_node *call)
 {
