@@ -18,6 +18,7 @@ static PyObject *
 method_template(const char *name, int *np_id)
 {
     PyObject *lib = PyImport_ImportModule("jitprofile._np_lib"), *methods, *fn, *ext, *t = NULL;
+    *np_id = -1;
     if (lib == NULL) {
         PyErr_Clear();
         return NULL;
