@@ -507,46 +507,44 @@ jp_lower_dict_popitem(lctx *c, jp_node *call)
     return r;
 }
 
-/* A dict's keys, or a set's items, as a new list (a temporary of the
- * statement): what list(), sorted(), sum(), min(), zip() ... iterate
- * (lib_iter.c), as CPython's iter(d) sees them, in insertion order. */
-LLVMValueRef
-jp_lower_ht_keys_list(lctx *c, LLVMValueRef table, jp_type *lt)
+/* The table's keys (which 1), values (2) or (key, value) pairs (3) as a
+ * new list of type lt (a temporary of the statement), in insertion order;
+ * voff: where a pair's value sits in the item. */
+static LLVMValueRef
+table_to_list(lctx *c, LLVMValueRef table, jp_type *lt, int which, long long voff)
 {
     jp_type *et = lt->dtype;
     int32_t off[JP_LIST_MAX_REFS] = {0};
     int nrefs = jp_list_ref_offsets(et, off);
     LLVMValueRef args[6], r;
     args[0] = table;
-    args[1] = jp_const_i64(c, 1);
+    args[1] = jp_const_i64(c, which);
     args[2] = jp_const_i64(c, (long long)et->size);
-    args[3] = jp_const_i64(c, 0);
+    args[3] = jp_const_i64(c, voff);
     args[4] = jp_const_i64(c, nrefs < 0 ? 0 : nrefs);
-    args[5] = i32_array(c, off, JP_LIST_MAX_REFS, "dict.keys.refs");
+    args[5] = i32_array(c, off, JP_LIST_MAX_REFS, "dict.list.refs");
     r = jp_call_extern(c, "jp_ht_to_list", ptrt(c), args, 6);
     check_memory(c, LLVMBuildIsNull(c->b, r, ""));
     jp_register_temp(c, r, lt);
     return r;
 }
 
+/* A dict's keys, or a set's items, as a new list: what list(), sorted(),
+ * sum(), min(), zip() ... iterate (lib_iter.c), as CPython's iter(d). */
+LLVMValueRef
+jp_lower_ht_keys_list(lctx *c, LLVMValueRef table, jp_type *lt)
+{
+    return table_to_list(c, table, lt, 1, 0);
+}
+
 LLVMValueRef
 jp_lower_dict_view(lctx *c, jp_node *call)
 {
     const char *name = call->u.call.func->u.attr.name;
-    jp_type *lt = jp_node_type(c, call), *et = lt->dtype;
-    int32_t off[JP_LIST_MAX_REFS] = {0};
-    int nrefs = jp_list_ref_offsets(et, off);
-    LLVMValueRef args[6], r;
-    args[0] = jp_lower_expr(c, recv_of(call));
-    args[1] = jp_const_i64(c, name[0] == 'k' ? 1 : name[0] == 'v' ? 2 : 3);
-    args[2] = jp_const_i64(c, (long long)et->size);
-    args[3] = jp_const_i64(c, name[0] == 'i' ? (long long)et->offsets[1] : 0);
-    args[4] = jp_const_i64(c, nrefs < 0 ? 0 : nrefs);
-    args[5] = i32_array(c, off, JP_LIST_MAX_REFS, "dict.view.refs");
-    r = jp_call_extern(c, "jp_ht_to_list", ptrt(c), args, 6);
-    check_memory(c, LLVMBuildIsNull(c->b, r, ""));
-    jp_register_temp(c, r, lt);
-    return r;
+    jp_type *lt = jp_node_type(c, call);
+    int which = name[0] == 'k' ? 1 : name[0] == 'v' ? 2 : 3;
+    return table_to_list(c, jp_lower_expr(c, recv_of(call)), lt, which,
+                         which == 3 ? (long long)lt->dtype->offsets[1] : 0);
 }
 
 LLVMValueRef
