@@ -668,6 +668,60 @@ release_list_args(jp_instance *inst, void **slots, int reflect)
     return rc;
 }
 
+/* An array jit code could take but for its alignment: a buffer at an odd
+ * offset, as Dask and other deserializers hand out. */
+static int
+is_unaligned_array(PyObject *arg)
+{
+    PyArrayObject *arr = (PyArrayObject *)arg;
+    return jp_numpy_ready() && PyArray_Check(arg) && !PyArray_ISALIGNED(arr) && PyArray_ISNOTSWAPPED(arr);
+}
+
+static PyObject *dispatcher_vectorcall(PyObject *, PyObject *const *, size_t, PyObject *);
+
+/* The call with every unaligned array argument replaced by an aligned copy
+ * (Numba types these as unaligned arrays; jit code here assumes natural
+ * alignment, so it runs on copies).  Writable originals get the copies'
+ * contents back after the call, raised or not; a readonly one stays
+ * readonly in its copy, so the same signature is used. */
+static PyObject *
+call_with_aligned_copies(JpDispatcher *d, PyObject *const *bound, int np)
+{
+    PyObject *copies[MAX_ARGS];
+    PyObject *r = NULL;
+    int i;
+
+    for (i = 0; i < np; i++) {
+        PyArrayObject *arr = (PyArrayObject *)bound[i];
+        if (!is_unaligned_array(bound[i])) {
+            copies[i] = Py_NewRef(bound[i]);
+            continue;
+        }
+        if ((copies[i] = PyArray_NewCopy(arr, NPY_KEEPORDER)) == NULL)
+            goto done;
+        if (!PyArray_ISWRITEABLE(arr))
+            PyArray_CLEARFLAGS((PyArrayObject *)copies[i], NPY_ARRAY_WRITEABLE);
+    }
+    r = dispatcher_vectorcall((PyObject *)d, copies, (size_t)np, NULL);
+    for (int k = 0; k < np; k++) {
+        PyArrayObject *arr = (PyArrayObject *)bound[k];
+        if (copies[k] == bound[k] || !PyArray_ISWRITEABLE(arr))
+            continue;
+        PyObject *et, *ev, *tb;
+        PyErr_Fetch(&et, &ev, &tb);
+        if (PyArray_CopyInto(arr, (PyArrayObject *)copies[k]) < 0) {
+            Py_CLEAR(r);
+            Py_XDECREF(et); Py_XDECREF(ev); Py_XDECREF(tb);
+        } else {
+            PyErr_Restore(et, ev, tb);
+        }
+    }
+done:
+    while (--i >= 0)
+        Py_DECREF(copies[i]);
+    return r;
+}
+
 static PyObject *
 dispatcher_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
@@ -691,8 +745,12 @@ dispatcher_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyOb
         bound = bound_store;
     }
     for (int i = 0; i < np; i++)
-        if ((types[i] = arg_type(d, bound[i], i)) == NULL)
-            return NULL;
+        if ((types[i] = arg_type(d, bound[i], i)) == NULL) {
+            if (!is_unaligned_array(bound[i]) || !PyErr_ExceptionMatches(PyExc_TypeError))
+                return NULL;
+            PyErr_Clear();
+            return call_with_aligned_copies(d, bound, np);
+        }
 
     inst = d->last;
     if (inst == NULL || !same_types(d->last_types, types, np)) {
