@@ -356,4 +356,23 @@ def _rebuild(uid, recipe, payload, src):
 
 _strong = {}    # ufuncs by id (a ufunc takes no weak reference)
 
+def _parse_type(text):
+    return _core.parse_signature(f"none({text})").args[0]
+
+
+def _reduce_type(t):
+    """Types and signatures pickle as their text (the signature parser reads it back)."""
+    text = str(t)
+    try:
+        back = _core.parse_signature(text) if isinstance(t, _core.Signature) else _parse_type(text)
+    except Exception:       # noqa: BLE001 - any parse failure: this type has no text form
+        back = None
+    if back is None or str(back) != text:
+        raise pickle.PicklingError(f"cannot pickle the type {text}: it has no text form "
+                                   "(a jitclass instance type pickles with its class)")
+    return (_core.parse_signature, (text,)) if isinstance(t, _core.Signature) else (_parse_type, (text,))
+
+
 copyreg.pickle(_core.Dispatcher, reduce_jitted)
+copyreg.pickle(_core.Type, _reduce_type)
+copyreg.pickle(_core.Signature, _reduce_type)

@@ -109,6 +109,14 @@ def gcum(x, out):
 
 
 @jp.njit
+def pick(n, which):
+    jp.literally(which)
+    if which == 0:
+        return n + 0.5
+    return n * 2.0
+
+
+@jp.njit
 def bad(x):
     y = x + 1
     return y.no_such_attribute
@@ -132,10 +140,11 @@ def calls(ns):
         "vsq": ns["vsq"](np.array([1.0, 2.0])).tolist() + ns["vsq"](np.array([3])).tolist(),
         "vdyn": ns["vdyn"](np.array([5.0, 6.0])).tolist(),
         "gcum": ns["gcum"](np.array([1.0, 2.0, 3.0])).tolist(),
+        "pick": [ns["pick"](3, 0), ns["pick"](3, 1)],
     }
 
 
-NAMES = ["axpy", "total", "powi", "psum", "objfn", "fact", "uses_fact", "adder", "vsq", "vdyn", "gcum", "bad"]
+NAMES = ["axpy", "total", "powi", "psum", "objfn", "fact", "uses_fact", "adder", "vsq", "vdyn", "gcum", "pick", "bad"]
 
 
 def make_cell(source=SOURCE, filename=CELL):
@@ -170,6 +179,7 @@ out["cache"] = objs["total"].stats.cache_misses + objs["total"].stats.cache_hits
 out["total_options"] = objs["total"].targetoptions
 out["psum_parallel"] = objs["psum"]._jitprofile_recipe[2].get("parallel")
 out["objmode"] = type(objs["objfn"]).__name__
+out["literal"] = type(objs["pick"]).__name__
 try:
     objs["powi"](1.5, 2.5)
 except TypeError as e:
@@ -208,6 +218,7 @@ def check_child(out, expected):
     assert out["total_options"]["fastmath"] is True
     assert out["psum_parallel"] is True
     assert out["objmode"] == "ObjModeDispatcher"
+    assert out["literal"] == "LiteralDispatcher"
     assert "powi" in out["powi_fixed"]                 # explicit signature: no new compile
     assert f"{CELL}:{BAD_LINE}" in out["error"]         # the cell's file:line, from the shipped source
 
@@ -244,7 +255,8 @@ def test_same_process_round_trip_is_the_same_object(cell):
 
 
 def test_importable_function_pickles_by_reference(tmp_path):
-    """A module function pickles as module.qualname (no cloudpickle needed)."""
+    """A module function, ufunc or jitclass pickles as module.qualname (no
+    cloudpickle needed); the other process imports the module."""
     mod = tmp_path / "jp_pickle_mod.py"
     mod.write_text(textwrap.dedent('''
         import numpy as np
@@ -257,20 +269,29 @@ def test_importable_function_pickles_by_reference(tmp_path):
         @jp.vectorize(["float64(float64)"])
         def half(x):
             return x / 2
+
+        @jp.jitclass([("v", jp.float64)])
+        class Box:
+            def __init__(self, v):
+                self.v = v
+
+            def get(self):
+                return self.v * 2
     '''))
     sys.path.insert(0, str(tmp_path))
     try:
         import jp_pickle_mod
-        for obj in (jp_pickle_mod.twice, jp_pickle_mod.half):
+        for obj in (jp_pickle_mod.twice, jp_pickle_mod.half, jp_pickle_mod.Box):
             data = pickle.dumps(obj)
             assert b"jp_pickle_mod" in data and len(data) < 200
             assert pickle.loads(data) is obj
         code = ("import pickle, sys; obj = pickle.loads(sys.stdin.buffer.read()); "
-                "import jp_pickle_mod; print(obj is jp_pickle_mod.twice, obj(21))")
-        r = subprocess.run([sys.executable, "-c", code], input=pickle.dumps(jp_pickle_mod.twice),
+                "import jp_pickle_mod; print(obj[0] is jp_pickle_mod.twice, obj[0](21), obj[1](4.0).get())")
+        r = subprocess.run([sys.executable, "-c", code],
+                           input=pickle.dumps((jp_pickle_mod.twice, jp_pickle_mod.Box)),
                            capture_output=True, env=dict(os.environ, PYTHONPATH=str(tmp_path)), timeout=120)
         assert r.returncode == 0, r.stderr
-        assert r.stdout.decode().split() == ["True", "42"]
+        assert r.stdout.decode().split() == ["True", "42", "8.0"]
     finally:
         sys.path.remove(str(tmp_path))
         sys.modules.pop("jp_pickle_mod", None)
@@ -313,3 +334,33 @@ def test_memo_rebuilds_once_per_id(cell):
     assert first is second and first is not ns["axpy"]
     assert after["rebuilt"] - before["rebuilt"] == 1 and after["reused"] - before["reused"] == 1
     assert first(2.0, 4.0) == ns["axpy"](2.0, 4.0)
+
+
+def test_types_and_signatures_pickle_as_text():
+    t = jitprofile
+    for obj in (t.float64, t.float64[:, ::1], t.int32[:], t.Tuple((t.int64, t.float64)), t.optional(t.int64),
+                t.float64(t.int64, t.float32[:]), t.void(t.float64[:])):
+        back = pickle.loads(pickle.dumps(obj))
+        assert type(back) is type(obj) and back == obj and str(back) == str(obj)
+
+
+def test_locals_option_round_trips(tmp_path):
+    pytest.importorskip("cloudpickle")
+    ns = make_cell("import jitprofile as jp\n\n\n@jp.njit(locals={'s': jp.float32})\n"
+                   "def acc(n):\n    s = 0\n    for i in range(n):\n        s += 0.1\n    return s\n",
+                   "/nonexistent/ipykernel_4242/cell-9.py")
+    data = pickle.dumps(ns["acc"])
+    code = "import pickle, sys; f = pickle.loads(sys.stdin.buffer.read()); print(repr(f(10)), f._jitprofile_recipe[2])"
+    r = subprocess.run([sys.executable, "-c", code], input=data, capture_output=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.decode().split()[0] == repr(ns["acc"](10))
+    assert "float32" in r.stdout.decode()
+
+
+def test_jitclass_from_a_cell_is_a_clear_error():
+    """A jitclass pickles by reference only: from a cell, a clear PicklingError."""
+    cloudpickle = pytest.importorskip("cloudpickle")
+    ns = make_cell("import jitprofile as jp\n\n\n@jp.jitclass([('v', jp.float64)])\nclass Box:\n"
+                   "    def __init__(self, v):\n        self.v = v\n", "/nonexistent/ipykernel_4242/cell-10.py")
+    with pytest.raises(pickle.PicklingError, match="jitclass"):
+        cloudpickle.dumps(ns["Box"])
