@@ -42,6 +42,7 @@ _recent = collections.deque(maxlen=128)      # the last rebuilt objects stay ali
 _ufunc_recipes = {}     # numpy ufunc -> (recipe, id, function); a ufunc has no __dict__
 _stats = {"rebuilt": 0, "reused": 0}
 _lock = threading.Lock()
+_build_lock = threading.RLock()
 _local = threading.local()  # ids being pickled on this thread (recursive functions)
 _waiting = []           # functions whose globals hold _Pending placeholders
 _rebuilt_ids = []
@@ -336,21 +337,27 @@ def _build(uid, recipe, func):
 
 def _rebuild(uid, recipe, payload, src):
     obj = _lookup(uid)
-    if obj is not None:
-        with _lock:
-            _stats["reused"] += 1
-        return obj
-    _register_source(src)
-    func = pickle.loads(payload)
-    if src and func.__code__.co_filename != src[0]:
-        # cloudpickle >= 3.1 writes co_filename as '<dynamic-code>'
-        func.__code__ = _with_filename(func.__code__, src[0])
-    obj = _lookup(uid)          # a recursive pickle rebuilt it while loading func
     if obj is None:
-        obj = _build(uid, recipe, func)
-        with _lock:
-            _stats["rebuilt"] += 1
-            _rebuilt_ids.append(uid)
+        # one rebuild at a time (reentrant: loading a function rebuilds the
+        # jitted objects it calls), so threads unpickling the same function
+        # at once build it once
+        with _build_lock:
+            obj = _lookup(uid)
+            if obj is None:
+                _register_source(src)
+                func = pickle.loads(payload)
+                if src and func.__code__.co_filename != src[0]:
+                    # cloudpickle >= 3.1 writes co_filename as '<dynamic-code>'
+                    func.__code__ = _with_filename(func.__code__, src[0])
+                obj = _lookup(uid)      # a recursive pickle rebuilt it while loading func
+                if obj is None:
+                    obj = _build(uid, recipe, func)
+                    with _lock:
+                        _stats["rebuilt"] += 1
+                        _rebuilt_ids.append(uid)
+                    return obj
+    with _lock:
+        _stats["reused"] += 1
     return obj
 
 

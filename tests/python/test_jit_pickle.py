@@ -364,3 +364,44 @@ def test_jitclass_from_a_cell_is_a_clear_error():
                    "    def __init__(self, v):\n        self.v = v\n", "/nonexistent/ipykernel_4242/cell-10.py")
     with pytest.raises(pickle.PicklingError, match="jitclass"):
         cloudpickle.dumps(ns["Box"])
+
+
+def test_threads_unpickling_at_once_build_one_object(cell):
+    """Dask worker threads may unpickle the same function together."""
+    import threading
+    pytest.importorskip("cloudpickle")
+    ns, _ = cell
+    _, (uid, recipe, payload, src) = serialize.reduce_jitted(ns["powi"])
+    got, start = [], threading.Barrier(4)
+
+    def load():
+        start.wait()
+        got.append(serialize._rebuild("threads-" + uid, recipe, payload, src))
+
+    threads = [threading.Thread(target=load) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(got) == 4 and all(g is got[0] for g in got)
+    assert got[0](2.0, 3) == 8.0 and len(got[0].signatures) == 1
+
+
+def test_module_registered_by_value_pickles_by_value(tmp_path):
+    cloudpickle = pytest.importorskip("cloudpickle")
+    (tmp_path / "jp_byvalue_mod.py").write_text("import jitprofile as jp\n\n\n@jp.njit\ndef inc(x):\n"
+                                                "    return x + 1\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        import jp_byvalue_mod
+        assert b"_rebuild" not in cloudpickle.dumps(jp_byvalue_mod.inc)
+        cloudpickle.register_pickle_by_value(jp_byvalue_mod)
+        try:
+            data = cloudpickle.dumps(jp_byvalue_mod.inc)
+        finally:
+            cloudpickle.unregister_pickle_by_value(jp_byvalue_mod)
+        assert b"_rebuild" in data
+        assert pickle.loads(data) is jp_byvalue_mod.inc       # same process: the memo
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("jp_byvalue_mod", None)
