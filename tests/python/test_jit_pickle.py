@@ -180,6 +180,9 @@ out["total_options"] = objs["total"].targetoptions
 out["psum_parallel"] = objs["psum"]._jitprofile_recipe[2].get("parallel")
 out["objmode"] = type(objs["objfn"]).__name__
 out["literal"] = type(objs["pick"]).__name__
+from jitprofile import _core
+out["symbols"] = [(s[3], s[4], sorted({line for _, line in s[5]})) for s in _core.jit_symbols()
+                  if s[2].startswith("total [jit ")]
 try:
     objs["powi"](1.5, 2.5)
 except TypeError as e:
@@ -221,6 +224,13 @@ def check_child(out, expected):
     assert out["literal"] == "LiteralDispatcher"
     assert "powi" in out["powi_fixed"]                 # explicit signature: no new compile
     assert f"{CELL}:{BAD_LINE}" in out["error"]         # the cell's file:line, from the shipped source
+    # what the profiler names samples with: the cell's file and the body's lines
+    lines = SOURCE.splitlines()
+    first = lines.index("def total(xs):") + 1
+    body = {lines.index("        s += v") + 1, lines.index("    return s", first) + 1}
+    [(filename, def_line, table_lines)] = out["symbols"]
+    assert filename == CELL and def_line in (first - 1, first)
+    assert body <= set(table_lines) and all(first - 1 <= n <= first + 5 for n in table_lines)
 
 
 def test_plain_pickle_round_trip_in_a_fresh_process(cell, tmp_path):
