@@ -160,7 +160,8 @@ def vectorize(ftylist_or_function=(), identity=None, nopython=True, target="cpu"
         _kernels[uf] = kernel
         return uf
 
-    recipe = {k: v for k, v in (("identity", identity), ("target", target), ("cache", cache)) if v}
+    recipe = {k: v for k, v, default in (("identity", identity, None), ("target", target, "cpu"),
+                                         ("cache", cache, False)) if v != default}
     if callable(ftylist_or_function) and not isinstance(ftylist_or_function, (_core.Type, _core.Signature)):
         return remember(wrap(ftylist_or_function, []), "vectorize", (), recipe, ftylist_or_function)
     sigs = ftylist_or_function
@@ -220,7 +221,8 @@ def guvectorize(ftylist, signature, identity=None, nopython=True, target="cpu", 
         uf = _core.build_ufunc(kernel, loops, func.__name__, func.__doc__ or "",
                                len(inputs), len(outputs), identity, target == "parallel",
                                signature.replace(" ", ""), core_ndims, core_dims)
-        recipe = {k: v for k, v in (("identity", identity), ("target", target), ("cache", cache)) if v}
+        recipe = {k: v for k, v, default in (("identity", identity, None), ("target", target, "cpu"),
+                                             ("cache", cache, False)) if v != default}
         return remember(uf, "guvectorize", (list(ftylist), signature), recipe, func)
 
     return wrap

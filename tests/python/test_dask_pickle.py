@@ -120,6 +120,9 @@ def test_cell_function_runs_on_both_workers_and_compiles_once(cluster, cell):
         assert client.submit(cell["harmonic"], 4, workers=[w], pure=False).result() == expected[3]
         futures = client.map(cell["task"], ns, workers=[w], pure=False)    # a closure over two
         assert client.gather(futures) == expected_task
+    # pure=True (the default) tokenizes the function: deterministic, so one key
+    a, b = client.submit(cell["harmonic"], 6), client.submit(cell["harmonic"], 6)
+    assert a.key == b.key and a.result() == cell["harmonic"](6)
     state = client.run(worker_state)
     assert sorted(state) == workers
     for rebuilt, compiled in state.values():

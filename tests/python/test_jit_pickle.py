@@ -207,8 +207,11 @@ def run_child(tmp_path, data, env=None):
 
 @pytest.fixture(scope="module")
 def cell():
+    import warnings
     ns = make_cell()
-    return ns, calls(ns)
+    with warnings.catch_warnings():     # objfn: forceobj=True warns once, as it should
+        warnings.simplefilter("ignore", jitprofile.errors.ObjectModeWarning)
+        return ns, calls(ns)
 
 
 def check_child(out, expected):
@@ -415,3 +418,18 @@ def test_module_registered_by_value_pickles_by_value(tmp_path):
     finally:
         sys.path.remove(str(tmp_path))
         sys.modules.pop("jp_byvalue_mod", None)
+
+
+def test_fallback_and_parallel_ufunc_recipes_rebuild():
+    """nopython=False (compiled, falling back to the interpreter) and a
+    parallel DUFunc rebuild as what they were (in this process, fresh ids)."""
+    pytest.importorskip("cloudpickle")
+    ns = make_cell("import jitprofile as jp\n\n\n@jp.jit(nopython=False)\ndef f(x):\n    return x * 2\n\n\n"
+                   "@jp.vectorize(target='parallel', identity=0)\ndef g(x, y):\n    return x + y\n",
+                   "/nonexistent/ipykernel_4242/cell-11.py")
+    for name, args in (("f", (21,)), ("g", (np.arange(4.0), 1.0))):
+        _, (uid, recipe, payload, src) = serialize.reduce_jitted(ns[name])
+        back = serialize._rebuild("recipe-" + uid, recipe, payload, src)
+        assert type(back) is type(ns[name]) and back is not ns[name]
+        np.testing.assert_array_equal(back(*args), ns[name](*args))
+    assert back.identity == 0 and back._parallel
