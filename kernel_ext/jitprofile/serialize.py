@@ -21,6 +21,9 @@ errors and profiles keep their file:line; then applies the recipe.  The
 result is kept in a weak memo by id, with the last 128 kept alive (as
 Numba), so a process builds - and compiles - each function once however
 many tasks bring it.  ``stats()`` counts rebuilt and reused objects.
+A recursive function's reference to itself is pickled as a placeholder
+(``_pending``) and bound to the rebuilt object before anything compiles.
+Types and signatures pickle as their text.
 
 The compiled code is not shipped: the worker compiles, or loads it from
 its on-disk cache with ``cache=True`` (``$JITPROFILE_CACHE_DIR``).
@@ -40,12 +43,13 @@ from . import _core
 _memo = weakref.WeakValueDictionary()        # id -> the object pickled or rebuilt here
 _recent = collections.deque(maxlen=128)      # the last rebuilt objects stay alive
 _ufunc_recipes = {}     # numpy ufunc -> (recipe, id, function); a ufunc has no __dict__
+_strong = {}            # id -> ufunc (a ufunc takes no weak reference: kept for the process)
 _stats = {"rebuilt": 0, "reused": 0}
 _lock = threading.Lock()
 _build_lock = threading.RLock()
 _local = threading.local()  # ids being pickled on this thread (recursive functions)
 _waiting = []           # functions whose globals hold _Pending placeholders
-_rebuilt_ids = []
+_rebuilt_ids = []       # ids of the objects rebuilt here (stats)
 _ufunc_base_reduce = None
 
 
@@ -267,10 +271,12 @@ def _register_source(src):
         return
     filename, first, lines = src
     start = first - 1
-    if linecache.getlines(filename)[start:start + len(lines)] == lines:
+    have = linecache.getlines(filename)
+    if have[start:start + len(lines)] == lines:
         return
-    entry = linecache.cache.get(filename)
-    base = list(entry[2]) if entry is not None and len(entry) == 4 and entry[1] is None else []
+    # over what is there (earlier functions of the same cell, or another
+    # version of the file on this machine, whose other lines stay)
+    base = list(have)
     if len(base) < start + len(lines):
         base.extend(["\n"] * (start + len(lines) - len(base)))
     base[start:start + len(lines)] = lines
@@ -319,7 +325,7 @@ def _build(uid, recipe, func):
             else:       # object mode with signatures: made again, as the decorator does
                 obj = decorators.jit(sigs, **kwargs)(func)
                 _register(uid, obj)
-        remember(obj, kind, args, kwargs)
+        remember(obj, kind, args, kwargs)      # with its signatures, to pickle it again
         return obj
     _settle(func)
     if kind == "vectorize":
@@ -361,7 +367,7 @@ def _rebuild(uid, recipe, payload, src):
     return obj
 
 
-_strong = {}    # ufuncs by id (a ufunc takes no weak reference)
+# ---- types and signatures ------------------------------------------------------
 
 def _parse_type(text):
     return _core.parse_signature(f"none({text})").args[0]
