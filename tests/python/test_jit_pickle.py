@@ -433,3 +433,19 @@ def test_fallback_and_parallel_ufunc_recipes_rebuild():
         assert type(back) is type(ns[name]) and back is not ns[name]
         np.testing.assert_array_equal(back(*args), ns[name](*args))
     assert back.identity == 0 and back._parallel
+
+
+def test_shipped_source_goes_over_another_version_of_the_file(tmp_path):
+    """The receiving machine has the file, in another version: the shipped
+    function's lines replace its own region only."""
+    path = tmp_path / "mod_v1.py"
+    path.write_text("def a():\n    return 1\n\n\ndef b():\n    return 2\n")
+    new_b = ["def b():\n", "    return 3 + 4\n"]
+    serialize._register_source((str(path), 5, new_b))
+    try:
+        lines = linecache.getlines(str(path))
+        assert lines[:2] == ["def a():\n", "    return 1\n"] and lines[4:6] == new_b
+        linecache.checkcache(str(path))         # kept (as IPython's cells)
+        assert linecache.getlines(str(path))[4:6] == new_b
+    finally:
+        linecache.cache.pop(str(path), None)
