@@ -25,8 +25,10 @@ A recursive function's reference to itself is pickled as a placeholder
 (``_pending``) and bound to the rebuilt object before anything compiles.
 Types and signatures pickle as their text.
 
-The compiled code is not shipped: the worker compiles, or loads it from
-its on-disk cache with ``cache=True`` (``$JITPROFILE_CACHE_DIR``).
+With ``cache=True`` the function's current cache entries (object code for
+this CPU and these versions) travel too and are written into the receiving
+process's cache when its CPU and versions match (``_install_entries``); else
+the worker compiles, or loads its own entry (``$JITPROFILE_CACHE_DIR``).
 """
 import collections
 import copyreg
@@ -44,7 +46,7 @@ _memo = weakref.WeakValueDictionary()        # id -> the object pickled or rebui
 _recent = collections.deque(maxlen=128)      # the last rebuilt objects stay alive
 _ufunc_recipes = {}     # numpy ufunc -> (recipe, id, function); a ufunc has no __dict__
 _strong = {}            # id -> ufunc (a ufunc takes no weak reference: kept for the process)
-_stats = {"rebuilt": 0, "reused": 0}
+_stats = {"rebuilt": 0, "reused": 0, "entries_installed": 0}
 _lock = threading.Lock()
 _build_lock = threading.RLock()
 _local = threading.local()  # ids being pickled on this thread (recursive functions)
@@ -192,7 +194,8 @@ def reduce_jitted(obj):
     if uid in getattr(_local, "busy", ()):     # a recursive reference from its own globals
         return (_pending, (uid,))
     recipe = _recipe_of(obj)
-    return (_rebuild, (uid, recipe, _dump_function(obj, func, uid), _source_of(func)))
+    entries = _cache_entries(func) if recipe[2].get("cache") else ()
+    return (_rebuild, (uid, recipe, _dump_function(obj, func, uid), _source_of(func), entries))
 
 
 def _reduce_ufunc(uf):
@@ -341,7 +344,7 @@ def _build(uid, recipe, func):
     return obj
 
 
-def _rebuild(uid, recipe, payload, src):
+def _rebuild(uid, recipe, payload, src, entries=()):
     obj = _lookup(uid)
     if obj is None:
         # one rebuild at a time (reentrant: loading a function rebuilds the
@@ -357,6 +360,7 @@ def _rebuild(uid, recipe, payload, src):
                     func.__code__ = _with_filename(func.__code__, src[0])
                 obj = _lookup(uid)      # a recursive pickle rebuilt it while loading func
                 if obj is None:
+                    _install_entries(func, entries)
                     obj = _build(uid, recipe, func)
                     with _lock:
                         _stats["rebuilt"] += 1
@@ -365,6 +369,82 @@ def _rebuild(uid, recipe, payload, src):
     with _lock:
         _stats["reused"] += 1
     return obj
+
+
+# ---- cache=True: the compiled code travels as cache entries -----------------------
+
+_MAX_SHIPPED = 8 << 20      # bytes of object code shipped with one function, at most
+
+
+def _cache_entries(func):
+    """[(header, payload)] of this function's current, authentic cache
+    entries here (object code compiled for this CPU and these versions)."""
+    from . import _cache
+    key = _cache._user_key()
+    if key is None:
+        return ()
+    name = f"{func.__module__}.{func.__qualname__}".replace("<", "").replace(">", "")
+    directory = _cache._directory(func)
+    try:
+        _cache._check_dir(directory)
+        names = sorted(n for n in os.listdir(directory) if n.startswith(name + "-") and n.endswith(".jpc"))
+    except OSError:
+        return ()
+    out, size, env = [], 0, _cache._environment()
+    for n in names:
+        try:
+            data = _cache._read_private(os.path.join(directory, n), _cache._MAX_ENTRY)
+        except OSError:
+            continue
+        entry = _cache._unpack(data, key)
+        if entry is None or size + len(entry[1]) > _MAX_SHIPPED:
+            continue
+        header, body = entry
+        if any(header.get(k) != v for k, v in env.items()) \
+                or not all(_cache._current(dep, func) for dep in header.get("deps", [])):
+            continue
+        out.append((header, body))
+        size += len(body)
+    return tuple(out)
+
+
+def _install_entries(func, entries):
+    """Write shipped entries into this process's cache, MAC'd with this
+    user's key, where the CPU and versions match and the entry is current
+    for the rebuilt function; the normal cache=True load then uses them.
+    They come inside the pickle, which already runs code here: they are
+    trusted as much as it is."""
+    if not entries:
+        return
+    from . import _cache
+    key = _cache._user_key()
+    if key is None:
+        return
+    env = _cache._environment()
+    for header, body in entries:
+        if not isinstance(header, dict) or any(header.get(k) != v for k, v in env.items()) \
+                or not all(_cache._current(dep, func) for dep in header.get("deps", [])):
+            continue
+        path = _cache._path(func, header.get("key"))
+        directory = os.path.dirname(path)
+        tmp = os.path.join(directory, f".tmp-{os.getpid()}-{os.urandom(6).hex()}.jpc")
+        try:
+            os.makedirs(directory, mode=0o755, exist_ok=True)
+            _cache._check_dir(directory)
+            if os.path.exists(path):
+                continue
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(_cache._pack(header, body, key))
+            os.replace(tmp, path)
+        except OSError:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            continue
+        with _lock:
+            _stats["entries_installed"] += 1
 
 
 # ---- types and signatures ------------------------------------------------------

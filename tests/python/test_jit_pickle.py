@@ -339,10 +339,10 @@ def test_recipe_keeps_options_numba_drops():
 def test_memo_rebuilds_once_per_id(cell):
     pytest.importorskip("cloudpickle")
     ns, _ = cell
-    _, (uid, recipe, payload, src) = serialize.reduce_jitted(ns["axpy"])
+    _, (uid, *rest) = serialize.reduce_jitted(ns["axpy"])
     before = serialize.stats()
-    first = serialize._rebuild("fresh-" + uid, recipe, payload, src)
-    second = serialize._rebuild("fresh-" + uid, recipe, payload, src)
+    first = serialize._rebuild("fresh-" + uid, *rest)
+    second = serialize._rebuild("fresh-" + uid, *rest)
     after = serialize.stats()
     assert first is second and first is not ns["axpy"]
     assert after["rebuilt"] - before["rebuilt"] == 1 and after["reused"] - before["reused"] == 1
@@ -384,12 +384,12 @@ def test_threads_unpickling_at_once_build_one_object(cell):
     import threading
     pytest.importorskip("cloudpickle")
     ns, _ = cell
-    _, (uid, recipe, payload, src) = serialize.reduce_jitted(ns["powi"])
+    _, (uid, *rest) = serialize.reduce_jitted(ns["powi"])
     got, start = [], threading.Barrier(4)
 
     def load():
         start.wait()
-        got.append(serialize._rebuild("threads-" + uid, recipe, payload, src))
+        got.append(serialize._rebuild("threads-" + uid, *rest))
 
     threads = [threading.Thread(target=load) for _ in range(4)]
     for t in threads:
@@ -428,8 +428,8 @@ def test_fallback_and_parallel_ufunc_recipes_rebuild():
                    "@jp.vectorize(target='parallel', identity=0)\ndef g(x, y):\n    return x + y\n",
                    "/nonexistent/ipykernel_4242/cell-11.py")
     for name, args in (("f", (21,)), ("g", (np.arange(4.0), 1.0))):
-        _, (uid, recipe, payload, src) = serialize.reduce_jitted(ns[name])
-        back = serialize._rebuild("recipe-" + uid, recipe, payload, src)
+        _, (uid, *rest) = serialize.reduce_jitted(ns[name])
+        back = serialize._rebuild("recipe-" + uid, *rest)
         assert type(back) is type(ns[name]) and back is not ns[name]
         np.testing.assert_array_equal(back(*args), ns[name](*args))
     assert back.identity == 0 and back._parallel
@@ -449,3 +449,29 @@ def test_shipped_source_goes_over_another_version_of_the_file(tmp_path):
         assert linecache.getlines(str(path))[4:6] == new_b
     finally:
         linecache.cache.pop(str(path), None)
+
+
+def test_cache_entries_travel_with_the_function(tmp_path, monkeypatch):
+    """cache=True: the code compiled here ships as cache entries; a fresh
+    process with its own empty cache directory loads it instead of compiling."""
+    pytest.importorskip("cloudpickle")
+    here, there = tmp_path / "here", tmp_path / "there"
+    monkeypatch.setenv("JITPROFILE_CACHE_DIR", str(here))
+    ns = make_cell("import jitprofile as jp\n\n\n@jp.njit(cache=True)\ndef tri(n):\n    s = 0\n"
+                   "    for i in range(n):\n        s += i\n    return s\n",
+                   "/nonexistent/ipykernel_4242/cell-12.py")
+    assert ns["tri"](100) == 4950 and ns["tri"].stats.cache_misses == 1
+    data = pickle.dumps(ns["tri"])
+    code = ("import pickle, sys; from jitprofile import serialize; f = pickle.loads(sys.stdin.buffer.read()); "
+            "print(f(100), f.stats.cache_hits, f.stats.cache_misses, serialize.stats()['entries_installed'])")
+    r = subprocess.run([sys.executable, "-c", code], input=data, capture_output=True, timeout=120,
+                       env=dict(os.environ, JITPROFILE_CACHE_DIR=str(there)))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.decode().split() == ["4950", "1", "0", "1"]     # loaded, not compiled
+    assert [p.name for p in there.glob("*.jpc")] == [p.name for p in here.glob("*.jpc")]
+    # a changed function (another source) ships nothing stale: compiled there
+    ns2 = make_cell("import jitprofile as jp\n\n\n@jp.njit(cache=True)\ndef tri(n):\n    s = 1\n"
+                    "    for i in range(n):\n        s += i\n    return s\n",
+                    "/nonexistent/ipykernel_4242/cell-12.py")
+    _, (_, _, _, _, entries) = serialize.reduce_jitted(ns2["tri"])
+    assert entries == ()
