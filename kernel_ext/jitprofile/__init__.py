@@ -16,6 +16,7 @@ from .objmode import objmode, ObjModeDispatcher
 from ._literal import literally, literal_unroll
 from .np.numpy_support import from_dtype
 from . import _alias
+from . import serialize     # jitted objects pickle (Dask, multiprocessing)
 
 _alias.install()
 

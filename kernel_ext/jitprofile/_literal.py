@@ -74,6 +74,10 @@ class LiteralDispatcher:
         self.__module__ = func.__module__
         self.__wrapped__ = func
 
+    def __reduce__(self):
+        from .serialize import reduce_jitted
+        return reduce_jitted(self)
+
     @property
     def _jitprofile_generic(self):
         return self._generic

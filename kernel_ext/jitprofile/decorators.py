@@ -1,8 +1,11 @@
 """@jit / @njit: Numba's spelling over the C Dispatcher (jit/dispatcher.c)."""
 from . import _core, config
 from .objmode import ObjModeDispatcher
+from .serialize import remember
 
 _OPTIONS = ("nogil", "fastmath", "boundscheck", "error_model")
+_DEFAULTS = {"locals": None, "cache": False, "boundscheck": None, "forceobj": False, "nopython": True,
+             "nogil": False, "fastmath": False, "error_model": "python", "parallel": False}
 
 
 def _signature_list(sig):
@@ -45,6 +48,12 @@ def jit(signature_or_function=None, locals=None, cache=False, pipeline_class=Non
     opts = {"nogil": nogil, "fastmath": bool(fastmath), "boundscheck": bool(boundscheck),
             "error_model": error_model, "parallel": bool(parallel), "cache": bool(cache)}
     objmode = forceobj or not nopython
+    # how to make it again in another process (serialize.py): the options as given
+    recipe = {k: v for k, v in dict(locals=locals, cache=cache, boundscheck=boundscheck,
+                                    forceobj=forceobj, nopython=nopython, nogil=nogil,
+                                    fastmath=fastmath, error_model=error_model, parallel=parallel,
+                                    **options).items()
+              if v != _DEFAULTS.get(k)}
 
     def wrap(func, sigs):
         if config.DISABLE_JIT:
@@ -69,9 +78,9 @@ def jit(signature_or_function=None, locals=None, cache=False, pipeline_class=Non
         return ObjModeDispatcher(func, disp) if objmode else disp
 
     if callable(signature_or_function) and not isinstance(signature_or_function, _core.Type):
-        return wrap(signature_or_function, [])
+        return remember(wrap(signature_or_function, []), "jit", (), recipe)
     sigs = _signature_list(signature_or_function)
-    return lambda func: wrap(func, sigs)
+    return lambda func: remember(wrap(func, sigs), "jit", (sigs,) if sigs else (), recipe)
 
 
 def njit(*args, **kwargs):

@@ -70,6 +70,10 @@ class ObjModeDispatcher:
     def __repr__(self):
         return f"<jitprofile.ObjModeDispatcher {self.py_func.__qualname__}>"
 
+    def __reduce__(self):
+        from .serialize import reduce_jitted
+        return reduce_jitted(self)
+
 
 class _ObjModeContext:
     """``objmode(x='float64[:]')``: a no-op context manager in plain Python."""

@@ -8,6 +8,7 @@ first use, like Numba's DUFunc.
 import re
 
 from . import _core
+from .serialize import remember
 
 _TARGETS = ("cpu", "parallel", "cuda")
 
@@ -122,6 +123,10 @@ class DUFunc:
     def __repr__(self):
         return f"<jitprofile.DUFunc {self.__name__}>"
 
+    def __reduce__(self):
+        from .serialize import reduce_jitted
+        return reduce_jitted(self)
+
 
 def vectorize(ftylist_or_function=(), identity=None, nopython=True, target="cpu", cache=False,
               **options):
@@ -155,12 +160,14 @@ def vectorize(ftylist_or_function=(), identity=None, nopython=True, target="cpu"
         _kernels[uf] = kernel
         return uf
 
+    recipe = {k: v for k, v, default in (("identity", identity, None), ("target", target, "cpu"),
+                                         ("cache", cache, False)) if v != default}
     if callable(ftylist_or_function) and not isinstance(ftylist_or_function, (_core.Type, _core.Signature)):
-        return wrap(ftylist_or_function, [])
+        return remember(wrap(ftylist_or_function, []), "vectorize", (), recipe, ftylist_or_function)
     sigs = ftylist_or_function
     if isinstance(sigs, (str, _core.Signature)):
         sigs = [sigs]
-    return lambda func: wrap(func, list(sigs))
+    return lambda func: remember(wrap(func, list(sigs)), "vectorize", (list(sigs),), recipe, func)
 
 
 _DIMS = re.compile(r"\(([^()]*)\)")
@@ -210,9 +217,13 @@ def guvectorize(ftylist, signature, identity=None, nopython=True, target="cpu", 
                 raise TypeError(f"signature {sig!r} has {len(args)} arguments but the layout "
                                 f"{signature!r} has {len(core_ndims)} operands")
             loops.append((args, None))
-        return _core.build_ufunc(_kernel(func), loops, func.__name__, func.__doc__ or "",
-                                 len(inputs), len(outputs), identity, target == "parallel",
-                                 signature.replace(" ", ""), core_ndims, core_dims)
+        kernel = _kernel(func)
+        uf = _core.build_ufunc(kernel, loops, func.__name__, func.__doc__ or "",
+                               len(inputs), len(outputs), identity, target == "parallel",
+                               signature.replace(" ", ""), core_ndims, core_dims)
+        recipe = {k: v for k, v, default in (("identity", identity, None), ("target", target, "cpu"),
+                                             ("cache", cache, False)) if v != default}
+        return remember(uf, "guvectorize", (list(ftylist), signature), recipe, func)
 
     return wrap
 
