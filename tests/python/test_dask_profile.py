@@ -1,0 +1,168 @@
+"""jitprofile.dask (issue 14): one live profile of a whole dask.distributed
+cluster - a real LocalCluster of two spawned worker processes (module-wide),
+tasks from an importable module (tests/python/dask_tasks.py) that call a
+GIL-holding jitted kernel.  The merged profile names the kernel with its JIT
+frames and native (libm) callees on both workers, labels samples with task
+keys, follows a worker that joins later, and keeps the worker dimension in
+the exports; Dask's own Client.profile() of the same run does not see the
+kernel's JIT frames."""
+import json
+import logging
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+distributed = pytest.importorskip("distributed")
+
+import jitprofile.dask as jpd  # noqa: E402
+
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import dask_tasks  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    env = {"PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])}
+    with distributed.LocalCluster(processes=True, n_workers=2, threads_per_worker=1,
+                                  dashboard_address=None, silence_logs=logging.ERROR,
+                                  env=env) as c, distributed.Client(c) as client:
+        yield c, client
+
+
+def base(name):
+    return name.split(" [", 1)[0]       # "f [jit int64]": a specialization
+
+
+def kernel_stacks(prof):
+    return [[base(f) for f in s] for s, _w in prof.stacks()
+            if "dask_spin_kernel" in map(base, s)]
+
+
+@pytest.fixture(scope="module")
+def run(cluster):
+    """One profiled run of four ~0.4 s tasks on the two workers."""
+    c, client = cluster
+    start = __import__("time").time()
+    with jpd.profile(client) as prof:
+        futs = [client.submit(dask_tasks.spin_task, 0.4, i, key=f"spin-{i}", pure=False)
+                for i in range(4)]
+        results = client.gather(futs)
+    stop = __import__("time").time()
+    dask_tree = client.profile(start=start, stop=stop)
+    return prof, results, dask_tree
+
+
+def test_results_match_python(run):
+    _prof, results, _tree = run
+    assert all(r > 0 for r in results)
+    assert dask_tasks.dask_spin_kernel(5000) == pytest.approx(dask_tasks.spin_python(5000),
+                                                               rel=1e-12)
+
+
+def test_kernel_with_jit_and_native_frames_on_both_workers(run, cluster):
+    prof, _results, _tree = run
+    assert len(prof.workers) == 2
+    per = prof.functions_by_worker("dask_spin_kernel")
+    assert set(per) == {"0", "1"}, per
+    assert all(w > 50 for w in per.values()), per
+    funcs = {base(f[0]): f for f in prof.data.functions()}
+    assert funcs["dask_spin_kernel"][4] == "jit"
+    # the kernel's native callees (libm) below its JIT frame
+    native_below = [s for s in kernel_stacks(prof)
+                    if s.index("dask_spin_kernel") < len(s) - 1
+                    and funcs[s[-1]][4] == "native"]
+    assert native_below, kernel_stacks(prof)[:5]
+    leaves = {s[-1] for s in native_below}
+    assert any(funcs[n][2].startswith("libm") for n in leaves), leaves
+    # the worker's task function is the kernel's caller (Python frames too)
+    assert all("spin_task" in s[:s.index("dask_spin_kernel")] for s in kernel_stacks(prof))
+    # the kernel dominates the workers' time
+    total = sum(t[3] for t in prof.data.threads())
+    assert sum(per.values()) > 0.5 * total
+
+
+def test_dask_own_profiler_does_not_see_the_jit_frames(run):
+    _prof, _results, tree = run
+    names = []
+
+    def walk(node):
+        d = node.get("description") or {}
+        names.append(d.get("name", ""))
+        for k in node.get("children", {}).values():
+            walk(k)
+    walk(tree)
+    assert tree["count"] > 0          # it did sample the run
+    assert "spin_task" in names       # the Python caller, at best
+    assert "dask_spin_kernel" not in names
+    assert "exp" not in names and "log1p" not in names
+
+
+def test_samples_labelled_with_task_keys_and_workers(run):
+    prof, _results, _tree = run
+    keys = prof.by_task(prefix=False)
+    spin = {k: w for k, w in keys.items() if k.startswith("spin-")}
+    assert set(spin) == {f"spin-{i}" for i in range(4)}, keys
+    assert all(w > 50 for w in spin.values()), spin
+    assert prof.by_task() and next(iter(prof.by_task())) == "spin"
+    # a key's samples come from the one worker that ran it
+    threads = prof.data.threads()
+    where = {}
+    for (t, _n, _ts, _w), key in zip(prof.data.samples(), prof.labels):
+        if key in spin:
+            where.setdefault(key, set()).add(prof.worker_of(threads[t][0]))
+    assert all(len(v) == 1 for v in where.values()), where
+    assert set().union(*where.values()) == {"0", "1"}
+    assert all(name.split(": ", 1)[0] in ("0", "1") for _p, _t, name, _n in threads)
+    text = prof.text()
+    assert "Workers:" in text and "spin" in text
+
+
+def test_exports_keep_the_worker_dimension(run, tmp_path):
+    prof, _results, _tree = run
+    doc = prof.to_speedscope(str(tmp_path / "s.json"))
+    names = [p["name"] for p in doc["profiles"]]
+    assert any(n.startswith("0: ") for n in names) and any(n.startswith("1: ") for n in names)
+    d = prof.to_dict()
+    assert {a["name"] for a in d["dask"]["workers"].values()} == {"0", "1"}
+    assert len(d["dask"]["labels"]) == len(d["samples"])
+    json.dumps(d)
+    page = prof.to_html(str(tmp_path / "p.html"))
+    state = json.loads(page.split("const state = ", 1)[1].split(";\nconst source", 1)[0])
+    assert state["lanes"]["names"] == ["0", "1"]
+    assert [r[0] for r in state["timeline"]["threads"]] == ["0", "1"]
+    assert all(len(r) == 6 for r in state["hot"])
+
+
+def test_worker_that_joins_later_is_profiled(cluster):
+    c, client = cluster
+    with jpd.profile(client) as prof:
+        c.scale(3)
+        client.wait_for_workers(3, timeout=60)
+        new = [a for a, w in client.scheduler_info()["workers"].items() if w["name"] == 2]
+        assert new
+        client.submit(dask_tasks.spin_task, 0.3, key="late-0", workers=new).result()
+    per = prof.functions_by_worker("dask_spin_kernel")
+    assert per.get("2", 0) > 30, per
+    assert "late-0" in prof.by_task(prefix=False)
+    c.scale(2)
+
+
+def test_remote_endpoint_needs_allow_remote(cluster):
+    _c, client = cluster
+    with pytest.raises(PermissionError):
+        from jitprofile.stream import Publisher
+        Publisher("tcp://0.0.0.0:*")
+    p = jpd.ProfilerPlugin(endpoint="tcp://0.0.0.0:*")
+    assert p.allow_remote is False
+
+
+def test_import_without_dask_says_what_to_install():
+    code = ("import sys; sys.modules['distributed'] = None\n"
+            "try:\n import jitprofile.dask\nexcept ImportError as e:\n print('ERR', e)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert "ERR" in out.stdout and "pip install 'jitprofile[dask]'" in out.stdout, out
