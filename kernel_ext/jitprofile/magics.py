@@ -140,17 +140,22 @@ class JitprofileMagics(Magics):
             from .widget import ProfileWidget
             w = ProfileWidget(title=title, interval=1.0 / a.rate)
             display(w)
+        source = self.shell.transform_cell(cell)
+        filename = self.shell.compile.cache(source, self.shell.execution_count, raw_code=cell)
+        tree = self.shell.transform_ast(ast.parse(source, filename))
+        shown = _keep_last_value(tree, cell)
+        code = self.shell.compile(tree, filename, "exec")
         session = jpd.profile(client, hz=a.rate, wall=a.wall, native=not a.no_native,
                               args="exact" if a.exact else None, widget=w, period=_PERIOD)
-        with session as prof:
-            result = self.shell.run_cell(cell, store_history=False)
-        self.last = prof
-        self.shell.user_ns["_jitprofile"] = prof
-        if w is None:
-            print(prof.text(), end="")
-        if result.error_in_exec is not None:
-            raise result.error_in_exec
-        return None
+        try:
+            with session as prof:
+                exec(code, self.shell.user_ns)
+        finally:
+            self.last = session.result
+            self.shell.user_ns["_jitprofile"] = session.result
+            if w is None:
+                print(session.result.text(), end="")
+        return self.shell.user_ns.pop(_RESULT, None) if shown else None
 
     def _live_view(self, prof, title):
         from IPython.display import display

@@ -166,3 +166,33 @@ def test_import_without_dask_says_what_to_install():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=120)
     assert "ERR" in out.stdout and "pip install 'jitprofile[dask]'" in out.stdout, out
+
+
+def test_cell_magic_dask_prints_the_cluster_report(cluster):
+    """%%jitprofile --dask in terminal IPython (no widget): the cell runs in
+    the shell, the default Client's workers are profiled and merged."""
+    _c, client = cluster
+    driver = f"""
+import sys
+sys.path.insert(0, {str(HERE)!r})
+from IPython.testing.globalipapp import start_ipython
+ip = start_ipython()
+ip.run_line_magic("load_ext", "jitprofile")
+from distributed import Client
+client = Client({client.scheduler.address!r})
+import dask_tasks
+ip.user_ns.update(client=client, dask_tasks=dask_tasks)
+ip.run_cell_magic("jitprofile", "--dask",
+    "futs = [client.submit(dask_tasks.spin_task, 0.3, i, key=f'magic-{{i}}', pure=False) for i in range(2)]\\n"
+    "sum(client.gather(futs)) > 0")
+prof = ip.user_ns["_jitprofile"]
+print("WORKERS", sorted(prof.functions_by_worker("dask_spin_kernel")))
+print("KEYS", sorted(k for k in prof.by_task(prefix=False) if k.startswith("magic-")))
+client.close()
+"""
+    p = subprocess.run([sys.executable, "-c", driver], capture_output=True, text=True,
+                       timeout=240)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "dask_spin_kernel" in p.stdout and "Workers:" in p.stdout, p.stdout
+    assert "WORKERS ['0', '1']" in p.stdout, p.stdout
+    assert "KEYS ['magic-0', 'magic-1']" in p.stdout, p.stdout
