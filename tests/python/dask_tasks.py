@@ -33,3 +33,12 @@ def spin_python(n):
     for i in range(n):
         s += math.exp(-(i % 1000) * 1e-3) * math.log1p(i % 97 + 1.0)
     return s
+
+
+def spin_calls(calls, _tag=None):
+    """A fixed amount of work: `calls` calls of dask_spin_kernel (the
+    benchmark's task: process_time would count the profiler's own threads)."""
+    total = 0.0
+    for _ in range(calls):
+        total += dask_spin_kernel(200_000)
+    return total

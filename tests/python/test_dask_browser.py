@@ -17,6 +17,8 @@ TASKS = str(pathlib.Path(__file__).resolve().parent)
 
 def write_notebook(path):
     nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
     nb.cells = [
         nbformat.v4.new_code_cell("%load_ext jitprofile"),
         nbformat.v4.new_code_cell(
