@@ -226,15 +226,13 @@ class ClusterProfile:
             wname = ann.get("name", addr)
             d = dict(d, threads=[[p, t, f"{wname}: {n or 'thread'}", w]
                                  for p, t, n, w in d["threads"]])
-            part = Profile.from_dict(d)
-            prof.data.merge(part.data)
-            # merge appends the part's samples in order: label them
-            iv_ns = INTERVAL_MS * 1_000_000
-            tspans = spans.get(pid, {})
-            threads = d["threads"]
-            for thread, _node, ts, _w in d["samples"]:
-                tid = threads[thread][1]
-                labels.append(_label_at(tspans.get(tid), ts + iv_ns // 2))
+            prof.data.merge(Profile.from_dict(d).data)
+        # each sample: the key its thread ran at the middle of its interval
+        iv_ns = INTERVAL_MS * 1_000_000
+        threads = prof.data.threads()
+        for thread, _node, ts, _w in prof.data.samples():
+            pid, tid = threads[thread][0], threads[thread][1]
+            labels.append(_label_at(spans.get(pid, {}).get(tid), ts + iv_ns // 2))
         prof.data.interval = 1.0 / self.hz
         self.profile, self.labels, self.workers = prof, labels, workers
         if sigs is not None:
