@@ -62,23 +62,33 @@ def main():
                                   pure=False) for i in range(a.tasks)]
             client.gather(futs)
         work("warm")                                   # compile on both workers
-        ratios, ours, theirs, callers = [], [], [], []
+
+        def cpu():
+            """CPU seconds of the worker processes (all their threads,
+            the profiler's included): less noisy than wall time on a
+            shared machine."""
+            return sum(client.run(time.process_time).values())
+        ratios, cpu_ratios, ours, theirs, callers = [], [], [], [], []
         for r in range(a.rounds):
             def plain_round():
+                c0 = cpu()
                 t0 = time.perf_counter()
                 work(f"plain{r}")
-                return time.perf_counter() - t0
+                return time.perf_counter() - t0, cpu() - c0
             if r % 2:                                  # alternate the order
-                plain = plain_round()
+                plain, plain_cpu = plain_round()
             with jpd.profile(client) as prof:
                 start = time.time()
+                c0 = cpu()
                 t0 = time.perf_counter()
                 work(f"prof{r}")
                 profiled = time.perf_counter() - t0
+                prof_cpu = cpu() - c0
                 stop = time.time()
             if not r % 2:
-                plain = plain_round()
+                plain, plain_cpu = plain_round()
             ratios.append(profiled / plain)
+            cpu_ratios.append(prof_cpu / plain_cpu)
             # jitprofile: samples labelled with this round's task keys
             nodes = prof.data.nodes()
             frames = prof.data.frames()
@@ -105,9 +115,12 @@ def main():
             theirs.append(dask_share(tree, "dask_spin_kernel"))
             callers.append(dask_share(tree, "spin_calls"))
             print(f"round {r}: plain {plain:.3f} s, profiled {profiled:.3f} s "
-                  f"(x{profiled / plain:.3f}); kernel share jitprofile {hit}/{tot}, "
+                  f"(x{profiled / plain:.3f}); workers' CPU x{prof_cpu / plain_cpu:.3f}; kernel share jitprofile {hit}/{tot}, "
                   f"dask {theirs[-1][0]}/{theirs[-1][1]}", flush=True)
         med = statistics.median(ratios)
+        cmed = statistics.median(cpu_ratios)
+        print(f"workers' CPU time overhead: median x{cmed:.3f} ({100 * (cmed - 1):+.1f}%), "
+              f"rounds {', '.join(f'{x:.3f}' for x in cpu_ratios)}")
         h, t = map(sum, zip(*ours))
         dh, dt = map(sum, zip(*theirs))
         print(f"\n2 workers x 1 thread, {a.tasks} tasks x {a.calls} kernel calls per round, "

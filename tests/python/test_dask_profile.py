@@ -152,12 +152,27 @@ def test_worker_that_joins_later_is_profiled(cluster):
 
 
 def test_remote_endpoint_needs_allow_remote(cluster):
+    """Workers bind loopback by default; an announced routable endpoint is
+    ignored (with a warning) unless the session opted in."""
     _c, client = cluster
+    from jitprofile.stream import Publisher
     with pytest.raises(PermissionError):
-        from jitprofile.stream import Publisher
         Publisher("tcp://0.0.0.0:*")
-    p = jpd.ProfilerPlugin(endpoint="tcp://0.0.0.0:*")
-    assert p.allow_remote is False
+    assert jpd.ProfilerPlugin().endpoint == "tcp://127.0.0.1:*"
+    ann = {"worker": "tcp://10.9.8.7:4000", "name": "x", "pid": 1, "endpoint":
+           "tcp://10.9.8.7:5555", "stream_id": 1}
+    closed = jpd.profile(client)
+    with pytest.warns(UserWarning, match="allow_remote=True"):
+        closed._on_event((0.0, dict(ann, session=closed.session)))
+    assert not closed._subs and closed.rejected
+    opened = jpd.profile(client, allow_remote=True)
+    assert opened.plugin.endpoint == "tcp://0.0.0.0:*" and opened.plugin.allow_remote
+    opened._on_event((0.0, dict(ann, session=opened.session)))
+    assert list(opened._subs) == ["tcp://10.9.8.7:4000"]
+    opened._subs["tcp://10.9.8.7:4000"][0].close()
+    # another session's announcements are not ours
+    opened._on_event((0.0, dict(ann, worker="tcp://10.9.8.7:4001", session="other")))
+    assert len(opened._subs) == 1
 
 
 def test_import_without_dask_says_what_to_install():
