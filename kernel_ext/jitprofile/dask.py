@@ -38,7 +38,8 @@ import threading
 import time
 import warnings
 
-__all__ = ["ProfilerPlugin", "ClusterProfile", "profile", "TOPIC", "PLUGIN_NAME"]
+__all__ = ["ProfilerPlugin", "ClusterProfile", "profile", "apply_jit", "undo_jit",
+           "JitPatchPlugin", "TOPIC", "PLUGIN_NAME"]
 
 TOPIC = "jitprofile-endpoint"
 PLUGIN_NAME = "jitprofile"
@@ -175,6 +176,61 @@ class ProfilerPlugin(WorkerPlugin):
         with worker.active_threads_lock:
             if worker.active_threads is st["labelled"]:
                 worker.active_threads = dict(st["labelled"])
+
+
+class JitPatchPlugin(WorkerPlugin):
+    """Compiles a module-level function with jitprofile.jit on every worker
+    (present and future) and puts the dispatcher in its module's namespace,
+    so tasks that call it by name run the compiled code; teardown puts the
+    original back.  The function travels by reference (module, qualname):
+    the worker imports its module, as Dask does for task functions."""
+
+    idempotent = True
+
+    def __init__(self, module: str, qualname: str, options: dict | None = None):
+        self.module, self.qualname = module, qualname
+        self.options = dict(options or {})
+        self._original = None
+
+    def setup(self, worker):
+        import importlib
+        from .decorators import jit
+        mod = importlib.import_module(self.module)
+        original = getattr(mod, self.qualname)
+        if getattr(original, "py_func", None) is not None:
+            return                      # already compiled
+        self._original = original
+        setattr(mod, self.qualname, jit(**self.options)(original))
+
+    def teardown(self, worker):
+        if self._original is not None:
+            import importlib
+            setattr(importlib.import_module(self.module), self.qualname, self._original)
+            self._original = None
+
+
+def _patch_name(func) -> str:
+    return f"jitprofile-jit:{func.__module__}.{func.__qualname__}"
+
+
+def apply_jit(client, func, **options) -> str:
+    """Compile func (a module-level Python function) on every worker of
+    client's cluster, present and future (jitprofile.jit(**options), nopython
+    by default); returns the plugin name.  Functions defined in a notebook
+    cell cannot be sent this way until dispatchers pickle."""
+    if "." in func.__qualname__ or func.__module__ in ("__main__", None):
+        raise ValueError(f"{func.__qualname__}: only module-level functions of an importable "
+                         "module can be compiled on the workers")
+    options.setdefault("nopython", True)
+    name = _patch_name(func)
+    client.register_plugin(JitPatchPlugin(func.__module__, func.__qualname__, options),
+                           name=name)
+    return name
+
+
+def undo_jit(client, func) -> None:
+    """Put the original function back on every worker (apply_jit undone)."""
+    client.unregister_worker_plugin(_patch_name(func))
 
 
 def _spans_call(since, dask_worker=None):

@@ -42,3 +42,16 @@ def spin_calls(calls, _tag=None):
     for _ in range(calls):
         total += dask_spin_kernel(200_000)
     return total
+
+
+def py_kernel(n):
+    """Plain Python at first; jitprofile.dask.apply_jit compiles it on the
+    workers (tests/python/test_dask_profile.py)."""
+    s = 0.0
+    for i in range(n):
+        s += math.sqrt(i % 1000 + 1.0)
+    return s
+
+
+def py_task(n, _tag=None):
+    return py_kernel(n)

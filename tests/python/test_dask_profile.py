@@ -211,3 +211,30 @@ client.close()
     assert "dask_spin_kernel" in p.stdout and "Workers:" in p.stdout, p.stdout
     assert "WORKERS ['0', '1']" in p.stdout, p.stdout
     assert "KEYS ['magic-0', 'magic-1']" in p.stdout, p.stdout
+
+
+def test_apply_jit_compiles_on_every_worker_then_undo(cluster):
+    """apply_jit: the workers' module attribute becomes a jitprofile
+    dispatcher (a plugin: future workers too); the profile shows the
+    function as JIT code on both workers; undo_jit puts Python back."""
+    _c, client = cluster
+    def kinds():
+        return set(client.run(lambda: type(__import__("dask_tasks").py_kernel).__name__).values())
+    assert kinds() == {"function"}
+    name = jpd.apply_jit(client, dask_tasks.py_kernel)
+    try:
+        assert kinds() == {"Dispatcher"}
+        with jpd.profile(client) as prof:
+            futs = [client.submit(dask_tasks.py_task, 3_000_000, i, key=f"pyk-{i}", pure=False)
+                    for i in range(4)]
+            got = client.gather(futs)
+        assert got[0] == pytest.approx(dask_tasks.py_kernel(3_000_000), rel=1e-12)
+        jit_rows = [f for f in prof.data.functions()
+                    if base(f[0]) == "py_kernel" and f[4] == "jit"]
+        assert jit_rows, [f for f in prof.data.functions() if "py_kernel" in f[0]]
+        assert set(prof.functions_by_worker("py_kernel")) == {"0", "1"}
+    finally:
+        jpd.undo_jit(client, dask_tasks.py_kernel)
+    assert kinds() == {"function"}
+    with pytest.raises(ValueError, match="module-level"):
+        jpd.apply_jit(client, lambda x: x)
