@@ -233,6 +233,51 @@ def undo_jit(client, func) -> None:
     client.unregister_worker_plugin(_patch_name(func))
 
 
+class ClusterSuggestion:
+    """A recommendation for a cluster profile: compile a hot module-level
+    Python function on every worker (apply_jit).  Shaped like
+    advisor.Suggestion for the widget and the magics; act("apply"/"undo")
+    does it.  The speedup is not measured: the workers run the code."""
+
+    kind = "jit"
+
+    def __init__(self, client, func, share: float, self_share: float,
+                 signatures=(), workers=()):
+        self.client, self.func = client, func
+        self.function = func.__qualname__
+        self.file = func.__code__.co_filename
+        self.line = func.__code__.co_firstlineno
+        self.share, self.self_share = share, self_share
+        self.signatures = list(signatures)
+        self.workers = sorted(workers)
+        self.why = (f"{100 * self_share:.0f}% of the cluster's samples in this Python "
+                    f"function's own code (workers {', '.join(self.workers)})")
+        self.code = (f"jitprofile.dask.apply_jit(client, {func.__module__}.{func.__qualname__})")
+        self.speedup = None
+        self.reason = None
+        self.applicable = True
+        self.applied = False
+        self.message = ""
+        self.score = self_share
+
+    def to_dict(self) -> dict:
+        return {"function": self.function, "file": self.file, "line": self.line,
+                "kind": self.kind, "code": self.code, "why": self.why,
+                "signatures": self.signatures, "share": round(self.share, 4),
+                "self_share": round(self.self_share, 4), "applicable": self.applicable,
+                "score": round(self.score, 4), "workers": self.workers}
+
+    def act(self, what: str) -> str:
+        if what == "apply":
+            apply_jit(self.client, self.func)
+            self.applied = True
+            return (f"applied: {self.function} compiled on every worker "
+                    "(and on workers that join later)")
+        undo_jit(self.client, self.func)
+        self.applied = False
+        return f"undone: {self.function} is the original Python function on the workers again"
+
+
 def _spans_call(since, dask_worker=None):
     plugin = dask_worker.plugins.get(PLUGIN_NAME)
     if plugin is None or getattr(plugin, "_state", None) is None:
@@ -386,6 +431,33 @@ class ClusterProfile:
                 continue
             builder.calls[fi] = sum(r[1] for r in rows)
             out[str(fi)] = [[r[0], r[1], round(r[2], 4), r[3]] for r in rows]
+        return out
+
+    def advise(self, client, hot_share: float = 0.1, max_functions: int = 5) -> list:
+        """Hot module-level Python functions of the workers (own time at
+        least hot_share of the samples) that this process has imported too:
+        ClusterSuggestion rows (apply_jit on Apply).  Nothing is imported
+        or run because of what the stream says: a function is only looked up
+        in modules already loaded here."""
+        import sys
+        from .advisor import _is_user_code, _library_dirs
+        libs = _library_dirs()
+        out = []
+        for r in self.profile.top(40):
+            if len(out) >= max_functions or r.self_pct < 100 * hot_share:
+                continue
+            if r.category != "python" or not _is_user_code(r.file, libs) or "." in r.name:
+                continue
+            mod = sys.modules.get(r.module)
+            func = getattr(mod, r.name, None) if mod is not None else None
+            code = getattr(func, "__code__", None)
+            if code is None or code.co_filename != r.file or code.co_firstlineno != r.line:
+                continue
+            sigs = [row[0] for row in self.signature_table.get((r.name, r.file, r.line), [])]
+            workers = {w for w, n in self.functions_by_worker(r.name).items() if n}
+            out.append(ClusterSuggestion(client, func, r.total_pct / 100, r.self_pct / 100,
+                                         sigs[:5], workers))
+        self.suggestions = out
         return out
 
     def to_dict(self) -> dict:
@@ -635,4 +707,10 @@ class profile:
         self.result._rebuild(dict(self._subs), self._span_table(), self._sigs)
         for sub, _a in subs:
             sub.close()
+        try:
+            self.result.advise(self.client)
+        except Exception:           # noqa: BLE001 - the profile stands without them
+            self.result.suggestions = []
+        if self.widget is not None:
+            self.widget.show_recommendations(self.result.suggestions)
         self._show("done")

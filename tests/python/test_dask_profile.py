@@ -221,7 +221,16 @@ def test_apply_jit_compiles_on_every_worker_then_undo(cluster):
     def kinds():
         return set(client.run(lambda: type(__import__("dask_tasks").py_kernel).__name__).values())
     assert kinds() == {"function"}
-    name = jpd.apply_jit(client, dask_tasks.py_kernel)
+    # the cluster's recommendation: py_kernel is hot Python on both workers
+    with jpd.profile(client) as before:
+        client.gather([client.submit(dask_tasks.py_task, 300_000, i, key=f"pyp-{i}",
+                                     pure=False) for i in range(2)])
+    recs = [r for r in before.suggestions if r.function == "py_kernel"]
+    assert len(recs) == 1 and recs[0].applicable and recs[0].workers == ["0", "1"], \
+        [r.to_dict() for r in before.suggestions]
+    assert not [r for r in before.suggestions if r.function == "py_task"]
+    from jitprofile.actions import act_on
+    assert act_on(recs[0], "apply").startswith("applied: py_kernel compiled on every worker")
     try:
         assert kinds() == {"Dispatcher"}
         with jpd.profile(client) as prof:
@@ -233,8 +242,13 @@ def test_apply_jit_compiles_on_every_worker_then_undo(cluster):
                     if base(f[0]) == "py_kernel" and f[4] == "jit"]
         assert jit_rows, [f for f in prof.data.functions() if "py_kernel" in f[0]]
         assert set(prof.functions_by_worker("py_kernel")) == {"0", "1"}
+        assert not [r for r in prof.suggestions if r.function == "py_kernel"]
     finally:
-        jpd.undo_jit(client, dask_tasks.py_kernel)
+        assert act_on(recs[0], "undo").startswith("undone: py_kernel")
+    assert kinds() == {"function"}
+    name = jpd.apply_jit(client, dask_tasks.py_kernel)
+    assert kinds() == {"Dispatcher"}
+    client.unregister_worker_plugin(name)
     assert kinds() == {"function"}
     with pytest.raises(ValueError, match="module-level"):
         jpd.apply_jit(client, lambda x: x)
