@@ -152,9 +152,12 @@ class JitprofileMagics(Magics):
                 exec(code, self.shell.user_ns)
         finally:
             self.last = session.result
+            self.suggestions = session.result.suggestions   # %jitprofile_apply: on the workers
+            self.widget = w
             self.shell.user_ns["_jitprofile"] = session.result
             if w is None:
                 print(session.result.text(), end="")
+                print(suggestions_text(self.suggestions), end="")
         return self.shell.user_ns.pop(_RESULT, None) if shown else None
 
     def _live_view(self, prof, title):
