@@ -114,9 +114,10 @@ class TableBuilder:
             if self.lanes is not None:          # one lane per worker
                 name = str(self.lanes.get(ti, name))
                 tid = -1
-            row = rows.get((name, tid))
+            key = ti if self.lanes is None else name
+            row = rows.get(key)
             if row is None:
-                row = rows[(name, tid)] = [name, pid, tid, [0.0] * nb]
+                row = rows[key] = [name, pid, tid, [0.0] * nb]
                 out.append(row)
             vals = row[3]
             for k, weight in b.items():
