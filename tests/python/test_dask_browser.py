@@ -5,6 +5,7 @@ whose tasks spend their time in a jitted kernel, and the widget shows one
 timeline lane per worker, the worker filter, and the kernel in the hotspot
 table with both workers in its Workers column."""
 import pathlib
+import time
 
 import pytest
 
@@ -54,16 +55,26 @@ def test_cluster_widget_has_a_lane_per_worker(lab, browser):
         page.evaluate("""async () => {
             const app = window.jupyterapp, panel = app.shell.currentWidget;
             await panel.sessionContext.ready;
-            for (let i = 0; i < 3; i++) {
+            for (let i = 0; i < 2; i++) {
                 panel.content.activeCellIndex = i;
                 await app.commands.execute("notebook:run-cell");
             }
+            panel.content.activeCellIndex = 2;
+            app.commands.execute("notebook:run-cell");     // not awaited: watch it run
         }""")
         status = page.locator(".jp-prof .jp-status").first
         status.wait_for(timeout=120_000)
-        page.wait_for_function(
-            "() => document.querySelector('.jp-prof .jp-status').dataset.state === 'done'",
-            timeout=120_000)
+        live = set()
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            state = status.get_attribute("data-state")
+            if state == "running":
+                live.add(status.get_attribute("data-updates"))
+            elif state == "done":
+                break
+            page.wait_for_timeout(50)
+        assert status.get_attribute("data-state") == "done"
+        assert len(live) >= 2, live         # the workers' profiles arrived while running
         timeline = page.locator(".jp-prof canvas.jp-timeline").first
         assert timeline.get_attribute("data-lanes") == "0,1"
         assert timeline.get_attribute("data-threads") == "2"
