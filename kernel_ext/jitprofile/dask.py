@@ -541,6 +541,7 @@ class profile:
         self.rejected: list[dict] = []             # announcements refused (not loopback)
         self._running: dict[int, dict] = {}
         self._sigs: dict[tuple, list] = {}
+        self._retired: list = []                   # subscribers of restarted workers
 
     # -- endpoints ----------------------------------------------------------
     def _on_event(self, event) -> None:
@@ -560,7 +561,12 @@ class profile:
         with self._lock:
             old = self._subs.get(msg["worker"])
             if old is not None and old[1].get("stream_id") == msg.get("stream_id"):
-                return
+                return              # the same stream, announced and caught up
+            if old is not None:
+                # the worker restarted (a new stream at the same address):
+                # its former process's profile leaves the merge (closed at exit,
+                # another thread may be polling it now)
+                self._retired.append(old[0])
             self._subs[msg["worker"]] = (Subscriber(ep), dict(msg, endpoint=ep))
             self._since[msg["worker"]] = 0
             self._spans[msg["pid"]] = {}
@@ -705,7 +711,7 @@ class profile:
         except Exception:       # noqa: BLE001
             pass
         self.result._rebuild(dict(self._subs), self._span_table(), self._sigs)
-        for sub, _a in subs:
+        for sub in [s for s, _a in subs] + self._retired:
             sub.close()
         try:
             self.result.advise(self.client)
