@@ -66,6 +66,12 @@ def test_results_match_python(run):
 def test_kernel_with_jit_and_native_frames_on_both_workers(run, cluster):
     prof, _results, _tree = run
     assert len(prof.workers) == 2
+    # each worker announced its loopback endpoint through Dask's events
+    _c, client = cluster
+    session = {a["session"] for a in prof.workers.values()}
+    ann = [m for _t, m in client.get_events(jpd.TOPIC) if m.get("session") in session]
+    assert sorted(m["name"] for m in ann) == ["0", "1"]
+    assert all(m["endpoint"].startswith("tcp://127.0.0.1:") for m in ann)
     per = prof.functions_by_worker("dask_spin_kernel")
     assert set(per) == {"0", "1"}, per
     assert all(w > 50 for w in per.values()), per
