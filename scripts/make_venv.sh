@@ -22,9 +22,9 @@ deps=("numpy>=2" "meson-python>=0.15" "meson>=1.2" ninja pytest hypothesis cffi
 # `playwright install`) run tests/python/test_notebook*.py.  ipykernel >= 7.0.2:
 # output from a background thread carries the cell's parent header.
 notebook_deps=("jupyterlab==4.6.6" "ipykernel==7.4.0" "ipython==9.18.1" "ipywidgets==8.1.9"
-               "anywidget==0.11.0" "nbclient==0.11.0" "nbformat==5.11.1" "playwright==1.65.2")
-# Dask (issue 14): dispatchers pickle to workers; tests/python/test_dask*.py
-notebook_deps+=("dask==2026.8.0" "distributed==2026.8.0" "cloudpickle==3.1.3")
+               "anywidget==0.11.0" "nbclient==0.11.0" "nbformat==5.11.1" "playwright==1.65.2"
+               # jitprofile.dask (issue 14): tests/python/test_dask_*.py
+               "dask==2026.8.0" "distributed==2026.8.0" "cloudpickle==3.1.3")
 [[ "${JP_NOTEBOOK_DEPS:-1}" == 0 ]] && notebook_deps=()
 read -r -a extra <<<"${JP_EXTRA_REQUIREMENTS:-}"
 name=$(basename "$venv")

@@ -8,7 +8,9 @@ def act_on(s, what: str) -> str:
     """Apply ("apply") or undo ("undo") suggestion s; its message."""
     from .applier import apply, undo
     try:
-        if what == "apply":
+        if hasattr(s, "act"):           # a cluster's (jitprofile.dask.ClusterSuggestion)
+            s.message = s.act(what)
+        elif what == "apply":
             speedup = apply(s)
             s.message = (f"applied: {s.function} compiled, measured {speedup:.1f}x faster "
                          "on the recorded arguments" if speedup else f"applied: {s.function}")

@@ -1,6 +1,6 @@
 """The IPython extension (`%load_ext jitprofile`): the magics
 
-    %%jitprofile [-r HZ] [--wall] [--exact] [--no-native] [--no-widget]
+    %%jitprofile [-r HZ] [--wall] [--exact] [--no-native] [--no-widget] [--dask]
     %jitprofile_attach tcp://HOST:PORT [--timeout S] [--no-widget]
     %jitprofile_apply [N ...]        apply the last cell's (applicable) jit suggestions
     %jitprofile_undo [N ...]         undo them
@@ -76,6 +76,8 @@ class JitprofileMagics(Magics):
     @argument("--exact", action="store_true", help="record the arguments of every call")
     @argument("--no-native", action="store_true", help="Python frames only")
     @argument("--no-widget", action="store_true", help="print the text report")
+    @argument("--dask", action="store_true",
+              help="profile the workers of the current dask.distributed Client instead")
     @cell_magic
     def jitprofile(self, line, cell):
         """Run the cell under the sampler and the data profiler; show the live
@@ -83,6 +85,8 @@ class JitprofileMagics(Magics):
         from . import advisor
         from .profile import Profile
         a = parse_argstring(self.jitprofile, line)
+        if a.dask:
+            return self._jitprofile_dask(a, cell)
         source = self.shell.transform_cell(cell)
         # cached like IPython's own cells: linecache (so inspect.getsource,
         # the JIT and the advisor) sees the code that runs
@@ -121,6 +125,39 @@ class JitprofileMagics(Magics):
                     print(prof.text(), end="")
                     print(suggestions_text(suggestions), end="")
         # like any cell, a %%jitprofile cell shows its last expression's value
+        return self.shell.user_ns.pop(_RESULT, None) if shown else None
+
+    def _jitprofile_dask(self, a, cell):
+        """%%jitprofile --dask: the cell runs here as usual; every worker of
+        the default Client is sampled and merged live into one widget."""
+        from distributed import default_client
+        from . import dask as jpd
+        client = default_client()
+        w = None
+        title = f"%%jitprofile --dask (cell {self.shell.execution_count})"
+        if not a.no_widget and widgets_available(self.shell):
+            from IPython.display import display
+            from .widget import ProfileWidget
+            w = ProfileWidget(title=title, interval=1.0 / a.rate)
+            display(w)
+        source = self.shell.transform_cell(cell)
+        filename = self.shell.compile.cache(source, self.shell.execution_count, raw_code=cell)
+        tree = self.shell.transform_ast(ast.parse(source, filename))
+        shown = _keep_last_value(tree, cell)
+        code = self.shell.compile(tree, filename, "exec")
+        session = jpd.profile(client, hz=a.rate, wall=a.wall, native=not a.no_native,
+                              args="exact" if a.exact else None, widget=w, period=_PERIOD)
+        try:
+            with session as prof:
+                exec(code, self.shell.user_ns)
+        finally:
+            self.last = session.result
+            self.suggestions = session.result.suggestions   # %jitprofile_apply: on the workers
+            self.widget = w
+            self.shell.user_ns["_jitprofile"] = session.result
+            if w is None:
+                print(session.result.text(), end="")
+                print(suggestions_text(self.suggestions), end="")
         return self.shell.user_ns.pop(_RESULT, None) if shown else None
 
     def _live_view(self, prof, title):

@@ -4,7 +4,9 @@
 // graph on a canvas (click to zoom, search, colours by category), a sortable
 // hotspot table, a per-thread CPU timeline, the argument types and shapes of
 // the selected function and the recommendations with Apply / Undo buttons
-// (they send {type: "apply"|"undo", index} to the kernel).  The same file is
+// (they send {type: "apply"|"undo", index} to the kernel).  A Dask cluster's
+// profile (jitprofile.dask) adds "lanes": one timeline row per worker, a worker
+// filter (flame graph and table of one worker) and a Workers column.  The same file is
 // inlined by Profile.to_html() with a small read-only model.
 
 const COLORS = { python: [76, 139, 214], native: [224, 123, 57], jit: [58, 166, 85],
@@ -29,11 +31,12 @@ function fmtS(w, iv) {
 
 // The profile from the model: functions, and the call tree merged by
 // function (a node's children keyed by function, whatever the line).
-function readProfile(model) {
+function readProfile(model, lane = -1) {
   const S = model.get("strings") || [];
   const F = model.get("funcs") || [];
   const N = model.get("nodes") || [];
-  const W = model.get("weights") || [];
+  const L = model.get("lanes") || {};
+  const W = (lane >= 0 && L.weights && L.weights[lane]) || model.get("weights") || [];
   const funcs = [];
   for (let i = 0; i + 4 < F.length; i += 5)
     funcs.push({ name: S[F[i]] ?? "?", file: S[F[i + 1]] ?? "", module: S[F[i + 2]] ?? "",
@@ -67,11 +70,13 @@ function color(cat, dim, idx) {
 }
 
 function render({ model, el }) {
-  const st = { zoom: 0, search: "", selected: -1, sortKey: "self", sortDir: -1, prof: null };
+  const st = { zoom: 0, search: "", selected: -1, sortKey: "self", sortDir: -1, prof: null, lane: -1 };
   const title = h("span", { class: "jp-title" });
   const status = h("span", { class: "jp-status" });
   const search = h("input", { type: "search", placeholder: "search functions", class: "jp-search" });
   const reset = h("button", { class: "jp-reset", title: "show the whole profile" }, "Reset zoom");
+  const workerSel = h("select", { class: "jp-worker", title: "one worker or the whole cluster", style: "display: none" });
+  workerSel.addEventListener("change", () => { st.lane = Number(workerSel.value); st.zoom = 0; redraw(); });
   const flame = h("canvas", { class: "jp-flame" });
   const tip = h("div", { class: "jp-tip" });
   const legend = h("div", { class: "jp-legend" });
@@ -82,7 +87,7 @@ function render({ model, el }) {
   const args = h("div", { class: "jp-args" });
   const recs = h("div", { class: "jp-recs" });
   const root = h("div", { class: "jp-prof" },
-    h("div", { class: "jp-head" }, title, status, search, reset, legend),
+    h("div", { class: "jp-head" }, title, status, search, workerSel, reset, legend),
     h("div", { class: "jp-flame-box" }, flame, tip),
     h("div", { class: "jp-cols" },
       h("div", { class: "jp-col" }, h("h4", {}, "Hotspots"), h("div", { class: "jp-hot-box" }, table)),
@@ -186,15 +191,22 @@ function render({ model, el }) {
   function drawTable() {
     const { funcs } = st.prof;
     const iv = model.get("interval"), all = model.get("total") || 1;
-    const rows = (model.get("hot") || []).map(([fi, self, total, calls]) => {
+    const lanes = (model.get("lanes") || {}).names || [];
+    const cols = lanes.length ? [...COLS.slice(0, 5), ["workers", "Workers"], COLS[5]] : COLS;
+    const rows = [];
+    for (const [fi, self0, total, calls, _n, per] of model.get("hot") || []) {
       const f = funcs[fi] || { name: "?", file: "", line: 0, cat: "other" };
-      return { fi, name: f.name, self, total, calls, cat: f.cat,
-               where: `${f.file.split("/").pop()}:${f.line}`, file: f.file, line: f.line };
-    });
+      const self = st.lane >= 0 && per ? per[st.lane] : self0;
+      if (st.lane >= 0 && per && !self && !st.prof.tree.some((n) => n.func === fi && n.total)) continue;
+      const sum = per ? per.reduce((a, b) => a + b, 0) || 1 : 1;
+      const workers = per ? lanes.map((n, i) => per[i] ? `${n}: ${(100 * per[i] / sum).toFixed(0)}%` : "").filter(Boolean).join(", ") : "";
+      rows.push({ fi, name: f.name, self, total, calls, cat: f.cat, workers,
+                  where: `${f.file.split("/").pop()}:${f.line}`, file: f.file, line: f.line });
+    }
     const k = st.sortKey, dir = st.sortDir;
     rows.sort((a, b) => (a[k] < b[k] ? -1 : a[k] > b[k] ? 1 : 0) * dir || b.self - a.self);
     const q = st.search.toLowerCase();
-    table.replaceChildren(h("tr", {}, ...COLS.map(([key, label]) => h("th", {
+    table.replaceChildren(h("tr", {}, ...cols.map(([key, label]) => h("th", {
       class: key === k ? (dir < 0 ? "jp-down" : "jp-up") : "", "data-key": key,
       onclick: () => { st.sortDir = st.sortKey === key ? -st.sortDir : (key === "name" || key === "cat" || key === "where" ? 1 : -1);
                        st.sortKey = key; drawTable(); } }, label))));
@@ -206,7 +218,8 @@ function render({ model, el }) {
         h("td", {}, `${fmtS(r.self, iv)} (${(100 * r.self / all).toFixed(1)}%)`),
         h("td", {}, `${fmtS(r.total, iv)} (${(100 * r.total / all).toFixed(1)}%)`),
         h("td", {}, r.calls >= 0 ? String(r.calls) : ""),
-        h("td", {}, r.cat), h("td", { class: "jp-where", title: `${r.file}:${r.line}` }, r.where));
+        h("td", {}, r.cat), ...(lanes.length ? [h("td", { class: "jp-workers" }, r.workers)] : []),
+        h("td", { class: "jp-where", title: `${r.file}:${r.line}` }, r.where));
       table.append(tr);
     }
   }
@@ -229,11 +242,11 @@ function render({ model, el }) {
     tl.threads.forEach(([name, pid, tid, vals], r) => {
       const y = r * (rowH + 2);
       g.fillStyle = "#333";
-      g.fillText(`${name || "thread"} ${tid}`.slice(0, 18), 2, y + rowH / 2);
+      g.fillText((tid === -1 ? `worker ${name}` : `${name || "thread"} ${tid}`).slice(0, 18), 2, y + rowH / 2);
       g.fillStyle = "#eee"; g.fillRect(label, y, width - label, rowH);
       vals.forEach((v, i) => {
         if (v <= 0) return;
-        const c = Math.min(1, v);
+        const c = Math.min(1, v);   // a worker's lane: its threads' sum, capped
         g.fillStyle = `rgba(58, 110, 200, ${0.15 + 0.85 * c})`;
         g.fillRect(label + i * bw, y + rowH * (1 - c), Math.max(bw, 1), rowH * c);
       });
@@ -245,6 +258,7 @@ function render({ model, el }) {
     g.fillText(`${(nb * tl.bucket).toFixed(2)} s (${(1000 * tl.bucket).toFixed(0)} ms per bar)`, width - 2, height - 6);
     g.textAlign = "left";
     timeline.dataset.threads = String(tl.threads.length);
+    timeline.dataset.lanes = tl.threads.filter((t) => t[2] === -1).map((t) => t[0]).join(",");
   }
 
   // -- arguments of the selected function ------------------------------------
@@ -299,8 +313,18 @@ function render({ model, el }) {
     });
   }
 
+  function drawWorkers() {
+    const names = (model.get("lanes") || {}).names || [];
+    workerSel.style.display = names.length ? "" : "none";
+    if (workerSel.options.length === names.length + 1) return;
+    workerSel.replaceChildren(h("option", { value: "-1" }, "all workers"),
+      ...names.map((n, i) => h("option", { value: String(i) }, `worker ${n}`)));
+    workerSel.value = String(st.lane < names.length ? st.lane : -1);
+  }
+
   function redraw() {
-    st.prof = readProfile(model);
+    drawWorkers();
+    st.prof = readProfile(model, st.lane);
     if (st.zoom >= st.prof.tree.length) st.zoom = 0;
     title.textContent = model.get("title") || "jitprofile";
     const iv = model.get("interval");
@@ -318,7 +342,7 @@ function render({ model, el }) {
     requestAnimationFrame(() => { pending = false; redraw(); });
   };
   const events = ["strings", "funcs", "nodes", "weights", "hot", "timeline", "args", "recs",
-                  "status", "updates", "title"];
+                  "status", "updates", "title", "lanes"];
   for (const e of events) model.on(`change:${e}`, schedule);
   const ro = typeof ResizeObserver !== "undefined" ? new ResizeObserver(schedule) : null;
   if (ro) ro.observe(root);

@@ -7,6 +7,10 @@ shapes data; kernel_ext/jitprofile/widget.py owns the widget).
     weights   sampled weight per node (its self time, in sampling intervals)
     hot       [function, self, total, calls (-1: unknown), threads] of the hottest functions
     timeline  {"bucket": seconds, "threads": [[name, pid, tid, [CPU fraction per bucket]]]}
+    lanes     (a Dask cluster, jitprofile.dask: TableBuilder(data, lanes=...))
+              {"names": [worker], "weights": [weights per node, per worker]};
+              the timeline then has one row per worker (tid -1) and each hot
+              row a sixth entry: its self weight per worker
 
 The tables only grow between updates (the C profile interns append-only), so
 a live view resends strings, funcs and nodes only when they grew.
@@ -24,8 +28,9 @@ class TableBuilder:
     """Follows one ProfileData (samples read incrementally) and gives the
     widget's trait values."""
 
-    def __init__(self, data):
+    def __init__(self, data, lanes: dict | None = None):
         self.data = data
+        self.lanes = lanes              # thread index -> lane (worker) name, or None
         self._strings: list[str] = []
         self._sid: dict[str, int] = {}
         self._funcs: list[int] = []
@@ -71,9 +76,26 @@ class TableBuilder:
             b[k] = b.get(k, 0) + weight
         total, rows = d.stats()
         hot = [[f, s, t, self.calls.get(f, -1), n] for f, s, t, n in rows[:HOT_ROWS]]
-        return {"strings": list(self._strings), "funcs": list(self._funcs), "nodes": flat,
-                "weights": list(w), "hot": hot, "total": int(total),
-                "interval": float(d.interval), "timeline": self._timeline()}
+        out = {"strings": list(self._strings), "funcs": list(self._funcs), "nodes": flat,
+               "weights": list(w), "hot": hot, "total": int(total),
+               "interval": float(d.interval), "timeline": self._timeline()}
+        if self.lanes is not None:
+            out["lanes"] = self._lane_tables(flat, hot)
+        return out
+
+    def _lane_tables(self, flat: list, hot: list) -> dict:
+        names = sorted(set(self.lanes.values()), key=str)
+        li = {n: i for i, n in enumerate(names)}
+        nn = len(flat) // 2
+        lw = [[0] * nn for _ in names]
+        for thread, node, _ts, weight in self.data.samples():
+            lane = self.lanes.get(thread)
+            if lane is not None and node < nn:
+                lw[li[lane]][node] += weight
+        for row in hot:
+            f = row[0]
+            row.append([sum(ws[n] for n in range(1, nn) if flat[2 * n + 1] == f) for ws in lw])
+        return {"names": [str(n) for n in names], "weights": lw}
 
     def _timeline(self) -> dict:
         if self._t0 is None:
@@ -86,12 +108,24 @@ class TableBuilder:
         iv = self.data.interval
         threads = self.data.threads()
         out = []
+        rows: dict = {}
         for ti, b in sorted(self._fine.items()):
-            vals = [0.0] * nb
+            pid, tid, name, _n = threads[ti]
+            if self.lanes is not None:          # one lane per worker
+                name = str(self.lanes.get(ti, name))
+                tid = -1
+            key = ti if self.lanes is None else name
+            row = rows.get(key)
+            if row is None:
+                row = rows[key] = [name, pid, tid, [0.0] * nb]
+                out.append(row)
+            vals = row[3]
             for k, weight in b.items():
                 vals[(k - k0) // per] += weight * iv / bucket_s
-            pid, tid, name, _n = threads[ti]
-            out.append([name, pid, tid, [round(v, 3) for v in vals]])
+        for row in out:
+            row[3] = [round(v, 3) for v in row[3]]
+        if self.lanes is not None:
+            out.sort(key=lambda r: r[0])
         return {"bucket": bucket_s, "threads": out}
 
 
@@ -103,6 +137,8 @@ def function_index(data) -> dict:
 def signature_rows(profile, builder: TableBuilder, limit: int = 12) -> dict:
     """{function index (str): [[signature, calls, share, shapes text]]} for the
     functions whose arguments were recorded; fills builder.calls."""
+    if hasattr(profile, "signature_rows"):     # a cluster: the workers' records
+        return profile.signature_rows(builder)
     args = getattr(profile, "args", None)
     if args is None:
         return {}

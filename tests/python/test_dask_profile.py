@@ -1,0 +1,260 @@
+"""jitprofile.dask (issue 14): one live profile of a whole dask.distributed
+cluster - a real LocalCluster of two spawned worker processes (module-wide),
+tasks from an importable module (tests/python/dask_tasks.py) that call a
+GIL-holding jitted kernel.  The merged profile names the kernel with its JIT
+frames and native (libm) callees on both workers, labels samples with task
+keys, follows a worker that joins later, and keeps the worker dimension in
+the exports; Dask's own Client.profile() of the same run does not see the
+kernel's JIT frames."""
+import json
+import logging
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+distributed = pytest.importorskip("distributed")
+
+import jitprofile.dask as jpd  # noqa: E402
+
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import dask_tasks  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    env = {"PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])}
+    with distributed.LocalCluster(processes=True, n_workers=2, threads_per_worker=1,
+                                  dashboard_address=None, silence_logs=logging.ERROR,
+                                  env=env) as c, distributed.Client(c) as client:
+        yield c, client
+
+
+def base(name):
+    return name.split(" [", 1)[0]       # "f [jit int64]": a specialization
+
+
+def kernel_stacks(prof):
+    return [[base(f) for f in s] for s, _w in prof.stacks()
+            if "dask_spin_kernel" in map(base, s)]
+
+
+@pytest.fixture(scope="module")
+def run(cluster):
+    """One profiled run of four ~0.4 s tasks on the two workers."""
+    c, client = cluster
+    start = __import__("time").time()
+    with jpd.profile(client) as prof:
+        futs = [client.submit(dask_tasks.spin_task, 0.4, i, key=f"spin-{i}", pure=False)
+                for i in range(4)]
+        results = client.gather(futs)
+    stop = __import__("time").time()
+    dask_tree = client.profile(start=start, stop=stop)
+    return prof, results, dask_tree
+
+
+def test_results_match_python(run):
+    _prof, results, _tree = run
+    assert all(r > 0 for r in results)
+    assert dask_tasks.dask_spin_kernel(5000) == pytest.approx(dask_tasks.spin_python(5000),
+                                                               rel=1e-12)
+
+
+def test_kernel_with_jit_and_native_frames_on_both_workers(run, cluster):
+    prof, _results, _tree = run
+    assert len(prof.workers) == 2
+    # each worker announced its loopback endpoint through Dask's events
+    _c, client = cluster
+    session = {a["session"] for a in prof.workers.values()}
+    ann = [m for _t, m in client.get_events(jpd.TOPIC) if m.get("session") in session]
+    assert sorted(m["name"] for m in ann) == ["0", "1"]
+    assert all(m["endpoint"].startswith("tcp://127.0.0.1:") for m in ann)
+    per = prof.functions_by_worker("dask_spin_kernel")
+    assert set(per) == {"0", "1"}, per
+    assert all(w > 50 for w in per.values()), per
+    funcs = {base(f[0]): f for f in prof.data.functions()}
+    assert funcs["dask_spin_kernel"][4] == "jit"
+    # the kernel's native callees (libm) below its JIT frame
+    native_below = [s for s in kernel_stacks(prof)
+                    if s.index("dask_spin_kernel") < len(s) - 1
+                    and funcs[s[-1]][4] == "native"]
+    assert native_below, kernel_stacks(prof)[:5]
+    leaves = {s[-1] for s in native_below}
+    assert any(funcs[n][2].startswith("libm") for n in leaves), leaves
+    # the worker's task function is the kernel's caller (Python frames too)
+    assert all("spin_task" in s[:s.index("dask_spin_kernel")] for s in kernel_stacks(prof))
+    # the kernel dominates the workers' time
+    total = sum(t[3] for t in prof.data.threads())
+    assert sum(per.values()) > 0.5 * total
+
+
+def test_dask_own_profiler_does_not_see_the_jit_frames(run):
+    _prof, _results, tree = run
+    names = []
+
+    def walk(node):
+        d = node.get("description") or {}
+        names.append(d.get("name", ""))
+        for k in node.get("children", {}).values():
+            walk(k)
+    walk(tree)
+    assert tree["count"] > 0          # it did sample the run
+    assert "spin_task" in names       # the Python caller, at best
+    assert "dask_spin_kernel" not in names
+    assert "exp" not in names and "log1p" not in names
+
+
+def test_samples_labelled_with_task_keys_and_workers(run):
+    prof, _results, _tree = run
+    keys = prof.by_task(prefix=False)
+    spin = {k: w for k, w in keys.items() if k.startswith("spin-")}
+    assert set(spin) == {f"spin-{i}" for i in range(4)}, keys
+    assert all(w > 50 for w in spin.values()), spin
+    assert prof.by_task() and next(iter(prof.by_task())) == "spin"
+    # a key's samples come from the one worker that ran it
+    threads = prof.data.threads()
+    where = {}
+    for (t, _n, _ts, _w), key in zip(prof.data.samples(), prof.labels):
+        if key in spin:
+            where.setdefault(key, set()).add(prof.worker_of(threads[t][0]))
+    assert all(len(v) == 1 for v in where.values()), where
+    assert set().union(*where.values()) == {"0", "1"}
+    assert all(name.split(": ", 1)[0] in ("0", "1") for _p, _t, name, _n in threads)
+    text = prof.text()
+    assert "Workers:" in text and "spin" in text
+
+
+def test_exports_keep_the_worker_dimension(run, tmp_path):
+    prof, _results, _tree = run
+    doc = prof.to_speedscope(str(tmp_path / "s.json"))
+    names = [p["name"] for p in doc["profiles"]]
+    assert any(n.startswith("0: ") for n in names) and any(n.startswith("1: ") for n in names)
+    d = prof.to_dict()
+    assert {a["name"] for a in d["dask"]["workers"].values()} == {"0", "1"}
+    assert len(d["dask"]["labels"]) == len(d["samples"])
+    json.dumps(d)
+    page = prof.to_html(str(tmp_path / "p.html"))
+    state = json.loads(page.split("const state = ", 1)[1].split(";\nconst source", 1)[0])
+    assert state["lanes"]["names"] == ["0", "1"]
+    assert [r[0] for r in state["timeline"]["threads"]] == ["0", "1"]
+    assert all(len(r) == 6 for r in state["hot"])
+
+
+def test_worker_that_joins_later_is_profiled(cluster):
+    c, client = cluster
+    with jpd.profile(client) as prof:
+        c.scale(3)
+        client.wait_for_workers(3, timeout=60)
+        new = [a for a, w in client.scheduler_info()["workers"].items() if w["name"] == 2]
+        assert new
+        client.submit(dask_tasks.spin_task, 0.3, key="late-0", workers=new).result()
+    per = prof.functions_by_worker("dask_spin_kernel")
+    assert per.get("2", 0) > 30, per
+    assert "late-0" in prof.by_task(prefix=False)
+    c.scale(2)
+
+
+def test_remote_endpoint_needs_allow_remote(cluster):
+    """Workers bind loopback by default; an announced routable endpoint is
+    ignored (with a warning) unless the session opted in."""
+    _c, client = cluster
+    from jitprofile.stream import Publisher
+    with pytest.raises(PermissionError):
+        Publisher("tcp://0.0.0.0:*")
+    assert jpd.ProfilerPlugin().endpoint == "tcp://127.0.0.1:*"
+    ann = {"worker": "tcp://10.9.8.7:4000", "name": "x", "pid": 1, "endpoint":
+           "tcp://10.9.8.7:5555", "stream_id": 1}
+    closed = jpd.profile(client)
+    with pytest.warns(UserWarning, match="allow_remote=True"):
+        closed._on_event((0.0, dict(ann, session=closed.session)))
+    assert not closed._subs and closed.rejected
+    opened = jpd.profile(client, allow_remote=True)
+    assert opened.plugin.endpoint == "tcp://0.0.0.0:*" and opened.plugin.allow_remote
+    opened._on_event((0.0, dict(ann, session=opened.session)))
+    assert list(opened._subs) == ["tcp://10.9.8.7:4000"]
+    opened._subs["tcp://10.9.8.7:4000"][0].close()
+    # another session's announcements are not ours
+    opened._on_event((0.0, dict(ann, worker="tcp://10.9.8.7:4001", session="other")))
+    assert len(opened._subs) == 1
+
+
+def test_import_without_dask_says_what_to_install():
+    code = ("import sys; sys.modules['distributed'] = None\n"
+            "try:\n import jitprofile.dask\nexcept ImportError as e:\n print('ERR', e)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert "ERR" in out.stdout and "pip install 'jitprofile[dask]'" in out.stdout, out
+
+
+def test_cell_magic_dask_prints_the_cluster_report(cluster):
+    """%%jitprofile --dask in terminal IPython (no widget): the cell runs in
+    the shell, the default Client's workers are profiled and merged."""
+    _c, client = cluster
+    driver = f"""
+import sys
+sys.path.insert(0, {str(HERE)!r})
+from IPython.testing.globalipapp import start_ipython
+ip = start_ipython()
+ip.run_line_magic("load_ext", "jitprofile")
+from distributed import Client
+client = Client({client.scheduler.address!r})
+import dask_tasks
+ip.user_ns.update(client=client, dask_tasks=dask_tasks)
+ip.run_cell_magic("jitprofile", "--dask",
+    "futs = [client.submit(dask_tasks.spin_task, 0.3, i, key=f'magic-{{i}}', pure=False) for i in range(2)]\\n"
+    "sum(client.gather(futs)) > 0")
+prof = ip.user_ns["_jitprofile"]
+print("WORKERS", sorted(prof.functions_by_worker("dask_spin_kernel")))
+print("KEYS", sorted(k for k in prof.by_task(prefix=False) if k.startswith("magic-")))
+client.close()
+"""
+    p = subprocess.run([sys.executable, "-c", driver], capture_output=True, text=True,
+                       timeout=240)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "dask_spin_kernel" in p.stdout and "Workers:" in p.stdout, p.stdout
+    assert "WORKERS ['0', '1']" in p.stdout, p.stdout
+    assert "KEYS ['magic-0', 'magic-1']" in p.stdout, p.stdout
+
+
+def test_apply_jit_compiles_on_every_worker_then_undo(cluster):
+    """apply_jit: the workers' module attribute becomes a jitprofile
+    dispatcher (a plugin: future workers too); the profile shows the
+    function as JIT code on both workers; undo_jit puts Python back."""
+    _c, client = cluster
+    def kinds():
+        return set(client.run(lambda: type(__import__("dask_tasks").py_kernel).__name__).values())
+    assert kinds() == {"function"}
+    # the cluster's recommendation: py_kernel is hot Python on both workers
+    with jpd.profile(client) as before:
+        client.gather([client.submit(dask_tasks.py_task, 300_000, i, key=f"pyp-{i}",
+                                     pure=False) for i in range(2)])
+    recs = [r for r in before.suggestions if r.function == "py_kernel"]
+    assert len(recs) == 1 and recs[0].applicable and recs[0].workers == ["0", "1"], \
+        [r.to_dict() for r in before.suggestions]
+    assert not [r for r in before.suggestions if r.function == "py_task"]
+    from jitprofile.actions import act_on
+    assert act_on(recs[0], "apply").startswith("applied: py_kernel compiled on every worker")
+    try:
+        assert kinds() == {"Dispatcher"}
+        with jpd.profile(client) as prof:
+            futs = [client.submit(dask_tasks.py_task, 3_000_000, i, key=f"pyk-{i}", pure=False)
+                    for i in range(4)]
+            got = client.gather(futs)
+        assert got[0] == pytest.approx(dask_tasks.py_kernel(3_000_000), rel=1e-12)
+        jit_rows = [f for f in prof.data.functions()
+                    if base(f[0]) == "py_kernel" and f[4] == "jit"]
+        assert jit_rows, [f for f in prof.data.functions() if "py_kernel" in f[0]]
+        assert set(prof.functions_by_worker("py_kernel")) == {"0", "1"}
+        assert not [r for r in prof.suggestions if r.function == "py_kernel"]
+    finally:
+        assert act_on(recs[0], "undo").startswith("undone: py_kernel")
+    assert kinds() == {"function"}
+    name = jpd.apply_jit(client, dask_tasks.py_kernel)
+    assert kinds() == {"Dispatcher"}
+    client.unregister_worker_plugin(name)
+    assert kinds() == {"function"}
+    with pytest.raises(ValueError, match="module-level"):
+        jpd.apply_jit(client, lambda x: x)
