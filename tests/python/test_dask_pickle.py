@@ -44,7 +44,7 @@ def norm2(xs):
 
 
 def task(n):
-    # arrays made on the worker: Dask delivers argument arrays unaligned
+    # arrays made on the worker (test_array_argument_from_the_client sends them)
     return norm2(np.arange(float(n))) + harmonic(n)
 
 
@@ -128,6 +128,16 @@ def test_cell_function_runs_on_both_workers_and_compiles_once(cluster, cell):
     for rebuilt, compiled in state.values():
         assert rebuilt == 2                                   # one dispatcher per function and worker ...
         assert compiled == {"harmonic": 1, "norm2": 1}        # ... compiled once (one signature each)
+
+
+def test_array_argument_from_the_client(cluster, cell):
+    """client.submit(njit_f, array): Dask hands the worker an unaligned array;
+    the dispatcher runs on an aligned copy (as Numba accepts it)."""
+    xs = np.linspace(0.0, 3.0, 1001)
+    futures = [cluster.submit(cell["norm2"], xs, workers=[w], pure=False)
+               for w in sorted(cluster.scheduler_info()["workers"])]
+    for f in futures:
+        assert f.result() == pytest.approx(float(np.dot(xs, xs)), rel=1e-12)
 
 
 def test_error_on_a_worker_names_the_cell_line(cluster, cell):
