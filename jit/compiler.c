@@ -5,6 +5,7 @@
 #include "jit/compiler.h"
 #include "jit/compile_service.h"
 #include "jit/debuginfo.h"
+#include "jit/parallel_symbols.h"
 #include "jit/engine.h"
 #include "jit/symbols.h"
 
@@ -233,6 +234,9 @@ jp_codegen_session(jp_session *s)
                                       inst->ir->qualname, sig, inst->ir->filename,
                                       inst->ir->def_line, lines, n_lines);
         free(lines);
+        /* prange / parallel loop bodies, run by the pool's workers */
+        jp_register_parallel_bodies(inst->symbol, inst->ir->qualname, sig, inst->ir->filename,
+                                    inst->ir->def_line, lo, hi);
         if (inst->loop) {
             /* the ufunc loop, with the kernel inlined into it, is named too */
             char loop_name[512], loop_label[512];

@@ -622,3 +622,13 @@ jp_dbg_drop_lines(void)
         free(e);
     }
 }
+
+char *
+jp_dbg_next_table(const char *prefix, const char *infix)
+{
+    size_t lp = strlen(prefix), li = strlen(infix);
+    for (line_entry *e = tables; e; e = e->next)
+        if (strncmp(e->name, prefix, lp) == 0 && strncmp(e->name + lp, infix, li) == 0)
+            return strdup(e->name);
+    return NULL;
+}

@@ -56,6 +56,10 @@ jp_line_span *jp_dbg_take_lines(const char *name, int lo, int hi, int *n);
 
 /* Forget every table nobody took (the end of a code unit). */
 void jp_dbg_drop_lines(void);
+/* The name of a table not yet taken whose symbol is `prefix` followed by
+ * `infix` (e.g. "jp.f.1" + ".prange."); malloc'd, NULL when none.  The
+ * caller takes it with jp_dbg_take_lines (else the same name comes back). */
+char *jp_dbg_next_table(const char *prefix, const char *infix);
 
 /* Decode one .debug_line section (DWARF 2-5; exposed for the C unit test):
  * calls row(ctx, &row) for each row of each sequence.  Addresses are those of
