@@ -12,7 +12,7 @@
 int
 jp_register_parallel_bodies(const char *symbol, const char *qualname,
                             const char *signature, const char *filename,
-                            int def_line, int lo, int hi)
+                            int def_line, int lo, int hi, int inlined)
 {
     static const char *const kinds[] = { ".prange.", ".parloop." };
     int count = 0;
@@ -21,7 +21,8 @@ jp_register_parallel_bodies(const char *symbol, const char *qualname,
         char *name;
         while ((name = jp_dbg_next_table(symbol, kinds[k])) != NULL) {
             int n_lines = 0;
-            jp_line_span *lines = jp_dbg_take_lines(name, lo, hi, &n_lines);
+            jp_line_span *lines = inlined ? jp_dbg_take_lines_inlined(name, lo, hi, &n_lines)
+                                         : jp_dbg_take_lines(name, lo, hi, &n_lines);
             void *addr = jp_engine_lookup(name);
             size_t size = jp_engine_symbol_size(name);
             if (addr != NULL && size > 0

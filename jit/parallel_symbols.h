@@ -11,10 +11,11 @@
 
 /* Register every outlined parallel body of `symbol` whose line table the
  * last linked object carried (call after linking, before the unit ends);
- * lines outside [lo, hi] are dropped as for the function itself.  Returns
+ * lines outside [lo, hi] are dropped as for the function itself; inlined:
+ * keep the inlining chains (code compiled in this process).  Returns
  * the number registered. */
 int jp_register_parallel_bodies(const char *symbol, const char *qualname,
                                 const char *signature, const char *filename,
-                                int def_line, int lo, int hi);
+                                int def_line, int lo, int hi, int inlined);
 
 #endif

@@ -49,6 +49,22 @@ def par_loop(n, m):
     return out.sum()
 
 
+@njit
+def inl_callee(x):
+    acc = 0.0
+    for j in range(100):
+        acc += math.sin(x + j * 1e-3)                       # CALLEE
+    return acc
+
+
+@njit
+def inl_caller(n):
+    s = 0.0
+    for i in range(n):
+        s += inl_callee(i * 1e-6)                           # CALLSITE
+    return s
+
+
 def _line_of(fn, marker):
     py = getattr(fn, "py_func", fn)
     src, first = inspect.getsourcelines(py)
@@ -126,6 +142,50 @@ def test_prange_samples_land_on_the_loop_line():
     # and no sample of the loop is left unnamed (raw addresses in JIT code)
     unnamed = [r for r in prof.top(50) if r.name.startswith("[") and "jit" in r.module]
     assert not unnamed
+
+
+def test_inlined_callee_maps_to_its_own_line():
+    inl_caller(10)
+    asm = inl_caller.inspect_asm()
+    text = "\n".join(asm.values()) if isinstance(asm, dict) else str(asm)
+    # the caller's machine code (its own function, not the callee's beside it)
+    # has no call to the callee: O3 inlined it
+    body = text[text.index("inl_caller"):]
+    body = body[body.index(":\n"):]
+    assert "jp.inl_callee" not in body.split(".size")[0], "the callee was not inlined"
+    prof = _run_until(None, inl_caller, 20_000, min_s=1.5)
+    callee = prof.lines(inl_callee)
+    line = _line_of(inl_callee, "# CALLEE")
+    assert callee and callee[0].line == line, [(r.function, r.line, r.self_samples) for r in callee]
+    assert callee[0].function.startswith("inl_callee [jit")
+    assert callee[0].file == inl_callee.py_func.__code__.co_filename
+    # the caller keeps the time at its call site, as total time
+    site = {r.line: r for r in prof.lines(inl_caller)}[_line_of(inl_caller, "# CALLSITE")]
+    assert site.total_samples >= callee[0].self_samples > 5 * site.self_samples
+    # and the stack reads caller -> callee
+    assert any(len(stack) >= 2 and stack[-2].startswith("inl_caller [jit")
+               and stack[-1].startswith("inl_callee [jit") or
+               (len(stack) >= 3 and stack[-3].startswith("inl_caller [jit")
+                and stack[-2].startswith("inl_callee [jit"))
+               for stack, _w in prof.stacks())
+
+
+def test_root_calling_jit_code_directly():
+    """A %%jitprofile cell (the profile's root) that calls a jitted function
+    itself: its samples were all "[unknown]" (the root's frame and every
+    native frame were hidden), now they are the function's lines."""
+    code = compile("import time\nt0 = time.process_time()\n"
+                   "while time.process_time() - t0 < 1.0:\n    hotcold(1_000_000)\n",
+                   "<cell>", "exec")
+    hotcold(10)
+    prof = jitprofile.Profile(args=None, root=code)
+    with prof:
+        exec(code, {"hotcold": hotcold})
+    top = prof.top(3)
+    assert top[0].name != "[unknown]", prof.text()
+    rows = prof.lines(hotcold)
+    assert rows and rows[0].line == _line_of(hotcold, "# HOT")
+    assert sum(r.self_samples for r in rows) > 0.8 * sum(t[3] for t in prof.data.threads())
 
 
 def test_lines_survive_json_and_speedscope(jit_profile):
