@@ -207,7 +207,7 @@ def main():
                                         "-o", out["scalene.json"], script] + rounds, "scalene")
     print(f"machine: {os.cpu_count()} CPUs, load avg {os.getloadavg()[0]:.2f}, Python "
           f"{sys.version.split()[0]}; workload rounds (py, numpy, jit) = {', '.join(rounds)} "
-          f"(~{args.seconds:.0f} s); {args.repeat} interleaved rounds")
+          f"(~{args.seconds:.0f} s); {args.repeat} interleaved rounds", flush=True)
     walls = {t: [] for t in tools}
     acc = {t: [] for t in tools}
     for _ in range(args.repeat):
@@ -218,6 +218,7 @@ def main():
                 print(f"  {name}: failed: {e}")
                 continue
             walls[name].append(w)
+            print(f"  {name}: {w:.2f} s", flush=True)
             if kind == "jp":
                 acc[name].append(shares_jitprofile(out["jp.json"], script, marks))
             elif kind == "pyspy":

@@ -267,3 +267,27 @@ def test_record_lines_cli(tmp_path):
                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert "hotcold [jit" in out.stdout and "# HOT" in out.stdout
+
+
+def test_widget_source_pane_data(jit_profile):
+    """The widget's `lines` trait (widget_data.source_panes): the jitted
+    function's source, its rows, the hot line heaviest, its native callees;
+    a recommendation's function gets a pane even when it is not hot."""
+    from jitprofile.widget_data import source_panes
+    panes = source_panes(jit_profile.data)
+    funcs = jit_profile.data.functions()
+    key = next(k for k in panes if funcs[int(k)][0].startswith("hotcold [jit"))
+    pane = panes[key]
+    hot = _line_of(hotcold, "# HOT")
+    assert any(n == hot and "# HOT" in text for n, text in pane["src"])
+    rows = {r[0]: r for r in pane["rows"]}
+    assert max(pane["rows"], key=lambda r: r[1])[0] == hot
+    line, self_w, total_w, jit_w, py_w, nat_w, callees = rows[hot]
+    assert total_w >= self_w == jit_w + py_w + nat_w
+    assert sum(w for _n, _m, w in callees) <= nat_w
+    assert json_roundtrip(panes) == panes
+    assert source_panes(jit_profile.data, names=["hotcold"], limit=0).keys() == {key}
+
+
+def json_roundtrip(obj):
+    return json.loads(json.dumps(obj))
