@@ -20,7 +20,9 @@ profiles the same script (one process each, interleaved rounds):
 
 Accuracy: for each pair, the A3 line's share of the pair as each tool
 reports it (py-spy and Scalene cannot see inside jitted code: the JIT pair
-is n/a for them).  Overhead: median wall time against the plain run.
+is n/a for them).  Overhead: median CPU time of the tool's process tree
+(the workload and the profiler's own threads and processes) against the
+plain run; wall time beside it (meaningless on a loaded machine).
 """
 from __future__ import annotations
 
@@ -78,8 +80,29 @@ def main(r_py, r_np, r_jit):
     return t
 
 
+def calibrate():
+    """CPU seconds of one round of each part, in this process."""
+    import time
+    jit_work(10)
+    x1 = np.linspace(0.0, 1.0, 200_000)
+    x3 = np.linspace(0.0, 1.0, 600_000)
+    out = []
+    for fn, args in ((py_work, (20_000,)), (np_work, (x3, x1)), (jit_work, (500_000,))):
+        fn(*args)
+        t = time.process_time()
+        k = 0
+        while time.process_time() - t < 0.3:
+            fn(*args)
+            k += 1
+        out.append((time.process_time() - t) / k)
+    print(*out)
+
+
 if __name__ == "__main__":
-    main(*(int(a) for a in sys.argv[1:4]))
+    if sys.argv[1] == "calibrate":
+        calibrate()
+    else:
+        main(*(int(a) for a in sys.argv[1:4]))
 '''
 
 PAIRS = ("PY", "NP", "JIT")
@@ -98,25 +121,30 @@ def marker_lines(script: str) -> dict[str, int]:
 
 
 def run(cmd, env=None):
+    """(wall s, CPU s of the process and the children it waited for, stdout)."""
     t = time.perf_counter()
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    out, err = proc.communicate()
     wall = time.perf_counter() - t
-    if p.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd[:5])}... exit {p.returncode}: "
-                           f"{p.stderr.decode(errors='replace')[-600:]}")
-    return wall, p.stdout.decode(errors="replace")
+    ru_children = __import__("resource").getrusage(__import__("resource").RUSAGE_CHILDREN)
+    cpu = ru_children.ru_utime + ru_children.ru_stime - run.cpu_seen
+    run.cpu_seen = ru_children.ru_utime + ru_children.ru_stime
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:5])}... exit {proc.returncode}: "
+                           f"{err.decode(errors='replace')[-600:]}")
+    return wall, cpu, out.decode(errors="replace")
+
+
+run.cpu_seen = 0.0
 
 
 def calibrate(py, script, seconds):
-    """Rounds of each part that take about seconds/3 each here."""
-    rounds = []
-    for k in range(3):
-        args = ["1" if i == k else "0" for i in range(3)]
-        base, _ = run([py, script, "0", "0", "0"])
-        w, _ = run([py, script] + args)
-        per = max(1e-3, w - base)
-        rounds.append(max(1, round(seconds / 3 / per)))
-    return rounds
+    """Rounds of each part that take about seconds/3 of CPU each (timed in
+    the workload's own process, on CPU time: a loaded machine still gives
+    the same work to every tool)."""
+    _w, _c, out = run([py, script, "calibrate"])
+    per = [float(x) for x in out.split()]
+    return [max(1, round(seconds / 3 / p)) for p in per]
 
 
 def shares_jitprofile(path, file, marks):
@@ -209,36 +237,40 @@ def main():
           f"{sys.version.split()[0]}; workload rounds (py, numpy, jit) = {', '.join(rounds)} "
           f"(~{args.seconds:.0f} s); {args.repeat} interleaved rounds", flush=True)
     walls = {t: [] for t in tools}
+    cpus = {t: [] for t in tools}
     acc = {t: [] for t in tools}
     for _ in range(args.repeat):
         for name, (cmd, kind) in tools.items():
             try:
-                w, _o = run(cmd)
+                w, c, _o = run(cmd)
             except RuntimeError as e:
                 print(f"  {name}: failed: {e}")
                 continue
             walls[name].append(w)
-            print(f"  {name}: {w:.2f} s", flush=True)
+            cpus[name].append(c)
+            print(f"  {name}: {w:.2f} s wall, {c:.2f} s CPU", flush=True)
             if kind == "jp":
                 acc[name].append(shares_jitprofile(out["jp.json"], script, marks))
             elif kind == "pyspy":
                 acc[name].append(shares_pyspy(out["pyspy.txt"], script, marks))
             elif kind == "scalene":
                 acc[name].append(shares_scalene(out["scalene.json"], script, marks))
-    base = statistics.median(walls["none"])
-    print(f"\n{'tool':<28} {'wall median (min..max)':>26} {'overhead':>9}   "
+    base = statistics.median(cpus["none"])
+    wbase = statistics.median(walls["none"])
+    print(f"\n{'tool':<28} {'CPU median (min..max)':>26} {'CPU ovh':>8} {'wall ovh':>8}   "
           + "   ".join(f"{k} A3 share" for k in PAIRS) + "   (right answer: 75%)")
     for name in tools:
         if not walls[name]:
             continue
-        w = walls[name]
+        w = cpus[name]
         cells = []
         for k in PAIRS:
             vals = [a[k] for a in acc[name] if a.get(k) is not None]
             cells.append(f"{100 * statistics.median(vals):9.1f}%   " if vals else
                          ("          -   " if not acc[name] else "        n/a   "))
         print(f"{name:<28} {statistics.median(w):8.3f} s ({min(w):6.3f}..{max(w):6.3f}) "
-              f"{100 * (statistics.median(w) / base - 1):+8.1f}%   " + "".join(cells))
+              f"{100 * (statistics.median(w) / base - 1):+7.1f}% "
+              f"{100 * (statistics.median(walls[name]) / wbase - 1):+7.1f}%   " + "".join(cells))
 
 
 if __name__ == "__main__":
