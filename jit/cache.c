@@ -23,6 +23,7 @@
 #include "jit/engine.h"
 #include "jit/symbols.h"
 #include "jit/debuginfo.h"
+#include "jit/parallel_symbols.h"
 #include "jit/hmac_sha256.h"
 
 #include <limits.h>
@@ -428,6 +429,7 @@ jp_cache_load(JpDispatcher *d, int nargs, jp_type **argtypes)
                 jp_symbols_add_trampoline((uintptr_t)inst->trampoline, (uintptr_t)inst->trampoline + tsize,
                                           ir->qualname, sig, ir->filename, ir->def_line, lines, n_lines);
             free(lines);
+            jp_register_parallel_bodies(inst->symbol, ir->qualname, sig, ir->filename, ir->def_line, lo, hi, 0);
         }
         /* callees inlined or not: name them too (their own file/lines are not kept) */
         for (uint32_t i = 1; i < count; i++)

@@ -5,6 +5,7 @@
 #include "jit/compiler.h"
 #include "jit/compile_service.h"
 #include "jit/debuginfo.h"
+#include "jit/parallel_symbols.h"
 #include "jit/engine.h"
 #include "jit/symbols.h"
 
@@ -219,13 +220,13 @@ jp_codegen_session(jp_session *s)
         /* the function's own source lines bound its line table */
         lo = inst->ir->source_lines ? inst->ir->source_first_line : inst->ir->def_line;
         hi = inst->ir->source_lines ? lo + (int)PyList_GET_SIZE(inst->ir->source_lines) - 1 : INT_MAX;
-        lines = jp_dbg_take_lines(inst->symbol, lo, hi, &n_lines);
+        lines = jp_dbg_take_lines_inlined(inst->symbol, lo, hi, &n_lines);
         jp_symbols_add((uintptr_t)inst->entry, (uintptr_t)inst->entry + (inst->code_size ? inst->code_size : 1),
                        inst->ir->qualname, sig, inst->ir->filename, inst->ir->def_line, lines, n_lines);
         free(lines);
         /* the trampoline too: the dispatcher calls it, and O3 inlines the
          * function's body into it, so that is where samples land */
-        lines = jp_dbg_take_lines(tramp, lo, hi, &n_lines);
+        lines = jp_dbg_take_lines_inlined(tramp, lo, hi, &n_lines);
         tramp_size = jp_engine_symbol_size(tramp);
         if (tramp_size > 0)
             jp_symbols_add_trampoline((uintptr_t)inst->trampoline,
@@ -233,6 +234,9 @@ jp_codegen_session(jp_session *s)
                                       inst->ir->qualname, sig, inst->ir->filename,
                                       inst->ir->def_line, lines, n_lines);
         free(lines);
+        /* prange / parallel loop bodies, run by the pool's workers */
+        jp_register_parallel_bodies(inst->symbol, inst->ir->qualname, sig, inst->ir->filename,
+                                    inst->ir->def_line, lo, hi, 1);
         if (inst->loop) {
             /* the ufunc loop, with the kernel inlined into it, is named too */
             char loop_name[512], loop_label[512];
@@ -243,7 +247,7 @@ jp_codegen_session(jp_session *s)
                 return -1;
             }
             loop_size = jp_engine_symbol_size(loop_name);
-            lines = jp_dbg_take_lines(loop_name, lo, hi, &n_lines);
+            lines = jp_dbg_take_lines_inlined(loop_name, lo, hi, &n_lines);
             snprintf(loop_label, sizeof loop_label, "%s ufunc", inst->ir->qualname);
             jp_symbols_add((uintptr_t)inst->loop->loop_fn, (uintptr_t)inst->loop->loop_fn + (loop_size ? loop_size : 1),
                            loop_label, sig, inst->ir->filename, inst->ir->def_line, lines, n_lines);

@@ -13,6 +13,7 @@
  * and size in the same section) collects the rows that fall inside it.
  */
 #include "jit/debuginfo.h"
+#include "jit/inline_chains.h"
 
 #include <llvm-c/DebugInfo.h>
 #include <stdlib.h>
@@ -113,7 +114,9 @@ jp_dbg_set_location(jp_dbg *d, LLVMBuilderRef b, int line, int col)
     if (prev != NULL && LLVMDILocationGetLine(prev) == (unsigned)line)
         return NULL;
     LLVMSetCurrentDebugLocation2(b, LLVMDIBuilderCreateDebugLocation(
-                                        d->ctx, (unsigned)line, col >= 0 ? (unsigned)col + 1 : 0,
+                                        d->ctx, (unsigned)line,
+                                        col >= 0 ? (unsigned)(col + 1 < (int)JP_INLINE_COLUMN_TAG
+                                                              ? col + 1 : (int)JP_INLINE_COLUMN_TAG - 1) : 0,
                                         d->scope, NULL));
     return prev;
 }
@@ -136,15 +139,73 @@ is_trampoline(LLVMValueRef fn)
     return len > 6 && memcmp(name + len - 6, ".tramp", 6) == 0;
 }
 
+/* The inlining chain of loc below `base` (the location whose function the
+ * code now counts as: the outermost, or the one below a trampoline), as an
+ * interned id; 0 when there is none or it cannot be kept.  A location that
+ * already carries a chain (a callee's kept bitcode, flattened when it was
+ * compiled) contributes that chain under its own frame. */
+static uint32_t
+chain_of(LLVMMetadataRef loc, LLVMMetadataRef base)
+{
+    static char names[JP_INLINE_MAX_DEPTH][1024];      /* the frames' file names, NUL-ended */
+    LLVMMetadataRef levels[JP_INLINE_MAX_DEPTH];
+    jp_inline_chain chain;
+    const jp_inline_chain *inner = NULL;
+    int n = 0;
+    unsigned col;
+
+    for (LLVMMetadataRef at = loc; at && at != base; at = LLVMDILocationGetInlinedAt(at)) {
+        if (n == JP_INLINE_MAX_DEPTH)
+            return 0;
+        levels[n++] = at;
+    }
+    if (n == 0)
+        return 0;
+    col = LLVMDILocationGetColumn(loc);
+    if (col & JP_INLINE_COLUMN_TAG)
+        inner = jp_inline_chain_get(col & JP_INLINE_MAX_IDS);
+    memset(&chain, 0, sizeof chain);
+    chain.call_line = (int)LLVMDILocationGetLine(base);
+    for (int i = n - 1; i >= 0; i--) {          /* outermost callee first */
+        LLVMMetadataRef scope = LLVMDILocationGetScope(levels[i]), file;
+        jp_inline_frame *f = &chain.frames[chain.n++];
+        unsigned len = 0;
+        if (scope == NULL || LLVMGetMetadataKind(scope) != LLVMDISubprogramMetadataKind)
+            return 0;
+        file = LLVMDIScopeGetFile(scope);
+        {
+            const char *name = file ? LLVMDIFileGetFilename(file, &len) : "";
+            if (name == NULL || len >= sizeof names[0])
+                return 0;
+            memcpy(names[i], name, len);
+            names[i][len] = '\0';
+            f->filename = names[i];
+        }
+        f->def_line = (int)LLVMDISubprogramGetLine(scope);
+        f->line = (int)LLVMDILocationGetLine(levels[i]);
+        if (i == 0 && inner != NULL) {          /* the callee's own chain under it */
+            f->line = inner->call_line;
+            for (int k = 0; k < inner->n; k++) {
+                if (chain.n == JP_INLINE_MAX_DEPTH)
+                    return 0;
+                chain.frames[chain.n++] = inner->frames[k];
+            }
+        }
+    }
+    return jp_inline_chain_intern(&chain);
+}
+
 void
 jp_dbg_flatten_inlined(LLVMModuleRef mod)
 {
+    LLVMContextRef ctx = LLVMGetModuleContext(mod);
     for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn)) {
         int tramp = is_trampoline(fn);
         for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb))
             for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i)) {
                 LLVMMetadataRef loc = LLVMInstructionGetDebugLoc(i), at, outer = NULL,
-                                below = loc;
+                                below = loc, base;
+                uint32_t id;
                 if (loc == NULL)
                     continue;
                 for (at = LLVMDILocationGetInlinedAt(loc); at; at = LLVMDILocationGetInlinedAt(at)) {
@@ -152,12 +213,19 @@ jp_dbg_flatten_inlined(LLVMModuleRef mod)
                         below = outer;
                     outer = at;
                 }
-                if (outer && tramp)     /* below's line, the trampoline's scope */
-                    LLVMInstructionSetDebugLoc(i, LLVMDIBuilderCreateDebugLocation(
-                        LLVMGetModuleContext(mod), LLVMDILocationGetLine(below),
-                        LLVMDILocationGetColumn(below), LLVMDILocationGetScope(outer), NULL));
-                else if (outer)
+                if (outer == NULL)
+                    continue;
+                /* a trampoline counts as its function (one level below) */
+                base = tramp ? below : outer;
+                id = base != loc ? chain_of(loc, base) : 0;
+                if (id == 0 && !tramp) {
                     LLVMInstructionSetDebugLoc(i, outer);
+                    continue;
+                }
+                LLVMInstructionSetDebugLoc(i, LLVMDIBuilderCreateDebugLocation(
+                    ctx, LLVMDILocationGetLine(base),
+                    id ? JP_INLINE_COLUMN_TAG | id : LLVMDILocationGetColumn(base),
+                    LLVMDILocationGetScope(outer), NULL));
             }
     }
 }
@@ -232,7 +300,7 @@ decode_unit(const unsigned char *base, reader *r, jp_dbg_row_fn emit, void *ctx)
     unsigned char std_lengths[256] = {0};
     const unsigned char *program;
     reader u;
-    jp_dbg_row row = {0, 1, 0, (size_t)-1, 0};
+    jp_dbg_row row = {0, 1, 0, (size_t)-1, 0, 0};
     int64_t line = 1;
 
     if (unit_length == 0xffffffffu) {
@@ -298,6 +366,7 @@ decode_unit(const unsigned char *base, reader *r, jp_dbg_row_fn emit, void *ctx)
                 row.address = 0;
                 row.set_address_at = (size_t)-1;
                 row.set_address_value = 0;
+                row.column = 0;
                 line = 1;
             } else if (sub == 2) {               /* DW_LNE_set_address */
                 int n = (int)(len - 1);
@@ -316,6 +385,7 @@ decode_unit(const unsigned char *base, reader *r, jp_dbg_row_fn emit, void *ctx)
                 row.address += (uint64_t)((255 - opcode_base) / line_range) * min_inst;
                 break;
             case 9: row.address += rd_fixed(&u, 2); break;                   /* fixed_advance_pc */
+            case 5: row.column = (uint32_t)rd_uleb(&u); break;               /* set_column */
             default:            /* set_file, set_column, negate_stmt, ...: skip the operands */
                 for (unsigned k = 0; k < std_lengths[op]; k++)
                     rd_uleb(&u);
@@ -355,6 +425,7 @@ typedef struct raw_row {
     int section;                /* index into the scan's section names, -1 unknown */
     uint64_t offset;            /* in that section */
     uint32_t line;
+    uint32_t column;
     int end_sequence;
 } raw_row;
 
@@ -427,6 +498,7 @@ collect_row(void *ctx, const jp_dbg_row *row)
     r->section = section;
     r->offset = offset;
     r->line = row->line;
+    r->column = row->column;
     r->end_sequence = row->end_sequence;
 }
 
@@ -485,7 +557,7 @@ store_table(const char *name, int section, uint64_t start, uint64_t end, const o
 {
     line_entry *e = calloc(1, sizeof *e);
     int have_prev = 0;
-    uint32_t prev_line = 0;
+    uint32_t prev_line = 0, prev_column = 0;
     if (e == NULL || (e->name = strdup(name)) == NULL
         || (e->rows = malloc((s->nrows + 1) * sizeof *e->rows)) == NULL) {
         if (e)
@@ -501,22 +573,26 @@ store_table(const char *name, int section, uint64_t start, uint64_t end, const o
             /* the row in effect at the start of the function */
             have_prev = !r->end_sequence;
             prev_line = r->line;
+            prev_column = r->column;
             continue;
         }
         if (r->offset >= end)
             continue;
         if (have_prev) {
             e->rows[e->n].code_offset = 0;
+            e->rows[e->n].inlined = prev_column;
             e->rows[e->n++].line = prev_line;
             have_prev = 0;
         }
         if (!r->end_sequence) {
             e->rows[e->n].code_offset = (uint32_t)(r->offset - start);
+            e->rows[e->n].inlined = r->column;
             e->rows[e->n++].line = r->line;
         }
     }
     if (have_prev) {
         e->rows[e->n].code_offset = 0;
+        e->rows[e->n].inlined = prev_column;
         e->rows[e->n++].line = prev_line;
     }
     e->next = tables;
@@ -570,8 +646,24 @@ done:
     free(s.rows);
 }
 
+static jp_line_span *take_lines(const char *name, int lo, int hi, int *n, int inlined);
+
 jp_line_span *
 jp_dbg_take_lines(const char *name, int lo, int hi, int *n)
+{
+    return take_lines(name, lo, hi, n, 0);
+}
+
+jp_line_span *
+jp_dbg_take_lines_inlined(const char *name, int lo, int hi, int *n)
+{
+    return take_lines(name, lo, hi, n, 1);
+}
+
+/* The rows' `inlined` hold the DWARF column until here: a chain id when
+ * tagged (and asked for, and known in this process), else 0. */
+static jp_line_span *
+take_lines(const char *name, int lo, int hi, int *n, int inlined)
 {
     *n = 0;
     for (line_entry **p = &tables; *p; p = &(*p)->next) {
@@ -595,9 +687,12 @@ jp_dbg_take_lines(const char *name, int lo, int hi, int *n)
             jp_line_span r = rows[i];
             if (r.line == 0 || (int)r.line < lo || (int)r.line > hi)
                 continue;               /* the previous row's line carries on */
+            r.inlined = inlined && (r.inlined & JP_INLINE_COLUMN_TAG)
+                        && jp_inline_chain_get(r.inlined & JP_INLINE_MAX_IDS) != NULL
+                        ? r.inlined & JP_INLINE_MAX_IDS : 0;
             if (k > 0 && rows[k - 1].code_offset == r.code_offset)
                 k--;                    /* an empty span: the later row wins */
-            if (k > 0 && rows[k - 1].line == r.line)
+            if (k > 0 && rows[k - 1].line == r.line && rows[k - 1].inlined == r.inlined)
                 continue;               /* same line: one span */
             rows[k++] = r;
         }
@@ -621,4 +716,14 @@ jp_dbg_drop_lines(void)
         free(e->name);
         free(e);
     }
+}
+
+char *
+jp_dbg_next_table(const char *prefix, const char *infix)
+{
+    size_t lp = strlen(prefix), li = strlen(infix);
+    for (line_entry *e = tables; e; e = e->next)
+        if (strncmp(e->name, prefix, lp) == 0 && strncmp(e->name + lp, infix, li) == 0)
+            return strdup(e->name);
+    return NULL;
 }

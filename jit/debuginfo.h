@@ -41,7 +41,9 @@ LLVMMetadataRef jp_dbg_set_location(jp_dbg *d, LLVMBuilderRef b, int line, int c
 void jp_dbg_restore_location(jp_dbg *d, LLVMBuilderRef b, LLVMMetadataRef loc);
 
 /* After optimisation: inlined code takes the location of its outermost call
- * site, so the line table maps it to the caller's line. */
+ * site, so the line table maps it to the caller's line; the chain of
+ * inlined functions under that call site is interned (jit/inline_chains.h)
+ * and its id put in the location's column (JP_INLINE_COLUMN_TAG | id). */
 void jp_dbg_flatten_inlined(LLVMModuleRef mod);
 
 /* Object transform: decode .debug_line of bin into tables for its "jp."
@@ -56,6 +58,14 @@ jp_line_span *jp_dbg_take_lines(const char *name, int lo, int hi, int *n);
 
 /* Forget every table nobody took (the end of a code unit). */
 void jp_dbg_drop_lines(void);
+/* jp_dbg_take_lines, keeping each row's inlining chain (jit/inline_chains.h)
+ * in its `inlined`: for code compiled in this process (a cached object's
+ * chain ids would name another process's chains). */
+jp_line_span *jp_dbg_take_lines_inlined(const char *name, int lo, int hi, int *n);
+/* The name of a table not yet taken whose symbol is `prefix` followed by
+ * `infix` (e.g. "jp.f.1" + ".prange."); malloc'd, NULL when none.  The
+ * caller takes it with jp_dbg_take_lines (else the same name comes back). */
+char *jp_dbg_next_table(const char *prefix, const char *infix);
 
 /* Decode one .debug_line section (DWARF 2-5; exposed for the C unit test):
  * calls row(ctx, &row) for each row of each sequence.  Addresses are those of
@@ -69,6 +79,7 @@ typedef struct jp_dbg_row {
     int end_sequence;
     size_t set_address_at;
     uint64_t set_address_value;
+    uint32_t column;        /* DW_LNS_set_column: JP_INLINE_COLUMN_TAG | id for inlined code */
 } jp_dbg_row;
 typedef void (*jp_dbg_row_fn)(void *ctx, const jp_dbg_row *row);
 int jp_dbg_decode_line_section(const unsigned char *data, size_t size, jp_dbg_row_fn row, void *ctx);

@@ -56,7 +56,8 @@ jp_numpy_ready(void)
 /* _core.jit_symbols() -> list of (start, end, display, filename, line,
  * lines): the symbol registry's functions, for tests and for tools (their
  * trampolines are left out); lines is the line table as a list of (code
- * offset, line). */
+ * offset, line) in the function's own lines (spans of one line that differ
+ * only in the jitted callees inlined there, jit/inline_chains.h, are one). */
 static PyObject *
 jit_symbols(PyObject *module, PyObject *unused)
 {
@@ -69,13 +70,15 @@ jit_symbols(PyObject *module, PyObject *unused)
         PyObject *lines, *item = NULL;
         if (s->is_trampoline || s->start == 0)
             continue;
-        lines = PyList_New(s->n_lines);
+        lines = PyList_New(0);
         for (int k = 0; lines && k < s->n_lines; k++) {
-            PyObject *row = Py_BuildValue("(II)", s->lines[k].code_offset, s->lines[k].line);
-            if (row == NULL)
+            PyObject *row;
+            if (k > 0 && s->lines[k].line == s->lines[k - 1].line)
+                continue;       /* the same line, another inlined callee under it */
+            row = Py_BuildValue("(II)", s->lines[k].code_offset, s->lines[k].line);
+            if (row == NULL || PyList_Append(lines, row) < 0)
                 Py_CLEAR(lines);
-            else
-                PyList_SET_ITEM(lines, k, row);
+            Py_XDECREF(row);
         }
         if (lines)
             item = Py_BuildValue("(KKssiN)", (unsigned long long)s->start,

@@ -350,8 +350,8 @@ jp_symbols_reader_end(void)
         reclaim_hook();
 }
 
-int
-jp_symbols_line(const jp_jit_symbol *sym, uintptr_t ip)
+static int
+span_of(const jp_jit_symbol *sym, uintptr_t ip)
 {
     uint32_t off = (uint32_t)(ip - sym->start);
     int lo = 0, hi = sym->n_lines - 1, best = -1;
@@ -364,7 +364,21 @@ jp_symbols_line(const jp_jit_symbol *sym, uintptr_t ip)
             hi = mid - 1;
         }
     }
-    return best >= 0 ? (int)sym->lines[best].line : sym->first_line;
+    return best;
+}
+
+int
+jp_symbols_line(const jp_jit_symbol *sym, uintptr_t ip)
+{
+    int span = span_of(sym, ip);
+    return span >= 0 ? (int)sym->lines[span].line : sym->first_line;
+}
+
+uint32_t
+jp_symbols_inlined(const jp_jit_symbol *sym, uintptr_t ip)
+{
+    int span = span_of(sym, ip);
+    return span >= 0 ? sym->lines[span].inlined : 0;
 }
 
 void

@@ -31,6 +31,8 @@
 typedef struct jp_line_span {
     uint32_t code_offset;   /* first byte of the span, from the symbol start */
     uint32_t line;          /* Python source line (1-based, in filename) */
+    uint32_t inlined;       /* 0, or the id of the chain of jitted functions
+                             * inlined at that line (jit/inline_chains.h) */
 } jp_line_span;
 
 typedef struct jp_jit_symbol {
@@ -76,6 +78,8 @@ int jp_symbols_contains(const jp_jit_symbol *sym, uintptr_t ip);
 
 /* Python line for ip inside sym (first_line when the table has no entry). */
 int jp_symbols_line(const jp_jit_symbol *sym, uintptr_t ip);
+/* The inlining chain id of ip's span inside sym (0: sym's own code). */
+uint32_t jp_symbols_inlined(const jp_jit_symbol *sym, uintptr_t ip);
 
 /* Number of registry slots, and the i-th one (0 <= i < count); a slot whose
  * start is 0 is free. */

@@ -26,6 +26,7 @@
 
 #include "jit/symbols.h"
 #include "profiler/idmap.h"
+#include "sampler/inline_frames.h"
 #include "sampler/sample.h"
 #include "sampler/symbolize_elf.h"
 
@@ -39,7 +40,8 @@ static pthread_mutex_t wake_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake_cond;
 static int wake_ready;
 
-enum { NK_OTHER = 0, NK_EVAL = 1, NK_INTERP = 2 };
+enum { NK_OTHER = 0, NK_EVAL = 1, NK_INTERP = 2,
+       NK_INLINED = 3 };        /* JIT code with inlined jitted callees (inline_frames.h) */
 
 static jp_idmap native_cache;       /* ip -> frame id | kind << 30 */
 static jp_idmap pyframe_cache;      /* (code ptr, offset) -> frame id */
@@ -152,6 +154,8 @@ native_frame(uintptr_t ip, int *kind)
                                js->first_line, JP_CAT_JIT);
         id = func == JP_NONE ? JP_NONE
              : jp_profile_frame(jp_S.profile, func, jp_symbols_line(js, ip));
+        if (jp_symbols_inlined(js, ip))
+            *kind = NK_INLINED;
     } else {
         jp_symbolize(ip, &ns);
         if (ns.function == NULL) {
@@ -198,15 +202,17 @@ process_sample(int slot_index, jp_slot *slot, const uint64_t *rec)
     const uint64_t *ips = rec + JP_SAMPLE_HDR_WORDS, *py = ips + n_native;
     uint32_t n = 0, pi = 0, thread, node;
     const uint32_t cap = sizeof scratch / sizeof *scratch;
+    int rooted = 0;             /* the root's own frame runs native/JIT code directly */
 
     if (JP_REC_WORDS(rec[0]) != JP_SAMPLE_HDR_WORDS + n_native + 2 * n_py)
         return;                 /* corrupt: never trust it */
     if (jp_S.root_code != 0) {  /* hide the launcher (e.g. the CLI) */
         for (uint32_t i = 0; i < n_py; i++)
             if ((uintptr_t)py[2 * i] == jp_S.root_code) {
+                /* the root (a %%jitprofile cell) calling a jitted or C
+                 * function: keep the native frames above its eval loop */
                 n_py = i;
-                if (n_py == 0)
-                    n_native = 0;
+                rooted = n_py == 0;
                 break;
             }
     }
@@ -216,6 +222,10 @@ process_sample(int slot_index, jp_slot *slot, const uint64_t *rec)
     for (uint32_t i = 0; i < n_native && n < cap; i++) {
         int kind;
         uint32_t id = native_frame((uintptr_t)ips[i] - (i > 0), &kind);
+        if (rooted && kind == NK_EVAL)
+            break;              /* the root's frame and its callers: hidden */
+        if (rooted && kind == NK_INTERP)
+            continue;
         if (kind == NK_EVAL && n_py > 0) {
             while (pi < n_py && n < cap) {
                 uint64_t meta = py[2 * pi + 1];
@@ -230,7 +240,14 @@ process_sample(int slot_index, jp_slot *slot, const uint64_t *rec)
         }
         if (n_py > 0 && (pi >= n_py || kind == NK_INTERP))
             continue;
-        if (id != JP_NONE)
+        if (kind == NK_INLINED) {
+            uintptr_t ip = (uintptr_t)ips[i] - (i > 0);
+            const jp_jit_symbol *js = jp_symbols_find(ip);
+            if (js != NULL)
+                n += (uint32_t)jp_inline_frames(jp_S.profile, js, ip, module_from_path,
+                                                scratch + n, (int)(cap - n));
+        }
+        if (id != JP_NONE && n < cap)
             scratch[n++] = id;
     }
     while (pi < n_py && n < cap) {
@@ -454,5 +471,6 @@ jp_collector_reset_caches(void)
     jp_idmap_free(&native_cache);
     jp_idmap_free(&pyframe_cache);
     jp_idmap_free(&thread_index);
+    jp_inline_frames_reset();
     freed_frame = unknown_frame = JP_NONE;
 }

@@ -7,7 +7,7 @@ import html
 import json
 import pathlib
 
-from .widget_data import TableBuilder, recommendation_rows, signature_rows
+from .widget_data import TableBuilder, recommendation_rows, signature_rows, source_panes
 
 _HERE = pathlib.Path(__file__).parent
 
@@ -48,7 +48,8 @@ def profile_state(profile, suggestions=(), title: str = "jitprofile") -> dict:
     rows = recommendation_rows(suggestions)
     for r in rows:
         r["applicable"] = False         # a static page cannot apply anything
-    state.update(title=title, status="done", args=args, recs=rows, updates=1, elapsed=0.0)
+    state.update(title=title, status="done", args=args, recs=rows, updates=1, elapsed=0.0,
+                 lines=source_panes(profile.data, [r.get("function", "") for r in rows]))
     return state
 
 

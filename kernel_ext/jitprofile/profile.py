@@ -26,8 +26,9 @@ from typing import NamedTuple
 
 from . import _core
 from .argrecord import ArgSession
+from .lines import LineStat
 
-__all__ = ["Profile", "FunctionStat"]
+__all__ = ["Profile", "FunctionStat", "LineStat"]
 
 _active: "Profile | None" = None       # the session running in this process
 _fork_hook_installed = False
@@ -391,6 +392,21 @@ class Profile:
                                     100.0 * total_w / total if total else 0.0,
                                     self_w * iv, total_w * iv, nthreads))
         return out
+
+    def lines(self, func=None, source: bool = True) -> list:
+        """Time per source line (lines.LineStat rows, most self time first)
+        of Python and JIT functions alike, or of func only (a name, a Python
+        function or a jitted one): self/total seconds and samples, the
+        JIT/Python/native split, the native callees under the line and the
+        per-thread split (a prange loop's workers are on the loop's line)."""
+        from .lines import compute_lines
+        return compute_lines(self.data, func, source)
+
+    def annotate(self, func=None, top: int = 3) -> str:
+        """Annotated source of the top functions (or of func), hottest lines
+        marked: what `record --lines` prints."""
+        from .lines import annotate
+        return annotate(self, func, top)
 
     def by_thread(self) -> list[dict]:
         """Per thread: pid, tid, name, samples, seconds, share, hottest function."""

@@ -1,5 +1,5 @@
 """python -m jitprofile record [-r HZ] [--wall] [--no-native] [-o FILE]
-[--format text|collapsed|speedscope|json] [--serve ENDPOINT [--serve-public]]
+[--format text|collapsed|speedscope|json] [--lines [FUNC]] [--serve ENDPOINT [--serve-public]]
 (script.py | -m module) [args...]
 
 Runs the target under jitprofile.Profile and writes the profile.  With
@@ -66,6 +66,9 @@ def _parser() -> _Parser:
                    help="stream the profile live on tcp://127.0.0.1:PORT or ipc://PATH")
     p.add_argument("--serve-public", action="store_true",
                    help="allow --serve on a non-loopback address (read-only stream)")
+    p.add_argument("--lines", nargs="?", const="", default=None, metavar="FUNC",
+                   help="text format: annotated source of the top functions (or of FUNC), "
+                        "time per line, hottest lines marked")
     p.add_argument("-m", dest="module", metavar="MODULE", help="run a library module as a script")
     p.add_argument("target", nargs=argparse.REMAINDER, help="script.py [args...]")
     return p
@@ -83,7 +86,9 @@ def _format_for(args) -> str:
     return fmt
 
 
-def _render(prof, fmt: str) -> str:
+def _render(prof, fmt: str, lines: str | None = None) -> str:
+    if fmt == "text" and lines is not None:
+        return prof.text() + "\n" + prof.annotate(lines or None)
     if fmt == "text":
         return prof.text()
     if fmt == "collapsed":
@@ -198,6 +203,8 @@ def main(argv: list[str]) -> int:
     try:
         args = _parser().parse_args(argv)
         fmt = _format_for(args)
+        if args.lines and not args.target and args.module is None and os.path.isfile(args.lines):
+            args.target, args.lines = [args.lines], ""     # `--lines script.py`: no FUNC
         if args.module is None:
             if not args.target:
                 raise _UsageError("no script given (record script.py [args] or record -m module)")
@@ -257,7 +264,7 @@ def main(argv: list[str]) -> int:
         for w in prof.warnings():
             print(f"jitprofile: warning: {w}", file=sys.stderr)
         try:
-            out = _render(prof, fmt)
+            out = _render(prof, fmt, args.lines)
             if args.output:
                 _write_output(out_path, out)
                 print(f"jitprofile: profile written to {args.output} ({fmt}){note}",

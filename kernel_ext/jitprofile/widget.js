@@ -86,6 +86,7 @@ function render({ model, el }) {
   const timeline = h("canvas", { class: "jp-timeline" });
   const args = h("div", { class: "jp-args" });
   const recs = h("div", { class: "jp-recs" });
+  const source = h("div", { class: "jp-source" });
   const root = h("div", { class: "jp-prof" },
     h("div", { class: "jp-head" }, title, status, search, workerSel, reset, legend),
     h("div", { class: "jp-flame-box" }, flame, tip),
@@ -93,6 +94,7 @@ function render({ model, el }) {
       h("div", { class: "jp-col" }, h("h4", {}, "Hotspots"), h("div", { class: "jp-hot-box" }, table)),
       h("div", { class: "jp-col" }, h("h4", {}, "Threads (CPU per interval)"), timeline,
         h("h4", {}, "Arguments of the selected function"), args)),
+    h("h4", {}, "Source of the selected function (time per line)"), source,
     h("h4", {}, "Recommendations"), recs);
   el.append(root);
   let rects = [];
@@ -213,7 +215,7 @@ function render({ model, el }) {
     for (const r of rows) {
       if (q && !r.name.toLowerCase().includes(q)) continue;
       const tr = h("tr", { class: r.fi === st.selected ? "jp-sel" : "", "data-func": r.name,
-                           onclick: () => { st.selected = r.fi; drawTable(); drawArgs(); } },
+                           onclick: () => { st.selected = r.fi; drawTable(); drawArgs(); drawSource(); } },
         h("td", { class: "jp-name" }, h("span", { class: "jp-dot", style: `background: ${color(r.cat, false, 0)}` }), r.name),
         h("td", {}, `${fmtS(r.self, iv)} (${(100 * r.self / all).toFixed(1)}%)`),
         h("td", {}, `${fmtS(r.total, iv)} (${(100 * r.total / all).toFixed(1)}%)`),
@@ -299,6 +301,7 @@ function render({ model, el }) {
         h("b", {}, `${r.kind}`), ` ${r.function} `,
         h("span", { class: "jp-muted" }, `${(100 * r.share).toFixed(0)}% of the time - ${r.why || ""}`));
       const box = h("div", { class: "jp-rec", "data-function": r.function, "data-kind": r.kind }, head);
+      head.addEventListener("click", () => selectByName(r.function));
       const line = h("div", { class: "jp-rec-line" });
       if (r.speedup) line.append(h("span", { class: "jp-speedup" }, `measured speedup ${r.speedup.toFixed(1)}x`));
       else if (r.reason) line.append(h("span", { class: "jp-muted" }, r.reason));
@@ -332,7 +335,23 @@ function render({ model, el }) {
       `${model.get("elapsed").toFixed(1)} s, update ${model.get("updates")}`;
     status.dataset.updates = String(model.get("updates"));
     status.dataset.state = model.get("status");
-    drawFlame(); drawTable(); drawTimeline(); drawArgs(); drawRecs();
+    drawFlame(); drawTable(); drawTimeline(); drawArgs(); drawRecs(); drawSource();
+  }
+
+  // -- the selected function's source ------------------------------------------
+  function selectByName(name) {
+    const fi = findFunction(st.prof.funcs, model.get("lines") || {}, name);
+    if (fi < 0) return;
+    st.selected = fi;
+    drawTable(); drawArgs(); drawSource();
+  }
+
+  function drawSource() {
+    const panes = model.get("lines") || {};
+    let fi = st.selected;
+    if (fi < 0) fi = hottestPane(panes);       // default: the function with the hottest lines
+    sourcePane(source, st.prof.funcs, panes, fi, model.get("interval"),
+               model.get("status") === "running");
   }
 
   let pending = false;
@@ -342,7 +361,7 @@ function render({ model, el }) {
     requestAnimationFrame(() => { pending = false; redraw(); });
   };
   const events = ["strings", "funcs", "nodes", "weights", "hot", "timeline", "args", "recs",
-                  "status", "updates", "title", "lanes"];
+                  "status", "updates", "title", "lanes", "lines"];
   for (const e of events) model.on(`change:${e}`, schedule);
   const ro = typeof ResizeObserver !== "undefined" ? new ResizeObserver(schedule) : null;
   if (ro) ro.observe(root);
@@ -351,6 +370,85 @@ function render({ model, el }) {
     for (const e of events) model.off(`change:${e}`, schedule);
     if (ro) ro.disconnect();
   };
+}
+
+// -- source pane helpers (model trait "lines": widget_data.source_panes) -------
+
+// The function index with a pane whose name is `name` (or its JIT instance).
+function findFunction(funcs, panes, name) {
+  let best = -1;
+  for (const key of Object.keys(panes)) {
+    const f = funcs[Number(key)];
+    if (f && (f.name === name || f.name.startsWith(name + " [jit"))) {
+      if (best < 0 || f.cat === "jit") best = Number(key);
+    }
+  }
+  return best;
+}
+
+function paneSelf(p) { return p.rows.reduce((a, r) => a + r[1], 0); }
+
+function hottestPane(panes) {
+  let best = -1, bestW = -1;
+  for (const [key, p] of Object.entries(panes)) {
+    const w = paneSelf(p);
+    if (w > bestW) { best = Number(key); bestW = w; }
+  }
+  return best;
+}
+
+// One table row per source line: heat gutter (its self time against the
+// hottest line), self time and share, a JIT/Python/native bar, the code;
+// native callees of a line in rows beneath it.
+function sourcePane(box, funcs, panes, fi, iv, running) {
+  box.replaceChildren();
+  const p = panes[String(fi)], f = funcs[fi];
+  if (!p || !f) {
+    box.dataset.func = "";
+    box.append(h("em", {}, running ? "after the cell ends" :
+      "select a Python or JIT function (flame graph, table or recommendation)"));
+    return;
+  }
+  box.dataset.func = f.name;
+  const byLine = new Map(p.rows.map((r) => [r[0], r]));
+  const total = paneSelf(p) || 1;
+  const hottest = Math.max(1, ...p.rows.map((r) => r[1]));
+  box.append(h("div", { class: "jp-args-name" },
+    `${f.name}  (${f.file.split("/").pop()}:${p.first}) - ${fmtS(total, iv)} self in its lines`));
+  const t = h("table", { class: "jp-src" },
+    h("tr", {}, h("th", {}, ""), h("th", {}, "line"), h("th", {}, "self"), h("th", {}, "%"),
+      h("th", { title: "JIT / Python / native" }, "split"), h("th", {}, "source")));
+  const lines = p.src.length ? p.src : p.rows.map((r) => [r[0], ""]);
+  for (const [n, text] of lines) {
+    const r = byLine.get(n);
+    const heat = r ? r[1] / hottest : 0;
+    const gutter = h("td", { class: "jp-gutter", title: r ? `${fmtS(r[1], iv)} self, ${fmtS(r[2], iv)} total` : "" });
+    gutter.style.background = heat > 0 ? `rgba(220, 50, 32, ${(0.12 + 0.88 * heat).toFixed(3)})` : "transparent";
+    const split = h("td", { class: "jp-split" });
+    if (r && r[1] > 0) {
+      for (const [w, cat] of [[r[3], "jit"], [r[4], "python"], [r[5], "native"]]) {
+        if (w <= 0) continue;
+        const c = COLORS[cat];
+        split.append(h("span", { class: "jp-split-" + cat, title: `${cat} ${fmtS(w, iv)}`,
+          style: `display:inline-block;height:8px;width:${(48 * w / r[1]).toFixed(1)}px;background:rgb(${c})` }));
+      }
+    }
+    const tr = h("tr", { class: "jp-src-line" + (r && r[1] === hottest && r[1] > 0 ? " jp-src-hot" : ""),
+                         "data-line": String(n), "data-self": String(r ? r[1] : 0),
+                         "data-total": String(r ? r[2] : 0), "data-heat": heat.toFixed(3) },
+      gutter, h("td", { class: "jp-src-n" }, String(n)),
+      h("td", { class: "jp-src-t" }, r && r[1] ? fmtS(r[1], iv) : ""),
+      h("td", { class: "jp-src-t" }, r && r[1] ? `${(100 * r[1] / total).toFixed(1)}%` : ""),
+      split, h("td", { class: "jp-code jp-src-code" }, text));
+    t.append(tr);
+    if (r)
+      for (const [name, module, w] of r[6])
+        t.append(h("tr", { class: "jp-src-callee", "data-line": String(n), "data-callee": name },
+          h("td", {}, ""), h("td", {}, ""), h("td", { class: "jp-src-t" }, fmtS(w, iv)),
+          h("td", { class: "jp-src-t" }, `${(100 * w / (r[1] || 1)).toFixed(0)}%`), h("td", {}, ""),
+          h("td", { class: "jp-muted" }, `\u21b3 ${name} (${module.split("/").pop()})`)));
+  }
+  box.append(t);
 }
 
 export default { render };

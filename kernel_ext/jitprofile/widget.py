@@ -20,13 +20,14 @@ import traitlets as t
 
 from . import _core
 from .actions import act_on
-from .widget_data import TableBuilder, recommendation_rows, signature_rows
+from .widget_data import TableBuilder, recommendation_rows, signature_rows, source_panes
 
 _HERE = pathlib.Path(__file__).parent
 
 
 class ProfileWidget(anywidget.AnyWidget):
-    """Flame graph, hotspots, per-thread timeline, arguments, recommendations."""
+    """Flame graph, hotspots, per-thread timeline, arguments, recommendations,
+    and the selected function's source with time per line."""
     _esm = _HERE / "widget.js"
     _css = _HERE / "widget.css"
     title = t.Unicode("jitprofile").tag(sync=True)
@@ -41,6 +42,7 @@ class ProfileWidget(anywidget.AnyWidget):
     timeline = t.Dict({"bucket": 0.05, "threads": []}).tag(sync=True)
     args = t.Dict().tag(sync=True)
     recs = t.List().tag(sync=True)
+    lines = t.Dict().tag(sync=True)         # the source pane (widget_data.source_panes)
     updates = t.Int(0).tag(sync=True)
     elapsed = t.Float(0.0).tag(sync=True)
     lanes = t.Dict().tag(sync=True)         # a Dask cluster: per-worker weights (widget_data)
@@ -135,3 +137,5 @@ class LiveView:
         self.widget.show_recommendations(suggestions)
         self.update("done")
         self.widget.args = args
+        self.widget.lines = source_panes(self.profile.data,
+                                         [r.get("function", "") for r in self.widget.recs])

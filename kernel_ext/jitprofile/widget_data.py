@@ -178,3 +178,43 @@ def recommendation_rows(suggestions) -> list[dict]:
         d["message"] = getattr(s, "message", "")
         out.append(d)
     return out
+
+
+SOURCE_FUNCS = 30               # functions whose source pane is sent
+SOURCE_CALLEES = 4              # native callees shown under a line
+
+
+def source_panes(data, names=(), limit: int = SOURCE_FUNCS) -> dict:
+    """The source pane's data: {function index (str): {"first": def line,
+    "src": [[line, text]], "rows": [[line, self, total, jit, python, native,
+    [[callee, module, weight]]]]}} (weights in sampling intervals) for the
+    Python and JIT functions with the most line self time, and for the
+    functions named in `names` (the recommendations')."""
+    from .lines import compute_lines, function_source
+    funcs = data.functions()
+    index: dict[tuple[str, str], int] = {}
+    for i, f in enumerate(funcs):
+        index.setdefault((f[0], f[1]), i)
+    iv = data.interval or 1.0
+    per: dict[int, list] = {}
+    for r in compute_lines(data):
+        fi = index.get((r.function, r.file))
+        if fi is not None:
+            per.setdefault(fi, []).append(r)
+    ranked = sorted(per, key=lambda fi: -sum(r.self_samples for r in per[fi]))
+    wanted = set(ranked[:limit])
+    wanted |= {fi for fi in per if funcs[fi][0] in names
+               or funcs[fi][0].split(" [jit")[0] in names}
+    out = {}
+    for fi in wanted:
+        rows = per[fi]
+        name, file, _module, first, _cat = funcs[fi]
+        out[str(fi)] = {
+            "first": int(first),
+            "src": [[n, text] for n, text in function_source(file, first, rows)],
+            "rows": [[r.line, r.self_samples, r.total_samples, round(r.jit_s / iv),
+                      round(r.python_s / iv), round(r.native_s / iv),
+                      [[c.name, c.module, c.samples] for c in r.native[:SOURCE_CALLEES]]]
+                     for r in sorted(rows, key=lambda r: r.line)],
+        }
+    return out

@@ -61,7 +61,7 @@ test_add_and_find(void)
     char name[] = "mandel";
     char sig[] = "float64, float64, int64";
     char file[] = "/src/mandel.py";
-    jp_line_span lines[] = {{0x10, 3}, {0x40, 4}, {0x80, 6}, {0x200, 7}};
+    jp_line_span lines[] = {{0x10, 3, 0}, {0x40, 4, 0}, {0x80, 6, 0}, {0x200, 7, 0}};
     const jp_jit_symbol *sym;
 
     CHECK(jp_symbols_add(MANDEL_START, MANDEL_END, name, sig, file, 1,
@@ -159,7 +159,7 @@ test_many_chunks(void)
 
     for (int i = 0; i < BULK_COUNT; i++) {
         uintptr_t start = BULK_BASE + (uintptr_t)i * BULK_SIZE;
-        jp_line_span span = {0x8, (uint32_t)(100 + i)};
+        jp_line_span span = {0x8, (uint32_t)(100 + i), 0};
         snprintf(name, sizeof name, "f%d", i);
         if (jp_symbols_add(start, start + BULK_SIZE, name, "float64",
                            "/src/bulk.py", 99, &span, 1) != 0) {
