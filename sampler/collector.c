@@ -263,10 +263,12 @@ jp_collector_drain(void)
 
     uint64_t epoch = jp_symbols_epoch();
     static uint64_t symbols_generation;
+    uint32_t code_epoch;
 
     if (jp_S.slots == NULL || jp_S.profile == NULL || jp_S.draining)
         return;
     jp_S.draining = 1;
+    code_epoch = jp_codes_drain_begin();    /* before any ring is read */
     if (jp_symbols_generation() != symbols_generation) {
         /* JIT code was freed since: its addresses may now hold new code */
         symbols_generation = jp_symbols_generation();
@@ -288,7 +290,7 @@ jp_collector_drain(void)
             s->ring.dropped = 0;
         }
     }
-    jp_codes_after_drain(start);
+    jp_codes_after_drain(start, code_epoch);
     jp_threads_free_retired();
     jp_symbols_reader_drained(epoch);   /* JIT code retired before is named */
     jp_S.drain_ns += jp_now_ns() - start;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sampler/perf_clock.h"
 #include "sampler/pyframes.h"
 #include "sampler/sample.h"
 #include "sampler/unwind.h"
@@ -64,6 +65,11 @@ capture(jp_slot *slot, void *uc, int overrun)
              | (uint64_t)flags << 32
              | (uint64_t)(overrun < 0 ? 0 : overrun > 0xffff ? 0xffff : overrun) << 40;
     jp_ring_commit(&slot->ring, JP_SAMPLE_HDR_WORDS + n_native + 2 * (uint64_t)n_py);
+    /* the commit, then the epoch read (code_table.c: a dealloc drains
+     * first when one of these pointers dies before the next drain) */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    for (int i = 0; i < n_py; i++)
+        jp_codes_mark((uintptr_t)rec[JP_SAMPLE_HDR_WORDS + n_native + 2 * i]);
     clock_gettime(CLOCK_MONOTONIC, &done);
     slot->handler_ns += (uint64_t)(done.tv_sec - now.tv_sec) * 1000000000ull
                         + (uint64_t)done.tv_nsec - (uint64_t)now.tv_nsec;
@@ -78,6 +84,8 @@ on_sigprof(int sig, siginfo_t *si, void *uc)
 
     if (si != NULL && si->si_code == SI_TIMER)
         slot = jp_threads_from_value(si->si_value.sival_ptr);
+    else if (si != NULL && si->si_code >= POLL_IN && si->si_code <= POLL_HUP)
+        slot = jp_perf_slot(si->si_fd);     /* a task-clock event's overflow */
     if (slot == NULL) {
         /* not one of ours: hand it to whoever had SIGPROF before */
         if ((old_action.sa_flags & SA_SIGINFO) && old_action.sa_sigaction)
