@@ -34,10 +34,14 @@ capture(jp_slot *slot, void *uc, int overrun)
     int n_native = 0, n_py = 0, trunc = 0;
     unsigned flags = 0;
     void *tstate;
-    struct timespec now, done;
+    struct timespec now, done, cost0;
+    const clockid_t cost_clock = jp_S.wall ? CLOCK_MONOTONIC : CLOCK_THREAD_CPUTIME_ID;
 
     if (rec == NULL)
         return;
+    /* the handler's cost, for pacing: in CPU time when sampling CPU time
+     * (being descheduled on a loaded machine costs the thread nothing) */
+    clock_gettime(cost_clock, &cost0);
     clock_gettime(CLOCK_MONOTONIC, &now);   /* when the chain is read */
     room = got - JP_SAMPLE_HDR_WORDS;
     if (jp_S.native) {
@@ -70,9 +74,9 @@ capture(jp_slot *slot, void *uc, int overrun)
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     for (int i = 0; i < n_py; i++)
         jp_codes_mark((uintptr_t)rec[JP_SAMPLE_HDR_WORDS + n_native + 2 * i]);
-    clock_gettime(CLOCK_MONOTONIC, &done);
-    slot->handler_ns += (uint64_t)(done.tv_sec - now.tv_sec) * 1000000000ull
-                        + (uint64_t)done.tv_nsec - (uint64_t)now.tv_nsec;
+    clock_gettime(cost_clock, &done);
+    slot->handler_ns += (uint64_t)(done.tv_sec - cost0.tv_sec) * 1000000000ull
+                        + (uint64_t)done.tv_nsec - (uint64_t)cost0.tv_nsec;
     slot->handler_calls++;
 }
 

@@ -222,6 +222,9 @@ class Profile:
         self._signo = 0              # the sampler's signal while it runs
         self.effective_hz = hz       # lower when the sampler paced itself
         self.handler_mean_ns = 0     # what taking one sample cost, on average
+        # what paced the samples: "wall", "task-clock" (CPU time at the
+        # requested rate), "cpu-timer" (CPU time on scheduler ticks only)
+        self.clock = "wall" if self.wall else None
         self.notes: dict[str, str] = {}     # things the report warns about
         self.on_exec: list = []      # callbacks(profile) before an os.exec* replaces us
         # argument types/shapes of hot functions (kernel_ext/jitprofile/argrecord.py)
@@ -279,6 +282,14 @@ class Profile:
         self.effective_hz = min(self.effective_hz, st.get("effective_hz", self.hz))
         if st.get("handler_calls"):
             self.handler_mean_ns = st["handler_ns"] // st["handler_calls"]
+        clock = st.get("clock")
+        if clock and not self.wall:
+            self.clock = clock
+            if clock != "task-clock":
+                why = st.get("clock_fallback_reason") or "JITPROFILE_CPU_CLOCK=timer"
+                self._note("clock", "CPU time was sampled by POSIX CPU-clock timers, which "
+                           "fire on scheduler ticks only (about 250 distinct samples/s per "
+                           f"thread; seconds stay right): task-clock perf events: {why}")
         if st.get("signal_taken"):
             self._note("signal_taken", f"the program took over the sampling signal "
                        f"({st.get('signal')}): samples after that were lost")
@@ -464,6 +475,7 @@ class Profile:
             "interval": self.data.interval,
             "effective_hz": self.effective_hz,
             "handler_mean_ns": self.handler_mean_ns,
+            "clock": self.clock,
             "warnings": self.warnings(),
             "functions": [list(f) for f in self.data.functions()],
             "frames": [list(f) for f in self.data.frames()],
@@ -481,6 +493,7 @@ class Profile:
         data = prof.data
         data.interval = float(d["interval"])
         prof.effective_hz = int(d.get("effective_hz", prof.hz))
+        prof.clock = d.get("clock", prof.clock)
         for i, w in enumerate(d.get("warnings", ())):
             if not w.startswith("sampling rate capped"):
                 prof.notes[f"w{i}"] = w
@@ -558,6 +571,9 @@ class Profile:
         kind = "wall time" if self.wall else "CPU time"
         rate = (f"{self.hz} Hz" if self.effective_hz >= self.hz
                 else f"{self.effective_hz} Hz (capped from {self.hz} Hz)")
+        if self.clock:
+            rate += f" ({self.clock})"
+
         lines = [f"jitprofile: {total_w * self.data.interval:.3f} s of {kind} sampled at "
                  f"{rate}, {nthreads} thread(s), {len(procs)} process(es)"]
         lines += [f"warning: {w}" for w in self.warnings()]
