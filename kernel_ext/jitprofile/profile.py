@@ -243,6 +243,9 @@ class Profile:
             os.register_at_fork(after_in_child=_after_fork_child)
             _fork_hook_installed = True
         _install_os_hooks()
+        if self.follow_children:
+            from . import _mp_child     # spawn and forkserver children
+            _mp_child.install()
         # argument recording starts before sampling and stops after it, so
         # that none of its set-up lands in the samples
         args = None
@@ -342,15 +345,26 @@ class Profile:
         if self._dumped or self._child_dir is None:
             return
         self._dumped = True
-        self.stop()
-        path = os.path.join(self._child_dir, f"child-{os.getpid()}.json")
-        tmp = path + ".tmp"
+        # a SIGTERM (Pool.terminate) landing while the part is written would
+        # end the process half-way (its handler sees the dump begun and dies
+        # at once): it waits until the part is whole
         try:
-            with open(tmp, "w") as f:
-                json.dump(self.to_dict(), f)
-            os.replace(tmp, path)
-        except OSError:
-            pass
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+        except (OSError, ValueError):
+            blocked = None
+        try:
+            self.stop()
+            path = os.path.join(self._child_dir, f"child-{os.getpid()}.json")
+            tmp = path + ".tmp"
+            try:
+                with open(tmp, "w") as f:
+                    json.dump(self.to_dict(), f)
+                os.replace(tmp, path)
+            except OSError:
+                pass
+        finally:
+            if blocked is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     def _merge_children(self) -> None:
         d = self._child_dir
