@@ -351,6 +351,7 @@ collector_main(void *arg)
     (void)arg;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, NULL);
+    pthread_setname_np(pthread_self(), "jitprofile-coll");
     for (;;) {
         int stop = __atomic_load_n(&jp_S.stop_requested, __ATOMIC_ACQUIRE), fill;
 

@@ -42,7 +42,7 @@ def _script_json(obj) -> str:
 
 def profile_state(profile, suggestions=(), title: str = "jitprofile") -> dict:
     """The widget's traits for a finished profile."""
-    b = TableBuilder(profile.data)
+    b = TableBuilder(profile.data, getattr(profile, "show_internal", False))
     args = signature_rows(profile, b)
     state = b.tables()
     rows = recommendation_rows(suggestions)
