@@ -34,14 +34,11 @@ capture(jp_slot *slot, void *uc, int overrun)
     int n_native = 0, n_py = 0, trunc = 0;
     unsigned flags = 0;
     void *tstate;
-    struct timespec now, done, cost0;
-    const clockid_t cost_clock = jp_S.wall ? CLOCK_MONOTONIC : CLOCK_THREAD_CPUTIME_ID;
+    struct timespec now, done;
+    uint64_t cost;
 
     if (rec == NULL)
         return;
-    /* the handler's cost, for pacing: in CPU time when sampling CPU time
-     * (being descheduled on a loaded machine costs the thread nothing) */
-    clock_gettime(cost_clock, &cost0);
     clock_gettime(CLOCK_MONOTONIC, &now);   /* when the chain is read */
     room = got - JP_SAMPLE_HDR_WORDS;
     if (jp_S.native) {
@@ -74,9 +71,16 @@ capture(jp_slot *slot, void *uc, int overrun)
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     for (int i = 0; i < n_py; i++)
         jp_codes_mark((uintptr_t)rec[JP_SAMPLE_HDR_WORDS + n_native + 2 * i]);
-    clock_gettime(cost_clock, &done);
-    slot->handler_ns += (uint64_t)(done.tv_sec - cost0.tv_sec) * 1000000000ull
-                        + (uint64_t)done.tv_nsec - (uint64_t)cost0.tv_nsec;
+    clock_gettime(CLOCK_MONOTONIC, &done);
+    cost = (uint64_t)(done.tv_sec - now.tv_sec) * 1000000000ull
+           + (uint64_t)done.tv_nsec - (uint64_t)now.tv_nsec;
+    /* the handler's cost, for pacing.  Sampling CPU time, a handler that
+     * was descheduled on a loaded machine cost the thread no CPU: counted
+     * at most one period (CLOCK_THREAD_CPUTIME_ID would say it exactly,
+     * but it is a system call, about 3 us here, twice per sample) */
+    if (!jp_S.wall && jp_S.hz > 0 && cost > 1000000000ull / (uint64_t)jp_S.hz)
+        cost = 1000000000ull / (uint64_t)jp_S.hz;
+    slot->handler_ns += cost;
     slot->handler_calls++;
 }
 
