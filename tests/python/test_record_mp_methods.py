@@ -56,7 +56,7 @@ def test_spawn_and_forkserver_children_are_merged(tmp_path):
             if name.startswith("spin_"):
                 pids_of.setdefault(name, set()).add(threads[thread][0])
             n = nodes[n][0]
-    for name in ("spin_spawned_child", "spin_forkserver_child"):
+    for name in ("spin_spawned_child", "spin_forkserver_child", "spin_pool_worker"):
         assert name in pids_of, (name, sorted(pids_of))
     spawned, = pids_of["spin_spawned_child"]
     served, = pids_of["spin_forkserver_child"]
