@@ -31,7 +31,8 @@ PROFILER_MODULES = frozenset({
     "widget_data.py", "stream.py", "attach.py", "html_export.py", "record_cli.py",
     "advisor.py", "advise_cli.py", "applier.py", "actions.py"})
 NATIVE_PREFIXES = ("code_dealloc_hook", "jp_collector_", "jp_codes_", "jp_threads_",
-                   "jp_symbolize", "jp_profile_", "jp_argrec", "argrec_", "jp_pub",
+                   "jp_symbolize", "jp_profile_", "jp_argrec", "argrec_", "jp_argpoll",
+                   "jp_arghooks", "profile_hook", "record_running", "jp_pub",
                    "sampler_", "pd_", "on_sigprof", "jp_unwind_", "jp_ring_")
 
 USER, PY_INTERNAL, NATIVE_INTERNAL, NATIVE = 0, 1, 2, 3
