@@ -6,7 +6,16 @@
  * signal still queued for a closed fd finds NULL, or a slot whose thread is
  * not the one interrupted, and is dropped by the handler).  Event fds are
  * moved to 512 and above where the fd limit allows, out of the way of
- * programs that expect their own fds to be small. */
+ * programs that expect their own fds to be small.
+ *
+ * Each event is armed for one overflow at a time (PERF_EVENT_IOC_REFRESH 1:
+ * it disables itself when it fires) and the handler re-arms it.  Every
+ * overflow queues a real-time signal of its own, so a thread that blocks
+ * our signal while it computes would otherwise pile up a thousand pending
+ * signals a second until RLIMIT_SIGPENDING ran out - and the kernel then
+ * sends SIGIO, which kills the program.  Armed one at a time, at most one
+ * is ever pending per thread, as with a POSIX timer (whose overruns
+ * coalesce). */
 #define _GNU_SOURCE
 #include "sampler/perf_clock.h"
 
@@ -72,7 +81,7 @@ jp_perf_open(pid_t tid, int signo, long period_ns, struct jp_slot *slot)
         goto fail;
     __atomic_store_n(&by_fd[fd], slot, __ATOMIC_SEQ_CST);
     if (fcntl(fd, F_SETFL, O_ASYNC | O_NONBLOCK) < 0
-        || ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) < 0) {
+        || ioctl(fd, PERF_EVENT_IOC_REFRESH, 1) < 0) {
         __atomic_store_n(&by_fd[fd], NULL, __ATOMIC_SEQ_CST);
         goto fail;
     }
@@ -81,6 +90,12 @@ fail:
     close(fd);
     errno = EINVAL;
     return -1;
+}
+
+void
+jp_perf_rearm(int fd)
+{
+    ioctl(fd, PERF_EVENT_IOC_REFRESH, 1);
 }
 
 void

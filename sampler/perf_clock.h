@@ -20,6 +20,8 @@ struct jp_slot;
 /* An event for thread tid raising signo every period_ns of its CPU time,
  * its fd mapped to slot; the fd, or -1 (errno set). */
 int jp_perf_open(pid_t tid, int signo, long period_ns, struct jp_slot *slot);
+/* Arm for the next overflow (the handler, after each; async-signal-safe). */
+void jp_perf_rearm(int fd);
 /* Stop and close; the fd no longer maps to its slot. */
 void jp_perf_close(int fd);
 /* A new period (pacing). */

@@ -89,11 +89,14 @@ on_sigprof(int sig, siginfo_t *si, void *uc)
 {
     int saved_errno = errno;
     jp_slot *slot = NULL;
+    int perf = 0;
 
     if (si != NULL && si->si_code == SI_TIMER)
         slot = jp_threads_from_value(si->si_value.sival_ptr);
-    else if (si != NULL && si->si_code >= POLL_IN && si->si_code <= POLL_HUP)
+    else if (si != NULL && si->si_code >= POLL_IN && si->si_code <= POLL_HUP) {
         slot = jp_perf_slot(si->si_fd);     /* a task-clock event's overflow */
+        perf = 1;
+    }
     if (slot == NULL) {
         /* not one of ours: hand it to whoever had SIGPROF before */
         if ((old_action.sa_flags & SA_SIGINFO) && old_action.sa_sigaction)
@@ -109,7 +112,10 @@ on_sigprof(int sig, siginfo_t *si, void *uc)
         && slot->tid == (pid_t)gettid()) {
         /* a paced timer's tick stands for period_mult requested periods */
         int mult = __atomic_load_n(&jp_S.period_mult, __ATOMIC_RELAXED);
-        capture(slot, uc, (si->si_overrun + 1) * (mult > 0 ? mult : 1) - 1);
+        capture(slot, uc, perf ? (mult > 0 ? mult : 1) - 1
+                                : (si->si_overrun + 1) * (mult > 0 ? mult : 1) - 1);
+        if (perf && slot->has_perf && slot->perf_fd == si->si_fd)
+            jp_perf_rearm(si->si_fd);       /* one overflow at a time (perf_clock.c) */
     }
     __atomic_sub_fetch(&slot->busy, 1, __ATOMIC_SEQ_CST);
     errno = saved_errno;

@@ -107,3 +107,33 @@ def test_wall_mode_names_its_clock():
         time.sleep(0.05)
     assert prof.clock == "wall"
     assert "(wall)" in prof.text().splitlines()[0]
+
+
+
+def test_a_thread_blocking_the_signal_does_not_pile_up_pending_signals():
+    # every task-clock overflow queues a real-time signal of its own: a
+    # thread that blocks ours while it computes would queue a thousand a
+    # second until RLIMIT_SIGPENDING ran out, and the kernel would then
+    # send SIGIO, which kills the program.  The events are armed for one
+    # overflow at a time, so at most one is pending per thread: when the
+    # thread unblocks, one sample lands at once, not five hundred.
+    out = {}
+
+    def worker(signo):
+        import signal
+        out["tid"] = threading.get_native_id()
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signo})
+        busy(0.5)
+        out["unblock"] = time.monotonic_ns()
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signo})
+        out["after"] = time.monotonic_ns()
+        busy(0.05)
+
+    with jitprofile.Profile(hz=1000, args=None) as prof:
+        t = threading.Thread(target=worker, args=(_core.sampler_stats()["signal"],))
+        t.start()
+        t.join()
+    threads = prof.data.threads()
+    burst = [ts for th, _n, ts, _w in prof.data.samples()
+             if threads[th][1] == out["tid"] and out["unblock"] <= ts <= out["after"]]
+    assert len(burst) <= 2, len(burst)
