@@ -157,6 +157,7 @@ code_dealloc_hook(PyObject *op)
 int
 jp_codes_init(void)
 {
+    hook_drains = 0;                /* per session (sampler_stats) */
     if (orig_dealloc == NULL) {
         orig_dealloc = PyCode_Type.tp_dealloc;
         PyCode_Type.tp_dealloc = code_dealloc_hook;

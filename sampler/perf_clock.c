@@ -103,9 +103,9 @@ jp_perf_close(int fd)
 {
     if (fd < 0 || fd >= JP_PERF_MAX_FD)
         return;
+    __atomic_store_n(&by_fd[fd], NULL, __ATOMIC_SEQ_CST);
     ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
     close(fd);
-    __atomic_store_n(&by_fd[fd], NULL, __ATOMIC_SEQ_CST);
 }
 
 void

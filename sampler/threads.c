@@ -212,12 +212,13 @@ retire(jp_slot *s)
         timer_delete(s->timer);     /* also discards a pending signal */
         s->has_timer = 0;
     }
+    while (__atomic_load_n(&s->busy, __ATOMIC_SEQ_CST) != 0)
+        sched_yield();
+    /* after the handlers: none re-arms a closed (maybe reused) fd */
     if (s->has_perf) {
         jp_perf_close(s->perf_fd);  /* a signal still queued finds no slot */
         s->has_perf = 0;
     }
-    while (__atomic_load_n(&s->busy, __ATOMIC_SEQ_CST) != 0)
-        sched_yield();
 }
 
 /* One entry of getdents64(2). */
