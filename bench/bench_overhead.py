@@ -3,6 +3,13 @@ Mandelbrot run, split into a fixed start-up cost and a per-sample cost,
 beside py-spy and Scalene (issue 4).
 
     python bench/bench_overhead.py [--seconds 6] [--repeat 5] [--tools-venv .venv-tools]
+                                   [--workload mandel|churn]
+
+--workload churn (issue 16) is code-object churn: each unit compile()s and
+exec's 3,000 small functions (a sixth of the issue's script, which does it
+six times), as imports, templating, eval-heavy code and re-run notebook
+cells do; it measured the code-object deallocation hook, which used to
+drain every ring for each freed code object (2.4x slower under record).
 
 Each tool runs the same script in a fresh process; the runs are interleaved
 (one of each tool per round) so that load from other processes hits them
@@ -41,6 +48,23 @@ WORKLOAD = textwrap.dedent("""
     for _ in range(n):
         mandel()
 """)
+
+CHURN = textwrap.dedent("""
+    import sys
+    def mandel(rounds=1, n=3000):
+        # code-object churn (named mandel for the in-process runner)
+        for r in range(rounds):
+            ns = {}
+            for i in range(n):
+                src = f"def f_{i}(x, y=2):\\n    z = x * {i} + y\\n    return z - {r}\\n"
+                exec(compile(src, f"<gen {r} {i}>", "exec"), ns)
+            ns.clear()
+    n = int(sys.argv[1])
+    for _ in range(n):
+        mandel()
+""")
+
+WORKLOADS = {"mandel": WORKLOAD, "churn": CHURN}
 
 INPROC = textwrap.dedent("""
     import json, sys, time
@@ -92,13 +116,14 @@ def main():
     ap.add_argument("--seconds", type=float, default=6.0)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--tools-venv", default=".venv-tools")
+    ap.add_argument("--workload", choices=sorted(WORKLOADS), default="mandel")
     args = ap.parse_args()
     py = sys.executable
     tmp = tempfile.mkdtemp(prefix="jp-overhead-")
     script = os.path.join(tmp, "mandel_wl.py")
     empty = os.path.join(tmp, "empty.py")
     with open(script, "w") as f:
-        f.write(WORKLOAD)
+        f.write(WORKLOADS[args.workload])
     with open(empty, "w") as f:
         f.write("import sys\n")
     inproc = os.path.join(tmp, "inproc.py")
@@ -130,7 +155,7 @@ def main():
         tools["scalene --cpu-only"] = lambda s, a: [
             os.path.join(tv, "scalene"), "run", "--cpu-only", "-o", out, s, a]
     print(f"machine: {os.cpu_count()} CPUs, {os.uname().release}, Python "
-          f"{sys.version.split()[0]}; workload: {n} x mandel() (~{args.seconds:.0f} s); "
+          f"{sys.version.split()[0]}; workload: {n} x {args.workload} unit (~{args.seconds:.0f} s); "
           f"{args.repeat} interleaved rounds; load avg {os.getloadavg()[0]:.2f}")
     res = {(w, t): [] for w in ("mandel", "empty") for t in tools}
     for _ in range(args.repeat):

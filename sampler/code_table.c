@@ -6,7 +6,16 @@
  * resolved, so those stay valid.  For a pointer it has not seen yet, the
  * code object may have died in between: a hook on code-object deallocation
  * (PyCode_Type.tp_dealloc, which always runs with the GIL) drains every
- * ring before the object is freed, and remembers the death; a sample taken
+ * ring before the object is freed when a sample not drained yet may name
+ * it, and remembers the death.  Whether one may is an O(1) look-up: the
+ * handler marks each code pointer it records, after committing the
+ * sample, in a table of 2^16 slots (by a hash of the pointer) with the
+ * drain epoch it reads then; a drain increments the epoch before it reads
+ * the rings, so a mark below the epoch of the last finished drain belongs
+ * to a drained sample (a fence in the handler orders the commit before its
+ * read of the epoch).  Code objects that were never sampled (compile(),
+ * exec and eval churn) die without a drain; a slot shared with a sampled
+ * pointer costs one drain, at most one per sample.  A sample taken
  * during that death that names the pointer (a dealloc racing with its own
  * frame's teardown: the frame is unlinked right after the dealloc returns,
  * on the same thread, before anything else runs) is reported as a freed
@@ -37,6 +46,42 @@ static death *deaths;
 static size_t ndeaths, capdeaths;
 static destructor orig_dealloc;
 static PyObject *dying;             /* inside its tp_dealloc right now */
+
+#define MARK_BITS 16
+static uint32_t marks[1u << MARK_BITS];     /* newest epoch a sample named the slot */
+static uint32_t drain_epoch = 1;            /* handlers mark with it (atomic) */
+static uint32_t drained_below = 1;          /* marks below it are drained */
+static uint64_t hook_drains;                /* drains the dealloc hook had to do */
+
+static size_t
+mark_slot(uintptr_t ptr)
+{
+    return (size_t)(((uint64_t)ptr * 0x9E3779B97F4A7C15ull) >> (64 - MARK_BITS));
+}
+
+void
+jp_codes_mark(uintptr_t ptr)
+{
+    uint32_t *m = &marks[mark_slot(ptr)];
+    uint32_t e = __atomic_load_n(&drain_epoch, __ATOMIC_SEQ_CST);
+    uint32_t old = __atomic_load_n(m, __ATOMIC_RELAXED);
+
+    while (old < e && !__atomic_compare_exchange_n(m, &old, e, 1, __ATOMIC_SEQ_CST,
+                                                   __ATOMIC_RELAXED))
+        ;
+}
+
+uint32_t
+jp_codes_drain_begin(void)
+{
+    return __atomic_add_fetch(&drain_epoch, 1, __ATOMIC_SEQ_CST);
+}
+
+uint64_t
+jp_codes_hook_drains(void)
+{
+    return hook_drains;
+}
 
 uint64_t
 jp_now_ns(void)
@@ -70,9 +115,11 @@ note_death(uintptr_t ptr, uint64_t ts)
 }
 
 void
-jp_codes_after_drain(uint64_t drain_start)
+jp_codes_after_drain(uint64_t drain_start, uint32_t epoch)
 {
     size_t w = 0;
+
+    drained_below = epoch;
     if (ndeaths == 0)
         return;
     jp_idmap_free(&dead_map);
@@ -92,8 +139,12 @@ code_dealloc_hook(PyObject *op)
         PyObject *outer = dying;
         uint32_t d = note_death((uintptr_t)op, jp_now_ns());
         dying = op;
-        if (!jp_S.draining)
+        if (!jp_S.draining
+            && __atomic_load_n(&marks[mark_slot((uintptr_t)op)], __ATOMIC_SEQ_CST)
+               >= drained_below) {
+            hook_drains++;
             jp_collector_drain();
+        }
         dying = outer;
         orig_dealloc(op);
         if (d != JP_NONE && d < ndeaths && deaths[d].ptr == (uintptr_t)op)
@@ -106,6 +157,7 @@ code_dealloc_hook(PyObject *op)
 int
 jp_codes_init(void)
 {
+    hook_drains = 0;                /* per session (sampler_stats) */
     if (orig_dealloc == NULL) {
         orig_dealloc = PyCode_Type.tp_dealloc;
         PyCode_Type.tp_dealloc = code_dealloc_hook;

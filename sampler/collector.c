@@ -280,10 +280,12 @@ jp_collector_drain(void)
 
     uint64_t epoch = jp_symbols_epoch();
     static uint64_t symbols_generation;
+    uint32_t code_epoch;
 
     if (jp_S.slots == NULL || jp_S.profile == NULL || jp_S.draining)
         return;
     jp_S.draining = 1;
+    code_epoch = jp_codes_drain_begin();    /* before any ring is read */
     if (jp_symbols_generation() != symbols_generation) {
         /* JIT code was freed since: its addresses may now hold new code */
         symbols_generation = jp_symbols_generation();
@@ -305,7 +307,7 @@ jp_collector_drain(void)
             s->ring.dropped = 0;
         }
     }
-    jp_codes_after_drain(start);
+    jp_codes_after_drain(start, code_epoch);
     jp_threads_free_retired();
     jp_symbols_reader_drained(epoch);   /* JIT code retired before is named */
     jp_S.drain_ns += jp_now_ns() - start;
@@ -366,6 +368,7 @@ collector_main(void *arg)
     (void)arg;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, NULL);
+    pthread_setname_np(pthread_self(), "jitprofile-coll");
     for (;;) {
         int stop = __atomic_load_n(&jp_S.stop_requested, __ATOMIC_ACQUIRE), fill;
 

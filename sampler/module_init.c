@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "profiler/profile_object.h"
+#include "sampler/perf_clock.h"
 #include "sampler/symbolize_elf.h"
 #include "sampler/unwind.h"
 
@@ -31,8 +32,10 @@ after_fork_child(void)
             jp_S.slots[i].state = JP_SLOT_FREE;
             jp_S.slots[i].busy = 0;
             jp_S.slots[i].has_timer = 0;
+            jp_S.slots[i].has_perf = 0;
         }
     }
+    jp_perf_after_fork();       /* the parent's threads' events */
     pthread_mutex_init(&jp_S.slots_lock, NULL);
     jp_unwind_after_fork();
     jp_collector_after_fork();
@@ -98,6 +101,7 @@ sampler_start(PyObject *mod, PyObject *args, PyObject *kw)
         s->state = JP_SLOT_FREE;
         s->busy = 0;
         s->has_timer = 0;
+        s->has_perf = 0;
         s->handler_ns = s->handler_calls = 0;
     }
     jp_codes_clear();
@@ -114,6 +118,12 @@ sampler_start(PyObject *mod, PyObject *args, PyObject *kw)
     jp_S.pace_ns = jp_S.pace_calls = 0;
     jp_S.pace_strikes = 0;
     jp_S.signal_lost = 0;
+    {   /* JITPROFILE_CPU_CLOCK=timer: the POSIX CPU-clock timers only */
+        const char *want = getenv("JITPROFILE_CPU_CLOCK");
+        jp_S.no_perf = want != NULL && strcmp(want, "timer") == 0;
+    }
+    jp_S.perf_threads = jp_S.timer_threads = 0;
+    jp_S.perf_errno = 0;
     jp_S.profile = prof;
     jp_S.root_code = (uintptr_t)root;   /* kept alive by jp_codes below */
     prof->interval_s = 1.0 / hz;
@@ -238,7 +248,10 @@ sampler_stats(PyObject *mod, PyObject *noargs)
             }
         }
     int mult = jp_S.period_mult > 0 ? jp_S.period_mult : 1;
-    return Py_BuildValue("{sKsKsKsKsisisisisKsKsKsKsKsisisisi}",
+    const char *clock = jp_S.wall ? "wall"
+                        : jp_S.perf_threads > 0 && jp_S.timer_threads == 0 ? "task-clock"
+                        : jp_S.perf_threads == 0 ? "cpu-timer" : "task-clock+cpu-timer";
+    return Py_BuildValue("{sKsKsKsKsisisisisKsKsKsKsKsisisisisssssisK}",
                          "samples", (unsigned long long)jp_S.samples,
                          "dropped", (unsigned long long)jp_S.dropped,
                          "unresolved_code", (unsigned long long)jp_S.unresolved_code,
@@ -252,7 +265,12 @@ sampler_stats(PyObject *mod, PyObject *noargs)
                          "unwind_busy_skips", (unsigned long long)jp_unwind_busy_skips(),
                          "signal", jp_S.signo, "period_mult", mult,
                          "effective_hz", jp_S.hz / mult,
-                         "signal_taken", jp_S.signal_lost || jp_signal_taken());
+                         "signal_taken", jp_S.signal_lost || jp_signal_taken(),
+                         "clock", clock,
+                         "clock_fallback_reason",
+                         jp_S.perf_errno ? strerror(jp_S.perf_errno) : "",
+                         "clock_counts_kernel", jp_perf_counts_kernel(),
+                         "hook_drains", (unsigned long long)jp_codes_hook_drains());
 }
 
 static PyObject *

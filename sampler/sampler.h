@@ -31,7 +31,12 @@ typedef struct jp_slot {
     int name_dirty;         /* name changed since the collector looked */
     uint64_t handler_ns;    /* time spent capturing (the profiler's own cost) */
     uint64_t handler_calls;
+    int perf_fd;            /* CPU time through a task-clock event (perf_clock.h) */
+    int has_perf;           /* instead of timer */
 } jp_slot;
+
+/* The clock that paces the samples (sampler_stats()["clock"]). */
+enum { JP_CLOCK_WALL = 0, JP_CLOCK_PERF = 1, JP_CLOCK_CPU_TIMER = 2 };
 
 typedef struct jp_session {
     int running;            /* atomic */
@@ -59,6 +64,9 @@ typedef struct jp_session {
     uint64_t pace_ns, pace_calls;   /* handler totals at the last pacing decision */
     int pace_strikes;       /* consecutive windows over budget */
     int signal_lost;        /* the program took the signal over: no timers any more */
+    int no_perf;            /* CPU time: task-clock refused (or not wanted): timers */
+    uint64_t perf_threads, timer_threads;   /* threads armed each way */
+    int perf_errno;         /* why task-clock was refused */
 } jp_session;
 
 extern jp_session jp_S;
@@ -97,9 +105,15 @@ void jp_codes_clear(void);
  * was freed.  *transient: the object is being deallocated right now; read
  * it, but keep nothing keyed by its address. */
 PyCodeObject *jp_codes_resolve(uintptr_t ptr, uint64_t ts, int *transient);
-/* Forget deaths whose dealloc ended before a drain that started at
- * drain_start (called at the end of that drain). */
-void jp_codes_after_drain(uint64_t drain_start);
+/* A drain starts: the new epoch (any thread).  At its end: forget deaths
+ * whose dealloc ended before drain_start; every sample marked with an
+ * epoch below the drain's is drained. */
+uint32_t jp_codes_drain_begin(void);
+void jp_codes_after_drain(uint64_t drain_start, uint32_t epoch);
+/* The handler recorded a sample naming this code pointer (after its
+ * commit; async-signal-safe). */
+void jp_codes_mark(uintptr_t ptr);
+uint64_t jp_codes_hook_drains(void);    /* drains forced by a dealloc */
 uint64_t jp_now_ns(void);
 
 #endif

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sampler/perf_clock.h"
 #include "sampler/pyframes.h"
 #include "sampler/sample.h"
 #include "sampler/unwind.h"
@@ -34,6 +35,7 @@ capture(jp_slot *slot, void *uc, int overrun)
     unsigned flags = 0;
     void *tstate;
     struct timespec now, done;
+    uint64_t cost;
 
     if (rec == NULL)
         return;
@@ -64,9 +66,21 @@ capture(jp_slot *slot, void *uc, int overrun)
              | (uint64_t)flags << 32
              | (uint64_t)(overrun < 0 ? 0 : overrun > 0xffff ? 0xffff : overrun) << 40;
     jp_ring_commit(&slot->ring, JP_SAMPLE_HDR_WORDS + n_native + 2 * (uint64_t)n_py);
+    /* the commit, then the epoch read (code_table.c: a dealloc drains
+     * first when one of these pointers dies before the next drain) */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    for (int i = 0; i < n_py; i++)
+        jp_codes_mark((uintptr_t)rec[JP_SAMPLE_HDR_WORDS + n_native + 2 * i]);
     clock_gettime(CLOCK_MONOTONIC, &done);
-    slot->handler_ns += (uint64_t)(done.tv_sec - now.tv_sec) * 1000000000ull
-                        + (uint64_t)done.tv_nsec - (uint64_t)now.tv_nsec;
+    cost = (uint64_t)(done.tv_sec - now.tv_sec) * 1000000000ull
+           + (uint64_t)done.tv_nsec - (uint64_t)now.tv_nsec;
+    /* the handler's cost, for pacing.  Sampling CPU time, a handler that
+     * was descheduled on a loaded machine cost the thread no CPU: counted
+     * at most one period (CLOCK_THREAD_CPUTIME_ID would say it exactly,
+     * but it is a system call, about 3 us here, twice per sample) */
+    if (!jp_S.wall && jp_S.hz > 0 && cost > 1000000000ull / (uint64_t)jp_S.hz)
+        cost = 1000000000ull / (uint64_t)jp_S.hz;
+    slot->handler_ns += cost;
     slot->handler_calls++;
 }
 
@@ -75,9 +89,14 @@ on_sigprof(int sig, siginfo_t *si, void *uc)
 {
     int saved_errno = errno;
     jp_slot *slot = NULL;
+    int perf = 0;
 
     if (si != NULL && si->si_code == SI_TIMER)
         slot = jp_threads_from_value(si->si_value.sival_ptr);
+    else if (si != NULL && si->si_code >= POLL_IN && si->si_code <= POLL_HUP) {
+        slot = jp_perf_slot(si->si_fd);     /* a task-clock event's overflow */
+        perf = 1;
+    }
     if (slot == NULL) {
         /* not one of ours: hand it to whoever had SIGPROF before */
         if ((old_action.sa_flags & SA_SIGINFO) && old_action.sa_sigaction)
@@ -93,7 +112,10 @@ on_sigprof(int sig, siginfo_t *si, void *uc)
         && slot->tid == (pid_t)gettid()) {
         /* a paced timer's tick stands for period_mult requested periods */
         int mult = __atomic_load_n(&jp_S.period_mult, __ATOMIC_RELAXED);
-        capture(slot, uc, (si->si_overrun + 1) * (mult > 0 ? mult : 1) - 1);
+        capture(slot, uc, perf ? (mult > 0 ? mult : 1) - 1
+                                : (si->si_overrun + 1) * (mult > 0 ? mult : 1) - 1);
+        if (perf && slot->has_perf && slot->perf_fd == si->si_fd)
+            jp_perf_rearm(si->si_fd);       /* one overflow at a time (perf_clock.c) */
     }
     __atomic_sub_fetch(&slot->busy, 1, __ATOMIC_SEQ_CST);
     errno = saved_errno;

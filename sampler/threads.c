@@ -2,8 +2,11 @@
  * ring and its timer), found by following /proc/self/task and by Python
  * threads registering themselves when they start.
  *
- * CPU-time mode arms a timer on the thread's own CPU clock; wall-time mode
- * on CLOCK_MONOTONIC; either way the signal is directed at that thread
+ * CPU-time mode opens a task-clock perf event on the thread
+ * (perf_clock.h: sampled at the requested rate) or, where that is refused,
+ * arms a timer on the thread's own CPU clock (scheduler ticks only);
+ * wall-time mode a timer on CLOCK_MONOTONIC; either way the signal is
+ * directed at that thread
  * (SIGEV_THREAD_ID) and carries its slot in si_value.  Slots are never
  * freed while the session lives; a slot is reused only after its timer is
  * deleted, no handler runs on it and its ring has been drained.
@@ -29,6 +32,8 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include "sampler/perf_clock.h"
 
 jp_slot *
 jp_threads_from_value(void *value)
@@ -79,6 +84,19 @@ arm_timer(jp_slot *s)
     clockid_t clk;
     long ns = period_ns();
 
+    if (!jp_S.wall && !jp_S.no_perf) {
+        int fd = jp_perf_open(s->tid, jp_S.signo > 0 ? jp_S.signo : SIGPROF, ns, s);
+        if (fd >= 0) {
+            s->perf_fd = fd;
+            s->has_perf = 1;
+            jp_S.perf_threads++;
+            return 0;
+        }
+        if (errno != ESRCH) {       /* not a thread that just ended */
+            jp_S.perf_errno = errno;
+            jp_S.no_perf = 1;
+        }
+    }
     memset(&sev, 0, sizeof sev);
     sev.sigev_notify = SIGEV_THREAD_ID;
     sev.sigev_signo = jp_S.signo > 0 ? jp_S.signo : SIGPROF;
@@ -100,6 +118,8 @@ arm_timer(jp_slot *s)
         s->has_timer = 0;
         return -1;
     }
+    if (!jp_S.wall)
+        jp_S.timer_threads++;
     return 0;
 }
 
@@ -194,6 +214,11 @@ retire(jp_slot *s)
     }
     while (__atomic_load_n(&s->busy, __ATOMIC_SEQ_CST) != 0)
         sched_yield();
+    /* after the handlers: none re-arms a closed (maybe reused) fd */
+    if (s->has_perf) {
+        jp_perf_close(s->perf_fd);  /* a signal still queued finds no slot */
+        s->has_perf = 0;
+    }
 }
 
 /* One entry of getdents64(2). */
@@ -317,8 +342,9 @@ jp_threads_pace(void)
     }
     /* CPU-clock timers fire at most once per scheduler tick and a thread's
      * handler time is CPU time that delays its next tick: only wall time
-     * can outrun the handlers */
-    if (jp_S.slots == NULL || !jp_S.wall || jp_S.hz / (mult * 2) < JP_PACE_MIN_HZ)
+     * and task-clock events can outrun the handlers */
+    if (jp_S.slots == NULL || (!jp_S.wall && jp_S.perf_threads == 0)
+        || jp_S.hz / (mult * 2) < JP_PACE_MIN_HZ)
         return;
     pthread_mutex_lock(&jp_S.slots_lock);
     for (int i = 0; i < JP_MAX_THREADS; i++) {
@@ -347,9 +373,12 @@ jp_threads_pace(void)
             its.it_interval.tv_nsec = its.it_value.tv_nsec = period % 1000000000L;
             for (int i = 0; i < JP_MAX_THREADS; i++) {
                 jp_slot *s = &jp_S.slots[i];
-                if (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) == JP_SLOT_ACTIVE
-                    && s->has_timer)
+                if (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) != JP_SLOT_ACTIVE)
+                    continue;
+                if (s->has_timer)
                     timer_settime(s->timer, 0, &its, NULL);
+                if (s->has_perf)
+                    jp_perf_set_period(s->perf_fd, period);
             }
         }
     }

@@ -738,6 +738,8 @@ jp_pub_open(const jp_pub_config *cfg, char *err, size_t err_cap)
         snprintf(err, err_cap, "cannot start the publisher thread");
         goto fail;
     }
+    /* named, so that reports can hide it (kernel_ext/jitprofile/_internal.py) */
+    pthread_setname_np(p->thread, "jitprofile-pub");
     p->started = 1;
     return p;
 fail:

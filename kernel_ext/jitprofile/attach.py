@@ -47,7 +47,7 @@ class AttachView:
 
     def show(self, status: str) -> None:
         prof = self.sub.to_profile()
-        tables = TableBuilder(prof.data).tables()
+        tables = TableBuilder(prof.data, getattr(prof, "show_internal", False)).tables()
         recs = self.sub.recommendations()
         rows = []
         if isinstance(recs, list):

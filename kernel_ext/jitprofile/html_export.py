@@ -42,7 +42,8 @@ def _script_json(obj) -> str:
 
 def profile_state(profile, suggestions=(), title: str = "jitprofile") -> dict:
     """The widget's traits for a finished profile."""
-    b = TableBuilder(profile.data, lanes=profile.lanes() if hasattr(profile, "lanes") else None)
+    b = TableBuilder(profile.data, getattr(profile, "show_internal", False),
+                     lanes=profile.lanes() if hasattr(profile, "lanes") else None)
     args = signature_rows(profile, b)
     state = b.tables()
     rows = recommendation_rows(suggestions)

@@ -204,7 +204,7 @@ class Profile:
 
     def __init__(self, hz: int = 1000, wall: bool = False, native: bool = True,
                  follow_children: bool = True, root=None, args: str | None = "sampled",
-                 args_options: dict | None = None):
+                 args_options: dict | None = None, show_internal: bool = False):
         if not isinstance(hz, int) or not 1 <= hz <= 10000:
             raise ValueError(f"sampling rate must be 1..10000 Hz, not {hz!r}")
         self.hz = hz
@@ -223,8 +223,14 @@ class Profile:
         self._signo = 0              # the sampler's signal while it runs
         self.effective_hz = hz       # lower when the sampler paced itself
         self.handler_mean_ns = 0     # what taking one sample cost, on average
+        # what paced the samples: "wall", "task-clock" (CPU time at the
+        # requested rate), "cpu-timer" (CPU time on scheduler ticks only)
+        self.clock = "wall" if self.wall else None
         self.notes: dict[str, str] = {}     # things the report warns about
         self.on_exec: list = []      # callbacks(profile) before an os.exec* replaces us
+        # the profiler's own threads and frames in reports (_internal.py)
+        self.show_internal = bool(show_internal)
+        self._mirror = None
         # argument types/shapes of hot functions (kernel_ext/jitprofile/argrecord.py)
         self.args_mode = args
         self._args_options = dict(args_options or {})
@@ -241,6 +247,9 @@ class Profile:
             os.register_at_fork(after_in_child=_after_fork_child)
             _fork_hook_installed = True
         _install_os_hooks()
+        if self.follow_children:
+            from . import _mp_child     # spawn and forkserver children
+            _mp_child.install()
         # argument recording starts before sampling and stops after it, so
         # that none of its set-up lands in the samples
         args = None
@@ -280,6 +289,14 @@ class Profile:
         self.effective_hz = min(self.effective_hz, st.get("effective_hz", self.hz))
         if st.get("handler_calls"):
             self.handler_mean_ns = st["handler_ns"] // st["handler_calls"]
+        clock = st.get("clock")
+        if clock and not self.wall:
+            self.clock = clock
+            if clock != "task-clock":
+                why = st.get("clock_fallback_reason") or "JITPROFILE_CPU_CLOCK=timer"
+                self._note("clock", "CPU time was sampled by POSIX CPU-clock timers, which "
+                           "fire on scheduler ticks only (about 250 distinct samples/s per "
+                           f"thread; seconds stay right): task-clock perf events: {why}")
         if st.get("signal_taken"):
             self._note("signal_taken", f"the program took over the sampling signal "
                        f"({st.get('signal')}): samples after that were lost")
@@ -332,15 +349,26 @@ class Profile:
         if self._dumped or self._child_dir is None:
             return
         self._dumped = True
-        self.stop()
-        path = os.path.join(self._child_dir, f"child-{os.getpid()}.json")
-        tmp = path + ".tmp"
+        # a SIGTERM (Pool.terminate) landing while the part is written would
+        # end the process half-way (its handler sees the dump begun and dies
+        # at once): it waits until the part is whole
         try:
-            with open(tmp, "w") as f:
-                json.dump(self.to_dict(), f)
-            os.replace(tmp, path)
-        except OSError:
-            pass
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+        except (OSError, ValueError):
+            blocked = None
+        try:
+            self.stop()
+            path = os.path.join(self._child_dir, f"child-{os.getpid()}.json")
+            tmp = path + ".tmp"
+            try:
+                with open(tmp, "w") as f:
+                    json.dump(self.to_dict(), f)
+                os.replace(tmp, path)
+            except OSError:
+                pass
+        finally:
+            if blocked is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     def _merge_children(self) -> None:
         d = self._child_dir
@@ -377,13 +405,27 @@ class Profile:
             return []
         return self.args.signatures(func)
 
+    def view(self):
+        """The ProfileData the reports read: self.data less the profiler's
+        own threads and frames, or self.data itself with show_internal."""
+        if self.show_internal:
+            return self.data
+        from ._internal import Mirror
+        if self._mirror is None or self._mirror.src is not self.data:
+            self._mirror = Mirror(self.data)
+        key = tuple(self.data.threads())       # small; changes with every sample
+        if key != getattr(self._mirror, "key", None):
+            self._mirror.sync()
+            self._mirror.key = key
+        return self._mirror.data
+
     def top(self, n: int = 20, thread: int | None = None,
             pid: int | None = None) -> list[FunctionStat]:
         """The n functions with the most self time (then total time)."""
-        total, rows = self.data.stats(pid=-1 if pid is None else pid,
+        total, rows = self.view().stats(pid=-1 if pid is None else pid,
                                       tid=-1 if thread is None else thread)
-        funcs = self.data.functions()
-        iv = self.data.interval
+        funcs = self.view().functions()
+        iv = self.view().interval
         out = []
         for func, self_w, total_w, nthreads in rows[:n]:
             name, file, module, line, cat = funcs[func]
@@ -410,7 +452,7 @@ class Profile:
 
     def by_thread(self) -> list[dict]:
         """Per thread: pid, tid, name, samples, seconds, share, hottest function."""
-        threads = self.data.threads()
+        threads = self.view().threads()
         total = sum(t[3] for t in threads) or 1
         out = []
         for pid, tid, name, samples in threads:
@@ -418,7 +460,7 @@ class Profile:
                 continue
             top = self.top(1, thread=tid, pid=pid)
             out.append({"pid": pid, "tid": tid, "name": name, "samples": samples,
-                        "seconds": samples * self.data.interval,
+                        "seconds": samples * self.view().interval,
                         "share": samples / total,
                         "top": top[0].name if top else None})
         out.sort(key=lambda r: -r["samples"])
@@ -428,7 +470,7 @@ class Profile:
         """Per process: pid, samples, seconds (CPU or wall), threads, share."""
         procs: dict[int, dict] = {}
         total = 0
-        for pid, tid, _name, samples in self.data.threads():
+        for pid, tid, _name, samples in self.view().threads():
             if samples == 0:
                 continue
             p = procs.setdefault(pid, {"pid": pid, "samples": 0, "threads": 0})
@@ -436,20 +478,20 @@ class Profile:
             p["threads"] += 1
             total += samples
         for p in procs.values():
-            p["seconds"] = p["samples"] * self.data.interval
+            p["seconds"] = p["samples"] * self.view().interval
             p["share"] = p["samples"] / total if total else 0.0
         return sorted(procs.values(), key=lambda r: -r["samples"])
 
     def timeline(self, bucket_ms: float = 10.0) -> dict[tuple[int, int], list[tuple[float, float]]]:
         """Per (pid, tid): [(seconds since the first sample, sampled seconds
         in that bucket)] - the per-thread CPU (or wall) timeline."""
-        threads = self.data.threads()
-        samples = self.data.samples()
+        threads = self.view().threads()
+        samples = self.view().samples()
         if not samples:
             return {}
         t0 = min(s[2] for s in samples)
         width = int(bucket_ms * 1e6)
-        iv = self.data.interval
+        iv = self.view().interval
         buckets: dict[tuple[int, int], dict[int, float]] = {}
         for thread, _node, ts, weight in samples:
             key = (threads[thread][0], threads[thread][1])
@@ -462,11 +504,11 @@ class Profile:
     def stacks(self) -> list[tuple[list[str], int]]:
         """Every distinct stack (root first, function names) with its weight."""
         return [(line.rsplit(" ", 1)[0].split(";"), int(line.rsplit(" ", 1)[1]))
-                for line in self.data.collapsed().splitlines() if line]
+                for line in self.view().collapsed().splitlines() if line]
 
     def to_collapsed(self, path: str | None = None) -> str:
         """Brendan Gregg's folded stacks ("a;b;c 42" per line)."""
-        text = self.data.collapsed()
+        text = self.view().collapsed()
         if path is not None:
             with open(path, "w") as f:
                 f.write(text)
@@ -480,6 +522,7 @@ class Profile:
             "interval": self.data.interval,
             "effective_hz": self.effective_hz,
             "handler_mean_ns": self.handler_mean_ns,
+            "clock": self.clock,
             "warnings": self.warnings(),
             "functions": [list(f) for f in self.data.functions()],
             "frames": [list(f) for f in self.data.frames()],
@@ -497,6 +540,7 @@ class Profile:
         data = prof.data
         data.interval = float(d["interval"])
         prof.effective_hz = int(d.get("effective_hz", prof.hz))
+        prof.clock = d.get("clock", prof.clock)
         for i, w in enumerate(d.get("warnings", ())):
             if not w.startswith("sampling rate capped"):
                 prof.notes[f"w{i}"] = w
@@ -514,10 +558,10 @@ class Profile:
     def to_speedscope(self, path: str | None = None) -> dict:
         """A speedscope file (https://www.speedscope.app): one sampled
         profile per thread, weights in seconds."""
-        funcs = self.data.functions()
-        frames = self.data.frames()
-        nodes = self.data.nodes()
-        threads = self.data.threads()
+        funcs = self.view().functions()
+        frames = self.view().frames()
+        nodes = self.view().nodes()
+        threads = self.view().threads()
         shared = [{"name": funcs[f][0], "file": funcs[f][1], "line": line,
                    "col": 0} for f, line in frames]
         paths: dict[int, list[int]] = {}
@@ -534,10 +578,10 @@ class Profile:
             return p
 
         per_thread: dict[int, list] = {}
-        for thread, node, ts, weight in self.data.samples():
+        for thread, node, ts, weight in self.view().samples():
             per_thread.setdefault(thread, []).append((ts, node, weight))
         profiles = []
-        iv = self.data.interval
+        iv = self.view().interval
         for thread, rows in sorted(per_thread.items()):
             pid, tid, name, _n = threads[thread]
             rows.sort()
@@ -568,13 +612,16 @@ class Profile:
 
     def text(self, n: int = 25) -> str:
         """A hotspot table like VTune's function summary."""
-        total_w = sum(t[3] for t in self.data.threads())
+        total_w = sum(t[3] for t in self.view().threads())
         procs = self.by_process()
         nthreads = sum(p["threads"] for p in procs)
         kind = "wall time" if self.wall else "CPU time"
         rate = (f"{self.hz} Hz" if self.effective_hz >= self.hz
                 else f"{self.effective_hz} Hz (capped from {self.hz} Hz)")
-        lines = [f"jitprofile: {total_w * self.data.interval:.3f} s of {kind} sampled at "
+        if self.clock:
+            rate += f" ({self.clock})"
+
+        lines = [f"jitprofile: {total_w * self.view().interval:.3f} s of {kind} sampled at "
                  f"{rate}, {nthreads} thread(s), {len(procs)} process(es)"]
         lines += [f"warning: {w}" for w in self.warnings()]
         if len(procs) > 1:

@@ -74,6 +74,32 @@ def _parser() -> _Parser:
     return p
 
 
+# record's options that take a value (the next word, or after "=")
+_VALUE_OPTS = {"-r", "--rate", "-o", "--output", "--format", "--serve"}
+
+
+def _split_argv(argv: list[str]) -> tuple[list[str], list[str]]:
+    """(record's own words, the target's words), as python -m cProfile
+    splits them: everything after the script, after -m MODULE or after
+    "--" belongs to the target (record -m compileall -q -j 2 DIR)."""
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--":
+            return argv[:i], argv[i + 1:]
+        if a == "-m":
+            return argv[:i + 2], argv[i + 2:]
+        if a.startswith("-m") and not a.startswith("--"):
+            return argv[:i + 1], argv[i + 1:]       # -mMODULE
+        if not a.startswith("-") or a == "-":
+            return argv[:i], argv[i:]
+        if a in _VALUE_OPTS:
+            i += 2
+            continue
+        i += 1
+    return argv, []
+
+
 def _format_for(args) -> str:
     fmt = args.format
     if fmt is None and args.output:
@@ -201,7 +227,9 @@ def _user_traceback() -> str:
 
 def main(argv: list[str]) -> int:
     try:
-        args = _parser().parse_args(argv)
+        own, rest = _split_argv(list(argv))
+        args = _parser().parse_args(own)
+        args.target = list(args.target) + rest
         fmt = _format_for(args)
         if args.lines and not args.target and args.module is None and os.path.isfile(args.lines):
             args.target, args.lines = [args.lines], ""     # `--lines script.py`: no FUNC

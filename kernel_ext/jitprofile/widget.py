@@ -85,7 +85,7 @@ class LiveView:
         self.widget = widget
         self.period = period
         self.parent = parent                  # the cell's parent message (ipykernel)
-        self.builder = TableBuilder(profile.data)
+        self.builder = TableBuilder(profile.data, getattr(profile, "show_internal", False))
         self.history: list[tuple[int, int]] | None = [] if keep_history else None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None

@@ -28,7 +28,16 @@ class TableBuilder:
     """Follows one ProfileData (samples read incrementally) and gives the
     widget's trait values."""
 
-    def __init__(self, data, lanes: dict | None = None):
+    def __init__(self, data, show_internal: bool = False,
+                 lanes: dict | None = None):
+        # without show_internal: a mirror of data less the profiler's own
+        # threads and frames (_internal.py); function and node indices are
+        # the same as data's
+        self._mirror = None
+        if not show_internal:
+            from ._internal import Mirror
+            self._mirror = Mirror(data)
+            data = self._mirror.data
         self.data = data
         self.lanes = lanes              # thread index -> lane (worker) name, or None
         self._strings: list[str] = []
@@ -50,6 +59,8 @@ class TableBuilder:
         return i
 
     def tables(self) -> dict:
+        if self._mirror is not None:
+            self._mirror.sync()
         d = self.data
         funcs = d.functions()
         for name, file, module, line, cat in funcs[self._nfuncs:]:
