@@ -12,6 +12,8 @@
 
 static int64_t live;
 static int64_t allocated;       /* blocks allocated since the process started */
+void (*jp_nrt_alloc_hook)(void *block, size_t size);
+void (*jp_nrt_free_hook)(void *block);
 
 static jp_meminfo *
 new_block(int64_t nbytes, int zeroed)
@@ -39,6 +41,8 @@ new_block(int64_t nbytes, int zeroed)
     mi->adopted = 0;
     __atomic_add_fetch(&live, 1, __ATOMIC_RELAXED);
     __atomic_add_fetch(&allocated, 1, __ATOMIC_RELAXED);
+    if (jp_nrt_alloc_hook != NULL)
+        jp_nrt_alloc_hook(mi, size);
     return mi;
 }
 
@@ -73,6 +77,8 @@ jp_nrt_alloc_inline(int64_t nbytes)
     mi->adopted = 2;
     __atomic_add_fetch(&live, 1, __ATOMIC_RELAXED);
     __atomic_add_fetch(&allocated, 1, __ATOMIC_RELAXED);
+    if (jp_nrt_alloc_hook != NULL)
+        jp_nrt_alloc_hook(mi, (size_t)nbytes);
     return mi;
 }
 
@@ -129,6 +135,8 @@ release_block(jp_meminfo *mi)
             mi->dtor(mi->data);
         free(mi->data);
     }
+    if (jp_nrt_free_hook != NULL)
+        jp_nrt_free_hook(mi);
     free(mi);
     __atomic_sub_fetch(&live, 1, __ATOMIC_RELAXED);
 }

@@ -30,6 +30,11 @@ jp_meminfo *jp_nrt_alloc_inline(int64_t nbytes);
 jp_meminfo *jp_nrt_adopt(void *pyobject);
 void jp_nrt_incref(jp_meminfo *mi);             /* NULL is a no-op */
 void jp_nrt_decref(jp_meminfo *mi);
+/* Allocation sampling (sampler/memory.c sets these while a memory session
+ * runs): called with each new block and its data size, and with each
+ * block released.  NULL: none. */
+extern void (*jp_nrt_alloc_hook)(void *block, size_t size);
+extern void (*jp_nrt_free_hook)(void *block);
 /* Live blocks, for leak tests. */
 int64_t jp_nrt_live_count(void);
 /* Blocks allocated since the process started (tests: no temporaries). */
