@@ -7,7 +7,7 @@ import html
 import json
 import pathlib
 
-from .widget_data import TableBuilder, recommendation_rows, signature_rows
+from .widget_data import TableBuilder, memory_table, recommendation_rows, signature_rows
 
 _HERE = pathlib.Path(__file__).parent
 
@@ -45,6 +45,7 @@ def profile_state(profile, suggestions=(), title: str = "jitprofile") -> dict:
     b = TableBuilder(profile.data)
     args = signature_rows(profile, b)
     state = b.tables()
+    state["memory"] = memory_table(profile, b)
     rows = recommendation_rows(suggestions)
     for r in rows:
         r["applicable"] = False         # a static page cannot apply anything

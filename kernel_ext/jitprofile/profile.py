@@ -479,15 +479,21 @@ class Profile:
         file, line, category, bytes, peak_bytes, live_bytes, count,
         samples), most bytes first.  Empty unless Profile(memory=True)."""
         from .memory import memory_rows
-        if self._running:
+        self._memory_sync()
+        return memory_rows(self, n)
+
+    def _memory_sync(self) -> None:
+        """While running: the allocation samples taken so far into
+        memory_events (the widget's live view calls it too)."""
+        if self._running and self.memory_interval and _core.sampler_running():
             _core.sampler_drain()
             self.memory_events += _core.memory_take()
-        return memory_rows(self, n)
 
     def memory_timeline(self, bucket_ms: float = 10.0) -> list[tuple[float, float, float]]:
         """[(seconds, live bytes, bytes allocated so far)] per bucket, on the
         CPU timeline's clock."""
         from .memory import memory_timeline
+        self._memory_sync()
         return memory_timeline(self, bucket_ms)
 
     def stacks(self) -> list[tuple[list[str], int]]:

@@ -196,3 +196,30 @@ def test_record_memory_cli(tmp_path):
                         "--memory-interval", "nonsense", str(path)],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and "byte count" in r.stderr
+
+
+def test_widget_memory_table_on_the_cpu_timeline():
+    from jitprofile.html_export import profile_state
+    from jitprofile.widget_data import TableBuilder, memory_table
+    keep = []
+    with jitprofile.Profile(memory=True) as prof:
+        numpy_loop(40)
+        for _ in range(20):
+            keep.append(np.zeros(MB // 8))
+        sum(range(3_000_000))           # CPU samples: the timeline has a clock
+    b = TableBuilder(prof.data)
+    tables = b.tables()
+    mem = memory_table(prof, b)
+    assert len(mem["live"]) == len(mem["alloc"]) >= 1
+    assert mem["bucket"] == tables["timeline"]["bucket"]
+    assert abs(mem["total"] - 60 * MB) <= 8 * MB
+    assert abs(mem["peak"] - 20 * MB) <= 5 * MB
+    assert abs(mem["live"][-1] - 20 * MB) <= 5 * MB
+    assert {r[0] for r in mem["rows"]} >= {"numpy_loop"}
+    state = profile_state(prof)
+    assert state["memory"]["total"] == mem["total"]
+    # a profile without memory sampling: the view stays hidden (no buckets)
+    with jitprofile.Profile() as plain:
+        numpy_loop(2)
+    assert memory_table(plain, TableBuilder(plain.data))["live"] == []
+    del keep
