@@ -37,12 +37,13 @@
 #define KEY_GONE 1u
 
 int jp_mem_on;
+unsigned jp_mem_gen;
 _Thread_local int64_t jp_mem_countdown;
-static _Thread_local unsigned t_gen;
+_Thread_local unsigned jp_mem_thread_gen;
+static _Thread_local pid_t t_tid;       /* gettid() is a system call */
 static _Thread_local uint64_t t_rng;
 
 static double interval = 262144.0;
-static unsigned gen;                    /* sessions started, for the threads' counts */
 static pthread_mutex_t ev_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t *ev;                    /* pending events, ev_n words of ev_cap */
 static size_t ev_n, ev_cap;
@@ -60,11 +61,19 @@ typedef struct {
 } mem_row;
 static JP_VEC(mem_row) rows;
 
+static pid_t
+my_tid(void)
+{
+    if (t_tid == 0)
+        t_tid = (pid_t)gettid();
+    return t_tid;
+}
+
 static uint64_t
 next_random(void)
 {
     if (t_rng == 0)
-        t_rng = ((uint64_t)gettid() << 32) ^ jp_now_ns() ^ 0x9e3779b97f4a7c15ull;
+        t_rng = ((uint64_t)my_tid() << 32) ^ jp_now_ns() ^ 0x9e3779b97f4a7c15ull;
     t_rng ^= t_rng >> 12;
     t_rng ^= t_rng << 25;
     t_rng ^= t_rng >> 27;
@@ -135,10 +144,9 @@ static __attribute__((noinline)) unsigned
 capture_native(uint64_t *out, int max)
 {
     ucontext_t uc;
-    int trunc = 0;
     if (getcontext(&uc) != 0)
         return 0;
-    return (unsigned)jp_unwind_capture(&uc, out, max, &trunc);
+    return (unsigned)jp_unwind_capture_to_jit(&uc, out, max);
 }
 
 void
@@ -151,9 +159,9 @@ jp_mem_sampled(void *key, size_t size, int native)
     double p;
     void *tstate;
 
-    if (t_gen != __atomic_load_n(&gen, __ATOMIC_RELAXED)) {
+    if (jp_mem_thread_gen != __atomic_load_n(&jp_mem_gen, __ATOMIC_RELAXED)) {
         /* this thread's first allocation of the session: a fresh count */
-        t_gen = __atomic_load_n(&gen, __ATOMIC_RELAXED);
+        jp_mem_thread_gen = __atomic_load_n(&jp_mem_gen, __ATOMIC_RELAXED);
         jp_mem_countdown = draw_countdown() - (int64_t)size;
         if (jp_mem_countdown > 0)
             return;
@@ -179,11 +187,12 @@ jp_mem_sampled(void *key, size_t size, int native)
         n_native = capture_native(out, MEM_NATIVE);
     tstate = jp_pyframes_tstate();
     if (tstate != NULL)
-        n_py = (unsigned)jp_pyframes_capture(tstate, out + n_native, MEM_PYFRAMES, &trunc);
+        n_py = (unsigned)jp_pyframes_capture_own(tstate, out + n_native, MEM_PYFRAMES,
+                                                &trunc);
     id = ++next_id;
     rec[0] = JP_REC_WORD0(EV_ALLOC, EV_ALLOC_HDR + n_native + 2 * n_py);
     rec[1] = jp_now_ns();
-    rec[2] = (uint64_t)gettid();
+    rec[2] = (uint64_t)my_tid();
     rec[3] = id;
     rec[4] = size;
     memcpy(&rec[5], &(double){(double)size / p}, sizeof(double));
@@ -221,7 +230,7 @@ jp_mem_forget(void *key)
             if ((rec = ev_reserve(4)) != NULL) {
                 rec[0] = JP_REC_WORD0(EV_FREE, 4);
                 rec[1] = jp_now_ns();
-                rec[2] = (uint64_t)gettid();
+                rec[2] = (uint64_t)my_tid();
                 rec[3] = live[i].id;
                 ev_n += 4;
                 n_freed++;
@@ -302,6 +311,7 @@ static void
 after_fork_child(void)
 {
     pthread_mutex_init(&ev_lock, NULL);
+    t_tid = 0;                  /* the one thread left has a new id */
     __atomic_store_n(&jp_mem_on, 0, __ATOMIC_RELAXED);
     jp_nrt_alloc_hook = NULL;
     jp_nrt_free_hook = NULL;
@@ -343,7 +353,7 @@ memory_start(PyObject *mod, PyObject *args, PyObject *kw)
     live_n = max_probe = 0;
     n_sampled = n_freed = n_dropped = n_untracked = 0;
     ev_n = 0;
-    __atomic_add_fetch(&gen, 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&jp_mem_gen, 1, __ATOMIC_RELAXED);
     pthread_mutex_unlock(&ev_lock);
     rows.n = 0;
     jp_nrt_alloc_hook = nrt_alloc_hook;

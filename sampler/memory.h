@@ -32,7 +32,9 @@
 #include <stdint.h>
 
 extern int jp_mem_on;                       /* a memory session runs (atomic) */
+extern unsigned jp_mem_gen;                 /* sessions started */
 extern _Thread_local int64_t jp_mem_countdown;
+extern _Thread_local unsigned jp_mem_thread_gen;    /* the session of the count */
 
 /* Slow paths (memory.c). */
 void jp_mem_sampled(void *key, size_t size, int native);
@@ -45,7 +47,8 @@ jp_mem_alloc(void *key, size_t size, int native)
 {
     if (!__atomic_load_n(&jp_mem_on, __ATOMIC_RELAXED))
         return;
-    if ((jp_mem_countdown -= (int64_t)size) > 0)
+    if ((jp_mem_countdown -= (int64_t)size) > 0
+        && jp_mem_thread_gen == __atomic_load_n(&jp_mem_gen, __ATOMIC_RELAXED))
         return;
     jp_mem_sampled(key, size, native);
 }

@@ -223,3 +223,13 @@ def test_widget_memory_table_on_the_cpu_timeline():
         numpy_loop(2)
     assert memory_table(plain, TableBuilder(plain.data))["live"] == []
     del keep
+
+
+def test_session_after_a_sparse_one_samples():
+    # a thread's countdown drawn under a huge interval must not carry over
+    # into the next session (it did: no sample at all in the second one)
+    with jitprofile.Profile(memory=1 << 40):
+        numpy_loop(5)
+    with jitprofile.Profile(memory=True) as prof:
+        numpy_loop(50)
+    assert abs(sum(r.bytes for r in prof.memory()) - 50 * MB) <= 8 * MB
