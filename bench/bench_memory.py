@@ -134,19 +134,24 @@ def accuracy(py):
         import json, numpy as np, jitprofile
         def f():
             keep = []
-            for i in range(200):
-                a = np.zeros(131072)          # line 6: 200 x 1 MiB, dropped
-                keep.append(np.zeros(512))    # line 7: 200 x 4 KiB, kept
+            for i in range(20000):
+                if i % 100 == 0:
+                    a = np.zeros(131072)      # BIG: 200 x 1 MiB, each dropped
+                keep.append(np.zeros(512))    # SMALL: 20000 x 4 KiB, all kept
             return keep
         with jitprofile.Profile(memory=True) as p:
             f()
         rows = {r.line: (r.bytes, r.peak_bytes, r.count) for r in p.memory()}
         print(json.dumps(rows))
     """)
+    lines = code.splitlines()
+    big = 1 + next(i for i, ln in enumerate(lines) if "# BIG" in ln)
+    small = 1 + next(i for i, ln in enumerate(lines) if "# SMALL" in ln)
     p = subprocess.run([py, "-c", code], capture_output=True, text=True, check=True)
     rows = {int(k): v for k, v in json.loads(p.stdout).items()}
-    return [("1 MiB arrays (line 6)", 200 * 1048576, rows.get(6, (0, 0, 0))),
-            ("4 KiB arrays (line 7)", 200 * 4096, rows.get(7, (0, 0, 0)))]
+    return [("1 MiB arrays, dropped", 200 * 1048576, 200, 1048576, rows.get(big, (0, 0, 0))),
+            ("4 KiB arrays, kept", 20000 * 4096, 20000, 20000 * 4096,
+             rows.get(small, (0, 0, 0)))]
 
 
 def main(argv=None):
@@ -195,10 +200,10 @@ def main(argv=None):
                 print(f"  memory sampling proper (record --memory vs record): "
                       f"{100 * (mm / cpu_only - 1):+.1f}%")
         print("\naccuracy (Profile(memory=True), 256 KiB interval): known vs reported")
-        for what, known, (got, peak, count) in accuracy(py):
-            print(f"  {what:<24} known {known / 1e6:8.2f} MB  reported {got / 1e6:8.2f} MB "
-                  f"({100 * (got / known - 1):+.1f}%), {count:.0f} allocations, "
-                  f"peak live {peak / 1e6:.2f} MB")
+        for what, known, k_count, k_peak, (got, peak, count) in accuracy(py):
+            print(f"  {what:<22} bytes {known / 1e6:7.2f} MB -> {got / 1e6:7.2f} MB "
+                  f"({100 * (got / known - 1):+.1f}%); allocations {k_count} -> {count:.0f}; "
+                  f"peak live {k_peak / 1e6:.2f} MB -> {peak / 1e6:.2f} MB")
     finally:
         shutil.rmtree(out_dir, ignore_errors=True)
 
