@@ -13,7 +13,8 @@ timed part that prints its own time):
           loop: the JIT runtime's allocator (jit/nrt.c)
 Tools, interleaved one of each per round (load from other processes hits
 them alike): bare; `record` (CPU sampling only); `record --memory`;
-`memray run` (every allocation, no sampling); `scalene --cli --memory`.
+`memray run` (every allocation, no sampling); `scalene run` (Scalene 2's
+default: CPU + memory, its allocations sampled).
 Reported per workload and tool: the median timed part and process wall
 time over the rounds, their spread, and the overhead against bare; the
 memory-sampling cost proper is `record --memory` against `record`.
@@ -121,12 +122,92 @@ def tools(py, tools_py, out_dir):
         notes.append("memray: not installed in the tools venv (bench/setup_bench.sh)")
     if tools_py and subprocess.run([tools_py, "-c", "import scalene"],
                                    capture_output=True).returncode == 0:
-        t["scalene --memory"] = lambda s, n: [tools_py, "-m", "scalene", "--cli", "--memory",
-                                              "--outfile", os.path.join(out_dir, "scalene.txt"),
-                                              s, str(n)]
+        t["scalene (cpu+mem)"] = lambda s, n: [tools_py, "-m", "scalene", "run", "-o",
+                                               os.path.join(out_dir, "scalene.json"),
+                                               s, "---", str(n)]
     else:
         notes.append("scalene: not installed in the tools venv (bench/setup_bench.sh)")
     return t, notes
+
+
+INPROC = textwrap.dedent("""
+    import json, statistics, sys, time
+    import jitprofile
+    from jitprofile import _core
+    exec(compile(open(sys.argv[1]).read().split("n = int")[0], sys.argv[1], "exec"))
+    n, rounds = int(sys.argv[2]), int(sys.argv[3])
+    work(n // 10)
+    out = {"cpu only": [], "cpu + memory": []}
+    samples = 0
+    for _ in range(rounds):
+        for name, mem in (("cpu only", False), ("cpu + memory", True)):
+            with jitprofile.Profile(memory=mem, args=None):
+                t = time.perf_counter()
+                work(n)
+                out[name].append(time.perf_counter() - t)
+            if mem:
+                samples += _core.memory_stats()["sampled"]
+    print(json.dumps({"medians": {k: statistics.median(v) for k, v in out.items()},
+                      "ratios": [m / c for c, m in zip(out["cpu only"], out["cpu + memory"])],
+                      "samples_per_s": samples / sum(out["cpu + memory"])}))
+""")
+
+
+def inproc(py, script, n, rounds):
+    """Profile() and Profile(memory=True) alternated in one process: the
+    cost of memory sampling proper, without process start-up noise."""
+    p = subprocess.run([py, "-c", INPROC, script, str(n), str(rounds)], capture_output=True,
+                       text=True, timeout=1200)
+    if p.returncode != 0:
+        raise RuntimeError(p.stderr[-600:])
+    return json.loads(p.stdout.splitlines()[-1])
+
+
+PER_SAMPLE = textwrap.dedent("""
+    import json, statistics, sys, time
+    import numpy as np
+    import jitprofile
+    from jitprofile import _core, njit
+    @njit
+    def jit_alloc(n):
+        s = 0.0
+        for i in range(n):
+            a = np.empty(8192)
+            s += a.size
+        return s
+    def np_alloc(n):
+        for i in range(n):
+            np.empty(65536, dtype=np.uint8)
+    jit_alloc(10)
+    out = {}
+    for name, fn, n in (("numpy", np_alloc, 100000), ("jit", jit_alloc, 100000)):
+        cost = []
+        for _ in range(5):
+            t = {}
+            for mem in (1 << 40, 65536):        # hooks on, no sample / a sample per alloc
+                with jitprofile.Profile(memory=mem, args=None):
+                    t0 = time.perf_counter()
+                    fn(n)
+                    t[mem] = time.perf_counter() - t0
+                    if mem == 65536:
+                        k = _core.memory_stats()["sampled"]
+            cost.append((t[65536] - t[1 << 40]) / max(1, k))
+        out[name] = statistics.median(cost)
+    print(json.dumps(out))
+""")
+
+
+def per_sample(py):
+    """Seconds one allocation sample (and the free of its block) costs."""
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
+        f.write(PER_SAMPLE)         # jit reads its functions' source from a file
+    try:
+        p = subprocess.run([py, f.name], capture_output=True, text=True, timeout=600)
+    finally:
+        os.unlink(f.name)
+    if p.returncode != 0:
+        raise RuntimeError(p.stderr[-600:])
+    return json.loads(p.stdout.splitlines()[-1])
 
 
 def accuracy(py):
@@ -195,10 +276,19 @@ def main(argv=None):
                 m, w = statistics.median(part), statistics.median(wall)
                 print(f"  {name:<18} {m:8.3f} {min(part):7.3f}..{max(part):6.3f} "
                       f"{100 * (m / base - 1):+7.1f}% {w:7.2f} {100 * (w / base_w - 1):+7.1f}%")
+            ip = inproc(py, script, n, 2 * a.rounds)
+            r = sorted(ip["ratios"])
+            print(f"  in process, alternated {2 * a.rounds} times: Profile(memory=True) / "
+                  f"Profile() = {100 * (statistics.median(r) - 1):+.1f}% (median of the "
+                  f"pairs; spread {100 * (r[0] - 1):+.1f}%..{100 * (r[-1] - 1):+.1f}%), "
+                  f"{ip['samples_per_s']:.0f} allocation samples/s")
             if res["record --memory"]:
                 mm = statistics.median(r[0] for r in res["record --memory"])
                 print(f"  memory sampling proper (record --memory vs record): "
                       f"{100 * (mm / cpu_only - 1):+.1f}%")
+        ps = per_sample(py)
+        print(f"\ncost of one allocation sample and its free (a tight loop, median of 5): "
+              f"NumPy {ps['numpy'] * 1e6:.2f} us, compiled code {ps['jit'] * 1e6:.2f} us")
         print("\naccuracy (Profile(memory=True), 256 KiB interval): known vs reported")
         for what, known, k_count, k_peak, (got, peak, count) in accuracy(py):
             print(f"  {what:<22} bytes {known / 1e6:7.2f} MB -> {got / 1e6:7.2f} MB "

@@ -12,11 +12,11 @@
 
 static int64_t live;
 static int64_t allocated;       /* blocks allocated since the process started */
-void (*jp_nrt_alloc_hook)(void *block, size_t size);
+void (*jp_nrt_alloc_hook)(void *block, size_t size, void *const *frame);
 void (*jp_nrt_free_hook)(void *block);
 
 static jp_meminfo *
-new_block(int64_t nbytes, int zeroed)
+new_block(int64_t nbytes, int zeroed, void *const *frame)
 {
     jp_meminfo *mi;
     size_t size, rounded;
@@ -42,20 +42,20 @@ new_block(int64_t nbytes, int zeroed)
     __atomic_add_fetch(&live, 1, __ATOMIC_RELAXED);
     __atomic_add_fetch(&allocated, 1, __ATOMIC_RELAXED);
     if (jp_nrt_alloc_hook != NULL)
-        jp_nrt_alloc_hook(mi, size);
+        jp_nrt_alloc_hook(mi, size, frame);
     return mi;
 }
 
 jp_meminfo *
 jp_nrt_alloc(int64_t nbytes)
 {
-    return new_block(nbytes, 0);
+    return new_block(nbytes, 0, __builtin_frame_address(0));
 }
 
 jp_meminfo *
 jp_nrt_alloc_dtor(int64_t nbytes, void (*dtor)(void *))
 {
-    jp_meminfo *mi = new_block(nbytes, 1);
+    jp_meminfo *mi = new_block(nbytes, 1, __builtin_frame_address(0));
     if (mi)
         mi->dtor = dtor;
     return mi;
@@ -78,7 +78,7 @@ jp_nrt_alloc_inline(int64_t nbytes)
     __atomic_add_fetch(&live, 1, __ATOMIC_RELAXED);
     __atomic_add_fetch(&allocated, 1, __ATOMIC_RELAXED);
     if (jp_nrt_alloc_hook != NULL)
-        jp_nrt_alloc_hook(mi, (size_t)nbytes);
+        jp_nrt_alloc_hook(mi, (size_t)nbytes, __builtin_frame_address(0));
     return mi;
 }
 

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "jit/nrt.h"
+#include "jit/symbols.h"
 #include "sampler/memory.h"
 #include "sampler/pyframes.h"
 #include "sampler/unwind.h"
@@ -149,8 +150,39 @@ capture_native(uint64_t *out, int max)
     return (unsigned)jp_unwind_capture_to_jit(&uc, out, max);
 }
 
+/* When the allocating entry point was called by jit code: that code's
+ * frames by their frame pointers, leaf first, up to and including the first
+ * return address outside jit code (the rest comes from the Python frames).
+ * 0 when the caller is not jit code or the chain is implausible. */
+static unsigned
+jit_frames(void *const *frame, uint64_t *out, unsigned max)
+{
+    uintptr_t lo = (uintptr_t)frame, bp;
+    uintptr_t ip = (uintptr_t)frame[1];
+    unsigned n = 0;
+
+    if (max < 2 || jp_symbols_find(ip - 1) == NULL)
+        return 0;
+    out[n++] = ip - 1;          /* exact enough for the line: inside the call */
+    bp = (uintptr_t)frame[0];
+    while (n < max) {
+        uintptr_t next_ip;
+        if (bp <= lo || (bp & 7) != 0 || bp - lo > (64u << 20))
+            return n > 1 ? n : 0;
+        next_ip = ((uintptr_t *)bp)[1];
+        if (next_ip < 4096)
+            return n;
+        out[n++] = next_ip;
+        if (jp_symbols_find(next_ip - 1) == NULL)
+            return n;
+        lo = bp;
+        bp = ((uintptr_t *)bp)[0];
+    }
+    return n;
+}
+
 void
-jp_mem_sampled(void *key, size_t size, int native)
+jp_mem_sampled(void *key, size_t size, int native, void *const *frame)
 {
     sigset_t block, old;
     uint64_t *rec, id, *out;
@@ -170,7 +202,8 @@ jp_mem_sampled(void *key, size_t size, int native)
     p = -expm1(-(double)size / interval);
     if (!(p > 1e-12))
         p = 1e-12;
-    if (native && jp_S.signo > 0) {
+    if (native && jp_S.signo > 0
+        && (frame == NULL || jp_symbols_find((uintptr_t)frame[1] - 1) == NULL)) {
         /* this thread's sampling signal would find the unwinder busy */
         sigemptyset(&block);
         sigaddset(&block, jp_S.signo);
@@ -183,7 +216,9 @@ jp_mem_sampled(void *key, size_t size, int native)
     if (rec == NULL)
         goto done;
     out = rec + EV_ALLOC_HDR;
-    if (native)
+    if (native && frame != NULL)
+        n_native = jit_frames(frame, out, MEM_NATIVE);
+    if (native && n_native == 0)
         n_native = capture_native(out, MEM_NATIVE);
     tstate = jp_pyframes_tstate();
     if (tstate != NULL)
@@ -242,9 +277,9 @@ jp_mem_forget(void *key)
 }
 
 static void
-nrt_alloc_hook(void *block, size_t size)
+nrt_alloc_hook(void *block, size_t size, void *const *frame)
 {
-    jp_mem_alloc(block, size, 1);
+    jp_mem_alloc(block, size, 1, frame);
 }
 
 static void

@@ -37,20 +37,22 @@ extern _Thread_local int64_t jp_mem_countdown;
 extern _Thread_local unsigned jp_mem_thread_gen;    /* the session of the count */
 
 /* Slow paths (memory.c). */
-void jp_mem_sampled(void *key, size_t size, int native);
+void jp_mem_sampled(void *key, size_t size, int native, void *const *frame);
 void jp_mem_forget(void *key);
 
 /* An allocation of size bytes, identified by key until jp_mem_free(key).
- * native: capture the native stack too (compiled code). */
+ * native: capture the native stack too (compiled code); frame: the
+ * allocating entry point's frame (jit/nrt.h), whose caller, when it is jit
+ * code, is walked by frame pointers without libunwind; or NULL. */
 static inline void
-jp_mem_alloc(void *key, size_t size, int native)
+jp_mem_alloc(void *key, size_t size, int native, void *const *frame)
 {
     if (!__atomic_load_n(&jp_mem_on, __ATOMIC_RELAXED))
         return;
     if ((jp_mem_countdown -= (int64_t)size) > 0
         && jp_mem_thread_gen == __atomic_load_n(&jp_mem_gen, __ATOMIC_RELAXED))
         return;
-    jp_mem_sampled(key, size, native);
+    jp_mem_sampled(key, size, native, frame);
 }
 
 static inline void

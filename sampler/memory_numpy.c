@@ -32,7 +32,7 @@ w_malloc(void *ctx, size_t size)
     wrapper *w = ctx;
     void *p = w->inner->allocator.malloc(w->inner->allocator.ctx, size);
     if (p != NULL)
-        jp_mem_alloc(p, size, 0);
+        jp_mem_alloc(p, size, 0, NULL);
     return p;
 }
 
@@ -42,7 +42,7 @@ w_calloc(void *ctx, size_t nelem, size_t elsize)
     wrapper *w = ctx;
     void *p = w->inner->allocator.calloc(w->inner->allocator.ctx, nelem, elsize);
     if (p != NULL)
-        jp_mem_alloc(p, nelem * elsize, 0);
+        jp_mem_alloc(p, nelem * elsize, 0, NULL);
     return p;
 }
 
@@ -55,7 +55,7 @@ w_realloc(void *ctx, void *ptr, size_t size)
         jp_mem_free(ptr);
     p = w->inner->allocator.realloc(w->inner->allocator.ctx, ptr, size);
     if (p != NULL)
-        jp_mem_alloc(p, size, 0);
+        jp_mem_alloc(p, size, 0, NULL);
     return p;
 }
 

@@ -233,3 +233,42 @@ def test_session_after_a_sparse_one_samples():
     with jitprofile.Profile(memory=True) as prof:
         numpy_loop(50)
     assert abs(sum(r.bytes for r in prof.memory()) - 50 * MB) <= 8 * MB
+
+
+@njit
+def jit_inner(k):
+    return np.ones(MB // 8)[k % 10]       # 1 MB allocated here
+
+
+@njit
+def jit_outer(n):
+    s = 0.0
+    for i in range(n):
+        s += jit_inner(i)
+    return s
+
+
+def test_jit_callee_line_and_its_callers():
+    # compiled code's stack is walked by frame pointers from the allocating
+    # call up to the Python caller.  LLVM inlines jit_inner into jit_outer:
+    # the line is the callee's where the symbol registry knows the inlining
+    # chain, else the caller's call line
+    jit_outer(2)
+    with jitprofile.Profile(memory=True) as prof:
+        jit_outer(60)
+    rows = prof.memory()
+    where = {(r.function.split(" ")[0], r.line) for r in rows}
+    assert where & {("jit_inner", _line_of(jit_inner, "np.ones")),
+                    ("jit_outer", _line_of(jit_outer, "jit_inner(i)"))}, rows
+    assert rows[0].category == "jit" and abs(rows[0].bytes - 60 * MB) <= 8 * MB, rows
+    data = prof.data
+    funcs, frames, nodes = data.functions(), data.frames(), data.nodes()
+    for ev in prof.memory_events:
+        if ev[0] != 1:
+            continue
+        names, n = [], ev[3]
+        while n > 0:
+            names.append(funcs[frames[nodes[n][1]][0]][0])
+            n = nodes[n][0]
+        assert any(x.startswith(("jit_inner [jit", "jit_outer [jit")) for x in names), names
+        assert names.index("test_jit_callee_line_and_its_callers") > 0, names
