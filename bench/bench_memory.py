@@ -142,9 +142,9 @@ INPROC = textwrap.dedent("""
     for _ in range(rounds):
         for name, mem in (("cpu only", False), ("cpu + memory", True)):
             with jitprofile.Profile(memory=mem, args=None):
-                t = time.perf_counter()
+                t = time.process_time()     # CPU of every thread: load moves it less
                 work(n)
-                out[name].append(time.perf_counter() - t)
+                out[name].append(time.process_time() - t)
             if mem:
                 samples += _core.memory_stats()["sampled"]
     print(json.dumps({"medians": {k: statistics.median(v) for k, v in out.items()},
@@ -155,7 +155,8 @@ INPROC = textwrap.dedent("""
 
 def inproc(py, script, n, rounds):
     """Profile() and Profile(memory=True) alternated in one process: the
-    cost of memory sampling proper, without process start-up noise."""
+    cost of memory sampling proper (process CPU time, the collector's
+    included), without process start-up noise."""
     p = subprocess.run([py, "-c", INPROC, script, str(n), str(rounds)], capture_output=True,
                        text=True, timeout=1200)
     if p.returncode != 0:
@@ -250,6 +251,7 @@ def main(argv=None):
         table, notes = tools(py, tools_py, out_dir)
         for n in notes:
             print("note:", n)
+        rates = {}
         for wl in a.workloads.split(","):
             script = os.path.join(out_dir, f"wl_{wl}.py")
             with open(script, "w") as f:
@@ -277,6 +279,7 @@ def main(argv=None):
                 print(f"  {name:<18} {m:8.3f} {min(part):7.3f}..{max(part):6.3f} "
                       f"{100 * (m / base - 1):+7.1f}% {w:7.2f} {100 * (w / base_w - 1):+7.1f}%")
             ip = inproc(py, script, n, 2 * a.rounds)
+            rates[wl] = ip["samples_per_s"]
             r = sorted(ip["ratios"])
             print(f"  in process, alternated {2 * a.rounds} times: Profile(memory=True) / "
                   f"Profile() = {100 * (statistics.median(r) - 1):+.1f}% (median of the "
@@ -289,6 +292,9 @@ def main(argv=None):
         ps = per_sample(py)
         print(f"\ncost of one allocation sample and its free (a tight loop, median of 5): "
               f"NumPy {ps['numpy'] * 1e6:.2f} us, compiled code {ps['jit'] * 1e6:.2f} us")
+        for wl, rate in rates.items():
+            print(f"  {wl}: {rate:.0f} samples/s x {ps[wl] * 1e6:.2f} us = "
+                  f"{100 * rate * ps[wl]:.1f}% of one core (the sampling cost, load-independent)")
         print("\naccuracy (Profile(memory=True), 256 KiB interval): known vs reported")
         for what, known, k_count, k_peak, (got, peak, count) in accuracy(py):
             print(f"  {what:<22} bytes {known / 1e6:7.2f} MB -> {got / 1e6:7.2f} MB "
