@@ -12,7 +12,9 @@ A line is the innermost frame of the allocating stack that is the user's
 code: Python or jitted code outside the standard library, site-packages and
 jitprofile itself (``np.ones`` is Python code in NumPy; its allocation
 belongs to the line that called it).  With no such frame, the innermost
-Python/JIT frame; with none, the innermost frame.
+Python/JIT frame; with none (a thread without Python frames running code
+the JIT registry does not name), the innermost native frame that is not the
+hooks' own.
 """
 from __future__ import annotations
 
@@ -51,6 +53,15 @@ def _library_prefixes() -> tuple[str, ...]:
 _LIB = _library_prefixes()
 
 
+# the allocation hooks' own native frames: never the allocating site
+_HOOK_FRAMES = ("capture_native", "jp_mem_sampled", "nrt_alloc_hook", "jp_nrt_alloc",
+                "new_block", "w_malloc", "w_calloc", "w_realloc")
+
+
+def _is_hook(name: str) -> bool:
+    return name.startswith(_HOOK_FRAMES)
+
+
 def _is_library(file: str) -> bool:
     return (file.startswith("<frozen") or "/site-packages/" in file
             or "/dist-packages/" in file or file.startswith(_LIB))
@@ -72,7 +83,7 @@ def _sites(data, events) -> dict[int, int]:
         while n > 0:
             frame = nodes[n][1]
             name, file, _mod, _fl, cat = funcs[frames[frame][0]]
-            if first_any is None:
+            if first_any is None and not _is_hook(name):
                 first_any = frame
             if cat in ("python", "jit"):
                 if first_code is None:

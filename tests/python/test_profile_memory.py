@@ -272,3 +272,25 @@ def test_jit_callee_line_and_its_callers():
             n = nodes[n][0]
         assert any(x.startswith(("jit_inner [jit", "jit_outer [jit")) for x in names), names
         assert names.index("test_jit_callee_line_and_its_callers") > 0, names
+
+
+@njit(parallel=True)
+def par_alloc(n):
+    out = np.zeros(n)
+    for i in jitprofile.prange(n):
+        a = np.ones(MB // 8)
+        out[i] = a[i % 10]
+    return out.sum()
+
+
+def test_prange_workers_allocating():
+    # the JIT's worker threads have no Python frames: their blocks are
+    # sampled from the native stack alone (no crash, every byte counted,
+    # never attributed to the hooks' own frames)
+    par_alloc(4)
+    with jitprofile.Profile(memory=True) as prof:
+        for _ in range(5):
+            assert par_alloc(40) == 40.0
+    rows = prof.memory()
+    assert abs(sum(r.bytes for r in rows) - 200 * MB) <= 20 * MB, rows
+    assert not [r for r in rows if r.function.startswith(("capture_native", "jp_mem"))], rows
