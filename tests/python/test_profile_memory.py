@@ -294,3 +294,34 @@ def test_prange_workers_allocating():
     rows = prof.memory()
     assert abs(sum(r.bytes for r in rows) - 200 * MB) <= 20 * MB, rows
     assert not [r for r in rows if r.function.startswith(("capture_native", "jp_mem"))], rows
+
+
+CELL = '''
+import numpy as np
+def grow():
+    keep = []
+    for _ in range(40):
+        keep.append(np.zeros(125_000))
+    return len(keep)
+grow()
+'''
+
+
+def test_cell_magic_memory(tmp_path):
+    # %%jitprofile --memory in terminal IPython (a subprocess): the text
+    # report ends with the memory table, the cell's line on top
+    pytest.importorskip("IPython")
+    driver = (
+        "from IPython.testing.globalipapp import start_ipython\n"
+        "ip = start_ipython()\n"
+        "ip.run_line_magic('load_ext', 'jitprofile')\n"
+        f"ip.run_cell_magic('jitprofile', '--memory --no-widget', {CELL!r})\n"
+        "rows = ip.user_ns['_jitprofile'].memory()\n"
+        "print('ROW', rows[0].function, round(rows[0].bytes / 1e6))\n")
+    p = subprocess.run([sys.executable, "-c", driver], capture_output=True, text=True,
+                       timeout=240)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "Memory:" in p.stdout, p.stdout
+    row = [ln for ln in p.stdout.splitlines() if ln.startswith("ROW")]
+    assert row and row[0].split()[1] == "grow", p.stdout
+    assert 36 <= int(row[0].split()[2]) <= 44, row
