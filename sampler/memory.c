@@ -48,6 +48,11 @@ static double interval = 262144.0;
 static pthread_mutex_t ev_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t *ev;                    /* pending events, ev_n words of ev_cap */
 static size_t ev_n, ev_cap;
+/* The drain swaps the two buffers and keeps both: freeing a large buffer
+ * at every drain moved glibc's mmap threshold under the program's own
+ * allocations. */
+static uint64_t *ev_spare;
+static size_t ev_spare_cap;
 static uint64_t next_id;
 static uint64_t n_sampled, n_freed, n_dropped, n_untracked;
 
@@ -307,13 +312,17 @@ void
 jp_memory_drain(void)
 {
     uint64_t *buf;
-    size_t n, at = 0;
+    size_t n, cap, at = 0;
 
     pthread_mutex_lock(&ev_lock);
     buf = ev;
     n = ev_n;
-    ev = NULL;
-    ev_n = ev_cap = 0;
+    cap = ev_cap;
+    ev = ev_spare;
+    ev_cap = ev_spare_cap;
+    ev_n = 0;
+    ev_spare = NULL;            /* the drain's own until it ends */
+    ev_spare_cap = 0;
     pthread_mutex_unlock(&ev_lock);
     while (at < n) {
         const uint64_t *rec = buf + at;
@@ -339,6 +348,13 @@ jp_memory_drain(void)
             n_dropped++;
         at += words;
     }
+    pthread_mutex_lock(&ev_lock);
+    if (ev_spare == NULL) {
+        ev_spare = buf;
+        ev_spare_cap = cap;
+        buf = NULL;
+    }
+    pthread_mutex_unlock(&ev_lock);
     free(buf);
 }
 
