@@ -11,8 +11,9 @@ cd "$root"
 # a pair that installs together on CPython 3.11 (wheels for both)
 NUMBA_PIN=${NUMBA_PIN:-numba==0.68.1}
 NUMPY_PIN=${NUMPY_PIN:-numpy==2.4.6}
-# the profilers compared with in bench_overhead.py / bench_profiler.py
-TOOLS_PINS=${TOOLS_PINS:-"py-spy==0.4.3 scalene==2.4.0"}
+# the profilers compared with in bench_overhead.py / bench_profiler.py /
+# bench_memory.py (memray, Scalene --memory)
+TOOLS_PINS=${TOOLS_PINS:-"py-spy==0.4.3 scalene==2.4.0 memray==1.20.0"}
 # Numba's np.linalg needs SciPy's LAPACK (bench_linalg.py)
 SCIPY_PIN=${SCIPY_PIN:-scipy==1.17.1}
 

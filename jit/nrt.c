@@ -12,9 +12,11 @@
 
 static int64_t live;
 static int64_t allocated;       /* blocks allocated since the process started */
+void (*jp_nrt_alloc_hook)(void *block, size_t size, void *const *frame);
+void (*jp_nrt_free_hook)(void *block);
 
 static jp_meminfo *
-new_block(int64_t nbytes, int zeroed)
+new_block(int64_t nbytes, int zeroed, void *const *frame)
 {
     jp_meminfo *mi;
     size_t size, rounded;
@@ -39,19 +41,21 @@ new_block(int64_t nbytes, int zeroed)
     mi->adopted = 0;
     __atomic_add_fetch(&live, 1, __ATOMIC_RELAXED);
     __atomic_add_fetch(&allocated, 1, __ATOMIC_RELAXED);
+    if (jp_nrt_alloc_hook != NULL)
+        jp_nrt_alloc_hook(mi, size, frame);
     return mi;
 }
 
 jp_meminfo *
 jp_nrt_alloc(int64_t nbytes)
 {
-    return new_block(nbytes, 0);
+    return new_block(nbytes, 0, __builtin_frame_address(0));
 }
 
 jp_meminfo *
 jp_nrt_alloc_dtor(int64_t nbytes, void (*dtor)(void *))
 {
-    jp_meminfo *mi = new_block(nbytes, 1);
+    jp_meminfo *mi = new_block(nbytes, 1, __builtin_frame_address(0));
     if (mi)
         mi->dtor = dtor;
     return mi;
@@ -73,6 +77,8 @@ jp_nrt_alloc_inline(int64_t nbytes)
     mi->adopted = 2;
     __atomic_add_fetch(&live, 1, __ATOMIC_RELAXED);
     __atomic_add_fetch(&allocated, 1, __ATOMIC_RELAXED);
+    if (jp_nrt_alloc_hook != NULL)
+        jp_nrt_alloc_hook(mi, (size_t)nbytes, __builtin_frame_address(0));
     return mi;
 }
 
@@ -129,6 +135,8 @@ release_block(jp_meminfo *mi)
             mi->dtor(mi->data);
         free(mi->data);
     }
+    if (jp_nrt_free_hook != NULL)
+        jp_nrt_free_hook(mi);
     free(mi);
     __atomic_sub_fetch(&live, 1, __ATOMIC_RELAXED);
 }

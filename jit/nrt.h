@@ -30,6 +30,14 @@ jp_meminfo *jp_nrt_alloc_inline(int64_t nbytes);
 jp_meminfo *jp_nrt_adopt(void *pyobject);
 void jp_nrt_incref(jp_meminfo *mi);             /* NULL is a no-op */
 void jp_nrt_decref(jp_meminfo *mi);
+/* Allocation sampling (sampler/memory.c sets these while a memory session
+ * runs): called with each new block, its data size and the allocating
+ * entry point's frame (its __builtin_frame_address(0): frame[0] is the
+ * caller's frame pointer, frame[1] the return address into the caller,
+ * jit code that keeps frame pointers), and with each block released.
+ * NULL: none. */
+extern void (*jp_nrt_alloc_hook)(void *block, size_t size, void *const *frame);
+extern void (*jp_nrt_free_hook)(void *block);
 /* Live blocks, for leak tests. */
 int64_t jp_nrt_live_count(void);
 /* Blocks allocated since the process started (tests: no temporaries). */

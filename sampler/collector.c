@@ -27,6 +27,7 @@
 #include "jit/symbols.h"
 #include "profiler/idmap.h"
 #include "sampler/inline_frames.h"
+#include "sampler/memory.h"
 #include "sampler/sample.h"
 #include "sampler/symbolize_elf.h"
 
@@ -194,18 +195,16 @@ profile_thread(int slot_index, jp_slot *slot)
     return v;
 }
 
-static void
-process_sample(int slot_index, jp_slot *slot, const uint64_t *rec)
+/* The merged stack of one capture (see the file's comment), interned into
+ * the profile: a node id, or JP_NONE. */
+uint32_t
+jp_collector_stack(const uint64_t *ips, uint32_t n_native, const uint64_t *py,
+                   uint32_t n_py, uint64_t ts)
 {
-    uint32_t n_native = (uint32_t)rec[1], n_py = (uint32_t)(rec[1] >> 32);
-    uint64_t ts = rec[2];
-    const uint64_t *ips = rec + JP_SAMPLE_HDR_WORDS, *py = ips + n_native;
-    uint32_t n = 0, pi = 0, thread, node;
+    uint32_t n = 0, pi = 0;
     const uint32_t cap = sizeof scratch / sizeof *scratch;
     int rooted = 0;             /* the root's own frame runs native/JIT code directly */
 
-    if (JP_REC_WORDS(rec[0]) != JP_SAMPLE_HDR_WORDS + n_native + 2 * n_py)
-        return;                 /* corrupt: never trust it */
     if (jp_S.root_code != 0) {  /* hide the launcher (e.g. the CLI) */
         for (uint32_t i = 0; i < n_py; i++)
             if ((uintptr_t)py[2 * i] == jp_S.root_code) {
@@ -216,9 +215,6 @@ process_sample(int slot_index, jp_slot *slot, const uint64_t *rec)
                 break;
             }
     }
-    thread = profile_thread(slot_index, slot);
-    if (thread == JP_NONE)
-        return;
     for (uint32_t i = 0; i < n_native && n < cap; i++) {
         int kind;
         uint32_t id = native_frame((uintptr_t)ips[i] - (i > 0), &kind);
@@ -259,7 +255,7 @@ process_sample(int slot_index, jp_slot *slot, const uint64_t *rec)
     if (n == 0) {
         uint32_t f = special_frame(&unknown_frame, "[unknown]");
         if (f == JP_NONE)
-            return;
+            return JP_NONE;
         scratch[n++] = f;
     }
     for (uint32_t i = 0; i < n / 2; i++) {     /* root first */
@@ -267,8 +263,23 @@ process_sample(int slot_index, jp_slot *slot, const uint64_t *rec)
         scratch[i] = scratch[n - 1 - i];
         scratch[n - 1 - i] = t;
     }
-    node = jp_profile_path(jp_S.profile, scratch, n);
-    if (node != JP_NONE && jp_profile_add_sample(jp_S.profile, thread, node, ts,
+    return jp_profile_path(jp_S.profile, scratch, n);
+}
+
+static void
+process_sample(int slot_index, jp_slot *slot, const uint64_t *rec)
+{
+    uint32_t n_native = (uint32_t)rec[1], n_py = (uint32_t)(rec[1] >> 32);
+    const uint64_t *ips = rec + JP_SAMPLE_HDR_WORDS, *py = ips + n_native;
+    uint32_t thread, node;
+
+    if (JP_REC_WORDS(rec[0]) != JP_SAMPLE_HDR_WORDS + n_native + 2 * n_py)
+        return;                 /* corrupt: never trust it */
+    thread = profile_thread(slot_index, slot);
+    if (thread == JP_NONE)
+        return;
+    node = jp_collector_stack(ips, n_native, py, n_py, rec[2]);
+    if (node != JP_NONE && jp_profile_add_sample(jp_S.profile, thread, node, rec[2],
                                                     JP_SAMPLE_WEIGHT(rec[0])) == 0)
         jp_S.samples++;
 }
@@ -307,6 +318,7 @@ jp_collector_drain(void)
             s->ring.dropped = 0;
         }
     }
+    jp_memory_drain();                  /* allocation samples (memory.c) */
     jp_codes_after_drain(start, code_epoch);
     jp_threads_free_retired();
     jp_symbols_reader_drained(epoch);   /* JIT code retired before is named */

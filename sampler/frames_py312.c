@@ -17,8 +17,8 @@ jp_pyframes_tstate(void)
     return PyGILState_GetThisThreadState();
 }
 
-int
-jp_pyframes_capture(void *ts, uint64_t *out, int max, int *truncated)
+static int
+capture(void *ts, uint64_t *out, int max, int *truncated, int own)
 {
     PyThreadState *tstate = ts;
     _PyInterpreterFrame *f;
@@ -31,7 +31,7 @@ jp_pyframes_capture(void *ts, uint64_t *out, int max, int *truncated)
     /* at the entry of _PyEval_EvalFrameDefault tstate->cframe is published
      * before its current_frame is set: check the newest frame's code object
      * without faulting before following the chain (safe_read.c) */
-    if (f != NULL && !jp_safe_points_to_type(&f->f_code, &PyCode_Type))
+    if (!own && f != NULL && !jp_safe_points_to_type(&f->f_code, &PyCode_Type))
         return 0;
     while (f != NULL) {
         PyCodeObject *code;
@@ -66,5 +66,20 @@ jp_pyframes_capture(void *ts, uint64_t *out, int max, int *truncated)
         f = f->previous;
     }
     return n;
+}
+
+int
+jp_pyframes_capture(void *ts, uint64_t *out, int max, int *truncated)
+{
+    return capture(ts, out, max, truncated, 0);
+}
+
+/* The calling thread's own chain from normal context (allocation sampling,
+ * memory.c): no frame can be half-published under its own feet, so no
+ * check through the kernel. */
+int
+jp_pyframes_capture_own(void *ts, uint64_t *out, int max, int *truncated)
+{
+    return capture(ts, out, max, truncated, 1);
 }
 #endif

@@ -65,4 +65,13 @@ jp_pyframes_capture(void *ts, uint64_t *out, int max, int *truncated)
     }
     return n;
 }
+
+/* The calling thread's own chain from normal context (allocation sampling,
+ * memory.c): no frame can be half-published under its own feet, so no
+ * check through the kernel. */
+int
+jp_pyframes_capture_own(void *ts, uint64_t *out, int max, int *truncated)
+{
+    return jp_pyframes_capture(ts, out, max, truncated);
+}
 #endif

@@ -304,8 +304,12 @@ static PyMethodDef sampler_methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
+int jp_memory_module_init(PyObject *m);     /* memory.c */
+
 int
 jp_sampler_module_init(PyObject *m)
 {
+    if (jp_memory_module_init(m) < 0)
+        return -1;
     return PyModule_AddFunctions(m, sampler_methods);
 }

@@ -16,6 +16,11 @@
  * the chain was longer than max. */
 int jp_pyframes_capture(void *tstate, uint64_t *out, int max, int *truncated);
 
+/* The same for the calling thread's own chain, from normal context (no
+ * signal): the chain cannot change under it, so nothing is checked through
+ * the kernel (allocation sampling, memory.c). */
+int jp_pyframes_capture_own(void *tstate, uint64_t *out, int max, int *truncated);
+
 /* The calling thread's PyThreadState without the GIL or the C-API's
  * checks (a thread-specific-data read); NULL for a thread Python does not
  * know.  Async-signal-safe. */

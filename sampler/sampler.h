@@ -92,6 +92,11 @@ void jp_threads_pace(void);
 int jp_collector_start(void);
 void jp_collector_join(void);
 void jp_collector_drain(void);          /* GIL held */
+/* GIL held, during a drain: the merged stack of one capture (native ips
+ * leaf first, Python (code, offset) pairs leaf first), interned into the
+ * session's profile; a node id or JP_NONE.  memory.c shares it. */
+uint32_t jp_collector_stack(const uint64_t *ips, uint32_t n_native,
+                            const uint64_t *py, uint32_t n_py, uint64_t ts);
 void jp_collector_reset_caches(void);   /* new profile: forget ids */
 void jp_collector_after_fork(void);     /* in a forked child */
 /* Called at the end of every drain, GIL held, with the session's profile

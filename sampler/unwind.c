@@ -64,8 +64,12 @@ static int unwinding;           /* a handler is inside libunwind */
 static unsigned long progress;  /* its steps, for the handlers waiting */
 static uint64_t busy_skips;     /* samples taken without a full native stack */
 
+/* to_jit: stop at the first caller of the first run of JIT frames, or after
+ * JP_TO_JIT_MAX frames without one (jp_unwind_capture_to_jit). */
+#define JP_TO_JIT_MAX 24
+
 static int
-unwind(void *ucontext, uint64_t *ips, int max, int *truncated)
+unwind(void *ucontext, uint64_t *ips, int max, int *truncated, int to_jit)
 {
     unw_cursor_t cursor;
     ucontext_t resumed;
@@ -88,7 +92,7 @@ unwind(void *ucontext, uint64_t *ips, int max, int *truncated)
         if (jp_symbols_find(n == 1 ? ip : ip - 1) != NULL) {
             unw_get_reg(&cursor, UNW_REG_SP, &sp);
             unw_get_reg(&cursor, UNW_X86_64_RBP, &bp);
-            if (!walk_jit_frames(ips, &n, max, &ip, &sp, &bp))
+            if (!walk_jit_frames(ips, &n, max, &ip, &sp, &bp) || to_jit)
                 break;
             /* Resume libunwind at the first non-JIT caller; its callee-saved
              * registers other than rbp are unknown, which CFI-based
@@ -100,7 +104,7 @@ unwind(void *ucontext, uint64_t *ips, int max, int *truncated)
             if (unw_init_local2(&cursor, (unw_context_t *)&resumed, 0) < 0)
                 break;
         }
-        if (unw_step(&cursor) <= 0)
+        if ((to_jit && n >= JP_TO_JIT_MAX) || unw_step(&cursor) <= 0)
             break;
         __atomic_add_fetch(&progress, 1, __ATOMIC_RELAXED);
     }
@@ -166,7 +170,19 @@ jp_unwind_capture(void *ucontext, uint64_t *ips, int max, int *truncated)
         *truncated = ips[0] != 0;
         return ips[0] != 0;
     }
-    n = unwind(ucontext, ips, max, truncated);
+    n = unwind(ucontext, ips, max, truncated, 0);
+    __atomic_store_n(&unwinding, 0, __ATOMIC_RELEASE);
+    return n;
+}
+
+int
+jp_unwind_capture_to_jit(void *ucontext, uint64_t *ips, int max)
+{
+    int n, truncated = 0;
+
+    if (!take_turn())
+        return 0;
+    n = unwind(ucontext, ips, max, &truncated, 1);
     __atomic_store_n(&unwinding, 0, __ATOMIC_RELEASE);
     return n;
 }

@@ -7,7 +7,7 @@ import html
 import json
 import pathlib
 
-from .widget_data import TableBuilder, recommendation_rows, signature_rows, source_panes
+from .widget_data import TableBuilder, memory_table, recommendation_rows, signature_rows, source_panes
 
 _HERE = pathlib.Path(__file__).parent
 
@@ -46,6 +46,7 @@ def profile_state(profile, suggestions=(), title: str = "jitprofile") -> dict:
                      lanes=profile.lanes() if hasattr(profile, "lanes") else None)
     args = signature_rows(profile, b)
     state = b.tables()
+    state["memory"] = memory_table(profile, b)
     rows = recommendation_rows(suggestions)
     for r in rows:
         r["applicable"] = False         # a static page cannot apply anything

@@ -78,6 +78,8 @@ class JitprofileMagics(Magics):
     @argument("--no-widget", action="store_true", help="print the text report")
     @argument("--dask", action="store_true",
               help="profile the workers of the current dask.distributed Client instead")
+    @argument("--memory", action="store_true",
+              help="sample what compiled code and NumPy arrays allocate (memory timeline)")
     @cell_magic
     def jitprofile(self, line, cell):
         """Run the cell under the sampler and the data profiler; show the live
@@ -95,7 +97,7 @@ class JitprofileMagics(Magics):
         shown = _keep_last_value(tree, cell)
         code = self.shell.compile(tree, filename, "exec")
         prof = Profile(hz=a.rate, wall=a.wall, native=not a.no_native, root=code,
-                       args="exact" if a.exact else "sampled")
+                       args="exact" if a.exact else "sampled", memory=a.memory)
         view = None
         if not a.no_widget and widgets_available(self.shell):
             view = self._live_view(prof, f"%%jitprofile (cell {self.shell.execution_count})")

@@ -64,6 +64,8 @@ def _thread_hook(*_args):
             return
         _core.sampler_register_thread(name)
         _core.argrec_thread_start()     # exact argument recording, when on
+        if _active.memory_interval:
+            _core.memory_thread_start()     # NumPy's handler is per context
 
 
 def _after_fork_child():
@@ -204,9 +206,21 @@ class Profile:
 
     def __init__(self, hz: int = 1000, wall: bool = False, native: bool = True,
                  follow_children: bool = True, root=None, args: str | None = "sampled",
-                 args_options: dict | None = None, show_internal: bool = False):
+                 args_options: dict | None = None, show_internal: bool = False,
+                 memory: bool | int = False):
         if not isinstance(hz, int) or not 1 <= hz <= 10000:
             raise ValueError(f"sampling rate must be 1..10000 Hz, not {hz!r}")
+        # allocation sampling (sampler/memory.c): True = one sample per
+        # 256 KiB allocated on average, an int = that many bytes
+        if memory is True:
+            memory = 256 * 1024
+        if memory is False or memory is None:
+            memory = 0
+        if not isinstance(memory, int) or memory < 0:
+            raise ValueError(f"memory must be True, False or a sampling interval in bytes, "
+                             f"not {memory!r}")
+        self.memory_interval = memory
+        self.memory_events: list[tuple] = []    # (kind, ts, thread, node, id, bytes, count, size)
         self.hz = hz
         self.wall = bool(wall)
         self.native = bool(native)
@@ -265,6 +279,8 @@ class Profile:
             if args is not None:
                 args.stop()
             raise
+        if self.memory_interval:
+            self._memory_start()
         _active = self
         self._running = True
         self._pid = os.getpid()
@@ -284,7 +300,11 @@ class Profile:
             self._running = False
             atexit.unregister(self.stop)
             return self
+        if self.memory_interval:
+            _core.memory_stop()
         _core.sampler_stop()
+        if self.memory_interval:
+            self.memory_events += _core.memory_take()
         st = _core.sampler_stats()
         self.effective_hz = min(self.effective_hz, st.get("effective_hz", self.hz))
         if st.get("handler_calls"):
@@ -313,6 +333,17 @@ class Profile:
         if not self._is_child:
             self._merge_children()
         return self
+
+    def _memory_start(self) -> None:
+        try:
+            import numpy  # noqa: F401 - its allocator handler is wrapped
+        except ImportError:
+            pass
+        try:
+            _core.memory_start(interval=self.memory_interval, numpy=True)
+        except BaseException:
+            _core.sampler_stop()
+            raise
 
     def _note(self, key: str, text: str) -> None:
         self.notes.setdefault(key, text)
@@ -501,6 +532,29 @@ class Profile:
         return {key: [(k * width / 1e9, v) for k, v in sorted(b.items())]
                 for key, b in buckets.items()}
 
+    def memory(self, n: int | None = None) -> list:
+        """Per line (Python or jitted code), the memory that compiled code
+        and NumPy arrays allocated there: memory.MemoryStat rows (function,
+        file, line, category, bytes, peak_bytes, live_bytes, count,
+        samples), most bytes first.  Empty unless Profile(memory=True)."""
+        from .memory import memory_rows
+        self._memory_sync()
+        return memory_rows(self, n)
+
+    def _memory_sync(self) -> None:
+        """While running: the allocation samples taken so far into
+        memory_events (the widget's live view calls it too)."""
+        if self._running and self.memory_interval and _core.sampler_running():
+            _core.sampler_drain()
+            self.memory_events += _core.memory_take()
+
+    def memory_timeline(self, bucket_ms: float = 10.0) -> list[tuple[float, float, float]]:
+        """[(seconds, live bytes, bytes allocated so far)] per bucket, on the
+        CPU timeline's clock."""
+        from .memory import memory_timeline
+        self._memory_sync()
+        return memory_timeline(self, bucket_ms)
+
     def stacks(self) -> list[tuple[list[str], int]]:
         """Every distinct stack (root first, function names) with its weight."""
         return [(line.rsplit(" ", 1)[0].split(";"), int(line.rsplit(" ", 1)[1]))
@@ -529,6 +583,9 @@ class Profile:
             "nodes": [list(n) for n in self.data.nodes()],
             "threads": [list(t) for t in self.data.threads()],
             "samples": [list(s) for s in self.data.samples()],
+            **({"memory": {"interval": self.memory_interval,
+                           "events": [list(e) for e in self.memory_events]}}
+               if self.memory_interval else {}),
         }
 
     @classmethod
@@ -553,6 +610,12 @@ class Profile:
         tmap = [data.add_thread(pid, tid, name) for pid, tid, name, _n in d["threads"]]
         for thread, node, ts, weight in d["samples"]:
             data.add_sample(tmap[thread], nmap[node], ts, weight)
+        mem = d.get("memory")
+        if mem:
+            prof.memory_interval = int(mem["interval"])
+            prof.memory_events = [(k, ts, tmap[th] if k == 1 else -1,
+                                   nmap[node] if k == 1 else node, i, b, c, sz)
+                                  for k, ts, th, node, i, b, c, sz in mem["events"]]
         return prof
 
     def to_speedscope(self, path: str | None = None) -> dict:
@@ -594,6 +657,14 @@ class Profile:
                 "weights": [w * iv for _ts, _node, w in rows],
             })
             del start
+        allocs = [e for e in self.memory_events if e[0] == 1]
+        if allocs:          # where the bytes were allocated, a profile of its own
+            profiles.append({
+                "type": "sampled", "name": "memory: bytes allocated", "unit": "bytes",
+                "startValue": 0, "endValue": sum(e[5] for e in allocs),
+                "samples": [path_of(e[3]) for e in allocs],
+                "weights": [e[5] for e in allocs],
+            })
         doc = {"$schema": "https://www.speedscope.app/file-format-schema.json",
                "shared": {"frames": shared}, "profiles": profiles,
                "name": "jitprofile", "exporter": "jitprofile"}
@@ -636,6 +707,8 @@ class Profile:
             mod = r.module if len(r.module) <= 28 else r.module[:25] + "..."
             lines.append(f"{name:<48} {r.self_pct:6.1f}% {r.total_pct:6.1f}% "
                          f"{r.self_s:8.3f} {r.category:<8} {mod:<28} {r.threads:>3}")
+        from .memory import memory_text
+        lines += memory_text(self)
         return "\n".join(lines) + "\n"
 
     def __repr__(self) -> str:

@@ -1,5 +1,5 @@
-"""python -m jitprofile record [-r HZ] [--wall] [--no-native] [-o FILE]
-[--format text|collapsed|speedscope|json] [--lines [FUNC]] [--serve ENDPOINT [--serve-public]]
+"""python -m jitprofile record [-r HZ] [--wall] [--no-native] [--memory [--memory-interval BYTES]]
+[-o FILE] [--format text|collapsed|speedscope|json] [--lines [FUNC]] [--serve ENDPOINT [--serve-public]]
 (script.py | -m module) [args...]
 
 Runs the target under jitprofile.Profile and writes the profile.  With
@@ -51,6 +51,20 @@ def _rate(text: str) -> int:
     return hz
 
 
+def _memory_interval(text: str) -> int:
+    units = {"k": 1024, "m": 1024 ** 2, "g": 1024 ** 3}
+    t = text.strip().lower().removesuffix("ib").removesuffix("b")
+    mult = units.get(t[-1:], 1)
+    try:
+        v = int(float(t[:-1] if mult > 1 else t) * mult)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a byte count: {text!r}") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"the memory sampling interval must be >= 1 byte, "
+                                         f"not {text!r}")
+    return v
+
+
 def _parser() -> _Parser:
     p = _Parser(prog="python -m jitprofile record", add_help=True,
                 description="Profile a Python script or module (Python, native and JIT frames).")
@@ -59,6 +73,12 @@ def _parser() -> _Parser:
     p.add_argument("--wall", action="store_true", help="sample wall time (blocked threads show)")
     p.add_argument("--no-native", action="store_true", help="Python frames only")
     p.add_argument("--no-children", action="store_true", help="do not follow forked children")
+    p.add_argument("--memory", action="store_true",
+                   help="sample what compiled code and NumPy arrays allocate (bytes, peak "
+                   "live, count per line)")
+    p.add_argument("--memory-interval", type=_memory_interval, default=256 * 1024,
+                   metavar="BYTES", help="one allocation sample per BYTES allocated on "
+                   "average (default 256k; e.g. 64k, 1M)")
     p.add_argument("-o", "--output", metavar="FILE", help="write the profile here (default stdout)")
     p.add_argument("--format", default=None, metavar="FMT",
                    help="text, collapsed, speedscope or json (default text, or from -o's suffix)")
@@ -279,7 +299,8 @@ def main(argv: list[str]) -> int:
         print(f"jitprofile: streaming on {publisher.endpoint}", file=sys.stderr)
     server_pid = os.getpid()            # only this process closes the stream and writes
     prof = Profile(hz=args.rate, wall=args.wall, native=not args.no_native,
-                   follow_children=not args.no_children, root=_run_target.__code__)
+                   follow_children=not args.no_children, root=_run_target.__code__,
+                   memory=args.memory_interval if args.memory else 0)
     rc = 0
     failure = None
     try:        # the target may close or replace sys.stdout

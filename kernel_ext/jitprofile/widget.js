@@ -69,6 +69,69 @@ function color(cat, dim, idx) {
   return `rgba(${c[0] + v},${c[1] + v},${c[2] + v},${a})`;
 }
 
+// -- memory timeline (Profile(memory=True)): live bytes on the CPU timeline's
+// buckets, bytes allocated per bucket, and the lines that allocated most ----
+function fmtBytes(b) {
+  if (b >= 1e9) return `${(b / 1e9).toFixed(2)} GB`;
+  if (b >= 1e6) return `${(b / 1e6).toFixed(1)} MB`;
+  if (b >= 1e3) return `${(b / 1e3).toFixed(0)} kB`;
+  return `${Math.round(b)} B`;
+}
+
+function memoryView() {
+  const canvas = h("canvas", { class: "jp-memory" });
+  const head = h("h4", {}, "Memory (live bytes, allocations per interval)");
+  const rows = h("table", { class: "jp-memory-rows" });
+  const box = h("div", { class: "jp-memory-box", style: "display: none" }, head, canvas, rows);
+  function draw(mem, sibling) {
+    mem = mem || { live: [] };
+    if (!mem.live || !mem.live.length) { box.style.display = "none"; canvas.dataset.buckets = "0"; return; }
+    box.style.display = "";
+    const dpr = window.devicePixelRatio || 1;
+    const width = Math.max(200, (sibling && sibling.parentElement.clientWidth - 8) || 400);
+    const label = 120, height = 70, plotH = 52;
+    canvas.width = width * dpr; canvas.height = height * dpr;
+    canvas.style.width = width + "px"; canvas.style.height = height + "px";
+    const g = canvas.getContext("2d");
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    g.clearRect(0, 0, width, height);
+    g.font = "11px sans-serif"; g.textBaseline = "middle";
+    const nb = mem.live.length, bw = (width - label) / nb;
+    const top = Math.max(1, mem.peak, ...mem.live), amax = Math.max(1, ...mem.alloc);
+    g.fillStyle = "#333";
+    g.fillText(`peak ${fmtBytes(mem.peak)}`, 2, 10);
+    g.fillText(`total ${fmtBytes(mem.total)}`, 2, 26);
+    g.fillStyle = "#eee"; g.fillRect(label, 0, width - label, plotH);
+    mem.alloc.forEach((a, i) => {                 // allocation rate: pale bars
+      if (a <= 0) return;
+      const hgt = plotH * a / amax;
+      g.fillStyle = "rgba(230, 150, 40, 0.35)";
+      g.fillRect(label + i * bw, plotH - hgt, Math.max(bw, 1), hgt);
+    });
+    g.strokeStyle = "rgb(200, 90, 20)"; g.lineWidth = 1.5; g.beginPath();
+    mem.live.forEach((v, i) => {                  // live bytes: a step line
+      const y = plotH - plotH * v / top;
+      if (i === 0) g.moveTo(label, y); else g.lineTo(label + i * bw, y);
+      g.lineTo(label + (i + 1) * bw, y);
+    });
+    g.stroke();
+    g.fillStyle = "#555"; g.textAlign = "left";
+    g.fillText("0 s", label, height - 6);
+    g.textAlign = "right";
+    g.fillText(`${(nb * mem.bucket).toFixed(2)} s`, width - 2, height - 6);
+    g.textAlign = "left";
+    canvas.dataset.buckets = String(nb);
+    canvas.dataset.peak = String(mem.peak);
+    rows.replaceChildren(h("tr", {}, h("th", {}, "line"), h("th", {}, "allocated"),
+                               h("th", {}, "peak live"), h("th", {}, "count")));
+    for (const [fn, file, line, bytes, peak, count] of mem.rows || [])
+      rows.append(h("tr", { "data-line": `${file.split("/").pop()}:${line}` },
+        h("td", { class: "jp-code" }, `${fn} (${file.split("/").pop()}:${line})`),
+        h("td", {}, fmtBytes(bytes)), h("td", {}, fmtBytes(peak)), h("td", {}, String(count))));
+  }
+  return { box, draw };
+}
+
 function render({ model, el }) {
   const st = { zoom: 0, search: "", selected: -1, sortKey: "self", sortDir: -1, prof: null, lane: -1 };
   const title = h("span", { class: "jp-title" });
@@ -84,6 +147,7 @@ function render({ model, el }) {
     if (k !== "other") legend.append(h("span", { style: `background: rgb(${c})` }), k);
   const table = h("table", { class: "jp-hot" });
   const timeline = h("canvas", { class: "jp-timeline" });
+  const memory = memoryView();
   const args = h("div", { class: "jp-args" });
   const recs = h("div", { class: "jp-recs" });
   const source = h("div", { class: "jp-source" });
@@ -93,6 +157,7 @@ function render({ model, el }) {
     h("div", { class: "jp-cols" },
       h("div", { class: "jp-col" }, h("h4", {}, "Hotspots"), h("div", { class: "jp-hot-box" }, table)),
       h("div", { class: "jp-col" }, h("h4", {}, "Threads (CPU per interval)"), timeline,
+        memory.box,
         h("h4", {}, "Arguments of the selected function"), args)),
     h("h4", {}, "Source of the selected function (time per line)"), source,
     h("h4", {}, "Recommendations"), recs);
@@ -335,7 +400,7 @@ function render({ model, el }) {
       `${model.get("elapsed").toFixed(1)} s, update ${model.get("updates")}`;
     status.dataset.updates = String(model.get("updates"));
     status.dataset.state = model.get("status");
-    drawFlame(); drawTable(); drawTimeline(); drawArgs(); drawRecs(); drawSource();
+    drawFlame(); drawTable(); drawTimeline(); memory.draw(model.get("memory"), timeline); drawArgs(); drawRecs(); drawSource();
   }
 
   // -- the selected function's source ------------------------------------------
@@ -361,7 +426,7 @@ function render({ model, el }) {
     requestAnimationFrame(() => { pending = false; redraw(); });
   };
   const events = ["strings", "funcs", "nodes", "weights", "hot", "timeline", "args", "recs",
-                  "status", "updates", "title", "lanes", "lines"];
+                  "status", "updates", "title", "lanes", "lines", "memory"];
   for (const e of events) model.on(`change:${e}`, schedule);
   const ro = typeof ResizeObserver !== "undefined" ? new ResizeObserver(schedule) : null;
   if (ro) ro.observe(root);

@@ -20,7 +20,7 @@ import traitlets as t
 
 from . import _core
 from .actions import act_on
-from .widget_data import TableBuilder, recommendation_rows, signature_rows, source_panes
+from .widget_data import TableBuilder, memory_table, recommendation_rows, signature_rows, source_panes
 
 _HERE = pathlib.Path(__file__).parent
 
@@ -40,6 +40,8 @@ class ProfileWidget(anywidget.AnyWidget):
     total = t.Int(0).tag(sync=True)
     interval = t.Float(0.001).tag(sync=True)
     timeline = t.Dict({"bucket": 0.05, "threads": []}).tag(sync=True)
+    memory = t.Dict({"bucket": 0.05, "live": [], "alloc": [], "peak": 0, "total": 0,
+                     "rows": []}).tag(sync=True)      # widget_data.memory_table
     args = t.Dict().tag(sync=True)
     recs = t.List().tag(sync=True)
     lines = t.Dict().tag(sync=True)         # the source pane (widget_data.source_panes)
@@ -119,6 +121,9 @@ class LiveView:
             if _core.sampler_running():
                 _core.sampler_drain()
             tables = self.builder.tables()
+            if getattr(self.profile, "memory_interval", 0):
+                self.profile._memory_sync()
+                tables["memory"] = memory_table(self.profile, self.builder)
             self.widget.show_tables(tables, status=status,
                                     elapsed=time.monotonic() - self._t0)
             if self.history is not None:

@@ -229,3 +229,46 @@ def source_panes(data, names=(), limit: int = SOURCE_FUNCS) -> dict:
                      for r in sorted(rows, key=lambda r: r.line)],
         }
     return out
+
+
+def memory_table(profile, builder: TableBuilder, rows: int = 8) -> dict:
+    """The widget's memory view, on the CPU timeline's buckets (builder's
+    clock and span): {"bucket": seconds, "live": [bytes live at each
+    bucket's end], "alloc": [bytes allocated in each bucket], "peak": bytes,
+    "total": bytes, "rows": [[function, file, line, bytes, peak, count]]}.
+    Empty lists without memory samples (Profile(memory=False))."""
+    from .memory import memory_rows
+    events = sorted(getattr(profile, "memory_events", ()), key=lambda e: (e[1], e[0]))
+    out = {"bucket": 0.05, "live": [], "alloc": [], "peak": 0.0, "total": 0.0, "rows": []}
+    if not events:
+        return out
+    t0 = builder._t0 if builder._t0 is not None else events[0][1]
+    k0 = t0 // FINE_NS
+    t1 = max(builder._t1, events[-1][1])
+    span = t1 // FINE_NS - k0 + 1
+    per = max(1, math.ceil(span / MAX_BUCKETS))
+    nb = math.ceil(span / per)
+    live_at = [None] * nb
+    alloc = [0.0] * nb
+    owner: dict[int, float] = {}
+    live = peak = total = 0.0
+    for kind, ts, _thread, _node, ident, nbytes, _count, _size in events:
+        i = min(nb - 1, max(0, (ts // FINE_NS - k0) // per))
+        if kind == 1:
+            live += nbytes
+            total += nbytes
+            alloc[i] += nbytes
+            owner[ident] = nbytes
+        else:
+            live -= owner.pop(ident, 0.0)
+        peak = max(peak, live)
+        live_at[i] = max(live, 0.0)
+    last = 0.0
+    for i, v in enumerate(live_at):      # a bucket without events keeps the level
+        last = v if v is not None else last
+        live_at[i] = round(last)
+    out.update(bucket=per * FINE_NS / 1e9, live=live_at, alloc=[round(a) for a in alloc],
+               peak=round(peak), total=round(total),
+               rows=[[r.function, r.file, r.line, round(r.bytes), round(r.peak_bytes),
+                      round(r.count)] for r in memory_rows(profile, rows)])
+    return out
