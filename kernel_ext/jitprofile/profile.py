@@ -573,6 +573,8 @@ class Profile:
             mod = r.module if len(r.module) <= 28 else r.module[:25] + "..."
             lines.append(f"{name:<48} {r.self_pct:6.1f}% {r.total_pct:6.1f}% "
                          f"{r.self_s:8.3f} {r.category:<8} {mod:<28} {r.threads:>3}")
+        from .vectorization import hot_loops_text      # the hot loops' vectorization (issue 20)
+        lines += hot_loops_text(self)
         return "\n".join(lines) + "\n"
 
     def __repr__(self) -> str:

@@ -456,3 +456,89 @@ def file_notes(file: str) -> dict:
 def loop_notes(file: str, line: int) -> str | None:
     """The state of the loop at file:line, or None when no jitted loop is there."""
     return file_notes(file).get(line)
+
+
+class HotLoop(NamedTuple):
+    """A loop of jitted code and its share of the profile's samples."""
+    file: str
+    line: int
+    function: str
+    share: float        # of all samples, in the loop's lines (or below them)
+    state: str          # "vectorized x4" / "scalar: reason"
+    source: str
+
+
+def hot_loops(profile, min_share: float = 0.0) -> list:
+    """The loops of live jitted functions where `profile`'s samples landed,
+    hottest first: a sample counts for the innermost loop whose lines hold
+    the innermost frame of it that lies in a file with jitted loops."""
+    funcs = profile.data.functions()
+    frames = profile.data.frames()
+    nodes = profile.data.nodes()
+    by_file: dict = {}
+    weights: dict = {}
+    total = 0
+    for _thread, node, _ts, weight in profile.data.samples():
+        total += weight
+        weights[node] = weights.get(node, 0) + weight
+    if not total:
+        return []
+    spans: dict = {}            # file -> [(lo, hi, row)]
+
+    by_disp_file: dict = {}
+    for d in _dispatchers():
+        code = getattr(getattr(d, "py_func", None), "__code__", None)
+        if code is not None:
+            by_disp_file.setdefault(code.co_filename, []).append(d)
+
+    def loops_of(file):
+        if file not in spans:
+            spans[file] = []
+            for d in by_disp_file.get(file, ()):
+                try:
+                    rows = d.inspect_vectorization()
+                except Exception:       # noqa: BLE001 - a view must not fail on one function
+                    continue
+                src = _Source(d.py_func) if rows else None
+                for r in rows:
+                    found = src.loop_at(r.line)
+                    spans[file].append((r.line, found[1] if found else r.line, r))
+        return spans[file]
+
+    for node, w in weights.items():
+        n = node
+        while n > 0:
+            parent, frame = nodes[n]
+            func, line = frames[frame]
+            file = funcs[func][1]
+            hits = ([s for s in loops_of(file) if s[0] <= line <= s[1]]
+                    if file in by_disp_file else [])
+            if hits:
+                lo, _hi, _r = max(hits, key=lambda s: s[0])
+                key = (file, lo)
+                by_file[key] = by_file.get(key, 0) + w
+                break
+            n = parent
+    out = []
+    for (file, line), w in by_file.items():
+        share = w / total
+        if share < min_share:
+            continue
+        rows = [s[2] for s in spans[file] if s[0] == line]
+        states = list(dict.fromkeys(r.state for r in rows))
+        out.append(HotLoop(file, line, rows[0].function, share, "; ".join(states), rows[0].source))
+    out.sort(key=lambda h: -h.share)
+    return out
+
+
+def hot_loops_text(profile, n: int = 10) -> list:
+    """Lines for the text report: the hot loops of jitted code and their state."""
+    hot = hot_loops(profile)[:n]
+    if not hot:
+        return []
+    lines = ["", "Loops in jitted code (LLVM's vectorizer):",
+             f"{'Share':>6}  {'Where':<32} State"]
+    for h in hot:
+        where = f"{h.file.rsplit('/', 1)[-1]}:{h.line} {h.function}"
+        lines.append(f"{100 * h.share:5.1f}%  {where[:32]:<32} {h.state}")
+    return lines
