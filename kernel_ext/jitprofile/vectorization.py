@@ -466,6 +466,7 @@ class HotLoop(NamedTuple):
     share: float        # of all samples, in the loop's lines (or below them)
     state: str          # "vectorized x4" / "scalar: reason"
     source: str
+    reasons: tuple = ()  # every Reason of its signatures (the first is in state)
 
 
 def hot_loops(profile, min_share: float = 0.0) -> list:
@@ -526,7 +527,9 @@ def hot_loops(profile, min_share: float = 0.0) -> list:
             continue
         rows = [s[2] for s in spans[file] if s[0] == line]
         states = list(dict.fromkeys(r.state for r in rows))
-        out.append(HotLoop(file, line, rows[0].function, share, "; ".join(states), rows[0].source))
+        reasons = tuple({(r.kind, r.text): r for row in rows for r in row.reasons}.values())
+        out.append(HotLoop(file, line, rows[0].function, share, "; ".join(states), rows[0].source,
+                           reasons))
     out.sort(key=lambda h: -h.share)
     return out
 
