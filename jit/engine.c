@@ -281,6 +281,7 @@ jp_engine_init(void)
     LLVMOrcObjectTransformLayerSetTransform(LLVMOrcLLJITGetObjTransformLayer(jit), record_sizes, NULL);
     tsc = LLVMOrcCreateNewThreadSafeContext();
     context = LLVMOrcThreadSafeContextGetContext(tsc);
+    jp_remarks_quiet(context);  /* remarks only where a compile collects them */
     return 0;
 }
 

@@ -347,3 +347,56 @@ def test_remarks_are_parsed_and_deduplicated():
     rems = vectorization.parse_remarks(raw)
     assert [(r.file, r.line, r.col) for r in rems] == [("f.py", 3, 5), ("f.py", 4, 9)]
     assert rems[1].text.endswith("Backward loop carried data dependence.")
+
+
+THREADED = '''\
+from jitprofile import njit
+
+@njit
+def t_sum_{k}(x):
+    acc = 0.0
+    for i in range(x.shape[0]):
+        acc += x[i] * {k}.0
+    return acc
+
+@njit
+def t_scale_{k}(x, out):
+    for i in range(x.shape[0]):
+        out[i] = x[i] * {k}.0
+'''
+
+
+def test_compiles_on_several_threads_keep_their_own_remarks(x):
+    import threading
+    disps = []
+    for k in range(6):
+        name = f"<vec-thread-{k}>"
+        src = THREADED.format(k=k)
+        linecache.cache[name] = (len(src), None, src.splitlines(True), name)
+        g = {}
+        exec(compile(src, name, "exec"), g)
+        disps.append((name, g[f"t_sum_{k}"], g[f"t_scale_{k}"]))
+    errors = []
+
+    def work(f, args):
+        try:
+            f(*args)
+        except BaseException as e:      # noqa: BLE001 - reported below
+            errors.append(e)
+    threads = [threading.Thread(target=work, args=(f, a)) for _n, s, c in disps
+               for f, a in ((s, (x,)), (c, (x, np.empty_like(x))))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    for name, s, c in disps:
+        (rs,) = s.inspect_vectorization()
+        (rc,) = c.inspect_vectorization()
+        assert (rs.file, rs.line, rs.vectorized) == (name, 6, False)
+        assert rs.reasons[0].kind == "fp-reduction"
+        assert (rc.file, rc.line, rc.vectorized) == (name, 12, True)
+        for d in (s, c):        # nothing from another thread's compile
+            (raw,) = d._vec_remarks().values()
+            recs = [r for r in raw.split("\x1e") if r and not r.startswith("<unknown>")]
+            assert recs and all(r.startswith(name + ":") for r in recs), recs
