@@ -259,6 +259,10 @@ def _reasons_for(src: _Source, loop, rems: list, inlining: dict, sig: tuple,
                 "number of loop iterations" in t and _calls(src, lo, hi, r.line)):
             calls = _calls(src, lo, hi, r.line) or _calls(src, lo, hi)
             name = _name(calls[0].func) if calls else None
+            if name == "int":
+                add("python-int", "`int()` raises on NaN, inf or overflow as Python does: the loop "
+                    "may exit early, so LLVM cannot count its iterations", r, "int()")
+                continue
             why = inlining.get(r.line)
             text = f"a call to `{name or 'a function'}()` that has no vector version"
             if why:

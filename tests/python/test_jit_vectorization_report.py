@@ -119,6 +119,29 @@ def first_zero(x):
     return i
 
 
+@njit
+def compact(x, out):
+    j = 0
+    for i in range(x.shape[0]):  # LOOP-compact
+        if x[i] > 0.5:
+            out[j] = x[i]
+            j += 1
+    return j
+
+
+@njit
+def to_int(x, out):
+    for i in range(x.shape[0]):  # LOOP-int
+        out[i] = int(x[i])
+
+
+@njit
+def cond_floordiv(x, out):
+    for i in range(x.shape[0]):  # LOOP-cond
+        if x[i] > 0.5:
+            out[i] = x[i] // 0.3
+
+
 def only_row(disp, sig=None):
     rows = disp.inspect_vectorization(sig)
     assert len(rows) == 1, rows
@@ -400,3 +423,35 @@ def test_compiles_on_several_threads_keep_their_own_remarks(x):
             (raw,) = d._vec_remarks().values()
             recs = [r for r in raw.split("\x1e") if r and not r.startswith("<unknown>")]
             assert recs and all(r.startswith(name + ":") for r in recs), recs
+
+
+def test_compaction_index_is_loop_carried(x):
+    out = np.empty_like(x)
+    n = compact(x, out)
+    assert out[:n].tolist() == [v for v in x.tolist() if v > 0.5]
+    row = only_row(compact)
+    check_common(row, compact, "compact")
+    assert not row.vectorized and row.reasons[0].kind == "loop-carried"
+    assert row.reasons[0].name == "j"
+
+
+def test_int_of_float_may_raise(x):
+    out = np.empty(x.shape[0], dtype=np.int64)
+    to_int(x * 100, out)
+    assert out.tolist() == [int(v) for v in (x * 100).tolist()]
+    with pytest.raises((ValueError, OverflowError)):
+        to_int(np.array([1.0, np.nan]), np.empty(2, dtype=np.int64))
+    row = only_row(to_int)
+    check_common(row, to_int, "int")
+    assert not row.vectorized
+    assert row.reasons[0].kind == "python-int" and row.reasons[0].name == "int()"
+
+
+def test_conditional_store_with_a_call(x):
+    out = np.zeros_like(x)
+    cond_floordiv(x, out)
+    np.testing.assert_allclose(out, np.where(x > 0.5, x // 0.3, 0.0))
+    row = only_row(cond_floordiv)
+    check_common(row, cond_floordiv, "cond")
+    assert not row.vectorized
+    assert [r.kind for r in row.reasons][:2] == ["conditional", "call"]
