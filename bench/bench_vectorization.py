@@ -171,7 +171,6 @@ def advice_speedups(n: int, repeat: int) -> list:
             f1(*a1)
             r[tag] = (best(f0, args, repeat), best(f1, a1, repeat))
         if r.get("jp"):
-            import inspect as _i
             v = jitprofile.njit(**before)(f)
             v(*args)
             rows_ = v.inspect_vectorization()

@@ -33,11 +33,10 @@ __all__ = ["LoopReport", "Reason", "inspect", "loop_notes", "file_notes", "repor
 
 _inspect_mod = inspect
 
-# Reason kinds; FIXABLE are those the advisor can turn into a measured suggestion.
+# Reason kinds (docs/vectorization.md); jitprofile.advise_loops turns the
+# fixable ones (fp-reduction, stride, call) into measured suggestions.
 KINDS = ("fp-reduction", "loop-carried", "call", "aliasing", "indirect", "stride",
          "conditional", "python-int", "trip-count", "cost", "runtime-check", "unknown")
-FIXABLE = {"fp-reduction": "fastmath", "stride": "contiguous", "python-int": "float32",
-           "call": "hoist"}
 
 
 class Reason(NamedTuple):
@@ -227,8 +226,7 @@ def _has_int_div(loop) -> str | None:
 
 # ---- reasons ----------------------------------------------------------------------
 
-def _reasons_for(src: _Source, loop, rems: list, inlining: dict, sig: tuple,
-                 params: list) -> list:
+def _reasons_for(src: _Source, loop, rems: list, inlining: dict) -> list:
     """Our reasons for a loop LLVM left scalar, from its analysis remarks."""
     lo, hi = (loop.lineno, loop.end_lineno) if loop is not None else (rems[0].line, rems[0].line)
     out = []
@@ -290,7 +288,7 @@ def _reasons_for(src: _Source, loop, rems: list, inlining: dict, sig: tuple,
         elif "number of loop iterations" in t or "early exit" in t:
             add("trip-count", "the number of iterations is not known when the loop starts "
                 "(a `while`, a `break`/`return` inside, or an operation that may raise)", r)
-        elif "vectorization is not beneficial" in t or "not beneficial" in t and "interleav" not in t:
+        elif "not beneficial" in t and "interleav" not in t:
             op = _has_int_div(loop) if loop is not None else None
             if op:
                 add("python-int", f"`{op}` with Python's rounding on integers (the result takes the "
@@ -389,7 +387,7 @@ def _rows(disp, sig, raw, ir) -> list:
                                       f"call gives unit-stride loads", key, strided[0],
                                       "array layout A"))
         else:
-            reasons = _reasons_for(src, node, rs, inlining, sig, params)
+            reasons = _reasons_for(src, node, rs, inlining)
             if node is not None and not any(r.kind == "stride" for r in reasons):
                 names = {_base(s) for s in _arrays_read(node) + _stores(node)} - {None}
                 strided = sorted(n for n in names if n in a_layout)
