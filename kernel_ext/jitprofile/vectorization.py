@@ -476,6 +476,8 @@ def hot_loops(profile, min_share: float = 0.0) -> list:
     hottest first: a sample counts for the innermost loop whose lines hold
     the innermost frame of it that lies in a file with jitted loops."""
     funcs = profile.data.functions()
+    if not any(f[4] == "jit" for f in funcs):
+        return []               # no jitted code ran: no need to look for dispatchers
     frames = profile.data.frames()
     nodes = profile.data.nodes()
     by_file: dict = {}
