@@ -278,9 +278,15 @@ def _reasons_for(src: _Source, loop, rems: list, inlining: dict) -> list:
                 written = {_base(s) for s in stores} - {None}
                 read = {_base(s) for s in _arrays_read(loop)} - {None} if loop is not None else set()
                 pair = sorted(written)[:1] + sorted(read - written)[:1]
-                add("aliasing", "possible aliasing between the arrays "
-                    + " and ".join(f"`{p}`" for p in pair)
-                    + ": LLVM could not bound them for a run-time overlap check", r, ",".join(pair))
+                if len(pair) == 1:
+                    add("aliasing", f"`{pair[0]}` is written and read at offsets LLVM cannot "
+                        f"compare (a possible loop-carried dependence through `{pair[0]}`)",
+                        r, pair[0])
+                else:
+                    add("aliasing", "possible aliasing between the arrays "
+                        + " and ".join(f"`{p}`" for p in pair)
+                        + ": LLVM could not bound them for a run-time overlap check", r,
+                        ",".join(pair))
         elif ("substituted for a select" in t or "control flow" in t or "conditional" in t.lower()
               or "masked" in t):
             add("conditional", "a conditional store or branch in the body that LLVM could not "
@@ -346,8 +352,8 @@ def _rows(disp, sig, raw, ir) -> list:
         t = r.text
         if not ("ectoriz" in t or "nterleav" in t):
             continue
-        if "SLP" in t or "List vectorization" in t:
-            continue
+        if "SLP" in t or "List vectorization" in t or "horizontal reduction" in t:
+            continue            # the SLP vectorizer's (straight-line code), not a loop's
         found = src.loop_at(r.line)
         key = found[0] if found else r.line         # an implicit loop (array expression)
         node = found[2] if found else None

@@ -142,6 +142,20 @@ def cond_floordiv(x, out):
             out[i] = x[i] // 0.3
 
 
+@njit
+def shift_by(a, k):
+    for i in range(a.shape[0] - k):  # LOOP-shift
+        a[i + k] = a[i] * 0.5
+
+
+@njit
+def three_outputs(a, b, c, d, e, f, g, out1, out2, out3):
+    for i in range(a.shape[0]):  # LOOP-three
+        out1[i] = a[i] + b[i] + c[i]
+        out2[i] = d[i] * e[i] + out1[i]
+        out3[i] = f[i] - g[i] + out2[i]
+
+
 def only_row(disp, sig=None):
     rows = disp.inspect_vectorization(sig)
     assert len(rows) == 1, rows
@@ -455,3 +469,27 @@ def test_conditional_store_with_a_call(x):
     check_common(row, cond_floordiv, "cond")
     assert not row.vectorized
     assert [r.kind for r in row.reasons][:2] == ["conditional", "call"]
+
+
+def test_same_array_at_a_run_time_offset(x):
+    a = x.copy()
+    shift_by(a, 3)
+    want = x.copy()
+    for i in range(want.shape[0] - 3):
+        want[i + 3] = want[i] * 0.5
+    np.testing.assert_allclose(a, want)
+    row = only_row(shift_by)
+    check_common(row, shift_by, "shift")
+    assert not row.vectorized
+    assert row.reasons[0].kind == "aliasing" and row.reasons[0].name == "a"
+
+
+def test_slp_remarks_are_not_loop_reasons(x):
+    arrays = [x.copy() for _ in range(10)]
+    three_outputs(*arrays)
+    np.testing.assert_allclose(arrays[9], x - x + (x * x + (x + x + x)))
+    row = only_row(three_outputs)
+    check_common(row, three_outputs, "three")
+    assert row.vectorized
+    assert not any("horizontal reduction" in m for m in row.remarks)
+    assert [r.kind for r in row.reasons] == ["runtime-check"]
