@@ -8,6 +8,7 @@
 #include "jit/parallel_symbols.h"
 #include "jit/engine.h"
 #include "jit/symbols.h"
+#include "jit/vec_remarks.h"
 
 #include <limits.h>
 #include <llvm-c/Analysis.h>
@@ -36,6 +37,7 @@ jp_instance_free(jp_instance *inst)
     free(inst->symbol);
     free(inst->llvm_ir);
     free(inst->asm_text);
+    free(inst->vec_remarks);
     if (inst->code)
         jp_code_decref(inst->code);
     free(inst);
@@ -186,10 +188,24 @@ jp_codegen_session(jp_session *s)
     LLVMDisposeMessage(verify_msg);
     /* bodies of small callees compiled earlier, for the inliner */
     jp_code_link_callees(s, mod);
-    if (jp_engine_optimize(mod, fastmath) < 0) {
-        LLVMDisposeModule(mod);
-        jp_engine_compile_context_end();
-        return -1;
+    {
+        /* the vectorizers' remarks of this compile, for inspect_vectorization() */
+        jp_remarks rem;
+        int optimized;
+        jp_remarks_attach(&rem, LLVMGetModuleContext(mod));
+        optimized = jp_engine_optimize(mod, fastmath);
+        jp_remarks_detach(&rem);
+        if (optimized < 0) {
+            jp_remarks_free(&rem);
+            LLVMDisposeModule(mod);
+            jp_engine_compile_context_end();
+            return -1;
+        }
+        for (jp_instance *inst = s->pending; inst; inst = inst->next) {
+            free(inst->vec_remarks);
+            inst->vec_remarks = strdup(rem.text ? rem.text : "");
+        }
+        jp_remarks_free(&rem);
     }
     jp_dbg_flatten_inlined(mod);
     jp_code_keep_bitcode(s, mod);

@@ -75,6 +75,8 @@ struct jp_instance {
     jp_type *yield_type;        /* a generator's: what its yields unify to (infer.c) */
     jp_type **opt_natural;      /* per node id: the Optional a node computes where its use
                                  * wants the value (infer_optional.c), else NULL */
+    char *vec_remarks;          /* the vectorizers' remarks of its compile (vec_remarks.h),
+                                 * or NULL (loaded from the cache) */
 };
 
 typedef struct jp_session {

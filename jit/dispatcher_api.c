@@ -268,6 +268,43 @@ d_inspect_asm(PyObject *self, PyObject *args)
     return inspect_text(self, args, 1);
 }
 
+/* _vec_remarks(): {signature: the vectorizers' remarks of its compile (a
+ * str of records, vec_remarks.h), or None where none were kept}. */
+static PyObject *
+d_vec_remarks(PyObject *self, PyObject *unused)
+{
+    JpDispatcher *d = (JpDispatcher *)self;
+    PyObject *result = PyDict_New();
+    (void)unused;
+    for (int i = 0; result && i < d->n_overloads; i++) {
+        jp_instance *inst = d->overloads[i];
+        PyObject *key = types_tuple(inst->argtypes, inst->nargs);
+        PyObject *value = inst->vec_remarks ? PyUnicode_DecodeUTF8(inst->vec_remarks, (Py_ssize_t)strlen(inst->vec_remarks), "replace")
+                                            : Py_NewRef(Py_None);
+        if (key == NULL || value == NULL || PyDict_SetItem(result, key, value) < 0)
+            Py_CLEAR(result);
+        Py_XDECREF(key);
+        Py_XDECREF(value);
+    }
+    return result;
+}
+
+/* inspect_vectorization(signature=None): one row per loop (the rows are
+ * built in jitprofile/vectorization.py from _vec_remarks()). */
+static PyObject *
+d_inspect_vectorization(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = {"signature", NULL};
+    PyObject *sig = Py_None, *mod, *r;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|O:inspect_vectorization", kwlist, &sig))
+        return NULL;
+    if ((mod = PyImport_ImportModule("jitprofile.vectorization")) == NULL)
+        return NULL;
+    r = PyObject_CallMethod(mod, "inspect", "OO", self, sig);
+    Py_DECREF(mod);
+    return r;
+}
+
 /* recompile(): read the source and globals again and compile every
  * signature anew (module constants are frozen at compile time). */
 static PyObject *
@@ -352,6 +389,11 @@ PyMethodDef jp_dispatcher_methods[] = {
      "inspect_llvm(signature=None): the optimised LLVM IR (a dict of all when no signature)."},
     {"inspect_asm", d_inspect_asm, METH_VARARGS,
      "inspect_asm(signature=None): the machine code as assembly (a dict of all when no signature)."},
+    {"_vec_remarks", d_vec_remarks, METH_NOARGS,
+     "The vectorizers' remarks per signature (raw; see inspect_vectorization)."},
+    {"inspect_vectorization", (PyCFunction)(void (*)(void))d_inspect_vectorization,
+     METH_VARARGS | METH_KEYWORDS,
+     "inspect_vectorization(signature=None): one row per loop: vectorized or not, width, and why not."},
     {"recompile", d_recompile, METH_NOARGS,
      "Recompile every signature, reading globals again."},
     {NULL, NULL, 0, NULL},

@@ -11,6 +11,7 @@
 #include "jit/list_runtime.h"
 #include "jit/str_runtime.h"
 #include "jit/hashtable.h"
+#include "jit/vec_remarks.h"
 
 #include <llvm-c/Error.h>
 #include <llvm-c/IRReader.h>
@@ -241,6 +242,7 @@ jp_engine_init(void)
 
     if (jit)
         return 0;
+    jp_remarks_enable();        /* before any pass runs */
     if (LLVMInitializeNativeTarget() || LLVMInitializeNativeAsmPrinter()) {
         PyErr_SetString(PyExc_RuntimeError, "LLVM: no native target");
         return -1;
@@ -279,6 +281,7 @@ jp_engine_init(void)
     LLVMOrcObjectTransformLayerSetTransform(LLVMOrcLLJITGetObjTransformLayer(jit), record_sizes, NULL);
     tsc = LLVMOrcCreateNewThreadSafeContext();
     context = LLVMOrcThreadSafeContextGetContext(tsc);
+    jp_remarks_quiet(context);  /* remarks only where a compile collects them */
     return 0;
 }
 

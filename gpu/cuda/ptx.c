@@ -13,6 +13,7 @@
 #include "jit/engine.h"
 #include "jit/errors.h"
 #include "jit/lower.h"
+#include "jit/vec_remarks.h"
 
 #include <llvm-c/Analysis.h>
 #include <llvm-c/BitReader.h>
@@ -436,7 +437,9 @@ cuda_emit(const jp_target *t, jp_session *s, jp_instance *root, void *arg)
         /* drop the libdevice functions nobody calls before the O3 pipeline
          * spends time on them */
         LLVMPassBuilderOptionsRef opts = LLVMCreatePassBuilderOptions();
-        LLVMErrorRef err = LLVMRunPasses(mod, "globaldce", tm, opts);
+        LLVMErrorRef err;
+        jp_remarks_quiet(LLVMGetModuleContext(mod));    /* no vectorizer remarks on stderr */
+        err = LLVMRunPasses(mod, "globaldce", tm, opts);
         if (err == NULL)
             err = LLVMRunPasses(mod, "default<O3>", tm, opts);
         LLVMDisposePassBuilderOptions(opts);

@@ -146,6 +146,28 @@ def _table(suggestions, out) -> None:
     out.write(f"\ncode for #1 ({best.kind} {best.function}):\n\n{best.code}\n")
 
 
+def _loop_dict(h) -> dict:
+    return {"file": h.file, "line": h.line, "function": h.function, "share": round(h.share, 4),
+            "state": h.state, "source": h.source,
+            "reasons": [{"kind": r.kind, "text": r.text, "line": r.line, "name": r.name}
+                        for r in h.reasons]}
+
+
+def _loops_table(loops, out) -> None:
+    """The loops of hot jitted functions: vectorized or not, and why."""
+    if not loops:
+        return
+    out.write("\nloops of hot jitted functions (LLVM's vectorizer):\n")
+    for h in loops:
+        where = os.path.relpath(h.file)
+        where = h.file if where.startswith("..") else where
+        out.write(f"  {100 * h.share:5.1f}%  {where}:{h.line} in {h.function}: {h.source}\n")
+        out.write(f"          {h.state}\n")
+        vectorized = h.state.startswith("vectorized")
+        for r in h.reasons if vectorized else h.reasons[1:]:
+            out.write(f"          {'note' if vectorized else 'also'}: {r.text}\n")
+
+
 def main(argv: list[str]) -> int:
     try:
         args = _parser().parse_args(argv)
@@ -209,9 +231,12 @@ def main(argv: list[str]) -> int:
     suggestions = advise(prof, **({} if args.hot is None else {"hot_share": args.hot}))
     advise_s = time.perf_counter() - t0
 
+    from .vectorization import hot_loops       # the loops of hot jitted code (issue 20)
+    loops = hot_loops(prof, min_share=args.hot if args.hot is not None else 0.05)
     report = {"script": script, "argv": args.target[1:], "wall_s": round(wall1, 6),
               "exit_code": rc, "mode": prof.args_mode, "advise_s": round(advise_s, 3),
-              "recommendations": [s.to_dict() for s in suggestions]}
+              "recommendations": [s.to_dict() for s in suggestions],
+              "loops": [_loop_dict(h) for h in loops]}
     if args.apply:
         report["apply"] = _apply_and_rerun(suggestions, apply, code, source, script, g,
                                            runs=args.runs, first=(tee.getvalue(), rc))
@@ -222,6 +247,7 @@ def main(argv: list[str]) -> int:
         out.write(f"jitprofile advise: {script} ran {wall1:.3f} s under the profiler "
                   f"({prof.args_mode} argument recording); advice took {advise_s:.2f} s\n\n")
         _table(suggestions, out)
+        _loops_table(loops, out)
         if args.apply:
             a = report["apply"]
             out.write(f"\napplied: {', '.join(a['applied']) or 'nothing'}"

@@ -53,6 +53,8 @@ def apply(suggestion, namespace: dict | None = None):
     """Replace the suggested function (and the plain callees it needs) by
     compiled dispatchers; the speedup measured on the recorded arguments."""
     s = suggestion
+    if s.kind == "loop":
+        return _apply_loop(s, namespace)
     if s.kind != "jit":
         raise ValueError(f"only 'jit' suggestions are applied; a {s.kind!r} suggestion changes "
                          f"the code around {s.function}: use its code by hand")
@@ -91,6 +93,26 @@ def apply(suggestion, namespace: dict | None = None):
     s.applied = True
     _applied.append((s, done))
     return s.speedup
+
+
+def _apply_loop(s, namespace):
+    """A loop suggestion that changes the decorator's options (fastmath,
+    boundscheck): the dispatcher compiled with them replaces the original."""
+    if getattr(s, "replacement", None) is None:
+        raise ValueError(f"a '{s.detail}' suggestion changes the code around {s.function}: "
+                         f"use its code by hand")
+    if not s.applicable:
+        raise ValueError(f"{s.function}: {s.reason}")
+    if s.applied:
+        return s.speedup
+    name = s.dispatcher.__name__
+    for ns in _namespaces(s.func, namespace):
+        if ns.get(name) is s.dispatcher:
+            ns[name] = s.replacement
+            s.applied = True
+            _applied.append((s, [(ns, name, s.dispatcher, s.replacement)]))
+            return s.speedup
+    raise LookupError(f"{s.function} is not bound to its name any more: nothing to replace")
 
 
 def _restore(done) -> None:

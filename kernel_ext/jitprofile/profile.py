@@ -709,6 +709,9 @@ class Profile:
                          f"{r.self_s:8.3f} {r.category:<8} {mod:<28} {r.threads:>3}")
         from .memory import memory_text
         lines += memory_text(self)
+
+        from .vectorization import hot_loops_text      # the hot loops' vectorization (issue 20)
+        lines += hot_loops_text(self)
         return "\n".join(lines) + "\n"
 
     def __repr__(self) -> str:
