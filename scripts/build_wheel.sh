@@ -8,9 +8,9 @@
 # auditwheel then copies libzmq, libunwind and what they need into
 # jitprofile.libs/ and tags the wheel with the best manylinux policy this
 # machine's glibc allows.  dist/wheel.stamp records the tree hash the wheel
-# was built from; tests/python/test_wheel.py reuses the wheel when it
-# matches.  --tree-hash only prints that hash.  Python version: $JP_WHEEL_PYTHON
-# (default 3.11).
+# was built from and the CPython version; tests/python/test_wheel.py reuses
+# the wheel when both match.  --tree-hash only prints that hash.  The
+# CPython version is $JP_WHEEL_PYTHON (default 3.11).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -74,7 +74,7 @@ plat=$(tr '\n' ' ' <<<"$show" | sed -n 's/.*constrains the platform tag to *"\([
 echo "== build_wheel: auditwheel repair --plat $plat"
 "$vpy" -m auditwheel repair --plat "$plat" --wheel-dir "$dist" "$whl"
 
-echo "$hash" >"$dist/wheel.stamp"
+echo "$hash $want" >"$dist/wheel.stamp"
 end=$(date +%s)
 echo "== build_wheel: done in $((end - start)) s"
 ls -l "$dist"

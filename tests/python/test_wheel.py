@@ -45,12 +45,15 @@ def run(cmd, timeout=600, **kw):
 @pytest.fixture(scope="module")
 def wheel():
     """dist/'s repaired wheel for this tree (built here when absent or stale)."""
+    ver = "%d.%d" % sys.version_info[:2]
     tree = run(["bash", "scripts/build_wheel.sh", "--tree-hash"], cwd=ROOT).stdout.strip()
     stamp = DIST / "wheel.stamp"
-    wheels = sorted(DIST.glob("jitprofile-*manylinux*.whl"))
-    if not (wheels and stamp.exists() and stamp.read_text().strip() == tree):
-        run(["bash", "scripts/build_wheel.sh"], cwd=ROOT, timeout=3000)
-        wheels = sorted(DIST.glob("jitprofile-*manylinux*.whl"))
+    pattern = "jitprofile-*-cp%d%d-*manylinux*.whl" % sys.version_info[:2]
+    wheels = sorted(DIST.glob(pattern))
+    if not (wheels and stamp.exists() and stamp.read_text().split() == [tree, ver]):
+        run(["bash", "scripts/build_wheel.sh"], cwd=ROOT, timeout=3000,
+            env={**os.environ, "JP_WHEEL_PYTHON": ver})
+        wheels = sorted(DIST.glob(pattern))
     assert len(wheels) == 1, wheels
     assert list(DIST.glob("jitprofile-*.tar.gz")), "no sdist"
     return wheels[0]
