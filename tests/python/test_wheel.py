@@ -175,6 +175,22 @@ def test_mandelbrot_demo(venv, tmp_path):
     assert where.startswith(str(pathlib.Path(venv).parent.parent)), where
 
 
+PTX = textwrap.dedent("""
+    from jitprofile import cuda
+    ptx, restype = cuda.compile_ptx(lambda a, b: a * b + 1, "int64(int64, int64)", device=True)
+    print("RESTYPE", restype)
+    print(ptx)
+""")
+
+
+def test_cuda_ptx_from_the_wheel(venv, tmp_path):
+    """The NVPTX back end is in the wheel's static LLVM (no GPU needed)."""
+    (tmp_path / "ptx.py").write_text(PTX)
+    out = run_hidden([venv, "ptx.py"], cwd=tmp_path).stdout
+    assert "RESTYPE int64" in out, out
+    assert ".target sm_" in out and "mul.lo.s64" in out, out
+
+
 RECORDED = textwrap.dedent("""
     import numpy as np
     from jitprofile import njit
