@@ -16,10 +16,15 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
-# tree_hash: a hash of every tracked and untracked, not ignored file
+# tree_hash: a hash of every tracked and untracked, not ignored file (of
+# every file but the build outputs when this is not a git checkout)
 tree_hash() {
-  git ls-files -co --exclude-standard -z | LC_ALL=C sort -z \
-    | xargs -0 sha1sum 2>/dev/null | sha1sum | cut -d' ' -f1
+  if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    git ls-files -co --exclude-standard -z
+  else
+    find . \( -name '.git' -o -name 'build*' -o -name 'dist' -o -name '.venv*' \
+      -o -name '__pycache__' -o -name '.mesonpy-*' \) -prune -o -type f -print0
+  fi | LC_ALL=C sort -z | xargs -0 sha1sum 2>/dev/null | sha1sum | cut -d' ' -f1
 }
 if [[ "${1:-}" == --tree-hash ]]; then
   tree_hash
@@ -49,8 +54,12 @@ hash=$(tree_hash)
 rm -rf "$raw" "$dist"
 mkdir -p "$raw" "$dist"
 
-echo "== build_wheel: sdist"
-"$vpy" -m build --sdist --no-isolation --outdir "$dist" .
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  echo "== build_wheel: sdist"
+  "$vpy" -m build --sdist --no-isolation --outdir "$dist" .
+else
+  echo "== build_wheel: no sdist: meson dist needs a git checkout"
+fi
 
 echo "== build_wheel: wheel (static LLVM, stripped) in $builddir"
 "$vpy" -m build --wheel --no-isolation --outdir "$raw" \
