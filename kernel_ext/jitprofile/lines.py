@@ -57,6 +57,7 @@ class LineStat(NamedTuple):
     native_s: float      #   in native code the line called
     native: tuple        # NativeCallee rows, most samples first
     threads: tuple       # ((pid, tid, samples), ...) most samples first
+    loop: str = ""       # a jitted loop's header line: "vectorized x4" / "scalar: reason" (issue 20)
 
 
 class _Acc:
@@ -174,7 +175,19 @@ def compute_lines(data, func=None, source: bool = True) -> list[LineStat]:
                             a.self_w, a.total_w, 100.0 * a.self_w / total_w if total_w else 0.0,
                             a.jit_w * iv, a.py_w * iv, a.nat_w * iv, natives, per_thread))
     out.sort(key=lambda r: (-r.self_samples, -r.total_samples, r.file, r.line))
-    return out
+    return with_loop_notes(out)
+
+
+def with_loop_notes(rows: list[LineStat]) -> list[LineStat]:
+    """rows with the vectorization state of the jitted loops they head
+    (jitprofile.vectorization, from the live dispatchers' LLVM remarks)."""
+    files = {r.file for r in rows if r.category == "jit"}
+    if not files:
+        return rows
+    from .vectorization import notes_by_file
+    notes = notes_by_file(files)
+    return [r._replace(loop=notes.get(r.file, {}).get(r.line, "")) if r.category == "jit" else r
+            for r in rows]
 
 
 def function_source(file: str, first: int, lines: list[LineStat]) -> list[tuple[int, str]]:
@@ -232,7 +245,8 @@ def annotate(prof, func=None, top: int = 3, hot: int = 3) -> str:
             pct = 100 * r.self_s / fself if fself else 0.0
             split = "/".join(f"{100 * x / r.self_s:.0f}" if r.self_s else "0"
                              for x in (r.jit_s, r.python_s, r.native_s))
-            out.append(f"{mark} {n:>5} {r.self_s:8.3f} {pct:5.1f}% {split:>15}   {text}")
+            note = f"    [{r.loop}]" if r.loop else ""
+            out.append(f"{mark} {n:>5} {r.self_s:8.3f} {pct:5.1f}% {split:>15}   {text}{note}")
             for c in r.native[:3]:
                 out.append(f"  {'':>5} {'':>8} {'':>6} {'':>15}     -> {c.name} "
                            f"({c.module}) {100 * c.share:.0f}%")

@@ -461,6 +461,29 @@ def file_notes(file: str) -> dict:
     return {line: "; ".join(s) for line, s in notes.items()}
 
 
+def notes_by_file(files) -> dict:
+    """{file: {line: state}} for the loops of live jitted functions in `files`
+    (one scan of the live dispatchers for all of them: Profile.lines, the
+    source pane)."""
+    files = set(files)
+    notes: dict = {}
+    if not files:
+        return notes
+    for d in _dispatchers():
+        code = getattr(getattr(d, "py_func", None), "__code__", None)
+        if code is None or code.co_filename not in files:
+            continue
+        try:
+            rows = d.inspect_vectorization()
+        except Exception:       # noqa: BLE001 - a view must not fail on one function
+            continue
+        for r in rows:
+            states = notes.setdefault(r.file, {}).setdefault(r.line, [])
+            if r.state not in states:
+                states.append(r.state)
+    return {f: {line: "; ".join(s) for line, s in by.items()} for f, by in notes.items()}
+
+
 def loop_notes(file: str, line: int) -> str | None:
     """The state of the loop at file:line, or None when no jitted loop is there."""
     return file_notes(file).get(line)

@@ -504,7 +504,9 @@ function sourcePane(box, funcs, panes, fi, iv, running) {
       gutter, h("td", { class: "jp-src-n" }, String(n)),
       h("td", { class: "jp-src-t" }, r && r[1] ? fmtS(r[1], iv) : ""),
       h("td", { class: "jp-src-t" }, r && r[1] ? `${(100 * r[1] / total).toFixed(1)}%` : ""),
-      split, h("td", { class: "jp-code jp-src-code" }, text));
+      split, h("td", { class: "jp-code jp-src-code" }, text,
+        p.loops && p.loops[String(n)] ? h("span", { class: "jp-loop-note jp-muted", "data-loop": p.loops[String(n)] },
+          `  \u27f5 ${p.loops[String(n)]}`) : ""));
     t.append(tr);
     if (r)
       for (const [name, module, w] of r[6])

@@ -222,12 +222,20 @@ def source_panes(data, names=(), limit: int = SOURCE_FUNCS) -> dict:
         name, file, _module, first, _cat = funcs[fi]
         out[str(fi)] = {
             "first": int(first),
+            "loops": {},            # issue 20: the jitted loops' states, by header line
             "src": [[n, text] for n, text in function_source(file, first, rows)],
             "rows": [[r.line, r.self_samples, r.total_samples, round(r.jit_s / iv),
                       round(r.python_s / iv), round(r.native_s / iv),
                       [[c.name, c.module, c.samples] for c in r.native[:SOURCE_CALLEES]]]
                      for r in sorted(rows, key=lambda r: r.line)],
         }
+    jit_files = {funcs[int(k)][1] for k in out if funcs[int(k)][4] == "jit"}
+    if jit_files:
+        from .vectorization import notes_by_file
+        notes = notes_by_file(jit_files)
+        for k, pane in out.items():
+            by_line = notes.get(funcs[int(k)][1], {}) if funcs[int(k)][4] == "jit" else {}
+            pane["loops"] = {str(n): by_line[n] for n, _text in pane["src"] if n in by_line}
     return out
 
 

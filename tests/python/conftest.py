@@ -67,3 +67,8 @@ def run_isolated(tmp_path, source, timeout=60):
         partial = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
         raise AssertionError(f"timed out after {timeout} s (hang?); output so far:\n{partial}") \
             from None
+
+
+def pytest_configure(config):
+    # "slow" tests run in the 3.11 suite only (scripts/test.sh: -m "not slow" elsewhere)
+    config.addinivalue_line("markers", "slow: long test, run by the CPython 3.11 suite only")
