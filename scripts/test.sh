@@ -14,7 +14,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 logs=build/test-logs
-pytest_timeout=${JP_PYTEST_TIMEOUT:-1500}   # seconds per pytest run
+pytest_timeout=${JP_PYTEST_TIMEOUT:-2400}   # seconds per pytest run
 
 summary=()
 failed=()

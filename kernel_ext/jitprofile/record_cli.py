@@ -95,7 +95,10 @@ def _parser() -> _Parser:
 
 
 # record's options that take a value (the next word, or after "=")
-_VALUE_OPTS = {"-r", "--rate", "-o", "--output", "--format", "--serve"}
+_VALUE_OPTS = {"-r", "--rate", "-o", "--output", "--format", "--serve", "--memory-interval"}
+# ... and those whose value is optional: --lines [FUNC] takes the next word
+# unless it is the script (an existing file, or a name ending in .py)
+_OPTIONAL_VALUE_OPTS = {"--lines"}
 
 
 def _split_argv(argv: list[str]) -> tuple[list[str], list[str]]:
@@ -116,6 +119,11 @@ def _split_argv(argv: list[str]) -> tuple[list[str], list[str]]:
         if a in _VALUE_OPTS:
             i += 2
             continue
+        if a in _OPTIONAL_VALUE_OPTS and i + 1 < len(argv):
+            nxt = argv[i + 1]
+            if not nxt.startswith("-") and not nxt.endswith(".py") and not os.path.isfile(nxt):
+                i += 2
+                continue
         i += 1
     return argv, []
 

@@ -291,3 +291,22 @@ def test_widget_source_pane_data(jit_profile):
 
 def json_roundtrip(obj):
     return json.loads(json.dumps(obj))
+
+
+def test_jit_loop_lines_carry_their_vectorization_state(jit_profile):
+    """Issue 20 joined to the line view: each jitted loop's header line says
+    why LLVM left it scalar, in Profile.lines, the source pane and annotate."""
+    from jitprofile.widget_data import source_panes
+    hot_for = _line_of(hotcold, "# HOT") - 1
+    cold_for = _line_of(hotcold, "# COLD") - 1
+    panes = source_panes(jit_profile.data, names=("hotcold",))
+    loops = [p["loops"] for p in panes.values() if str(hot_for) in p["loops"]]
+    assert loops, panes
+    assert loops[0][str(hot_for)].startswith("scalar: a call to `math.sin()`")
+    assert "loop-carried dependence on `t`" in loops[0][str(cold_for)]
+    rows = {r.line: r for r in jit_profile.lines(hotcold)}
+    for line, r in rows.items():
+        assert bool(r.loop) == (line in (hot_for, cold_for)), (line, r.loop)
+    if cold_for in rows:
+        assert "`t`" in rows[cold_for].loop
+        assert "[scalar: a loop-carried dependence on `t`" in jit_profile.annotate(hotcold)

@@ -55,3 +55,19 @@ def test_record_options_still_work_and_bad_ones_are_refused(tmp_path):
     assert r.returncode == 0, r.stderr
     r = record("--bogus", str(script))
     assert r.returncode == 2 and "unrecognized arguments: --bogus" in r.stderr
+
+
+def test_options_with_values_before_the_script(tmp_path):
+    """--memory-interval VALUE and --lines [FUNC] take their word; the
+    script after them and its own words still go to the script."""
+    script = tmp_path / "echo_args.py"
+    script.write_text("import json, sys\n\ndef main():\n    print(json.dumps(sys.argv))\n\nmain()\n")
+    r = record("--memory", "--memory-interval", "1m", str(script), "a", "--lines")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout.splitlines()[0]) == [str(script), "a", "--lines"]
+    r = record("--lines", "main", str(script), "b")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout.splitlines()[0]) == [str(script), "b"]
+    r = record("--lines", str(script), "c")             # --lines without FUNC
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout.splitlines()[0]) == [str(script), "c"]
