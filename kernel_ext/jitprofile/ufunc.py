@@ -142,7 +142,7 @@ def vectorize(ftylist_or_function=(), identity=None, nopython=True, target="cpu"
         if callable(ftylist_or_function) or not ftylist_or_function:
             raise TypeError("vectorize(target='cuda') needs signatures, e.g. ['float64(float64, float64)']")
         sigs = ftylist_or_function
-        return vectorize_cuda([sigs] if isinstance(sigs, str) else list(sigs))
+        return vectorize_cuda([sigs] if isinstance(sigs, (str, _core.Signature)) else list(sigs))
 
     def wrap(func, sigs):
         if not sigs:
