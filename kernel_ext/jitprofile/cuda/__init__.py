@@ -92,13 +92,20 @@ def detect():
 
 
 def _device_cc():
-    return _core.cuda_device()[1] if is_available() else DEFAULT_CC
+    return _targetable(_core.cuda_device()[1]) if is_available() else DEFAULT_CC
+
+
+def _targetable(cc):
+    """The newest compute capability LLVM 19 can target that a device of
+    capability cc runs (PTX for an older one is compiled by the driver)."""
+    return max((c for c in _KNOWN_CC if c <= cc), default=DEFAULT_CC)
 
 
 def _current_device_cc():
-    """(major, minor) of the current device (numba-cuda: CudaSupportError without one)."""
+    """(major, minor) to compile for the current device (numba-cuda:
+    CudaSupportError without one)."""
     _require()
-    cc = _core.cuda_device()[1]
+    cc = _targetable(_core.cuda_device()[1])
     return (cc // 10, cc % 10)
 
 
