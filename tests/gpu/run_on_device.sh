@@ -31,6 +31,12 @@ PY=${PY:-python3}
 if [[ -f .gpu-carry/libs.tar.xz ]]; then
   mkdir -p /tmp/jp-carry
   tar -C /tmp/jp-carry -xJf .gpu-carry/libs.tar.xz
+  # the system's copy of a library wins (same soname, likely newer, and what
+  # numba-cuda and NumPy there were built against): keep only the missing ones
+  for f in /tmp/jp-carry/lib/*; do
+    if ldconfig -p 2>/dev/null | grep -q "^[[:space:]]*$(basename "$f") "; then rm -f "$f"; fi
+  done
+  echo "carried libraries used: $(ls /tmp/jp-carry/lib | tr '\n' ' ')"
   export LD_LIBRARY_PATH=/tmp/jp-carry/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
   export PYTHONPATH=$root/.gpu-carry/site${PYTHONPATH:+:$PYTHONPATH}
   echo "using .gpu-carry (package and libraries packed by tests/gpu/pack_for_device.sh)"
