@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # tests/gpu/pack_for_device.sh - run HERE (no GPU needed), before a device
 # run: packs what tests/gpu/run_on_device.sh needs on a GPU machine that can
-# fetch nothing (no apt, no pip) into .gpu-carry/ (git-ignored through
-# .git/info/exclude), to name in the device tool's `carry`:
+# fetch nothing (no apt, no pip) into .gpu-carry/ (in .gitignore), to name
+# in the device tool's `carry` (xz takes ~10 minutes on 2 busy cores):
 #   .gpu-carry/site/jitprofile/   the built package, for the device's Python
 #   .gpu-carry/libs.tar.xz        the shared libraries _core needs that a CUDA
 #                                 image lacks (LLVM 19, libzmq, libunwind, ...)
@@ -37,9 +37,6 @@ done
 echo "pack: $(ls "$carry/lib" | wc -l) libraries: $(ls "$carry/lib" | tr '\n' ' ')"
 tar -C "$carry" -cf - lib | xz -T0 -9 > "$carry/libs.tar.xz"
 rm -rf "$carry/lib"
-exclude=$(git rev-parse --git-path info/exclude)
-mkdir -p "$(dirname "$exclude")"
-grep -qxF "/$carry/" "$exclude" 2>/dev/null || echo "/$carry/" >> "$exclude"
 size=$(du -sm "$carry" | cut -f1)
 echo "pack: $carry is ${size} MiB (Python $ver, $(basename "$so"))"
 if (( size > 60 )); then
