@@ -269,7 +269,10 @@ class Kernel:
     def _entry(self):
         return f"jp_kernel_{self.__name__}"
 
-    def compile_ptx(self, argtypes, cc=DEFAULT_CC):
+    def compile_ptx(self, argtypes, cc=None):
+        """PTX for argtypes, for compute capability cc (as 75; by default the
+        device's, or sm_75 without one)."""
+        cc = _device_cc() if cc is None else cc
         key = (tuple(argtypes), cc)
         if key not in self._ptx:
             ptx, _ = _core.cuda_compile(self._disp, tuple(argtypes), cc, True, self._entry(), self.lineinfo)
@@ -285,7 +288,8 @@ class Kernel:
 
     @property
     def signatures(self):
-        return [k[0] for k in self._ptx]
+        """The argument types compiled for (once each, whatever the cc)."""
+        return list(dict.fromkeys(k[0] for k in self._ptx))
 
     def __getitem__(self, config):
         if not isinstance(config, tuple) or len(config) not in (2, 3, 4):
