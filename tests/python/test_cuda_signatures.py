@@ -298,3 +298,14 @@ def test_cuda_vectorize_takes_signature_objects():
         return 2 * (x - y) / (x + y)
     assert ".visible .entry" in rel.ptx()
     assert ".visible .entry" in rel.ptx([np.float32, np.float32])
+
+
+def test_cpu_vectorize_takes_the_same_forms():
+    def f(x, y):
+        return x * y + 1.0
+    for sigs in (["float64(float64, float64)"], [float64(float64, float64)],
+                 [signature(float64, float64, float64)], "float64(float64, float64)"):
+        u = jitprofile.vectorize(sigs)(f)
+        np.testing.assert_array_equal(u(np.arange(3.0), 2.0), np.arange(3.0) * 2.0 + 1.0)
+    with pytest.raises(TypeError, match="that is a type, not a signature"):
+        jitprofile.vectorize(["float64"])(f)
