@@ -309,3 +309,28 @@ def test_cpu_vectorize_takes_the_same_forms():
         np.testing.assert_array_equal(u(np.arange(3.0), 2.0), np.arange(3.0) * 2.0 + 1.0)
     with pytest.raises(TypeError, match="that is a type, not a signature"):
         jitprofile.vectorize(["float64"])(f)
+
+
+def test_a_kernel_with_signatures_launches_with_those_only():
+    # numba-cuda compiles the given signatures and no others: a launch uses
+    # the first one its arguments convert to
+    k = cuda.jit(["void(float64[:], float64[:], float64[:])", "void(int64[::1], int64[::1], int64[::1])"])(add)
+    C = float64[::1]
+    assert k._signature_for((C, C, C)) == THREE                     # C-contiguous passes as layout A
+    assert k._signature_for((int64[::1],) * 3) == (int64[::1],) * 3
+    with pytest.raises(TypeError, match=r"no signature given to @cuda.jit matches .*\n.*float64"):
+        k._signature_for((float32[:],) * 3)
+    s = cuda.jit("void(float64[::1], float64[::1], float64)")(scale_by)
+    assert s._signature_for((float64[::1], float64[::1], int64)) == (float64[::1], float64[::1], float64)
+    with pytest.raises(TypeError, match="no signature"):
+        s._signature_for((float64[::1], float64[::1], jitprofile.types.complex128))
+    with pytest.raises(TypeError, match="no signature"):
+        s._signature_for((float64[:], float64[::1], float64))       # A does not pass as C
+    # without signatures every launch types its own arguments
+    assert cuda.jit(add)._signature_for((C, C, C)) == (C, C, C)
+
+
+def scale_by(out, x, a):
+    i = cuda.grid(1)
+    if i < out.shape[0]:
+        out[i] = a * x[i]

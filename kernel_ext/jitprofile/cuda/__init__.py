@@ -263,8 +263,27 @@ class Kernel:
         self._disp = Dispatcher(func, {"error_model": "numpy", "fastmath": bool(fastmath)})
         self._ptx = {}          # (argtypes, cc) -> ptx
         self._loaded = {}       # (argtypes, cc) -> function handle
+        self._explicit = []     # signatures given to @cuda.jit: the only ones, as numba-cuda
         for sig in signatures:
-            self.compile_ptx(_kernel_signature(sig, self.__name__))
+            args = _kernel_signature(sig, self.__name__)
+            self.compile_ptx(args)
+            self._explicit.append(tuple(args))
+
+    def _signature_for(self, argtypes):
+        """The argument types a launch with values of argtypes compiles for:
+        argtypes themselves, or, when @cuda.jit was given signatures, the
+        first of those the values convert to (an array of the same dtype
+        and dimensions to one of layout A; a number to a number type);
+        none is a TypeError, as numba-cuda's specialised kernels."""
+        if not self._explicit:
+            return argtypes
+        for declared in self._explicit:
+            if len(declared) == len(argtypes) and all(map(_converts, argtypes, declared)):
+                return declared
+        have = ", ".join(str(t) for t in argtypes)
+        sigs = "\n    ".join("(" + ", ".join(str(t) for t in d) + ")" for d in self._explicit)
+        raise TypeError(f"{self.__name__}: no signature given to @cuda.jit matches the arguments ({have}); "
+                        f"the kernel was compiled for:\n    {sigs}")
 
     def _entry(self):
         return f"jp_kernel_{self.__name__}"
@@ -300,6 +319,16 @@ class Kernel:
         raise TypeError(f"a CUDA kernel is launched with a configuration: {self.__name__}[blocks, threads](...)")
 
 
+def _converts(have, declared):
+    if have == declared:
+        return True
+    if have.kind == "array" or declared.kind == "array":
+        return (have.kind == declared.kind and have.dtype == declared.dtype and have.ndim == declared.ndim
+                and declared.layout == "A")
+    numbers = ("bool", "int", "float", "complex")
+    return have.kind in numbers and declared.kind in numbers and numbers.index(have.kind) <= numbers.index(declared.kind)
+
+
 def _dim3(v):
     if isinstance(v, int):
         return (v, 1, 1)
@@ -328,7 +357,7 @@ class _Launch:
                 device_args.append(d)
             else:
                 device_args.append(a)
-        argtypes = tuple(_typeof(a) for a in device_args)
+        argtypes = k._signature_for(tuple(_typeof(a) for a in device_args))
         cc = _device_cc()
         key = (argtypes, cc)
         fn = k._loaded.get(key)
