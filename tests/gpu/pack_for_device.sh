@@ -16,9 +16,8 @@ cd "$root"
 ver=${PY_VERSION:-3.12}
 venv=.venv-$ver
 [[ $ver == 3.11 ]] && venv=.venv
-if [[ ! -x $venv/bin/python ]]; then
-  JP_NOTEBOOK_DEPS=0 bash scripts/make_venv.sh "$ver" "$venv"
-fi
+# always: make_venv rebuilds incrementally, so the pack is this checkout's code
+JP_NOTEBOOK_DEPS=0 bash scripts/make_venv.sh "$ver" "$venv"
 site=$("$venv/bin/python" -c 'import jitprofile, os; print(os.path.dirname(os.path.dirname(jitprofile.__file__)))')
 so=$(ls "$site"/jitprofile/_core*.so)
 carry=.gpu-carry
