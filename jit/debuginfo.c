@@ -42,8 +42,23 @@ add_flag(LLVMModuleRef mod, LLVMContextRef ctx, const char *key, unsigned value)
     LLVMAddModuleFlag(mod, LLVMModuleFlagBehaviorWarning, key, strlen(key), LLVMValueAsMetadata(v));
 }
 
+static jp_dbg *begin_module(LLVMModuleRef mod, const char *filename, LLVMDWARFEmissionKind kind);
+
 jp_dbg *
 jp_dbg_begin_module(LLVMModuleRef mod, const char *filename)
+{
+    return begin_module(mod, filename, LLVMDWARFEmissionLineTablesOnly);
+}
+
+jp_dbg *
+jp_dbg_begin_line_directives(LLVMModuleRef mod, const char *filename)
+{
+    /* DICompileUnit::DebugDirectivesOnly (3; the C API's enum stops at 2) */
+    return begin_module(mod, filename, (LLVMDWARFEmissionKind)3);
+}
+
+static jp_dbg *
+begin_module(LLVMModuleRef mod, const char *filename, LLVMDWARFEmissionKind kind)
 {
     static const char producer[] = "jitprofile";
     jp_dbg *d = calloc(1, sizeof *d);
@@ -53,7 +68,7 @@ jp_dbg_begin_module(LLVMModuleRef mod, const char *filename)
     d->dib = LLVMCreateDIBuilder(mod);
     d->cu = LLVMDIBuilderCreateCompileUnit(
         d->dib, LLVMDWARFSourceLanguagePython, make_file(d->dib, filename), producer,
-        sizeof producer - 1, 1, "", 0, 0, "", 0, LLVMDWARFEmissionLineTablesOnly, 0, 0, 0, "", 0, "", 0);
+        sizeof producer - 1, 1, "", 0, 0, "", 0, kind, 0, 0, 0, "", 0, "", 0);
     add_flag(mod, d->ctx, "Debug Info Version", LLVMDebugMetadataVersion());
     add_flag(mod, d->ctx, "Dwarf Version", 4);
     return d;

@@ -5,6 +5,7 @@
 #include "jit/compile_service.h"
 #include "jit/engine.h"
 #include "jit/errors.h"
+#include "jit/signature.h"
 
 #include <string.h>
 
@@ -25,60 +26,11 @@ types_tuple(jp_type **types, int n)
     return t;
 }
 
-/* A signature given as a Signature, a string, or a tuple of types. */
+/* A signature in any form Numba takes (jit/signature.h reads them all). */
 static int
 parse_sig_arg(PyObject *sig, jp_type **ret, jp_type **args, int max)
 {
-    PyObject *argtuple = NULL;
-    int n;
-    *ret = NULL;
-    if (PyUnicode_Check(sig)) {
-        jp_type **parsed;
-        n = jp_parse_signature(PyUnicode_AsUTF8(sig), ret, &parsed);
-        if (n < 0)
-            return -1;
-        if (n > max) {
-            free(parsed);
-            PyErr_SetString(PyExc_ValueError, "too many arguments in signature");
-            return -1;
-        }
-        memcpy(args, parsed, (size_t)n * sizeof *args);
-        free(parsed);
-        return n;
-    }
-    if (PyObject_TypeCheck(sig, &JpSignature_Type)) {
-        PyObject *rt = PyObject_GetAttrString(sig, "return_type");
-        if (rt == NULL)
-            return -1;
-        if (rt != Py_None)
-            *ret = jp_type_from_py(rt);
-        Py_DECREF(rt);
-        argtuple = PyObject_GetAttrString(sig, "args");
-    } else if (PyTuple_Check(sig)) {
-        argtuple = Py_NewRef(sig);
-    } else if (PyObject_TypeCheck(sig, &JpType_Type)) {
-        argtuple = PyTuple_Pack(1, sig);
-    } else {
-        PyErr_Format(PyExc_TypeError, "a signature must be a string like 'float64(float64)', "
-                     "a signature object or a tuple of types, not %R", sig);
-        return -1;
-    }
-    if (argtuple == NULL)
-        return -1;
-    n = (int)PyTuple_GET_SIZE(argtuple);
-    if (n > max) {
-        Py_DECREF(argtuple);
-        PyErr_SetString(PyExc_ValueError, "too many arguments in signature");
-        return -1;
-    }
-    for (int i = 0; i < n; i++) {
-        if ((args[i] = jp_type_from_py(PyTuple_GET_ITEM(argtuple, i))) == NULL) {
-            Py_DECREF(argtuple);
-            return -1;
-        }
-    }
-    Py_DECREF(argtuple);
-    return n;
+    return jp_signature_from_py(sig, ret, args, max);
 }
 
 static jp_instance *

@@ -139,6 +139,7 @@ int jp_jitclass_module_init(PyObject *m);
 int jp_typed_list_module_init(PyObject *m);
 int jp_cuda_module_init(PyObject *m);
 int jp_dict_module_init(PyObject *m);
+int jp_signature_module_init(PyObject *m);
 
 int
 jp_jit_module_init(PyObject *m)
@@ -150,7 +151,7 @@ jp_jit_module_init(PyObject *m)
         return -1;
     if (jp_ufunc_module_init(m) < 0 || jp_cache_module_init(m) < 0 || jp_jitclass_module_init(m) < 0 || jp_typed_list_module_init(m) < 0 || jp_cuda_module_init(m) < 0)
         return -1;
-    if (jp_generator_module_init(m) < 0 || jp_dict_module_init(m) < 0)
+    if (jp_generator_module_init(m) < 0 || jp_dict_module_init(m) < 0 || jp_signature_module_init(m) < 0)
         return -1;
     return PyModule_AddFunctions(m, jit_functions);
 }

@@ -20,21 +20,28 @@ types_arg(PyObject *tuple, jp_type **out, int max)
     return (int)n;
 }
 
-/* cuda_compile(dispatcher, argtypes, cc, kernel, entry) -> (ptx, return type) */
+/* cuda_compile(dispatcher, argtypes, cc, kernel, entry, lineinfo=False)
+ * -> (ptx, return type).  entry: the kernel's name; for a device function
+ * the name of a C-ABI wrapper, or None for the Numba ABI only. */
 static PyObject *
 cuda_compile(PyObject *module, PyObject *args)
 {
     PyObject *disp, *types, *r = NULL;
-    int cc, kernel, n;
+    int cc, kernel, n, lineinfo = 0;
     const char *entry;
     jp_type *argtypes[64], *ret = NULL;
     char *ptx;
     (void)module;
-    if (!PyArg_ParseTuple(args, "O!Oips:cuda_compile", &JpDispatcher_Type, &disp, &types, &cc, &kernel, &entry))
+    if (!PyArg_ParseTuple(args, "O!Oipz|p:cuda_compile", &JpDispatcher_Type, &disp, &types, &cc, &kernel, &entry,
+                          &lineinfo))
         return NULL;
+    if (kernel && entry == NULL) {
+        PyErr_SetString(PyExc_TypeError, "a kernel needs an entry name");
+        return NULL;
+    }
     if ((n = types_arg(types, argtypes, 64)) < 0)
         return NULL;
-    if ((ptx = jp_cuda_compile((JpDispatcher *)disp, n, argtypes, cc, kernel, entry, &ret)) == NULL)
+    if ((ptx = jp_cuda_compile((JpDispatcher *)disp, n, argtypes, cc, kernel, entry, lineinfo, &ret)) == NULL)
         return NULL;
     {
         PyObject *rt = jp_type_to_py(ret);

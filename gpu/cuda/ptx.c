@@ -10,6 +10,7 @@
  */
 #include "gpu/cuda/ptx.h"
 #include "jit/compile_service.h"
+#include "jit/debuginfo.h"
 #include "jit/engine.h"
 #include "jit/errors.h"
 #include "jit/lower.h"
@@ -311,9 +312,11 @@ use_libdevice(LLVMModuleRef mod)
 }
 
 /* void @entry(args...) in the ptx_kernel convention: calls the root with a
- * return slot and an exception slot (a kernel that raises just stops). */
+ * return slot and an exception slot (a kernel that raises just stops).
+ * With line info the entry has the root's subprogram too, so the root's
+ * lines stay its own when O3 inlines it. */
 static LLVMValueRef
-add_kernel(LLVMModuleRef mod, jp_instance *root, const char *entry)
+add_kernel(LLVMModuleRef mod, jp_instance *root, const char *entry, jp_dbg *dbg)
 {
     LLVMContextRef ctx = LLVMGetModuleContext(mod);
     LLVMTypeRef params[64];
@@ -324,6 +327,7 @@ add_kernel(LLVMModuleRef mod, jp_instance *root, const char *entry)
     kernel = LLVMAddFunction(mod, entry, LLVMFunctionType(LLVMVoidTypeInContext(ctx), params, (unsigned)root->nargs, 0));
     LLVMSetFunctionCallConv(kernel, PTX_KERNEL_CC);
     LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(ctx, kernel, "entry"));
+    jp_dbg_begin_function(dbg, b, kernel, root->ir->qualname, root->ir->filename, root->ir->def_line);
     args[0] = LLVMBuildAlloca(b, LLVMInt64TypeInContext(ctx), "ret");
     args[1] = LLVMBuildAlloca(b, LLVMArrayType2(LLVMInt64TypeInContext(ctx), 6), "exc");
     for (int i = 0; i < root->nargs; i++)
@@ -334,10 +338,39 @@ add_kernel(LLVMModuleRef mod, jp_instance *root, const char *entry)
     return kernel;
 }
 
+/* A device function in the C ABI (numba-cuda's abi="c"): `ret name(args)`
+ * returning its value, around the root's return-slot convention. */
+static void
+add_c_wrapper(LLVMModuleRef mod, jp_instance *root, const char *name, jp_dbg *dbg)
+{
+    LLVMContextRef ctx = LLVMGetModuleContext(mod);
+    LLVMTypeRef params[64], ret_ty;
+    LLVMValueRef fn, args[66], target = LLVMGetNamedFunction(mod, root->symbol);
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(ctx);
+    int none = root->ret->kind == JP_NONE;
+    for (int i = 0; i < root->nargs; i++)
+        params[i] = jp_llvm_type(ctx, root->argtypes[i]);
+    ret_ty = none ? LLVMVoidTypeInContext(ctx) : jp_llvm_type(ctx, root->ret);
+    fn = LLVMAddFunction(mod, name, LLVMFunctionType(ret_ty, params, (unsigned)root->nargs, 0));
+    LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(ctx, fn, "entry"));
+    jp_dbg_begin_function(dbg, b, fn, root->ir->qualname, root->ir->filename, root->ir->def_line);
+    args[0] = LLVMBuildAlloca(b, none ? LLVMInt64TypeInContext(ctx) : ret_ty, "ret");
+    args[1] = LLVMBuildAlloca(b, LLVMArrayType2(LLVMInt64TypeInContext(ctx), 6), "exc");
+    for (int i = 0; i < root->nargs; i++)
+        args[i + 2] = LLVMGetParam(fn, (unsigned)i);
+    LLVMBuildCall2(b, jp_llvm_fn_type(ctx, root), target, args, (unsigned)root->nargs + 2, "");
+    if (none)
+        LLVMBuildRetVoid(b);
+    else
+        LLVMBuildRet(b, LLVMBuildLoad2(b, ret_ty, args[0], ""));
+    LLVMDisposeBuilder(b);
+}
+
 /* What a CUDA compile asks of the compile service and gets back. */
 typedef struct cuda_job {
     int cc, kernel;
-    const char *entry_name;
+    const char *entry_name;     /* the kernel's, or a C-ABI device function's (NULL: Numba ABI) */
+    int lineinfo;               /* .file/.loc directives naming the Python source */
     jp_type **ret;
     char *ptx;
 } cuda_job;
@@ -367,6 +400,7 @@ cuda_emit(const jp_target *t, jp_session *s, jp_instance *root, void *arg)
     LLVMModuleRef mod = NULL;
     LLVMTargetMachineRef tm;
     LLVMContextRef ctx;
+    jp_dbg *dbg = NULL;
     char *ptx = NULL, *msg = NULL, *entry_owned = NULL;
 
     (void)t;
@@ -376,10 +410,12 @@ cuda_emit(const jp_target *t, jp_session *s, jp_instance *root, void *arg)
     if (load_libdevice() < 0)
         return -1;
     mod = LLVMModuleCreateWithNameInContext(root->ir->qualname, ctx);
+    if (job->lineinfo)
+        dbg = jp_dbg_begin_line_directives(mod, root->ir->filename);
     for (jp_instance *i = s->pending; i; i = i->next)
-        if (jp_lower_instance(ctx, mod, i, NULL) < 0)
+        if (jp_lower_instance(ctx, mod, i, dbg) < 0)
             goto done;
-    if (kernel) {
+    if (kernel || entry_name) {
         /* PTX names: letters, digits, _ and $ */
         size_t n = strlen(entry_name);
         char *clean = malloc(n + 1);
@@ -390,10 +426,15 @@ cuda_emit(const jp_target *t, jp_session *s, jp_instance *root, void *arg)
             clean[i] = (ch == '\0' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')
                         || (ch >= '0' && ch <= '9') || ch == '_' || ch == '$') ? ch : '_';
         }
-        add_kernel(mod, root, clean);
+        if (kernel)
+            add_kernel(mod, root, clean, dbg);
+        else
+            add_c_wrapper(mod, root, clean, dbg);
         entry_name = clean;
         entry_owned = clean;
     }
+    jp_dbg_finish_module(dbg);
+    dbg = NULL;
     if (define_device_runtime(mod) < 0)
         goto done;
     use_libdevice(mod);
@@ -426,7 +467,7 @@ cuda_emit(const jp_target *t, jp_session *s, jp_instance *root, void *arg)
     for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn)) {
         size_t len;
         const char *name = LLVMGetValueName2(fn, &len);
-        int keep = kernel ? strcmp(name, entry_name) == 0 : strcmp(name, root->symbol) == 0;
+        int keep = entry_name ? strcmp(name, entry_name) == 0 : strcmp(name, root->symbol) == 0;
         if (!LLVMIsDeclaration(fn) && !keep)
             LLVMSetLinkage(fn, LLVMInternalLinkage);
     }
@@ -469,6 +510,7 @@ cuda_emit(const jp_target *t, jp_session *s, jp_instance *root, void *arg)
         LLVMDisposeMemoryBuffer(out);
     }
 done:
+    jp_dbg_finish_module(dbg);
     if (msg)
         LLVMDisposeMessage(msg);
     if (mod)
@@ -482,9 +524,9 @@ static const jp_target cuda_target = {"cuda", 1, cuda_emit};
 
 char *
 jp_cuda_compile(JpDispatcher *d, int nargs, jp_type **argtypes, int cc, int kernel, const char *entry_name,
-                jp_type **ret)
+                int lineinfo, jp_type **ret)
 {
-    cuda_job job = {cc, kernel, entry_name, ret, NULL};
+    cuda_job job = {cc, kernel, entry_name, lineinfo, ret, NULL};
     jp_compile_req req = {&cuda_target, (PyObject *)d, nargs, argtypes, NULL, cuda_check, &job};
     jp_instance *unused;
     if (jp_compile(&req, &unused) < 0) {

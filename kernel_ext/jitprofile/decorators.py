@@ -1,5 +1,5 @@
 """@jit / @njit: Numba's spelling over the C Dispatcher (jit/dispatcher.c)."""
-from . import _core, config
+from . import _core, _sigutils, config
 from .objmode import ObjModeDispatcher
 from .serialize import remember
 
@@ -9,12 +9,7 @@ _DEFAULTS = {"locals": None, "cache": False, "boundscheck": None, "forceobj": Fa
 
 
 def _signature_list(sig):
-    if sig is None:
-        return []
-    if isinstance(sig, (list, tuple)) and not isinstance(sig, _core.Type) \
-            and not (isinstance(sig, tuple) and all(isinstance(t, _core.Type) for t in sig) and sig):
-        return list(sig)
-    return [sig]
+    return _sigutils.signature_list(sig)     # shared with @cuda.jit
 
 
 def jit(signature_or_function=None, locals=None, cache=False, pipeline_class=None,

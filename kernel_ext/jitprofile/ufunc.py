@@ -14,15 +14,10 @@ _TARGETS = ("cpu", "parallel", "cuda")
 
 
 def _split_signature(sig):
-    """(argument types, return type or None) of one signature."""
-    if isinstance(sig, str):
-        sig = _core.parse_signature(sig)
-    if isinstance(sig, _core.Signature):
-        ret = sig.return_type
-        return tuple(sig.args), (None if ret is None or str(ret) == "none" else ret)
-    if isinstance(sig, tuple):
-        return sig, None
-    raise TypeError(f"a vectorize signature must be a string or a signature object, not {sig!r}")
+    """(argument types, return type or None) of one signature, in any form
+    @jit takes (the shared reader, jit/signature.c)."""
+    args, ret = _core.normalize_signature(sig)
+    return args, (None if ret is None or str(ret) == "none" else ret)
 
 
 _kernels = {}       # ufunc -> its kernel's dispatcher (calls from jitted code)
@@ -147,7 +142,7 @@ def vectorize(ftylist_or_function=(), identity=None, nopython=True, target="cpu"
         if callable(ftylist_or_function) or not ftylist_or_function:
             raise TypeError("vectorize(target='cuda') needs signatures, e.g. ['float64(float64, float64)']")
         sigs = ftylist_or_function
-        return vectorize_cuda([sigs] if isinstance(sigs, str) else list(sigs))
+        return vectorize_cuda([sigs] if isinstance(sigs, (str, _core.Signature)) else list(sigs))
 
     def wrap(func, sigs):
         if not sigs:

@@ -10,8 +10,9 @@ import warnings
 
 import numpy as np
 
-from .. import _core
+from .. import _core, _sigutils
 from .._core import Dispatcher
+from ..errors import TypingError
 
 DEFAULT_CC = 75         # sm_75: CUDA 13's ptxas accepts sm_75 and newer
 
@@ -91,7 +92,43 @@ def detect():
 
 
 def _device_cc():
-    return _core.cuda_device()[1] if is_available() else DEFAULT_CC
+    return _targetable(_core.cuda_device()[1]) if is_available() else DEFAULT_CC
+
+
+def _targetable(cc):
+    """The newest compute capability LLVM 19 can target that a device of
+    capability cc runs (PTX for an older one is compiled by the driver)."""
+    return max((c for c in _KNOWN_CC if c <= cc), default=DEFAULT_CC)
+
+
+def _current_device_cc():
+    """(major, minor) to compile for the current device (numba-cuda:
+    CudaSupportError without one)."""
+    _require()
+    cc = _targetable(_core.cuda_device()[1])
+    return (cc // 10, cc % 10)
+
+
+# compute capabilities LLVM 19's NVPTX backend knows (an unknown one would
+# make it print a warning and emit PTX no ptxas takes)
+_KNOWN_CC = (20, 21, 30, 32, 35, 37, 50, 52, 53, 60, 61, 62, 70, 72, 75, 80, 86, 87, 89, 90)
+
+
+def _cc_number(cc):
+    """75 from (7, 5), 75 or None (the default, sm_75)."""
+    if cc is None:
+        return DEFAULT_CC
+    if isinstance(cc, tuple) and len(cc) == 2 and all(isinstance(x, int) for x in cc):
+        n = cc[0] * 10 + cc[1]
+    elif isinstance(cc, int) and not isinstance(cc, bool):
+        n = cc
+    else:
+        raise TypeError(f"cc must be a compute capability like (7, 5), not {cc!r}")
+    if n not in _KNOWN_CC:
+        raise ValueError(f"compute capability {n // 10}.{n % 10} is not one LLVM 19 can target "
+                         f"(known: {', '.join(f'{c // 10}.{c % 10}' for c in _KNOWN_CC)}; "
+                         "CUDA 13's ptxas takes 7.5 and newer)")
+    return n
 
 
 # ---- types ----------------------------------------------------------------------------
@@ -125,9 +162,21 @@ def _typeof(value):
 
 
 def _parse_signature(sig):
-    if isinstance(sig, str):
-        sig = _core.parse_signature(sig)
-    return tuple(sig.args)
+    """The argument types of one signature, in any form numba-cuda takes."""
+    return _sigutils.normalize_signature(sig)[0]
+
+
+def _is_none(t):
+    return t is None or t.kind == "none"
+
+
+def _kernel_signature(sig, name):
+    """Argument types of a kernel's signature; its return type must be void."""
+    args, ret = _sigutils.normalize_signature(sig)
+    if not _is_none(ret):
+        raise TypeError(f"{name}: a CUDA kernel must have void return type, "
+                        f"the signature {sig!r} declares {ret}")
+    return args
 
 
 # ---- device arrays --------------------------------------------------------------------
@@ -206,34 +255,60 @@ def synchronize():
 class Kernel:
     """What ``@cuda.jit`` returns for a kernel: ``kernel[blocks, threads](args)``."""
 
-    def __init__(self, func, signatures=()):
+    def __init__(self, func, signatures=(), lineinfo=False, fastmath=False):
         self.py_func = func
         self.__name__ = func.__name__
         self.__doc__ = func.__doc__
-        self._disp = Dispatcher(func, {"error_model": "numpy"})
+        self.lineinfo = bool(lineinfo)
+        self._disp = Dispatcher(func, {"error_model": "numpy", "fastmath": bool(fastmath)})
         self._ptx = {}          # (argtypes, cc) -> ptx
         self._loaded = {}       # (argtypes, cc) -> function handle
+        self._explicit = []     # signatures given to @cuda.jit: the only ones, as numba-cuda
         for sig in signatures:
-            self.compile_ptx(_parse_signature(sig))
+            args = _kernel_signature(sig, self.__name__)
+            self.compile_ptx(args)
+            self._explicit.append(tuple(args))
+
+    def _signature_for(self, argtypes):
+        """The argument types a launch with values of argtypes compiles for:
+        argtypes themselves, or, when @cuda.jit was given signatures, the
+        first of those the values convert to (an array of the same dtype
+        and dimensions to one of layout A; a number to a number type);
+        none is a TypeError, as numba-cuda's specialised kernels."""
+        if not self._explicit:
+            return argtypes
+        for declared in self._explicit:
+            if len(declared) == len(argtypes) and all(map(_converts, argtypes, declared)):
+                return declared
+        have = ", ".join(str(t) for t in argtypes)
+        sigs = "\n    ".join("(" + ", ".join(str(t) for t in d) + ")" for d in self._explicit)
+        raise TypeError(f"{self.__name__}: no signature given to @cuda.jit matches the arguments ({have}); "
+                        f"the kernel was compiled for:\n    {sigs}")
 
     def _entry(self):
         return f"jp_kernel_{self.__name__}"
 
-    def compile_ptx(self, argtypes, cc=DEFAULT_CC):
+    def compile_ptx(self, argtypes, cc=None):
+        """PTX for argtypes, for compute capability cc (as 75; by default the
+        device's, or sm_75 without one)."""
+        cc = _device_cc() if cc is None else cc
         key = (tuple(argtypes), cc)
         if key not in self._ptx:
-            ptx, _ = _core.cuda_compile(self._disp, tuple(argtypes), cc, True, self._entry())
+            ptx, _ = _core.cuda_compile(self._disp, tuple(argtypes), cc, True, self._entry(), self.lineinfo)
             self._ptx[key] = ptx
         return self._ptx[key]
 
     def inspect_asm(self, signature=None):
+        """PTX of every compiled signature ({argtypes: ptx}), or of one
+        signature (any form; compiled if needed)."""
         if signature is None:
             return {k[0]: v for k, v in self._ptx.items()}
-        return self.compile_ptx(_parse_signature(signature) if not isinstance(signature, tuple) else signature)
+        return self.compile_ptx(_kernel_signature(signature, self.__name__))
 
     @property
     def signatures(self):
-        return [k[0] for k in self._ptx]
+        """The argument types compiled for (once each, whatever the cc)."""
+        return list(dict.fromkeys(k[0] for k in self._ptx))
 
     def __getitem__(self, config):
         if not isinstance(config, tuple) or len(config) not in (2, 3, 4):
@@ -242,6 +317,16 @@ class Kernel:
 
     def __call__(self, *args):
         raise TypeError(f"a CUDA kernel is launched with a configuration: {self.__name__}[blocks, threads](...)")
+
+
+def _converts(have, declared):
+    if have == declared:
+        return True
+    if have.kind == "array" or declared.kind == "array":
+        return (have.kind == declared.kind and have.dtype == declared.dtype and have.ndim == declared.ndim
+                and declared.layout == "A")
+    numbers = ("bool", "int", "float", "complex")
+    return have.kind in numbers and declared.kind in numbers and numbers.index(have.kind) <= numbers.index(declared.kind)
 
 
 def _dim3(v):
@@ -272,7 +357,7 @@ class _Launch:
                 device_args.append(d)
             else:
                 device_args.append(a)
-        argtypes = tuple(_typeof(a) for a in device_args)
+        argtypes = k._signature_for(tuple(_typeof(a) for a in device_args))
         cc = _device_cc()
         key = (argtypes, cc)
         fn = k._loaded.get(key)
@@ -286,31 +371,145 @@ class _Launch:
                 dev.copy_to_host(host) if host.flags.c_contiguous else host.__setitem__(..., dev.copy_to_host())
 
 
-def jit(func_or_sig=None, device=False, **options):
+_UNSUPPORTED_OPTIONS = {
+    "link": "linking PTX or CUDA C/C++ files",
+    "launch_bounds": "launch bounds",
+    "max_registers": "a register limit",
+    "lto": "LTO (NVVM/nvJitLink)",
+    "forceinline": "forced inlining at the NVVM level",
+    "extensions": "argument handler extensions",
+}
+
+
+def _check_options(options, where):
+    """Options numba-cuda takes that change nothing here are accepted
+    (inline, opt, cache); the ones this target cannot honour are errors."""
+    for name, value in options.items():
+        if name in ("inline", "opt", "cache"):
+            continue
+        if name == "boundscheck":
+            if value:
+                raise NotImplementedError("bounds checking is not supported for CUDA")
+            continue
+        if name in _UNSUPPORTED_OPTIONS:
+            if value not in (None, False, [], (), {}):
+                raise NotImplementedError(f"{where}({name}=...): {_UNSUPPORTED_OPTIONS[name]} "
+                                          "is not supported by jitprofile's CUDA target")
+            continue
+        raise TypeError(f"{where}() got an unexpected option {name!r}")
+
+
+def _lineinfo(debug, lineinfo):
+    if debug:
+        warnings.warn("debug=True: jitprofile's CUDA target emits line info only (as lineinfo=True), "
+                      "no variable-level debug info and no device exception checks", UserWarning, stacklevel=3)
+    return bool(lineinfo or debug)
+
+
+def _device_function(func, sigs, fastmath, lineinfo):
+    disp = Dispatcher(func, {"error_model": "numpy", "fastmath": bool(fastmath)})
+    for sig in sigs:
+        # compile now, as numba-cuda does: a device function that cannot be
+        # compiled, or does not return the declared type, fails here
+        _compile(func, sig, lineinfo, True, DEFAULT_CC, None, disp=disp)
+    return disp
+
+
+def jit(func_or_sig=None, device=False, debug=None, lineinfo=False, fastmath=False, **options):
     """``@cuda.jit`` kernels, ``@cuda.jit(device=True)`` device functions,
-    ``@cuda.jit("void(float64[:], float64[:])")`` with signatures."""
+    with signatures in every form numba-cuda takes: ``"void(float64[:])"``,
+    ``void(float64[:])``, ``(float64[:], int64)``, ``"(float64[:],)"``, or a
+    list of them (compiled at decoration).  ``lineinfo=True`` maps the PTX to
+    the Python lines (``.loc`` directives); ``debug=True`` gives the same."""
+    _check_options(options, "cuda.jit")
+    line = _lineinfo(debug, lineinfo)
 
     def wrap(func, sigs=()):
+        if not callable(func) or isinstance(func, (type, _core.Type)):
+            raise TypeError(f"@cuda.jit decorates a function, not {func!r}")
         if device:
             # device functions are compiled into the kernels that call them
-            return Dispatcher(func, {"error_model": "numpy"})
-        return Kernel(func, sigs)
+            return _device_function(func, sigs, fastmath, line)
+        return Kernel(func, sigs, lineinfo=line, fastmath=fastmath)
 
-    if callable(func_or_sig):
-        return wrap(func_or_sig)
-    sigs = [] if func_or_sig is None else func_or_sig if isinstance(func_or_sig, list) else [func_or_sig]
-    return lambda func: wrap(func, sigs)
-
-
-def compile_ptx(pyfunc, sig, device=False, cc=(7, 5), fastmath=False):
-    """(PTX text, return type) for pyfunc at signature, like Numba's
-    ``cuda.compile_ptx``; needs no GPU."""
-    argtypes = _parse_signature(sig)
-    disp = Dispatcher(pyfunc, {"error_model": "numpy", "fastmath": fastmath})
-    ccn = cc[0] * 10 + cc[1] if isinstance(cc, tuple) else int(cc)
-    entry = pyfunc.__name__
-    return _core.cuda_compile(disp, argtypes, ccn, not device, entry)
+    if func_or_sig is None:
+        return wrap
+    if isinstance(func_or_sig, list) or _sigutils.is_signature(func_or_sig):
+        sigs = _sigutils.signature_list(func_or_sig)
+        return lambda func: wrap(func, sigs)
+    if isinstance(func_or_sig, _core.Type):
+        raise TypeError(f"cuda.jit({func_or_sig}): a type is not a signature; write "
+                        f"cuda.jit(void({func_or_sig})) or cuda.jit(({func_or_sig},))")
+    return wrap(func_or_sig)
 
 
-def compile_ptx_for_current_device(pyfunc, sig, device=False):
-    return compile_ptx(pyfunc, sig, device=device, cc=_device_cc())
+def _compile(pyfunc, sig, lineinfo, device, cc, c_abi_name, disp=None, fastmath=False):
+    """(PTX, return type): a kernel (device False) or a device function."""
+    if device:
+        argtypes, declared = _sigutils.normalize_signature(sig)
+    else:
+        argtypes, declared = _kernel_signature(sig, getattr(pyfunc, "__name__", "kernel")), None
+    if disp is None:
+        disp = pyfunc if isinstance(pyfunc, Dispatcher) else \
+            Dispatcher(getattr(pyfunc, "py_func", pyfunc), {"error_model": "numpy", "fastmath": bool(fastmath)})
+    entry = disp.__name__ if not device else c_abi_name
+    ptx, resty = _core.cuda_compile(disp, tuple(argtypes), cc, not device, entry, lineinfo)
+    if declared is not None and not _is_none(declared) and declared != resty:
+        raise TypingError(f"{disp.__name__}(): the signature declares return type {declared} but the "
+                          f"function returns {resty} (the CUDA target does not cast device-function "
+                          "results; declare the type it returns)")
+    return ptx, resty
+
+
+def compile(pyfunc, sig, debug=None, lineinfo=False, device=True, fastmath=False, cc=None, opt=None,
+            abi="c", abi_info=None, output="ptx", forceinline=False, launch_bounds=None):
+    """(PTX, return type) of pyfunc at signature sig, as numba-cuda's
+    ``cuda.compile``: by default a device function in the C ABI, named
+    after the function (``abi_info={"abi_name": ...}`` renames it).  Needs no
+    GPU.  A signature with a return type returns that type."""
+    if output == "ltoir":
+        raise NotImplementedError("output='ltoir' needs NVVM; jitprofile's CUDA target emits PTX only")
+    if output != "ptx":
+        raise NotImplementedError(f"Unsupported output type: {output!r}")
+    if forceinline:
+        raise ValueError("Can only designate forced inlining in LTO-IR (output='ltoir'), "
+                         "which jitprofile does not emit")
+    if launch_bounds is not None:
+        raise NotImplementedError("launch_bounds is not supported by jitprofile's CUDA target")
+    if abi not in ("numba", "c"):
+        raise NotImplementedError(f"Unsupported ABI: {abi!r} (use 'numba' or 'c')")
+    if abi == "c" and not device:
+        raise NotImplementedError("The C ABI is not supported for kernels")
+    name = getattr(pyfunc, "__name__", "func")
+    c_abi_name = (abi_info or {}).get("abi_name", name) if abi == "c" else None
+    return _compile(pyfunc, sig, _lineinfo(debug, lineinfo), device, _cc_number(cc), c_abi_name,
+                    fastmath=fastmath)
+
+
+def compile_for_current_device(pyfunc, sig, debug=None, lineinfo=False, device=True, fastmath=False,
+                               opt=None, abi="c", abi_info=None, output="ptx", forceinline=False,
+                               launch_bounds=None):
+    """``compile`` for the current device's compute capability (needs a GPU)."""
+    return compile(pyfunc, sig, debug=debug, lineinfo=lineinfo, device=device, fastmath=fastmath,
+                   cc=_current_device_cc(), opt=opt, abi=abi, abi_info=abi_info, output=output,
+                   forceinline=forceinline, launch_bounds=launch_bounds)
+
+
+def compile_ptx(pyfunc, sig, debug=None, lineinfo=False, device=False, fastmath=False, cc=None, opt=None,
+                abi="numba", abi_info=None, forceinline=False, launch_bounds=None):
+    """(PTX text, return type) for pyfunc at signature, like numba-cuda's
+    ``cuda.compile_ptx``: a kernel by default, in the Numba ABI; needs no GPU.
+    ``sig`` is any signature form (``"void(float64[:])"``, a tuple of types,
+    a Signature); ``cc`` a (major, minor) tuple, sm_75 by default."""
+    return compile(pyfunc, sig, debug=debug, lineinfo=lineinfo, device=device, fastmath=fastmath,
+                   cc=cc, opt=opt, abi=abi, abi_info=abi_info, output="ptx", forceinline=forceinline,
+                   launch_bounds=launch_bounds)
+
+
+def compile_ptx_for_current_device(pyfunc, sig, debug=None, lineinfo=False, device=False, fastmath=False,
+                                   opt=None, abi="numba", abi_info=None, forceinline=False,
+                                   launch_bounds=None):
+    """``compile_ptx`` for the current device's compute capability (needs a GPU)."""
+    return compile_ptx(pyfunc, sig, debug=debug, lineinfo=lineinfo, device=device, fastmath=fastmath,
+                       cc=_current_device_cc(), opt=opt, abi=abi, abi_info=abi_info,
+                       forceinline=forceinline, launch_bounds=launch_bounds)

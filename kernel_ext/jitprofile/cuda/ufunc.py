@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from .. import _core
+from .. import _core, _sigutils
 from . import DeviceNDArray, Kernel, _require, to_device, device_array
 
 _counter = [0]
@@ -46,15 +46,14 @@ class CUDAUFunc:
         self._device_fn = _core.Dispatcher(func, {"error_model": "numpy"})
         self._signatures = []
         for sig in signatures:
-            s = _core.parse_signature(sig) if isinstance(sig, str) else sig
-            self._signatures.append((tuple(s.args), s.return_type))
+            self._signatures.append(_sigutils.normalize_signature(sig))
         self.nin = len(self._signatures[0][0]) if self._signatures else func.__code__.co_argcount
         self._kernel = _kernel_for(self._device_fn, self.nin)
         self.last_transfer_seconds = 0.0
 
     def _output_dtype(self, dtypes):
         for args, ret in self._signatures:
-            if all(str(a) == np.dtype(d).name for a, d in zip(args, dtypes)):
+            if ret is not None and all(str(a) == np.dtype(d).name for a, d in zip(args, dtypes)):
                 return np.dtype(str(ret))
         return np.result_type(*dtypes)
 
