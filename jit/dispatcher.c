@@ -20,6 +20,7 @@
 #include "jit/cache.h"
 #include "jit/engine.h"
 #include "jit/numpy_api.h"
+#include "jit/dispatch_tap.h"
 
 #include <pythread.h>
 #include <string.h>
@@ -744,6 +745,8 @@ dispatcher_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyOb
             return NULL;
         bound = bound_store;
     }
+    if (jp_dispatch_tap != NULL)         /* the data profiler records arguments */
+        jp_dispatch_tap(d->py_func, bound, np);
     for (int i = 0; i < np; i++)
         if ((types[i] = arg_type(d, bound[i], i)) == NULL) {
             if (!is_unaligned_array(bound[i]) || !PyErr_ExceptionMatches(PyExc_TypeError))

@@ -2,6 +2,7 @@
 #include "profiler/arghooks.h"
 
 #include "profiler/argframe.h"
+#include "profiler/argtap.h"
 
 #include <time.h>
 
@@ -28,6 +29,7 @@ jp_arghooks_deactivate(jp_argrec *r)
         return;
     jp_arghooks_exact(r, 0);
     jp_arghooks_window(r, 0);
+    jp_argtap_off(r);
     active = NULL;
 }
 

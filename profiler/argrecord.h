@@ -84,6 +84,7 @@ typedef struct jp_argrec {
     uint64_t window_start_ns, window_ns, first_watch_ns;
     int running_flag;           /* started and not stopped */
     int busy;                   /* recording now: re-entered hooks skip */
+    int tap_jitted;             /* argtap.c records jitted calls too */
 } jp_argrec;
 
 int jp_argrec_init(jp_argrec *r);

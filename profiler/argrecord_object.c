@@ -4,6 +4,7 @@
 
 #include "jit/types.h"
 #include "profiler/arghooks.h"
+#include "profiler/argtap.h"
 #include "profiler/argpoll.h"
 
 typedef struct {
@@ -54,10 +55,10 @@ ar_dealloc(ArgRecorder *self)
 static PyObject *
 ar_start(ArgRecorder *self, PyObject *args, PyObject *kw)
 {
-    static char *kwlist[] = {"exact", NULL};
-    int exact = 0;
+    static char *kwlist[] = {"exact", "jitted", NULL};
+    int exact = 0, jitted = 0;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "|p", kwlist, &exact))
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|pp", kwlist, &exact, &jitted))
         return NULL;
     if (self->rec.keep == NULL && jp_argrec_init(&self->rec) < 0)
         return NULL;
@@ -66,6 +67,8 @@ ar_start(ArgRecorder *self, PyObject *args, PyObject *kw)
     self->started = 1;
     self->rec.running_flag = 1;
     jp_arghooks_exact(&self->rec, exact);
+    if (jitted)
+        jp_argtap_on(&self->rec);
     Py_RETURN_NONE;
 }
 
@@ -342,8 +345,9 @@ ar_window(ArgRecorder *self, PyObject *open)
 
 static PyMethodDef ar_methods[] = {
     {"start", (PyCFunction)(void (*)(void))ar_start, METH_VARARGS | METH_KEYWORDS,
-     "start(exact=False): make this the active recorder; exact: record every call of every "
-     "function through a C profile hook."},
+     "start(exact=False, jitted=False): make this the active recorder; exact: record every call "
+     "of every function through a C profile hook; jitted: record the calls of jitted functions "
+     "too (the dispatcher's tap)."},
     {"stop", (PyCFunction)ar_stop, METH_NOARGS, "Remove every hook."},
     {"watch", (PyCFunction)ar_watch, METH_VARARGS,
      "watch(func_or_code) or watch(qualname, filename, firstlineno): sampled mode, record "

@@ -1,5 +1,5 @@
 """python -m jitprofile advise [--json] [--apply [--runs N]] [--exact] [-r HZ]
-[--hot SHARE] script.py [args...]
+[--hot SHARE] [--fp-tolerance REL] script.py [args...]
 
 Runs the script under the profiler with argument recording, then prints the
 recommendations: a table, or with --json an object whose `recommendations`
@@ -49,8 +49,22 @@ def _parser() -> _Parser:
                    help="samples per second, 1..10000 (default 1000)")
     p.add_argument("--hot", type=float, default=None, metavar="SHARE",
                    help="total share of the time that makes a function hot (default 0.05)")
+    p.add_argument("--fp-tolerance", type=_tolerance, default=None, metavar="REL",
+                   help="the max relative difference in floating-point results you accept: "
+                        "makes fastmath=True (reordered reductions) applicable when the "
+                        "difference measured on the recorded arguments is within it")
     p.add_argument("target", nargs=argparse.REMAINDER, help="script.py [args...]")
     return p
+
+
+def _tolerance(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--fp-tolerance must be a number, not {text!r}")
+    if not v >= 0 or v == float("inf"):
+        raise argparse.ArgumentTypeError(f"--fp-tolerance must be a finite number >= 0, not {text}")
+    return v
 
 
 def _runs(text: str) -> int:
@@ -168,6 +182,30 @@ def _loops_table(loops, out) -> None:
             out.write(f"          {'note' if vectorized else 'also'}: {r.text}\n")
 
 
+def _loop_advice_dict(s) -> dict:
+    d = s.to_dict()
+    d["max_rel_diff"] = getattr(s, "max_rel_diff", None)
+    return d
+
+
+def _loop_advice_table(advice, fp_tolerance, out) -> None:
+    """The loop advice, measured on the recorded arguments of the hot jitted functions."""
+    if not advice:
+        return
+    out.write("\nloop advice, measured on the recorded arguments"
+              + (f" (fp tolerance {fp_tolerance:g})" if fp_tolerance is not None else "") + ":\n")
+    for s in advice:
+        sp = f"{s.speedup:.2f}x" if s.speedup else "not measured"
+        diff = getattr(s, "max_rel_diff", None)
+        out.write(f"  {s.detail:<12} {s.function}{s.signatures[0] if s.signatures else ''}: "
+                  f"{sp}" + (f", max relative difference {diff:.3g}" if diff is not None else "")
+                  + ("  [applicable]" if s.applicable else "") + "\n")
+        out.write(f"          {s.why}\n")
+        if s.reason:
+            out.write(f"          not applied: {s.reason}\n")
+        out.write("          " + s.code.replace("\n", "\n          ") + "\n")
+
+
 def main(argv: list[str]) -> int:
     try:
         args = _parser().parse_args(argv)
@@ -216,7 +254,8 @@ def main(argv: list[str]) -> int:
               f"repeat each time; --runs 1 runs it 3 times", file=sys.stderr)
         sys.stderr.flush()
     prof = Profile(hz=args.rate, root=_run_target.__code__, follow_children=False,
-                   args="exact" if args.exact else "sampled")
+                   args="exact" if args.exact else "sampled",
+                   args_options={"jitted": True})     # jitted calls too: the loop advice
     tee = _Tee(sys.stdout)
     sys.stdout = tee
     prof.start()
@@ -232,11 +271,18 @@ def main(argv: list[str]) -> int:
     advise_s = time.perf_counter() - t0
 
     from .vectorization import hot_loops       # the loops of hot jitted code (issue 20)
+    from .advise_loops import advise_profile
     loops = hot_loops(prof, min_share=args.hot if args.hot is not None else 0.05)
+    t0 = time.perf_counter()
+    loop_advice = advise_profile(prof, hot_share=args.hot if args.hot is not None else 0.05,
+                                 fp_tolerance=args.fp_tolerance)
+    advise_s += time.perf_counter() - t0
     report = {"script": script, "argv": args.target[1:], "wall_s": round(wall1, 6),
               "exit_code": rc, "mode": prof.args_mode, "advise_s": round(advise_s, 3),
               "recommendations": [s.to_dict() for s in suggestions],
-              "loops": [_loop_dict(h) for h in loops]}
+              "loops": [_loop_dict(h) for h in loops],
+              "fp_tolerance": args.fp_tolerance,
+              "loop_advice": [_loop_advice_dict(s) for s in loop_advice]}
     if args.apply:
         report["apply"] = _apply_and_rerun(suggestions, apply, code, source, script, g,
                                            runs=args.runs, first=(tee.getvalue(), rc))
@@ -248,6 +294,7 @@ def main(argv: list[str]) -> int:
                   f"({prof.args_mode} argument recording); advice took {advise_s:.2f} s\n\n")
         _table(suggestions, out)
         _loops_table(loops, out)
+        _loop_advice_table(loop_advice, args.fp_tolerance, out)
         if args.apply:
             a = report["apply"]
             out.write(f"\napplied: {', '.join(a['applied']) or 'nothing'}"

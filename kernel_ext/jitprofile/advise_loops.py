@@ -27,7 +27,7 @@ from . import _core
 from .advisor import Suggestion, _same
 from . import vectorization as _vec
 
-__all__ = ["advise_loops"]
+__all__ = ["advise_loops", "advise_profile"]
 
 
 def _time(fn, args, budget=0.2) -> float:
@@ -39,6 +39,11 @@ def _copy(v):
     """A copy with the same strides (a strided view stays strided)."""
     if not isinstance(v, np.ndarray) or v.flags.c_contiguous:
         return v.copy() if isinstance(v, np.ndarray) else v
+    return _strided(v)
+
+
+def _strided(v):
+    """A copy of array v read with a non-unit stride (every other element)."""
     base = np.empty(max(v.size, 1) * 2, dtype=v.dtype)       # every other element
     strides = tuple(2 * v.itemsize * int(np.prod(v.shape[i + 1:])) for i in range(v.ndim))
     view = np.lib.stride_tricks.as_strided(base, v.shape, strides)
@@ -214,3 +219,57 @@ def advise_loops(disp, args: tuple, *, fp_tolerance: float | None = None) -> lis
                                            reason_line=call.lineno))
                     break
     return out
+
+
+# ---- for the profiler: the hot jitted functions, on their recorded arguments ----
+
+def advise_profile(profile, *, hot_share: float = 0.05,
+                   fp_tolerance: float | None = None) -> list:
+    """Loop suggestions for the jitted functions whose loops hold at least
+    `hot_share` of `profile`'s samples, each measured on an argument tuple
+    the profile recorded for the function's most common signature (the
+    recorder must have run with jitted=True: ``Profile(args_options=
+    {"jitted": True})``, as ``python -m jitprofile advise`` does).  A
+    function with no recorded call gets no suggestion."""
+    if profile.args is None:
+        return []
+    share: dict = {}
+    for h in _vec.hot_loops(profile, min_share=hot_share):
+        key = (h.file, h.function)
+        share[key] = share.get(key, 0.0) + h.share
+    if not share:
+        return []
+    from .argrecord import signatures_of
+    out = []
+    for d in _vec._dispatchers():
+        code = getattr(getattr(d, "py_func", None), "__code__", None)
+        if code is None:
+            continue
+        key = (code.co_filename, d.py_func.__qualname__)
+        if key not in share:
+            continue
+        sigs = [s for s in signatures_of(profile.args.rec, d) if s.compilable]
+        sample = next(((s, a) for s in sigs for a in s.samples
+                       if a is not None and not any(x is None for x in a)), None)
+        if sample is None:
+            continue
+        try:
+            found = advise_loops(d, _as_called(*sample), fp_tolerance=fp_tolerance)
+        except Exception:           # noqa: BLE001 - the program's own error on its data
+            continue
+        for s in found:
+            s.share = share[key]
+            s.signatures = [sigs[0].signature]
+            s.sig_objects = sigs
+        out.extend(found)
+        del share[key]              # one dispatcher per function (the first found)
+    out.sort(key=lambda s: -(s.share * (s.speedup or 0.0)))
+    return out
+
+
+def _as_called(sig, args: tuple) -> tuple:
+    """A recorded argument tuple with the layout of the call: the recorder
+    keeps contiguous copies, so an array the call passed strided (layout A
+    in its signature) is made strided again, for the stride advice."""
+    return tuple(_strided(a) if isinstance(a, np.ndarray) and a.ndim and a.flags.c_contiguous
+                 and str(t).endswith(", A)") else a for a, t in zip(args, sig.types))

@@ -12,6 +12,12 @@ Two modes (the recording itself is C: profiler/argrecord.c, arghooks.c):
   call; call counts are scaled by the windows' share of the time.
 - ``"exact"``: every call of every function, through a C profile hook.
 
+With ``jitted=True`` the calls of jitted functions (which run no Python
+frame) are recorded too, through the dispatcher's tap (profiler/argtap.c):
+every call in exact mode, in sampled mode those in the windows (the first
+``warm`` of each function, then every ``every``th).  Off by default: the
+dispatcher then pays one load and a branch per call.
+
 The poll (C: profiler/argpoll.c) runs in the main thread as the SIGALRM
 handler when that signal is free (nothing of it shows in the profile; the
 signal comes from a per-thread POSIX timer, which exec deletes, not from
@@ -65,12 +71,13 @@ class ArgSession:
                  min_samples: int = 5, period: float = 0.05, window: float = 0.002,
                  every: int = 16, warm: int = 32,
                  reservoir: int = 4, copy_limit: int = 4 << 20,
-                 copy_budget: int = 64 << 20):
+                 copy_budget: int = 64 << 20, jitted: bool = False):
         if mode not in MODES:
             raise ValueError(f"argument recording mode must be one of {MODES} or None, "
                              f"not {mode!r}")
         self.profile = profile
         self.mode = mode
+        self.jitted = jitted            # record the calls of jitted functions too
         self.hot_share = hot_share
         self.min_samples = min_samples
         self.period = period
@@ -83,7 +90,7 @@ class ArgSession:
 
     # -- session -------------------------------------------------------------
     def start(self) -> None:
-        self.rec.start(exact=self.mode == "exact")
+        self.rec.start(exact=self.mode == "exact", jitted=self.jitted)
         if self.mode == "sampled":
             self._start_driver()
 

@@ -489,6 +489,34 @@ def loop_notes(file: str, line: int) -> str | None:
     return file_notes(file).get(line)
 
 
+def hottest_loop(file: str, notes: dict, weights: dict):
+    """(line, state) of the loop of `file` that holds the most of `weights`
+    ({line: samples}), each line counted for the innermost loop around it;
+    `notes` is file_notes(file) ({header line: state}).  None when no
+    weighted line lies in one of those loops."""
+    try:
+        tree = ast.parse("".join(linecache.getlines(file)), file)
+    except (OSError, SyntaxError, ValueError):
+        tree = None
+    spans = {}
+    if tree is not None:
+        for n in ast.walk(tree):
+            if isinstance(n, (ast.For, ast.While)) and n.lineno in notes:
+                spans[n.lineno] = (n.lineno, n.end_lineno or n.lineno)
+    for line in notes:
+        spans.setdefault(line, (line, line))    # an array expression: its statement
+    per: dict = {}
+    for line, w in weights.items():
+        inside = [lo for lo, hi in spans.values() if lo <= line <= hi]
+        if inside and w > 0:
+            lo = max(inside)
+            per[lo] = per.get(lo, 0) + w
+    if not per:
+        return None
+    line = max(per, key=lambda lo: (per[lo], lo))
+    return line, notes[line]
+
+
 class HotLoop(NamedTuple):
     """A loop of jitted code and its share of the profile's samples."""
     file: str

@@ -267,7 +267,9 @@ function render({ model, el }) {
       if (st.lane >= 0 && per && !self && !st.prof.tree.some((n) => n.func === fi && n.total)) continue;
       const sum = per ? per.reduce((a, b) => a + b, 0) || 1 : 1;
       const workers = per ? lanes.map((n, i) => per[i] ? `${n}: ${(100 * per[i] / sum).toFixed(0)}%` : "").filter(Boolean).join(", ") : "";
-      rows.push({ fi, name: f.name, self, total, calls, cat: f.cat, workers,
+      const pane = (model.get("lines") || {})[String(fi)];
+      const loop = pane && pane.hot_loop ? pane.hot_loop : null;   // [line, "vectorized x4" | "scalar: ..."]
+      rows.push({ fi, name: f.name, self, total, calls, cat: f.cat, workers, loop,
                   where: `${f.file.split("/").pop()}:${f.line}`, file: f.file, line: f.line });
     }
     const k = st.sortKey, dir = st.sortDir;
@@ -281,7 +283,10 @@ function render({ model, el }) {
       if (q && !r.name.toLowerCase().includes(q)) continue;
       const tr = h("tr", { class: r.fi === st.selected ? "jp-sel" : "", "data-func": r.name,
                            onclick: () => { st.selected = r.fi; drawTable(); drawArgs(); drawSource(); } },
-        h("td", { class: "jp-name" }, h("span", { class: "jp-dot", style: `background: ${color(r.cat, false, 0)}` }), r.name),
+        h("td", { class: "jp-name" }, h("span", { class: "jp-dot", style: `background: ${color(r.cat, false, 0)}` }), r.name,
+          ...(r.loop ? [h("div", { class: "jp-loop-note jp-muted", "data-loop": r.loop[1],
+                                   title: `hottest loop, line ${r.loop[0]}: ${r.loop[1]}` },
+                          `loop ${r.loop[0]}: ${r.loop[1]}`)] : [])),
         h("td", {}, `${fmtS(r.self, iv)} (${(100 * r.self / all).toFixed(1)}%)`),
         h("td", {}, `${fmtS(r.total, iv)} (${(100 * r.total / all).toFixed(1)}%)`),
         h("td", {}, r.calls >= 0 ? String(r.calls) : ""),

@@ -236,6 +236,13 @@ def source_panes(data, names=(), limit: int = SOURCE_FUNCS) -> dict:
         for k, pane in out.items():
             by_line = notes.get(funcs[int(k)][1], {}) if funcs[int(k)][4] == "jit" else {}
             pane["loops"] = {str(n): by_line[n] for n, _text in pane["src"] if n in by_line}
+            if pane["loops"]:
+                # the hotspots table's note for the function: its hottest loop's state
+                from .vectorization import hottest_loop
+                hot = hottest_loop(funcs[int(k)][1], {int(n): st for n, st in pane["loops"].items()},
+                                   {r[0]: r[2] for r in pane["rows"]})
+                if hot is not None:
+                    pane["hot_loop"] = [hot[0], hot[1]]
     return out
 
 
