@@ -267,16 +267,14 @@ def main(argv: list[str]) -> int:
     if failure is not None:
         sys.stderr.write(failure)
     t0 = time.perf_counter()
-    suggestions = advise(prof, **({} if args.hot is None else {"hot_share": args.hot}))
+    suggestions = advise(prof, fp_tolerance=args.fp_tolerance,
+                         **({} if args.hot is None else {"hot_share": args.hot}))
+    loop_advice = [s for s in suggestions if s.kind == "loop"]     # issue 20: jitted loops
+    suggestions = [s for s in suggestions if s.kind != "loop"]
     advise_s = time.perf_counter() - t0
 
     from .vectorization import hot_loops       # the loops of hot jitted code (issue 20)
-    from .advise_loops import advise_profile
     loops = hot_loops(prof, min_share=args.hot if args.hot is not None else 0.05)
-    t0 = time.perf_counter()
-    loop_advice = advise_profile(prof, hot_share=args.hot if args.hot is not None else 0.05,
-                                 fp_tolerance=args.fp_tolerance)
-    advise_s += time.perf_counter() - t0
     report = {"script": script, "argv": args.target[1:], "wall_s": round(wall1, 6),
               "exit_code": rc, "mode": prof.args_mode, "advise_s": round(advise_s, 3),
               "recommendations": [s.to_dict() for s in suggestions],

@@ -546,8 +546,11 @@ def _suggest_batch(func, sigs, facts, entry):
 
 
 def advise(profile, *, hot_share: float | None = None, measure_speedups: bool = True,
-           max_functions: int = 10) -> list[Suggestion]:
-    """The ranked recommendations for a stopped jitprofile.Profile."""
+           max_functions: int = 10, fp_tolerance: float | None = None) -> list[Suggestion]:
+    """The ranked recommendations for a stopped jitprofile.Profile.  When the
+    profile recorded the calls of jitted functions (args_options={"jitted":
+    True}), the loop advice of the hot ones follows (kind "loop", measured on
+    their recorded arguments; fastmath applicable within fp_tolerance)."""
     th = _core.advise_thresholds
     hot_share = th["hot_share"] if hot_share is None else hot_share
     data = profile.data
@@ -652,4 +655,7 @@ def advise(profile, *, hot_share: float | None = None, measure_speedups: bool = 
         s.sig_objects = e["sigs"]
         s.dry_run = e.get("dispatcher")
         out.append(s)
+    if measure_speedups and getattr(profile.args, "jitted", False):
+        from .advise_loops import advise_profile       # issue 20: loops of hot jitted code
+        out += advise_profile(profile, hot_share=hot_share, fp_tolerance=fp_tolerance)
     return out

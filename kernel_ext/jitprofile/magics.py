@@ -40,7 +40,8 @@ def suggestions_text(suggestions) -> str:
     for i, s in enumerate(suggestions):
         what = (f"{s.speedup:.1f}x measured" if s.speedup else (s.reason or ""))
         mark = " (applicable: %jitprofile_apply {})".format(i) if s.applicable and not s.applied else ""
-        lines.append(f"  [{i}] {s.kind:<13} {s.function:<30} {100 * s.share:5.1f}%  {what}{mark}")
+        kind = s.kind + (f"/{s.detail}" if s.kind == "loop" else "")
+        lines.append(f"  [{i}] {kind:<13} {s.function:<30} {100 * s.share:5.1f}%  {what}{mark}")
     return "\n".join(lines) + "\n"
 
 
@@ -80,6 +81,8 @@ class JitprofileMagics(Magics):
               help="profile the workers of the current dask.distributed Client instead")
     @argument("--memory", action="store_true",
               help="sample what compiled code and NumPy arrays allocate (memory timeline)")
+    @argument("--fp-tolerance", type=float, default=None,
+              help="relative difference accepted in floating-point results (fastmath advice)")
     @cell_magic
     def jitprofile(self, line, cell):
         """Run the cell under the sampler and the data profiler; show the live
@@ -97,7 +100,8 @@ class JitprofileMagics(Magics):
         shown = _keep_last_value(tree, cell)
         code = self.shell.compile(tree, filename, "exec")
         prof = Profile(hz=a.rate, wall=a.wall, native=not a.no_native, root=code,
-                       args="exact" if a.exact else "sampled", memory=a.memory)
+                       args="exact" if a.exact else "sampled", memory=a.memory,
+                       args_options={"jitted": True})     # loop advice for jitted code
         view = None
         if not a.no_widget and widgets_available(self.shell):
             view = self._live_view(prof, f"%%jitprofile (cell {self.shell.execution_count})")
@@ -114,7 +118,7 @@ class JitprofileMagics(Magics):
                 view.stop()
             suggestions = []
             try:
-                suggestions = advisor.advise(prof)
+                suggestions = advisor.advise(prof, fp_tolerance=a.fp_tolerance)
             finally:
                 prof.suggestions = suggestions
                 self.last, self.suggestions = prof, suggestions

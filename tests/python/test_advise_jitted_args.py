@@ -64,6 +64,32 @@ def test_sampled_mode_records_jitted_calls_in_its_windows():
     assert sig.calls == 20 and np.array_equal(sig.samples[0][0], x)
 
 
+def test_advise_in_process_gives_the_loop_advice():
+    """jitprofile.advise(profile) (the notebook's): the loop advice of the hot
+    jitted function follows the other recommendations, measured on the
+    recorded call."""
+    import jitprofile
+    from jitprofile import vectorization
+    x = np.random.default_rng(3).random(200_000)
+    jsum(x)
+    p = Profile(hz=1000, args="exact", args_options={"jitted": True})
+    p.start()
+    try:
+        for _ in range(1000):
+            jsum(x)
+    finally:
+        p.stop()
+    if not vectorization.hot_loops(p, min_share=0.05):
+        pytest.skip("the sampler recorded no samples in jitted code here")
+    sug = [s for s in jitprofile.advise(p, fp_tolerance=1e-9) if s.kind == "loop"]
+    (fm,) = [s for s in sug if s.detail == "fastmath"]
+    assert fm.func is jsum.py_func and fm.applicable and 0.0 < fm.max_rel_diff < 1e-9
+    assert fm.signatures == ["(array(float64, 1d, C))"] and fm.share > 0.05
+    assert fm.replacement(x) == pytest.approx(x.sum(), rel=1e-9)
+    (fm,) = [s for s in jitprofile.advise(p) if s.detail == "fastmath"]
+    assert not fm.applicable and "fp_tolerance" in fm.reason
+
+
 SCRIPT = textwrap.dedent('''\
     import numpy as np
     from jitprofile import njit

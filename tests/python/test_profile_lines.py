@@ -310,3 +310,34 @@ def test_jit_loop_lines_carry_their_vectorization_state(jit_profile):
     if cold_for in rows:
         assert "`t`" in rows[cold_for].loop
         assert "[scalar: a loop-carried dependence on `t`" in jit_profile.annotate(hotcold)
+
+
+def test_hotspot_row_note_is_the_hottest_loop(jit_profile):
+    """Issue 20 in the hotspots table: a jitted function's pane carries its
+    hottest loop's header line and state (`hot_loop`), which the table shows
+    under the function's name."""
+    from jitprofile.widget_data import source_panes
+    hot_for = _line_of(hotcold, "# HOT") - 1
+    panes = source_panes(jit_profile.data, names=("hotcold",))
+    funcs = jit_profile.data.functions()
+    (pane,) = [p for k, p in panes.items() if funcs[int(k)][0].startswith("hotcold [jit")]
+    line, state = pane["hot_loop"]
+    assert line == hot_for and state == pane["loops"][str(hot_for)]
+    assert state.startswith("scalar: a call to `math.sin()`")
+    py = [p for k, p in panes.items() if funcs[int(k)][4] != "jit"]
+    assert all("hot_loop" not in p for p in py)
+
+
+def test_hottest_loop_counts_each_line_for_its_innermost_loop(tmp_path):
+    from jitprofile.vectorization import hottest_loop
+    src = tmp_path / "nest.py"
+    src.write_text("def f(a):\n"
+                   "    for i in range(3):\n"          # 2
+                   "        for j in range(3):\n"      # 3
+                   "            a[i] += j\n"           # 4
+                   "        a[i] *= 2\n"               # 5
+                   "    return a\n")
+    notes = {2: "scalar: outer", 3: "vectorized x4"}
+    assert hottest_loop(str(src), notes, {4: 10, 5: 3}) == (3, "vectorized x4")
+    assert hottest_loop(str(src), notes, {4: 2, 5: 3}) == (2, "scalar: outer")
+    assert hottest_loop(str(src), notes, {6: 9}) is None
