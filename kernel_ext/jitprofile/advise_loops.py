@@ -241,13 +241,8 @@ def advise_profile(profile, *, hot_share: float = 0.05,
         return []
     from .argrecord import signatures_of
     out = []
-    for d in _vec._dispatchers():
-        code = getattr(getattr(d, "py_func", None), "__code__", None)
-        if code is None:
-            continue
-        key = (code.co_filename, d.py_func.__qualname__)
-        if key not in share:
-            continue
+    for d in _live_dispatchers(share):
+        key = (d.py_func.__code__.co_filename, d.py_func.__qualname__)
         sigs = [s for s in signatures_of(profile.args.rec, d) if s.compilable]
         sample = next(((s, a) for s in sigs for a in s.samples
                        if a is not None and not any(x is None for x in a)), None)
@@ -262,7 +257,6 @@ def advise_profile(profile, *, hot_share: float = 0.05,
             s.signatures = [sigs[0].signature]
             s.sig_objects = sigs
         out.extend(found)
-        del share[key]              # one dispatcher per function (the first found)
     out.sort(key=lambda s: -(s.share * (s.speedup or 0.0)))
     return out
 
@@ -273,3 +267,24 @@ def _as_called(sig, args: tuple) -> tuple:
     in its signature) is made strided again, for the stride advice."""
     return tuple(_strided(a) if isinstance(a, np.ndarray) and a.ndim and a.flags.c_contiguous
                  and str(t).endswith(", A)") else a for a, t in zip(args, sig.types))
+
+
+def _live_dispatchers(keys) -> list:
+    """One dispatcher per (file, qualname) in keys: the one its module binds
+    to the function's name (the one the program calls; after
+    jitprofile.apply, the replacement), else the first found.  Copies such
+    as the advice's own recompiled ones share the Python function."""
+    import sys
+    found: dict = {}
+    for d in _vec._dispatchers():
+        code = getattr(getattr(d, "py_func", None), "__code__", None)
+        if code is None:
+            continue
+        key = (code.co_filename, d.py_func.__qualname__)
+        if key not in keys:
+            continue
+        mod = sys.modules.get(getattr(d.py_func, "__module__", None) or "")
+        bound = getattr(mod, d.py_func.__name__, None) is d
+        if key not in found or (bound and not found[key][0]):
+            found[key] = (bound, d)
+    return [d for _bound, d in found.values()]
