@@ -133,3 +133,32 @@ def test_source_pane_in_static_html(browser, tmp_path):
         shot(page, "lines-static.png")
     finally:
         page.close()
+
+
+def test_hotspot_row_shows_the_hottest_loop_in_static_html(browser, tmp_path):
+    """Issue 20 in the hotspots table: the jitted function's row says, under
+    its name, the state of its hottest loop (the HOT line's loop: scalar,
+    because of the calls to math.sin/exp)."""
+    import jitprofile
+    ns = {}
+    (tmp_path / "hc_loop.py").write_text(HOTCOLD)
+    exec(compile(HOTCOLD, str(tmp_path / "hc_loop.py"), "exec"), ns)
+    with jitprofile.Profile(args=None) as prof:
+        t0 = time.process_time()
+        while time.process_time() - t0 < 1.0:
+            ns["hotcold"](2_000_000)
+    hot_for = HOTCOLD.splitlines().index(
+        next(ln for ln in HOTCOLD.splitlines() if "# HOT" in ln))      # 0-based: the for line
+    path = tmp_path / "p.html"
+    prof.to_html(path)
+    page = browser.new_page(viewport={"width": 1200, "height": 1200})
+    try:
+        page.goto(path.as_uri())
+        page.wait_for_selector("table.jp-hot tr[data-func]", timeout=30_000)
+        note = page.locator("table.jp-hot tr[data-func^='hotcold [jit'] .jp-loop-note")
+        assert note.count() == 1
+        assert note.get_attribute("data-loop").startswith("scalar: a call to `math.sin()`")
+        assert note.text_content().startswith(f"loop {hot_for}: scalar")
+        shot(page, "hotspot-loop-note.png")
+    finally:
+        page.close()
