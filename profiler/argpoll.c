@@ -259,8 +259,9 @@ argrec_poll(PyObject *mod, PyObject *args)
         PyErr_Clear();          /* a failed poll must not break the program */
         watched = 0;
     }
-    if (P.rec->running_flag && !P.rec->busy && (PySet_GET_SIZE(P.rec->hot_names) > 0
-                                                      || P.rec->tap_jitted)) {
+    /* a recorder of jitted calls (argtap.c) needs windows with no hot Python function */
+    if (P.rec->running_flag && !P.rec->busy
+        && (PySet_GET_SIZE(P.rec->hot_names) > 0 || P.rec->tap_jitted)) {
         jp_arghooks_window(P.rec, 1);
         if (P.timer)
             arm(P.window);
