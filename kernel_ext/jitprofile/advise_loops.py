@@ -86,7 +86,9 @@ def _recompiled(disp, **change):
     opts.update(change)
     keep = {k: opts[k] for k in ("nogil", "fastmath", "boundscheck", "error_model", "parallel")
             if k in opts}
-    return _core.Dispatcher(disp.py_func, keep)
+    copy = _core.Dispatcher(disp.py_func, keep)
+    _vec.advice_copies.add(copy)        # not the program's loops (until applied)
+    return copy
 
 
 def _params(disp) -> list:
@@ -274,7 +276,6 @@ def _live_dispatchers(keys) -> list:
     to the function's name (the one the program calls; after
     jitprofile.apply, the replacement), else the first found.  Copies such
     as the advice's own recompiled ones share the Python function."""
-    import sys
     found: dict = {}
     for d in _vec._dispatchers():
         code = getattr(getattr(d, "py_func", None), "__code__", None)
@@ -283,8 +284,7 @@ def _live_dispatchers(keys) -> list:
         key = (code.co_filename, d.py_func.__qualname__)
         if key not in keys:
             continue
-        mod = sys.modules.get(getattr(d.py_func, "__module__", None) or "")
-        bound = getattr(mod, d.py_func.__name__, None) is d
+        bound = _vec._bound(d)
         if key not in found or (bound and not found[key][0]):
             found[key] = (bound, d)
     return [d for _bound, d in found.values()]

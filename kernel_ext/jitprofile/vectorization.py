@@ -25,7 +25,9 @@ import gc
 import inspect
 import linecache
 import re
+import sys
 import textwrap
+import weakref
 from typing import NamedTuple
 
 __all__ = ["LoopReport", "Reason", "inspect", "loop_notes", "file_notes", "reports",
@@ -432,11 +434,23 @@ def inspect(disp, signature=None) -> list:
 
 # ---- for the profiler ----------------------------------------------------------------
 
+# The advice's own recompiled copies (advise_loops: fastmath=True ...): their
+# loops are not the program's until jitprofile.apply binds one to its name.
+advice_copies = weakref.WeakSet()
+
+
+def _bound(d) -> bool:
+    """Whether d's module binds d to its function's name."""
+    mod = sys.modules.get(getattr(d.py_func, "__module__", None) or "")
+    return getattr(mod, d.py_func.__name__, None) is d
+
+
 def _dispatchers(file: str | None = None) -> list:
     from . import _core
     return [o for o in gc.get_objects() if isinstance(o, _core.Dispatcher)
             and (file is None or getattr(getattr(o, "py_func", None), "__code__", None) is not None
-                 and o.py_func.__code__.co_filename == file)]
+                 and o.py_func.__code__.co_filename == file)
+            and (o not in advice_copies or _bound(o))]
 
 
 def reports(file: str | None = None) -> list:

@@ -88,6 +88,9 @@ def test_advise_in_process_gives_the_loop_advice():
     assert fm.replacement(x) == pytest.approx(x.sum(), rel=1e-9)
     (fm,) = [s for s in jitprofile.advise(p) if s.detail == "fastmath"]
     assert not fm.applicable and "fp_tolerance" in fm.reason
+    # the advice's fastmath copy is not the program's: the report keeps the loop scalar
+    (loop,) = [h for h in vectorization.hot_loops(p) if h.function == "jsum"]
+    assert loop.state.startswith("scalar: a floating-point reduction") and "vectorized" not in loop.state
 
 
 SCRIPT = textwrap.dedent('''\

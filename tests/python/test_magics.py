@@ -128,3 +128,37 @@ def test_cell_value_is_returned_like_any_cell():
     assert f"VALUE {expect} LEAK False" in out
     assert "HIDDEN None" in out
     assert "STMT None 3" in out
+
+
+FSUM = '''
+import numpy as np
+from jitprofile import njit
+
+@njit
+def total(x):
+    acc = 0.0
+    for i in range(x.shape[0]):
+        acc += x[i]
+    return acc
+
+x = np.random.default_rng(0).random(200_000)
+total(x)
+'''
+
+
+def test_cell_magic_measures_the_loop_advice_of_jitted_code():
+    """Issue 20: %%jitprofile records the jitted function's arguments and its
+    recommendations end with the loop advice measured on them (fastmath
+    applicable within --fp-tolerance)."""
+    out = run_ipython(f"""
+        ip.run_cell({FSUM!r})
+        ip.run_cell_magic("jitprofile", "-r 2000 --fp-tolerance 1e-9",
+                          "for _ in range(1500):\\n    total(x)\\n")
+        s = [s for s in ip.user_ns["_jitprofile"].suggestions if s.kind == "loop"]
+        print("LOOPS", sorted(x.detail for x in s))
+        fm = [x for x in s if x.detail == "fastmath"]
+        print("FASTMATH", fm and fm[0].applicable, fm and 0 < fm[0].max_rel_diff < 1e-9)
+    """)
+    if "Loops in jitted code" not in out:
+        pytest.skip("the sampler recorded no samples in jitted code here")
+    assert "loop/fastmath" in out and "FASTMATH True True" in out, out
