@@ -55,3 +55,9 @@ def py_kernel(n):
 
 def py_task(n, _tag=None):
     return py_kernel(n)
+
+
+def py_many(calls, n, _tag=None):
+    """`calls` calls of the plain-Python py_kernel: hot, with many calls for
+    the workers' argument recording (the cluster advisor's measurement)."""
+    return sum(py_kernel(n) for _ in range(calls))

@@ -157,6 +157,34 @@ def test_worker_that_joins_later_is_profiled(cluster):
     c.scale(2)
 
 
+def test_cluster_recommendation_speedup_measured_on_a_worker(cluster):
+    """With args= recorded on the workers, the cluster's jit recommendation
+    for hot plain Python carries the speedup measured on a worker that
+    recorded the arguments (the single-process advisor's measuring code,
+    run there as a task) and the recorded signature; the arguments stay on
+    the worker and are dropped after the session."""
+    _c, client = cluster
+    with jpd.profile(client, args="sampled") as prof:
+        client.gather([client.submit(dask_tasks.py_many, 150, 20_000, i, key=f"pym-{i}",
+                                     pure=False) for i in range(2)])
+    recs = [r for r in prof.suggestions if r.function == "py_kernel"]
+    assert len(recs) == 1, [r.to_dict() for r in prof.suggestions]
+    rec = recs[0]
+    d = rec.to_dict()
+    assert rec.applicable and rec.reason is None, d
+    assert rec.speedup is not None and rec.speedup > 1, d
+    assert d["speedup"] == round(rec.speedup, 2)
+    assert rec.signatures == ["(int64)"], d
+    workers = client.scheduler_info()["workers"]
+    assert d["measured_on"] in workers
+    assert prof.recorded_on[("py_kernel", rec.file, rec.line)][0] == d["measured_on"]
+    from jitprofile.widget_data import recommendation_rows
+    row = recommendation_rows(prof.suggestions)[prof.suggestions.index(rec)]
+    assert row["speedup"] == d["speedup"] and row["signatures"] == ["(int64)"]
+    # nothing kept on the workers once the session is over
+    assert set(client.run(lambda: len(__import__("jitprofile.dask").dask._KEPT)).values()) == {0}
+
+
 def test_remote_endpoint_needs_allow_remote(cluster):
     """Workers bind loopback by default; an announced routable endpoint is
     ignored (with a warning) unless the session opted in."""
@@ -235,6 +263,8 @@ def test_apply_jit_compiles_on_every_worker_then_undo(cluster):
     assert len(recs) == 1 and recs[0].applicable and recs[0].workers == ["0", "1"], \
         [r.to_dict() for r in before.suggestions]
     assert not [r for r in before.suggestions if r.function == "py_task"]
+    # no arguments recorded (args=None): applicable, not measured, and says why
+    assert recs[0].speedup is None and "args='sampled'" in recs[0].to_dict()["reason"]
     from jitprofile.actions import act_on
     assert act_on(recs[0], "apply").startswith("applied: py_kernel compiled on every worker")
     try:
