@@ -484,6 +484,17 @@ class ClusterProfile:
         """Thread index -> worker name: the widget's timeline lanes."""
         return {i: self.worker_of(pid) for i, (pid, _t, _n, _w) in enumerate(self.data.threads())}
 
+    def task_prefix_at(self):
+        """(pid, tid, ts) -> the task key prefix of that sample (or None):
+        the widget's task filter (TableBuilder(tasks=...))."""
+        from dask.utils import key_split
+        threads = self.data.threads()
+        at = {}
+        for (t, _n, ts, _w), key in zip(self.data.samples(), self.labels):
+            if key is not None:
+                at[(threads[t][0], threads[t][1], ts)] = key_split(key)
+        return lambda pid, tid, ts: at.get((pid, tid, ts))
+
     def signature_rows(self, builder) -> dict:
         """The widget's argument rows, from the workers' recordings."""
         from .widget_data import function_index
@@ -792,7 +803,8 @@ class profile:
         if self.widget is None:
             return
         from .widget_data import TableBuilder
-        b = TableBuilder(self.result.data, lanes=self.result.lanes())
+        b = TableBuilder(self.result.data, lanes=self.result.lanes(),
+                         tasks=self.result.task_prefix_at())
         tables = b.tables()
         self.widget.show_tables(tables, status=status, elapsed=time.monotonic() - self._t0,
                                 args=self.result.signature_rows(b))

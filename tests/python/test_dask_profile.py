@@ -141,6 +141,15 @@ def test_exports_keep_the_worker_dimension(run, tmp_path):
     assert state["lanes"]["names"] == ["0", "1"]
     assert [r[0] for r in state["timeline"]["threads"]] == ["0", "1"]
     assert all(len(r) == 6 for r in state["hot"])
+    # the task filter's tables: per task key prefix, the weights of its samples
+    assert state["tasks"]["names"] == ["spin"], state["tasks"]["names"]
+    spin = sum(w for (_t, _n, _ts, w), k in zip(prof.data.samples(), prof.labels)
+               if k is not None and k.startswith("spin-"))
+    assert 0 < sum(state["tasks"]["weights"][0]) <= spin
+    view = prof.profile.view()          # what the widget shows: less the profiler's own
+    at, vthreads = prof.task_prefix_at(), view.threads()
+    assert sum(state["tasks"]["weights"][0]) == sum(
+        w for t, _n, ts, w in view.samples() if at(*vthreads[t][:2], ts) == "spin")
 
 
 def test_worker_that_joins_later_is_profiled(cluster):
