@@ -393,9 +393,9 @@ function render({ model, el }) {
   function drawWorkers() {
     const names = (model.get("lanes") || {}).names || [];
     workerSel.style.display = names.length ? "" : "none";
-    if (workerSel.options.length === names.length + 1) return;
-    workerSel.replaceChildren(h("option", { value: "-1" }, "all workers"),
-      ...names.map((n, i) => h("option", { value: String(i) }, `worker ${n}`)));
+    if (workerSel.options.length !== names.length + 1)
+      workerSel.replaceChildren(h("option", { value: "-1" }, "all workers"),
+        ...names.map((n, i) => h("option", { value: String(i) }, `worker ${n}`)));
     workerSel.value = String(st.lane < names.length ? st.lane : -1);
   }
 
