@@ -262,6 +262,7 @@ class ClusterSuggestion:
         self.speedup = None             # measured on a worker (ClusterProfile.advise)
         self.reason = None
         self.measured_on = None         # that worker's address
+        self.callees: list[str] = []    # plain Python callees jitted along (same module)
         self.seconds = 0.0
         self.applicable = True
         self.applied = False
@@ -277,18 +278,37 @@ class ClusterSuggestion:
         if self.speedup is not None:
             d["speedup"] = round(self.speedup, 2)
             d["measured_on"] = self.measured_on
+        if self.callees:
+            d["includes"] = list(self.callees)
         if self.reason is not None:
             d["reason"] = self.reason
             d["reason_line"] = None
         return d
 
+    def _callee_funcs(self) -> list:
+        """The plain Python callees the measurement jitted with the function
+        (looked up in its module as imported here): Apply compiles them too."""
+        import sys
+        import types
+        mod = sys.modules.get(self.func.__module__)
+        out = []
+        for name in self.callees:
+            f = getattr(mod, name, None)
+            if isinstance(f, types.FunctionType) and f.__module__ == self.func.__module__:
+                out.append(f)
+        return out
+
     def act(self, what: str) -> str:
         if what == "apply":
+            for f in self._callee_funcs():
+                apply_jit(self.client, f)
             apply_jit(self.client, self.func)
             self.applied = True
             return (f"applied: {self.function} compiled on every worker "
                     "(and on workers that join later)")
         undo_jit(self.client, self.func)
+        for f in self._callee_funcs():
+            undo_jit(self.client, f)
         self.applied = False
         return f"undone: {self.function} is the original Python function on the workers again"
 
@@ -308,7 +328,7 @@ def measure_on_worker(session: str, qualname: str, file: str, line: int,
     args = _KEPT.get(session)
     key = (qualname, file, line)
     out = {"speedup": None, "reason": None, "applicable": False, "unmeasured": None,
-           "signatures": [], "calls": 0}
+           "signatures": [], "calls": 0, "callees": []}
     if args is None:
         out["reason"] = "this worker kept no recorded arguments for the session"
         return out
@@ -332,7 +352,8 @@ def measure_on_worker(session: str, qualname: str, file: str, line: int,
                unmeasured=None if unmeasured is None else str(unmeasured),
                applicable=bool(entry.get("applicable")),
                signatures=[str(s.signature) for s in sigs if s.compilable],
-               calls=int(sum(s.calls for s in sigs)))
+               calls=int(sum(s.calls for s in sigs)),
+               callees=sorted(str(n) for n in entry.get("callees") or {}))
     return out
 
 
@@ -566,6 +587,10 @@ class ClusterProfile:
                 continue
             s.measured_on = addr
             s.speedup = r["speedup"]
+            s.callees = [n for n in r.get("callees", []) if isinstance(n, str)]
+            if s.callees:
+                s.code = "".join(f"jitprofile.dask.apply_jit(client, {f.__module__}.{f.__qualname__})\n"
+                                 for f in s._callee_funcs() + [s.func]).rstrip()
             if r["signatures"]:
                 s.signatures = r["signatures"][:5]
             if r["reason"]:

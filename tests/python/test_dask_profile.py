@@ -194,6 +194,35 @@ def test_cluster_recommendation_speedup_measured_on_a_worker(cluster):
     assert set(client.run(lambda: len(__import__("jitprofile.dask").dask._KEPT)).values()) == {0}
 
 
+def test_cluster_recommendation_with_a_plain_callee_applies_both(cluster):
+    """The measurement jits the plain Python callees along (the single-process
+    advisor's jit_closure); Apply compiles them on the workers too, so the
+    applied function compiles there; Undo puts both back."""
+    _c, client = cluster
+    with jpd.profile(client, args="sampled") as prof:
+        client.gather([client.submit(dask_tasks.py_outer_many, 60, 20_000, i, key=f"pyo-{i}",
+                                     pure=False) for i in range(2)])
+    recs = [r for r in prof.suggestions if r.function == "py_outer"]
+    assert len(recs) == 1, [r.to_dict() for r in prof.suggestions]
+    rec = recs[0]
+    assert rec.callees == ["py_inner"] and rec.to_dict()["includes"] == ["py_inner"], rec.to_dict()
+    assert rec.applicable and rec.speedup is not None and rec.speedup > 1, rec.to_dict()
+    assert "dask_tasks.py_inner" in rec.code and "dask_tasks.py_outer" in rec.code
+
+    def kinds():
+        return set(client.run(lambda: tuple(type(getattr(__import__("dask_tasks"), n)).__name__
+                                            for n in ("py_outer", "py_inner"))).values())
+    from jitprofile.actions import act_on
+    assert act_on(rec, "apply").startswith("applied: py_outer"), rec.message
+    try:
+        assert kinds() == {("Dispatcher", "Dispatcher")}
+        got = client.submit(dask_tasks.py_outer_many, 2, 5000, pure=False).result()
+        assert got == pytest.approx(2 * dask_tasks.py_outer(5000), rel=1e-12)
+    finally:
+        assert act_on(rec, "undo").startswith("undone: py_outer")
+    assert kinds() == {("function", "function")}
+
+
 def test_remote_endpoint_needs_allow_remote(cluster):
     """Workers bind loopback by default; an announced routable endpoint is
     ignored (with a warning) unless the session opted in."""
