@@ -171,6 +171,11 @@ class ProfilerPlugin(WorkerPlugin):
         if st is None:
             return
         st["prof"].stop()
+        if st["prof"].args is not None:
+            # the recorded arguments stay on the worker for the notebook's
+            # measurement (measure_on_worker); only the last session's
+            _KEPT.clear()
+            _KEPT[self.session] = st["prof"].args
         st["pub"].push()
         st["pub"].close()
         with worker.active_threads_lock:
@@ -237,7 +242,8 @@ class ClusterSuggestion:
     """A recommendation for a cluster profile: compile a hot module-level
     Python function on every worker (apply_jit).  Shaped like
     advisor.Suggestion for the widget and the magics; act("apply"/"undo")
-    does it.  The speedup is not measured: the workers run the code."""
+    does it.  The speedup is measured on a worker that recorded the
+    function's arguments (profile(args=...)), on those arguments."""
 
     kind = "jit"
 
@@ -253,29 +259,106 @@ class ClusterSuggestion:
         self.why = (f"{100 * self_share:.0f}% of the cluster's samples in this Python "
                     f"function's own code (workers {', '.join(self.workers)})")
         self.code = (f"jitprofile.dask.apply_jit(client, {func.__module__}.{func.__qualname__})")
-        self.speedup = None
+        self.speedup = None             # measured on a worker (ClusterProfile.advise)
         self.reason = None
+        self.measured_on = None         # that worker's address
+        self.callees: list[str] = []    # plain Python callees jitted along (same module)
+        self.seconds = 0.0
         self.applicable = True
         self.applied = False
         self.message = ""
         self.score = self_share
 
     def to_dict(self) -> dict:
-        return {"function": self.function, "file": self.file, "line": self.line,
-                "kind": self.kind, "code": self.code, "why": self.why,
-                "signatures": self.signatures, "share": round(self.share, 4),
-                "self_share": round(self.self_share, 4), "applicable": self.applicable,
-                "score": round(self.score, 4), "workers": self.workers}
+        d = {"function": self.function, "file": self.file, "line": self.line,
+             "kind": self.kind, "code": self.code, "why": self.why,
+             "signatures": self.signatures, "share": round(self.share, 4),
+             "self_share": round(self.self_share, 4), "applicable": self.applicable,
+             "score": round(self.score, 4), "workers": self.workers}
+        if self.speedup is not None:
+            d["speedup"] = round(self.speedup, 2)
+            d["measured_on"] = self.measured_on
+        if self.callees:
+            d["includes"] = list(self.callees)
+        if self.reason is not None:
+            d["reason"] = self.reason
+            d["reason_line"] = None
+        return d
+
+    def _callee_funcs(self) -> list:
+        """The plain Python callees the measurement jitted with the function
+        (looked up in its module as imported here): Apply compiles them too."""
+        import sys
+        import types
+        mod = sys.modules.get(self.func.__module__)
+        out = []
+        for name in self.callees:
+            f = getattr(mod, name, None)
+            if isinstance(f, types.FunctionType) and f.__module__ == self.func.__module__:
+                out.append(f)
+        return out
 
     def act(self, what: str) -> str:
         if what == "apply":
+            for f in self._callee_funcs():
+                apply_jit(self.client, f)
             apply_jit(self.client, self.func)
             self.applied = True
             return (f"applied: {self.function} compiled on every worker "
                     "(and on workers that join later)")
         undo_jit(self.client, self.func)
+        for f in self._callee_funcs():
+            undo_jit(self.client, f)
         self.applied = False
         return f"undone: {self.function} is the original Python function on the workers again"
+
+
+_KEPT: dict = {}                 # session -> ArgSession, on a worker, after teardown
+
+
+def measure_on_worker(session: str, qualname: str, file: str, line: int,
+                      per_call_s: float = 0.0) -> dict:
+    """Run on a worker (a task, jitprofile.dask.profile's advise): compile
+    the function (qualname, file, line) for the signatures this worker
+    recorded and time it against the Python original on the recorded
+    arguments (advisor._suggest_jit, the single-process advisor's code).
+    The arguments never leave the worker; the answer is plain data:
+    {speedup, reason, applicable, unmeasured, signatures, calls}."""
+    from .advisor import _functions_by_key, _suggest_jit
+    args = _KEPT.get(session)
+    key = (qualname, file, line)
+    out = {"speedup": None, "reason": None, "applicable": False, "unmeasured": None,
+           "signatures": [], "calls": 0, "callees": []}
+    if args is None:
+        out["reason"] = "this worker kept no recorded arguments for the session"
+        return out
+    codes = {(c.co_qualname, c.co_filename, c.co_firstlineno): c
+             for c, *_rest in args.rec.functions()}
+    if key not in codes:
+        out["reason"] = "no call of it was recorded on this worker"
+        return out
+    func = _functions_by_key({key}, {key: codes[key]}).get(key)
+    if func is None:
+        out["reason"] = "the function is gone from the worker"
+        return out
+    sigs = args.signatures(func)
+    facts = {"per_call_s": float(per_call_s), "wide_returns": args.wide_returns(func)}
+    entry: dict = {"applicable": False, "speedup": None, "reason": None}
+    _suggest_jit(func, sigs, facts, entry)
+    speedup = entry.get("speedup")
+    reason, unmeasured = entry.get("reason"), entry.get("unmeasured")
+    out.update(speedup=None if speedup is None else float(speedup),
+               reason=None if reason is None else str(reason),
+               unmeasured=None if unmeasured is None else str(unmeasured),
+               applicable=bool(entry.get("applicable")),
+               signatures=[str(s.signature) for s in sigs if s.compilable],
+               calls=int(sum(s.calls for s in sigs)),
+               callees=sorted(str(n) for n in entry.get("callees") or {}))
+    return out
+
+
+def _forget_call(session, dask_worker=None):
+    _KEPT.pop(session, None)
 
 
 def _spans_call(since, dask_worker=None):
@@ -309,6 +392,8 @@ class ClusterProfile:
         self.workers: dict[int, dict] = {}        # pid -> announcement
         self.labels: list[str | None] = []        # per sample of profile.data.samples()
         self.signature_table: dict[tuple, list] = {}
+        self.recorded_on: dict[tuple, list] = {}   # (qual, file, line) -> worker addresses
+        self.session = ""
         self.suggestions: list = []
 
     # -- built by the session ------------------------------------------------
@@ -420,6 +505,17 @@ class ClusterProfile:
         """Thread index -> worker name: the widget's timeline lanes."""
         return {i: self.worker_of(pid) for i, (pid, _t, _n, _w) in enumerate(self.data.threads())}
 
+    def task_prefix_at(self):
+        """(pid, tid, ts) -> the task key prefix of that sample (or None):
+        the widget's task filter (TableBuilder(tasks=...))."""
+        from dask.utils import key_split
+        threads = self.data.threads()
+        at = {}
+        for (t, _n, ts, _w), key in zip(self.data.samples(), self.labels):
+            if key is not None:
+                at[(threads[t][0], threads[t][1], ts)] = key_split(key)
+        return lambda pid, tid, ts: at.get((pid, tid, ts))
+
     def signature_rows(self, builder) -> dict:
         """The widget's argument rows, from the workers' recordings."""
         from .widget_data import function_index
@@ -433,12 +529,17 @@ class ClusterProfile:
             out[str(fi)] = [[r[0], r[1], round(r[2], 4), r[3]] for r in rows]
         return out
 
-    def advise(self, client, hot_share: float = 0.1, max_functions: int = 5) -> list:
+    def advise(self, client, hot_share: float = 0.1, max_functions: int = 5,
+               measure: bool = True, timeout: float = 120.0) -> list:
         """Hot module-level Python functions of the workers (own time at
         least hot_share of the samples) that this process has imported too:
         ClusterSuggestion rows (apply_jit on Apply).  Nothing is imported
         or run because of what the stream says: a function is only looked up
-        in modules already loaded here."""
+        in modules already loaded here.  With measure (and arguments recorded,
+        profile(args=...)), each function's speedup is measured on the worker
+        that recorded most of its calls, on its recorded arguments
+        (measure_on_worker, a task pinned to that worker): the arguments stay
+        there, the notebook receives the figures."""
         import sys
         from .advisor import _is_user_code, _library_dirs
         libs = _library_dirs()
@@ -457,8 +558,47 @@ class ClusterProfile:
             workers = {w for w, n in self.functions_by_worker(r.name).items() if n}
             out.append(ClusterSuggestion(client, func, r.total_pct / 100, r.self_pct / 100,
                                          sigs[:5], workers))
+            out[-1].seconds = r.total_s
+        if measure:
+            self._measure(client, out, timeout)
         self.suggestions = out
         return out
+
+    def _measure(self, client, suggestions, timeout: float) -> None:
+        futs = {}
+        for s in suggestions:
+            key = (s.function, s.file, s.line)
+            where = self.recorded_on.get(key)
+            if not where or not self.session:
+                s.reason = ("not measured: no arguments were recorded on the workers "
+                            "(jitprofile.dask.profile(client, args='sampled'))")
+                continue
+            calls = sum(r[1] for r in self.signature_table.get(key, [])) or 0
+            per_call = s.seconds / calls if calls else 0.0
+            futs[id(s)] = (s, where[0], client.submit(
+                measure_on_worker, self.session, s.function, s.file, s.line, per_call,
+                workers=[where[0]], allow_other_workers=False, pure=False,
+                key=f"jitprofile-measure-{s.function}-{self.session}"))
+        for s, addr, fut in futs.values():
+            try:
+                r = fut.result(timeout=timeout)
+            except Exception as exc:        # noqa: BLE001 - shown on the row
+                s.reason = f"not measured on {addr}: {type(exc).__name__}: {exc}"
+                continue
+            s.measured_on = addr
+            s.speedup = r["speedup"]
+            s.callees = [n for n in r.get("callees", []) if isinstance(n, str)]
+            if s.callees:
+                s.code = "".join(f"jitprofile.dask.apply_jit(client, {f.__module__}.{f.__qualname__})\n"
+                                 for f in s._callee_funcs() + [s.func]).rstrip()
+            if r["signatures"]:
+                s.signatures = r["signatures"][:5]
+            if r["reason"]:
+                s.reason = r["reason"]
+            elif r["unmeasured"]:
+                s.reason = f"not measured: {r['unmeasured']}"
+            if not r["applicable"] and r["reason"]:
+                s.applicable = False
 
     def to_dict(self) -> dict:
         d = self.profile.to_dict()
@@ -653,11 +793,14 @@ class profile:
         except Exception:           # noqa: BLE001
             return
         merged: dict[tuple, dict] = {}
-        for rows in res.values():
+        where: dict[tuple, dict] = {}
+        for addr, rows in res.items():
             if not isinstance(rows, list):
                 continue
             for qual, file, line, sigs in rows:
                 m = merged.setdefault((qual, file, line), {})
+                per = where.setdefault((qual, file, line), {})
+                per[addr] = per.get(addr, 0) + sum(r[1] for r in sigs)
                 for sig, calls, _share, shapes in sigs:
                     old = m.get(sig)
                     m[sig] = [sig, calls + (old[1] if old else 0), 0.0, shapes]
@@ -667,6 +810,9 @@ class profile:
             rows = sorted(m.values(), key=lambda r: -r[1])
             out[k] = [[r[0], r[1], r[1] / total, r[3]] for r in rows]
         self._sigs = out
+        # the workers that recorded each function, most calls first
+        self.result.recorded_on = {k: sorted(v, key=lambda a: -v[a]) for k, v in where.items()}
+        self.result.session = self.session
 
     def _loop(self) -> None:
         from . import _core
@@ -682,7 +828,8 @@ class profile:
         if self.widget is None:
             return
         from .widget_data import TableBuilder
-        b = TableBuilder(self.result.data, lanes=self.result.lanes())
+        b = TableBuilder(self.result.data, lanes=self.result.lanes(),
+                         tasks=self.result.task_prefix_at())
         tables = b.tables()
         self.widget.show_tables(tables, status=status, elapsed=time.monotonic() - self._t0,
                                 args=self.result.signature_rows(b))
@@ -717,6 +864,11 @@ class profile:
             self.result.advise(self.client)
         except Exception:           # noqa: BLE001 - the profile stands without them
             self.result.suggestions = []
+        if self.plugin.args is not None:
+            try:
+                self.client.run(_forget_call, self.session, on_error="return")
+            except Exception:       # noqa: BLE001 - a worker gone
+                pass
         if self.widget is not None:
             self.widget.show_recommendations(self.result.suggestions)
         self._show("done")

@@ -43,7 +43,9 @@ def _script_json(obj) -> str:
 def profile_state(profile, suggestions=(), title: str = "jitprofile") -> dict:
     """The widget's traits for a finished profile."""
     b = TableBuilder(profile.data, getattr(profile, "show_internal", False),
-                     lanes=profile.lanes() if hasattr(profile, "lanes") else None)
+                     lanes=profile.lanes() if hasattr(profile, "lanes") else None,
+                     tasks=(profile.task_prefix_at() if hasattr(profile, "task_prefix_at")
+                            else None))
     args = signature_rows(profile, b)
     state = b.tables()
     state["memory"] = memory_table(profile, b)

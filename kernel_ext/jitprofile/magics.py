@@ -152,7 +152,8 @@ class JitprofileMagics(Magics):
         shown = _keep_last_value(tree, cell)
         code = self.shell.compile(tree, filename, "exec")
         session = jpd.profile(client, hz=a.rate, wall=a.wall, native=not a.no_native,
-                              args="exact" if a.exact else None, widget=w, period=_PERIOD)
+                              args="exact" if a.exact else "sampled", widget=w,
+                              period=_PERIOD)
         try:
             with session as prof:
                 exec(code, self.shell.user_ns)

@@ -31,12 +31,14 @@ function fmtS(w, iv) {
 
 // The profile from the model: functions, and the call tree merged by
 // function (a node's children keyed by function, whatever the line).
-function readProfile(model, lane = -1) {
+function readProfile(model, lane = -1, task = -1) {
   const S = model.get("strings") || [];
   const F = model.get("funcs") || [];
   const N = model.get("nodes") || [];
   const L = model.get("lanes") || {};
-  const W = (lane >= 0 && L.weights && L.weights[lane]) || model.get("weights") || [];
+  const T = model.get("tasks") || {};
+  const W = (task >= 0 && T.weights && T.weights[task]) ||
+            (lane >= 0 && L.weights && L.weights[lane]) || model.get("weights") || [];
   const funcs = [];
   for (let i = 0; i + 4 < F.length; i += 5)
     funcs.push({ name: S[F[i]] ?? "?", file: S[F[i + 1]] ?? "", module: S[F[i + 2]] ?? "",
@@ -133,13 +135,16 @@ function memoryView() {
 }
 
 function render({ model, el }) {
-  const st = { zoom: 0, search: "", selected: -1, sortKey: "self", sortDir: -1, prof: null, lane: -1 };
+  const st = { zoom: 0, search: "", selected: -1, sortKey: "self", sortDir: -1, prof: null, lane: -1, task: -1 };
   const title = h("span", { class: "jp-title" });
   const status = h("span", { class: "jp-status" });
   const search = h("input", { type: "search", placeholder: "search functions", class: "jp-search" });
   const reset = h("button", { class: "jp-reset", title: "show the whole profile" }, "Reset zoom");
   const workerSel = h("select", { class: "jp-worker", title: "one worker or the whole cluster", style: "display: none" });
-  workerSel.addEventListener("change", () => { st.lane = Number(workerSel.value); st.zoom = 0; redraw(); });
+  workerSel.addEventListener("change", () => { st.lane = Number(workerSel.value); st.task = -1; st.zoom = 0; redraw(); });
+  // a Dask cluster's task filter (one task key prefix; the worker filter goes back to all)
+  const taskSel = h("select", { class: "jp-task", title: "one kind of Dask task (key prefix) or all", style: "display: none" });
+  taskSel.addEventListener("change", () => { st.task = Number(taskSel.value); st.lane = -1; st.zoom = 0; redraw(); });
   const flame = h("canvas", { class: "jp-flame" });
   const tip = h("div", { class: "jp-tip" });
   const legend = h("div", { class: "jp-legend" });
@@ -152,7 +157,7 @@ function render({ model, el }) {
   const recs = h("div", { class: "jp-recs" });
   const source = h("div", { class: "jp-source" });
   const root = h("div", { class: "jp-prof" },
-    h("div", { class: "jp-head" }, title, status, search, workerSel, reset, legend),
+    h("div", { class: "jp-head" }, title, status, search, workerSel, taskSel, reset, legend),
     h("div", { class: "jp-flame-box" }, flame, tip),
     h("div", { class: "jp-cols" },
       h("div", { class: "jp-col" }, h("h4", {}, "Hotspots"), h("div", { class: "jp-hot-box" }, table)),
@@ -263,8 +268,12 @@ function render({ model, el }) {
     const rows = [];
     for (const [fi, self0, total, calls, _n, per] of model.get("hot") || []) {
       const f = funcs[fi] || { name: "?", file: "", line: 0, cat: "other" };
-      const self = st.lane >= 0 && per ? per[st.lane] : self0;
+      let self = st.lane >= 0 && per ? per[st.lane] : self0;
       if (st.lane >= 0 && per && !self && !st.prof.tree.some((n) => n.func === fi && n.total)) continue;
+      if (st.task >= 0) {         // the task's own samples: self time from its call tree
+        self = st.prof.tree.reduce((a, n) => a + (n.func === fi ? n.self : 0), 0);
+        if (!self && !st.prof.tree.some((n) => n.func === fi && n.total)) continue;
+      }
       const sum = per ? per.reduce((a, b) => a + b, 0) || 1 : 1;
       const workers = per ? lanes.map((n, i) => per[i] ? `${n}: ${(100 * per[i] / sum).toFixed(0)}%` : "").filter(Boolean).join(", ") : "";
       const pane = (model.get("lines") || {})[String(fi)];
@@ -389,15 +398,29 @@ function render({ model, el }) {
   function drawWorkers() {
     const names = (model.get("lanes") || {}).names || [];
     workerSel.style.display = names.length ? "" : "none";
-    if (workerSel.options.length === names.length + 1) return;
-    workerSel.replaceChildren(h("option", { value: "-1" }, "all workers"),
-      ...names.map((n, i) => h("option", { value: String(i) }, `worker ${n}`)));
+    if (workerSel.options.length !== names.length + 1)
+      workerSel.replaceChildren(h("option", { value: "-1" }, "all workers"),
+        ...names.map((n, i) => h("option", { value: String(i) }, `worker ${n}`)));
     workerSel.value = String(st.lane < names.length ? st.lane : -1);
+  }
+
+  function drawTasks() {
+    const names = (model.get("tasks") || {}).names || [];
+    taskSel.style.display = names.length ? "" : "none";
+    const cur = st.task >= 0 ? taskSel.options[st.task + 1]?.textContent : null;
+    if (taskSel.options.length !== names.length + 1 ||
+        names.some((n, i) => taskSel.options[i + 1].textContent !== `task ${n}`))
+      taskSel.replaceChildren(h("option", { value: "-1" }, "all tasks"),
+        ...names.map((n, i) => h("option", { value: String(i) }, `task ${n}`)));
+    // the prefixes are ranked by weight: keep the chosen one by name
+    st.task = cur ? names.indexOf(cur.slice(5)) : -1;
+    taskSel.value = String(st.task);
   }
 
   function redraw() {
     drawWorkers();
-    st.prof = readProfile(model, st.lane);
+    drawTasks();
+    st.prof = readProfile(model, st.lane, st.task);
     if (st.zoom >= st.prof.tree.length) st.zoom = 0;
     title.textContent = model.get("title") || "jitprofile";
     const iv = model.get("interval");
@@ -431,7 +454,7 @@ function render({ model, el }) {
     requestAnimationFrame(() => { pending = false; redraw(); });
   };
   const events = ["strings", "funcs", "nodes", "weights", "hot", "timeline", "args", "recs",
-                  "status", "updates", "title", "lanes", "lines", "memory"];
+                  "status", "updates", "title", "lanes", "lines", "memory", "tasks"];
   for (const e of events) model.on(`change:${e}`, schedule);
   const ro = typeof ResizeObserver !== "undefined" ? new ResizeObserver(schedule) : null;
   if (ro) ro.observe(root);

@@ -48,6 +48,7 @@ class ProfileWidget(anywidget.AnyWidget):
     updates = t.Int(0).tag(sync=True)
     elapsed = t.Float(0.0).tag(sync=True)
     lanes = t.Dict().tag(sync=True)         # a Dask cluster: per-worker weights (widget_data)
+    tasks = t.Dict().tag(sync=True)         # a Dask cluster: per-task-prefix weights (widget_data)
 
     def __init__(self, **kw):
         super().__init__(**kw)

@@ -11,6 +11,9 @@ shapes data; kernel_ext/jitprofile/widget.py owns the widget).
               {"names": [worker], "weights": [weights per node, per worker]};
               the timeline then has one row per worker (tid -1) and each hot
               row a sixth entry: its self weight per worker
+    tasks     (a Dask cluster: TableBuilder(data, tasks=...), the task filter)
+              {"names": [task key prefix], "weights": [weights per node, per
+              prefix]} for the MAX_TASKS prefixes with the most weight
 
 The tables only grow between updates (the C profile interns append-only), so
 a live view resends strings, funcs and nodes only when they grew.
@@ -22,6 +25,7 @@ import math
 FINE_NS = 10_000_000            # timeline resolution kept: 10 ms
 MAX_BUCKETS = 160               # timeline buckets shown
 HOT_ROWS = 40
+MAX_TASKS = 12                  # task key prefixes offered by the task filter
 
 
 class TableBuilder:
@@ -29,7 +33,7 @@ class TableBuilder:
     widget's trait values."""
 
     def __init__(self, data, show_internal: bool = False,
-                 lanes: dict | None = None):
+                 lanes: dict | None = None, tasks=None):
         # without show_internal: a mirror of data less the profiler's own
         # threads and frames (_internal.py); function and node indices are
         # the same as data's
@@ -40,6 +44,7 @@ class TableBuilder:
             data = self._mirror.data
         self.data = data
         self.lanes = lanes              # thread index -> lane (worker) name, or None
+        self.tasks = tasks              # (pid, tid, ts) -> task key prefix or None, or None
         self._strings: list[str] = []
         self._sid: dict[str, int] = {}
         self._funcs: list[int] = []
@@ -92,7 +97,27 @@ class TableBuilder:
                "interval": float(d.interval), "timeline": self._timeline()}
         if self.lanes is not None:
             out["lanes"] = self._lane_tables(flat, hot)
+        if self.tasks is not None:
+            out["tasks"] = self._task_tables(len(flat) // 2)
         return out
+
+    def _task_tables(self, nn: int) -> dict:
+        threads = self.data.threads()
+        per: dict[str, dict[int, int]] = {}
+        for thread, node, ts, weight in self.data.samples():
+            pid, tid = threads[thread][0], threads[thread][1]
+            key = self.tasks(pid, tid, ts)
+            if key is not None and node < nn:
+                w = per.setdefault(key, {})
+                w[node] = w.get(node, 0) + weight
+        names = sorted(per, key=lambda k: -sum(per[k].values()))[:MAX_TASKS]
+        weights = []
+        for k in names:
+            row = [0] * nn
+            for node, weight in per[k].items():
+                row[node] = weight
+            weights.append(row)
+        return {"names": names, "weights": weights}
 
     def _lane_tables(self, flat: list, hot: list) -> dict:
         names = sorted(set(self.lanes.values()), key=str)

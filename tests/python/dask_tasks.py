@@ -55,3 +55,25 @@ def py_kernel(n):
 
 def py_task(n, _tag=None):
     return py_kernel(n)
+
+
+def py_many(calls, n, _tag=None):
+    """`calls` calls of the plain-Python py_kernel: hot, with many calls for
+    the workers' argument recording (the cluster advisor's measurement)."""
+    return sum(py_kernel(n) for _ in range(calls))
+
+
+def py_inner(i):
+    return math.sqrt(i % 1000 + 1.0)
+
+
+def py_outer(n):
+    """Plain Python calling plain Python: jitted, py_inner goes along."""
+    s = 0.0
+    for i in range(n):
+        s += py_inner(i)
+    return s
+
+
+def py_outer_many(calls, n, _tag=None):
+    return sum(py_outer(n) for _ in range(calls))

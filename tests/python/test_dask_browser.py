@@ -34,6 +34,7 @@ def write_notebook(path):
         nbformat.v4.new_code_cell(
             "%%jitprofile --dask\n"
             "futs = [client.submit(dask_tasks.spin_task, 0.6, i, pure=False) for i in range(6)]\n"
+            "futs += [client.submit(dask_tasks.py_task, 2_000_000, i, pure=False) for i in range(2)]\n"
             "total = sum(client.gather(futs))"),
         nbformat.v4.new_code_cell("client.close(); cluster.close()"),
     ]
@@ -89,6 +90,19 @@ def test_cluster_widget_has_a_lane_per_worker(lab, browser):
         sel.select_option("1")                  # one worker: its flame graph and table
         page.wait_for_timeout(300)
         assert page.locator(".jp-prof table.jp-hot tr[data-func^='dask_spin_kernel']").count() == 1
+        # the task filter: one kind of task (key prefix), its flame graph and table
+        tasks = page.locator(".jp-prof select.jp-task").first
+        assert tasks.is_visible()
+        opts = [o.inner_text() for o in tasks.locator("option").all()]
+        assert opts[0] == "all tasks" and set(opts[1:]) == {"task spin_task", "task py_task"}, opts
+        tasks.select_option(str(opts.index("task py_task") - 1))
+        page.wait_for_timeout(300)
+        hot = page.locator(".jp-prof table.jp-hot")
+        assert hot.locator("tr[data-func^='py_kernel']").count() == 1
+        # its hottest function (the table sorted by self time); the kernel of the
+        # other tasks only at the 10 ms label boundaries, if at all
+        assert hot.locator("tr[data-func]").first.get_attribute("data-func") == "py_kernel"
+        assert sel.input_value() == "-1"        # the worker filter went back to all
         assert not errors, errors
     finally:
         shot(page, "dask-cluster-final.png")

@@ -141,6 +141,15 @@ def test_exports_keep_the_worker_dimension(run, tmp_path):
     assert state["lanes"]["names"] == ["0", "1"]
     assert [r[0] for r in state["timeline"]["threads"]] == ["0", "1"]
     assert all(len(r) == 6 for r in state["hot"])
+    # the task filter's tables: per task key prefix, the weights of its samples
+    assert state["tasks"]["names"] == ["spin"], state["tasks"]["names"]
+    spin = sum(w for (_t, _n, _ts, w), k in zip(prof.data.samples(), prof.labels)
+               if k is not None and k.startswith("spin-"))
+    assert 0 < sum(state["tasks"]["weights"][0]) <= spin
+    view = prof.profile.view()          # what the widget shows: less the profiler's own
+    at, vthreads = prof.task_prefix_at(), view.threads()
+    assert sum(state["tasks"]["weights"][0]) == sum(
+        w for t, _n, ts, w in view.samples() if at(*vthreads[t][:2], ts) == "spin")
 
 
 def test_worker_that_joins_later_is_profiled(cluster):
@@ -155,6 +164,63 @@ def test_worker_that_joins_later_is_profiled(cluster):
     assert per.get("2", 0) > 30, per
     assert "late-0" in prof.by_task(prefix=False)
     c.scale(2)
+
+
+def test_cluster_recommendation_speedup_measured_on_a_worker(cluster):
+    """With args= recorded on the workers, the cluster's jit recommendation
+    for hot plain Python carries the speedup measured on a worker that
+    recorded the arguments (the single-process advisor's measuring code,
+    run there as a task) and the recorded signature; the arguments stay on
+    the worker and are dropped after the session."""
+    _c, client = cluster
+    with jpd.profile(client, args="sampled") as prof:
+        client.gather([client.submit(dask_tasks.py_many, 150, 20_000, i, key=f"pym-{i}",
+                                     pure=False) for i in range(2)])
+    recs = [r for r in prof.suggestions if r.function == "py_kernel"]
+    assert len(recs) == 1, [r.to_dict() for r in prof.suggestions]
+    rec = recs[0]
+    d = rec.to_dict()
+    assert rec.applicable and rec.reason is None, d
+    assert rec.speedup is not None and rec.speedup > 1, d
+    assert d["speedup"] == round(rec.speedup, 2)
+    assert rec.signatures == ["(int64)"], d
+    workers = client.scheduler_info()["workers"]
+    assert d["measured_on"] in workers
+    assert prof.recorded_on[("py_kernel", rec.file, rec.line)][0] == d["measured_on"]
+    from jitprofile.widget_data import recommendation_rows
+    row = recommendation_rows(prof.suggestions)[prof.suggestions.index(rec)]
+    assert row["speedup"] == d["speedup"] and row["signatures"] == ["(int64)"]
+    # nothing kept on the workers once the session is over
+    assert set(client.run(lambda: len(__import__("jitprofile.dask").dask._KEPT)).values()) == {0}
+
+
+def test_cluster_recommendation_with_a_plain_callee_applies_both(cluster):
+    """The measurement jits the plain Python callees along (the single-process
+    advisor's jit_closure); Apply compiles them on the workers too, so the
+    applied function compiles there; Undo puts both back."""
+    _c, client = cluster
+    with jpd.profile(client, args="sampled") as prof:
+        client.gather([client.submit(dask_tasks.py_outer_many, 60, 20_000, i, key=f"pyo-{i}",
+                                     pure=False) for i in range(2)])
+    recs = [r for r in prof.suggestions if r.function == "py_outer"]
+    assert len(recs) == 1, [r.to_dict() for r in prof.suggestions]
+    rec = recs[0]
+    assert rec.callees == ["py_inner"] and rec.to_dict()["includes"] == ["py_inner"], rec.to_dict()
+    assert rec.applicable and rec.speedup is not None and rec.speedup > 1, rec.to_dict()
+    assert "dask_tasks.py_inner" in rec.code and "dask_tasks.py_outer" in rec.code
+
+    def kinds():
+        return set(client.run(lambda: tuple(type(getattr(__import__("dask_tasks"), n)).__name__
+                                            for n in ("py_outer", "py_inner"))).values())
+    from jitprofile.actions import act_on
+    assert act_on(rec, "apply").startswith("applied: py_outer"), rec.message
+    try:
+        assert kinds() == {("Dispatcher", "Dispatcher")}
+        got = client.submit(dask_tasks.py_outer_many, 2, 5000, pure=False).result()
+        assert got == pytest.approx(2 * dask_tasks.py_outer(5000), rel=1e-12)
+    finally:
+        assert act_on(rec, "undo").startswith("undone: py_outer")
+    assert kinds() == {("function", "function")}
 
 
 def test_remote_endpoint_needs_allow_remote(cluster):
@@ -235,6 +301,8 @@ def test_apply_jit_compiles_on_every_worker_then_undo(cluster):
     assert len(recs) == 1 and recs[0].applicable and recs[0].workers == ["0", "1"], \
         [r.to_dict() for r in before.suggestions]
     assert not [r for r in before.suggestions if r.function == "py_task"]
+    # no arguments recorded (args=None): applicable, not measured, and says why
+    assert recs[0].speedup is None and "args='sampled'" in recs[0].to_dict()["reason"]
     from jitprofile.actions import act_on
     assert act_on(recs[0], "apply").startswith("applied: py_kernel compiled on every worker")
     try:
