@@ -188,7 +188,7 @@ function render({ model, el }) {
     rects = [];
     const q = st.search.toLowerCase();
     let matched = 0;
-    const y0 = (d) => height - (d + 1) * ROW;
+    const y0 = (d) => 2 + d * ROW;             // an icicle: the root on top, so the first screen is never blank
     const bar = (i, x, w, d, label) => {
       const f = funcs[tree[i].func];
       const hit = q && f && f.name.toLowerCase().includes(q);
