@@ -711,9 +711,23 @@ class profile:
             self._since[msg["worker"]] = 0
             self._spans[msg["pid"]] = {}
 
+    def _register_plugin(self, attempts: int = 3) -> None:
+        """Client.register_plugin, again when a worker that was leaving (an
+        adaptive or scaled-down cluster) closed its stream during the
+        scheduler's broadcast: the plugin reaches the workers that stay."""
+        from distributed.comm.core import CommClosedError
+        for attempt in range(attempts):
+            try:
+                self.client.register_plugin(self.plugin, name=PLUGIN_NAME)
+                return
+            except (CommClosedError, OSError):
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.5)
+
     def __enter__(self) -> ClusterProfile:
         self.client.subscribe_topic(TOPIC, self._on_event)
-        self.client.register_plugin(self.plugin, name=PLUGIN_NAME)
+        self._register_plugin()
         for ev in self.client.get_events(TOPIC):      # announced before we subscribed
             self._on_event(ev)
         deadline = time.monotonic() + self.connect_timeout

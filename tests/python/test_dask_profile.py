@@ -12,6 +12,7 @@ import os
 import pathlib
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -154,16 +155,21 @@ def test_exports_keep_the_worker_dimension(run, tmp_path):
 
 def test_worker_that_joins_later_is_profiled(cluster):
     c, client = cluster
-    with jpd.profile(client) as prof:
-        c.scale(3)
-        client.wait_for_workers(3, timeout=60)
-        new = [a for a, w in client.scheduler_info()["workers"].items() if w["name"] == 2]
-        assert new
-        client.submit(dask_tasks.spin_task, 0.3, key="late-0", workers=new).result()
-    per = prof.functions_by_worker("dask_spin_kernel")
-    assert per.get("2", 0) > 30, per
-    assert "late-0" in prof.by_task(prefix=False)
-    c.scale(2)
+    try:
+        with jpd.profile(client) as prof:
+            c.scale(3)
+            client.wait_for_workers(3, timeout=60)
+            new = [a for a, w in client.scheduler_info()["workers"].items() if w["name"] == 2]
+            assert new
+            client.submit(dask_tasks.spin_task, 0.3, key="late-0", workers=new).result()
+        per = prof.functions_by_worker("dask_spin_kernel")
+        assert per.get("2", 0) > 30, per
+        assert "late-0" in prof.by_task(prefix=False)
+    finally:
+        c.scale(2)
+        deadline = time.monotonic() + 60      # the next test starts on two workers
+        while len(client.scheduler_info()["workers"]) > 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
 
 
 def test_cluster_recommendation_speedup_measured_on_a_worker(cluster):
