@@ -7,8 +7,9 @@ missing and exits with status 2 (no GPU) or 3 (no numba-cuda), measuring
 nothing.  tests/gpu/run_on_device.sh runs it on the device machine:
     python bench/bench_cuda_gpu.py [--json out.json] [--quick]
 
-Method: the same Python source is compiled by both (the kernels below,
-exec'd with `cuda` bound to jitprofile.cuda or numba.cuda); inputs live on
+Method: the same Python source is compiled by both (the suite's kernels in
+tests/python/cuda_kernels.py, loaded with `cuda` bound to jitprofile.cuda or
+numba.cuda); inputs live on
 the device; each timing is the wall clock of launch + synchronize, the
 median of R runs after 2 warm-ups (the kernels are sized so a run is
 well past launch overhead).  Launch overhead: N back-to-back launches of
@@ -27,93 +28,18 @@ import subprocess
 import sys
 import time
 
-KERNELS = r'''
-import math
-
-def axpy(a, x, y, out):
-    i = cuda.grid(1)
-    if i < out.shape[0]:
-        out[i] = a * x[i] + y[i]
-
-def mandel(img, iters):
-    x, y = cuda.grid(2)
-    if y < img.shape[0] and x < img.shape[1]:
-        c = complex(-2.0 + x * (3.0 / img.shape[1]), -1.0 + y * (2.0 / img.shape[0]))
-        z = 0.0j
-        color = 255
-        for i in range(iters):
-            z = z * z + c
-            if (z.real * z.real + z.imag * z.imag) >= 4:
-                color = i
-                break
-        img[y, x] = color
-
-def block_sum(x, out):
-    tmp = cuda.shared.array(128, float64)
-    i = cuda.grid(1)
-    t = cuda.threadIdx.x
-    tmp[t] = x[i] if i < x.shape[0] else 0.0
-    cuda.syncthreads()
-    s = 64
-    while s > 0:
-        if t < s:
-            tmp[t] += tmp[t + s]
-        cuda.syncthreads()
-        s //= 2
-    if t == 0:
-        out[cuda.blockIdx.x] = tmp[0]
-
-def transpose(a, out):
-    tile = cuda.shared.array((16, 17), float32)
-    x, y = cuda.grid(2)
-    tx = cuda.threadIdx.x
-    ty = cuda.threadIdx.y
-    if y < a.shape[0] and x < a.shape[1]:
-        tile[ty, tx] = a[y, x]
-    cuda.syncthreads()
-    ox = cuda.blockIdx.y * 16 + tx
-    oy = cuda.blockIdx.x * 16 + ty
-    if oy < out.shape[0] and ox < out.shape[1]:
-        out[oy, ox] = tile[tx, ty]
-
-def local_sum(x, out):
-    i = cuda.grid(1)
-    buf = cuda.local.array(4, float32)
-    if i < out.shape[0]:
-        for k in range(4):
-            buf[k] = x[i] * (k + 1)
-        out[i] = buf[0] + buf[1] + buf[2] + buf[3]
-
-def histogram(values, bins):
-    i = cuda.grid(1)
-    stride = cuda.gridsize(1)
-    while i < values.shape[0]:
-        cuda.atomic.add(bins, values[i] % bins.shape[0], 1)
-        i += stride
-
-def math64(x, out):
-    i = cuda.grid(1)
-    if i < x.shape[0]:
-        v = x[i]
-        out[i] = math.sin(v) + math.exp(v) + math.log(v) + math.sqrt(v) + math.tanh(v) + math.atan2(v, 0.5)
-
-def empty():
-    pass
-'''
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "python"))
 
 
 def load(which):
-    """(cuda module, namespace with the kernels as plain functions)."""
+    """(cuda module, namespace with the suite's kernels as plain functions):
+    tests/python/cuda_kernels.py, the kernels tests/python/test_cuda_gpu.py
+    checks against NumPy, bound to jitprofile.cuda or numba.cuda."""
+    import cuda_kernels
     if which == "numba":
         from numba import cuda, float32, float64
-    else:
-        from jitprofile import cuda, float32, float64
-    import linecache
-    name = "<bench_cuda_gpu kernels>"
-    linecache.cache[name] = (len(KERNELS), None, KERNELS.splitlines(True), name)     # jitprofile reads source
-    ns = {"cuda": cuda, "float32": float32, "float64": float64}
-    exec(compile(KERNELS, name, "exec"), ns)
-    return cuda, ns
+        return cuda, vars(cuda_kernels.load(cuda, float32, float64, "cuda_kernels_numba"))
+    return cuda_kernels.cuda, vars(cuda_kernels)
 
 
 def cases(np, quick):
@@ -128,16 +54,16 @@ def cases(np, quick):
     h, w = (512, 768) if quick else (1536, 2048)
     nm = n // 4
     return [
-        ("axpy f64", "axpy", (n + 255) // 256, 256, lambda: (2.0, x, y, np.empty(n))),
-        ("mandelbrot 200 iters", "mandel", ((w + 15) // 16, (h + 15) // 16), (16, 16),
+        ("axpy f64", "k_axpy", (n + 255) // 256, 256, lambda: (2.0, x, y, np.empty(n))),
+        ("mandelbrot 200 iters (device function)", "k_mandel", ((w + 15) // 16, (h + 15) // 16), (16, 16),
          lambda: (np.zeros((h, w), np.uint8), 200)),
-        ("block sum (shared, syncthreads)", "block_sum", (n + 127) // 128, 128,
+        ("block sum (shared, syncthreads)", "k_block_sum", (n + 127) // 128, 128,
          lambda: (x, np.empty((n + 127) // 128))),
-        ("transpose f32 (shared tile)", "transpose", (a2.shape[1] // 16, a2.shape[0] // 16), (16, 16),
+        ("transpose f32 (shared tile)", "k_transpose", (a2.shape[1] // 16, a2.shape[0] // 16), (16, 16),
          lambda: (a2, np.empty(a2.T.shape, np.float32))),
-        ("local array", "local_sum", (n + 255) // 256, 256, lambda: (xf, np.empty(n, np.float32))),
-        ("histogram (atomics, grid stride)", "histogram", 1024, 256, lambda: (vals, np.zeros(256, np.int64))),
-        ("libdevice math f64", "math64", (nm + 255) // 256, 256, lambda: (x[:nm].copy(), np.empty(nm))),
+        ("local array", "k_local", (n + 255) // 256, 256, lambda: (xf, np.empty(n, np.float32))),
+        ("histogram (atomics, grid stride)", "k_histogram", 1024, 256, lambda: (vals, np.zeros(256, np.int64))),
+        ("libdevice math f64 (16 functions)", "k_math64", (nm + 255) // 256, 256, lambda: (x[:nm].copy(), np.empty((16, nm)))),
     ]
 
 
@@ -168,7 +94,7 @@ def kernel_times(which, np, quick, repeat):
 
 def launch_overhead(which, n_launch):
     cuda, ns = load(which)
-    k = cuda.jit(ns["empty"])
+    k = cuda.jit(ns["k_empty"])
     k[1, 1]()
     cuda.synchronize()
     t = time.perf_counter()
@@ -182,7 +108,7 @@ def launch_overhead(which, n_launch):
         cuda.synchronize()
     synchronous = (time.perf_counter() - t) / (n_launch // 4)
     import numpy as np
-    ax = cuda.jit(ns["axpy"])
+    ax = cuda.jit(ns["k_axpy"])
     d = [cuda.to_device(np.ones(1024)) for _ in range(3)]
     ax[4, 256](2.0, *d)
     cuda.synchronize()
@@ -207,8 +133,8 @@ t1 = time.perf_counter()
 x = cuda.to_device(np.ones(4096)); y = cuda.to_device(np.ones(4096)); out = cuda.device_array(4096)
 img = cuda.device_array((64, 64), np.uint8)
 res = {"import": t1 - t0}
-for name, kname, args, blocks, threads in [("axpy", "axpy", (2.0, x, y, out), 16, 256),
-                                            ("mandelbrot", "mandel", (img, 50), (4, 4), (16, 16))]:
+for name, kname, args, blocks, threads in [("axpy", "k_axpy", (2.0, x, y, out), 16, 256),
+                                            ("mandelbrot", "k_mandel", (img, 50), (4, 4), (16, 16))]:
     k = cuda.jit(ns[kname])
     t = time.perf_counter(); k[blocks, threads](*args); cuda.synchronize(); first = time.perf_counter() - t
     t = time.perf_counter(); k[blocks, threads](*args); cuda.synchronize(); second = time.perf_counter() - t
