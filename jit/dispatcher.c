@@ -678,7 +678,7 @@ is_unaligned_array(PyObject *arg)
     return jp_numpy_ready() && PyArray_Check(arg) && !PyArray_ISALIGNED(arr) && PyArray_ISNOTSWAPPED(arr);
 }
 
-static PyObject *dispatcher_vectorcall(PyObject *, PyObject *const *, size_t, PyObject *);
+static PyObject *call_bound(JpDispatcher *d, PyObject *const *bound, int np);
 
 /* The call with every unaligned array argument replaced by an aligned copy
  * (Numba types these as unaligned arrays; jit code here assumes natural
@@ -703,7 +703,7 @@ call_with_aligned_copies(JpDispatcher *d, PyObject *const *bound, int np)
         if (!PyArray_ISWRITEABLE(arr))
             PyArray_CLEARFLAGS((PyArrayObject *)copies[i], NPY_ARRAY_WRITEABLE);
     }
-    r = dispatcher_vectorcall((PyObject *)d, copies, (size_t)np, NULL);
+    r = call_bound(d, copies, np);
     for (int k = 0; k < np; k++) {
         PyArrayObject *arr = (PyArrayObject *)bound[k];
         if (copies[k] == bound[k] || !PyArray_ISWRITEABLE(arr))
@@ -730,15 +730,7 @@ dispatcher_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyOb
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     PyObject *bound_store[MAX_ARGS];
     PyObject *const *bound = args;
-    jp_type *types[MAX_ARGS];
-    void *slots[MAX_ARGS];
-    _Alignas(16) unsigned char mem[1024];
-    _Alignas(16) unsigned char out[512];
-    unsigned char *heap = NULL;
-    jp_instance *inst;
-    jp_excinfo exc = {NULL, NULL, 0, {0, 0, 0}};
-    int np = d->nparams, status;
-    size_t off = 0;
+    int np = d->nparams;
 
     if (kwnames || nargs != np) {
         if (bind_arguments(d, args, nargs, kwnames, bound_store) < 0)
@@ -747,6 +739,24 @@ dispatcher_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyOb
     }
     if (jp_dispatch_tap != NULL)         /* the data profiler records arguments */
         jp_dispatch_tap(d->py_func, bound, np);
+    return call_bound(d, bound, np);
+}
+
+/* The call with its arguments bound to the parameters: type them, find
+ * (or compile) the instance, unbox, run, box the result. */
+static PyObject *
+call_bound(JpDispatcher *d, PyObject *const *bound, int np)
+{
+    jp_type *types[MAX_ARGS];
+    void *slots[MAX_ARGS];
+    _Alignas(16) unsigned char mem[1024];
+    _Alignas(16) unsigned char out[512];
+    unsigned char *heap = NULL;
+    jp_instance *inst;
+    jp_excinfo exc = {NULL, NULL, 0, {0, 0, 0}};
+    int status;
+    size_t off = 0;
+
     for (int i = 0; i < np; i++)
         if ((types[i] = arg_type(d, bound[i], i)) == NULL) {
             if (!is_unaligned_array(bound[i]) || !PyErr_ExceptionMatches(PyExc_TypeError))

@@ -78,3 +78,20 @@ def test_byteswapped_still_a_clear_error():
     a = np.arange(4.0).astype(">f8")
     with pytest.raises(TypeError, match="native byte order"):
         total(a)
+
+
+def test_profiler_counts_an_unaligned_call_once():
+    # the aligned-copy path used to re-enter the dispatcher: the data
+    # profiler's tap saw every such call twice, once with the copy
+    from jitprofile import Profile
+    x = unaligned(np.arange(100.0))
+    total(x)
+    p = Profile(hz=1000, args="exact", args_options={"jitted": True})
+    p.start()
+    try:
+        for _ in range(50):
+            total(x)
+    finally:
+        p.stop()
+    sigs = p.signatures(total)
+    assert sum(s.calls for s in sigs) == 50, [(s.signature, s.calls) for s in sigs]
