@@ -3,14 +3,15 @@ runs a jitted function with a hot (libm) line and a cold (add) line in
 JupyterLab; selecting the function in the hotspot table shows its source
 with a heat gutter, and the gutter's hot line holds >= 3x the cold line's
 time, with its native callees beneath.  The static HTML export shows the
-same pane.  JupyterLab and Chromium as tests/python/test_notebook_browser.py."""
+same pane.  JupyterLab and Chromium from tests/python/browser_lab.py."""
 import json
 import math
 import time
 
 import pytest
 
-from test_notebook_browser import ARTIFACTS, browser, lab, shot  # noqa: F401 - fixtures
+from browser_lab import ARTIFACTS, browser, lab, notebook_page, run_cells, shot  # noqa: F401
+from browser_lab import watch_widget, write_notebook
 
 HOTCOLD = '''from jitprofile import njit
 import math
@@ -31,14 +32,6 @@ RUN = '''%%jitprofile
 t0 = time.process_time()
 while time.process_time() - t0 < 2.0:
     hotcold(2_000_000)'''
-
-
-def _notebook(cells):
-    return {"cells": [{"cell_type": "code", "execution_count": None, "metadata": {},
-                       "outputs": [], "source": c} for c in cells],
-            "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
-                                        "name": "python3"}},
-            "nbformat": 4, "nbformat_minor": 5}
 
 
 def _gutter(page):
@@ -68,32 +61,10 @@ def _check_pane(rows, marked):
 
 
 def test_source_pane_in_jupyterlab(lab, browser):
-    base, token, work = lab
-    (work / "lines.ipynb").write_text(json.dumps(_notebook(
-        ["%load_ext jitprofile\nimport time", HOTCOLD, RUN])))
-    page = browser.new_page(viewport={"width": 1400, "height": 1200})
-    page.set_default_timeout(60_000)
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    try:
-        page.goto(f"{base}/lab/tree/lines.ipynb?token={token}&reset")
-        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
-        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                               " && window.jupyterapp.shell.currentWidget.content")
-        page.evaluate("""async () => {
-            const app = window.jupyterapp, panel = app.shell.currentWidget;
-            await panel.sessionContext.ready;
-            for (let i = 0; i < 3; i++) {
-                panel.content.activeCellIndex = i;
-                await app.commands.execute("notebook:run-cell");
-            }
-        }""")
-        status = page.locator(".jp-prof .jp-status").first
-        status.wait_for(timeout=90_000)
-        deadline = time.monotonic() + 120
-        while status.get_attribute("data-state") != "done" and time.monotonic() < deadline:
-            page.wait_for_timeout(100)
-        assert status.get_attribute("data-state") == "done"
+    write_notebook(lab[2] / "lines.ipynb", ["%load_ext jitprofile\nimport time", HOTCOLD, RUN])
+    with notebook_page(browser, lab, "lines.ipynb", (1400, 1200), final_shot="lines-final.png") as page:
+        run_cells(page, range(3))
+        watch_widget(page, timeout=120)
         page.wait_for_function("() => document.querySelector('.jp-source tr.jp-src-line')")
         # select the jitted function in the hotspot table
         row = page.locator(".jp-prof table.jp-hot tr[data-func^='hotcold [jit']").first
@@ -105,10 +76,7 @@ def test_source_pane_in_jupyterlab(lab, browser):
         _check_pane(rows, marked)
         src.scroll_into_view_if_needed()
         src.screenshot(path=str(ARTIFACTS / "lines-source-pane.png"))
-        assert not errors, errors
-    finally:
-        shot(page, "lines-final.png")
-        page.close()
+        assert not page.errors, page.errors
 
 
 def test_source_pane_in_static_html(browser, tmp_path):

@@ -1,34 +1,13 @@
 """The memory timeline in a real browser (issue 16): a Profile(memory=True)
 exported with to_html() is the widget's own view (widget.js) without a
 kernel; Debian's headless Chromium through Playwright (the system browser,
-as test_notebook_browser.py does it) shows the memory canvas on the CPU
+tests/python/browser_lab.py) shows the memory canvas on the CPU
 timeline's buckets, its peak, and the allocating line on top of the memory
 rows; a profile without memory sampling keeps the view hidden.  The
 JupyterLab path shares the same drawing code (memory trait, LiveView)."""
-import os
-import pathlib
-import shutil
-
 import numpy as np
-import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "build" / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-if not os.path.exists(CHROMIUM):
-    pytest.skip("no system chromium (apt-get install chromium; scripts/system_deps.sh)",
-                allow_module_level=True)
-playwright = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                              args=["--no-sandbox", "--disable-dev-shm-usage"])
-        yield b
-        b.close()
+from browser_lab import ARTIFACTS, browser  # noqa: F401 - fixtures
 
 
 def allocate():
