@@ -4,11 +4,9 @@ JupyterLab; selecting the function in the hotspot table shows its source
 with a heat gutter, and the gutter's hot line holds >= 3x the cold line's
 time, with its native callees beneath.  The static HTML export shows the
 same pane.  JupyterLab and Chromium from tests/python/browser_lab.py."""
-import json
 import math
 import time
 
-import pytest
 
 from browser_lab import ARTIFACTS, browser, lab, notebook_page, run_cells, shot  # noqa: F401
 from browser_lab import watch_widget, write_notebook
