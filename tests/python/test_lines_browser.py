@@ -7,7 +7,6 @@ same pane.  JupyterLab and Chromium from tests/python/browser_lab.py."""
 import math
 import time
 
-
 from browser_lab import ARTIFACTS, browser, lab, notebook_page, run_cells, shot  # noqa: F401
 from browser_lab import watch_widget, write_notebook
 
