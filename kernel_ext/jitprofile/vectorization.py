@@ -467,12 +467,7 @@ def reports(file: str | None = None) -> list:
 def file_notes(file: str) -> dict:
     """{line: "vectorized x4" | "scalar: reason"} for the loops of `file`.
     Where signatures disagree, each distinct state is kept, joined by "; "."""
-    notes = {}
-    for r in reports(file):
-        states = notes.setdefault(r.line, [])
-        if r.state not in states:
-            states.append(r.state)
-    return {line: "; ".join(s) for line, s in notes.items()}
+    return notes_by_file([file]).get(file, {})
 
 
 def notes_by_file(files) -> dict:
