@@ -504,12 +504,15 @@ enum {
     HID_GLOBAL_OFFSET = 40,     /* u64 x3 */
     HID_GRID_DIMS = 64,         /* u16 */
     HID_DYNAMIC_LDS = 120,      /* u32: hidden_dynamic_lds_size */
+    HID_QUEUE_PTR = 200,        /* u64: the hsa_queue_t the packet is on */
     HID_SIZE = 256,
+    /* left 0: printf/hostcall buffers, multigrid sync, heap, default queue,
+     * completion action (none of them is used by jitprofile's kernels) */
 };
 
 size_t
 jp_hsa_hidden_args(unsigned char *seg, size_t seg_size, size_t explicit_end, const uint32_t groups[3],
-                   const uint32_t items[3], uint32_t dynamic_lds)
+                   const uint32_t items[3], uint32_t dynamic_lds, uint64_t queue)
 {
     size_t base = (explicit_end + 7) & ~(size_t)7, n;
     uint16_t dims = groups[2] * items[2] > 1 ? 3 : groups[1] * items[1] > 1 ? 2 : 1;
@@ -526,6 +529,7 @@ jp_hsa_hidden_args(unsigned char *seg, size_t seg_size, size_t explicit_end, con
     }
     memcpy(hid + HID_GRID_DIMS, &dims, 2);
     memcpy(hid + HID_DYNAMIC_LDS, &dynamic_lds, 4);
+    memcpy(hid + HID_QUEUE_PTR, &queue, 8);
     n = seg_size - base < HID_SIZE ? seg_size - base : HID_SIZE;
     memcpy(seg + base, hid, n);
     return n;
@@ -571,7 +575,7 @@ jp_hsa_launch(const jp_hsa_kernel *k, const uint32_t groups[3], const uint32_t i
         goto out;
     memset(seg, 0, seg_size);
     memcpy(seg, args, size);
-    jp_hsa_hidden_args(seg, seg_size, size, groups, items, dynamic_lds);
+    jp_hsa_hidden_args(seg, seg_size, size, groups, items, dynamic_lds, (uint64_t)(uintptr_t)H.queue);
     if (check(H.signal_create(1, 0, NULL, &done), "hsa_signal_create") < 0)
         goto out;
 

@@ -50,9 +50,12 @@ int jp_hsa_launch(const jp_hsa_kernel *k, const uint32_t groups[3], const uint32
                   uint64_t *end_ns);
 /* The text of this thread's last failing call. */
 const char *jp_hsa_error(void);
-/* Where the hidden arguments go after `explicit_end` bytes of explicit
- * ones, and the bytes filled (runtime.c; exposed for the tests). */
+/* Write the COV5 hidden arguments into seg[0..seg_size) after
+ * `explicit_end` bytes of explicit ones (at that end aligned to 8, as LLVM
+ * places them); the bytes filled, 0 when the segment has no room (a
+ * kernel that uses none).  queue: the hsa_queue_t's address. */
 size_t jp_hsa_hidden_args(unsigned char *seg, size_t seg_size, size_t explicit_end,
-                          const uint32_t groups[3], const uint32_t items[3], uint32_t dynamic_lds);
+                          const uint32_t groups[3], const uint32_t items[3], uint32_t dynamic_lds,
+                          uint64_t queue);
 
 #endif

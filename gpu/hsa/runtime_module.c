@@ -202,16 +202,20 @@ roc_launch(PyObject *module, PyObject *args)
     const char *name = "";
     unsigned long long object;
     uint32_t groups[3], items[3], lds;
-    PyObject *types, *values;
+    PyObject *kernel, *types, *values;
     jp_type *argtypes[JP_KERNARGS_MAX];
     _Alignas(16) unsigned char mem[8192];
     size_t end;
     uint64_t start_ns, end_ns;
     int n, rc;
     (void)module;
-    if (!PyArg_ParseTuple(args, "(KIII|s)(III)(III)IOO!:roc_launch", &object, &k.kernarg_size, &k.group_size,
-                          &k.private_size, &name, &groups[0], &groups[1], &groups[2], &items[0], &items[1],
-                          &items[2], &lds, &types, &PyTuple_Type, &values))
+    if (!PyArg_ParseTuple(args, "O!(III)(III)IOO!:roc_launch", &PyTuple_Type, &kernel, &groups[0], &groups[1],
+                          &groups[2], &items[0], &items[1], &items[2], &lds, &types, &PyTuple_Type, &values))
+        return NULL;
+    if (PyTuple_GET_SIZE(kernel) == 4 ? !PyArg_ParseTuple(kernel, "KIII", &object, &k.kernarg_size, &k.group_size,
+                                                           &k.private_size)
+                                      : !PyArg_ParseTuple(kernel, "KIIIs", &object, &k.kernarg_size,
+                                                          &k.group_size, &k.private_size, &name))
         return NULL;
     k.object = object;
     if ((n = jp_kernargs_types(types, argtypes, JP_KERNARGS_MAX)) < 0)
@@ -256,7 +260,7 @@ kernargs_pack(PyObject *module, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "kernarg segment too large");
         return NULL;
     }
-    jp_hsa_hidden_args(mem, seg_size, end, groups, items, lds);
+    jp_hsa_hidden_args(mem, seg_size, end, groups, items, lds, 0);
     if ((offs = PyTuple_New(n)) == NULL)
         return NULL;
     for (int i = 0; i < n; i++)
