@@ -47,8 +47,9 @@ class _State:
         self.records: list[KernelRecord] = []
         self.rows: dict[tuple[str, int], int] = {}      # (device, launching tid) -> thread id
         self.carry: dict[tuple[int, int], float] = {}   # (thread id, node) -> ns left over
-        self.funcs: dict[tuple, int] = {}
-        self.frames: dict[tuple[int, int], int] = {}
+        self.funcs: dict = {}       # code object -> function id
+        self.frames: dict = {}      # (function id, line) or (kernel, device) -> frame id
+        self.nodes: dict[tuple[int, int], int] = {}     # (parent, frame) -> node
         self.lock = threading.Lock()
 
 
@@ -95,35 +96,52 @@ def _launch_stack(frame, root):
     return out
 
 
+_own_code: dict = {}            # code object -> whether it is jitprofile's own
+
+
+def _is_own(code) -> bool:
+    own = _own_code.get(code)
+    if own is None:
+        own = _own_code[code] = os.path.dirname(os.path.abspath(code.co_filename)).startswith(_PKG)
+    return own
+
+
 def _user_frame(depth: int):
     """The innermost frame outside jitprofile's own package (the glue that
     launched the kernel stays out of the stack)."""
     f = sys._getframe(depth + 1)
-    while f is not None and os.path.dirname(os.path.abspath(f.f_code.co_filename)).startswith(_PKG):
+    while f is not None and _is_own(f.f_code):
         f = f.f_back
     return f
 
 
 def _node(data, st: _State, stack, device: str, name: str) -> int:
     node = 0
+    funcs, frames, nodes = st.funcs, st.frames, st.nodes
     for f in stack:
         code = f.f_code
-        key = (code.co_qualname if hasattr(code, "co_qualname") else code.co_name,
-               code.co_filename, code.co_firstlineno)
-        func = st.funcs.get(key)
+        func = funcs.get(code)
         if func is None:
-            func = st.funcs[key] = data.intern_func(key[0], key[1], _module_from_path(key[1]),
-                                                    key[2], "python")
+            qualname = code.co_qualname if hasattr(code, "co_qualname") else code.co_name
+            func = funcs[code] = data.intern_func(qualname, code.co_filename,
+                                                  _module_from_path(code.co_filename),
+                                                  code.co_firstlineno, "python")
         line = f.f_lineno if f.f_lineno is not None else code.co_firstlineno
-        fr = st.frames.get((func, line))
+        fr = frames.get((func, line))
         if fr is None:
-            fr = st.frames[(func, line)] = data.intern_frame(func, line)
-        node = data.intern_node(node, fr)
-    key = (name, "", device, 0)
-    func = st.funcs.get(key)
-    if func is None:
-        func = st.funcs[key] = data.intern_func(name, "", device, 0, "gpu")
-    return data.intern_node(node, data.intern_frame(func, 0))
+            fr = frames[(func, line)] = data.intern_frame(func, line)
+        child = nodes.get((node, fr))
+        if child is None:
+            child = nodes[(node, fr)] = data.intern_node(node, fr)
+        node = child
+    key = (name, device)
+    fr = frames.get(key)
+    if fr is None:
+        fr = frames[key] = data.intern_frame(data.intern_func(name, "", device, 0, "gpu"), 0)
+    child = nodes.get((node, fr))
+    if child is None:
+        child = nodes[(node, fr)] = data.intern_node(node, fr)
+    return child
 
 
 def record_kernel(name: str, start_ns: int, end_ns: int, device: str = "gpu",
