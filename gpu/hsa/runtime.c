@@ -560,6 +560,8 @@ jp_hsa_launch(const jp_hsa_kernel *k, const uint32_t groups[3], const uint32_t i
     *start_ns = *end_ns = 0;
     if (ready() < 0)
         return -1;
+    if (__atomic_load_n(&H.queue_error, __ATOMIC_ACQUIRE) != 0)
+        return check(H.queue_error, "the kernel queue (broken by an earlier kernel's error)");
     for (int d = 0; d < 3; d++) {
         grid[d] = (uint64_t)groups[d] * items[d];
         if (items[d] == 0 || groups[d] == 0 || items[d] > 1024 || grid[d] > UINT32_MAX) {
