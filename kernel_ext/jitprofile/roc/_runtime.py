@@ -263,5 +263,9 @@ def launch(code_object, kernel_name, groups, items, *rest, argtypes=None, dynami
             dev.copy_to_host(host)
         else:
             host[...] = dev.copy_to_host()
-    record_kernel(kernel_name, start, end, device=_device_label())
+    try:
+        record_kernel(kernel_name, start, end, device=_device_label())
+    except Exception as e:      # noqa: BLE001 - the profiler never fails the program's launch
+        warnings.warn(f"jitprofile: the kernel {kernel_name}'s run could not be recorded: {e}",
+                      RuntimeWarning, stacklevel=2)
     return start, end
