@@ -405,13 +405,17 @@ def test_gpu_frames_survive_to_dict():
 
 def test_gpu_frames_in_the_zeromq_stream():
     stream = pytest.importorskip("jitprofile.stream")
-    pub = stream.Publisher("tcp://127.0.0.1:*")
+    pub = stream.Publisher("tcp://127.0.0.1:*", snapshot_ms=100)   # a late subscriber catches up
     sub = stream.Subscriber(pub.endpoint)
     prof = jitprofile.Profile(hz=1000, follow_children=False)
     pub.attach(prof)
     with prof:
         _host_side("streamed", time.monotonic_ns(), 7_000_000)
-        sub.poll(0)
+        pub.push()
+        deadline = time.monotonic() + 20
+        while not (sub.synced and sub.stats()["total_weight"] >= 7):
+            assert time.monotonic() < deadline, sub.stats()
+            sub.poll(0.05)
     pub.push()
     pub.close()
     assert sub.wait(20), sub.stats()
