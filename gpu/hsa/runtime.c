@@ -569,6 +569,12 @@ jp_hsa_launch(const jp_hsa_kernel *k, const uint32_t groups[3], const uint32_t i
             return -1;
         }
     }
+    if (size > k->kernarg_size) {
+        /* the argument types do not match the kernel: refuse rather than run on garbage */
+        snprintf(last, sizeof last, "the kernel takes %u bytes of arguments, %zu given (argument types do not match"
+                 " the code object's kernel)", k->kernarg_size, size);
+        return -1;
+    }
     dims = grid[2] > 1 ? 3 : grid[1] > 1 ? 2 : 1;
     if (check(H.pool_allocate(H.kernarg_pool, seg_size < 16 ? 16 : seg_size, 0, &seg),
               "hsa_amd_memory_pool_allocate (kernarg)") < 0)
@@ -605,7 +611,8 @@ jp_hsa_launch(const jp_hsa_kernel *k, const uint32_t groups[3], const uint32_t i
     H.signal_store(H.queue->doorbell_signal, (hsa_signal_value_t)id);
     pthread_mutex_unlock(&queue_lock);
 
-    /* wait in slices so that a queue error (a fault) ends the wait */
+    /* wait in slices (the timeout is a hint in system-clock ticks: ~100 ms at
+     * the usual 1 GHz) so that a queue error ends the wait */
     while (H.signal_wait(done, HSA_SIGNAL_CONDITION_EQ, 0, 100000000u, HSA_WAIT_STATE_BLOCKED) != 0) {
         int qerr = __atomic_load_n(&H.queue_error, __ATOMIC_ACQUIRE);
         if (qerr != 0) {
