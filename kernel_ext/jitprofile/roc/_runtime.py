@@ -74,9 +74,15 @@ def agents() -> list[dict]:
     return _call(_core.roc_agents)
 
 
+_label: list[str] = []
+
+
 def _device_label() -> str:
-    a = agents()
-    return a[0]["name"] if a else "gpu"
+    """The name kernels' gpu frames carry: the GPU's (gfx90a), read once."""
+    if not _label:
+        a = agents()
+        _label.append(a[0]["name"] if a else "gpu")
+    return _label[0]
 
 
 # ---- device arrays ------------------------------------------------------------------
