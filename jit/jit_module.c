@@ -138,6 +138,7 @@ int jp_cache_module_init(PyObject *m);
 int jp_jitclass_module_init(PyObject *m);
 int jp_typed_list_module_init(PyObject *m);
 int jp_cuda_module_init(PyObject *m);
+int jp_roc_runtime_module_init(PyObject *m);
 int jp_dict_module_init(PyObject *m);
 int jp_signature_module_init(PyObject *m);
 
@@ -150,6 +151,8 @@ jp_jit_module_init(PyObject *m)
         || PyModule_AddObjectRef(m, "Dispatcher", (PyObject *)&JpDispatcher_Type) < 0)
         return -1;
     if (jp_ufunc_module_init(m) < 0 || jp_cache_module_init(m) < 0 || jp_jitclass_module_init(m) < 0 || jp_typed_list_module_init(m) < 0 || jp_cuda_module_init(m) < 0)
+        return -1;
+    if (jp_roc_runtime_module_init(m) < 0)     /* gpu/hsa/runtime_module.c; moves to gpu/targets.c */
         return -1;
     if (jp_generator_module_init(m) < 0 || jp_dict_module_init(m) < 0 || jp_signature_module_init(m) < 0)
         return -1;

@@ -10,6 +10,7 @@ packages=(
   llvm-19-dev       # LLVM 19 C API (libLLVM-19.so, llvm-config-19)
   libunwind-dev     # native stack capture in the sampler
   libzmq3-dev       # the notebook stream
+  libhsa-runtime64-1  # the HSA runtime for AMD GPUs (dlopen; jitprofile.roc runs kernels with it)
   chromium          # headless browser for the notebook widget tests (Playwright drives it)
   "$@"
 )

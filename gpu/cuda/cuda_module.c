@@ -3,6 +3,7 @@
  * kernel_ext/jitprofile/cuda/ builds kernels and device arrays on. */
 #include "gpu/cuda/ptx.h"
 #include "gpu/cuda/driver.h"
+#include "gpu/kernargs.h"
 
 #include <string.h>
 
@@ -135,8 +136,8 @@ cuda_launch(PyObject *module, PyObject *args)
     unsigned grid[3], block[3], shmem;
     jp_type *argtypes[64];
     void *params[64];
+    size_t offsets[64], end;
     _Alignas(16) unsigned char mem[8192];
-    size_t off = 0;
     int n;
     (void)module;
     if (!PyArg_ParseTuple(args, "O(III)(III)IOO!:cuda_launch", &fn, &grid[0], &grid[1], &grid[2], &block[0],
@@ -144,50 +145,10 @@ cuda_launch(PyObject *module, PyObject *args)
         return NULL;
     if ((n = types_arg(types, argtypes, 64)) < 0)
         return NULL;
-    if (n != PyTuple_GET_SIZE(values)) {
-        PyErr_SetString(PyExc_TypeError, "one value per argument type");
+    if (jp_kernargs_pack(n, argtypes, values, mem, sizeof mem, offsets, &end) < 0)    /* gpu/kernargs.c */
         return NULL;
-    }
-    for (int i = 0; i < n; i++) {
-        jp_type *t = argtypes[i];
-        PyObject *v = PyTuple_GET_ITEM(values, i);
-        off = (off + t->align - 1) / t->align * t->align;
-        if (off + t->size > sizeof mem) {
-            PyErr_SetString(PyExc_ValueError, "kernel arguments too large");
-            return NULL;
-        }
-        params[i] = mem + off;
-        if (t->kind == JP_ARRAY) {
-            void **p = (void **)(mem + off);
-            int64_t *dims = (int64_t *)(p + 3);
-            PyObject *ptr = PyObject_GetAttrString(v, "_devptr"), *shape, *strides;
-            if (ptr == NULL)
-                return NULL;
-            shape = PyObject_GetAttrString(v, "shape");
-            strides = PyObject_GetAttrString(v, "strides");
-            if (!shape || !strides || PyTuple_Size(shape) != t->ndim) {
-                Py_XDECREF(shape);
-                Py_XDECREF(strides);
-                Py_DECREF(ptr);
-                if (!PyErr_Occurred())
-                    PyErr_Format(PyExc_TypeError, "argument %d: expected a %dd device array", i + 1, t->ndim);
-                return NULL;
-            }
-            p[0] = NULL;
-            p[1] = NULL;
-            p[2] = PyLong_AsVoidPtr(ptr);
-            for (int k = 0; k < t->ndim; k++) {
-                dims[k] = PyLong_AsLongLong(PyTuple_GET_ITEM(shape, k));
-                dims[t->ndim + k] = PyLong_AsLongLong(PyTuple_GET_ITEM(strides, k));
-            }
-            Py_DECREF(ptr);
-            Py_DECREF(shape);
-            Py_DECREF(strides);
-        } else if (jp_unbox_value(v, t, mem + off) < 0) {
-            return NULL;
-        }
-        off += t->size;
-    }
+    for (int i = 0; i < n; i++)
+        params[i] = mem + offsets[i];
     if (ready() < 0)
         return NULL;
     if (jp_cuda_launch(PyLong_AsVoidPtr(fn), grid, block, shmem, NULL, params) < 0)
