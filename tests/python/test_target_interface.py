@@ -241,3 +241,26 @@ def test_gpu_registers_its_targets_and_jit_module_init_is_generic():
     with open(os.path.join(ROOT, "gpu", "targets.c")) as f:
         text = f.read()
     assert "jp_target_register(&jp_target_cuda)" in text
+
+
+# ---- device runtime: refusals found after lowering name the function (jit/device_runtime.c) ----
+
+@needs_libdevice
+def test_allocation_in_a_kernel_names_the_function_that_allocates(tmp_path):
+    # before: "allocating arrays or jitclass instances is not supported in
+    # CUDA kernels", with no file, line or function
+    src = tmp_path / "kalloc.py"
+    src.write_text("import numpy as np\nimport jitprofile\n\n\n@jitprofile.njit\ndef dev(x):\n"
+                   "    print(x)\n    return x\n\n\ndef kern(out):\n    t = np.zeros(3)\n    out[0] = t[0]\n\n\n"
+                   "def kern2(out):\n    out[0] = dev(out[0])\n")
+    ns = {}
+    exec(compile(src.read_text(), str(src), "exec"), ns)
+    with pytest.raises(jitprofile.UnsupportedError) as e:
+        cuda.compile_ptx(ns["kern"], "void(float64[::1])")
+    msg = str(e.value)
+    assert msg.startswith(f"{src}:11:1: in function 'kern': allocating arrays or jitclass instances "
+                          "is not supported in CUDA kernels"), msg
+    with pytest.raises(jitprofile.UnsupportedError) as e:
+        cuda.compile_ptx(ns["kern2"], "void(float64[::1])")
+    msg = str(e.value)
+    assert msg.startswith(f"{src}:6:1: in function 'dev': print() is not supported in CUDA kernels"), msg
