@@ -4,6 +4,7 @@
 #include "gpu/cuda/ptx.h"
 #include "gpu/cuda/driver.h"
 #include "gpu/kernargs.h"
+#include "gpu/cuda/cuda_target.h"
 
 #include <string.h>
 

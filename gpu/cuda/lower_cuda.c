@@ -2,6 +2,7 @@
  * registers (threadIdx, blockIdx, blockDim, gridDim), cuda.grid/gridsize,
  * barriers, shared arrays (address space 3 globals), local arrays
  * (allocas) and atomics (atomicrmw / cmpxchg). */
+#include "gpu/cuda/cuda_target.h"
 #include "jit/lower.h"
 
 #include <string.h>
@@ -17,7 +18,7 @@ sreg(lctx *c, const char *reg, char axis)
     return LLVMBuildZExt(c->b, v, LLVMInt64TypeInContext(c->ctx), "");
 }
 
-LLVMValueRef
+static LLVMValueRef
 jp_lower_cuda_value(lctx *c, jp_node *n)
 {
     const char *id = n->u.callee.name + 5;      /* past "sreg:" */
@@ -82,7 +83,7 @@ total_elements(jp_node *shape_node)
     return n;
 }
 
-LLVMValueRef
+static LLVMValueRef
 jp_lower_cuda_call(lctx *c, jp_node *n)
 {
     const char *id = n->u.call.func->u.callee.name;
@@ -179,4 +180,10 @@ jp_lower_cuda_call(lctx *c, jp_node *n)
         }
     }
     return jp_lower_unhandled(c, jp_llvm_type(c->ctx, rt), "the CUDA intrinsic '%s'", id);
+}
+
+LLVMValueRef
+jp_cuda_lower_intrinsic(lctx *c, jp_node *n, int call)
+{
+    return call ? jp_lower_cuda_call(c, n) : jp_lower_cuda_value(c, n);
 }
