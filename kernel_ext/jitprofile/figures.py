@@ -119,17 +119,19 @@ def status_line(nums: dict) -> str:
     return " \u00b7 ".join(parts)
 
 
-def projection(suggestions, total_s: float) -> dict:
+def projection(suggestions, total_s: float, profile=None) -> dict:
     """The cell-level effect of the measured speedups, from the profile's
-    shares (Amdahl: a function holding share p of the time and made s times
-    faster leaves 1 - p + p/s of it): {"per": {index: text}, "all": text,
-    "all_s": seconds}.  Applying all counts each function once: a
-    recommendation whose function another one compiles as its callee is
-    left out of the sum, and functions are taken as disjoint otherwise."""
+    own samples (Amdahl: a function made s times faster leaves 1/s of the
+    time spent under it): {"per": {index: text}, "all": text, "all_s":
+    seconds}.  With the profile, each sample's time is divided by the
+    speedup of the outermost recommended function on its stack (a callee
+    compiled with its caller counts once); without it, the shares are
+    taken as disjoint.  "all" names the hottest recommended function left
+    as it is and the time it keeps."""
     out: dict = {"per": {}, "all": "", "all_s": None}
     if not total_s or total_s <= 0:
         return out
-    chosen = []
+    chosen = {}
     for i, s in enumerate(suggestions):
         sp = getattr(s, "speedup", None)
         if not sp or sp <= 0 or s.kind != "jit" or not s.applicable:
@@ -137,28 +139,66 @@ def projection(suggestions, total_s: float) -> dict:
         new = total_s * (1 - s.share + s.share / sp)
         out["per"][str(i)] = (f"cell {fmt_s(total_s)} \u2192 ~{fmt_s(new)} "
                               f"({s.function} {100 * s.share:.0f}% of it, {sp:.1f}x faster)")
-        chosen.append(s)
+        chosen.setdefault(s.function, sp)
     if not chosen:
         return out
-    inside = {name for s in chosen for name in getattr(s, "callees", {})}
-    saved = 0.0
-    done = set()
-    for s in chosen:
-        if s.function in inside or s.function in done:
-            continue
-        done.add(s.function)
-        saved += s.share * (1 - 1 / s.speedup)
-    saved = min(saved, 0.999)
-    new_total = total_s * (1 - saved)
+    others = {s.function for s in suggestions if s.function not in chosen
+              and s.kind in ("jit", "vectorize", "batch")}
+    stacks = _stacks(profile) if profile is not None else None
+    if stacks:
+        total_w = sum(w for _names, w in stacks) or 1
+        after = 0.0
+        kept = dict.fromkeys(others, 0.0)          # untouched time under each other function
+        for names, w in stacks:
+            factor = next((1.0 / chosen[n] for n in names if n in chosen), 1.0)
+            after += w * factor
+            if factor == 1.0:
+                for n in others.intersection(names):
+                    kept[n] += w
+        frac = after / total_w
+        kept = {n: k / total_w for n, k in kept.items()}
+    else:
+        inside = {name for s in suggestions if s.function in chosen
+                  for name in getattr(s, "callees", {})}
+        saved, seen = 0.0, set()
+        for s in suggestions:
+            if s.function in chosen and s.function not in inside and s.function not in seen:
+                seen.add(s.function)
+                saved += s.share * (1 - 1 / chosen[s.function])
+        frac = 1 - min(saved, 0.999)
+        kept = {s.function: s.share for s in suggestions if s.function in others}
+    new_total = total_s * frac
     text = f"applying all: {fmt_s(total_s)} \u2192 ~{fmt_s(new_total)}"
-    rest = [s for s in suggestions if s.function not in done and s.function not in inside
-            and s.kind in ("jit", "vectorize", "batch")]
-    if rest:
-        top = max(rest, key=lambda s: s.share)
-        still = top.share * total_s / new_total
-        text += f"; {top.function} still {100 * min(still, 1.0):.0f}%"
+    kept = {n: k for n, k in kept.items() if k > 0}
+    if kept:
+        top = max(kept, key=kept.get)
+        left = kept[top] * total_s
+        text += (f"; {top} unchanged: {fmt_s(left)}, {100 * min(left / new_total, 1):.0f}% "
+                 f"of what is left ({100 * kept[top]:.0f}% before)")
     out["all"] = text
     out["all_s"] = round(new_total, 6)
+    return out
+
+
+def _stacks(profile) -> list:
+    """[(function names on the stack, weight)] per sampled call-tree node."""
+    try:
+        view = profile.view()
+        funcs, frames, nodes = view.functions(), view.frames(), view.nodes()
+        weight: dict = {}
+        for _thread, node, _ts, w in view.samples():
+            weight[node] = weight.get(node, 0) + w
+    except Exception:           # noqa: BLE001 - a profile kind without a call tree
+        return []
+    out = []
+    for node, w in weight.items():
+        stack = []
+        n = node
+        while n > 0:                    # root first once reversed
+            parent, frame = nodes[n]
+            stack.append(funcs[frames[frame][0]][0])
+            n = parent
+        out.append((tuple(reversed(stack)), w))
     return out
 
 
@@ -168,7 +208,7 @@ def finish(profile, suggestions, cell_s: float | None = None,
     (profile.numbers) for every later view and export."""
     nums = summary(profile, cell_s, advisor_s)
     base = cell_s if cell_s else nums["sampled_s"]
-    nums["projection"] = projection(suggestions, base)
+    nums["projection"] = projection(suggestions, base, profile)
     profile.numbers = nums
     return nums
 
