@@ -162,6 +162,8 @@ def test_to_html_returns_the_path_or_a_page_with_a_short_repr(tmp_path):
     page = prof.to_html()
     assert isinstance(page, str) and "function render" in page and len(page) > 10_000
     assert len(repr(page)) < 120 and repr(page).startswith("<jitprofile HTML page")
+    from IPython.core.formatters import PlainTextFormatter     # what a cell's Out[] shows
+    assert PlainTextFormatter()(page) == repr(page)
     out = prof.to_html(str(tmp_path / "x.html"))
     assert out == str(tmp_path / "x.html") and (tmp_path / "x.html").read_text() == str(page)
 
