@@ -192,7 +192,10 @@ def _dump_and_die(signum, _frame):
 
 def _figures(prof: "Profile") -> dict:
     from .figures import summary
-    return summary(prof)
+    try:
+        return summary(prof)
+    except Exception:       # noqa: BLE001 - a child's dump at exit must not fail on them
+        return {}
 
 
 def _register_mp_finalizer(child: "Profile") -> None:

@@ -126,3 +126,26 @@ def test_export_button_page_equals_the_widget(lab, browser):
         if static is not None:
             static.close()
         page.close()
+
+
+def test_too_short_profile_page_says_so(browser, tmp_path):
+    """A 10 ms profile: the page shows the sample count and "too short to
+    profile reliably" where the recommendations would be."""
+    from jitprofile.profile import Profile
+    with Profile(args="sampled") as prof:
+        t0 = time.perf_counter()
+        while time.perf_counter() - t0 < 0.01:
+            pass
+    path = prof.to_html(tmp_path / "short.html")
+    page = browser.new_page(viewport={"width": 1200, "height": 800})
+    try:
+        page.goto(path.as_uri())
+        note = page.locator(".jp-recs .jp-too-short")
+        note.wait_for(timeout=30_000)
+        assert note.inner_text().startswith("too short to profile reliably")
+        status = page.locator(".jp-status")
+        assert int(status.get_attribute("data-samples")) < 50
+        assert "samples)" in status.inner_text()
+        assert page.locator(".jp-rec").count() == 0
+    finally:
+        page.close()
