@@ -517,6 +517,15 @@ function drawFigures(model, recs) {
       sp.title = "best-of timings of the function by itself, Python against compiled, " +
                  "on the arguments recorded in this cell (not the whole cell)";
     }
+    // no @njit code for what does not compile: the card's code is the rewrite
+    const det = box.querySelector(":scope > details");
+    if (det && !r.applicable && r.kind === "jit" && r.code && !r.code.includes("@njit")) {
+      det.querySelector("summary").textContent = "how to fix it";
+      det.classList.add("jp-rewrite");
+      det.open = true;
+      const pre = det.querySelector("pre");
+      if (pre) pre.style.whiteSpace = "pre-wrap";     // prose, not code: wrap it
+    }
     const text = (proj.per || {})[String(r.index)];
     if (text && !box.querySelector(".jp-projection"))
       (box.querySelector(".jp-rec-line") || box).append(
