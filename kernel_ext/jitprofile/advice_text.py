@@ -109,14 +109,35 @@ def _assigned(loop) -> set:
     return names
 
 
-def rewrites(func, compiles: bool) -> list[tuple[int, str]]:
+def small_rows(sigs) -> int:
+    """The row length of the recorded array arguments whose rows are tiny
+    (2-D or more, last axis <= SMALL_ARRAY): a loop over their rows hands
+    NumPy arrays of that many elements; 0 when there are none."""
+    n = 0
+    for sig in sigs or ():
+        for shapes in sig.shapes:
+            for shape, _calls in shapes or ():
+                if isinstance(shape, (tuple, list)) and len(shape) >= 2 \
+                        and 0 < shape[-1] <= SMALL_ARRAY and shape[0] > shape[-1]:
+                    n = max(n, int(shape[-1]))
+    return n
+
+
+def _loop_np_calls(loop) -> list:
+    return sorted({c for c in (_np_call(x) for x in ast.walk(loop))
+                   if c and c not in ("array", "asarray", "empty", "zeros", "ones")})
+
+
+def rewrites(func, compiles: bool, sigs=()) -> list[tuple[int, str]]:
     """[(line, rewrite)] for the function's loops: small arrays built from
-    a list literal per iteration, and per-element NumPy calls on them."""
+    a list literal per iteration, and per-element NumPy calls on them or on
+    the tiny rows of its array arguments."""
     tree, offset = _source_tree(func)
     if tree is None:
         return []
     out = []
     filename = func.__code__.co_filename
+    rows = small_rows(sigs)
 
     def visit(node, loops):
         if isinstance(node, (ast.For, ast.While)):
@@ -149,15 +170,36 @@ def rewrites(func, compiles: bool) -> list[tuple[int, str]]:
             visit(child, loops)
 
     visit(tree, [])
+    if not out and rows:
+        # no literal: NumPy called per element on the tiny rows of an argument
+        inner = [lp for lp in ast.walk(tree) if isinstance(lp, (ast.For, ast.While))
+                 and _loop_np_calls(lp)
+                 and not any(isinstance(x, (ast.For, ast.While)) and x is not lp
+                             and _loop_np_calls(x) for x in ast.walk(lp))]
+        for lp in inner[:1]:
+            calls = ", ".join("np." + c for c in _loop_np_calls(lp))
+            line = lp.lineno + offset
+            fix = ("jit the loop (the recommendation above)" if compiles else
+                   f"write the loop over the {rows} elements as scalar arithmetic instead of "
+                   "calling NumPy on each row")
+            out.append((line, f"{where(filename, line)}: the loop calls NumPy ({calls}) on "
+                              f"{rows}-element rows, once per element: that is call overhead, "
+                              f"not arithmetic: {fix}"))
     return out
 
 
-def call_overhead(func) -> int:
-    """The element count of the small arrays the function builds per loop
-    iteration (0: none): its time is per-call overhead, not memory."""
+def call_overhead(func, sigs=()) -> int:
+    """The element count of the small arrays the function hands NumPy per
+    loop iteration - built from a list literal in the loop, or the tiny
+    rows of its recorded array arguments with NumPy called in a loop -
+    (0: none): its time is per-call overhead, not memory."""
     tree, _offset = _source_tree(func)
     if tree is None:
         return 0
+    rows = small_rows(sigs)
+    if rows and any(isinstance(lp, (ast.For, ast.While)) and _loop_np_calls(lp)
+                    for lp in ast.walk(tree)):
+        return rows
     n = 0
     for loop in ast.walk(tree):
         if isinstance(loop, (ast.For, ast.While)):
@@ -188,11 +230,11 @@ def bandwidth() -> float:
     return _bandwidth
 
 
-def memory_bound(facts: dict, func=None) -> bool:
+def memory_bound(facts: dict, func=None, sigs=()) -> bool:
     """Whether a call streams its float64 arrays at MEMORY_BOUND_FRACTION of
     the measured bandwidth or more (the bytes of its array arguments over
     its time per call: a lower bound on what it moves)."""
-    if func is not None and call_overhead(func):
+    if func is not None and call_overhead(func, sigs):
         return False                    # per-element call overhead, not memory traffic
     per_call = facts.get("per_call_s") or 0.0
     moved = facts.get("float64_bytes_per_call") or 0.0
@@ -238,7 +280,7 @@ def polish(suggestions) -> None:
             s.why = head + (" but does not compile as written: the cause below"
                             if s.reason_line else " but was not compiled: see below")
         elif s.applicable:
-            n = call_overhead(s.func)
+            n = call_overhead(s.func, getattr(s, "sig_objects", ()))
             if n:
                 s.why = (s.why or head) + (
                     f"; its loop calls NumPy on {n}-element arrays per element: that is call "

@@ -427,7 +427,7 @@ def _suggest_jit(func, sigs, facts, entry):
         text, line = advice_text.compile_cause(err, func)
         entry.update(applicable=False, reason=text, reason_line=line)
         # no @njit code for what does not compile: the rewrites found, if any
-        entry["code"] = "".join(f"# {r}\n" for _l, r in advice_text.rewrites(func, False))
+        entry["code"] = "".join(f"# {r}\n" for _l, r in advice_text.rewrites(func, False, sigs))
         return entry
     entry["dispatcher"] = disp
     if facts.get("wide_returns"):
@@ -626,7 +626,7 @@ def advise(profile, *, hot_share: float | None = None, measure_speedups: bool = 
                 except Exception:               # noqa: BLE001 - the program's own error
                     pass                        # on a recorded call: keep the sampled estimate
         for kind, detail in _core.advise_classify(facts):
-            if detail == "float32" and not advice_text.memory_bound(facts, func):
+            if detail == "float32" and not advice_text.memory_bound(facts, func, sigs):
                 continue            # large arrays, but the time is not memory traffic
             entry = dict(facts, kind=kind, detail=detail, func=func, sigs=sigs, code="",
                          applicable=False, speedup=None, reason=None, reason_line=None)

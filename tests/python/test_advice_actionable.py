@@ -199,3 +199,35 @@ def test_no_call_recorded_gets_its_true_reason():
     assert "--exact" in s.reason
     assert s.code == ""             # nothing compiled: no @njit code
     assert "but was not compiled" in s.why and s.reason not in s.why
+
+
+G = [0.5]
+
+
+def kde_rows(points, data, bw):
+    out = []
+    for p in points:
+        s = 0.0
+        for q in data:
+            d = np.linalg.norm(p - q)
+            s += np.exp(-0.5 * (d / bw) ** 2) * G[0]
+        out.append(s)
+    return np.array(out)
+
+
+def test_numpy_on_tiny_rows_is_call_overhead_not_memory_traffic():
+    """NumPy called per element on the 3-element rows of a (60000, 3)
+    argument (1.4 MB of float64 per call: the old rule gave the float32
+    advice): call overhead, with the rewrite over the 3 elements."""
+    P, D = np.random.rand(2, 3), np.random.rand(60000, 3)
+    with jitprofile.Profile(args="exact") as prof:
+        kde_rows(P, D, 0.3)
+    sugs = jitprofile.advise(prof)
+    assert not [s for s in sugs if s.detail == "float32"], sugs
+    s = next(s for s in sugs if s.function == "kde_rows" and s.kind == "jit")
+    assert not s.applicable and "'G' refers to a list object" in s.reason
+    line = kde_rows.__code__.co_firstlineno + 4           # the inner `for q in data:`
+    assert s.code.startswith(f"# {__file__}:{line}: the loop calls NumPy (np.exp, "
+                             "np.linalg.norm) on 3-element rows"), s.code
+    assert "call overhead" in s.code and "write the loop over the 3 elements" in s.code
+    assert "@njit" not in s.code
