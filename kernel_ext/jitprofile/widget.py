@@ -83,7 +83,6 @@ class ProfileWidget(anywidget.AnyWidget):
         act_on(self.suggestions[i], content["type"])
         self.recs = recommendation_rows(self.suggestions)
 
-
     def _export(self) -> None:
         from .widget_export import export_widget
         try:
