@@ -760,7 +760,8 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
                                 "`with objmode(...)` block, or compile it with @njit",
                                 "%s", buf);
         return typing_error(f, ast_node,
-                            "jit code can use numbers, tuples, math/cmath functions and other jitted functions",
+                            "jit code can use numbers, tuples, NumPy arrays, NumPy and math/cmath "
+                            "functions and other jitted functions; pass other values in as arguments",
                             "%s", buf);
     }
 

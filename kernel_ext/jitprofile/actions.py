@@ -12,8 +12,12 @@ def act_on(s, what: str) -> str:
             s.message = s.act(what)
         elif what == "apply":
             speedup = apply(s)
+            # what was timed: the function alone, per call, best-of runs of the
+            # original and the compiled version on (up to 3 of) the recorded
+            # argument sets - not the cell (issue 19: 446.7x here, ~350x by the cell)
             s.message = (f"applied: {s.function} compiled, measured {speedup:.1f}x faster "
-                         "on the recorded arguments" if speedup else f"applied: {s.function}")
+                         "per call of the function alone (best-of timings on the recorded "
+                         "arguments)" if speedup else f"applied: {s.function}")
         else:
             undo(s)
             s.message = f"undone: {s.function} is the original Python function again"

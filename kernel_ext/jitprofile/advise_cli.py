@@ -157,7 +157,8 @@ def _table(suggestions, out) -> None:
         if s.reason:
             out.write(f"   reason: {s.reason}\n")
     best = suggestions[0]
-    out.write(f"\ncode for #1 ({best.kind} {best.function}):\n\n{best.code}\n")
+    if best.code:               # none for what does not compile (issue 19)
+        out.write(f"\ncode for #1 ({best.kind} {best.function}):\n\n{best.code}\n")
 
 
 def _loop_dict(h) -> dict:

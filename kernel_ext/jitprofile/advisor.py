@@ -21,8 +21,10 @@ import textwrap
 import time
 import types as _types
 
-from . import _core
+from . import _core, advice_text
 from ._core import CompileError, TypingError, UnsupportedError
+from .cells import where
+from .cells import where as _where      # _decorated has a local named `where`
 
 __all__ = ["Suggestion", "advise"]
 
@@ -118,7 +120,7 @@ def _source(func) -> str | None:
 
 def _decorated(func, decorator: str) -> str:
     src = _source(func)
-    where = f"# {func.__code__.co_filename}:{func.__code__.co_firstlineno}\n"
+    where = f"# {_where(func.__code__.co_filename, func.__code__.co_firstlineno)}\n"
     if src is None:
         return where + f"{func.__name__} = {decorator}({func.__name__})\n"
     return where + f"@{decorator}\n" + src
@@ -402,9 +404,10 @@ def _suggest_jit(func, sigs, facts, entry):
     code_head = "from jitprofile import njit\n\n"
     if not sigs:
         entry.update(applicable=False, reason_line=None,
-                     reason="no call of it was recorded (it was already running when recording "
+                     reason=entry.get("unrecorded") or
+                            "no call of it was recorded (it was already running when recording "
                             "started): nothing to compile it for or measure it on")
-        entry["code"] = code_head + _decorated(func, "njit")
+        entry["code"] = ""          # nothing was compiled: no @njit code to offer
         return entry
     if not typed and untyped:
         s = untyped[0]
@@ -412,17 +415,19 @@ def _suggest_jit(func, sigs, facts, entry):
         bad = [(p, t) for p, t in zip(params, s.types) if isinstance(t, str)]
         p, t = bad[0]
         entry.update(applicable=False, reason_line=func.__code__.co_firstlineno,
-                     reason=f"{func.__code__.co_filename}:{func.__code__.co_firstlineno}: "
+                     reason=f"{where(func.__code__.co_filename, func.__code__.co_firstlineno)}: "
                             f"argument '{p}' is a {t[9:-1]}: the JIT has no type for it")
-        entry["code"] = code_head + _decorated(func, "njit")
+        entry["code"] = ""          # it does not compile: no @njit code to offer
         return entry
     disp, callees, err = jit_closure(func, typed)
     entry["callees"] = callees
     entry["code"] = code_head + "".join(_decorated(c, "njit") + "\n" for c in callees.values()) \
         + _decorated(func, "njit")
     if err is not None:
-        text, line = _error_text(err)
+        text, line = advice_text.compile_cause(err, func)
         entry.update(applicable=False, reason=text, reason_line=line)
+        # no @njit code for what does not compile: the rewrites found, if any
+        entry["code"] = "".join(f"# {r}\n" for _l, r in advice_text.rewrites(func, False, sigs))
         return entry
     entry["dispatcher"] = disp
     if facts.get("wide_returns"):
@@ -610,6 +615,7 @@ def advise(profile, *, hot_share: float | None = None, measure_speedups: bool = 
                  "loop_elements": loop_elems, "gpu": gpu,
                  "wide_returns": (profile.args.wide_returns(func)
                                   if profile.args is not None else 0)}
+        facts["unrecorded"] = "" if sigs else advice_text.unrecorded(profile, func)
         if measure_speedups and calls and sigs:
             samples = _usable_samples(sigs)
             if samples and facts["per_call_s"] < 0.05:
@@ -620,6 +626,8 @@ def advise(profile, *, hot_share: float | None = None, measure_speedups: bool = 
                 except Exception:               # noqa: BLE001 - the program's own error
                     pass                        # on a recorded call: keep the sampled estimate
         for kind, detail in _core.advise_classify(facts):
+            if detail == "float32" and not advice_text.memory_bound(facts, func, sigs):
+                continue            # large arrays, but the time is not memory traffic
             entry = dict(facts, kind=kind, detail=detail, func=func, sigs=sigs, code="",
                          applicable=False, speedup=None, reason=None, reason_line=None)
             if kind == "jit":
@@ -655,6 +663,7 @@ def advise(profile, *, hot_share: float | None = None, measure_speedups: bool = 
         s.sig_objects = e["sigs"]
         s.dry_run = e.get("dispatcher")
         out.append(s)
+    advice_text.polish(out)
     if measure_speedups and getattr(profile.args, "jitted", False):
         from .advise_loops import advise_profile       # issue 20: loops of hot jitted code
         out += advise_profile(profile, hot_share=hot_share, fp_tolerance=fp_tolerance)

@@ -87,9 +87,11 @@ class ArgSession:
         self._timer: threading.Thread | None = None
         self._stop = threading.Event()
         self._old_alarm = None
+        self._duty: float | None = None     # frozen at stop(): the estimates stop moving
 
     # -- session -------------------------------------------------------------
     def start(self) -> None:
+        self._duty = None
         self.rec.start(exact=self.mode == "exact", jitted=self.jitted)
         if self.mode == "sampled":
             self._start_driver()
@@ -98,6 +100,10 @@ class ArgSession:
         if self.mode == "sampled":
             self._stop_driver()
         self.rec.stop()
+        # the windows' share of the time, as of the end of the profile: read
+        # later, the recorder's duty keeps falling (its clock runs on), and
+        # every call estimate made from it would keep growing
+        self._duty = self.rec.duty
 
     def _start_driver(self) -> None:
         # The poll is C (profiler/argpoll.c): as the SIGALRM handler it runs
@@ -152,14 +158,21 @@ class ArgSession:
         returned tuple) lies beyond int64: compiled, it would wrap."""
         return self.rec.wide_returns(getattr(func, "py_func", func))
 
+    @property
+    def estimated(self) -> bool:
+        """Whether calls() are estimates (sampled mode) rather than counts."""
+        return self.mode == "sampled"
+
     def calls(self, func) -> int:
         """Calls of func: exact mode counts every one; sampled mode counts
         those in the windows, scaled by the windows' share of the time since
-        the function was watched (an estimate), plus running calls read."""
+        the function was watched (an estimate, see `estimated`), plus running
+        calls read.  Once the session stopped, the estimate is frozen."""
         code = getattr(getattr(func, "py_func", func), "__code__", func)
+        duty = self._duty if self._duty is not None else self.rec.duty
         for c, seen, _rec, frm, _hot in self.rec.functions():
             if c is code:
                 if self.mode == "sampled" and seen:
-                    seen = round(seen / max(self.rec.duty, 1e-6))
+                    seen = round(seen / max(duty, 1e-6))
                 return seen + frm
         return 0

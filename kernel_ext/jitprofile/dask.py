@@ -616,8 +616,8 @@ class ClusterProfile:
                 json.dump(doc, f)
         return doc
 
-    def to_html(self, path: str | None = None, suggestions=(),
-                title: str = "jitprofile: dask cluster") -> str:
+    def to_html(self, path: str | None = None, suggestions=None,
+                title: str = "jitprofile: dask cluster"):
         from .html_export import to_html
         return to_html(self, path, suggestions, title)
 

@@ -87,7 +87,7 @@ class JitprofileMagics(Magics):
     def jitprofile(self, line, cell):
         """Run the cell under the sampler and the data profiler; show the live
         widget (or, with no widget front end, print the text report)."""
-        from . import advisor
+        from . import advisor, figures
         from .profile import Profile
         a = parse_argstring(self.jitprofile, line)
         if a.dask:
@@ -117,9 +117,13 @@ class JitprofileMagics(Magics):
             if view is not None:
                 view.stop()
             suggestions = []
+            t_adv = time.perf_counter()
             try:
-                suggestions = advisor.advise(prof, fp_tolerance=a.fp_tolerance)
+                if not figures.too_short(prof):     # no advice from a handful of samples
+                    suggestions = advisor.advise(prof, fp_tolerance=a.fp_tolerance)
             finally:
+                figures.finish(prof, suggestions, cell_s=wall,
+                               advisor_s=time.perf_counter() - t_adv)
                 prof.suggestions = suggestions
                 self.last, self.suggestions = prof, suggestions
                 self.shell.user_ns["_jitprofile"] = prof
@@ -129,6 +133,7 @@ class JitprofileMagics(Magics):
                 else:
                     print(f"cell: {wall:.3f} s wall")
                     print(prof.text(), end="")
+                    print(figures.text(prof.numbers), end="")
                     print(suggestions_text(suggestions), end="")
         # like any cell, a %%jitprofile cell shows its last expression's value
         return self.shell.user_ns.pop(_RESULT, None) if shown else None

@@ -190,6 +190,14 @@ def _dump_and_die(signum, _frame):
     os.kill(os.getpid(), signum)
 
 
+def _figures(prof: "Profile") -> dict:
+    from .figures import summary
+    try:
+        return summary(prof)
+    except Exception:       # noqa: BLE001 - a child's dump at exit must not fail on them
+        return {}
+
+
 def _register_mp_finalizer(child: "Profile") -> None:
     import multiprocessing.util as mp_util
     mp_util.Finalize(None, child._dump_child, exitpriority=-100)
@@ -583,6 +591,8 @@ class Profile:
             "nodes": [list(n) for n in self.data.nodes()],
             "threads": [list(t) for t in self.data.threads()],
             "samples": [list(s) for s in self.data.samples()],
+            # the figures the views show, frozen at the end (figures.py)
+            **({"numbers": _figures(self)} if not self._running else {}),
             **({"memory": {"interval": self.memory_interval,
                            "events": [list(e) for e in self.memory_events]}}
                if self.memory_interval else {}),
@@ -610,6 +620,8 @@ class Profile:
         tmap = [data.add_thread(pid, tid, name) for pid, tid, name, _n in d["threads"]]
         for thread, node, ts, weight in d["samples"]:
             data.add_sample(tmap[thread], nmap[node], ts, weight)
+        if d.get("numbers"):
+            prof.numbers = d["numbers"]         # as frozen when it was recorded
         mem = d.get("memory")
         if mem:
             prof.memory_interval = int(mem["interval"])
@@ -673,11 +685,13 @@ class Profile:
                 json.dump(doc, f)
         return doc
 
-    def to_html(self, path: str | None = None, suggestions=(),
-                title: str = "jitprofile profile") -> str:
+    def to_html(self, path: str | None = None, suggestions=None,
+                title: str = "jitprofile profile"):
         """A static HTML page of this profile (the notebook widget's flame
-        graph, hotspots, threads, arguments and the given recommendations),
-        viewable without a kernel or a network; written to path if given."""
+        graph, hotspots, threads, arguments and recommendations: by default
+        a %%jitprofile cell's own), viewable without a kernel or a network.
+        With a path: written there, the path returned.  Without: the page,
+        as a str whose repr is one line (html_export.HTMLPage)."""
         from .html_export import to_html
         return to_html(self, path, suggestions, title)
 

@@ -167,6 +167,7 @@ function render({ model, el }) {
     h("h4", {}, "Source of the selected function (time per line)"), source,
     h("h4", {}, "Recommendations"), recs);
   el.append(root);
+  exportButton(model, root);
   let rects = [];
 
   // -- flame graph ---------------------------------------------------------
@@ -298,7 +299,7 @@ function render({ model, el }) {
                           `loop ${r.loop[0]}: ${r.loop[1]}`)] : [])),
         h("td", {}, `${fmtS(r.self, iv)} (${(100 * r.self / all).toFixed(1)}%)`),
         h("td", {}, `${fmtS(r.total, iv)} (${(100 * r.total / all).toFixed(1)}%)`),
-        h("td", {}, r.calls >= 0 ? String(r.calls) : ""),
+        h("td", { class: "jp-calls" }, fmtCalls(r.calls, model)),
         h("td", {}, r.cat), ...(lanes.length ? [h("td", { class: "jp-workers" }, r.workers)] : []),
         h("td", { class: "jp-where", title: `${r.file}:${r.line}` }, r.where));
       table.append(tr);
@@ -424,11 +425,12 @@ function render({ model, el }) {
     if (st.zoom >= st.prof.tree.length) st.zoom = 0;
     title.textContent = model.get("title") || "jitprofile";
     const iv = model.get("interval");
-    status.textContent = `${model.get("status")} - ${fmtS(model.get("total") || 0, iv)} sampled, ` +
+    status.textContent = statusText(model) || `${model.get("status")} - ${fmtS(model.get("total") || 0, iv)} sampled, ` +
       `${model.get("elapsed").toFixed(1)} s, update ${model.get("updates")}`;
     status.dataset.updates = String(model.get("updates"));
     status.dataset.state = model.get("status");
     drawFlame(); drawTable(); drawTimeline(); memory.draw(model.get("memory"), timeline); drawArgs(); drawRecs(); drawSource();
+    drawFigures(model, recs);
   }
 
   // -- the selected function's source ------------------------------------------
@@ -454,7 +456,7 @@ function render({ model, el }) {
     requestAnimationFrame(() => { pending = false; redraw(); });
   };
   const events = ["strings", "funcs", "nodes", "weights", "hot", "timeline", "args", "recs",
-                  "status", "updates", "title", "lanes", "lines", "memory", "tasks"];
+                  "status", "updates", "title", "lanes", "lines", "memory", "tasks", "numbers"];
   for (const e of events) model.on(`change:${e}`, schedule);
   const ro = typeof ResizeObserver !== "undefined" ? new ResizeObserver(schedule) : null;
   if (ro) ro.observe(root);
@@ -463,6 +465,94 @@ function render({ model, el }) {
     for (const e of events) model.off(`change:${e}`, schedule);
     if (ro) ro.disconnect();
   };
+}
+
+// -- the frozen figures (model trait "numbers": kernel_ext/jitprofile/figures.py) --
+
+// A call count: exact as is; a sampled estimate rounded and marked "~"
+// (the same rule as figures.fmt_calls).
+function fmtCalls(n, model) {
+  if (n === undefined || n < 0) return "";
+  if (!(model.get("numbers") || {}).calls_estimated) return n.toLocaleString("en-US");
+  if (n >= 1e6) return `~${(n / 1e6).toFixed(1)}M`;
+  if (n >= 1e4) return `~${(n / 1e3).toFixed(0)}k`;
+  if (n >= 1e3) return `~${(n / 1e3).toFixed(1)}k`;
+  return `~${n}`;
+}
+
+// "done · cell 2.93 s · sampled 2.90 s (2,900 samples) · advisor measured
+// 0.90 s after the cell", once the profile has ended ("" before).
+function statusText(model) {
+  const nums = model.get("numbers") || {};
+  if (!nums.status || model.get("status") === "running") return "";
+  return `${model.get("status")} \u00b7 ${nums.status}`;
+}
+
+// After the recommendations are drawn: the too-short note (no advice then),
+// each measured speedup labelled with what was timed, and the cell-level
+// projection (Amdahl, from the profile's shares) next to it.
+function drawFigures(model, recs) {
+  const nums = model.get("numbers") || {};
+  const status = model.get("status");
+  const head = recs.parentElement && recs.parentElement.querySelector(".jp-head .jp-status");
+  if (head) {
+    head.dataset.samples = nums.samples !== undefined ? String(nums.samples) : "";
+    head.dataset.shortProfile = nums.too_short ? "1" : "";
+  }
+  if (status === "running") return;
+  const list = model.get("recs") || [];
+  if (nums.too_short && !list.length) {
+    recs.replaceChildren(h("div", { class: "jp-too-short jp-muted" }, nums.too_short));
+    return;
+  }
+  const proj = nums.projection || {};
+  const boxes = [...recs.querySelectorAll(":scope > .jp-rec")];
+  boxes.forEach((box, i) => {
+    const r = list[i];
+    if (!r) return;
+    box.dataset.index = String(r.index);
+    const sp = box.querySelector(".jp-speedup");
+    if (sp && r.speedup) {
+      sp.textContent = `measured speedup ${r.speedup.toFixed(1)}x (${r.function} alone, per call, on its recorded arguments)`;
+      sp.title = "best-of timings of the function by itself, Python against compiled, " +
+                 "on the arguments recorded in this cell (not the whole cell)";
+    }
+    // no @njit code for what does not compile: the card's code is the rewrite
+    const det = box.querySelector(":scope > details");
+    if (det && !r.applicable && r.kind === "jit" && r.code && !r.code.includes("@njit")) {
+      det.querySelector("summary").textContent = "how to fix it";
+      det.classList.add("jp-rewrite");
+      det.open = true;
+      const pre = det.querySelector("pre");
+      if (pre) pre.style.whiteSpace = "pre-wrap";     // prose, not code: wrap it
+    }
+    const text = (proj.per || {})[String(r.index)];
+    if (text && !box.querySelector(".jp-projection"))
+      (box.querySelector(".jp-rec-line") || box).append(
+        h("span", { class: "jp-projection jp-muted", title: "Amdahl: from the profile's shares" }, text));
+  });
+  if (proj.all && !recs.querySelector(".jp-projection-all"))
+    recs.prepend(h("div", { class: "jp-projection-all" }, proj.all));
+}
+
+// The Export button: the kernel writes this widget's static page next to the
+// notebook (widget_export.py) and answers with its path in "exported".
+function exportButton(model, root) {
+  const btn = h("button", { class: "jp-export", title: "save this view as a static HTML page next to the notebook" }, "Export");
+  const where = h("span", { class: "jp-exported jp-muted" });
+  const show = () => {
+    btn.style.display = model.get("can_export") ? "" : "none";
+    const path = model.get("exported") || "";
+    where.textContent = path ? (path.startsWith("export failed") ? path : `saved ${path}`) : "";
+    where.dataset.path = path;
+    btn.disabled = false;
+  };
+  btn.addEventListener("click", () => { btn.disabled = true; model.send({ type: "export" }); });
+  const head = root.querySelector(".jp-head");
+  if (head) head.append(btn, where);
+  model.on("change:can_export", show);
+  model.on("change:exported", show);
+  show();
 }
 
 // -- source pane helpers (model trait "lines": widget_data.source_panes) -------

@@ -49,6 +49,9 @@ class ProfileWidget(anywidget.AnyWidget):
     elapsed = t.Float(0.0).tag(sync=True)
     lanes = t.Dict().tag(sync=True)         # a Dask cluster: per-worker weights (widget_data)
     tasks = t.Dict().tag(sync=True)         # a Dask cluster: per-task-prefix weights (widget_data)
+    numbers = t.Dict().tag(sync=True)       # the frozen figures (figures.py): samples, times, projection
+    can_export = t.Bool(False).tag(sync=True)   # the Export button (a finished profile)
+    exported = t.Unicode("").tag(sync=True)     # where Export wrote the page (or why it failed)
 
     def __init__(self, **kw):
         super().__init__(**kw)
@@ -70,6 +73,8 @@ class ProfileWidget(anywidget.AnyWidget):
 
     # Apply / Undo from the browser (they arrive once the cell has ended)
     def _on_front_end(self, _widget, content, _buffers) -> None:
+        if isinstance(content, dict) and content.get("type") == "export":
+            return self._export()
         if not isinstance(content, dict) or content.get("type") not in ("apply", "undo"):
             return
         i = content.get("index")
@@ -77,6 +82,13 @@ class ProfileWidget(anywidget.AnyWidget):
             return
         act_on(self.suggestions[i], content["type"])
         self.recs = recommendation_rows(self.suggestions)
+
+    def _export(self) -> None:
+        from .widget_export import export_widget
+        try:
+            self.exported = export_widget(self)
+        except Exception as exc:        # shown next to the button
+            self.exported = f"export failed: {type(exc).__name__}: {exc}"
 
 
 class LiveView:
@@ -145,3 +157,6 @@ class LiveView:
         self.widget.args = args
         self.widget.lines = source_panes(self.profile.data,
                                          [r.get("function", "") for r in self.widget.recs])
+        from .figures import summary
+        self.widget.numbers = summary(self.profile)     # frozen: export = widget
+        self.widget.can_export = True

@@ -137,7 +137,8 @@ def test_exports_keep_the_worker_dimension(run, tmp_path):
     assert {a["name"] for a in d["dask"]["workers"].values()} == {"0", "1"}
     assert len(d["dask"]["labels"]) == len(d["samples"])
     json.dumps(d)
-    page = prof.to_html(str(tmp_path / "p.html"))
+    assert prof.to_html(str(tmp_path / "p.html")) == str(tmp_path / "p.html")
+    page = (tmp_path / "p.html").read_text()
     state = json.loads(page.split("const state = ", 1)[1].split(";\nconst source", 1)[0])
     assert state["lanes"]["names"] == ["0", "1"]
     assert [r[0] for r in state["timeline"]["threads"]] == ["0", "1"]

@@ -112,8 +112,9 @@ def test_to_html_inlines_the_widget_and_the_tables(tmp_path):
     d, _funcs, _nodes = small_profile()
     prof = Profile(hz=1000, args=None)
     prof.data.merge(d)
-    page = prof.to_html(tmp_path / "p.html")
-    assert (tmp_path / "p.html").read_text() == page
+    assert prof.to_html(tmp_path / "p.html") == tmp_path / "p.html"     # the path back
+    page = (tmp_path / "p.html").read_text()
+    assert page == str(prof.to_html())
     assert "function render" in page and ".jp-prof" in page      # JS and CSS inlined
     assert "http://" not in page and "https://" not in page       # no network
     state = json.loads(re.search(r"const state = (.*);\n", page).group(1))
