@@ -49,6 +49,8 @@ class ProfileWidget(anywidget.AnyWidget):
     elapsed = t.Float(0.0).tag(sync=True)
     lanes = t.Dict().tag(sync=True)         # a Dask cluster: per-worker weights (widget_data)
     tasks = t.Dict().tag(sync=True)         # a Dask cluster: per-task-prefix weights (widget_data)
+    error = t.Unicode("").tag(sync=True)    # a cell that raised: "raised ValueError at In[8], line 3"
+    applied = t.List().tag(sync=True)       # what is applied in the kernel (apply_state.banner_rows)
 
     def __init__(self, **kw):
         super().__init__(**kw)
