@@ -5,6 +5,7 @@ know the cell as ``In[8]``.  Every message, traceback line, advice card and
 widget row that names a location goes through :func:`where` so a cell is
 named the way the notebook shows it, and a real file keeps its path."""
 import os
+import re
 
 
 def cell_label(filename: str | None) -> str | None:
@@ -68,3 +69,20 @@ def shown_file(filename: str) -> str:
     """What a view shows for a function's file: ``In[8]`` for a cell's
     compiled file, the path for anything else."""
     return cell_label(filename) or filename
+
+
+_PATH_LINE = re.compile(r"(?P<file>/[^\s:'\"()]+\.py|<ipython-input-\d+-[0-9a-f]+>)"
+                        r":(?P<line>\d+)(?::(?P<col>\d+))?")
+
+
+def name_cells_in(text: str | None) -> str | None:
+    """`text` (a compiler error, an advice's reason) with each
+    ``/tmp/ipykernel_…/2813617928.py:6:14`` of a notebook cell written as
+    ``In[2], line 6``; other paths kept."""
+    if not text:
+        return text
+
+    def one(m):
+        label = cell_label(m.group("file"))
+        return f"{label}, line {m.group('line')}" if label else m.group(0)
+    return _PATH_LINE.sub(one, text)

@@ -96,7 +96,7 @@ class JitprofileMagics(Magics):
         if a.dask:
             return self._jitprofile_dask(a, cell)
         from . import apply_state, cell_errors
-        from .cells import current_number
+        from .cells import current_number, name_cells_in
         number = current_number(self.shell)
         # the magic's line kept as a comment: the cell's lines numbered as the notebook shows them
         source = f"# %%jitprofile {line}".rstrip() + "\n" + self.shell.transform_cell(cell)
@@ -134,6 +134,8 @@ class JitprofileMagics(Magics):
             finally:
                 for s in suggestions:
                     s.profiled_in = f"In[{number}]"
+                    s.reason = name_cells_in(s.reason)      # a cell by its name, not its temp file
+                    s.why = name_cells_in(s.why)
                 prof.suggestions = suggestions
                 self.last, self.suggestions = prof, suggestions
                 self.shell.user_ns["_jitprofile"] = prof
