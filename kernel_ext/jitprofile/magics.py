@@ -94,7 +94,7 @@ class JitprofileMagics(Magics):
         from .profile import Profile
         a = parse_argstring(self.jitprofile, line)
         if a.dask:
-            return self._jitprofile_dask(a, cell)
+            return self._jitprofile_dask(a, cell, line)
         from . import apply_state, cell_errors
         from .cells import current_number, name_cells_in
         number = current_number(self.shell)
@@ -158,7 +158,7 @@ class JitprofileMagics(Magics):
         # like any cell, a %%jitprofile cell shows its last expression's value
         return self.shell.user_ns.pop(_RESULT, None) if shown else None
 
-    def _jitprofile_dask(self, a, cell):
+    def _jitprofile_dask(self, a, cell, line=""):
         """%%jitprofile --dask: the cell runs here as usual; every worker of
         the default Client is sampled and merged live into one widget."""
         from distributed import default_client
@@ -171,7 +171,7 @@ class JitprofileMagics(Magics):
             from .widget import ProfileWidget
             w = ProfileWidget(title=title, interval=1.0 / a.rate)
             display(w)
-        source = self.shell.transform_cell(cell)
+        source = f"# %%jitprofile {line}".rstrip() + "\n" + self.shell.transform_cell(cell)
         filename = self.shell.compile.cache(source, _cell_number(self.shell), raw_code=cell)
         tree = self.shell.transform_ast(ast.parse(source, filename))
         shown = _keep_last_value(tree, cell)

@@ -136,6 +136,61 @@ def test_undo_by_name():
     assert "STILL Dispatcher" in out and "NOW function" in out
 
 
+PAIRWISE_FILE = PAIRWISE + """
+
+def run():
+    return pairwise(250) + pairwise(250)
+"""
+
+
+def test_widget_messages_banner_undo_link_and_keep_outside_a_notebook(tmp_path):
+    """The widget's messages as the browser sends them (ipywidgets' own
+    dispatch: ProfileWidget's handler, then apply_state's): Apply fills the
+    banner of every tracked widget; "Apply and keep" on a function from a
+    file applies it and says why nothing was written; the banner's undo link
+    undoes everything."""
+    pytest.importorskip("anywidget")
+    import importlib.util
+
+    import jitprofile
+    from jitprofile import apply_state
+    from jitprofile.widget import ProfileWidget
+    path = tmp_path / "pw_mod.py"
+    path.write_text(PAIRWISE_FILE)
+    spec = importlib.util.spec_from_file_location("pw_mod", path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["pw_mod"] = mod
+    spec.loader.exec_module(mod)
+    try:
+        with jitprofile.Profile(args="exact") as prof:
+            mod.run()
+        sugs = jitprofile.advise(prof)
+        i = next((k for k, s in enumerate(sugs) if s.function == "pairwise" and s.applicable), None)
+        if i is None:
+            pytest.skip("no applicable pairwise suggestion (no samples of it here)")
+        w1, w2 = ProfileWidget(), ProfileWidget()
+        w1.show_recommendations(sugs)
+        apply_state.track(w1)
+        apply_state.track(w2)
+        assert w1.applied == [] and w2.applied == []
+        w1._handle_custom_msg({"type": "apply_keep", "index": i}, [])
+        assert type(mod.pairwise).__name__ == "Dispatcher"
+        assert sugs[i].message.startswith(
+            f"applied, not kept: pairwise is defined in {path}, not in a notebook cell"), sugs[i].message
+        for w in (w1, w2):
+            assert [a["name"] for a in w.applied] == ["pairwise"]
+            assert w.applied[0]["decorator"] == "@njit" and w.applied[0]["defined"] == "pw_mod.py:1"
+        assert w1.recs[i]["applied"] is True
+        w2._handle_custom_msg({"type": "undo_applied"}, [])          # the banner's undo link
+        assert type(mod.pairwise).__name__ == "function"
+        assert w1.applied == [] and w2.applied == [] and w1.recs[i]["applied"] is False
+        w1._handle_custom_msg({"type": "apply", "index": i}, [])     # the card's own Apply
+        assert [a["name"] for a in w2.applied] == ["pairwise"]
+    finally:
+        jitprofile.undo()
+        del sys.modules["pw_mod"]
+
+
 # -- a real kernel (ipykernel): the cell numbers IPython 9 holds while a cell runs --
 jupyter_client = pytest.importorskip("jupyter_client")
 pytest.importorskip("ipykernel")
