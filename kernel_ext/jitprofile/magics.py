@@ -278,6 +278,11 @@ class JitprofileMagics(Magics):
                 names += got
             for n in names:
                 print(f"undone: {n} is the original Python function again")
+            if not words:       # applied elsewhere than this kernel (a --dask cell's workers)
+                for i, s in self._chosen(""):
+                    if s.applied:
+                        print(f"[{i}] " + _act(s, "undo"))
+                        names.append(s.function)
             if not names and not words:
                 print("jitprofile: nothing applied to undo")
         if self.widget is not None:
