@@ -171,6 +171,8 @@ class JitprofileMagics(Magics):
             from .widget import ProfileWidget
             w = ProfileWidget(title=title, interval=1.0 / a.rate)
             display(w)
+            from . import apply_state
+            apply_state.track(w)                # what is applied in this kernel
         source = f"# %%jitprofile {line}".rstrip() + "\n" + self.shell.transform_cell(cell)
         filename = self.shell.compile.cache(source, _cell_number(self.shell), raw_code=cell)
         tree = self.shell.transform_ast(ast.parse(source, filename))

@@ -87,6 +87,14 @@ PAIRWISE = '''def pairwise(n):
 '''
 
 
+def need_applied(out):
+    """The jit advice comes from the sampled shares: on a Python whose frames
+    the sampler cannot read yet (3.12/3.13, see test_advise_apply.need_samples)
+    there is nothing to apply."""
+    if "nothing applicable to apply" in out and sys.version_info >= (3, 12):
+        pytest.skip("the sampler records no Python frames on this Python yet")
+
+
 def test_registry_spans_cells_undo_all_status_and_keep():
     """Apply from one cell's recommendations, run another %%jitprofile cell
     (a new last profile), then %jitprofile_status and %jitprofile_undo still
@@ -107,6 +115,7 @@ def test_registry_spans_cells_undo_all_status_and_keep():
         ip.run_line_magic("jitprofile_status", "")
         ip.run_line_magic("jitprofile_undo", "")
     """)
+    need_applied(out)
     assert "APPLIED Dispatcher" in out, out
     assert "LAST 0" in out
     status = out.split("LAST 0", 1)[1]
@@ -132,6 +141,7 @@ def test_undo_by_name():
         ip.run_line_magic("jitprofile_undo", "pairwise")
         print("NOW", type(ip.user_ns["pairwise"]).__name__)
     """)
+    need_applied(out)
     assert "jitprofile: nosuch is not applied" in out
     assert "STILL Dispatcher" in out and "NOW function" in out
 
