@@ -116,16 +116,25 @@ def track(widget) -> None:
 def refresh() -> None:
     """Redraw every live widget's banner and recommendation rows (an apply or
     undo elsewhere changes their Apply / Undo buttons too)."""
-    from .widget_data import recommendation_rows
     rows = banner_rows()
     for w in list(_widgets):
         try:
             with w.hold_sync():
                 w.applied = rows
                 if w.suggestions:
-                    w.recs = recommendation_rows(w.suggestions)
+                    w.recs = recommendation_rows_kept(w.suggestions)
         except Exception:       # a closed widget
             _widgets.discard(w)
+
+
+def recommendation_rows_kept(suggestions) -> list[dict]:
+    """widget_data.recommendation_rows plus "kept": where the decorator was
+    written (the card of an applied, not yet kept jit function offers Keep)."""
+    from .widget_data import recommendation_rows
+    rows = recommendation_rows(suggestions)
+    for r, s in zip(rows, suggestions):
+        r["kept"] = getattr(s, "kept_in", "") or ""
+    return rows
 
 
 def _on_message(widget, content, _buffers) -> None:

@@ -388,7 +388,8 @@ function render({ model, el }) {
       else if (r.reason) line.append(h("span", { class: "jp-muted" }, r.reason));
       if (r.applicable && !r.applied)
         line.append(h("button", { class: "jp-apply", onclick: (e) => { e.target.disabled = true; e.target.textContent = "Applying…"; model.send({ type: "apply", index: r.index }); } }, "Apply"));
-      if (r.applicable && !r.applied && r.kind === "jit") line.append(keepButton(r, model));
+      if (r.applicable && r.kind === "jit" && !(r.applied && (r.kept || r.kept === undefined)))
+        line.append(keepButton(r, model));
       if (r.applied)
         line.append(h("button", { class: "jp-undo", onclick: (e) => { e.target.disabled = true; model.send({ type: "undo", index: r.index }); } }, "Undo"));
       if (r.message) line.append(h("span", { class: /failed/.test(r.message) ? "jp-msg" : "jp-applied" }, r.message));
@@ -587,10 +588,11 @@ function stateView(model) {
 
 // "Apply and keep": apply, then write the decorator into the defining cell
 // (the kernel answers with {type: "keep", ...}: keepInNotebook).
+// An applied card that is not kept yet offers "Keep" (the same message).
 function keepButton(r, model) {
   return h("button", { class: "jp-apply-keep", title: "apply, and write the decorator into the function's cell so a kernel restart keeps it",
-    onclick: (e) => { e.target.disabled = true; e.target.textContent = "Applying…";
-                      model.send({ type: "apply_keep", index: r.index }); } }, "Apply and keep");
+    onclick: (e) => { e.target.disabled = true; e.target.textContent = r.applied ? "Keeping…" : "Applying…";
+                      model.send({ type: "apply_keep", index: r.index }); } }, r.applied ? "Keep" : "Apply and keep");
 }
 
 // The notebook's shared model (cells with source and execution_count):

@@ -132,6 +132,7 @@ def test_apply_banner_in_next_widget_then_undo_all(page):
     rec.locator("button.jp-apply").click()
     rec.locator(".jp-applied").wait_for(timeout=60_000)
     assert rec.locator(".jp-applied").inner_text().startswith("applied: pairwise compiled")
+    rec.locator("button.jp-apply-keep:text-is('Keep')").wait_for(timeout=30_000)   # not kept yet
     run_cells(page, 4)
     nxt = cell(page, 4).locator(".jp-prof")
     assert wait_state(nxt, ("done",)) == "done"

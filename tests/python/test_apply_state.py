@@ -196,6 +196,7 @@ def test_widget_messages_banner_undo_link_and_keep_outside_a_notebook(tmp_path):
         assert w1.applied == [] and w2.applied == [] and w1.recs[i]["applied"] is False
         w1._handle_custom_msg({"type": "apply", "index": i}, [])     # the card's own Apply
         assert [a["name"] for a in w2.applied] == ["pairwise"]
+        assert w1.recs[i]["applied"] is True and w1.recs[i]["kept"] == ""    # offers Keep
     finally:
         jitprofile.undo()
         del sys.modules["pw_mod"]
