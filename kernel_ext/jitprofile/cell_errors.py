@@ -111,3 +111,13 @@ def restore_pending(shell) -> None:
     restore = getattr(shell, "_jitprofile_exc_restore", None)
     if restore is not None:
         restore()
+
+
+def parse_cell(shell, source: str, filename: str):
+    """ast.parse of the cell; a SyntaxError shown as IPython shows one in a
+    plain cell (where, the line, a caret), without the magic's frames."""
+    import ast
+    try:
+        return ast.parse(source, filename)
+    except SyntaxError as exc:
+        raise show_as_cell_error(shell, exc, None) from None

@@ -103,7 +103,7 @@ class JitprofileMagics(Magics):
         # cached like IPython's own cells: linecache (so inspect.getsource,
         # the JIT and the advisor) sees the code that runs
         filename = self.shell.compile.cache(source, number, raw_code=cell)
-        tree = self.shell.transform_ast(ast.parse(source, filename))
+        tree = self.shell.transform_ast(cell_errors.parse_cell(self.shell, source, filename))
         shown = _keep_last_value(tree, cell)
         code = self.shell.compile(tree, filename, "exec")
         prof = Profile(hz=a.rate, wall=a.wall, native=not a.no_native, root=code,

@@ -52,6 +52,17 @@ def test_raising_cell_fails_with_the_users_traceback_only():
     assert "Cell In[3], line 1" in rest and "NEXT ZeroDivisionError" in rest
 
 
+def test_syntax_error_in_the_cell_shows_like_a_plain_cells():
+    out = run_ipython("""
+        r = ip.run_cell("%%jitprofile --no-widget\\nx = 1\\ny = (2\\n", store_history=True)
+        print("RESULT", type(r.error_in_exec).__name__, ip.custom_exceptions)
+    """)
+    assert "Cell In[1], line 3" in out and "SyntaxError: '(' was never closed" in out, out
+    for magic_frame in ("run_cell_magic", "magics.py", "ast.py", "get_ipython()"):
+        assert magic_frame not in out, out
+    assert "RESULT SyntaxError ()" in out
+
+
 def test_a_users_custom_exception_handler_survives():
     out = run_ipython(f"""
         def mine(shell, etype, value, tb, tb_offset=None):
