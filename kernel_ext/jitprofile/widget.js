@@ -281,7 +281,7 @@ function render({ model, el }) {
       const pane = (model.get("lines") || {})[String(fi)];
       const loop = pane && pane.hot_loop ? pane.hot_loop : null;   // [line, "vectorized x4" | "scalar: ..."]
       rows.push({ fi, name: f.name, self, total, calls, cat: f.cat, workers, loop,
-                  where: `${f.file.split("/").pop()}:${f.line}`, file: f.file, line: f.line });
+                  where: placeText(f.file, f.line), file: f.file, line: f.line });
     }
     const k = st.sortKey, dir = st.sortDir;
     rows.sort((a, b) => (a[k] < b[k] ? -1 : a[k] > b[k] ? 1 : 0) * dir || b.self - a.self);
@@ -359,7 +359,7 @@ function render({ model, el }) {
     args.replaceChildren();
     if (!f) { args.append(h("em", {}, "select a function in the flame graph or the table")); return; }
     args.dataset.func = f.name;
-    args.append(h("div", { class: "jp-args-name" }, `${f.name}  (${f.file.split("/").pop()}:${f.line})`));
+    args.append(h("div", { class: "jp-args-name" }, `${f.name}  (${placeText(f.file, f.line)})`));
     if (!sigs.length) { args.append(h("em", {}, "no recorded calls (not hot, or still running)")); return; }
     const t = h("table", {}, h("tr", {}, h("th", {}, "signature"), h("th", {}, "calls"),
                                       h("th", {}, "share"), h("th", {}, "shapes")));
@@ -513,7 +513,7 @@ function sourcePane(box, funcs, panes, fi, iv, running) {
   const total = paneSelf(p) || 1;
   const hottest = Math.max(1, ...p.rows.map((r) => r[1]));
   box.append(h("div", { class: "jp-args-name" },
-    `${f.name}  (${f.file.split("/").pop()}:${p.first}) - ${fmtS(total, iv)} self in its lines`));
+    `${f.name}  (${placeText(f.file, p.first)}) - ${fmtS(total, iv)} self in its lines`));
   const t = h("table", { class: "jp-src" },
     h("tr", {}, h("th", {}, ""), h("th", {}, "line"), h("th", {}, "self"), h("th", {}, "%"),
       h("th", { title: "JIT / Python / native" }, "split"), h("th", {}, "source")));
@@ -550,6 +550,12 @@ function sourcePane(box, funcs, panes, fi, iv, running) {
           h("td", { class: "jp-muted" }, `\u21b3 ${name} (${module.split("/").pop()})`)));
   }
   box.append(t);
+}
+
+// A function's place: "In[8], line 3" for a notebook cell (widget_data
+// interns a cell's file as its name, cells.shown_file), "file.py:3" else.
+function placeText(file, line) {
+  return /^In\[\d+\]$/.test(file) ? `${file}, line ${line}` : `${file.split("/").pop()}:${line}`;
 }
 
 // -- errors and apply state (kernel_ext/jitprofile/cell_errors.py, apply_state.py) --

@@ -116,6 +116,11 @@ def test_failing_cell_header(page):
     out = output_text(page, 3)
     assert "ValueError" in out and "Cell In[4], line 5" in out and "Cell In[4], line 4, in boom" in out, out
     assert "run_cell_magic" not in out and "magics.py" not in out, out
+    # the hotspot rows name functions by cell and line as the notebook numbers them
+    where = {r.get_attribute("data-func"): r.locator(".jp-where").inner_text()
+             for r in w.locator("table.jp-hot tr[data-func]").all()}
+    if where or sys.version_info < (3, 12):
+        assert where.get("boom") == "In[4], line 2", where
     # advice names the cell, not its temp file (boom's compiler error, if advised)
     recs = w.locator(".jp-recs").inner_text()
     assert "ipykernel_" not in recs and ".py:" not in recs, recs
