@@ -268,3 +268,23 @@ def test_kernel_cell_numbers_error_state_and_trimmed_traceback(kernel):
     k = reply["execution_count"]
     reply, _, out = run(kernel, "print(m.widget.title, '|', m.widget.status, '|', m.widget.error)")
     assert out.strip() == f"%%jitprofile (In[{k}]) | done |", out
+
+
+def test_kernel_keep_fallback_is_a_set_next_input_payload(kernel):
+    """%jitprofile_keep in a real kernel: the execute reply carries IPython's
+    set_next_input payload (JupyterLab inserts it as a new cell below)."""
+    reply, _, _ = run(kernel, PAIRWISE)
+    n = reply["execution_count"]
+    run(kernel, "%%jitprofile\nfor _ in range(6):\n    pairwise(300)\n")
+    _, _, out = run(kernel, "%jitprofile_apply")
+    if "nothing applicable" in out and sys.version_info >= (3, 12):
+        pytest.skip("the sampler records no Python frames on this Python yet")
+    assert "applied: pairwise compiled" in out, out
+    reply, _, out = run(kernel, "%jitprofile_keep pairwise")
+    assert f"In[{n}] with @njit written in is the next cell" in out, out
+    (payload,) = [p for p in reply["payload"] if p["source"] == "set_next_input"]
+    assert payload["replace"] is False
+    assert payload["text"] == "from jitprofile import njit\n@njit\n" + PAIRWISE.rstrip("\n")
+    _, _, out = run(kernel, "%jitprofile_status")
+    assert "decorator written into In[%d] (edited copy below)" % n in out, out
+    run(kernel, "%jitprofile_undo")
