@@ -3,7 +3,10 @@
     %%jitprofile [-r HZ] [--wall] [--exact] [--no-native] [--no-widget] [--dask]
     %jitprofile_attach tcp://HOST:PORT [--timeout S] [--no-widget]
     %jitprofile_apply [N ...]        apply the last cell's (applicable) jit suggestions
-    %jitprofile_undo [N ...]         undo them
+    %jitprofile_undo [NAME ...|N ...] undo everything applied in this kernel (or NAME, or
+                                     the last cell's recommendations numbered)
+    %jitprofile_status               what is applied, from which cell, measured speedup
+    %jitprofile_keep [NAME]          the defining cell with @njit written in, as the next cell
 
 With a widget front end (a Jupyter kernel, anywidget installed) they show the
 live widget (widget.py); otherwise they print the text report.  After a
@@ -91,12 +94,16 @@ class JitprofileMagics(Magics):
         from .profile import Profile
         a = parse_argstring(self.jitprofile, line)
         if a.dask:
-            return self._jitprofile_dask(a, cell)
-        source = self.shell.transform_cell(cell)
+            return self._jitprofile_dask(a, cell, line)
+        from . import apply_state, cell_errors
+        from .cells import current_number, name_cells_in
+        number = current_number(self.shell)
+        # the magic's line kept as a comment: the cell's lines numbered as the notebook shows them
+        source = f"# %%jitprofile {line}".rstrip() + "\n" + self.shell.transform_cell(cell)
         # cached like IPython's own cells: linecache (so inspect.getsource,
         # the JIT and the advisor) sees the code that runs
-        filename = self.shell.compile.cache(source, self.shell.execution_count, raw_code=cell)
-        tree = self.shell.transform_ast(ast.parse(source, filename))
+        filename = self.shell.compile.cache(source, number, raw_code=cell)
+        tree = self.shell.transform_ast(cell_errors.parse_cell(self.shell, source, filename))
         shown = _keep_last_value(tree, cell)
         code = self.shell.compile(tree, filename, "exec")
         prof = Profile(hz=a.rate, wall=a.wall, native=not a.no_native, root=code,
@@ -104,13 +111,17 @@ class JitprofileMagics(Magics):
                        args_options={"jitted": True})     # loop advice for jitted code
         view = None
         if not a.no_widget and widgets_available(self.shell):
-            view = self._live_view(prof, f"%%jitprofile (cell {self.shell.execution_count})")
+            view = self._live_view(prof, f"%%jitprofile (In[{number}])")
+            apply_state.track(view.widget)          # the banner of what is applied
         t0 = time.perf_counter()
         prof.start()
         if view is not None:
             view.start()
+        raised = None
         try:
             exec(code, self.shell.user_ns)
+        except BaseException as exc:    # shown in the widget, re-raised below without our frames
+            raised = exc
         finally:
             prof.stop()
             wall = time.perf_counter() - t0
@@ -119,9 +130,14 @@ class JitprofileMagics(Magics):
             suggestions = []
             t_adv = time.perf_counter()
             try:
-                if not figures.too_short(prof):     # no advice from a handful of samples
+                if (not figures.too_short(prof)       # no advice from a handful of samples
+                        and (raised is None or isinstance(raised, Exception))):   # not after an interrupt
                     suggestions = advisor.advise(prof, fp_tolerance=a.fp_tolerance)
             finally:
+                for s in suggestions:
+                    s.profiled_in = f"In[{number}]"
+                    s.reason = name_cells_in(s.reason)      # a cell by its name, not its temp file
+                    s.why = name_cells_in(s.why)
                 figures.finish(prof, suggestions, cell_s=wall,
                                advisor_s=time.perf_counter() - t_adv)
                 prof.suggestions = suggestions
@@ -130,29 +146,40 @@ class JitprofileMagics(Magics):
                 if view is not None:
                     view.finish(suggestions)
                     self.widget = view.widget
+                    if raised is not None:
+                        _show_error(view.widget, raised, code)
                 else:
                     print(f"cell: {wall:.3f} s wall")
                     print(prof.text(), end="")
                     print(figures.text(prof.numbers), end="")
                     print(suggestions_text(suggestions), end="")
+                    if raised is not None:
+                        tb = cell_errors.user_traceback(raised.__traceback__, code)
+                        print("jitprofile: the cell " + cell_errors.header(raised, tb))
+        if raised is not None:
+            tb = cell_errors.user_traceback(raised.__traceback__, code)
+            __tracebackhide__ = True            # noqa: F841 - IPython hides this frame too
+            raise cell_errors.show_as_cell_error(self.shell, raised, tb)
         # like any cell, a %%jitprofile cell shows its last expression's value
         return self.shell.user_ns.pop(_RESULT, None) if shown else None
 
-    def _jitprofile_dask(self, a, cell):
+    def _jitprofile_dask(self, a, cell, line=""):
         """%%jitprofile --dask: the cell runs here as usual; every worker of
         the default Client is sampled and merged live into one widget."""
         from distributed import default_client
         from . import dask as jpd
         client = default_client()
         w = None
-        title = f"%%jitprofile --dask (cell {self.shell.execution_count})"
+        title = f"%%jitprofile --dask (In[{_cell_number(self.shell)}])"
         if not a.no_widget and widgets_available(self.shell):
             from IPython.display import display
             from .widget import ProfileWidget
             w = ProfileWidget(title=title, interval=1.0 / a.rate)
             display(w)
-        source = self.shell.transform_cell(cell)
-        filename = self.shell.compile.cache(source, self.shell.execution_count, raw_code=cell)
+            from . import apply_state
+            apply_state.track(w)                # what is applied in this kernel
+        source = f"# %%jitprofile {line}".rstrip() + "\n" + self.shell.transform_cell(cell)
+        filename = self.shell.compile.cache(source, _cell_number(self.shell), raw_code=cell)
         tree = self.shell.transform_ast(ast.parse(source, filename))
         shown = _keep_last_value(tree, cell)
         code = self.shell.compile(tree, filename, "exec")
@@ -229,25 +256,81 @@ class JitprofileMagics(Magics):
             print("jitprofile: nothing applicable to apply")
         if self.widget is not None:
             self.widget.recs = recommendation_rows(self.suggestions)
+        from . import apply_state
+        apply_state.refresh()
 
     @line_magic
     def jitprofile_undo(self, line):
-        """Undo applied recommendations (all, or those numbered)."""
+        """Undo what is applied: everything applied since the kernel started
+        (no argument, whichever cell applied it), the functions named
+        (`%jitprofile_undo pairwise`), or the last cell's recommendations
+        numbered (`%jitprofile_undo 0 2`)."""
+        from . import apply_state
         from .widget_data import recommendation_rows
-        done = 0
-        for i, s in self._chosen(line):
-            if s.applied:
-                print(f"[{i}] " + _act(s, "undo"))
-                done += 1
-        if not done:
-            print("jitprofile: nothing applied to undo")
+        words = line.split()
+        if words and all(w.isdigit() for w in words):
+            done = 0
+            for i, s in self._chosen(line):
+                if s.applied:
+                    print(f"[{i}] " + _act(s, "undo"))
+                    done += 1
+            if not done:
+                print("jitprofile: nothing applied to undo")
+        else:
+            names = []
+            for w in words or [None]:
+                got = apply_state.undo_all() if w is None else apply_state.undo_named(w)
+                if w is not None and not got:
+                    print(f"jitprofile: {w} is not applied")
+                names += got
+            for n in names:
+                print(f"undone: {n} is the original Python function again")
+            if not words:       # applied elsewhere than this kernel (a --dask cell's workers)
+                for i, s in self._chosen(""):
+                    if s.applied:
+                        print(f"[{i}] " + _act(s, "undo"))
+                        names.append(s.function)
+            if not names and not words:
+                print("jitprofile: nothing applied to undo")
         if self.widget is not None:
             self.widget.recs = recommendation_rows(self.suggestions)
+        apply_state.refresh()
+
+    @line_magic
+    def jitprofile_status(self, line):
+        """What is applied in this kernel: the function, its decorator, the
+        measured speedup, the cell that defines it and the cell that measured it."""
+        from . import apply_state
+        print(apply_state.status_text(), end="")
+
+    @line_magic
+    def jitprofile_keep(self, line):
+        """Write the decorator of an applied function (the last one, or NAME)
+        and its import into a copy of its defining cell, put below the
+        current cell (IPython's set_next_input): run it and a kernel restart
+        keeps the function compiled.  The widget's "Apply and keep" edits the
+        defining cell itself."""
+        from . import apply_state
+        print(apply_state.keep_via_next_input(self.shell, line.strip() or None))
+
+
+def _show_error(widget, exc, code) -> None:
+    """The widget's header for a cell that raised: state "error" and
+    "raised ValueError at In[8], line 3"."""
+    from .cell_errors import header, user_traceback
+    with widget.hold_sync():
+        widget.error = header(exc, user_traceback(exc.__traceback__, code))
+        widget.status = "error"
 
 
 def _act(s, what):
     from .actions import act_on
     return act_on(s, what)
+
+
+def _cell_number(shell) -> int:
+    from .cells import current_number
+    return current_number(shell)
 
 
 def load(ip) -> None:

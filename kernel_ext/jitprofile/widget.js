@@ -156,8 +156,10 @@ function render({ model, el }) {
   const args = h("div", { class: "jp-args" });
   const recs = h("div", { class: "jp-recs" });
   const source = h("div", { class: "jp-source" });
+  const kernelState = stateView(model);        // a cell's error, what is applied in the kernel
   const root = h("div", { class: "jp-prof" },
     h("div", { class: "jp-head" }, title, status, search, workerSel, taskSel, reset, legend),
+    kernelState.box,
     h("div", { class: "jp-flame-box" }, flame, tip),
     h("div", { class: "jp-cols" },
       h("div", { class: "jp-col" }, h("h4", {}, "Hotspots"), h("div", { class: "jp-hot-box" }, table)),
@@ -280,7 +282,7 @@ function render({ model, el }) {
       const pane = (model.get("lines") || {})[String(fi)];
       const loop = pane && pane.hot_loop ? pane.hot_loop : null;   // [line, "vectorized x4" | "scalar: ..."]
       rows.push({ fi, name: f.name, self, total, calls, cat: f.cat, workers, loop,
-                  where: `${f.file.split("/").pop()}:${f.line}`, file: f.file, line: f.line });
+                  where: placeText(f.file, f.line), file: f.file, line: f.line });
     }
     const k = st.sortKey, dir = st.sortDir;
     rows.sort((a, b) => (a[k] < b[k] ? -1 : a[k] > b[k] ? 1 : 0) * dir || b.self - a.self);
@@ -358,7 +360,7 @@ function render({ model, el }) {
     args.replaceChildren();
     if (!f) { args.append(h("em", {}, "select a function in the flame graph or the table")); return; }
     args.dataset.func = f.name;
-    args.append(h("div", { class: "jp-args-name" }, `${f.name}  (${f.file.split("/").pop()}:${f.line})`));
+    args.append(h("div", { class: "jp-args-name" }, `${f.name}  (${placeText(f.file, f.line)})`));
     if (!sigs.length) { args.append(h("em", {}, "no recorded calls (not hot, or still running)")); return; }
     const t = h("table", {}, h("tr", {}, h("th", {}, "signature"), h("th", {}, "calls"),
                                       h("th", {}, "share"), h("th", {}, "shapes")));
@@ -387,6 +389,8 @@ function render({ model, el }) {
       else if (r.reason) line.append(h("span", { class: "jp-muted" }, r.reason));
       if (r.applicable && !r.applied)
         line.append(h("button", { class: "jp-apply", onclick: (e) => { e.target.disabled = true; e.target.textContent = "Applying…"; model.send({ type: "apply", index: r.index }); } }, "Apply"));
+      if (r.applicable && r.kind === "jit" && !(r.applied && (r.kept || r.kept === undefined)))
+        line.append(keepButton(r, model));
       if (r.applied)
         line.append(h("button", { class: "jp-undo", onclick: (e) => { e.target.disabled = true; model.send({ type: "undo", index: r.index }); } }, "Undo"));
       if (r.message) line.append(h("span", { class: /failed/.test(r.message) ? "jp-msg" : "jp-applied" }, r.message));
@@ -429,6 +433,7 @@ function render({ model, el }) {
       `${model.get("elapsed").toFixed(1)} s, update ${model.get("updates")}`;
     status.dataset.updates = String(model.get("updates"));
     status.dataset.state = model.get("status");
+    kernelState.draw();
     drawFlame(); drawTable(); drawTimeline(); memory.draw(model.get("memory"), timeline); drawArgs(); drawRecs(); drawSource();
     drawFigures(model, recs);
   }
@@ -456,7 +461,8 @@ function render({ model, el }) {
     requestAnimationFrame(() => { pending = false; redraw(); });
   };
   const events = ["strings", "funcs", "nodes", "weights", "hot", "timeline", "args", "recs",
-                  "status", "updates", "title", "lanes", "lines", "memory", "tasks", "numbers"];
+                  "status", "updates", "title", "lanes", "lines", "memory", "tasks", "numbers",
+                  "error", "applied"];
   for (const e of events) model.on(`change:${e}`, schedule);
   const ro = typeof ResizeObserver !== "undefined" ? new ResizeObserver(schedule) : null;
   if (ro) ro.observe(root);
@@ -597,7 +603,7 @@ function sourcePane(box, funcs, panes, fi, iv, running) {
   const total = paneSelf(p) || 1;
   const hottest = Math.max(1, ...p.rows.map((r) => r[1]));
   box.append(h("div", { class: "jp-args-name" },
-    `${f.name}  (${f.file.split("/").pop()}:${p.first}) - ${fmtS(total, iv)} self in its lines`));
+    `${f.name}  (${placeText(f.file, p.first)}) - ${fmtS(total, iv)} self in its lines`));
   const t = h("table", { class: "jp-src" },
     h("tr", {}, h("th", {}, ""), h("th", {}, "line"), h("th", {}, "self"), h("th", {}, "%"),
       h("th", { title: "JIT / Python / native" }, "split"), h("th", {}, "source")));
@@ -636,4 +642,94 @@ function sourcePane(box, funcs, panes, fi, iv, running) {
   box.append(t);
 }
 
-export default { render };
+// A function's place: "In[8], line 3" for a notebook cell (widget_data
+// interns a cell's file as its name, cells.shown_file), "file.py:3" else.
+function placeText(file, line) {
+  return /^In\[\d+\]$/.test(file) ? `${file}, line ${line}` : `${file.split("/").pop()}:${line}`;
+}
+
+// -- errors and apply state (kernel_ext/jitprofile/cell_errors.py, apply_state.py) --
+
+// The line under the header: "raised ValueError at In[8], line 3" for a cell
+// that raised, and the banner of what is applied in the kernel, each with
+// an undo link ({type: "undo_applied", name}).
+function stateView(model) {
+  const error = h("div", { class: "jp-error", style: "display: none" });
+  const banner = h("div", { class: "jp-applied-banner", style: "display: none" });
+  const box = h("div", { class: "jp-kernel-state" }, error, banner);
+  function draw() {
+    const err = model.get("error") || "";
+    error.textContent = err;
+    error.style.display = err ? "" : "none";
+    const list = model.get("applied") || [];
+    banner.replaceChildren();
+    banner.style.display = list.length ? "" : "none";
+    banner.dataset.names = list.map((a) => a.name).join(",");
+    if (!list.length) return;
+    banner.append("applied: ");
+    list.forEach((a, k) => {
+      if (k) banner.append(", ");
+      const what = [a.decorator, a.speedup ? `${a.speedup}x measured` : ""].filter(Boolean).join(", ");
+      banner.append(h("span", { class: "jp-applied-fn", "data-name": a.name,
+                               title: [a.defined && `defined ${a.defined}`, a.profiled && `measured by ${a.profiled}`,
+                                       a.kept && `kept in ${a.kept}`].filter(Boolean).join("; ") },
+                      `${a.name} (${what})`));
+    });
+    const all = list.length > 1 ? "undo all" : "undo";
+    banner.append(" \u00b7 ", h("a", { href: "#", class: "jp-undo-applied",
+      onclick: (e) => { e.preventDefault(); model.send({ type: "undo_applied" }); } }, all));
+  }
+  return { box, draw };
+}
+
+// "Apply and keep": apply, then write the decorator into the defining cell
+// (the kernel answers with {type: "keep", ...}: keepInNotebook).
+// An applied card that is not kept yet offers "Keep" (the same message).
+function keepButton(r, model) {
+  return h("button", { class: "jp-apply-keep", title: "apply, and write the decorator into the function's cell so a kernel restart keeps it",
+    onclick: (e) => { e.target.disabled = true; e.target.textContent = r.applied ? "Keeping…" : "Applying…";
+                      model.send({ type: "apply_keep", index: r.index }); } }, r.applied ? "Keep" : "Apply and keep");
+}
+
+// The notebook's shared model (cells with source and execution_count):
+// JupyterLab's widget manager holds the notebook's context
+// (@jupyter-widgets/jupyterlab-manager), else window.jupyterapp when the app
+// is exposed (--LabApp.expose_app_in_browser).
+function notebookModel(model) {
+  try {
+    const ctx = model.widget_manager && model.widget_manager.context;
+    if (ctx && ctx.model && ctx.model.sharedModel && ctx.model.sharedModel.cells)
+      return [ctx.model.sharedModel, "the widget manager's notebook"];
+  } catch (e) { /* not JupyterLab */ }
+  try {
+    const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    const nb = w && w.content && w.content.model && w.content.model.sharedModel;
+    if (nb && nb.cells) return [nb, "window.jupyterapp"];
+  } catch (e) { /* not exposed */ }
+  return [null, ""];
+}
+
+function keepInNotebook(model, msg) {
+  const [nb, how] = notebookModel(model);
+  const reply = (ok, reason) => model.send({ type: "keep_result", index: msg.index, ok, reason,
+                                             label: msg.label, how });
+  if (!nb) return reply(false, "this front end does not expose the notebook to widgets");
+  const cells = nb.cells.filter((c) => c.cell_type === "code" && c.execution_count === msg.cell);
+  const norm = (t) => t.replace(/\s+$/, "");
+  const cell = cells.find((c) => norm(c.source) === norm(msg.old)) ||
+               cells.find((c) => c.source.includes(`def ${msg.function}(`));
+  if (!cell) return reply(false, `no cell [${msg.cell}] defining ${msg.function} in the notebook`);
+  if (norm(cell.source) === norm(msg.new)) return reply(true, "");
+  if (norm(cell.source) !== norm(msg.old))
+    return reply(false, `${msg.label} was edited since it ran`);
+  cell.setSource(msg.new);
+  reply(true, "");
+}
+
+function initialize({ model }) {
+  const onMsg = (msg) => { if (msg && msg.type === "keep") keepInNotebook(model, msg); };
+  model.on("msg:custom", onMsg);
+  return () => model.off("msg:custom", onMsg);
+}
+
+export default { initialize, render };

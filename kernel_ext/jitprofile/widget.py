@@ -52,6 +52,8 @@ class ProfileWidget(anywidget.AnyWidget):
     numbers = t.Dict().tag(sync=True)       # the frozen figures (figures.py): samples, times, projection
     can_export = t.Bool(False).tag(sync=True)   # the Export button (a finished profile)
     exported = t.Unicode("").tag(sync=True)     # where Export wrote the page (or why it failed)
+    error = t.Unicode("").tag(sync=True)    # a cell that raised: "raised ValueError at In[8], line 3"
+    applied = t.List().tag(sync=True)       # what is applied in the kernel (apply_state.banner_rows)
 
     def __init__(self, **kw):
         super().__init__(**kw)

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import math
 
+from .cells import shown_file
+
 FINE_NS = 10_000_000            # timeline resolution kept: 10 ms
 MAX_BUCKETS = 160               # timeline buckets shown
 HOT_ROWS = 40
@@ -69,7 +71,8 @@ class TableBuilder:
         d = self.data
         funcs = d.functions()
         for name, file, module, line, cat in funcs[self._nfuncs:]:
-            self._funcs += [self._s(name), self._s(file), self._s(module), int(line), self._s(cat)]
+            self._funcs += [self._s(name), self._s(shown_file(file)), self._s(module), int(line),
+                            self._s(cat)]
         self._nfuncs = len(funcs)
         frames = d.frames()
         nodes = d.nodes()
