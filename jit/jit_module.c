@@ -138,6 +138,7 @@ int jp_cache_module_init(PyObject *m);
 int jp_jitclass_module_init(PyObject *m);
 int jp_typed_list_module_init(PyObject *m);
 int jp_cuda_module_init(PyObject *m);
+int jp_roc_module_init(PyObject *m);     /* gpu/hsa/roc_module.c (moves to gpu/targets.c) */
 int jp_dict_module_init(PyObject *m);
 int jp_signature_module_init(PyObject *m);
 
@@ -152,6 +153,8 @@ jp_jit_module_init(PyObject *m)
     if (jp_ufunc_module_init(m) < 0 || jp_cache_module_init(m) < 0 || jp_jitclass_module_init(m) < 0 || jp_typed_list_module_init(m) < 0 || jp_cuda_module_init(m) < 0)
         return -1;
     if (jp_generator_module_init(m) < 0 || jp_dict_module_init(m) < 0 || jp_signature_module_init(m) < 0)
+        return -1;
+    if (jp_roc_module_init(m) < 0)
         return -1;
     return PyModule_AddFunctions(m, jit_functions);
 }

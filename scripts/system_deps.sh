@@ -11,6 +11,8 @@ packages=(
   libunwind-dev     # native stack capture in the sampler
   libzmq3-dev       # the notebook stream
   chromium          # headless browser for the notebook widget tests (Playwright drives it)
+  lld-19            # jitprofile.roc: ld.lld-19 links AMD GPU code objects
+  rocm-device-libs  # jitprofile.roc: ocml/ockl/oclc bitcode (AMD GPU math)
   "$@"
 )
 

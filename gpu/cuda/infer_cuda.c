@@ -4,6 +4,7 @@
  * is a TypingError that says so. */
 #include "jit/infer.h"
 #include "jit/errors.h"
+#include "gpu/hsa/roc_intrinsics.h"     /* TEMPORARY: roc markers until the target hooks land */
 
 #include <string.h>
 
@@ -21,6 +22,8 @@ jp_type *
 jp_infer_cuda_value(ictx *c, jp_node *n)
 {
     const char *id = n->u.callee.name;
+    if (strncmp(id, "roc:", 4) == 0)
+        return jp_infer_roc_value(c, n, id + 4);
     if (strncmp(id, "sreg:", 5) != 0)
         return jp_error_at(JpTypingError, c->ir, n, "call it", "cuda.%s is a function", id);
     if (!in_kernel(c, n, id + 5))
@@ -74,6 +77,8 @@ jp_infer_cuda_call(ictx *c, jp_node *call)
 {
     const char *id = call->u.call.func->u.callee.name;
     jp_type *t;
+    if (strncmp(id, "roc:", 4) == 0)
+        return jp_infer_roc_call(c, call, id + 4);
     if (!in_kernel(c, call, id))
         return NULL;
     if (strcmp(id, "grid") == 0 || strcmp(id, "gridsize") == 0) {

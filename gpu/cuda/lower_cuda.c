@@ -3,6 +3,7 @@
  * barriers, shared arrays (address space 3 globals), local arrays
  * (allocas) and atomics (atomicrmw / cmpxchg). */
 #include "jit/lower.h"
+#include "gpu/hsa/roc_intrinsics.h"     /* TEMPORARY: roc markers until the target hooks land */
 
 #include <string.h>
 
@@ -21,6 +22,8 @@ LLVMValueRef
 jp_lower_cuda_value(lctx *c, jp_node *n)
 {
     const char *id = n->u.callee.name + 5;      /* past "sreg:" */
+    if (strncmp(n->u.callee.name, "roc:", 4) == 0)
+        return jp_lower_roc_value(c, n, n->u.callee.name + 4);
     const char *dot = strchr(id, '.');
     char reg[16];
     if (strcmp(id, "warpsize") == 0)
@@ -88,6 +91,8 @@ jp_lower_cuda_call(lctx *c, jp_node *n)
     const char *id = n->u.call.func->u.callee.name;
     jp_type *rt = jp_node_type(c, n);
     LLVMTypeRef ptr = LLVMPointerTypeInContext(c->ctx, 0);
+    if (strncmp(id, "roc:", 4) == 0)
+        return jp_lower_roc_call(c, n, id + 4);
 
     if (strcmp(id, "grid") == 0 || strcmp(id, "gridsize") == 0) {
         int nd = (int)n->u.call.args[0]->u.cnst.v.i;
