@@ -475,9 +475,13 @@ check_defined(LLVMModuleRef mod, const char *kernel_noun)
     for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn)) {
         size_t len;
         const char *name = LLVMGetValueName2(fn, &len);
-        if (!LLVMIsDeclaration(fn) || LLVMGetIntrinsicID(fn) != 0 || LLVMGetFirstUse(fn) == NULL)
+        if (!LLVMIsDeclaration(fn) || LLVMGetFirstUse(fn) == NULL
+            || (LLVMGetIntrinsicID(fn) != 0 && strncmp(name, "llvm.nvvm.", 10) != 0))
             continue;
-        if (strncmp(name, "__ocml_", 7) == 0)
+        if (strncmp(name, "llvm.nvvm.", 10) == 0)
+            PyErr_Format(JpUnsupportedError, "cuda.* intrinsics (%s) cannot be used in %s: use roc.*", name,
+                         kernel_noun);
+        else if (strncmp(name, "__ocml_", 7) == 0)
             PyErr_Format(JpUnsupportedError,
                          "%s: the ROCm device libraries have no %s, so this math function is not supported "
                          "in %s", name + 7, name, kernel_noun);

@@ -179,6 +179,8 @@ jp_lower_roc_call(lctx *c, jp_node *n, const char *name)
     jp_type *rt = jp_node_type(c, n);
     int dim = n->u.call.nargs == 1 && n->u.call.args[0]->kind == E_CONST ? (int)n->u.call.args[0]->u.cnst.v.i : 0;
     LLVMTypeRef void_t = LLVMVoidTypeInContext(c->ctx);
+    if (strcmp(LLVMGetTarget(c->mod), "amdgcn-amd-amdhsa") != 0)       /* e.g. in a CUDA kernel */
+        return jp_lower_unhandled(c, jp_llvm_type(c->ctx, rt), "roc.%s outside @roc.jit code", name);
 
     if (strcmp(name, "get_local_id") == 0)
         return id_reg(c, "workitem", dim);

@@ -71,6 +71,7 @@ roc_emit(const jp_target *t, jp_session *s, jp_instance *root, void *arg)
     (void)t;
     memset(&jp_roc_last_timing, 0, sizeof jp_roc_last_timing);
     mod = LLVMModuleCreateWithNameInContext(root->ir->qualname, ctx);
+    LLVMSetTarget(mod, "amdgcn-amd-amdhsa");     /* lower_roc.c checks it; the data layout comes later */
     for (jp_instance *i = s->pending; i; i = i->next)
         if (jp_lower_instance(ctx, mod, i, NULL) < 0)
             goto done;
