@@ -363,8 +363,12 @@ use_ocml(LLVMModuleRef mod)
         } else if (strncmp(name, "jp", 2) == 0 || strncmp(name, "__", 2) == 0 || len >= sizeof base) {
             continue;
         } else {
-            /* a libm name: sin (double) or sinf (float) */
+            /* a libm name: sin (double) or sinf (float); frexp and modf
+             * (out-parameters) get wrappers (helper_ir) */
             LLVMTypeKind k = LLVMGetTypeKind(ret);
+            if (strcmp(name, "frexp") == 0 || strcmp(name, "frexpf") == 0 || strcmp(name, "modf") == 0
+                || strcmp(name, "modff") == 0)
+                continue;
             memcpy(base, name, len + 1);
             if (k == LLVMDoubleTypeKind) {
                 suffix = "f64";
@@ -390,6 +394,7 @@ use_ocml(LLVMModuleRef mod)
 
 /* The IR of helper `name` (declared by lower_roc.c), or 0 bytes when it
  * is not one.  jp.roc.barrier, jp.roc.mem_fence, jp.roc.wavebarrier,
+ * frexp/modf (around ocml's private out-parameter),
  * jp.roc.atomic.<rmw op>.<type>, jp.roc.cas.<type>. */
 static int
 helper_ir(const char *name, char *out, size_t size)
@@ -413,6 +418,23 @@ helper_ir(const char *name, char *out, size_t size)
                         "declare void @llvm.amdgcn.wave.barrier()\n"
                         "define linkonce_odr void @\"%s\"() alwaysinline {\n"
                         "  call void @llvm.amdgcn.wave.barrier()\n  ret void\n}\n", name);
+    if (strcmp(name, "frexp") == 0 || strcmp(name, "frexpf") == 0 || strcmp(name, "modf") == 0
+        || strcmp(name, "modff") == 0) {
+        /* libm's out-parameter is a flat pointer, ocml's a private one */
+        int f32 = strcmp(name, "frexpf") == 0 || strcmp(name, "modff") == 0;
+        const char *fp = f32 ? "float" : "double", *sfx = f32 ? "f32" : "f64";
+        const char *out_ty = name[0] == 'f' ? "i32" : fp;
+        const char *base = name[0] == 'f' ? "frexp" : "modf";
+        return snprintf(out, size,
+                        "declare %s @__ocml_%s_%s(%s, ptr addrspace(5))\n"
+                        "define linkonce_odr %s @\"%s\"(%s %%x, ptr %%o) alwaysinline {\n"
+                        "  %%t = alloca %s, addrspace(5)\n"
+                        "  %%r = call %s @__ocml_%s_%s(%s %%x, ptr addrspace(5) %%t)\n"
+                        "  %%v = load %s, ptr addrspace(5) %%t\n"
+                        "  store %s %%v, ptr %%o\n"
+                        "  ret %s %%r\n}\n",
+                        fp, base, sfx, fp, fp, name, fp, out_ty, fp, base, sfx, fp, out_ty, out_ty, fp);
+    }
     if (sscanf(name, "jp.roc.atomic.%15[a-z].%15[a-z0-9]", op, ty) == 2)
         /* relaxed, device-wide: HIP's atomicAdd */
         return snprintf(out, size,
@@ -438,7 +460,9 @@ define_helpers(LLVMModuleRef mod)
         size_t len;
         const char *name = LLVMGetValueName2(fn, &len);
         int n;
-        if (!LLVMIsDeclaration(fn) || strncmp(name, "jp.roc.", 7) != 0)
+        if (!LLVMIsDeclaration(fn) || (strncmp(name, "jp.roc.", 7) != 0 && strcmp(name, "frexp") != 0
+                                       && strcmp(name, "frexpf") != 0 && strcmp(name, "modf") != 0
+                                       && strcmp(name, "modff") != 0))
             continue;
         if ((n = helper_ir(name, text + used, sizeof text - used)) <= 0 || (size_t)n >= sizeof text - used) {
             PyErr_Format(PyExc_RuntimeError, "internal compiler error: no device helper %s", name);

@@ -75,10 +75,11 @@ def _check_isa(isa):
     return isa
 
 
-def _runtime():
+def _load_runtime():
     """jitprofile.roc._runtime (device arrays, launches), imported on use."""
+    import importlib
     try:
-        from . import _runtime as rt
+        rt = importlib.import_module(__name__ + "._runtime")
     except ImportError as e:
         raise RuntimeError(f"the ROC runtime (jitprofile.roc._runtime) is not available: {e}") from None
     return rt
@@ -101,9 +102,9 @@ def is_available():
 def _require():
     ok, why = _availability()
     if not ok:
-        rt = _runtime()
+        rt = _load_runtime()
         raise rt.RocSupportError(f"ROC is not available: {why}")
-    return _runtime()
+    return _load_runtime()
 
 
 def _device_isa():
@@ -119,7 +120,7 @@ _RUNTIME_NAMES = ("RocSupportError", "DeviceNDArray", "to_device", "device_array
 def __getattr__(name):
     # host-side API from the runtime module, without importing it with the package
     if name in _RUNTIME_NAMES:
-        return getattr(_runtime(), name)
+        return getattr(_load_runtime(), name)
     raise AttributeError(f"module 'jitprofile.roc' has no attribute {name!r}")
 
 
