@@ -600,3 +600,39 @@ def test_math_on_gpu_matches_numpy():
     np.testing.assert_allclose(out[0], np.sin(x), rtol=1e-14)
     np.testing.assert_allclose(out[9], x ** 1.7, rtol=1e-14)
     np.testing.assert_allclose(out[8], np.arctan2(x, 0.5), rtol=1e-14)
+
+
+TABLE = np.array([1.5, 2.5, 3.5, 4.5])
+
+
+def test_global_constant_array_is_in_constant_memory():
+    def k(out):
+        i = roc.get_global_id(0)
+        if i < out.shape[0]:
+            out[i] = TABLE[i % 4] * 2.0
+    kern = roc.jit(k)
+    argtypes = _sig_args("void(float64[::1])")
+    assert kern.compile_hsaco(argtypes)[:4] == b"\x7fELF"
+    ir = kern.inspect_llvm(argtypes)
+    assert re.search(r"^@\S+ = internal unnamed_addr addrspace\(4\) constant \[32 x i8\]", ir, re.M), ir
+
+
+@needs_tools
+def test_atomics_on_a_shared_array_are_lds_atomics():
+    def k(out):
+        hist = roc.shared.array(16, jitprofile.int32)
+        t = roc.get_local_id(0)
+        if t < 16:
+            hist[t] = 0
+        roc.barrier()
+        roc.atomic.add(hist, t % 16, 1)
+        roc.barrier()
+        if t < 16:
+            roc.atomic.add(out, t, hist[t])
+    code = roc.compile_hsaco(k, "void(int32[::1])")
+    path = os.path.join(_tmpdir(), "lds_atomic.hsaco")
+    with open(path, "wb") as f:
+        f.write(code)
+    asm = run(OBJDUMP, "-d", path)
+    assert "ds_add_u32" in asm, asm
+    assert notes(path)["lds"] == 64
