@@ -270,7 +270,12 @@ cpu_emit(const jp_target *t, jp_session *s, jp_instance *root, void *arg)
     return jp_codegen_session(s);
 }
 
-const jp_target jp_target_cpu = {"cpu", 0, cpu_emit};
+const jp_target jp_target_cpu = {
+    .name = "cpu",
+    .kernel_noun = "CPU functions",
+    .device = 0,
+    .emit = cpu_emit,
+};
 
 /* ---- the entry point ------------------------------------------------------------- */
 
@@ -392,6 +397,7 @@ jp_compile(const jp_compile_req *req, jp_instance **result)
         s.root = req->dispatcher;
     }
     s.gpu = t->device;
+    s.target = t;
     inst = (t->device || req->loop)
         ? jp_session_new_instance(&s, req->dispatcher, req->nargs, req->argtypes)
         : jp_session_instance(&s, req->dispatcher, req->nargs, req->argtypes);

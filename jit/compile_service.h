@@ -1,8 +1,8 @@
 /* jit/compile_service.h - the one compile entry point and the store of
  * compiled code.
  *
- * Every compile, for every target (the CPU here; CUDA in gpu/cuda/, HSA
- * later), goes through jp_compile(): it takes the process-wide compile lock,
+ * Every compile, for every target (the CPU here; device targets under gpu/,
+ * jit/target.h), goes through jp_compile(): it takes the process-wide compile lock,
  * types the requested function with everything it calls (one session, so
  * recursion groups are typed together), lets the target emit the session's
  * new instances, and hands them to their dispatchers.  jit/ names no target:
@@ -23,22 +23,11 @@
 #define JP_COMPILE_SERVICE_H
 
 #include "jit/compiler.h"
+#include "jit/target.h"
 
 #include <llvm-c/Core.h>
 
-/* A code generation target. */
-typedef struct jp_target {
-    const char *name;           /* "cpu", "cuda" */
-    int device;                 /* code for a device: every callee is compiled
-                                 * into the same image (private session), and
-                                 * the instances are freed after emission */
-    /* Lower, optimise and emit the typed pending instances of s (root is
-     * the requested one).  The CPU target links them into the process;
-     * a device target leaves its image in its arg.  0, or -1 + Python error. */
-    int (*emit)(const struct jp_target *t, jp_session *s, jp_instance *root, void *arg);
-} jp_target;
-
-extern const jp_target jp_target_cpu;
+/* A code generation target: jit/target.h. */
 
 typedef struct jp_compile_req {
     const jp_target *target;

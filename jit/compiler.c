@@ -124,7 +124,7 @@ jp_session_new_instance(jp_session *s, PyObject *dispatcher, int nargs, jp_type 
     } else {
         snprintf(inst->symbol, len, "jp.%s.%lu", ir->qualname, ++symbol_counter);
     }
-    if (s->gpu)     /* PTX names: letters, digits, _ and $ */
+    if (s->gpu)     /* device images: plain identifiers (letters, digits, _) */
         for (char *p = inst->symbol; *p; p++)
             if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') && !(*p >= '0' && *p <= '9'))
                 *p = '_';
@@ -137,6 +137,7 @@ jp_session_new_instance(jp_session *s, PyObject *dispatcher, int nargs, jp_type 
         inst->node_types[i] = jp_type_unknown();
     inst->ret = jp_type_unknown();
     inst->gpu = s->gpu;
+    inst->target = s->target;
     inst->next = s->pending;
     s->pending = inst;
     s->added = 1;

@@ -62,7 +62,8 @@ struct jp_instance {
     int changed;                /* inference made progress this round */
     int compiled;
     int uncacheable;            /* the code embeds process-specific addresses */
-    int gpu;                    /* compiled for a CUDA device (gpu/cuda/) */
+    int gpu;                    /* device code: target->device (jit/target.h) */
+    const struct jp_target *target; /* what it was compiled for (NULL: the CPU) */
     jp_trampoline trampoline;
     void *entry;                /* address of the native function */
     size_t code_size;
@@ -84,7 +85,8 @@ typedef struct jp_session {
     int rounds;
     int added;                  /* instances were created this round */
     int private;                /* cache=True: fresh callees in this module, portable names */
-    int gpu;                    /* a CUDA compile: every instance is device code */
+    int gpu;                    /* a device compile (target->device): every instance is device code */
+    const struct jp_target *target; /* the compile's target (jit/target.h; NULL: the CPU) */
     PyObject *root;             /* the dispatcher the compile is for */
     char *llvm_ir;              /* the optimised module's text (codegen) */
     void *bitcode;              /* the optimised module, when small enough to be

@@ -23,7 +23,7 @@ typedef struct jp_dbg jp_dbg;
  * NULL when out of memory (lowering then goes on without debug info). */
 jp_dbg *jp_dbg_begin_module(LLVMModuleRef mod, const char *filename);
 /* The same with line directives only (no DWARF sections): what PTX's
- * .file/.loc need for lineinfo (gpu/cuda/ptx.c). */
+ * .file/.loc need for lineinfo (a device target's emission). */
 jp_dbg *jp_dbg_begin_line_directives(LLVMModuleRef mod, const char *filename);
 /* Finalize the debug info and free the builder (NULL is fine). */
 void jp_dbg_finish_module(jp_dbg *d);

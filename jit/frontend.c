@@ -454,13 +454,18 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
     if (PyErr_Occurred())
         return NULL;
     if (!PyModule_Check(value) && !PyType_Check(value)) {
-        /* jitprofile.cuda intrinsics: cuda.threadIdx.x, cuda.grid, cuda.atomic.add, ... */
-        PyObject *marker = PyObject_GetAttrString(value, "_jitprofile_cuda");
-        if (marker && PyUnicode_Check(marker)) {
-            n = new_node(f, E_CALLEE, ast_node);
+        /* a compile target's intrinsics (jit/target.h): any object with
+         * _jitprofile_intrinsic = (target name, intrinsic name) */
+        PyObject *marker = PyObject_GetAttrString(value, "_jitprofile_intrinsic");
+        if (marker && PyTuple_Check(marker) && PyTuple_GET_SIZE(marker) == 2
+            && PyUnicode_Check(PyTuple_GET_ITEM(marker, 0)) && PyUnicode_Check(PyTuple_GET_ITEM(marker, 1))) {
+            const char *target = PyUnicode_AsUTF8(PyTuple_GET_ITEM(marker, 0));
+            const char *iname = target ? PyUnicode_AsUTF8(PyTuple_GET_ITEM(marker, 1)) : NULL;
+            n = iname ? new_node(f, E_CALLEE, ast_node) : NULL;
             if (n) {
-                n->u.callee.kind = CALLEE_CUDA;
-                n->u.callee.name = jp_arena_strdup(f->ir->arena, PyUnicode_AsUTF8(marker));
+                n->u.callee.kind = CALLEE_INTRINSIC;
+                n->u.callee.target = jp_arena_strdup(f->ir->arena, target);
+                n->u.callee.name = jp_arena_strdup(f->ir->arena, iname);
             }
             Py_DECREF(marker);
             return n;

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "jit/infer.h"
+#include "jit/target.h"
 #include "jit/lib_func.h"
 #include "jit/resolve.h"
 #include "jit/lib.h"
@@ -959,8 +960,8 @@ type_call(ictx *c, jp_node *n)
         return type_cfunc_call(c, n);
     case CALLEE_CLASS:
         return type_class_call(c, n);
-    case CALLEE_CUDA:
-        return jp_infer_cuda_call(c, n);
+    case CALLEE_INTRINSIC:
+        return jp_infer_intrinsic(c, n, 1);       /* target.c */
     case CALLEE_LIB:
         return jp_infer_lib_call(c, n);
     case CALLEE_MODULE:
@@ -1035,8 +1036,8 @@ type_expr_inner(ictx *c, jp_node *n)
     case E_MODULE:
         return jp_error_at(JpTypingError, c->ir, n, NULL, "a module cannot be used as a value");
     case E_CALLEE:
-        if (n->u.callee.kind == CALLEE_CUDA)
-            return jp_infer_cuda_value(c, n);
+        if (n->u.callee.kind == CALLEE_INTRINSIC)
+            return jp_infer_intrinsic(c, n, 0);   /* target.c */
         if (n->u.callee.kind == CALLEE_DISPATCHER)      /* a jitted function as a value (lib_func.c) */
             return jp_infer_function_value(c, n);
         return jp_error_at(JpTypingError, c->ir, n, "call it instead",

@@ -40,9 +40,7 @@ jp_type *jp_infer_iter_element(ictx *c, jp_node *iter, jp_type *t);  /* for x in
  * np.ndenumerate/ndindex/nditer (*handled = 1; NULL on error), else
  * *handled = 0 */
 jp_type *jp_infer_iterator(ictx *c, jp_node *it, int *handled);
-/* CUDA intrinsics, valid only in a GPU compile (gpu/cuda/infer_cuda.c) */
-jp_type *jp_infer_cuda_value(ictx *c, jp_node *n);      /* cuda.threadIdx.x */
-jp_type *jp_infer_cuda_call(ictx *c, jp_node *call);    /* cuda.grid(1), cuda.atomic.add(...) */
+/* a compile target's intrinsics: jit/target.h */
 
 /* generator functions (infer_generator.c) */
 jp_type *jp_infer_yield(ictx *c, jp_node *n);

@@ -54,7 +54,8 @@ typedef enum jp_callee_kind {
     CALLEE_GENERATED,   /* obj: a @generated_jit / @overload template (resolved by types) */
     CALLEE_CFUNC,       /* obj: (address, return type, argument types) of a C function */
     CALLEE_CLASS,       /* obj: a @jitclass class (calling it constructs an instance) */
-    CALLEE_CUDA,        /* name: a CUDA intrinsic ("sreg:tid.x", "grid", "atomic.add", ...) */
+    CALLEE_INTRINSIC,   /* target, name: an intrinsic of a compile target (jit/target.h),
+                         * e.g. ("cuda", "sreg:tid.x"), ("cuda", "atomic.add") */
     CALLEE_LIB,         /* id: index into the resolver's function table (lib_np_array.c) */
     CALLEE_MODULE,      /* id: index into the module-function registry (lib.h: random, math, operator) */
 } jp_callee_kind;
@@ -103,6 +104,7 @@ struct jp_node {
         struct { PyObject *module; } module;
         struct {
             jp_callee_kind kind; int id; PyObject *obj; const char *name;
+            const char *target; /* CALLEE_INTRINSIC: the target's name (jit/target.h) */
             /* an inner function (frontend_closure.h): the locals it captures,
              * passed before the arguments of a call; inner = 1 for every inner function */
             int ncap, inner; jp_node **cap;

@@ -47,6 +47,7 @@ jp_numpy_ready(void)
 
 #include "jit/dispatcher.h"
 #include "jit/compile_service.h"
+#include "jit/target.h"
 #include "jit/engine.h"
 #include "jit/errors.h"
 #include "jit/nrt.h"
@@ -137,8 +138,6 @@ int jp_ufunc_module_init(PyObject *m);
 int jp_cache_module_init(PyObject *m);
 int jp_jitclass_module_init(PyObject *m);
 int jp_typed_list_module_init(PyObject *m);
-int jp_cuda_module_init(PyObject *m);
-int jp_roc_module_init(PyObject *m);     /* gpu/hsa/roc_module.c (moves to gpu/targets.c) */
 int jp_dict_module_init(PyObject *m);
 int jp_signature_module_init(PyObject *m);
 
@@ -150,11 +149,9 @@ jp_jit_module_init(PyObject *m)
     if (PyType_Ready(&JpDispatcher_Type) < 0
         || PyModule_AddObjectRef(m, "Dispatcher", (PyObject *)&JpDispatcher_Type) < 0)
         return -1;
-    if (jp_ufunc_module_init(m) < 0 || jp_cache_module_init(m) < 0 || jp_jitclass_module_init(m) < 0 || jp_typed_list_module_init(m) < 0 || jp_cuda_module_init(m) < 0)
+    if (jp_ufunc_module_init(m) < 0 || jp_cache_module_init(m) < 0 || jp_jitclass_module_init(m) < 0 || jp_typed_list_module_init(m) < 0 || jp_target_module_init(m) < 0 || jp_device_targets_init(m) < 0)
         return -1;
     if (jp_generator_module_init(m) < 0 || jp_dict_module_init(m) < 0 || jp_signature_module_init(m) < 0)
-        return -1;
-    if (jp_roc_module_init(m) < 0)
         return -1;
     return PyModule_AddFunctions(m, jit_functions);
 }

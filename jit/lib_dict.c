@@ -7,6 +7,7 @@
  * holding it fixes K and V, as Numba infers them.  Keys convert to K and
  * values to V as an assignment would (an int key into a float64-keyed dict). */
 #include "jit/dict.h"
+#include "jit/target.h"
 #include "jit/hashtable.h"
 #include "jit/resolve.h"
 #include "jit/lib.h"
@@ -131,7 +132,7 @@ jp_infer_dict_literal(ictx *c, jp_node *n)
 {
     jp_type *kt = jp_type_unknown(), *vt = jp_type_unknown();
     if (c->session->gpu)
-        return jp_error_at(JpUnsupportedError, c->ir, n, "use a local array", "dicts are not supported in CUDA kernels");
+        return jp_device_unsupported(c, n, "use a local array", "dicts are");
     for (int i = 0; i < n->u.tuple.n; i++) {
         jp_node *e = n->u.tuple.elts[i];
         jp_type *t = jp_ioperand(c, e), *u, **acc = i % 2 ? &vt : &kt;
@@ -443,8 +444,7 @@ jp_infer_dict_builtin(ictx *c, jp_node *call, jp_builtin id)
 {
     jp_type *t;
     if (c->session->gpu)
-        return jp_error_at(JpUnsupportedError, c->ir, call, "use a local array",
-                           "%s() is not supported in CUDA kernels", id == B_DICT ? "dict" : "hash");
+        return jp_device_unsupported(c, call, "use a local array", "%s() is", id == B_DICT ? "dict" : "hash");
     if (call->u.call.nkw)
         return jp_error_at(JpUnsupportedError, c->ir, call, "build the dict with d[k] = v",
                            "keyword arguments of %s() are not supported in jit code", id == B_DICT ? "dict" : "hash");
@@ -491,8 +491,7 @@ type_dict_new(ictx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, jp_ty
     jp_type *k, *v;
     (void)at, (void)nargs;
     if (c->session->gpu)
-        return jp_error_at(JpUnsupportedError, c->ir, call, "use a local array",
-                           "typed dicts are not supported in CUDA kernels");
+        return jp_device_unsupported(c, call, "use a local array", "typed dicts are");
     if (fn->id == 0)        /* Dict() */
         return jp_type_dict(jp_type_unknown(), jp_type_unknown());
     if ((k = type_arg(c, args[0])) == NULL || (v = type_arg(c, args[1])) == NULL)

@@ -9,6 +9,7 @@
  * enumerate walks it is read up to its length at the start; a plain
  * `for x in lst` rereads the length each trip, as CPython does.) */
 #include "jit/resolve.h"
+#include "jit/target.h"
 #include "jit/errors.h"
 #include "jit/list_runtime.h"
 #include "jit/lib_func.h"
@@ -232,8 +233,7 @@ jp_infer_iter_builtin(ictx *c, jp_node *n, jp_builtin id)
         return jp_type_bool();
     }
     if ((id == B_LIST || id == B_SORTED) && c->session->gpu)
-        return jp_error_at(JpUnsupportedError, c->ir, n, "use a local array (cuda.local.array) instead",
-                           "lists are not supported in CUDA kernels");
+        return jp_device_unsupported(c, n, "use a local array (%s) instead", "lists are");
     if (id == B_LIST && n->u.call.nargs == 0 && n->u.call.nkw == 0)
         return jp_type_list(jp_type_unknown(), 0);
     if (id == B_SORTED) {

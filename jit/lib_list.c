@@ -8,6 +8,7 @@
  * element type as an assignment would (int64 into a float64 list); a list
  * passed from Python is `reflected list(T)`, one built here `list(T)`. */
 #include "jit/resolve.h"
+#include "jit/target.h"
 #include "jit/errors.h"
 #include "jit/list_runtime.h"
 #include "jit/lib_func.h"
@@ -133,8 +134,7 @@ accept_item(ictx *c, jp_node *recv_node, jp_type *recv, jp_type *vt, jp_node *wh
 static jp_type *
 no_gpu_lists(ictx *c, jp_node *n)
 {
-    return jp_error_at(JpUnsupportedError, c->ir, n, "use a local array (cuda.local.array) instead",
-                       "lists are not supported in CUDA kernels");
+    return jp_device_unsupported(c, n, "use a local array (%s) instead", "lists are");
 }
 
 jp_type *

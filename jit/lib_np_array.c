@@ -10,6 +10,7 @@
  * refuses ragged input).  The dtype is NumPy's default for the items
  * (bool, int64, float64, complex128) unless dtype= says otherwise. */
 #include "jit/resolve.h"
+#include "jit/target.h"
 #include "jit/errors.h"
 #include "jit/list_runtime.h"
 #include "jit/numpy_api.h"
@@ -70,8 +71,7 @@ t_array(ictx *c, jp_node *call, jp_type *recv)
     int nd;
     (void)recv;
     if (c->session->gpu)
-        return jp_error_at(JpUnsupportedError, c->ir, call, "use cuda.local.array in a kernel",
-                           "%s() is not supported in CUDA kernels", name);
+        return jp_device_unsupported(c, call, "use %s in a kernel", "%s() is", name);
     t = jp_ioperand(c, src);
     if (t == NULL || UNKNOWN(t))
         return t;

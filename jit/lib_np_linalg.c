@@ -10,6 +10,7 @@
  * loop to write instead); eig/eigvals of a real matrix return real arrays
  * and raise ValueError when an eigenvalue is complex, as Numba does. */
 #include "jit/lib.h"
+#include "jit/target.h"
 #include "jit/errors.h"
 #include "jit/lapack.h"
 #include "jit/linalg_runtime.h"
@@ -174,8 +175,7 @@ type_linalg(ictx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, jp_type
     jp_type *a = at[0], *b = nargs > 1 ? at[1] : NULL;
     (void)nargs;
     if (c->session->gpu)
-        return jp_error_at(JpUnsupportedError, c->ir, call, "call it on the host, before or after the kernel",
-                           "%s() is not supported in CUDA kernels", qual(fn));
+        return jp_device_unsupported(c, call, "call it on the host, before or after the kernel", "%s() is", qual(fn));
     switch (id) {
     case LG_VDOT: case LG_OUTER: case LG_INNER: {
         jp_type *dt;

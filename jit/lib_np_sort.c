@@ -10,6 +10,7 @@
  * What is not supported (axis= other than the default, other methods, ...)
  * is a TypingError/UnsupportedError at the call, naming what to write. */
 #include "jit/resolve.h"
+#include "jit/target.h"
 #include "jit/errors.h"
 #include "jit/sort_runtime.h"
 #include "jit/axis_stats_runtime.h"
@@ -45,8 +46,8 @@ array_arg(ictx *c, jp_node *call, jp_node *n)
 {
     jp_type *t;
     if (c->session->gpu)
-        return jp_error_at(JpUnsupportedError, c->ir, call, "sort or reduce on the host, before or after the kernel",
-                           "%s() is not supported in CUDA kernels", fname(call));
+        return jp_device_unsupported(c, call, "sort or reduce on the host, before or after the kernel", "%s() is",
+                                     fname(call));
     t = jp_ioperand(c, n);
     if (t == NULL || UNKNOWN(t))
         return t;
@@ -1351,8 +1352,7 @@ jp_infer_sort_method(ictx *c, jp_node *call, jp_type *recv)
     if (e == NULL)
         return NULL;
     if (c->session->gpu)
-        return jp_error_at(JpUnsupportedError, c->ir, call, "sort on the host, before or after the kernel",
-                           "%s() is not supported in CUDA kernels", e->name);
+        return jp_device_unsupported(c, call, "sort on the host, before or after the kernel", "%s() is", e->name);
     if (jp_lib_bind(c, call, e) < 0)
         return NULL;
     return e->type(c, call, recv);

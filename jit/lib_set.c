@@ -5,6 +5,7 @@
  * what a dict key may be (numbers, tuples of numbers).  `s = set()` takes
  * its item type from the first add, as Numba infers it. */
 #include "jit/dict.h"
+#include "jit/target.h"
 #include "jit/hashtable.h"
 #include "jit/resolve.h"
 #include "jit/errors.h"
@@ -80,7 +81,7 @@ jp_infer_set_literal(ictx *c, jp_node *n)
 {
     jp_type *et = jp_type_unknown();
     if (c->session->gpu)
-        return jp_error_at(JpUnsupportedError, c->ir, n, "use a local array", "sets are not supported in CUDA kernels");
+        return jp_device_unsupported(c, n, "use a local array", "sets are");
     for (int i = 0; i < n->u.tuple.n; i++) {
         jp_type *t = jp_ioperand(c, n->u.tuple.elts[i]), *u;
         if (t == NULL)
@@ -127,7 +128,7 @@ jp_infer_set_builtin(ictx *c, jp_node *call)
     if (call->u.call.nkw || call->u.call.nargs > 1)
         return jp_error_at(JpTypingError, c->ir, call, NULL, "set() takes at most one positional argument");
     if (c->session->gpu)
-        return jp_error_at(JpUnsupportedError, c->ir, call, "use a local array", "sets are not supported in CUDA kernels");
+        return jp_device_unsupported(c, call, "use a local array", "sets are");
     if (call->u.call.nargs == 0)
         return jp_type_set(jp_type_unknown(), 0);
     if ((t = jp_ioperand(c, call->u.call.args[0])) == NULL || UNKNOWN(t))

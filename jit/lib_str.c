@@ -2,6 +2,7 @@
  * string methods' table (the resolver's entries, lowered by lower_str.c),
  * subscripts, operators and the builtins that make or read strings. */
 #include "jit/lib_str.h"
+#include "jit/target.h"
 #include "jit/resolve.h"
 #include "jit/errors.h"
 
@@ -19,8 +20,7 @@ is_intlike(jp_type *t)
 static jp_type *
 no_gpu(ictx *c, jp_node *n)
 {
-    return jp_error_at(JpUnsupportedError, c->ir, n, "pass numbers or arrays to the kernel",
-                       "strings are not supported in CUDA kernels");
+    return jp_device_unsupported(c, n, "pass numbers or arrays to the kernel", "strings are");
 }
 
 #define GPU_CHECK(c, n)             \

@@ -5,6 +5,7 @@
  * how it crosses to Python (typed_list.c boxes it instead of copying it into
  * a Python list). */
 #include "jit/lib.h"
+#include "jit/target.h"
 #include "jit/resolve.h"
 #include "jit/errors.h"
 #include "jit/typed_list.h"
@@ -14,8 +15,7 @@ type_list_new(ictx *c, jp_node *call, const jp_lib_fn *fn, jp_node **args, jp_ty
 {
     (void)fn, (void)args, (void)at, (void)nargs;
     if (c->session->gpu)
-        return jp_error_at(JpUnsupportedError, c->ir, call, "use a local array (cuda.local.array) instead",
-                           "typed lists are not supported in CUDA kernels");
+        return jp_device_unsupported(c, call, "use a local array (%s) instead", "typed lists are");
     return jp_type_list(jp_type_unknown(), JP_LIST_TYPED);
 }
 

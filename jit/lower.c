@@ -8,6 +8,7 @@
  * signature for every instance.
  */
 #include "jit/lower.h"
+#include "jit/target.h"
 #include "jit/engine.h"
 #include "jit/errors.h"
 #include "jit/resolve.h"
@@ -663,7 +664,7 @@ lower_call(lctx *c, jp_node *n)
     case CALLEE_GENERATED: return lower_dispatcher_call(c, n);
     case CALLEE_CFUNC: return lower_cfunc_call(c, n);
     case CALLEE_CLASS: return jp_lower_class_new(c, n);
-    case CALLEE_CUDA: return jp_lower_cuda_call(c, n);
+    case CALLEE_INTRINSIC: return jp_lower_intrinsic(c, n, 1);     /* target.c */
     case CALLEE_LIB: return jp_lower_lib_call(c, n);
     case CALLEE_MODULE: return jp_lower_module_call(c, n);
     default: return lower_dispatcher_call(c, n);
@@ -720,10 +721,10 @@ lower_expr_node(lctx *c, jp_node *n)
             return fused;
     }
     switch (n->kind) {
-    case E_CALLEE:      /* CUDA values (cuda.threadIdx.x) and jitted functions as values */
+    case E_CALLEE:      /* intrinsic values (a thread index) and jitted functions as values */
         if (n->u.callee.kind == CALLEE_DISPATCHER)
             return LLVMConstNull(LLVMInt8TypeInContext(c->ctx));    /* JP_FUNCTION: the type is the value */
-        return jp_lower_cuda_value(c, n);
+        return jp_lower_intrinsic(c, n, 0);                         /* target.c */
     case E_CONST:
         return lower_const(c, n);
     case E_STR:

@@ -154,9 +154,7 @@ LLVMValueRef jp_lower_class_attr(lctx *c, jp_node *n);
 /* store into obj.field; is_aug: obj.field op= value */
 void jp_lower_class_setattr(lctx *c, jp_node *s, int is_aug);
 
-/* CUDA intrinsics in device code (gpu/cuda/lower_cuda.c) */
-LLVMValueRef jp_lower_cuda_value(lctx *c, jp_node *n);
-LLVMValueRef jp_lower_cuda_call(lctx *c, jp_node *n);
+/* a compile target's intrinsics: jit/target.h */
 
 /* ufunc and gufunc inner loops around the kernel (lower_ufunc.c) */
 void jp_lower_ufunc_loop(lctx *c, LLVMValueRef kernel);

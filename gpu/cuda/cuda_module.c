@@ -3,6 +3,7 @@
  * kernel_ext/jitprofile/cuda/ builds kernels and device arrays on. */
 #include "gpu/cuda/ptx.h"
 #include "gpu/cuda/driver.h"
+#include "gpu/cuda/cuda_target.h"
 
 #include <string.h>
 

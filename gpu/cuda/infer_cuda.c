@@ -1,33 +1,19 @@
 /* gpu/cuda/infer_cuda.c - typing of jitprofile.cuda's intrinsics:
  * thread/block indices, cuda.grid/gridsize, syncthreads, shared and local
- * arrays, atomics.  They exist only in device code: in a CPU compile each
- * is a TypingError that says so. */
+ * arrays, atomics: the CUDA target's infer_intrinsic hook.  jit/target.c
+ * calls it only in a CUDA compile; elsewhere each is a TypingError there. */
+#include "gpu/cuda/cuda_target.h"
 #include "jit/infer.h"
 #include "jit/errors.h"
-#include "gpu/hsa/roc_intrinsics.h"     /* TEMPORARY: roc markers until the target hooks land */
 
 #include <string.h>
 
-static int
-in_kernel(ictx *c, jp_node *n, const char *what)
-{
-    if (c->session->gpu)
-        return 1;
-    jp_error_at(JpTypingError, c->ir, n, "decorate the function with @cuda.jit",
-                "cuda.%s can only be used in CUDA kernels and device functions", what);
-    return 0;
-}
-
-jp_type *
+static jp_type *
 jp_infer_cuda_value(ictx *c, jp_node *n)
 {
     const char *id = n->u.callee.name;
-    if (strncmp(id, "roc:", 4) == 0)
-        return jp_infer_roc_value(c, n, id + 4);
     if (strncmp(id, "sreg:", 5) != 0)
         return jp_error_at(JpTypingError, c->ir, n, "call it", "cuda.%s is a function", id);
-    if (!in_kernel(c, n, id + 5))
-        return NULL;
     return jp_type_int(64, 1);
 }
 
@@ -72,15 +58,11 @@ const_shape(ictx *c, jp_node *n, long long *dims)
     return ok && dims[0] >= 0 ? 1 : -1;
 }
 
-jp_type *
+static jp_type *
 jp_infer_cuda_call(ictx *c, jp_node *call)
 {
     const char *id = call->u.call.func->u.callee.name;
     jp_type *t;
-    if (strncmp(id, "roc:", 4) == 0)
-        return jp_infer_roc_call(c, call, id + 4);
-    if (!in_kernel(c, call, id))
-        return NULL;
     if (strcmp(id, "grid") == 0 || strcmp(id, "gridsize") == 0) {
         int ok;
         long long nd = call->u.call.nargs == 1 ? const_int_arg(call->u.call.args[0], &ok) : (ok = 0);
@@ -136,4 +118,10 @@ jp_infer_cuda_call(ictx *c, jp_node *call)
     }
     t = jp_error_at(JpTypingError, c->ir, call, NULL, "cuda.%s is not supported in jit code", id);
     return t;
+}
+
+jp_type *
+jp_cuda_infer_intrinsic(ictx *c, jp_node *n, int call)
+{
+    return call ? jp_infer_cuda_call(c, n) : jp_infer_cuda_value(c, n);
 }

@@ -2,8 +2,8 @@
  * registers (threadIdx, blockIdx, blockDim, gridDim), cuda.grid/gridsize,
  * barriers, shared arrays (address space 3 globals), local arrays
  * (allocas) and atomics (atomicrmw / cmpxchg). */
+#include "gpu/cuda/cuda_target.h"
 #include "jit/lower.h"
-#include "gpu/hsa/roc_intrinsics.h"     /* TEMPORARY: roc markers until the target hooks land */
 
 #include <string.h>
 
@@ -18,12 +18,10 @@ sreg(lctx *c, const char *reg, char axis)
     return LLVMBuildZExt(c->b, v, LLVMInt64TypeInContext(c->ctx), "");
 }
 
-LLVMValueRef
+static LLVMValueRef
 jp_lower_cuda_value(lctx *c, jp_node *n)
 {
     const char *id = n->u.callee.name + 5;      /* past "sreg:" */
-    if (strncmp(n->u.callee.name, "roc:", 4) == 0)
-        return jp_lower_roc_value(c, n, n->u.callee.name + 4);
     const char *dot = strchr(id, '.');
     char reg[16];
     if (strcmp(id, "warpsize") == 0)
@@ -85,14 +83,12 @@ total_elements(jp_node *shape_node)
     return n;
 }
 
-LLVMValueRef
+static LLVMValueRef
 jp_lower_cuda_call(lctx *c, jp_node *n)
 {
     const char *id = n->u.call.func->u.callee.name;
     jp_type *rt = jp_node_type(c, n);
     LLVMTypeRef ptr = LLVMPointerTypeInContext(c->ctx, 0);
-    if (strncmp(id, "roc:", 4) == 0)
-        return jp_lower_roc_call(c, n, id + 4);
 
     if (strcmp(id, "grid") == 0 || strcmp(id, "gridsize") == 0) {
         int nd = (int)n->u.call.args[0]->u.cnst.v.i;
@@ -184,4 +180,10 @@ jp_lower_cuda_call(lctx *c, jp_node *n)
         }
     }
     return jp_lower_unhandled(c, jp_llvm_type(c->ctx, rt), "the CUDA intrinsic '%s'", id);
+}
+
+LLVMValueRef
+jp_cuda_lower_intrinsic(lctx *c, jp_node *n, int call)
+{
+    return call ? jp_lower_cuda_call(c, n) : jp_lower_cuda_value(c, n);
 }

@@ -9,10 +9,11 @@
  * libdevice's __nvvm_reflect), and the NVPTX target machine prints PTX.
  */
 #include "gpu/cuda/ptx.h"
+#include "gpu/cuda/cuda_target.h"
 #include "gpu/device_entry.h"
-#include "gpu/device_runtime.h"
 #include "jit/compile_service.h"
 #include "jit/debuginfo.h"
+#include "jit/device_runtime.h"
 #include "jit/engine.h"
 #include "jit/errors.h"
 #include "jit/lower.h"
@@ -28,8 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-int jp_lower_instance(LLVMContextRef ctx, LLVMModuleRef mod, jp_instance *inst, jp_dbg *dbg);
 
 #define PTX_KERNEL_CC 71
 
@@ -230,7 +229,6 @@ cuda_emit(const jp_target *t, jp_session *s, jp_instance *root, void *arg)
     jp_dbg *dbg = NULL;
     char *ptx = NULL, *msg = NULL, *entry_owned = NULL;
 
-    (void)t;
     if ((tm = nvptx_machine(cc)) == NULL)
         return -1;
     ctx = jp_engine_context();
@@ -262,10 +260,10 @@ cuda_emit(const jp_target *t, jp_session *s, jp_instance *root, void *arg)
     }
     jp_dbg_finish_module(dbg);
     dbg = NULL;
-    if (jp_device_runtime_define(mod, "CUDA kernels") < 0)
+    if (jp_device_runtime_define(mod, t, s) < 0)
         goto done;
     use_libdevice(mod);
-    LLVMSetTarget(mod, "nvptx64-nvidia-cuda");
+    LLVMSetTarget(mod, t->triple);
     {
         LLVMTargetDataRef td = LLVMCreateTargetDataLayout(tm);
         char *dl = LLVMCopyStringRepOfTargetData(td);
@@ -347,14 +345,24 @@ done:
     return ptx ? 0 : -1;
 }
 
-static const jp_target cuda_target = {"cuda", 1, cuda_emit};
+const jp_target jp_target_cuda = {
+    .name = "cuda",
+    .kernel_noun = "CUDA kernels",
+    .device = 1,
+    .triple = "nvptx64-nvidia-cuda",
+    .decorator = "@cuda.jit",
+    .local_array = "cuda.local.array",
+    .infer_intrinsic = jp_cuda_infer_intrinsic,
+    .lower_intrinsic = jp_cuda_lower_intrinsic,
+    .emit = cuda_emit,
+};
 
 char *
 jp_cuda_compile(JpDispatcher *d, int nargs, jp_type **argtypes, int cc, int kernel, const char *entry_name,
                 int lineinfo, jp_type **ret)
 {
     cuda_job job = {cc, kernel, entry_name, lineinfo, ret, NULL};
-    jp_compile_req req = {&cuda_target, (PyObject *)d, nargs, argtypes, NULL, cuda_check, &job};
+    jp_compile_req req = {&jp_target_cuda, (PyObject *)d, nargs, argtypes, NULL, cuda_check, &job};
     jp_instance *unused;
     if (jp_compile(&req, &unused) < 0) {
         free(job.ptx);

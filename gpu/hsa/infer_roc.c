@@ -1,27 +1,16 @@
 /* gpu/hsa/infer_roc.c - typing of jitprofile.roc's intrinsics: work-item
  * and work-group ids and sizes, barriers and fences, shared arrays,
- * atomics.  They exist only in @roc.jit code: in a CPU compile each is a
- * TypingError that says so. */
+ * atomics: the roc target's infer_intrinsic hook.  jit/target.c calls it
+ * only in a roc compile; elsewhere each is a TypingError there. */
 #include "gpu/hsa/roc_intrinsics.h"
+#include "gpu/hsa/roc_target.h"
 #include "jit/errors.h"
 
 #include <string.h>
 
-static int
-in_kernel(ictx *c, jp_node *n, const char *what)
-{
-    if (c->session->gpu)
-        return 1;
-    jp_error_at(JpTypingError, c->ir, n, "decorate the function with @roc.jit",
-                "roc.%s can only be used in @roc.jit code (ROC kernels and device functions)", what);
-    return 0;
-}
-
 jp_type *
 jp_infer_roc_value(ictx *c, jp_node *n, const char *name)
 {
-    if (!in_kernel(c, n, name))
-        return NULL;
     return jp_error_at(JpTypingError, c->ir, n, "call it", "roc.%s is a function", name);
 }
 
@@ -78,8 +67,6 @@ jp_type *
 jp_infer_roc_call(ictx *c, jp_node *call, const char *name)
 {
     int nargs = call->u.call.nargs;
-    if (!in_kernel(c, call, name))
-        return NULL;
     if (is_dim_query(name)) {
         long long dim;
         if (nargs != 1 || call->u.call.nkw || !const_int(call->u.call.args[0], &dim) || dim < 0 || dim > 2)
@@ -148,4 +135,12 @@ jp_infer_roc_call(ictx *c, jp_node *call, const char *name)
         return at->dtype;
     }
     return jp_error_at(JpTypingError, c->ir, call, NULL, "roc.%s is not supported in jit code", name);
+}
+
+jp_type *
+jp_roc_infer_intrinsic(ictx *c, jp_node *n, int call)
+{
+    if (call)
+        return jp_infer_roc_call(c, n, n->u.call.func->u.callee.name);
+    return jp_infer_roc_value(c, n, n->u.callee.name);
 }

@@ -6,6 +6,7 @@
  * in IR (LLVM 19's C API has no sync scopes), shared arrays as
  * address-space-3 globals. */
 #include "gpu/hsa/roc_intrinsics.h"
+#include "gpu/hsa/roc_target.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -179,8 +180,6 @@ jp_lower_roc_call(lctx *c, jp_node *n, const char *name)
     jp_type *rt = jp_node_type(c, n);
     int dim = n->u.call.nargs == 1 && n->u.call.args[0]->kind == E_CONST ? (int)n->u.call.args[0]->u.cnst.v.i : 0;
     LLVMTypeRef void_t = LLVMVoidTypeInContext(c->ctx);
-    if (strcmp(LLVMGetTarget(c->mod), "amdgcn-amd-amdhsa") != 0)       /* e.g. in a CUDA kernel */
-        return jp_lower_unhandled(c, jp_llvm_type(c->ctx, rt), "roc.%s outside @roc.jit code", name);
 
     if (strcmp(name, "get_local_id") == 0)
         return id_reg(c, "workitem", dim);
@@ -213,4 +212,12 @@ jp_lower_roc_call(lctx *c, jp_node *n, const char *name)
     if (strncmp(name, "atomic.", 7) == 0)
         return atomic(c, n, name + 7);
     return jp_lower_unhandled(c, jp_llvm_type(c->ctx, rt), "the ROC intrinsic '%s'", name);
+}
+
+LLVMValueRef
+jp_roc_lower_intrinsic(lctx *c, jp_node *n, int call)
+{
+    if (call)
+        return jp_lower_roc_call(c, n, n->u.call.func->u.callee.name);
+    return jp_lower_roc_value(c, n, n->u.callee.name);
 }

@@ -9,9 +9,10 @@
  * ld.lld). */
 #include "gpu/hsa/roc_compile.h"
 #include "gpu/hsa/codeobj.h"
+#include "gpu/hsa/roc_target.h"
 #include "gpu/device_entry.h"
-#include "gpu/device_runtime.h"
 #include "jit/compile_service.h"
+#include "jit/device_runtime.h"
 #include "jit/engine.h"
 #include "jit/errors.h"
 #include "jit/lower.h"
@@ -20,10 +21,7 @@
 #include <string.h>
 #include <time.h>
 
-int jp_lower_instance(LLVMContextRef ctx, LLVMModuleRef mod, jp_instance *inst, jp_dbg *dbg);
-
 #define AMDGPU_KERNEL_CC 91     /* LLVMAMDGPUKERNELCallConv */
-#define KERNEL_NOUN "ROC kernels"
 
 typedef struct roc_job {
     const jp_roc_isa *isa;
@@ -68,10 +66,8 @@ roc_emit(const jp_target *t, jp_session *s, jp_instance *root, void *arg)
     const char *keep = root->symbol;
     double t0 = now();
     int status = -1;
-    (void)t;
     memset(&jp_roc_last_timing, 0, sizeof jp_roc_last_timing);
     mod = LLVMModuleCreateWithNameInContext(root->ir->qualname, ctx);
-    LLVMSetTarget(mod, "amdgcn-amd-amdhsa");     /* lower_roc.c checks it; the data layout comes later */
     for (jp_instance *i = s->pending; i; i = i->next)
         if (jp_lower_instance(ctx, mod, i, NULL) < 0)
             goto done;
@@ -93,10 +89,10 @@ roc_emit(const jp_target *t, jp_session *s, jp_instance *root, void *arg)
             jp_device_add_c_wrapper(mod, root, clean, NULL);
         keep = clean;
     }
-    if (jp_device_runtime_define(mod, KERNEL_NOUN) < 0)
+    if (jp_device_runtime_define(mod, t, s) < 0)
         goto done;
     jp_roc_last_timing.lower = now() - t0;
-    if (jp_roc_finish(mod, job->isa, keep, KERNEL_NOUN) < 0)
+    if (jp_roc_finish(mod, job->isa, keep, t->kernel_noun) < 0)
         goto done;
     if (job->ir) {
         char *text = LLVMPrintModuleToString(mod);
@@ -111,14 +107,24 @@ done:
     return status;
 }
 
-static const jp_target roc_target = {"roc", 1, roc_emit};
+const jp_target jp_target_roc = {
+    .name = "roc",
+    .kernel_noun = "ROC kernels",
+    .device = 1,
+    .triple = "amdgcn-amd-amdhsa",
+    .decorator = "@roc.jit",
+    .local_array = NULL,        /* no private arrays in roc's API */
+    .infer_intrinsic = jp_roc_infer_intrinsic,
+    .lower_intrinsic = jp_roc_lower_intrinsic,
+    .emit = roc_emit,
+};
 
 char *
 jp_roc_compile(JpDispatcher *d, int nargs, jp_type **argtypes, const jp_roc_isa *isa, int kernel,
                const char *entry, jp_type **ret, size_t *len, char **ir)
 {
     roc_job job = {isa, kernel, entry, ret, NULL, 0, ir};
-    jp_compile_req req = {&roc_target, (PyObject *)d, nargs, argtypes, NULL, roc_check, &job};
+    jp_compile_req req = {&jp_target_roc, (PyObject *)d, nargs, argtypes, NULL, roc_check, &job};
     jp_instance *unused;
     if (ir)
         *ir = NULL;

@@ -5,6 +5,7 @@
 #define PY_SSIZE_T_CLEAN
 #include "gpu/hsa/codeobj.h"
 #include "gpu/hsa/roc_compile.h"
+#include "gpu/hsa/roc_target.h"
 
 static int
 types_arg(PyObject *tuple, jp_type **out, int max)

@@ -28,14 +28,15 @@ class CudaPerformanceWarning(UserWarning):
 # ---- intrinsics: markers the frontend recognises -------------------------------------
 
 class _Intrinsic:
+    # (target, name): the compiler's generic intrinsic marker (jit/target.h)
     def __init__(self, name):
-        self._jitprofile_cuda = name
+        self._jitprofile_intrinsic = ("cuda", name)
 
     def __call__(self, *args, **kwargs):
-        raise RuntimeError(f"cuda.{self._jitprofile_cuda} can only be used inside @cuda.jit code")
+        raise RuntimeError(f"cuda.{self._jitprofile_intrinsic[1]} can only be used inside @cuda.jit code")
 
     def __repr__(self):
-        return f"<cuda intrinsic {self._jitprofile_cuda}>"
+        return f"<cuda intrinsic {self._jitprofile_intrinsic[1]}>"
 
 
 class _Dim3:

@@ -29,7 +29,6 @@ CLK_GLOBAL_MEM_FENCE = 2
 class _Intrinsic:
     def __init__(self, name):
         self._jitprofile_intrinsic = ("roc", name)
-        self._jitprofile_cuda = "roc:" + name      # the marker the frontend reads until the target hooks land
 
     def __call__(self, *args, **kwargs):
         raise RuntimeError(f"roc.{self._jitprofile_intrinsic[1]} can only be used inside @roc.jit code")

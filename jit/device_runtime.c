@@ -1,12 +1,33 @@
-/* gpu/device_runtime.c - device bodies for the few runtime helpers the
- * lowering calls (jp_rt_ipow, jp_rt_float_mod, ...), shared by every
- * device target (CUDA, ROC): device code links no CPU runtime, so each
- * helper it may call gets an IR definition here, and the ones device code
- * cannot have (allocation, print, np.random...) are a clear error. */
-#include "gpu/device_runtime.h"
+/* jit/device_runtime.c - the CPU runtime helpers (jp_rt_*) that lowered
+ * code may call, given device bodies in plain LLVM IR for a device target's
+ * image (integer powers, Python's float // and %, int / int), and the
+ * helpers device code cannot have (allocation, print, np.random, ...),
+ * refused with the function that calls them.  Target-neutral: every device
+ * target's emit calls jp_device_runtime_define() after lowering. */
+#include "jit/device_runtime.h"
 #include "jit/errors.h"
 
 #include <string.h>
+
+/* UnsupportedError for `what`, at the def of the function that calls fn
+ * (its first use; without line tables that is as close as it gets). */
+static void
+refuse(LLVMValueRef fn, const char *what, const jp_target *t, jp_session *s)
+{
+    LLVMValueRef user = LLVMGetFirstUse(fn) ? LLVMGetUser(LLVMGetFirstUse(fn)) : NULL;
+    const char *caller = NULL;
+    size_t len;
+    if (user && LLVMIsAInstruction(user))
+        caller = LLVMGetValueName2(LLVMGetBasicBlockParent(LLVMGetInstructionParent(user)), &len);
+    for (jp_instance *i = s ? s->pending : NULL; caller && i; i = i->next)
+        if (strcmp(i->symbol, caller) == 0) {
+            jp_error_span(JpUnsupportedError, i->ir, i->ir->def_line, 0, i->ir->def_line, 0,
+                          "do it on the host, before or after the kernel",
+                          "%s is not supported in %s", what, t->kernel_noun);
+            return;
+        }
+    PyErr_Format(JpUnsupportedError, "%s is not supported in %s", what, t->kernel_noun);
+}
 
 static LLVMValueRef
 define_fn(LLVMModuleRef mod, const char *name, LLVMTypeRef fty, LLVMBuilderRef b)
@@ -32,10 +53,8 @@ call_named(LLVMBuilderRef b, LLVMModuleRef mod, const char *name, LLVMTypeRef re
     return LLVMBuildCall2(b, fty, fn, args, (unsigned)n, "");
 }
 
-/* Give the runtime helpers the lowering may call a device body; fails with
- * a clear error for the ones device code cannot have. */
 int
-jp_device_runtime_define(LLVMModuleRef mod, const char *kernel_noun)
+jp_device_runtime_define(LLVMModuleRef mod, const jp_target *t, jp_session *s)
 {
     LLVMContextRef ctx = LLVMGetModuleContext(mod);
     LLVMBuilderRef b = LLVMCreateBuilderInContext(ctx);
@@ -60,7 +79,7 @@ jp_device_runtime_define(LLVMModuleRef mod, const char *kernel_noun)
             continue;
         for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
             if (strncmp(name, refused[i].prefix, strlen(refused[i].prefix)) == 0) {
-                PyErr_Format(JpUnsupportedError, "%s is not supported in %s", refused[i].what, kernel_noun);
+                refuse(fn, refused[i].what, t, s);
                 LLVMDisposeBuilder(b);
                 return -1;
             }
