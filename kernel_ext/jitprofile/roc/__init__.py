@@ -10,6 +10,8 @@ Launching (``kernel[groups, items](...)``) and device arrays come from
 ``jitprofile.roc._runtime`` (libhsa-runtime64 through dlopen);
 ``roc.is_available()`` says whether kernels can run here.
 """
+import warnings
+
 import numpy as np
 
 from .. import _core, _sigutils
@@ -106,8 +108,9 @@ def _require():
     return _load_runtime()
 
 
-def _device_isa():
-    agents = _core.roc_agents()
+def _device_isa(rt):
+    """The ISA of the GPU kernels run on (the runtime's first GPU agent)."""
+    agents = rt.agents()
     if not agents:
         return DEFAULT_ISA
     return agents[0]["name"].split(":")[0]
@@ -215,14 +218,17 @@ class _Launch:
         device_args, copies = [], []
         for a in args:
             if isinstance(a, np.ndarray):
+                warnings.warn(f"{k.__name__}: a host array argument is copied to the device and back; "
+                              "use roc.to_device to keep data on the GPU",
+                              getattr(rt, "RocPerformanceWarning", UserWarning), stacklevel=2)
                 d = rt.to_device(a)
                 copies.append((a, d))
                 device_args.append(d)
             else:
                 device_args.append(a)
         argtypes = tuple(_typeof(a) for a in device_args)
-        code = k.compile_hsaco(argtypes, _device_isa())
-        rt.launch(code, k.entry, self.groups, self.items, tuple(device_args))
+        code = k.compile_hsaco(argtypes, _device_isa(rt))
+        rt.launch(code, k.entry, self.groups, self.items, argtypes, tuple(device_args))
         for host, dev in copies:
             if host.flags.c_contiguous:
                 dev.copy_to_host(host)
