@@ -7,8 +7,10 @@
  * jp_device_targets_init() (gpu/targets.c), which the _core module calls at
  * import.  A new target:
  *   1. fills a jp_target: its intrinsics' typing and lowering hooks, its
- *      emission (lower the session's instances with jp_lower_instance, route
- *      math, link, optimise, print or load the image),
+ *      emission (lower the session's instances with jp_lower_instance, give
+ *      the runtime helpers device bodies with jp_device_runtime_define
+ *      (jit/device_runtime.h), route math, link, optimise, print or load
+ *      the image),
  *   2. registers it and its Python functions in gpu/targets.c,
  *   3. gives its Python intrinsics the attribute
  *      `_jitprofile_intrinsic = (target name, intrinsic name)`.
@@ -16,7 +18,7 @@
  * Intrinsics.  The frontend turns any object carrying _jitprofile_intrinsic
  * into an E_CALLEE of kind CALLEE_INTRINSIC with u.callee.target and
  * u.callee.name.  Typing one outside a compile for its target is a
- * TypingError with file:line:col (infer.c); inside, the target's
+ * TypingError with file:line:col (jp_infer_intrinsic, target.c); inside, the target's
  * infer_intrinsic types it and lower_intrinsic lowers it (call = 0: the
  * value `cuda.threadIdx.x`, call = 1: the call `cuda.grid(1)`, n the E_CALL).
  * An intrinsic name may carry a target-private tag before a ':'
