@@ -3,14 +3,14 @@
  * to _core.  A new target is one more line in each list below. */
 #include "jit/target.h"
 #include "gpu/cuda/cuda_target.h"
-
-int jp_roc_runtime_module_init(PyObject *m);      /* gpu/hsa/runtime_module.c */
+#include "gpu/hsa/roc_target.h"
 
 int
 jp_device_targets_init(PyObject *m)
 {
     jp_target_register(&jp_target_cuda);
-    if (jp_cuda_module_init(m) < 0 || jp_roc_runtime_module_init(m) < 0)
+    jp_target_register(&jp_target_roc);
+    if (jp_cuda_module_init(m) < 0 || jp_roc_module_init(m) < 0 || jp_roc_runtime_module_init(m) < 0)
         return -1;
     return 0;
 }

@@ -12,6 +12,8 @@ packages=(
   libzmq3-dev       # the notebook stream
   libhsa-runtime64-1  # the HSA runtime for AMD GPUs (dlopen; jitprofile.roc runs kernels with it)
   chromium          # headless browser for the notebook widget tests (Playwright drives it)
+  lld-19            # jitprofile.roc: ld.lld-19 links AMD GPU code objects
+  rocm-device-libs  # jitprofile.roc: ocml/ockl/oclc bitcode (AMD GPU math)
   "$@"
 )
 

@@ -10,6 +10,7 @@
  */
 #include "gpu/cuda/ptx.h"
 #include "gpu/cuda/cuda_target.h"
+#include "gpu/device_entry.h"
 #include "jit/compile_service.h"
 #include "jit/debuginfo.h"
 #include "jit/device_runtime.h"
@@ -191,61 +192,6 @@ use_libdevice(LLVMModuleRef mod)
     }
 }
 
-/* void @entry(args...) in the ptx_kernel convention: calls the root with a
- * return slot and an exception slot (a kernel that raises just stops).
- * With line info the entry has the root's subprogram too, so the root's
- * lines stay its own when O3 inlines it. */
-static LLVMValueRef
-add_kernel(LLVMModuleRef mod, jp_instance *root, const char *entry, jp_dbg *dbg)
-{
-    LLVMContextRef ctx = LLVMGetModuleContext(mod);
-    LLVMTypeRef params[64];
-    LLVMValueRef kernel, args[66], target = LLVMGetNamedFunction(mod, root->symbol);
-    LLVMBuilderRef b = LLVMCreateBuilderInContext(ctx);
-    for (int i = 0; i < root->nargs; i++)
-        params[i] = jp_llvm_type(ctx, root->argtypes[i]);
-    kernel = LLVMAddFunction(mod, entry, LLVMFunctionType(LLVMVoidTypeInContext(ctx), params, (unsigned)root->nargs, 0));
-    LLVMSetFunctionCallConv(kernel, PTX_KERNEL_CC);
-    LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(ctx, kernel, "entry"));
-    jp_dbg_begin_function(dbg, b, kernel, root->ir->qualname, root->ir->filename, root->ir->def_line);
-    args[0] = LLVMBuildAlloca(b, LLVMInt64TypeInContext(ctx), "ret");
-    args[1] = LLVMBuildAlloca(b, LLVMArrayType2(LLVMInt64TypeInContext(ctx), 6), "exc");
-    for (int i = 0; i < root->nargs; i++)
-        args[i + 2] = LLVMGetParam(kernel, (unsigned)i);
-    LLVMBuildCall2(b, jp_llvm_fn_type(ctx, root), target, args, (unsigned)root->nargs + 2, "");
-    LLVMBuildRetVoid(b);
-    LLVMDisposeBuilder(b);
-    return kernel;
-}
-
-/* A device function in the C ABI (numba-cuda's abi="c"): `ret name(args)`
- * returning its value, around the root's return-slot convention. */
-static void
-add_c_wrapper(LLVMModuleRef mod, jp_instance *root, const char *name, jp_dbg *dbg)
-{
-    LLVMContextRef ctx = LLVMGetModuleContext(mod);
-    LLVMTypeRef params[64], ret_ty;
-    LLVMValueRef fn, args[66], target = LLVMGetNamedFunction(mod, root->symbol);
-    LLVMBuilderRef b = LLVMCreateBuilderInContext(ctx);
-    int none = root->ret->kind == JP_NONE;
-    for (int i = 0; i < root->nargs; i++)
-        params[i] = jp_llvm_type(ctx, root->argtypes[i]);
-    ret_ty = none ? LLVMVoidTypeInContext(ctx) : jp_llvm_type(ctx, root->ret);
-    fn = LLVMAddFunction(mod, name, LLVMFunctionType(ret_ty, params, (unsigned)root->nargs, 0));
-    LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(ctx, fn, "entry"));
-    jp_dbg_begin_function(dbg, b, fn, root->ir->qualname, root->ir->filename, root->ir->def_line);
-    args[0] = LLVMBuildAlloca(b, none ? LLVMInt64TypeInContext(ctx) : ret_ty, "ret");
-    args[1] = LLVMBuildAlloca(b, LLVMArrayType2(LLVMInt64TypeInContext(ctx), 6), "exc");
-    for (int i = 0; i < root->nargs; i++)
-        args[i + 2] = LLVMGetParam(fn, (unsigned)i);
-    LLVMBuildCall2(b, jp_llvm_fn_type(ctx, root), target, args, (unsigned)root->nargs + 2, "");
-    if (none)
-        LLVMBuildRetVoid(b);
-    else
-        LLVMBuildRet(b, LLVMBuildLoad2(b, ret_ty, args[0], ""));
-    LLVMDisposeBuilder(b);
-}
-
 /* What a CUDA compile asks of the compile service and gets back. */
 typedef struct cuda_job {
     int cc, kernel;
@@ -306,9 +252,9 @@ cuda_emit(const jp_target *t, jp_session *s, jp_instance *root, void *arg)
                         || (ch >= '0' && ch <= '9') || ch == '_' || ch == '$') ? ch : '_';
         }
         if (kernel)
-            add_kernel(mod, root, clean, dbg);
+            jp_device_add_kernel(mod, root, clean, dbg, PTX_KERNEL_CC);
         else
-            add_c_wrapper(mod, root, clean, dbg);
+            jp_device_add_c_wrapper(mod, root, clean, dbg);
         entry_name = clean;
         entry_owned = clean;
     }

@@ -5,6 +5,7 @@
  * the runtime's reason (the glue turns them into RocSupportError). */
 #include "gpu/kernargs.h"
 #include "gpu/hsa/runtime.h"
+#include "gpu/hsa/roc_target.h"
 
 #include <string.h>
 

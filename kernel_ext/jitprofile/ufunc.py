@@ -10,7 +10,7 @@ import re
 from . import _core
 from .serialize import remember
 
-_TARGETS = ("cpu", "parallel", "cuda")
+_TARGETS = ("cpu", "parallel", "cuda", "roc")
 
 
 def _split_signature(sig):
@@ -143,6 +143,12 @@ def vectorize(ftylist_or_function=(), identity=None, nopython=True, target="cpu"
             raise TypeError("vectorize(target='cuda') needs signatures, e.g. ['float64(float64, float64)']")
         sigs = ftylist_or_function
         return vectorize_cuda([sigs] if isinstance(sigs, (str, _core.Signature)) else list(sigs))
+    if target == "roc":
+        from .roc.ufunc import vectorize_roc
+        if callable(ftylist_or_function) or not ftylist_or_function:
+            raise TypeError("vectorize(target='roc') needs signatures, e.g. ['float64(float64, float64)']")
+        sigs = ftylist_or_function
+        return vectorize_roc([sigs] if isinstance(sigs, (str, _core.Signature)) else list(sigs))
 
     def wrap(func, sigs):
         if not sigs:

@@ -1,0 +1,61 @@
+/* gpu/device_entry.c - the entry points a device image exposes around
+ * the root instance (its Numba-ABI function with return and exception
+ * slots): a kernel in the target's kernel calling convention, or a
+ * device function in the C ABI.  Shared by the CUDA and ROC targets. */
+#include "gpu/device_entry.h"
+#include "jit/lower.h"
+
+/* void @entry(args...) in the target's kernel convention (cc): calls the root with a
+ * return slot and an exception slot (a kernel that raises just stops).
+ * With line info the entry has the root's subprogram too, so the root's
+ * lines stay its own when O3 inlines it. */
+LLVMValueRef
+jp_device_add_kernel(LLVMModuleRef mod, jp_instance *root, const char *entry, jp_dbg *dbg, unsigned cc)
+{
+    LLVMContextRef ctx = LLVMGetModuleContext(mod);
+    LLVMTypeRef params[64];
+    LLVMValueRef kernel, args[66], target = LLVMGetNamedFunction(mod, root->symbol);
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(ctx);
+    for (int i = 0; i < root->nargs; i++)
+        params[i] = jp_llvm_type(ctx, root->argtypes[i]);
+    kernel = LLVMAddFunction(mod, entry, LLVMFunctionType(LLVMVoidTypeInContext(ctx), params, (unsigned)root->nargs, 0));
+    LLVMSetFunctionCallConv(kernel, cc);
+    LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(ctx, kernel, "entry"));
+    jp_dbg_begin_function(dbg, b, kernel, root->ir->qualname, root->ir->filename, root->ir->def_line);
+    args[0] = LLVMBuildAlloca(b, LLVMInt64TypeInContext(ctx), "ret");
+    args[1] = LLVMBuildAlloca(b, LLVMArrayType2(LLVMInt64TypeInContext(ctx), 6), "exc");
+    for (int i = 0; i < root->nargs; i++)
+        args[i + 2] = LLVMGetParam(kernel, (unsigned)i);
+    LLVMBuildCall2(b, jp_llvm_fn_type(ctx, root), target, args, (unsigned)root->nargs + 2, "");
+    LLVMBuildRetVoid(b);
+    LLVMDisposeBuilder(b);
+    return kernel;
+}
+
+/* A device function in the C ABI (numba-cuda's abi="c"): `ret name(args)`
+ * returning its value, around the root's return-slot convention. */
+void
+jp_device_add_c_wrapper(LLVMModuleRef mod, jp_instance *root, const char *name, jp_dbg *dbg)
+{
+    LLVMContextRef ctx = LLVMGetModuleContext(mod);
+    LLVMTypeRef params[64], ret_ty;
+    LLVMValueRef fn, args[66], target = LLVMGetNamedFunction(mod, root->symbol);
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(ctx);
+    int none = root->ret->kind == JP_NONE;
+    for (int i = 0; i < root->nargs; i++)
+        params[i] = jp_llvm_type(ctx, root->argtypes[i]);
+    ret_ty = none ? LLVMVoidTypeInContext(ctx) : jp_llvm_type(ctx, root->ret);
+    fn = LLVMAddFunction(mod, name, LLVMFunctionType(ret_ty, params, (unsigned)root->nargs, 0));
+    LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(ctx, fn, "entry"));
+    jp_dbg_begin_function(dbg, b, fn, root->ir->qualname, root->ir->filename, root->ir->def_line);
+    args[0] = LLVMBuildAlloca(b, none ? LLVMInt64TypeInContext(ctx) : ret_ty, "ret");
+    args[1] = LLVMBuildAlloca(b, LLVMArrayType2(LLVMInt64TypeInContext(ctx), 6), "exc");
+    for (int i = 0; i < root->nargs; i++)
+        args[i + 2] = LLVMGetParam(fn, (unsigned)i);
+    LLVMBuildCall2(b, jp_llvm_fn_type(ctx, root), target, args, (unsigned)root->nargs + 2, "");
+    if (none)
+        LLVMBuildRetVoid(b);
+    else
+        LLVMBuildRet(b, LLVMBuildLoad2(b, ret_ty, args[0], ""));
+    LLVMDisposeBuilder(b);
+}

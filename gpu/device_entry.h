@@ -1,0 +1,17 @@
+/* gpu/device_entry.h - kernel and C-ABI entry points of a device image
+ * (device_entry.c). */
+#ifndef JP_GPU_DEVICE_ENTRY_H
+#define JP_GPU_DEVICE_ENTRY_H
+
+#include "jit/compiler.h"
+#include "jit/debuginfo.h"
+
+#include <llvm-c/Core.h>
+
+/* void entry(args...) in calling convention cc (PTX 71, AMDGPU 91),
+ * calling root; the kernel function. */
+LLVMValueRef jp_device_add_kernel(LLVMModuleRef mod, jp_instance *root, const char *entry, jp_dbg *dbg, unsigned cc);
+/* ret name(args...) in the C ABI around root. */
+void jp_device_add_c_wrapper(LLVMModuleRef mod, jp_instance *root, const char *name, jp_dbg *dbg);
+
+#endif

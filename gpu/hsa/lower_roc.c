@@ -1,0 +1,223 @@
+/* gpu/hsa/lower_roc.c - jitprofile.roc's intrinsics in device code
+ * (amdgcn): ids from llvm.amdgcn.workitem.id / workgroup.id, sizes from
+ * the AQL dispatch packet (llvm.amdgcn.dispatch.ptr: valid for every
+ * code object version, nothing for the host to fill), barriers, fences
+ * and scoped atomics as calls to the jp.roc.* helpers codeobj.c defines
+ * in IR (LLVM 19's C API has no sync scopes), shared arrays as
+ * address-space-3 globals. */
+#include "gpu/hsa/roc_intrinsics.h"
+#include "gpu/hsa/roc_target.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define AS_LOCAL 3
+#define AS_CONSTANT 4
+
+/* hsa_kernel_dispatch_packet_t (hsa.h) */
+#define PACKET_SETUP 2          /* u16: dimensions in bits 0-1 */
+#define PACKET_WG_SIZE 4        /* u16 workgroup_size_x/y/z */
+#define PACKET_GRID_SIZE 12     /* u32 grid_size_x/y/z, in work-items */
+
+static LLVMValueRef
+i64(lctx *c, LLVMValueRef v)
+{
+    return LLVMBuildZExt(c->b, v, LLVMInt64TypeInContext(c->ctx), "");
+}
+
+static LLVMValueRef
+id_reg(lctx *c, const char *what, int dim)
+{
+    char name[48];
+    snprintf(name, sizeof name, "llvm.amdgcn.%s.id.%c", what, "xyz"[dim]);
+    return i64(c, jp_call_extern(c, name, LLVMInt32TypeInContext(c->ctx), NULL, 0));
+}
+
+/* An unsigned field of `bits` at byte `off` of the dispatch packet. */
+static LLVMValueRef
+packet_field(lctx *c, unsigned off, unsigned bits)
+{
+    LLVMTypeRef i8 = LLVMInt8TypeInContext(c->ctx), ty = LLVMIntTypeInContext(c->ctx, bits);
+    LLVMValueRef pkt = jp_call_extern(c, "llvm.amdgcn.dispatch.ptr", LLVMPointerTypeInContext(c->ctx, AS_CONSTANT),
+                                      NULL, 0);
+    LLVMValueRef idx = LLVMConstInt(LLVMInt64TypeInContext(c->ctx), off, 0);
+    LLVMValueRef p = LLVMBuildInBoundsGEP2(c->b, i8, pkt, &idx, 1, "");
+    LLVMValueRef v = LLVMBuildLoad2(c->b, ty, p, "");
+    LLVMSetAlignment(v, bits / 8);
+    return i64(c, v);
+}
+
+static LLVMValueRef
+local_size(lctx *c, int dim)
+{
+    return packet_field(c, PACKET_WG_SIZE + 2 * (unsigned)dim, 16);
+}
+
+static LLVMValueRef
+global_size(lctx *c, int dim)
+{
+    return packet_field(c, PACKET_GRID_SIZE + 4 * (unsigned)dim, 32);
+}
+
+LLVMValueRef
+jp_lower_roc_value(lctx *c, jp_node *n, const char *name)
+{
+    (void)n;
+    return jp_lower_unhandled(c, LLVMInt64TypeInContext(c->ctx), "the ROC intrinsic value '%s'", name);
+}
+
+static LLVMValueRef
+none_value(lctx *c)
+{
+    return LLVMConstNull(LLVMInt8TypeInContext(c->ctx));
+}
+
+/* A C-ordered array over `data` with the constant dims of shape_node. */
+static LLVMValueRef
+fixed_array(lctx *c, jp_type *t, LLVMValueRef data, jp_node *shape_node, long long *total)
+{
+    LLVMValueRef shape[8], strides[8];
+    long long dims[8], stride = (long long)t->dtype->size;
+    int nd = t->ndim;
+    LLVMTypeRef flat = LLVMPointerTypeInContext(c->ctx, 0);
+    if (shape_node->kind == E_TUPLE)
+        for (int i = 0; i < nd; i++)
+            dims[i] = shape_node->u.tuple.elts[i]->u.cnst.v.i;
+    else
+        dims[0] = shape_node->u.cnst.v.i;
+    *total = 1;
+    for (int k = nd - 1; k >= 0; k--) {
+        shape[k] = jp_const_i64(c, dims[k]);
+        strides[k] = jp_const_i64(c, stride);
+        stride *= dims[k];
+        *total *= dims[k];
+    }
+    if (data == NULL)
+        return NULL;
+    return jp_arr_make(c, t, LLVMConstNull(flat), LLVMConstNull(flat), data, shape, strides);
+}
+
+static LLVMValueRef
+shared_array(lctx *c, jp_node *n, jp_type *rt)
+{
+    jp_node *shape = n->u.call.nargs > 0 ? n->u.call.args[0] : NULL;
+    long long total;
+    LLVMTypeRef arrt;
+    LLVMValueRef g;
+    for (int i = 0; shape == NULL && i < n->u.call.nkw; i++)
+        if (strcmp(n->u.call.kwnames[i], "shape") == 0)
+            shape = n->u.call.kwvalues[i];
+    fixed_array(c, rt, NULL, shape, &total);
+    /* one work-group-wide buffer per call site, in LDS */
+    arrt = LLVMArrayType2(jp_llvm_type(c->ctx, rt->dtype), (unsigned long long)(total ? total : 1));
+    g = LLVMAddGlobalInAddressSpace(c->mod, arrt, "roc.shared", AS_LOCAL);
+    LLVMSetInitializer(g, LLVMGetUndef(arrt));      /* LDS takes no initializer; it starts undefined */
+    LLVMSetLinkage(g, LLVMInternalLinkage);
+    LLVMSetAlignment(g, 16);
+    return fixed_array(c, rt, LLVMBuildAddrSpaceCast(c->b, g, LLVMPointerTypeInContext(c->ctx, 0), ""), shape,
+                       &total);
+}
+
+/* The IR spelling of a dtype, for helper names: i32, i64, float, double. */
+static void
+ir_type_name(jp_type *dt, char *out, size_t size)
+{
+    if (dt->kind == JP_FLOAT)
+        snprintf(out, size, "%s", dt->size == 2 ? "half" : dt->size == 4 ? "float" : "double");
+    else
+        snprintf(out, size, "i%d", (int)dt->size * 8);
+}
+
+static LLVMValueRef
+atomic(lctx *c, jp_node *n, const char *op)
+{
+    jp_node *an = n->u.call.args[0], *in = n->u.call.args[1];
+    jp_type *at = jp_node_type(c, an), *dt = at->dtype, *it = jp_node_type(c, in);
+    LLVMValueRef arr = jp_lower_expr(c, an), iv = jp_lower_expr(c, in), idx[8], p, args[3];
+    LLVMTypeRef elt = jp_llvm_type(c->ctx, dt);
+    int count, is_float = dt->kind == JP_FLOAT, is_signed = dt->kind == JP_INT && dt->is_signed;
+    char ty[16], name[64];
+    const char *rmw;
+    if (it->kind == JP_TUPLE) {
+        for (int i = 0; i < it->n; i++)
+            idx[i] = jp_cast(c, LLVMBuildExtractValue(c->b, iv, (unsigned)i, ""), it->elems[i], jp_type_int(64, 1));
+        count = it->n;
+    } else {
+        idx[0] = jp_cast(c, iv, it, jp_type_int(64, 1));
+        count = 1;
+    }
+    for (int k = 0; k < count; k++) {       /* negative indices wrap, as in Python */
+        LLVMValueRef size = jp_arr_field(c, arr, 3, k);
+        LLVMValueRef neg = LLVMBuildICmp(c->b, LLVMIntSLT, idx[k], jp_const_i64(c, 0), "");
+        idx[k] = LLVMBuildSelect(c->b, neg, LLVMBuildAdd(c->b, idx[k], size, ""), idx[k], "");
+    }
+    p = jp_arr_elem_ptr(c, arr, at, idx, count);
+    args[0] = p;
+    args[1] = jp_cast(c, jp_lower_expr(c, n->u.call.args[2]), jp_node_type(c, n->u.call.args[2]), dt);
+    ir_type_name(dt, ty, sizeof ty);
+    if (strcmp(op, "cas") == 0) {
+        args[2] = jp_cast(c, jp_lower_expr(c, n->u.call.args[3]), jp_node_type(c, n->u.call.args[3]), dt);
+        snprintf(name, sizeof name, "jp.roc.cas.%s", ty);
+        return jp_call_extern(c, name, elt, args, 3);
+    }
+    if (strcmp(op, "add") == 0)
+        rmw = is_float ? "fadd" : "add";
+    else if (strcmp(op, "sub") == 0)
+        rmw = is_float ? "fsub" : "sub";
+    else if (strcmp(op, "max") == 0)
+        rmw = is_float ? "fmax" : is_signed ? "max" : "umax";
+    else if (strcmp(op, "min") == 0)
+        rmw = is_float ? "fmin" : is_signed ? "min" : "umin";
+    else
+        rmw = "xchg";
+    snprintf(name, sizeof name, "jp.roc.atomic.%s.%s", rmw, ty);
+    return jp_call_extern(c, name, elt, args, 2);
+}
+
+LLVMValueRef
+jp_lower_roc_call(lctx *c, jp_node *n, const char *name)
+{
+    jp_type *rt = jp_node_type(c, n);
+    int dim = n->u.call.nargs == 1 && n->u.call.args[0]->kind == E_CONST ? (int)n->u.call.args[0]->u.cnst.v.i : 0;
+    LLVMTypeRef void_t = LLVMVoidTypeInContext(c->ctx);
+
+    if (strcmp(name, "get_local_id") == 0)
+        return id_reg(c, "workitem", dim);
+    if (strcmp(name, "get_group_id") == 0)
+        return id_reg(c, "workgroup", dim);
+    if (strcmp(name, "get_local_size") == 0)
+        return local_size(c, dim);
+    if (strcmp(name, "get_global_size") == 0)
+        return global_size(c, dim);
+    if (strcmp(name, "get_global_id") == 0)
+        return LLVMBuildAdd(c->b, LLVMBuildMul(c->b, id_reg(c, "workgroup", dim), local_size(c, dim), ""),
+                            id_reg(c, "workitem", dim), "");
+    if (strcmp(name, "get_num_groups") == 0) {
+        LLVMValueRef wg = local_size(c, dim);
+        return LLVMBuildUDiv(c->b, LLVMBuildSub(c->b, LLVMBuildAdd(c->b, global_size(c, dim), wg, ""),
+                                                jp_const_i64(c, 1), ""), wg, "");
+    }
+    if (strcmp(name, "get_work_dim") == 0)
+        return LLVMBuildAnd(c->b, packet_field(c, PACKET_SETUP, 16), jp_const_i64(c, 3), "");
+    if (strcmp(name, "barrier") == 0 || strcmp(name, "mem_fence") == 0 || strcmp(name, "wavebarrier") == 0) {
+        char helper[32];
+        for (int i = 0; i < n->u.call.nargs; i++)
+            jp_lower_expr(c, n->u.call.args[i]);        /* the flags: every fence is work-group or agent wide */
+        snprintf(helper, sizeof helper, "jp.roc.%s", name);
+        jp_call_extern(c, helper, void_t, NULL, 0);
+        return none_value(c);
+    }
+    if (strcmp(name, "shared.array") == 0)
+        return shared_array(c, n, rt);
+    if (strncmp(name, "atomic.", 7) == 0)
+        return atomic(c, n, name + 7);
+    return jp_lower_unhandled(c, jp_llvm_type(c->ctx, rt), "the ROC intrinsic '%s'", name);
+}
+
+LLVMValueRef
+jp_roc_lower_intrinsic(lctx *c, jp_node *n, int call)
+{
+    if (call)
+        return jp_lower_roc_call(c, n, n->u.call.func->u.callee.name);
+    return jp_lower_roc_value(c, n, n->u.callee.name);
+}
