@@ -455,17 +455,21 @@ value_node(fe *f, PyObject *ast_node, PyObject *value, const char *name)
         return NULL;
     if (!PyModule_Check(value) && !PyType_Check(value)) {
         /* a compile target's intrinsics (jit/target.h): any object with
-         * _jitprofile_intrinsic = (target name, intrinsic name) */
+         * _jitprofile_intrinsic = (target name, intrinsic name[, Python spelling]) */
         PyObject *marker = PyObject_GetAttrString(value, "_jitprofile_intrinsic");
-        if (marker && PyTuple_Check(marker) && PyTuple_GET_SIZE(marker) == 2
-            && PyUnicode_Check(PyTuple_GET_ITEM(marker, 0)) && PyUnicode_Check(PyTuple_GET_ITEM(marker, 1))) {
+        Py_ssize_t size = marker && PyTuple_Check(marker) ? PyTuple_GET_SIZE(marker) : 0;
+        if ((size == 2 || size == 3)
+            && PyUnicode_Check(PyTuple_GET_ITEM(marker, 0)) && PyUnicode_Check(PyTuple_GET_ITEM(marker, 1))
+            && (size == 2 || PyUnicode_Check(PyTuple_GET_ITEM(marker, 2)))) {
             const char *target = PyUnicode_AsUTF8(PyTuple_GET_ITEM(marker, 0));
             const char *iname = target ? PyUnicode_AsUTF8(PyTuple_GET_ITEM(marker, 1)) : NULL;
-            n = iname ? new_node(f, E_CALLEE, ast_node) : NULL;
+            const char *shown = iname && size == 3 ? PyUnicode_AsUTF8(PyTuple_GET_ITEM(marker, 2)) : NULL;
+            n = iname && (size == 2 || shown) ? new_node(f, E_CALLEE, ast_node) : NULL;
             if (n) {
                 n->u.callee.kind = CALLEE_INTRINSIC;
                 n->u.callee.target = jp_arena_strdup(f->ir->arena, target);
                 n->u.callee.name = jp_arena_strdup(f->ir->arena, iname);
+                n->u.callee.shown = shown ? jp_arena_strdup(f->ir->arena, shown) : NULL;
             }
             Py_DECREF(marker);
             return n;

@@ -105,6 +105,7 @@ struct jp_node {
         struct {
             jp_callee_kind kind; int id; PyObject *obj; const char *name;
             const char *target; /* CALLEE_INTRINSIC: the target's name (jit/target.h) */
+            const char *shown;  /* CALLEE_INTRINSIC: how Python spells it ("threadIdx.x"), or NULL */
             /* an inner function (frontend_closure.h): the locals it captures,
              * passed before the arguments of a call; inner = 1 for every inner function */
             int ncap, inner; jp_node **cap;

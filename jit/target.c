@@ -54,7 +54,8 @@ jp_infer_intrinsic(ictx *c, jp_node *n, int call)
 {
     jp_node *f = call ? n->u.call.func : n;
     const char *tname = f->u.callee.target, *name = f->u.callee.name;
-    const char *shown = strchr(name, ':') ? strchr(name, ':') + 1 : name;     /* past a private tag */
+    const char *shown = f->u.callee.shown ? f->u.callee.shown        /* the marker's Python spelling */
+                        : strchr(name, ':') ? strchr(name, ':') + 1 : name;     /* past a private tag */
     const jp_target *t = jp_target_find(tname), *own = jp_session_target(c->session);
     char hint[96];
 

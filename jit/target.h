@@ -13,7 +13,8 @@
  *      the image),
  *   2. registers it and its Python functions in gpu/targets.c,
  *   3. gives its Python intrinsics the attribute
- *      `_jitprofile_intrinsic = (target name, intrinsic name)`.
+ *      `_jitprofile_intrinsic = (target name, intrinsic name[, spelling])`;
+ *      messages name it by the spelling ("threadIdx.x" for "sreg:tid.x").
  *
  * Intrinsics.  The frontend turns any object carrying _jitprofile_intrinsic
  * into an E_CALLEE of kind CALLEE_INTRINSIC with u.callee.target and

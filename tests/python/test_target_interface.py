@@ -3,7 +3,7 @@ target through one descriptor (jit/target.h); CUDA registers one from gpu/
 (docs/targets.md).
 
 - the registry lists the CPU and CUDA targets with the fields they declare;
-- an intrinsic (any object with _jitprofile_intrinsic = (target, name)) used
+- an intrinsic (any object with _jitprofile_intrinsic = (target, name[, spelling])) used
   outside its target's compile is a TypingError at its file:line:col naming
   the decorator it needs; one of an unknown target says so; a CPU function
   using a CUDA intrinsic still works when a kernel calls it;
@@ -97,9 +97,9 @@ def test_registry_has_the_cpu_and_cuda_targets():
 # ---- intrinsics -----------------------------------------------------------------------------
 
 def test_cuda_markers_are_the_generic_intrinsic_attribute():
-    assert cuda.threadIdx.x._jitprofile_intrinsic == ("cuda", "sreg:tid.x")
-    assert cuda.grid._jitprofile_intrinsic == ("cuda", "grid")
-    assert cuda.atomic.add._jitprofile_intrinsic == ("cuda", "atomic.add")
+    assert cuda.threadIdx.x._jitprofile_intrinsic == ("cuda", "sreg:tid.x", "threadIdx.x")
+    assert cuda.grid._jitprofile_intrinsic == ("cuda", "grid", "grid")
+    assert cuda.atomic.add._jitprofile_intrinsic == ("cuda", "atomic.add", "atomic.add")
     assert not hasattr(cuda.grid, "_jitprofile_cuda")
 
 
@@ -112,7 +112,8 @@ def test_an_intrinsic_in_njit_code_is_a_typing_error_with_its_location():
     line = line_of(__file__, "TAG_TID")
     msg = str(e.value)
     assert re.search(rf"test_target_interface\.py:{line}:\d+", msg), msg
-    assert "cuda.tid.x can only be used in CUDA kernels and device functions" in msg
+    # named as the user wrote it, not by its register (it said "cuda.tid.x")
+    assert "cuda.threadIdx.x can only be used in CUDA kernels and device functions" in msg
     assert "hint: decorate the function with @cuda.jit" in msg
 
 
@@ -264,3 +265,15 @@ def test_allocation_in_a_kernel_names_the_function_that_allocates(tmp_path):
         cuda.compile_ptx(ns["kern2"], "void(float64[::1])")
     msg = str(e.value)
     assert msg.startswith(f"{src}:6:1: in function 'dev': print() is not supported in CUDA kernels"), msg
+
+
+def test_a_cuda_intrinsic_in_a_roc_kernel_is_named_as_written():
+    from jitprofile import roc
+
+    def k(a):
+        a[cuda.blockIdx.y] = 1  # TAG_ROC_CUDA
+    with pytest.raises(jitprofile.TypingError) as e:
+        roc.compile_hsaco(k, "void(int64[::1])")
+    msg = str(e.value)
+    assert re.search(rf"test_target_interface\.py:{line_of(__file__, 'TAG_ROC_CUDA')}:\d+", msg), msg
+    assert "cuda.blockIdx.y can only be used in CUDA kernels" in msg and "@cuda.jit" in msg

@@ -28,29 +28,29 @@ class CudaPerformanceWarning(UserWarning):
 # ---- intrinsics: markers the frontend recognises -------------------------------------
 
 class _Intrinsic:
-    # (target, name): the compiler's generic intrinsic marker (jit/target.h)
-    def __init__(self, name):
-        self._jitprofile_intrinsic = ("cuda", name)
+    # (target, name, Python spelling): the compiler's generic intrinsic marker (jit/target.h)
+    def __init__(self, name, shown=None):
+        self._jitprofile_intrinsic = ("cuda", name, shown or name)
 
     def __call__(self, *args, **kwargs):
-        raise RuntimeError(f"cuda.{self._jitprofile_intrinsic[1]} can only be used inside @cuda.jit code")
+        raise RuntimeError(f"cuda.{self._jitprofile_intrinsic[2]} can only be used inside @cuda.jit code")
 
     def __repr__(self):
-        return f"<cuda intrinsic {self._jitprofile_intrinsic[1]}>"
+        return f"<cuda intrinsic {self._jitprofile_intrinsic[2]}>"
 
 
 class _Dim3:
-    def __init__(self, reg):
-        self.x = _Intrinsic(f"sreg:{reg}.x")
-        self.y = _Intrinsic(f"sreg:{reg}.y")
-        self.z = _Intrinsic(f"sreg:{reg}.z")
+    def __init__(self, reg, shown):
+        self.x = _Intrinsic(f"sreg:{reg}.x", f"{shown}.x")
+        self.y = _Intrinsic(f"sreg:{reg}.y", f"{shown}.y")
+        self.z = _Intrinsic(f"sreg:{reg}.z", f"{shown}.z")
 
 
-threadIdx = _Dim3("tid")
-blockIdx = _Dim3("ctaid")
-blockDim = _Dim3("ntid")
-gridDim = _Dim3("nctaid")
-warpsize = _Intrinsic("sreg:warpsize")
+threadIdx = _Dim3("tid", "threadIdx")
+blockIdx = _Dim3("ctaid", "blockIdx")
+blockDim = _Dim3("ntid", "blockDim")
+gridDim = _Dim3("nctaid", "gridDim")
+warpsize = _Intrinsic("sreg:warpsize", "warpsize")
 grid = _Intrinsic("grid")
 gridsize = _Intrinsic("gridsize")
 syncthreads = _Intrinsic("syncthreads")
