@@ -4,11 +4,11 @@ notebook opened from disk; its hotspot table (names, times and the "~"
 call estimates), sample count, status line and recommendations (with the
 measured speedups and the cell-level projections) equal the widget's.
 JupyterLab and Chromium as tests/python/test_notebook_browser.py."""
-import json
 import pathlib
 import time
 
-from test_notebook_browser import ARTIFACTS, browser, lab, shot  # noqa: F401 - fixtures
+from browser_lab import ARTIFACTS, browser, lab, shot  # noqa: F401 - fixtures
+from browser_lab import notebook_page, run_cells, watch_widget, write_notebook
 
 DEFS = '''import time
 
@@ -52,80 +52,52 @@ READ = """(root) => {
 }"""
 
 
-def _notebook(cells):
-    return {"cells": [{"cell_type": "code", "execution_count": None, "metadata": {},
-                       "outputs": [], "source": c} for c in cells],
-            "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
-                                        "name": "python3"}},
-            "nbformat": 4, "nbformat_minor": 5}
-
-
 def test_export_button_page_equals_the_widget(lab, browser):
-    base, token, work = lab
-    (work / "export.ipynb").write_text(json.dumps(_notebook(
-        ["%load_ext jitprofile", DEFS, RUN])))
-    page = browser.new_page(viewport={"width": 1400, "height": 1200})
-    page.set_default_timeout(60_000)
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    static = None
-    try:
-        page.goto(f"{base}/lab/tree/export.ipynb?token={token}&reset")
-        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
-        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                               " && window.jupyterapp.shell.currentWidget.content")
-        page.evaluate("""async () => {
-            const app = window.jupyterapp, panel = app.shell.currentWidget;
-            await panel.sessionContext.ready;
-            for (let i = 0; i < 3; i++) {
-                panel.content.activeCellIndex = i;
-                await app.commands.execute("notebook:run-cell");
-            }
-        }""")
-        status = page.locator(".jp-prof .jp-status").first
-        status.wait_for(timeout=90_000)
-        deadline = time.monotonic() + 180
-        while status.get_attribute("data-state") != "done" and time.monotonic() < deadline:
-            page.wait_for_timeout(100)
-        assert status.get_attribute("data-state") == "done"
-        page.wait_for_function("() => document.querySelector('.jp-prof .jp-status').dataset.samples"
-                               " && document.querySelector('.jp-prof .jp-rec')")
-        widget = page.locator(".jp-prof").first
-        shown = widget.evaluate(READ)
-        # the widget itself: estimates marked, the sample count, the split status line
-        assert int(shown["samples"]) >= 50, shown
-        assert shown["calls"] and all(c == "" or c.startswith("~") for c in shown["calls"]), shown
-        assert any(c.startswith("~") for c in shown["calls"]), shown
-        assert "cell " in shown["status"] and "samples)" in shown["status"] \
-            and "advisor measured" in shown["status"], shown["status"]
-        pw = next(r for r in shown["recs"] if r["f"] == "pairwise" and r["kind"] == "jit")
-        assert pw["speedup"].startswith("measured speedup") and "alone, per call" in pw["speedup"]
-        assert "\u2192 ~" in pw["projection"], pw
-        assert shown["all"].startswith("applying all: "), shown["all"]
-        # Export: the kernel writes the page next to the notebook
-        btn = widget.locator("button.jp-export")
-        btn.scroll_into_view_if_needed()
-        btn.click()
-        saved = widget.locator(".jp-exported")
-        page.wait_for_function("() => document.querySelector('.jp-prof .jp-exported').dataset.path")
-        path = pathlib.Path(saved.get_attribute("data-path"))
-        assert path.parent == work and path.name.endswith(".html") and path.exists(), path
-        widget.screenshot(path=str(ARTIFACTS / "export-widget.png"))
-        static = browser.new_page(viewport={"width": 1400, "height": 1200})
-        static.on("pageerror", lambda e: errors.append("static: " + str(e)))
-        static.goto(path.as_uri())
-        static.wait_for_selector(".jp-prof .jp-rec", timeout=30_000)
-        exported = static.locator(".jp-prof").first.evaluate(READ)
-        shot(static, "export-static.png")
-        assert exported == shown, (exported, shown)
-        assert "none" not in exported["none"]
-        assert static.locator("button.jp-export").first.is_hidden()
-        assert not errors, errors
-    finally:
-        shot(page, "export-final.png")
-        if static is not None:
-            static.close()
-        page.close()
+    work = lab[2]
+    write_notebook(work / "export.ipynb", ["%load_ext jitprofile", DEFS, RUN])
+    with notebook_page(browser, lab, "export.ipynb", (1400, 1200)) as page:
+        errors = page.errors
+        static = None
+        try:
+            run_cells(page, range(3))
+            watch_widget(page)
+            page.wait_for_function("() => document.querySelector('.jp-prof .jp-status').dataset.samples"
+                                   " && document.querySelector('.jp-prof .jp-rec')")
+            widget = page.locator(".jp-prof").first
+            shown = widget.evaluate(READ)
+            # the widget itself: estimates marked, the sample count, the split status line
+            assert int(shown["samples"]) >= 50, shown
+            assert shown["calls"] and all(c == "" or c.startswith("~") for c in shown["calls"]), shown
+            assert any(c.startswith("~") for c in shown["calls"]), shown
+            assert "cell " in shown["status"] and "samples)" in shown["status"] \
+                and "advisor measured" in shown["status"], shown["status"]
+            pw = next(r for r in shown["recs"] if r["f"] == "pairwise" and r["kind"] == "jit")
+            assert pw["speedup"].startswith("measured speedup") and "alone, per call" in pw["speedup"]
+            assert "\u2192 ~" in pw["projection"], pw
+            assert shown["all"].startswith("applying all: "), shown["all"]
+            # Export: the kernel writes the page next to the notebook
+            btn = widget.locator("button.jp-export")
+            btn.scroll_into_view_if_needed()
+            btn.click()
+            saved = widget.locator(".jp-exported")
+            page.wait_for_function("() => document.querySelector('.jp-prof .jp-exported').dataset.path")
+            path = pathlib.Path(saved.get_attribute("data-path"))
+            assert path.parent == work and path.name.endswith(".html") and path.exists(), path
+            widget.screenshot(path=str(ARTIFACTS / "export-widget.png"))
+            static = browser.new_page(viewport={"width": 1400, "height": 1200})
+            static.on("pageerror", lambda e: errors.append("static: " + str(e)))
+            static.goto(path.as_uri())
+            static.wait_for_selector(".jp-prof .jp-rec", timeout=30_000)
+            exported = static.locator(".jp-prof").first.evaluate(READ)
+            shot(static, "export-static.png")
+            assert exported == shown, (exported, shown)
+            assert "none" not in exported["none"]
+            assert static.locator("button.jp-export").first.is_hidden()
+            assert not errors, errors
+        finally:
+            shot(page, "export-final.png")
+            if static is not None:
+                static.close()
 
 
 def test_too_short_profile_page_says_so(browser, tmp_path):
