@@ -112,7 +112,7 @@ def test_registry_spans_cells_undo_all_status_and_keep():
     see it (before: "nothing applied")."""
     out = run_ipython(f"""
         ip.run_cell({PAIRWISE!r}, store_history=True)
-        ip.run_cell("%%jitprofile --no-widget -r 2000\\nfor _ in range(6):\\n    pairwise(300)\\n",
+        ip.run_cell("%%jitprofile --no-widget -r 2000\\nimport time\\nt0 = time.process_time()\\nwhile time.process_time() - t0 < 0.4:\\n    pairwise(300)\\n",
                     store_history=True)
         ip.run_line_magic("jitprofile_apply", "")
         print("APPLIED", type(ip.user_ns["pairwise"]).__name__)
@@ -144,7 +144,7 @@ def test_registry_spans_cells_undo_all_status_and_keep():
 def test_undo_by_name():
     out = run_ipython(f"""
         ip.run_cell({PAIRWISE!r}, store_history=True)
-        ip.run_cell("%%jitprofile --no-widget -r 2000\\nfor _ in range(6):\\n    pairwise(300)\\n",
+        ip.run_cell("%%jitprofile --no-widget -r 2000\\nimport time\\nt0 = time.process_time()\\nwhile time.process_time() - t0 < 0.4:\\n    pairwise(300)\\n",
                     store_history=True)
         ip.run_line_magic("jitprofile_apply", "")
         ip.run_line_magic("jitprofile_undo", "nosuch")
@@ -275,7 +275,7 @@ def test_kernel_keep_fallback_is_a_set_next_input_payload(kernel):
     set_next_input payload (JupyterLab inserts it as a new cell below)."""
     reply, _, _ = run(kernel, PAIRWISE)
     n = reply["execution_count"]
-    run(kernel, "%%jitprofile\nfor _ in range(6):\n    pairwise(300)\n")
+    run(kernel, "%%jitprofile\nimport time\nt0 = time.process_time()\nwhile time.process_time() - t0 < 0.4:\n    pairwise(300)\n")
     _, _, out = run(kernel, "%jitprofile_apply")
     if "nothing applicable" in out and sys.version_info >= (3, 12):
         pytest.skip("the sampler records no Python frames on this Python yet")
