@@ -5,6 +5,7 @@
  * and scoped atomics as calls to the jp.roc.* helpers codeobj.c defines
  * in IR (LLVM 19's C API has no sync scopes), shared arrays as
  * address-space-3 globals. */
+#include "gpu/device_intrinsics.h"
 #include "gpu/hsa/roc_intrinsics.h"
 #include "gpu/hsa/roc_target.h"
 
@@ -72,52 +73,6 @@ none_value(lctx *c)
     return LLVMConstNull(LLVMInt8TypeInContext(c->ctx));
 }
 
-/* A C-ordered array over `data` with the constant dims of shape_node. */
-static LLVMValueRef
-fixed_array(lctx *c, jp_type *t, LLVMValueRef data, jp_node *shape_node, long long *total)
-{
-    LLVMValueRef shape[8], strides[8];
-    long long dims[8], stride = (long long)t->dtype->size;
-    int nd = t->ndim;
-    LLVMTypeRef flat = LLVMPointerTypeInContext(c->ctx, 0);
-    if (shape_node->kind == E_TUPLE)
-        for (int i = 0; i < nd; i++)
-            dims[i] = shape_node->u.tuple.elts[i]->u.cnst.v.i;
-    else
-        dims[0] = shape_node->u.cnst.v.i;
-    *total = 1;
-    for (int k = nd - 1; k >= 0; k--) {
-        shape[k] = jp_const_i64(c, dims[k]);
-        strides[k] = jp_const_i64(c, stride);
-        stride *= dims[k];
-        *total *= dims[k];
-    }
-    if (data == NULL)
-        return NULL;
-    return jp_arr_make(c, t, LLVMConstNull(flat), LLVMConstNull(flat), data, shape, strides);
-}
-
-static LLVMValueRef
-shared_array(lctx *c, jp_node *n, jp_type *rt)
-{
-    jp_node *shape = n->u.call.nargs > 0 ? n->u.call.args[0] : NULL;
-    long long total;
-    LLVMTypeRef arrt;
-    LLVMValueRef g;
-    for (int i = 0; shape == NULL && i < n->u.call.nkw; i++)
-        if (strcmp(n->u.call.kwnames[i], "shape") == 0)
-            shape = n->u.call.kwvalues[i];
-    fixed_array(c, rt, NULL, shape, &total);
-    /* one work-group-wide buffer per call site, in LDS */
-    arrt = LLVMArrayType2(jp_llvm_type(c->ctx, rt->dtype), (unsigned long long)(total ? total : 1));
-    g = LLVMAddGlobalInAddressSpace(c->mod, arrt, "roc.shared", AS_LOCAL);
-    LLVMSetInitializer(g, LLVMGetUndef(arrt));      /* LDS takes no initializer; it starts undefined */
-    LLVMSetLinkage(g, LLVMInternalLinkage);
-    LLVMSetAlignment(g, 16);
-    return fixed_array(c, rt, LLVMBuildAddrSpaceCast(c->b, g, LLVMPointerTypeInContext(c->ctx, 0), ""), shape,
-                       &total);
-}
-
 /* The IR spelling of a dtype, for helper names: i32, i64, float, double. */
 static void
 ir_type_name(jp_type *dt, char *out, size_t size)
@@ -131,47 +86,19 @@ ir_type_name(jp_type *dt, char *out, size_t size)
 static LLVMValueRef
 atomic(lctx *c, jp_node *n, const char *op)
 {
-    jp_node *an = n->u.call.args[0], *in = n->u.call.args[1];
-    jp_type *at = jp_node_type(c, an), *dt = at->dtype, *it = jp_node_type(c, in);
-    LLVMValueRef arr = jp_lower_expr(c, an), iv = jp_lower_expr(c, in), idx[8], p, args[3];
-    LLVMTypeRef elt = jp_llvm_type(c->ctx, dt);
-    int count, is_float = dt->kind == JP_FLOAT, is_signed = dt->kind == JP_INT && dt->is_signed;
+    jp_type *dt = jp_node_type(c, n);
+    LLVMValueRef args[3];
     char ty[16], name[64];
     const char *rmw;
-    if (it->kind == JP_TUPLE) {
-        for (int i = 0; i < it->n; i++)
-            idx[i] = jp_cast(c, LLVMBuildExtractValue(c->b, iv, (unsigned)i, ""), it->elems[i], jp_type_int(64, 1));
-        count = it->n;
-    } else {
-        idx[0] = jp_cast(c, iv, it, jp_type_int(64, 1));
-        count = 1;
-    }
-    for (int k = 0; k < count; k++) {       /* negative indices wrap, as in Python */
-        LLVMValueRef size = jp_arr_field(c, arr, 3, k);
-        LLVMValueRef neg = LLVMBuildICmp(c->b, LLVMIntSLT, idx[k], jp_const_i64(c, 0), "");
-        idx[k] = LLVMBuildSelect(c->b, neg, LLVMBuildAdd(c->b, idx[k], size, ""), idx[k], "");
-    }
-    p = jp_arr_elem_ptr(c, arr, at, idx, count);
-    args[0] = p;
-    args[1] = jp_cast(c, jp_lower_expr(c, n->u.call.args[2]), jp_node_type(c, n->u.call.args[2]), dt);
+    args[0] = jp_device_atomic_operands(c, n, args + 1);
     ir_type_name(dt, ty, sizeof ty);
     if (strcmp(op, "cas") == 0) {
-        args[2] = jp_cast(c, jp_lower_expr(c, n->u.call.args[3]), jp_node_type(c, n->u.call.args[3]), dt);
         snprintf(name, sizeof name, "jp.roc.cas.%s", ty);
-        return jp_call_extern(c, name, elt, args, 3);
+        return jp_call_extern(c, name, jp_llvm_type(c->ctx, dt), args, 3);
     }
-    if (strcmp(op, "add") == 0)
-        rmw = is_float ? "fadd" : "add";
-    else if (strcmp(op, "sub") == 0)
-        rmw = is_float ? "fsub" : "sub";
-    else if (strcmp(op, "max") == 0)
-        rmw = is_float ? "fmax" : is_signed ? "max" : "umax";
-    else if (strcmp(op, "min") == 0)
-        rmw = is_float ? "fmin" : is_signed ? "min" : "umin";
-    else
-        rmw = "xchg";
+    jp_device_atomic_binop(op, dt, &rmw);
     snprintf(name, sizeof name, "jp.roc.atomic.%s.%s", rmw, ty);
-    return jp_call_extern(c, name, elt, args, 2);
+    return jp_call_extern(c, name, jp_llvm_type(c->ctx, dt), args, 2);
 }
 
 LLVMValueRef
@@ -208,7 +135,7 @@ jp_lower_roc_call(lctx *c, jp_node *n, const char *name)
         return none_value(c);
     }
     if (strcmp(name, "shared.array") == 0)
-        return shared_array(c, n, rt);
+        return jp_device_lower_fixed_array(c, n, "roc.shared", AS_LOCAL);
     if (strncmp(name, "atomic.", 7) == 0)
         return atomic(c, n, name + 7);
     return jp_lower_unhandled(c, jp_llvm_type(c->ctx, rt), "the ROC intrinsic '%s'", name);
