@@ -22,6 +22,7 @@
 #include <time.h>
 
 #define AMDGPU_KERNEL_CC 91     /* LLVMAMDGPUKERNELCallConv */
+#define AS_GLOBAL 1             /* arrays' data: global_load/global_store, not flat_* */
 
 typedef struct roc_job {
     const jp_roc_isa *isa;
@@ -84,7 +85,7 @@ roc_emit(const jp_target *t, jp_session *s, jp_instance *root, void *arg)
                         || (ch >= '0' && ch <= '9') || ch == '_') ? ch : '_';
         }
         if (job->kernel)
-            jp_device_add_kernel(mod, root, clean, NULL, AMDGPU_KERNEL_CC);
+            jp_device_add_kernel_in(mod, root, clean, NULL, AMDGPU_KERNEL_CC, AS_GLOBAL);
         else
             jp_device_add_c_wrapper(mod, root, clean, NULL);
         keep = clean;

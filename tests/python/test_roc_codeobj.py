@@ -636,3 +636,31 @@ def test_atomics_on_a_shared_array_are_lds_atomics():
     asm = run(OBJDUMP, "-d", path)
     assert "ds_add_u32" in asm, asm
     assert notes(path)["lds"] == 64
+
+
+# ---- array data in global memory (addrspace 1): global_*, not flat_* ----------------------------
+
+def _memory_ops(name, isa):
+    asm = run(OBJDUMP, "-d", f"--mcpu={isa}", build(name, isa)[0])
+    return re.findall(r"^\s+((?:flat|global|ds|buffer|scratch)_\w+)", asm, re.M), asm
+
+
+@needs_tools
+@pytest.mark.parametrize("isa", ["gfx90a", "gfx1100"])
+@pytest.mark.parametrize("name, uses_lds", [("k_axpy", False), ("k_transpose", True), ("k_block_sum", True),
+                                            ("k_atomic_int", False), ("k_mandel", False)])
+def test_array_accesses_are_global_memory_instructions(name, uses_lds, isa):
+    ops, asm = _memory_ops(name, isa)
+    assert [o for o in ops if o.startswith("flat_")] == [], asm
+    assert any(o.startswith("global_store") or o.startswith("global_atomic") for o in ops), asm
+    if name != "k_mandel":      # mandel only stores
+        assert any(o.startswith("global_load") for o in ops), asm
+    # shared arrays stay in LDS
+    assert any(o.startswith("ds_") for o in ops) == uses_lds, asm
+
+
+def test_kernel_takes_array_data_as_global_pointers():
+    ir = build("k_axpy")[1]
+    sig = re.search(r"^define amdgpu_kernel void @k_axpy\((.*)\)", ir, re.M).group(1)
+    assert sig.count("ptr addrspace(1)") == 3, sig           # x, y, out; the scalar stays a double
+    assert re.search(r"load double, ptr addrspace\(1\)", ir) and re.search(r"store double \S+, ptr addrspace\(1\)", ir)
