@@ -1,5 +1,5 @@
 /* gpu/hsa/infer_roc.c - typing of jitprofile.roc's intrinsics: work-item
- * and work-group ids and sizes, barriers and fences, shared arrays,
+ * and work-group ids and sizes, barriers and fences, shared and local arrays,
  * atomics: the roc target's infer_intrinsic hook.  jit/target.c calls it
  * only in a roc compile; elsewhere each is a TypingError there. */
 #include "gpu/device_intrinsics.h"
@@ -59,7 +59,7 @@ jp_infer_roc_call(ictx *c, jp_node *call, const char *name)
         }
         return jp_type_none();
     }
-    if (strcmp(name, "shared.array") == 0)
+    if (strcmp(name, "shared.array") == 0 || strcmp(name, "local.array") == 0)
         return jp_device_infer_fixed_array(c, call, "roc", name);
     if (strncmp(name, "atomic.", 7) == 0)
         return jp_device_infer_atomic(c, call, "roc", name);

@@ -4,7 +4,8 @@
  * code object version, nothing for the host to fill), barriers, fences
  * and scoped atomics as calls to the jp.roc.* helpers codeobj.c defines
  * in IR (LLVM 19's C API has no sync scopes), shared arrays as
- * address-space-3 globals. */
+ * address-space-3 globals, local arrays as allocas (codeobj.c moves them
+ * to the private address space, 5). */
 #include "gpu/device_intrinsics.h"
 #include "gpu/hsa/roc_intrinsics.h"
 #include "gpu/hsa/roc_target.h"
@@ -134,8 +135,9 @@ jp_lower_roc_call(lctx *c, jp_node *n, const char *name)
         jp_call_extern(c, helper, void_t, NULL, 0);
         return none_value(c);
     }
-    if (strcmp(name, "shared.array") == 0)
-        return jp_device_lower_fixed_array(c, n, "roc.shared", AS_LOCAL);
+    /* local: an alloca, in the private address space (5) once codeobj.c has run */
+    if (strcmp(name, "shared.array") == 0 || strcmp(name, "local.array") == 0)
+        return jp_device_lower_fixed_array(c, n, name[0] == 's' ? "roc.shared" : NULL, AS_LOCAL);
     if (strncmp(name, "atomic.", 7) == 0)
         return atomic(c, n, name + 7);
     return jp_lower_unhandled(c, jp_llvm_type(c->ctx, rt), "the ROC intrinsic '%s'", name);

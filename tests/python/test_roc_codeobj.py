@@ -664,3 +664,104 @@ def test_kernel_takes_array_data_as_global_pointers():
     sig = re.search(r"^define amdgpu_kernel void @k_axpy\((.*)\)", ir, re.M).group(1)
     assert sig.count("ptr addrspace(1)") == 3, sig           # x, y, out; the scalar stays a double
     assert re.search(r"load double, ptr addrspace\(1\)", ir) and re.search(r"store double \S+, ptr addrspace\(1\)", ir)
+
+
+# ---- roc.local.array: a per-work-item array in private memory (addrspace 5) ----------------------
+
+def k_local_window(x, out, n):
+    i = roc.get_global_id(0)
+    acc = roc.local.array(64, float64)
+    for j in range(n):
+        acc[j % 64] = x[(i + j) % x.shape[0]]
+    s = 0.0
+    for j in range(n):
+        s += acc[(j * 7) % 64]
+    if i < out.shape[0]:
+        out[i] = s
+
+
+K_LOCAL_SIG = "void(float64[::1], float64[::1], int64)"
+
+
+def _local_window_ref(x, n, m):
+    out = np.zeros(m)
+    for i in range(m):
+        acc = np.zeros(64)
+        for j in range(n):
+            acc[j % 64] = x[(i + j) % x.shape[0]]
+        out[i] = sum(acc[(j * 7) % 64] for j in range(n))
+    return out
+
+
+@needs_tools
+@pytest.mark.parametrize("isa", ["gfx90a", "gfx1100"])
+def test_local_array_is_private_memory(isa):
+    kern = roc.jit(k_local_window)
+    code = kern.compile_hsaco(_sig_args(K_LOCAL_SIG), isa)
+    ir = kern.inspect_llvm(_sig_args(K_LOCAL_SIG), isa)
+    assert re.search(r"= alloca \[64 x double\], align \d+, addrspace\(5\)", ir), ir
+    path = os.path.join(_tmpdir(), f"local-{isa}.hsaco")
+    with open(path, "wb") as f:
+        f.write(code)
+    text = run(READOBJ, "--notes", path)
+    assert int(re.search(r"\.private_segment_fixed_size:\s+(\d+)", text).group(1)) >= 64 * 8, text
+    assert notes(path)["lds"] == 0
+    asm = run(OBJDUMP, "-d", f"--mcpu={isa}", path)
+    ops = re.findall(r"^\s+((?:flat|global|ds|buffer|scratch)_\w+)", asm, re.M)
+    # scratch: buffer_* with the private segment on gfx9, scratch_* on gfx11; never flat or LDS
+    assert any(o.startswith(("buffer_store", "scratch_store")) for o in ops), asm
+    assert not [o for o in ops if o.startswith(("flat_", "ds_"))], asm
+
+
+def test_local_array_shapes_and_keywords():
+    def k(out):
+        i = roc.get_global_id(0)
+        a = roc.local.array(shape=(4, 3), dtype=jitprofile.int32)
+        for r in range(4):
+            for c in range(3):
+                a[r, c] = r * 10 + c + i
+        if i < out.shape[0]:
+            out[i] = a[i % 4, i % 3] + a.shape[0] * 100 + a.shape[1] * 1000
+    assert roc.compile_hsaco(k, "void(int32[::1])")[:4] == b"\x7fELF"
+
+
+def k_local_dynamic_shape(out, n):
+    a = roc.local.array(n, float64)
+    out[0] = a[0]
+
+
+def k_local_no_dtype(out, n):
+    a = roc.local.array(4)
+    out[0] = a[0]
+
+
+def k_local_negative(out, n):
+    a = roc.local.array((2, -1), float64)
+    out[0] = a[0, 0]
+
+
+@pytest.mark.parametrize("func, message", [
+    (k_local_dynamic_shape, "the shape of roc.local.array must be a constant int or tuple of ints"),
+    (k_local_no_dtype, r"roc\.local\.array\(shape, dtype\)"),
+    (k_local_negative, "the shape of roc.local.array must be a constant"),
+])
+def test_local_array_bad_shape_is_a_typing_error(func, message):
+    with pytest.raises(jitprofile.TypingError, match=message) as e:
+        roc.compile_hsaco(func, "void(float64[::1], int64)")
+    assert "test_roc_codeobj.py:" in str(e.value)      # file:line:col
+
+
+def test_refused_containers_point_at_roc_local_array():
+    def k(out):
+        out[0] = len([1, 2])
+    with pytest.raises(jitprofile.errors.UnsupportedError) as e:
+        roc.compile_hsaco(k, "void(int64[::1])")
+    assert "not supported in ROC kernels" in str(e.value) and "roc.local.array" in str(e.value), str(e.value)
+
+
+@needs_gpu
+def test_local_array_on_gpu():
+    x = np.random.default_rng(4).random(300)
+    out = np.zeros(256)
+    roc.jit(k_local_window)[2, 128](x, out, 100)
+    np.testing.assert_allclose(out, _local_window_ref(x, 100, 256), rtol=1e-12)

@@ -58,6 +58,7 @@ class _Namespace:
 
 
 shared = _Namespace("shared", ["array"])
+local = _Namespace("local", ["array"])
 atomic = _Namespace("atomic", ["add", "sub", "max", "min", "exch", "cas"])
 
 
