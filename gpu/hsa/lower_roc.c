@@ -20,6 +20,8 @@
 #define PACKET_SETUP 2          /* u16: dimensions in bits 0-1 */
 #define PACKET_WG_SIZE 4        /* u16 workgroup_size_x/y/z */
 #define PACKET_GRID_SIZE 12     /* u32 grid_size_x/y/z, in work-items */
+/* COV5 hidden arguments (llvm.amdgcn.implicitarg.ptr) */
+#define HIDDEN_DYNAMIC_LDS 120  /* u32 hidden_dynamic_lds_size */
 
 static LLVMValueRef
 i64(lctx *c, LLVMValueRef v)
@@ -74,6 +76,31 @@ none_value(lctx *c)
     return LLVMConstNull(LLVMInt8TypeInContext(c->ctx));
 }
 
+/* roc.shared.array(0, dtype): the dynamic LDS a launch asks for
+ * (kernel[groups, items, stream, nbytes]), placed by LLVM after the static
+ * LDS.  Every such array of a kernel starts at the same address, as CUDA's
+ * extern __shared__; its length is the COV5 hidden argument
+ * hidden_dynamic_lds_size (which the launch fills) over the item size. */
+static LLVMValueRef
+dynamic_shared(lctx *c, jp_type *rt)
+{
+    LLVMTypeRef i8 = LLVMInt8TypeInContext(c->ctx), i32 = LLVMInt32TypeInContext(c->ctx);
+    LLVMValueRef g = LLVMGetNamedGlobal(c->mod, "roc.dynamic_shared"), args, off, bytes, size, stride;
+    LLVMTypeRef flat = LLVMPointerTypeInContext(c->ctx, 0);
+    LLVMValueRef flat_null = LLVMConstNull(flat);
+    if (g == NULL) {
+        g = LLVMAddGlobalInAddressSpace(c->mod, LLVMArrayType2(i8, 0), "roc.dynamic_shared", AS_LOCAL);
+        LLVMSetAlignment(g, 16);
+    }
+    args = jp_call_extern(c, "llvm.amdgcn.implicitarg.ptr", LLVMPointerTypeInContext(c->ctx, AS_CONSTANT), NULL, 0);
+    off = LLVMConstInt(LLVMInt64TypeInContext(c->ctx), HIDDEN_DYNAMIC_LDS, 0);
+    bytes = LLVMBuildLoad2(c->b, i32, LLVMBuildInBoundsGEP2(c->b, i8, args, &off, 1, ""), "dynamic_lds");
+    LLVMSetAlignment(bytes, 4);
+    stride = jp_const_i64(c, (long long)rt->dtype->size);
+    size = LLVMBuildUDiv(c->b, i64(c, bytes), stride, "");
+    return jp_arr_make(c, rt, flat_null, flat_null, LLVMBuildAddrSpaceCast(c->b, g, flat, ""), &size, &stride);
+}
+
 /* The IR spelling of a dtype, for helper names: i32, i64, float, double. */
 static void
 ir_type_name(jp_type *dt, char *out, size_t size)
@@ -108,6 +135,7 @@ jp_lower_roc_call(lctx *c, jp_node *n, const char *name)
     jp_type *rt = jp_node_type(c, n);
     int dim = n->u.call.nargs == 1 && n->u.call.args[0]->kind == E_CONST ? (int)n->u.call.args[0]->u.cnst.v.i : 0;
     LLVMTypeRef void_t = LLVMVoidTypeInContext(c->ctx);
+    long long size;
 
     if (strcmp(name, "get_local_id") == 0)
         return id_reg(c, "workitem", dim);
@@ -135,6 +163,9 @@ jp_lower_roc_call(lctx *c, jp_node *n, const char *name)
         jp_call_extern(c, helper, void_t, NULL, 0);
         return none_value(c);
     }
+    if (strcmp(name, "shared.array") == 0 && jp_device_const_int(jp_device_arg_or_kw(n, 0, "shape"), &size)
+        && size == 0)
+        return dynamic_shared(c, rt);
     /* local: an alloca, in the private address space (5) once codeobj.c has run */
     if (strcmp(name, "shared.array") == 0 || strcmp(name, "local.array") == 0)
         return jp_device_lower_fixed_array(c, n, name[0] == 's' ? "roc.shared" : NULL, AS_LOCAL);

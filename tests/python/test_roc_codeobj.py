@@ -765,3 +765,69 @@ def test_local_array_on_gpu():
     out = np.zeros(256)
     roc.jit(k_local_window)[2, 128](x, out, 100)
     np.testing.assert_allclose(out, _local_window_ref(x, 100, 256), rtol=1e-12)
+
+
+# ---- dynamic shared memory: roc.shared.array(0, dtype), sized at launch ------------------------
+
+def k_dynamic_shared(x, out):
+    dyn = roc.shared.array(0, float32)
+    more = roc.shared.array(0, float32)     # the same memory, as CUDA's extern __shared__
+    stat = roc.shared.array(16, float64)
+    t = roc.get_local_id(0)
+    i = roc.get_global_id(0)
+    stat[t % 16] = 1.0
+    if t < dyn.shape[0] and i < x.shape[0]:
+        dyn[t] = x[i]
+    roc.barrier()
+    if i < out.shape[0]:
+        out[i] = more[(t + 1) % dyn.shape[0]] + stat[0] * 0.0
+
+
+K_DYN_SIG = "void(float32[::1], float32[::1])"
+
+
+@needs_tools
+def test_dynamic_shared_array_is_sized_by_the_launch():
+    kern = roc.jit(k_dynamic_shared)
+    code = kern.compile_hsaco(_sig_args(K_DYN_SIG))
+    ir = kern.inspect_llvm(_sig_args(K_DYN_SIG))
+    # one zero-sized external LDS array, which LLVM places after the static LDS
+    assert len(re.findall(r"^@roc\.dynamic_shared\S* = external .*addrspace\(3\) global \[0 x i8\]", ir, re.M)) == 1
+    path = os.path.join(_tmpdir(), "dynamic_shared.hsaco")
+    with open(path, "wb") as f:
+        f.write(code)         # linked with --no-undefined: nothing left to resolve
+    n = notes(path)
+    assert n["lds"] == 16 * 8           # only the static array is fixed
+    meta = re.findall(r"\.offset:\s+(\d+)\s+\.size:\s+(\d+)\s+\.value_kind:\s+(\w+)", n["text"])
+    offset = {kind: int(o) for o, _, kind in meta}
+    assert offset["hidden_dynamic_lds_size"] == 80 + 120     # after the two 40-byte array structs
+    # what the launch writes there: the packer puts the size where LLVM reads it
+    seg, _ = jitprofile._core.kernargs_pack(("array(float32, 1d, C)",) * 2, (_DevArray(0x1000, (64,), (4,)),) * 2,
+                                            n["kernarg"], (2, 1, 1), (64, 1, 1), 256)
+    assert int.from_bytes(seg[offset["hidden_dynamic_lds_size"]:][:4], "little") == 256
+    asm = run(OBJDUMP, "-d", "--mcpu=gfx90a", path)
+    assert "ds_write_b32" in asm and "ds_read_b32" in asm, asm
+
+
+class _DevArray:
+    def __init__(self, ptr, shape, strides):
+        self._devptr, self.shape, self.strides = ptr, shape, strides
+
+
+def test_launch_config_takes_the_dynamic_shared_size():
+    kern = roc.jit(k_dynamic_shared)
+    launch = kern[2, 64, 0, 256]
+    assert (launch.groups, launch.items, launch.dynamic_lds) == ((2, 1, 1), (64, 1, 1), 256)
+    assert kern[2, 64].dynamic_lds == 0 and kern[2, 64, None].dynamic_lds == 0
+    with pytest.raises(ValueError, match="number of bytes"):
+        kern[2, 64, 0, -1]
+    with pytest.raises(TypeError, match="kernel\\[groups, items_per_group"):
+        kern[1, 2, 3, 4, 5]
+
+
+@needs_gpu
+def test_dynamic_shared_array_on_gpu():
+    x = np.arange(128, dtype=np.float32)
+    out = np.zeros(128, np.float32)
+    roc.jit(k_dynamic_shared)[2, 64, 0, 64 * 4](x, out)
+    np.testing.assert_array_equal(out, x.reshape(2, 64)[:, (np.arange(64) + 1) % 64].reshape(-1))
