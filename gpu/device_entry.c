@@ -1,7 +1,8 @@
 /* gpu/device_entry.c - the entry points a device image exposes around
  * the root instance (its Numba-ABI function with return and exception
- * slots): a kernel in the target's kernel calling convention, or a
- * device function in the C ABI.  Shared by the CUDA and ROC targets. */
+ * slots): a kernel in the target's kernel calling convention (ROC's with
+ * array data in global memory), or a device function in the C ABI.
+ * Shared by the CUDA and ROC targets. */
 #include "gpu/device_entry.h"
 #include "jit/lower.h"
 
@@ -45,7 +46,7 @@ kernel_arg(LLVMBuilderRef b, LLVMContextRef ctx, jp_type *t, LLVMValueRef p, uns
  * arrive with their data pointer in that address space (AMDGPU's global
  * memory, 1), as clang passes HIP kernel pointers. */
 LLVMValueRef
-jp_device_add_kernel_in(LLVMModuleRef mod, jp_instance *root, const char *entry, jp_dbg *dbg, unsigned cc,
+jp_device_add_kernel_as(LLVMModuleRef mod, jp_instance *root, const char *entry, jp_dbg *dbg, unsigned cc,
                         unsigned data_as)
 {
     LLVMContextRef ctx = LLVMGetModuleContext(mod);
@@ -71,7 +72,7 @@ jp_device_add_kernel_in(LLVMModuleRef mod, jp_instance *root, const char *entry,
 LLVMValueRef
 jp_device_add_kernel(LLVMModuleRef mod, jp_instance *root, const char *entry, jp_dbg *dbg, unsigned cc)
 {
-    return jp_device_add_kernel_in(mod, root, entry, dbg, cc, 0);
+    return jp_device_add_kernel_as(mod, root, entry, dbg, cc, 0);
 }
 
 /* A device function in the C ABI (numba-cuda's abi="c"): `ret name(args)`

@@ -85,7 +85,7 @@ roc_emit(const jp_target *t, jp_session *s, jp_instance *root, void *arg)
                         || (ch >= '0' && ch <= '9') || ch == '_') ? ch : '_';
         }
         if (job->kernel)
-            jp_device_add_kernel_in(mod, root, clean, NULL, AMDGPU_KERNEL_CC, AS_GLOBAL);
+            jp_device_add_kernel_as(mod, root, clean, NULL, AMDGPU_KERNEL_CC, AS_GLOBAL);
         else
             jp_device_add_c_wrapper(mod, root, clean, NULL);
         keep = clean;
