@@ -11,6 +11,11 @@
 /* void entry(args...) in calling convention cc (PTX 71, AMDGPU 91),
  * calling root; the kernel function. */
 LLVMValueRef jp_device_add_kernel(LLVMModuleRef mod, jp_instance *root, const char *entry, jp_dbg *dbg, unsigned cc);
+/* The same with every array argument's data pointer in address space
+ * data_as (AMDGPU global, 1) in the kernel's signature, cast to flat for
+ * root; data_as 0 is jp_device_add_kernel. */
+LLVMValueRef jp_device_add_kernel_as(LLVMModuleRef mod, jp_instance *root, const char *entry, jp_dbg *dbg,
+                                     unsigned cc, unsigned data_as);
 /* ret name(args...) in the C ABI around root. */
 void jp_device_add_c_wrapper(LLVMModuleRef mod, jp_instance *root, const char *name, jp_dbg *dbg);
 

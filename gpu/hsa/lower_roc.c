@@ -4,7 +4,9 @@
  * code object version, nothing for the host to fill), barriers, fences
  * and scoped atomics as calls to the jp.roc.* helpers codeobj.c defines
  * in IR (LLVM 19's C API has no sync scopes), shared arrays as
- * address-space-3 globals. */
+ * address-space-3 globals, local arrays as allocas (codeobj.c moves them
+ * to the private address space, 5). */
+#include "gpu/device_intrinsics.h"
 #include "gpu/hsa/roc_intrinsics.h"
 #include "gpu/hsa/roc_target.h"
 
@@ -18,6 +20,8 @@
 #define PACKET_SETUP 2          /* u16: dimensions in bits 0-1 */
 #define PACKET_WG_SIZE 4        /* u16 workgroup_size_x/y/z */
 #define PACKET_GRID_SIZE 12     /* u32 grid_size_x/y/z, in work-items */
+/* COV5 hidden arguments (llvm.amdgcn.implicitarg.ptr) */
+#define HIDDEN_DYNAMIC_LDS 120  /* u32 hidden_dynamic_lds_size */
 
 static LLVMValueRef
 i64(lctx *c, LLVMValueRef v)
@@ -72,50 +76,29 @@ none_value(lctx *c)
     return LLVMConstNull(LLVMInt8TypeInContext(c->ctx));
 }
 
-/* A C-ordered array over `data` with the constant dims of shape_node. */
+/* roc.shared.array(0, dtype): the dynamic LDS a launch asks for
+ * (kernel[groups, items, stream, nbytes]), placed by LLVM after the static
+ * LDS.  Every such array of a kernel starts at the same address, as CUDA's
+ * extern __shared__; its length is the COV5 hidden argument
+ * hidden_dynamic_lds_size (which the launch fills) over the item size. */
 static LLVMValueRef
-fixed_array(lctx *c, jp_type *t, LLVMValueRef data, jp_node *shape_node, long long *total)
+dynamic_shared(lctx *c, jp_type *rt)
 {
-    LLVMValueRef shape[8], strides[8];
-    long long dims[8], stride = (long long)t->dtype->size;
-    int nd = t->ndim;
+    LLVMTypeRef i8 = LLVMInt8TypeInContext(c->ctx), i32 = LLVMInt32TypeInContext(c->ctx);
+    LLVMValueRef g = LLVMGetNamedGlobal(c->mod, "roc.dynamic_shared"), args, off, bytes, size, stride;
     LLVMTypeRef flat = LLVMPointerTypeInContext(c->ctx, 0);
-    if (shape_node->kind == E_TUPLE)
-        for (int i = 0; i < nd; i++)
-            dims[i] = shape_node->u.tuple.elts[i]->u.cnst.v.i;
-    else
-        dims[0] = shape_node->u.cnst.v.i;
-    *total = 1;
-    for (int k = nd - 1; k >= 0; k--) {
-        shape[k] = jp_const_i64(c, dims[k]);
-        strides[k] = jp_const_i64(c, stride);
-        stride *= dims[k];
-        *total *= dims[k];
+    LLVMValueRef flat_null = LLVMConstNull(flat);
+    if (g == NULL) {
+        g = LLVMAddGlobalInAddressSpace(c->mod, LLVMArrayType2(i8, 0), "roc.dynamic_shared", AS_LOCAL);
+        LLVMSetAlignment(g, 16);
     }
-    if (data == NULL)
-        return NULL;
-    return jp_arr_make(c, t, LLVMConstNull(flat), LLVMConstNull(flat), data, shape, strides);
-}
-
-static LLVMValueRef
-shared_array(lctx *c, jp_node *n, jp_type *rt)
-{
-    jp_node *shape = n->u.call.nargs > 0 ? n->u.call.args[0] : NULL;
-    long long total;
-    LLVMTypeRef arrt;
-    LLVMValueRef g;
-    for (int i = 0; shape == NULL && i < n->u.call.nkw; i++)
-        if (strcmp(n->u.call.kwnames[i], "shape") == 0)
-            shape = n->u.call.kwvalues[i];
-    fixed_array(c, rt, NULL, shape, &total);
-    /* one work-group-wide buffer per call site, in LDS */
-    arrt = LLVMArrayType2(jp_llvm_type(c->ctx, rt->dtype), (unsigned long long)(total ? total : 1));
-    g = LLVMAddGlobalInAddressSpace(c->mod, arrt, "roc.shared", AS_LOCAL);
-    LLVMSetInitializer(g, LLVMGetUndef(arrt));      /* LDS takes no initializer; it starts undefined */
-    LLVMSetLinkage(g, LLVMInternalLinkage);
-    LLVMSetAlignment(g, 16);
-    return fixed_array(c, rt, LLVMBuildAddrSpaceCast(c->b, g, LLVMPointerTypeInContext(c->ctx, 0), ""), shape,
-                       &total);
+    args = jp_call_extern(c, "llvm.amdgcn.implicitarg.ptr", LLVMPointerTypeInContext(c->ctx, AS_CONSTANT), NULL, 0);
+    off = LLVMConstInt(LLVMInt64TypeInContext(c->ctx), HIDDEN_DYNAMIC_LDS, 0);
+    bytes = LLVMBuildLoad2(c->b, i32, LLVMBuildInBoundsGEP2(c->b, i8, args, &off, 1, ""), "dynamic_lds");
+    LLVMSetAlignment(bytes, 4);
+    stride = jp_const_i64(c, (long long)rt->dtype->size);
+    size = LLVMBuildUDiv(c->b, i64(c, bytes), stride, "");
+    return jp_arr_make(c, rt, flat_null, flat_null, LLVMBuildAddrSpaceCast(c->b, g, flat, ""), &size, &stride);
 }
 
 /* The IR spelling of a dtype, for helper names: i32, i64, float, double. */
@@ -131,47 +114,19 @@ ir_type_name(jp_type *dt, char *out, size_t size)
 static LLVMValueRef
 atomic(lctx *c, jp_node *n, const char *op)
 {
-    jp_node *an = n->u.call.args[0], *in = n->u.call.args[1];
-    jp_type *at = jp_node_type(c, an), *dt = at->dtype, *it = jp_node_type(c, in);
-    LLVMValueRef arr = jp_lower_expr(c, an), iv = jp_lower_expr(c, in), idx[8], p, args[3];
-    LLVMTypeRef elt = jp_llvm_type(c->ctx, dt);
-    int count, is_float = dt->kind == JP_FLOAT, is_signed = dt->kind == JP_INT && dt->is_signed;
+    jp_type *dt = jp_node_type(c, n);
+    LLVMValueRef args[3];
     char ty[16], name[64];
     const char *rmw;
-    if (it->kind == JP_TUPLE) {
-        for (int i = 0; i < it->n; i++)
-            idx[i] = jp_cast(c, LLVMBuildExtractValue(c->b, iv, (unsigned)i, ""), it->elems[i], jp_type_int(64, 1));
-        count = it->n;
-    } else {
-        idx[0] = jp_cast(c, iv, it, jp_type_int(64, 1));
-        count = 1;
-    }
-    for (int k = 0; k < count; k++) {       /* negative indices wrap, as in Python */
-        LLVMValueRef size = jp_arr_field(c, arr, 3, k);
-        LLVMValueRef neg = LLVMBuildICmp(c->b, LLVMIntSLT, idx[k], jp_const_i64(c, 0), "");
-        idx[k] = LLVMBuildSelect(c->b, neg, LLVMBuildAdd(c->b, idx[k], size, ""), idx[k], "");
-    }
-    p = jp_arr_elem_ptr(c, arr, at, idx, count);
-    args[0] = p;
-    args[1] = jp_cast(c, jp_lower_expr(c, n->u.call.args[2]), jp_node_type(c, n->u.call.args[2]), dt);
+    args[0] = jp_device_atomic_operands(c, n, args + 1);
     ir_type_name(dt, ty, sizeof ty);
     if (strcmp(op, "cas") == 0) {
-        args[2] = jp_cast(c, jp_lower_expr(c, n->u.call.args[3]), jp_node_type(c, n->u.call.args[3]), dt);
         snprintf(name, sizeof name, "jp.roc.cas.%s", ty);
-        return jp_call_extern(c, name, elt, args, 3);
+        return jp_call_extern(c, name, jp_llvm_type(c->ctx, dt), args, 3);
     }
-    if (strcmp(op, "add") == 0)
-        rmw = is_float ? "fadd" : "add";
-    else if (strcmp(op, "sub") == 0)
-        rmw = is_float ? "fsub" : "sub";
-    else if (strcmp(op, "max") == 0)
-        rmw = is_float ? "fmax" : is_signed ? "max" : "umax";
-    else if (strcmp(op, "min") == 0)
-        rmw = is_float ? "fmin" : is_signed ? "min" : "umin";
-    else
-        rmw = "xchg";
+    jp_device_atomic_binop(op, dt, &rmw);
     snprintf(name, sizeof name, "jp.roc.atomic.%s.%s", rmw, ty);
-    return jp_call_extern(c, name, elt, args, 2);
+    return jp_call_extern(c, name, jp_llvm_type(c->ctx, dt), args, 2);
 }
 
 LLVMValueRef
@@ -180,6 +135,7 @@ jp_lower_roc_call(lctx *c, jp_node *n, const char *name)
     jp_type *rt = jp_node_type(c, n);
     int dim = n->u.call.nargs == 1 && n->u.call.args[0]->kind == E_CONST ? (int)n->u.call.args[0]->u.cnst.v.i : 0;
     LLVMTypeRef void_t = LLVMVoidTypeInContext(c->ctx);
+    long long size;
 
     if (strcmp(name, "get_local_id") == 0)
         return id_reg(c, "workitem", dim);
@@ -207,8 +163,12 @@ jp_lower_roc_call(lctx *c, jp_node *n, const char *name)
         jp_call_extern(c, helper, void_t, NULL, 0);
         return none_value(c);
     }
-    if (strcmp(name, "shared.array") == 0)
-        return shared_array(c, n, rt);
+    if (strcmp(name, "shared.array") == 0 && jp_device_const_int(jp_device_arg_or_kw(n, 0, "shape"), &size)
+        && size == 0)
+        return dynamic_shared(c, rt);
+    /* local: an alloca, in the private address space (5) once codeobj.c has run */
+    if (strcmp(name, "shared.array") == 0 || strcmp(name, "local.array") == 0)
+        return jp_device_lower_fixed_array(c, n, name[0] == 's' ? "roc.shared" : NULL, AS_LOCAL);
     if (strncmp(name, "atomic.", 7) == 0)
         return atomic(c, n, name + 7);
     return jp_lower_unhandled(c, jp_llvm_type(c->ctx, rt), "the ROC intrinsic '%s'", name);

@@ -22,6 +22,7 @@
 #include <time.h>
 
 #define AMDGPU_KERNEL_CC 91     /* LLVMAMDGPUKERNELCallConv */
+#define AS_GLOBAL 1             /* arrays' data: global_load/global_store, not flat_* */
 
 typedef struct roc_job {
     const jp_roc_isa *isa;
@@ -84,7 +85,7 @@ roc_emit(const jp_target *t, jp_session *s, jp_instance *root, void *arg)
                         || (ch >= '0' && ch <= '9') || ch == '_') ? ch : '_';
         }
         if (job->kernel)
-            jp_device_add_kernel(mod, root, clean, NULL, AMDGPU_KERNEL_CC);
+            jp_device_add_kernel_as(mod, root, clean, NULL, AMDGPU_KERNEL_CC, AS_GLOBAL);
         else
             jp_device_add_c_wrapper(mod, root, clean, NULL);
         keep = clean;
@@ -113,7 +114,7 @@ const jp_target jp_target_roc = {
     .device = 1,
     .triple = "amdgcn-amd-amdhsa",
     .decorator = "@roc.jit",
-    .local_array = NULL,        /* no private arrays in roc's API */
+    .local_array = "roc.local.array",
     .infer_intrinsic = jp_roc_infer_intrinsic,
     .lower_intrinsic = jp_roc_lower_intrinsic,
     .emit = roc_emit,

@@ -636,3 +636,198 @@ def test_atomics_on_a_shared_array_are_lds_atomics():
     asm = run(OBJDUMP, "-d", path)
     assert "ds_add_u32" in asm, asm
     assert notes(path)["lds"] == 64
+
+
+# ---- array data in global memory (addrspace 1): global_*, not flat_* ----------------------------
+
+def _memory_ops(name, isa):
+    asm = run(OBJDUMP, "-d", f"--mcpu={isa}", build(name, isa)[0])
+    return re.findall(r"^\s+((?:flat|global|ds|buffer|scratch)_\w+)", asm, re.M), asm
+
+
+@needs_tools
+@pytest.mark.parametrize("isa", ["gfx90a", "gfx1100"])
+@pytest.mark.parametrize("name, uses_lds", [("k_axpy", False), ("k_transpose", True), ("k_block_sum", True),
+                                            ("k_atomic_int", False), ("k_mandel", False)])
+def test_array_accesses_are_global_memory_instructions(name, uses_lds, isa):
+    ops, asm = _memory_ops(name, isa)
+    assert [o for o in ops if o.startswith("flat_")] == [], asm
+    assert any(o.startswith("global_store") or o.startswith("global_atomic") for o in ops), asm
+    if name != "k_mandel":      # mandel only stores
+        assert any(o.startswith("global_load") for o in ops), asm
+    # shared arrays stay in LDS
+    assert any(o.startswith("ds_") for o in ops) == uses_lds, asm
+
+
+def test_kernel_takes_array_data_as_global_pointers():
+    ir = build("k_axpy")[1]
+    sig = re.search(r"^define amdgpu_kernel void @k_axpy\((.*)\)", ir, re.M).group(1)
+    assert sig.count("ptr addrspace(1)") == 3, sig           # x, y, out; the scalar stays a double
+    assert re.search(r"load double, ptr addrspace\(1\)", ir) and re.search(r"store double \S+, ptr addrspace\(1\)", ir)
+
+
+# ---- roc.local.array: a per-work-item array in private memory (addrspace 5) ----------------------
+
+def k_local_window(x, out, n):
+    i = roc.get_global_id(0)
+    acc = roc.local.array(64, float64)
+    for j in range(n):
+        acc[j % 64] = x[(i + j) % x.shape[0]]
+    s = 0.0
+    for j in range(n):
+        s += acc[(j * 7) % 64]
+    if i < out.shape[0]:
+        out[i] = s
+
+
+K_LOCAL_SIG = "void(float64[::1], float64[::1], int64)"
+
+
+def _local_window_ref(x, n, m):
+    out = np.zeros(m)
+    for i in range(m):
+        acc = np.zeros(64)
+        for j in range(n):
+            acc[j % 64] = x[(i + j) % x.shape[0]]
+        out[i] = sum(acc[(j * 7) % 64] for j in range(n))
+    return out
+
+
+@needs_tools
+@pytest.mark.parametrize("isa", ["gfx90a", "gfx1100"])
+def test_local_array_is_private_memory(isa):
+    kern = roc.jit(k_local_window)
+    code = kern.compile_hsaco(_sig_args(K_LOCAL_SIG), isa)
+    ir = kern.inspect_llvm(_sig_args(K_LOCAL_SIG), isa)
+    assert re.search(r"= alloca \[64 x double\], align \d+, addrspace\(5\)", ir), ir
+    path = os.path.join(_tmpdir(), f"local-{isa}.hsaco")
+    with open(path, "wb") as f:
+        f.write(code)
+    text = run(READOBJ, "--notes", path)
+    assert int(re.search(r"\.private_segment_fixed_size:\s+(\d+)", text).group(1)) >= 64 * 8, text
+    assert notes(path)["lds"] == 0
+    asm = run(OBJDUMP, "-d", f"--mcpu={isa}", path)
+    ops = re.findall(r"^\s+((?:flat|global|ds|buffer|scratch)_\w+)", asm, re.M)
+    # scratch: buffer_* with the private segment on gfx9, scratch_* on gfx11; never flat or LDS
+    assert any(o.startswith(("buffer_store", "scratch_store")) for o in ops), asm
+    assert not [o for o in ops if o.startswith(("flat_", "ds_"))], asm
+
+
+def test_local_array_shapes_and_keywords():
+    def k(out):
+        i = roc.get_global_id(0)
+        a = roc.local.array(shape=(4, 3), dtype=jitprofile.int32)
+        for r in range(4):
+            for c in range(3):
+                a[r, c] = r * 10 + c + i
+        if i < out.shape[0]:
+            out[i] = a[i % 4, i % 3] + a.shape[0] * 100 + a.shape[1] * 1000
+    assert roc.compile_hsaco(k, "void(int32[::1])")[:4] == b"\x7fELF"
+
+
+def k_local_dynamic_shape(out, n):
+    a = roc.local.array(n, float64)
+    out[0] = a[0]
+
+
+def k_local_no_dtype(out, n):
+    a = roc.local.array(4)
+    out[0] = a[0]
+
+
+def k_local_negative(out, n):
+    a = roc.local.array((2, -1), float64)
+    out[0] = a[0, 0]
+
+
+@pytest.mark.parametrize("func, message", [
+    (k_local_dynamic_shape, "the shape of roc.local.array must be a constant int or tuple of ints"),
+    (k_local_no_dtype, r"roc\.local\.array\(shape, dtype\)"),
+    (k_local_negative, "the shape of roc.local.array must be a constant"),
+])
+def test_local_array_bad_shape_is_a_typing_error(func, message):
+    with pytest.raises(jitprofile.TypingError, match=message) as e:
+        roc.compile_hsaco(func, "void(float64[::1], int64)")
+    assert "test_roc_codeobj.py:" in str(e.value)      # file:line:col
+
+
+def test_refused_containers_point_at_roc_local_array():
+    def k(out):
+        out[0] = len([1, 2])
+    with pytest.raises(jitprofile.errors.UnsupportedError) as e:
+        roc.compile_hsaco(k, "void(int64[::1])")
+    assert "not supported in ROC kernels" in str(e.value) and "roc.local.array" in str(e.value), str(e.value)
+
+
+@needs_gpu
+def test_local_array_on_gpu():
+    x = np.random.default_rng(4).random(300)
+    out = np.zeros(256)
+    roc.jit(k_local_window)[2, 128](x, out, 100)
+    np.testing.assert_allclose(out, _local_window_ref(x, 100, 256), rtol=1e-12)
+
+
+# ---- dynamic shared memory: roc.shared.array(0, dtype), sized at launch ------------------------
+
+def k_dynamic_shared(x, out):
+    dyn = roc.shared.array(0, float32)
+    more = roc.shared.array(0, float32)     # the same memory, as CUDA's extern __shared__
+    stat = roc.shared.array(16, float64)
+    t = roc.get_local_id(0)
+    i = roc.get_global_id(0)
+    stat[t % 16] = 1.0
+    if t < dyn.shape[0] and i < x.shape[0]:
+        dyn[t] = x[i]
+    roc.barrier()
+    if i < out.shape[0]:
+        out[i] = more[(t + 1) % dyn.shape[0]] + stat[0] * 0.0
+
+
+K_DYN_SIG = "void(float32[::1], float32[::1])"
+
+
+@needs_tools
+def test_dynamic_shared_array_is_sized_by_the_launch():
+    kern = roc.jit(k_dynamic_shared)
+    code = kern.compile_hsaco(_sig_args(K_DYN_SIG))
+    ir = kern.inspect_llvm(_sig_args(K_DYN_SIG))
+    # one zero-sized external LDS array, which LLVM places after the static LDS
+    assert len(re.findall(r"^@roc\.dynamic_shared\S* = external .*addrspace\(3\) global \[0 x i8\]", ir, re.M)) == 1
+    path = os.path.join(_tmpdir(), "dynamic_shared.hsaco")
+    with open(path, "wb") as f:
+        f.write(code)         # linked with --no-undefined: nothing left to resolve
+    n = notes(path)
+    assert n["lds"] == 16 * 8           # only the static array is fixed
+    meta = re.findall(r"\.offset:\s+(\d+)\s+\.size:\s+(\d+)\s+\.value_kind:\s+(\w+)", n["text"])
+    offset = {kind: int(o) for o, _, kind in meta}
+    assert offset["hidden_dynamic_lds_size"] == 80 + 120     # after the two 40-byte array structs
+    # what the launch writes there: the packer puts the size where LLVM reads it
+    seg, _ = jitprofile._core.kernargs_pack(("array(float32, 1d, C)",) * 2, (_DevArray(0x1000, (64,), (4,)),) * 2,
+                                            n["kernarg"], (2, 1, 1), (64, 1, 1), 256)
+    assert int.from_bytes(seg[offset["hidden_dynamic_lds_size"]:][:4], "little") == 256
+    asm = run(OBJDUMP, "-d", "--mcpu=gfx90a", path)
+    assert "ds_write_b32" in asm and "ds_read_b32" in asm, asm
+
+
+class _DevArray:
+    def __init__(self, ptr, shape, strides):
+        self._devptr, self.shape, self.strides = ptr, shape, strides
+
+
+def test_launch_config_takes_the_dynamic_shared_size():
+    kern = roc.jit(k_dynamic_shared)
+    launch = kern[2, 64, 0, 256]
+    assert (launch.groups, launch.items, launch.dynamic_lds) == ((2, 1, 1), (64, 1, 1), 256)
+    assert kern[2, 64].dynamic_lds == 0 and kern[2, 64, None].dynamic_lds == 0
+    with pytest.raises(ValueError, match="number of bytes"):
+        kern[2, 64, 0, -1]
+    with pytest.raises(TypeError, match="kernel\\[groups, items_per_group"):
+        kern[1, 2, 3, 4, 5]
+
+
+@needs_gpu
+def test_dynamic_shared_array_on_gpu():
+    x = np.arange(128, dtype=np.float32)
+    out = np.zeros(128, np.float32)
+    roc.jit(k_dynamic_shared)[2, 64, 0, 64 * 4](x, out)
+    np.testing.assert_array_equal(out, x.reshape(2, 64)[:, (np.arange(64) + 1) % 64].reshape(-1))

@@ -58,6 +58,7 @@ class _Namespace:
 
 
 shared = _Namespace("shared", ["array"])
+local = _Namespace("local", ["array"])
 atomic = _Namespace("atomic", ["add", "sub", "max", "min", "exch", "cas"])
 
 
@@ -189,9 +190,13 @@ class Kernel:
         return list(dict.fromkeys(k[0] for k in self._code))
 
     def __getitem__(self, config):
-        if not isinstance(config, tuple) or len(config) not in (2, 3):
-            raise TypeError("launch a kernel as kernel[groups, items_per_group] (each an int or a tuple of up to 3)")
-        return _Launch(self, config[0], config[1])
+        """kernel[groups, items_per_group[, stream[, dynamic_lds_bytes]]]: the
+        last is the size of the roc.shared.array(0, dtype) arrays (Numba's
+        sharedmem); the stream is accepted and ignored (one queue)."""
+        if not isinstance(config, tuple) or len(config) not in (2, 3, 4):
+            raise TypeError("launch a kernel as kernel[groups, items_per_group] (each an int or a tuple of up to 3)"
+                            " or kernel[groups, items_per_group, stream, dynamic_shared_bytes]")
+        return _Launch(self, config[0], config[1], config[3] if len(config) == 4 else 0)
 
     def __call__(self, *args):
         raise TypeError(f"a ROC kernel is launched with a configuration: {self.__name__}[groups, items](...)")
@@ -207,10 +212,14 @@ def _dim3(v):
 
 
 class _Launch:
-    def __init__(self, kernel, groups, items):
+    def __init__(self, kernel, groups, items, dynamic_lds=0):
         self.kernel = kernel
         self.groups = _dim3(groups)
         self.items = _dim3(items)
+        if (isinstance(dynamic_lds, bool) or not isinstance(dynamic_lds, (int, np.integer))
+                or not 0 <= dynamic_lds < 2 ** 32):
+            raise ValueError(f"the dynamic shared memory size is a number of bytes, not {dynamic_lds!r}")
+        self.dynamic_lds = int(dynamic_lds)
 
     def __call__(self, *args):
         rt = _require()
@@ -228,7 +237,7 @@ class _Launch:
                 device_args.append(a)
         argtypes = tuple(_typeof(a) for a in device_args)
         code = k.compile_hsaco(argtypes, _device_isa(rt))
-        rt.launch(code, k.entry, self.groups, self.items, argtypes, tuple(device_args))
+        rt.launch(code, k.entry, self.groups, self.items, argtypes, tuple(device_args), dynamic_lds=self.dynamic_lds)
         for host, dev in copies:
             if host.flags.c_contiguous:
                 dev.copy_to_host(host)
