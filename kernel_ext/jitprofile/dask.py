@@ -266,6 +266,7 @@ class ClusterSuggestion:
         self.seconds = 0.0
         self.applicable = True
         self.applied = False
+        self.applied_workers = 0        # the cluster's workers when it was applied
         self.message = ""
         self.score = self_share
 
@@ -299,17 +300,26 @@ class ClusterSuggestion:
         return out
 
     def act(self, what: str) -> str:
+        """Apply or undo on the workers; an apply is listed in the kernel's
+        registry (applier.record: %jitprofile_status, %jitprofile_undo, the
+        widgets' banner) with the number of workers it reached."""
+        from . import applier
         if what == "apply":
             for f in self._callee_funcs():
                 apply_jit(self.client, f)
             apply_jit(self.client, self.func)
             self.applied = True
+            self.applied_workers = len(self.client.scheduler_info().get("workers", {}))
+            applier.record(self)
+            speed = (f", measured {self.speedup:.1f}x faster per call on {self.measured_on}"
+                     if self.speedup else "")
             return (f"applied: {self.function} compiled on every worker "
-                    "(and on workers that join later)")
+                    f"({self.applied_workers} now, and those that join later){speed}")
         undo_jit(self.client, self.func)
         for f in self._callee_funcs():
             undo_jit(self.client, f)
         self.applied = False
+        applier.forget(self)
         return f"undone: {self.function} is the original Python function on the workers again"
 
 
@@ -395,6 +405,7 @@ class ClusterProfile:
         self.recorded_on: dict[tuple, list] = {}   # (qual, file, line) -> worker addresses
         self.session = ""
         self.suggestions: list = []
+        self.numbers: dict = {}                     # the frozen figures (figures.py), at the end
 
     # -- built by the session ------------------------------------------------
     def _rebuild(self, subs: dict, spans: dict, sigs: dict | None = None) -> None:
@@ -682,6 +693,7 @@ class profile:
         self._running: dict[int, dict] = {}
         self._sigs: dict[tuple, list] = {}
         self._retired: list = []                   # subscribers of restarted workers
+        self.cell_s: float | None = None           # the cell's own wall time (set by the magic)
 
     # -- endpoints ----------------------------------------------------------
     def _on_event(self, event) -> None:
@@ -838,7 +850,7 @@ class profile:
             except Exception:       # noqa: BLE001 - the view must not kill the run
                 pass
 
-    def _show(self, status: str) -> None:
+    def _show(self, status: str, **extra) -> None:
         if self.widget is None:
             return
         from .widget_data import TableBuilder
@@ -846,7 +858,20 @@ class profile:
                          tasks=self.result.task_prefix_at())
         tables = b.tables()
         self.widget.show_tables(tables, status=status, elapsed=time.monotonic() - self._t0,
-                                args=self.result.signature_rows(b))
+                                args=self.result.signature_rows(b), **extra)
+
+    def _figures(self, advisor_s: float) -> dict:
+        """The frozen figures (figures.py) of the merged profile: the calls
+        the workers recorded, the number of workers, the cell's time."""
+        from . import figures
+        calls = [[q, f, ln, int(sum(r[1] for r in rows))]
+                 for (q, f, ln), rows in self.result.signature_table.items()]
+        nums = figures.finish(self.result.profile, self.result.suggestions, cell_s=self.cell_s,
+                              advisor_s=advisor_s, calls=[c for c in calls if c[3]],
+                              estimated=self.plugin.args == "sampled",
+                              workers=len(self.result.workers))
+        self.result.numbers = nums
+        return nums
 
     def __exit__(self, *exc) -> None:
         self._stop.set()
@@ -874,15 +899,22 @@ class profile:
         self.result._rebuild(dict(self._subs), self._span_table(), self._sigs)
         for sub in [s for s, _a in subs] + self._retired:
             sub.close()
-        try:
-            self.result.advise(self.client)
-        except Exception:           # noqa: BLE001 - the profile stands without them
-            self.result.suggestions = []
+        from .figures import too_short
+        t_adv = time.perf_counter()
+        self.result.suggestions = []
+        # no advice from a handful of samples, nor after an interrupt
+        if not too_short(self.result.profile) and (exc[0] is None or issubclass(exc[0], Exception)):
+            try:
+                self.result.advise(self.client)
+            except Exception:           # noqa: BLE001 - the profile stands without them
+                self.result.suggestions = []
+        advisor_s = time.perf_counter() - t_adv
         if self.plugin.args is not None:
             try:
                 self.client.run(_forget_call, self.session, on_error="return")
             except Exception:       # noqa: BLE001 - a worker gone
                 pass
+        nums = self._figures(advisor_s)
         if self.widget is not None:
             self.widget.show_recommendations(self.result.suggestions)
-        self._show("done")
+        self._show("done", numbers=nums, can_export=True)     # frozen: export = widget
