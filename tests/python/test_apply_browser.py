@@ -32,7 +32,7 @@ PAIRWISE = '''def pairwise(n):
 CELLS = [
     "%load_ext jitprofile",                                             # 0: [1]
     PAIRWISE,                                                           # 1: [2]
-    "%%jitprofile\nfor _ in range(6):\n    pairwise(300)",              # 2: [3]
+    "%%jitprofile\nfor _ in range(30):\n    pairwise(300)",              # 2: [3]
     "%%jitprofile\ndef boom(v):\n    pairwise(400)\n    raise ValueError(v)\nboom(3)",   # 3: [4]
     "%%jitprofile\nz = sum(range(100_000))",                            # 4
     "%jitprofile_undo",                                                 # 5

@@ -88,6 +88,22 @@ def test_keep_edit_writes_decorator_and_import():
     assert keep_edit("class A:\n    def g(self):\n        pass\n", "g") is None   # a method
 
 
+def test_card_messages_are_failures_successes_or_notes():
+    """Only a real failure is red on the card; "applied, not kept" and the
+    other outcomes that are not failures are notes (issue 19)."""
+    from jitprofile.actions import message_kind
+    assert message_kind("apply failed: LookupError: f is not bound") == "failure"
+    assert message_kind("undo failed: CommClosedError: workers gone") == "failure"
+    assert message_kind("applied: pairwise compiled, measured 350.0x faster") == "success"
+    assert message_kind("applied and kept: @njit written into In[2]") == "success"
+    for note in ("applied, not kept: pairwise is defined in m.py, not in a notebook cell",
+                 "applied; writing @njit into In[2]…",
+                 "undone: pairwise is the original Python function again",
+                 "(remote process: read-only)"):
+        assert message_kind(note) == "note", note
+    assert message_kind("") == "" and message_kind(None) == ""
+
+
 PAIRWISE = '''def pairwise(n):
     s = 0.0
     for i in range(n):
@@ -112,7 +128,7 @@ def test_registry_spans_cells_undo_all_status_and_keep():
     see it (before: "nothing applied")."""
     out = run_ipython(f"""
         ip.run_cell({PAIRWISE!r}, store_history=True)
-        ip.run_cell("%%jitprofile --no-widget -r 2000\\nfor _ in range(6):\\n    pairwise(300)\\n",
+        ip.run_cell("%%jitprofile --no-widget -r 2000\\nfor _ in range(30):\\n    pairwise(300)\\n",
                     store_history=True)
         ip.run_line_magic("jitprofile_apply", "")
         print("APPLIED", type(ip.user_ns["pairwise"]).__name__)
@@ -144,7 +160,7 @@ def test_registry_spans_cells_undo_all_status_and_keep():
 def test_undo_by_name():
     out = run_ipython(f"""
         ip.run_cell({PAIRWISE!r}, store_history=True)
-        ip.run_cell("%%jitprofile --no-widget -r 2000\\nfor _ in range(6):\\n    pairwise(300)\\n",
+        ip.run_cell("%%jitprofile --no-widget -r 2000\\nfor _ in range(30):\\n    pairwise(300)\\n",
                     store_history=True)
         ip.run_line_magic("jitprofile_apply", "")
         ip.run_line_magic("jitprofile_undo", "nosuch")
@@ -202,6 +218,7 @@ def test_widget_messages_banner_undo_link_and_keep_outside_a_notebook(tmp_path):
             assert [a["name"] for a in w.applied] == ["pairwise"]
             assert w.applied[0]["decorator"] == "@njit" and w.applied[0]["defined"] == "pw_mod.py:1"
         assert w1.recs[i]["applied"] is True
+        assert w1.recs[i]["message_kind"] == "note"          # neither green nor red
         w2._handle_custom_msg({"type": "undo_applied"}, [])          # the banner's undo link
         assert type(mod.pairwise).__name__ == "function"
         assert w1.applied == [] and w2.applied == [] and w1.recs[i]["applied"] is False
@@ -275,7 +292,7 @@ def test_kernel_keep_fallback_is_a_set_next_input_payload(kernel):
     set_next_input payload (JupyterLab inserts it as a new cell below)."""
     reply, _, _ = run(kernel, PAIRWISE)
     n = reply["execution_count"]
-    run(kernel, "%%jitprofile\nfor _ in range(6):\n    pairwise(300)\n")
+    run(kernel, "%%jitprofile\nfor _ in range(30):\n    pairwise(300)\n")
     _, _, out = run(kernel, "%jitprofile_apply")
     if "nothing applicable" in out and sys.version_info >= (3, 12):
         pytest.skip("the sampler records no Python frames on this Python yet")
