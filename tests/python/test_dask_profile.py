@@ -300,9 +300,10 @@ def test_apply_jit_compiles_on_every_worker_then_undo(cluster):
     def kinds():
         return set(client.run(lambda: type(__import__("dask_tasks").py_kernel).__name__).values())
     assert kinds() == {"function"}
-    # the cluster's recommendation: py_kernel is hot Python on both workers
+    # the cluster's recommendation: py_kernel is hot Python on both workers (long
+    # enough to be advised: figures.MIN_SAMPLED_S of samples at least)
     with jpd.profile(client) as before:
-        client.gather([client.submit(dask_tasks.py_task, 300_000, i, key=f"pyp-{i}",
+        client.gather([client.submit(dask_tasks.py_task, 1_500_000, i, key=f"pyp-{i}",
                                      pure=False) for i in range(2)])
     recs = [r for r in before.suggestions if r.function == "py_kernel"]
     assert len(recs) == 1 and recs[0].applicable and recs[0].workers == ["0", "1"], \
