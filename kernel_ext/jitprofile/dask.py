@@ -151,8 +151,10 @@ class ProfilerPlugin(WorkerPlugin):
         return {"spans": out, "next": nxt, "running": st["labelled"].running()}
 
     def signatures(self) -> list:
-        """[(qualname, file, first line, [[signature, calls, share, shapes]])]
-        of the functions whose arguments this worker recorded."""
+        """[(qualname, file, first line, [[signature, calls, share, shapes]],
+        calls)] of the functions whose arguments this worker recorded; the
+        signatures' calls are those recorded, the last figure the recorder's
+        count of all calls (ArgSession.calls: in sampled mode an estimate)."""
         st = self._state
         args = st["prof"].args if st is not None else None
         if args is None:
@@ -163,7 +165,8 @@ class ProfilerPlugin(WorkerPlugin):
             rows = [[s.signature, s.calls, s.share, ", ".join(_shape_text(h) for h in s.shapes)]
                     for s in args.signatures(code)[:12]]
             if rows:
-                out.append((code.co_qualname, code.co_filename, code.co_firstlineno, rows))
+                out.append((code.co_qualname, code.co_filename, code.co_firstlineno, rows,
+                            int(args.calls(code))))
         return out
 
     def teardown(self, worker):
@@ -406,6 +409,7 @@ class ClusterProfile:
         self.session = ""
         self.suggestions: list = []
         self.numbers: dict = {}                     # the frozen figures (figures.py), at the end
+        self.calls: dict[tuple, int] = {}           # (qual, file, line) -> calls on all workers
 
     # -- built by the session ------------------------------------------------
     def _rebuild(self, subs: dict, spans: dict, sigs: dict | None = None) -> None:
@@ -536,7 +540,7 @@ class ClusterProfile:
             fi = index.get((qual, file, line))
             if fi is None:
                 continue
-            builder.calls[fi] = sum(r[1] for r in rows)
+            builder.calls[fi] = self.calls.get((qual, file, line)) or sum(r[1] for r in rows)
             out[str(fi)] = [[r[0], r[1], round(r[2], 4), r[3]] for r in rows]
         return out
 
@@ -820,10 +824,12 @@ class profile:
             return
         merged: dict[tuple, dict] = {}
         where: dict[tuple, dict] = {}
+        ncalls: dict[tuple, int] = {}
         for addr, rows in res.items():
             if not isinstance(rows, list):
                 continue
-            for qual, file, line, sigs in rows:
+            for qual, file, line, sigs, n in rows:
+                ncalls[(qual, file, line)] = ncalls.get((qual, file, line), 0) + n
                 m = merged.setdefault((qual, file, line), {})
                 per = where.setdefault((qual, file, line), {})
                 per[addr] = per.get(addr, 0) + sum(r[1] for r in sigs)
@@ -836,6 +842,7 @@ class profile:
             rows = sorted(m.values(), key=lambda r: -r[1])
             out[k] = [[r[0], r[1], r[1] / total, r[3]] for r in rows]
         self._sigs = out
+        self.result.calls = ncalls      # all workers' call counts (the figures' calls)
         # the workers that recorded each function, most calls first
         self.result.recorded_on = {k: sorted(v, key=lambda a: -v[a]) for k, v in where.items()}
         self.result.session = self.session
@@ -856,16 +863,16 @@ class profile:
         from .widget_data import TableBuilder
         b = TableBuilder(self.result.data, lanes=self.result.lanes(),
                          tasks=self.result.task_prefix_at())
+        args = self.result.signature_rows(b)    # fills the hotspot table's calls column
         tables = b.tables()
         self.widget.show_tables(tables, status=status, elapsed=time.monotonic() - self._t0,
-                                args=self.result.signature_rows(b), **extra)
+                                args=args, **extra)
 
     def _figures(self, advisor_s: float) -> dict:
         """The frozen figures (figures.py) of the merged profile: the calls
         the workers recorded, the number of workers, the cell's time."""
         from . import figures
-        calls = [[q, f, ln, int(sum(r[1] for r in rows))]
-                 for (q, f, ln), rows in self.result.signature_table.items()]
+        calls = [[q, f, ln, n] for (q, f, ln), n in self.result.calls.items()]
         nums = figures.finish(self.result.profile, self.result.suggestions, cell_s=self.cell_s,
                               advisor_s=advisor_s, calls=[c for c in calls if c[3]],
                               estimated=self.plugin.args == "sampled",

@@ -370,9 +370,13 @@ def test_kernel_dask_cell_figures_export_errors_and_worker_applies(cluster, tmp_
         assert reply["status"] == "ok", reply
         n = reply["execution_count"]
         _, _, out = run("w = m.widget\nrecs = {r['function']: r for r in w.recs}\n"
+                        "hot = {w.strings[w.funcs[5 * r[0]]].split(' [')[0]: r[3] for r in w.hot}\n"
                         "print(json.dumps({'status': w.status, 'title': w.title, 'numbers': w.numbers,"
-                        " 'can_export': w.can_export, 'rec': recs.get('py_kernel')}))")
+                        " 'can_export': w.can_export, 'rec': recs.get('py_kernel'), 'hot': hot}))")
         got = json.loads(out)
+        # the hotspot table's calls column: the workers' recorded calls (was empty)
+        frozen = {c[0]: c[3] for c in got["numbers"]["calls"]}
+        assert got["hot"]["py_kernel"] == frozen["py_kernel"] > 0, (got["hot"], frozen)
         nums = got["numbers"]
         assert got["status"] == "done" and got["title"] == f"%%jitprofile --dask (In[{n}])"
         assert got["can_export"] is True
