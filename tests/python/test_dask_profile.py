@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import pathlib
+import re
 import subprocess
 import sys
 import time
@@ -143,6 +144,7 @@ def test_exports_keep_the_worker_dimension(run, tmp_path):
     assert state["lanes"]["names"] == ["0", "1"]
     assert [r[0] for r in state["timeline"]["threads"]] == ["0", "1"]
     assert all(len(r) == 6 for r in state["hot"])
+    assert state["numbers"] == prof.numbers and prof.numbers["workers"] == 2   # frozen at the end
     # the task filter's tables: per task key prefix, the weights of its samples
     assert state["tasks"]["names"] == ["spin"], state["tasks"]["names"]
     spin = sum(w for (_t, _n, _ts, w), k in zip(prof.data.samples(), prof.labels)
@@ -290,6 +292,9 @@ client.close()
     assert "dask_spin_kernel" in p.stdout and "Workers:" in p.stdout, p.stdout
     assert "WORKERS ['0', '1']" in p.stdout, p.stdout
     assert "KEYS ['magic-0', 'magic-1']" in p.stdout, p.stdout
+    # the frozen figures under the report, as a plain %%jitprofile cell's (issue 19)
+    assert re.search(r"^cell [\d.]+ m?s \u00b7 sampled [\d.]+ m?s \([\d,]+ samples\) on 2 workers",
+                     p.stdout, re.M), p.stdout
 
 
 def test_apply_jit_compiles_on_every_worker_then_undo(cluster):
@@ -349,7 +354,6 @@ def test_kernel_dask_cell_figures_export_errors_and_worker_applies(cluster, tmp_
     jupyter_client = pytest.importorskip("jupyter_client")
     pytest.importorskip("ipykernel")
     pytest.importorskip("anywidget")
-    import re
     from test_apply_state import run as run_cell
     _c, client = cluster
     strip = lambda s: re.sub(r"\x1b\[[0-9;]*m", "", s)     # noqa: E731 - ANSI colours
