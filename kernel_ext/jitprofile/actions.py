@@ -33,13 +33,14 @@ _FAILED = re.compile(r"^\w+ failed\b")
 
 def message_kind(message: str | None) -> str:
     """How a card shows an outcome: "failure" (red: "apply failed: ...",
-    "undo failed: ..."), "success" (green: "applied: ...", "applied and
-    kept: ...") or "note" (neutral: "applied, not kept: ...", "applied;
-    writing ...", "undone: ...", a read-only remote process) - "" for none."""
+    "undo failed: ..."), "success" (green: what was asked for was done:
+    "applied: ...", "applied and kept: ...", "undone: ...") or "note"
+    (neutral: "applied, not kept: ...", "applied; writing ...", a read-only
+    remote process) - "" for none."""
     if not message:
         return ""
     if _FAILED.match(message):
         return "failure"
-    if message.startswith(("applied:", "applied and kept:")):
+    if message.startswith(("applied:", "applied and kept:", "undone:")):
         return "success"
     return "note"

@@ -648,10 +648,13 @@ function placeText(file, line) {
   return /^In\[\d+\]$/.test(file) ? `${file}, line ${line}` : `${file.split("/").pop()}:${line}`;
 }
 
-// A card's outcome (actions.message_kind): only a failure red, a success
-// green, a note ("applied, not kept: ...", "undone: ...") neutral.
+// A card's outcome (the row's message_kind, from actions.message_kind; the
+// same rule for a row without it): only a failure red, a success green, a
+// note ("applied, not kept: ...") neutral.
 function messageClass(r) {
-  const kind = r.message_kind || (/^\w+ failed\b/.test(r.message) ? "failure" : "note");
+  const m = r.message || "";
+  const kind = r.message_kind || (/^\w+ failed\b/.test(m) ? "failure"
+    : /^(applied:|applied and kept:|undone:)/.test(m) ? "success" : "note");
   return { failure: "jp-msg", success: "jp-applied" }[kind] || "jp-note";
 }
 

@@ -96,9 +96,9 @@ def test_card_messages_are_failures_successes_or_notes():
     assert message_kind("undo failed: CommClosedError: workers gone") == "failure"
     assert message_kind("applied: pairwise compiled, measured 350.0x faster") == "success"
     assert message_kind("applied and kept: @njit written into In[2]") == "success"
+    assert message_kind("undone: pairwise is the original Python function again") == "success"
     for note in ("applied, not kept: pairwise is defined in m.py, not in a notebook cell",
                  "applied; writing @njit into In[2]…",
-                 "undone: pairwise is the original Python function again",
                  "(remote process: read-only)"):
         assert message_kind(note) == "note", note
     assert message_kind("") == "" and message_kind(None) == ""
