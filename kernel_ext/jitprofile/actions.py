@@ -1,7 +1,9 @@
 """Apply / Undo of one recommendation, as the widget's buttons and the
 %jitprofile_apply / %jitprofile_undo magics do it: the outcome is kept on
-the suggestion (s.message) for the widget to show."""
+the suggestion (s.message) for the widget to show; message_kind() says how the card styles it."""
 from __future__ import annotations
+
+import re
 
 
 def act_on(s, what: str) -> str:
@@ -24,3 +26,21 @@ def act_on(s, what: str) -> str:
     except Exception as exc:        # shown in the widget / printed by the magic
         s.message = f"{what} failed: {type(exc).__name__}: {exc}"
     return s.message
+
+
+_FAILED = re.compile(r"^\w+ failed\b")
+
+
+def message_kind(message: str | None) -> str:
+    """How a card shows an outcome: "failure" (red: "apply failed: ...",
+    "undo failed: ..."), "success" (green: what was asked for was done:
+    "applied: ...", "applied and kept: ...", "undone: ...") or "note"
+    (neutral: "applied, not kept: ...", "applied; writing ...", a read-only
+    remote process) - "" for none."""
+    if not message:
+        return ""
+    if _FAILED.match(message):
+        return "failure"
+    if message.startswith(("applied:", "applied and kept:", "undone:")):
+        return "success"
+    return "note"

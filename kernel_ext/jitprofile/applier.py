@@ -13,9 +13,10 @@ import types as _types
 
 from . import _core
 
-__all__ = ["apply", "undo", "applied"]
+__all__ = ["apply", "undo", "applied", "record", "forget"]
 
-_applied: list = []     # [(suggestion, [(namespace, name, original, replacement)])]
+_applied: list = []     # [(suggestion, [(namespace, name, original, replacement)] or None)]
+# None: applied elsewhere (a Dask cluster's workers: the suggestion's own act())
 
 
 def _namespaces(func, namespace):
@@ -121,16 +122,31 @@ def _restore(done) -> None:
             ns[name] = original
 
 
+def record(suggestion) -> None:
+    """List an apply made outside this process (jitprofile.dask's
+    ClusterSuggestion compiles on the workers) with the others: applied(),
+    %jitprofile_status and undo() see it; undo() calls its act("undo")."""
+    if not any(s is suggestion for s, _done in _applied):
+        _applied.append((suggestion, None))
+
+
+def forget(suggestion) -> None:
+    """Take a recorded outside apply off the list (it was undone by its own act)."""
+    _applied[:] = [(s, d) for s, d in _applied if s is not suggestion]
+
+
 def undo(suggestion=None) -> int:
     """Put back the originals of one applied suggestion (or of all, last
     first); the number of suggestions undone."""
     n = 0
-    for i in range(len(_applied) - 1, -1, -1):
-        s, done = _applied[i]
+    for s, done in reversed(list(_applied)):
         if suggestion is None or s is suggestion:
-            _restore(done)
+            if done is None:
+                s.act("undo")           # on the workers; raises if they cannot be reached
+            else:
+                _restore(done)
             s.applied = False
-            del _applied[i]
+            forget(s)
             n += 1
     return n
 

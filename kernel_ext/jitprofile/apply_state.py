@@ -47,14 +47,25 @@ def decorator(s) -> str:
     return "@njit"
 
 
+def on_workers(s) -> int | None:
+    """The number of Dask workers a %%jitprofile --dask cell's apply
+    compiled the function on (jitprofile.dask.ClusterSuggestion), else None."""
+    n = getattr(s, "applied_workers", None)
+    return n if isinstance(n, int) and hasattr(s, "act") else None
+
+
 def entries() -> list[dict]:
     """The applied suggestions, oldest first."""
     out = []
     for s in applier.applied():
         code = getattr(_target(s), "__code__", None)
+        workers = on_workers(s)
+        deco = decorator(s)
+        if workers is not None:         # compiled on a Dask cluster's workers, not here
+            deco += f" on {workers} worker{'s' if workers != 1 else ''}"
         out.append({
             "name": short_name(s), "function": s.function, "kind": s.kind,
-            "decorator": decorator(s),
+            "decorator": deco, "workers": workers,
             "speedup": round(s.speedup, 1) if s.speedup else None,
             "defined": where(code.co_filename, code.co_firstlineno, short=True) if code else "",
             "profiled": getattr(s, "profiled_in", "") or "",
@@ -82,26 +93,37 @@ def status_text() -> str:
 
 
 # -- undo -------------------------------------------------------------------------
-def undo_all() -> list[str]:
-    """Undo everything applied since the kernel started, newest first; the
-    names undone."""
-    names = [short_name(s) for s in reversed(applier.applied())]
-    for s in reversed(applier.applied()):
+def _undo(s) -> bool:
+    """Undo one applied suggestion; its card's message says how it went
+    (the workers of a --dask cell's apply may be out of reach)."""
+    try:
         applier.undo(s)
-        s.message = f"undone: {s.function} is the original Python function again"
-    return names
+    except Exception as exc:            # noqa: BLE001 - shown on the card and printed
+        s.message = f"undo failed: {type(exc).__name__}: {exc}"
+        return False
+    where = " on the workers" if on_workers(s) is not None else ""
+    s.message = f"undone: {s.function} is the original Python function{where} again"
+    return True
+
+
+def undo_all() -> list[str]:
+    """Undo everything applied since the kernel started (here or, from a
+    %%jitprofile --dask cell, on the workers), newest first; the names
+    undone."""
+    return [short_name(s) for s in reversed(applier.applied()) if _undo(s)]
 
 
 def undo_named(name: str) -> list[str]:
     """Undo the applied suggestions of the function called `name` (its short
     or qualified name)."""
-    done = []
-    for s in reversed(applier.applied()):
-        if name in (short_name(s), s.function):
-            applier.undo(s)
-            s.message = f"undone: {s.function} is the original Python function again"
-            done.append(short_name(s))
-    return done
+    return [short_name(s) for s in reversed(applier.applied())
+            if name in (short_name(s), s.function) and _undo(s)]
+
+
+def failures() -> list[str]:
+    """The messages of applied suggestions whose undo failed (still listed)."""
+    return [s.message for s in applier.applied()
+            if (getattr(s, "message", "") or "").startswith("undo failed")]
 
 
 # -- the widgets ------------------------------------------------------------------

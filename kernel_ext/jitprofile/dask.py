@@ -151,8 +151,10 @@ class ProfilerPlugin(WorkerPlugin):
         return {"spans": out, "next": nxt, "running": st["labelled"].running()}
 
     def signatures(self) -> list:
-        """[(qualname, file, first line, [[signature, calls, share, shapes]])]
-        of the functions whose arguments this worker recorded."""
+        """[(qualname, file, first line, [[signature, calls, share, shapes]],
+        calls)] of the functions whose arguments this worker recorded; the
+        signatures' calls are those recorded, the last figure the recorder's
+        count of all calls (ArgSession.calls: in sampled mode an estimate)."""
         st = self._state
         args = st["prof"].args if st is not None else None
         if args is None:
@@ -163,7 +165,8 @@ class ProfilerPlugin(WorkerPlugin):
             rows = [[s.signature, s.calls, s.share, ", ".join(_shape_text(h) for h in s.shapes)]
                     for s in args.signatures(code)[:12]]
             if rows:
-                out.append((code.co_qualname, code.co_filename, code.co_firstlineno, rows))
+                out.append((code.co_qualname, code.co_filename, code.co_firstlineno, rows,
+                            int(args.calls(code))))
         return out
 
     def teardown(self, worker):
@@ -266,6 +269,7 @@ class ClusterSuggestion:
         self.seconds = 0.0
         self.applicable = True
         self.applied = False
+        self.applied_workers = 0        # the cluster's workers when it was applied
         self.message = ""
         self.score = self_share
 
@@ -299,17 +303,26 @@ class ClusterSuggestion:
         return out
 
     def act(self, what: str) -> str:
+        """Apply or undo on the workers; an apply is listed in the kernel's
+        registry (applier.record: %jitprofile_status, %jitprofile_undo, the
+        widgets' banner) with the number of workers it reached."""
+        from . import applier
         if what == "apply":
             for f in self._callee_funcs():
                 apply_jit(self.client, f)
             apply_jit(self.client, self.func)
             self.applied = True
+            self.applied_workers = len(self.client.scheduler_info().get("workers", {}))
+            applier.record(self)
+            speed = (f", measured {self.speedup:.1f}x faster per call on {self.measured_on}"
+                     if self.speedup else "")
             return (f"applied: {self.function} compiled on every worker "
-                    "(and on workers that join later)")
+                    f"({self.applied_workers} now, and those that join later){speed}")
         undo_jit(self.client, self.func)
         for f in self._callee_funcs():
             undo_jit(self.client, f)
         self.applied = False
+        applier.forget(self)
         return f"undone: {self.function} is the original Python function on the workers again"
 
 
@@ -395,6 +408,8 @@ class ClusterProfile:
         self.recorded_on: dict[tuple, list] = {}   # (qual, file, line) -> worker addresses
         self.session = ""
         self.suggestions: list = []
+        self.numbers: dict = {}                     # the frozen figures (figures.py), at the end
+        self.calls: dict[tuple, int] = {}           # (qual, file, line) -> calls on all workers
 
     # -- built by the session ------------------------------------------------
     def _rebuild(self, subs: dict, spans: dict, sigs: dict | None = None) -> None:
@@ -525,7 +540,7 @@ class ClusterProfile:
             fi = index.get((qual, file, line))
             if fi is None:
                 continue
-            builder.calls[fi] = sum(r[1] for r in rows)
+            builder.calls[fi] = self.calls.get((qual, file, line)) or sum(r[1] for r in rows)
             out[str(fi)] = [[r[0], r[1], round(r[2], 4), r[3]] for r in rows]
         return out
 
@@ -682,6 +697,7 @@ class profile:
         self._running: dict[int, dict] = {}
         self._sigs: dict[tuple, list] = {}
         self._retired: list = []                   # subscribers of restarted workers
+        self.cell_s: float | None = None           # the cell's own wall time (set by the magic)
 
     # -- endpoints ----------------------------------------------------------
     def _on_event(self, event) -> None:
@@ -808,10 +824,12 @@ class profile:
             return
         merged: dict[tuple, dict] = {}
         where: dict[tuple, dict] = {}
+        ncalls: dict[tuple, int] = {}
         for addr, rows in res.items():
             if not isinstance(rows, list):
                 continue
-            for qual, file, line, sigs in rows:
+            for qual, file, line, sigs, n in rows:
+                ncalls[(qual, file, line)] = ncalls.get((qual, file, line), 0) + n
                 m = merged.setdefault((qual, file, line), {})
                 per = where.setdefault((qual, file, line), {})
                 per[addr] = per.get(addr, 0) + sum(r[1] for r in sigs)
@@ -824,6 +842,7 @@ class profile:
             rows = sorted(m.values(), key=lambda r: -r[1])
             out[k] = [[r[0], r[1], r[1] / total, r[3]] for r in rows]
         self._sigs = out
+        self.result.calls = ncalls      # all workers' call counts (the figures' calls)
         # the workers that recorded each function, most calls first
         self.result.recorded_on = {k: sorted(v, key=lambda a: -v[a]) for k, v in where.items()}
         self.result.session = self.session
@@ -838,15 +857,28 @@ class profile:
             except Exception:       # noqa: BLE001 - the view must not kill the run
                 pass
 
-    def _show(self, status: str) -> None:
+    def _show(self, status: str, **extra) -> None:
         if self.widget is None:
             return
         from .widget_data import TableBuilder
         b = TableBuilder(self.result.data, lanes=self.result.lanes(),
                          tasks=self.result.task_prefix_at())
+        args = self.result.signature_rows(b)    # fills the hotspot table's calls column
         tables = b.tables()
         self.widget.show_tables(tables, status=status, elapsed=time.monotonic() - self._t0,
-                                args=self.result.signature_rows(b))
+                                args=args, **extra)
+
+    def _figures(self, advisor_s: float) -> dict:
+        """The frozen figures (figures.py) of the merged profile: the calls
+        the workers recorded, the number of workers, the cell's time."""
+        from . import figures
+        calls = [[q, f, ln, n] for (q, f, ln), n in self.result.calls.items()]
+        nums = figures.finish(self.result.profile, self.result.suggestions, cell_s=self.cell_s,
+                              advisor_s=advisor_s, calls=[c for c in calls if c[3]],
+                              estimated=self.plugin.args == "sampled",
+                              workers=len(self.result.workers))
+        self.result.numbers = nums
+        return nums
 
     def __exit__(self, *exc) -> None:
         self._stop.set()
@@ -874,15 +906,22 @@ class profile:
         self.result._rebuild(dict(self._subs), self._span_table(), self._sigs)
         for sub in [s for s, _a in subs] + self._retired:
             sub.close()
-        try:
-            self.result.advise(self.client)
-        except Exception:           # noqa: BLE001 - the profile stands without them
-            self.result.suggestions = []
+        from .figures import too_short
+        t_adv = time.perf_counter()
+        self.result.suggestions = []
+        # no advice from a handful of samples, nor after an interrupt
+        if not too_short(self.result.profile) and (exc[0] is None or issubclass(exc[0], Exception)):
+            try:
+                self.result.advise(self.client)
+            except Exception:           # noqa: BLE001 - the profile stands without them
+                self.result.suggestions = []
+        advisor_s = time.perf_counter() - t_adv
         if self.plugin.args is not None:
             try:
                 self.client.run(_forget_call, self.session, on_error="return")
             except Exception:       # noqa: BLE001 - a worker gone
                 pass
+        nums = self._figures(advisor_s)
         if self.widget is not None:
             self.widget.show_recommendations(self.result.suggestions)
-        self._show("done")
+        self._show("done", numbers=nums, can_export=True)     # frozen: export = widget

@@ -16,6 +16,13 @@ the same value:
     projection      the cell-level effect of the measured speedups (Amdahl,
                     from the profile's own shares): per recommendation and
                     for applying all of them
+    workers         a Dask cluster's profile (%%jitprofile --dask): how many
+                    workers were sampled (their seconds add up, so sampled_s
+                    can exceed the cell's wall time)
+
+The same figures for every front: a %%jitprofile cell (magics.py), a
+%%jitprofile --dask cell (dask.profile, with the workers' recorded calls)
+and a %jitprofile_attach'ed stream once it ends (attach.py).
 
 The thresholds: with n samples, a function's measured share p has a
 standard error of sqrt(p(1-p)/n); at n = 50 that is up to 7 percentage
@@ -69,17 +76,24 @@ def calls_estimated(profile) -> bool:
     return bool(getattr(args, "estimated", args.mode == "sampled"))
 
 
-def summary(profile, cell_s: float | None = None, advisor_s: float | None = None) -> dict:
-    """The figures of a stopped profile (see the module's doc)."""
+def summary(profile, cell_s: float | None = None, advisor_s: float | None = None,
+            calls: list | None = None, estimated: bool | None = None,
+            workers: int | None = None) -> dict:
+    """The figures of a stopped profile (see the module's doc).  calls and
+    estimated: the recorded calls when they were counted elsewhere than in
+    the profile (a Dask cluster's workers); workers: a cluster's size."""
     kept = getattr(profile, "numbers", None)
-    if kept and cell_s is None and advisor_s is None:
+    if kept and cell_s is None and advisor_s is None and calls is None and workers is None:
         return kept                 # made once: every later view reads the same
     n = sample_count(profile)
     out = {"samples": n, "sampled_s": round(n * profile.view().interval, 6),
            "cell_s": None if cell_s is None else round(cell_s, 6),
            "advisor_s": None if advisor_s is None else round(advisor_s, 6),
-           "calls": frozen_calls(profile), "calls_estimated": calls_estimated(profile),
+           "calls": frozen_calls(profile) if calls is None else calls,
+           "calls_estimated": calls_estimated(profile) if estimated is None else estimated,
            "too_short": too_short(profile), "projection": {}}
+    if workers:
+        out["workers"] = int(workers)
     out["status"] = status_line(out)
     return out
 
@@ -113,7 +127,11 @@ def status_line(nums: dict) -> str:
     parts = []
     if nums.get("cell_s") is not None:
         parts.append(f"cell {fmt_s(nums['cell_s'])}")
-    parts.append(f"sampled {fmt_s(nums['sampled_s'])} ({nums['samples']:,} samples)")
+    sampled = f"sampled {fmt_s(nums['sampled_s'])} ({nums['samples']:,} samples)"
+    if nums.get("workers"):             # a cluster: the workers' seconds add up
+        n = nums["workers"]
+        sampled += f" on {n} worker{'s' if n != 1 else ''}"
+    parts.append(sampled)
     if nums.get("advisor_s"):
         parts.append(f"advisor measured {fmt_s(nums['advisor_s'])} after the cell")
     return " \u00b7 ".join(parts)
@@ -203,10 +221,11 @@ def _stacks(profile) -> list:
 
 
 def finish(profile, suggestions, cell_s: float | None = None,
-           advisor_s: float | None = None) -> dict:
+           advisor_s: float | None = None, **counted) -> dict:
     """The figures of a finished %%jitprofile cell, kept on the profile
-    (profile.numbers) for every later view and export."""
-    nums = summary(profile, cell_s, advisor_s)
+    (profile.numbers) for every later view and export (counted: summary's
+    calls, estimated, workers)."""
+    nums = summary(profile, cell_s, advisor_s, **counted)
     base = cell_s if cell_s else nums["sampled_s"]
     nums["projection"] = projection(suggestions, base, profile)
     profile.numbers = nums

@@ -165,38 +165,69 @@ class JitprofileMagics(Magics):
 
     def _jitprofile_dask(self, a, cell, line=""):
         """%%jitprofile --dask: the cell runs here as usual; every worker of
-        the default Client is sampled and merged live into one widget."""
+        the default Client is sampled and merged live into one widget.  The
+        same figures (figures.py: the session freezes them), Export, error
+        header and trimmed traceback as a plain %%jitprofile cell."""
         from distributed import default_client
+        from . import apply_state, cell_errors, figures
         from . import dask as jpd
+        from .cells import name_cells_in
         client = default_client()
+        number = _cell_number(self.shell)
         w = None
-        title = f"%%jitprofile --dask (In[{_cell_number(self.shell)}])"
+        title = f"%%jitprofile --dask (In[{number}])"
+        source = f"# %%jitprofile {line}".rstrip() + "\n" + self.shell.transform_cell(cell)
+        filename = self.shell.compile.cache(source, number, raw_code=cell)
+        tree = self.shell.transform_ast(cell_errors.parse_cell(self.shell, source, filename))
+        shown = _keep_last_value(tree, cell)
+        code = self.shell.compile(tree, filename, "exec")
         if not a.no_widget and widgets_available(self.shell):
             from IPython.display import display
             from .widget import ProfileWidget
             w = ProfileWidget(title=title, interval=1.0 / a.rate)
             display(w)
-            from . import apply_state
             apply_state.track(w)                # what is applied in this kernel
-        source = f"# %%jitprofile {line}".rstrip() + "\n" + self.shell.transform_cell(cell)
-        filename = self.shell.compile.cache(source, _cell_number(self.shell), raw_code=cell)
-        tree = self.shell.transform_ast(ast.parse(source, filename))
-        shown = _keep_last_value(tree, cell)
-        code = self.shell.compile(tree, filename, "exec")
         session = jpd.profile(client, hz=a.rate, wall=a.wall, native=not a.no_native,
                               args="exact" if a.exact else "sampled", widget=w,
                               period=_PERIOD)
+        raised = None
         try:
-            with session as prof:
-                exec(code, self.shell.user_ns)
+            with session:
+                t0 = time.perf_counter()
+                try:
+                    exec(code, self.shell.user_ns)
+                except BaseException as exc:    # shown in the widget, re-raised below without our frames
+                    raised = exc
+                    raise
+                finally:
+                    session.cell_s = time.perf_counter() - t0
+        except BaseException as exc:
+            if exc is not raised:
+                raise                   # the session's own failure: not the cell's
         finally:
-            self.last = session.result
-            self.suggestions = session.result.suggestions   # %jitprofile_apply: on the workers
+            result = session.result
+            for s in result.suggestions:
+                s.profiled_in = f"In[{number}]"
+                s.reason = name_cells_in(s.reason)
+            self.last = result
+            self.suggestions = result.suggestions   # %jitprofile_apply: on the workers
             self.widget = w
-            self.shell.user_ns["_jitprofile"] = session.result
-            if w is None:
-                print(session.result.text(), end="")
+            self.shell.user_ns["_jitprofile"] = result
+            if w is not None:
+                if raised is not None:
+                    _show_error(w, raised, code)
+            else:
+                print(result.text(), end="")
+                if result.numbers:
+                    print(figures.text(result.numbers), end="")
                 print(suggestions_text(self.suggestions), end="")
+                if raised is not None:
+                    tb = cell_errors.user_traceback(raised.__traceback__, code)
+                    print("jitprofile: the cell " + cell_errors.header(raised, tb))
+        if raised is not None:
+            tb = cell_errors.user_traceback(raised.__traceback__, code)
+            __tracebackhide__ = True            # noqa: F841 - IPython hides this frame too
+            raise cell_errors.show_as_cell_error(self.shell, raised, tb)
         return self.shell.user_ns.pop(_RESULT, None) if shown else None
 
     def _live_view(self, prof, title):
@@ -285,7 +316,9 @@ class JitprofileMagics(Magics):
                 names += got
             for n in names:
                 print(f"undone: {n} is the original Python function again")
-            if not words:       # applied elsewhere than this kernel (a --dask cell's workers)
+            for m in apply_state.failures():        # a --dask apply whose workers are gone
+                print(f"jitprofile: {m}")
+            if not words:       # the last cell's, if any escaped the registry
                 for i, s in self._chosen(""):
                     if s.applied:
                         print(f"[{i}] " + _act(s, "undo"))

@@ -393,7 +393,7 @@ function render({ model, el }) {
         line.append(keepButton(r, model));
       if (r.applied)
         line.append(h("button", { class: "jp-undo", onclick: (e) => { e.target.disabled = true; model.send({ type: "undo", index: r.index }); } }, "Undo"));
-      if (r.message) line.append(h("span", { class: /failed/.test(r.message) ? "jp-msg" : "jp-applied" }, r.message));
+      if (r.message) line.append(h("span", { class: messageClass(r), "data-kind": r.message_kind || "" }, r.message));
       box.append(line);
       if (r.code) box.append(h("details", {}, h("summary", {}, "code"), h("pre", { class: "jp-code" }, r.code)));
       recs.append(box);
@@ -646,6 +646,16 @@ function sourcePane(box, funcs, panes, fi, iv, running) {
 // interns a cell's file as its name, cells.shown_file), "file.py:3" else.
 function placeText(file, line) {
   return /^In\[\d+\]$/.test(file) ? `${file}, line ${line}` : `${file.split("/").pop()}:${line}`;
+}
+
+// A card's outcome (the row's message_kind, from actions.message_kind; the
+// same rule for a row without it): only a failure red, a success green, a
+// note ("applied, not kept: ...") neutral.
+function messageClass(r) {
+  const m = r.message || "";
+  const kind = r.message_kind || (/^\w+ failed\b/.test(m) ? "failure"
+    : /^(applied:|applied and kept:|undone:)/.test(m) ? "success" : "note");
+  return { failure: "jp-msg", success: "jp-applied" }[kind] || "jp-note";
 }
 
 // -- errors and apply state (kernel_ext/jitprofile/cell_errors.py, apply_state.py) --

@@ -209,12 +209,14 @@ def _shape_text(hist) -> str:
 
 def recommendation_rows(suggestions) -> list[dict]:
     """The widget's recommendation rows (Suggestion.to_dict plus index and state)."""
+    from .actions import message_kind
     out = []
     for i, s in enumerate(suggestions):
         d = s.to_dict()
         d["index"] = i
         d["applied"] = bool(s.applied)
         d["message"] = getattr(s, "message", "")
+        d["message_kind"] = message_kind(d["message"])     # failure / success / note
         out.append(d)
     return out
 

@@ -88,6 +88,22 @@ def test_keep_edit_writes_decorator_and_import():
     assert keep_edit("class A:\n    def g(self):\n        pass\n", "g") is None   # a method
 
 
+def test_card_messages_are_failures_successes_or_notes():
+    """Only a real failure is red on the card; "applied, not kept" and the
+    other outcomes that are not failures are notes (issue 19)."""
+    from jitprofile.actions import message_kind
+    assert message_kind("apply failed: LookupError: f is not bound") == "failure"
+    assert message_kind("undo failed: CommClosedError: workers gone") == "failure"
+    assert message_kind("applied: pairwise compiled, measured 350.0x faster") == "success"
+    assert message_kind("applied and kept: @njit written into In[2]") == "success"
+    assert message_kind("undone: pairwise is the original Python function again") == "success"
+    for note in ("applied, not kept: pairwise is defined in m.py, not in a notebook cell",
+                 "applied; writing @njit into In[2]…",
+                 "(remote process: read-only)"):
+        assert message_kind(note) == "note", note
+    assert message_kind("") == "" and message_kind(None) == ""
+
+
 PAIRWISE = '''def pairwise(n):
     s = 0.0
     for i in range(n):
@@ -202,6 +218,7 @@ def test_widget_messages_banner_undo_link_and_keep_outside_a_notebook(tmp_path):
             assert [a["name"] for a in w.applied] == ["pairwise"]
             assert w.applied[0]["decorator"] == "@njit" and w.applied[0]["defined"] == "pw_mod.py:1"
         assert w1.recs[i]["applied"] is True
+        assert w1.recs[i]["message_kind"] == "note"          # neither green nor red
         w2._handle_custom_msg({"type": "undo_applied"}, [])          # the banner's undo link
         assert type(mod.pairwise).__name__ == "function"
         assert w1.applied == [] and w2.applied == [] and w1.recs[i]["applied"] is False

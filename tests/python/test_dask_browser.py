@@ -3,7 +3,9 @@ headless Chromium (tests/python/browser_lab.py).  A notebook starts
 a LocalCluster of two spawned workers, runs a `%%jitprofile --dask` cell
 whose tasks spend their time in a jitted kernel, and the widget shows one
 timeline lane per worker, the worker filter, and the kernel in the hotspot
-table with both workers in its Workers column."""
+table with both workers in its Workers column; once the cell ends, the
+status line splits cell and sampled time over the two workers, and Export
+writes the page (issue 19)."""
 import pathlib
 
 import pytest
@@ -65,6 +67,15 @@ def test_cluster_widget_has_a_lane_per_worker(lab, browser):
             # other tasks only at the 10 ms label boundaries, if at all
             assert hot.locator("tr[data-func]").first.get_attribute("data-func") == "py_kernel"
             assert sel.input_value() == "-1"        # the worker filter went back to all
+            # issue 19: the split status line of the whole cluster, and Export
+            status = page.locator(".jp-prof .jp-status").first
+            text = status.inner_text()
+            assert text.startswith("done \u00b7 cell ") and "samples) on 2 workers" in text, text
+            assert int(status.get_attribute("data-samples")) >= 50
+            page.locator(".jp-prof button.jp-export").first.click()
+            page.wait_for_function("() => document.querySelector('.jp-prof .jp-exported').dataset.path")
+            path = page.locator(".jp-prof .jp-exported").first.get_attribute("data-path")
+            assert path.endswith("jitprofile-dask-in-3.html") and pathlib.Path(path).is_file(), path
             assert not page.errors, page.errors
         finally:
             run_cells(page, [3])            # close the cluster

@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import pathlib
+import re
 import subprocess
 import sys
 import time
@@ -143,6 +144,7 @@ def test_exports_keep_the_worker_dimension(run, tmp_path):
     assert state["lanes"]["names"] == ["0", "1"]
     assert [r[0] for r in state["timeline"]["threads"]] == ["0", "1"]
     assert all(len(r) == 6 for r in state["hot"])
+    assert state["numbers"] == prof.numbers and prof.numbers["workers"] == 2   # frozen at the end
     # the task filter's tables: per task key prefix, the weights of its samples
     assert state["tasks"]["names"] == ["spin"], state["tasks"]["names"]
     spin = sum(w for (_t, _n, _ts, w), k in zip(prof.data.samples(), prof.labels)
@@ -290,6 +292,9 @@ client.close()
     assert "dask_spin_kernel" in p.stdout and "Workers:" in p.stdout, p.stdout
     assert "WORKERS ['0', '1']" in p.stdout, p.stdout
     assert "KEYS ['magic-0', 'magic-1']" in p.stdout, p.stdout
+    # the frozen figures under the report, as a plain %%jitprofile cell's (issue 19)
+    assert re.search(r"^cell [\d.]+ m?s \u00b7 sampled [\d.]+ m?s \([\d,]+ samples\) on 2 workers",
+                     p.stdout, re.M), p.stdout
 
 
 def test_apply_jit_compiles_on_every_worker_then_undo(cluster):
@@ -300,9 +305,10 @@ def test_apply_jit_compiles_on_every_worker_then_undo(cluster):
     def kinds():
         return set(client.run(lambda: type(__import__("dask_tasks").py_kernel).__name__).values())
     assert kinds() == {"function"}
-    # the cluster's recommendation: py_kernel is hot Python on both workers
+    # the cluster's recommendation: py_kernel is hot Python on both workers (long
+    # enough to be advised: figures.MIN_SAMPLED_S of samples at least)
     with jpd.profile(client) as before:
-        client.gather([client.submit(dask_tasks.py_task, 300_000, i, key=f"pyp-{i}",
+        client.gather([client.submit(dask_tasks.py_task, 1_500_000, i, key=f"pyp-{i}",
                                      pure=False) for i in range(2)])
     recs = [r for r in before.suggestions if r.function == "py_kernel"]
     assert len(recs) == 1 and recs[0].applicable and recs[0].workers == ["0", "1"], \
@@ -333,3 +339,104 @@ def test_apply_jit_compiles_on_every_worker_then_undo(cluster):
     assert kinds() == {"function"}
     with pytest.raises(ValueError, match="module-level"):
         jpd.apply_jit(client, lambda x: x)
+
+
+def test_kernel_dask_cell_figures_export_errors_and_worker_applies(cluster, tmp_path):
+    """%%jitprofile --dask in a real kernel (ipykernel, the widget's traits
+    without a browser), issue 19 for the cluster widget: the frozen figures
+    (sample count, cell / sampled / advisor time, the workers, estimated
+    calls, the projection next to the measured speedup) and Export equal the
+    plain %%jitprofile widget's; a cell that raises fails with the user's
+    traceback only and the header "raised ValueError at In[N], line L" in a
+    too-short profile without recommendations; an apply on the workers is
+    listed by %jitprofile_status (workers, measured speedup), shown in later
+    widgets' banner and undone by %jitprofile_undo."""
+    jupyter_client = pytest.importorskip("jupyter_client")
+    pytest.importorskip("ipykernel")
+    pytest.importorskip("anywidget")
+    from test_apply_state import run as run_cell
+    _c, client = cluster
+    strip = lambda s: re.sub(r"\x1b\[[0-9;]*m", "", s)     # noqa: E731 - ANSI colours
+    km, kc = jupyter_client.manager.start_new_kernel(kernel_name="python3")
+    try:
+        def run(code):
+            reply, tb, out = run_cell(kc, code)
+            return reply, strip(tb), out
+        run("%load_ext jitprofile")
+        reply, _, _ = run(f"import os, sys, json; sys.path.insert(0, {str(HERE)!r}); "
+                          f"os.chdir({str(tmp_path)!r})\nimport dask_tasks\n"
+                          f"from distributed import Client\nclient = Client({client.scheduler.address!r})\n"
+                          "m = get_ipython().magics_manager.registry['JitprofileMagics']")
+        assert reply["status"] == "ok", reply
+        reply, _, _ = run("%%jitprofile --dask\n"
+                          "futs = [client.submit(dask_tasks.py_many, 150, 20_000, i, key=f'kpy-{i}',"
+                          " pure=False) for i in range(2)]\ntotal = sum(client.gather(futs))\n")
+        assert reply["status"] == "ok", reply
+        n = reply["execution_count"]
+        _, _, out = run("w = m.widget\nrecs = {r['function']: r for r in w.recs}\n"
+                        "hot = {w.strings[w.funcs[5 * r[0]]].split(' [')[0]: r[3] for r in w.hot}\n"
+                        "print(json.dumps({'status': w.status, 'title': w.title, 'numbers': w.numbers,"
+                        " 'can_export': w.can_export, 'rec': recs.get('py_kernel'), 'hot': hot}))")
+        got = json.loads(out)
+        # the hotspot table's calls column: the workers' recorded calls (was empty)
+        frozen = {c[0]: c[3] for c in got["numbers"]["calls"]}
+        assert got["hot"]["py_kernel"] == frozen["py_kernel"] > 0, (got["hot"], frozen)
+        nums = got["numbers"]
+        assert got["status"] == "done" and got["title"] == f"%%jitprofile --dask (In[{n}])"
+        assert got["can_export"] is True
+        assert nums["workers"] == 2 and nums["samples"] >= 50 and not nums["too_short"], nums
+        assert nums["cell_s"] > 0 and nums["advisor_s"] is not None, nums
+        assert nums["sampled_s"] == pytest.approx(nums["samples"] / 1000, rel=1e-6)
+        assert nums["status"].startswith(f"cell ") and f"({nums['samples']:,} samples) on 2 workers" \
+            in nums["status"] and "advisor measured" in nums["status"], nums["status"]
+        # the workers' recorded calls, frozen and marked as estimates (sampled recording)
+        assert nums["calls_estimated"] is True
+        assert [c[3] for c in nums["calls"] if c[0] == "py_kernel"] and \
+            all(c[3] > 0 for c in nums["calls"]), nums["calls"]
+        rec = got["rec"]
+        assert rec and rec["speedup"] > 1, got
+        per = nums["projection"]["per"][str(rec["index"])]
+        assert per.startswith(f"cell {per.split()[1]}") and "py_kernel" in per and "x faster" in per, per
+        assert nums["projection"]["all"].startswith("applying all: "), nums["projection"]
+        # Export: the page holds the widget's own numbers and the worker lanes
+        _, _, out = run("w._handle_custom_msg({'type': 'export'}, [])\nprint(w.exported)")
+        path = out.strip()
+        assert path == str(tmp_path / f"jitprofile-dask-in-{n}.html"), out
+        page = pathlib.Path(path).read_text()
+        state = json.loads(page.split("const state = ", 1)[1].split(";\nconst source", 1)[0])
+        assert state["numbers"] == nums and state["lanes"]["names"] == ["0", "1"]
+        # Apply on the workers: listed with the worker count and the measured speedup
+        _, _, out = run("%jitprofile_apply")
+        assert re.search(r"applied: py_kernel compiled on every worker \(2 now, and those that "
+                         r"join later\), measured \d+\.\dx faster per call on tcp://", out), out
+        _, _, out = run("%jitprofile_status")
+        row = next(ln for ln in out.splitlines() if ln.strip().startswith("py_kernel "))
+        speed = float(re.search(r"(\d+\.\d)x measured", row).group(1))
+        assert "@njit on 2 workers" in row and speed == pytest.approx(rec["speedup"], abs=0.06), out
+        assert "defined dask_tasks.py:" in row and f"measured by the profile of In[{n}]" in row, row
+        # a --dask cell that raises: error state and header, the user's frames only
+        reply, tb, _ = run("%%jitprofile --dask\ndef f(v):\n    raise ValueError(v)\n"
+                           "f(client.submit(dask_tasks.py_task, 10, pure=False).result())\n")
+        assert reply["status"] == "error" and reply["ename"] == "ValueError", reply
+        k = reply["execution_count"]
+        assert f"Cell In[{k}], line 4" in tb and f"Cell In[{k}], line 3, in f(v)" in tb, tb
+        for magic_frame in ("run_cell_magic", "magics.py", "get_ipython()", "dask.py"):
+            assert magic_frame not in tb, tb
+        _, _, out = run("print(json.dumps({'status': m.widget.status, 'error': m.widget.error,"
+                        " 'recs': m.widget.recs, 'short': m.widget.numbers['too_short'],"
+                        " 'applied': m.widget.applied}))")
+        got = json.loads(out)
+        assert got["status"] == "error" and got["error"] == f"raised ValueError at In[{k}], line 3", got
+        assert got["short"].startswith("too short to profile reliably") and got["recs"] == [], got
+        assert [(a["name"], a["decorator"], a["workers"]) for a in got["applied"]] == \
+            [("py_kernel", "@njit on 2 workers", 2)], got["applied"]
+        # %jitprofile_undo: everything applied in the kernel, the workers' too
+        _, _, out = run("%jitprofile_undo")
+        assert "undone: py_kernel is the original Python function again" in out, out
+        _, _, out = run("print(sorted(set(client.run(lambda: type(__import__('dask_tasks').py_kernel)"
+                        ".__name__).values())))\n%jitprofile_status")
+        assert "['function']" in out and "nothing applied in this kernel" in out, out
+        run("client.close()")
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

@@ -115,6 +115,53 @@ def test_attach_prints_the_streamed_profile(tmp_path):
     assert "busy_remote" in out
 
 
+def test_attach_widget_freezes_the_figures_and_exports(tmp_path, monkeypatch):
+    """%jitprofile_attach's widget (its traits, no browser): once the stream
+    ends, the same frozen figures as a %%jitprofile cell's (figures.py:
+    sample count, sampled time, no cell or advisor time here) and the
+    Export button, whose page holds the widget's numbers."""
+    pytest.importorskip("anywidget")
+    import json
+    import time
+
+    from jitprofile.attach import AttachView
+    from jitprofile.widget import ProfileWidget
+    script = tmp_path / "work.py"
+    script.write_text(textwrap.dedent("""
+        import time
+        def busy_remote():
+            return sum(i * i for i in range(200_000))
+        end = time.process_time() + 0.6
+        while time.process_time() < end:
+            busy_remote()
+    """))
+    endpoint = f"tcp://127.0.0.1:{free_port()}"
+    w = ProfileWidget(title=f"attached to {endpoint}", status="connecting")
+    view = AttachView(endpoint, widget=w, period=0.1, timeout=90).start()
+    try:
+        rec = subprocess.run([sys.executable, "-m", "jitprofile", "record", "--serve", endpoint,
+                              "-o", str(tmp_path / "out.json"), str(script)],
+                             capture_output=True, text=True, timeout=120)
+        assert rec.returncode == 0, rec.stderr
+        deadline = time.monotonic() + 60
+        while not w.status.startswith("finished") and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        view.stop()
+    assert w.status.startswith("finished"), w.status
+    nums = w.numbers
+    assert nums["samples"] >= 50 and not nums["too_short"], nums
+    assert nums["cell_s"] is None and nums["advisor_s"] is None
+    assert nums["status"] == f"sampled {nums['sampled_s']:.2f} s ({nums['samples']:,} samples)", nums
+    assert w.can_export is True
+    monkeypatch.chdir(tmp_path)
+    w._handle_custom_msg({"type": "export"}, [])
+    page = (tmp_path / f"attached-to-tcp-127-0-0-1-{endpoint.rsplit(':', 1)[1]}.html").read_text()
+    state = json.loads(page.split("const state = ", 1)[1].split(";\nconst source", 1)[0])
+    assert state["numbers"] == nums
+    assert all(r["message_kind"] == "note" for r in w.recs)
+
+
 def test_cell_value_is_returned_like_any_cell():
     out = run_ipython("""
         r = ip.run_cell("%%jitprofile --no-widget\\nx = sum(i * i for i in range(200000))\\nx + 1")
