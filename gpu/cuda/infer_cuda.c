@@ -37,6 +37,17 @@ jp_infer_cuda_call(ictx *c, jp_node *call)
             return jp_error_at(JpTypingError, c->ir, call, NULL, "cuda.%s() takes no arguments", id);
         return jp_type_none();
     }
+    if (strcmp(id, "shared.array") == 0) {
+        /* numba-cuda's dynamic shared memory is shape 0; here it would be an
+         * empty static array that every index overruns: refuse it */
+        jp_node *shape = jp_device_arg_or_kw(call, 0, "shape");
+        long long n0;
+        if (shape && jp_device_const_int(shape, &n0) && n0 == 0)
+            return jp_error_at(JpUnsupportedError, c->ir, shape,
+                               "give the array its size as a constant, e.g. cuda.shared.array(256, float32)",
+                               "dynamic shared memory (cuda.shared.array(0, ...)) is not supported by "
+                               "jitprofile.cuda yet");
+    }
     if (strcmp(id, "shared.array") == 0 || strcmp(id, "local.array") == 0)
         return jp_device_infer_fixed_array(c, call, "cuda", id);
     if (strncmp(id, "atomic.", 7) == 0)

@@ -240,3 +240,20 @@ def test_gpu_ufunc_matches_numpy_and_keeps_device_results():
     d = rel_diff(dx, dy)
     assert isinstance(d, cuda.DeviceNDArray)
     assert rel_diff.last_transfer_seconds == 0.0
+
+
+@needs_libdevice
+def test_dynamic_shared_memory_is_refused_not_an_empty_array():
+    # shape 0 is numba-cuda's dynamic shared memory; compiled as an empty
+    # static array every index would overrun it
+    def dyn(out):
+        buf = cuda.shared.array(0, float32)  # TAG_DYN
+        buf[cuda.threadIdx.x] = 1.0
+        out[cuda.threadIdx.x] = buf[cuda.threadIdx.x]
+    with pytest.raises(UnsupportedError) as e:
+        cuda.compile_ptx(dyn, "void(float32[::1])")
+    msg = str(e.value)
+    assert "dynamic shared memory" in msg and "not supported" in msg, msg
+    import inspect
+    line = next(i for i, ln in enumerate(inspect.getsourcelines(dyn)[0]) if "TAG_DYN" in ln)
+    assert f"test_cuda_ptx.py:{inspect.getsourcelines(dyn)[1] + line}:" in msg, msg
