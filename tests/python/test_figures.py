@@ -215,7 +215,7 @@ def test_magic_short_cell_makes_no_recommendation_and_export_keeps_them():
     assert res["short_recs"] == 0 and res["short"]["too_short"]
     nums = res["nums"]
     assert not nums["too_short"] and nums["samples"] >= figures.MIN_SAMPLES
-    assert nums["cell_s"] >= 0.8 and nums["advisor_s"] is not None
+    assert nums["cell_s"] > 0 and nums["advisor_s"] is not None
     assert nums["status"].startswith(f"cell {figures.fmt_s(nums['cell_s'])} · sampled ")
     assert res["recs"] and res["page_recs"] == res["recs"]
     assert res["page_nums"] == nums
