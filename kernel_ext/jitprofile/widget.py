@@ -49,6 +49,7 @@ class ProfileWidget(anywidget.AnyWidget):
     elapsed = t.Float(0.0).tag(sync=True)
     lanes = t.Dict().tag(sync=True)         # a Dask cluster: per-worker weights (widget_data)
     tasks = t.Dict().tag(sync=True)         # a Dask cluster: per-task-prefix weights (widget_data)
+    yourcode = t.Dict().tag(sync=True)      # the your-code view's folded tree (widget_data, yourcode.py)
 
     def __init__(self, **kw):
         super().__init__(**kw)
