@@ -240,11 +240,11 @@ function foldedChains(tree, from, expanded) {
   const out = new Map();
   const shown = tree[from].total || 1;
   (function walk(i) {
-    if (i !== from && !expanded.has(i)) {
+    if (i !== from) {
       let j = i, len = 0;
       while (tree[j].kids.size === 1) { j = tree[j].kids.values().next().value; len++; }
       if (len >= 3 && (tree[i].total < 0.05 * shown || len >= 12)) {
-        out.set(i, j);
+        if (!expanded.has(i)) out.set(i, j);      // an opened run stays open as a whole
         walk(j);
         return;
       }

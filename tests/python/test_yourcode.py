@@ -242,3 +242,38 @@ def test_record_cli_all(tmp_path):
     assert rows[0].split()[0] in ("kde", "pair"), mine.stdout
     assert "Your code" not in every.stdout
     assert any(" native " in line for line in every.stdout.splitlines()), every.stdout
+
+
+def test_kernel_threads_hidden_while_running():
+    """Threads that existed before the profile started carry their OS name
+    ("python") until the profile stops: a kernel's Control / IOPub thread
+    spinning then was in the live widget's tables (and so in the final view,
+    built from the same mirror).  Hidden by their threading name now."""
+    import threading
+    import time
+
+    from jitprofile._internal import Mirror
+    stop = threading.Event()
+
+    def spin():
+        while not stop.is_set():
+            sum(range(1000))
+    t = threading.Thread(target=spin, name="Control", daemon=True)
+    t.start()
+    prof = jitprofile.Profile(args=None).start()
+    try:
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < 0.3:
+            sum(range(1000))
+        _core.sampler_drain()
+        control = [th for th in prof.data.threads() if th[1] == t.native_id]
+        if not control or not control[0][3]:
+            pytest.skip("the sampler took no sample of the spinning thread")
+        live = Mirror(prof.data).sync()
+        assert not [th for th in live.samples() if live.threads()[th[0]][1] == t.native_id]
+    finally:
+        prof.stop()
+        stop.set()
+        t.join()
+    view = prof.view()
+    assert not [s for s in view.samples() if view.threads()[s[0]][1] == t.native_id]
