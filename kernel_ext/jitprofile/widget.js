@@ -167,13 +167,17 @@ function shortName(name) {
 // readProfile merges; weights (all, a lane's or a task's) folded through the map.
 function readYourCode(model, lane = -1, task = -1) {
   const Y = model.get("yourcode") || {};
-  const full = readProfile(model, lane, task);
   if (!Y.nodes || !Y.map) return null;
+  const S = model.get("strings") || [];
+  const F = model.get("funcs") || [];
   const L = model.get("lanes") || {};
   const T = model.get("tasks") || {};
   const W = (task >= 0 && T.weights && T.weights[task]) ||
             (lane >= 0 && L.weights && L.weights[lane]) || model.get("weights") || [];
-  const funcs = full.funcs.slice();
+  const funcs = [];
+  for (let i = 0; i + 4 < F.length; i += 5)
+    funcs.push({ name: S[F[i]] ?? "?", file: S[F[i + 1]] ?? "", module: S[F[i + 2]] ?? "",
+                 line: F[i + 3], cat: S[F[i + 4]] ?? "other" });
   const nf = funcs.length;
   const labels = Y.labels || {};
   (Y.groups || []).forEach(([label, cat]) =>
@@ -532,7 +536,7 @@ function render({ model, el }) {
     const rest = outside.reduce((a, e) => a + e[1], 0);
     if (rest && !q)
       table.append(h("tr", { class: "jp-outside", title: outside.map(([l, w]) => `${l} ${fmtS(w, iv)}`).join(", ") },
-        h("td", { class: "jp-name jp-muted" }, `outside your code: ${outside.slice(0, 2).map((e) => e[0]).join(", ")}`),
+        h("td", { class: "jp-name jp-muted" }, `outside your functions: ${outside.slice(0, 2).map((e) => e[0]).join(", ")}`),
         h("td", { class: "jp-muted" }, pct(rest)), h("td", {}, ""), h("td", {}, ""), h("td", {}, ""),
         ...(laneNames.length ? [h("td", {}, "")] : []), h("td", {}, "")));
   }

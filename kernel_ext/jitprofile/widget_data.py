@@ -99,14 +99,14 @@ class TableBuilder:
         out = {"strings": list(self._strings), "funcs": list(self._funcs), "nodes": flat,
                "weights": list(w), "hot": hot, "total": int(total),
                "interval": float(d.interval), "timeline": self._timeline()}
-        out["yourcode"] = self._yourcode_tables()
+        out["yourcode"] = self._yourcode_tables(funcs, frames, nodes)
         if self.lanes is not None:
             out["lanes"] = self._lane_tables(flat, hot)
         if self.tasks is not None:
             out["tasks"] = self._task_tables(len(flat) // 2)
         return out
 
-    def _yourcode_tables(self) -> dict:
+    def _yourcode_tables(self, funcs=None, frames=None, nodes=None) -> dict:
         """The your-code view's folded tree (yourcode.Folder.tables) and the
         cell labels of the user's functions ("In[8], line 3")."""
         from .cells import where
@@ -115,8 +115,8 @@ class TableBuilder:
         if folder is None or folder.data is not self.data:
             folder = self._folder = Folder(self.data)
             self._labels, self._nlabelled = {}, 1
-        folder.sync()
-        funcs = self.data.functions()
+        folder.sync(funcs, frames, nodes)
+        funcs = self.data.functions() if funcs is None else funcs
         for _parent, code in folder.nodes[self._nlabelled:]:
             if code >= 0 and str(code) not in self._labels:
                 self._labels[str(code)] = where(funcs[code][1], funcs[code][3], short=True)

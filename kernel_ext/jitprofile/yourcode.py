@@ -146,6 +146,7 @@ class Folder:
             function index of the data, code < 0 the group -code - 1
     groups  [(label, category)] of the folded library/native nodes
     map     the folded node of each node of the data's call tree
+    rec     per folded node: its function is also on an ancestor (recursion)
     """
 
     def __init__(self, data):
@@ -153,10 +154,19 @@ class Folder:
         self.nodes: list[tuple[int, int]] = [(-1, 0)]
         self.groups: list[tuple[str, str]] = []
         self.map: list[int] = [0]
-        self._state: list[tuple] = [(0, None, None)]   # (anchor, tail label, import label)
+        self.rec: list[bool] = [False]
+        self._flat: list[int] = [0, 0]
+        # per node of the data: the folded node of its nearest user frame (0:
+        # none), the group of its run's leaf-most library/native frame and of
+        # the import it runs (0: none)
+        self._anchor: list[int] = [0]
+        self._tail: list[int] = [0]
+        self._imp: list[int] = [0]
         self._gid: dict[tuple[str, str], int] = {}
         self._nid: dict[tuple[int, int], int] = {}
-        self._fkind: list[tuple[int, str]] = []
+        self._fkind: list[tuple[int, int, int]] = []    # (kind, group, "import X" group)
+        self._import = self._group("import", "python")
+        self._python = self._group("python (C)", "native")
 
     def _node(self, parent: int, code: int) -> int:
         key = (parent, code)
@@ -164,6 +174,16 @@ class Folder:
         if n is None:
             n = self._nid[key] = len(self.nodes)
             self.nodes.append(key)
+            self._flat += key
+            rec = False
+            if code >= 0:
+                p = parent
+                while p > 0:
+                    if self.nodes[p][1] == code:
+                        rec = True
+                        break
+                    p = self.nodes[p][0]
+            self.rec.append(rec)
         return n
 
     def _group(self, label: str, cat: str) -> int:
@@ -174,57 +194,73 @@ class Folder:
             self.groups.append(key)
         return -g - 1
 
-    def sync(self) -> "Folder":
+    def sync(self, funcs=None, frames=None, nodes=None) -> "Folder":
+        """Fold the data's new call-tree nodes (funcs, frames, nodes: the
+        data's tables when the caller has them already)."""
         d = self.data
-        funcs = d.functions()
+        funcs = d.functions() if funcs is None else funcs
+        frames = d.frames() if frames is None else frames
+        nodes = d.nodes() if nodes is None else nodes
         for f in funcs[len(self._fkind):]:
-            self._fkind.append(classify(f[0], f[1], f[2], f[4]))
-        frames = d.frames()
-        nodes = d.nodes()
-        for parent, frame in nodes[len(self.map):]:
-            anchor, tail, imp = self._state[parent]
+            kind, label = classify(f[0], f[1], f[2], f[4])
+            g = imp = 0
+            if kind == LIBRARY:
+                g = self._group(label, "jit" if label.endswith("(jit)") else "python")
+                if f[0] == "<module>" and f[2]:
+                    imp = self._group(f"import {f[2]}", "python")
+            elif kind == NATIVE:
+                g = self._group(label, "native")
+            self._fkind.append((kind, g, imp))
+        fk, out = self._fkind, self.map
+        anchors, tails, imps = self._anchor, self._tail, self._imp
+        nid, node = self._nid, self._node
+        plain_import, python = self._import, self._python
+        for parent, frame in nodes[len(out):]:
             func = frames[frame][0]
-            kind, label = self._fkind[func]
+            kind, g, gi = fk[func]
+            anchor = anchors[parent]
             if kind == USER:
-                anchor = self._node(anchor, func)
-                tail = imp = None
-                here = anchor
+                here = nid.get((anchor, func))
+                if here is None:
+                    here = node(anchor, func)
+                anchor = here
+                tail = imp = 0
             else:
+                tail, imp = tails[parent], imps[parent]
                 if kind == IMPORT:
-                    imp = imp or "import"
+                    imp = imp or plain_import
                 elif kind == LIBRARY:
-                    tail = (label, "jit" if label.endswith("(jit)") else "python")
-                    if imp == "import" and funcs[func][0] == "<module>" and funcs[func][2]:
-                        imp = f"import {funcs[func][2]}"
+                    tail = g
+                    if gi and imp == plain_import:
+                        imp = gi
                 elif kind == NATIVE:
-                    tail = (label, "native")
-                if imp is not None:
-                    here = self._node(anchor, self._group(imp, "python"))
-                elif tail is not None:
-                    here = self._node(anchor, self._group(*tail))
-                elif anchor == 0:
-                    here = self._node(0, self._group("python (C)", "native"))
+                    tail = g
+                code = imp or tail or (python if anchor == 0 else 0)
+                if code:
+                    here = nid.get((anchor, code))
+                    if here is None:
+                        here = node(anchor, code)
                 else:
                     here = anchor                  # the interpreter running user code
-            self._state.append((anchor, tail, imp))
-            self.map.append(here)
+            anchors.append(anchor)
+            tails.append(tail)
+            imps.append(imp)
+            out.append(here)
         return self
 
     def tables(self) -> dict:
         """The widget's trait: {"nodes": [parent, code]*, "map": [...],
         "groups": [[label, category]]}."""
-        flat = []
-        for parent, code in self.nodes[1:]:
-            flat += [parent, code]
-        return {"nodes": [0, 0] + flat, "map": list(self.map),
+        return {"nodes": list(self._flat), "map": list(self.map),
                 "groups": [list(g) for g in self.groups]}
 
     def weights(self, node_weights) -> list[int]:
         """The folded nodes' self weights from the data's per-node weights."""
         out = [0] * len(self.nodes)
+        m = self.map
         for i, w in enumerate(node_weights):
-            if w and i < len(self.map):
-                out[self.map[i]] += w
+            if w:
+                out[m[i]] += w
         return out
 
 
@@ -249,14 +285,17 @@ def rows(data, thread: int | None = None, pid: int | None = None) -> tuple[int, 
     time outside any user frame) of a ProfileData (a view, less internals)."""
     folder = Folder(data).sync()
     threads = data.threads()
-    w = [0] * len(data.nodes())
-    nthr: dict[int, set] = {}
+    fw = [0] * len(folder.nodes)
+    fmap = folder.map
+    seen: set[tuple[int, int]] = set()
     for t, node, _ts, weight in data.samples():
         if (thread is not None and threads[t][1] != thread) or (pid is not None and threads[t][0] != pid):
             continue
-        w[node] += weight
-        nthr.setdefault(folder.map[node], set()).add(t)
-    fw = folder.weights(w)
+        fw[fmap[node]] += weight
+        seen.add((fmap[node], t))
+    nthr: dict[int, set] = {}
+    for n, t in seen:
+        nthr.setdefault(n, set()).add(t)
     nodes = folder.nodes
     total_w = list(fw)
     for i in range(len(nodes) - 1, 0, -1):
@@ -282,13 +321,7 @@ def rows(data, thread: int | None = None, pid: int | None = None) -> tuple[int, 
             continue
         own[code] = own.get(code, 0) + fw[i]
         thr.setdefault(code, set()).update(nthr.get(i, ()))
-        p, recursive = parent, False
-        while p > 0:                        # counted once under recursion
-            if nodes[p][1] == code:
-                recursive = True
-                break
-            p = nodes[p][0]
-        if not recursive:
+        if not folder.rec[i]:               # counted once under recursion
             tot[code] = tot.get(code, 0) + total_w[i]
     out = []
     for f, t_w in tot.items():
@@ -326,7 +359,7 @@ def text_rows(profile, n: int) -> list[str]:
     rest = sum(w for _k, w in outside)
     if rest:
         what = ", ".join(f"{k} {100 * w / total:.1f}%" for k, w in outside[:3])
-        out.append(f"outside your code: {100 * rest / total:.1f}% ({what})")
+        out.append(f"outside your functions: {100 * rest / total:.1f}% ({what})")
     out.append("(Self = own time + the library/native time folded into it; --all or "
                "text(all=True) shows every frame)")
     return out
