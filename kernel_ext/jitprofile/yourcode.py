@@ -27,6 +27,7 @@ folded tree's total equals the full tree's.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import sysconfig
 from typing import NamedTuple
@@ -50,6 +51,8 @@ def _stdlib_dirs() -> tuple[str, ...]:
 
 
 _STDLIB = _stdlib_dirs()
+# another interpreter's standard library (a profile streamed from elsewhere)
+_STDLIB_ANY = re.compile(r"[/\\]lib[/\\]python3\.\d+[/\\]")
 _SITE_MARKERS = (os.sep + "site-packages" + os.sep, os.sep + "dist-packages" + os.sep)
 
 
@@ -83,6 +86,8 @@ def classify(name: str, file: str, module: str, category: str) -> tuple[int, str
             return LIBRARY, f"{pkg} (jit)"
         return USER, ""
     if category == "python":
+        if file == "<string>" and name == "<module>":
+            return INTERP, "python"     # `python -c`: a multiprocessing/Dask worker's entry
         if file.startswith("<frozen importlib"):
             return IMPORT, "import"
         if file.startswith("<frozen "):
@@ -92,7 +97,7 @@ def classify(name: str, file: str, module: str, category: str) -> tuple[int, str
         pkg = _site_package(file)
         if pkg is not None:
             return LIBRARY, _top_module(module, file) if module else pkg
-        if file.startswith(_STDLIB):
+        if file.startswith(_STDLIB) or _STDLIB_ANY.search(file):
             return LIBRARY, _top_module(module, file)
         return USER, ""
     # native code (and anything else: gpu, unknown)

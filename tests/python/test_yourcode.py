@@ -33,6 +33,12 @@ def test_classify():
              "IPython.core.interactiveshell", "python") == (yourcode.LIBRARY, "IPython")
     assert C("run", os.path.join(STDLIB, "asyncio/events.py"), "asyncio.events",
              "python") == (yourcode.LIBRARY, "asyncio")
+    # another interpreter's standard library (a profile streamed from elsewhere)
+    assert C("run", "/opt/py312/lib/python3.12/asyncio/events.py", "asyncio.events",
+             "python") == (yourcode.LIBRARY, "asyncio")
+    # `python -c` (a spawned worker's entry) is transparent; functions exec'd from a string are yours
+    assert C("<module>", "<string>", "__main__", "python")[0] == yourcode.INTERP
+    assert C("f", "<string>", "__main__", "python") == (yourcode.USER, "")
     assert C("_find_and_load", "<frozen importlib._bootstrap>", "<frozen importlib._bootstrap>",
              "python")[0] == yourcode.IMPORT
     assert C("run_cell_magic", os.path.join(PKG, "magics.py"), "jitprofile.magics",
