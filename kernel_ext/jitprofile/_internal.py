@@ -54,6 +54,16 @@ def function_kind(name: str, file: str, module: str, category: str) -> int:
     return NATIVE
 
 
+def _live_thread_names() -> tuple[int, dict]:
+    """(this pid, {native thread id: threading name}): a thread that existed
+    before the profile started carries its OS name ("python") in the profile
+    until the profile stops (issue 19: a kernel's Control and IOPub threads
+    showed in the live widget)."""
+    import threading
+    return os.getpid(), {t.native_id: t.name for t in threading.enumerate()
+                         if t.native_id is not None}
+
+
 class Mirror:
     """A ProfileData holding src's samples less the internal ones."""
 
@@ -93,9 +103,11 @@ class Mirror:
             self._nstate.append((leaf_py_internal, native_internal))
             self._nmap.append(dst.intern_node(self._nmap[parent], self._frmap[frame]))
         tmap, tinternal = [], []
+        live = _live_thread_names()
         for pid, tid, name, _n in src.threads():
             tmap.append(dst.add_thread(pid, tid, name))
-            tinternal.append(is_internal_thread(name))
+            tinternal.append(is_internal_thread(name) or
+                             (pid == live[0] and is_internal_thread(live[1].get(tid, ""))))
         new = src.samples(self._nsamples)
         self._nsamples += len(new)
         state, nmap = self._nstate, self._nmap

@@ -448,8 +448,8 @@ class ClusterProfile:
         ann = self.workers.get(pid)
         return str(ann.get("name")) if ann else f"pid {pid}"
 
-    def text(self, n: int = 25) -> str:
-        lines = [self.profile.text(n).rstrip("\n"), "", "Workers:"]
+    def text(self, n: int = 25, all: bool = False) -> str:  # noqa: A002 - as Profile.text
+        lines = [self.profile.text(n, all=all).rstrip("\n"), "", "Workers:"]
         for w in self.by_worker():
             lines.append(f"  {w['worker']:<12} {w['address']:<24} pid {w['pid']:>8} "
                          f"{w['seconds']:8.3f} s  {100 * w['share']:5.1f}%")

@@ -459,8 +459,12 @@ class Profile:
         return self._mirror.data
 
     def top(self, n: int = 20, thread: int | None = None,
-            pid: int | None = None) -> list[FunctionStat]:
-        """The n functions with the most self time (then total time)."""
+            pid: int | None = None, yours: bool = False) -> list[FunctionStat]:
+        """The n functions with the most self time (then total time); yours=True:
+        the your-code view's rows (yourcode.py: user functions, self time
+        including the library and native time folded into them)."""
+        if yours:
+            return self._top_yours(n, thread, pid)
         total, rows = self.view().stats(pid=-1 if pid is None else pid,
                                       tid=-1 if thread is None else thread)
         funcs = self.view().functions()
@@ -473,6 +477,16 @@ class Profile:
                                     100.0 * total_w / total if total else 0.0,
                                     self_w * iv, total_w * iv, nthreads))
         return out
+
+    def _top_yours(self, n, thread, pid) -> list[FunctionStat]:
+        from .yourcode import rows as yours_rows
+        total, rows, _outside = yours_rows(self.view(), thread, pid)
+        iv = self.view().interval
+        return [FunctionStat(r.name, r.module, r.file, r.line, r.category, r.self_samples,
+                             r.total_samples, 100.0 * r.self_samples / total if total else 0.0,
+                             100.0 * r.total_samples / total if total else 0.0,
+                             r.self_samples * iv, r.total_samples * iv, r.threads)
+                for r in rows[:n]]
 
     def lines(self, func=None, source: bool = True) -> list:
         """Time per source line (lines.LineStat rows, most self time first)
@@ -695,8 +709,11 @@ class Profile:
         from .html_export import to_html
         return to_html(self, path, suggestions, title)
 
-    def text(self, n: int = 25) -> str:
-        """A hotspot table like VTune's function summary."""
+    def text(self, n: int = 25, all: bool = False) -> str:  # noqa: A002 - the CLI's --all
+        """A hotspot table like VTune's function summary: by default the
+        "your code" view (yourcode.py: the user's functions, library and
+        native time folded into them, labelled); all=True lists every
+        function, native ones included."""
         total_w = sum(t[3] for t in self.view().threads())
         procs = self.by_process()
         nthreads = sum(p["threads"] for p in procs)
@@ -714,9 +731,13 @@ class Profile:
                 lines.append(f"  pid {p['pid']:>8}  {p['seconds']:9.3f} s  "
                              f"{100 * p['share']:5.1f}%  {p['threads']} thread(s)")
         lines.append("")
-        lines.append(f"{'Function':<48} {'Self %':>7} {'Total %':>7} {'Self s':>8} "
-                     f"{'Category':<8} {'Module':<28} {'Thr':>3}")
-        for r in self.top(n):
+        if not all:
+            from .yourcode import text_rows
+            lines += text_rows(self, n)
+        else:
+            lines.append(f"{'Function':<48} {'Self %':>7} {'Total %':>7} {'Self s':>8} "
+                         f"{'Category':<8} {'Module':<28} {'Thr':>3}")
+        for r in (self.top(n) if all else ()):
             name = r.name if len(r.name) <= 48 else r.name[:45] + "..."
             mod = r.module if len(r.module) <= 28 else r.module[:25] + "..."
             lines.append(f"{name:<48} {r.self_pct:6.1f}% {r.total_pct:6.1f}% "

@@ -1,5 +1,5 @@
 """python -m jitprofile record [-r HZ] [--wall] [--no-native] [--memory [--memory-interval BYTES]]
-[-o FILE] [--format text|collapsed|speedscope|json] [--lines [FUNC]] [--serve ENDPOINT [--serve-public]]
+[-o FILE] [--format text|collapsed|speedscope|json] [--lines [FUNC]] [--all] [--serve ENDPOINT [--serve-public]]
 (script.py | -m module) [args...]
 
 Runs the target under jitprofile.Profile and writes the profile.  With
@@ -89,6 +89,9 @@ def _parser() -> _Parser:
     p.add_argument("--lines", nargs="?", const="", default=None, metavar="FUNC",
                    help="text format: annotated source of the top functions (or of FUNC), "
                         "time per line, hottest lines marked")
+    p.add_argument("--all", dest="all_frames", action="store_true",
+                   help="text format: every function, native ones included (default: your "
+                        "code, with library and native time folded into it)")
     p.add_argument("-m", dest="module", metavar="MODULE", help="run a library module as a script")
     p.add_argument("target", nargs=argparse.REMAINDER, help="script.py [args...]")
     return p
@@ -140,11 +143,11 @@ def _format_for(args) -> str:
     return fmt
 
 
-def _render(prof, fmt: str, lines: str | None = None) -> str:
+def _render(prof, fmt: str, lines: str | None = None, all_frames: bool = False) -> str:
     if fmt == "text" and lines is not None:
-        return prof.text() + "\n" + prof.annotate(lines or None)
+        return prof.text(all=all_frames) + "\n" + prof.annotate(lines or None)
     if fmt == "text":
-        return prof.text()
+        return prof.text(all=all_frames)
     if fmt == "collapsed":
         return prof.to_collapsed()
     if fmt == "speedscope":
@@ -321,7 +324,7 @@ def main(argv: list[str]) -> int:
         for w in prof.warnings():
             print(f"jitprofile: warning: {w}", file=sys.stderr)
         try:
-            out = _render(prof, fmt, args.lines)
+            out = _render(prof, fmt, args.lines, args.all_frames)
             if args.output:
                 _write_output(out_path, out)
                 print(f"jitprofile: profile written to {args.output} ({fmt}){note}",

@@ -134,8 +134,147 @@ function memoryView() {
   return { box, draw };
 }
 
+// -- the "your code" view (model trait "yourcode": kernel_ext/jitprofile/yourcode.py
+// folds library, interpreter and native frames into the calling user frame) --
+
+// A C++ signature without its argument list (the full one goes in a tooltip);
+// the same rule as yourcode.short_name.
+function shortName(name) {
+  if (!name || name.indexOf("(") < 0 || name[0] === "<" || name[0] === "[" || name.endsWith(">")) return name;
+  let depth = 0;
+  for (let i = 0; i < name.length; i++) {
+    const c = name[i];
+    if (c === "<") depth++;
+    else if (c === ">") depth--;
+    else if (c === "(" && depth === 0 && i > 0) {
+      let head = name.slice(0, i);
+      if (!head.trimEnd().endsWith("operator")) {
+        let d = 0, cut = 0;
+        for (let j = 0; j < head.length; j++) {       // a return type before the name
+          d += (head[j] === "<") - (head[j] === ">");
+          if (head[j] === " " && d === 0) cut = j + 1;
+        }
+        head = head.slice(cut);
+      }
+      return head || name;
+    }
+  }
+  return name;
+}
+
+// The folded call tree: user functions, with a "group" pseudo-function per
+// library/native label under them (funcs[i].group), merged by function as
+// readProfile merges; weights (all, a lane's or a task's) folded through the map.
+function readYourCode(model, lane = -1, task = -1) {
+  const Y = model.get("yourcode") || {};
+  if (!Y.nodes || !Y.map) return null;
+  const S = model.get("strings") || [];
+  const F = model.get("funcs") || [];
+  const L = model.get("lanes") || {};
+  const T = model.get("tasks") || {};
+  const W = (task >= 0 && T.weights && T.weights[task]) ||
+            (lane >= 0 && L.weights && L.weights[lane]) || model.get("weights") || [];
+  const funcs = [];
+  for (let i = 0; i + 4 < F.length; i += 5)
+    funcs.push({ name: S[F[i]] ?? "?", file: S[F[i + 1]] ?? "", module: S[F[i + 2]] ?? "",
+                 line: F[i + 3], cat: S[F[i + 4]] ?? "other" });
+  const nf = funcs.length;
+  const labels = Y.labels || {};
+  (Y.groups || []).forEach(([label, cat]) =>
+    funcs.push({ name: label, file: "", module: label, line: 0, cat, group: true }));
+  const tree = [{ func: -1, parent: -1, self: 0, total: 0, kids: new Map() }];
+  const map = [0];
+  const n = Math.floor(Y.nodes.length / 2);
+  for (let i = 1; i < n; i++) {
+    const p = map[Y.nodes[2 * i]] ?? 0, code = Y.nodes[2 * i + 1];
+    const f = code >= 0 ? code : nf + (-code - 1);
+    let m = tree[p].kids.get(f);
+    if (m === undefined) {
+      m = tree.length;
+      tree.push({ func: f, parent: p, self: 0, total: 0, kids: new Map() });
+      tree[p].kids.set(f, m);
+    }
+    map.push(m);
+  }
+  for (let i = 0; i < W.length && i < Y.map.length; i++)
+    if (W[i]) tree[map[Y.map[i]] ?? 0].self += W[i];
+  for (let i = tree.length - 1; i >= 0; i--) {
+    tree[i].total += tree[i].self;
+    if (i) tree[tree[i].parent].total += tree[i].total;
+  }
+  return { funcs, tree, folded: true, labels };
+}
+
+// The your-code table's rows from the folded tree: per user function, its own
+// time, the library/native time folded into it (by label) and its total
+// (counted once under recursion); the time outside any user frame apart.
+function yourCodeRows(prof) {
+  const { funcs, tree } = prof;
+  const per = new Map(), outside = new Map();
+  const row = (f) => {
+    let r = per.get(f);
+    if (!r) per.set(f, r = { fi: f, own: 0, total: 0, folded: new Map() });
+    return r;
+  };
+  for (let i = 1; i < tree.length; i++) {
+    const n = tree[i], f = funcs[n.func];
+    if (f.group) {
+      if (n.parent === 0) outside.set(f.name, (outside.get(f.name) || 0) + n.total);
+      else { const r = row(tree[n.parent].func); r.folded.set(f.name, (r.folded.get(f.name) || 0) + n.total); }
+      continue;
+    }
+    const r = row(n.func);
+    r.own += n.self;
+    let p = n.parent, rec = false;
+    for (; p > 0; p = tree[p].parent) if (tree[p].func === n.func) { rec = true; break; }
+    if (!rec) r.total += n.total;
+  }
+  const rows = [...per.values()].filter((r) => r.total > 0);
+  for (const r of rows) {
+    r.folded = [...r.folded.entries()].filter((e) => e[1] > 0).sort((a, b) => b[1] - a[1]);
+    r.self = r.own + r.folded.reduce((a, e) => a + e[1], 0);
+  }
+  return { rows, outside: [...outside.entries()].sort((a, b) => b[1] - a[1]) };
+}
+
+// Single-child runs to draw as one "…" box: node -> the run's last node (the
+// first one drawn again); a run holds < 5% of the shown total, or is long
+// (>= 12 frames: a framework's call chain), and has >= 3 frames to hide.
+function foldedChains(tree, from, expanded) {
+  const out = new Map();
+  const shown = tree[from].total || 1;
+  (function walk(i) {
+    if (i !== from) {
+      let j = i, len = 0;
+      while (tree[j].kids.size === 1) { j = tree[j].kids.values().next().value; len++; }
+      if (len >= 3 && (tree[i].total < 0.05 * shown || len >= 12)) {
+        if (!expanded.has(i)) out.set(i, j);      // an opened run stays open as a whole
+        walk(j);
+        return;
+      }
+    }
+    for (const k of tree[i].kids.values()) walk(k);
+  })(from);
+  return out;
+}
+
+// The share of the samples under frames whose name matches q (a frame under
+// a matched frame counted once).
+function matchedShare(prof, q) {
+  if (!q) return 0;
+  const { funcs, tree } = prof;
+  let matched = 0;
+  (function walk(i) {
+    const f = funcs[tree[i].func];
+    if (i && f && f.name.toLowerCase().includes(q)) { matched += tree[i].total; return; }
+    for (const k of tree[i].kids.values()) walk(k);
+  })(0);
+  return matched / (tree[0].total || 1);
+}
+
 function render({ model, el }) {
   const st = { zoom: 0, search: "", selected: -1, sortKey: "self", sortDir: -1, prof: null, lane: -1, task: -1 };
+  st.view = "yours"; st.expanded = new Set();    // your code first (yourcode.py); "…" boxes opened
   const title = h("span", { class: "jp-title" });
   const status = h("span", { class: "jp-status" });
   const search = h("input", { type: "search", placeholder: "search functions", class: "jp-search" });
@@ -170,18 +309,59 @@ function render({ model, el }) {
     h("h4", {}, "Recommendations"), recs);
   el.append(root);
   exportButton(model, root);
+  // the view toggle (your code / every native frame) and the search's matched share
+  const viewBtn = h("button", { class: "jp-view", title: "your code only, library and native time folded into it, or every frame" }, "Show native detail");
+  const matchedEl = h("span", { class: "jp-matched jp-muted" });
+  search.after(matchedEl);
+  reset.before(viewBtn);
+  viewBtn.addEventListener("click", () => {
+    st.view = st.view === "yours" ? "all" : "yours"; st.zoom = 0; st.expanded.clear(); redraw();
+  });
   let rects = [];
 
   // -- flame graph ---------------------------------------------------------
+  // An icicle (the root on top); its height fits the boxes drawn, so the first
+  // screen is never blank: long single-child runs are one "…" box (click:
+  // expand), a zoomed subtree shows at most 3 callers above it.
   function drawFlame() {
     const { funcs, tree } = st.prof;
     const dpr = window.devicePixelRatio || 1;
     const width = Math.max(300, flame.parentElement.clientWidth || 800);
-    let depth = 0;
-    (function walk(i, d) { depth = Math.max(depth, d); for (const k of tree[i].kids.values()) walk(k, d + 1); })(0, 0);
     const chain = [];
     for (let z = st.zoom; z > 0; z = tree[z].parent) chain.unshift(z);
-    const height = Math.max(4, depth + 1) * ROW + 4;
+    const q = st.search.toLowerCase();
+    const boxes = [];
+    let maxd = 0;
+    const bar = (i, x, w, d, label, fold) => { boxes.push({ i, x, w, d, label, fold }); maxd = Math.max(maxd, d); };
+    bar(0, 0, width, 0, `all (${fmtS(tree[0].total, model.get("interval"))})`);
+    const callers = chain.slice(0, -1);
+    let zd = 1;
+    if (callers.length > 3)
+      bar(callers[callers.length - 4], 0, width, zd++, `… ${callers.length - 3} callers (click: zoom out)`);
+    for (const n of callers.slice(-3)) bar(n, 0, width, zd++, shortName(funcs[tree[n].func].name));
+    if (!st.zoom) zd = 0;
+    const scale = width / (tree[st.zoom].total || 1);
+    const folds = foldedChains(tree, st.zoom, st.expanded);
+    const hottest = [];
+    (function layout(i, x, d) {
+      const f = funcs[tree[i].func];
+      const w = tree[i].total * scale;
+      if (i !== 0 && f) hottest.push([tree[i].self, f.name]);
+      const end = folds.get(i);
+      if (end !== undefined && w >= 0.5) {
+        let len = 0;
+        for (let j = i; j !== end; j = tree[j].kids.values().next().value) len++;
+        bar(i, x, w, d, `… ${len} frames: ${shortName(f.name)} …`, true);
+        layout(end, x, d + 1);
+        return;
+      }
+      if (i !== 0 && w >= 0.5) bar(i, x, w, d, shortName(f.name));
+      const kids = [...tree[i].kids.values()].sort((a, b) =>
+        funcs[tree[a].func].name.localeCompare(funcs[tree[b].func].name));
+      let cx = x;
+      for (const k of kids) { if (w >= 0.5) layout(k, cx, d + 1); cx += tree[k].total * scale; }
+    })(st.zoom, 0, zd);
+    const height = Math.max(3, maxd + 1) * ROW + 4;
     flame.width = width * dpr; flame.height = height * dpr;
     flame.style.width = width + "px"; flame.style.height = height + "px";
     const g = flame.getContext("2d");
@@ -189,47 +369,38 @@ function render({ model, el }) {
     g.clearRect(0, 0, width, height);
     g.font = "12px sans-serif"; g.textBaseline = "middle";
     rects = [];
-    const q = st.search.toLowerCase();
-    let matched = 0;
-    const y0 = (d) => 2 + d * ROW;             // an icicle: the root on top, so the first screen is never blank
-    const bar = (i, x, w, d, label) => {
+    const y0 = (d) => 2 + d * ROW;
+    const pub = [];
+    for (const { i, x, w, d, label, fold } of boxes) {
       const f = funcs[tree[i].func];
-      const hit = q && f && f.name.toLowerCase().includes(q);
-      g.fillStyle = i === 0 ? "#bbb" : color(f ? f.cat : "other", q && !hit, tree[i].func);
+      const hit = q && f && !fold && f.name.toLowerCase().includes(q);
+      g.fillStyle = i === 0 ? "#bbb" : fold ? "#ddd" : color(f ? f.cat : "other", q && !hit, tree[i].func);
       g.fillRect(x, y0(d), Math.max(w - 1, 0.5), ROW - 1);
       if (hit) { g.strokeStyle = "#d00"; g.lineWidth = 2; g.strokeRect(x + 1, y0(d) + 1, w - 3, ROW - 3); }
       if (w > 30) {
-        g.fillStyle = "#111";
+        g.fillStyle = f && f.group ? "#333" : "#111";
         let t = label;
         while (t.length > 1 && g.measureText(t).width > w - 6) t = t.slice(0, -2);
         if (t !== label) t += "…";
         g.fillText(t, x + 3, y0(d) + ROW / 2);
       }
-      rects.push({ x, y: y0(d), w, i });
-    };
-    // the zoomed node's ancestors, full width below it
-    const rootTotal = tree[0].total || 1;
-    bar(0, 0, width, 0, `all (${fmtS(tree[0].total, model.get("interval"))})`);
-    chain.forEach((n, d) => { if (n !== st.zoom) bar(n, 0, width, d + 1, funcs[tree[n].func].name); });
-    const zd = chain.length;
-    const scale = width / (tree[st.zoom].total || 1);
-    const hottest = [];
-    (function layout(i, x, d) {
-      const f = funcs[tree[i].func];
-      const w = tree[i].total * scale;
-      if (i !== 0 && w >= 0.5) bar(i, x, w, d, f.name);
-      if (i !== 0 && f && q && f.name.toLowerCase().includes(q)) matched += tree[i].total;
-      if (i !== 0 && f) hottest.push([tree[i].self, f.name]);
-      const kids = [...tree[i].kids.values()].sort((a, b) =>
-        funcs[tree[a].func].name.localeCompare(funcs[tree[b].func].name));
-      let cx = x;
-      for (const k of kids) { layout(k, cx, d + 1); cx += tree[k].total * scale; }
-    })(st.zoom, 0, zd);
+      rects.push({ x, y: y0(d), w, i, fold: !!fold });
+      if (w >= 2 && pub.length < 400)
+        pub.push([fold ? "…" : i === 0 ? "all" : f.name, Math.round(x), y0(d), Math.round(w), ROW - 1]);
+    }
     hottest.sort((a, b) => b[0] - a[0]);
-    flame.dataset.hottest = hottest.length ? hottest[0][1] : "";
+    if (st.prof.folded) {                       // your code: the top user function (own + folded time)
+      const yr = yourCodeRows(st.prof).rows.sort((a, b) => b.self - a.self);
+      flame.dataset.hottest = yr.length ? funcs[yr[0].fi].name : "";
+    } else flame.dataset.hottest = hottest.length ? hottest[0][1] : "";
     flame.dataset.frames = String(rects.length);
     flame.dataset.zoom = st.zoom ? funcs[tree[st.zoom].func].name : "";
-    status.dataset.matched = q ? (100 * matched / rootTotal).toFixed(1) : "";
+    flame.dataset.view = st.prof.folded ? "yours" : "all";
+    flame.dataset.folds = String(boxes.filter((b) => b.fold).length);
+    flame.dataset.boxes = JSON.stringify(pub);    // [name, x, y, w, h] in CSS px of the canvas
+    const share = matchedShare(st.prof, q);
+    status.dataset.matched = q ? (100 * share).toFixed(1) : "";
+    matchedEl.textContent = q ? `matched ${(100 * share).toFixed(share < 0.1 ? 1 : 0)}% of samples` : "";
   }
 
   flame.addEventListener("mousemove", (ev) => {
@@ -241,7 +412,7 @@ function render({ model, el }) {
     const n = tree[hit.i], f = funcs[n.func];
     const tot = tree[0].total || 1, iv = model.get("interval");
     tip.textContent = hit.i === 0 ? `all: ${fmtS(n.total, iv)}` :
-      `${f.name} (${f.cat}) ${f.file}:${f.line} - total ${fmtS(n.total, iv)} ` +
+      `${f.name} (${f.cat}) ${f.group ? "library/native time folded in" : (st.prof.labels && st.prof.labels[String(n.func)]) || f.file + ":" + f.line} - total ${fmtS(n.total, iv)} ` +
       `(${(100 * n.total / tot).toFixed(1)}%), self ${fmtS(n.self, iv)}`;
     tip.style.display = "block";
     tip.style.left = Math.min(x + 12, r.width - 320) + "px";
@@ -253,17 +424,20 @@ function render({ model, el }) {
     const x = ev.clientX - r.left, y = ev.clientY - r.top;
     const hit = rects.find((b) => x >= b.x && x < b.x + b.w && y >= b.y && y < b.y + ROW);
     if (!hit) return;
+    if (hit.fold) { st.expanded.add(hit.i); drawFlame(); return; }      // a "…" box: open the run
     st.zoom = hit.i;
     if (hit.i) st.selected = st.prof.tree[hit.i].func;
     redraw();
+    if (flame.getBoundingClientRect().top < 0) flame.scrollIntoView({ block: "start" });   // the zoomed subtree in view
   });
-  reset.addEventListener("click", () => { st.zoom = 0; redraw(); });
+  reset.addEventListener("click", () => { st.zoom = 0; st.expanded.clear(); redraw(); });
   search.addEventListener("input", () => { st.search = search.value; drawFlame(); drawTable(); });
 
   // -- hotspot table -------------------------------------------------------
   const COLS = [["name", "Function"], ["self", "Self"], ["total", "Total"], ["calls", "Calls"],
                 ["cat", "Category"], ["where", "File:line"]];
   function drawTable() {
+    if (st.prof.folded) return drawYourTable();
     const { funcs } = st.prof;
     const iv = model.get("interval"), all = model.get("total") || 1;
     const lanes = (model.get("lanes") || {}).names || [];
@@ -295,7 +469,7 @@ function render({ model, el }) {
       if (q && !r.name.toLowerCase().includes(q)) continue;
       const tr = h("tr", { class: r.fi === st.selected ? "jp-sel" : "", "data-func": r.name,
                            onclick: () => { st.selected = r.fi; drawTable(); drawArgs(); drawSource(); } },
-        h("td", { class: "jp-name" }, h("span", { class: "jp-dot", style: `background: ${color(r.cat, false, 0)}` }), r.name,
+        h("td", { class: "jp-name", title: r.name }, h("span", { class: "jp-dot", style: `background: ${color(r.cat, false, 0)}` }), shortName(r.name),
           ...(r.loop ? [h("div", { class: "jp-loop-note jp-muted", "data-loop": r.loop[1],
                                    title: `hottest loop, line ${r.loop[0]}: ${r.loop[1]}` },
                           `loop ${r.loop[0]}: ${r.loop[1]}`)] : [])),
@@ -306,6 +480,68 @@ function render({ model, el }) {
         h("td", { class: "jp-where", title: `${r.file}:${r.line}` }, r.where));
       table.append(tr);
     }
+  }
+
+  // -- the your-code table: user functions, self = own + folded library time,
+  // the folded labels beneath each (share of its self time) ------------------
+  function drawYourTable() {
+    const { funcs, labels } = st.prof;
+    const iv = model.get("interval"), all = st.prof.tree[0].total || 1;
+    const laneNames = (model.get("lanes") || {}).names || [];
+    const cols = laneNames.length ? [...COLS.slice(0, 5), ["workers", "Workers"], COLS[5]] : COLS;
+    const calls = new Map((model.get("hot") || []).map((r) => [r[0], r[3]]));
+    const perLane = laneNames.length && st.lane < 0 ? laneNames.map((_n, l) => {
+      const m = new Map();
+      for (const r of yourCodeRows(readYourCode(model, l, -1)).rows) m.set(r.fi, r.self);
+      return m;
+    }) : null;
+    const { rows, outside } = yourCodeRows(st.prof);
+    for (const r of rows) {
+      const f = funcs[r.fi];
+      const pane = (model.get("lines") || {})[String(r.fi)];
+      Object.assign(r, { name: f.name, cat: f.cat, calls: calls.has(r.fi) ? calls.get(r.fi) : -1,
+        loop: pane && pane.hot_loop ? pane.hot_loop : null, file: f.file, line: f.line,
+        where: labels[String(r.fi)] || `${f.file.split("/").pop()}:${f.line}` });
+      if (perLane) {
+        const per = perLane.map((m) => m.get(r.fi) || 0), sum = per.reduce((a, b) => a + b, 0) || 1;
+        r.workers = laneNames.map((n, i) => per[i] ? `${n}: ${(100 * per[i] / sum).toFixed(0)}%` : "").filter(Boolean).join(", ");
+      } else r.workers = "";
+    }
+    const k = st.sortKey, dir = st.sortDir;
+    rows.sort((a, b) => (a[k] < b[k] ? -1 : a[k] > b[k] ? 1 : 0) * dir || b.self - a.self);
+    const q = st.search.toLowerCase();
+    table.dataset.view = "yours";
+    table.replaceChildren(h("tr", {}, ...cols.map(([key, label]) => h("th", {
+      class: key === k ? (dir < 0 ? "jp-down" : "jp-up") : "", "data-key": key,
+      title: key === "self" ? "own time + the library and native time folded into it" : "",
+      onclick: () => { st.sortDir = st.sortKey === key ? -st.sortDir : (key === "name" || key === "cat" || key === "where" ? 1 : -1);
+                       st.sortKey = key; drawTable(); } }, label))));
+    const pct = (w) => `${fmtS(w, iv)} (${(100 * w / all).toFixed(1)}%)`;
+    for (const r of rows) {
+      if (q && !r.name.toLowerCase().includes(q)) continue;
+      table.append(h("tr", { class: "jp-user" + (r.fi === st.selected ? " jp-sel" : ""), "data-func": r.name, "data-kind": "user",
+                             onclick: () => { st.selected = r.fi; drawTable(); drawArgs(); drawSource(); } },
+        h("td", { class: "jp-name", title: r.name }, h("span", { class: "jp-dot", style: `background: ${color(r.cat, false, 0)}` }), shortName(r.name),
+          ...(r.loop ? [h("div", { class: "jp-loop-note jp-muted", "data-loop": r.loop[1],
+                                   title: `hottest loop, line ${r.loop[0]}: ${r.loop[1]}` },
+                          `loop ${r.loop[0]}: ${r.loop[1]}`)] : [])),
+        h("td", { title: `own ${fmtS(r.own, iv)}` }, pct(r.self)), h("td", {}, pct(r.total)),
+        h("td", {}, r.calls >= 0 ? String(r.calls) : ""),
+        h("td", {}, r.cat), ...(laneNames.length ? [h("td", { class: "jp-workers" }, r.workers)] : []),
+        h("td", { class: "jp-where", title: `${r.file}:${r.line}` }, r.where)));
+      for (const [label, w] of r.folded.slice(0, 4))
+        table.append(h("tr", { class: "jp-folded", "data-folded": label, "data-parent": r.name, "data-weight": String(w),
+                               title: `${label}: library/native time under ${r.name} (${(100 * w / (r.self || 1)).toFixed(0)}% of its self time)` },
+          h("td", { class: "jp-name jp-muted" }, `\u21b3 ${label} ${(100 * w / (r.self || 1)).toFixed(0)}%`),
+          h("td", { class: "jp-muted" }, pct(w)), h("td", {}, ""), h("td", {}, ""), h("td", {}, ""),
+          ...(laneNames.length ? [h("td", {}, "")] : []), h("td", {}, "")));
+    }
+    const rest = outside.reduce((a, e) => a + e[1], 0);
+    if (rest && !q)
+      table.append(h("tr", { class: "jp-outside", title: outside.map(([l, w]) => `${l} ${fmtS(w, iv)}`).join(", ") },
+        h("td", { class: "jp-name jp-muted" }, `outside your functions: ${outside.slice(0, 2).map((e) => e[0]).join(", ")}`),
+        h("td", { class: "jp-muted" }, pct(rest)), h("td", {}, ""), h("td", {}, ""), h("td", {}, ""),
+        ...(laneNames.length ? [h("td", {}, "")] : []), h("td", {}, "")));
   }
 
   // -- per-thread timeline ---------------------------------------------------
@@ -425,7 +661,10 @@ function render({ model, el }) {
   function redraw() {
     drawWorkers();
     drawTasks();
-    st.prof = readProfile(model, st.lane, st.task);
+    st.prof = (st.view === "yours" && readYourCode(model, st.lane, st.task)) || readProfile(model, st.lane, st.task);
+    viewBtn.style.display = (model.get("yourcode") || {}).map ? "" : "none";
+    viewBtn.textContent = st.prof.folded ? "Show native detail" : "Your code only";
+    viewBtn.dataset.view = st.prof.folded ? "yours" : "all";
     if (st.zoom >= st.prof.tree.length) st.zoom = 0;
     title.textContent = model.get("title") || "jitprofile";
     const iv = model.get("interval");

@@ -54,6 +54,7 @@ class ProfileWidget(anywidget.AnyWidget):
     exported = t.Unicode("").tag(sync=True)     # where Export wrote the page (or why it failed)
     error = t.Unicode("").tag(sync=True)    # a cell that raised: "raised ValueError at In[8], line 3"
     applied = t.List().tag(sync=True)       # what is applied in the kernel (apply_state.banner_rows)
+    yourcode = t.Dict().tag(sync=True)      # the your-code view's folded tree (widget_data, yourcode.py)
 
     def __init__(self, **kw):
         super().__init__(**kw)

@@ -11,6 +11,10 @@ shapes data; kernel_ext/jitprofile/widget.py owns the widget).
               {"names": [worker], "weights": [weights per node, per worker]};
               the timeline then has one row per worker (tid -1) and each hot
               row a sixth entry: its self weight per worker
+    yourcode  the "your code" view (yourcode.py): {"nodes": [parent, code] per
+              folded node (code < 0: library/native group -code - 1), "map":
+              folded node per call-tree node, "groups": [[label, category]],
+              "labels": {function index: "In[8], line 3"}}
     tasks     (a Dask cluster: TableBuilder(data, tasks=...), the task filter)
               {"names": [task key prefix], "weights": [weights per node, per
               prefix]} for the MAX_TASKS prefixes with the most weight
@@ -98,11 +102,29 @@ class TableBuilder:
         out = {"strings": list(self._strings), "funcs": list(self._funcs), "nodes": flat,
                "weights": list(w), "hot": hot, "total": int(total),
                "interval": float(d.interval), "timeline": self._timeline()}
+        out["yourcode"] = self._yourcode_tables(funcs, frames, nodes)
         if self.lanes is not None:
             out["lanes"] = self._lane_tables(flat, hot)
         if self.tasks is not None:
             out["tasks"] = self._task_tables(len(flat) // 2)
         return out
+
+    def _yourcode_tables(self, funcs=None, frames=None, nodes=None) -> dict:
+        """The your-code view's folded tree (yourcode.Folder.tables) and the
+        cell labels of the user's functions ("In[8], line 3")."""
+        from .cells import where
+        from .yourcode import Folder
+        folder = getattr(self, "_folder", None)
+        if folder is None or folder.data is not self.data:
+            folder = self._folder = Folder(self.data)
+            self._labels, self._nlabelled = {}, 1
+        folder.sync(funcs, frames, nodes)
+        funcs = self.data.functions() if funcs is None else funcs
+        for _parent, code in folder.nodes[self._nlabelled:]:
+            if code >= 0 and str(code) not in self._labels:
+                self._labels[str(code)] = where(funcs[code][1], funcs[code][3], short=True)
+        self._nlabelled = len(folder.nodes)
+        return dict(folder.tables(), labels=dict(self._labels))
 
     def _task_tables(self, nn: int) -> dict:
         threads = self.data.threads()
