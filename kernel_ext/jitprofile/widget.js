@@ -526,7 +526,7 @@ function render({ model, el }) {
                                    title: `hottest loop, line ${r.loop[0]}: ${r.loop[1]}` },
                           `loop ${r.loop[0]}: ${r.loop[1]}`)] : [])),
         h("td", { title: `own ${fmtS(r.own, iv)}` }, pct(r.self)), h("td", {}, pct(r.total)),
-        h("td", {}, r.calls >= 0 ? String(r.calls) : ""),
+        h("td", { class: "jp-calls" }, fmtCalls(r.calls, model)),
         h("td", {}, r.cat), ...(laneNames.length ? [h("td", { class: "jp-workers" }, r.workers)] : []),
         h("td", { class: "jp-where", title: `${r.file}:${r.line}` }, r.where)));
       for (const [label, w] of r.folded.slice(0, 4))
