@@ -8,6 +8,15 @@
 
 static jp_argrec *active;
 
+static uint64_t
+now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+
 int
 jp_arghooks_activate(jp_argrec *r)
 {
@@ -19,6 +28,12 @@ jp_arghooks_activate(jp_argrec *r)
         return -1;
     }
     active = r;
+    /* the time base of the windows' share is the whole recording, not the
+     * time since the first watch: calls made before a function was found hot
+     * are then covered by the scaled estimate (they were left out, biasing it
+     * low) */
+    if (r->first_watch_ns == 0)
+        r->first_watch_ns = now_ns();
     return 0;
 }
 
@@ -217,7 +232,10 @@ sampled_hook(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
     if (id == JP_ARGREC_COLD)
         goto done;
     fn = &r->funcs[id];
-    fn->seen++;
+    /* counted only in the window's own span: its close may come late (a
+     * signal handler waiting for the GIL), and the time counted is the span */
+    if (r->window_len_ns == 0 || now_ns() <= r->window_end_ns)
+        fn->seen++;
     if (fn->seen > r->warm && fn->seen % r->every != 0)
         goto done;
     n = jp_arghooks_nparams((PyCodeObject *)code);
@@ -228,14 +246,6 @@ done:
     return 0;
 }
 
-static uint64_t
-now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 void
 jp_arghooks_window(jp_argrec *r, int open)
 {
@@ -243,10 +253,13 @@ jp_arghooks_window(jp_argrec *r, int open)
         return;
     r->sampled = open;
     jp_set_profile_all_threads(open ? sampled_hook : NULL, NULL);
-    if (open)
+    if (open) {
         r->window_start_ns = now_ns();
-    else
-        r->window_ns += now_ns() - r->window_start_ns;
+        r->window_end_ns = r->window_start_ns + r->window_len_ns;
+    } else {
+        uint64_t span = now_ns() - r->window_start_ns;
+        r->window_ns += r->window_len_ns && span > r->window_len_ns ? r->window_len_ns : span;
+    }
 }
 
 double
@@ -255,8 +268,10 @@ jp_arghooks_duty(jp_argrec *r)
     uint64_t on = r->window_ns, now = now_ns();
     if (r->first_watch_ns == 0 || now <= r->first_watch_ns)
         return 1.0;
-    if (r->sampled)
-        on += now - r->window_start_ns;
+    if (r->sampled) {
+        uint64_t span = now - r->window_start_ns;
+        on += r->window_len_ns && span > r->window_len_ns ? r->window_len_ns : span;
+    }
     return (double)on / (double)(now - r->first_watch_ns);
 }
 

@@ -85,6 +85,10 @@ typedef struct jp_argrec {
     int running_flag;           /* started and not stopped */
     int busy;                   /* recording now: re-entered hooks skip */
     int tap_jitted;             /* argtap.c records jitted calls too */
+    uint64_t window_len_ns;     /* sampled mode: a window counts calls for this
+                                 * long (0: until closed); the close comes later
+                                 * when the GIL is held elsewhere */
+    uint64_t window_end_ns;     /* the open window's counting ends here */
 } jp_argrec;
 
 int jp_argrec_init(jp_argrec *r);

@@ -9,7 +9,10 @@ Two modes (the recording itself is C: profiler/argrecord.c, arghooks.c):
   parameters read from its frame, and a ``window`` (2 ms) opens in which a
   C profile function records the watched functions' calls (the first
   ``warm``, then every ``every``th).  Outside the windows nothing runs per
-  call; call counts are scaled by the windows' share of the time.
+  call; call counts are scaled by the windows' share of the time (the
+  calls starting in each window's own span, over the spans' share of the
+  whole recording).  Fewer than MIN_SEEN call starts in the windows give no
+  estimate, only a lower bound (see ArgSession.count).
 - ``"exact"``: every call of every function, through a C profile hook.
 
 With ``jitted=True`` the calls of jitted functions (which run no Python
@@ -33,6 +36,10 @@ from typing import NamedTuple
 from . import _core
 
 MODES = ("sampled", "exact")
+# Sampled mode: fewer call starts than this in the windows give no estimate
+# (a Poisson count of n has a relative error of about 1/sqrt(n): at 10, one
+# in twenty estimates is off by more than 60%), only the calls seen.
+MIN_SEEN = 10
 
 
 class Signature(NamedTuple):
@@ -137,13 +144,12 @@ class ArgSession:
         self._old_alarm = None
 
     def _thread_loop(self) -> None:
-        period = self.period
-        while not self._stop.wait(period):
+        # windows every period (the C side reads the profile less often)
+        while not self._stop.wait(self.period):
             _core.argrec_poll()                 # poll, open a window
             if self._stop.wait(self.window):
                 break
             _core.argrec_poll()                 # close it
-            period = min(2 * period, 1.0)
 
     def poll(self) -> int:
         """One poll now (the driver's work): functions newly watched."""
@@ -165,14 +171,27 @@ class ArgSession:
 
     def calls(self, func) -> int:
         """Calls of func: exact mode counts every one; sampled mode counts
-        those in the windows, scaled by the windows' share of the time since
-        the function was watched (an estimate, see `estimated`), plus running
-        calls read.  Once the session stopped, the estimate is frozen."""
+        those in the windows, scaled by the windows' share of the recording's
+        time (an estimate, see `estimated`), plus running calls read; with
+        fewer than MIN_SEEN calls in the windows, only the calls seen (a
+        lower bound: see `count`).  Once the session stopped, the estimate is
+        frozen."""
+        return self.count(func)[0]
+
+    def count(self, func) -> tuple[int, str]:
+        """(calls, mark): mark "" for an exact count, "~" for a sampled
+        estimate, "\u2265" for a lower bound: the calls actually seen, when
+        the windows caught fewer than MIN_SEEN call starts (a function called
+        a few times, or once for the whole run: no unbiased estimate can be
+        made from so few)."""
         code = getattr(getattr(func, "py_func", func), "__code__", func)
         duty = self._duty if self._duty is not None else self.rec.duty
         for c, seen, _rec, frm, _hot in self.rec.functions():
             if c is code:
-                if self.mode == "sampled" and seen:
-                    seen = round(seen / max(duty, 1e-6))
-                return seen + frm
-        return 0
+                if self.mode != "sampled":
+                    return seen + frm, ""
+                if seen < MIN_SEEN:
+                    return seen + frm, "\u2265"
+                return round(seen / max(duty, 1e-6)) + frm, "~"
+        return 0, ""
+
