@@ -8,6 +8,16 @@
 
 static jp_argrec *active;
 
+/* The process's CPU time: the windows' share of it scales the call counts
+ * (on a loaded machine a 2 ms window may have been spent descheduled). */
+static uint64_t
+cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static uint64_t
 now_ns(void)
 {
@@ -32,8 +42,10 @@ jp_arghooks_activate(jp_argrec *r)
      * time since the first watch: calls made before a function was found hot
      * are then covered by the scaled estimate (they were left out, biasing it
      * low) */
-    if (r->first_watch_ns == 0)
+    if (r->first_watch_ns == 0) {
         r->first_watch_ns = now_ns();
+        r->start_cpu_ns = cpu_ns();
+    }
     return 0;
 }
 
@@ -232,10 +244,17 @@ sampled_hook(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
     if (id == JP_ARGREC_COLD)
         goto done;
     fn = &r->funcs[id];
-    /* counted only in the window's own span: its close may come late (a
-     * signal handler waiting for the GIL), and the time counted is the span */
-    if (r->window_len_ns == 0 || now_ns() <= r->window_end_ns)
+    /* counted only in the window's own span of the process's CPU time: its
+     * close may come late (a signal handler waiting for the GIL), and a
+     * loaded machine may deschedule the process in the middle of it */
+    if (r->window_len_ns == 0)
         fn->seen++;
+    else if (!r->window_end_cpu_ns) {
+        if (cpu_ns() - r->window_start_cpu_ns <= r->window_len_ns)
+            fn->seen++;
+        else
+            r->window_end_cpu_ns = r->window_start_cpu_ns + r->window_len_ns;
+    }
     if (fn->seen > r->warm && fn->seen % r->every != 0)
         goto done;
     n = jp_arghooks_nparams((PyCodeObject *)code);
@@ -244,6 +263,66 @@ sampled_hook(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
 done:
     Py_DECREF(code);
     return 0;
+}
+
+/* The CPU time of the open window's counting span so far: its length once
+ * a hot call found it over (a close that came late, the GIL held
+ * elsewhere, counts no more). */
+static uint64_t
+window_cpu(jp_argrec *r)
+{
+    uint64_t cpu = cpu_ns() - r->window_start_cpu_ns;
+    if (r->window_len_ns && (r->window_end_cpu_ns || cpu > r->window_len_ns))
+        cpu = r->window_len_ns;
+    return cpu;
+}
+
+static uint64_t
+thread_cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Thread CPU time of one call of fn(), with the sampled-mode profile
+ * function installed on this thread or not; -1 with an error. */
+static int64_t
+time_call(PyObject *fn, int hooked)
+{
+    uint64_t t0;
+    PyObject *res;
+
+    if (hooked)
+        PyEval_SetProfile(sampled_hook, NULL);
+    t0 = thread_cpu_ns();
+    res = PyObject_CallNoArgs(fn);
+    t0 = thread_cpu_ns() - t0;
+    if (hooked)
+        PyEval_SetProfile(NULL, NULL);
+    if (res == NULL)
+        return -1;
+    Py_DECREF(res);
+    return (int64_t)t0;
+}
+
+double
+jp_arghooks_slowdown(PyObject *fn)
+{
+    int64_t best[2] = {INT64_MAX, INT64_MAX};
+
+    if (active != NULL && (active->sampled || active->exact)) {
+        PyErr_SetString(PyExc_RuntimeError, "a recording is running");
+        return -1;
+    }
+    for (int i = 0; i < 6; i++) {
+        int64_t t = time_call(fn, i & 1);
+        if (t < 0)
+            return -1;
+        if (t < best[i & 1])
+            best[i & 1] = t;
+    }
+    return best[0] > 0 ? (double)best[1] / (double)best[0] : 1.0;
 }
 
 void
@@ -255,24 +334,25 @@ jp_arghooks_window(jp_argrec *r, int open)
     jp_set_profile_all_threads(open ? sampled_hook : NULL, NULL);
     if (open) {
         r->window_start_ns = now_ns();
+        r->window_start_cpu_ns = cpu_ns();
+        r->window_end_cpu_ns = 0;
         r->window_end_ns = r->window_start_ns + r->window_len_ns;
     } else {
         uint64_t span = now_ns() - r->window_start_ns;
         r->window_ns += r->window_len_ns && span > r->window_len_ns ? r->window_len_ns : span;
+        r->window_cpu_ns += window_cpu(r);
     }
 }
 
 double
 jp_arghooks_duty(jp_argrec *r)
 {
-    uint64_t on = r->window_ns, now = now_ns();
-    if (r->first_watch_ns == 0 || now <= r->first_watch_ns)
+    uint64_t on = r->window_cpu_ns, now = cpu_ns();
+    if (r->first_watch_ns == 0 || now <= r->start_cpu_ns)
         return 1.0;
-    if (r->sampled) {
-        uint64_t span = now - r->window_start_ns;
-        on += r->window_len_ns && span > r->window_len_ns ? r->window_len_ns : span;
-    }
-    return (double)on / (double)(now - r->first_watch_ns);
+    if (r->sampled)
+        on += window_cpu(r);
+    return (double)on / (double)(now - r->start_cpu_ns);
 }
 
 int

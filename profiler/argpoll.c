@@ -295,7 +295,24 @@ argrec_poll(PyObject *mod, PyObject *args)
     return PyLong_FromLong(watched);
 }
 
+static PyObject *
+argrec_hook_slowdown(PyObject *mod, PyObject *fn)
+{
+    double k;
+    (void)mod;
+    if (!PyCallable_Check(fn)) {
+        PyErr_SetString(PyExc_TypeError, "argrec_hook_slowdown(fn): a callable");
+        return NULL;
+    }
+    k = jp_arghooks_slowdown(fn);
+    return k < 0 ? NULL : PyFloat_FromDouble(k);
+}
+
 static PyMethodDef argpoll_methods[] = {
+    {"argrec_hook_slowdown", argrec_hook_slowdown, METH_O,
+     "argrec_hook_slowdown(fn): how much slower fn() runs (thread CPU time) under the "
+     "sampled-mode recording window's profile function: the windows' call counts are "
+     "scaled up by it."},
     {"argrec_poll_start", (PyCFunction)(void (*)(void))argrec_poll_start,
      METH_VARARGS | METH_KEYWORDS,
      "argrec_poll_start(recorder, profile, hot_share=0.05, min_samples=5, period=0.05, "

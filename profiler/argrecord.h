@@ -89,6 +89,11 @@ typedef struct jp_argrec {
                                  * long (0: until closed); the close comes later
                                  * when the GIL is held elsewhere */
     uint64_t window_end_ns;     /* the open window's counting ends here */
+    uint64_t start_cpu_ns;      /* process CPU time: at the start, at the open */
+    uint64_t window_start_cpu_ns; /* window's opening, and in the windows' */
+    uint64_t window_cpu_ns;     /* spans: the estimate's time base (a window the
+                                 * process spent descheduled did no work) */
+    uint64_t window_end_cpu_ns; /* at the first hot call past the span's end */
 } jp_argrec;
 
 int jp_argrec_init(jp_argrec *r);
