@@ -3,17 +3,18 @@ and the Signature rows that Profile.signatures() returns.
 
 Two modes (the recording itself is C: profiler/argrecord.c, arghooks.c):
 
-- ``"sampled"`` (default): every ``period`` seconds (doubling up to 1 s)
-  the sampler's profile is read; each Python function whose total share
-  passes ``hot_share`` is watched, a hot call already running has its
-  parameters read from its frame, and a ``window`` (2 ms) opens in which a
-  C profile function records the watched functions' calls (the first
-  ``warm``, then every ``every``th).  Outside the windows nothing runs per
-  call; call counts are scaled by the windows' share of the time (the
-  calls starting in each window's own span of the process's CPU time, over
-  the spans' share of the whole recording's CPU time, times how much a
-  window slows plain Python code: hook_slowdown()).  Fewer than MIN_SEEN call starts in the windows give no
-  estimate, only a lower bound (see ArgSession.count).
+- ``"sampled"`` (default): the sampler's profile is read after ``period``
+  seconds, then at intervals doubling up to 1 s; each Python function whose
+  total share passes ``hot_share`` is watched, a hot call already running
+  has its parameters read from its frame, and every ``period`` a ``window``
+  (2 ms) opens in which a C profile function records the watched
+  functions' calls (the first ``warm``, then every ``every``th).  Outside
+  the windows nothing runs per call; call counts are scaled by the
+  windows' share of the time (the calls starting in each window's own span
+  of the process's CPU time, over the spans' share of the whole
+  recording's CPU time, times how much a window slows plain Python code:
+  hook_slowdown()).  Fewer than MIN_SEEN call starts in the windows give
+  no estimate, only a lower bound (see ArgSession.count).
 - ``"exact"``: every call of every function, through a C profile hook.
 
 With ``jitted=True`` the calls of jitted functions (which run no Python
