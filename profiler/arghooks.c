@@ -311,8 +311,10 @@ jp_arghooks_slowdown(PyObject *fn)
 {
     int64_t best[2] = {INT64_MAX, INT64_MAX};
 
-    if (active != NULL && (active->sampled || active->exact)) {
-        PyErr_SetString(PyExc_RuntimeError, "a recording is running");
+    if ((active != NULL && (active->sampled || active->exact))
+        || PyThreadState_Get()->c_profilefunc != NULL) {
+        /* the thread's own profile function (cProfile, sys.setprofile) stays */
+        PyErr_SetString(PyExc_RuntimeError, "a recording or profile function is running");
         return -1;
     }
     for (int i = 0; i < 6; i++) {

@@ -6,8 +6,8 @@ Two modes (the recording itself is C: profiler/argrecord.c, arghooks.c):
 - ``"sampled"`` (default): the sampler's profile is read after ``period``
   seconds, then at intervals doubling up to 1 s; each Python function whose
   total share passes ``hot_share`` is watched, a hot call already running
-  has its parameters read from its frame, and every ``period`` a ``window``
-  (2 ms) opens in which a C profile function records the watched
+  has its parameters read from its frame, and every ``period`` (16 times,
+  then doubling up to 1 s) a ``window`` (2 ms) opens in which a C profile function records the watched
   functions' calls (the first ``warm``, then every ``every``th).  Outside
   the windows nothing runs per call; call counts are scaled by the
   windows' share of the time (the calls starting in each window's own span
@@ -101,7 +101,7 @@ def hook_slowdown() -> float:
     if _SLOWDOWN is None:
         try:
             _SLOWDOWN = min(max(_core.argrec_hook_slowdown(_reference_work), 1.0), 4.0)
-        except RuntimeError:        # a recording is running: measured next time
+        except RuntimeError:        # a profile function is set: measured next time
             return 1.0
     return _SLOWDOWN
 
@@ -182,12 +182,17 @@ class ArgSession:
         self._old_alarm = None
 
     def _thread_loop(self) -> None:
-        # windows every period (the C side reads the profile less often)
-        while not self._stop.wait(self.period):
+        # windows every period, 16 of them, then the period doubles up to 1 s
+        # (the C side reads the profile on its own doubling schedule)
+        period, windows = self.period, 0
+        while not self._stop.wait(period):
             _core.argrec_poll()                 # poll, open a window
             if self._stop.wait(self.window):
                 break
             _core.argrec_poll()                 # close it
+            windows += 1
+            if windows >= 16:
+                period = min(2 * period, 1.0)
 
     def poll(self) -> int:
         """One poll now (the driver's work): functions newly watched."""

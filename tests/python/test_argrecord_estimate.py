@@ -167,3 +167,19 @@ def test_lower_bounds_show_no_estimate_in_the_tables_and_say_why_in_the_text():
     fi = function_index(p.data)[("once_for_all", __file__, once_for_all.__code__.co_firstlineno)]
     assert b.calls[fi] == -1                # drawn blank: no number made up
     assert MIN_SEEN >= 5
+
+
+def test_the_slowdown_measure_leaves_a_profile_function_alone():
+    from jitprofile import _core, argrecord
+    k = _core.argrec_hook_slowdown(argrecord._reference_work)
+    assert isinstance(k, float) and k > 0
+
+    def prof(*_a):
+        return None
+    sys.setprofile(prof)
+    try:
+        with pytest.raises(RuntimeError):
+            _core.argrec_hook_slowdown(argrecord._reference_work)
+        assert sys.getprofile() is prof
+    finally:
+        sys.setprofile(None)
