@@ -8,6 +8,25 @@
 
 static jp_argrec *active;
 
+/* The process's CPU time: the windows' share of it scales the call counts
+ * (on a loaded machine a 2 ms window may have been spent descheduled). */
+static uint64_t
+cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t
+now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+
 int
 jp_arghooks_activate(jp_argrec *r)
 {
@@ -19,6 +38,14 @@ jp_arghooks_activate(jp_argrec *r)
         return -1;
     }
     active = r;
+    /* the time base of the windows' share is the whole recording, not the
+     * time since the first watch: calls made before a function was found hot
+     * are then covered by the scaled estimate (they were left out, biasing it
+     * low) */
+    if (r->first_watch_ns == 0) {
+        r->first_watch_ns = now_ns();
+        r->start_cpu_ns = cpu_ns();
+    }
     return 0;
 }
 
@@ -217,7 +244,17 @@ sampled_hook(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
     if (id == JP_ARGREC_COLD)
         goto done;
     fn = &r->funcs[id];
-    fn->seen++;
+    /* counted only in the window's own span of the process's CPU time: its
+     * close may come late (a signal handler waiting for the GIL), and a
+     * loaded machine may deschedule the process in the middle of it */
+    if (r->window_len_ns == 0)
+        fn->seen++;
+    else if (!r->window_end_cpu_ns) {
+        if (cpu_ns() - r->window_start_cpu_ns <= r->window_len_ns)
+            fn->seen++;
+        else
+            r->window_end_cpu_ns = r->window_start_cpu_ns + r->window_len_ns;
+    }
     if (fn->seen > r->warm && fn->seen % r->every != 0)
         goto done;
     n = jp_arghooks_nparams((PyCodeObject *)code);
@@ -228,12 +265,66 @@ done:
     return 0;
 }
 
+/* The CPU time of the open window's counting span so far: its length once
+ * a hot call found it over (a close that came late, the GIL held
+ * elsewhere, counts no more). */
 static uint64_t
-now_ns(void)
+window_cpu(jp_argrec *r)
+{
+    uint64_t cpu = cpu_ns() - r->window_start_cpu_ns;
+    if (r->window_len_ns && (r->window_end_cpu_ns || cpu > r->window_len_ns))
+        cpu = r->window_len_ns;
+    return cpu;
+}
+
+static uint64_t
+thread_cpu_ns(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Thread CPU time of one call of fn(), with the sampled-mode profile
+ * function installed on this thread or not; -1 with an error. */
+static int64_t
+time_call(PyObject *fn, int hooked)
+{
+    uint64_t t0;
+    PyObject *res;
+
+    if (hooked)
+        PyEval_SetProfile(sampled_hook, NULL);
+    t0 = thread_cpu_ns();
+    res = PyObject_CallNoArgs(fn);
+    t0 = thread_cpu_ns() - t0;
+    if (hooked)
+        PyEval_SetProfile(NULL, NULL);
+    if (res == NULL)
+        return -1;
+    Py_DECREF(res);
+    return (int64_t)t0;
+}
+
+double
+jp_arghooks_slowdown(PyObject *fn)
+{
+    int64_t best[2] = {INT64_MAX, INT64_MAX};
+
+    if ((active != NULL && (active->sampled || active->exact))
+        || PyThreadState_Get()->c_profilefunc != NULL) {
+        /* the thread's own profile function (cProfile, sys.setprofile) stays */
+        PyErr_SetString(PyExc_RuntimeError, "a recording or profile function is running");
+        return -1;
+    }
+    for (int i = 0; i < 6; i++) {
+        int64_t t = time_call(fn, i & 1);
+        if (t < 0)
+            return -1;
+        if (t < best[i & 1])
+            best[i & 1] = t;
+    }
+    return best[0] > 0 ? (double)best[1] / (double)best[0] : 1.0;
 }
 
 void
@@ -243,21 +334,27 @@ jp_arghooks_window(jp_argrec *r, int open)
         return;
     r->sampled = open;
     jp_set_profile_all_threads(open ? sampled_hook : NULL, NULL);
-    if (open)
+    if (open) {
         r->window_start_ns = now_ns();
-    else
-        r->window_ns += now_ns() - r->window_start_ns;
+        r->window_start_cpu_ns = cpu_ns();
+        r->window_end_cpu_ns = 0;
+        r->window_end_ns = r->window_start_ns + r->window_len_ns;
+    } else {
+        uint64_t span = now_ns() - r->window_start_ns;
+        r->window_ns += r->window_len_ns && span > r->window_len_ns ? r->window_len_ns : span;
+        r->window_cpu_ns += window_cpu(r);
+    }
 }
 
 double
 jp_arghooks_duty(jp_argrec *r)
 {
-    uint64_t on = r->window_ns, now = now_ns();
-    if (r->first_watch_ns == 0 || now <= r->first_watch_ns)
+    uint64_t on = r->window_cpu_ns, now = cpu_ns();
+    if (r->first_watch_ns == 0 || now <= r->start_cpu_ns)
         return 1.0;
     if (r->sampled)
-        on += now - r->window_start_ns;
-    return (double)on / (double)(now - r->first_watch_ns);
+        on += window_cpu(r);
+    return (double)on / (double)(now - r->start_cpu_ns);
 }
 
 int

@@ -22,8 +22,12 @@ void jp_arghooks_exact(jp_argrec *r, int on);
 int jp_arghooks_watch(jp_argrec *r, PyObject *qualname, PyObject *filename, int firstlineno);
 /* Sampled mode: open (install the profile function) or close a window. */
 void jp_arghooks_window(jp_argrec *r, int open);
-/* The share of the time since the first watch that windows were open. */
+/* The windows' share of the process's CPU time since the recorder started
+ * (each window's own span: a late close counts no more). */
 double jp_arghooks_duty(jp_argrec *r);
+/* How much slower fn() runs (thread CPU time) with the sampled-mode profile
+ * function installed: the best of three each way; -1 with an error. */
+double jp_arghooks_slowdown(PyObject *fn);
 /* Record the parameters of a running frame: 1, 0 when not recordable. */
 int jp_arghooks_record_frame(jp_argrec *r, PyFrameObject *frame);
 /* In a new thread: install the exact-mode hook when one is active. */

@@ -5,8 +5,11 @@
  * the threshold, record the parameters of hot calls already running (a
  * function called once, such as a main loop, is hot only while it runs),
  * then open a short recording window (arghooks.c) that the next tick
- * closes.  The period doubles after each poll, up to one second, so the
- * cost of reading a long profile and of the windows stays small.
+ * closes.  Windows open every period (16 of them, then the period doubles
+ * up to one second: enough windows for a short run's call estimates, a
+ * small cost for a long one); the profile is read on a schedule that
+ * doubles up to one second, so the cost of reading a long profile stays
+ * small.
  *
  * The SIGALRM timer is a POSIX timer aimed at the main thread
  * (SIGEV_THREAD_ID), not ITIMER_REAL: exec deletes it (an ITIMER_REAL
@@ -27,6 +30,8 @@
 #include "profiler/profile_object.h"
 #include "sampler/sampler.h"
 
+#define WINDOWS_STEADY 16        /* windows every period before it doubles */
+
 static struct {
     PyObject *recorder;         /* the ArgRecorder object (strong) */
     jp_argrec *rec;
@@ -34,6 +39,9 @@ static struct {
     double hot_share;
     int min_samples;
     double period, max_period, window;
+    int windows;                /* windows closed: after WINDOWS_STEADY of them ... */
+    double poll_period;         /* the profile is read this often (doubling) ... */
+    double next_poll;           /* ... next at this time (CLOCK_MONOTONIC s) */
     int timer;                  /* posix_timer exists (SIGALRM, ours) */
     timer_t posix_timer;
     pid_t timer_pid;            /* its process: a forked child has no such timer */
@@ -56,6 +64,11 @@ arm(double seconds)
                                      (long)((seconds - (time_t)seconds) * 1e9)}};
     if (it.it_value.tv_sec == 0 && it.it_value.tv_nsec < 1000000)
         it.it_value.tv_nsec = 1000000;
+    /* and again every period until the handler re-arms it: a signal that
+     * came while the main thread waited for the GIL (a join on a worker
+     * thread) runs its handler only when the next one interrupts the wait;
+     * one-shot, the window stayed open to the end of the profile */
+    it.it_interval = it.it_value;
     if (P.timer && P.timer_pid == getpid())
         timer_settime(P.posix_timer, 0, &it, NULL);
 }
@@ -201,9 +214,13 @@ argrec_poll_start(PyObject *mod, PyObject *args, PyObject *kw)
     Py_XSETREF(P.recorder, Py_NewRef(recorder));
     Py_XSETREF(P.profile, Py_NewRef(profile));
     P.rec = jp_argrec_of(recorder);
+    P.rec->window_len_ns = (uint64_t)(window * 1e9);
     P.hot_share = hot_share;
     P.min_samples = min_samples;
     P.period = period;
+    P.poll_period = period;
+    P.windows = 0;
+    P.next_poll = 0;
     P.max_period = 1.0;
     P.window = window;
     drop_timer();
@@ -236,9 +253,19 @@ argrec_poll_stop(PyObject *mod, PyObject *args, PyObject *kw)
     Py_RETURN_NONE;
 }
 
+static double
+now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 /* One tick, from a thread or as the SIGALRM handler (signum, frame): close
  * the open window and wait a period; or poll, then open a window while any
- * function is watched. */
+ * function is watched.  Windows open every period (fixed: the call
+ * estimates need many windows, a few in a short run left them to luck);
+ * the profile is read on a doubling schedule (its cost grows with it). */
 static PyObject *
 argrec_poll(PyObject *mod, PyObject *args)
 {
@@ -251,13 +278,20 @@ argrec_poll(PyObject *mod, PyObject *args)
         jp_arghooks_window(P.rec, 0);
         if (P.timer)
             arm(P.period);
-        P.period = P.period * 2 < P.max_period ? P.period * 2 : P.max_period;
+        /* ... the period doubles up to max_period: the windows' cost (about
+         * 4% of the time at first) falls, and a long run still has many */
+        if (++P.windows >= WINDOWS_STEADY)
+            P.period = P.period * 2 < P.max_period ? P.period * 2 : P.max_period;
         return PyLong_FromLong(0);
     }
-    watched = jp_argpoll_once();
-    if (watched < 0) {
-        PyErr_Clear();          /* a failed poll must not break the program */
-        watched = 0;
+    if (now_s() >= P.next_poll) {
+        watched = jp_argpoll_once();
+        if (watched < 0) {
+            PyErr_Clear();      /* a failed poll must not break the program */
+            watched = 0;
+        }
+        P.next_poll = now_s() + P.poll_period;
+        P.poll_period = P.poll_period * 2 < P.max_period ? P.poll_period * 2 : P.max_period;
     }
     /* a recorder of jitted calls (argtap.c) needs windows with no hot Python function */
     if (P.rec->running_flag && !P.rec->busy
@@ -267,12 +301,28 @@ argrec_poll(PyObject *mod, PyObject *args)
             arm(P.window);
     } else if (P.timer) {
         arm(P.period);
-        P.period = P.period * 2 < P.max_period ? P.period * 2 : P.max_period;
     }
     return PyLong_FromLong(watched);
 }
 
+static PyObject *
+argrec_hook_slowdown(PyObject *mod, PyObject *fn)
+{
+    double k;
+    (void)mod;
+    if (!PyCallable_Check(fn)) {
+        PyErr_SetString(PyExc_TypeError, "argrec_hook_slowdown(fn): a callable");
+        return NULL;
+    }
+    k = jp_arghooks_slowdown(fn);
+    return k < 0 ? NULL : PyFloat_FromDouble(k);
+}
+
 static PyMethodDef argpoll_methods[] = {
+    {"argrec_hook_slowdown", argrec_hook_slowdown, METH_O,
+     "argrec_hook_slowdown(fn): how much slower fn() runs (thread CPU time) under the "
+     "sampled-mode recording window's profile function: the windows' call counts are "
+     "scaled up by it."},
     {"argrec_poll_start", (PyCFunction)(void (*)(void))argrec_poll_start,
      METH_VARARGS | METH_KEYWORDS,
      "argrec_poll_start(recorder, profile, hot_share=0.05, min_samples=5, period=0.05, "

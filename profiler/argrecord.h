@@ -85,6 +85,15 @@ typedef struct jp_argrec {
     int running_flag;           /* started and not stopped */
     int busy;                   /* recording now: re-entered hooks skip */
     int tap_jitted;             /* argtap.c records jitted calls too */
+    uint64_t window_len_ns;     /* sampled mode: a window counts calls for this
+                                 * long (0: until closed); the close comes later
+                                 * when the GIL is held elsewhere */
+    uint64_t window_end_ns;     /* the open window's counting ends here */
+    uint64_t start_cpu_ns;      /* process CPU time: at the start, at the open */
+    uint64_t window_start_cpu_ns; /* window's opening, and in the windows' */
+    uint64_t window_cpu_ns;     /* spans: the estimate's time base (a window the
+                                 * process spent descheduled did no work) */
+    uint64_t window_end_cpu_ns; /* at the first hot call past the span's end */
 } jp_argrec;
 
 int jp_argrec_init(jp_argrec *r);

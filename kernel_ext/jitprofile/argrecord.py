@@ -3,13 +3,18 @@ and the Signature rows that Profile.signatures() returns.
 
 Two modes (the recording itself is C: profiler/argrecord.c, arghooks.c):
 
-- ``"sampled"`` (default): every ``period`` seconds (doubling up to 1 s)
-  the sampler's profile is read; each Python function whose total share
-  passes ``hot_share`` is watched, a hot call already running has its
-  parameters read from its frame, and a ``window`` (2 ms) opens in which a
-  C profile function records the watched functions' calls (the first
-  ``warm``, then every ``every``th).  Outside the windows nothing runs per
-  call; call counts are scaled by the windows' share of the time.
+- ``"sampled"`` (default): the sampler's profile is read after ``period``
+  seconds, then at intervals doubling up to 1 s; each Python function whose
+  total share passes ``hot_share`` is watched, a hot call already running
+  has its parameters read from its frame, and every ``period`` (16 times,
+  then doubling up to 1 s) a ``window`` (2 ms) opens in which a C profile function records the watched
+  functions' calls (the first ``warm``, then every ``every``th).  Outside
+  the windows nothing runs per call; call counts are scaled by the
+  windows' share of the time (the calls starting in each window's own span
+  of the process's CPU time, over the spans' share of the whole
+  recording's CPU time, times how much a window slows plain Python code:
+  hook_slowdown()).  Fewer than MIN_SEEN call starts in the windows give
+  no estimate, only a lower bound (see ArgSession.count).
 - ``"exact"``: every call of every function, through a C profile hook.
 
 With ``jitted=True`` the calls of jitted functions (which run no Python
@@ -33,6 +38,10 @@ from typing import NamedTuple
 from . import _core
 
 MODES = ("sampled", "exact")
+# Sampled mode: fewer call starts than this in the windows give no estimate
+# (a Poisson count of n has a relative error of about 1/sqrt(n): at 10, one
+# in twenty estimates is off by more than 60%), only the calls seen.
+MIN_SEEN = 10
 
 
 class Signature(NamedTuple):
@@ -64,6 +73,39 @@ def signatures_of(rec: "_core.ArgRecorder", func) -> list[Signature]:
     return out
 
 
+def _ref_inner(x):
+    return x * 0.5 + 1.0
+
+
+def _reference_work(n: int = 4000) -> float:
+    """Plain Python between the extremes (a loop of arithmetic, a Python
+    call every 16th iteration): timed with and without the windows' profile
+    function to measure how much a window slows such code (pure bytecode
+    about 1.5x, a call per iteration up to 3x, time in native code 1x)."""
+    s = 0.0
+    for i in range(n):
+        s += (i % 7) * 0.5
+        if i % 16 == 0:
+            s += _ref_inner(i)
+    return s
+
+
+_SLOWDOWN: float | None = None
+
+
+def hook_slowdown() -> float:
+    """How much slower Python code runs inside a recording window (once per
+    process, about 2 ms, before the sampler starts): the windows' calls come
+    at a rate that much lower, and their counts are scaled up by it."""
+    global _SLOWDOWN
+    if _SLOWDOWN is None:
+        try:
+            _SLOWDOWN = min(max(_core.argrec_hook_slowdown(_reference_work), 1.0), 4.0)
+        except RuntimeError:        # a profile function is set: measured next time
+            return 1.0
+    return _SLOWDOWN
+
+
 class ArgSession:
     """Argument recording for one jitprofile.Profile session."""
 
@@ -88,10 +130,13 @@ class ArgSession:
         self._stop = threading.Event()
         self._old_alarm = None
         self._duty: float | None = None     # frozen at stop(): the estimates stop moving
+        self._slowdown = 1.0                # hook_slowdown(): a window's calls come slower
 
     # -- session -------------------------------------------------------------
     def start(self) -> None:
         self._duty = None
+        # before the recorder and the sampler start: none of it is recorded
+        self._slowdown = hook_slowdown() if self.mode == "sampled" else 1.0
         self.rec.start(exact=self.mode == "exact", jitted=self.jitted)
         if self.mode == "sampled":
             self._start_driver()
@@ -137,13 +182,17 @@ class ArgSession:
         self._old_alarm = None
 
     def _thread_loop(self) -> None:
-        period = self.period
+        # windows every period, 16 of them, then the period doubles up to 1 s
+        # (the C side reads the profile on its own doubling schedule)
+        period, windows = self.period, 0
         while not self._stop.wait(period):
             _core.argrec_poll()                 # poll, open a window
             if self._stop.wait(self.window):
                 break
             _core.argrec_poll()                 # close it
-            period = min(2 * period, 1.0)
+            windows += 1
+            if windows >= 16:
+                period = min(2 * period, 1.0)
 
     def poll(self) -> int:
         """One poll now (the driver's work): functions newly watched."""
@@ -165,14 +214,27 @@ class ArgSession:
 
     def calls(self, func) -> int:
         """Calls of func: exact mode counts every one; sampled mode counts
-        those in the windows, scaled by the windows' share of the time since
-        the function was watched (an estimate, see `estimated`), plus running
-        calls read.  Once the session stopped, the estimate is frozen."""
+        those in the windows, scaled by the windows' share of the recording's
+        time (an estimate, see `estimated`), plus running calls read; with
+        fewer than MIN_SEEN calls in the windows, only the calls seen (a
+        lower bound: see `count`).  Once the session stopped, the estimate is
+        frozen."""
+        return self.count(func)[0]
+
+    def count(self, func) -> tuple[int, str]:
+        """(calls, mark): mark "" for an exact count, "~" for a sampled
+        estimate, "\u2265" for a lower bound: the calls actually seen, when
+        the windows caught fewer than MIN_SEEN call starts (a function called
+        a few times, or once for the whole run: no unbiased estimate can be
+        made from so few)."""
         code = getattr(getattr(func, "py_func", func), "__code__", func)
         duty = self._duty if self._duty is not None else self.rec.duty
         for c, seen, _rec, frm, _hot in self.rec.functions():
             if c is code:
-                if self.mode == "sampled" and seen:
-                    seen = round(seen / max(duty, 1e-6))
-                return seen + frm
-        return 0
+                if self.mode != "sampled":
+                    return seen + frm, ""
+                if seen < MIN_SEEN:
+                    return seen + frm, "\u2265"
+                return round(seen * self._slowdown / max(duty, 1e-6)) + frm, "~"
+        return 0, ""
+

@@ -9,7 +9,9 @@ the same value:
     advisor_s       seconds the advisor spent measuring after the cell
     calls           [[qualname, file, first line, calls]] of the functions
                     whose calls were recorded, frozen at the end; estimates
-                    (sampled argument recording) when calls_estimated
+                    (sampled argument recording) when calls_estimated; a
+                    fifth item "\u2265" marks a lower bound (the calls seen:
+                    too few to estimate from, argrecord.MIN_SEEN)
     too_short       "" or why the profile is too short to be trusted: fewer
                     than MIN_SAMPLES samples or less than MIN_SAMPLED_S
                     seconds sampled (then no recommendation is made)
@@ -63,9 +65,12 @@ def frozen_calls(profile) -> list:
         return [list(r) for r in (kept or {}).get("calls", [])]
     out = []
     for code, *_rest in args.rec.functions():
-        n = args.calls(code)
+        n, mark = args.count(code) if hasattr(args, "count") else (args.calls(code), None)
         if n:
-            out.append([code.co_qualname, code.co_filename, code.co_firstlineno, int(n)])
+            row = [code.co_qualname, code.co_filename, code.co_firstlineno, int(n)]
+            if mark == "\u2265":       # a lower bound, not an estimate
+                row.append(mark)
+            out.append(row)
     return out
 
 
@@ -106,10 +111,13 @@ def fmt_s(s: float) -> str:
     return f"{s * 1e3:.0f} ms"
 
 
-def fmt_calls(n: int, estimated: bool) -> str:
-    """A call count: exact as is, an estimate rounded and marked "~"."""
+def fmt_calls(n: int, estimated: bool, mark: str = "") -> str:
+    """A call count: exact as is, an estimate rounded and marked "~", a
+    lower bound (mark "\u2265") as "\u2265n"."""
     if n < 0:
         return ""
+    if mark == "\u2265":
+        return f"\u2265{n:,}"
     if not estimated:
         return f"{n:,}"
     if n >= 1_000_000:
@@ -240,6 +248,10 @@ def text(nums: dict) -> str:
     if nums.get("calls_estimated") and nums.get("calls"):
         lines.append("calls marked ~ are estimates (sampled argument recording; "
                      "%%jitprofile --exact counts every call)")
+        for row in nums["calls"]:
+            if len(row) > 4 and row[4] == "\u2265":
+                lines.append(f"{row[0]}: {fmt_calls(row[3], True, row[4])} calls (too few "
+                             "seen in the recording windows to estimate; --exact counts them)")
     proj = nums.get("projection") or {}
     if proj.get("all"):
         lines.append(proj["all"] + " (from the profile's shares)")

@@ -89,10 +89,10 @@ def _frozen_calls(profile, builder) -> None:
         return
     from .widget_data import function_index
     index = function_index(profile.data)
-    for name, file, line, n in (getattr(profile, "numbers", None) or {}).get("calls", []):
+    for name, file, line, n, *mark in (getattr(profile, "numbers", None) or {}).get("calls", []):
         fi = index.get((name, file, line))
         if fi is not None:
-            builder.calls[fi] = n
+            builder.calls[fi] = -1 if mark else n     # a lower bound: no estimate shown
 
 
 def page_of_state(state: dict, title: str) -> str:

@@ -209,7 +209,8 @@ def signature_rows(profile, builder: TableBuilder, limit: int = 12) -> dict:
         fi = index.get((code.co_qualname, code.co_filename, code.co_firstlineno))
         if fi is None:
             continue
-        builder.calls[fi] = args.calls(code)
+        n, mark = args.count(code) if hasattr(args, "count") else (args.calls(code), "")
+        builder.calls[fi] = -1 if mark == "\u2265" else n    # too few seen: no estimate
         rows = []
         for s in args.signatures(code)[:limit]:
             shapes = ", ".join(_shape_text(h) for h in s.shapes)
