@@ -714,10 +714,11 @@ function render({ model, el }) {
 
 // -- the frozen figures (model trait "numbers": kernel_ext/jitprofile/figures.py) --
 
-// A call count: exact as is; a sampled estimate rounded and marked "~"
-// (the same rule as figures.fmt_calls).
+// A call count: exact as is; a sampled estimate rounded and marked "~"; a
+// lower bound (-(n + 1): too few calls seen) as "\u2265n" (figures.fmt_calls).
 function fmtCalls(n, model) {
-  if (n === undefined || n < 0) return "";
+  if (n === undefined || n === -1) return "";
+  if (n < -1) return `\u2265${(-n - 1).toLocaleString("en-US")}`;    // too few seen: a lower bound
   if (!(model.get("numbers") || {}).calls_estimated) return n.toLocaleString("en-US");
   if (n >= 1e6) return `~${(n / 1e6).toFixed(1)}M`;
   if (n >= 1e4) return `~${(n / 1e3).toFixed(0)}k`;

@@ -5,7 +5,7 @@ shapes data; kernel_ext/jitprofile/widget.py owns the widget).
     funcs     5 ints per function: name, file, module (string ids), line, category
     nodes     2 ints per call-tree node: parent node, function (node 0 is the root)
     weights   sampled weight per node (its self time, in sampling intervals)
-    hot       [function, self, total, calls (-1: unknown), threads] of the hottest functions
+    hot       [function, self, total, calls (-1: unknown, -(n + 1): at least n), threads] of the hottest functions
     timeline  {"bucket": seconds, "threads": [[name, pid, tid, [CPU fraction per bucket]]]}
     lanes     (a Dask cluster, jitprofile.dask: TableBuilder(data, lanes=...))
               {"names": [worker], "weights": [weights per node, per worker]};
@@ -210,7 +210,8 @@ def signature_rows(profile, builder: TableBuilder, limit: int = 12) -> dict:
         if fi is None:
             continue
         n, mark = args.count(code) if hasattr(args, "count") else (args.calls(code), "")
-        builder.calls[fi] = -1 if mark == "\u2265" else n    # too few seen: no estimate
+        # too few seen for an estimate: the calls seen, as a lower bound -(n + 1)
+        builder.calls[fi] = -(n + 1) if mark == "\u2265" else n
         rows = []
         for s in args.signatures(code)[:limit]:
             shapes = ", ".join(_shape_text(h) for h in s.shapes)
