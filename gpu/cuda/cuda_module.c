@@ -8,20 +8,6 @@
 
 #include <string.h>
 
-static int
-types_arg(PyObject *tuple, jp_type **out, int max)
-{
-    Py_ssize_t n;
-    if (!PyTuple_Check(tuple) || (n = PyTuple_GET_SIZE(tuple)) > max) {
-        PyErr_SetString(PyExc_TypeError, "expected a tuple of argument types");
-        return -1;
-    }
-    for (Py_ssize_t i = 0; i < n; i++)
-        if ((out[i] = jp_type_from_py(PyTuple_GET_ITEM(tuple, i))) == NULL)
-            return -1;
-    return (int)n;
-}
-
 /* cuda_compile(dispatcher, argtypes, cc, kernel, entry, lineinfo=False)
  * -> (ptx, return type).  entry: the kernel's name; for a device function
  * the name of a C-ABI wrapper, or None for the Numba ABI only. */
@@ -41,7 +27,7 @@ cuda_compile(PyObject *module, PyObject *args)
         PyErr_SetString(PyExc_TypeError, "a kernel needs an entry name");
         return NULL;
     }
-    if ((n = types_arg(types, argtypes, 64)) < 0)
+    if ((n = jp_kernargs_types(types, argtypes, JP_KERNARGS_MAX)) < 0)
         return NULL;
     if ((ptx = jp_cuda_compile((JpDispatcher *)disp, n, argtypes, cc, kernel, entry, lineinfo, &ret)) == NULL)
         return NULL;
@@ -144,7 +130,7 @@ cuda_launch(PyObject *module, PyObject *args)
     if (!PyArg_ParseTuple(args, "O(III)(III)IOO!:cuda_launch", &fn, &grid[0], &grid[1], &grid[2], &block[0],
                           &block[1], &block[2], &shmem, &types, &PyTuple_Type, &values))
         return NULL;
-    if ((n = types_arg(types, argtypes, 64)) < 0)
+    if ((n = jp_kernargs_types(types, argtypes, JP_KERNARGS_MAX)) < 0)
         return NULL;
     if (jp_kernargs_pack(n, argtypes, values, mem, sizeof mem, offsets, &end) < 0)    /* gpu/kernargs.c */
         return NULL;

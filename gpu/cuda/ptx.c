@@ -11,6 +11,7 @@
 #include "gpu/cuda/ptx.h"
 #include "gpu/cuda/cuda_target.h"
 #include "gpu/device_entry.h"
+#include "gpu/device_module.h"
 #include "jit/compile_service.h"
 #include "jit/debuginfo.h"
 #include "jit/device_runtime.h"
@@ -288,34 +289,11 @@ cuda_emit(const jp_target *t, jp_session *s, jp_instance *root, void *arg)
             goto done;
         }
     }
-    /* only the kernel (or, for a device function, the root) stays visible */
-    for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn)) {
-        size_t len;
-        const char *name = LLVMGetValueName2(fn, &len);
-        int keep = entry_name ? strcmp(name, entry_name) == 0 : strcmp(name, root->symbol) == 0;
-        if (!LLVMIsDeclaration(fn) && !keep)
-            LLVMSetLinkage(fn, LLVMInternalLinkage);
-    }
-    for (LLVMValueRef g = LLVMGetFirstGlobal(mod); g; g = LLVMGetNextGlobal(g))
-        if (!LLVMIsDeclaration(g))
-            LLVMSetLinkage(g, LLVMInternalLinkage);
-    {
-        /* drop the libdevice functions nobody calls before the O3 pipeline
-         * spends time on them */
-        LLVMPassBuilderOptionsRef opts = LLVMCreatePassBuilderOptions();
-        LLVMErrorRef err;
-        jp_remarks_quiet(LLVMGetModuleContext(mod));    /* no vectorizer remarks on stderr */
-        err = LLVMRunPasses(mod, "globaldce", tm, opts);
-        if (err == NULL)
-            err = LLVMRunPasses(mod, "default<O3>", tm, opts);
-        LLVMDisposePassBuilderOptions(opts);
-        if (err) {
-            char *m = LLVMGetErrorMessage(err);
-            PyErr_Format(PyExc_RuntimeError, "LLVM (NVPTX): %s", m);
-            LLVMDisposeErrorMessage(m);
-            goto done;
-        }
-    }
+    /* only the kernel (or, for a device function, the root) stays visible;
+     * globaldce drops the libdevice functions nobody calls before O3 */
+    jp_device_internalise(mod, entry_name ? entry_name : root->symbol);
+    if (jp_device_optimise(mod, tm, "NVPTX") < 0)
+        goto done;
     {
         LLVMMemoryBufferRef out = NULL;
         if (LLVMTargetMachineEmitToMemoryBuffer(tm, mod, LLVMAssemblyFile, &msg, &out)) {

@@ -3,6 +3,7 @@
  * helpers in IR, math routed to ocml, the ROCm device libraries linked,
  * O3, emission from a clone, and ld.lld-19 --no-undefined. */
 #include "gpu/hsa/codeobj.h"
+#include "gpu/device_module.h"
 #include "jit/engine.h"
 #include "jit/errors.h"
 #include "jit/vec_remarks.h"
@@ -549,32 +550,11 @@ jp_roc_finish(LLVMModuleRef mod, const jp_roc_isa *isa, const char *entry, const
     LLVMDisposeMessage(msg);
     if (link_device_libs(mod, isa) < 0)
         return -1;
-    /* only the entry stays visible */
-    for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn)) {
-        size_t len;
-        if (!LLVMIsDeclaration(fn) && strcmp(LLVMGetValueName2(fn, &len), entry) != 0)
-            LLVMSetLinkage(fn, LLVMInternalLinkage);
-    }
-    for (LLVMValueRef g = LLVMGetFirstGlobal(mod); g; g = LLVMGetNextGlobal(g))
-        if (!LLVMIsDeclaration(g))
-            LLVMSetLinkage(g, LLVMInternalLinkage);
+    jp_device_internalise(mod, entry);      /* only the entry stays visible */
     t1 = now();
     jp_roc_last_timing.prepare = t1 - t0;
-    {
-        LLVMPassBuilderOptionsRef opts = LLVMCreatePassBuilderOptions();
-        LLVMErrorRef err;
-        jp_remarks_quiet(ctx);
-        err = LLVMRunPasses(mod, "globaldce", tm, opts);
-        if (err == NULL)
-            err = LLVMRunPasses(mod, "default<O3>", tm, opts);
-        LLVMDisposePassBuilderOptions(opts);
-        if (err) {
-            char *m = LLVMGetErrorMessage(err);
-            PyErr_Format(PyExc_RuntimeError, "LLVM (AMDGPU): %s", m);
-            LLVMDisposeErrorMessage(m);
-            return -1;
-        }
-    }
+    if (jp_device_optimise(mod, tm, "AMDGPU") < 0)
+        return -1;
     jp_roc_last_timing.opt = now() - t1;
     return check_defined(mod, kernel_noun);
 }

@@ -6,20 +6,7 @@
 #include "gpu/hsa/codeobj.h"
 #include "gpu/hsa/roc_compile.h"
 #include "gpu/hsa/roc_target.h"
-
-static int
-types_arg(PyObject *tuple, jp_type **out, int max)
-{
-    Py_ssize_t n;
-    if (!PyTuple_Check(tuple) || (n = PyTuple_GET_SIZE(tuple)) > max) {
-        PyErr_SetString(PyExc_TypeError, "expected a tuple of at most 64 argument types");
-        return -1;
-    }
-    for (Py_ssize_t i = 0; i < n; i++)
-        if ((out[i] = jp_type_from_py(PyTuple_GET_ITEM(tuple, i))) == NULL)
-            return -1;
-    return (int)n;
-}
+#include "gpu/kernargs.h"
 
 /* roc_compile(dispatcher, argtypes, isa, kernel, entry, ir=False)
  * -> (code object bytes, return type[, optimised IR text]) */
@@ -43,7 +30,7 @@ roc_compile(PyObject *module, PyObject *args)
         PyErr_SetString(PyExc_TypeError, "a kernel needs an entry name");
         return NULL;
     }
-    if ((n = types_arg(types, argtypes, 64)) < 0)
+    if ((n = jp_kernargs_types(types, argtypes, JP_KERNARGS_MAX)) < 0)
         return NULL;
     code = jp_roc_compile((JpDispatcher *)disp, n, argtypes, isa, kernel, entry, &ret, &len, want_ir ? &ir : NULL);
     if (code == NULL)
@@ -78,26 +65,29 @@ roc_isas(PyObject *module, PyObject *unused)
     return list;
 }
 
+/* A path the compile side found, or None where it found none. */
 static PyObject *
-roc_device_libs(PyObject *module, PyObject *unused)
+path_or_none(const char *p)
 {
-    const char *p = jp_roc_device_libs_dir();
-    (void)module;
-    (void)unused;
     if (p == NULL)
         Py_RETURN_NONE;
     return PyUnicode_FromString(p);
 }
 
 static PyObject *
-roc_lld(PyObject *module, PyObject *unused)
+roc_device_libs(PyObject *module, PyObject *unused)
 {
-    const char *p = jp_roc_lld_path();
     (void)module;
     (void)unused;
-    if (p == NULL)
-        Py_RETURN_NONE;
-    return PyUnicode_FromString(p);
+    return path_or_none(jp_roc_device_libs_dir());
+}
+
+static PyObject *
+roc_lld(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    return path_or_none(jp_roc_lld_path());
 }
 
 static PyObject *

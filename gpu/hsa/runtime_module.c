@@ -94,21 +94,22 @@ roc_free(PyObject *module, PyObject *arg)
     Py_RETURN_NONE;
 }
 
+/* roc_htod(dst, buffer) and roc_dtoh(src, writable buffer): one copy of
+ * the buffer's bytes between host and device, the GIL released. */
 static PyObject *
-roc_htod(PyObject *module, PyObject *args)
+copy(PyObject *args, int to_device)
 {
-    unsigned long long dst;
+    unsigned long long dev;
     Py_buffer view;
     int rc;
-    (void)module;
-    if (!PyArg_ParseTuple(args, "Ky*:roc_htod", &dst, &view))
+    if (!PyArg_ParseTuple(args, to_device ? "Ky*:roc_htod" : "Kw*:roc_dtoh", &dev, &view))
         return NULL;
     if (ready() < 0) {
         PyBuffer_Release(&view);
         return NULL;
     }
     Py_BEGIN_ALLOW_THREADS
-    rc = jp_hsa_htod(dst, view.buf, (size_t)view.len);
+    rc = to_device ? jp_hsa_htod(dev, view.buf, (size_t)view.len) : jp_hsa_dtoh(view.buf, dev, (size_t)view.len);
     Py_END_ALLOW_THREADS
     PyBuffer_Release(&view);
     if (rc < 0)
@@ -117,25 +118,17 @@ roc_htod(PyObject *module, PyObject *args)
 }
 
 static PyObject *
+roc_htod(PyObject *module, PyObject *args)
+{
+    (void)module;
+    return copy(args, 1);
+}
+
+static PyObject *
 roc_dtoh(PyObject *module, PyObject *args)
 {
-    unsigned long long src;
-    Py_buffer view;
-    int rc;
     (void)module;
-    if (!PyArg_ParseTuple(args, "Kw*:roc_dtoh", &src, &view))
-        return NULL;
-    if (ready() < 0) {
-        PyBuffer_Release(&view);
-        return NULL;
-    }
-    Py_BEGIN_ALLOW_THREADS
-    rc = jp_hsa_dtoh(view.buf, src, (size_t)view.len);
-    Py_END_ALLOW_THREADS
-    PyBuffer_Release(&view);
-    if (rc < 0)
-        return runtime_error();
-    Py_RETURN_NONE;
+    return copy(args, 0);
 }
 
 static PyObject *
