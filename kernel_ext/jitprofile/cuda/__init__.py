@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 
-from .. import _core, _sigutils
+from .. import _core, _device, _sigutils
 from .._core import Dispatcher
 from ..errors import TypingError
 
@@ -27,16 +27,9 @@ class CudaPerformanceWarning(UserWarning):
 
 # ---- intrinsics: markers the frontend recognises -------------------------------------
 
-class _Intrinsic:
+class _Intrinsic(_device.Intrinsic):
     # (target, name, Python spelling): the compiler's generic intrinsic marker (jit/target.h)
-    def __init__(self, name, shown=None):
-        self._jitprofile_intrinsic = ("cuda", name, shown or name)
-
-    def __call__(self, *args, **kwargs):
-        raise RuntimeError(f"cuda.{self._jitprofile_intrinsic[2]} can only be used inside @cuda.jit code")
-
-    def __repr__(self):
-        return f"<cuda intrinsic {self._jitprofile_intrinsic[2]}>"
+    target = "cuda"
 
 
 class _Dim3:
@@ -58,15 +51,7 @@ syncwarp = _Intrinsic("syncwarp")
 threadfence = _Intrinsic("threadfence")
 
 
-class _Namespace:
-    def __init__(self, prefix, names):
-        for name in names:
-            setattr(self, name, _Intrinsic(f"{prefix}.{name}"))
-
-
-shared = _Namespace("shared", ["array"])
-local = _Namespace("local", ["array"])
-atomic = _Namespace("atomic", ["add", "sub", "max", "min", "exch", "cas"])
+shared, local, atomic = _device.namespaces(_Intrinsic)
 
 
 # ---- availability --------------------------------------------------------------------
@@ -348,16 +333,8 @@ class _Launch:
     def __call__(self, *args):
         _require()
         k = self.kernel
-        device_args, copies = [], []
-        for a in args:
-            if isinstance(a, np.ndarray):
-                warnings.warn(f"{k.__name__}: a host array argument is copied to the device and back; "
-                              "use cuda.to_device to keep data on the GPU", CudaPerformanceWarning, stacklevel=2)
-                d = to_device(a)
-                copies.append((a, d))
-                device_args.append(d)
-            else:
-                device_args.append(a)
+        device_args, copies = _device.host_args_to_device(k.__name__, args, "cuda", to_device,
+                                                          CudaPerformanceWarning)
         argtypes = k._signature_for(tuple(_typeof(a) for a in device_args))
         cc = _device_cc()
         key = (argtypes, cc)
@@ -368,8 +345,7 @@ class _Launch:
         _core.cuda_launch(fn, self.grid, self.block, self.shared, argtypes, tuple(device_args))
         if copies:
             _core.cuda_sync()
-            for host, dev in copies:
-                dev.copy_to_host(host) if host.flags.c_contiguous else host.__setitem__(..., dev.copy_to_host())
+            _device.copy_back(copies)
 
 
 _UNSUPPORTED_OPTIONS = {

@@ -6,56 +6,25 @@ it maps it over flattened, broadcast inputs.  Unlike Numba's (numba issue
 device (no round trip), and the host/device transfer time of each call is
 kept in ``last_transfer_seconds``.
 """
-import linecache
 import time
 
 import numpy as np
 
-from .. import _core, _sigutils
+from .. import _core, _device
 from . import DeviceNDArray, Kernel, _require, to_device, device_array
-
-_counter = [0]
 
 
 def _kernel_for(device_fn, nin):
-    """A kernel `k(x0, .., out)` applying device_fn elementwise (generated
-    source, registered in linecache so the frontend can read it)."""
-    _counter[0] += 1
-    name = f"__jp_cuda_ufunc_{_counter[0]}"
-    filename = f"<cuda ufunc {device_fn.__name__}>"
-    params = ", ".join(f"x{i}" for i in range(nin))
-    loads = ", ".join(f"x{i}[i]" for i in range(nin))
-    source = (f"def {name}({params}, out):\n"
-              f"    i = cuda.grid(1)\n"
-              f"    if i < out.shape[0]:\n"
-              f"        out[i] = __jp_fn({loads})\n")
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     from .. import cuda as cuda_module
-    namespace = {"cuda": cuda_module, "__jp_fn": device_fn}
-    exec(compile(source, filename, "exec"), namespace)
-    return Kernel(namespace[name])
+    return _device.ufunc_kernel(device_fn, nin, "cuda", cuda_module, "cuda.grid(1)", Kernel)
 
 
-class CUDAUFunc:
+class CUDAUFunc(_device.DeviceUFunc):
     """A ufunc that runs on the GPU (see the module docstring)."""
 
     def __init__(self, func, signatures):
-        self.py_func = func
-        self.__name__ = func.__name__
-        self.__doc__ = func.__doc__
-        self._device_fn = _core.Dispatcher(func, {"error_model": "numpy"})
-        self._signatures = []
-        for sig in signatures:
-            self._signatures.append(_sigutils.normalize_signature(sig))
-        self.nin = len(self._signatures[0][0]) if self._signatures else func.__code__.co_argcount
-        self._kernel = _kernel_for(self._device_fn, self.nin)
+        super().__init__(func, signatures, _kernel_for)
         self.last_transfer_seconds = 0.0
-
-    def _output_dtype(self, dtypes):
-        for args, ret in self._signatures:
-            if ret is not None and all(str(a) == np.dtype(d).name for a, d in zip(args, dtypes)):
-                return np.dtype(str(ret))
-        return np.result_type(*dtypes)
 
     def ptx(self, dtypes=None, cc=(7, 5)):
         """The kernel's PTX for the first signature (or the given dtypes)."""

@@ -10,11 +10,9 @@ Launching (``kernel[groups, items](...)``) and device arrays come from
 ``jitprofile.roc._runtime`` (libhsa-runtime64 through dlopen);
 ``roc.is_available()`` says whether kernels can run here.
 """
-import warnings
-
 import numpy as np
 
-from .. import _core, _sigutils
+from .. import _core, _device, _sigutils
 from .._core import Dispatcher
 from ..errors import TypingError
 
@@ -28,15 +26,8 @@ CLK_GLOBAL_MEM_FENCE = 2
 
 # ---- intrinsics: markers the frontend recognises ----------------------------------------
 
-class _Intrinsic:
-    def __init__(self, name):
-        self._jitprofile_intrinsic = ("roc", name)
-
-    def __call__(self, *args, **kwargs):
-        raise RuntimeError(f"roc.{self._jitprofile_intrinsic[1]} can only be used inside @roc.jit code")
-
-    def __repr__(self):
-        return f"<roc intrinsic {self._jitprofile_intrinsic[1]}>"
+class _Intrinsic(_device.Intrinsic):
+    target = "roc"
 
 
 get_global_id = _Intrinsic("get_global_id")
@@ -51,15 +42,7 @@ mem_fence = _Intrinsic("mem_fence")
 wavebarrier = _Intrinsic("wavebarrier")
 
 
-class _Namespace:
-    def __init__(self, prefix, names):
-        for name in names:
-            setattr(self, name, _Intrinsic(f"{prefix}.{name}"))
-
-
-shared = _Namespace("shared", ["array"])
-local = _Namespace("local", ["array"])
-atomic = _Namespace("atomic", ["add", "sub", "max", "min", "exch", "cas"])
+shared, local, atomic = _device.namespaces(_Intrinsic)
 
 
 # ---- ISAs, tools, availability --------------------------------------------------------------
@@ -224,25 +207,12 @@ class _Launch:
     def __call__(self, *args):
         rt = _require()
         k = self.kernel
-        device_args, copies = [], []
-        for a in args:
-            if isinstance(a, np.ndarray):
-                warnings.warn(f"{k.__name__}: a host array argument is copied to the device and back; "
-                              "use roc.to_device to keep data on the GPU",
-                              getattr(rt, "RocPerformanceWarning", UserWarning), stacklevel=2)
-                d = rt.to_device(a)
-                copies.append((a, d))
-                device_args.append(d)
-            else:
-                device_args.append(a)
+        device_args, copies = _device.host_args_to_device(k.__name__, args, "roc", rt.to_device,
+                                                          getattr(rt, "RocPerformanceWarning", UserWarning))
         argtypes = tuple(_typeof(a) for a in device_args)
         code = k.compile_hsaco(argtypes, _device_isa(rt))
         rt.launch(code, k.entry, self.groups, self.items, argtypes, tuple(device_args), dynamic_lds=self.dynamic_lds)
-        for host, dev in copies:
-            if host.flags.c_contiguous:
-                dev.copy_to_host(host)
-            else:
-                host[...] = dev.copy_to_host()
+        _device.copy_back(copies)
 
 
 def jit(func_or_sig=None, device=False, fastmath=False, **options):

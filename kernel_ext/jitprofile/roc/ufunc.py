@@ -4,50 +4,22 @@ The scalar function becomes a device function; a kernel generated around
 it maps it over flattened, broadcast inputs.  ``compile_hsaco()`` gives the
 kernel's code object without a GPU; a call needs the runtime.
 """
-import linecache
-
 import numpy as np
 
-from .. import _core, _sigutils
+from .. import _core, _device
 from . import DEFAULT_ISA, Kernel, _require
-
-_counter = [0]
 
 
 def _kernel_for(device_fn, nin):
-    _counter[0] += 1
-    name = f"__jp_roc_ufunc_{_counter[0]}"
-    filename = f"<roc ufunc {device_fn.__name__}>"
-    params = ", ".join(f"x{i}" for i in range(nin))
-    loads = ", ".join(f"x{i}[i]" for i in range(nin))
-    source = (f"def {name}({params}, out):\n"
-              f"    i = roc.get_global_id(0)\n"
-              f"    if i < out.shape[0]:\n"
-              f"        out[i] = __jp_fn({loads})\n")
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     from .. import roc as roc_module
-    namespace = {"roc": roc_module, "__jp_fn": device_fn}
-    exec(compile(source, filename, "exec"), namespace)
-    return Kernel(namespace[name])
+    return _device.ufunc_kernel(device_fn, nin, "roc", roc_module, "roc.get_global_id(0)", Kernel)
 
 
-class ROCUFunc:
+class ROCUFunc(_device.DeviceUFunc):
     """A ufunc that runs on an AMD GPU (see the module docstring)."""
 
     def __init__(self, func, signatures):
-        self.py_func = func
-        self.__name__ = func.__name__
-        self.__doc__ = func.__doc__
-        self._device_fn = _core.Dispatcher(func, {"error_model": "numpy"})
-        self._signatures = [_sigutils.normalize_signature(sig) for sig in signatures]
-        self.nin = len(self._signatures[0][0])
-        self._kernel = _kernel_for(self._device_fn, self.nin)
-
-    def _output_dtype(self, dtypes):
-        for args, ret in self._signatures:
-            if ret is not None and all(str(a) == np.dtype(d).name for a, d in zip(args, dtypes)):
-                return np.dtype(str(ret))
-        return np.result_type(*dtypes)
+        super().__init__(func, signatures, _kernel_for)
 
     def _argtypes(self, dtypes):
         arrs = tuple(_core.Type(f"array({np.dtype(d).name}, 1d, C)") for d in dtypes)
