@@ -1,6 +1,6 @@
 """The Python glue the device targets (jitprofile.cuda, jitprofile.roc) share:
-intrinsic markers and their namespaces, the host-array copy-in/copy-out
-around a launch, and the ufunc kernel generated around a device function.
+intrinsic markers and their namespaces, the device array's host copies, the
+host-array copy-in/copy-out around a launch, and the ufunc kernel generated around a device function.
 Each target binds these to its own name (``cuda``, ``roc``)."""
 import linecache
 import warnings
@@ -64,6 +64,41 @@ def copy_back(copies):
             dev.copy_to_host(host)
         else:
             host[...] = dev.copy_to_host()
+
+
+class DeviceArrayBase:
+    """What the targets' DeviceNDArray share: copies to and from the host
+    (C-contiguous, same size), len, indexing (through a host copy) and
+    freeing what it allocated.  Subclasses set shape, dtype, nbytes,
+    _devptr and _owner, and give _dtoh(out), _htod(ary) and _free()."""
+
+    def copy_to_host(self, ary=None):
+        """The data as a new NumPy array, or copied into ary (C-contiguous,
+        same size)."""
+        out = ary if ary is not None else np.empty(self.shape, self.dtype)
+        if not out.flags.c_contiguous or out.nbytes != self.nbytes:
+            raise ValueError("copy_to_host needs a C-contiguous array of the same size")
+        self._dtoh(out)
+        return out
+
+    def copy_to_device(self, ary):
+        ary = np.ascontiguousarray(ary, dtype=self.dtype)
+        if ary.nbytes != self.nbytes:
+            raise ValueError("copy_to_device needs an array of the same size")
+        self._htod(ary)
+
+    def __len__(self):
+        return self.shape[0]
+
+    def __getitem__(self, index):
+        return self.copy_to_host()[index]
+
+    def __del__(self):
+        if getattr(self, "_owner", False):
+            try:
+                self._free()
+            except Exception:       # noqa: BLE001 - interpreter shutdown, no device
+                pass
 
 
 # ---- @vectorize(target=...) ------------------------------------------------------------

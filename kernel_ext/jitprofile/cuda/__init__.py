@@ -167,7 +167,7 @@ def _kernel_signature(sig, name):
 
 # ---- device arrays --------------------------------------------------------------------
 
-class DeviceNDArray:
+class DeviceNDArray(_device.DeviceArrayBase):
     """An array in device memory: shape, strides, dtype and a device pointer."""
 
     def __init__(self, shape, dtype, strides=None, _devptr=None):
@@ -185,31 +185,14 @@ class DeviceNDArray:
         self._devptr = _devptr if _devptr is not None else _core.cuda_malloc(self.nbytes)
         self._owner = _devptr is None
 
-    def copy_to_host(self, ary=None):
-        out = ary if ary is not None else np.empty(self.shape, self.dtype)
-        if not out.flags.c_contiguous or out.nbytes != self.nbytes:
-            raise ValueError("copy_to_host needs a C-contiguous array of the same size")
+    def _dtoh(self, out):
         _core.cuda_dtoh(out, self._devptr)
-        return out
 
-    def copy_to_device(self, ary):
-        ary = np.ascontiguousarray(ary, dtype=self.dtype)
-        if ary.nbytes != self.nbytes:
-            raise ValueError("copy_to_device needs an array of the same size")
+    def _htod(self, ary):
         _core.cuda_htod(self._devptr, ary)
 
-    def __len__(self):
-        return self.shape[0]
-
-    def __getitem__(self, index):
-        return self.copy_to_host()[index]
-
-    def __del__(self):
-        if getattr(self, "_owner", False):
-            try:
-                _core.cuda_free(self._devptr)
-            except Exception:
-                pass
+    def _free(self):
+        _core.cuda_free(self._devptr)
 
     def __repr__(self):
         return f"<DeviceNDArray shape={self.shape} dtype={self.dtype}>"

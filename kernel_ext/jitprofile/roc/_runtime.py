@@ -20,7 +20,7 @@ import warnings
 
 import numpy as np
 
-from .. import _core
+from .. import _core, _device
 from ..device_activity import record_kernel
 
 __all__ = ["RocSupportError", "RocError", "RocPerformanceWarning", "DeviceNDArray", "is_available",
@@ -95,7 +95,7 @@ def _c_strides(shape, itemsize):
     return tuple(strides)
 
 
-class DeviceNDArray:
+class DeviceNDArray(_device.DeviceArrayBase):
     """An array in device memory (the GPU's coarse-grained pool): shape,
     dtype, strides and a device pointer; freed when collected."""
 
@@ -110,33 +110,14 @@ class DeviceNDArray:
         self._devptr = _devptr if _devptr is not None else _call(_core.roc_malloc, self.nbytes)
         self._owner = _devptr is None
 
-    def copy_to_host(self, ary=None):
-        """The data as a new NumPy array, or copied into ary (C-contiguous,
-        same size)."""
-        out = ary if ary is not None else np.empty(self.shape, self.dtype)
-        if not out.flags.c_contiguous or out.nbytes != self.nbytes:
-            raise ValueError("copy_to_host needs a C-contiguous array of the same size")
+    def _dtoh(self, out):
         _call(_core.roc_dtoh, self._devptr, out)
-        return out
 
-    def copy_to_device(self, ary):
-        ary = np.ascontiguousarray(ary, dtype=self.dtype)
-        if ary.nbytes != self.nbytes:
-            raise ValueError("copy_to_device needs an array of the same size")
+    def _htod(self, ary):
         _call(_core.roc_htod, self._devptr, ary)
 
-    def __len__(self):
-        return self.shape[0]
-
-    def __getitem__(self, index):
-        return self.copy_to_host()[index]
-
-    def __del__(self):
-        if getattr(self, "_owner", False):
-            try:
-                _core.roc_free(self._devptr)
-            except Exception:       # noqa: BLE001 - interpreter shutdown, no device
-                pass
+    def _free(self):
+        _core.roc_free(self._devptr)
 
     def __repr__(self):
         return f"<roc DeviceNDArray shape={self.shape} dtype={self.dtype}>"
@@ -242,16 +223,7 @@ def launch(code_object, kernel_name, groups, items, *rest, argtypes=None, dynami
     args = tuple(args)
     groups, items = _dim3(groups, "groups"), _dim3(items, "items")
     _require()
-    device_args, copies = [], []
-    for a in args:
-        if isinstance(a, np.ndarray):
-            warnings.warn(f"{kernel_name}: a host array argument is copied to the device and back; "
-                          "use roc.to_device to keep data on the GPU", RocPerformanceWarning, stacklevel=2)
-            d = to_device(a)
-            copies.append((a, d))
-            device_args.append(d)
-        else:
-            device_args.append(a)
+    device_args, copies = _device.host_args_to_device(kernel_name, args, "roc", to_device, RocPerformanceWarning)
     if argtypes is None:
         argtypes = tuple(typeof(a) for a in device_args)
     else:
@@ -264,11 +236,7 @@ def launch(code_object, kernel_name, groups, items, *rest, argtypes=None, dynami
     k = kernel_info(code_object, kernel_name)
     start, end, _name = _call(_core.roc_launch, tuple(k) + (kernel_name,), groups, items, int(dynamic_lds),
                               argtypes, tuple(device_args))
-    for host, dev in copies:
-        if host.flags.c_contiguous:
-            dev.copy_to_host(host)
-        else:
-            host[...] = dev.copy_to_host()
+    _device.copy_back(copies)
     try:
         record_kernel(kernel_name, start, end, device=_device_label())
     except Exception as e:      # noqa: BLE001 - the profiler never fails the program's launch
