@@ -4,6 +4,8 @@
  * array data in global memory), or a device function in the C ABI.
  * Shared by the CUDA and ROC targets. */
 #include "gpu/device_entry.h"
+#include "jit/dispatcher.h"
+#include "jit/errors.h"
 #include "jit/lower.h"
 
 /* The kernel's parameter type for an argument of type t: the jit type,
@@ -101,4 +103,17 @@ jp_device_add_c_wrapper(LLVMModuleRef mod, jp_instance *root, const char *name, 
     else
         LLVMBuildRet(b, LLVMBuildLoad2(b, ret_ty, args[0], ""));
     LLVMDisposeBuilder(b);
+}
+
+int
+jp_device_check_return(jp_instance *root, int kernel, const char *target, jp_type **ret)
+{
+    if (kernel && root->ret->kind != JP_NONE) {
+        PyErr_Format(JpTypingError, "%U(): a %s kernel cannot return a value (it returns %s); "
+                     "write results into an array argument", ((JpDispatcher *)root->dispatcher)->name, target,
+                     root->ret->name);
+        return -1;
+    }
+    *ret = root->ret;
+    return 0;
 }

@@ -207,14 +207,7 @@ cuda_check(jp_session *s, jp_instance *root, void *arg)
 {
     cuda_job *job = arg;
     (void)s;
-    if (job->kernel && root->ret->kind != JP_NONE) {
-        PyErr_Format(JpTypingError, "%U(): a CUDA kernel cannot return a value (it returns %s); "
-                     "write results into an array argument", ((JpDispatcher *)root->dispatcher)->name,
-                     root->ret->name);
-        return -1;
-    }
-    *job->ret = root->ret;
-    return 0;
+    return jp_device_check_return(root, job->kernel, "CUDA", job->ret);
 }
 
 /* The CUDA target's emission: the typed session to PTX text (job->ptx). */

@@ -47,14 +47,7 @@ roc_check(jp_session *s, jp_instance *root, void *arg)
 {
     roc_job *job = arg;
     (void)s;
-    if (job->kernel && root->ret->kind != JP_NONE) {
-        PyErr_Format(JpTypingError, "%U(): a ROC kernel cannot return a value (it returns %s); "
-                     "write results into an array argument", ((JpDispatcher *)root->dispatcher)->name,
-                     root->ret->name);
-        return -1;
-    }
-    *job->ret = root->ret;
-    return 0;
+    return jp_device_check_return(root, job->kernel, "ROC", job->ret);
 }
 
 static int
