@@ -29,20 +29,30 @@ function fmtS(w, iv) {
   return s >= 10 ? s.toFixed(1) + " s" : s >= 0.1 ? s.toFixed(2) + " s" : (s * 1e3).toFixed(0) + " ms";
 }
 
-// The profile from the model: functions, and the call tree merged by
-// function (a node's children keyed by function, whatever the line).
-function readProfile(model, lane = -1, task = -1) {
+// The functions of the model's interned tables.
+function readFuncs(model) {
   const S = model.get("strings") || [];
   const F = model.get("funcs") || [];
-  const N = model.get("nodes") || [];
-  const L = model.get("lanes") || {};
-  const T = model.get("tasks") || {};
-  const W = (task >= 0 && T.weights && T.weights[task]) ||
-            (lane >= 0 && L.weights && L.weights[lane]) || model.get("weights") || [];
   const funcs = [];
   for (let i = 0; i + 4 < F.length; i += 5)
     funcs.push({ name: S[F[i]] ?? "?", file: S[F[i + 1]] ?? "", module: S[F[i + 2]] ?? "",
                  line: F[i + 3], cat: S[F[i + 4]] ?? "other" });
+  return funcs;
+}
+
+// The call tree's weights: all samples, a Dask task prefix's or a worker's.
+function readWeights(model, lane, task) {
+  const L = model.get("lanes") || {};
+  const T = model.get("tasks") || {};
+  return (task >= 0 && T.weights && T.weights[task]) ||
+         (lane >= 0 && L.weights && L.weights[lane]) || model.get("weights") || [];
+}
+
+// The profile from the model: functions, and the call tree merged by
+// function (a node's children keyed by function, whatever the line).
+function readProfile(model, lane = -1, task = -1) {
+  const N = model.get("nodes") || [];
+  const W = readWeights(model, lane, task), funcs = readFuncs(model);
   const tree = [{ func: -1, parent: -1, self: 0, total: 0, kids: new Map() }];
   const map = [0];
   const n = Math.floor(N.length / 2);
@@ -168,16 +178,7 @@ function shortName(name) {
 function readYourCode(model, lane = -1, task = -1) {
   const Y = model.get("yourcode") || {};
   if (!Y.nodes || !Y.map) return null;
-  const S = model.get("strings") || [];
-  const F = model.get("funcs") || [];
-  const L = model.get("lanes") || {};
-  const T = model.get("tasks") || {};
-  const W = (task >= 0 && T.weights && T.weights[task]) ||
-            (lane >= 0 && L.weights && L.weights[lane]) || model.get("weights") || [];
-  const funcs = [];
-  for (let i = 0; i + 4 < F.length; i += 5)
-    funcs.push({ name: S[F[i]] ?? "?", file: S[F[i + 1]] ?? "", module: S[F[i + 2]] ?? "",
-                 line: F[i + 3], cat: S[F[i + 4]] ?? "other" });
+  const W = readWeights(model, lane, task), funcs = readFuncs(model);
   const nf = funcs.length;
   const labels = Y.labels || {};
   (Y.groups || []).forEach(([label, cat]) =>
