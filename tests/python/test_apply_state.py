@@ -5,27 +5,14 @@ ipykernel); one registry of applied functions per kernel: %jitprofile_undo
 undoes what earlier cells applied, %jitprofile_status lists it; the
 "Apply and keep" edit of a cell's source; %jitprofile_keep's set_next_input.
 The browser side: tests/python/test_apply_browser.py."""
-import subprocess
 import sys
-import textwrap
 
 import pytest
 
 pytest.importorskip("IPython")
 
 from jitprofile.apply_state import keep_edit  # noqa: E402
-
-
-def run_ipython(script, timeout=240):
-    driver = textwrap.dedent("""
-        from IPython.testing.globalipapp import start_ipython
-        ip = start_ipython()
-        ip.run_line_magic("load_ext", "jitprofile")
-    """) + textwrap.dedent(script)
-    p = subprocess.run([sys.executable, "-c", driver], capture_output=True, text=True,
-                       timeout=timeout)
-    assert p.returncode == 0, p.stdout + p.stderr
-    return p.stdout
+from test_magics import run_ipython  # noqa: E402 - a terminal IPython in a fresh process
 
 
 RAISING = "%%jitprofile --no-widget\ny = 2\ndef f(v):\n    raise ValueError(v)\nf(y)\n"
