@@ -166,3 +166,18 @@ def watch_widget(page, timeout=180, on_running=None):
         page.wait_for_timeout(50)
     assert status.get_attribute("data-state") == "done"
     return live
+
+
+def click_settled(page, locator, attempts=5):
+    """Scroll locator into view and click it, again if a redraw of the
+    widget (a late model update after the cell's end) detached the element
+    between finding and clicking it."""
+    for attempt in range(attempts):
+        try:
+            locator.scroll_into_view_if_needed()
+            locator.click()
+            return
+        except playwright.Error as e:
+            if "not attached" not in str(e) or attempt == attempts - 1:
+                raise
+            page.wait_for_timeout(200)

@@ -19,7 +19,7 @@ import time
 import pytest
 
 from browser_lab import ARTIFACTS, browser, lab, shot  # noqa: F401 - fixtures
-from browser_lab import notebook_page, write_notebook
+from browser_lab import click_settled, notebook_page, write_notebook
 from browser_lab import run_cells as _run_cells
 
 PAIRWISE = '''def pairwise(n):
@@ -112,8 +112,7 @@ def test_apply_banner_in_next_widget_then_undo_all(page):
     rec = first.locator(".jp-rec[data-function='pairwise'][data-kind='jit']")
     if rec.count() == 0 and sys.version_info >= (3, 12):
         pytest.skip("the sampler records no Python frames on this Python yet (no jit advice)")
-    rec.scroll_into_view_if_needed()
-    rec.locator("button.jp-apply").click()
+    click_settled(page, rec.locator("button.jp-apply"))
     rec.locator(".jp-applied").wait_for(timeout=60_000)
     assert rec.locator(".jp-applied").inner_text().startswith("applied: pairwise compiled")
     rec.locator("button.jp-apply-keep:text-is('Keep')").wait_for(timeout=30_000)   # not kept yet

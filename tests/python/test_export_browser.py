@@ -8,7 +8,7 @@ import pathlib
 import time
 
 from browser_lab import ARTIFACTS, browser, lab, shot  # noqa: F401 - fixtures
-from browser_lab import notebook_page, run_cells, watch_widget, write_notebook
+from browser_lab import click_settled, notebook_page, run_cells, watch_widget, write_notebook
 
 DEFS = '''import time
 
@@ -77,8 +77,7 @@ def test_export_button_page_equals_the_widget(lab, browser):
             assert shown["all"].startswith("applying all: "), shown["all"]
             # Export: the kernel writes the page next to the notebook
             btn = widget.locator("button.jp-export")
-            btn.scroll_into_view_if_needed()
-            btn.click()
+            click_settled(page, btn)
             saved = widget.locator(".jp-exported")
             page.wait_for_function("() => document.querySelector('.jp-prof .jp-exported').dataset.path")
             path = pathlib.Path(saved.get_attribute("data-path"))

@@ -8,7 +8,7 @@ import math
 import time
 
 from browser_lab import ARTIFACTS, browser, lab, notebook_page, run_cells, shot  # noqa: F401
-from browser_lab import watch_widget, write_notebook
+from browser_lab import click_settled, watch_widget, write_notebook
 
 HOTCOLD = '''from jitprofile import njit
 import math
@@ -65,8 +65,7 @@ def test_source_pane_in_jupyterlab(lab, browser):
         page.wait_for_function("() => document.querySelector('.jp-source tr.jp-src-line')")
         # select the jitted function in the hotspot table
         row = page.locator(".jp-prof table.jp-hot tr[data-func^='hotcold [jit']").first
-        row.scroll_into_view_if_needed()
-        row.click()
+        click_settled(page, row)
         src = page.locator(".jp-prof .jp-source").first
         assert src.get_attribute("data-func").startswith("hotcold [jit")
         rows, marked = _gutter(page)

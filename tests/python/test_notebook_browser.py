@@ -7,7 +7,7 @@ the flame graph and the hotspot table have `mandel` on top, clicks Apply on
 its suggestion and sees the measured speedup, then Undo.  Also opens a
 Profile.to_html() page from disk.  Screenshots go to build/test-artifacts/."""
 from browser_lab import ARTIFACTS, browser, lab, notebook_page, run_cells, shot  # noqa: F401
-from browser_lab import watch_widget
+from browser_lab import click_settled, watch_widget
 
 
 def test_mandelbrot_widget_live_then_apply(lab, browser):
@@ -31,8 +31,7 @@ def test_mandelbrot_widget_live_then_apply(lab, browser):
         widget = page.locator(".jp-prof").first
         widget.scroll_into_view_if_needed()
         widget.screenshot(path=str(ARTIFACTS / "mandelbrot-done-widget.png"))
-        rec.scroll_into_view_if_needed()
-        rec.locator("button.jp-apply").click()
+        click_settled(page, rec.locator("button.jp-apply"))
         applied = rec.locator(".jp-applied")
         applied.wait_for(timeout=60_000)
         text = applied.inner_text()
