@@ -298,6 +298,8 @@ def test_the_text_report_names_the_capped_rate(tmp_path):
     r = record("--wall", "--rate", "10000", "--format", "json", str(script), timeout=600)
     doc = json.loads(r.stdout)
     r2 = record("--wall", "--rate", "10000", str(script), timeout=600)
+    # once (a loaded machine) this run printed nothing: keep why, if it does again
+    assert r2.returncode == 0 and r2.stdout, (r2.returncode, r2.stderr[-3000:])
     head = r2.stdout.splitlines()[0]
     assert r.returncode == 0 and r2.returncode == 0
     if "capped" in head:
