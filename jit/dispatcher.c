@@ -678,10 +678,13 @@ is_unaligned_array(PyObject *arg)
     return jp_numpy_ready() && PyArray_Check(arg) && !PyArray_ISALIGNED(arr) && PyArray_ISNOTSWAPPED(arr);
 }
 
-/* Inlined into its callers: a profile shows the jit code right under
- * dispatcher_vectorcall, with no frame of the dispatcher's own between. */
-static inline __attribute__((always_inline)) PyObject *call_bound(JpDispatcher *d, PyObject *const *bound,
-                                                                   int np);
+static PyObject *dispatcher_vectorcall(PyObject *, PyObject *const *, size_t, PyObject *);
+
+/* Set (GIL held, with the tap on) right before call_with_aligned_copies
+ * calls the dispatcher again with the copies; that call consumes it and does
+ * not tap: the data profiler saw the call once already.  A flag read only
+ * while profiling keeps the plain call path as it was. */
+static int tap_taken;
 
 /* The call with every unaligned array argument replaced by an aligned copy
  * (Numba types these as unaligned arrays; jit code here assumes natural
@@ -706,7 +709,8 @@ call_with_aligned_copies(JpDispatcher *d, PyObject *const *bound, int np)
         if (!PyArray_ISWRITEABLE(arr))
             PyArray_CLEARFLAGS((PyArrayObject *)copies[i], NPY_ARRAY_WRITEABLE);
     }
-    r = call_bound(d, copies, np);
+    tap_taken = jp_dispatch_tap != NULL;
+    r = dispatcher_vectorcall((PyObject *)d, copies, (size_t)np, NULL);
     for (int k = 0; k < np; k++) {
         PyArrayObject *arr = (PyArrayObject *)bound[k];
         if (copies[k] == bound[k] || !PyArray_ISWRITEABLE(arr))
@@ -733,23 +737,6 @@ dispatcher_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyOb
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     PyObject *bound_store[MAX_ARGS];
     PyObject *const *bound = args;
-    int np = d->nparams;
-
-    if (kwnames || nargs != np) {
-        if (bind_arguments(d, args, nargs, kwnames, bound_store) < 0)
-            return NULL;
-        bound = bound_store;
-    }
-    if (jp_dispatch_tap != NULL)         /* the data profiler records arguments */
-        jp_dispatch_tap(d->py_func, bound, np);
-    return call_bound(d, bound, np);
-}
-
-/* The call with its arguments bound to the parameters: type them, find
- * (or compile) the instance, unbox, run, box the result. */
-static inline __attribute__((always_inline)) PyObject *
-call_bound(JpDispatcher *d, PyObject *const *bound, int np)
-{
     jp_type *types[MAX_ARGS];
     void *slots[MAX_ARGS];
     _Alignas(16) unsigned char mem[1024];
@@ -757,9 +744,20 @@ call_bound(JpDispatcher *d, PyObject *const *bound, int np)
     unsigned char *heap = NULL;
     jp_instance *inst;
     jp_excinfo exc = {NULL, NULL, 0, {0, 0, 0}};
-    int status;
+    int np = d->nparams, status;
     size_t off = 0;
 
+    if (kwnames || nargs != np) {
+        if (bind_arguments(d, args, nargs, kwnames, bound_store) < 0)
+            return NULL;
+        bound = bound_store;
+    }
+    if (jp_dispatch_tap != NULL) {       /* the data profiler records arguments */
+        if (tap_taken)
+            tap_taken = 0;
+        else
+            jp_dispatch_tap(d->py_func, bound, np);
+    }
     for (int i = 0; i < np; i++)
         if ((types[i] = arg_type(d, bound[i], i)) == NULL) {
             if (!is_unaligned_array(bound[i]) || !PyErr_ExceptionMatches(PyExc_TypeError))
